@@ -1,0 +1,97 @@
+# pgal: the only build entry. `make` builds, `make run` starts the local app,
+# `make test` runs every test (also under ASan+UBSan), `make bench` benchmarks.
+
+CC      ?= gcc
+BUILD   ?= build
+SAN     ?= 0
+PREFIX  ?= /usr/local
+FIXTURES ?= build/fixtures
+
+PKGS_CORE = vips libexif sqlite3 libcrypt openssl jansson
+PKGS_TEST = cmocka
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+CFLAGS_BASE = -std=gnu11 -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+	-D_GNU_SOURCE -DPGAL_VERSION='"$(VERSION)"' -Icore -I$(BUILD)/gen
+ifeq ($(SAN),1)
+CFLAGS_OPT = -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDFLAGS_SAN = -fsanitize=address,undefined
+else
+CFLAGS_OPT = -O2
+LDFLAGS_SAN =
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_CORE) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS_CORE) 2>/dev/null)
+TEST_CFLAGS := $(shell pkg-config --cflags $(PKGS_TEST) 2>/dev/null)
+TEST_LIBS   := $(shell pkg-config --libs $(PKGS_TEST) 2>/dev/null)
+
+CFLAGS  := $(CFLAGS_BASE) $(CFLAGS_OPT) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS  := $(PKG_LIBS) -lm
+LDFLAGS := $(LDFLAGS_SAN)
+
+CORE_SRC := $(wildcard core/*.c core/cmd/*.c)
+GEN_SRC  := $(BUILD)/gen/sql_sqlite.c
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:%.c=%.o)
+CLI_SRC  := $(wildcard cli/*.c)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test-*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TESTLIB_SRC := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
+
+LIB  := $(BUILD)/libpgal.a
+PGAL := $(BUILD)/pgal
+
+.PHONY: all deps fixtures run test unit bench clean install
+all: $(PGAL) $(UNIT_BIN)
+
+# Missing Debian packages are installed first (a fresh machine has none).
+deps:
+	@sh tools/deps.sh
+
+$(BUILD)/%.o: %.c $(wildcard core/*.h core/cmd/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+
+# SQL migrations are compiled in, so the binary needs no files beside it.
+$(BUILD)/gen/sql_sqlite.c: $(sort $(wildcard sql/sqlite/*.sql)) tools/embed-sql.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed-sql.sh sqlite $(sort $(wildcard sql/sqlite/*.sql)) > $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(PGAL): $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/test-%: $(BUILD)/tests/unit/test-%.o $(TESTLIB_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(TESTLIB_OBJ) $(LIB) $(LDLIBS) $(TEST_LIBS)
+
+fixtures:
+	@sh tools/fixtures.sh $(FIXTURES)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/run.sh $(BUILD)
+
+test: deps
+	@$(MAKE) --no-print-directory all fixtures
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 all
+	@sh tests/run.sh build build-asan
+
+bench: deps
+	@$(MAKE) --no-print-directory all fixtures
+	@sh bench/run.sh $(BUILD)
+
+install: $(PGAL)
+	install -D -m 0755 $(PGAL) $(DESTDIR)$(PREFIX)/bin/pgal
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,55 @@
+/* Blob storage: photos and their renditions as opaque objects named by keys
+ * the core makes (never from user-chosen names). Backends: local folder now,
+ * S3 later. */
+#ifndef PGAL_BLOBS_H
+#define PGAL_BLOBS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "err.h"
+
+typedef struct pgal_blobs pgal_blobs;
+
+/* Called by list for every key; return non-zero to stop. */
+typedef int (*pgal_blob_visit)(void *arg, const char *key, int64_t mtime, int64_t bytes);
+
+typedef struct pgal_blobs_ops {
+	const char *name;
+	int (*open)(pgal_blobs **b, const pgal_config *cfg, pgal_err *e);
+	void (*close)(pgal_blobs *b);
+	/* store the bytes read from fd (from its current offset to EOF) atomically:
+	 * after a crash the key is either absent or complete */
+	int (*put_fd)(pgal_blobs *b, const char *key, int fd, pgal_err *e);
+	int (*put_mem)(pgal_blobs *b, const char *key, const void *data, size_t len, pgal_err *e);
+	/* write the whole object to fd */
+	int (*get_fd)(pgal_blobs *b, const char *key, int fd, pgal_err *e);
+	/* read the whole object into a malloc'd buffer; refuse objects over max bytes */
+	int (*get_mem)(pgal_blobs *b, const char *key, size_t max, void **data, size_t *len, pgal_err *e);
+	/* removing a missing key is not an error */
+	int (*del)(pgal_blobs *b, const char *key, pgal_err *e);
+	int (*list)(pgal_blobs *b, pgal_blob_visit visit, void *arg, pgal_err *e);
+} pgal_blobs_ops;
+
+struct pgal_blobs {
+	const pgal_blobs_ops *ops;
+};
+
+const pgal_blobs_ops *pgal_blobs_find(const char *name);
+
+extern const pgal_blobs_ops pgal_blobs_fs;
+
+/* Blob keys of a photo, derived from its random blob id. A key is
+ * "<kind>/<id[0..1]>/<id>" with kind "orig", "thumb" or "preview". */
+typedef enum pgal_blob_kind {
+	PGAL_BLOB_ORIG = 0,
+	PGAL_BLOB_THUMB,
+	PGAL_BLOB_PREVIEW,
+} pgal_blob_kind;
+#define PGAL_BLOB_KEY_MAX 64
+void pgal_blob_key(char out[PGAL_BLOB_KEY_MAX], const char *blob_id, pgal_blob_kind kind);
+/* The blob id in a key made by pgal_blob_key, or 0 if key is not such a key. */
+int pgal_blob_key_id(const char *key, char id_out[33]);
+
+#endif

@@ -1,0 +1,43 @@
+/* Configuration: pgal.conf (`key = value`, `#` comments) with every key
+ * overridable by PGAL_<KEY> in the environment. Keys are declared in one
+ * table in config.c; unknown keys and bad values are errors naming key and line. */
+#ifndef PGAL_CONFIG_H
+#define PGAL_CONFIG_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "err.h"
+
+typedef struct pgal_config {
+	char home[PATH_MAX];   /* PGAL_HOME: sqlite file, blobs, outbox, host key */
+	char store[16];        /* sqlite */
+	char blobs[16];        /* fs */
+	char mail[16];         /* outbox */
+	char mail_from[256];   /* From: of confirmation mail */
+	char sqlite_path[PATH_MAX]; /* default: <home>/pgal.db */
+	char blobs_dir[PATH_MAX];   /* default: <home>/blobs */
+	char outbox_dir[PATH_MAX];  /* default: <home>/outbox */
+	int64_t max_upload_bytes;   /* per file */
+	int64_t max_pixels;         /* width*height refused above this before decoding */
+	int thumb_px;               /* long edge of the thumbnail */
+	int preview_px;             /* long edge of the preview */
+	int session_idle_secs;      /* a session unused this long expires */
+	int session_max_secs;       /* a session expires this long after login */
+	int code_ttl_secs;          /* confirmation code lifetime */
+	int code_tries;             /* wrong codes allowed before a resend is needed */
+} pgal_config;
+
+/* Fills defaults, then reads `path` if not NULL (a missing explicit file is an
+ * error), then PGAL_CONFIG's file if path is NULL and it is set, then PGAL_*
+ * variables. Derived paths are completed from home last. */
+int pgal_config_load(pgal_config *c, const char *path, pgal_err *e);
+
+/* Defaults only (no file, no environment): for tests. */
+void pgal_config_defaults(pgal_config *c);
+
+/* Sets one key from text, as the file parser does; `where` names the source
+ * in error messages ("pgal.conf:12", "PGAL_MAX_PIXELS"). */
+int pgal_config_set(pgal_config *c, const char *key, const char *value, const char *where, pgal_err *e);
+
+#endif

@@ -1,0 +1,130 @@
+/* The gallery service: the one API every front end (CLI, TUI, SSH server) uses.
+ *
+ * Every call that touches a user's data takes the session token and checks it
+ * against the store on every call, so a logout, password change or account
+ * cancellation takes effect everywhere at once. Ownership is checked here:
+ * album and photo names are always looked up within the session's user.
+ * Every call returns PGAL_OK or a pgal_code, with a human message in e. */
+#ifndef PGAL_GALLERY_H
+#define PGAL_GALLERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "err.h"
+#include "records.h"
+
+typedef struct pgal pgal;
+
+/* Opens the backends named by cfg. */
+int pgal_open(pgal **g, const pgal_config *cfg, pgal_err *e);
+void pgal_close(pgal *g);
+const pgal_config *pgal_get_config(const pgal *g);
+
+/* Clock used for expiry; tests may move it. 0 restores the real clock. */
+void pgal_set_clock(pgal *g, int64_t fixed_now);
+
+/* ---- accounts ---- */
+
+#define PGAL_TOKEN_HEX 64 /* 256-bit session token as hex */
+#define PGAL_CODE_LEN 10  /* confirmation code length */
+
+/* Creates an unconfirmed account and mails a confirmation code. */
+int pgal_signup(pgal *g, const char *user, const char *email, const char *password, pgal_err *e);
+/* Checks the mailed code; at most cfg->code_tries wrong tries, then a resend is needed. */
+int pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e);
+/* Mails a fresh code (the old one stops working). */
+int pgal_resend_code(pgal *g, const char *user, pgal_err *e);
+/* On success writes a new session token (PGAL_TOKEN_HEX + NUL) to token. Wrong
+ * user and wrong password give the same PGAL_EDENIED message; repeated
+ * failures lock the account for a growing time. */
+int pgal_login(pgal *g, const char *user, const char *password, char token[PGAL_TOKEN_HEX + 1], pgal_err *e);
+/* Starts a session for an already authenticated user (e.g. SSH public key). */
+int pgal_login_trusted(pgal *g, const char *user, char token[PGAL_TOKEN_HEX + 1], pgal_err *e);
+int pgal_logout(pgal *g, const char *token, pgal_err *e);
+
+typedef struct pgal_whoami {
+	pgal_id user_id;
+	char user[PGAL_USER_MAX + 1];
+	char email[PGAL_EMAIL_MAX + 1];
+	int64_t created_at;
+	int64_t albums;
+	int64_t photos;
+	int64_t bytes;
+} pgal_whoami;
+/* Validates the session (and refreshes its idle timer); info may be NULL. */
+int pgal_session_check(pgal *g, const char *token, pgal_whoami *info, pgal_err *e);
+/* Changes the password and ends every other session of the user. */
+int pgal_passwd(pgal *g, const char *token, const char *old_password, const char *new_password, pgal_err *e);
+/* Deletes the account and everything in it after checking the password again. */
+int pgal_cancel_account(pgal *g, const char *token, const char *password, pgal_err *e);
+
+/* ---- albums ---- */
+
+int pgal_album_create(pgal *g, const char *token, const char *name, const char *title,
+		      const char *description, pgal_album *out, pgal_err *e);
+/* *out malloc'd, sorted by name */
+int pgal_album_list(pgal *g, const char *token, pgal_album **out, size_t *n, pgal_err *e);
+int pgal_album_get(pgal *g, const char *token, const char *name, pgal_album *out, pgal_err *e);
+/* NULL arguments leave that field unchanged */
+int pgal_album_update(pgal *g, const char *token, const char *name, const char *new_name,
+		      const char *title, const char *description, pgal_album *out, pgal_err *e);
+/* Deletes the album, its photos and their blobs; *deleted_photos may be NULL. */
+int pgal_album_delete(pgal *g, const char *token, const char *name, int64_t *deleted_photos, pgal_err *e);
+
+/* ---- photos ---- */
+
+typedef struct pgal_put_opts {
+	const char *filename;    /* name the photo is known by; NULL: base name of path */
+	const char *title;       /* NULL: none */
+	const char *description; /* NULL: none */
+	const char *tags;        /* comma-separated, NULL: none */
+	int force;               /* store even if the same bytes are already there */
+} pgal_put_opts;
+
+/* The one ingest pipeline: type, size and pixel limits before decoding, EXIF,
+ * SHA-256 and duplicate check, thumbnail + preview, blobs, then the row. On any
+ * failure nothing is left that a row points at, and no row is written. */
+int pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
+		   const pgal_put_opts *opts, pgal_photo *out, pgal_err *e);
+
+/* A page of an album in the given order, after `after` (NULL: from the start).
+ * next is filled for the following page (next->valid 0 when this was the last). */
+int pgal_photo_list(pgal *g, const char *token, const char *album, pgal_sort sort,
+		    const pgal_cursor *after, size_t limit, pgal_photo *out, size_t *n,
+		    pgal_cursor *next, pgal_err *e);
+int pgal_photo_get(pgal *g, const char *token, const char *album, const char *name,
+		   pgal_photo *out, pgal_err *e);
+/* NULL arguments leave that field unchanged; tags replace the whole set */
+int pgal_photo_update(pgal *g, const char *token, const char *album, const char *name,
+		      const char *title, const char *description, const char *tags,
+		      pgal_photo *out, pgal_err *e);
+/* Moves/renames a photo within the user's albums. */
+int pgal_photo_move(pgal *g, const char *token, const char *album, const char *name,
+		    const char *to_album, const char *to_name, pgal_photo *out, pgal_err *e);
+int pgal_photo_delete(pgal *g, const char *token, const char *album, const char *name, pgal_err *e);
+/* Writes the original, thumbnail or preview to fd. */
+int pgal_photo_read(pgal *g, const char *token, const char *album, const char *name,
+		    int kind /* pgal_blob_kind */, int fd, pgal_err *e);
+/* Reads the thumbnail or preview into memory (malloc'd). */
+int pgal_photo_read_mem(pgal *g, const char *token, const char *album, const char *name,
+			int kind, void **data, size_t *len, pgal_err *e);
+
+/* Photos of the user matching every word of `words` (title, description,
+ * name) and the tag if not NULL. At most limit; *out malloc'd. */
+int pgal_search(pgal *g, const char *token, const char *words, const char *tag, size_t limit,
+		pgal_photo **out, size_t *n, pgal_err *e);
+
+/* ---- maintenance (local administrator, no session) ---- */
+
+typedef struct pgal_gc_stats {
+	int64_t scanned;
+	int64_t removed;
+	int64_t bytes_removed;
+	int64_t kept_young; /* orphans younger than min_age, maybe an ingest in flight */
+} pgal_gc_stats;
+/* Removes blobs no photo row references and older than min_age seconds. */
+int pgal_gc(pgal *g, int64_t min_age, pgal_gc_stats *st, pgal_err *e);
+
+#endif

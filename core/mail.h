@@ -1,0 +1,27 @@
+/* Outgoing mail (confirmation codes). Backends: outbox folder now; smtp and
+ * ses later. */
+#ifndef PGAL_MAIL_H
+#define PGAL_MAIL_H
+
+#include "config.h"
+#include "err.h"
+
+typedef struct pgal_mail pgal_mail;
+
+typedef struct pgal_mail_ops {
+	const char *name;
+	int (*open)(pgal_mail **m, const pgal_config *cfg, pgal_err *e);
+	void (*close)(pgal_mail *m);
+	/* to is an already validated address; body is plain UTF-8 text with \n */
+	int (*send)(pgal_mail *m, const char *to, const char *subject, const char *body, pgal_err *e);
+} pgal_mail_ops;
+
+struct pgal_mail {
+	const pgal_mail_ops *ops;
+};
+
+const pgal_mail_ops *pgal_mail_find(const char *name);
+
+extern const pgal_mail_ops pgal_mail_outbox;
+
+#endif

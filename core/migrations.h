@@ -1,0 +1,15 @@
+/* Schema migrations compiled into the binary (see tools/embed-sql.sh). Each
+ * backend applies, in order, those with a version above the stored one. */
+#ifndef PGAL_MIGRATIONS_H
+#define PGAL_MIGRATIONS_H
+
+typedef struct pgal_migration {
+	int version;       /* from the file name: 001_init.sql is 1 */
+	const char *file;
+	const char *sql;
+} pgal_migration;
+
+/* terminated by { 0, NULL, NULL } */
+extern const pgal_migration pgal_migrations_sqlite[];
+
+#endif

@@ -1,0 +1,24 @@
+/* The one sanitizer for text that reaches a terminal or a listing: titles,
+ * descriptions, tags, EXIF strings, file names. */
+#ifndef PGAL_SANITIZE_H
+#define PGAL_SANITIZE_H
+
+#include <stddef.h>
+
+/* Copies src into dst (size dstsz, always NUL-terminated) keeping valid UTF-8
+ * only: drops C0 and C1 control characters (tab and newline become a space,
+ * unless keep_newlines, for descriptions), DEL, whole ESC sequences (CSI, OSC,
+ * DCS... with their payload), invalid or overlong UTF-8, and never cuts a
+ * character in half at the end. Returns the length written. */
+size_t pgal_sanitize(char *dst, size_t dstsz, const char *src, int keep_newlines);
+
+/* Same, for a buffer that is not NUL-terminated. */
+size_t pgal_sanitize_n(char *dst, size_t dstsz, const char *src, size_t srclen, int keep_newlines);
+
+/* 1 if s is valid UTF-8 with no control characters (what pgal_sanitize would keep unchanged). */
+int pgal_text_is_clean(const char *s, int allow_newlines);
+
+/* Display width in terminal columns (wcwidth), for UTF-8 text already sanitized. */
+int pgal_text_width(const char *s);
+
+#endif

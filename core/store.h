@@ -1,0 +1,90 @@
+/* Metadata store: a vtable chosen once from the config. Backends (sqlite now;
+ * mysql and dynamodb later) implement exactly these operations; the core does
+ * every check (validation, ownership) before calling them, so a backend only
+ * stores and fetches. All functions return PGAL_OK or a pgal_code and fill e.
+ *
+ * Conventions every backend follows:
+ * - "not found" is PGAL_ENOTFOUND with a message naming the thing;
+ * - a uniqueness conflict (user name, album name per user, photo name per
+ *   album) is PGAL_EINPUT with a message saying it already exists;
+ * - anything else going wrong is PGAL_EBACKEND.
+ */
+#ifndef PGAL_STORE_H
+#define PGAL_STORE_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "err.h"
+#include "records.h"
+
+typedef struct pgal_store pgal_store;
+
+typedef struct pgal_store_ops {
+	const char *name;
+	/* open creates/migrates the schema; called once per process. */
+	int (*open)(pgal_store **s, const pgal_config *cfg, pgal_err *e);
+	void (*close)(pgal_store *s);
+
+	/* users; u->id is set by user_create */
+	int (*user_create)(pgal_store *s, pgal_user *u, pgal_err *e);
+	int (*user_get_by_name)(pgal_store *s, const char *name, pgal_user *u, pgal_err *e);
+	int (*user_get)(pgal_store *s, pgal_id id, pgal_user *u, pgal_err *e);
+	/* writes every mutable field: email, pwhash, confirmed, code_*, failed_logins, locked_until */
+	int (*user_update)(pgal_store *s, const pgal_user *u, pgal_err *e);
+	/* deletes the user and, in one transaction, every album, photo, tag, key and session */
+	int (*user_delete)(pgal_store *s, pgal_id id, pgal_err *e);
+
+	/* sessions, keyed by the SHA-256 of the token */
+	int (*session_create)(pgal_store *s, const pgal_session_row *r, pgal_err *e);
+	int (*session_get)(pgal_store *s, const char *token_hash, pgal_session_row *r, pgal_err *e);
+	int (*session_touch)(pgal_store *s, const char *token_hash, int64_t now, pgal_err *e);
+	int (*session_delete)(pgal_store *s, const char *token_hash, pgal_err *e);
+	/* every session of the user except `keep_hash` (NULL: all) */
+	int (*session_delete_user)(pgal_store *s, pgal_id user_id, const char *keep_hash, pgal_err *e);
+
+	/* albums; a->id set by album_create. album_get/list fill photo_count and bytes. */
+	int (*album_create)(pgal_store *s, pgal_album *a, pgal_err *e);
+	int (*album_get)(pgal_store *s, pgal_id user_id, const char *name, pgal_album *a, pgal_err *e);
+	/* all albums of a user sorted by name; *out is malloc'd (free with free()) */
+	int (*album_list)(pgal_store *s, pgal_id user_id, pgal_album **out, size_t *n, pgal_err *e);
+	/* writes name, title, description, updated_at of album a->id */
+	int (*album_update)(pgal_store *s, const pgal_album *a, pgal_err *e);
+	/* deletes the album row and its photo rows (blobs are the core's job) */
+	int (*album_delete)(pgal_store *s, pgal_id album_id, pgal_err *e);
+
+	/* photos; p->id set by photo_insert (conflict on album+name is PGAL_EINPUT).
+	 * Also bumps the album's updated_at. */
+	int (*photo_insert)(pgal_store *s, pgal_photo *p, pgal_err *e);
+	int (*photo_get)(pgal_store *s, pgal_id album_id, const char *name, pgal_photo *p, pgal_err *e);
+	/* writes name, album_id, title, description, tags of photo p->id */
+	int (*photo_update)(pgal_store *s, const pgal_photo *p, pgal_err *e);
+	int (*photo_delete)(pgal_store *s, pgal_id photo_id, pgal_err *e);
+	/* a photo of this user with this SHA-256, if any (PGAL_ENOTFOUND if none) */
+	int (*photo_find_sha)(pgal_store *s, pgal_id user_id, const char *sha256, pgal_photo *p, pgal_err *e);
+	/* one page, keyset-paginated after `after` in the given order; out has room for `limit` */
+	int (*photo_list)(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
+			  size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+	/* photos of the user whose title, description or name contain every word
+	 * (case-insensitive) and, if tag is not NULL, carry that tag; at most limit */
+	int (*photo_search)(pgal_store *s, pgal_id user_id, const char *const *words, size_t nwords,
+			    const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+	/* blob ids of the user's photos (for cancel) or of an album (for rmalbum);
+	 * *ids is an array of malloc'd strings, free with pgal_store_free_ids */
+	int (*blob_ids_user)(pgal_store *s, pgal_id user_id, char ***ids, size_t *n, pgal_err *e);
+	int (*blob_ids_album)(pgal_store *s, pgal_id album_id, char ***ids, size_t *n, pgal_err *e);
+	/* 1 if some photo row references this blob id, else 0 (for gc) */
+	int (*blob_id_used)(pgal_store *s, const char *blob_id, int *used, pgal_err *e);
+} pgal_store_ops;
+
+struct pgal_store {
+	const pgal_store_ops *ops;
+};
+
+/* The backend named by cfg->store ("sqlite"), or NULL. */
+const pgal_store_ops *pgal_store_find(const char *name);
+void pgal_store_free_ids(char **ids, size_t n);
+
+extern const pgal_store_ops pgal_store_sqlite;
+
+#endif

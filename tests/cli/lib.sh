@@ -1,0 +1,53 @@
+# TAP helpers for CLI integration tests. Source it; set up with `setup_home`.
+# $PGAL_BUILD is the build directory; $PGAL_FIXTURES holds the test photos.
+set -u
+n=0
+nfail=0
+PGAL="$PGAL_BUILD/pgal"
+FIX="$PGAL_FIXTURES"
+T=${TMPDIR_TEST:-$(mktemp -d)}
+
+# ok DESCRIPTION COMMAND...: passes if COMMAND exits 0
+ok() {
+	d=$1; shift
+	n=$((n + 1))
+	if "$@" > "$T/out" 2> "$T/err"; then echo "ok $n - $d"
+	else nfail=$((nfail + 1)); echo "not ok $n - $d"; sed 's/^/# /' "$T/out" "$T/err" | head -20; fi
+}
+# expect_rc CODE DESCRIPTION COMMAND...: passes if COMMAND exits with CODE
+expect_rc() {
+	want=$1; d=$2; shift 2
+	n=$((n + 1))
+	"$@" > "$T/out" 2> "$T/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then echo "ok $n - $d"
+	else nfail=$((nfail + 1)); echo "not ok $n - $d (exit $got, wanted $want)"; sed 's/^/# /' "$T/out" "$T/err" | head -20; fi
+}
+# check DESCRIPTION SHELL-CONDITION: passes if the condition (a string for eval) holds
+check() {
+	d=$1; shift
+	n=$((n + 1))
+	if eval "$1"; then echo "ok $n - $d"
+	else nfail=$((nfail + 1)); echo "not ok $n - $d"; echo "# condition: $1"; fi
+}
+# a fresh PGAL_HOME and session file for this test
+setup_home() {
+	export PGAL_HOME="$T/home"
+	export XDG_CONFIG_HOME="$T/xdg"
+	unset PGAL_TOKEN PGAL_PASSWORD PGAL_CONFIG
+	mkdir -p "$PGAL_HOME" "$XDG_CONFIG_HOME"
+}
+# the confirmation code of the newest mail to USER's address in the outbox
+outbox_code() {
+	f=$(ls -t "$PGAL_HOME/outbox"/*.eml 2>/dev/null | head -1)
+	[ -n "$f" ] && grep -E '^[A-Z2-9]{10}$' "$f" | tail -1
+}
+# signup_user USER PASSWORD: signs up and confirms through the outbox
+signup_user() {
+	PGAL_PASSWORD=$2 "$PGAL" signup "$1" "$1@example.org" >/dev/null 2>&1 || return 1
+	"$PGAL" confirm "$1" "$(outbox_code)" >/dev/null 2>&1
+}
+done_testing() {
+	echo "1..$n"
+	[ "$nfail" -eq 0 ]
+}
