@@ -7,8 +7,9 @@ SAN     ?= 0
 PREFIX  ?= /usr/local
 FIXTURES ?= build/fixtures
 
-PKGS_CORE = vips libexif sqlite3 libcrypt openssl jansson
+PKGS_CORE = vips libexif sqlite3 libcrypt openssl jansson libcurl libmariadb
 PKGS_TEST = cmocka
+PKGS_TUI  = ncursesw chafa
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
@@ -24,6 +25,8 @@ endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_CORE) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS_CORE) 2>/dev/null)
+TUI_CFLAGS  := $(shell pkg-config --cflags $(PKGS_TUI) 2>/dev/null)
+TUI_LIBS    := $(shell pkg-config --libs $(PKGS_TUI) 2>/dev/null)
 TEST_CFLAGS := $(shell pkg-config --cflags $(PKGS_TEST) 2>/dev/null)
 TEST_LIBS   := $(shell pkg-config --libs $(PKGS_TEST) 2>/dev/null)
 
@@ -31,11 +34,16 @@ CFLAGS  := $(CFLAGS_BASE) $(CFLAGS_OPT) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lm
 LDFLAGS := $(LDFLAGS_SAN)
 
-CORE_SRC := $(wildcard core/*.c core/cmd/*.c)
+CORE_SRC := $(wildcard core/*.c core/cmd/*.c core/aws/*.c)
 GEN_SRC  := $(BUILD)/gen/sql_sqlite.c
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:%.c=%.o)
 CLI_SRC  := $(wildcard cli/*.c)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+# the TUI as a library (tui/main.c excluded) so the SSH server runs the same code
+TUI_SRC  := $(filter-out tui/main.c,$(wildcard tui/*.c))
+TUI_OBJ  := $(TUI_SRC:%.c=$(BUILD)/%.o)
+TUI_LIB  := $(BUILD)/libpgaltui.a
+PGAL_TUI := $(BUILD)/pgal-tui
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TESTLIB_SRC := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
@@ -45,15 +53,20 @@ LIB  := $(BUILD)/libpgal.a
 PGAL := $(BUILD)/pgal
 
 .PHONY: all deps fixtures run test unit bench clean install
-all: $(PGAL) $(UNIT_BIN)
+all: $(PGAL) $(UNIT_BIN) $(if $(wildcard tui/main.c),$(PGAL_TUI))
 
 # Missing Debian packages are installed first (a fresh machine has none).
 deps:
 	@sh tools/deps.sh
 
-$(BUILD)/%.o: %.c $(wildcard core/*.h core/cmd/*.h)
+$(BUILD)/%.o: %.c $(wildcard core/*.h core/cmd/*.h core/aws/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+
+# tui/ sees core's public headers and its own, nothing else
+$(BUILD)/tui/%.o: tui/%.c $(wildcard core/*.h tui/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TUI_CFLAGS) -Itui -c $< -o $@
 
 # SQL migrations are compiled in, so the binary needs no files beside it.
 $(BUILD)/gen/sql_sqlite.c: $(sort $(wildcard sql/sqlite/*.sql)) tools/embed-sql.sh
@@ -69,6 +82,13 @@ $(LIB): $(CORE_OBJ)
 
 $(PGAL): $(CLI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(TUI_LIB): $(TUI_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(PGAL_TUI): $(BUILD)/tui/main.o $(TUI_LIB) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/tui/main.o $(TUI_LIB) $(LIB) $(LDLIBS) $(TUI_LIBS)
 
 $(BUILD)/tests/test-%: $(BUILD)/tests/unit/test-%.o $(TESTLIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
@@ -92,6 +112,7 @@ bench: deps
 
 install: $(PGAL)
 	install -D -m 0755 $(PGAL) $(DESTDIR)$(PREFIX)/bin/pgal
+	[ ! -f $(PGAL_TUI) ] || install -D -m 0755 $(PGAL_TUI) $(DESTDIR)$(PREFIX)/bin/pgal-tui
 
 clean:
 	rm -rf build build-asan

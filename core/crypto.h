@@ -10,7 +10,8 @@
 int pgal_random_bytes(void *buf, size_t n, pgal_err *e);
 /* 2n lowercase hex characters of n random bytes, NUL-terminated (out has 2n+1). */
 int pgal_random_hex(char *out, size_t nbytes, pgal_err *e);
-/* len characters drawn uniformly (no modulo bias) from alphabet. */
+/* len characters drawn uniformly (no modulo bias) from alphabet (1..256
+ * characters), NUL-terminated (out has len+1). */
 int pgal_random_from(char *out, size_t len, const char *alphabet, pgal_err *e);
 
 /* SHA-256 as 64 lowercase hex + NUL. */

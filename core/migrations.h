@@ -3,6 +3,8 @@
 #ifndef PGAL_MIGRATIONS_H
 #define PGAL_MIGRATIONS_H
 
+#include <stddef.h> /* NULL in the generated table */
+
 typedef struct pgal_migration {
 	int version;       /* from the file name: 001_init.sql is 1 */
 	const char *file;

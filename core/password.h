@@ -6,7 +6,8 @@
 #include "records.h"
 
 #define PGAL_PASSWORD_MIN 10
-#define PGAL_PASSWORD_MAX 1024
+/* libxcrypt hashes at most CRYPT_MAX_PASSPHRASE_SIZE - 1 = 511 bytes */
+#define PGAL_PASSWORD_MAX 511
 
 /* Hashes password into out (PGAL_HASH_MAX+1) with a fresh yescrypt salt. */
 int pgal_password_hash(const char *password, char out[PGAL_HASH_MAX + 1], pgal_err *e);

@@ -5,11 +5,14 @@ set -eu
 PKGS="build-essential pkg-config libvips-dev libvips-tools libexif-dev libsqlite3-dev
 libcrypt-dev libssl-dev libjansson-dev libcmocka-dev libncurses-dev libchafa-dev chafa
 libssh-dev libcurl4-openssl-dev tmux openssh-client openssh-server sshpass
-python3 python3-pil python3-exifread hyperfine xxd"
+python3 python3-pil python3-exifread hyperfine xxd sqlite3
+default-libmysqlclient-dev mariadb-server nodejs"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# npm comes with the machine's Node.js; Debian's npm package would fight it
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 echo "installing missing packages:$missing"
 if [ "$(id -u)" != 0 ]; then

@@ -11,14 +11,14 @@ T=${TMPDIR_TEST:-$(mktemp -d)}
 ok() {
 	d=$1; shift
 	n=$((n + 1))
-	if "$@" > "$T/out" 2> "$T/err"; then echo "ok $n - $d"
+	if "$@" > "$T/out" 2> "$T/err" < /dev/null; then echo "ok $n - $d"
 	else nfail=$((nfail + 1)); echo "not ok $n - $d"; sed 's/^/# /' "$T/out" "$T/err" | head -20; fi
 }
 # expect_rc CODE DESCRIPTION COMMAND...: passes if COMMAND exits with CODE
 expect_rc() {
 	want=$1; d=$2; shift 2
 	n=$((n + 1))
-	"$@" > "$T/out" 2> "$T/err"
+	"$@" > "$T/out" 2> "$T/err" < /dev/null
 	got=$?
 	if [ "$got" -eq "$want" ]; then echo "ok $n - $d"
 	else nfail=$((nfail + 1)); echo "not ok $n - $d (exit $got, wanted $want)"; sed 's/^/# /' "$T/out" "$T/err" | head -20; fi
@@ -46,6 +46,51 @@ outbox_code() {
 signup_user() {
 	PGAL_PASSWORD=$2 "$PGAL" signup "$1" "$1@example.org" >/dev/null 2>&1 || return 1
 	"$PGAL" confirm "$1" "$(outbox_code)" >/dev/null 2>&1
+}
+# jcheck DESCRIPTION PYTHON-EXPR: passes if EXPR is true with j = the JSON in $T/out
+jcheck() {
+	d=$1; shift
+	n=$((n + 1))
+	if python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$T/out" "$1" 2> "$T/pyerr"; then echo "ok $n - $d"
+	else nfail=$((nfail + 1)); echo "not ok $n - $d"; echo "# expression: $1"
+		sed 's/^/# /' "$T/pyerr" | tail -3; head -c 2000 "$T/out" | sed 's/^/# out: /'; fi
+}
+# jget PYTHON-EXPR: prints EXPR evaluated with j = the JSON in $T/out
+jget() {
+	python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+print(eval(sys.argv[2]))' "$T/out" "$1"
+}
+# the token the CLI saved at login
+saved_token() {
+	cat "$XDG_CONFIG_HOME/pgal/session"
+}
+# login_user USER PASSWORD: signs up, confirms and logs in (token saved)
+login_user() {
+	signup_user "$1" "$2" || return 1
+	PGAL_PASSWORD=$2 "$PGAL" login "$1" >/dev/null 2>&1 < /dev/null
+}
+# files below $PGAL_HOME/blobs (every kind)
+count_blobs() {
+	find "$PGAL_HOME/blobs" -type f 2>/dev/null | wc -l | tr -d ' '
+}
+# the number of photo rows of the logged-in user (every album, via ls --json)
+count_rows() {
+	python3 - "$PGAL" <<'PY'
+import json, subprocess, sys
+pg = sys.argv[1]
+def run(*a):
+    return json.loads(subprocess.run([pg, *a], capture_output=True, check=True, stdin=subprocess.DEVNULL).stdout)
+print(sum(len(run("ls", a["name"], "--json")) for a in run("albums", "--json")))
+PY
+}
+# every photo row has its 3 blob files (original, thumbnail, preview) and
+# there is no other file under $PGAL_HOME/blobs (single-user tests)
+blobs_match_rows() {
+	rows=$(count_rows) || return 1
+	[ "$(count_blobs)" -eq $((rows * 3)) ]
 }
 done_testing() {
 	echo "1..$n"

@@ -1,0 +1,160 @@
+/* The scripting surface: one table of commands shared by the `pgal` CLI and
+ * the SSH server's exec handler (tmux style: one file per command in
+ * core/cmd/, one table in core/cmd/table.c).
+ *
+ * A front end fills a pgal_cmd_ctx (gallery, token, streams, callbacks for
+ * what only it can do: prompts, keeping the token, a progress bar) and calls
+ * pgal_cmd_exec with the words after the program name. The return value is the
+ * exit status (a pgal_code); errors have already been written to ctx->err as
+ * one line "pgal: <message>". */
+#ifndef PGAL_CMD_H
+#define PGAL_CMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "gallery.h"
+#include "records.h"
+
+typedef struct pgal_cmd_ctx pgal_cmd_ctx;
+
+struct pgal_cmd_ctx {
+	pgal *g;           /* may be NULL: opened through open_gallery when needed */
+	const char *token; /* session token or NULL */
+	FILE *out;         /* results */
+	FILE *err;         /* "pgal: ..." error lines */
+	int out_fd;        /* fd behind out for binary output (get); -1 if none */
+	int out_is_tty;    /* binary output to it is refused */
+	int remote;        /* 1 over SSH: LOCAL_ONLY commands are not offered */
+	void *arg;         /* the front end's own state */
+
+	/* Each callback may be NULL (not available: no terminal, over SSH...). */
+	/* Opens ctx->g; only called for commands that need the gallery. */
+	int (*open_gallery)(pgal_cmd_ctx *ctx, pgal_err *e);
+	/* The value of an environment variable for scripts (PGAL_PASSWORD...). */
+	const char *(*env)(pgal_cmd_ctx *ctx, const char *name);
+	/* Reads a secret with no echo; malloc'd, the caller wipes and frees it.
+	 * NULL when cancelled or on error. */
+	char *(*ask_secret)(pgal_cmd_ctx *ctx, const char *prompt);
+	/* Reads a line with echo into buf (newline removed); 0 ok, -1 error. */
+	int (*ask_line)(pgal_cmd_ctx *ctx, const char *prompt, char *buf, size_t size);
+	/* 1 yes, 0 no (or error). */
+	int (*ask_yes_no)(pgal_cmd_ctx *ctx, const char *question);
+	/* Keeps the token of a new session / forgets the current one. */
+	int (*save_token)(pgal_cmd_ctx *ctx, const char *token, pgal_err *e);
+	int (*clear_token)(pgal_cmd_ctx *ctx, pgal_err *e);
+	/* Progress of put: name != NULL draws "done/total name"; name == NULL
+	 * erases the bar so a result line can be written. */
+	void (*progress)(pgal_cmd_ctx *ctx, size_t done, size_t total, const char *name);
+
+	/* Filled by the dispatcher for NEEDS_SESSION commands. */
+	pgal_whoami who;
+};
+
+/* Runs one command: argv[0] is the command name (or --help, --version).
+ * Returns the exit status. */
+int pgal_cmd_exec(pgal_cmd_ctx *ctx, int argc, char **argv);
+
+/* `pgal --help`: the command list, generated from the table. */
+void pgal_cmd_usage(pgal_cmd_ctx *ctx, FILE *f);
+
+/* ---- for command implementations (core/cmd/\*.c) ---- */
+
+#define PGAL_CMD_NEEDS_SESSION 0x1 /* a valid session is checked first */
+#define PGAL_CMD_LOCAL_ONLY 0x2    /* not offered over SSH */
+#define PGAL_CMD_READ 0x4          /* accepts --json */
+#define PGAL_CMD_NO_GALLERY 0x8    /* runs without opening the gallery */
+
+#define PGAL_ARGS_MAX_OPTS 16
+#define PGAL_ARGS_MAX_POS 4096
+
+/* Parsed command line: positionals in order, options by name. */
+typedef struct pgal_args {
+	int argc;
+	char **argv; /* positionals (malloc'd array of pointers into the input) */
+	int nopts;
+	struct {
+		char name[32];
+		const char *value; /* NULL for a flag */
+	} opts[PGAL_ARGS_MAX_OPTS];
+} pgal_args;
+
+typedef struct pgal_cmd_entry {
+	const char *name;
+	const char *usage;   /* arguments and options, e.g. "NAME [--title T]" */
+	const char *summary; /* one line */
+	const char *help;    /* more lines for `pgal help CMD`, or NULL */
+	int min_args;
+	int max_args;        /* -1: no limit */
+	const char *options; /* accepted options: "title=,yes,o=" ('=' takes a value) */
+	int flags;
+	int (*exec)(pgal_cmd_ctx *ctx, const pgal_args *a);
+} pgal_cmd_entry;
+
+/* The table, NULL-terminated (core/cmd/table.c). */
+extern const pgal_cmd_entry *const pgal_cmd_table[];
+const pgal_cmd_entry *pgal_cmd_find(const char *name);
+
+/* Parses argv (argc words, the command name excluded) against `accepted`:
+ * `--opt value`, `--opt=value`, `--flag`, `-o value`, `-ovalue` (one-letter
+ * names), `--` ends options, options may follow positionals, a lone "-" is a
+ * positional. The last of a repeated option wins. On error fills e with
+ * PGAL_EUSAGE and a message naming the option. Free with pgal_args_free. */
+int pgal_args_parse(pgal_args *a, const char *accepted, int argc, char **argv, pgal_err *e);
+void pgal_args_free(pgal_args *a);
+/* 1 if the option was given. */
+int pgal_args_has(const pgal_args *a, const char *name);
+/* The option's value, or NULL if not given. */
+const char *pgal_args_get(const pgal_args *a, const char *name);
+/* The option as a non-negative integer (def if absent); PGAL_EUSAGE if malformed. */
+int pgal_args_get_int(const pgal_args *a, const char *name, int64_t def, int64_t *out, pgal_err *e);
+/* "taken", "added", "title" (NULL: taken); -1 if none of them. */
+int pgal_cmd_parse_sort(const char *s, pgal_sort *sort);
+/* Splits "ALBUM/PHOTO" at the first '/' (album names cannot hold one) into
+ * the two buffers; PGAL_EUSAGE if a part is empty or too long. With
+ * allow_no_photo, "ALBUM" alone is accepted and photo is set to "". */
+int pgal_split_path(const char *s, char album[PGAL_ALBUM_MAX + 1], char photo[PGAL_PHOTO_NAME_MAX + 1],
+		    int allow_no_photo, pgal_err *e);
+
+/* Output helpers (core/cmd/output.c). */
+/* Writes "pgal: <message>" to ctx->err, returns code. */
+int pgal_cmd_error(pgal_cmd_ctx *ctx, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Writes e's message (with a login hint for an ended session), returns e->code. */
+int pgal_cmd_fail(pgal_cmd_ctx *ctx, const pgal_err *e);
+/* "2008-10-22T16:29:49" (utc_z 0) or "2024-01-02T03:04:05Z" (utc_z 1); t < 0 gives "". */
+void pgal_fmt_iso(char out[32], int64_t t, int utc_z);
+/* "2024-01-02 03:04" in local time, or "-" for t < 0. */
+void pgal_fmt_local(char out[32], int64_t t);
+/* "8.1 MB", "512 B" (decimal units). */
+void pgal_fmt_size(char out[16], int64_t bytes);
+/* Writes s left aligned in width terminal columns (at least one space after). */
+void pgal_put_col(FILE *f, const char *s, int width);
+
+/* JSON (jansson), opaque here so cmd.h does not need jansson.h. */
+struct json_t;
+struct json_t *pgal_json_photo(const pgal_photo *p);
+struct json_t *pgal_json_album(const pgal_album *a);
+/* Dumps v (indented) and a newline to ctx->out, then drops the reference. */
+int pgal_json_print(pgal_cmd_ctx *ctx, struct json_t *v);
+/* Dumps v on one line (for streamed arrays), then drops the reference. */
+int pgal_json_print_line(pgal_cmd_ctx *ctx, struct json_t *v);
+
+/* Text views shared by several commands. */
+void pgal_print_photo_info(pgal_cmd_ctx *ctx, const pgal_photo *p);
+/* Listing rows (ls, search): the name column is namew columns wide and shows
+ * "album/name" when with_album. */
+void pgal_print_photo_header(pgal_cmd_ctx *ctx, int namew);
+void pgal_print_photo_row(pgal_cmd_ctx *ctx, const pgal_photo *p, int namew, int with_album);
+/* Display width of a row's name column. */
+int pgal_photo_name_width(const pgal_photo *p, int with_album);
+
+/* Passwords (core/cmd/secret.c): from the environment variable `var` if the
+ * front end offers one, else asked (twice if confirm). Returns a malloc'd
+ * string to free with pgal_secret_free, or NULL after printing why. */
+char *pgal_secret_get(pgal_cmd_ctx *ctx, const char *var, const char *prompt, int confirm, int *code);
+void pgal_secret_free(char *s);
+
+#endif

@@ -1,0 +1,142 @@
+/* The dispatcher: finds the command, parses and checks its arguments, opens
+ * the gallery and checks the session when the command needs them, then runs
+ * it. Usage errors never touch the gallery. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "sanitize.h"
+
+#ifndef PGAL_VERSION
+#define PGAL_VERSION "unknown"
+#endif
+
+static int
+offered(const pgal_cmd_ctx *ctx, const pgal_cmd_entry *c)
+{
+	return !(ctx->remote && (c->flags & PGAL_CMD_LOCAL_ONLY));
+}
+
+/* A unique command that starts with what was typed, for the hint. */
+static const pgal_cmd_entry *
+guess(const pgal_cmd_ctx *ctx, const char *name)
+{
+	const pgal_cmd_entry *const *c, *found = NULL;
+	size_t len = strlen(name);
+
+	if (len == 0)
+		return NULL;
+	for (c = pgal_cmd_table; *c != NULL; c++) {
+		if (!offered(ctx, *c) || strncmp((*c)->name, name, len) != 0)
+			continue;
+		if (found != NULL)
+			return NULL;
+		found = *c;
+	}
+	return found;
+}
+
+static int
+unknown_command(pgal_cmd_ctx *ctx, const char *name)
+{
+	const pgal_cmd_entry *g = guess(ctx, name);
+	char shown[64];
+
+	pgal_sanitize_n(shown, sizeof shown, name, strnlen(name, 40), 0);
+	if (g != NULL)
+		return pgal_cmd_error(ctx, PGAL_EUSAGE, "unknown command '%s'; did you mean '%s'?",
+				      shown, g->name);
+	return pgal_cmd_error(ctx, PGAL_EUSAGE, "unknown command '%s'; see 'pgal --help'", shown);
+}
+
+static int
+check_session(pgal_cmd_ctx *ctx)
+{
+	pgal_err e;
+
+	pgal_err_clear(&e);
+	memset(&ctx->who, 0, sizeof ctx->who);
+	if (ctx->token == NULL || ctx->token[0] == '\0') {
+		if (ctx->remote)
+			return pgal_cmd_error(ctx, PGAL_EDENIED, "not logged in");
+		return pgal_cmd_error(ctx, PGAL_EDENIED, "not logged in; run 'pgal login USER'");
+	}
+	if (pgal_session_check(ctx->g, ctx->token, &ctx->who, &e) == PGAL_OK)
+		return PGAL_OK;
+	if (e.code == PGAL_EDENIED && !ctx->remote)
+		return pgal_cmd_error(ctx, PGAL_EDENIED, "not logged in (%s); run 'pgal login USER'", e.msg);
+	return pgal_cmd_fail(ctx, &e);
+}
+
+int
+pgal_cmd_exec(pgal_cmd_ctx *ctx, int argc, char **argv)
+{
+	const pgal_cmd_entry *c;
+	pgal_args a;
+	pgal_err e;
+	char spec[256];
+	const char *name;
+	int rc;
+
+	pgal_err_clear(&e);
+	if (argc < 1)
+		return pgal_cmd_error(ctx, PGAL_EUSAGE, "no command given; see 'pgal --help'");
+	name = argv[0];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		pgal_cmd_usage(ctx, ctx->out);
+		return PGAL_OK;
+	}
+	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+		fprintf(ctx->out, "pgal %s\n", PGAL_VERSION);
+		return PGAL_OK;
+	}
+	c = pgal_cmd_find(name);
+	if (c == NULL || !offered(ctx, c))
+		return unknown_command(ctx, name);
+
+	snprintf(spec, sizeof spec, "%s%s%s", c->options != NULL ? c->options : "",
+		 (c->flags & PGAL_CMD_READ) ? ",json" : "", ",help");
+	if (pgal_args_parse(&a, spec, argc - 1, argv + 1, &e) != PGAL_OK) {
+		return pgal_cmd_error(ctx, e.code, "%s: %s; see 'pgal help %s'", c->name, e.msg,
+				      c->name);
+	}
+	if (pgal_args_has(&a, "help")) {
+		char *help_argv[] = { (char *)"help", (char *)c->name, NULL };
+
+		pgal_args_free(&a);
+		return pgal_cmd_exec(ctx, 2, help_argv);
+	}
+	if (a.argc < c->min_args || (c->max_args >= 0 && a.argc > c->max_args)) {
+		rc = pgal_cmd_error(ctx, PGAL_EUSAGE, "%s: %s; usage: pgal %s %s%s", c->name,
+				    a.argc < c->min_args ? "missing argument" : "too many arguments",
+				    c->name, c->usage, (c->flags & PGAL_CMD_READ) ? " [--json]" : "");
+		pgal_args_free(&a);
+		return rc;
+	}
+
+	/* a missing token needs no gallery to be reported */
+	if ((c->flags & PGAL_CMD_NEEDS_SESSION) && (ctx->token == NULL || ctx->token[0] == '\0')) {
+		pgal_args_free(&a);
+		return check_session(ctx);
+	}
+	if (!(c->flags & PGAL_CMD_NO_GALLERY) && ctx->g == NULL) {
+		if (ctx->open_gallery == NULL)
+			rc = pgal_cmd_error(ctx, PGAL_EBACKEND, "no gallery");
+		else if ((rc = ctx->open_gallery(ctx, &e)) != PGAL_OK)
+			rc = pgal_cmd_fail(ctx, &e);
+		if (ctx->g == NULL) {
+			pgal_args_free(&a);
+			return rc != PGAL_OK ? rc : PGAL_EBACKEND;
+		}
+	}
+	if ((c->flags & PGAL_CMD_NEEDS_SESSION) && (rc = check_session(ctx)) != PGAL_OK) {
+		pgal_args_free(&a);
+		return rc;
+	}
+
+	rc = c->exec(ctx, &a);
+	pgal_args_free(&a);
+	if (fflush(ctx->out) != 0 && rc == PGAL_OK)
+		rc = pgal_cmd_error(ctx, PGAL_EBACKEND, "cannot write output");
+	return rc;
+}

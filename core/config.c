@@ -1,0 +1,458 @@
+/* Configuration: defaults, then pgal.conf, then PGAL_* variables, then paths
+ * derived from home. Every key is one line in the table below. */
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "sanitize.h"
+
+#define LINE_MAX_BYTES 4096
+
+enum ctype {
+	C_STR,	/* char[] of the field's size */
+	C_INT,	/* int, decimal */
+	C_I64,	/* int64_t, decimal */
+	C_SIZE,	/* int64_t, decimal with optional k/M/G (binary) suffix */
+	C_BOOL,	/* int: yes/no, true/false, on/off, 1/0 */
+};
+
+struct ckey {
+	const char	*name;
+	enum ctype	 type;
+	size_t		 off;
+	size_t		 size;	/* C_STR: the buffer size */
+	int64_t		 min, max;
+};
+
+#define STR(k) #k, C_STR, offsetof(pgal_config, k), sizeof(((pgal_config *)0)->k), 0, 0
+#define NUM(k, t, lo, hi) #k, t, offsetof(pgal_config, k), 0, lo, hi
+
+#define DAY 86400
+static const struct ckey keys[] = {
+	{ STR(home) },
+	{ STR(store) },
+	{ STR(blobs) },
+	{ STR(mail) },
+	{ STR(mail_from) },
+	{ STR(sqlite_path) },
+	{ STR(blobs_dir) },
+	{ STR(outbox_dir) },
+	{ NUM(max_upload_bytes, C_SIZE, 1024, INT64_C(1) << 40) },
+	{ NUM(max_pixels, C_I64, 1, INT64_C(1000000000)) },
+	{ NUM(thumb_px, C_INT, 16, 1024) },
+	{ NUM(preview_px, C_INT, 64, 8192) },
+	{ NUM(session_idle_secs, C_INT, 60, 365 * DAY) },
+	{ NUM(session_max_secs, C_INT, 60, 10 * 365 * DAY) },
+	{ NUM(code_ttl_secs, C_INT, 60, 30 * DAY) },
+	{ NUM(code_tries, C_INT, 1, 100) },
+};
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+/* Defaults, with the derived paths left empty so load can tell them unset. */
+static void
+base_defaults(pgal_config *c)
+{
+	memset(c, 0, sizeof *c);
+	strcpy(c->home, "./var");
+	strcpy(c->store, "sqlite");
+	strcpy(c->blobs, "fs");
+	strcpy(c->mail, "outbox");
+	strcpy(c->mail_from, "pgal <noreply@localhost>");
+	c->max_upload_bytes = INT64_C(200) * 1024 * 1024;
+	c->max_pixels = 100000000;
+	c->thumb_px = 256;
+	c->preview_px = 1600;
+	c->session_idle_secs = 30 * DAY;
+	c->session_max_secs = 90 * DAY;
+	c->code_ttl_secs = DAY;
+	c->code_tries = 5;
+}
+
+/* A copy of hostile text that is safe to put in an error message, cut on a
+ * character boundary and marked with "..." when longer than sz. */
+static const char *
+shown(const char *s, char *buf, size_t sz)
+{
+	char	 tmp[8192];
+	size_t	 n;
+
+	n = pgal_sanitize(tmp, sizeof tmp, s, 0);
+	if (n < sz) {
+		memcpy(buf, tmp, n + 1);
+		return buf;
+	}
+	n = sz - 4;
+	while (n > 0 && ((unsigned char)tmp[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(buf, tmp, n);
+	strcpy(buf + n, "...");
+	return buf;
+}
+
+static const struct ckey *
+find_key(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* Decimal integer with an optional sign, no spaces, no overflow. */
+static int
+parse_int(const char *s, int64_t *out, const char **rest)
+{
+	int64_t v = 0;
+	int neg = 0, digits = 0;
+
+	if (*s == '-') {
+		neg = 1;
+		s++;
+	}
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		int d = *s - '0';
+
+		if (v > (INT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	if (digits == 0)
+		return -1;
+	*out = neg ? -v : v;
+	*rest = s;
+	return 0;
+}
+
+static int
+parse_bool(const char *s, int *out)
+{
+	static const char *yes[] = { "1", "yes", "true", "on" };
+	static const char *no[] = { "0", "no", "false", "off" };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+pgal_config_set(pgal_config *c, const char *key, const char *value,
+    const char *where, pgal_err *e)
+{
+	const struct ckey *k;
+	char	 kbuf[80], vbuf[80];
+	char	*field;
+	const char *rest;
+	int64_t	 v;
+	size_t	 len;
+
+	if (key == NULL || value == NULL)
+		return pgal_fail(e, PGAL_EUSAGE, "%s: missing key or value", where);
+	if ((k = find_key(key)) == NULL)
+		return pgal_fail(e, PGAL_EINPUT, "%s: unknown key '%s'", where,
+		    shown(key, kbuf, sizeof kbuf));
+	field = (char *)c + k->off;
+	/* no value has a use for control characters or broken UTF-8 */
+	if (!pgal_text_is_clean(value, 0))
+		return pgal_fail(e, PGAL_EINPUT,
+		    "%s: %s: control characters or invalid UTF-8 in value", where,
+		    k->name);
+	switch (k->type) {
+	case C_STR:
+		len = strlen(value);
+		if (len == 0)
+			return pgal_fail(e, PGAL_EINPUT, "%s: %s: empty value",
+			    where, k->name);
+		if (len >= k->size)
+			return pgal_fail(e, PGAL_EINPUT,
+			    "%s: %s: value too long (at most %zu bytes)", where,
+			    k->name, k->size - 1);
+		memcpy(field, value, len + 1);
+		return PGAL_OK;
+	case C_BOOL:
+		if (parse_bool(value, (int *)(void *)field) == -1)
+			return pgal_fail(e, PGAL_EINPUT,
+			    "%s: %s: not yes or no: '%s'", where, k->name,
+			    shown(value, vbuf, sizeof vbuf));
+		return PGAL_OK;
+	case C_INT:
+	case C_I64:
+	case C_SIZE:
+		break;
+	}
+	if (parse_int(value, &v, &rest) == -1)
+		return pgal_fail(e, PGAL_EINPUT, "%s: %s: not a number: '%s'",
+		    where, k->name, shown(value, vbuf, sizeof vbuf));
+	if (k->type == C_SIZE && *rest != '\0') {
+		int shift;
+
+		switch (*rest) {
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		case 'g': case 'G': shift = 30; break;
+		default: shift = -1; break;
+		}
+		if (shift == -1 || rest[1] != '\0')
+			return pgal_fail(e, PGAL_EINPUT,
+			    "%s: %s: not a size (a number with k, M or G): '%s'",
+			    where, k->name, shown(value, vbuf, sizeof vbuf));
+		if (v > (INT64_MAX >> shift) || v < -(INT64_MAX >> shift))
+			goto range;
+		v *= INT64_C(1) << shift;
+		rest++;
+	}
+	if (*rest != '\0')
+		return pgal_fail(e, PGAL_EINPUT, "%s: %s: not a number: '%s'",
+		    where, k->name, shown(value, vbuf, sizeof vbuf));
+	if (v < k->min || v > k->max)
+		goto range;
+	if (k->type == C_INT)
+		*(int *)(void *)field = (int)v;
+	else
+		*(int64_t *)(void *)field = v;
+	return PGAL_OK;
+range:
+	return pgal_fail(e, PGAL_EINPUT,
+	    "%s: %s: out of range (%lld to %lld): '%s'", where, k->name,
+	    (long long)k->min, (long long)k->max, shown(value, vbuf, sizeof vbuf));
+}
+
+static int
+is_space(int ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* One line, NUL-terminated and without its newline. Returns 1 for a line,
+ * 0 at EOF, -1 for a line longer than LINE_MAX_BYTES or holding a NUL. */
+static int
+read_line(FILE *f, char *buf, size_t *len)
+{
+	int ch, nul = 0;
+	size_t n = 0;
+
+	while ((ch = getc(f)) != EOF && ch != '\n') {
+		if (n == LINE_MAX_BYTES) {
+			/* swallow the rest of it, then fail */
+			while ((ch = getc(f)) != EOF && ch != '\n')
+				;
+			return -1;
+		}
+		if (ch == '\0')
+			nul = 1;
+		buf[n++] = (char)ch;
+	}
+	if (ch == EOF && n == 0)
+		return 0;
+	buf[n] = '\0';
+	*len = n;
+	return nul ? -2 : 1;
+}
+
+static int
+read_file(pgal_config *c, const char *path, pgal_err *e)
+{
+	char	 line[LINE_MAX_BYTES + 1], where[PATH_MAX + 32], pbuf[PATH_MAX];
+	FILE	*f;
+	size_t	 len, lineno = 0;
+	int	 r, rc = PGAL_OK;
+
+	shown(path, pbuf, sizeof pbuf);
+	if ((f = fopen(path, "r")) == NULL)
+		return pgal_fail(e, errno == ENOENT ? PGAL_ENOTFOUND : PGAL_EBACKEND,
+		    "%s: %s", pbuf, strerror(errno));
+	while ((r = read_line(f, line, &len)) != 0) {
+		char *p, *key, *eq, *val, *end;
+
+		lineno++;
+		snprintf(where, sizeof where, "%s:%zu", pbuf, lineno);
+		if (r == -1) {
+			rc = pgal_fail(e, PGAL_EINPUT,
+			    "%s: line too long (at most %d bytes)", where,
+			    LINE_MAX_BYTES);
+			break;
+		}
+		if (r == -2) {
+			rc = pgal_fail(e, PGAL_EINPUT, "%s: NUL byte in line", where);
+			break;
+		}
+		/* CRLF files are fine */
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+		for (p = line; is_space(*p); p++)
+			;
+		if (*p == '\0' || *p == '#')
+			continue;
+		if ((eq = strchr(p, '=')) == NULL) {
+			rc = pgal_fail(e, PGAL_EINPUT,
+			    "%s: expected 'key = value'", where);
+			break;
+		}
+		key = p;
+		for (end = eq; end > key && is_space(end[-1]); end--)
+			;
+		*end = '\0';
+		if (*key == '\0') {
+			rc = pgal_fail(e, PGAL_EINPUT, "%s: missing key before '='", where);
+			break;
+		}
+		for (val = eq + 1; is_space(*val); val++)
+			;
+		for (end = val + strlen(val); end > val && is_space(end[-1]); end--)
+			;
+		*end = '\0';
+		/* optional quotes keep leading or trailing spaces */
+		len = strlen(val);
+		if (len >= 2 && (val[0] == '"' || val[0] == '\'') &&
+		    val[len - 1] == val[0]) {
+			val[len - 1] = '\0';
+			val++;
+		}
+		if ((rc = pgal_config_set(c, key, val, where, e)) != PGAL_OK)
+			break;
+	}
+	if (rc == PGAL_OK && ferror(f))
+		rc = pgal_fail(e, PGAL_EBACKEND, "%s: read error", pbuf);
+	fclose(f);
+	return rc;
+}
+
+/* PGAL_<KEY> for every key; set-but-empty variables count as unset. */
+static int
+read_env(pgal_config *c, pgal_err *e)
+{
+	char	 name[64];
+	const char *v;
+	size_t	 i, j;
+	int	 rc;
+
+	for (i = 0; i < NKEYS; i++) {
+		strcpy(name, "PGAL_");
+		for (j = 0; keys[i].name[j] != '\0'; j++)
+			name[5 + j] = (char)(keys[i].name[j] >= 'a' &&
+			    keys[i].name[j] <= 'z' ? keys[i].name[j] - 32 :
+			    keys[i].name[j]);
+		name[5 + j] = '\0';
+		if ((v = getenv(name)) == NULL || *v == '\0')
+			continue;
+		if ((rc = pgal_config_set(c, keys[i].name, v, name, e)) != PGAL_OK)
+			return rc;
+	}
+	return PGAL_OK;
+}
+
+/* Makes a relative path absolute against the working directory. */
+static int
+absolute(char *path, size_t size, const char *what, pgal_err *e)
+{
+	char	 cwd[PATH_MAX], out[PATH_MAX];
+	const char *p = path;
+	int	 n;
+
+	if (path[0] == '/')
+		return PGAL_OK;
+	if (getcwd(cwd, sizeof cwd) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "%s: cannot get the working "
+		    "directory: %s", what, strerror(errno));
+	while (p[0] == '.' && p[1] == '/')
+		p += 2;
+	while (*p == '/')
+		p++;
+	if (strcmp(p, ".") == 0 || *p == '\0')
+		n = snprintf(out, sizeof out, "%s", cwd);
+	else
+		n = snprintf(out, sizeof out, "%s%s%s", cwd,
+		    strcmp(cwd, "/") == 0 ? "" : "/", p);
+	if (n < 0 || (size_t)n >= size || (size_t)n >= sizeof out)
+		return pgal_fail(e, PGAL_EINPUT, "%s: path too long", what);
+	memcpy(path, out, n + 1);
+	return PGAL_OK;
+}
+
+/* Completes derived paths from home and makes every path absolute. */
+static int
+finish(pgal_config *c, pgal_err *e)
+{
+	static const struct {
+		size_t off;
+		const char *name, *leaf;
+	} derived[] = {
+		{ offsetof(pgal_config, sqlite_path), "sqlite_path", "pgal.db" },
+		{ offsetof(pgal_config, blobs_dir), "blobs_dir", "blobs" },
+		{ offsetof(pgal_config, outbox_dir), "outbox_dir", "outbox" },
+	};
+	size_t	 i;
+	int	 rc, n;
+
+	if ((rc = absolute(c->home, sizeof c->home, "home", e)) != PGAL_OK)
+		return rc;
+	for (i = 0; i < sizeof derived / sizeof derived[0]; i++) {
+		char *p = (char *)c + derived[i].off;
+
+		if (*p == '\0') {
+			char tmp[PATH_MAX];
+
+			n = snprintf(tmp, sizeof tmp, "%s/%s", c->home, derived[i].leaf);
+			if (n < 0 || n >= PATH_MAX)
+				return pgal_fail(e, PGAL_EINPUT, "%s: path too long",
+				    derived[i].name);
+			memcpy(p, tmp, n + 1);
+		} else if ((rc = absolute(p, PATH_MAX, derived[i].name, e)) != PGAL_OK)
+			return rc;
+	}
+	if (c->thumb_px > c->preview_px)
+		return pgal_fail(e, PGAL_EINPUT,
+		    "thumb_px (%d) is larger than preview_px (%d)",
+		    c->thumb_px, c->preview_px);
+	if (c->session_idle_secs > c->session_max_secs)
+		return pgal_fail(e, PGAL_EINPUT,
+		    "session_idle_secs (%d) is longer than session_max_secs (%d)",
+		    c->session_idle_secs, c->session_max_secs);
+	return PGAL_OK;
+}
+
+void
+pgal_config_defaults(pgal_config *c)
+{
+	base_defaults(c);
+	/* only fails without a working directory or with a huge one */
+	if (finish(c, NULL) != PGAL_OK) {
+		strcpy(c->home, "/tmp/pgal");
+		strcpy(c->sqlite_path, "/tmp/pgal/pgal.db");
+		strcpy(c->blobs_dir, "/tmp/pgal/blobs");
+		strcpy(c->outbox_dir, "/tmp/pgal/outbox");
+	}
+}
+
+int
+pgal_config_load(pgal_config *c, const char *path, pgal_err *e)
+{
+	const char *envpath;
+	int rc;
+
+	base_defaults(c);
+	if (path == NULL && (envpath = getenv("PGAL_CONFIG")) != NULL &&
+	    *envpath != '\0')
+		path = envpath;
+	if (path != NULL && (rc = read_file(c, path, e)) != PGAL_OK)
+		return rc;
+	if ((rc = read_env(c, e)) != PGAL_OK)
+		return rc;
+	return finish(c, e);
+}

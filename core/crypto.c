@@ -1,0 +1,179 @@
+/* Random tokens, SHA-256 and constant-time comparison on OpenSSL. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "crypto.h"
+
+#define SHA256_READ (64 * 1024)
+
+static const char hexdigits[] = "0123456789abcdef";
+
+static void
+to_hex(const unsigned char *in, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hexdigits[in[i] >> 4];
+		out[2 * i + 1] = hexdigits[in[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+int
+pgal_random_bytes(void *buf, size_t n, pgal_err *e)
+{
+	unsigned char *p = buf;
+
+	/* RAND_bytes takes an int: feed large requests in pieces */
+	while (n > 0) {
+		int chunk = n > 65536 ? 65536 : (int)n;
+
+		if (RAND_bytes(p, chunk) != 1) {
+			return pgal_fail(e, PGAL_EBACKEND,
+			    "random number generator failed (OpenSSL error %lu)",
+			    ERR_get_error());
+		}
+		p += chunk;
+		n -= chunk;
+	}
+	return PGAL_OK;
+}
+
+int
+pgal_random_hex(char *out, size_t nbytes, pgal_err *e)
+{
+	unsigned char *raw;
+	int rc;
+
+	if (nbytes > SIZE_MAX / 2 - 1)
+		return pgal_fail(e, PGAL_EUSAGE, "random_hex: size too large");
+	if ((raw = malloc(nbytes ? nbytes : 1)) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	if ((rc = pgal_random_bytes(raw, nbytes, e)) == PGAL_OK)
+		to_hex(raw, nbytes, out);
+	else
+		out[0] = '\0';
+	OPENSSL_cleanse(raw, nbytes);
+	free(raw);
+	return rc;
+}
+
+int
+pgal_random_from(char *out, size_t len, const char *alphabet, pgal_err *e)
+{
+	unsigned char buf[64];
+	size_t n, limit, have = 0, used = 0, i = 0;
+	int rc;
+
+	n = alphabet != NULL ? strlen(alphabet) : 0;
+	if (n == 0 || n > 256)
+		return pgal_fail(e, PGAL_EUSAGE,
+		    "random_from: alphabet must have 1 to 256 characters");
+	/*
+	 * Rejection sampling: bytes at or above the largest multiple of n
+	 * that fits in 256 are thrown away, so every character is equally
+	 * likely (a plain b % n would favour the first 256 % n).
+	 */
+	limit = 256 - (256 % n);
+	while (i < len) {
+		if (used == have) {
+			if ((rc = pgal_random_bytes(buf, sizeof buf, e)) != PGAL_OK) {
+				out[0] = '\0';
+				return rc;
+			}
+			have = sizeof buf;
+			used = 0;
+		}
+		if (buf[used] < limit)
+			out[i++] = alphabet[buf[used] % n];
+		used++;
+	}
+	out[len] = '\0';
+	OPENSSL_cleanse(buf, sizeof buf);
+	return PGAL_OK;
+}
+
+void
+pgal_sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	/* one-shot digest; only fails on allocation, then out is empty */
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen != 32) {
+		out[0] = '\0';
+		return;
+	}
+	to_hex(md, 32, out);
+}
+
+int
+pgal_sha256_fd(int fd, char out[65], pgal_err *e)
+{
+	EVP_MD_CTX	*ctx;
+	unsigned char	*buf, md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0;
+	ssize_t		 r;
+	int		 rc = PGAL_OK;
+
+	out[0] = '\0';
+	/* a pipe has no offset: hash what it gives */
+	if (lseek(fd, 0, SEEK_SET) == -1 && errno != ESPIPE)
+		return pgal_fail(e, PGAL_EBACKEND, "sha256: seek: %s", strerror(errno));
+	if ((buf = malloc(SHA256_READ)) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		rc = pgal_fail(e, PGAL_EBACKEND, "sha256: cannot initialise digest");
+		goto out;
+	}
+	for (;;) {
+		r = read(fd, buf, SHA256_READ);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			rc = pgal_fail(e, PGAL_EBACKEND, "sha256: read: %s", strerror(errno));
+			goto out;
+		}
+		if (r == 0)
+			break;
+		if (EVP_DigestUpdate(ctx, buf, (size_t)r) != 1) {
+			rc = pgal_fail(e, PGAL_EBACKEND, "sha256: digest failed");
+			goto out;
+		}
+	}
+	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
+		rc = pgal_fail(e, PGAL_EBACKEND, "sha256: digest failed");
+		goto out;
+	}
+	to_hex(md, 32, out);
+out:
+	EVP_MD_CTX_free(ctx);
+	free(buf);
+	return rc;
+}
+
+int
+pgal_ct_streq(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	if (a == NULL || b == NULL)
+		return 0;
+	la = strlen(a);
+	lb = strlen(b);
+	/* the length is not secret (hashes have fixed lengths); the content is */
+	if (la != lb)
+		return 0;
+	return CRYPTO_memcmp(a, b, la) == 0;
+}

@@ -1,0 +1,39 @@
+/* Internal to the gallery service (core/gallery*.c, accounts.c, albums.c,
+ * photos.c, ingest.c, gc.c): the context and the checks every call shares. */
+#ifndef PGAL_GALLERY_INT_H
+#define PGAL_GALLERY_INT_H
+
+#include "blobs.h"
+#include "gallery.h"
+#include "mail.h"
+#include "store.h"
+
+struct pgal {
+	pgal_config cfg;
+	pgal_store *store;
+	pgal_blobs *blobs;
+	pgal_mail *mail;
+	int64_t fixed_now; /* 0: real clock */
+};
+
+int64_t pgal_now(const pgal *g);
+
+/* Resolves a session token to its user, enforcing idle and absolute expiry.
+ * Every call on user data starts here. */
+int pgal_auth(pgal *g, const char *token, pgal_user *u, pgal_err *e);
+
+/* The session's album by name (PGAL_ENOTFOUND if it is not this user's). */
+int pgal_own_album(pgal *g, const pgal_user *u, const char *name, pgal_album *a, pgal_err *e);
+/* The session's photo by album and name. */
+int pgal_own_photo(pgal *g, const pgal_user *u, const char *album, const char *name,
+		   pgal_album *a, pgal_photo *p, pgal_err *e);
+
+/* Deletes the three blobs of a blob id, best effort: a failure leaves an
+ * orphan for `pgal gc`, never a row without blobs. */
+void pgal_delete_blobs(pgal *g, const char *blob_id);
+
+/* Sanitizes text given by a user into dst, then checks its bounds. */
+int pgal_clean_title(const char *in, char dst[PGAL_TITLE_MAX + 1], pgal_err *e);
+int pgal_clean_description(const char *in, char dst[PGAL_DESC_MAX + 1], pgal_err *e);
+
+#endif

@@ -1,0 +1,183 @@
+/* The one ingest pipeline every door uses (CLI, TUI, scp, sftp):
+ * limits and type before decoding, SHA-256 and duplicate check, EXIF and
+ * renditions from one decode, blobs, and only then the row. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crypto.h"
+#include "gallery-int.h"
+#include "image.h"
+#include "validate.h"
+
+/* Names tried for one upload before giving up: name, name-2, ... */
+#define NAME_VARIANTS 10000
+
+static int
+read_head(int fd, unsigned char *buf, size_t n, size_t *got)
+{
+	ssize_t r;
+
+	*got = 0;
+	while (*got < n) {
+		r = pread(fd, buf + *got, n - *got, (off_t)*got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		*got += (size_t)r;
+	}
+	return 0;
+}
+
+/* Checks what can be checked without decoding: a regular file, not empty,
+ * not over the size limit, a supported type by its magic bytes. */
+static int
+check_file(pgal *g, int fd, const char *shown, pgal_img_type *type, int64_t *bytes, pgal_err *e)
+{
+	unsigned char head[PGAL_IMG_HEAD];
+	struct stat st;
+	size_t got;
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return pgal_fail(e, PGAL_EINPUT, "%s: not a regular file", shown);
+	if (st.st_size == 0)
+		return pgal_fail(e, PGAL_EINPUT, "%s: empty file", shown);
+	if (st.st_size > g->cfg.max_upload_bytes)
+		return pgal_fail(e, PGAL_EINPUT, "%s: too big (%lld bytes; the limit is %lld)", shown,
+				 (long long)st.st_size, (long long)g->cfg.max_upload_bytes);
+	if (read_head(fd, head, sizeof head, &got) != 0)
+		return pgal_fail(e, PGAL_EINPUT, "%s: %s", shown, strerror(errno));
+	*type = pgal_image_detect(head, got);
+	if (*type == PGAL_IMG_UNKNOWN || !pgal_image_type_supported(*type))
+		return pgal_fail(e, PGAL_EINPUT, "%s: not a supported image "
+				 "(JPEG, PNG, WebP, GIF or TIFF)", shown);
+	*bytes = st.st_size;
+	return PGAL_OK;
+}
+
+static int
+store_blobs(pgal *g, int fd, const char *blob_id, const pgal_image_result *r, pgal_err *e)
+{
+	char key[PGAL_BLOB_KEY_MAX];
+	int rc;
+
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return pgal_fail(e, PGAL_EBACKEND, "cannot rewind the upload: %s", strerror(errno));
+	pgal_blob_key(key, blob_id, PGAL_BLOB_ORIG);
+	if ((rc = g->blobs->ops->put_fd(g->blobs, key, fd, e)) != PGAL_OK)
+		return rc;
+	pgal_blob_key(key, blob_id, PGAL_BLOB_PREVIEW);
+	if ((rc = g->blobs->ops->put_mem(g->blobs, key, r->preview.data, r->preview.len, e)) != PGAL_OK)
+		return rc;
+	pgal_blob_key(key, blob_id, PGAL_BLOB_THUMB);
+	return g->blobs->ops->put_mem(g->blobs, key, r->thumb.data, r->thumb.len, e);
+}
+
+/* Inserts the row under the first free variant of its name. */
+static int
+insert_row(pgal *g, pgal_photo *p, pgal_err *e)
+{
+	char base[PGAL_PHOTO_NAME_MAX + 1];
+	int rc = PGAL_EINPUT, i;
+
+	snprintf(base, sizeof base, "%s", p->name);
+	for (i = 1; i <= NAME_VARIANTS; i++) {
+		pgal_photo_name_variant(base, i, p->name);
+		rc = g->store->ops->photo_insert(g->store, p, e);
+		if (rc != PGAL_EINPUT)
+			return rc;
+	}
+	return pgal_fail(e, PGAL_EINPUT, "too many photos named '%s'", base);
+}
+
+int
+pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
+	       const pgal_put_opts *opts, pgal_photo *out, pgal_err *e)
+{
+	static const pgal_put_opts none = { 0 };
+	char pathcopy[PATH_MAX];
+	const char *shown;
+	pgal_image_result r;
+	pgal_img_type type = PGAL_IMG_UNKNOWN;
+	pgal_photo p, dup;
+	pgal_album a;
+	pgal_user u;
+	int fd = -1, rc, blobs_written = 0;
+
+	if (opts == NULL)
+		opts = &none;
+	memset(&r, 0, sizeof r);
+	memset(&p, 0, sizeof p);
+	if ((rc = pgal_auth(g, token, &u, e)) != PGAL_OK ||
+	    (rc = pgal_own_album(g, &u, album, &a, e)) != PGAL_OK)
+		return rc;
+	if ((opts->title != NULL && (rc = pgal_clean_title(opts->title, p.title, e)) != PGAL_OK) ||
+	    (opts->description != NULL &&
+	     (rc = pgal_clean_description(opts->description, p.description, e)) != PGAL_OK) ||
+	    (opts->tags != NULL && (rc = pgal_tags_normalize(opts->tags, p.tags, e)) != PGAL_OK))
+		return rc;
+	snprintf(pathcopy, sizeof pathcopy, "%s", path);
+	pgal_photo_name_from_file(opts->filename != NULL ? opts->filename : basename(pathcopy), p.name);
+	shown = p.name;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return pgal_fail(e, errno == ENOENT ? PGAL_ENOTFOUND : PGAL_EINPUT, "%s: %s",
+				 shown, strerror(errno));
+	if ((rc = check_file(g, fd, shown, &type, &p.bytes, e)) != PGAL_OK ||
+	    (rc = pgal_sha256_fd(fd, p.sha256, e)) != PGAL_OK)
+		goto out;
+	if (!opts->force) {
+		rc = g->store->ops->photo_find_sha(g->store, u.id, p.sha256, &dup, e);
+		if (rc == PGAL_OK) {
+			rc = pgal_fail(e, PGAL_EINPUT, "%s: already stored as %s/%s "
+				       "(use --force to store it again)", shown, dup.album, dup.name);
+			goto out;
+		}
+		if (rc != PGAL_ENOTFOUND)
+			goto out;
+	}
+	if ((rc = pgal_image_init(e)) != PGAL_OK ||
+	    (rc = pgal_image_process(path, type, g->cfg.max_pixels, g->cfg.thumb_px,
+				     g->cfg.preview_px, &r, e)) != PGAL_OK) {
+		if (e != NULL && rc == PGAL_EINPUT && strncmp(e->msg, shown, strlen(shown)) != 0) {
+			char msg[sizeof e->msg];
+			snprintf(msg, sizeof msg, "%s", e->msg);
+			pgal_fail(e, rc, "%s: %s", shown, msg);
+		}
+		goto out;
+	}
+	if ((rc = pgal_random_hex(p.blob_id, PGAL_BLOB_ID_HEX / 2, e)) != PGAL_OK)
+		goto out;
+	blobs_written = 1;
+	if ((rc = store_blobs(g, fd, p.blob_id, &r, e)) != PGAL_OK)
+		goto out;
+
+	p.album_id = a.id;
+	p.user_id = u.id;
+	snprintf(p.album, sizeof p.album, "%s", a.name);
+	snprintf(p.mime, sizeof p.mime, "%s", pgal_image_mime(type));
+	p.width = r.width;
+	p.height = r.height;
+	p.exif = r.exif;
+	p.added_at = pgal_now(g);
+	p.sort_taken = r.exif.taken_at >= 0 ? r.exif.taken_at : p.added_at;
+	if ((rc = insert_row(g, &p, e)) != PGAL_OK)
+		goto out;
+	blobs_written = 0; /* the row owns them now */
+	if (out != NULL)
+		*out = p;
+out:
+	if (blobs_written)
+		pgal_delete_blobs(g, p.blob_id);
+	pgal_image_result_free(&r);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}

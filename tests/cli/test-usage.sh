@@ -1,0 +1,69 @@
+#!/bin/sh
+# The command line itself: help generated from the table, version, usage
+# errors (exit 1, one line on stderr with a hint), and "not logged in" (exit 3).
+. "$(dirname "$0")/lib.sh"
+setup_home
+
+ok "--help" "$PGAL" --help
+check "--help lists every command" 'for c in signup confirm resend login logout whoami passwd cancel albums mkalbum rmalbum editalbum ls put info edit mv rm get search gc help; do grep -q "^  $c " "$T/out" || exit 1; done'
+check "--help mentions the exit codes" 'grep -q "1 usage" "$T/out"'
+ok "help ls" "$PGAL" help ls
+check "help ls shows the usage line" 'grep -q "^usage: pgal ls ALBUM \[--sort taken|added|title\] \[--json\]" "$T/out"'
+ok "ls --help" "$PGAL" ls --help
+check "ls --help is help ls" 'grep -q "^usage: pgal ls " "$T/out"'
+expect_rc 1 "help of an unknown command" "$PGAL" help frob
+ok "--version" "$PGAL" --version
+check "--version prints the VERSION file" '[ "$(cat "$T/out")" = "pgal $(cat "$(dirname "$0")/../../VERSION" 2>/dev/null || echo 0.0.0)" ]'
+
+# usage errors: exit 1, exactly one line on stderr that starts with "pgal: "
+usage() {
+	d=$1; shift
+	expect_rc 1 "$d" "$PGAL" "$@"
+	check "$d: one line on stderr" '[ "$(wc -l < "$T/err")" -eq 1 ] && grep -q "^pgal: " "$T/err" && [ ! -s "$T/out" ]'
+}
+usage "no command" 
+usage "unknown command" frobnicate
+check "unknown command hints at --help" 'grep -q "pgal --help" "$T/err"'
+usage "near miss suggests the command" mkalb x
+check "suggestion names mkalbum" 'grep -q "mkalbum" "$T/err"'
+usage "missing argument" ls
+check "missing argument shows the usage" 'grep -q "usage: pgal ls ALBUM" "$T/err"'
+usage "too many arguments" info a/b c/d
+usage "unknown option" ls trip --bogus
+check "unknown option hints at help" "grep -q \"see 'pgal help ls'\" \"\$T/err\""
+usage "option without its value" ls trip --sort
+usage "flag with a value" albums --json=yes
+usage "--json where it means nothing" rm a/b --json
+usage "-f without a file" -f
+# usage errors come before the session check: no token here
+check "usage errors need no session" '[ ! -e "$XDG_CONFIG_HOME/pgal/session" ]'
+
+# a missing config file named with -f is an error, not silently ignored
+expect_rc 2 "-f names a missing file" "$PGAL" -f "$T/nope.conf" gc
+check "the error names the file" 'grep -q "nope.conf" "$T/err"'
+printf 'bogus_key = 1\n' > "$T/bad.conf"
+expect_rc 5 "-f with an unknown key" "$PGAL" --config "$T/bad.conf" gc
+check "the error names the key" 'grep -q "bogus_key" "$T/err"'
+
+# not logged in: exit 3 and a hint, for every command that needs a session
+for c in "albums" "whoami" "mkalbum x" "ls x" "info x/y" "search word" "rmalbum x --yes" "get x/y" "passwd" "cancel --yes"; do
+	# shellcheck disable=SC2086
+	expect_rc 3 "not logged in: $c" "$PGAL" $c
+	check "not logged in: $c: hint" "grep -q \"pgal: not logged in.*pgal login USER\" \"\$T/err\""
+done
+expect_rc 3 "logout when not logged in" "$PGAL" logout
+expect_rc 3 "an unknown token" env PGAL_TOKEN=0000000000000000000000000000000000000000000000000000000000000000 "$PGAL" albums
+check "unknown token: hint" 'grep -q "pgal login USER" "$T/err"'
+expect_rc 3 "a malformed PGAL_TOKEN" env PGAL_TOKEN=nonsense "$PGAL" albums
+
+# scripts without PGAL_PASSWORD and no terminal: a clear error, no hang
+expect_rc 1 "signup without a password source" "$PGAL" signup zed zed@example.org
+check "says how to give the password" 'grep -q PGAL_PASSWORD "$T/err"'
+expect_rc 5 "signup with a bad user name" env PGAL_PASSWORD=long-enough-pw "$PGAL" signup Bad zed@example.org
+expect_rc 5 "signup with a bad email" env PGAL_PASSWORD=long-enough-pw "$PGAL" signup zed not-an-email
+expect_rc 5 "signup with a short password" env PGAL_PASSWORD=short "$PGAL" signup zed zed@example.org
+expect_rc 1 "gc --min-age not a number" "$PGAL" gc --min-age soon
+ok "gc on an empty gallery" "$PGAL" gc --min-age 0
+check "gc reports what it did" 'grep -q "removed 0" "$T/out"'
+
+done_testing

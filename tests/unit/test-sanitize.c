@@ -1,0 +1,387 @@
+/* The sanitizer against hostile text: escape sequences, C1 controls, invalid
+ * UTF-8, bidi overrides, truncation at the buffer end. */
+#include <locale.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sanitize.h"
+
+/*
+ * An independent check of the output, written from the Unicode standard's
+ * table of well-formed UTF-8 byte sequences (Table 3-7), in a different shape
+ * from the sanitizer's decoder: 1 if s[0..len) is well formed and holds no
+ * C0 (except \n when allowed), DEL, C1 or bidi control.
+ */
+static int
+output_ok(const char *str, size_t len, int allow_nl)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char b = s[i];
+		if (b < 0x80) {
+			if ((b < 0x20 && !(allow_nl && b == '\n')) || b == 0x7f)
+				return 0;
+			i++;
+		} else if (b >= 0xc2 && b <= 0xdf) {
+			if (i + 1 >= len || s[i + 1] < 0x80 || s[i + 1] > 0xbf)
+				return 0;
+			if (b == 0xc2 && s[i + 1] <= 0x9f)
+				return 0; /* C1 */
+			i += 2;
+		} else if (b >= 0xe0 && b <= 0xef) {
+			unsigned char lo = b == 0xe0 ? 0xa0 : 0x80;
+			unsigned char hi = b == 0xed ? 0x9f : 0xbf;
+			if (i + 2 >= len || s[i + 1] < lo || s[i + 1] > hi ||
+			    s[i + 2] < 0x80 || s[i + 2] > 0xbf)
+				return 0;
+			/* U+202A..U+202E = e2 80 aa..ae, U+2066..U+2069 = e2 81 a6..a9 */
+			if (b == 0xe2 && s[i + 1] == 0x80 && s[i + 2] >= 0xaa && s[i + 2] <= 0xae)
+				return 0;
+			if (b == 0xe2 && s[i + 1] == 0x81 && s[i + 2] >= 0xa6 && s[i + 2] <= 0xa9)
+				return 0;
+			i += 3;
+		} else if (b >= 0xf0 && b <= 0xf4) {
+			unsigned char lo = b == 0xf0 ? 0x90 : 0x80;
+			unsigned char hi = b == 0xf4 ? 0x8f : 0xbf;
+			if (i + 3 >= len || s[i + 1] < lo || s[i + 1] > hi ||
+			    s[i + 2] < 0x80 || s[i + 2] > 0xbf ||
+			    s[i + 3] < 0x80 || s[i + 3] > 0xbf)
+				return 0;
+			i += 4;
+		} else
+			return 0;
+	}
+	return 1;
+}
+
+static void
+check(const char *in, size_t inlen, int nl, const char *want)
+{
+	char out[256];
+	size_t n;
+
+	n = pgal_sanitize_n(out, sizeof out, in, inlen, nl);
+	assert_string_equal(out, want);
+	assert_int_equal(n, strlen(want));
+}
+#define CHECK(in, nl, want) check(in, sizeof(in) - 1, nl, want)
+
+static void
+test_plain(void **state)
+{
+	CHECK("hello, world", 0, "hello, world");
+	CHECK("", 0, "");
+	CHECK("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x93\xb7", 0,
+	    "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x93\xb7");
+	/* the highest code points of each length are fine */
+	CHECK("\xdf\xbf\xef\xbf\xbf\xf4\x8f\xbf\xbf", 0, "\xdf\xbf\xef\xbf\xbf\xf4\x8f\xbf\xbf");
+	/* U+00A0, the first character after the C1 block, is kept */
+	CHECK("a\xc2\xa0" "b", 0, "a\xc2\xa0" "b");
+}
+
+static void
+test_escapes(void **state)
+{
+	/* OSC window title, BEL-terminated and ST-terminated */
+	CHECK("\x1b]0;pwned\x07ok", 0, "ok");
+	CHECK("\x1b]0;pwned\x1b\\ok", 0, "ok");
+	/* OSC 8 hyperlink around text */
+	CHECK("\x1b]8;;http://evil/\x1b\\link\x1b]8;;\x1b\\", 0, "link");
+	/* CSI: clear screen, colours, cursor moves with intermediates */
+	CHECK("\x1b[2J", 0, "");
+	CHECK("a\x1b[31mred\x1b[0mb", 0, "aredb");
+	CHECK("\x1b[?1049h\x1b[1;1H\x1b[ q!", 0, "!");
+	/* DCS (sixel), SOS, PM, APC payloads go with their introducer */
+	CHECK("\x1bPq#0;2;0;0;0#0~~\x1b\\after", 0, "after");
+	CHECK("\x1bXsos\x1b\\1\x1b^pm\x1b\\2\x1b_apc\x1b\\3", 0, "123");
+	/* DCS is not ended by BEL */
+	CHECK("\x1bPx\x07y\x1b\\z", 0, "z");
+	/* two-byte and nF sequences: ESC c (reset), ESC ( 0 (line drawing), ESC 7 */
+	CHECK("\x1b" "c" "A\x1b(0B\x1b" "7C", 0, "ABC");
+	/* C1 controls as UTF-8 characters: CSI, OSC, ST, NEL */
+	CHECK("\xc2\x9b" "31mx", 0, "x");
+	CHECK("\xc2\x9d" "0;t\xc2\x9cy", 0, "y");
+	CHECK("a\xc2\x85" "b", 0, "ab");
+	/* C1 CSI as a raw byte: invalid UTF-8, dropped alone (a UTF-8
+	 * terminal does not act on it; the rest is harmless text) */
+	CHECK("\x9b", 0, "");
+	CHECK("\x9b" "2Jx", 0, "2Jx");
+	CHECK("\x9d" "0;t\x07y", 0, "0;ty");
+	/* CAN aborts a string sequence */
+	CHECK("\x1b]0;t\x18z", 0, "z");
+	/* ESC ESC [: both dropped with the sequence */
+	CHECK("\x1b\x1b[2Jq", 0, "q");
+	/* a CSI interrupted by a control: the rest is plain text, no ESC left */
+	CHECK("\x1b[3\nx", 0, " x");
+}
+
+static void
+test_split_at_end(void **state)
+{
+	CHECK("abc\x1b", 0, "abc");
+	CHECK("abc\x1b[", 0, "abc");
+	CHECK("abc\x1b[12;", 0, "abc");
+	CHECK("abc\x1b]0;title", 0, "abc");
+	CHECK("abc\x1b]0;title\x1b", 0, "abc");
+	CHECK("abc\x1bP", 0, "abc");
+	CHECK("abc\xc2", 0, "abc");
+	CHECK("abc\xe2\x82", 0, "abc");
+	CHECK("abc\xf0\x9f\x93", 0, "abc");
+	CHECK("abc\xc2\x9b", 0, "abc");
+}
+
+static void
+test_invalid_utf8(void **state)
+{
+	/* overlong '/' in 2, 3 and 4 bytes, and overlong NUL */
+	CHECK("a\xc0\xaf" "b", 0, "ab");
+	CHECK("a\xe0\x80\xaf" "b", 0, "ab");
+	CHECK("a\xf0\x80\x80\xaf" "b", 0, "ab");
+	CHECK("a\xc0\x80" "b", 0, "ab");
+	/* surrogates U+D800, U+DFFF */
+	CHECK("a\xed\xa0\x80" "b\xed\xbf\xbf", 0, "ab");
+	/* above U+10FFFF and bytes never valid */
+	CHECK("a\xf4\x90\x80\x80" "b", 0, "ab");
+	CHECK("a\xf5\x80\x80\x80\xfe\xff" "b", 0, "ab");
+	/* lone continuation bytes; Latin-1 text */
+	CHECK("\x80\xbf" "caf\xe9", 0, "caf");
+	/* a lead byte followed by ASCII keeps the ASCII */
+	CHECK("\xe2" "ab", 0, "ab");
+}
+
+static void
+test_bidi(void **state)
+{
+	/* U+202E RIGHT-TO-LEFT OVERRIDE makes "gpj.exe" look like "exe.jpg" */
+	CHECK("photo\xe2\x80\xae" "gpj.exe", 0, "photogpj.exe");
+	CHECK("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", 0, "");
+	CHECK("\xe2\x81\xa6x\xe2\x81\xa7y\xe2\x81\xa8z\xe2\x81\xa9", 0, "xyz");
+	/* neighbours of the ranges stay: U+2029, U+202F, U+2065, U+206A */
+	CHECK("\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa", 0,
+	    "\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa");
+}
+
+static void
+test_newlines(void **state)
+{
+	CHECK("a\r\nb\tc\nd\re", 0, "a b c d e");
+	CHECK("a\r\nb\tc\nd\re", 1, "a\nb c\nde");
+	CHECK("x\x00y\x7fz\x01\x1f", 0, "xyz");
+	CHECK("\n\n", 1, "\n\n");
+}
+
+static void
+test_every_byte(void **state)
+{
+	int b, nl;
+
+	for (nl = 0; nl <= 1; nl++) {
+		for (b = 0; b < 256; b++) {
+			char in[1] = { (char)b }, out[8], want[2] = { 0, 0 };
+			size_t n;
+
+			if (b >= 0x20 && b <= 0x7e)
+				want[0] = (char)b;
+			else if (b == '\t' || ((b == '\n' || b == '\r') && !nl))
+				want[0] = ' ';
+			else if (b == '\n')
+				want[0] = '\n';
+			n = pgal_sanitize_n(out, sizeof out, in, 1, nl);
+			assert_string_equal(out, want);
+			assert_int_equal(n, strlen(want));
+		}
+	}
+}
+
+/* every pair of bytes: the output is always clean and NUL-terminated */
+static void
+test_every_pair(void **state)
+{
+	int a, b;
+
+	for (a = 0; a < 256; a++) {
+		for (b = 0; b < 256; b++) {
+			char in[2] = { (char)a, (char)b }, out[8];
+			size_t n;
+
+			memset(out, 'Z', sizeof out);
+			n = pgal_sanitize_n(out, sizeof out, in, 2, a & 1);
+			assert_true(n <= 2);
+			assert_int_equal(out[n], '\0');
+			assert_true(output_ok(out, n, a & 1));
+		}
+	}
+}
+
+static void
+test_truncation(void **state)
+{
+	/* U+20AC EURO SIGN is 3 bytes: it goes in whole or not at all */
+	const char *euro = "a\xe2\x82\xac";
+	char out[8];
+	size_t sz;
+
+	for (sz = 1; sz <= 6; sz++) {
+		size_t n;
+
+		memset(out, 'Z', sizeof out);
+		n = pgal_sanitize(out, sz, euro, 0);
+		if (sz < 2)
+			assert_string_equal(out, "");
+		else if (sz < 5)
+			assert_string_equal(out, "a");
+		else
+			assert_string_equal(out, euro);
+		assert_int_equal(n, strlen(out));
+		assert_int_equal(out[sz], 'Z'); /* nothing past dstsz */
+	}
+	/* dstsz 0 writes nothing */
+	out[0] = 'Z';
+	assert_int_equal(pgal_sanitize(out, 0, "abc", 0), 0);
+	assert_int_equal(out[0], 'Z');
+	/* NULL source is empty */
+	assert_int_equal(pgal_sanitize(out, sizeof out, NULL, 0), 0);
+	assert_string_equal(out, "");
+	/* pgal_sanitize stops at NUL, the _n form drops embedded NULs */
+	check("a\0b", 3, 0, "ab");
+}
+
+static void
+test_long_inputs(void **state)
+{
+	size_t reps = 200000, unit = 5, i, n;
+	char *in, *out;
+
+	/* a megabyte of colour codes around one character */
+	in = malloc(reps * unit + 2);
+	assert_non_null(in);
+	for (i = 0; i < reps; i++)
+		memcpy(in + i * unit, "\x1b[31m", unit);
+	in[reps * unit] = 'x';
+	in[reps * unit + 1] = '\0';
+	out = malloc(16);
+	assert_non_null(out);
+	n = pgal_sanitize(out, 16, in, 0);
+	assert_string_equal(out, "x");
+	assert_int_equal(n, 1);
+	free(in);
+	free(out);
+
+	/* 100000 two-byte characters into 1001 bytes: 500 whole characters */
+	in = malloc(200001);
+	assert_non_null(in);
+	for (i = 0; i < 100000; i++)
+		memcpy(in + 2 * i, "\xc3\xa9", 2);
+	in[200000] = '\0';
+	out = malloc(1001);
+	assert_non_null(out);
+	n = pgal_sanitize(out, 1001, in, 0);
+	assert_int_equal(n, 1000);
+	assert_true(output_ok(out, n, 0));
+	free(in);
+	free(out);
+
+	/* an unterminated OSC swallows to the end, quickly */
+	in = malloc(1000003);
+	assert_non_null(in);
+	memcpy(in, "\x1b]0", 3);
+	memset(in + 3, 'A', 1000000);
+	in[1000002] = '\0';
+	out = malloc(64);
+	assert_non_null(out);
+	assert_int_equal(pgal_sanitize(out, 64, in, 0), 0);
+	free(in);
+	free(out);
+}
+
+/* random bytes biased toward the interesting ones: invariants hold and the
+ * sanitizer is idempotent */
+static void
+test_random(void **state)
+{
+	static const unsigned char pick[] = { 0x1b, '[', ']', 'P', '\\', 0x07,
+	    0x9b, 0x9c, 0xc2, 0xe2, 0x80, 0xae, 0xf0, 0xf4, 0xed, '\n', '\r',
+	    '\t', 'a', ';', '0', 'm', 0x18, 0xa9 };
+	unsigned int seed = 12345;
+	int iter;
+
+	for (iter = 0; iter < 20000; iter++) {
+		unsigned char in[64];
+		char out[80], again[80];
+		size_t len = rand_r(&seed) % sizeof in, i, n;
+		int nl = iter & 1;
+
+		for (i = 0; i < len; i++) {
+			int r = rand_r(&seed);
+			in[i] = (r & 1) ? pick[(r >> 1) % sizeof pick] : (unsigned char)(r >> 8);
+		}
+		n = pgal_sanitize_n(out, sizeof out, (char *)in, len, nl);
+		assert_int_equal(strlen(out), n);
+		assert_true(output_ok(out, n, nl));
+		assert_true(pgal_text_is_clean(out, nl));
+		pgal_sanitize(again, sizeof again, out, nl);
+		assert_string_equal(again, out);
+	}
+}
+
+static void
+test_is_clean(void **state)
+{
+	assert_true(pgal_text_is_clean("", 0));
+	assert_true(pgal_text_is_clean("Sunset at the caf\xc3\xa9", 0));
+	assert_false(pgal_text_is_clean("a\nb", 0));
+	assert_true(pgal_text_is_clean("a\nb", 1));
+	assert_false(pgal_text_is_clean("a\r\nb", 1));
+	assert_false(pgal_text_is_clean("a\tb", 1));
+	assert_false(pgal_text_is_clean("\x1b[2J", 0));
+	assert_false(pgal_text_is_clean("\xc2\x9b", 0));
+	assert_false(pgal_text_is_clean("caf\xe9", 0));
+	assert_false(pgal_text_is_clean("x\xe2\x80\xae", 0));
+	assert_false(pgal_text_is_clean("\x7f", 0));
+	assert_false(pgal_text_is_clean(NULL, 0));
+}
+
+static void
+test_width(void **state)
+{
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	assert_int_equal(pgal_text_width(""), 0);
+	assert_int_equal(pgal_text_width("abc"), 3);
+	/* CJK ideographs are wide (East Asian Width W) */
+	assert_int_equal(pgal_text_width("\xe6\x97\xa5\xe6\x9c\xac"), 4);
+	/* precomposed and combining e-acute are one column each */
+	assert_int_equal(pgal_text_width("\xc3\xa9"), 1);
+	assert_int_equal(pgal_text_width("e\xcc\x81"), 1);
+	assert_int_equal(pgal_text_width("a\nb"), 2);
+	assert_int_equal(pgal_text_width(NULL), 0);
+	setlocale(LC_CTYPE, "C");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain),
+		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_split_at_end),
+		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_bidi),
+		cmocka_unit_test(test_newlines),
+		cmocka_unit_test(test_every_byte),
+		cmocka_unit_test(test_every_pair),
+		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_long_inputs),
+		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_is_clean),
+		cmocka_unit_test(test_width),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,224 @@
+/* Inside the TUI: the application state every view shares, the view
+ * interface (an ops table per screen, like tig's views) and the widgets. */
+#ifndef PGAL_TUI_APP_H
+#define PGAL_TUI_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gallery.h"
+#include "tui.h"
+
+/* Keys: Unicode characters as they are, curses function keys above
+ * Unicode so the two never collide. */
+#define TK_FN 0x200000
+#define TK(k) (TK_FN | (k))
+#define TK_CTRL(c) ((c) & 0x1f)
+#define TK_ESC 0x1b
+#define TK_ENTER '\r'
+
+/* The smallest terminal we draw into. */
+#define TUI_MIN_COLS 80
+#define TUI_MIN_ROWS 24
+
+struct tui;
+struct tui_view;
+
+/* One line of help: the key as shown and what it does; `bar` puts it in
+ * the key bar too. A NULL key ends a table. */
+typedef struct tui_keyhelp {
+	const char *key;
+	const char *what;
+	int bar;
+} tui_keyhelp;
+
+typedef struct tui_view_ops {
+	const char *name;
+	/* paints the body (rows y0 .. y0+h-1, all columns) */
+	void (*draw)(struct tui *t, struct tui_view *v, int y0, int h);
+	/* returns 1 when the key was used */
+	int (*key)(struct tui *t, struct tui_view *v, int key);
+	/* the view is on top again (data may have changed below it) */
+	void (*enter)(struct tui *t, struct tui_view *v);
+	/* called between key reads while it returns 1 (work in steps) */
+	int (*tick)(struct tui *t, struct tui_view *v);
+	void (*free)(struct tui_view *v);
+	const tui_keyhelp *keys;
+	int overlay; /* drawn over the view below it (dialogs) */
+	int text_input; /* printable keys are text: no global letter keys */
+} tui_view_ops;
+
+typedef struct tui_view {
+	const tui_view_ops *ops;
+	void *data;
+	char title[128];
+} tui_view;
+
+enum tui_colour_mode { TUI_MONO = 0, TUI_C8, TUI_C256, TUI_DIRECT };
+enum tui_graphics { TUI_GFX_SYMBOLS = 0, TUI_GFX_SIXEL, TUI_GFX_KITTY };
+
+/* theme slots */
+enum tui_style {
+	TS_NORMAL = 0, TS_TITLE, TS_BAR, TS_BARKEY, TS_SELECT, TS_HEAD,
+	TS_ERROR, TS_OK, TS_DIM, TS_FIELD, TS_FOCUS, TS_FRAME, TS_LABEL,
+	TS_COUNT
+};
+
+struct tui_preview_cache;
+
+#define TUI_STACK_MAX 16
+
+typedef struct tui {
+	pgal *g;
+	const pgal_tui_env *env;
+	char token[PGAL_TOKEN_HEX + 1]; /* empty: not logged in */
+	char user[PGAL_USER_MAX + 1];
+	tui_view *stack[TUI_STACK_MAX];
+	int depth;
+	char msg[512];
+	int msg_error;
+	int help;   /* help overlay shown */
+	int quit;
+	int colour; /* enum tui_colour_mode */
+	int graphics; /* enum tui_graphics */
+	int gfx_dirty; /* a graphics image may be on screen: repaint all */
+	struct tui_preview_cache *cache;
+	FILE *out;
+	const char *colorterm, *no_color;
+} tui;
+
+/* app.c: the view stack and messages */
+int tui_push(tui *t, const tui_view_ops *ops, void *data, const char *title);
+void tui_pop(tui *t);
+/* pops views until `name` is on top (or the stack is empty) */
+void tui_pop_to(tui *t, const char *name);
+tui_view *tui_top(tui *t);
+void tui_msg(tui *t, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* says "what…" on the status line at once, before slow work */
+void tui_busy(tui *t, const char *what);
+/* checks for Esc without waiting (for cancellable loops) */
+int tui_cancel_pressed(tui *t);
+/* after login: remembers the token, saves it if asked, opens the albums */
+void tui_logged_in(tui *t, const char *token);
+/* forgets the session (and the session file) and returns to welcome */
+void tui_logged_out(tui *t, const char *why);
+/* a service call failed with e: if the session is gone, back to welcome */
+void tui_fail(tui *t, const char *what, const pgal_err *e);
+
+/* draw.c: text into cells; every string is sanitized and clipped by width */
+int tui_text(int y, int x, int maxw, const char *s, int style);
+/* the same, right-aligned within maxw */
+int tui_text_right(int y, int x, int maxw, const char *s, int style);
+void tui_fill(int y, int x, int w, int style);
+void tui_frame(int y, int x, int h, int w, const char *title);
+/* wraps s into lines of width w from row y; at most maxlines; returns lines used */
+int tui_wrap(int y, int x, int w, int maxlines, const char *s, int style);
+/* "12.3 MB" */
+void tui_human_bytes(char *buf, size_t sz, int64_t bytes);
+/* "2024-05-01 14:03" (UTC), or "-" */
+void tui_date(char *buf, size_t sz, int64_t t);
+
+/* colour.c */
+void tui_colour_init(tui *t);
+int tui_style(int style); /* attr_t for a theme slot (incl. colour pair) */
+/* an extended pair for (fg, bg) as chafa gives them in the current mode;
+ * allocated on demand, recycled when the terminal runs out */
+int tui_cell_pair(tui *t, int32_t fg, int32_t bg);
+const char *tui_colour_name(int mode);
+
+/* list.c: selection within n rows shown `page` at a time */
+typedef struct tui_list {
+	size_t n, sel, top;
+} tui_list;
+/* moves on arrows/vi keys; returns 1 if the key was a movement key */
+int tui_list_key(tui_list *l, int key, int page);
+/* keeps sel visible in a window of `page` rows */
+void tui_list_fit(tui_list *l, int page);
+
+/* form.c: text fields */
+#define TUI_FIELD_MAX 1024
+typedef struct tui_field {
+	char label[48];
+	char buf[TUI_FIELD_MAX];
+	size_t len, cur;  /* bytes; cur on a character boundary */
+	size_t max;       /* byte bound of the value */
+	int secret;       /* no echo */
+	int complete;     /* Tab completes a local path */
+} tui_field;
+#define TUI_FORM_FIELDS 6
+typedef struct tui_form {
+	tui_field f[TUI_FORM_FIELDS];
+	int n, focus;
+} tui_form;
+tui_field *tui_form_add(tui_form *f, const char *label, size_t max, int secret);
+void tui_field_set(tui_field *fl, const char *value);
+/* edits the focused field; returns 1 if used, 2 on Enter in the last field */
+int tui_form_key(tui *t, tui_form *f, int key);
+/* draws the fields from row y; returns rows used */
+int tui_form_draw(tui_form *f, int y, int x, int w);
+
+/* complete.c: completes a local path in place; candidates go to msg */
+int tui_complete_path(char *buf, size_t bufsz, size_t *len, char *msg, size_t msgsz);
+
+/* progress.c */
+void tui_progress_bar(int y, int x, int w, int64_t done, int64_t total);
+const char *tui_spinner(unsigned tick);
+
+/* help.c: the overlay listing every key of the top view */
+void tui_help_draw(tui *t);
+/* keybar.c: the last line */
+void tui_keybar_draw(tui *t, int y);
+
+/* views: each returns 0 once pushed */
+typedef int (*tui_form_submit)(tui *t, tui_view *v, tui_form *f, void *arg);
+typedef struct tui_form_spec {
+	const char *title;
+	const char *intro;   /* text above the fields; may be NULL */
+	tui_form_submit submit; /* 0: done (it pops or replaces), else stay */
+	void *arg;           /* freed with free() when the view goes (if owned) */
+	int own_arg;
+	/* an extra key (e.g. Ctrl-R resend) and its action */
+	int extra_key;
+	const char *extra_label;
+	tui_form_submit extra;
+} tui_form_spec;
+/* pushes a form view; fields are added to the returned form by the caller */
+tui_form *tui_form_view(tui *t, const tui_form_spec *spec);
+
+typedef void (*tui_confirm_cb)(tui *t, void *arg);
+/* a yes/no dialog; cb runs on yes; arg is freed with free() afterwards */
+int tui_confirm(tui *t, const char *question, tui_confirm_cb cb, void *arg);
+
+int tui_view_welcome(tui *t);
+int tui_view_login(tui *t, const char *user);
+int tui_view_signup(tui *t);
+int tui_view_confirm(tui *t, const char *user);
+int tui_view_albums(tui *t);
+int tui_view_album(tui *t, const char *album);
+int tui_view_add(tui *t, const char *album);
+int tui_view_account(tui *t);
+/* search: album NULL searches every album */
+int tui_view_search_prompt(tui *t, const char *album);
+
+/* a list of photos the photo view walks through (album pages or results) */
+typedef struct tui_source tui_source;
+typedef struct tui_source_ops {
+	size_t (*count)(tui_source *s);
+	/* the row at i (valid until the next call), or NULL with e set */
+	const pgal_photo *(*get)(tui_source *s, size_t i, pgal_err *e);
+	/* rows changed (a delete or edit): forget what was read */
+	void (*reload)(tui_source *s);
+	void (*free)(tui_source *s);
+} tui_source_ops;
+struct tui_source {
+	const tui_source_ops *ops;
+	int refs;
+};
+void tui_source_ref(tui_source *s);
+void tui_source_unref(tui_source *s);
+/* the photo at index i of src */
+int tui_view_photo(tui *t, tui_source *src, size_t i);
+/* a source over a fixed array (copied) */
+tui_source *tui_source_array(const pgal_photo *rows, size_t n);
+
+#endif
