@@ -44,6 +44,12 @@ TUI_SRC  := $(filter-out tui/main.c,$(wildcard tui/*.c))
 TUI_OBJ  := $(TUI_SRC:%.c=$(BUILD)/%.o)
 TUI_LIB  := $(BUILD)/libpgaltui.a
 PGAL_TUI := $(BUILD)/pgal-tui
+SSHD_SRC := $(wildcard sshd/*.c)
+SSHD_OBJ := $(SSHD_SRC:%.c=$(BUILD)/%.o)
+PGAL_SSHD := $(BUILD)/pgal-sshd
+PKGS_SSHD = libssh
+SSHD_CFLAGS := $(shell pkg-config --cflags $(PKGS_SSHD) 2>/dev/null)
+SSHD_LIBS   := $(shell pkg-config --libs $(PKGS_SSHD) 2>/dev/null) -lutil
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TESTLIB_SRC := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
@@ -52,8 +58,8 @@ TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
 LIB  := $(BUILD)/libpgal.a
 PGAL := $(BUILD)/pgal
 
-.PHONY: all deps fixtures run test unit bench clean install
-all: $(PGAL) $(UNIT_BIN) $(if $(wildcard tui/main.c),$(PGAL_TUI))
+.PHONY: all deps fixtures run serve test unit bench clean install
+all: $(PGAL) $(UNIT_BIN) $(if $(wildcard tui/main.c),$(PGAL_TUI)) $(if $(SSHD_SRC),$(PGAL_SSHD))
 
 # Missing Debian packages are installed first (a fresh machine has none).
 deps:
@@ -83,6 +89,14 @@ $(LIB): $(CORE_OBJ)
 $(PGAL): $(CLI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
 
+# sshd/ sees core's and the TUI's public headers
+$(BUILD)/sshd/%.o: sshd/%.c $(wildcard core/*.h tui/tui.h sshd/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SSHD_CFLAGS) -Itui -Isshd -c $< -o $@
+
+$(PGAL_SSHD): $(SSHD_OBJ) $(TUI_LIB) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(SSHD_OBJ) $(TUI_LIB) $(LIB) $(LDLIBS) $(TUI_LIBS) $(SSHD_LIBS)
+
 $(TUI_LIB): $(TUI_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -101,6 +115,11 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@sh tools/run.sh $(BUILD)
 
+# the SSH server on 127.0.0.1:2222 with the local embedded default
+serve: deps
+	@$(MAKE) --no-print-directory all
+	PGAL_HOME=$${PGAL_HOME:-$$(pwd)/var} $(PGAL_SSHD) -D -p $${PORT:-2222}
+
 test: deps
 	@$(MAKE) --no-print-directory all fixtures
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 all
@@ -112,6 +131,7 @@ bench: deps
 
 install: $(PGAL)
 	install -D -m 0755 $(PGAL) $(DESTDIR)$(PREFIX)/bin/pgal
+	[ ! -f $(PGAL_SSHD) ] || install -D -m 0755 $(PGAL_SSHD) $(DESTDIR)$(PREFIX)/sbin/pgal-sshd
 	[ ! -f $(PGAL_TUI) ] || install -D -m 0755 $(PGAL_TUI) $(DESTDIR)$(PREFIX)/bin/pgal-tui
 
 clean:

@@ -77,8 +77,8 @@ ask(const char *prompt, char *buf, size_t size, int echo)
 
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)) == -1)
 		return -1;
-	(void)!write(fd, prompt, strlen(prompt));
 	if (echo) {
+		(void)!write(fd, prompt, strlen(prompt));
 		rc = read_line(fd, buf, size);
 		close(fd);
 		return rc;
@@ -97,10 +97,13 @@ ask(const char *prompt, char *buf, size_t size, int echo)
 	t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
 	t.c_lflag |= ICANON;
 	tty_changed = 1;
+	/* echo goes off before the prompt shows, so nothing typed after it echoes */
 	if (tcsetattr(fd, TCSAFLUSH, &t) != 0)
 		rc = -1;
-	else
+	else {
+		(void)!write(fd, prompt, strlen(prompt));
 		rc = read_line(fd, buf, size);
+	}
 	tcsetattr(fd, TCSAFLUSH, &tty_saved);
 	tty_changed = 0;
 	(void)!write(fd, "\n", 1);

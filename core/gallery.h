@@ -116,6 +116,20 @@ int pgal_photo_read_mem(pgal *g, const char *token, const char *album, const cha
 int pgal_search(pgal *g, const char *token, const char *words, const char *tag, size_t limit,
 		pgal_photo **out, size_t *n, pgal_err *e);
 
+/* ---- SSH public keys (log in over SSH without a password) ---- */
+
+
+/* Adds an OpenSSH public key line ("ssh-ed25519 AAAA... comment"): the type
+ * must be one SSH servers accept today and match the type inside the blob. */
+int pgal_key_add(pgal *g, const char *token, const char *line, pgal_ssh_key *out, pgal_err *e);
+/* *out malloc'd, oldest first */
+int pgal_key_list(pgal *g, const char *token, pgal_ssh_key **out, size_t *n, pgal_err *e);
+/* By fingerprint ("SHA256:...") or by the 1-based position in the list. */
+int pgal_key_remove(pgal *g, const char *token, const char *which, pgal_err *e);
+/* PGAL_OK if `user` is a confirmed account holding this key (type name and
+ * base64 blob as an SSH server sees them), else PGAL_EDENIED. */
+int pgal_key_check(pgal *g, const char *user, const char *algo, const char *key_base64, pgal_err *e);
+
 /* ---- maintenance (local administrator, no session) ---- */
 
 typedef struct pgal_gc_stats {

@@ -3,11 +3,15 @@
  * the preview and, from it in memory, the thumbnail. */
 #include <sys/types.h>
 
+#include <dlfcn.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <gmodule.h>
 #include <vips/vips.h>
 
 #include "exif.h"
@@ -141,6 +145,62 @@ vips_log_quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg,
 {
 }
 
+/*
+ * At start libvips loads every module in its module directory: ImageMagick,
+ * poppler, OpenSlide, JPEG XL and HEIF, with a hundred libraries behind them.
+ * pgal calls at most the HEIF one, so the start skips the directory (VIPSHOME,
+ * which libvips derives it from, points nowhere for the duration) and this
+ * loads that one module by path. Half the start-up time goes, and decoders
+ * we never call stay out of the process.
+ */
+static void
+load_heif_module(void)
+{
+	GModule *(*open_module)(const gchar *, GModuleFlags);
+	Dl_info info;
+	char path[PATH_MAX], *slash;
+	int n;
+
+	if (dladdr((void *)vips_init, &info) == 0 || info.dli_fname == NULL)
+		return;
+	n = snprintf(path, sizeof path, "%s", info.dli_fname);
+	if (n < 0 || (size_t)n >= sizeof path ||
+	    (slash = strrchr(path, '/')) == NULL)
+		return;
+	*slash = '\0';
+	n = snprintf(slash, sizeof path - (slash - path),
+	    "/vips-modules-%d.%d/vips-heif.so", vips_version(0), vips_version(1));
+	if (n < 0 || (size_t)n >= sizeof path - (slash - path) ||
+	    access(path, R_OK) != 0)
+		return;
+	/* GModule runs the module's registration; libvips links gmodule,
+	 * so it is in the process even though we do not link it ourselves */
+	*(void **)&open_module = dlsym(RTLD_DEFAULT, "g_module_open");
+	if (open_module != NULL)
+		(void)open_module(path, G_MODULE_BIND_LAZY); /* stays resident */
+}
+
+static int
+start_vips(void)
+{
+	char *old = NULL;
+	const char *v;
+	int rc;
+
+	if ((v = getenv("VIPSHOME")) != NULL && (old = strdup(v)) == NULL)
+		return -1;
+	setenv("VIPSHOME", "/nonexistent/pgal-no-vips-modules", 1);
+	rc = VIPS_INIT("pgal");
+	if (old != NULL) {
+		setenv("VIPSHOME", old, 1);
+		free(old);
+	} else
+		unsetenv("VIPSHOME");
+	if (rc == 0)
+		load_heif_module();
+	return rc;
+}
+
 int
 pgal_image_init(pgal_err *e)
 {
@@ -157,7 +217,7 @@ pgal_image_init(pgal_err *e)
 		pthread_mutex_unlock(&init_lock);
 		return rc;
 	}
-	if (VIPS_INIT("pgal") != 0) {
+	if (start_vips() != 0) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "cannot start libvips: %s",
 		    vips_error_buffer());
 		vips_error_clear();

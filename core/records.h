@@ -95,6 +95,15 @@ typedef struct pgal_photo {
 	pgal_exif exif;
 } pgal_photo;
 
+/* An SSH public key registered to an account. */
+typedef struct pgal_ssh_key {
+	pgal_id id;
+	char algo[32];        /* "ssh-ed25519", "ecdsa-sha2-nistp256", "rsa-sha2-512" key type... */
+	char fingerprint[64]; /* "SHA256:<base64 without padding>" as OpenSSH prints it */
+	char comment[128];    /* sanitized */
+	int64_t created_at;
+} pgal_ssh_key;
+
 typedef enum pgal_sort {
 	PGAL_SORT_TAKEN = 0,
 	PGAL_SORT_ADDED,

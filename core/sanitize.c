@@ -119,7 +119,8 @@ skip_csi(struct scan *s)
 }
 
 /* Skips a string payload (OSC, DCS, SOS, PM, APC) through its terminator:
- * ST as ESC \, C1 ST as a character or raw byte, BEL for OSC only. CAN and
+ * ST as ESC \ or as the character U+009C (not a raw 0x9c: that is also a
+ * continuation byte of UTF-8 text in the payload), BEL for OSC only. CAN and
  * SUB cancel it; an ESC not followed by \ ends it and starts a new sequence. */
 static void
 skip_string(struct scan *s, int bel_ends)
@@ -137,10 +138,6 @@ skip_string(struct scan *s, int bel_ends)
 			return;
 		}
 		if (c == BEL && bel_ends) {
-			s->p++;
-			return;
-		}
-		if (c == 0x9c) {
 			s->p++;
 			return;
 		}

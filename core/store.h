@@ -75,6 +75,14 @@ typedef struct pgal_store_ops {
 	int (*blob_ids_album)(pgal_store *s, pgal_id album_id, char ***ids, size_t *n, pgal_err *e);
 	/* 1 if some photo row references this blob id, else 0 (for gc) */
 	int (*blob_id_used)(pgal_store *s, const char *blob_id, int *used, pgal_err *e);
+
+	/* SSH public keys of a user, identified by fingerprint (unique per user:
+	 * a second add is PGAL_EINPUT). k->id and k->created_at set by key_add. */
+	int (*key_add)(pgal_store *s, pgal_id user_id, pgal_ssh_key *k, const char *key_base64, pgal_err *e);
+	/* oldest first; *out malloc'd */
+	int (*key_list)(pgal_store *s, pgal_id user_id, pgal_ssh_key **out, size_t *n, pgal_err *e);
+	int (*key_find)(pgal_store *s, pgal_id user_id, const char *fingerprint, pgal_ssh_key *k, pgal_err *e);
+	int (*key_delete)(pgal_store *s, pgal_id user_id, const char *fingerprint, pgal_err *e);
 } pgal_store_ops;
 
 struct pgal_store {

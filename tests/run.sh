@@ -52,7 +52,7 @@ for b in "$@"; do
 		[ -x "$t" ] || continue
 		run_one "$kind/unit/$(basename "$t")" "$t"
 	done
-	for t in tests/cli/test-*.sh tests/tui/test-*.sh tests/integration/test-*.sh; do
+	for t in tests/cli/test-*.sh tests/tui/test-*.sh tests/ssh/test-*.sh tests/integration/test-*.sh; do
 		[ -f "$t" ] || continue
 		tier=$(basename "$(dirname "$t")")
 		run_one "$kind/$tier/$(basename "$t" .sh)" env PGAL_BUILD="$top/$b" sh "$t"

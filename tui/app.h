@@ -82,6 +82,8 @@ typedef struct tui {
 	int colour; /* enum tui_colour_mode */
 	int graphics; /* enum tui_graphics */
 	int gfx_dirty; /* a graphics image may be on screen: repaint all */
+	int cury, curx; /* where a form wants the cursor; -1: hidden */
+	unsigned ticks; /* frames drawn, for spinners */
 	struct tui_preview_cache *cache;
 	FILE *out;
 	const char *colorterm, *no_color;

@@ -114,6 +114,8 @@ test_escapes(void **state)
 	CHECK("\x9b", 0, "");
 	CHECK("\x9b" "2Jx", 0, "2Jx");
 	CHECK("\x9d" "0;t\x07y", 0, "0;ty");
+	/* a payload in UTF-8 (Hebrew, 0x9c as a continuation byte) is skipped whole */
+	CHECK("\x1b]0;\xd7\x9c\xd7\x9c\x07ok", 0, "ok");
 	/* CAN aborts a string sequence */
 	CHECK("\x1b]0;t\x18z", 0, "z");
 	/* ESC ESC [: both dropped with the sequence */

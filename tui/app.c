@@ -1,0 +1,415 @@
+/* The TUI's main loop: the terminal, the stack of views, the frame around
+ * them (title, status line, key bar) and the keys every screen shares. */
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "preview.h"
+#include "session-file.h"
+
+int
+tui_push(tui *t, const tui_view_ops *ops, void *data, const char *title)
+{
+	tui_view *v;
+
+	if (t->depth >= TUI_STACK_MAX || (v = calloc(1, sizeof *v)) == NULL) {
+		if (ops->free != NULL) {
+			tui_view tmp = { .ops = ops, .data = data };
+			ops->free(&tmp);
+		}
+		tui_msg(t, 1, "too many screens open");
+		return -1;
+	}
+	v->ops = ops;
+	v->data = data;
+	snprintf(v->title, sizeof v->title, "%s", title);
+	t->stack[t->depth++] = v;
+	return 0;
+}
+
+static void
+view_free(tui_view *v)
+{
+	if (v->ops->free != NULL)
+		v->ops->free(v);
+	free(v);
+}
+
+void
+tui_pop(tui *t)
+{
+	tui_view *top;
+
+	if (t->depth == 0)
+		return;
+	view_free(t->stack[--t->depth]);
+	t->gfx_dirty = 1;
+	top = tui_top(t);
+	if (top != NULL && top->ops->enter != NULL)
+		top->ops->enter(t, top);
+}
+
+void
+tui_pop_to(tui *t, const char *name)
+{
+	tui_view *top;
+
+	while (t->depth > 0 && strcmp(t->stack[t->depth - 1]->ops->name, name) != 0)
+		view_free(t->stack[--t->depth]);
+	t->gfx_dirty = 1;
+	top = tui_top(t);
+	if (top != NULL && top->ops->enter != NULL)
+		top->ops->enter(t, top);
+}
+
+static void
+pop_all(tui *t)
+{
+	while (t->depth > 0)
+		view_free(t->stack[--t->depth]);
+}
+
+tui_view *
+tui_top(tui *t)
+{
+	return t->depth > 0 ? t->stack[t->depth - 1] : NULL;
+}
+
+void
+tui_msg(tui *t, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->msg, sizeof t->msg, fmt, ap);
+	va_end(ap);
+	t->msg_error = error;
+}
+
+static void
+draw_status(tui *t)
+{
+	int y = LINES - 2;
+
+	tui_fill(y, 0, COLS, TS_NORMAL);
+	if (t->msg[0] != '\0')
+		tui_text(y, 1, COLS - 2, t->msg, t->msg_error ? TS_ERROR : TS_OK);
+}
+
+void
+tui_busy(tui *t, const char *what)
+{
+	tui_msg(t, 0, "%s %s", tui_spinner(t->ticks++), what);
+	if (COLS >= TUI_MIN_COLS && LINES >= TUI_MIN_ROWS) {
+		draw_status(t);
+		refresh();
+	}
+}
+
+int
+tui_cancel_pressed(tui *t)
+{
+	wint_t wc;
+	int r, esc = 0;
+
+	timeout(0);
+	while ((r = wget_wch(stdscr, &wc)) != ERR) {
+		if (r != KEY_CODE_YES && (wc == TK_ESC || wc == TK_CTRL('c')))
+			esc = 1;
+	}
+	timeout(-1);
+	return esc;
+}
+
+void
+tui_logged_in(tui *t, const char *token)
+{
+	pgal_whoami w;
+	pgal_err e;
+
+	snprintf(t->token, sizeof t->token, "%s", token);
+	if (pgal_session_check(t->g, t->token, &w, &e) == PGAL_OK)
+		snprintf(t->user, sizeof t->user, "%s", w.user);
+	if (t->env->persist_session && pgal_session_file_write(t->token, &e) != PGAL_OK)
+		tui_msg(t, 1, "logged in, but the session was not saved: %s", e.msg);
+	pop_all(t);
+	tui_view_albums(t);
+}
+
+void
+tui_logged_out(tui *t, const char *why)
+{
+	pgal_err e;
+
+	if (t->token[0] != '\0')
+		pgal_logout(t->g, t->token, &e); /* may be gone already */
+	if (t->env->persist_session)
+		pgal_session_file_clear(&e);
+	memset(t->token, 0, sizeof t->token);
+	t->user[0] = '\0';
+	pop_all(t);
+	tui_view_welcome(t);
+	if (why != NULL)
+		tui_msg(t, 0, "%s", why);
+}
+
+void
+tui_fail(tui *t, const char *what, const pgal_err *e)
+{
+	pgal_err e2;
+
+	if (e->code == PGAL_EDENIED && t->token[0] != '\0' &&
+	    pgal_session_check(t->g, t->token, NULL, &e2) != PGAL_OK) {
+		/* logged out elsewhere, expired or cancelled */
+		memset(t->token, 0, sizeof t->token);
+		tui_logged_out(t, NULL);
+		tui_msg(t, 1, "the session has ended: %s", e2.msg);
+		return;
+	}
+	tui_msg(t, 1, "%s: %s", what, e->msg);
+}
+
+static void
+draw_title(tui *t)
+{
+	tui_view *v = tui_top(t);
+	char right[128];
+	int used;
+
+	tui_fill(0, 0, COLS, TS_TITLE);
+	used = tui_text(0, 1, 6, "pgal", TS_TITLE);
+	if (v != NULL)
+		tui_text(0, 2 + used, COLS / 2 + 10, v->title, TS_TITLE);
+	if (t->token[0] != '\0')
+		snprintf(right, sizeof right, "%s%s", t->user,
+		    t->env->remote ? " (ssh)" : "");
+	else
+		snprintf(right, sizeof right, "not logged in");
+	tui_text_right(0, COLS / 2 + 14, COLS / 2 - 15, right, TS_TITLE);
+}
+
+static void
+draw_too_small(void)
+{
+	char line[96];
+	int y = LINES / 2;
+
+	snprintf(line, sizeof line, "terminal too small: %dx%d, need %dx%d", COLS, LINES,
+	    TUI_MIN_COLS, TUI_MIN_ROWS);
+	if (y > 0)
+		y--;
+	tui_text(y, 0, COLS, line, TS_ERROR);
+	if (y + 1 < LINES)
+		tui_text(y + 1, 0, COLS, "enlarge the window (Q quits)", TS_NORMAL);
+}
+
+static void
+draw_frame(tui *t)
+{
+	int i, base;
+
+	t->cury = t->curx = -1;
+	if (t->gfx_dirty) {
+		/* graphics are outside ncurses' knowledge: repaint it all */
+		clearok(curscr, TRUE);
+		t->gfx_dirty = 0;
+	}
+	erase();
+	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_ROWS) {
+		draw_too_small();
+		curs_set(0);
+		refresh();
+		return;
+	}
+	draw_title(t);
+	/* overlays show the first full view below them */
+	base = t->depth - 1;
+	while (base > 0 && t->stack[base]->ops->overlay)
+		base--;
+	for (i = base; i < t->depth; i++) {
+		if (t->stack[i]->ops->draw != NULL)
+			t->stack[i]->ops->draw(t, t->stack[i], 1, LINES - 3);
+	}
+	draw_status(t);
+	tui_keybar_draw(t, LINES - 1);
+	if (t->help)
+		tui_help_draw(t);
+	if (t->cury >= 0 && !t->help) {
+		move(t->cury, t->curx);
+		curs_set(1);
+	} else
+		curs_set(0);
+	refresh();
+	tui_preview_flush_graphics(t);
+	t->ticks++;
+}
+
+static int
+read_key(int wait_ms)
+{
+	wint_t wc;
+	int r;
+
+	timeout(wait_ms);
+	r = wget_wch(stdscr, &wc);
+	if (r == ERR)
+		return -1;
+	if (r == KEY_CODE_YES) {
+		if (wc == KEY_ENTER)
+			return TK_ENTER;
+		return TK((int)wc);
+	}
+	if (wc == '\n')
+		return TK_ENTER;
+	if (wc == 127 || wc == 8)
+		return TK(KEY_BACKSPACE);
+	return (int)wc;
+}
+
+static void
+handle_key(tui *t, int key)
+{
+	tui_view *v = tui_top(t);
+
+	if (key == TK(KEY_RESIZE))
+		return; /* ncurses resized stdscr; the next frame fits it */
+	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_ROWS) {
+		/* nothing is visible: take no input but quitting */
+		if (key == 'Q' || key == TK_CTRL('c'))
+			t->quit = 1;
+		return;
+	}
+	if (t->help) {
+		t->help = 0;
+		return;
+	}
+	if (key == TK_CTRL('c')) {
+		t->quit = 1;
+		return;
+	}
+	if (key == TK_CTRL('l')) {
+		clearok(curscr, TRUE);
+		return;
+	}
+	t->msg[0] = '\0';
+	if (v != NULL && v->ops->key != NULL && v->ops->key(t, v, key))
+		return;
+	if (key == TK(KEY_F(1)) || (key == '?' && (v == NULL || !v->ops->text_input))) {
+		t->help = 1;
+		return;
+	}
+	if (v != NULL && v->ops->text_input && key != TK_ESC)
+		return;
+	switch (key) {
+	case 'Q':
+		t->quit = 1;
+		break;
+	case 'q':
+	case TK_ESC:
+	case TK(KEY_LEFT):
+	case 'h':
+		if (t->depth > 1)
+			tui_pop(t);
+		else if (key == 'q')
+			t->quit = 1;
+		break;
+	}
+}
+
+static const char *
+pick_env(const char *given, const char *name)
+{
+	return given != NULL ? given : getenv(name);
+}
+
+/* True colour needs a terminfo whose colours are RGB values (*-direct);
+ * when COLORTERM says the terminal has it, try the -direct sibling of TERM. */
+static SCREEN *
+open_terminal(const char *term, const char *colorterm, const char *no_color, FILE *out,
+    FILE *in)
+{
+	char direct[128];
+	const char *dash;
+	SCREEN *scr;
+	size_t n;
+
+	if ((no_color == NULL || no_color[0] == '\0') && colorterm != NULL &&
+	    (strcmp(colorterm, "truecolor") == 0 || strcmp(colorterm, "24bit") == 0) &&
+	    strstr(term, "-direct") == NULL) {
+		dash = strchr(term, '-');
+		n = dash != NULL ? (size_t)(dash - term) : strlen(term);
+		if (n > 0 && n < 64) {
+			snprintf(direct, sizeof direct, "%.*s-direct", (int)n, term);
+			if ((scr = newterm(direct, out, in)) != NULL)
+				return scr;
+		}
+	}
+	return newterm(term, out, in);
+}
+
+int
+pgal_tui_run(pgal *g, const pgal_tui_env *env)
+{
+	tui t;
+	SCREEN *scr;
+	const char *term;
+	FILE *in = env->in != NULL ? env->in : stdin;
+	FILE *out = env->out != NULL ? env->out : stdout;
+	tui_view *v;
+	pgal_whoami w;
+	pgal_err e;
+	int key;
+
+	memset(&t, 0, sizeof t);
+	t.g = g;
+	t.env = env;
+	t.out = out;
+	t.colorterm = pick_env(env->colorterm, "COLORTERM");
+	t.no_color = pick_env(env->no_color, "NO_COLOR");
+	term = pick_env(env->term, "TERM");
+	if (term == NULL || term[0] == '\0')
+		term = "vt100";
+	if ((scr = open_terminal(term, t.colorterm, t.no_color, out, in)) == NULL) {
+		fprintf(stderr, "pgal-tui: cannot use the terminal '%s'\n", term);
+		return -1;
+	}
+	set_term(scr);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(40);
+	tui_colour_init(&t);
+	t.graphics = tui_graphics_detect(pick_env(env->graphics, "PGAL_TUI_GRAPHICS"), term);
+	t.cache = tui_preview_cache_new();
+
+	if (env->token != NULL && env->token[0] != '\0' &&
+	    pgal_session_check(g, env->token, &w, &e) == PGAL_OK) {
+		snprintf(t.token, sizeof t.token, "%s", env->token);
+		snprintf(t.user, sizeof t.user, "%s", w.user);
+		tui_view_albums(&t);
+	} else
+		tui_view_welcome(&t);
+
+	while (!t.quit && t.depth > 0) {
+		draw_frame(&t);
+		v = tui_top(&t);
+		/* a view with work to do gets a step per frame, keys between */
+		if (v != NULL && v->ops->tick != NULL && v->ops->tick(&t, v))
+			key = read_key(0);
+		else
+			key = read_key(-1);
+		if (key != -1)
+			handle_key(&t, key);
+	}
+	pop_all(&t);
+	tui_preview_cache_free(t.cache);
+	erase();
+	refresh();
+	endwin();
+	delscreen(scr);
+	return 0;
+}
