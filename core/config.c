@@ -51,6 +51,17 @@ static const struct ckey keys[] = {
 	{ NUM(session_max_secs, C_INT, 60, 10 * 365 * DAY) },
 	{ NUM(code_ttl_secs, C_INT, 60, 30 * DAY) },
 	{ NUM(code_tries, C_INT, 1, 100) },
+	{ NUM(quota_bytes, C_SIZE, 0, INT64_C(1) << 50) },
+	{ STR(ssh_listen) },
+	{ NUM(ssh_port, C_INT, 1, 65535) },
+	{ STR(ssh_guest) },
+	{ NUM(ssh_login_grace_secs, C_INT, 1, 3600) },
+	{ NUM(ssh_max_startups, C_INT, 1, 100000) },
+	{ NUM(ssh_per_addr_max, C_INT, 1, 100000) },
+	{ NUM(ssh_max_sessions, C_INT, 1, 100000) },
+	{ NUM(ssh_idle_secs, C_INT, 0, 30 * DAY) },
+	{ NUM(ssh_syslog, C_BOOL, 0, 1) },
+	{ NUM(ssh_rmdir_nonempty, C_BOOL, 0, 1) },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -72,6 +83,14 @@ base_defaults(pgal_config *c)
 	c->session_max_secs = 90 * DAY;
 	c->code_ttl_secs = DAY;
 	c->code_tries = 5;
+	strcpy(c->ssh_listen, "127.0.0.1");
+	c->ssh_port = 2222;
+	strcpy(c->ssh_guest, "gallery");
+	c->ssh_login_grace_secs = 60;
+	c->ssh_max_startups = 30;
+	c->ssh_per_addr_max = 10;
+	c->ssh_max_sessions = 1000;
+	c->ssh_idle_secs = 3600;
 }
 
 /* A copy of hostile text that is safe to put in an error message, cut on a

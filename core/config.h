@@ -26,6 +26,18 @@ typedef struct pgal_config {
 	int session_max_secs;       /* a session expires this long after login */
 	int code_ttl_secs;          /* confirmation code lifetime */
 	int code_tries;             /* wrong codes allowed before a resend is needed */
+	int64_t quota_bytes;        /* per user, sum of originals; 0: no quota */
+	/* pgal-sshd */
+	char ssh_listen[64];        /* address to listen on */
+	int ssh_port;
+	char ssh_guest[33];         /* the name that logs in with "none" to the TUI */
+	int ssh_login_grace_secs;   /* to authenticate after connecting */
+	int ssh_max_startups;       /* unauthenticated connections at once */
+	int ssh_per_addr_max;       /* connections at once from one address */
+	int ssh_max_sessions;       /* connections at once in all */
+	int ssh_idle_secs;          /* a connection with no traffic this long is closed; 0: never */
+	int ssh_syslog;             /* log to syslog instead of stderr */
+	int ssh_rmdir_nonempty;     /* SFTP rmdir deletes an album with photos in it */
 } pgal_config;
 
 /* Fills defaults, then reads `path` if not NULL (a missing explicit file is an

@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "migrations.h"
+#include "sshkey.h"
 #include "store.h"
 #include "store-sqlite.h"
 
@@ -64,6 +65,10 @@ enum {
 	ST_BLOBS_USER,
 	ST_BLOBS_ALBUM,
 	ST_BLOB_USED,
+	ST_KEY_INSERT,
+	ST_KEY_LIST,
+	ST_KEY_FIND,
+	ST_KEY_DELETE,
 	ST_COUNT
 };
 
@@ -71,6 +76,7 @@ enum {
 	"code_expires_at, code_tries, failed_logins, locked_until"
 #define ALBUM_COLS "id, user_id, name, title, description, created_at, " \
 	"updated_at, photo_count, bytes"
+#define KEY_COLS "id, algo, fingerprint, comment, created_at"
 /* column order read by photo_read() */
 #define PHOTO_COLS "p.id, p.album_id, p.user_id, a.name, p.name, p.title, " \
 	"p.description, p.tags, p.mime, p.width, p.height, p.bytes, p.sha256, " \
@@ -148,6 +154,14 @@ static const char *const sq_sql[ST_COUNT] = {
 	[ST_BLOBS_USER] = "SELECT blob_id FROM photos WHERE user_id = ?1",
 	[ST_BLOBS_ALBUM] = "SELECT blob_id FROM photos WHERE album_id = ?1",
 	[ST_BLOB_USED] = "SELECT 1 FROM photos WHERE blob_id = ?1",
+
+	[ST_KEY_INSERT] = "INSERT INTO ssh_keys (user_id, algo, key_base64, "
+	    "comment, fingerprint, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_KEY_LIST] = "SELECT " KEY_COLS " FROM ssh_keys WHERE user_id = ?1 "
+	    "ORDER BY created_at, id",
+	[ST_KEY_FIND] = "SELECT " KEY_COLS " FROM ssh_keys "
+	    "WHERE user_id = ?1 AND fingerprint = ?2",
+	[ST_KEY_DELETE] = "DELETE FROM ssh_keys WHERE user_id = ?1 AND fingerprint = ?2",
 };
 
 struct sq {
@@ -1350,6 +1364,106 @@ sq_blob_id_used(pgal_store *s, const char *blob_id, int *used, pgal_err *e)
 	return PGAL_OK;
 }
 
+/* ---- SSH keys ---- */
+
+static void
+key_read(sqlite3_stmt *st, pgal_ssh_key *k)
+{
+	memset(k, 0, sizeof *k);
+	k->id = sqlite3_column_int64(st, 0);
+	COL_FIELD(st, 1, k->algo);
+	COL_FIELD(st, 2, k->fingerprint);
+	COL_FIELD(st, 3, k->comment);
+	k->created_at = sqlite3_column_int64(st, 4);
+}
+
+/* created_at is the caller's clock if given, else now */
+static int
+sq_key_add(pgal_store *s, pgal_id user_id, pgal_ssh_key *k, const char *key_base64, pgal_err *e)
+{
+	struct sq *q = sq_of(s);
+	sqlite3_stmt *st = sq_st(q, ST_KEY_INSERT);
+	char thing[sizeof k->fingerprint + 16];
+	int64_t created = k->created_at != 0 ? k->created_at : (int64_t)time(NULL);
+	int rc;
+
+	bind_i64(st, 1, user_id);
+	BIND_FIELD(st, 2, k->algo);
+	bind_text(st, 3, key_base64, PGAL_SSHKEY_B64_MAX + 1);
+	BIND_FIELD(st, 4, k->comment);
+	BIND_FIELD(st, 5, k->fingerprint);
+	bind_i64(st, 6, created);
+	snprintf(thing, sizeof thing, "key %.*s", (int)sizeof k->fingerprint, k->fingerprint);
+	if ((rc = sq_exec(q, st, e, thing, "user")) != PGAL_OK)
+		return rc;
+	k->id = sqlite3_last_insert_rowid(q->db);
+	k->created_at = created;
+	return PGAL_OK;
+}
+
+static int
+sq_key_list(pgal_store *s, pgal_id user_id, pgal_ssh_key **out, size_t *n, pgal_err *e)
+{
+	struct sq *q = sq_of(s);
+	sqlite3_stmt *st = sq_st(q, ST_KEY_LIST);
+	pgal_ssh_key *v = NULL, *nv;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	bind_i64(st, 1, user_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 4 : cap * 2;
+			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL) {
+				sqlite3_reset(st);
+				free(v);
+				return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+			}
+			v = nv;
+		}
+		key_read(st, &v[len++]);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = sq_fail(q, rc, e, NULL, NULL);
+		sqlite3_reset(st);
+		free(v);
+		return rc;
+	}
+	sqlite3_reset(st);
+	*out = v;
+	*n = len;
+	return PGAL_OK;
+}
+
+static int
+sq_key_find(pgal_store *s, pgal_id user_id, const char *fingerprint, pgal_ssh_key *k, pgal_err *e)
+{
+	struct sq *q = sq_of(s);
+	sqlite3_stmt *st = sq_st(q, ST_KEY_FIND);
+	int rc;
+
+	bind_i64(st, 1, user_id);
+	bind_text(st, 2, fingerprint, sizeof k->fingerprint);
+	if ((rc = sq_get_row(q, st, e, "no such key")) != PGAL_OK)
+		return rc;
+	key_read(st, k);
+	sqlite3_reset(st);
+	return PGAL_OK;
+}
+
+static int
+sq_key_delete(pgal_store *s, pgal_id user_id, const char *fingerprint, pgal_err *e)
+{
+	struct sq *q = sq_of(s);
+	sqlite3_stmt *st = sq_st(q, ST_KEY_DELETE);
+
+	bind_i64(st, 1, user_id);
+	bind_text(st, 2, fingerprint, sizeof((pgal_ssh_key *)0)->fingerprint);
+	return sq_change_one(q, st, e, NULL, NULL, "no such key");
+}
+
 sqlite3 *
 pgal_store_sqlite_db(pgal_store *s)
 {
@@ -1385,4 +1499,8 @@ const pgal_store_ops pgal_store_sqlite = {
 	.blob_ids_user = sq_blob_ids_user,
 	.blob_ids_album = sq_blob_ids_album,
 	.blob_id_used = sq_blob_id_used,
+	.key_add = sq_key_add,
+	.key_list = sq_key_list,
+	.key_find = sq_key_find,
+	.key_delete = sq_key_delete,
 };

@@ -10,6 +10,22 @@
 #include "preview.h"
 #include "session-file.h"
 
+void
+tui_copy(char *dst, size_t sz, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (sz == 0)
+		return;
+	if (n >= sz) {
+		n = sz - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 int
 tui_push(tui *t, const tui_view_ops *ops, void *data, const char *title)
 {
@@ -49,6 +65,22 @@ tui_pop(tui *t)
 	t->gfx_dirty = 1;
 	top = tui_top(t);
 	if (top != NULL && top->ops->enter != NULL)
+		top->ops->enter(t, top);
+}
+
+void
+tui_pop_run(tui *t, tui_confirm_cb cb, void *arg)
+{
+	tui_view *top;
+
+	if (t->depth == 0)
+		return;
+	view_free(t->stack[--t->depth]);
+	t->gfx_dirty = 1;
+	top = tui_top(t);
+	cb(t, arg);
+	/* refresh what is below unless cb already changed the screens */
+	if (top != NULL && tui_top(t) == top && top->ops->enter != NULL)
 		top->ops->enter(t, top);
 }
 

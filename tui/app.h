@@ -90,8 +90,13 @@ typedef struct tui {
 } tui;
 
 /* app.c: the view stack and messages */
+/* copies src into dst (size sz), always terminated, cut at a character boundary */
+void tui_copy(char *dst, size_t sz, const char *src);
 int tui_push(tui *t, const tui_view_ops *ops, void *data, const char *title);
 void tui_pop(tui *t);
+typedef void (*tui_confirm_cb)(struct tui *t, void *arg);
+/* pops the top view, runs cb, then refreshes the view below */
+void tui_pop_run(tui *t, tui_confirm_cb cb, void *arg);
 /* pops views until `name` is on top (or the stack is empty) */
 void tui_pop_to(tui *t, const char *name);
 tui_view *tui_top(tui *t);
@@ -157,7 +162,7 @@ void tui_field_set(tui_field *fl, const char *value);
 /* edits the focused field; returns 1 if used, 2 on Enter in the last field */
 int tui_form_key(tui *t, tui_form *f, int key);
 /* draws the fields from row y; returns rows used */
-int tui_form_draw(tui_form *f, int y, int x, int w);
+int tui_form_draw(tui *t, tui_form *f, int y, int x, int w);
 
 /* complete.c: completes a local path in place; candidates go to msg */
 int tui_complete_path(char *buf, size_t bufsz, size_t *len, char *msg, size_t msgsz);
@@ -187,7 +192,6 @@ typedef struct tui_form_spec {
 /* pushes a form view; fields are added to the returned form by the caller */
 tui_form *tui_form_view(tui *t, const tui_form_spec *spec);
 
-typedef void (*tui_confirm_cb)(tui *t, void *arg);
 /* a yes/no dialog; cb runs on yes; arg is freed with free() afterwards */
 int tui_confirm(tui *t, const char *question, tui_confirm_cb cb, void *arg);
 
@@ -220,6 +224,11 @@ void tui_source_ref(tui_source *s);
 void tui_source_unref(tui_source *s);
 /* the photo at index i of src */
 int tui_view_photo(tui *t, tui_source *src, size_t i);
+/* the edit form and the delete question for a photo (album and photo views) */
+int tui_photo_edit(tui *t, const pgal_photo *p);
+int tui_photo_delete_ask(tui *t, const pgal_photo *p);
+/* "#tag words" as typed in the search prompt, run; results view pushed */
+int tui_view_search(tui *t, const char *album, const char *query);
 /* a source over a fixed array (copied) */
 tui_source *tui_source_array(const pgal_photo *rows, size_t n);
 

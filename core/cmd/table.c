@@ -25,6 +25,7 @@ extern const pgal_cmd_entry pgal_cmd_mv_entry;
 extern const pgal_cmd_entry pgal_cmd_rm_entry;
 extern const pgal_cmd_entry pgal_cmd_get_entry;
 extern const pgal_cmd_entry pgal_cmd_search_entry;
+extern const pgal_cmd_entry pgal_cmd_key_entry;
 extern const pgal_cmd_entry pgal_cmd_gc_entry;
 extern const pgal_cmd_entry pgal_cmd_help_entry;
 
@@ -49,6 +50,7 @@ const pgal_cmd_entry *const pgal_cmd_table[] = {
 	&pgal_cmd_rm_entry,
 	&pgal_cmd_get_entry,
 	&pgal_cmd_search_entry,
+	&pgal_cmd_key_entry,
 	&pgal_cmd_gc_entry,
 	&pgal_cmd_help_entry,
 	NULL

@@ -40,7 +40,8 @@ setup_home() {
 # the confirmation code of the newest mail to USER's address in the outbox
 outbox_code() {
 	f=$(ls -t "$PGAL_HOME/outbox"/*.eml 2>/dev/null | head -1)
-	[ -n "$f" ] && grep -E '^[A-Z2-9]{10}$' "$f" | tail -1
+	# RFC 5322 lines end in CRLF
+	[ -n "$f" ] && tr -d '\r' < "$f" | grep -E '^[A-Z2-9]{10}$' | tail -1
 }
 # signup_user USER PASSWORD: signs up and confirms through the outbox
 signup_user() {

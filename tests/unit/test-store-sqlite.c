@@ -904,8 +904,9 @@ populate(struct fx *f, pgal_id user, pgal_id album, const char *prefix, int n)
 {
 	pgal_photo p;
 	pgal_session_row r;
+	pgal_ssh_key k;
 	pgal_err e;
-	char name[64], sql[256];
+	char name[64];
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -916,11 +917,10 @@ populate(struct fx *f, pgal_id user, pgal_id album, const char *prefix, int n)
 	}
 	session_row(&r, user, (int)(user * 1000 + album));
 	assert_int_equal(f->ops->session_create(f->s, &r, &e), PGAL_OK);
-	/* no ops for keys yet: write one directly */
-	snprintf(sql, sizeof sql, "INSERT INTO ssh_keys (user_id, algo, key_base64, "
-	    "fingerprint, created_at) VALUES (%lld, 'ssh-ed25519', 'AAAA', "
-	    "'SHA256:%s', 1)", (long long)user, prefix);
-	assert_int_equal(sqlite3_exec(f->raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	memset(&k, 0, sizeof k);
+	snprintf(k.algo, sizeof k.algo, "ssh-ed25519");
+	snprintf(k.fingerprint, sizeof k.fingerprint, "SHA256:%s", prefix);
+	assert_int_equal(f->ops->key_add(f->s, user, &k, "AAAAC3NzaC1lZDI1NTE5", &e), PGAL_OK);
 }
 
 static int64_t
@@ -1271,6 +1271,92 @@ test_search(void **state)
 	expect_search(f, W("' OR 1=1 --"), NULL, 10, NULL, 0);
 }
 
+/* ---- SSH keys ---- */
+
+static void
+test_keys(void **state)
+{
+	struct fx *f = *state;
+	static const char *const fps[] = {
+		"SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
+		"SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU",
+		"SHA256:n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg",
+	};
+	static const int64_t when[] = { 1700000300, 1700000100, 1700000200 };
+	pgal_ssh_key k, *list;
+	pgal_err e;
+	size_t n, i;
+	int64_t before;
+	char b64[65];
+
+	for (i = 0; i < 3; i++) {
+		memset(&k, 0, sizeof k);
+		snprintf(k.algo, sizeof k.algo, "ssh-ed25519");
+		snprintf(k.fingerprint, sizeof k.fingerprint, "%s", fps[i]);
+		snprintf(k.comment, sizeof k.comment, "key %zu", i);
+		k.created_at = when[i];
+		assert_int_equal(f->ops->key_add(f->s, f->alice, &k, "AAAAC3NzaC1lZDI1NTE5AAAA", &e), PGAL_OK);
+		assert_true(k.id > 0);
+		assert_int_equal(k.created_at, when[i]);
+	}
+	/* the key itself is stored */
+	raw_text(f->raw, "SELECT key_base64 FROM ssh_keys WHERE id = ?1", k.id, b64, sizeof b64);
+	assert_string_equal(b64, "AAAAC3NzaC1lZDI1NTE5AAAA");
+
+	/* oldest first: created 100, 200, 300 are keys 1, 2, 0 */
+	assert_int_equal(f->ops->key_list(f->s, f->alice, &list, &n, &e), PGAL_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].fingerprint, fps[1]);
+	assert_string_equal(list[1].fingerprint, fps[2]);
+	assert_string_equal(list[2].fingerprint, fps[0]);
+	assert_string_equal(list[2].comment, "key 0");
+	assert_string_equal(list[2].algo, "ssh-ed25519");
+	assert_int_equal(list[2].created_at, 1700000300);
+	free(list);
+
+	/* unique per user, not across users */
+	memset(&k, 0, sizeof k);
+	snprintf(k.algo, sizeof k.algo, "ssh-ed25519");
+	snprintf(k.fingerprint, sizeof k.fingerprint, "%s", fps[0]);
+	assert_int_equal(f->ops->key_add(f->s, f->alice, &k, "AAAA", &e), PGAL_EINPUT);
+	assert_non_null(strstr(e.msg, "already exists"));
+	before = time(NULL);
+	assert_int_equal(f->ops->key_add(f->s, f->bob, &k, "AAAA", &e), PGAL_OK);
+	/* no time given: now */
+	assert_true(k.created_at >= before && k.created_at <= time(NULL));
+	assert_int_equal(f->ops->key_add(f->s, 313131, &k, "AAAA", &e), PGAL_ENOTFOUND);
+
+	/* find is per user */
+	assert_int_equal(f->ops->key_find(f->s, f->alice, fps[2], &k, &e), PGAL_OK);
+	assert_string_equal(k.comment, "key 2");
+	assert_int_equal(f->ops->key_find(f->s, f->bob, fps[2], &k, &e), PGAL_ENOTFOUND);
+	assert_int_equal(f->ops->key_find(f->s, f->bob, fps[0], &k, &e), PGAL_OK);
+
+	/* delete is per user */
+	assert_int_equal(f->ops->key_delete(f->s, f->alice, fps[0], &e), PGAL_OK);
+	assert_int_equal(f->ops->key_delete(f->s, f->alice, fps[0], &e), PGAL_ENOTFOUND);
+	assert_int_equal(f->ops->key_find(f->s, f->alice, fps[0], &k, &e), PGAL_ENOTFOUND);
+	assert_int_equal(f->ops->key_find(f->s, f->bob, fps[0], &k, &e), PGAL_OK);
+	assert_int_equal(f->ops->key_list(f->s, f->alice, &list, &n, &e), PGAL_OK);
+	assert_int_equal(n, 2);
+	free(list);
+	assert_int_equal(f->ops->key_list(f->s, 313131, &list, &n, &e), PGAL_OK);
+	assert_int_equal(n, 0);
+	free(list);
+}
+
+/* Every op of the vtable is there (a NULL would crash the core). */
+static void
+test_ops_complete(void **state)
+{
+	const void *const *fn = (const void *const *)&pgal_store_sqlite.open;
+	size_t i, nfn = (sizeof pgal_store_sqlite - offsetof(pgal_store_ops, open)) / sizeof(void *);
+
+	for (i = 0; i < nfn; i++)
+		if (fn[i] == NULL)
+			fail_msg("pgal_store_sqlite op number %zu is NULL", i);
+}
+
 /* ---- several handles, several processes ---- */
 
 static void
@@ -1425,6 +1511,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_ops_complete),
 		cmocka_unit_test(test_open_creates_private_wal_db),
 		cmocka_unit_test(test_open_bad_paths),
 		cmocka_unit_test(test_migrations_idempotent),
@@ -1440,6 +1527,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_album_delete_cascades, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pagination, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_handles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_processes, setup, teardown),
 	};

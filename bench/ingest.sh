@@ -1,0 +1,121 @@
+#!/bin/sh
+# Ingest benchmark: the whole `pgal put` of a 24 MP camera-like JPEG against
+# `vipsthumbnail -s 1600` of the same file (target: no slower) and against
+# the Python stack doing the same work (bench/ingest_pil.py; target: at
+# least 1.2x faster). The commands run interleaved, round after round, so
+# load on the machine hits them alike; each figure is the median.
+#   usage: sh bench/ingest.sh [BUILD_DIR]     (BENCH_RUNS=7 by default, >= 5)
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+build=${1:-build}
+case $build in /*) ;; *) build="$top/$build" ;; esac
+runs=${BENCH_RUNS:-7}
+[ "$runs" -ge 5 ] || runs=5
+fixtures=${PGAL_FIXTURES:-$top/build/fixtures}
+py=/usr/bin/python3
+
+work=$(mktemp -d /tmp/pgal-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT INT TERM
+
+# A camera-like 24 MP JPEG (~10 MB): a real photo (the Nikon D2H sample,
+# with its EXIF and GPS) upscaled to 6000x4000 with mild sensor-like noise.
+# Pure noise (build/fixtures/big-24mp.jpg) would measure only the entropy
+# decoder; real photos spend more in the IDCT, which shrink-on-load skips.
+photo="$build/bench/camera-24mp.jpg"
+if [ ! -s "$photo" ]; then
+	mkdir -p "$build/bench"
+	g="$work/gen"
+	mkdir -p "$g"
+	vips resize "$fixtures/nikon-d2h-gps.jpg" "$g/up.v" 12 --kernel cubic
+	vips crop "$g/up.v" "$g/crop.v" 0 0 6000 4000
+	vips gaussnoise "$g/noise.v" 6000 4000 --sigma 6 --mean 0
+	vips add "$g/crop.v" "$g/noise.v" "$g/sum.v"
+	vips cast "$g/sum.v" "$g/cast.v" uchar
+	vips copy "$g/cast.v" "$g/camera.jpg[Q=94]"
+	mv "$g/camera.jpg" "$photo"
+	rm -rf "$g"
+fi
+
+# The ingest core without the gallery around it (always reported).
+core="$build/bench/ingest-core"
+cc -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
+	-I"$top/core" $(pkg-config --cflags vips libexif openssl) \
+	-o "$core" "$top/bench/ingest-core.c" "$build/libpgal.a" \
+	$(pkg-config --libs vips libexif sqlite3 libcrypt openssl jansson) -lm
+
+# The whole `pgal put`, in a throwaway home with a confirmed user.
+pgal="$build/pgal"
+have_put=0
+if [ -x "$pgal" ]; then
+	export PGAL_HOME="$work/home" XDG_CONFIG_HOME="$work/config"
+	export PGAL_PASSWORD="bench-password-1"
+	export PGAL_CONFIG="$work/pgal.conf"
+	unset PGAL_TOKEN
+	: > "$PGAL_CONFIG"
+	if (cd "$work" && "$pgal" signup bench bench@example.org >/dev/null &&
+	    eml=$(ls -t "$PGAL_HOME"/outbox/*.eml | head -n 1) &&
+	    code=$(tr -d '\r' < "$eml" | grep -E '^[A-Za-z0-9]{10}$' | head -n 1) &&
+	    "$pgal" confirm bench "$code" >/dev/null &&
+	    "$pgal" login bench >/dev/null &&
+	    "$pgal" mkalbum a >/dev/null &&
+	    "$pgal" put a "$photo" --force >/dev/null); then
+		have_put=1
+	else
+		echo "note: could not set up a pgal user; timing the ingest core only" >&2
+	fi
+fi
+
+mkdir -p "$work/core-out" "$work/py-out"
+cmd_put() { (cd "$work" && "$pgal" put a "$photo" --force); }
+cmd_core() { "$core" "$photo" "$work/core-out"; }
+cmd_vt() { vipsthumbnail -s 1600 "$photo" -o "$work/vt.jpg"; }
+cmd_py() { "$py" "$top/bench/ingest_pil.py" "$photo" "$work/py-out"; }
+
+labels="core vt py"
+[ "$have_put" -eq 1 ] && labels="put $labels"
+
+# one discarded warm-up round, then $runs timed rounds
+round=0
+while [ "$round" -le "$runs" ]; do
+	for l in $labels; do
+		t0=$(date +%s%N)
+		if ! "cmd_$l" >/dev/null 2>"$work/err"; then
+			echo "bench: $l failed:" >&2
+			cat "$work/err" >&2
+			exit 1
+		fi
+		t1=$(date +%s%N)
+		[ "$round" -gt 0 ] && echo $(( (t1 - t0) / 1000 )) >> "$work/$l.us"
+	done
+	round=$((round + 1))
+done
+
+median() { sort -n "$work/$1.us" | awk '{ v[NR] = $1 } END {
+	if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2
+	printf "%.1f", m / 1000 }'; }
+
+size=$(vipsheader -f width "$photo")x$(vipsheader -f height "$photo")
+mb=$(awk -v b="$(wc -c < "$photo")" 'BEGIN { printf "%.1f", b / 1048576 }')
+echo "ingest benchmark: $(basename "$photo") ($size, $mb MB), median of $runs interleaved runs, $(nproc) CPUs"
+[ "$have_put" -eq 1 ] && printf '  %-44s %8s ms\n' "pgal put (whole ingest)" "$(median put)"
+printf '  %-44s %8s ms\n' "ingest core (detect, hash, image, store)" "$(median core)"
+printf '  %-44s %8s ms\n' "vipsthumbnail -s 1600" "$(median vt)"
+printf '  %-44s %8s ms\n' "python PIL stack (bench/ingest_pil.py)" "$(median py)"
+
+ingest=core
+[ "$have_put" -eq 1 ] && ingest=put
+vt=$(median vt)
+pyt=$(median py)
+ing=$(median "$ingest")
+awk -v i="$ing" -v v="$vt" -v p="$pyt" -v what="$ingest" 'BEGIN {
+	r = i / v; f = p / i
+	tag = (what == "core") ? " (ingest core only: pgal not built)" : ""
+	printf "ingest vs vipsthumbnail -s 1600: %.2fx (target <= 1.0x)%s%s\n", r, (r <= 1.0 ? "" : "  MISSED"), tag
+	printf "ingest vs python PIL stack: %.1fx faster (target >= 1.2x)%s%s\n", f, (f >= 1.2 ? "" : "  MISSED"), tag
+}'
+if [ "$ingest" = put ]; then
+	c=$(median core)
+	awk -v i="$c" -v v="$vt" -v p="$pyt" 'BEGIN {
+		printf "ingest core only: %.2fx of vipsthumbnail, %.1fx faster than python\n", i / v, p / i }'
+fi

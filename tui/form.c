@@ -1,0 +1,219 @@
+/* Text fields: UTF-8 editing by whole characters, no-echo fields for
+ * passwords, Tab completion for local paths. The value lives in the
+ * field, so redrawing (e.g. on resize) never loses what was typed. */
+#include <curses.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "app.h"
+#include "sanitize.h"
+
+tui_field *
+tui_form_add(tui_form *f, const char *label, size_t max, int secret)
+{
+	tui_field *fl;
+
+	if (f->n >= TUI_FORM_FIELDS)
+		return NULL;
+	fl = &f->f[f->n++];
+	memset(fl, 0, sizeof *fl);
+	snprintf(fl->label, sizeof fl->label, "%s", label);
+	fl->max = max < TUI_FIELD_MAX - 1 ? max : TUI_FIELD_MAX - 1;
+	fl->secret = secret;
+	return fl;
+}
+
+void
+tui_field_set(tui_field *fl, const char *value)
+{
+	size_t n = strlen(value);
+
+	if (n > fl->max)
+		n = fl->max;
+	/* never keep half a character */
+	while (n > 0 && ((unsigned char)value[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(fl->buf, value, n);
+	fl->buf[n] = '\0';
+	fl->len = fl->cur = n;
+}
+
+static void
+insert(tui_field *fl, int wc)
+{
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	size_t n;
+
+	memset(&st, 0, sizeof st);
+	n = wcrtomb(mb, (wchar_t)wc, &st);
+	if (n == (size_t)-1 || n == 0 || fl->len + n > fl->max)
+		return;
+	memmove(fl->buf + fl->cur + n, fl->buf + fl->cur, fl->len - fl->cur + 1);
+	memcpy(fl->buf + fl->cur, mb, n);
+	fl->len += n;
+	fl->cur += n;
+}
+
+static size_t
+prev_char(const tui_field *fl, size_t at)
+{
+	if (at == 0)
+		return 0;
+	at--;
+	while (at > 0 && ((unsigned char)fl->buf[at] & 0xc0) == 0x80)
+		at--;
+	return at;
+}
+
+static size_t
+next_char(const tui_field *fl, size_t at)
+{
+	if (at >= fl->len)
+		return fl->len;
+	at++;
+	while (at < fl->len && ((unsigned char)fl->buf[at] & 0xc0) == 0x80)
+		at++;
+	return at;
+}
+
+static void
+cut(tui_field *fl, size_t from, size_t to)
+{
+	if (to <= from)
+		return;
+	memmove(fl->buf + from, fl->buf + to, fl->len - to + 1);
+	fl->len -= to - from;
+	fl->cur = from;
+}
+
+int
+tui_form_key(tui *t, tui_form *f, int key)
+{
+	tui_field *fl;
+	size_t p;
+
+	if (f->n == 0)
+		return 0;
+	fl = &f->f[f->focus];
+	switch (key) {
+	case TK_ENTER:
+		if (f->focus + 1 >= f->n)
+			return 2;
+		f->focus++;
+		return 1;
+	case '\t':
+		if (fl->complete) {
+			tui_complete_path(fl->buf, fl->max + 1, &fl->len, t->msg, sizeof t->msg);
+			t->msg_error = 0;
+			fl->cur = fl->len;
+			return 1;
+		}
+		/* FALLTHROUGH */
+	case TK(KEY_DOWN):
+		f->focus = (f->focus + 1) % f->n;
+		return 1;
+	case TK(KEY_BTAB):
+	case TK(KEY_UP):
+		f->focus = (f->focus + f->n - 1) % f->n;
+		return 1;
+	case TK(KEY_LEFT):
+		fl->cur = prev_char(fl, fl->cur);
+		return 1;
+	case TK(KEY_RIGHT):
+		fl->cur = next_char(fl, fl->cur);
+		return 1;
+	case TK(KEY_HOME):
+	case TK_CTRL('a'):
+		fl->cur = 0;
+		return 1;
+	case TK(KEY_END):
+	case TK_CTRL('e'):
+		fl->cur = fl->len;
+		return 1;
+	case TK(KEY_BACKSPACE):
+		cut(fl, prev_char(fl, fl->cur), fl->cur);
+		return 1;
+	case TK(KEY_DC):
+	case TK_CTRL('d'):
+		cut(fl, fl->cur, next_char(fl, fl->cur));
+		return 1;
+	case TK_CTRL('u'):
+		cut(fl, 0, fl->cur);
+		return 1;
+	case TK_CTRL('k'):
+		cut(fl, fl->cur, fl->len);
+		return 1;
+	case TK_CTRL('w'):
+		p = fl->cur;
+		while (p > 0 && fl->buf[p - 1] == ' ')
+			p--;
+		while (p > 0 && fl->buf[p - 1] != ' ')
+			p--;
+		cut(fl, p, fl->cur);
+		return 1;
+	}
+	if (key >= 0x20 && key < TK_FN && key != 0x7f && (key < 0x80 || key >= 0xa0)) {
+		insert(fl, key);
+		return 1;
+	}
+	return 0;
+}
+
+/* Columns of fl->buf[from..to) once sanitized. */
+static int
+span_width(const tui_field *fl, size_t from, size_t to)
+{
+	char tmp[TUI_FIELD_MAX];
+	char clean[TUI_FIELD_MAX];
+
+	memcpy(tmp, fl->buf + from, to - from);
+	tmp[to - from] = '\0';
+	pgal_sanitize(clean, sizeof clean, tmp, 0);
+	return pgal_text_width(clean);
+}
+
+int
+tui_form_draw(tui *t, tui_form *f, int y, int x, int w)
+{
+	int i, lw = 0, fw;
+	size_t start;
+
+	for (i = 0; i < f->n; i++) {
+		int l = pgal_text_width(f->f[i].label);
+		if (l > lw)
+			lw = l;
+	}
+	fw = w - lw - 2;
+	if (fw < 4)
+		fw = 4;
+	for (i = 0; i < f->n; i++) {
+		tui_field *fl = &f->f[i];
+		int focus = i == f->focus;
+		int yy = y + i * 2;
+
+		tui_text(yy, x, lw, fl->label, TS_LABEL);
+		tui_fill(yy, x + lw + 2, fw, focus ? TS_FOCUS : TS_FIELD);
+		if (fl->secret) {
+			/* no echo: not even the length shows */
+			if (focus) {
+				t->cury = yy;
+				t->curx = x + lw + 2;
+			}
+			continue;
+		}
+		/* scroll so the cursor stays inside the field */
+		start = 0;
+		while (start < fl->cur && span_width(fl, start, fl->cur) > fw - 1) {
+			start++;
+			while (start < fl->cur && ((unsigned char)fl->buf[start] & 0xc0) == 0x80)
+				start++;
+		}
+		tui_text(yy, x + lw + 2, fw, fl->buf + start, focus ? TS_FOCUS : TS_FIELD);
+		if (focus) {
+			t->cury = yy;
+			t->curx = x + lw + 2 + span_width(fl, start, fl->cur);
+		}
+	}
+	return f->n * 2;
+}

@@ -1,0 +1,336 @@
+/* Previews: rendition JPEG -> pixels (core's decoder, shrink-on-load) ->
+ * chafa canvas -> cells. Symbol mode copies each cell's character and
+ * colours into ncurses (chafa_canvas_get_char_at / get_colors_at), so
+ * ncurses keeps knowing what is on the screen; sixel and kitty output are
+ * escape strings written after the frame, over a blank area. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <chafa.h>
+
+#include "blobs.h"
+#include "image-decode.h"
+#include "preview.h"
+
+#define CACHE_N 64
+/* pixels per cell handed to chafa: it samples 8x8 per symbol cell */
+#define PX_W 8
+#define PX_H 16
+
+struct entry {
+	pgal_id id;
+	int kind, cols, rows, mode, gfx;
+	unsigned long used; /* 0: empty */
+	tui_cells cells;
+};
+
+struct tui_preview_cache {
+	struct entry e[CACHE_N];
+	unsigned long clock;
+	ChafaSymbolMap *symbols;
+	ChafaTermInfo *term_info;
+	int term_info_gfx;
+	/* a graphics image to send after this frame */
+	const tui_cells *pending;
+	int pend_y, pend_x;
+	int shown; /* an image was sent in the last frame */
+};
+
+struct tui_preview_cache *
+tui_preview_cache_new(void)
+{
+	return calloc(1, sizeof(struct tui_preview_cache));
+}
+
+static void
+cells_free(tui_cells *c)
+{
+	free(c->ch);
+	free(c->fg);
+	free(c->bg);
+	free(c->gfx);
+	memset(c, 0, sizeof *c);
+}
+
+void
+tui_preview_cache_free(struct tui_preview_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < CACHE_N; i++)
+		cells_free(&c->e[i].cells);
+	if (c->symbols != NULL)
+		chafa_symbol_map_unref(c->symbols);
+	if (c->term_info != NULL)
+		chafa_term_info_unref(c->term_info);
+	free(c);
+}
+
+int
+tui_graphics_detect(const char *setting, const char *term)
+{
+	if (setting != NULL && strcmp(setting, "symbols") == 0)
+		return TUI_GFX_SYMBOLS;
+	if (setting != NULL && strcmp(setting, "sixel") == 0)
+		return TUI_GFX_SIXEL;
+	if (setting != NULL && strcmp(setting, "kitty") == 0)
+		return TUI_GFX_KITTY;
+	/* auto: only terminals known to have it, never through a
+	 * multiplexer (TERM names the multiplexer then) */
+	if (term == NULL)
+		return TUI_GFX_SYMBOLS;
+	if (strcmp(term, "xterm-kitty") == 0)
+		return TUI_GFX_KITTY;
+	if (strncmp(term, "mlterm", 6) == 0 || strncmp(term, "foot", 4) == 0 ||
+	    strncmp(term, "yaft", 4) == 0)
+		return TUI_GFX_SIXEL;
+	return TUI_GFX_SYMBOLS;
+}
+
+static ChafaCanvasMode
+canvas_mode(int colour)
+{
+	switch (colour) {
+	case TUI_DIRECT:
+		return CHAFA_CANVAS_MODE_TRUECOLOR;
+	case TUI_C256:
+		return CHAFA_CANVAS_MODE_INDEXED_240;
+	case TUI_C8:
+		return CHAFA_CANVAS_MODE_INDEXED_8;
+	default:
+		return CHAFA_CANVAS_MODE_FGBG;
+	}
+}
+
+/* The escape sequences chafa writes for sixel or kitty: those of a
+ * terminal that has them (the user asked for it, or TERM named it). */
+static ChafaTermInfo *
+gfx_term_info(struct tui_preview_cache *c, int gfx)
+{
+	gchar *envp[2];
+
+	if (c->term_info != NULL && c->term_info_gfx == gfx)
+		return c->term_info;
+	if (c->term_info != NULL)
+		chafa_term_info_unref(c->term_info);
+	envp[0] = gfx == TUI_GFX_KITTY ? "TERM=xterm-kitty" : "TERM=mlterm";
+	envp[1] = NULL;
+	c->term_info = chafa_term_db_detect(chafa_term_db_get_default(), envp);
+	c->term_info_gfx = gfx;
+	return c->term_info;
+}
+
+/* Fits an image of iw x ih pixels into cols x rows cells twice as tall as wide. */
+static void
+fit_cells(int iw, int ih, int cols, int rows, int *cw, int *ch)
+{
+	*cw = cols;
+	*ch = (int)((double)cols * ih / iw / 2.0 + 0.5);
+	if (*ch > rows) {
+		*ch = rows;
+		*cw = (int)((double)rows * 2.0 * iw / ih + 0.5);
+	}
+	if (*cw < 1)
+		*cw = 1;
+	if (*ch < 1)
+		*ch = 1;
+	if (*cw > cols)
+		*cw = cols;
+}
+
+static int
+render(tui *t, struct tui_preview_cache *c, const unsigned char *px, int iw, int ih,
+    int cols, int rows, tui_cells *out, pgal_err *e)
+{
+	ChafaCanvasConfig *cfg;
+	ChafaCanvas *canvas;
+	GString *gs;
+	int cw, ch, x, y, fg, bg;
+	size_t n, i;
+
+	fit_cells(iw, ih, cols, rows, &cw, &ch);
+	if (c->symbols == NULL) {
+		c->symbols = chafa_symbol_map_new();
+		chafa_symbol_map_add_by_tags(c->symbols, CHAFA_SYMBOL_TAG_BLOCK |
+		    CHAFA_SYMBOL_TAG_BORDER | CHAFA_SYMBOL_TAG_SPACE |
+		    CHAFA_SYMBOL_TAG_SOLID | CHAFA_SYMBOL_TAG_QUAD | CHAFA_SYMBOL_TAG_HALF);
+		/* every cell must be one column wide for ncurses */
+		chafa_symbol_map_remove_by_tags(c->symbols, CHAFA_SYMBOL_TAG_WIDE |
+		    CHAFA_SYMBOL_TAG_AMBIGUOUS);
+	}
+	cfg = chafa_canvas_config_new();
+	chafa_canvas_config_set_geometry(cfg, cw, ch);
+	chafa_canvas_config_set_canvas_mode(cfg, canvas_mode(t->colour));
+	chafa_canvas_config_set_symbol_map(cfg, c->symbols);
+	if (t->graphics == TUI_GFX_SIXEL)
+		chafa_canvas_config_set_pixel_mode(cfg, CHAFA_PIXEL_MODE_SIXELS);
+	else if (t->graphics == TUI_GFX_KITTY)
+		chafa_canvas_config_set_pixel_mode(cfg, CHAFA_PIXEL_MODE_KITTY);
+	else
+		chafa_canvas_config_set_pixel_mode(cfg, CHAFA_PIXEL_MODE_SYMBOLS);
+	if (t->graphics != TUI_GFX_SYMBOLS)
+		chafa_canvas_config_set_canvas_mode(cfg, CHAFA_CANVAS_MODE_TRUECOLOR);
+	canvas = chafa_canvas_new(cfg);
+	chafa_canvas_config_unref(cfg);
+	if (canvas == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "chafa could not make a canvas");
+	chafa_canvas_draw_all_pixels(canvas, CHAFA_PIXEL_RGBA8_UNASSOCIATED, px, iw, ih,
+	    iw * 4);
+	memset(out, 0, sizeof *out);
+	out->w = cw;
+	out->h = ch;
+	if (t->graphics != TUI_GFX_SYMBOLS) {
+		gs = chafa_canvas_print(canvas, gfx_term_info(c, t->graphics));
+		out->gfx = malloc(gs->len + 1);
+		if (out->gfx != NULL) {
+			memcpy(out->gfx, gs->str, gs->len + 1);
+			out->gfx_len = gs->len;
+		}
+		g_string_free(gs, TRUE);
+		chafa_canvas_unref(canvas);
+		return out->gfx != NULL ? PGAL_OK : pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	}
+	n = (size_t)cw * (size_t)ch;
+	out->ch = malloc(n * sizeof *out->ch);
+	out->fg = malloc(n * sizeof *out->fg);
+	out->bg = malloc(n * sizeof *out->bg);
+	if (out->ch == NULL || out->fg == NULL || out->bg == NULL) {
+		cells_free(out);
+		chafa_canvas_unref(canvas);
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	}
+	for (y = 0, i = 0; y < ch; y++) {
+		for (x = 0; x < cw; x++, i++) {
+			gunichar u = chafa_canvas_get_char_at(canvas, x, y);
+
+			if (wcwidth((wchar_t)u) != 1)
+				u = ' ';
+			out->ch[i] = u;
+			if (t->colour == TUI_DIRECT)
+				chafa_canvas_get_colors_at(canvas, x, y, &fg, &bg);
+			else if (t->colour == TUI_MONO)
+				fg = bg = -1;
+			else
+				chafa_canvas_get_raw_colors_at(canvas, x, y, &fg, &bg);
+			out->fg[i] = fg < 0 ? -1 : fg;
+			out->bg[i] = bg < 0 ? -1 : bg;
+		}
+	}
+	chafa_canvas_unref(canvas);
+	return PGAL_OK;
+}
+
+const tui_cells *
+tui_preview_render(tui *t, const pgal_photo *p, int kind, int cols, int rows, pgal_err *e)
+{
+	struct tui_preview_cache *c = t->cache;
+	struct entry *slot = NULL;
+	unsigned char *px;
+	void *data;
+	size_t len, i;
+	int iw, ih, rc;
+
+	if (cols < 1 || rows < 1) {
+		pgal_fail(e, PGAL_EUSAGE, "no room");
+		return NULL;
+	}
+	for (i = 0; i < CACHE_N; i++) {
+		struct entry *en = &c->e[i];
+
+		if (en->used != 0 && en->id == p->id && en->kind == kind && en->cols == cols &&
+		    en->rows == rows && en->mode == t->colour && en->gfx == t->graphics) {
+			en->used = ++c->clock;
+			return &en->cells;
+		}
+		if (slot == NULL || en->used < slot->used)
+			slot = en; /* the least recently used, or an empty one */
+	}
+	if (pgal_photo_read_mem(t->g, t->token, p->album, p->name, kind, &data, &len, e) != PGAL_OK)
+		return NULL;
+	rc = pgal_image_decode_rgba(data, len, cols * PX_W, rows * PX_H, &px, &iw, &ih, e);
+	free(data);
+	if (rc != PGAL_OK)
+		return NULL;
+	cells_free(&slot->cells);
+	slot->used = 0;
+	rc = render(t, c, px, iw, ih, cols, rows, &slot->cells, e);
+	free(px);
+	if (rc != PGAL_OK)
+		return NULL;
+	slot->id = p->id;
+	slot->kind = kind;
+	slot->cols = cols;
+	slot->rows = rows;
+	slot->mode = t->colour;
+	slot->gfx = t->graphics;
+	slot->used = ++c->clock;
+	return &slot->cells;
+}
+
+void
+tui_preview_draw(tui *t, const pgal_photo *p, int kind, int y, int x, int h, int w)
+{
+	const tui_cells *c;
+	pgal_err e;
+	wchar_t ws[2];
+	cchar_t cc;
+	int r, col, pair, oy, ox;
+	size_t i;
+
+	if (h < 1 || w < 1)
+		return;
+	if ((c = tui_preview_render(t, p, kind, w, h, &e)) == NULL) {
+		tui_text(y + h / 2, x + 1, w - 2, "(no preview)", TS_DIM);
+		tui_text(y + h / 2 + 1, x + 1, w - 2, e.msg, TS_DIM);
+		return;
+	}
+	oy = y + (h - c->h) / 2;
+	ox = x + (w - c->w) / 2;
+	if (c->gfx != NULL) {
+		t->cache->pending = c;
+		t->cache->pend_y = oy;
+		t->cache->pend_x = ox;
+		return;
+	}
+	ws[1] = L'\0';
+	for (r = 0, i = 0; r < c->h; r++) {
+		for (col = 0; col < c->w; col++, i++) {
+			ws[0] = (wchar_t)c->ch[i];
+			pair = tui_cell_pair(t, c->fg[i], c->bg[i]);
+			/* ncurses 6: opts carries the extended pair number */
+			setcchar(&cc, ws, A_NORMAL, 0, &pair);
+			mvadd_wch(oy + r, ox + col, &cc);
+		}
+	}
+}
+
+void
+tui_preview_flush_graphics(tui *t)
+{
+	struct tui_preview_cache *c = t->cache;
+
+	if (c == NULL)
+		return;
+	if (c->pending == NULL) {
+		if (c->shown && t->graphics == TUI_GFX_KITTY) {
+			fputs("\033_Ga=d\033\\", t->out); /* delete every image */
+			fflush(t->out);
+		}
+		c->shown = 0;
+		return;
+	}
+	if (t->graphics == TUI_GFX_KITTY)
+		fputs("\033_Ga=d\033\\", t->out);
+	/* save the cursor, draw at the area, restore: ncurses' idea of the
+	 * cursor stays right */
+	fprintf(t->out, "\0337\033[%d;%dH", c->pend_y + 1, c->pend_x + 1);
+	fwrite(c->pending->gfx, 1, c->pending->gfx_len, t->out);
+	fputs("\0338", t->out);
+	fflush(t->out);
+	c->pending = NULL;
+	c->shown = 1;
+}

@@ -1,0 +1,233 @@
+/* One album: its photos a page at a time (any size of album), with the
+ * selected photo's thumbnail beside the list. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "blobs.h"
+#include "pager.h"
+#include "preview.h"
+
+struct album_view {
+	char album[PGAL_ALBUM_MAX + 1];
+	char title[PGAL_TITLE_MAX + 1];
+	pgal_sort sort;
+	tui_source *src;
+	tui_list list;
+	int page;
+};
+
+static const char *sort_names[] = { "taken", "added", "title" };
+
+static const tui_keyhelp album_keys[] = {
+	{ "Enter", "open", 1 },
+	{ "a", "add photos", 1 },
+	{ "e", "edit", 1 },
+	{ "d", "delete", 1 },
+	{ "s", "sort", 1 },
+	{ "/", "search", 1 },
+	{ "j/k ↓/↑", "move", 0 },
+	{ "g/G", "first/last photo", 0 },
+	{ "Ctrl-d/u", "half a page down/up", 0 },
+	{ "PgDn/PgUp", "a page down/up", 0 },
+	{ "r", "reload", 0 },
+	{ NULL, NULL, 0 },
+};
+
+static void
+album_reload(tui *t, struct album_view *a)
+{
+	pgal_album al;
+	pgal_err e;
+
+	if (pgal_album_get(t->g, t->token, a->album, &al, &e) != PGAL_OK) {
+		tui_fail(t, "cannot read the album", &e);
+		return;
+	}
+	tui_copy(a->title, sizeof a->title, al.title);
+	if (a->src != NULL)
+		tui_source_unref(a->src);
+	a->src = tui_pager_new(t, a->album, a->sort, al.photo_count);
+	a->list.n = a->src != NULL ? a->src->ops->count(a->src) : 0;
+	tui_list_fit(&a->list, a->page > 0 ? a->page : 1);
+}
+
+static int
+thumb_width(void)
+{
+	return COLS >= 140 ? 44 : COLS >= 110 ? 34 : 24;
+}
+
+static void
+album_draw(tui *t, tui_view *v, int y0, int h)
+{
+	struct album_view *a = v->data;
+	const pgal_photo *p, *sel = NULL;
+	char line[256], when[32], size[32];
+	int tw = thumb_width(), lw = COLS - tw - 1, nw, tiw, tgw, x, i, y, th;
+	size_t r;
+	pgal_err e;
+
+	a->page = h - 3;
+	if (a->src == NULL)
+		return;
+	a->list.n = a->src->ops->count(a->src);
+	tui_list_fit(&a->list, a->page);
+	snprintf(line, sizeof line, "%zu photo%s, by %s", a->list.n, a->list.n == 1 ? "" : "s",
+	    sort_names[a->sort]);
+	x = tui_text(y0, 1, lw / 2, a->title[0] != '\0' ? a->title : a->album, TS_HEAD);
+	tui_text(y0, x + 3, lw - x - 3, line, TS_DIM);
+	nw = lw * 28 / 100;
+	tiw = (lw - nw - 10 - 7 - 5) * 55 / 100;
+	tgw = lw - nw - 10 - 7 - 5 - tiw;
+	y = y0 + 1;
+	x = 1;
+	tui_text(y, x, nw, "NAME", TS_HEAD);
+	tui_text(y, x + nw + 1, tiw, "TITLE", TS_HEAD);
+	tui_text(y, x + nw + tiw + 2, 10, "TAKEN", TS_HEAD);
+	tui_text_right(y, x + nw + tiw + 13, 7, "SIZE", TS_HEAD);
+	tui_text(y, x + nw + tiw + 21, tgw, "TAGS", TS_HEAD);
+	if (a->list.n == 0)
+		tui_text(y0 + 3, 1, lw - 2, "No photos yet: press a to add some.", TS_DIM);
+	for (i = 0, r = a->list.top; i < a->page && r < a->list.n; i++, r++) {
+		int st = r == a->list.sel ? TS_SELECT : TS_NORMAL;
+
+		y = y0 + 2 + i;
+		if ((p = a->src->ops->get(a->src, r, &e)) == NULL) {
+			tui_text(y, 1, lw - 2, e.msg, TS_ERROR);
+			break;
+		}
+		if (r == a->list.sel) {
+			sel = p;
+			tui_fill(y, 0, lw, st);
+		}
+		tui_date(when, sizeof when, p->sort_taken);
+		when[10] = '\0';
+		tui_human_bytes(size, sizeof size, p->bytes);
+		tui_text(y, x, nw, p->name, st);
+		tui_text(y, x + nw + 1, tiw, p->title, st);
+		tui_text(y, x + nw + tiw + 2, 10, when, st);
+		tui_text_right(y, x + nw + tiw + 13, 7, size, st);
+		tui_text(y, x + nw + tiw + 21, tgw, p->tags, st);
+	}
+	if (a->list.n > (size_t)a->page) {
+		snprintf(line, sizeof line, "%zu/%zu", a->list.sel + 1, a->list.n);
+		tui_text_right(y0 + h - 1, lw - 20, 19, line, TS_DIM);
+	}
+	/* the thumbnail beside the list (get() may have moved pages) */
+	if (a->list.n > 0 && (sel = a->src->ops->get(a->src, a->list.sel, &e)) != NULL) {
+		th = tw / 2 + 1;
+		if (th > h - 6)
+			th = h - 6;
+		tui_preview_draw(t, sel, PGAL_BLOB_THUMB, y0 + 1, lw + 1, th, tw - 1);
+		y = y0 + 2 + th;
+		tui_text(y++, lw + 1, tw - 1, sel->name, TS_LABEL);
+		if (sel->title[0] != '\0')
+			tui_text(y++, lw + 1, tw - 1, sel->title, TS_NORMAL);
+		snprintf(line, sizeof line, "%dx%d  %s", sel->width, sel->height, sel->mime);
+		tui_text(y++, lw + 1, tw - 1, line, TS_DIM);
+		if (sel->exif.model[0] != '\0')
+			tui_text(y++, lw + 1, tw - 1, sel->exif.model, TS_DIM);
+	}
+}
+
+static int
+album_key(tui *t, tui_view *v, int key)
+{
+	struct album_view *a = v->data;
+	const pgal_photo *p = NULL;
+	pgal_err e;
+
+	if (a->src == NULL)
+		return 0;
+	if (tui_list_key(&a->list, key, a->page)) {
+		if (key == 'G' || key == TK(KEY_END)) {
+			/* the count is exact only once the last page was read */
+			tui_busy(t, "reading to the end of the album…");
+			while (a->src->ops->get(a->src, a->list.sel, &e) != NULL &&
+			    a->list.sel + 1 < a->src->ops->count(a->src))
+				a->list.sel = a->src->ops->count(a->src) - 1;
+			a->list.n = a->src->ops->count(a->src);
+			if (a->list.sel >= a->list.n && a->list.n > 0)
+				a->list.sel = a->list.n - 1;
+			t->msg[0] = '\0';
+		}
+		return 1;
+	}
+	if (a->list.n > 0)
+		p = a->src->ops->get(a->src, a->list.sel, &e);
+	switch (key) {
+	case TK_ENTER:
+	case TK(KEY_RIGHT):
+	case 'l':
+		if (p != NULL)
+			tui_view_photo(t, a->src, a->list.sel);
+		return 1;
+	case 'a':
+		tui_view_add(t, a->album);
+		return 1;
+	case 'e':
+		if (p != NULL)
+			tui_photo_edit(t, p);
+		return 1;
+	case 'd':
+	case TK(KEY_DC):
+		if (p != NULL)
+			tui_photo_delete_ask(t, p);
+		return 1;
+	case 's':
+		a->sort = (a->sort + 1) % 3;
+		a->list.sel = a->list.top = 0;
+		album_reload(t, a);
+		tui_msg(t, 0, "sorted by %s", sort_names[a->sort]);
+		return 1;
+	case '/':
+		tui_view_search_prompt(t, a->album);
+		return 1;
+	case 'r':
+		album_reload(t, a);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+album_enter(tui *t, tui_view *v)
+{
+	album_reload(t, v->data);
+}
+
+static void
+album_free(tui_view *v)
+{
+	struct album_view *a = v->data;
+
+	tui_source_unref(a->src);
+	free(a);
+}
+
+static const tui_view_ops album_ops = {
+	.name = "album",
+	.draw = album_draw,
+	.key = album_key,
+	.enter = album_enter,
+	.free = album_free,
+	.keys = album_keys,
+};
+
+int
+tui_view_album(tui *t, const char *album)
+{
+	struct album_view *a = calloc(1, sizeof *a);
+	char title[160];
+
+	if (a == NULL)
+		return -1;
+	tui_copy(a->album, sizeof a->album, album);
+	snprintf(title, sizeof title, "album %s", a->album);
+	if (tui_push(t, &album_ops, a, title) != 0)
+		return -1;
+	album_reload(t, a);
+	return 0;
+}

@@ -1,0 +1,267 @@
+/* The albums of the user: counts and last change; create, rename, edit
+ * the description, delete (the question says what is lost). */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+
+struct albums {
+	pgal_album *rows;
+	tui_list list;
+	int page;
+};
+
+static const tui_keyhelp albums_keys[] = {
+	{ "Enter", "open", 1 },
+	{ "n", "new album", 1 },
+	{ "r", "rename", 1 },
+	{ "e", "edit title/description", 1 },
+	{ "d", "delete", 1 },
+	{ "/", "search all albums", 1 },
+	{ "a", "account", 1 },
+	{ "L", "log out", 0 },
+	{ "j/k ↓/↑", "move", 0 },
+	{ "g/G", "first/last", 0 },
+	{ "Ctrl-d/u", "half a page down/up", 0 },
+	{ NULL, NULL, 0 },
+};
+
+static void
+albums_load(tui *t, struct albums *a)
+{
+	pgal_err e;
+	size_t n = 0;
+
+	free(a->rows);
+	a->rows = NULL;
+	if (pgal_album_list(t->g, t->token, &a->rows, &n, &e) != PGAL_OK) {
+		a->list.n = 0;
+		tui_fail(t, "cannot list the albums", &e);
+		return;
+	}
+	a->list.n = n;
+	tui_list_fit(&a->list, a->page > 0 ? a->page : 1);
+}
+
+static void
+albums_draw(tui *t, tui_view *v, int y0, int h)
+{
+	struct albums *a = v->data;
+	char count[32], when[32];
+	int y, i, wname, wtitle;
+	size_t r;
+
+	a->page = h - 2;
+	tui_list_fit(&a->list, a->page);
+	wname = COLS > 100 ? 28 : 22;
+	wtitle = COLS - wname - 8 - 18 - 6;
+	tui_text(y0, 1, wname, "ALBUM", TS_HEAD);
+	tui_text(y0, 2 + wname, wtitle, "TITLE", TS_HEAD);
+	tui_text_right(y0, 3 + wname + wtitle, 8, "PHOTOS", TS_HEAD);
+	tui_text(y0, 13 + wname + wtitle, 18, "LAST CHANGE", TS_HEAD);
+	if (a->list.n == 0) {
+		tui_text(y0 + 2, 1, COLS - 2, "No albums yet: press n to create one.", TS_DIM);
+		return;
+	}
+	for (i = 0, r = a->list.top; i < a->page && r < a->list.n; i++, r++) {
+		const pgal_album *al = &a->rows[r];
+		int st = r == a->list.sel ? TS_SELECT : TS_NORMAL;
+
+		y = y0 + 1 + i;
+		if (st == TS_SELECT)
+			tui_fill(y, 0, COLS, st);
+		snprintf(count, sizeof count, "%lld", (long long)al->photo_count);
+		tui_date(when, sizeof when, al->updated_at);
+		tui_text(y, 1, wname, al->name, st);
+		tui_text(y, 2 + wname, wtitle, al->title, st);
+		tui_text_right(y, 3 + wname + wtitle, 8, count, st);
+		tui_text(y, 13 + wname + wtitle, 18, when, st);
+	}
+	if (a->list.n > (size_t)a->page) {
+		snprintf(count, sizeof count, "%zu/%zu", a->list.sel + 1, a->list.n);
+		tui_text_right(y0 + h - 1, COLS - 16, 15, count, TS_DIM);
+	}
+}
+
+static const pgal_album *
+selected(struct albums *a)
+{
+	return a->list.n > 0 ? &a->rows[a->list.sel] : NULL;
+}
+
+/* ---- new / rename / edit ---- */
+
+static int
+create_submit(tui *t, tui_view *v, tui_form *f, void *arg)
+{
+	pgal_album out;
+	pgal_err e;
+
+	if (pgal_album_create(t->g, t->token, f->f[0].buf, f->f[1].buf, f->f[2].buf,
+	    &out, &e) != PGAL_OK) {
+		tui_fail(t, "cannot create the album", &e);
+		return -1;
+	}
+	tui_pop(t);
+	tui_msg(t, 0, "album '%s' created", out.name);
+	return 0;
+}
+
+static int
+rename_submit(tui *t, tui_view *v, tui_form *f, void *arg)
+{
+	pgal_album out;
+	pgal_err e;
+
+	if (pgal_album_update(t->g, t->token, (const char *)arg, f->f[0].buf, NULL, NULL,
+	    &out, &e) != PGAL_OK) {
+		tui_fail(t, "cannot rename the album", &e);
+		return -1;
+	}
+	tui_pop(t);
+	tui_msg(t, 0, "album renamed to '%s'", out.name);
+	return 0;
+}
+
+static int
+edit_submit(tui *t, tui_view *v, tui_form *f, void *arg)
+{
+	pgal_album out;
+	pgal_err e;
+
+	if (pgal_album_update(t->g, t->token, (const char *)arg, NULL, f->f[0].buf,
+	    f->f[1].buf, &out, &e) != PGAL_OK) {
+		tui_fail(t, "cannot change the album", &e);
+		return -1;
+	}
+	tui_pop(t);
+	tui_msg(t, 0, "album '%s' changed", out.name);
+	return 0;
+}
+
+static void
+delete_yes(tui *t, void *arg)
+{
+	int64_t gone = 0;
+	pgal_err e;
+
+	tui_busy(t, "deleting…");
+	if (pgal_album_delete(t->g, t->token, (const char *)arg, &gone, &e) != PGAL_OK) {
+		tui_fail(t, "cannot delete the album", &e);
+		return;
+	}
+	tui_msg(t, 0, "album '%s' deleted with %lld photo%s", (const char *)arg,
+	    (long long)gone, gone == 1 ? "" : "s");
+}
+
+static int
+albums_key(tui *t, tui_view *v, int key)
+{
+	struct albums *a = v->data;
+	const pgal_album *al = selected(a);
+	tui_form_spec spec;
+	tui_form *f;
+	char q[256];
+
+	if (tui_list_key(&a->list, key, a->page))
+		return 1;
+	memset(&spec, 0, sizeof spec);
+	switch (key) {
+	case TK_ENTER:
+	case TK(KEY_RIGHT):
+	case 'l':
+		if (al != NULL)
+			tui_view_album(t, al->name);
+		return 1;
+	case 'n':
+		spec.title = "new album";
+		spec.intro = "The name is how the album is known (letters, digits, '.', '_', "
+			     "'-' and spaces); the title and description are free text.";
+		spec.submit = create_submit;
+		if ((f = tui_form_view(t, &spec)) != NULL) {
+			tui_form_add(f, "Name", PGAL_ALBUM_MAX, 0);
+			tui_form_add(f, "Title", PGAL_TITLE_MAX, 0);
+			tui_form_add(f, "Description", PGAL_DESC_MAX, 0);
+		}
+		return 1;
+	case 'r':
+		if (al == NULL)
+			return 1;
+		spec.title = "rename album";
+		spec.submit = rename_submit;
+		spec.arg = strdup(al->name);
+		spec.own_arg = 1;
+		if (spec.arg != NULL && (f = tui_form_view(t, &spec)) != NULL)
+			tui_field_set(tui_form_add(f, "New name", PGAL_ALBUM_MAX, 0), al->name);
+		return 1;
+	case 'e':
+		if (al == NULL)
+			return 1;
+		spec.title = "edit album";
+		spec.submit = edit_submit;
+		spec.arg = strdup(al->name);
+		spec.own_arg = 1;
+		if (spec.arg != NULL && (f = tui_form_view(t, &spec)) != NULL) {
+			tui_field_set(tui_form_add(f, "Title", PGAL_TITLE_MAX, 0), al->title);
+			tui_field_set(tui_form_add(f, "Description", PGAL_DESC_MAX, 0),
+			    al->description);
+		}
+		return 1;
+	case 'd':
+	case TK(KEY_DC):
+		if (al == NULL)
+			return 1;
+		snprintf(q, sizeof q, "delete album '%s' and its %lld photo%s?", al->name,
+		    (long long)al->photo_count, al->photo_count == 1 ? "" : "s");
+		tui_confirm(t, q, delete_yes, strdup(al->name));
+		return 1;
+	case '/':
+		tui_view_search_prompt(t, NULL);
+		return 1;
+	case 'a':
+		tui_view_account(t);
+		return 1;
+	case 'L':
+		tui_logged_out(t, "logged out");
+		return 1;
+	}
+	return 0;
+}
+
+static void
+albums_enter(tui *t, tui_view *v)
+{
+	albums_load(t, v->data);
+}
+
+static void
+albums_free(tui_view *v)
+{
+	struct albums *a = v->data;
+
+	free(a->rows);
+	free(a);
+}
+
+static const tui_view_ops albums_ops = {
+	.name = "albums",
+	.draw = albums_draw,
+	.key = albums_key,
+	.enter = albums_enter,
+	.free = albums_free,
+	.keys = albums_keys,
+};
+
+int
+tui_view_albums(tui *t)
+{
+	struct albums *a = calloc(1, sizeof *a);
+
+	if (a == NULL)
+		return -1;
+	if (tui_push(t, &albums_ops, a, "albums") != 0)
+		return -1;
+	albums_load(t, a);
+	return 0;
+}

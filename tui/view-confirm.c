@@ -1,0 +1,69 @@
+/* The mailed confirmation code; Ctrl-R mails a new one. */
+#include <string.h>
+
+#include "app.h"
+
+static int
+confirm_submit(tui *t, tui_view *v, tui_form *f, void *arg)
+{
+	char user[PGAL_USER_MAX + 1];
+	pgal_err e;
+
+	if (f->f[0].len == 0 || f->f[1].len == 0) {
+		tui_msg(t, 1, "enter the user name and the code from the mail");
+		return -1;
+	}
+	if (pgal_confirm(t->g, f->f[0].buf, f->f[1].buf, &e) != PGAL_OK) {
+		tui_msg(t, 1, "%s", e.msg);
+		return -1;
+	}
+	tui_copy(user, sizeof user, f->f[0].buf);
+	tui_pop_to(t, "welcome");
+	tui_view_login(t, user);
+	tui_msg(t, 0, "account confirmed; log in");
+	return 0;
+}
+
+static int
+confirm_resend(tui *t, tui_view *v, tui_form *f, void *arg)
+{
+	pgal_err e;
+
+	if (f->f[0].len == 0) {
+		tui_msg(t, 1, "enter the user name first");
+		f->focus = 0;
+		return -1;
+	}
+	tui_busy(t, "mailing a new code…");
+	if (pgal_resend_code(t->g, f->f[0].buf, &e) != PGAL_OK) {
+		tui_msg(t, 1, "%s", e.msg);
+		return -1;
+	}
+	tui_msg(t, 0, "a new code was mailed; the old one no longer works");
+	return 0;
+}
+
+int
+tui_view_confirm(tui *t, const char *user)
+{
+	tui_form_spec spec = {
+		.title = "confirm email",
+		.intro = "Enter the 10-character code from the confirmation mail. "
+			 "Ctrl-R mails a new code.",
+		.submit = confirm_submit,
+		.extra_key = TK_CTRL('r'),
+		.extra = confirm_resend,
+	};
+	tui_form *f;
+	tui_field *u;
+
+	if ((f = tui_form_view(t, &spec)) == NULL)
+		return -1;
+	u = tui_form_add(f, "User name", PGAL_USER_MAX, 0);
+	tui_form_add(f, "Code", 32, 0);
+	if (user != NULL && user[0] != '\0') {
+		tui_field_set(u, user);
+		f->focus = 1;
+	}
+	return 0;
+}
