@@ -3,8 +3,6 @@
  * pgal_image_process, then store original, preview and thumbnail as files
  * the way the local blob store does (temp file, fsync, rename).
  * usage: ingest-core FILE OUTDIR [PREVIEW_PX THUMB_PX] */
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -42,26 +40,44 @@ put(const char *dir, const char *name, const void *data, size_t len)
 	return rename(tmp, dst);
 }
 
-/* The original is copied from the open file, as the blob store does. */
+/* The original is streamed from the open file, as the blob store does. */
 static int
 put_fd(const char *dir, const char *name, int fd)
 {
-	struct stat st;
-	void *buf;
-	ssize_t r;
-	int rc;
+	static unsigned char buf[128 * 1024];
+	char tmp[4096], dst[4096];
+	off_t off = 0;
+	ssize_t r, w, done;
+	int out;
 
-	if (fstat(fd, &st) == -1 || lseek(fd, 0, SEEK_SET) == -1)
+	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
+	snprintf(dst, sizeof dst, "%s/%s", dir, name);
+	if ((out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
 		return -1;
-	if ((buf = malloc(st.st_size ? st.st_size : 1)) == NULL)
-		return -1;
-	if ((r = pread(fd, buf, st.st_size, 0)) != st.st_size) {
-		free(buf);
-		return -1;
+	for (;;) {
+		if ((r = pread(fd, buf, sizeof buf, off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			close(out);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		for (done = 0; done < r; done += w) {
+			if ((w = write(out, buf + done, r - done)) == -1) {
+				if (errno == EINTR) {
+					w = 0;
+					continue;
+				}
+				close(out);
+				return -1;
+			}
+		}
+		off += r;
 	}
-	rc = put(dir, name, buf, st.st_size);
-	free(buf);
-	return rc;
+	if (fsync(out) == -1 || close(out) == -1)
+		return -1;
+	return rename(tmp, dst);
 }
 
 int

@@ -17,7 +17,6 @@
 #include "records.h"
 
 /* temp files older than this are left over from a crash */
-#define STALE_TMP_SECS 3600
 
 struct fs_blobs {
 	pgal_blobs	 base;
@@ -277,13 +276,18 @@ is_hex2(const char *s)
 }
 
 /*
- * Visits every object of one fan-out directory. Files that are not blob
- * keys are ignored. Temp files are never reported; one older than an hour
- * is what a crash left between create and rename, and is removed here, so
- * the walk gc already does also reclaims them.
+ * Walks one fan-out directory. With a visitor, reports every object; files
+ * that are not blob keys are ignored. Without one (the sweep), removes the
+ * temp files last written before sweep->cutoff: what a crash left between
+ * create and rename.
  */
+struct sweep {
+	int64_t cutoff;
+	int64_t removed;
+};
+
 static int
-list_dir(struct fs_blobs *b, const char *kind, const char *sub, time_t now,
+list_dir(struct fs_blobs *b, const char *kind, const char *sub, struct sweep *sweep,
     pgal_blob_visit visit, void *arg, int *stop, pgal_err *e)
 {
 	char	 rel[16], key[PGAL_BLOB_KEY_MAX], id[PGAL_BLOB_ID_HEX + 1];
@@ -308,11 +312,13 @@ list_dir(struct fs_blobs *b, const char *kind, const char *sub, time_t now,
 			continue;	/* gone meanwhile */
 		if (strncmp(d->d_name, PGAL_FS_TMP_PREFIX,
 		    sizeof PGAL_FS_TMP_PREFIX - 1) == 0) {
-			if (S_ISREG(st.st_mode) && st.st_mtime < now - STALE_TMP_SECS)
-				unlinkat(fd, d->d_name, 0);
+			if (sweep != NULL && S_ISREG(st.st_mode) &&
+			    (int64_t)st.st_mtime <= sweep->cutoff &&
+			    unlinkat(fd, d->d_name, 0) == 0)
+				sweep->removed++;
 			continue;
 		}
-		if (!S_ISREG(st.st_mode) || strlen(d->d_name) != PGAL_BLOB_ID_HEX)
+		if (sweep != NULL || !S_ISREG(st.st_mode) || strlen(d->d_name) != PGAL_BLOB_ID_HEX)
 			continue;
 		if ((size_t)snprintf(key, sizeof key, "%s/%s", rel, d->d_name) >=
 		    sizeof key || !pgal_blob_key_id(key, id))
@@ -324,14 +330,13 @@ list_dir(struct fs_blobs *b, const char *kind, const char *sub, time_t now,
 	return rc;
 }
 
+/* Every fan-out directory of every kind, in order. */
 static int
-fs_list(pgal_blobs *base, pgal_blob_visit visit, void *arg, pgal_err *e)
+walk(struct fs_blobs *b, struct sweep *sweep, pgal_blob_visit visit, void *arg, pgal_err *e)
 {
-	struct fs_blobs *b = (struct fs_blobs *)base;
 	struct dirent *d;
 	DIR	*dir;
 	size_t	 i;
-	time_t	 now = time(NULL);
 	int	 fd, rc = PGAL_OK, stop = 0;
 
 	for (i = 0; i < sizeof kinds / sizeof kinds[0] && !stop; i++) {
@@ -351,7 +356,7 @@ fs_list(pgal_blobs *base, pgal_blob_visit visit, void *arg, pgal_err *e)
 		while (!stop && (d = readdir(dir)) != NULL) {
 			if (!is_hex2(d->d_name))
 				continue;
-			rc = list_dir(b, kinds[i], d->d_name, now, visit, arg,
+			rc = list_dir(b, kinds[i], d->d_name, sweep, visit, arg,
 			    &stop, e);
 			if (rc != PGAL_OK)
 				break;
@@ -361,6 +366,24 @@ fs_list(pgal_blobs *base, pgal_blob_visit visit, void *arg, pgal_err *e)
 			return rc;
 	}
 	return PGAL_OK;
+}
+
+static int
+fs_list(pgal_blobs *base, pgal_blob_visit visit, void *arg, pgal_err *e)
+{
+	return walk((struct fs_blobs *)base, NULL, visit, arg, e);
+}
+
+static int
+fs_sweep_partial(pgal_blobs *base, int64_t cutoff, int64_t *removed, pgal_err *e)
+{
+	struct sweep sweep = { cutoff, 0 };
+	int rc;
+
+	rc = walk((struct fs_blobs *)base, &sweep, NULL, NULL, e);
+	if (removed != NULL)
+		*removed = sweep.removed;
+	return rc;
 }
 
 const pgal_blobs_ops pgal_blobs_fs = {
@@ -373,4 +396,5 @@ const pgal_blobs_ops pgal_blobs_fs = {
 	.get_mem = fs_get_mem,
 	.del = fs_del,
 	.list = fs_list,
+	.sweep_partial = fs_sweep_partial,
 };

@@ -30,6 +30,10 @@ typedef struct pgal_blobs_ops {
 	/* removing a missing key is not an error */
 	int (*del)(pgal_blobs *b, const char *key, pgal_err *e);
 	int (*list)(pgal_blobs *b, pgal_blob_visit visit, void *arg, pgal_err *e);
+	/* Optional (NULL: nothing to sweep). Removes partial writes a crash left
+	 * behind (temp files, unfinished multipart uploads) last touched at or
+	 * before cutoff (unix time); list never reports them. */
+	int (*sweep_partial)(pgal_blobs *b, int64_t cutoff, int64_t *removed, pgal_err *e);
 } pgal_blobs_ops;
 
 struct pgal_blobs {

@@ -68,7 +68,8 @@ holds(ExifEntry *en, ExifFormat f, unsigned long n)
 	return en->components >= n && en->size / sz >= n;
 }
 
-/* An ASCII entry, cut at its first NUL, sanitized and trimmed. */
+/* A text entry (ASCII, or UNDEFINED as some writers use), cut at its first
+ * NUL, sanitized and trimmed of spaces. */
 static void
 get_string(ExifEntry *en, char *dst, size_t dstsz)
 {

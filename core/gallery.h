@@ -137,6 +137,7 @@ typedef struct pgal_gc_stats {
 	int64_t removed;
 	int64_t bytes_removed;
 	int64_t kept_young; /* orphans younger than min_age, maybe an ingest in flight */
+	int64_t removed_partial; /* unfinished writes a crash left (temp files, multipart) */
 } pgal_gc_stats;
 /* Removes blobs no photo row references and older than min_age seconds. */
 int pgal_gc(pgal *g, int64_t min_age, pgal_gc_stats *st, pgal_err *e);

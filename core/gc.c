@@ -56,5 +56,12 @@ pgal_gc(pgal *g, int64_t min_age, pgal_gc_stats *st, pgal_err *e)
 	w.e = e;
 	w.rc = PGAL_OK;
 	rc = g->blobs->ops->list(g->blobs, gc_visit, &w, e);
-	return w.rc != PGAL_OK ? w.rc : rc;
+	if (w.rc != PGAL_OK)
+		return w.rc;
+	if (rc == PGAL_OK && g->blobs->ops->sweep_partial != NULL) {
+		int64_t partial = 0;
+		rc = g->blobs->ops->sweep_partial(g->blobs, w.cutoff, &partial, e);
+		st->removed_partial = partial;
+	}
+	return rc;
 }

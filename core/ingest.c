@@ -39,25 +39,25 @@ read_head(int fd, unsigned char *buf, size_t n, size_t *got)
 /* Checks what can be checked without decoding: a regular file, not empty,
  * not over the size limit, a supported type by its magic bytes. */
 static int
-check_file(pgal *g, int fd, const char *shown, pgal_img_type *type, int64_t *bytes, pgal_err *e)
+check_file(pgal *g, int fd, pgal_img_type *type, int64_t *bytes, pgal_err *e)
 {
 	unsigned char head[PGAL_IMG_HEAD];
 	struct stat st;
 	size_t got;
 
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		return pgal_fail(e, PGAL_EINPUT, "%s: not a regular file", shown);
+		return pgal_fail(e, PGAL_EINPUT, "not a regular file");
 	if (st.st_size == 0)
-		return pgal_fail(e, PGAL_EINPUT, "%s: empty file", shown);
+		return pgal_fail(e, PGAL_EINPUT, "empty file");
 	if (st.st_size > g->cfg.max_upload_bytes)
-		return pgal_fail(e, PGAL_EINPUT, "%s: too big (%lld bytes; the limit is %lld)", shown,
+		return pgal_fail(e, PGAL_EINPUT, "too big (%lld bytes; the limit is %lld)",
 				 (long long)st.st_size, (long long)g->cfg.max_upload_bytes);
 	if (read_head(fd, head, sizeof head, &got) != 0)
-		return pgal_fail(e, PGAL_EINPUT, "%s: %s", shown, strerror(errno));
+		return pgal_fail(e, PGAL_EINPUT, "cannot read: %s", strerror(errno));
 	*type = pgal_image_detect(head, got);
 	if (*type == PGAL_IMG_UNKNOWN || !pgal_image_type_supported(*type))
-		return pgal_fail(e, PGAL_EINPUT, "%s: not a supported image "
-				 "(JPEG, PNG, WebP, GIF or TIFF)", shown);
+		return pgal_fail(e, PGAL_EINPUT, "not a supported image "
+				 "(JPEG, PNG, WebP, GIF or TIFF)");
 	*bytes = st.st_size;
 	return PGAL_OK;
 }
@@ -103,7 +103,6 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 {
 	static const pgal_put_opts none = { 0 };
 	char pathcopy[PATH_MAX];
-	const char *shown;
 	pgal_image_result r;
 	pgal_img_type type = PGAL_IMG_UNKNOWN;
 	pgal_photo p, dup;
@@ -125,19 +124,18 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 		return rc;
 	snprintf(pathcopy, sizeof pathcopy, "%s", path);
 	pgal_photo_name_from_file(opts->filename != NULL ? opts->filename : basename(pathcopy), p.name);
-	shown = p.name;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
-		return pgal_fail(e, errno == ENOENT ? PGAL_ENOTFOUND : PGAL_EINPUT, "%s: %s",
-				 shown, strerror(errno));
-	if ((rc = check_file(g, fd, shown, &type, &p.bytes, e)) != PGAL_OK ||
+		return pgal_fail(e, errno == ENOENT ? PGAL_ENOTFOUND : PGAL_EINPUT, "%s",
+				 strerror(errno));
+	if ((rc = check_file(g, fd, &type, &p.bytes, e)) != PGAL_OK ||
 	    (rc = pgal_sha256_fd(fd, p.sha256, e)) != PGAL_OK)
 		goto out;
 	if (!opts->force) {
 		rc = g->store->ops->photo_find_sha(g->store, u.id, p.sha256, &dup, e);
 		if (rc == PGAL_OK) {
-			rc = pgal_fail(e, PGAL_EINPUT, "%s: already stored as %s/%s "
-				       "(use --force to store it again)", shown, dup.album, dup.name);
+			rc = pgal_fail(e, PGAL_EINPUT, "already stored as %s/%s "
+				       "(use --force to store it again)", dup.album, dup.name);
 			goto out;
 		}
 		if (rc != PGAL_ENOTFOUND)
@@ -145,14 +143,8 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	}
 	if ((rc = pgal_image_init(e)) != PGAL_OK ||
 	    (rc = pgal_image_process(path, type, g->cfg.max_pixels, g->cfg.thumb_px,
-				     g->cfg.preview_px, &r, e)) != PGAL_OK) {
-		if (e != NULL && rc == PGAL_EINPUT && strncmp(e->msg, shown, strlen(shown)) != 0) {
-			char msg[sizeof e->msg];
-			snprintf(msg, sizeof msg, "%s", e->msg);
-			pgal_fail(e, rc, "%s: %s", shown, msg);
-		}
+				     g->cfg.preview_px, &r, e)) != PGAL_OK)
 		goto out;
-	}
 	if ((rc = pgal_random_hex(p.blob_id, PGAL_BLOB_ID_HEX / 2, e)) != PGAL_OK)
 		goto out;
 	blobs_written = 1;

@@ -46,6 +46,8 @@ void sshd_limits_gone(const char *addr, int authed);
 
 /* ---- listener.c ---- */
 int sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg);
+/* Applies -p and -l to cfg; -1 after printing why. */
+int sshd_listen_overrides(const struct sshd_opts *o, pgal_config *cfg);
 
 /* ---- session.c: the connection process ---- */
 struct sshd_conn_args {

@@ -262,9 +262,13 @@ int pgal_aws_json_call(pgal_aws_client *c, const char *target, const char *json,
 void pgal_aws_parse_error(pgal_aws_errfmt fmt, const char *body, size_t len,
     char *code, size_t codesz, char *msg, size_t msgsz, char *reqid, size_t reqidsz);
 
-/* The text of the first <tag>...</tag> in xml (entities decoded), or -1.
- * from/next let a caller walk repeated elements. */
-int pgal_aws_xml_text(const char *xml, size_t len, const char *tag, size_t *from,
-    char *out, size_t outsz);
+/* Finds the next <tag>...</tag> (or <tag/>) in xml at or after *pos; sets
+ * inner to its raw content and *pos past it. Returns 1 found, 0 not. */
+int pgal_aws_xml_find(const char *xml, size_t len, const char *tag, size_t *pos,
+    const char **inner, size_t *innerlen);
+/* The text of the first <tag> in xml, entities decoded: 1 found, 0 not
+ * found, -1 longer than outsz - 1 or malformed. */
+int pgal_aws_xml_text(const char *xml, size_t len, const char *tag, char *out,
+    size_t outsz);
 
 #endif

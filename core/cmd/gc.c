@@ -18,9 +18,10 @@ cmd_gc_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 	if (pgal_gc(ctx->g, min_age, &st, &e) != PGAL_OK)
 		return pgal_cmd_fail(ctx, &e);
 	pgal_fmt_size(size, st.bytes_removed);
-	fprintf(ctx->out, "scanned %lld blobs, removed %lld orphans (%s), kept %lld younger than %llds\n",
-		(long long)st.scanned, (long long)st.removed, size, (long long)st.kept_young,
-		(long long)min_age);
+	fprintf(ctx->out, "scanned %lld blobs, removed %lld orphans (%s) and %lld unfinished "
+		"writes, kept %lld younger than %llds\n",
+		(long long)st.scanned, (long long)st.removed, size, (long long)st.removed_partial,
+		(long long)st.kept_young, (long long)min_age);
 	return PGAL_OK;
 }
 

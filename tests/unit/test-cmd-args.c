@@ -316,7 +316,7 @@ test_table(void **state)
 	static const char *const wanted[] = { "signup", "confirm", "resend", "login", "logout",
 					      "whoami", "passwd", "cancel", "albums", "mkalbum",
 					      "rmalbum", "editalbum", "ls", "put", "info", "edit",
-					      "mv", "rm", "get", "search", "gc", "help", NULL };
+					      "mv", "rm", "get", "search", "key", "gc", "help", NULL };
 	static const char *const reads[] = { "albums", "ls", "info", "search", "whoami", NULL };
 	const pgal_cmd_entry *const *c, *const *d;
 	const char *const *w;

@@ -570,6 +570,10 @@ test_bad_inputs(void **state)
 		assert_null(r.preview.data);
 		assert_null(r.thumb.data);
 	}
+	/* truncated, also when decoded at a DCT scale */
+	assert_int_equal(process("truncated.jpg", PGAL_IMG_JPEG, 100000000, 64,
+	    200, &r, &e), PGAL_EINPUT);
+	assert_string_equal(e.msg, "damaged image");
 	assert_int_equal(process("small.gif", PGAL_IMG_UNKNOWN, 100000000, 256,
 	    1600, &r, &e), PGAL_EINPUT);
 	assert_int_equal(process("small.gif", PGAL_IMG_GIF, 0, 256, 1600, &r,

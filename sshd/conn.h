@@ -1,0 +1,94 @@
+/* The connection process' state, shared by session.c (libssh side), pty.c
+ * (the TUI child) and exec.c (command children). */
+#ifndef PGAL_SSHD_CONN_H
+#define PGAL_SSHD_CONN_H
+
+#include <sys/types.h>
+#include <time.h>
+
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+
+#include "sshd.h"
+
+#define CONN_MAX_CHANNELS 8
+#define CONN_CMD_MAX 8192
+
+enum chan_kind {
+	CHAN_IDLE = 0, /* opened, nothing requested yet */
+	CHAN_PTY,      /* the TUI on a pty */
+	CHAN_EXEC,     /* a command or scp in a child */
+	CHAN_SFTP,     /* the SFTP server in this process */
+	CHAN_DONE,     /* exit status sent, waiting for close */
+};
+
+/* What the client asked for, started by the main loop outside callbacks. */
+enum chan_pending {
+	PEND_NONE = 0,
+	PEND_SHELL,
+	PEND_EXEC,
+	PEND_SFTP,
+};
+
+struct conn;
+
+struct chan {
+	struct conn *c;
+	ssh_channel ch;
+	struct ssh_channel_callbacks_struct cb;
+	enum chan_kind kind;
+	enum chan_pending pending;
+	char *cmd; /* PEND_EXEC */
+
+	/* pty-req and env */
+	int has_pty;
+	char term[64];
+	char colorterm[32];
+	char lang[64];
+	int cols, rows, pxw, pxh;
+
+	/* the child and its fds (-1 when none); for a pty in_fd == out_fd */
+	pid_t pid;
+	int exited;
+	int status;
+	int in_fd, out_fd, err_fd;
+	int out_eof, err_eof;
+	int out_added, err_added;
+
+	struct sshd_sftp *sftp;
+	int closed; /* by the peer */
+};
+
+struct conn {
+	const struct sshd_conn_args *a;
+	const pgal_config *cfg;
+	ssh_session s;
+	ssh_event ev;
+	pgal *g; /* opened on demand, closed before every fork */
+	int authed;
+	int guest;
+	int vips_used; /* an ingest ran here: no more forks (libvips threads) */
+	int tries;
+	char user[64];
+	char method[16];
+	char token[PGAL_TOKEN_HEX + 1];
+	time_t last_activity;
+	struct chan chans[CONN_MAX_CHANNELS];
+};
+
+/* session.c */
+int conn_gallery(struct conn *c, pgal_err *e);
+void conn_drop_gallery(struct conn *c);
+
+/* pty.c: forks the TUI on a new pty; 0 or -1 (message in err). */
+int sshd_pty_spawn(struct conn *c, struct chan *ch, char *err, size_t errsz);
+void sshd_pty_resize(struct chan *ch);
+
+/* exec.c: forks a command child with pipes; 0 or -1 (message in err). */
+int sshd_exec_spawn(struct conn *c, struct chan *ch, char *err, size_t errsz);
+
+/* In a freshly forked child: closes every descriptor above 2. */
+void sshd_child_close_fds(void);
+
+#endif

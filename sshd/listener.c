@@ -1,0 +1,359 @@
+/* The listener: accepts, applies the connection limits and forks one
+ * connection process per client. It holds no gallery, libvips or crypto
+ * state of its own, so each child starts clean. SIGTERM stops accepting and
+ * waits for running sessions (drain); SIGHUP reloads the config. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sshd.h"
+
+struct child {
+	pid_t pid;
+	int report_fd; /* -1 once closed */
+	int authed;
+	char addr[64];
+};
+
+static volatile sig_atomic_t got_term, got_hup, got_chld;
+static int wake_pipe[2] = { -1, -1 };
+
+static struct child *children;
+static size_t nchildren, children_cap;
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+
+	if (sig == SIGTERM || sig == SIGINT)
+		got_term++;
+	else if (sig == SIGHUP)
+		got_hup = 1;
+	else if (sig == SIGCHLD)
+		got_chld = 1;
+	if (wake_pipe[1] != -1)
+		(void)write(wake_pipe[1], "x", 1);
+	errno = saved;
+}
+
+static int
+open_listener(const char *addr, int port)
+{
+	struct addrinfo hints, *res, *ai;
+	char portstr[16];
+	int fd = -1, one = 1, rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(portstr, sizeof portstr, "%d", port);
+	if ((rc = getaddrinfo(addr, portstr, &hints, &res)) != 0) {
+		sshd_log("listen address %s: %s", addr, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd == -1)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 512) == 0)
+			break;
+		sshd_log("cannot listen on %s port %d: %s", addr, port, strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd != -1) {
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+		sshd_log("listening on %s port %d", addr, port);
+	}
+	return fd;
+}
+
+static void
+limits_from(const pgal_config *cfg, struct sshd_limits *l)
+{
+	l->max_startups = cfg->ssh_max_startups;
+	l->per_addr = cfg->ssh_per_addr_max;
+	l->max_sessions = cfg->ssh_max_sessions;
+}
+
+static int
+apply_overrides(const struct sshd_opts *o, pgal_config *cfg)
+{
+	pgal_err e;
+
+	if (o->port != NULL && pgal_config_set(cfg, "ssh_port", o->port, "-p", &e) != PGAL_OK) {
+		fprintf(stderr, "pgal-sshd: %s\n", e.msg);
+		return -1;
+	}
+	if (o->addr != NULL && pgal_config_set(cfg, "ssh_listen", o->addr, "-l", &e) != PGAL_OK) {
+		fprintf(stderr, "pgal-sshd: %s\n", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+remove_child(size_t i)
+{
+	if (children[i].report_fd != -1)
+		close(children[i].report_fd);
+	sshd_limits_gone(children[i].addr, children[i].authed);
+	children[i] = children[--nchildren];
+}
+
+static void
+reap(void)
+{
+	pid_t pid;
+	int status;
+	size_t i;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < nchildren; i++) {
+			if (children[i].pid == pid) {
+				if (WIFSIGNALED(status))
+					sshd_log("connection process %ld from %s killed by signal %d",
+					    (long)pid, children[i].addr, WTERMSIG(status));
+				remove_child(i);
+				break;
+			}
+		}
+	}
+}
+
+static void
+read_report(struct child *c)
+{
+	char buf[64];
+	ssize_t n, i;
+
+	n = read(c->report_fd, buf, sizeof buf);
+	if (n <= 0) {
+		if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+			close(c->report_fd);
+			c->report_fd = -1;
+		}
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (buf[i] == 'A' && !c->authed) {
+			c->authed = 1;
+			sshd_limits_authed(c->addr);
+		} else if (buf[i] == 'F')
+			sshd_limits_failed(c->addr);
+	}
+}
+
+static void
+spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg,
+    const char *hostkey)
+{
+	struct sshd_limits l;
+	struct sshd_conn_args a;
+	const char *reason;
+	char addr[64];
+	int rp[2], penalty;
+	pid_t pid;
+	size_t i;
+
+	sshd_addr_str(ss, addr, sizeof addr);
+	limits_from(cfg, &l);
+	if (sshd_limits_admit(&l, addr, &penalty, &reason) == -1) {
+		sshd_log("refused connection from %s: %s", addr, reason);
+		close(fd);
+		return;
+	}
+	if (nchildren == children_cap) {
+		size_t cap = children_cap ? children_cap * 2 : 64;
+		struct child *n = realloc(children, cap * sizeof *n);
+
+		if (n == NULL) {
+			sshd_limits_gone(addr, 0);
+			close(fd);
+			return;
+		}
+		children = n;
+		children_cap = cap;
+	}
+	if (pipe2(rp, O_CLOEXEC) == -1) {
+		sshd_limits_gone(addr, 0);
+		close(fd);
+		return;
+	}
+	if ((pid = fork()) == -1) {
+		sshd_log("fork: %s", strerror(errno));
+		sshd_limits_gone(addr, 0);
+		close(fd);
+		close(rp[0]);
+		close(rp[1]);
+		return;
+	}
+	if (pid == 0) {
+		/* the child must not hold the listener or other sessions' pipes */
+		close(lfd);
+		close(rp[0]);
+		close(wake_pipe[0]);
+		close(wake_pipe[1]);
+		for (i = 0; i < nchildren; i++)
+			if (children[i].report_fd != -1)
+				close(children[i].report_fd);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		memset(&a, 0, sizeof a);
+		a.fd = fd;
+		a.report_fd = rp[1];
+		a.hostkey = hostkey;
+		a.peer = addr;
+		a.penalty_ms = penalty;
+		a.cfg = cfg;
+		sshd_conn_main(&a);
+	}
+	close(fd);
+	close(rp[1]);
+	fcntl(rp[0], F_SETFL, fcntl(rp[0], F_GETFL) | O_NONBLOCK);
+	children[nchildren].pid = pid;
+	children[nchildren].report_fd = rp[0];
+	children[nchildren].authed = 0;
+	memcpy(children[nchildren].addr, addr, sizeof addr);
+	nchildren++;
+}
+
+int
+sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
+{
+	struct sigaction sa;
+	struct pollfd *pfd = NULL;
+	char hostkey[PATH_MAX + 64];
+	int lfd, term_seen = 0;
+	size_t i, npfd;
+
+	if (sshd_hostkey_ensure(cfg, hostkey, sizeof hostkey) == -1)
+		return 1;
+	if ((lfd = open_listener(cfg->ssh_listen, cfg->ssh_port)) == -1)
+		return 1;
+	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		return 1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	for (;;) {
+		if (got_chld) {
+			got_chld = 0;
+			reap();
+		}
+		if (got_term > term_seen) {
+			if (term_seen == 0) {
+				sshd_log("stopping: no new connections, %zu session(s) to finish",
+				    nchildren);
+				if (lfd != -1)
+					close(lfd);
+				lfd = -1;
+			} else {
+				/* asked again: end the sessions too */
+				for (i = 0; i < nchildren; i++)
+					kill(children[i].pid, SIGTERM);
+			}
+			term_seen = got_term;
+		}
+		if (lfd == -1 && nchildren == 0)
+			break;
+		if (got_hup) {
+			pgal_config n;
+			pgal_err e;
+
+			got_hup = 0;
+			if (pgal_config_load(&n, o->config_path, &e) != PGAL_OK ||
+			    apply_overrides(o, &n) == -1)
+				sshd_log("reload failed, keeping the old config: %s", e.msg);
+			else {
+				int moved = strcmp(n.ssh_listen, cfg->ssh_listen) != 0 ||
+				    n.ssh_port != cfg->ssh_port;
+
+				*cfg = n;
+				sshd_log_init(cfg->ssh_syslog);
+				sshd_log("config reloaded");
+				if (moved && lfd != -1) {
+					int nfd = open_listener(cfg->ssh_listen, cfg->ssh_port);
+
+					if (nfd != -1) {
+						close(lfd);
+						lfd = nfd;
+					}
+				}
+			}
+		}
+		free(pfd);
+		npfd = 2 + nchildren;
+		if ((pfd = calloc(npfd, sizeof *pfd)) == NULL) {
+			sleep(1);
+			continue;
+		}
+		pfd[0].fd = wake_pipe[0];
+		pfd[0].events = POLLIN;
+		pfd[1].fd = lfd;
+		pfd[1].events = POLLIN;
+		for (i = 0; i < nchildren; i++) {
+			pfd[2 + i].fd = children[i].report_fd;
+			pfd[2 + i].events = POLLIN;
+		}
+		if (poll(pfd, npfd, -1) == -1) {
+			if (errno != EINTR)
+				sshd_log("poll: %s", strerror(errno));
+			continue;
+		}
+		if (pfd[0].revents & POLLIN) {
+			char buf[64];
+
+			while (read(wake_pipe[0], buf, sizeof buf) > 0)
+				;
+		}
+		/* children first: the table may not change under pfd */
+		for (i = 0; i < nchildren; i++)
+			if (children[i].report_fd != -1 && pfd[2 + i].revents)
+				read_report(&children[i]);
+		if (lfd != -1 && (pfd[1].revents & POLLIN)) {
+			struct sockaddr_storage ss;
+			socklen_t sl;
+			int fd, k;
+
+			/* a few at a time so a flood does not starve the rest */
+			for (k = 0; k < 16; k++) {
+				sl = sizeof ss;
+				fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
+				if (fd == -1)
+					break;
+				spawn(lfd, fd, &ss, cfg, hostkey);
+			}
+		}
+	}
+	free(pfd);
+	free(children);
+	sshd_log("stopped");
+	return 0;
+}
+
+int
+sshd_listen_overrides(const struct sshd_opts *o, pgal_config *cfg)
+{
+	return apply_overrides(o, cfg);
+}

@@ -1,0 +1,66 @@
+/* pgal-sshd [-D] [-f pgal.conf] [-p PORT] [-l ADDRESS]: the gallery over SSH. */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sshd.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: pgal-sshd [-D] [-f pgal.conf] [-p port] [-l address]\n");
+	exit(PGAL_EUSAGE);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sshd_opts o;
+	pgal_config cfg;
+	pgal_err e;
+	int ch;
+
+	setlocale(LC_CTYPE, "C.UTF-8");
+	memset(&o, 0, sizeof o);
+	while ((ch = getopt(argc, argv, "Df:hl:p:V")) != -1) {
+		switch (ch) {
+		case 'D':
+			o.foreground = 1;
+			break;
+		case 'f':
+			o.config_path = optarg;
+			break;
+		case 'l':
+			o.addr = optarg;
+			break;
+		case 'p':
+			o.port = optarg;
+			break;
+		case 'V':
+			printf("pgal-sshd %s\n", PGAL_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (pgal_config_load(&cfg, o.config_path, &e) != PGAL_OK) {
+		fprintf(stderr, "pgal-sshd: %s\n", e.msg);
+		return e.code;
+	}
+	if (sshd_listen_overrides(&o, &cfg) == -1)
+		return PGAL_EUSAGE;
+	if (!o.foreground) {
+		/* a daemon has no terminal: logs go to syslog */
+		if (daemon(1, 0) == -1) {
+			perror("pgal-sshd: daemon");
+			return PGAL_EBACKEND;
+		}
+		cfg.ssh_syslog = 1;
+	}
+	sshd_log_init(cfg.ssh_syslog);
+	return sshd_listen_run(&o, &cfg);
+}

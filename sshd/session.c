@@ -1,0 +1,773 @@
+/* The connection process: key exchange, authentication and channels for one
+ * client, in an ssh_event loop that also polls the children's descriptors.
+ * libssh callbacks only check and record requests; the loop starts the
+ * work, so nothing is written to the channel from inside a request. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libssh/sftp.h>
+
+#include "conn.h"
+#include "sanitize.h"
+#include "validate.h"
+
+#define MAX_AUTH_TRIES 10
+#define FAIL_DELAY_MS 300 /* every failure, on top of the address penalty */
+#define IO_CHUNK 32768
+
+static volatile sig_atomic_t got_chld;
+static volatile sig_atomic_t got_term;
+
+static void
+on_chld(int sig)
+{
+	got_chld = 1;
+}
+
+static void
+on_term(int sig)
+{
+	got_term = 1;
+}
+
+static void
+on_alarm(int sig)
+{
+	static const char msg[] = "pgal-sshd: login grace time over\n";
+
+	(void)write(STDERR_FILENO, msg, sizeof msg - 1);
+	_exit(1);
+}
+
+int
+conn_gallery(struct conn *c, pgal_err *e)
+{
+	if (c->g != NULL)
+		return PGAL_OK;
+	return pgal_open(&c->g, c->cfg, e);
+}
+
+/* SQLite handles must not cross a fork: close ours before every fork. */
+void
+conn_drop_gallery(struct conn *c)
+{
+	if (c->g != NULL)
+		pgal_close(c->g);
+	c->g = NULL;
+}
+
+static void
+report(struct conn *c, char what)
+{
+	if (c->a->report_fd != -1)
+		(void)write(c->a->report_fd, &what, 1);
+}
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* A failed attempt costs the same time whatever failed (no user/password
+ * oracle) and more for an address that failed before. */
+static int
+auth_failed(struct conn *c, const char *user, const char *method, const char *why)
+{
+	char shown[40];
+
+	c->tries++;
+	pgal_sanitize_n(shown, sizeof shown, user, strnlen(user, 32), 0);
+	sshd_log("auth failed: user %s method %s from %s (%s)", shown, method, c->a->peer, why);
+	report(c, 'F');
+	sleep_ms(FAIL_DELAY_MS + c->a->penalty_ms + (c->tries - 1) * 200);
+	if (c->tries >= MAX_AUTH_TRIES) {
+		sshd_log("too many authentication failures from %s", c->a->peer);
+		ssh_disconnect(c->s);
+	}
+	return SSH_AUTH_DENIED;
+}
+
+static int
+auth_ok(struct conn *c, const char *user, const char *method, int guest)
+{
+	snprintf(c->user, sizeof c->user, "%s", user);
+	snprintf(c->method, sizeof c->method, "%s", method);
+	c->authed = 1;
+	c->guest = guest;
+	alarm(0);
+	report(c, 'A');
+	sshd_log("auth ok: user %s method %s from %s%s", c->user, method, c->a->peer,
+	    guest ? " (guest)" : "");
+	return SSH_AUTH_SUCCESS;
+}
+
+static int
+is_guest(struct conn *c, const char *user)
+{
+	return strcmp(user, c->cfg->ssh_guest) == 0;
+}
+
+static int
+cb_auth_none(ssh_session s, const char *user, void *ud)
+{
+	struct conn *c = ud;
+
+	if (c->authed)
+		return SSH_AUTH_DENIED;
+	if (is_guest(c, user))
+		return auth_ok(c, user, "none", 1);
+	/* every OpenSSH client asks "none" first: not a failure */
+	return SSH_AUTH_DENIED;
+}
+
+static int
+cb_auth_password(ssh_session s, const char *user, const char *password, void *ud)
+{
+	struct conn *c = ud;
+	pgal_err e;
+
+	if (c->authed)
+		return SSH_AUTH_DENIED;
+	pgal_err_clear(&e);
+	if (is_guest(c, user) || pgal_valid_username(user, NULL) != PGAL_OK)
+		return auth_failed(c, user, "password", "no such account");
+	if (conn_gallery(c, &e) != PGAL_OK) {
+		sshd_log("gallery: %s", e.msg);
+		return auth_failed(c, user, "password", "backend");
+	}
+	if (pgal_login(c->g, user, password, c->token, &e) != PGAL_OK)
+		return auth_failed(c, user, "password", pgal_code_name(e.code));
+	return auth_ok(c, user, "password", 0);
+}
+
+static int
+cb_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *pubkey,
+    char state, void *ud)
+{
+	struct conn *c = ud;
+	const char *algo;
+	char *b64 = NULL;
+	pgal_err e;
+	int rc;
+
+	if (c->authed)
+		return SSH_AUTH_DENIED;
+	pgal_err_clear(&e);
+	if (state == SSH_PUBLICKEY_STATE_WRONG)
+		return auth_failed(c, user, "publickey", "bad signature");
+	if (is_guest(c, user) || pgal_valid_username(user, NULL) != PGAL_OK)
+		goto unknown;
+	if ((algo = ssh_key_type_to_char(ssh_key_type(pubkey))) == NULL ||
+	    ssh_pki_export_pubkey_base64(pubkey, &b64) != SSH_OK)
+		goto unknown;
+	if (conn_gallery(c, &e) != PGAL_OK) {
+		sshd_log("gallery: %s", e.msg);
+		free(b64);
+		goto unknown;
+	}
+	rc = pgal_key_check(c->g, user, algo, b64, &e);
+	free(b64);
+	if (rc != PGAL_OK)
+		goto unknown;
+	/* the probe only asks whether this key would do */
+	if (state == SSH_PUBLICKEY_STATE_NONE)
+		return SSH_AUTH_SUCCESS;
+	if (state != SSH_PUBLICKEY_STATE_VALID)
+		goto unknown;
+	if (pgal_login_trusted(c->g, user, c->token, &e) != PGAL_OK)
+		return auth_failed(c, user, "publickey", pgal_code_name(e.code));
+	return auth_ok(c, user, "publickey", 0);
+unknown:
+	/* an offered key we do not know is normal (agents hold many keys) */
+	if (state == SSH_PUBLICKEY_STATE_NONE) {
+		if (++c->tries >= MAX_AUTH_TRIES * 2)
+			ssh_disconnect(c->s);
+		return SSH_AUTH_DENIED;
+	}
+	return auth_failed(c, user, "publickey", "key not registered");
+}
+
+/* ---- channels ---- */
+
+static struct chan *
+chan_of(struct conn *c, ssh_channel ch)
+{
+	int i;
+
+	for (i = 0; i < CONN_MAX_CHANNELS; i++)
+		if (c->chans[i].ch == ch)
+			return &c->chans[i];
+	return NULL;
+}
+
+static int
+write_all_fd(int fd, const char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+				poll(&pfd, 1, 1000);
+				continue;
+			}
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+cb_data(ssh_session s, ssh_channel ch, void *data, uint32_t len, int is_stderr, void *ud)
+{
+	struct chan *k = ud;
+
+	k->c->last_activity = time(NULL);
+	if (k->kind == CHAN_SFTP || k->pending == PEND_SFTP)
+		return 0; /* left in the channel for sftp_get_client_message */
+	if ((k->kind == CHAN_PTY || k->kind == CHAN_EXEC) && k->in_fd != -1 && !is_stderr) {
+		if (write_all_fd(k->in_fd, data, len) == -1) {
+			/* the child stopped reading: drop its input */
+			if (k->in_fd != k->out_fd)
+				close(k->in_fd);
+			k->in_fd = -1;
+		}
+	}
+	return (int)len;
+}
+
+static void
+cb_eof(ssh_session s, ssh_channel ch, void *ud)
+{
+	struct chan *k = ud;
+
+	/* a command's stdin ends; a pty keeps going until the TUI quits */
+	if (k->kind == CHAN_EXEC && k->in_fd != -1) {
+		close(k->in_fd);
+		k->in_fd = -1;
+	}
+}
+
+static void
+cb_close(ssh_session s, ssh_channel ch, void *ud)
+{
+	struct chan *k = ud;
+
+	k->closed = 1;
+	if (k->pid > 0 && !k->exited)
+		kill(k->pid, SIGHUP);
+}
+
+static int
+cb_pty(ssh_session s, ssh_channel ch, const char *term, int w, int h, int pw, int ph, void *ud)
+{
+	struct chan *k = ud;
+
+	if (k->has_pty || k->kind != CHAN_IDLE || k->pending != PEND_NONE)
+		return -1;
+	if (term == NULL || strlen(term) >= sizeof k->term || !pgal_text_is_clean(term, 0) ||
+	    strpbrk(term, "/ ") != NULL)
+		return -1;
+	strcpy(k->term, term);
+	k->cols = w > 0 && w <= 1000 ? w : 80;
+	k->rows = h > 0 && h <= 1000 ? h : 24;
+	k->pxw = pw > 0 && pw <= 100000 ? pw : 0;
+	k->pxh = ph > 0 && ph <= 100000 ? ph : 0;
+	k->has_pty = 1;
+	return 0;
+}
+
+static int
+cb_window(ssh_session s, ssh_channel ch, int w, int h, int pw, int ph, void *ud)
+{
+	struct chan *k = ud;
+
+	if (!k->has_pty)
+		return -1;
+	k->cols = w > 0 && w <= 1000 ? w : k->cols;
+	k->rows = h > 0 && h <= 1000 ? h : k->rows;
+	k->pxw = pw > 0 && pw <= 100000 ? pw : 0;
+	k->pxh = ph > 0 && ph <= 100000 ? ph : 0;
+	if (k->kind == CHAN_PTY)
+		sshd_pty_resize(k);
+	return 0;
+}
+
+static int
+cb_env(ssh_session s, ssh_channel ch, const char *name, const char *value, void *ud)
+{
+	struct chan *k = ud;
+	char *dst;
+	size_t size;
+
+	if (strcmp(name, "TERM") == 0) {
+		dst = k->term;
+		size = sizeof k->term;
+	} else if (strcmp(name, "COLORTERM") == 0) {
+		dst = k->colorterm;
+		size = sizeof k->colorterm;
+	} else if (strcmp(name, "LANG") == 0) {
+		dst = k->lang;
+		size = sizeof k->lang;
+	} else
+		return -1;
+	if (strlen(value) >= size || !pgal_text_is_clean(value, 0) || strchr(value, '/') != NULL)
+		return -1;
+	strcpy(dst, value);
+	return 0;
+}
+
+static int
+cb_shell(ssh_session s, ssh_channel ch, void *ud)
+{
+	struct chan *k = ud;
+
+	if (k->kind != CHAN_IDLE || k->pending != PEND_NONE)
+		return -1;
+	k->pending = PEND_SHELL;
+	return 0;
+}
+
+static int
+cb_exec(ssh_session s, ssh_channel ch, const char *command, void *ud)
+{
+	struct chan *k = ud;
+	struct conn *c = k->c;
+	char shown[80];
+
+	if (c->guest || k->kind != CHAN_IDLE || k->pending != PEND_NONE) {
+		sshd_log("exec refused for %s%s", c->user, c->guest ? " (guest)" : "");
+		return -1;
+	}
+	if (strlen(command) >= CONN_CMD_MAX) {
+		sshd_log("exec refused for %s: command too long", c->user);
+		return -1;
+	}
+	if ((k->cmd = strdup(command)) == NULL)
+		return -1;
+	pgal_sanitize_n(shown, sizeof shown, command, strnlen(command, 60), 0);
+	sshd_log("exec: user %s: %s", c->user, shown);
+	k->pending = PEND_EXEC;
+	return 0;
+}
+
+static int
+cb_subsystem(ssh_session s, ssh_channel ch, const char *name, void *ud)
+{
+	struct chan *k = ud;
+	struct conn *c = k->c;
+
+	if (c->guest || strcmp(name, "sftp") != 0 || k->kind != CHAN_IDLE ||
+	    k->pending != PEND_NONE) {
+		sshd_log("subsystem %s refused for %s%s", strcmp(name, "sftp") == 0 ? "sftp" :
+		    "(other)", c->user, c->guest ? " (guest)" : "");
+		return -1;
+	}
+	sshd_log("sftp: user %s", c->user);
+	k->pending = PEND_SFTP;
+	return 0;
+}
+
+static ssh_channel
+cb_channel_open(ssh_session s, void *ud)
+{
+	struct conn *c = ud;
+	struct chan *k = NULL;
+	int i;
+
+	if (!c->authed)
+		return NULL;
+	for (i = 0; i < CONN_MAX_CHANNELS; i++) {
+		if (c->chans[i].ch == NULL) {
+			k = &c->chans[i];
+			break;
+		}
+	}
+	if (k == NULL)
+		return NULL;
+	memset(k, 0, sizeof *k);
+	k->c = c;
+	k->pid = -1;
+	k->in_fd = k->out_fd = k->err_fd = -1;
+	if ((k->ch = ssh_channel_new(s)) == NULL)
+		return NULL;
+	ssh_callbacks_init(&k->cb);
+	k->cb.userdata = k;
+	k->cb.channel_data_function = cb_data;
+	k->cb.channel_eof_function = cb_eof;
+	k->cb.channel_close_function = cb_close;
+	k->cb.channel_pty_request_function = cb_pty;
+	k->cb.channel_shell_request_function = cb_shell;
+	k->cb.channel_pty_window_change_function = cb_window;
+	k->cb.channel_exec_request_function = cb_exec;
+	k->cb.channel_env_request_function = cb_env;
+	k->cb.channel_subsystem_request_function = cb_subsystem;
+	ssh_set_channel_callbacks(k->ch, &k->cb);
+	return k->ch;
+}
+
+/* ---- child output ---- */
+
+static int
+pump(struct chan *k, int fd, int is_stderr)
+{
+	char buf[IO_CHUNK];
+	ssize_t n;
+
+	n = read(fd, buf, sizeof buf);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0)
+		return -1; /* EOF, or EIO from a pty whose child is gone */
+	k->c->last_activity = time(NULL);
+	if (k->closed)
+		return 0;
+	if (is_stderr)
+		ssh_channel_write_stderr(k->ch, buf, (uint32_t)n);
+	else
+		ssh_channel_write(k->ch, buf, (uint32_t)n);
+	return 0;
+}
+
+static int
+cb_child_out(socket_t fd, int revents, void *ud)
+{
+	struct chan *k = ud;
+
+	if (k->out_eof)
+		return 0;
+	if ((revents & (POLLIN | POLLHUP | POLLERR)) && pump(k, fd, 0) == -1)
+		k->out_eof = 1;
+	return 0;
+}
+
+static int
+cb_child_err(socket_t fd, int revents, void *ud)
+{
+	struct chan *k = ud;
+
+	if (k->err_eof)
+		return 0;
+	if ((revents & (POLLIN | POLLHUP | POLLERR)) && pump(k, fd, 1) == -1)
+		k->err_eof = 1;
+	return 0;
+}
+
+/* Ends a channel the way OpenSSH does: exit-status, EOF, close. */
+static void
+chan_finish(struct chan *k, int status)
+{
+	if (k->ch != NULL && !k->closed) {
+		ssh_channel_request_send_exit_status(k->ch, status);
+		ssh_channel_send_eof(k->ch);
+		ssh_channel_close(k->ch);
+	}
+	k->kind = CHAN_DONE;
+}
+
+static void
+chan_fail(struct chan *k, const char *msg)
+{
+	if (k->ch != NULL && !k->closed) {
+		ssh_channel_write_stderr(k->ch, msg, (uint32_t)strlen(msg));
+		ssh_channel_write_stderr(k->ch, "\r\n", 2);
+	}
+	chan_finish(k, 1);
+}
+
+static void
+start_pending(struct conn *c, struct chan *k)
+{
+	char err[256];
+	enum chan_pending p = k->pending;
+	pgal_err e;
+
+	k->pending = PEND_NONE;
+	err[0] = '\0';
+	if (p == PEND_SFTP) {
+		sftp_session sftp;
+
+		pgal_err_clear(&e);
+		if (conn_gallery(c, &e) != PGAL_OK) {
+			sshd_log("gallery: %s", e.msg);
+			chan_finish(k, 1);
+			return;
+		}
+		k->kind = CHAN_SFTP;
+		if ((sftp = sftp_server_new(c->s, k->ch)) == NULL || sftp_server_init(sftp) != 0 ||
+		    (k->sftp = sshd_sftp_new(c->g, c->token, c->user, sftp)) == NULL) {
+			if (sftp != NULL && k->sftp == NULL)
+				sftp_server_free(sftp);
+			chan_finish(k, 1);
+		}
+		/* the sftp server may have ingested: see conn->vips_used */
+		c->vips_used = 1;
+		return;
+	}
+	if (c->vips_used) {
+		chan_fail(k, "pgal: open a new connection for this (this one transferred files)");
+		return;
+	}
+	if (p == PEND_SHELL) {
+		if (!k->has_pty) {
+			chan_fail(k, c->guest ?
+			    "pgal: the gallery is a full-screen app: connect with 'ssh -t'" :
+			    "pgal: the gallery is a full-screen app: connect with 'ssh -t', or "
+			    "give a command (ssh HOST help)");
+			return;
+		}
+		if (sshd_pty_spawn(c, k, err, sizeof err) == -1) {
+			chan_fail(k, err);
+			return;
+		}
+		k->kind = CHAN_PTY;
+	} else if (p == PEND_EXEC) {
+		int rc = sshd_exec_spawn(c, k, err, sizeof err);
+
+		free(k->cmd);
+		k->cmd = NULL;
+		if (rc == -1) {
+			chan_fail(k, err);
+			return;
+		}
+		k->kind = CHAN_EXEC;
+	}
+	if (k->out_fd != -1) {
+		ssh_event_add_fd(c->ev, k->out_fd, POLLIN, cb_child_out, k);
+		k->out_added = 1;
+	}
+	if (k->err_fd != -1) {
+		ssh_event_add_fd(c->ev, k->err_fd, POLLIN, cb_child_err, k);
+		k->err_added = 1;
+	} else
+		k->err_eof = 1;
+}
+
+static void
+reap(struct conn *c)
+{
+	pid_t pid;
+	int status, i;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < CONN_MAX_CHANNELS; i++) {
+			struct chan *k = &c->chans[i];
+
+			if (k->pid == pid) {
+				k->exited = 1;
+				k->status = WIFEXITED(status) ? WEXITSTATUS(status) :
+				    128 + WTERMSIG(status);
+			}
+		}
+	}
+}
+
+static void
+drop_fd(struct conn *c, int *fd, int *added)
+{
+	if (*fd == -1)
+		return;
+	if (*added)
+		ssh_event_remove_fd(c->ev, *fd);
+	*added = 0;
+	close(*fd);
+	*fd = -1;
+}
+
+static void
+chan_release(struct conn *c, struct chan *k)
+{
+	int same = k->in_fd == k->out_fd;
+
+	drop_fd(c, &k->out_fd, &k->out_added);
+	drop_fd(c, &k->err_fd, &k->err_added);
+	if (same)
+		k->in_fd = -1;
+	else if (k->in_fd != -1) {
+		close(k->in_fd);
+		k->in_fd = -1;
+	}
+	if (k->sftp != NULL) {
+		sshd_sftp_free(k->sftp);
+		k->sftp = NULL;
+	}
+	free(k->cmd);
+	k->cmd = NULL;
+	if (k->ch != NULL)
+		ssh_channel_free(k->ch);
+	k->ch = NULL;
+}
+
+/* One pass over the channels after the event loop ran. */
+static void
+service(struct conn *c)
+{
+	int i;
+
+	for (i = 0; i < CONN_MAX_CHANNELS; i++) {
+		struct chan *k = &c->chans[i];
+
+		if (k->ch == NULL)
+			continue;
+		if (k->pending != PEND_NONE && !k->closed)
+			start_pending(c, k);
+		if (k->kind == CHAN_SFTP && k->sftp != NULL) {
+			/* whole packets are read blocking; libssh buffers them */
+			while (!k->closed && ssh_channel_poll(k->ch, 0) > 0) {
+				c->last_activity = time(NULL);
+				if (sshd_sftp_step(k->sftp) == -1) {
+					chan_finish(k, 0);
+					break;
+				}
+			}
+			if (ssh_channel_is_eof(k->ch) && ssh_channel_poll(k->ch, 0) <= 0 &&
+			    k->kind == CHAN_SFTP)
+				chan_finish(k, 0);
+		}
+		if (k->out_eof && k->out_added) {
+			if (k->in_fd == k->out_fd)
+				k->in_fd = -1;
+			drop_fd(c, &k->out_fd, &k->out_added);
+		}
+		if (k->err_eof && k->err_added)
+			drop_fd(c, &k->err_fd, &k->err_added);
+		if ((k->kind == CHAN_PTY || k->kind == CHAN_EXEC) && k->exited &&
+		    k->out_eof && k->err_eof) {
+			sshd_log("%s done: user %s status %d", k->kind == CHAN_PTY ? "tui" : "exec",
+			    c->user, k->status);
+			chan_finish(k, k->status);
+		}
+		if (k->closed || (k->kind == CHAN_DONE && ssh_channel_is_closed(k->ch))) {
+			if (k->pid > 0 && !k->exited)
+				kill(k->pid, SIGHUP);
+			chan_release(c, k);
+		}
+	}
+}
+
+static void
+end_children(struct conn *c)
+{
+	int i;
+
+	for (i = 0; i < CONN_MAX_CHANNELS; i++)
+		if (c->chans[i].pid > 0 && !c->chans[i].exited)
+			kill(c->chans[i].pid, SIGHUP);
+}
+
+void
+sshd_conn_main(const struct sshd_conn_args *a)
+{
+	struct ssh_server_callbacks_struct scb;
+	struct sigaction sa;
+	struct conn c;
+	ssh_bind bind;
+	pgal_err e;
+	int i, off = 0;
+	time_t start = time(NULL);
+
+	memset(&c, 0, sizeof c);
+	c.a = a;
+	c.cfg = a->cfg;
+	c.last_activity = start;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = on_chld;
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	alarm((unsigned)c.cfg->ssh_login_grace_secs);
+	sshd_log("connection from %s", a->peer);
+
+	if ((bind = ssh_bind_new()) == NULL || (c.s = ssh_new()) == NULL)
+		_exit(1);
+	ssh_bind_options_set(bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &off);
+	if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_HOSTKEY, a->hostkey) != SSH_OK) {
+		sshd_log("host key %s: %s", a->hostkey, ssh_get_error(bind));
+		_exit(1);
+	}
+	if (ssh_bind_accept_fd(bind, c.s, a->fd) != SSH_OK) {
+		sshd_log("accept from %s: %s", a->peer, ssh_get_error(bind));
+		_exit(1);
+	}
+	memset(&scb, 0, sizeof scb);
+	ssh_callbacks_init(&scb);
+	scb.userdata = &c;
+	scb.auth_none_function = cb_auth_none;
+	scb.auth_password_function = cb_auth_password;
+	scb.auth_pubkey_function = cb_auth_pubkey;
+	scb.channel_open_request_session_function = cb_channel_open;
+	ssh_set_server_callbacks(c.s, &scb);
+	if (ssh_handle_key_exchange(c.s) != SSH_OK) {
+		sshd_log("key exchange with %s failed: %s", a->peer, ssh_get_error(c.s));
+		_exit(1);
+	}
+	ssh_set_auth_methods(c.s, SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY);
+	if ((c.ev = ssh_event_new()) == NULL || ssh_event_add_session(c.ev, c.s) != SSH_OK)
+		_exit(1);
+
+	while (!got_term) {
+		int rc = ssh_event_dopoll(c.ev, 1000);
+
+		if (got_chld) {
+			got_chld = 0;
+			reap(&c);
+		}
+		if (rc == SSH_ERROR && !ssh_is_connected(c.s))
+			break;
+		if (!ssh_is_connected(c.s))
+			break;
+		service(&c);
+		if (c.authed && c.cfg->ssh_idle_secs > 0 &&
+		    time(NULL) - c.last_activity > c.cfg->ssh_idle_secs) {
+			sshd_log("idle timeout: user %s from %s", c.user, a->peer);
+			break;
+		}
+	}
+	end_children(&c);
+	for (i = 0; i < CONN_MAX_CHANNELS; i++)
+		if (c.chans[i].ch != NULL)
+			chan_release(&c, &c.chans[i]);
+	if (c.token[0] != '\0') {
+		/* this connection's session ends with it */
+		pgal_err_clear(&e);
+		if (conn_gallery(&c, &e) == PGAL_OK)
+			pgal_logout(c.g, c.token, &e);
+		explicit_bzero(c.token, sizeof c.token);
+	}
+	conn_drop_gallery(&c);
+	sshd_log("disconnected: %s%s from %s after %lds", c.authed ? "user " : "unauthenticated",
+	    c.user, a->peer, (long)(time(NULL) - start));
+	ssh_event_free(c.ev);
+	ssh_disconnect(c.s);
+	ssh_free(c.s);
+	ssh_bind_free(bind);
+	_exit(0);
+}

@@ -1,0 +1,111 @@
+# TAP helpers for the TUI tests: pgal-tui runs in a detached tmux session
+# on a private server socket; keys go in with send-keys, the screen comes
+# back with capture-pane. Builds on the CLI helpers (ok, check, setup_home,
+# outbox_code, login_user...). Waits poll the screen, never sleep blindly.
+. "${PGAL_TESTS:-$(dirname "$0")/..}/cli/lib.sh"
+
+TUI="$PGAL_BUILD/pgal-tui"
+TSOCK="pgal-tui-$$-$(basename "$0" .sh)"
+WAIT=${PGAL_TUI_WAIT:-15}
+
+tm() {
+	tmux -L "$TSOCK" "$@"
+}
+
+tui_cleanup() {
+	tm kill-server 2>/dev/null
+}
+trap tui_cleanup EXIT
+
+# tui_start COLS ROWS [VAR=VALUE...]: pgal-tui in a fresh COLSxROWS pane
+# (stderr, e.g. sanitizer reports, to $T/tui.err; exit status to $T/tui.rc)
+tui_start() {
+	cols=$1; rows=$2; shift 2
+	tm kill-server 2>/dev/null
+	rm -f "$T/tui.rc"
+	cat > "$T/tmux.conf" <<CONF
+set -g default-terminal tmux-256color
+set -g remain-on-exit on
+set -g status off
+set -sg escape-time 0
+CONF
+	tm -f "$T/tmux.conf" new-session -d -s t -x "$cols" -y "$rows" \
+		"env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $* '$TUI' 2>>'$T/tui.err'; echo \$? > '$T/tui.rc'"
+}
+
+# screen / screen_e: the pane as text, and with colour escapes
+screen() {
+	tm capture-pane -p -t t
+}
+screen_e() {
+	tm capture-pane -p -e -t t
+}
+
+# keys KEY...: tmux key names (Enter, Escape, Tab, Down, C-r...)
+keys() {
+	tm send-keys -t t "$@"
+}
+# type TEXT: literal text
+type_text() {
+	tm send-keys -t t -l "$1"
+}
+
+# wait_for PATTERN [SECONDS]: until the screen matches (grep -E)
+wait_for() {
+	limit=$(( ${2:-$WAIT} * 10 ))
+	i=0
+	while [ $i -lt "$limit" ]; do
+		if screen | grep -Eq -- "$1"; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "# timed out waiting for: $1"
+	screen | sed 's/^/# | /'
+	return 1
+}
+
+# wait_gone PATTERN [SECONDS]: until the screen no longer matches
+wait_gone() {
+	limit=$(( ${2:-$WAIT} * 10 ))
+	i=0
+	while [ $i -lt "$limit" ]; do
+		if ! screen | grep -Eq -- "$1"; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "# still on screen: $1"
+	screen | sed 's/^/# | /'
+	return 1
+}
+
+# step DESCRIPTION PATTERN: a TAP line for "the screen shows PATTERN"
+step() {
+	n=$((n + 1))
+	if wait_for "$2"; then echo "ok $n - $1"
+	else nfail=$((nfail + 1)); echo "not ok $n - $1"; fi
+}
+
+# tui_exit_ok: pgal-tui has exited with 0 and no sanitizer reported anything
+tui_wait_exit() {
+	i=0
+	while [ ! -s "$T/tui.rc" ] && [ $i -lt $((WAIT * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -s "$T/tui.rc" ] && [ "$(cat "$T/tui.rc")" = 0 ]
+}
+tui_clean_stderr() {
+	! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error|SUMMARY' "$T/tui.err" 2>/dev/null
+}
+# tui_quit DESCRIPTION: Q, then checks the exit status and stderr
+tui_quit() {
+	keys Q
+	n=$((n + 1))
+	if tui_wait_exit && tui_clean_stderr; then echo "ok $n - $1"
+	else nfail=$((nfail + 1)); echo "not ok $n - $1 (rc $(cat "$T/tui.rc" 2>/dev/null))"
+		head -c 3000 "$T/tui.err" 2>/dev/null | sed 's/^/# /'; fi
+}

@@ -1,0 +1,343 @@
+/* Adding photos. Locally: a path prompt (files or folders, Tab completes)
+ * and a progress screen that adds one file per step through the one
+ * ingest pipeline; Esc stops between files. Over SSH the server cannot
+ * read the client's disk, so the screen shows the scp/sftp commands. */
+#include <curses.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "app.h"
+
+#define ADD_MAX_FILES 10000
+#define ADD_MAX_DEPTH 4
+
+struct add_job {
+	char album[PGAL_ALBUM_MAX + 1];
+	char **files;
+	size_t n, cap, next;
+	size_t added, failed;
+	char last_error[512];
+	char last_ok[PGAL_PHOTO_NAME_MAX + 1];
+	int done, cancelled;
+};
+
+static const tui_keyhelp add_keys[] = {
+	{ "Esc", "stop / back", 1 },
+	{ "Enter", "back when done", 1 },
+	{ NULL, NULL, 0 },
+};
+
+static int
+add_file(struct add_job *j, const char *path)
+{
+	char **n;
+
+	if (j->n >= ADD_MAX_FILES)
+		return -1;
+	if (j->n == j->cap) {
+		size_t cap = j->cap ? j->cap * 2 : 64;
+		if ((n = realloc(j->files, cap * sizeof *n)) == NULL)
+			return -1;
+		j->files = n;
+		j->cap = cap;
+	}
+	if ((j->files[j->n] = strdup(path)) == NULL)
+		return -1;
+	j->n++;
+	return 0;
+}
+
+static int
+is_image_name(const char *name)
+{
+	static const char *ext[] = { "jpg", "jpeg", "png", "webp", "gif", "tif", "tiff",
+		"heic", "heif" };
+	const char *dot = strrchr(name, '.');
+	size_t i;
+
+	if (dot == NULL)
+		return 0;
+	for (i = 0; i < sizeof ext / sizeof ext[0]; i++)
+		if (strcasecmp(dot + 1, ext[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Image files below dir, in name order, depth and count bounded. */
+static void
+walk(struct add_job *j, const char *dir, int depth)
+{
+	char path[4096];
+	struct dirent *de;
+	struct stat sb;
+	char **names = NULL, **nn;
+	size_t n = 0, cap = 0, i;
+	DIR *d;
+
+	if (depth > ADD_MAX_DEPTH || (d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL && n < ADD_MAX_FILES) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nn = realloc(names, cap * sizeof *nn)) == NULL)
+				break;
+			names = nn;
+		}
+		if ((names[n] = strdup(de->d_name)) != NULL)
+			n++;
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof *names, cmp_str);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		if (lstat(path, &sb) == 0) {
+			if (S_ISDIR(sb.st_mode))
+				walk(j, path, depth + 1);
+			else if (S_ISREG(sb.st_mode) && is_image_name(names[i]))
+				add_file(j, path);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void
+add_draw(tui *t, tui_view *v, int y0, int h)
+{
+	struct add_job *j = v->data;
+	char line[600];
+	int w = COLS - 8, x = 4, y = y0 + 2;
+
+	snprintf(line, sizeof line, "Adding %zu file%s to album '%s'", j->n, j->n == 1 ? "" : "s",
+	    j->album);
+	tui_text(y, x, w, line, TS_HEAD);
+	y += 2;
+	tui_progress_bar(y, x, w, (int64_t)j->next, (int64_t)j->n);
+	y += 2;
+	if (!j->done && j->next < j->n) {
+		snprintf(line, sizeof line, "%s %s", tui_spinner(t->ticks), j->files[j->next]);
+		tui_text(y, x, w, line, TS_NORMAL);
+	}
+	y += 2;
+	snprintf(line, sizeof line, "added %zu, failed %zu", j->added, j->failed);
+	tui_text(y++, x, w, line, TS_OK);
+	if (j->last_error[0] != '\0')
+		tui_wrap(y, x, w, 3, j->last_error, TS_ERROR);
+	y += 4;
+	if (j->done)
+		tui_text(y, x, w, j->cancelled ? "Stopped. Press Enter to go back." :
+		    "Done. Press Enter to go back.", TS_LABEL);
+	else
+		tui_text(y, x, w, "Esc stops after the current file.", TS_DIM);
+}
+
+static int
+add_tick(tui *t, tui_view *v)
+{
+	struct add_job *j = v->data;
+	pgal_photo out;
+	pgal_err e;
+
+	if (j->done)
+		return 0;
+	if (j->next >= j->n) {
+		j->done = 1;
+		return 0;
+	}
+	if (pgal_photo_add(t->g, t->token, j->album, j->files[j->next], NULL, &out, &e) ==
+	    PGAL_OK) {
+		j->added++;
+		tui_copy(j->last_ok, sizeof j->last_ok, out.name);
+	} else {
+		j->failed++;
+		snprintf(j->last_error, sizeof j->last_error, "%.200s: %.290s",
+		    j->files[j->next], e.msg);
+		if (e.code == PGAL_EDENIED) {
+			j->done = 1;
+			tui_fail(t, "cannot add", &e);
+			return 0;
+		}
+	}
+	j->next++;
+	if (j->next >= j->n) {
+		j->done = 1;
+		tui_msg(t, j->failed ? 1 : 0, "added %zu photo%s%s", j->added,
+		    j->added == 1 ? "" : "s", j->failed ? ", some failed" : "");
+		return 0;
+	}
+	return 1;
+}
+
+static int
+add_key(tui *t, tui_view *v, int key)
+{
+	struct add_job *j = v->data;
+
+	if (!j->done) {
+		if (key == TK_ESC || key == 'q') {
+			j->done = j->cancelled = 1;
+			tui_msg(t, 0, "stopped: %zu added", j->added);
+		}
+		return 1;
+	}
+	if (key == TK_ENTER || key == TK_ESC || key == 'q') {
+		tui_pop(t);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+add_free(tui_view *v)
+{
+	struct add_job *j = v->data;
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		free(j->files[i]);
+	free(j->files);
+	free(j);
+}
+
+static const tui_view_ops add_ops = {
+	.name = "add",
+	.draw = add_draw,
+	.key = add_key,
+	.tick = add_tick,
+	.free = add_free,
+	.keys = add_keys,
+};
+
+static int
+path_submit(tui *t, tui_view *v, tui_form *f, void *arg)
+{
+	struct add_job *j;
+	struct stat sb;
+	char path[TUI_FIELD_MAX + 256];
+	const char *home;
+
+	if (f->f[0].len == 0) {
+		tui_msg(t, 1, "type a file or folder (Tab completes)");
+		return -1;
+	}
+	if (f->f[0].buf[0] == '~' && f->f[0].buf[1] == '/' && (home = getenv("HOME")) != NULL)
+		snprintf(path, sizeof path, "%.200s%s", home, f->f[0].buf + 1);
+	else
+		snprintf(path, sizeof path, "%s", f->f[0].buf);
+	while (strlen(path) > 1 && path[strlen(path) - 1] == '/')
+		path[strlen(path) - 1] = '\0';
+	if (stat(path, &sb) != 0) {
+		tui_msg(t, 1, "no such file or folder");
+		return -1;
+	}
+	if ((j = calloc(1, sizeof *j)) == NULL)
+		return -1;
+	tui_copy(j->album, sizeof j->album, (const char *)arg);
+	if (S_ISDIR(sb.st_mode))
+		walk(j, path, 0);
+	else if (S_ISREG(sb.st_mode))
+		add_file(j, path);
+	if (j->n == 0) {
+		add_free(&(tui_view){ .data = j });
+		tui_msg(t, 1, "no photos there (jpg, png, webp, gif, tiff, heic)");
+		return -1;
+	}
+	tui_pop(t);
+	return tui_push(t, &add_ops, j, "add photos");
+}
+
+/* ---- over SSH ---- */
+
+struct remote_info {
+	char album[PGAL_ALBUM_MAX + 1];
+};
+
+static const tui_keyhelp remote_keys[] = {
+	{ "q", "back", 1 },
+	{ NULL, NULL, 0 },
+};
+
+static void
+remote_draw(tui *t, tui_view *v, int y0, int h)
+{
+	struct remote_info *r = v->data;
+	const pgal_tui_env *env = t->env;
+	const char *host = env->ssh_host != NULL ? env->ssh_host : "localhost";
+	const char *user = env->ssh_user != NULL ? env->ssh_user : t->user;
+	int port = env->ssh_port != NULL && strcmp(env->ssh_port, "22") != 0;
+	char line[512];
+	int x = 4, w = COLS - 8, y = y0 + 1;
+
+	y += tui_wrap(y, x, w, 3, "This screen runs on the server, which cannot read the files "
+	    "on your computer. Copy photos into this album from a shell on your computer:",
+	    TS_NORMAL) + 1;
+	snprintf(line, sizeof line, "scp %s%s%sphoto.jpg '%s@%s:/%s/'", port ? "-P " : "",
+	    port ? env->ssh_port : "", port ? " " : "", user, host, r->album);
+	tui_text(y++, x + 2, w - 2, line, TS_LABEL);
+	y++;
+	tui_text(y++, x, w, "or interactively:", TS_NORMAL);
+	snprintf(line, sizeof line, "sftp %s%s%s%s@%s", port ? "-P " : "",
+	    port ? env->ssh_port : "", port ? " " : "", user, host);
+	tui_text(y++, x + 2, w - 2, line, TS_LABEL);
+	snprintf(line, sizeof line, "sftp> cd '/%s'", r->album);
+	tui_text(y++, x + 2, w - 2, line, TS_LABEL);
+	tui_text(y++, x + 2, w - 2, "sftp> put *.jpg", TS_LABEL);
+	y++;
+	tui_wrap(y, x, w, 3, "Each file goes through the same checks as here; the album "
+	    "shows the new photos when you come back to it.", TS_DIM);
+}
+
+static void
+remote_free(tui_view *v)
+{
+	free(v->data);
+}
+
+static const tui_view_ops remote_ops = {
+	.name = "add",
+	.draw = remote_draw,
+	.free = remote_free,
+	.keys = remote_keys,
+};
+
+int
+tui_view_add(tui *t, const char *album)
+{
+	tui_form_spec spec = {
+		.title = "add photos",
+		.intro = "A photo file, or a folder (its photos and those of its "
+			 "subfolders are added). Tab completes the path.",
+		.submit = path_submit,
+		.own_arg = 1,
+		.extra_label = "path",
+	};
+	struct remote_info *r;
+	tui_form *f;
+	tui_field *fl;
+
+	if (t->env->remote) {
+		if ((r = calloc(1, sizeof *r)) == NULL)
+			return -1;
+		tui_copy(r->album, sizeof r->album, album);
+		return tui_push(t, &remote_ops, r, "add photos");
+	}
+	if ((spec.arg = strdup(album)) == NULL)
+		return -1;
+	if ((f = tui_form_view(t, &spec)) == NULL)
+		return -1;
+	if ((fl = tui_form_add(f, "Path", TUI_FIELD_MAX - 1, 0)) != NULL)
+		fl->complete = 1;
+	return 0;
+}

@@ -1,0 +1,319 @@
+/* One photo: the preview fills the free space, title, description, tags
+ * and EXIF beside it; next/previous walk the list it was opened from. */
+#include <curses.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "blobs.h"
+#include "preview.h"
+
+struct photo_view {
+	tui_source *src;
+	size_t i;
+	pgal_photo cur;
+	int have;
+};
+
+static const tui_keyhelp photo_keys[] = {
+	{ "n/j", "next", 1 },
+	{ "p/k", "previous", 1 },
+	{ "e", "edit", 1 },
+	{ "d", "delete", 1 },
+	{ "q", "back", 1 },
+	{ "Space ↓", "next photo", 0 },
+	{ "Backspace ↑", "previous photo", 0 },
+	{ "g/G", "first/last photo", 0 },
+	{ NULL, NULL, 0 },
+};
+
+/* Loads row i of the source and re-reads it, so edits show at once. */
+static void
+photo_load(tui *t, struct photo_view *pv)
+{
+	const pgal_photo *p;
+	pgal_err e;
+
+	if ((p = pv->src->ops->get(pv->src, pv->i, &e)) == NULL) {
+		pv->have = 0;
+		tui_fail(t, "cannot read the photo", &e);
+		return;
+	}
+	if (pgal_photo_get(t->g, t->token, p->album, p->name, &pv->cur, &e) != PGAL_OK) {
+		pv->cur = *p;
+		if (e.code != PGAL_ENOTFOUND)
+			tui_fail(t, "cannot read the photo", &e);
+	}
+	pv->have = 1;
+}
+
+static int
+info_line(int y, int x, int w, const char *label, const char *value)
+{
+	if (value == NULL || value[0] == '\0')
+		return 0;
+	tui_text(y, x, 9, label, TS_LABEL);
+	tui_text(y, x + 10, w - 10, value, TS_NORMAL);
+	return 1;
+}
+
+static void
+photo_info(tui *t, struct photo_view *pv, int y, int x, int w, int h)
+{
+	const pgal_photo *p = &pv->cur;
+	const pgal_exif *ex = &p->exif;
+	char buf[256], num[64];
+	int y1 = y + h, n;
+
+	n = tui_wrap(y, x, w, 2, p->title[0] != '\0' ? p->title : p->name, TS_HEAD);
+	y += n + 1;
+	if (p->description[0] != '\0' && y < y1)
+		y += tui_wrap(y, x, w, 4, p->description, TS_NORMAL) + 1;
+	y += info_line(y, x, w, "Name", p->name);
+	y += info_line(y, x, w, "Album", p->album);
+	y += info_line(y, x, w, "Tags", p->tags[0] != '\0' ? p->tags : "-");
+	tui_human_bytes(num, sizeof num, p->bytes);
+	snprintf(buf, sizeof buf, "%dx%d, %s", p->width, p->height, num);
+	y += info_line(y, x, w, "Size", buf);
+	y++;
+	if (ex->make[0] != '\0' && strncmp(ex->model, ex->make, strlen(ex->make)) != 0)
+		snprintf(buf, sizeof buf, "%s %s", ex->make, ex->model);
+	else
+		snprintf(buf, sizeof buf, "%s", ex->model[0] != '\0' ? ex->model : ex->make);
+	y += info_line(y, x, w, "Camera", buf);
+	y += info_line(y, x, w, "Lens", ex->lens);
+	if (ex->exposure_time[0] != '\0') {
+		snprintf(buf, sizeof buf, "%s s", ex->exposure_time);
+		y += info_line(y, x, w, "Exposure", buf);
+	}
+	if (ex->f_number > 0) {
+		snprintf(buf, sizeof buf, "f/%.1f", ex->f_number);
+		y += info_line(y, x, w, "Aperture", buf);
+	}
+	if (ex->iso > 0) {
+		snprintf(buf, sizeof buf, "%d", ex->iso);
+		y += info_line(y, x, w, "ISO", buf);
+	}
+	if (ex->focal_length > 0) {
+		snprintf(buf, sizeof buf, "%.0f mm", ex->focal_length);
+		y += info_line(y, x, w, "Focal", buf);
+	}
+	if (ex->taken_at >= 0) {
+		tui_date(buf, sizeof buf, ex->taken_at);
+		y += info_line(y, x, w, "Taken", buf);
+	}
+	if (ex->gps.present) {
+		if (isnan(ex->gps.alt))
+			snprintf(buf, sizeof buf, "%.5f, %.5f", ex->gps.lat, ex->gps.lon);
+		else
+			snprintf(buf, sizeof buf, "%.5f, %.5f, %.0f m", ex->gps.lat, ex->gps.lon,
+			    ex->gps.alt);
+		y += info_line(y, x, w, "GPS", buf);
+	}
+	tui_date(buf, sizeof buf, p->added_at);
+	y += info_line(y, x, w, "Added", buf);
+	snprintf(buf, sizeof buf, "%zu of %zu", pv->i + 1, pv->src->ops->count(pv->src));
+	if (y < y1)
+		tui_text(y1 - 1, x, w, buf, TS_DIM);
+}
+
+static void
+photo_draw(tui *t, tui_view *v, int y0, int h)
+{
+	struct photo_view *pv = v->data;
+	int sw = COLS / 3;
+
+	if (sw < 30)
+		sw = 30;
+	if (sw > 44)
+		sw = 44;
+	if (!pv->have)
+		return;
+	tui_preview_draw(t, &pv->cur, PGAL_BLOB_PREVIEW, y0, 0, h, COLS - sw - 1);
+	photo_info(t, pv, y0, COLS - sw + 1, sw - 2, h);
+}
+
+static void
+go(tui *t, struct photo_view *pv, size_t to)
+{
+	size_t n = pv->src->ops->count(pv->src);
+
+	if (n == 0 || to >= n)
+		return;
+	pv->i = to;
+	photo_load(t, pv);
+}
+
+static int
+photo_key(tui *t, tui_view *v, int key)
+{
+	struct photo_view *pv = v->data;
+	size_t n = pv->src->ops->count(pv->src);
+
+	switch (key) {
+	case 'n':
+	case 'j':
+	case ' ':
+	case TK(KEY_DOWN):
+	case TK(KEY_NPAGE):
+		if (pv->i + 1 < n)
+			go(t, pv, pv->i + 1);
+		else
+			tui_msg(t, 0, "this is the last photo");
+		return 1;
+	case 'p':
+	case 'k':
+	case TK(KEY_BACKSPACE):
+	case TK(KEY_UP):
+	case TK(KEY_PPAGE):
+		if (pv->i > 0)
+			go(t, pv, pv->i - 1);
+		else
+			tui_msg(t, 0, "this is the first photo");
+		return 1;
+	case 'g':
+		go(t, pv, 0);
+		return 1;
+	case 'G':
+		go(t, pv, n > 0 ? n - 1 : 0);
+		return 1;
+	case 'e':
+		if (pv->have)
+			tui_photo_edit(t, &pv->cur);
+		return 1;
+	case 'd':
+	case TK(KEY_DC):
+		if (pv->have)
+			tui_photo_delete_ask(t, &pv->cur);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+photo_enter(tui *t, tui_view *v)
+{
+	struct photo_view *pv = v->data;
+
+	pv->src->ops->reload(pv->src);
+	photo_load(t, pv);
+}
+
+static void
+photo_free(tui_view *v)
+{
+	struct photo_view *pv = v->data;
+
+	tui_source_unref(pv->src);
+	free(pv);
+}
+
+static const tui_view_ops photo_ops = {
+	.name = "photo",
+	.draw = photo_draw,
+	.key = photo_key,
+	.enter = photo_enter,
+	.free = photo_free,
+	.keys = photo_keys,
+};
+
+int
+tui_view_photo(tui *t, tui_source *src, size_t i)
+{
+	struct photo_view *pv = calloc(1, sizeof *pv);
+
+	if (pv == NULL)
+		return -1;
+	tui_source_ref(src);
+	pv->src = src;
+	pv->i = i;
+	if (tui_push(t, &photo_ops, pv, "photo") != 0)
+		return -1;
+	photo_load(t, pv);
+	return 0;
+}
+
+/* ---- edit and delete, shared with the album view ---- */
+
+struct photo_ref {
+	char album[PGAL_ALBUM_MAX + 1];
+	char name[PGAL_PHOTO_NAME_MAX + 1];
+};
+
+static struct photo_ref *
+ref_of(const pgal_photo *p)
+{
+	struct photo_ref *r = calloc(1, sizeof *r);
+
+	if (r != NULL) {
+		tui_copy(r->album, sizeof r->album, p->album);
+		tui_copy(r->name, sizeof r->name, p->name);
+	}
+	return r;
+}
+
+static int
+edit_submit(tui *t, tui_view *v, tui_form *f, void *arg)
+{
+	struct photo_ref *r = arg;
+	pgal_photo out;
+	pgal_err e;
+
+	if (pgal_photo_update(t->g, t->token, r->album, r->name, f->f[0].buf, f->f[1].buf,
+	    f->f[2].buf, &out, &e) != PGAL_OK) {
+		tui_fail(t, "cannot change the photo", &e);
+		return -1;
+	}
+	tui_pop(t);
+	tui_msg(t, 0, "photo '%s' changed", out.name);
+	return 0;
+}
+
+int
+tui_photo_edit(tui *t, const pgal_photo *p)
+{
+	tui_form_spec spec = {
+		.title = "edit photo",
+		.intro = "Tags are separated by commas; they replace the photo's tags.",
+		.submit = edit_submit,
+		.own_arg = 1,
+	};
+	tui_form *f;
+
+	if ((spec.arg = ref_of(p)) == NULL)
+		return -1;
+	if ((f = tui_form_view(t, &spec)) == NULL)
+		return -1;
+	tui_field_set(tui_form_add(f, "Title", PGAL_TITLE_MAX, 0), p->title);
+	tui_field_set(tui_form_add(f, "Description", PGAL_DESC_MAX, 0), p->description);
+	tui_field_set(tui_form_add(f, "Tags", PGAL_TAGS_MAX, 0), p->tags);
+	return 0;
+}
+
+static void
+delete_yes(tui *t, void *arg)
+{
+	struct photo_ref *r = arg;
+	tui_view *top = tui_top(t);
+	pgal_err e;
+
+	if (pgal_photo_delete(t->g, t->token, r->album, r->name, &e) != PGAL_OK) {
+		tui_fail(t, "cannot delete the photo", &e);
+		return;
+	}
+	/* the photo view has nothing left to show: back to the list */
+	if (top != NULL && strcmp(top->ops->name, "photo") == 0)
+		tui_pop(t);
+	tui_msg(t, 0, "photo '%s' deleted", r->name);
+}
+
+int
+tui_photo_delete_ask(tui *t, const pgal_photo *p)
+{
+	char q[400];
+
+	snprintf(q, sizeof q, "delete photo '%s' from album '%s'? The original and its "
+	    "previews are removed.", p->name, p->album);
+	return tui_confirm(t, q, delete_yes, ref_of(p));
+}
