@@ -10,6 +10,7 @@ export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:detect_odr_violation=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export CMOCKA_MESSAGE_OUTPUT=TAP
+# PGAL_TEST_ONLY="tests/cli/test-x.sh ..." narrows the script tiers (for development)
 # every test gets its own scratch space below this, removed at the end
 scratch=$(mktemp -d /tmp/pgal-test.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
@@ -52,7 +53,7 @@ for b in "$@"; do
 		[ -x "$t" ] || continue
 		run_one "$kind/unit/$(basename "$t")" "$t"
 	done
-	for t in tests/cli/test-*.sh tests/tui/test-*.sh tests/ssh/test-*.sh tests/integration/test-*.sh; do
+	for t in ${PGAL_TEST_ONLY:-tests/cli/test-*.sh tests/tui/test-*.sh tests/ssh/test-*.sh tests/integration/test-*.sh}; do
 		[ -f "$t" ] || continue
 		tier=$(basename "$(dirname "$t")")
 		run_one "$kind/$tier/$(basename "$t" .sh)" env PGAL_BUILD="$top/$b" sh "$t"

@@ -390,7 +390,7 @@ pgal_tui_run(pgal *g, const pgal_tui_env *env)
 	const char *term;
 	FILE *in = env->in != NULL ? env->in : stdin;
 	FILE *out = env->out != NULL ? env->out : stdout;
-	tui_view *v;
+	tui_view *v, *idle = NULL;
 	pgal_whoami w;
 	pgal_err e;
 	int key;
@@ -429,11 +429,19 @@ pgal_tui_run(pgal *g, const pgal_tui_env *env)
 	while (!t.quit && t.depth > 0) {
 		draw_frame(&t);
 		v = tui_top(&t);
-		/* a view with work to do gets a step per frame, keys between */
-		if (v != NULL && v->ops->tick != NULL && v->ops->tick(&t, v))
-			key = read_key(0);
-		else
+		/* a view with work to do gets a step per frame, keys between;
+		 * once it has none, one more frame shows the result */
+		if (v != NULL && v->ops->tick != NULL && v != idle) {
+			if (v->ops->tick(&t, v)) {
+				key = read_key(0);
+			} else {
+				idle = v;
+				continue;
+			}
+		} else
 			key = read_key(-1);
+		if (key != -1)
+			idle = NULL;
 		if (key != -1)
 			handle_key(&t, key);
 	}

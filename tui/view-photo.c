@@ -77,7 +77,8 @@ photo_info(tui *t, struct photo_view *pv, int y, int x, int w, int h)
 	snprintf(buf, sizeof buf, "%dx%d, %s", p->width, p->height, num);
 	y += info_line(y, x, w, "Size", buf);
 	y++;
-	if (ex->make[0] != '\0' && strncmp(ex->model, ex->make, strlen(ex->make)) != 0)
+	/* "NIKON CORPORATION" + "NIKON D2H" reads best as the model alone */
+	if (ex->make[0] != '\0' && strncmp(ex->model, ex->make, strcspn(ex->make, " ")) != 0)
 		snprintf(buf, sizeof buf, "%s %s", ex->make, ex->model);
 	else
 		snprintf(buf, sizeof buf, "%s", ex->model[0] != '\0' ? ex->model : ex->make);

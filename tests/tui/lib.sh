@@ -5,7 +5,7 @@
 . "${PGAL_TESTS:-$(dirname "$0")/..}/cli/lib.sh"
 
 TUI="$PGAL_BUILD/pgal-tui"
-TSOCK="pgal-tui-$$-$(basename "$0" .sh)"
+TSOCK=${PGAL_TUI_SOCK:-"pgal-tui-$$-$(basename "$0" .sh)"}
 WAIT=${PGAL_TUI_WAIT:-15}
 
 tm() {
@@ -55,8 +55,11 @@ wait_for() {
 	limit=$(( ${2:-$WAIT} * 10 ))
 	i=0
 	while [ $i -lt "$limit" ]; do
-		if screen | grep -Eq -- "$1"; then
-			return 0
+		if screen > "$T/screen" 2>/dev/null; then
+			grep -Eq -- "$1" "$T/screen" && return 0
+		else
+			echo "# the tmux session is gone"
+			return 1
 		fi
 		sleep 0.1
 		i=$((i + 1))
@@ -71,9 +74,8 @@ wait_gone() {
 	limit=$(( ${2:-$WAIT} * 10 ))
 	i=0
 	while [ $i -lt "$limit" ]; do
-		if ! screen | grep -Eq -- "$1"; then
-			return 0
-		fi
+		screen > "$T/screen" 2>/dev/null || return 1
+		grep -Eq -- "$1" "$T/screen" || return 0
 		sleep 0.1
 		i=$((i + 1))
 	done

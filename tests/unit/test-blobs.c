@@ -378,9 +378,22 @@ test_list(void **state)
 		assert_int_equal(s.bytes[i], st.st_size);
 	}
 	assert_int_equal(s.bytes[seen_index(&s, k3)], 3);
-	/* the stale temp file is gone, the fresh one stays */
-	assert_int_equal(access(stale, F_OK), -1);
+	/* listing never touches temp files */
+	assert_int_equal(access(stale, F_OK), 0);
 	assert_int_equal(access(fresh, F_OK), 0);
+	/* the sweep removes those written at or before the cutoff only */
+	{
+		int64_t removed = -1;
+		assert_int_equal(ops->sweep_partial(f->b, (int64_t)time(NULL) - 3600, &removed, &e), PGAL_OK);
+		assert_int_equal(removed, 1);
+		assert_int_equal(access(stale, F_OK), -1);
+		assert_int_equal(access(fresh, F_OK), 0);
+		assert_int_equal(ops->sweep_partial(f->b, (int64_t)time(NULL), &removed, &e), PGAL_OK);
+		assert_int_equal(removed, 1);
+		assert_int_equal(access(fresh, F_OK), -1);
+		/* blobs themselves are never swept */
+		assert_int_equal(access(path, F_OK), 0);
+	}
 
 	/* the visitor can stop the walk */
 	memset(&s, 0, sizeof s);

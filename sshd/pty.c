@@ -1,0 +1,140 @@
+/* The TUI on a pseudo-terminal: openpty, a child that makes the slave its
+ * controlling terminal and runs the same TUI code as pgal-tui, and window
+ * changes passed on with TIOCSWINSZ (the kernel then sends SIGWINCH). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+#include <utmp.h>
+
+#include "conn.h"
+#include "tui.h"
+
+void
+sshd_child_close_fds(void)
+{
+	if (close_range(3, ~0U, 0) == -1) {
+		int fd;
+
+		for (fd = 3; fd < 1024; fd++)
+			close(fd);
+	}
+}
+
+static void
+fill_winsize(const struct chan *k, struct winsize *ws)
+{
+	memset(ws, 0, sizeof *ws);
+	ws->ws_col = (unsigned short)k->cols;
+	ws->ws_row = (unsigned short)k->rows;
+	ws->ws_xpixel = (unsigned short)k->pxw;
+	ws->ws_ypixel = (unsigned short)k->pxh;
+}
+
+void
+sshd_pty_resize(struct chan *k)
+{
+	struct winsize ws;
+
+	if (k->out_fd == -1)
+		return;
+	fill_winsize(k, &ws);
+	ioctl(k->out_fd, TIOCSWINSZ, &ws);
+}
+
+static void __attribute__((noreturn))
+tui_child(struct conn *c, struct chan *k, int slave)
+{
+	const pgal_config *cfg = c->cfg;
+	pgal_tui_env env;
+	char host[256], port[16];
+	pgal *g = NULL;
+	pgal_err e;
+	FILE *in, *out;
+	int rc;
+
+	if (login_tty(slave) == -1)
+		_exit(1);
+	sshd_child_close_fds();
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGALRM, SIG_DFL);
+	setenv("TERM", k->term[0] != '\0' ? k->term : "xterm", 1);
+	if (k->colorterm[0] != '\0')
+		setenv("COLORTERM", k->colorterm, 1);
+	else
+		unsetenv("COLORTERM");
+	setenv("LANG", "C.UTF-8", 1);
+	pgal_err_clear(&e);
+	if (pgal_open(&g, cfg, &e) != PGAL_OK) {
+		printf("pgal: the gallery is not available right now: %s\r\n", e.msg);
+		fflush(stdout);
+		_exit(4);
+	}
+	if ((in = fdopen(0, "r")) == NULL || (out = fdopen(1, "w")) == NULL)
+		_exit(1);
+	memset(&env, 0, sizeof env);
+	env.token = c->guest || c->token[0] == '\0' ? NULL : c->token;
+	env.remote = 1;
+	/* the address the client reached us at, for the scp/sftp hints */
+	if (gethostname(host, sizeof host) != 0)
+		strcpy(host, "localhost");
+	if (strcmp(cfg->ssh_listen, "127.0.0.1") == 0 || strcmp(cfg->ssh_listen, "::1") == 0)
+		strcpy(host, "localhost");
+	snprintf(port, sizeof port, "%d", cfg->ssh_port);
+	env.ssh_host = host;
+	env.ssh_port = port;
+	env.ssh_user = c->guest ? NULL : c->user;
+	env.persist_session = 0;
+	env.in = in;
+	env.out = out;
+	env.term = getenv("TERM");
+	env.colorterm = getenv("COLORTERM");
+	env.no_color = NULL;
+	rc = pgal_tui_run(g, &env);
+	fflush(out);
+	pgal_close(g);
+	_exit(rc == 0 ? 0 : 1);
+}
+
+int
+sshd_pty_spawn(struct conn *c, struct chan *k, char *err, size_t errsz)
+{
+	struct winsize ws;
+	int master, slave;
+	pid_t pid;
+
+	fill_winsize(k, &ws);
+	if (openpty(&master, &slave, NULL, NULL, &ws) == -1) {
+		snprintf(err, errsz, "pgal: no pseudo-terminal available");
+		sshd_log("openpty: %s", strerror(errno));
+		return -1;
+	}
+	conn_drop_gallery(c);
+	if ((pid = fork()) == -1) {
+		snprintf(err, errsz, "pgal: server busy, try again");
+		close(master);
+		close(slave);
+		return -1;
+	}
+	if (pid == 0) {
+		close(master);
+		tui_child(c, k, slave);
+	}
+	close(slave);
+	fcntl(master, F_SETFD, FD_CLOEXEC);
+	k->pid = pid;
+	k->in_fd = k->out_fd = master;
+	k->err_fd = -1;
+	sshd_log("tui: user %s%s term %s %dx%d", c->user, c->guest ? " (guest)" : "", k->term,
+	    k->cols, k->rows);
+	return 0;
+}

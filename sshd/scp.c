@@ -1,0 +1,624 @@
+/* Legacy scp (scp -O, older clients), written by hand over the exec
+ * channel: `scp -t TARGET` receives files (sink), `scp -f PATH...` sends
+ * them (source). The remote side of the protocol:
+ *   "C0644 <size> <name>\n" + data + "\0"   a file
+ *   "D0755 0 <name>\n" ... "E\n"             a directory (an album)
+ *   "T<mtime> 0 <atime> 0\n"                 times for the next C/D (-p)
+ * each answered with "\0", or "\1message\n" (error, go on) or "\2message\n"
+ * (fatal). Headers go through the bounded reader and are parsed strictly.
+ * The virtual tree is the same as SFTP's: ALBUM/PHOTO. */
+#include <errno.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "blobs.h"
+#include "fsutil.h"
+#include "quota.h"
+#include "reader.h"
+#include "sanitize.h"
+#include "sshd.h"
+#include "validate.h"
+
+#define HEADER_MAX 1024
+#define PAGE 200
+
+struct scp {
+	pgal *g;
+	const pgal_config *cfg;
+	const char *token;
+	const char *user;
+	struct reader r;
+	int recursive, preserve, verbose;
+	int errs;
+};
+
+static int
+send_raw(const void *p, size_t n)
+{
+	return pgal_fs_write_all(STDOUT_FILENO, p, n);
+}
+
+static int
+ack(void)
+{
+	return send_raw("", 1);
+}
+
+/* "\1scp: message\n": the client prints it and goes on with the next file. */
+static void __attribute__((format(printf, 2, 3)))
+warn_peer(struct scp *s, const char *fmt, ...)
+{
+	char msg[600], clean[600], line[640];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	pgal_sanitize(clean, sizeof clean, msg, 0);
+	n = snprintf(line, sizeof line, "\001scp: %s\n", clean);
+	if (n > 0)
+		send_raw(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+	sshd_log("scp: user %s: %s", s->user, clean);
+	s->errs++;
+}
+
+/* A name from the wire: one path component, printable, not "." or "..". */
+static int
+name_ok(const char *name, const char **why)
+{
+	const unsigned char *p;
+
+	if (*name == '\0') {
+		*why = "empty name";
+		return 0;
+	}
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		*why = "'.' and '..' are not allowed";
+		return 0;
+	}
+	for (p = (const unsigned char *)name; *p != '\0'; p++) {
+		if (*p == '/') {
+			*why = "'/' in a name";
+			return 0;
+		}
+		if (*p < 0x20 || *p == 0x7f) {
+			*why = "control characters in a name";
+			return 0;
+		}
+	}
+	if (!pgal_text_is_clean(name, 0)) {
+		*why = "invalid UTF-8 in a name";
+		return 0;
+	}
+	return 1;
+}
+
+/* "C0644 123 name" / "D0755 0 name": strict digits, bounded size. */
+static int
+parse_header(const char *line, unsigned *mode, uint64_t *size, const char **name)
+{
+	const char *p = line + 1;
+	uint64_t v = 0;
+	int i, digits = 0;
+
+	*mode = 0;
+	for (i = 0; i < 4; i++, p++) {
+		if (*p < '0' || *p > '7')
+			return -1;
+		*mode = *mode * 8 + (unsigned)(*p - '0');
+	}
+	if (*p++ != ' ')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++, digits++) {
+		if (digits >= 19)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (digits == 0 || *p++ != ' ')
+		return -1;
+	*size = v;
+	*name = p;
+	return 0;
+}
+
+/* "T<mtime> 0 <atime> 0": times are accepted and not used (-p tolerated). */
+static int
+parse_times(const char *line)
+{
+	const char *p = line + 1;
+	int field, digits;
+
+	for (field = 0; field < 4; field++) {
+		for (digits = 0; *p >= '0' && *p <= '9'; p++)
+			if (++digits > 19)
+				return -1;
+		if (digits == 0)
+			return -1;
+		if (field < 3 && *p++ != ' ')
+			return -1;
+	}
+	return *p == '\0' ? 0 : -1;
+}
+
+/* Splits a remote path into album and photo (either may come out empty:
+ * the root, or an album). '..' and control characters are refused. */
+static int
+split_target(const char *path, char *album, size_t asz, char *photo, size_t psz,
+    const char **why)
+{
+	char buf[1024], *slash;
+	const char *p = path;
+	size_t n;
+
+	album[0] = photo[0] = '\0';
+	while (*p == '/' || (p[0] == '.' && p[1] == '/') || (p[0] == '~' && p[1] == '/'))
+		p += *p == '/' ? 1 : 2;
+	if (strcmp(p, ".") == 0 || strcmp(p, "~") == 0 || *p == '\0')
+		return 0;
+	if ((n = strlen(p)) >= sizeof buf) {
+		*why = "path too long";
+		return -1;
+	}
+	memcpy(buf, p, n + 1);
+	while (n > 0 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	if ((slash = strchr(buf, '/')) != NULL) {
+		*slash++ = '\0';
+		if (strchr(slash, '/') != NULL) {
+			*why = "albums hold photos, not folders: use ALBUM/PHOTO";
+			return -1;
+		}
+		if (!name_ok(slash, why))
+			return -1;
+		if (strlen(slash) >= psz) {
+			*why = "photo name too long";
+			return -1;
+		}
+		strcpy(photo, slash);
+	}
+	if (!name_ok(buf, why))
+		return -1;
+	if (strlen(buf) >= asz) {
+		*why = "album name too long";
+		return -1;
+	}
+	strcpy(album, buf);
+	return 0;
+}
+
+static int
+album_exists(struct scp *s, const char *album)
+{
+	pgal_album a;
+	pgal_err e;
+
+	pgal_err_clear(&e);
+	return pgal_album_get(s->g, s->token, album, &a, &e) == PGAL_OK;
+}
+
+/* Receives one file's data after its header was accepted; ingests it. */
+static int
+sink_file(struct scp *s, const char *album, const char *name, uint64_t size)
+{
+	char path[64];
+	pgal_put_opts opts;
+	pgal_photo ph;
+	pgal_err e;
+	int fd, rc, short_read, st;
+
+	if ((fd = sshd_spool_open(s->cfg, path, sizeof path)) == -1) {
+		warn_peer(s, "%s: server cannot store files right now", name);
+		return 0;
+	}
+	ack();
+	rc = reader_copy(&s->r, size, fd, &short_read);
+	if (short_read) {
+		/* the client went away mid-file: nothing is stored */
+		close(fd);
+		sshd_log("scp: user %s: connection lost during %s", s->user, name);
+		return -1;
+	}
+	st = reader_byte(&s->r);
+	if (st != 0) {
+		char line[HEADER_MAX + 1];
+
+		close(fd);
+		if (st == -1)
+			return -1;
+		if (reader_line(&s->r, line, HEADER_MAX) != 1)
+			return -1;
+		s->errs++;
+		return 0; /* the client reported a read error: nothing stored */
+	}
+	if (rc != 0) {
+		close(fd);
+		warn_peer(s, "%s: server cannot store files right now", name);
+		return 0;
+	}
+	memset(&opts, 0, sizeof opts);
+	opts.filename = name;
+	pgal_err_clear(&e);
+	rc = pgal_photo_add(s->g, s->token, album, path, &opts, &ph, &e);
+	close(fd);
+	if (rc != PGAL_OK) {
+		warn_peer(s, "%s: %s", name, e.msg);
+		return 0;
+	}
+	sshd_log("scp: user %s stored %s/%s (%" PRIu64 " bytes)", s->user, album, ph.name, size);
+	ack();
+	return 0;
+}
+
+static int
+sink(struct scp *s, const char *target)
+{
+	char line[HEADER_MAX + 1], album[PGAL_ALBUM_MAX + 1], photo[PGAL_PHOTO_NAME_MAX + 1];
+	char cur[PGAL_ALBUM_MAX + 1];
+	const char *why = NULL, *name;
+	int depth = 0, target_exists, rc, first = 1;
+	unsigned mode;
+	uint64_t size;
+	pgal_err e;
+
+	if (split_target(target, album, sizeof album, photo, sizeof photo, &why) == -1) {
+		warn_peer(s, "%s", why);
+		return 1;
+	}
+	target_exists = album[0] != '\0' && album_exists(s, album);
+	if (album[0] != '\0' && photo[0] != '\0' && !target_exists) {
+		warn_peer(s, "%s: no such album", album);
+		return 1;
+	}
+	snprintf(cur, sizeof cur, "%s", target_exists ? album : "");
+	ack();
+	for (;;) {
+		rc = reader_line(&s->r, line, HEADER_MAX);
+		if (rc == 0)
+			break;
+		if (rc == -1) {
+			warn_peer(s, "protocol error: bad header");
+			return 1;
+		}
+		switch (line[0]) {
+		case 'T':
+			if (parse_times(line) == -1) {
+				warn_peer(s, "protocol error: bad time line");
+				return 1;
+			}
+			ack();
+			continue;
+		case '\001':
+		case '\002':
+			sshd_log("scp: user %s: client error", s->user);
+			s->errs++;
+			if (line[0] == '\002')
+				return 1;
+			continue;
+		case 'E':
+			if (line[1] != '\0' || depth == 0) {
+				warn_peer(s, "protocol error: unexpected E");
+				return 1;
+			}
+			depth--;
+			ack();
+			continue;
+		case 'C':
+		case 'D':
+			break;
+		default:
+			warn_peer(s, "protocol error: unknown header");
+			return 1;
+		}
+		if (parse_header(line, &mode, &size, &name) == -1) {
+			warn_peer(s, "protocol error: bad %c header", line[0]);
+			return 1;
+		}
+		if (!name_ok(name, &why)) {
+			/* a refused directory is skipped whole by the client */
+			warn_peer(s, "%s", why);
+			continue;
+		}
+		if (line[0] == 'D') {
+			const char *newalbum;
+
+			if (!s->recursive || depth > 0) {
+				warn_peer(s, "%s: albums hold photos, not folders", name);
+				continue;
+			}
+			/* into the root: the folder becomes an album; into an
+			 * album: its photos go there; to a new name: that album */
+			newalbum = album[0] == '\0' ? name : album;
+			if (photo[0] != '\0') {
+				warn_peer(s, "%s: not an album", target);
+				continue;
+			}
+			if (!album_exists(s, newalbum)) {
+				pgal_album a;
+
+				pgal_err_clear(&e);
+				if (pgal_album_create(s->g, s->token, newalbum, NULL, NULL, &a,
+				    &e) != PGAL_OK) {
+					warn_peer(s, "%s: %s", newalbum, e.msg);
+					continue;
+				}
+				sshd_log("scp: user %s created album %s", s->user, newalbum);
+			}
+			snprintf(cur, sizeof cur, "%s", newalbum);
+			depth++;
+			ack();
+			continue;
+		}
+		/* a file */
+		if (cur[0] == '\0') {
+			warn_peer(s, "%s: %s", name, album[0] == '\0' ?
+			    "photos go into an album: scp FILE HOST:ALBUM/" : "no such album");
+			continue;
+		}
+		if (size > (uint64_t)s->cfg->max_upload_bytes) {
+			char lim[16];
+
+			pgal_fmt_size(lim, s->cfg->max_upload_bytes);
+			warn_peer(s, "%s: larger than the upload limit of %s", name, lim);
+			continue;
+		}
+		pgal_err_clear(&e);
+		if (pgal_quota_check(s->g, s->token, (int64_t)size, &e) != PGAL_OK) {
+			warn_peer(s, "%s: %s", name, e.msg);
+			continue;
+		}
+		if (sink_file(s, cur, depth == 0 && first && photo[0] != '\0' ? photo : name,
+		    size) == -1)
+			return 1;
+		first = 0;
+	}
+	return s->errs ? 1 : 0;
+}
+
+/* Reads the sink's answer: 0 ok, -1 error (printed by the client itself). */
+static int
+response(struct scp *s)
+{
+	char line[HEADER_MAX + 1];
+	int ch = reader_byte(&s->r);
+
+	if (ch == 0)
+		return 0;
+	if (ch == -1)
+		exit(1);
+	if (reader_line(&s->r, line, HEADER_MAX) != 1 || ch == 2)
+		exit(1);
+	s->errs++;
+	return -1;
+}
+
+static int
+source_file(struct scp *s, const pgal_photo *p)
+{
+	char path[64], hdr[HEADER_MAX];
+	struct stat st;
+	pgal_err e;
+	int fd, n;
+	off_t off = 0;
+
+	if ((fd = sshd_spool_open(s->cfg, path, sizeof path)) == -1) {
+		warn_peer(s, "%s/%s: server cannot read files right now", p->album, p->name);
+		return 0;
+	}
+	pgal_err_clear(&e);
+	if (pgal_photo_read(s->g, s->token, p->album, p->name, PGAL_BLOB_ORIG, fd, &e) != PGAL_OK ||
+	    fstat(fd, &st) == -1) {
+		close(fd);
+		warn_peer(s, "%s/%s: %s", p->album, p->name, e.msg);
+		return 0;
+	}
+	if (s->preserve) {
+		int64_t t = p->sort_taken > 0 ? p->sort_taken : p->added_at;
+
+		n = snprintf(hdr, sizeof hdr, "T%lld 0 %lld 0\n", (long long)t,
+		    (long long)p->added_at);
+		send_raw(hdr, (size_t)n);
+		if (response(s) < 0) {
+			close(fd);
+			return 0;
+		}
+	}
+	n = snprintf(hdr, sizeof hdr, "C0644 %lld %s\n", (long long)st.st_size, p->name);
+	send_raw(hdr, (size_t)n);
+	if (response(s) < 0) {
+		close(fd);
+		return 0;
+	}
+	while (off < st.st_size) {
+		char buf[65536];
+		ssize_t r = pread(fd, buf, sizeof buf, off);
+
+		if (r <= 0) {
+			/* keep the stream in step: pad, then report */
+			memset(buf, 0, sizeof buf);
+			while (off < st.st_size) {
+				size_t k = (size_t)(st.st_size - off) < sizeof buf ?
+				    (size_t)(st.st_size - off) : sizeof buf;
+
+				send_raw(buf, k);
+				off += (off_t)k;
+			}
+			close(fd);
+			warn_peer(s, "%s/%s: read error", p->album, p->name);
+			response(s);
+			return 0;
+		}
+		if (send_raw(buf, (size_t)r) != 0)
+			exit(1);
+		off += r;
+	}
+	close(fd);
+	ack();
+	response(s);
+	sshd_log("scp: user %s sent %s/%s (%lld bytes)", s->user, p->album, p->name,
+	    (long long)st.st_size);
+	return 0;
+}
+
+/* Every photo of album whose name matches pattern (NULL: all). */
+static int
+source_album_photos(struct scp *s, const char *album, const char *pattern, int *matched)
+{
+	pgal_photo *page;
+	pgal_cursor cur, next;
+	pgal_err e;
+	size_t n, i;
+
+	if ((page = calloc(PAGE, sizeof *page)) == NULL)
+		return -1;
+	memset(&cur, 0, sizeof cur);
+	for (;;) {
+		pgal_err_clear(&e);
+		if (pgal_photo_list(s->g, s->token, album, PGAL_SORT_ADDED, &cur, PAGE, page, &n,
+		    &next, &e) != PGAL_OK) {
+			warn_peer(s, "%s: %s", album, e.msg);
+			free(page);
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			if (pattern != NULL && fnmatch(pattern, page[i].name, FNM_PERIOD) != 0)
+				continue;
+			(*matched)++;
+			source_file(s, &page[i]);
+		}
+		if (!next.valid)
+			break;
+		cur = next;
+	}
+	free(page);
+	return 0;
+}
+
+static void
+source_album(struct scp *s, const char *album)
+{
+	char hdr[HEADER_MAX];
+	int n, matched = 0;
+
+	n = snprintf(hdr, sizeof hdr, "D0755 0 %s\n", album);
+	send_raw(hdr, (size_t)n);
+	if (response(s) < 0)
+		return;
+	source_album_photos(s, album, NULL, &matched);
+	send_raw("E\n", 2);
+	response(s);
+}
+
+static void
+source_one(struct scp *s, const char *arg)
+{
+	char album[PGAL_ALBUM_MAX + 1], photo[PGAL_PHOTO_NAME_MAX + 1];
+	const char *why = NULL;
+	pgal_photo p;
+	pgal_err e;
+	int matched = 0;
+
+	if (split_target(arg, album, sizeof album, photo, sizeof photo, &why) == -1) {
+		warn_peer(s, "%s", why);
+		return;
+	}
+	pgal_err_clear(&e);
+	if (album[0] == '\0') {
+		pgal_album *as = NULL;
+		size_t n, i;
+
+		if (!s->recursive) {
+			warn_peer(s, "/: not a regular file (use -r)");
+			return;
+		}
+		if (pgal_album_list(s->g, s->token, &as, &n, &e) != PGAL_OK) {
+			warn_peer(s, "%s", e.msg);
+			return;
+		}
+		for (i = 0; i < n; i++)
+			source_album(s, as[i].name);
+		free(as);
+		return;
+	}
+	if (photo[0] == '\0') {
+		if (!album_exists(s, album)) {
+			warn_peer(s, "%s: no such album", album);
+			return;
+		}
+		if (!s->recursive) {
+			warn_peer(s, "%s: not a regular file (use -r)", album);
+			return;
+		}
+		source_album(s, album);
+		return;
+	}
+	if (strpbrk(photo, "*?[") != NULL) {
+		if (source_album_photos(s, album, photo, &matched) == 0 && matched == 0)
+			warn_peer(s, "%s/%s: no such photo", album, photo);
+		return;
+	}
+	if (pgal_photo_get(s->g, s->token, album, photo, &p, &e) != PGAL_OK) {
+		warn_peer(s, "%s/%s: %s", album, photo, e.msg);
+		return;
+	}
+	source_file(s, &p);
+}
+
+int
+sshd_scp(pgal *g, const char *token, const char *user, int argc, char **argv)
+{
+	struct scp s;
+	pgal_err e;
+	int i, to = 0, from = 0;
+
+	memset(&s, 0, sizeof s);
+	s.g = g;
+	s.cfg = pgal_get_config(g);
+	s.token = token;
+	s.user = user;
+	reader_init(&s.r, STDIN_FILENO);
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *f;
+
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		for (f = argv[i] + 1; *f != '\0'; f++) {
+			switch (*f) {
+			case 't': to = 1; break;
+			case 'f': from = 1; break;
+			case 'r': s.recursive = 1; break;
+			case 'p': s.preserve = 1; break;
+			case 'v': s.verbose = 1; break;
+			case 'd': break;
+			default:
+				fprintf(stderr, "pgal: scp: unsupported option -%c\n", *f);
+				return PGAL_EUSAGE;
+			}
+		}
+	}
+	if (to == from || i == argc || (to && argc - i != 1)) {
+		fprintf(stderr, "pgal: scp: this is the server side of scp; use scp on your "
+		    "computer: scp FILE %s@HOST:ALBUM/\n", user);
+		return PGAL_EUSAGE;
+	}
+	pgal_err_clear(&e);
+	if (pgal_session_check(g, token, NULL, &e) != PGAL_OK) {
+		warn_peer(&s, "%s", e.msg);
+		return PGAL_EDENIED;
+	}
+	if (to)
+		return sink(&s, argv[i]);
+	if (response(&s) < 0)
+		return 1;
+	for (; i < argc; i++)
+		source_one(&s, argv[i]);
+	return s.errs ? 1 : 0;
+}

@@ -1,0 +1,105 @@
+#!/bin/sh
+# The whole life of a user in pgal-tui, as a person would drive it: sign
+# up, confirm with the mailed code, log in, make an album, add a real
+# camera JPEG through the path prompt, look at it (a coloured preview and
+# its EXIF), tag it, find it by tag, delete it, cancel the account.
+. "$(dirname "$0")/lib.sh"
+setup_home
+ENVS="PGAL_HOME=$PGAL_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME"
+PW='correct horse battery'
+
+tui_start 120 40 $ENVS
+step "starts at the welcome screen without a session" "Sign up"
+keys s
+step "sign up asks for the password twice" "Password again"
+type_text alice; keys Enter
+type_text alice@example.org; keys Enter
+type_text "$PW"; keys Enter
+type_text "$PW"; keys Enter
+step "sign up leads to the code screen" "Code"
+check "the password was not echoed" "! grep -q 'correct horse' '$T/screen'"
+code=$(ls -t "$PGAL_HOME/outbox"/*.eml 2>/dev/null | head -1 | xargs grep -E '^[2-9A-HJ-NP-Z]{10}$' | tail -1)
+check "a 10-character code was mailed" "[ -n '$code' ]"
+type_text "WRONGCODE9"; keys Enter
+step "a wrong code is refused" "wrong code"
+keys C-u; type_text "$code"; keys Enter
+step "the right code confirms and asks to log in" "account confirmed"
+type_text "not the password"; keys Enter
+step "a wrong password is refused" "wrong user name or password|wrong password|denied"
+type_text "$PW"; keys Enter
+step "login opens the albums screen" "No albums yet"
+ok "the session was saved for pgal" "$PGAL" whoami
+
+keys n
+step "n asks for a new album" "new album"
+type_text trip; keys Enter; type_text "Summer trip"; keys Enter; type_text "Where we went"; keys Enter
+step "the album is listed with its title" "trip +Summer trip +0"
+
+# a second start reuses the saved session
+tui_quit "Q quits cleanly"
+tui_start 120 40 $ENVS
+step "a saved session opens at the albums screen" "trip +Summer trip"
+
+keys Enter
+step "the empty album says how to add photos" "No photos yet"
+keys a
+step "a opens the path prompt" "Path"
+type_text "$FIX/nikon-d2h"; keys Tab
+step "Tab completes the file name" "Path +.*nikon-d2h-gps\.jpg"
+keys Enter
+step "the photo is added with a progress screen" "Done\. Press Enter"
+check "the progress counted it" "grep -q 'added 1, failed 0' '$T/screen'"
+keys Enter
+step "the album lists the photo" "nikon-d2h-gps\.jpg"
+keys Enter
+step "the photo view shows the EXIF camera model" "NIKON D2H"
+check "and the aperture and GPS" "grep -q 'f/4.5' '$T/screen' && grep -q '39.9' '$T/screen'"
+# the preview: rows 3..30, left of the info pane, full of coloured cells
+screen_e > "$T/screen-e"
+ncol=$(sed -n 3,30p "$T/screen-e" | grep -o '48;5;[0-9]*' | sort -u | wc -l)
+check "the preview is drawn in many colours ($ncol backgrounds)" "[ $ncol -ge 8 ]"
+filled=$(sed -n 3,30p "$T/screen" | cut -c1-70 | tr -d ' \n' | wc -m)
+check "the preview area is filled ($filled cells)" "[ $filled -ge 800 ]"
+
+keys e
+step "e opens the edit form" "Tags"
+keys Down Down
+type_text "beijing,night"; keys Enter
+step "the tags are saved" "Tags +beijing,night"
+keys q
+step "back in the album" "nikon-d2h-gps\.jpg +.*beijing,night"
+keys /
+step "/ asks what to search" "Search"
+type_text "#nowhere"; keys Enter
+step "a tag nobody has finds nothing" "Nothing found"
+keys /
+type_text "#beijing"; keys Enter
+step "search by tag finds the photo" "trip +nikon-d2h-gps\.jpg"
+keys Enter
+step "a result opens the photo" "NIKON D2H"
+keys d
+step "delete asks first, naming the photo" "delete photo 'nikon-d2h-gps\.jpg'"
+keys n
+step "n keeps it" "nothing deleted"
+keys d
+wait_for "delete photo" >/dev/null
+keys y
+step "y deletes it" "photo 'nikon-d2h-gps\.jpg' deleted"
+"$PGAL" ls trip > "$T/ls" 2>&1
+check "the photo is gone for pgal too" "! grep -q nikon '$T/ls'"
+
+keys q q
+step "back at the albums" "trip +Summer trip +0"
+keys a
+step "a opens the account" "Cancel account"
+keys C
+step "cancel says what is lost" "deletes the account 'alice'"
+type_text "$PW"; keys Enter
+type_text "bob"; keys Enter
+step "the user name must be typed exactly" "type your user name"
+keys C-u; type_text alice; keys Enter
+step "the account is cancelled" "account cancelled"
+check "the session file is gone" "[ ! -e '$XDG_CONFIG_HOME/pgal/session' ]"
+expect_rc 3 "alice can no longer log in" env PGAL_PASSWORD="$PW" "$PGAL" login alice
+tui_quit "pgal-tui exits 0 with nothing from the sanitizers"
+done_testing
