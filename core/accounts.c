@@ -111,6 +111,24 @@ normalize_code(const char *in, char out[PGAL_CODE_LEN + 1])
 	return n == PGAL_CODE_LEN;
 }
 
+/* The account `user` if it is still waiting for its code. */
+static int
+unconfirmed_account(pgal *g, const char *user, pgal_user *u, pgal_err *e)
+{
+	int rc;
+
+	if (pgal_valid_username(user, NULL) != PGAL_OK)
+		return pgal_fail(e, PGAL_ENOTFOUND, "no such account waiting for confirmation");
+	rc = g->store->ops->user_get_by_name(g->store, user, u, e);
+	if (rc == PGAL_ENOTFOUND)
+		return pgal_fail(e, PGAL_ENOTFOUND, "no such account waiting for confirmation");
+	if (rc != PGAL_OK)
+		return rc;
+	if (u->confirmed)
+		return pgal_fail(e, PGAL_EINPUT, "the account '%s' is already confirmed", user);
+	return PGAL_OK;
+}
+
 int
 pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e)
 {
@@ -118,15 +136,8 @@ pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e)
 	pgal_user u;
 	int rc;
 
-	if (pgal_valid_username(user, NULL) != PGAL_OK)
-		return pgal_fail(e, PGAL_ENOTFOUND, "no such account waiting for confirmation");
-	rc = g->store->ops->user_get_by_name(g->store, user, &u, e);
-	if (rc == PGAL_ENOTFOUND)
-		return pgal_fail(e, PGAL_ENOTFOUND, "no such account waiting for confirmation");
-	if (rc != PGAL_OK)
+	if ((rc = unconfirmed_account(g, user, &u, e)) != PGAL_OK)
 		return rc;
-	if (u.confirmed)
-		return pgal_fail(e, PGAL_EINPUT, "the account '%s' is already confirmed", user);
 	if (u.code_hash[0] == '\0' || u.code_tries <= 0)
 		return pgal_fail(e, PGAL_EDENIED, "too many wrong codes; ask for a new one (resend)");
 	if (pgal_now(g) > u.code_expires_at)
@@ -155,15 +166,8 @@ pgal_resend_code(pgal *g, const char *user, pgal_err *e)
 	pgal_user u;
 	int rc;
 
-	if (pgal_valid_username(user, NULL) != PGAL_OK)
-		return pgal_fail(e, PGAL_ENOTFOUND, "no such account waiting for confirmation");
-	rc = g->store->ops->user_get_by_name(g->store, user, &u, e);
-	if (rc == PGAL_ENOTFOUND)
-		return pgal_fail(e, PGAL_ENOTFOUND, "no such account waiting for confirmation");
-	if (rc != PGAL_OK)
+	if ((rc = unconfirmed_account(g, user, &u, e)) != PGAL_OK)
 		return rc;
-	if (u.confirmed)
-		return pgal_fail(e, PGAL_EINPUT, "the account '%s' is already confirmed", user);
 	return send_code(g, &u, e);
 }
 

@@ -26,6 +26,17 @@ typedef struct pgal_config {
 	int session_max_secs;       /* a session expires this long after login */
 	int code_ttl_secs;          /* confirmation code lifetime */
 	int code_tries;             /* wrong codes allowed before a resend is needed */
+	/* AWS (blobs = s3, mail = ses); endpoints come from AWS_ENDPOINT_URL* */
+	char aws_region[64];          /* else AWS_REGION / AWS_DEFAULT_REGION */
+	char aws_access_key_id[128];  /* else AWS_*, ~/.aws/credentials, instance role */
+	char aws_secret_access_key[128];
+	char aws_session_token[4096];
+	char s3_bucket[64];
+	char s3_prefix[256];          /* prepended to every key, e.g. "pgal/" */
+	int s3_path_style;            /* http://host/bucket/key (S3-compatible stores) */
+	char smtp_url[512];           /* mail = smtp: smtp://host:587 (STARTTLS) or smtps:// */
+	char smtp_user[256];
+	char smtp_password[256];
 	int64_t quota_bytes;        /* per user, sum of originals; 0: no quota */
 	/* pgal-sshd */
 	char ssh_listen[64];        /* address to listen on */

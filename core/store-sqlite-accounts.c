@@ -221,40 +221,20 @@ sq_key_add(pgal_store *s, pgal_id user_id, pgal_ssh_key *k, const char *key_base
 	return PGAL_OK;
 }
 
+static void
+key_read_row(sqlite3_stmt *st, void *row)
+{
+	key_read(st, row);
+}
+
 int
 sq_key_list(pgal_store *s, pgal_id user_id, pgal_ssh_key **out, size_t *n, pgal_err *e)
 {
 	struct sq *q = sq_of(s);
 	sqlite3_stmt *st = sq_st(q, ST_KEY_LIST);
-	pgal_ssh_key *v = NULL, *nv;
-	size_t len = 0, cap = 0;
-	int rc;
 
-	*out = NULL;
-	*n = 0;
 	bind_i64(st, 1, user_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap == 0 ? 4 : cap * 2;
-			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL) {
-				sqlite3_reset(st);
-				free(v);
-				return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-			}
-			v = nv;
-		}
-		key_read(st, &v[len++]);
-	}
-	if (rc != SQLITE_DONE) {
-		rc = sq_fail(q, rc, e, NULL, NULL);
-		sqlite3_reset(st);
-		free(v);
-		return rc;
-	}
-	sqlite3_reset(st);
-	*out = v;
-	*n = len;
-	return PGAL_OK;
+	return sq_collect(q, st, sizeof **out, key_read_row, (void **)out, n, e);
 }
 
 int

@@ -72,40 +72,20 @@ sq_album_get(pgal_store *s, pgal_id user_id, const char *name, pgal_album *a, pg
 	return PGAL_OK;
 }
 
+static void
+album_read_row(sqlite3_stmt *st, void *row)
+{
+	album_read(st, row);
+}
+
 int
 sq_album_list(pgal_store *s, pgal_id user_id, pgal_album **out, size_t *n, pgal_err *e)
 {
 	struct sq *q = sq_of(s);
 	sqlite3_stmt *st = sq_st(q, ST_ALBUM_LIST);
-	pgal_album *v = NULL, *nv;
-	size_t len = 0, cap = 0;
-	int rc;
 
-	*out = NULL;
-	*n = 0;
 	bind_i64(st, 1, user_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap == 0 ? 8 : cap * 2;
-			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL) {
-				sqlite3_reset(st);
-				free(v);
-				return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-			}
-			v = nv;
-		}
-		album_read(st, &v[len++]);
-	}
-	if (rc != SQLITE_DONE) {
-		rc = sq_fail(q, rc, e, NULL, NULL);
-		sqlite3_reset(st);
-		free(v);
-		return rc;
-	}
-	sqlite3_reset(st);
-	*out = v;
-	*n = len;
-	return PGAL_OK;
+	return sq_collect(q, st, sizeof **out, album_read_row, (void **)out, n, e);
 }
 
 int

@@ -164,6 +164,9 @@ int sq_exec(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *thing, cons
 int sq_begin(struct sq *q, pgal_err *e);
 int sq_commit(struct sq *q, pgal_err *e);
 void sq_rollback(struct sq *q);
+typedef void (*sq_row_reader)(sqlite3_stmt *st, void *row);
+int sq_collect(struct sq *q, sqlite3_stmt *st, size_t size, sq_row_reader read, void **out,
+    size_t *n, pgal_err *e);
 int sq_get_row(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *what);
 int sq_change_one(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *thing,
     const char *parent, const char *missing);

@@ -188,6 +188,42 @@ sq_change_one(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *thing,
 	return PGAL_OK;
 }
 
+/* Steps a bound statement to its end, reading each row with `read` into a
+ * growing malloc'd array of `size`-byte elements (*out, *n). */
+int
+sq_collect(struct sq *q, sqlite3_stmt *st, size_t size, sq_row_reader read, void **out,
+    size_t *n, pgal_err *e)
+{
+	unsigned char *v = NULL, *nv;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			if ((nv = reallocarray(v, cap, size)) == NULL) {
+				sqlite3_reset(st);
+				free(v);
+				return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+			}
+			v = nv;
+		}
+		read(st, v + len++ * size);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = sq_fail(q, rc, e, NULL, NULL);
+		sqlite3_reset(st);
+		free(v);
+		return rc;
+	}
+	sqlite3_reset(st);
+	*out = v;
+	*n = len;
+	return PGAL_OK;
+}
+
 /* ---- open, migrate, close ---- */
 
 /* mkdir -p of the directory holding path, new directories private. */

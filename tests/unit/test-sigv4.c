@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -184,6 +185,64 @@ in_group(json_t *suite, const char *group, const char *name)
 	return 0;
 }
 
+/* Whether a case's files agree with each other: its string to sign must
+ * hash its canonical request. Two cases of the package do not: it added a
+ * Content-Length (and changed a charset) in req and creq but kept AWS's
+ * original sts, authz and sreq. */
+static int
+consistent(json_t *t)
+{
+	const char *sts = jstr(t, "sts"), *creq = jstr(t, "creq"), *nl;
+	char	    hash[65];
+
+	pgal_sha256_hex(creq, strlen(creq), hash);
+	nl = strrchr(sts, '\n');
+	return nl != NULL && strcmp(nl + 1, hash) == 0;
+}
+
+/* For an inconsistent case the canonical request was checked against the
+ * package's creq; here the signature is checked against AWS's own signed
+ * request (sreq) by signing only the headers it names, when the request
+ * is otherwise the one AWS signed. The outcome is printed either way. */
+static void
+check_as_signed(json_t *t, pgal_sigv4_request *sr, pgal_aws_creds *creds,
+    struct raw *r)
+{
+	const char	  *name = jstr(t, "name"), *sreq = jstr(t, "sreq"), *p;
+	char		   list[256], want_sig[65], *tok, *save;
+	pgal_aws_kv	   h[16];
+	pgal_sigv4_result  res;
+	pgal_err	   e;
+	size_t		   i, n = 0;
+
+	p = strstr(sreq, "SignedHeaders=");
+	assert_non_null(p);
+	p += strlen("SignedHeaders=");
+	assert_true(strcspn(p, ",") < sizeof list);
+	snprintf(list, sizeof list, "%.*s", (int)strcspn(p, ","), p);
+	p = strstr(sreq, "Signature=");
+	assert_non_null(p);
+	snprintf(want_sig, sizeof want_sig, "%s", p + strlen("Signature="));
+	for (tok = strtok_r(list, ";", &save); tok != NULL;
+	    tok = strtok_r(NULL, ";", &save))
+		for (i = 0; i < r->nh; i++)
+			if (strcasecmp(r->h[i].name, tok) == 0)
+				h[n++] = r->h[i];
+	sr->headers = h;
+	sr->nheaders = n;
+	assert_int_equal(pgal_sigv4_sign(sr, creds, &res, &e), PGAL_OK);
+	if (strcmp(res.string_to_sign, jstr(t, "sts")) == 0) {
+		assert_string_equal(res.signature, want_sig);
+		printf("# %s: the package's creq and sts disagree; creq checked "
+		    "as given, sts and signature checked over the headers AWS's "
+		    "sreq signs\n", name);
+	} else
+		printf("# %s: the package's creq and sts disagree and its req "
+		    "is not the request AWS signed (sts hashes another "
+		    "Content-Type); checked the canonical request only\n", name);
+	pgal_sigv4_result_free(&res);
+}
+
 /* Runs every case of the suite with the generic or the S3 rules; returns
  * how many were applied. */
 static int
@@ -246,11 +305,16 @@ run_suite(int s3)
 		if (strcmp(res.canonical_request, jstr(t, "creq")) != 0)
 			fail_msg("%s: canonical request\n--- got\n%s\n--- want\n%s",
 			    name, res.canonical_request, jstr(t, "creq"));
-		assert_string_equal(res.string_to_sign, jstr(t, "sts"));
-		assert_string_equal(res.authorization, jstr(t, "authz"));
 		/* the suite's requests carry their own X-Amz-Date */
 		assert_int_equal(res.nadd, 0);
 		pgal_sigv4_result_free(&res);
+		if (consistent(t)) {
+			pgal_sigv4_sign(&sr, &creds, &res, &e);
+			assert_string_equal(res.string_to_sign, jstr(t, "sts"));
+			assert_string_equal(res.authorization, jstr(t, "authz"));
+			pgal_sigv4_result_free(&res);
+		} else
+			check_as_signed(t, &sr, &creds, &r);
 		applied++;
 	}
 	printf("# %s rules: %d suite cases applied, %d not applicable\n",
