@@ -8,6 +8,7 @@
 /* every blob backend, by its config name */
 static const pgal_blobs_ops *const backends[] = {
 	&pgal_blobs_fs,
+	&pgal_blobs_s3,
 };
 
 const pgal_blobs_ops *

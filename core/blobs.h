@@ -43,6 +43,7 @@ struct pgal_blobs {
 const pgal_blobs_ops *pgal_blobs_find(const char *name);
 
 extern const pgal_blobs_ops pgal_blobs_fs;
+extern const pgal_blobs_ops pgal_blobs_s3;
 
 /* Blob keys of a photo, derived from its random blob id. A key is
  * "<kind>/<id[0..1]>/<id>" with kind "orig", "thumb" or "preview". */

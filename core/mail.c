@@ -5,6 +5,8 @@
 
 static const pgal_mail_ops *const backends[] = {
 	&pgal_mail_outbox,
+	&pgal_mail_ses,
+	&pgal_mail_smtp,
 };
 
 const pgal_mail_ops *

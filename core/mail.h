@@ -23,5 +23,7 @@ struct pgal_mail {
 const pgal_mail_ops *pgal_mail_find(const char *name);
 
 extern const pgal_mail_ops pgal_mail_outbox;
+extern const pgal_mail_ops pgal_mail_ses;
+extern const pgal_mail_ops pgal_mail_smtp;
 
 #endif

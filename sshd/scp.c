@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "blobs.h"
+#include "cmd.h"
 #include "fsutil.h"
 #include "quota.h"
 #include "reader.h"

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#define WITH_SERVER 1 /* the server half of sftp.h */
 #include <libssh/sftp.h>
 
 #include "conn.h"
@@ -205,17 +206,6 @@ unknown:
 
 /* ---- channels ---- */
 
-static struct chan *
-chan_of(struct conn *c, ssh_channel ch)
-{
-	int i;
-
-	for (i = 0; i < CONN_MAX_CHANNELS; i++)
-		if (c->chans[i].ch == ch)
-			return &c->chans[i];
-	return NULL;
-}
-
 static int
 write_all_fd(int fd, const char *p, size_t len)
 {
@@ -246,8 +236,10 @@ cb_data(ssh_session s, ssh_channel ch, void *data, uint32_t len, int is_stderr, 
 	struct chan *k = ud;
 
 	k->c->last_activity = time(NULL);
-	if (k->kind == CHAN_SFTP || k->pending == PEND_SFTP)
-		return 0; /* left in the channel for sftp_get_client_message */
+	/* left in the channel: for sftp_get_client_message, or until the
+	 * child that will read it has started */
+	if (k->kind == CHAN_SFTP || k->pending != PEND_NONE)
+		return 0;
 	if ((k->kind == CHAN_PTY || k->kind == CHAN_EXEC) && k->in_fd != -1 && !is_stderr) {
 		if (write_all_fd(k->in_fd, data, len) == -1) {
 			/* the child stopped reading: drop its input */
@@ -554,6 +546,21 @@ start_pending(struct conn *c, struct chan *k)
 			return;
 		}
 		k->kind = CHAN_EXEC;
+	}
+	/* input that came with the request, and an early EOF */
+	while (k->in_fd != -1 && ssh_channel_poll(k->ch, 0) > 0) {
+		char buf[IO_CHUNK];
+		int n = ssh_channel_read_nonblocking(k->ch, buf, sizeof buf, 0);
+
+		if (n <= 0)
+			break;
+		if (write_all_fd(k->in_fd, buf, (size_t)n) == -1)
+			break;
+	}
+	if (k->kind == CHAN_EXEC && k->in_fd != -1 && ssh_channel_is_eof(k->ch) &&
+	    ssh_channel_poll(k->ch, 0) <= 0) {
+		close(k->in_fd);
+		k->in_fd = -1;
 	}
 	if (k->out_fd != -1) {
 		ssh_event_add_fd(c->ev, k->out_fd, POLLIN, cb_child_out, k);

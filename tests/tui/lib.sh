@@ -2,7 +2,9 @@
 # on a private server socket; keys go in with send-keys, the screen comes
 # back with capture-pane. Builds on the CLI helpers (ok, check, setup_home,
 # outbox_code, login_user...). Waits poll the screen, never sleep blindly.
-. "${PGAL_TESTS:-$(dirname "$0")/..}/cli/lib.sh"
+TESTS_DIR=${PGAL_TESTS:-$(dirname "$0")/..}
+REPO=$(cd "$TESTS_DIR/.." && pwd)
+. "$TESTS_DIR/cli/lib.sh"
 
 TUI="$PGAL_BUILD/pgal-tui"
 TSOCK=${PGAL_TUI_SOCK:-"pgal-tui-$$-$(basename "$0" .sh)"}
@@ -84,6 +86,49 @@ wait_gone() {
 	return 1
 }
 
+# settle: waits until two captures 0.2 s apart agree (the frame is
+# complete), leaving it in $T/screen
+settle() {
+	i=0
+	screen > "$T/screen.a" 2>/dev/null
+	while [ $i -lt $((WAIT * 5)) ]; do
+		sleep 0.2
+		screen > "$T/screen" 2>/dev/null
+		cmp -s "$T/screen" "$T/screen.a" && return 0
+		cp "$T/screen" "$T/screen.a"
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# coloured_cells FIRST_ROW LAST_ROW LAST_COL < capture-pane -e output:
+# how many cells in those rows (1-based) and columns 1..LAST_COL have a
+# background colour set (256-colour or RGB)
+coloured_cells() {
+	python3 -c '
+import re, sys
+r0, r1, c1 = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+n = 0
+for lineno, line in enumerate(sys.stdin.read().split("\n"), 1):
+	bg = None; col = 0; i = 0
+	while i < len(line):
+		m = re.match(r"\x1b\[([0-9;]*)m", line[i:])
+		if m:
+			p = m.group(1).split(";") if m.group(1) else ["0"]
+			j = 0
+			while j < len(p):
+				if p[j] in ("0", "") or p[j] == "49": bg = None
+				elif p[j] == "48" and j + 1 < len(p):
+					if p[j + 1] == "5": bg = p[j + 2]; j += 2
+					elif p[j + 1] == "2": bg = ",".join(p[j + 2:j + 5]); j += 4
+				j += 1
+			i += m.end(); continue
+		col += 1
+		if r0 <= lineno <= r1 and col <= c1 and bg is not None: n += 1
+		i += 1
+print(n)' "$@"
+}
+
 # step DESCRIPTION PATTERN: a TAP line for "the screen shows PATTERN"
 step() {
 	n=$((n + 1))
@@ -110,4 +155,19 @@ tui_quit() {
 	if tui_wait_exit && tui_clean_stderr; then echo "ok $n - $1"
 	else nfail=$((nfail + 1)); echo "not ok $n - $1 (rc $(cat "$T/tui.rc" 2>/dev/null))"
 		head -c 3000 "$T/tui.err" 2>/dev/null | sed 's/^/# /'; fi
+}
+
+# build_seed: compiles tests/tui/seed.c against the plain libpgal.a into
+# $T/seed (the helper only fills the database; the TUI under test is
+# still the one in $PGAL_BUILD)
+build_seed() {
+	cc -std=gnu11 -D_GNU_SOURCE -O1 -I"$REPO/core" -o "$T/seed" "$REPO/tests/tui/seed.c" \
+		"$REPO/build/libpgal.a" $(pkg-config --libs vips libexif sqlite3 libcrypt openssl \
+		jansson libcurl libmariadb 2>/dev/null) -lm 2> "$T/seed.err"
+}
+
+# only_sgr FILE: a capture-pane -e dump holds no escape sequence but SGR
+# (colours and attributes): nothing that moves, clears or retitles
+only_sgr() {
+	perl -ne '$bad = 1 if /\e(?!\[[0-9;:]*m)/; END { exit($bad ? 1 : 0) }' "$1"
 }

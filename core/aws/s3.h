@@ -1,0 +1,18 @@
+/* S3 extras beyond the blobs vtable. */
+#ifndef PGAL_AWS_S3_H
+#define PGAL_AWS_S3_H
+
+#include "blobs.h"
+#include "err.h"
+
+/* Objects up to this size go in one PUT; bigger ones in parts. */
+#define PGAL_S3_SINGLE_MAX (16 * 1024 * 1024)
+/* Size of a multipart part (the memory an upload holds at most). */
+#define PGAL_S3_PART_SIZE (8 * 1024 * 1024)
+
+/* A presigned GET URL for a blob key of an open S3 backend, valid ttl_secs
+ * (1 s to 7 days); malloc'd into *url. PGAL_EUSAGE if b is not S3. */
+int pgal_s3_presign_get(pgal_blobs *b, const char *key, int ttl_secs, char **url,
+    pgal_err *e);
+
+#endif

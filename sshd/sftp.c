@@ -1,0 +1,871 @@
+/* The SFTP subsystem over libssh's server API (sftp_get_client_message and
+ * sftp_reply_*). A virtual tree, nothing on the real file system:
+ *   /                 the user's albums, as directories
+ *   /ALBUM/           its photos (the originals), as files
+ * Uploads are spooled to an unnamed private file and ingested when the
+ * client closes the handle; a connection that drops first stores nothing.
+ * Refusals carry a status message that says why. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libssh/libssh.h>
+#define WITH_SERVER 1 /* the server half of sftp.h */
+#include <libssh/sftp.h>
+
+#include "blobs.h"
+#include "cmd.h"
+#include "quota.h"
+#include "sanitize.h"
+#include "sshd.h"
+
+#define DIR_BATCH 100
+#define READ_MAX 262144
+
+enum hkind { H_ROOT, H_ALBUM, H_READ, H_WRITE };
+
+struct handle {
+	enum hkind kind;
+	char album[PGAL_ALBUM_MAX + 1];
+	char name[PGAL_PHOTO_NAME_MAX + 1];
+	int fd;
+	char path[64];
+	int64_t size; /* written so far (high-water mark) */
+	char fail[256]; /* a write was refused: the reason, given at close */
+	/* directory listing */
+	pgal_album *albums;
+	size_t nalbums, pos;
+	pgal_cursor cur;
+	int dir_done;
+	struct handle *next;
+};
+
+struct sshd_sftp {
+	pgal *g;
+	const pgal_config *cfg;
+	const char *token;
+	const char *user;
+	sftp_session sftp;
+	struct handle *handles;
+};
+
+struct vpath {
+	int depth; /* 0 root, 1 album, 2 photo */
+	char album[PGAL_ALBUM_MAX + 1];
+	char photo[PGAL_PHOTO_NAME_MAX + 1];
+};
+
+struct sshd_sftp *
+sshd_sftp_new(pgal *g, const char *token, const char *user, struct sftp_session_struct *sftp)
+{
+	struct sshd_sftp *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return NULL;
+	s->g = g;
+	s->cfg = pgal_get_config(g);
+	s->token = token;
+	s->user = user;
+	s->sftp = sftp;
+	return s;
+}
+
+static void
+handle_free(struct sshd_sftp *s, struct handle *h)
+{
+	struct handle **pp;
+
+	for (pp = &s->handles; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == h) {
+			*pp = h->next;
+			break;
+		}
+	}
+	if (h->fd != -1)
+		close(h->fd);
+	free(h->albums);
+	free(h);
+}
+
+void
+sshd_sftp_free(struct sshd_sftp *s)
+{
+	if (s == NULL)
+		return;
+	while (s->handles != NULL)
+		handle_free(s, s->handles);
+	sftp_server_free(s->sftp);
+	free(s);
+}
+
+static int
+status_of(int code)
+{
+	switch (code) {
+	case PGAL_OK: return SSH_FX_OK;
+	case PGAL_ENOTFOUND: return SSH_FX_NO_SUCH_FILE;
+	case PGAL_EDENIED: return SSH_FX_PERMISSION_DENIED;
+	default: return SSH_FX_FAILURE;
+	}
+}
+
+static void
+reply_err(struct sshd_sftp *s, sftp_client_message m, int code, const char *msg)
+{
+	char clean[512];
+
+	pgal_sanitize(clean, sizeof clean, msg, 0);
+	sftp_reply_status(m, (uint32_t)status_of(code), clean);
+}
+
+static void
+reply_pgal(struct sshd_sftp *s, sftp_client_message m, const pgal_err *e)
+{
+	reply_err(s, m, e->code, e->msg);
+}
+
+/* Parses a client path: empty parts and "." skipped; "..", control
+ * characters and broken UTF-8 refused; at most ALBUM/PHOTO. Relative
+ * paths are taken from the root (the client's home). */
+static int
+parse_path(const char *in, struct vpath *v, const char **why)
+{
+	const char *p = in, *start;
+	size_t len;
+
+	memset(v, 0, sizeof *v);
+	if (in == NULL) {
+		*why = "missing path";
+		return -1;
+	}
+	if (!pgal_text_is_clean(in, 0)) {
+		*why = "control characters or invalid UTF-8 in the path";
+		return -1;
+	}
+	while (*p != '\0') {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		start = p;
+		while (*p != '\0' && *p != '/')
+			p++;
+		len = (size_t)(p - start);
+		if (len == 1 && start[0] == '.')
+			continue;
+		if (len == 2 && start[0] == '.' && start[1] == '.') {
+			*why = "'..' is not allowed in paths";
+			return -1;
+		}
+		if (v->depth == 0) {
+			if (len > PGAL_ALBUM_MAX) {
+				*why = "album name too long";
+				return -1;
+			}
+			memcpy(v->album, start, len);
+			v->album[len] = '\0';
+		} else if (v->depth == 1) {
+			if (len > PGAL_PHOTO_NAME_MAX) {
+				*why = "photo name too long";
+				return -1;
+			}
+			memcpy(v->photo, start, len);
+			v->photo[len] = '\0';
+		} else {
+			*why = "albums hold photos, not folders";
+			return -2;
+		}
+		v->depth++;
+	}
+	return 0;
+}
+
+/* Resolves ".." lexically for REALPATH only (it cannot leave the root). */
+static int
+realpath_of(const char *in, char *out, size_t size)
+{
+	char parts[3][PGAL_PHOTO_NAME_MAX + 1];
+	const char *p = in, *start;
+	size_t len;
+	int n = 0, i;
+
+	if (in == NULL || !pgal_text_is_clean(in, 0))
+		return -1;
+	while (*p != '\0') {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		start = p;
+		while (*p != '\0' && *p != '/')
+			p++;
+		len = (size_t)(p - start);
+		if (len == 1 && start[0] == '.')
+			continue;
+		if (len == 2 && start[0] == '.' && start[1] == '.') {
+			if (n > 0)
+				n--;
+			continue;
+		}
+		if (n == 3 || len > PGAL_PHOTO_NAME_MAX)
+			return -1;
+		memcpy(parts[n], start, len);
+		parts[n][len] = '\0';
+		n++;
+	}
+	if (n == 0) {
+		snprintf(out, size, "/");
+		return 0;
+	}
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		size_t used = strlen(out);
+
+		if ((size_t)snprintf(out + used, size - used, "/%s", parts[i]) >= size - used)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+attr_dir(struct sftp_attributes_struct *a, int64_t mtime)
+{
+	memset(a, 0, sizeof *a);
+	a->flags = SSH_FILEXFER_ATTR_SIZE | SSH_FILEXFER_ATTR_PERMISSIONS |
+	    SSH_FILEXFER_ATTR_ACMODTIME | SSH_FILEXFER_ATTR_UIDGID;
+	a->type = SSH_FILEXFER_TYPE_DIRECTORY;
+	a->permissions = S_IFDIR | 0755;
+	a->size = 0;
+	a->uid = a->gid = 0;
+	a->mtime = a->atime = (uint32_t)(mtime > 0 ? mtime : 0);
+}
+
+static void
+attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p)
+{
+	memset(a, 0, sizeof *a);
+	a->flags = SSH_FILEXFER_ATTR_SIZE | SSH_FILEXFER_ATTR_PERMISSIONS |
+	    SSH_FILEXFER_ATTR_ACMODTIME | SSH_FILEXFER_ATTR_UIDGID;
+	a->type = SSH_FILEXFER_TYPE_REGULAR;
+	a->permissions = S_IFREG | 0644;
+	a->size = (uint64_t)p->bytes;
+	/* mtime: when it was taken (else added); atime: when it was added */
+	a->mtime = (uint32_t)(p->sort_taken > 0 ? p->sort_taken : p->added_at);
+	a->atime = (uint32_t)(p->added_at > 0 ? p->added_at : 0);
+}
+
+static void
+longname(char *out, size_t size, const struct sftp_attributes_struct *a, const char *user,
+    const char *name)
+{
+	char when[32];
+	time_t t = (time_t)a->mtime;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%b %e %Y", &tm);
+	snprintf(out, size, "%s    1 %-8s %-8s %12llu %s %s",
+	    (a->permissions & S_IFDIR) == S_IFDIR ? "drwxr-xr-x" : "-rw-r--r--", user, user,
+	    (unsigned long long)a->size, when, name);
+}
+
+static int
+stat_path(struct sshd_sftp *s, const struct vpath *v, struct sftp_attributes_struct *a,
+    pgal_err *e)
+{
+	pgal_album al;
+	pgal_photo ph;
+	int rc;
+
+	if (v->depth == 0) {
+		attr_dir(a, 0);
+		return pgal_session_check(s->g, s->token, NULL, e);
+	}
+	if (v->depth == 1) {
+		if ((rc = pgal_album_get(s->g, s->token, v->album, &al, e)) != PGAL_OK)
+			return rc;
+		attr_dir(a, al.updated_at);
+		return PGAL_OK;
+	}
+	if ((rc = pgal_photo_get(s->g, s->token, v->album, v->photo, &ph, e)) != PGAL_OK)
+		return rc;
+	attr_photo(a, &ph);
+	return PGAL_OK;
+}
+
+static struct handle *
+handle_new(struct sshd_sftp *s, enum hkind kind)
+{
+	struct handle *h = calloc(1, sizeof *h);
+
+	if (h == NULL)
+		return NULL;
+	h->kind = kind;
+	h->fd = -1;
+	h->next = s->handles;
+	s->handles = h;
+	return h;
+}
+
+static int
+give_handle(struct sshd_sftp *s, sftp_client_message m, struct handle *h)
+{
+	ssh_string hs = sftp_handle_alloc(s->sftp, h);
+
+	if (hs == NULL) {
+		handle_free(s, h);
+		reply_err(s, m, PGAL_EBACKEND, "too many open files");
+		return -1;
+	}
+	sftp_reply_handle(m, hs);
+	ssh_string_free(hs);
+	return 0;
+}
+
+static struct handle *
+find_handle(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct handle *h, *want;
+
+	if (m->handle == NULL || (want = sftp_handle(s->sftp, m->handle)) == NULL)
+		return NULL;
+	/* only pointers we handed out */
+	for (h = s->handles; h != NULL; h = h->next)
+		if (h == want)
+			return h;
+	return NULL;
+}
+
+static void
+do_open(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct vpath v;
+	struct handle *h;
+	const char *why;
+	pgal_photo ph;
+	pgal_err e;
+	uint32_t fl = sftp_client_message_get_flags(m);
+
+	pgal_err_clear(&e);
+	if (parse_path(m->filename, &v, &why) != 0) {
+		reply_err(s, m, PGAL_EINPUT, why);
+		return;
+	}
+	if (v.depth < 2) {
+		reply_err(s, m, PGAL_EINPUT, v.depth == 0 ?
+		    "photos go into an album: put them into /ALBUM/" : "that is an album (a directory)");
+		return;
+	}
+	if (fl & SSH_FXF_WRITE) {
+		pgal_album al;
+
+		if (pgal_album_get(s->g, s->token, v.album, &al, &e) != PGAL_OK) {
+			reply_pgal(s, m, &e);
+			return;
+		}
+		if (pgal_quota_check(s->g, s->token, 1, &e) != PGAL_OK) {
+			reply_pgal(s, m, &e);
+			return;
+		}
+		if ((h = handle_new(s, H_WRITE)) == NULL) {
+			reply_err(s, m, PGAL_EBACKEND, "out of memory");
+			return;
+		}
+		if ((h->fd = sshd_spool_open(s->cfg, h->path, sizeof h->path)) == -1) {
+			handle_free(s, h);
+			reply_err(s, m, PGAL_EBACKEND, "the server cannot take files right now");
+			return;
+		}
+	} else {
+		if (pgal_photo_get(s->g, s->token, v.album, v.photo, &ph, &e) != PGAL_OK) {
+			reply_pgal(s, m, &e);
+			return;
+		}
+		if ((h = handle_new(s, H_READ)) == NULL) {
+			reply_err(s, m, PGAL_EBACKEND, "out of memory");
+			return;
+		}
+		if ((h->fd = sshd_spool_open(s->cfg, h->path, sizeof h->path)) == -1 ||
+		    pgal_photo_read(s->g, s->token, v.album, v.photo, PGAL_BLOB_ORIG, h->fd, &e)
+		    != PGAL_OK) {
+			handle_free(s, h);
+			if (e.code == PGAL_OK)
+				pgal_fail(&e, PGAL_EBACKEND, "the server cannot read files right now");
+			reply_pgal(s, m, &e);
+			return;
+		}
+	}
+	snprintf(h->album, sizeof h->album, "%s", v.album);
+	snprintf(h->name, sizeof h->name, "%s", v.photo);
+	give_handle(s, m, h);
+}
+
+static void
+do_read(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct handle *h = find_handle(s, m);
+	char *buf;
+	ssize_t n;
+	uint32_t len = m->len;
+
+	if (h == NULL || h->kind != H_READ) {
+		reply_err(s, m, PGAL_EUSAGE, "not a file open for reading");
+		return;
+	}
+	if (len > READ_MAX)
+		len = READ_MAX;
+	if ((buf = malloc(len ? len : 1)) == NULL) {
+		reply_err(s, m, PGAL_EBACKEND, "out of memory");
+		return;
+	}
+	n = pread(h->fd, buf, len, (off_t)m->offset);
+	if (n < 0)
+		reply_err(s, m, PGAL_EBACKEND, "read error");
+	else if (n == 0)
+		sftp_reply_status(m, SSH_FX_EOF, "end of file");
+	else
+		sftp_reply_data(m, buf, (int)n);
+	free(buf);
+}
+
+static void
+do_write(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct handle *h = find_handle(s, m);
+	size_t len;
+	uint64_t end;
+
+	if (h == NULL || h->kind != H_WRITE) {
+		reply_err(s, m, PGAL_EUSAGE, "not a file open for writing");
+		return;
+	}
+	if (h->fail[0] != '\0') {
+		reply_err(s, m, PGAL_EINPUT, h->fail);
+		return;
+	}
+	len = m->data != NULL ? ssh_string_len(m->data) : 0;
+	end = m->offset + len;
+	if (end < m->offset || end > (uint64_t)s->cfg->max_upload_bytes) {
+		char lim[16];
+
+		pgal_fmt_size(lim, s->cfg->max_upload_bytes);
+		snprintf(h->fail, sizeof h->fail, "%s: larger than the upload limit of %s",
+		    h->name, lim);
+		/* the spool space goes back at once */
+		if (ftruncate(h->fd, 0) != 0)
+			h->size = 0;
+		reply_err(s, m, PGAL_EINPUT, h->fail);
+		return;
+	}
+	if (len > 0 && pwrite(h->fd, ssh_string_data(m->data), len, (off_t)m->offset) !=
+	    (ssize_t)len) {
+		snprintf(h->fail, sizeof h->fail, "%s: the server could not store the data",
+		    h->name);
+		reply_err(s, m, PGAL_EBACKEND, h->fail);
+		return;
+	}
+	if ((int64_t)end > h->size)
+		h->size = (int64_t)end;
+	sftp_reply_status(m, SSH_FX_OK, NULL);
+}
+
+static void
+finish_upload(struct sshd_sftp *s, sftp_client_message m, struct handle *h)
+{
+	pgal_put_opts opts;
+	pgal_photo ph;
+	pgal_err e;
+
+	pgal_err_clear(&e);
+	if (h->fail[0] != '\0') {
+		reply_err(s, m, PGAL_EINPUT, h->fail);
+		return;
+	}
+	if (pgal_quota_check(s->g, s->token, h->size, &e) != PGAL_OK) {
+		reply_pgal(s, m, &e);
+		return;
+	}
+	memset(&opts, 0, sizeof opts);
+	opts.filename = h->name;
+	if (pgal_photo_add(s->g, s->token, h->album, h->path, &opts, &ph, &e) != PGAL_OK) {
+		sshd_log("sftp: user %s: %s/%s refused: %s", s->user, h->album, h->name, e.msg);
+		reply_pgal(s, m, &e);
+		return;
+	}
+	sshd_log("sftp: user %s stored %s/%s (%lld bytes)", s->user, h->album, ph.name,
+	    (long long)h->size);
+	sftp_reply_status(m, SSH_FX_OK, NULL);
+}
+
+static void
+do_close(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct handle *h = find_handle(s, m);
+
+	if (h == NULL) {
+		reply_err(s, m, PGAL_EUSAGE, "no such handle");
+		return;
+	}
+	sftp_handle_remove(s->sftp, h);
+	if (h->kind == H_WRITE)
+		finish_upload(s, m, h);
+	else {
+		if (h->kind == H_READ)
+			sshd_log("sftp: user %s sent %s/%s", s->user, h->album, h->name);
+		sftp_reply_status(m, SSH_FX_OK, NULL);
+	}
+	handle_free(s, h);
+}
+
+static void
+do_opendir(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct vpath v;
+	struct handle *h;
+	const char *why;
+	pgal_album al;
+	pgal_err e;
+
+	pgal_err_clear(&e);
+	if (parse_path(m->filename, &v, &why) != 0) {
+		reply_err(s, m, PGAL_ENOTFOUND, why);
+		return;
+	}
+	if (v.depth == 2) {
+		reply_err(s, m, PGAL_EINPUT, "not a directory");
+		return;
+	}
+	if (v.depth == 0 ? pgal_session_check(s->g, s->token, NULL, &e) != PGAL_OK :
+	    pgal_album_get(s->g, s->token, v.album, &al, &e) != PGAL_OK) {
+		reply_pgal(s, m, &e);
+		return;
+	}
+	if ((h = handle_new(s, v.depth == 0 ? H_ROOT : H_ALBUM)) == NULL) {
+		reply_err(s, m, PGAL_EBACKEND, "out of memory");
+		return;
+	}
+	snprintf(h->album, sizeof h->album, "%s", v.album);
+	give_handle(s, m, h);
+}
+
+static void
+do_readdir(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct handle *h = find_handle(s, m);
+	struct sftp_attributes_struct a;
+	char ln[512];
+	pgal_err e;
+	size_t i, n = 0;
+
+	pgal_err_clear(&e);
+	if (h == NULL || (h->kind != H_ROOT && h->kind != H_ALBUM)) {
+		reply_err(s, m, PGAL_EUSAGE, "not a directory handle");
+		return;
+	}
+	if (h->dir_done) {
+		sftp_reply_status(m, SSH_FX_EOF, NULL);
+		return;
+	}
+	if (h->kind == H_ROOT) {
+		if (h->albums == NULL &&
+		    pgal_album_list(s->g, s->token, &h->albums, &h->nalbums, &e) != PGAL_OK) {
+			reply_pgal(s, m, &e);
+			return;
+		}
+		for (i = 0; i < DIR_BATCH && h->pos < h->nalbums; i++, h->pos++, n++) {
+			const pgal_album *al = &h->albums[h->pos];
+
+			attr_dir(&a, al->updated_at);
+			longname(ln, sizeof ln, &a, s->user, al->name);
+			sftp_reply_names_add(m, al->name, ln, &a);
+		}
+		if (h->pos >= h->nalbums)
+			h->dir_done = 1;
+	} else {
+		pgal_photo *page = calloc(DIR_BATCH, sizeof *page);
+		pgal_cursor next;
+
+		if (page == NULL) {
+			reply_err(s, m, PGAL_EBACKEND, "out of memory");
+			return;
+		}
+		if (pgal_photo_list(s->g, s->token, h->album, PGAL_SORT_ADDED, &h->cur, DIR_BATCH,
+		    page, &n, &next, &e) != PGAL_OK) {
+			free(page);
+			reply_pgal(s, m, &e);
+			return;
+		}
+		for (i = 0; i < n; i++) {
+			attr_photo(&a, &page[i]);
+			longname(ln, sizeof ln, &a, s->user, page[i].name);
+			sftp_reply_names_add(m, page[i].name, ln, &a);
+		}
+		free(page);
+		if (next.valid)
+			h->cur = next;
+		else
+			h->dir_done = 1;
+	}
+	if (n == 0)
+		sftp_reply_status(m, SSH_FX_EOF, NULL);
+	else
+		sftp_reply_names(m);
+}
+
+static void
+do_stat(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct sftp_attributes_struct a;
+	struct vpath v;
+	const char *why;
+	pgal_err e;
+
+	pgal_err_clear(&e);
+	if (parse_path(m->filename, &v, &why) != 0) {
+		reply_err(s, m, PGAL_ENOTFOUND, why);
+		return;
+	}
+	if (stat_path(s, &v, &a, &e) != PGAL_OK) {
+		reply_pgal(s, m, &e);
+		return;
+	}
+	sftp_reply_attr(m, &a);
+}
+
+static void
+do_fstat(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct sftp_attributes_struct a;
+	struct handle *h = find_handle(s, m);
+	struct vpath v;
+	struct stat st;
+	pgal_err e;
+
+	pgal_err_clear(&e);
+	if (h == NULL) {
+		reply_err(s, m, PGAL_EUSAGE, "no such handle");
+		return;
+	}
+	if ((h->kind == H_READ || h->kind == H_WRITE) && fstat(h->fd, &st) == 0) {
+		pgal_photo ph;
+
+		memset(&ph, 0, sizeof ph);
+		ph.bytes = st.st_size;
+		ph.added_at = ph.sort_taken = (int64_t)time(NULL);
+		attr_photo(&a, &ph);
+		sftp_reply_attr(m, &a);
+		return;
+	}
+	memset(&v, 0, sizeof v);
+	v.depth = h->kind == H_ROOT ? 0 : 1;
+	snprintf(v.album, sizeof v.album, "%s", h->album);
+	if (stat_path(s, &v, &a, &e) != PGAL_OK) {
+		reply_pgal(s, m, &e);
+		return;
+	}
+	sftp_reply_attr(m, &a);
+}
+
+static void
+do_realpath(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct sftp_attributes_struct a;
+	char out[512];
+
+	if (realpath_of(m->filename, out, sizeof out) == -1) {
+		reply_err(s, m, PGAL_ENOTFOUND, "no such path");
+		return;
+	}
+	attr_dir(&a, 0);
+	sftp_reply_name(m, out, &a);
+}
+
+static void
+do_mkdir(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct vpath v;
+	const char *why;
+	pgal_album al;
+	pgal_err e;
+
+	pgal_err_clear(&e);
+	if (parse_path(m->filename, &v, &why) != 0) {
+		reply_err(s, m, PGAL_EINPUT, why);
+		return;
+	}
+	if (v.depth != 1) {
+		reply_err(s, m, PGAL_EINPUT, v.depth == 0 ? "the root exists" :
+		    "albums hold photos, not folders");
+		return;
+	}
+	if (pgal_album_create(s->g, s->token, v.album, NULL, NULL, &al, &e) != PGAL_OK) {
+		reply_pgal(s, m, &e);
+		return;
+	}
+	sshd_log("sftp: user %s created album %s", s->user, v.album);
+	sftp_reply_status(m, SSH_FX_OK, NULL);
+}
+
+static void
+do_rmdir(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct vpath v;
+	const char *why;
+	pgal_album al;
+	pgal_err e;
+
+	pgal_err_clear(&e);
+	if (parse_path(m->filename, &v, &why) != 0) {
+		reply_err(s, m, PGAL_EINPUT, why);
+		return;
+	}
+	if (v.depth != 1) {
+		reply_err(s, m, PGAL_EINPUT, v.depth == 0 ? "the root cannot be removed" :
+		    "not an album");
+		return;
+	}
+	if (pgal_album_get(s->g, s->token, v.album, &al, &e) != PGAL_OK) {
+		reply_pgal(s, m, &e);
+		return;
+	}
+	if (al.photo_count > 0 && !s->cfg->ssh_rmdir_nonempty) {
+		reply_err(s, m, PGAL_EINPUT, "album not empty: remove its photos first");
+		return;
+	}
+	if (pgal_album_delete(s->g, s->token, v.album, NULL, &e) != PGAL_OK) {
+		reply_pgal(s, m, &e);
+		return;
+	}
+	sshd_log("sftp: user %s removed album %s", s->user, v.album);
+	sftp_reply_status(m, SSH_FX_OK, NULL);
+}
+
+static void
+do_remove(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct vpath v;
+	const char *why;
+	pgal_err e;
+
+	pgal_err_clear(&e);
+	if (parse_path(m->filename, &v, &why) != 0) {
+		reply_err(s, m, PGAL_EINPUT, why);
+		return;
+	}
+	if (v.depth != 2) {
+		reply_err(s, m, PGAL_EINPUT, "not a photo (remove albums with rmdir)");
+		return;
+	}
+	if (pgal_photo_delete(s->g, s->token, v.album, v.photo, &e) != PGAL_OK) {
+		reply_pgal(s, m, &e);
+		return;
+	}
+	sshd_log("sftp: user %s removed %s/%s", s->user, v.album, v.photo);
+	sftp_reply_status(m, SSH_FX_OK, NULL);
+}
+
+static void
+do_rename(struct sshd_sftp *s, sftp_client_message m, const char *from, const char *to)
+{
+	struct vpath a, b;
+	const char *why;
+	pgal_album al;
+	pgal_photo ph;
+	pgal_err e;
+	int rc;
+
+	pgal_err_clear(&e);
+	if (parse_path(from, &a, &why) != 0 || parse_path(to, &b, &why) != 0) {
+		reply_err(s, m, PGAL_EINPUT, why);
+		return;
+	}
+	if (a.depth == 2 && b.depth == 2)
+		rc = pgal_photo_move(s->g, s->token, a.album, a.photo, b.album, b.photo, &ph, &e);
+	else if (a.depth == 1 && b.depth == 1)
+		rc = pgal_album_update(s->g, s->token, a.album, b.album, NULL, NULL, &al, &e);
+	else {
+		reply_err(s, m, PGAL_EINPUT, "rename a photo to ALBUM/PHOTO, an album to ALBUM");
+		return;
+	}
+	if (rc != PGAL_OK) {
+		reply_pgal(s, m, &e);
+		return;
+	}
+	sshd_log("sftp: user %s renamed %s%s%s to %s%s%s", s->user, a.album, a.depth == 2 ? "/" : "",
+	    a.photo, b.album, b.depth == 2 ? "/" : "", b.photo);
+	sftp_reply_status(m, SSH_FX_OK, NULL);
+}
+
+int
+sshd_sftp_step(struct sshd_sftp *s)
+{
+	sftp_client_message m;
+	const char *sub;
+
+	if ((m = sftp_get_client_message(s->sftp)) == NULL)
+		return -1;
+	switch (sftp_client_message_get_type(m)) {
+	case SSH_FXP_OPEN:
+		do_open(s, m);
+		break;
+	case SSH_FXP_READ:
+		do_read(s, m);
+		break;
+	case SSH_FXP_WRITE:
+		do_write(s, m);
+		break;
+	case SSH_FXP_CLOSE:
+		do_close(s, m);
+		break;
+	case SSH_FXP_OPENDIR:
+		do_opendir(s, m);
+		break;
+	case SSH_FXP_READDIR:
+		do_readdir(s, m);
+		break;
+	case SSH_FXP_STAT:
+	case SSH_FXP_LSTAT:
+		do_stat(s, m);
+		break;
+	case SSH_FXP_FSTAT:
+		do_fstat(s, m);
+		break;
+	case SSH_FXP_REALPATH:
+		do_realpath(s, m);
+		break;
+	case SSH_FXP_MKDIR:
+		do_mkdir(s, m);
+		break;
+	case SSH_FXP_RMDIR:
+		do_rmdir(s, m);
+		break;
+	case SSH_FXP_REMOVE:
+		do_remove(s, m);
+		break;
+	case SSH_FXP_RENAME:
+		do_rename(s, m, m->filename, sftp_client_message_get_data(m));
+		break;
+	case SSH_FXP_SETSTAT:
+	case SSH_FXP_FSETSTAT:
+		/* times and modes mean nothing in the virtual tree */
+		sftp_reply_status(m, SSH_FX_OK, NULL);
+		break;
+	case SSH_FXP_EXTENDED:
+		sub = sftp_client_message_get_submessage(m);
+		if (sub != NULL && strcmp(sub, "posix-rename@openssh.com") == 0)
+			do_rename(s, m, m->filename, sftp_client_message_get_data(m));
+		else
+			sftp_reply_status(m, SSH_FX_OP_UNSUPPORTED, "not supported");
+		break;
+	default:
+		sftp_reply_status(m, SSH_FX_OP_UNSUPPORTED, "not supported here");
+		break;
+	}
+	sftp_client_message_free(m);
+	return 0;
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""A tiny fault-injecting HTTP proxy for the AWS layer's retry tests.
+
+Usage: fault-proxy.py LISTEN_PORT TARGET_PORT PORTFILE
+
+Forwards every request to 127.0.0.1:TARGET_PORT unchanged (Host header
+included, so signatures stay valid), except that it can be told to answer
+the next N requests itself with a status (503 by default, with an S3 or JSON
+error body) or to delay the next M requests. Control, never forwarded:
+  POST /__fault/fail?n=N&status=S&format=xml|json
+  POST /__fault/delay?n=M&ms=T
+  POST /__fault/reset          clears faults and counters
+  GET  /__fault/stats          {"requests": n, "failed": k, "methods": {...}}
+Writes its port to PORTFILE once it listens.
+"""
+import http.client
+import json
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+lock = threading.Lock()
+state = {"fail": 0, "status": 503, "format": "xml", "delay": 0, "ms": 0,
+         "requests": 0, "failed": 0, "methods": {}}
+target = None
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def reply(self, status, body, ctype="application/json", extra=None):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("x-amz-request-id", "FAULTPROXY%d" % state["requests"])
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def control(self):
+        u = urllib.parse.urlparse(self.path)
+        q = dict(urllib.parse.parse_qsl(u.query))
+        with lock:
+            if u.path == "/__fault/fail":
+                state["fail"] = int(q.get("n", "1"))
+                state["status"] = int(q.get("status", "503"))
+                state["format"] = q.get("format", "xml")
+            elif u.path == "/__fault/delay":
+                state["delay"] = int(q.get("n", "1"))
+                state["ms"] = int(q.get("ms", "100"))
+            elif u.path == "/__fault/reset":
+                state.update(fail=0, delay=0, requests=0, failed=0, methods={})
+            elif u.path != "/__fault/stats":
+                return self.reply(404, b"{}")
+            body = json.dumps({k: state[k] for k in
+                               ("requests", "failed", "methods")}).encode()
+        self.reply(200, body)
+
+    def handle_any(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n) if n else b""
+        if self.path.startswith("/__fault/"):
+            return self.control()
+        with lock:
+            state["requests"] += 1
+            m = state["methods"]
+            m[self.command] = m.get(self.command, 0) + 1
+            fail = state["fail"] > 0
+            if fail:
+                state["fail"] -= 1
+                state["failed"] += 1
+            status, fmt = state["status"], state["format"]
+            delay = 0
+            if state["delay"] > 0:
+                state["delay"] -= 1
+                delay = state["ms"]
+        if delay:
+            time.sleep(delay / 1000.0)
+        if fail:
+            if fmt == "json":
+                return self.reply(status, json.dumps({
+                    "__type": "com.amazonaws#ServiceUnavailableException",
+                    "message": "injected by the fault proxy"}).encode(),
+                    "application/x-amz-json-1.0")
+            code = {503: "SlowDown", 500: "InternalError",
+                    403: "AccessDenied", 404: "NoSuchKey"}.get(status, "Injected")
+            return self.reply(status, (
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>"
+                "<Code>%s</Code><Message>injected by the fault proxy"
+                "</Message><RequestId>FAULT1</RequestId></Error>" % code).encode(),
+                "application/xml")
+        conn = http.client.HTTPConnection("127.0.0.1", target, timeout=60)
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() not in ("connection", "keep-alive")}
+        conn.request(self.command, self.path, body=body, headers=headers)
+        r = conn.getresponse()
+        data = r.read()
+        self.send_response(r.status)
+        for k, v in r.getheaders():
+            if k.lower() not in ("connection", "keep-alive", "transfer-encoding",
+                                 "content-length"):
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        conn.close()
+
+    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
+
+
+def main():
+    global target
+    port, target, portfile = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    srv = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    srv.daemon_threads = True
+    with open(portfile + ".tmp", "w") as f:
+        f.write("%d\n" % srv.server_address[1])
+    import os
+    os.rename(portfile + ".tmp", portfile)
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+#!/bin/sh
+# Test peers on loopback, each in a throwaway directory, on a free port:
+#   peers.sh start s3rver DIR            s3rver (data in DIR/s3), bucket "pgal-test"
+#   peers.sh start dynalite DIR          dynalite (in memory)
+#   peers.sh start ses DIR               aws-ses-v2-local
+#   peers.sh start proxy DIR NAME PORT   fault-proxy.py in front of 127.0.0.1:PORT
+#   peers.sh start imds DIR              fake-imds.py (EC2 instance metadata)
+#   peers.sh stop DIR                    stops every peer started in DIR
+# "start" prints the port and records DIR/<name>.pid and DIR/<name>.port. A
+# peer that does not answer within 20 s is a loud failure (exit 1, with its
+# log), never a skip. Used by tests/integration/test-*.sh and the C tests.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+tests=$(dirname "$here")
+
+die() {
+	echo "peers.sh: $*" >&2
+	exit 1
+}
+
+free_port() {
+	python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# wait_http NAME PORT PID: until something answers HTTP on the port
+wait_http() {
+	i=0
+	while [ $i -lt 200 ]; do
+		if ! kill -0 "$3" 2>/dev/null; then
+			echo "peers.sh: $1 exited while starting; its log:" >&2
+			tail -n 30 "$dir/$1.log" >&2
+			exit 1
+		fi
+		if curl -s -o /dev/null -m 2 "http://127.0.0.1:$2/" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "peers.sh: $1 did not answer on 127.0.0.1:$2 within 20 s; its log:" >&2
+	tail -n 30 "$dir/$1.log" >&2
+	kill "$3" 2>/dev/null
+	exit 1
+}
+
+# launch NAME PORT COMMAND...: in the background, in its own process group
+launch() {
+	name=$1; port=$2; shift 2
+	setsid "$@" > "$dir/$name.log" 2>&1 < /dev/null &
+	pid=$!
+	echo "$pid" > "$dir/$name.pid"
+	# a safety net: when the test that owns the peer dies without
+	# stopping it (a crash, kill -9), the peer goes too
+	if [ -n "${PEERS_OWNER:-}" ]; then
+		setsid sh -c 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null
+do sleep 1; done; kill -TERM -- "-$2" 2>/dev/null' watchdog \
+		    "$PEERS_OWNER" "$pid" > /dev/null 2>&1 < /dev/null &
+	fi
+	echo "$port" > "$dir/$name.port"
+	wait_http "$name" "$port" "$pid"
+	echo "$port"
+}
+
+cmd=${1:-}
+[ $# -ge 2 ] || die "usage: peers.sh start KIND DIR [...] | stop DIR"
+case $cmd in
+start)
+	kind=$2
+	dir=${3:?peers.sh: start needs a directory}
+	mkdir -p "$dir" || die "cannot make $dir"
+	command -v node > /dev/null 2>&1 || die "node is not installed (apt-get install nodejs npm)"
+	sh "$here/npm-deps.sh" || die "npm packages of tests/ are missing and npm ci failed"
+	bin=$tests/node_modules/.bin
+	case $kind in
+	s3rver)
+		port=$(free_port)
+		mkdir -p "$dir/s3"
+		# s3rver makes ListObjectsV2 continuation tokens with DES, which
+		# OpenSSL 3 keeps in its legacy provider
+		launch s3rver "$port" env NODE_OPTIONS=--openssl-legacy-provider \
+		    "$bin/s3rver" -d "$dir/s3" -a 127.0.0.1 \
+		    -p "$port" --service-endpoint localhost \
+		    --configure-bucket pgal-test
+		;;
+	dynalite)
+		port=$(free_port)
+		launch dynalite "$port" "$bin/dynalite" --port "$port" --host 127.0.0.1 \
+		    --createTableMs 0 --deleteTableMs 0 --updateTableMs 0
+		;;
+	ses)
+		port=$(free_port)
+		launch ses "$port" "$bin/aws-ses-v2-local" --port "$port" --host 127.0.0.1
+		;;
+	proxy)
+		name=${4:?peers.sh: start proxy DIR NAME TARGET_PORT}
+		target=${5:?peers.sh: start proxy DIR NAME TARGET_PORT}
+		port=$(free_port)
+		launch "$name" "$port" python3 "$here/fault-proxy.py" "$port" \
+		    "$target" "$dir/$name.ready"
+		;;
+	imds)
+		port=$(free_port)
+		launch imds "$port" python3 "$here/fake-imds.py" "$port"
+		;;
+	*)
+		die "unknown peer '$kind'"
+		;;
+	esac
+	;;
+stop)
+	dir=$2
+	for f in "$dir"/*.pid; do
+		[ -f "$f" ] || continue
+		pid=$(cat "$f")
+		# each peer leads its own process group (setsid)
+		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+		rm -f "$f"
+	done
+	;;
+*)
+	die "usage: peers.sh start KIND DIR [...] | stop DIR"
+	;;
+esac

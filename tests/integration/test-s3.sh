@@ -1,0 +1,83 @@
+#!/bin/sh
+# The CLI with photos in S3 (blobs = s3) against s3rver on loopback: put
+# (a 28 MB photo goes up in parts), get back byte for byte, rm and gc
+# remove exactly their objects, rmalbum empties the prefix; retries through
+# the fault proxy; an unreachable or missing bucket is a clear error; the
+# secret key never shows.
+. "$(dirname "$0")/../cli/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+setup_home
+P="$T/peers"
+export PEERS_OWNER=$$
+trap 'sh "$here/peers.sh" stop "$P"' EXIT
+S3=$(sh "$here/peers.sh" start s3rver "$P") || { echo "not ok 1 - s3rver did not start"; exit 1; }
+PROXY=$(sh "$here/peers.sh" start proxy "$P" proxy "$S3") || { echo "not ok 1 - the fault proxy did not start"; exit 1; }
+SECRET=s3-secret-Jx81p
+export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1
+unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
+export AWS_EC2_METADATA_DISABLED=true
+export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$S3"
+export PGAL_BLOBS=s3 PGAL_S3_BUCKET=pgal-test PGAL_S3_PREFIX=cli/ PGAL_S3_PATH_STYLE=yes
+NIKON="$FIX/nikon-d2h-gps.jpg"
+BIG="$FIX/big-24mp.jpg"
+
+# the keys under cli/ in the bucket, one a line, straight from s3rver
+keys() {
+	curl -s -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
+	    "http://127.0.0.1:$S3/pgal-test?list-type=2&prefix=cli/&max-keys=1000" |
+	    python3 -c 'import re, sys
+for k in re.findall(r"<Key>([^<]*)</Key>", sys.stdin.read()):
+    print(k)'
+}
+nkeys() {
+	keys | wc -l | tr -d ' '
+}
+
+login_user alice alice-password-1 || echo "# login_user failed"
+ok "mkalbum" "$PGAL" mkalbum trip
+ok "put a camera photo and a 28 MB one" "$PGAL" put trip "$NIKON" "$BIG"
+check "three objects per photo (original, thumbnail, preview)" '[ "$(nkeys)" -eq 6 ]'
+check "every key has the blob shape under the prefix" '[ "$(keys | grep -cE "^cli/(orig|thumb|preview)/[0-9a-f]{2}/[0-9a-f]{32}$")" -eq 6 ]'
+ok "get the big original back" "$PGAL" get trip/big-24mp.jpg -o "$T/big.out"
+check "byte for byte (it went up in parts)" 'cmp -s "$BIG" "$T/big.out"'
+ok "get the camera photo back" "$PGAL" get trip/nikon-d2h-gps.jpg -o "$T/nikon.out"
+check "byte for byte" 'cmp -s "$NIKON" "$T/nikon.out"'
+ok "get a thumbnail" "$PGAL" get trip/nikon-d2h-gps.jpg --thumb -o "$T/thumb.out"
+check "a JPEG of at most 256 px" '[ "$(vipsheader -f width "$T/thumb.out")" -le 256 ] && [ "$(vipsheader -f height "$T/thumb.out")" -le 256 ]'
+ok "rm the big photo" "$PGAL" rm trip/big-24mp.jpg
+check "its three objects are gone" '[ "$(nkeys)" -eq 3 ]'
+
+# an orphan (as a crash between blob and row would leave) is collected
+ORPHAN=cli/orig/ab/abababababababababababababababab
+curl -s -X PUT -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" --data-binary orphan \
+    "http://127.0.0.1:$S3/pgal-test/$ORPHAN" > /dev/null
+check "the orphan is there" 'keys | grep -qx "$ORPHAN"'
+ok "gc" "$PGAL" gc --min-age 0
+check "gc removed the orphan and nothing else" '! keys | grep -qx "$ORPHAN" && [ "$(nkeys)" -eq 3 ]'
+
+# ---- retries through the fault proxy ----
+export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$PROXY"
+curl -s -X POST "http://127.0.0.1:$PROXY/__fault/reset" > /dev/null
+curl -s -X POST "http://127.0.0.1:$PROXY/__fault/fail?n=2&status=503" > /dev/null
+ok "get rides out two 503s" "$PGAL" get trip/nikon-d2h-gps.jpg -o "$T/nikon2.out"
+check "byte for byte" 'cmp -s "$NIKON" "$T/nikon2.out"'
+curl -s "http://127.0.0.1:$PROXY/__fault/stats" > "$T/out"
+jcheck "two failed tries were retried" "j['failed'] == 2"
+curl -s -X POST "http://127.0.0.1:$PROXY/__fault/fail?n=20&status=503" > /dev/null
+expect_rc 4 "endless 503s: a backend error after the capped retries" "$PGAL" get trip/nikon-d2h-gps.jpg -o "$T/nikon3.out"
+check "the error says S3, what failed and that it gave up" 'grep -q "^pgal: S3 HeadBucket: ServiceUnavailable (HTTP 503, request id FAULTPROXY[0-9]*, gave up after retries)$" "$T/err"'
+check "the secret key is not in the message" '! grep -q "$SECRET" "$T/out" "$T/err"'
+curl -s -X POST "http://127.0.0.1:$PROXY/__fault/reset" > /dev/null
+export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$S3"
+
+ok "rmalbum" "$PGAL" rmalbum trip --yes
+check "the prefix is empty" '[ "$(nkeys)" -eq 0 ]'
+
+# ---- the bucket cannot be reached ----
+expect_rc 4 "a missing bucket is a backend error" env PGAL_S3_BUCKET=no-such-bucket "$PGAL" albums
+check "naming the bucket" 'grep -q "S3 bucket no-such-bucket does not exist" "$T/err"'
+expect_rc 4 "nobody listening is a backend error" env AWS_ENDPOINT_URL_S3=http://127.0.0.1:1 "$PGAL" albums
+check "naming the endpoint" 'grep -q "S3 HeadBucket: http://127.0.0.1:1 unreachable" "$T/err"'
+expect_rc 5 "a bad prefix is refused" env PGAL_S3_PREFIX=../x "$PGAL" albums
+echo "1..$n"
+[ "$nfail" -eq 0 ]

@@ -1,0 +1,64 @@
+#!/bin/sh
+# Colour modes: 256 colours by default; true colour when COLORTERM says
+# so and a *-direct terminfo exists (ncurses then takes colours as RGB
+# values: a test copy of tmux-direct is compiled here with tic); 256
+# again when COLORTERM asks but no such terminfo is there; NO_COLOR gives
+# a monochrome screen that is still readable (attributes, symbols).
+. "$(dirname "$0")/lib.sh"
+setup_home
+login_user erin 'a long password' || echo "# login failed"
+ok "an album" "$PGAL" mkalbum pics
+ok "a photo" "$PGAL" put pics "$FIX/nikon-d2h-gps.jpg"
+ENVS="PGAL_HOME=$PGAL_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME"
+
+cat > "$T/tmux-direct.src" <<'TI'
+tmux-direct|tmux with direct colour (test copy),
+	colors#0x1000000, pairs#0x10000, RGB,
+	setaf=\E[%?%p1%{8}%<%t3%p1%d%e38;2;%p1%{65536}%/%d;%p1%{256}%/%{255}%&%d;%p1%{255}%&%d%;m,
+	setab=\E[%?%p1%{8}%<%t4%p1%d%e48;2;%p1%{65536}%/%d;%p1%{256}%/%{255}%&%d;%p1%{255}%&%d%;m,
+	use=tmux-256color,
+TI
+ok "a tmux-direct terminfo compiles" tic -x -o "$T/terminfo" "$T/tmux-direct.src"
+
+# open_photo: from the albums screen into the photo, leaves -e capture in $T/screen-e
+open_photo() {
+	wait_for "pics" >/dev/null && keys Enter &&
+	wait_for "nikon-d2h-gps\.jpg" >/dev/null && keys Enter &&
+	wait_for "NIKON D2H" >/dev/null && settle && screen_e > "$T/screen-e"
+}
+
+tui_start 100 30 $ENVS
+open_photo
+check "256 colours by default" "grep -q '48;5;' '$T/screen-e' && ! grep -q '48;2;' '$T/screen-e'"
+cells=$(coloured_cells 2 27 60 < "$T/screen-e")
+check "256: the preview is coloured ($cells cells)" "[ $cells -ge 1000 ]"
+tui_quit "256: exits cleanly"
+
+tui_start 100 30 $ENVS COLORTERM=truecolor TERMINFO="$T/terminfo"
+open_photo
+check "true colour: RGB backgrounds in the preview" "grep -q '48;2;' '$T/screen-e'"
+check "true colour: the theme in RGB (title bar #1f4e79)" "grep -q '48;2;31;78;121' '$T/screen-e'"
+cells=$(coloured_cells 2 27 60 < "$T/screen-e")
+check "true colour: the preview is coloured ($cells cells)" "[ $cells -ge 1000 ]"
+ncol=$(grep -o '48;2;[0-9;]*' "$T/screen-e" | sort -u | wc -l)
+check "true colour: many distinct colours ($ncol)" "[ $ncol -ge 50 ]"
+tui_quit "true colour: exits cleanly"
+
+tui_start 100 30 $ENVS COLORTERM=24bit
+open_photo
+check "COLORTERM without a direct terminfo falls back to 256" \
+	"grep -q '48;5;' '$T/screen-e' && ! grep -q '48;2;' '$T/screen-e'"
+tui_quit "fallback: exits cleanly"
+
+tui_start 100 30 $ENVS NO_COLOR=1 COLORTERM=truecolor TERMINFO="$T/terminfo"
+open_photo
+# (39 and 49, "default colour", are tmux's own resets)
+check "NO_COLOR: no colour at all" "! grep -Eq '\[([0-9;]*;)?(3[0-7]|4[0-7]|38;|48;|9[0-7]|10[0-7])[;m]' '$T/screen-e'"
+sym=$(sed -n 2,27p "$T/screen" | cut -c1-60 | tr -d ' \n' | wc -m)
+check "NO_COLOR: the preview still draws as symbols ($sym)" "[ $sym -ge 300 ]"
+check "NO_COLOR: the EXIF is readable" "grep -q 'Aperture *f/4.5' '$T/screen'"
+keys q
+wait_for "nikon-d2h-gps" >/dev/null; settle; screen_e > "$T/screen-e"
+check "NO_COLOR: the selection shows in reverse video" "grep -q '\[7m' '$T/screen-e' || grep -q ';7m' '$T/screen-e'"
+tui_quit "monochrome: exits cleanly"
+done_testing

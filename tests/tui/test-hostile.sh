@@ -1,0 +1,58 @@
+#!/bin/sh
+# Text from users and from EXIF reaches the terminal only as harmless
+# text: titles with OSC (set the window title) and CSI (clear the screen)
+# sequences, a C1 control, camera strings with escapes. The core cleans
+# what it stores; rows written behind its back through the store (seed
+# --raw-title) check that the TUI cleans again at display time.
+. "$(dirname "$0")/lib.sh"
+setup_home
+n=$((n + 1))
+if build_seed; then echo "ok $n - the seed helper builds"
+else nfail=$((nfail + 1)); echo "not ok $n - the seed helper builds"; sed 's/^/# /' "$T/seed.err" | head; fi
+login_user dave 'a long password' || echo "# login failed"
+ok "an album" "$PGAL" mkalbum evil
+ok "a real photo" "$PGAL" put evil "$FIX/nikon-d2h-gps.jpg"
+ok "a hostile title through pgal edit" "$PGAL" edit evil/nikon-d2h-gps.jpg \
+	--title "$(printf 'A\033]0;pwned\007B\033[2JC')" --tags "$(printf 'x\033[31my')"
+ok "a raw hostile title straight into the store" "$T/seed" dave evil 1 \
+	--raw-title "$(printf 'X\033]0;pwned\007Y\033[2JZ\302\233')"
+ok "a photo whose EXIF make and model carry escapes" "$PGAL" put evil "$FIX/evil-exif.jpg"
+
+# a detector check first: a raw OSC 0 in a pane does change its title
+tui_start 100 30 PGAL_HOME=$PGAL_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME
+tm new-window -d -t t "printf '\\033]0;detector\\007'; sleep 5"
+i=0
+while [ $i -lt 30 ] && [ "$(tm display -p -t t:1 '#{pane_title}')" != detector ]; do
+	sleep 0.1; i=$((i + 1))
+done
+check "a raw OSC 0 would retitle a pane (the check below can fail)" \
+	"[ \"\$(tm display -p -t t:1 '#{pane_title}')\" = detector ]"
+tm kill-window -t t:1
+tm select-pane -t t:0 -T clean
+
+step "the albums screen" "evil"
+keys Enter
+step "the album lists the photos" "copy-00001\.jpg"
+settle
+check "the pgal title shows as its text" "grep -q 'ABC' '$T/screen'"
+check "the raw title shows as its text" "grep -q 'XYZ' '$T/screen'"
+check "no OSC payload shows" "! grep -q pwned '$T/screen'"
+check "the screen was not cleared (the header is there)" "grep -q 'NAME  *TITLE' '$T/screen'"
+keys G
+step "the EXIF photo" "evil-exif\.jpg"
+keys Enter
+step "its photo view" "Camera"
+settle
+check "the camera strings show without their escapes" "grep -q 'Cam' '$T/screen' && ! grep -q pwned '$T/screen'"
+screen_e > "$T/screen-e"
+check "the pane title was never changed" "[ \"\$(tm display -p -t t:0 '#{pane_title}')\" = clean ]"
+check "no escape but colour (SGR) reaches the pane" \
+	"only_sgr '$T/screen-e' && grep -q \"\$(printf '\\033')\\[\" '$T/screen-e'"
+check "no raw ESC in the text capture" "! grep -q \"\$(printf '\\033')\" '$T/screen'"
+keys q g Enter
+step "the photo with the raw title" "XYZ"
+settle
+check "its title shows cleaned in the photo view" "! grep -q pwned '$T/screen'"
+check "the pane title is still clean" "[ \"\$(tm display -p -t t:0 '#{pane_title}')\" = clean ]"
+tui_quit "pgal-tui exits cleanly"
+done_testing

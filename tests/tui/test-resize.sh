@@ -1,0 +1,50 @@
+#!/bin/sh
+# Resizing at any moment: in the middle of a form the typed text and the
+# focus survive 120x40 -> 80x24 -> 60x15 (too small: a message, and keys
+# are not taken blindly) -> 100x30.
+. "$(dirname "$0")/lib.sh"
+setup_home
+
+resize() {
+	tm resize-window -t t -x "$1" -y "$2"
+}
+
+tui_start 120 40 PGAL_HOME=$PGAL_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME
+step "welcome at 120x40" "Sign up"
+keys s
+step "the sign-up form" "Password again"
+type_text carol; keys Enter
+type_text "carol@exa"
+step "typed text shows" "Email +carol@exa"
+
+resize 80 24
+step "at 80x24 the form is redrawn with its input" "User name +carol"
+check "the email typed so far is still there" "grep -q 'Email  *carol@exa' '$T/screen'"
+settle
+check "the key bar is on the last line" "[ \"\$(sed -n 24p '$T/screen' | grep -c 'help')\" = 1 ]"
+check "nothing is drawn past 80 columns" "[ \$(awk '{ if (length(\$0) > m) m = length(\$0) } END { print m }' '$T/screen') -le 80 ]"
+
+resize 60 15
+step "at 60x15 the screen says it is too small" "terminal too small: 60x15, need 80x24"
+check "and shows no form" "! grep -q 'Email' '$T/screen'"
+type_text "zzz"
+
+resize 100 30
+step "grown again, the form is back" "Email +carol@exa"
+check "keys typed while too small were not taken" "! grep -q 'zzz' '$T/screen'"
+type_text "mple.org"
+step "typing continues in the same field" "Email +carol@example\.org"
+check "the user name is intact" "grep -q 'User name  *carol' '$T/screen'"
+
+# a resize on every screen type: album list, help overlay
+keys Escape
+step "Esc leaves the form" "Log in"
+keys '?'
+step "? shows the help" "this help"
+resize 80 24
+step "the help survives a resize" "this help"
+keys q
+resize 120 40
+step "back to the welcome screen" "Sign up"
+tui_quit "pgal-tui exits cleanly after resizes"
+done_testing
