@@ -5,3 +5,4 @@ set -eu
 cd "$(dirname "$0")/.."
 build=${1:-build}
 sh bench/ingest.sh "$build"
+sh bench/preview.sh "$build"

@@ -61,6 +61,7 @@ static const struct ckey keys[] = {
 	{ STR(smtp_url) },
 	{ STR(smtp_user) },
 	{ STR(smtp_password) },
+	{ STR(smtp_ca_file) },
 	{ NUM(quota_bytes, C_SIZE, 0, INT64_C(1) << 50) },
 	{ STR(ssh_listen) },
 	{ NUM(ssh_port, C_INT, 1, 65535) },

@@ -37,6 +37,7 @@ typedef struct pgal_config {
 	char smtp_url[512];           /* mail = smtp: smtp://host:587 (STARTTLS) or smtps:// */
 	char smtp_user[256];
 	char smtp_password[256];
+	char smtp_ca_file[512];       /* CA bundle for the SMTP server's certificate; default: system's */
 	int64_t quota_bytes;        /* per user, sum of originals; 0: no quota */
 	/* pgal-sshd */
 	char ssh_listen[64];        /* address to listen on */

@@ -22,6 +22,7 @@ struct smtp_mail {
 	char		 url[512];
 	char		 user[256];
 	char		 password[256];
+	char		 ca_file[512];
 	char		 from[256];	/* the header value */
 	char		 from_addr[256];	/* the envelope address */
 };
@@ -67,6 +68,7 @@ smtp_open(pgal_mail **mp, const pgal_config *cfg, pgal_err *e)
 	snprintf(m->url, sizeof m->url, "%s", cfg->smtp_url);
 	snprintf(m->user, sizeof m->user, "%s", cfg->smtp_user);
 	snprintf(m->password, sizeof m->password, "%s", cfg->smtp_password);
+	snprintf(m->ca_file, sizeof m->ca_file, "%s", cfg->smtp_ca_file);
 	snprintf(m->from, sizeof m->from, "%s", cfg->mail_from);
 	if (address_of(m->from, m->from_addr, sizeof m->from_addr) == -1) {
 		free(m);
@@ -237,6 +239,8 @@ smtp_send(pgal_mail *base, const char *to, const char *subject, const char *body
 	curl_easy_setopt(curl, CURLOPT_READDATA, &u);
 	curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.len);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	if (m->ca_file[0] != '\0')
+		curl_easy_setopt(curl, CURLOPT_CAINFO, m->ca_file);
 	if (m->user[0] != '\0') {
 		curl_easy_setopt(curl, CURLOPT_USERNAME, m->user);
 		curl_easy_setopt(curl, CURLOPT_PASSWORD, m->password);

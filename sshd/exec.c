@@ -187,11 +187,15 @@ sshd_exec_spawn(struct conn *c, struct chan *k, char *err, size_t errsz)
 		goto fail;
 	}
 	if (pid == 0) {
-		int rc;
+		int rc, logfd = dup(STDERR_FILENO);
 
-		if (dup2(in[0], 0) == -1 || dup2(out[1], 1) == -1 || dup2(errp[1], 2) == -1)
+		/* the server log stays on fd 3; stderr becomes the channel's */
+		if (logfd == -1 || dup2(in[0], 0) == -1 || dup2(out[1], 1) == -1 ||
+		    dup2(errp[1], 2) == -1 || dup2(logfd, 3) == -1)
 			_exit(1);
-		sshd_child_close_fds();
+		if (close_range(4, ~0U, 0) == -1)
+			_exit(1);
+		sshd_log_set_fd(3);
 		signal(SIGPIPE, SIG_DFL);
 		signal(SIGCHLD, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);

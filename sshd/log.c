@@ -13,6 +13,13 @@
 #include "sshd.h"
 
 static int log_syslog;
+static int log_fd = STDERR_FILENO;
+
+void
+sshd_log_set_fd(int fd)
+{
+	log_fd = fd;
+}
 
 void
 sshd_log_init(int use_syslog)
@@ -42,7 +49,7 @@ sshd_log(const char *fmt, ...)
 	now = time(NULL);
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	dprintf(STDERR_FILENO, "%s pgal-sshd[%ld]: %s\n", ts, (long)getpid(), line);
+	dprintf(log_fd, "%s pgal-sshd[%ld]: %s\n", ts, (long)getpid(), line);
 }
 
 void

@@ -22,6 +22,8 @@ struct sshd_opts {
 
 /* ---- log.c ---- */
 void sshd_log_init(int use_syslog);
+/* Where stderr logs go (a child whose stderr is a channel keeps a copy). */
+void sshd_log_set_fd(int fd);
 void sshd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A peer address as "1.2.3.4" or "::1" for logs and limits. */
 void sshd_addr_str(const struct sockaddr_storage *ss, char *buf, size_t size);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "app.h"
 #include "preview.h"
@@ -357,6 +358,41 @@ pick_env(const char *given, const char *name)
 	return given != NULL ? given : getenv(name);
 }
 
+/* 1 if a compiled terminfo entry `name` is where ncurses looks for it.
+ * Asking newterm instead would do, but a failed newterm leaks its
+ * half-made screen. */
+static int
+terminfo_exists(const char *name)
+{
+	const char *fixed[] = { "/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo",
+		"/usr/lib/terminfo", NULL };
+	char dirs[4096], path[4200], *d, *save = NULL;
+	const char *env, *home;
+	struct stat sb;
+	size_t i;
+
+	if (strchr(name, '/') != NULL || name[0] == '\0' || name[0] == '.')
+		return 0;
+	dirs[0] = '\0';
+	if ((env = getenv("TERMINFO")) != NULL && strlen(env) < 1000)
+		snprintf(dirs, sizeof dirs, "%s:", env);
+	if ((home = getenv("HOME")) != NULL && strlen(home) < 1000)
+		snprintf(dirs + strlen(dirs), sizeof dirs - strlen(dirs), "%s/.terminfo:", home);
+	if ((env = getenv("TERMINFO_DIRS")) != NULL && strlen(env) < 2000)
+		snprintf(dirs + strlen(dirs), sizeof dirs - strlen(dirs), "%s:", env);
+	for (i = 0; fixed[i] != NULL; i++)
+		snprintf(dirs + strlen(dirs), sizeof dirs - strlen(dirs), "%s:", fixed[i]);
+	for (d = strtok_r(dirs, ":", &save); d != NULL; d = strtok_r(NULL, ":", &save)) {
+		snprintf(path, sizeof path, "%s/%c/%s", d, name[0], name);
+		if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+			return 1;
+		snprintf(path, sizeof path, "%s/%02x/%s", d, (unsigned char)name[0], name);
+		if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+			return 1;
+	}
+	return 0;
+}
+
 /* True colour needs a terminfo whose colours are RGB values (*-direct);
  * when COLORTERM says the terminal has it, try the -direct sibling of TERM. */
 static SCREEN *
@@ -375,7 +411,8 @@ open_terminal(const char *term, const char *colorterm, const char *no_color, FIL
 		n = dash != NULL ? (size_t)(dash - term) : strlen(term);
 		if (n > 0 && n < 64) {
 			snprintf(direct, sizeof direct, "%.*s-direct", (int)n, term);
-			if ((scr = newterm(direct, out, in)) != NULL)
+			if (terminfo_exists(direct) &&
+			    (scr = newterm(direct, out, in)) != NULL)
 				return scr;
 		}
 	}

@@ -203,6 +203,7 @@ int tui_view_albums(tui *t);
 int tui_view_album(tui *t, const char *album);
 int tui_view_add(tui *t, const char *album);
 int tui_view_account(tui *t);
+int tui_view_keys(tui *t);
 /* search: album NULL searches every album */
 int tui_view_search_prompt(tui *t, const char *album);
 

@@ -23,10 +23,10 @@ dialog_draw(tui *t, tui_view *v, int y0, int h)
 {
 	struct dialog *d = v->data;
 	int w = COLS - 10 < 70 ? COLS - 10 : 70;
-	int dh = 7, y = y0 + (h - dh) / 2, x = (COLS - w) / 2;
+	int dh = 8, y = y0 + (h - dh) / 2, x = (COLS - w) / 2;
 
 	tui_frame(y, x, dh, w, "confirm");
-	tui_wrap(y + 2, x + 3, w - 6, 2, d->question, TS_NORMAL);
+	tui_wrap(y + 2, x + 3, w - 6, 3, d->question, TS_NORMAL);
 	tui_text(y + dh - 2, x + 3, w - 6, "y: yes    n: no", TS_DIM);
 }
 

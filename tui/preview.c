@@ -15,9 +15,13 @@
 #include "preview.h"
 
 #define CACHE_N 64
-/* pixels per cell handed to chafa: it samples 8x8 per symbol cell */
-#define PX_W 8
-#define PX_H 16
+/* Pixels per cell handed to chafa (a cell is about twice as tall as
+ * wide). chafa samples 8x8 per cell, but half that horizontally loses
+ * little in symbols and lets the JPEG decode at a smaller DCT scale. */
+#define PX_W 4
+#define PX_H 8
+/* chafa's effort in choosing symbols (0..1; the CLI's default is 0.5) */
+#define WORK_FACTOR 0.3f
 
 struct entry {
 	pgal_id id;
@@ -166,6 +170,7 @@ render(tui *t, struct tui_preview_cache *c, const unsigned char *px, int iw, int
 	chafa_canvas_config_set_geometry(cfg, cw, ch);
 	chafa_canvas_config_set_canvas_mode(cfg, canvas_mode(t->colour));
 	chafa_canvas_config_set_symbol_map(cfg, c->symbols);
+	chafa_canvas_config_set_work_factor(cfg, WORK_FACTOR);
 	if (t->graphics == TUI_GFX_SIXEL)
 		chafa_canvas_config_set_pixel_mode(cfg, CHAFA_PIXEL_MODE_SIXELS);
 	else if (t->graphics == TUI_GFX_KITTY)

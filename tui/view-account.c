@@ -18,7 +18,7 @@ struct account {
 static const tui_keyhelp account_keys[] = {
 	{ "Enter", "choose", 1 },
 	{ "p", "password", 1 },
-	{ "K", "SSH keys", 0 },
+	{ "K", "SSH keys", 1 },
 	{ "C", "cancel account", 1 },
 	{ "L", "log out", 1 },
 	{ NULL, NULL, 0 },
@@ -126,7 +126,7 @@ choose(tui *t, struct account *a, size_t i)
 		}
 		break;
 	case 1:
-		tui_msg(t, 0, "SSH keys: adding and removing keys comes with the SSH server");
+		tui_view_keys(t);
 		break;
 	case 2:
 		tui_human_bytes(size, sizeof size, a->who.bytes);

@@ -7,7 +7,8 @@ Forwards every request to 127.0.0.1:TARGET_PORT unchanged (Host header
 included, so signatures stay valid), except that it can be told to answer
 the next N requests itself with a status (503 by default, with an S3 or JSON
 error body) or to delay the next M requests. Control, never forwarded:
-  POST /__fault/fail?n=N&status=S&format=xml|json
+  POST /__fault/fail?n=N&status=S&format=xml|json&after=K
+                               (the K requests before those pass)
   POST /__fault/delay?n=M&ms=T
   POST /__fault/reset          clears faults and counters
   GET  /__fault/stats          {"requests": n, "failed": k, "methods": {...}}
@@ -22,7 +23,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 lock = threading.Lock()
-state = {"fail": 0, "status": 503, "format": "xml", "delay": 0, "ms": 0,
+state = {"fail": 0, "after": 0, "status": 503, "format": "xml", "delay": 0, "ms": 0,
          "requests": 0, "failed": 0, "methods": {}}
 target = None
 
@@ -52,11 +53,13 @@ class Handler(BaseHTTPRequestHandler):
                 state["fail"] = int(q.get("n", "1"))
                 state["status"] = int(q.get("status", "503"))
                 state["format"] = q.get("format", "xml")
+                state["after"] = int(q.get("after", "0"))
             elif u.path == "/__fault/delay":
                 state["delay"] = int(q.get("n", "1"))
                 state["ms"] = int(q.get("ms", "100"))
             elif u.path == "/__fault/reset":
-                state.update(fail=0, delay=0, requests=0, failed=0, methods={})
+                state.update(fail=0, after=0, delay=0, requests=0, failed=0,
+                             methods={})
             elif u.path != "/__fault/stats":
                 return self.reply(404, b"{}")
             body = json.dumps({k: state[k] for k in
@@ -72,7 +75,9 @@ class Handler(BaseHTTPRequestHandler):
             state["requests"] += 1
             m = state["methods"]
             m[self.command] = m.get(self.command, 0) + 1
-            fail = state["fail"] > 0
+            fail = state["fail"] > 0 and state["after"] == 0
+            if state["after"] > 0:
+                state["after"] -= 1
             if fail:
                 state["fail"] -= 1
                 state["failed"] += 1

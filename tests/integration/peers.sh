@@ -5,6 +5,8 @@
 #   peers.sh start ses DIR               aws-ses-v2-local
 #   peers.sh start proxy DIR NAME PORT   fault-proxy.py in front of 127.0.0.1:PORT
 #   peers.sh start imds DIR              fake-imds.py (EC2 instance metadata)
+#   peers.sh start smtp DIR NAME CERT KEY USER PASSWORD [notls]
+#                                        fake-smtp.py (STARTTLS, AUTH); mail in DIR/NAME.mail
 #   peers.sh stop DIR                    stops every peer started in DIR
 # "start" prints the port and records DIR/<name>.pid and DIR/<name>.port. A
 # peer that does not answer within 20 s is a loud failure (exit 1, with its
@@ -46,6 +48,28 @@ wait_http() {
 	exit 1
 }
 
+# wait_tcp NAME PORT PID: until the port accepts a connection (non-HTTP peers)
+wait_tcp() {
+	i=0
+	while [ $i -lt 200 ]; do
+		if ! kill -0 "$3" 2>/dev/null; then
+			echo "peers.sh: $1 exited while starting; its log:" >&2
+			tail -n 30 "$dir/$1.log" >&2
+			exit 1
+		fi
+		if python3 -c 'import socket, sys
+socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$2" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "peers.sh: $1 did not listen on 127.0.0.1:$2 within 20 s; its log:" >&2
+	tail -n 30 "$dir/$1.log" >&2
+	kill "$3" 2>/dev/null
+	exit 1
+}
+
 # launch NAME PORT COMMAND...: in the background, in its own process group
 launch() {
 	name=$1; port=$2; shift 2
@@ -60,7 +84,7 @@ do sleep 1; done; kill -TERM -- "-$2" 2>/dev/null' watchdog \
 		    "$PEERS_OWNER" "$pid" > /dev/null 2>&1 < /dev/null &
 	fi
 	echo "$port" > "$dir/$name.port"
-	wait_http "$name" "$port" "$pid"
+	$probe "$name" "$port" "$pid"
 	echo "$port"
 }
 
@@ -71,9 +95,15 @@ start)
 	kind=$2
 	dir=${3:?peers.sh: start needs a directory}
 	mkdir -p "$dir" || die "cannot make $dir"
-	command -v node > /dev/null 2>&1 || die "node is not installed (apt-get install nodejs npm)"
-	sh "$here/npm-deps.sh" || die "npm packages of tests/ are missing and npm ci failed"
+	case $2 in s3rver|dynalite|ses)
+		command -v node > /dev/null 2>&1 ||
+		    die "node is not installed (apt-get install nodejs npm)"
+		sh "$here/npm-deps.sh" ||
+		    die "npm packages of tests/ are missing and npm ci failed"
+		;;
+	esac
 	bin=$tests/node_modules/.bin
+	probe=wait_http
 	case $kind in
 	s3rver)
 		port=$(free_port)
@@ -100,6 +130,14 @@ start)
 		port=$(free_port)
 		launch "$name" "$port" python3 "$here/fault-proxy.py" "$port" \
 		    "$target" "$dir/$name.ready"
+		;;
+	smtp)
+		# start smtp DIR NAME CERT KEY USER PASSWORD [notls]
+		name=${4:?peers.sh: start smtp DIR NAME CERT KEY USER PASSWORD [notls]}
+		port=$(free_port)
+		probe=wait_tcp
+		launch "$name" "$port" python3 "$here/fake-smtp.py" "$port" \
+		    "$dir/$name.mail" "$5" "$6" "$7" "$8" ${9:-}
 		;;
 	imds)
 		port=$(free_port)

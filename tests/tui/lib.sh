@@ -7,15 +7,17 @@ REPO=$(cd "$TESTS_DIR/.." && pwd)
 . "$TESTS_DIR/cli/lib.sh"
 
 TUI="$PGAL_BUILD/pgal-tui"
-TSOCK=${PGAL_TUI_SOCK:-"pgal-tui-$$-$(basename "$0" .sh)"}
+# the tmux server's socket lives in the test's scratch folder
+TSOCK=${PGAL_TUI_SOCK:-"$T/tmux.sock"}
 WAIT=${PGAL_TUI_WAIT:-15}
 
 tm() {
-	tmux -L "$TSOCK" "$@"
+	tmux -S "$TSOCK" "$@"
 }
 
 tui_cleanup() {
 	tm kill-server 2>/dev/null
+	rm -f "$TSOCK"
 }
 trap tui_cleanup EXIT
 
@@ -32,7 +34,7 @@ set -g status off
 set -sg escape-time 0
 CONF
 	tm -f "$T/tmux.conf" new-session -d -s t -x "$cols" -y "$rows" \
-		"env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $* '$TUI' 2>>'$T/tui.err'; echo \$? > '$T/tui.rc'"
+		"env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $* '$TUI' ${TUI_ARGS:-} 2>>'$T/tui.err'; echo \$? > '$T/tui.rc'"
 }
 
 # screen / screen_e: the pane as text, and with colour escapes
@@ -157,13 +159,17 @@ tui_quit() {
 		head -c 3000 "$T/tui.err" 2>/dev/null | sed 's/^/# /'; fi
 }
 
-# build_seed: compiles tests/tui/seed.c against the plain libpgal.a into
-# $T/seed (the helper only fills the database; the TUI under test is
-# still the one in $PGAL_BUILD)
+# build_helper NAME: compiles tests/tui/NAME.c against the plain build's
+# libpgal.a (and libpgaltui.a) into $T/NAME; the helpers only prepare
+# data or start the TUI library the way the SSH server will
+build_helper() {
+	cc -std=gnu11 -D_GNU_SOURCE -O1 -I"$REPO/core" -I"$REPO/tui" -o "$T/$1" \
+		"$REPO/tests/tui/$1.c" "$REPO/build/libpgaltui.a" "$REPO/build/libpgal.a" \
+		$(pkg-config --libs vips libexif sqlite3 libcrypt openssl jansson libcurl \
+		libmariadb ncursesw chafa 2>/dev/null) -lm 2> "$T/$1.err"
+}
 build_seed() {
-	cc -std=gnu11 -D_GNU_SOURCE -O1 -I"$REPO/core" -o "$T/seed" "$REPO/tests/tui/seed.c" \
-		"$REPO/build/libpgal.a" $(pkg-config --libs vips libexif sqlite3 libcrypt openssl \
-		jansson libcurl libmariadb 2>/dev/null) -lm 2> "$T/seed.err"
+	build_helper seed
 }
 
 # only_sgr FILE: a capture-pane -e dump holds no escape sequence but SGR

@@ -6,6 +6,7 @@
  * itself would never store: the TUI must still show it harmlessly.
  *
  * usage: seed USER ALBUM COUNT [--raw-title T]   (config as for pgal) */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +18,40 @@
 #include "config.h"
 #include "store.h"
 
-/* blobs_dir/key of the template linked as the same kind of blob_id */
+/* Copies a file (when a file system's link count limit is reached). */
 static int
-link_blobs(const pgal_config *cfg, const char *from_id, const char *to_id)
+copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	size_t n;
+	FILE *in, *out;
+	int rc = 0;
+
+	if ((in = fopen(from, "rb")) == NULL)
+		return -1;
+	if ((out = fopen(to, "wbx")) == NULL) {
+		fclose(in);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	if (ferror(in))
+		rc = -1;
+	fclose(in);
+	if (fclose(out) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* Makes the blobs of to_id hard links to those of *from_id; when the link
+ * count runs out (ext4: 65000) the files are copied once and later rows
+ * link to the copy. */
+static int
+link_blobs(const pgal_config *cfg, char *from_id, const char *to_id)
 {
 	char k1[PGAL_BLOB_KEY_MAX], k2[PGAL_BLOB_KEY_MAX], p1[8192], p2[8192], *slash;
-	int kind;
+	int kind, copied = 0;
 
 	for (kind = PGAL_BLOB_ORIG; kind <= PGAL_BLOB_PREVIEW; kind++) {
 		pgal_blob_key(k1, from_id, kind);
@@ -34,11 +63,16 @@ link_blobs(const pgal_config *cfg, const char *from_id, const char *to_id)
 			mkdir(p2, 0700); /* may exist */
 			*slash = '/';
 		}
-		if (link(p1, p2) != 0) {
+		if (link(p1, p2) == 0)
+			continue;
+		if (errno != EMLINK || copy_file(p1, p2) != 0) {
 			perror(p2);
 			return -1;
 		}
+		copied = 1;
 	}
+	if (copied)
+		snprintf(from_id, PGAL_BLOB_ID_HEX + 1, "%s", to_id);
 	return 0;
 }
 
@@ -51,6 +85,7 @@ main(int argc, char **argv)
 	pgal_user u;
 	pgal_album a;
 	pgal_photo tmpl, p;
+	char src_id[PGAL_BLOB_ID_HEX + 1];
 	const char *title = NULL;
 	size_t n;
 	long count, i;
@@ -79,11 +114,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "seed: the album needs one photo to copy\n");
 		return 1;
 	}
+	snprintf(src_id, sizeof src_id, "%s", tmpl.blob_id);
 	for (i = 0; i < count; i++) {
 		p = tmpl;
 		p.id = 0;
 		snprintf(p.blob_id, sizeof p.blob_id, "5eed%028lx", (unsigned long)i);
-		if (link_blobs(&cfg, tmpl.blob_id, p.blob_id) != 0) {
+		if (link_blobs(&cfg, src_id, p.blob_id) != 0) {
 			ops->close(s);
 			return 1;
 		}

@@ -61,4 +61,29 @@ keys q
 wait_for "nikon-d2h-gps" >/dev/null; settle; screen_e > "$T/screen-e"
 check "NO_COLOR: the selection shows in reverse video" "grep -q '\[7m' '$T/screen-e' || grep -q ';7m' '$T/screen-e'"
 tui_quit "monochrome: exits cleanly"
+
+# sixel and kitty, forced by the setting: tmux does not show them, so the
+# bytes pgal-tui writes are read with pipe-pane instead
+for gfx in sixel kitty; do
+	tui_start 100 30 $ENVS PGAL_TUI_GRAPHICS=$gfx
+	wait_for "pics" >/dev/null
+	: > "$T/raw-$gfx"
+	tm pipe-pane -o -t t "cat >> '$T/raw-$gfx'"
+	keys Enter; wait_for "nikon-d2h-gps\.jpg" >/dev/null; keys Enter
+	step "$gfx: the photo view" "NIKON D2H"
+	settle
+	i=0
+	while [ $i -lt 50 ] && ! grep -q "$(printf '\033')[P_]" "$T/raw-$gfx"; do
+		sleep 0.1; i=$((i + 1))
+	done
+	case $gfx in
+	sixel) check "sixel: a sixel image (DCS ... q) was sent" \
+		"perl -0ne 'exit(/\eP[0-9;]*q/ ? 0 : 1)' '$T/raw-$gfx'" ;;
+	kitty) check "kitty: a kitty graphics image (APC G) was sent" \
+		"perl -0ne 'exit(/\e_Ga=/ ? 0 : 1)' '$T/raw-$gfx'" ;;
+	esac
+	check "$gfx: no symbol cells were drawn for it" "[ \$(screen_e | coloured_cells 2 27 60) -lt 100 ]"
+	tm pipe-pane -t t
+	tui_quit "$gfx: exits cleanly"
+done
 done_testing

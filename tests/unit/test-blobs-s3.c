@@ -664,6 +664,26 @@ test_retries(void **state)
 		assert_int_equal(proxy_requests(), 1);
 		close(fd);
 	}
+	/* the store fails for good in the middle of a multipart upload: the
+	 * upload is aborted and the key stays absent, never half there */
+	{
+		char sha[65];
+		int fd = random_file(PGAL_S3_SINGLE_MAX + PGAL_S3_PART_SIZE + 1, sha);
+
+		fault("reset");
+		/* CreateMultipartUpload and part 1 pass, then nothing does */
+		fault("fail?n=100&status=503&after=2");
+		pgal_blob_key(key, "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd", PGAL_BLOB_ORIG);
+		assert_int_equal(b->ops->put_fd(b, key, fd, &e), PGAL_EBACKEND);
+		assert_non_null(strstr(e.msg, "S3 UploadPart: SlowDown"));
+		close(fd);
+		/* 2 passed, 4 tries of part 2, then 4 of the abort (a DELETE,
+		 * so retried too) */
+		assert_int_equal(proxy_requests(), 10);
+		fault("reset");
+		assert_int_equal(b->ops->get_mem(b, key, 100, &data, &len, &e),
+		    PGAL_ENOTFOUND);
+	}
 	b->ops->close(b);
 	endpoint(s3_port);
 }

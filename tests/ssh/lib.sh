@@ -1,0 +1,147 @@
+# TAP helpers for the SSH tier: OpenSSH's ssh/scp/sftp against a pgal-sshd
+# started here on a free loopback port, with a throwaway PGAL_HOME and
+# known_hosts. Builds on tests/cli/lib.sh (ok, expect_rc, check, jcheck...).
+. "$(dirname "$0")/../cli/lib.sh"
+SSHD="$PGAL_BUILD/pgal-sshd"
+HOST=127.0.0.1
+SSHD_PID=
+TMUX_SOCK=
+
+free_port() {
+	python3 -c 'import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_sshd [CONFIG LINE...]: writes $T/pgal.conf and starts the server
+start_sshd() {
+	PORT=$(free_port)
+	{
+		echo "home = $PGAL_HOME"
+		echo "ssh_listen = 127.0.0.1"
+		echo "ssh_port = $PORT"
+		echo "ssh_per_addr_max = 200"
+		echo "ssh_max_startups = 200"
+		for l in "$@"; do echo "$l"; done
+	} > "$T/pgal.conf"
+	: > "$T/sshd.log"
+	"$SSHD" -D -f "$T/pgal.conf" >> "$T/sshd.log" 2>&1 &
+	SSHD_PID=$!
+	i=0
+	while ! grep -q "listening on" "$T/sshd.log" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 100 ]; then echo "Bail out! pgal-sshd did not start"; cat "$T/sshd.log"; exit 1; fi
+		sleep 0.1
+	done
+	SSHO="-F /dev/null -o UserKnownHostsFile=$T/known_hosts -o StrictHostKeyChecking=accept-new -o LogLevel=ERROR -o ConnectTimeout=20 -o ServerAliveInterval=0"
+}
+
+stop_sshd() {
+	[ -n "$SSHD_PID" ] || return 0
+	kill "$SSHD_PID" 2>/dev/null
+	i=0
+	while kill -0 "$SSHD_PID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -9 "$SSHD_PID" 2>/dev/null
+	wait "$SSHD_PID" 2>/dev/null
+	SSHD_PID=
+}
+
+cleanup_ssh() {
+	[ -n "$TMUX_SOCK" ] && tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
+	# a second TERM ends sessions still running
+	[ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null && sleep 0.2 && kill "$SSHD_PID" 2>/dev/null
+	stop_sshd
+}
+trap cleanup_ssh EXIT
+
+# pw_ssh USER PASSWORD ARGS...: ssh with a password (no keys tried)
+pw_ssh() {
+	u=$1; p=$2; shift 2
+	sshpass -p "$p" ssh $SSHO -p "$PORT" -o PubkeyAuthentication=no \
+		-o PreferredAuthentications=password -o NumberOfPasswordPrompts=1 "$u@$HOST" "$@"
+}
+pw_scp() {
+	p=$1; shift
+	sshpass -p "$p" scp $SSHO -P "$PORT" -o PubkeyAuthentication=no \
+		-o PreferredAuthentications=password -o NumberOfPasswordPrompts=1 "$@"
+}
+pw_sftp() {
+	p=$1; shift
+	sshpass -p "$p" sftp $SSHO -P "$PORT" -o PubkeyAuthentication=no \
+		-o PreferredAuthentications=password -o NumberOfPasswordPrompts=1 "$@"
+}
+# key_ssh KEYFILE USER ARGS...: public key only, never a prompt
+key_ssh() {
+	k=$1; u=$2; shift 2
+	ssh $SSHO -p "$PORT" -o BatchMode=yes -o IdentitiesOnly=yes -o PasswordAuthentication=no \
+		-i "$k" "$u@$HOST" "$@"
+}
+# guest_ssh ARGS...: the guest name, "none" authentication
+guest_ssh() {
+	ssh $SSHO -p "$PORT" -o BatchMode=yes -o PubkeyAuthentication=no gallery@"$HOST" "$@"
+}
+
+# a user with a confirmed account (CLI against the same PGAL_HOME)
+make_user() {
+	PGAL_PASSWORD=$2 "$PGAL" signup "$1" "$1@example.org" >/dev/null 2>&1 || return 1
+	"$PGAL" confirm "$1" "$(outbox_code)" >/dev/null 2>&1
+}
+
+# distinct JPEGs: a crop of a fixture at a different offset each
+make_jpegs() {
+	dir=$1; count=$2
+	mkdir -p "$dir"
+	python3 - "$FIX/big-24mp.jpg" "$dir" "$count" <<'PY' || return 1
+import subprocess, sys
+src, d, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for i in range(n):
+    subprocess.run(["vips", "crop", src, f"{d}/p{i:03d}.jpg[Q=85]",
+                    str(17 * i), str(11 * i), "640", "480"], check=True)
+PY
+}
+
+# tmux: a terminal to drive interactive sessions in
+tmux_start() {
+	cols=$1; rows=$2; shift 2
+	TMUX_SOCK="$T/tmux.sock"
+	tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -x "$cols" -y "$rows" \
+		"$*; echo SSH-EXIT=\$?; sleep 60"
+}
+tmux_screen() {
+	tmux -S "$TMUX_SOCK" capture-pane -p -J
+}
+tmux_keys() {
+	tmux -S "$TMUX_SOCK" send-keys "$@"
+}
+tmux_type() {
+	tmux -S "$TMUX_SOCK" send-keys -l "$1"
+}
+# wait_screen REGEX [SECONDS]: until the screen matches (0) or time is up (1)
+wait_screen() {
+	lim=$(( ${2:-15} * 10 ))
+	i=0
+	while [ $i -lt $lim ]; do
+		tmux_screen > "$T/screen" 2>/dev/null
+		grep -Eq "$1" "$T/screen" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+# step DESCRIPTION REGEX: a TAP line for a screen state
+step() {
+	n=$((n + 1))
+	if wait_screen "$2" "${3:-15}"; then echo "ok $n - $1"
+	else nfail=$((nfail + 1)); echo "not ok $n - $1"; echo "# wanted: $2"; sed 's/^/# screen: /' "$T/screen" | head -40; fi
+}
+# fails DESCRIPTION COMMAND...: passes if COMMAND exits non-zero
+fails() {
+	d=$1; shift
+	n=$((n + 1))
+	if "$@" > "$T/out" 2> "$T/err" < /dev/null; then nfail=$((nfail + 1)); echo "not ok $n - $d (it succeeded)"
+	else echo "ok $n - $d"; fi
+}
+# batch < COMMANDS: writes an sftp batch file, prints its path
+batch() {
+	cat > "$T/batch.$n"
+	echo "$T/batch.$n"
+}

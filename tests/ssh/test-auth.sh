@@ -1,0 +1,77 @@
+#!/bin/sh
+# Who gets in and with what: the guest with "none" (TUI only), gallery
+# users with a password or a registered key; wrong password and unknown
+# user look the same; forwarding, agent and foreign subsystems refused.
+. "$(dirname "$0")/lib.sh"
+setup_home
+start_sshd
+PW='alice password 1'
+
+make_user alice "$PW"
+check "the host key was made with mode 0600" \
+	"[ \"\$(stat -c %a '$PGAL_HOME/ssh_host_ed25519_key')\" = 600 ]"
+ok "a password login runs a command" pw_ssh alice "$PW" whoami --json
+jcheck "it runs as that user" "j['user'] == 'alice'"
+
+# the same failure for a wrong password and for nobody, in similar time
+t0=$(date +%s%N)
+pw_ssh alice 'wrong password 9' whoami > "$T/wrong.out" 2> "$T/wrong.err"; rc1=$?
+t1=$(date +%s%N)
+pw_ssh nosuchuser 'wrong password 9' whoami > "$T/none.out" 2> "$T/none.err"; rc2=$?
+t2=$(date +%s%N)
+check "a wrong password is refused" "[ $rc1 -ne 0 ]"
+check "an unknown user is refused the same way (exit $rc1 vs $rc2)" "[ $rc1 -eq $rc2 ]"
+sed -i 's/nosuchuser@/alice@/' "$T/none.err"
+check "with the same message" "cmp -s '$T/wrong.err' '$T/none.err'"
+d1=$(( (t1 - t0) / 1000000 )); d2=$(( (t2 - t1) / 1000000 ))
+check "in similar time (${d1} ms vs ${d2} ms)" \
+	"[ $d1 -lt $((d2 * 3 + 300)) ] && [ $d2 -lt $((d1 * 3 + 300)) ]"
+check "the log names the failure but not the password" \
+	"grep -q 'auth failed: user alice method password' '$T/sshd.log' && ! grep -q 'wrong password 9' '$T/sshd.log'"
+
+# public key: registered through the CLI, then used over SSH
+ssh-keygen -q -t ed25519 -N '' -C 'alice@laptop' -f "$T/id_alice"
+ssh-keygen -q -t ed25519 -N '' -f "$T/id_other"
+PGAL_PASSWORD=$PW "$PGAL" login alice >/dev/null 2>&1
+ok "the key is registered with pgal key add" "$PGAL" key add $(cat "$T/id_alice.pub")
+expect_rc 255 "an unregistered key is refused" key_ssh "$T/id_other" alice whoami
+ok "the registered key logs in" key_ssh "$T/id_alice" alice whoami --json
+jcheck "as alice" "j['user'] == 'alice'"
+expect_rc 255 "the key does not open another account" key_ssh "$T/id_alice" bob whoami
+check "the key and its token never reach the log" \
+	"! grep -q \"\$(cut -d' ' -f2 '$T/id_alice.pub' | cut -c1-30)\" '$T/sshd.log'"
+
+# the guest: no password, the TUI only
+guest_ssh -T > "$T/out" 2> "$T/err" < /dev/null; rc=$?
+check "the guest without a pty is told to use ssh -t (exit $rc)" \
+	"[ $rc -ne 0 ] && grep -q 'ssh -t' '$T/err'"
+expect_rc 255 "the guest cannot run commands" guest_ssh whoami
+check "the refusal is logged" "grep -q 'exec refused for gallery (guest)' '$T/sshd.log'"
+expect_rc 255 "the guest has no sftp" guest_ssh -s sftp
+fails "the guest name with a password is not an account" pw_ssh gallery 'any password 1' whoami
+expect_rc 255 "port forwarding (-W) is refused" \
+	ssh $SSHO -p "$PORT" -o BatchMode=yes -o PubkeyAuthentication=no -W 127.0.0.1:22 gallery@$HOST
+expect_rc 255 "remote forwarding is refused" sshpass -p "$PW" ssh $SSHO -p "$PORT" \
+	-o PubkeyAuthentication=no -o ExitOnForwardFailure=yes -R 0:127.0.0.1:22 alice@$HOST true
+expect_rc 255 "other subsystems are refused" pw_ssh alice "$PW" -s netconf
+fails "a user without a pty and no command gets an error" pw_ssh alice "$PW" -T
+check "telling to use ssh -t" "grep -q 'ssh -t' '$T/err'"
+
+# a session ends with its connection: its token no longer works
+check "each connection's session was logged out" \
+	"[ \"\$(grep -c 'auth ok: user alice' '$T/sshd.log')\" -ge 3 ]"
+
+# SIGHUP reloads the config: a quota shows on the next connection
+sed -i '/^quota_bytes/d' "$T/pgal.conf"; echo "ssh_idle_secs = 1234" >> "$T/pgal.conf"
+kill -HUP "$SSHD_PID"; sleep 0.5
+check "SIGHUP reloads the config" "grep -q 'config reloaded' '$T/sshd.log'"
+ok "and the server still serves" pw_ssh alice "$PW" whoami
+
+# SIGTERM: no new connections, running ones finish
+pw_ssh alice "$PW" "search nothing-here" > /dev/null 2>&1
+kill -TERM "$SSHD_PID"
+i=0; while kill -0 "$SSHD_PID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "SIGTERM stops an idle server" "! kill -0 $SSHD_PID 2>/dev/null"
+check "and says so" "grep -q 'stopped' '$T/sshd.log'"
+SSHD_PID=
+done_testing

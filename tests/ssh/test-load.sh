@@ -1,0 +1,63 @@
+#!/bin/sh
+# Many sessions at once, each in its own process; and a client killed in
+# the middle of an upload (SFTP and legacy scp) leaves nothing behind: no
+# row, and after gc no orphan blob.
+. "$(dirname "$0")/lib.sh"
+setup_home
+start_sshd "max_upload_bytes = 64M"
+PW='alice password 1'
+make_user alice "$PW"
+ssh-keygen -q -t ed25519 -N '' -f "$T/id_alice"
+PGAL_PASSWORD=$PW "$PGAL" login alice >/dev/null 2>&1 && "$PGAL" key add $(cat "$T/id_alice.pub") >/dev/null
+"$PGAL" mkalbum trip >/dev/null
+ok "a photo for the counts" pw_scp "$PW" "$FIX/nikon-d2h-gps.jpg" alice@$HOST:trip/
+
+# 50 at once: 44 holding an scp sink open, 6 guest TUIs
+pids=
+i=0
+while [ $i -lt 44 ]; do
+	sleep 25 | key_ssh "$T/id_alice" alice scp -t trip/ > "$T/hold.$i" 2>&1 &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+while [ $i -lt 50 ]; do
+	sleep 25 | ssh -tt $SSHO -p "$PORT" -o BatchMode=yes -o PubkeyAuthentication=no gallery@$HOST > "$T/hold.$i" 2>&1 &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+j=0
+while [ $j -lt 300 ]; do
+	a=$(grep -c 'auth ok' "$T/sshd.log")
+	s=$(grep -l 'Sign up' "$T"/hold.4[4-9] 2>/dev/null | wc -l)
+	r=0; for f in "$T"/hold.[0-9] "$T"/hold.[1-3][0-9] "$T"/hold.4[0-3]; do [ -s "$f" ] && r=$((r + 1)); done
+	[ "$a" -ge 51 ] && [ "$s" -eq 6 ] && [ "$r" -eq 44 ] && break
+	sleep 0.2; j=$((j + 1))
+done
+check "50 sessions authenticated ($a logins counting the first)" "[ $a -ge 51 ]"
+check "44 scp sinks answered at once ($r)" "[ $r -eq 44 ]"
+check "6 guest TUIs drew their welcome screen ($s)" "[ $s -eq 6 ]"
+nconn=$(pgrep -P "$SSHD_PID" | wc -l)
+check "one connection process each ($nconn)" "[ $nconn -ge 50 ]"
+ok "one more still gets in" key_ssh "$T/id_alice" alice whoami
+kill $pids 2>/dev/null
+wait 2>/dev/null
+j=0; while [ "$(pgrep -P "$SSHD_PID" | wc -l)" -gt 0 ] && [ $j -lt 100 ]; do sleep 0.1; j=$((j + 1)); done
+check "every connection process ended with its client" "[ \$(pgrep -P $SSHD_PID | wc -l) -eq 0 ]"
+check "no connection process crashed" "! grep -q 'killed by signal' '$T/sshd.log'"
+
+# killed mid-upload: the 28 MB fixture at 2 Mbit/s takes minutes
+rows_before=$(count_rows)
+pw_scp "$PW" -l 2000 "$FIX/big-24mp.jpg" alice@$HOST:trip/ > /dev/null 2>&1 &
+p=$!
+sleep 2; kill $p; wait $p 2>/dev/null
+pw_scp "$PW" -O -l 2000 "$FIX/big-24mp.jpg" alice@$HOST:trip/ > /dev/null 2>&1 &
+p=$!
+sleep 2; kill $p; wait $p 2>/dev/null
+sleep 1
+check "no row for the killed uploads" "[ \$(count_rows) -eq $rows_before ]"
+check "the spool holds nothing" "[ -z \"\$(ls -A '$PGAL_HOME/spool')\" ]"
+ok "gc" "$PGAL" gc --min-age 0
+check "no orphan blob: each row has its 3 blobs, nothing else" blobs_match_rows
+ok "the server still serves" key_ssh "$T/id_alice" alice ls trip --json
+jcheck "with the one photo" "[p['name'] for p in j] == ['nikon-d2h-gps.jpg']"
+done_testing

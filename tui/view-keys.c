@@ -1,0 +1,168 @@
+/* The account's SSH public keys: list, add a pasted line (validated by
+ * the core), remove with a question. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+
+struct keys_view {
+	pgal_ssh_key *rows;
+	tui_list list;
+	int page;
+};
+
+static const tui_keyhelp keys_keys[] = {
+	{ "a", "add a key", 1 },
+	{ "d", "remove", 1 },
+	{ "q", "back", 1 },
+	{ "j/k ↓/↑", "move", 0 },
+	{ NULL, NULL, 0 },
+};
+
+static void
+keys_load(tui *t, struct keys_view *k)
+{
+	pgal_err e;
+	size_t n = 0;
+
+	free(k->rows);
+	k->rows = NULL;
+	if (pgal_key_list(t->g, t->token, &k->rows, &n, &e) != PGAL_OK) {
+		k->list.n = 0;
+		tui_fail(t, "cannot list the keys", &e);
+		return;
+	}
+	k->list.n = n;
+	tui_list_fit(&k->list, k->page > 0 ? k->page : 1);
+}
+
+static void
+keys_draw(tui *t, tui_view *v, int y0, int h)
+{
+	struct keys_view *k = v->data;
+	char when[32];
+	int i, y, fw = 52, aw = 20, cw;
+	size_t r;
+
+	k->page = h - 3;
+	tui_list_fit(&k->list, k->page);
+	cw = COLS - aw - fw - 18 - 5;
+	tui_text(y0, 1, aw, "TYPE", TS_HEAD);
+	tui_text(y0, 2 + aw, fw, "FINGERPRINT", TS_HEAD);
+	tui_text(y0, 3 + aw + fw, cw, "COMMENT", TS_HEAD);
+	tui_text(y0, 4 + aw + fw + cw, 17, "ADDED", TS_HEAD);
+	if (k->list.n == 0)
+		tui_wrap(y0 + 2, 1, COLS - 2, 3, "No keys yet. Press a and paste a public key line "
+		    "(e.g. the contents of ~/.ssh/id_ed25519.pub) to log in over SSH without "
+		    "a password.", TS_DIM);
+	for (i = 0, r = k->list.top; i < k->page && r < k->list.n; i++, r++) {
+		const pgal_ssh_key *key = &k->rows[r];
+		int st = r == k->list.sel ? TS_SELECT : TS_NORMAL;
+
+		y = y0 + 1 + i;
+		if (st == TS_SELECT)
+			tui_fill(y, 0, COLS, st);
+		tui_date(when, sizeof when, key->created_at);
+		tui_text(y, 1, aw, key->algo, st);
+		tui_text(y, 2 + aw, fw, key->fingerprint, st);
+		tui_text(y, 3 + aw + fw, cw, key->comment, st);
+		tui_text(y, 4 + aw + fw + cw, 17, when, st);
+	}
+}
+
+static int
+add_submit(tui *t, tui_view *v, tui_form *f, void *arg)
+{
+	pgal_ssh_key out;
+	pgal_err e;
+
+	if (pgal_key_add(t->g, t->token, f->f[0].buf, &out, &e) != PGAL_OK) {
+		tui_fail(t, "the key was not added", &e);
+		return -1;
+	}
+	tui_pop(t);
+	tui_msg(t, 0, "key %s added", out.fingerprint);
+	return 0;
+}
+
+static void
+remove_yes(tui *t, void *arg)
+{
+	pgal_err e;
+
+	if (pgal_key_remove(t->g, t->token, (const char *)arg, &e) != PGAL_OK) {
+		tui_fail(t, "the key was not removed", &e);
+		return;
+	}
+	tui_msg(t, 0, "key %s removed", (const char *)arg);
+}
+
+static int
+keys_key(tui *t, tui_view *v, int key)
+{
+	struct keys_view *k = v->data;
+	tui_form_spec spec;
+	tui_form *f;
+	char q[300];
+
+	if (tui_list_key(&k->list, key, k->page))
+		return 1;
+	switch (key) {
+	case 'a':
+		memset(&spec, 0, sizeof spec);
+		spec.title = "add SSH key";
+		spec.intro = "Paste one public key line: type, base64 key and an optional "
+			     "comment, as in ~/.ssh/id_ed25519.pub.";
+		spec.submit = add_submit;
+		if ((f = tui_form_view(t, &spec)) != NULL)
+			tui_form_add(f, "Public key", TUI_FIELD_MAX - 1, 0);
+		return 1;
+	case 'd':
+	case TK(KEY_DC):
+		if (k->list.n == 0)
+			return 1;
+		snprintf(q, sizeof q, "remove the key %s (%s)? It can no longer log in.",
+		    k->rows[k->list.sel].fingerprint, k->rows[k->list.sel].comment);
+		tui_confirm(t, q, remove_yes, strdup(k->rows[k->list.sel].fingerprint));
+		return 1;
+	}
+	return 0;
+}
+
+static void
+keys_enter(tui *t, tui_view *v)
+{
+	keys_load(t, v->data);
+}
+
+static void
+keys_free(tui_view *v)
+{
+	struct keys_view *k = v->data;
+
+	free(k->rows);
+	free(k);
+}
+
+static const tui_view_ops keys_ops = {
+	.name = "keys",
+	.draw = keys_draw,
+	.key = keys_key,
+	.enter = keys_enter,
+	.free = keys_free,
+	.keys = keys_keys,
+};
+
+int
+tui_view_keys(tui *t)
+{
+	struct keys_view *k = calloc(1, sizeof *k);
+
+	if (k == NULL)
+		return -1;
+	if (tui_push(t, &keys_ops, k, "SSH keys") != 0)
+		return -1;
+	keys_load(t, k);
+	return 0;
+}
