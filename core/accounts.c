@@ -61,9 +61,13 @@ send_code(pgal *g, pgal_user *u, pgal_err *e)
 		 "If you did not sign up, ignore this message.\n",
 		 u->name, code, g->cfg.code_ttl_secs / 3600, u->name, code);
 	rc = g->mail->ops->send(g->mail, u->email, subject, body, e);
-	if (rc != PGAL_OK)
-		rc = pgal_fail(e, PGAL_EBACKEND, "could not send the confirmation mail (%s); "
-			       "try again with resend", e != NULL ? e->msg : "mail failed");
+	if (rc != PGAL_OK && e != NULL) {
+		char why[sizeof e->msg];
+		snprintf(why, sizeof why, "%s", e->msg);
+		/* the backend's code stays: no credentials is denied, a dead relay a backend failure */
+		pgal_fail(e, rc, "could not send the confirmation mail (%.400s); try again with resend",
+			  why);
+	}
 out:
 	explicit_bzero(code, sizeof code);
 	explicit_bzero(body, sizeof body);
