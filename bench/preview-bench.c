@@ -1,17 +1,18 @@
 /* The TUI's preview and album paths, timed without a terminal for
  * bench/preview.sh (built there with cc against libpgal.a and
- * libpgaltui.a).
+ * libpgaltui.a). Drawing goes to an ncurses screen on /dev/null, so the
+ * figures include making the cells and the terminal output.
  *
  *   preview-bench render ALBUM PHOTO COLSxROWS RUNS
- *     first view (read the preview blob, decode, chafa, cells) and the
- *     repeat view from the cache; prints "cold_ms first_ms repeat_ms":
- *     the very first render of the process (libvips and chafa starting
- *     up), then medians of the first view of a photo in a running TUI
- *     (empty cache) and of the repeat view
+ *     prints "cold_ms first_ms lookup_ms repeat_ms": the very first view
+ *     in the process (libvips and chafa starting up); the median first
+ *     view of a photo in a running TUI (empty cache: read the preview
+ *     blob, decode, chafa, cells, output); the median cache lookup of a
+ *     rendered preview; the median repeat view (from the cache onto a
+ *     blank screen, with the terminal output)
  *   preview-bench album ALBUM RUNS
  *     the album screen as pgal-tui opens it (album, first page, first
- *     thumbnail, drawn by the real view into an 80x24 ncurses screen on
- *     /dev/null); prints the median ms
+ *     thumbnail, drawn by the real view at 80x24); prints the median ms
  *
  * Config and session as for pgal (PGAL_HOME, the saved session). */
 #include <curses.h>
@@ -26,6 +27,11 @@
 #include "gallery.h"
 #include "preview.h"
 #include "session-file.h"
+
+#define RUNS_MAX 64
+
+static SCREEN *scr;
+static FILE *null_out, *null_in;
 
 static double
 now_ms(void)
@@ -51,67 +57,106 @@ median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* An ncurses screen of cols x rows writing to /dev/null, 256 colours. */
+static int
+screen_open(tui *t, int cols, int rows)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof buf, "%d", cols);
+	setenv("COLUMNS", buf, 1);
+	snprintf(buf, sizeof buf, "%d", rows);
+	setenv("LINES", buf, 1);
+	null_out = fopen("/dev/null", "w");
+	null_in = fopen("/dev/null", "r");
+	if (null_out == NULL || null_in == NULL ||
+	    (scr = newterm("xterm-256color", null_out, null_in)) == NULL) {
+		fprintf(stderr, "preview-bench: no terminal\n");
+		return -1;
+	}
+	set_term(scr);
+	tui_colour_init(t);
+	return 0;
+}
+
+static void
+screen_close(void)
+{
+	endwin();
+	delscreen(scr);
+	fclose(null_out);
+	fclose(null_in);
+}
+
 static int
 bench_render(tui *t, const char *album, const char *photo, const char *size, int runs)
 {
-	double first[64], again[64], t0, cold = 0;
+	double first[RUNS_MAX], again[RUNS_MAX], look[RUNS_MAX], t0, cold = 0;
 	const tui_cells *c;
 	pgal_photo p;
 	pgal_err e;
 	int cols, rows, i, k;
 
-	if (sscanf(size, "%dx%d", &cols, &rows) != 2 || runs < 1 || runs > 64)
+	if (sscanf(size, "%dx%d", &cols, &rows) != 2 || runs < 1 || runs > RUNS_MAX ||
+	    cols < 1 || rows < 1 || cols > 1000 || rows > 1000)
 		return 1;
 	if (pgal_photo_get(t->g, t->token, album, photo, &p, &e) != PGAL_OK) {
 		fprintf(stderr, "preview-bench: %s\n", e.msg);
 		return 1;
 	}
-	for (i = -1; i < runs; i++) {
+	if (screen_open(t, cols, rows) != 0)
+		return 1;
+	/* round 0 is the process' first view, the others are timed */
+	for (i = 0; i <= runs; i++) {
 		tui_preview_cache_free(t->cache);
 		t->cache = tui_preview_cache_new();
+		erase();
+		refresh();
 		t0 = now_ms();
 		if ((c = tui_preview_render(t, &p, PGAL_BLOB_PREVIEW, cols, rows, &e)) == NULL) {
 			fprintf(stderr, "preview-bench: %s\n", e.msg);
 			return 1;
 		}
-		if (i < 0) {
+		tui_preview_draw(t, &p, PGAL_BLOB_PREVIEW, 0, 0, rows, cols);
+		refresh();
+		if (i == 0) {
 			cold = now_ms() - t0;
 			continue;
 		}
-		first[i] = now_ms() - t0;
+		first[i - 1] = now_ms() - t0;
+		again[i - 1] = 0;
+		for (k = 0; k < 10; k++) {
+			erase();
+			refresh();
+			t0 = now_ms();
+			tui_preview_draw(t, &p, PGAL_BLOB_PREVIEW, 0, 0, rows, cols);
+			refresh();
+			again[i - 1] += now_ms() - t0;
+		}
+		again[i - 1] /= 10;
 		t0 = now_ms();
-		for (k = 0; k < 100; k++)
+		for (k = 0; k < 1000; k++)
 			c = tui_preview_render(t, &p, PGAL_BLOB_PREVIEW, cols, rows, &e);
-		again[i] = (now_ms() - t0) / 100;
-		if (c == NULL || c->w < 1 || c->h < 1)
+		look[i - 1] = (now_ms() - t0) / 1000;
+		if (c == NULL)
 			return 1;
 	}
-	printf("%.2f %.2f %.6f\n", cold, median(first, runs), median(again, runs));
+	screen_close();
+	printf("%.2f %.2f %.6f %.3f\n", cold, median(first, runs), median(look, runs),
+	    median(again, runs));
 	return 0;
 }
 
 static int
 bench_album(tui *t, const char *album, int runs)
 {
-	double v[64], t0;
-	FILE *out, *in;
-	SCREEN *scr;
+	double v[RUNS_MAX], t0;
 	tui_view *view;
 	int i;
 
-	if (runs < 1 || runs > 64)
+	if (runs < 1 || runs > RUNS_MAX || screen_open(t, 80, 24) != 0)
 		return 1;
-	setenv("COLUMNS", "80", 1);
-	setenv("LINES", "24", 1);
-	out = fopen("/dev/null", "w");
-	in = fopen("/dev/null", "r");
-	if (out == NULL || in == NULL || (scr = newterm("xterm-256color", out, in)) == NULL) {
-		fprintf(stderr, "preview-bench: no terminal\n");
-		return 1;
-	}
-	set_term(scr);
-	tui_colour_init(t);
-	for (i = -1; i < runs; i++) {
+	for (i = 0; i < runs; i++) {
 		tui_preview_cache_free(t->cache);
 		t->cache = tui_preview_cache_new();
 		t0 = now_ms();
@@ -125,10 +170,7 @@ bench_album(tui *t, const char *album, int runs)
 		v[i] = now_ms() - t0;
 		tui_pop(t);
 	}
-	endwin();
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
+	screen_close();
 	printf("%.2f\n", median(v, runs));
 	return 0;
 }
@@ -149,7 +191,6 @@ main(int argc, char **argv)
 		return 1;
 	}
 	t.env = &env;
-	t.colour = TUI_C256;
 	t.graphics = TUI_GFX_SYMBOLS;
 	t.cache = tui_preview_cache_new();
 	if (argc == 6 && strcmp(argv[1], "render") == 0)
