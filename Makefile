@@ -35,7 +35,7 @@ LDLIBS  := $(PKG_LIBS) -lm
 LDFLAGS := $(LDFLAGS_SAN)
 
 CORE_SRC := $(wildcard core/*.c core/cmd/*.c core/aws/*.c)
-GEN_SRC  := $(BUILD)/gen/sql_sqlite.c
+GEN_SRC  := $(BUILD)/gen/sql_sqlite.c $(BUILD)/gen/sql_mysql.c
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:%.c=%.o)
 CLI_SRC  := $(wildcard cli/*.c)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -78,6 +78,10 @@ $(BUILD)/tui/%.o: tui/%.c $(wildcard core/*.h tui/*.h)
 $(BUILD)/gen/sql_sqlite.c: $(sort $(wildcard sql/sqlite/*.sql)) tools/embed-sql.sh
 	@mkdir -p $(dir $@)
 	sh tools/embed-sql.sh sqlite $(sort $(wildcard sql/sqlite/*.sql)) > $@
+
+$(BUILD)/gen/sql_mysql.c: $(sort $(wildcard sql/mysql/*.sql)) tools/embed-sql.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed-sql.sh mysql $(sort $(wildcard sql/mysql/*.sql)) > $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CFLAGS) -c $< -o $@

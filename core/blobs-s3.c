@@ -681,6 +681,17 @@ out:
 	return rc;
 }
 
+static int
+s3_share_url(pgal_blobs *base, const char *key, int64_t ttl_secs, char **url,
+    pgal_err *e)
+{
+	*url = NULL;
+	/* SigV4 caps a presigned URL at 7 days */
+	if (ttl_secs < 1 || ttl_secs > 7 * 86400)
+		return pgal_fail(e, PGAL_EUSAGE, "a link lasts 1 second to 7 days");
+	return pgal_s3_presign_get(base, key, (int)ttl_secs, url, e);
+}
+
 const pgal_blobs_ops pgal_blobs_s3 = {
 	.name = "s3",
 	.open = s3_open,
@@ -691,4 +702,5 @@ const pgal_blobs_ops pgal_blobs_s3 = {
 	.get_mem = s3_get_mem,
 	.del = s3_del,
 	.list = s3_list,
+	.share_url = s3_share_url,
 };

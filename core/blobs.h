@@ -34,6 +34,10 @@ typedef struct pgal_blobs_ops {
 	 * behind (temp files, unfinished multipart uploads) last touched at or
 	 * before cutoff (unix time); list never reports them. */
 	int (*sweep_partial)(pgal_blobs *b, int64_t cutoff, int64_t *removed, pgal_err *e);
+	/* Optional (NULL: this backend cannot share). A URL anyone can GET the
+	 * object from, without credentials, for ttl_secs (1 s to 7 days);
+	 * malloc'd into *url. */
+	int (*share_url)(pgal_blobs *b, const char *key, int64_t ttl_secs, char **url, pgal_err *e);
 } pgal_blobs_ops;
 
 struct pgal_blobs {

@@ -62,6 +62,15 @@ static const struct ckey keys[] = {
 	{ STR(smtp_user) },
 	{ STR(smtp_password) },
 	{ STR(smtp_ca_file) },
+	{ STR(mysql_host) },
+	{ NUM(mysql_port, C_INT, 0, 65535) },
+	{ STR(mysql_user) },
+	{ STR(mysql_password) },
+	{ STR(mysql_database) },
+	{ STR(mysql_ssl_ca) },
+	{ STR(mysql_socket) },
+	{ STR(dynamodb_table) },
+	{ STR(dynamodb_users_table) },
 	{ NUM(quota_bytes, C_SIZE, 0, INT64_C(1) << 50) },
 	{ STR(ssh_listen) },
 	{ NUM(ssh_port, C_INT, 1, 65535) },
@@ -86,6 +95,8 @@ base_defaults(pgal_config *c)
 	strcpy(c->blobs, "fs");
 	strcpy(c->mail, "outbox");
 	strcpy(c->mail_from, "pgal <noreply@localhost>");
+	strcpy(c->dynamodb_table, "PhotoGallery");
+	strcpy(c->dynamodb_users_table, "PhotoGalleryUsers");
 	c->max_upload_bytes = INT64_C(200) * 1024 * 1024;
 	c->max_pixels = 100000000;
 	c->thumb_px = 256;

@@ -38,6 +38,17 @@ typedef struct pgal_config {
 	char smtp_user[256];
 	char smtp_password[256];
 	char smtp_ca_file[512];       /* CA bundle for the SMTP server's certificate; default: system's */
+	/* store = mysql (MySQL 8, RDS, MariaDB) */
+	char mysql_host[256];         /* empty: localhost through mysql_socket or the default socket */
+	int mysql_port;               /* 0: 3306 */
+	char mysql_user[128];
+	char mysql_password[256];     /* never logged nor put in a message */
+	char mysql_database[65];      /* empty: pgal */
+	char mysql_ssl_ca[PATH_MAX];  /* CA file: TLS required and the server certificate verified */
+	char mysql_socket[PATH_MAX];  /* Unix socket, with an empty mysql_host */
+	/* store = dynamodb: albums and photos, and users/sessions/keys */
+	char dynamodb_table[256];      /* default PhotoGallery */
+	char dynamodb_users_table[256]; /* default PhotoGalleryUsers */
 	int64_t quota_bytes;        /* per user, sum of originals; 0: no quota */
 	/* pgal-sshd */
 	char ssh_listen[64];        /* address to listen on */

@@ -9,6 +9,19 @@
 #include "sanitize.h"
 #include "validate.h"
 
+/* Puts "<kind> <backend>: " before a backend's own message, so that the
+ * user reads which one of them failed. */
+static int
+backend_failed(pgal_err *e, int rc, const char *kind, const char *name)
+{
+	char msg[sizeof e->msg];
+
+	if (e == NULL)
+		return rc;
+	memcpy(msg, e->msg, sizeof msg);
+	return pgal_fail(e, rc, "%s %s: %s", kind, name, msg);
+}
+
 int
 pgal_open(pgal **out, const pgal_config *cfg, pgal_err *e)
 {
@@ -28,9 +41,13 @@ pgal_open(pgal **out, const pgal_config *cfg, pgal_err *e)
 	if ((g = calloc(1, sizeof *g)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	g->cfg = *cfg;
-	if ((rc = so->open(&g->store, &g->cfg, e)) != PGAL_OK ||
-	    (rc = bo->open(&g->blobs, &g->cfg, e)) != PGAL_OK ||
-	    (rc = mo->open(&g->mail, &g->cfg, e)) != PGAL_OK) {
+	if ((rc = so->open(&g->store, &g->cfg, e)) != PGAL_OK)
+		rc = backend_failed(e, rc, "store", so->name);
+	else if ((rc = bo->open(&g->blobs, &g->cfg, e)) != PGAL_OK)
+		rc = backend_failed(e, rc, "blobs", bo->name);
+	else if ((rc = mo->open(&g->mail, &g->cfg, e)) != PGAL_OK)
+		rc = backend_failed(e, rc, "mail", mo->name);
+	if (rc != PGAL_OK) {
 		pgal_close(g);
 		return rc;
 	}

@@ -116,6 +116,21 @@ int pgal_photo_read_mem(pgal *g, const char *token, const char *album, const cha
 int pgal_search(pgal *g, const char *token, const char *words, const char *tag, size_t limit,
 		pgal_photo **out, size_t *n, pgal_err *e);
 
+/* ---- sharing ---- */
+
+#define PGAL_SHARE_TTL_DEFAULT 3600
+#define PGAL_SHARE_TTL_MAX (7 * 86400) /* the longest a SigV4 presigned URL lives */
+
+/* A link anyone can download the original of one of the session's photos
+ * from, without credentials, for ttl_secs (1 s to PGAL_SHARE_TTL_MAX):
+ * malloc'd into *url; *expires (may be NULL) gets the time it stops working.
+ * PGAL_EUSAGE when the blob backend cannot make links (blobs = fs). */
+int pgal_share(pgal *g, const char *token, const char *album, const char *name,
+	       int64_t ttl_secs, char **url, int64_t *expires, pgal_err *e);
+/* "90", "90s", "30m", "1h", "7d" as seconds, 1 s to PGAL_SHARE_TTL_MAX;
+ * PGAL_EUSAGE otherwise. */
+int pgal_share_parse_ttl(const char *s, int64_t *secs, pgal_err *e);
+
 /* ---- SSH public keys (log in over SSH without a password) ---- */
 
 
@@ -141,5 +156,12 @@ typedef struct pgal_gc_stats {
 } pgal_gc_stats;
 /* Removes blobs no photo row references and older than min_age seconds. */
 int pgal_gc(pgal *g, int64_t min_age, pgal_gc_stats *st, pgal_err *e);
+
+/* What pgal_open made ready (schema migrated, DynamoDB tables created,
+ * bucket and folders checked), as one line per backend given to fn:
+ * "store mysql: ok (schema version 1, ...)", "blobs s3: bucket 'x'
+ * reachable", "mail ses: ...". Fails if a backend is not usable after all. */
+typedef void (*pgal_status_fn)(void *arg, const char *line);
+int pgal_backend_status(pgal *g, pgal_status_fn fn, void *arg, pgal_err *e);
 
 #endif

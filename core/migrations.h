@@ -13,5 +13,6 @@ typedef struct pgal_migration {
 
 /* terminated by { 0, NULL, NULL } */
 extern const pgal_migration pgal_migrations_sqlite[];
+extern const pgal_migration pgal_migrations_mysql[];
 
 #endif

@@ -8,6 +8,8 @@
 
 static const pgal_store_ops *const backends[] = {
 	&pgal_store_sqlite,
+	&pgal_store_mysql,
+	&pgal_store_dynamodb,
 };
 
 const pgal_store_ops *

@@ -94,5 +94,7 @@ const pgal_store_ops *pgal_store_find(const char *name);
 void pgal_store_free_ids(char **ids, size_t n);
 
 extern const pgal_store_ops pgal_store_sqlite;
+extern const pgal_store_ops pgal_store_mysql;
+extern const pgal_store_ops pgal_store_dynamodb;
 
 #endif

@@ -23,8 +23,11 @@ run_one() {
 	label=$1; shift
 	log="$scratch/log.$$.$(echo "$label" | tr '/ ' '__')"
 	start=$(date +%s)
-	TMPDIR_TEST=$(mktemp -d "$scratch/t.XXXXXX") "$@" > "$log" 2>&1
+	# a hung test file fails alone instead of stalling the run
+	TMPDIR_TEST=$(mktemp -d "$scratch/t.XXXXXX") \
+		timeout -k 10 "${PGAL_TEST_TIMEOUT:-600}" "$@" > "$log" 2>&1
 	rc=$?
+	[ "$rc" -eq 124 ] && echo "not ok - $label timed out after ${PGAL_TEST_TIMEOUT:-600}s" >> "$log"
 	p=$(grep -c '^ok ' "$log")
 	f=$(grep -c '^not ok ' "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then

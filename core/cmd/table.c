@@ -25,8 +25,10 @@ extern const pgal_cmd_entry pgal_cmd_mv_entry;
 extern const pgal_cmd_entry pgal_cmd_rm_entry;
 extern const pgal_cmd_entry pgal_cmd_get_entry;
 extern const pgal_cmd_entry pgal_cmd_search_entry;
+extern const pgal_cmd_entry pgal_cmd_share_entry;
 extern const pgal_cmd_entry pgal_cmd_key_entry;
 extern const pgal_cmd_entry pgal_cmd_gc_entry;
+extern const pgal_cmd_entry pgal_cmd_init_entry;
 extern const pgal_cmd_entry pgal_cmd_help_entry;
 
 const pgal_cmd_entry *const pgal_cmd_table[] = {
@@ -50,8 +52,10 @@ const pgal_cmd_entry *const pgal_cmd_table[] = {
 	&pgal_cmd_rm_entry,
 	&pgal_cmd_get_entry,
 	&pgal_cmd_search_entry,
+	&pgal_cmd_share_entry,
 	&pgal_cmd_key_entry,
 	&pgal_cmd_gc_entry,
+	&pgal_cmd_init_entry,
 	&pgal_cmd_help_entry,
 	NULL
 };

@@ -44,7 +44,8 @@ ncol=$(grep -o '48;2;[0-9;]*' "$T/screen-e" | sort -u | wc -l)
 check "true colour: many distinct colours ($ncol)" "[ $ncol -ge 50 ]"
 tui_quit "true colour: exits cleanly"
 
-tui_start 100 30 $ENVS COLORTERM=24bit
+# screen-256color has no -direct sibling in any terminfo package
+tui_start 100 30 $ENVS COLORTERM=24bit TERM=screen-256color
 open_photo
 check "COLORTERM without a direct terminfo falls back to 256" \
 	"grep -q '48;5;' '$T/screen-e' && ! grep -q '48;2;' '$T/screen-e'"

@@ -1,0 +1,40 @@
+/* init: makes the backends ready (the SQL schema migrated, the DynamoDB
+ * tables created, the bucket reached: opening the gallery does it) and says
+ * so, one line per backend. A backend that cannot be reached fails the
+ * open, and the error names it. */
+#include <stdio.h>
+
+#include "cmd.h"
+
+static void
+print_line(void *arg, const char *line)
+{
+	pgal_cmd_ctx *ctx = arg;
+
+	fprintf(ctx->out, "%s\n", line);
+}
+
+static int
+cmd_init_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
+{
+	pgal_err e;
+
+	pgal_err_clear(&e);
+	if (pgal_backend_status(ctx->g, print_line, ctx, &e) != PGAL_OK)
+		return pgal_cmd_fail(ctx, &e);
+	return PGAL_OK;
+}
+
+const pgal_cmd_entry pgal_cmd_init_entry = {
+	.name = "init",
+	.usage = "",
+	.summary = "create missing tables, check every backend (administrator)",
+	.help = "Runs the SQL migrations, creates missing DynamoDB tables, checks that the\n"
+		"S3 bucket answers and the folders are writable, then prints one line per\n"
+		"backend. Exits 4 naming the backend that cannot be reached.",
+	.min_args = 0,
+	.max_args = 0,
+	.options = "",
+	.flags = PGAL_CMD_LOCAL_ONLY,
+	.exec = cmd_init_exec,
+};

@@ -1,0 +1,55 @@
+/* share ALBUM/PHOTO [--ttl 1h]: a link to the original that anyone can open
+ * without an account until it expires (S3 presigned GET). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+
+static int
+cmd_share_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
+{
+	char album[PGAL_ALBUM_MAX + 1], name[PGAL_PHOTO_NAME_MAX + 1], when[32];
+	const char *ttl_s = pgal_args_get(a, "ttl");
+	int64_t ttl = PGAL_SHARE_TTL_DEFAULT, expires = 0;
+	char *url = NULL;
+	pgal_err e;
+	int rc;
+
+	pgal_err_clear(&e);
+	if (ttl_s != NULL && pgal_share_parse_ttl(ttl_s, &ttl, &e) != PGAL_OK)
+		return pgal_cmd_error(ctx, e.code, "share: --ttl: %s", e.msg);
+	if (pgal_split_path(a->argv[0], album, name, 0, &e) != PGAL_OK ||
+	    pgal_share(ctx->g, ctx->token, album, name, ttl, &url, &expires, &e) != PGAL_OK)
+		return pgal_cmd_fail(ctx, &e);
+	if (pgal_args_has(a, "json")) {
+		pgal_fmt_iso(when, expires, 1);
+		rc = pgal_json_print(ctx, json_pack("{s:s, s:s, s:s, s:I, s:s}",
+						    "album", album,
+						    "photo", name,
+						    "url", url,
+						    "ttl", (json_int_t)ttl,
+						    "expires_at", when));
+	} else {
+		/* the link alone on stdout, so that scripts can take it as is */
+		fprintf(ctx->out, "%s\n", url);
+		rc = PGAL_OK;
+	}
+	free(url);
+	return rc;
+}
+
+const pgal_cmd_entry pgal_cmd_share_entry = {
+	.name = "share",
+	.usage = "ALBUM/PHOTO [--ttl 1h]",
+	.summary = "make a time-limited download link to a photo",
+	.help = "Prints a link anyone can download the original from, without an account,\n"
+		"until it expires: --ttl takes seconds or a number with s, m, h or d\n"
+		"(default 1h, at most 7d). Needs photos in S3 (blobs = s3).",
+	.min_args = 1,
+	.max_args = 1,
+	.options = "ttl=",
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_READ,
+	.exec = cmd_share_exec,
+};

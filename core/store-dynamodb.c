@@ -1,0 +1,341 @@
+/* Metadata store on Amazon DynamoDB: albums and photos in the PhotoGallery
+ * table (partition key albumID, sort key photoID), users, sessions and SSH
+ * keys in a second table. Table definitions are sql/dynamodb/*.json,
+ * compiled in; open creates a missing table and waits until it is ACTIVE
+ * (that is what `pgal init` does) and refuses a table without our indexes.
+ *
+ * Rules every part follows (the layout is in store-dynamodb-int.h):
+ * - Reads of items are GetItem/BatchGetItem with ConsistentRead, lists are
+ *   Query on a partition or an index; nothing scans a table.
+ * - IDs are 63-bit: milliseconds since 1970 shifted left 20 bits plus 20
+ *   random bits, strictly increasing within a process. They sort by
+ *   creation time (ties between processes in the same millisecond break
+ *   randomly), which is what "oldest first" and id tie-breaks need, and
+ *   cost no counter round trip. Items keyed by an id are created with
+ *   attribute_not_exists, so a collision would be seen, not overwrite.
+ * - Uniqueness (user name, album name per user, photo name per album, key
+ *   per user) is a conditional put of an item whose key IS the name; a
+ *   failed condition is PGAL_EINPUT "... already exists".
+ * - No TransactWriteItems (dynalite 4, the pinned test peer, has none).
+ *   Multi-item changes are ordered: the item that makes a thing visible is
+ *   written last and removed first, so a crash leaves invisible leftovers.
+ *   Album counters (photo_count, bytes) change through intents: the album
+ *   item first records "i:<photo>:<bytes>:<time>" (or "d:"), then the
+ *   photo is written or deleted, then one conditional update applies the
+ *   counter and removes the intent (condition: the intent is still there,
+ *   so the delta is applied exactly once). A reader finding an intent older
+ *   than DDB_STALE_SECS settles it by looking at the photo.
+ * - A photo's locator item is the truth about where a photo id lives;
+ *   moves mark both copies ("mv") until the old one is gone, and readers
+ *   check marked items against the locator.
+ * - Retries: the AWS layer retries throttling and 5xx for every call. That
+ *   is safe because every write is idempotent: creates carry a random write
+ *   token and their condition is "absent OR written by us"; counter updates
+ *   are conditional on their intent; plain puts/deletes repeat harmlessly. A
+ *   conditional delete that fails after a retry is taken as done (the first
+ *   try deleted it).
+ * - Empty strings are never written (reads give "" for a missing string),
+ *   so key and index attributes are never empty whatever the peer allows.
+ */
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "crypto.h"
+#include "store-dynamodb-int.h"
+
+/* The table definitions, as the JSON files are, NUL-terminated. The
+ * assembler reads them relative to the directory make runs in (the top). */
+__asm__(
+    ".section .rodata\n"
+    ".balign 16\n"
+    ".type pgal_ddb_def_gallery, @object\n"
+    "pgal_ddb_def_gallery:\n"
+    ".incbin \"sql/dynamodb/PhotoGallery.json\"\n"
+    ".byte 0\n"
+    ".balign 16\n"
+    ".type pgal_ddb_def_users, @object\n"
+    "pgal_ddb_def_users:\n"
+    ".incbin \"sql/dynamodb/PhotoGalleryUsers.json\"\n"
+    ".byte 0\n"
+    ".previous\n");
+extern const char pgal_ddb_def_gallery[] __asm__("pgal_ddb_def_gallery");
+extern const char pgal_ddb_def_users[] __asm__("pgal_ddb_def_users");
+
+#define WAIT_ACTIVE_MS (5 * 60 * 1000)
+
+/* ---- ids and small helpers ---- */
+
+void
+ddb_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+int
+ddb_new_id(struct ddb *d, pgal_id *id, pgal_err *e)
+{
+	struct timespec now;
+	unsigned char r[4];
+	int64_t ms, v;
+	int rc;
+
+	if ((rc = pgal_random_bytes(r, sizeof r, e)) != PGAL_OK)
+		return rc;
+	clock_gettime(CLOCK_REALTIME, &now);
+	ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	v = (ms & ((INT64_C(1) << 43) - 1)) << 20 |
+	    (int64_t)((uint32_t)r[0] << 16 | (uint32_t)r[1] << 8 | r[2]) >> 4;
+	if (v <= d->last_id)
+		v = d->last_id + 1;
+	if (v <= 0)
+		v = 1;
+	d->last_id = v;
+	*id = v;
+	return PGAL_OK;
+}
+
+void
+ddb_hex64(char out[17], int64_t v)
+{
+	snprintf(out, 17, "%016llx",
+	    (unsigned long long)((uint64_t)v ^ (UINT64_C(1) << 63)));
+}
+
+int
+ddb_token(char out[17], pgal_err *e)
+{
+	return pgal_random_hex(out, 8, e);
+}
+
+/* ---- tables ---- */
+
+static int
+valid_table_name(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n < 3 || n > 255)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-' ||
+		    s[i] == '.'))
+			return 0;
+	return 1;
+}
+
+static int
+describe(struct ddb *d, const char *name, json_t **table, pgal_err *e)
+{
+	json_t *out;
+	int rc;
+
+	*table = NULL;
+	if ((rc = ddb_call(d, "DescribeTable", rq_new(name), &out, e)) != PGAL_OK)
+		return rc;
+	*table = json_incref(json_object_get(out, "Table"));
+	json_decref(out);
+	if (!json_is_object(*table)) {
+		json_decref(*table);
+		*table = NULL;
+		return pgal_fail(e, PGAL_EBACKEND, "DynamoDB DescribeTable %s: no table "
+		    "in the answer", name);
+	}
+	return PGAL_OK;
+}
+
+/* ACTIVE, and every global index ACTIVE too */
+static int
+table_active(const json_t *t)
+{
+	json_t *g = json_object_get(t, "GlobalSecondaryIndexes"), *x;
+	size_t i;
+
+	if (strcmp(json_string_value(json_object_get(t, "TableStatus")) ?
+	    json_string_value(json_object_get(t, "TableStatus")) : "", "ACTIVE") != 0)
+		return 0;
+	json_array_foreach(g, i, x) {
+		const char *st = json_string_value(json_object_get(x, "IndexStatus"));
+
+		if (st != NULL && strcmp(st, "ACTIVE") != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+has_index(const json_t *t, const char *list, const char *name)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(t, list), i, x) {
+		const char *n = json_string_value(json_object_get(x, "IndexName"));
+
+		if (n != NULL && strcmp(n, name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A table made by someone else must have our keys and indexes: LSIs cannot
+ * be added later, so say what to do instead of failing on each query. */
+static int
+check_table(const json_t *t, const json_t *def, const char *name, pgal_err *e)
+{
+	static const char *const lists[] = { "LocalSecondaryIndexes", "GlobalSecondaryIndexes" };
+	json_t *x, *k, *tk;
+	size_t i, j;
+
+	tk = json_object_get(t, "KeySchema");
+	json_array_foreach(json_object_get(def, "KeySchema"), i, k) {
+		const char *want = json_string_value(json_object_get(k, "AttributeName"));
+		const char *have = json_string_value(json_object_get(
+		    json_array_get(tk, i), "AttributeName"));
+
+		if (want == NULL || have == NULL || strcmp(want, have) != 0)
+			return pgal_fail(e, PGAL_EBACKEND, "DynamoDB table %s has another "
+			    "key schema than pgal's (sql/dynamodb/)", name);
+	}
+	for (j = 0; j < 2; j++)
+		json_array_foreach(json_object_get(def, lists[j]), i, x) {
+			const char *n = json_string_value(json_object_get(x, "IndexName"));
+
+			if (n != NULL && !has_index(t, lists[j], n))
+				return pgal_fail(e, PGAL_EBACKEND, "DynamoDB table %s lacks "
+				    "index %s; create the table from sql/dynamodb/ (local "
+				    "indexes cannot be added to an existing table)", name, n);
+		}
+	return PGAL_OK;
+}
+
+static int
+ensure_table(struct ddb *d, const char *defjson, const char *name, pgal_err *e)
+{
+	json_error_t jerr;
+	json_t *def, *t = NULL, *rq;
+	long waited = 0, step = 50;
+	int rc;
+
+	if ((def = json_loads(defjson, 0, &jerr)) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "DynamoDB table definition: %s", jerr.text);
+	json_object_set_new(def, "TableName", json_string(name));
+	rc = describe(d, name, &t, e);
+	if (rc != PGAL_OK && strcmp(d->last_code, "ResourceNotFoundException") == 0) {
+		rq = json_deep_copy(def);
+		rc = ddb_call(d, "CreateTable", rq, NULL, e);
+		/* another process created it first: wait for it like ours */
+		if (rc != PGAL_OK && strcmp(d->last_code, "ResourceInUseException") == 0)
+			rc = PGAL_OK;
+		if (rc == PGAL_OK)
+			rc = describe(d, name, &t, e);
+	}
+	while (rc == PGAL_OK && !table_active(t)) {
+		if (waited >= WAIT_ACTIVE_MS) {
+			rc = pgal_fail(e, PGAL_EBACKEND, "DynamoDB table %s is not ACTIVE "
+			    "after %ld s", name, waited / 1000);
+			break;
+		}
+		ddb_sleep_ms(step);
+		waited += step;
+		if (step < 2000)
+			step *= 2;
+		json_decref(t);
+		rc = describe(d, name, &t, e);
+	}
+	if (rc == PGAL_OK)
+		rc = check_table(t, def, name, e);
+	json_decref(t);
+	json_decref(def);
+	return rc;
+}
+
+static void
+ddb_close(pgal_store *s)
+{
+	struct ddb *d = ddb_of(s);
+
+	if (d == NULL)
+		return;
+	pgal_aws_client_close(d->c);
+	free(d);
+}
+
+static int
+ddb_open(pgal_store **out, const pgal_config *cfg, pgal_err *e)
+{
+	struct ddb *d;
+	int rc;
+
+	*out = NULL;
+	if (!valid_table_name(cfg->dynamodb_table))
+		return pgal_fail(e, PGAL_EUSAGE, "dynamodb_table: '%.64s' is not a "
+		    "DynamoDB table name", cfg->dynamodb_table);
+	if (!valid_table_name(cfg->dynamodb_users_table))
+		return pgal_fail(e, PGAL_EUSAGE, "dynamodb_users_table: '%.64s' is not "
+		    "a DynamoDB table name", cfg->dynamodb_users_table);
+	if (strcmp(cfg->dynamodb_table, cfg->dynamodb_users_table) == 0)
+		return pgal_fail(e, PGAL_EUSAGE, "dynamodb_table and "
+		    "dynamodb_users_table must differ");
+	if ((d = calloc(1, sizeof *d)) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	d->base.ops = &pgal_store_dynamodb;
+	snprintf(d->gallery, sizeof d->gallery, "%s", cfg->dynamodb_table);
+	snprintf(d->users, sizeof d->users, "%s", cfg->dynamodb_users_table);
+	if ((rc = pgal_aws_client_open(&d->c, cfg, "dynamodb", NULL, e)) != PGAL_OK) {
+		free(d);
+		return rc;
+	}
+	if ((rc = ensure_table(d, pgal_ddb_def_users, d->users, e)) != PGAL_OK ||
+	    (rc = ensure_table(d, pgal_ddb_def_gallery, d->gallery, e)) != PGAL_OK) {
+		ddb_close(&d->base);
+		return rc;
+	}
+	*out = &d->base;
+	return PGAL_OK;
+}
+
+const pgal_store_ops pgal_store_dynamodb = {
+	.name = "dynamodb",
+	.open = ddb_open,
+	.close = ddb_close,
+	.user_create = ddb_user_create,
+	.user_get_by_name = ddb_user_get_by_name,
+	.user_get = ddb_user_get,
+	.user_update = ddb_user_update,
+	.user_delete = ddb_user_delete,
+	.session_create = ddb_session_create,
+	.session_get = ddb_session_get,
+	.session_touch = ddb_session_touch,
+	.session_delete = ddb_session_delete,
+	.session_delete_user = ddb_session_delete_user,
+	.album_create = ddb_album_create,
+	.album_get = ddb_album_get,
+	.album_list = ddb_album_list,
+	.album_update = ddb_album_update,
+	.album_delete = ddb_album_delete,
+	.photo_insert = ddb_photo_insert,
+	.photo_get = ddb_photo_get,
+	.photo_update = ddb_photo_update,
+	.photo_delete = ddb_photo_delete,
+	.photo_find_sha = ddb_photo_find_sha,
+	.photo_list = ddb_photo_list,
+	.photo_search = ddb_photo_search,
+	.blob_ids_user = ddb_blob_ids_user,
+	.blob_ids_album = ddb_blob_ids_album,
+	.blob_id_used = ddb_blob_id_used,
+	.key_add = ddb_key_add,
+	.key_list = ddb_key_list,
+	.key_find = ddb_key_find,
+	.key_delete = ddb_key_delete,
+};

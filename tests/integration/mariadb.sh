@@ -1,0 +1,153 @@
+#!/bin/sh
+# A throwaway MariaDB for the tests, in DIR, on a free loopback port, with a
+# real account (user pgal, a random password; all rights on the databases
+# named pgal_*, nothing else) so that authentication is exercised:
+#   mariadb.sh start DIR     installs DIR/data on first use, starts mariadbd,
+#                            prints the port; writes DIR/mariadb.env (the
+#                            PGAL_MYSQL_* variables, to be sourced)
+#   mariadb.sh kill DIR      SIGKILL, as a crash or a lost host would
+#   mariadb.sh restart DIR   kill, then start again on the same port and data
+#   mariadb.sh stop DIR      a clean shutdown
+#   mariadb.sh sql DIR SQL   runs SQL as root (for test checks)
+# A server that cannot start is a loud failure (exit 1 with its log), never
+# a skip. With PEERS_OWNER set (a pid), the server goes when that process does.
+set -u
+
+die() {
+	echo "mariadb.sh: $*" >&2
+	exit 1
+}
+
+cmd=${1:-}
+dir=${2:-}
+[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: mariadb.sh start|stop|kill|restart|sql DIR [SQL]"
+command -v mariadbd > /dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] ||
+    die "mariadbd is not installed (apt-get install mariadb-server; see tools/deps.sh)"
+PATH=$PATH:/usr/sbin
+sock=$dir/mariadb.sock
+
+free_port() {
+	python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+root_sql() {
+	mariadb --no-defaults -uroot -S "$sock" --batch --skip-column-names -e "$1"
+}
+
+# running, not a zombie (whoever reaps it may take its time; its port and
+# files are free already)
+alive() {
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# waits for the pid to exit (up to 10 s)
+wait_gone() {
+	i=0
+	while alive "$1" && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	! alive "$1"
+}
+
+start() {
+	mkdir -p "$dir" || die "cannot make $dir"
+	if [ ! -d "$dir/data/mysql" ]; then
+		# small InnoDB files: the install is most of the start-up time
+		mariadb-install-db --no-defaults --user=root --datadir="$dir/data" \
+		    --auth-root-authentication-method=normal --skip-test-db \
+		    --skip-name-resolve --innodb-log-file-size=4M \
+		    --innodb-buffer-pool-size=16M > "$dir/install.log" 2>&1 ||
+		    { tail -n 30 "$dir/install.log" >&2; die "mariadb-install-db failed in $dir"; }
+		fresh=1
+	else
+		fresh=0
+	fi
+	if [ -f "$dir/mariadb.port" ]; then
+		port=$(cat "$dir/mariadb.port")
+	else
+		port=$(free_port)
+		echo "$port" > "$dir/mariadb.port"
+	fi
+	rm -f "$sock"
+	setsid mariadbd --no-defaults --user=root --datadir="$dir/data" \
+	    --socket="$sock" --port="$port" --bind-address=127.0.0.1 \
+	    --pid-file="$dir/mariadb.pidfile" --log-error="$dir/mariadb.log" \
+	    --skip-name-resolve --innodb-log-file-size=4M \
+	    --innodb-buffer-pool-size=32M --innodb-flush-log-at-trx-commit=2 \
+	    --max-connections=200 > /dev/null 2>&1 < /dev/null &
+	pid=$!
+	echo "$pid" > "$dir/mariadb.pid"
+	if [ -n "${PEERS_OWNER:-}" ]; then
+		setsid sh -c 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null
+do sleep 1; done; kill -KILL "$2" 2>/dev/null' watchdog \
+		    "$PEERS_OWNER" "$pid" > /dev/null 2>&1 < /dev/null &
+	fi
+	i=0
+	until root_sql "SELECT 1" > /dev/null 2>&1; do
+		if ! alive "$pid"; then
+			tail -n 30 "$dir/mariadb.log" >&2
+			die "mariadbd exited while starting (log above, $dir/mariadb.log)"
+		fi
+		if [ $i -ge 200 ]; then
+			tail -n 30 "$dir/mariadb.log" >&2
+			kill -KILL "$pid" 2>/dev/null
+			die "mariadbd did not answer within 20 s on 127.0.0.1:$port"
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	if [ "$fresh" = 1 ]; then
+		password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+		echo "$password" > "$dir/mariadb.password"
+		root_sql "CREATE USER 'pgal'@'%' IDENTIFIED BY '$password';
+		    CREATE USER 'pgal'@'localhost' IDENTIFIED BY '$password';
+		    GRANT ALL PRIVILEGES ON \`pgal\\_%\`.* TO 'pgal'@'%';
+		    GRANT ALL PRIVILEGES ON \`pgal\\_%\`.* TO 'pgal'@'localhost';
+		    CREATE DATABASE pgal_test CHARACTER SET utf8mb4;" ||
+		    die "cannot create the test account"
+		cat > "$dir/mariadb.env" <<EOF
+PGAL_MYSQL_HOST=127.0.0.1
+PGAL_MYSQL_PORT=$port
+PGAL_MYSQL_USER=pgal
+PGAL_MYSQL_PASSWORD=$password
+PGAL_MYSQL_DATABASE=pgal_test
+export PGAL_MYSQL_HOST PGAL_MYSQL_PORT PGAL_MYSQL_USER PGAL_MYSQL_PASSWORD PGAL_MYSQL_DATABASE
+EOF
+	fi
+	echo "$port"
+}
+
+kill_server() {
+	[ -f "$dir/mariadb.pid" ] || return 0
+	pid=$(cat "$dir/mariadb.pid")
+	kill "-$1" "$pid" 2>/dev/null
+	wait_gone "$pid" || { kill -KILL "$pid" 2>/dev/null; wait_gone "$pid"; }
+	rm -f "$dir/mariadb.pid"
+}
+
+case $cmd in
+start)
+	start
+	;;
+kill)
+	kill_server KILL
+	;;
+restart)
+	kill_server KILL
+	start > /dev/null
+	;;
+stop)
+	kill_server TERM
+	;;
+sql)
+	root_sql "${3:?mariadb.sh sql DIR SQL}"
+	;;
+*)
+	die "unknown command '$cmd'"
+	;;
+esac
