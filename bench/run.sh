@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 sh bench/ingest.sh "$build"
 sh bench/preview.sh "$build"
+sh bench/aws.sh "$build"
+sh bench/ssh.sh "$build"

@@ -58,6 +58,8 @@ PidFile none
 MaxStartups $((NSESS + 50))
 MaxSessions 10
 C
+# OpenSSH needs its privilege separation directory
+[ -d /run/sshd ] || mkdir -p -m 0755 /run/sshd
 /usr/sbin/sshd -D -f "$W/osshd/sshd_config" -E "$W/osshd/log" &
 OPID=$!
 sleep 1
@@ -107,7 +109,7 @@ import subprocess, sys
 from concurrent.futures import ThreadPoolExecutor
 src, d, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def one(i):
-    subprocess.run(["vips", "crop", src, f"{d}/IMG_{i:04d}.jpg[Q=92]", str(i % 97), str(i % 53), "5800", "3900"], check=True)
+    subprocess.run(["vips", "crop", src, f"{d}/IMG_{i:04d}.jpg[Q=80]", str(i % 97), str(i % 53), "4000", "3000"], check=True)
 with ThreadPoolExecutor(4) as ex: list(ex.map(one, range(n)))
 PY
 total=$(du -sb "$W/photos" | cut -f1)

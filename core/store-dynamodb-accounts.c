@@ -115,7 +115,7 @@ ddb_user_create(pgal_store *s, pgal_user *u, pgal_err *e)
 	int rc, tries;
 
 	/* the user item first (invisible without its name lock) */
-	for (tries = 0; tries < 3; tries++) {
+	for (tries = 0; tries < DDB_ID_TRIES; tries++) {
 		if ((rc = ddb_new_id(d, &id, e)) != PGAL_OK)
 			return rc;
 		user_pk(pk, sizeof pk, id);

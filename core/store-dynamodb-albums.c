@@ -281,22 +281,12 @@ dir_release(struct ddb *d, pgal_id user_id, const char *name, pgal_id album_id,
 
 /* ---- operations ---- */
 
-int
-ddb_album_create(pgal_store *s, pgal_album *a, pgal_err *e)
+/* The album item, created only where no item has this id (or ours does). */
+static int
+meta_create(struct ddb *d, const pgal_album *a, pgal_id id, const char *tok, pgal_err *e)
 {
-	struct ddb *d = ddb_of(s);
-	pgal_user u;
-	json_t *it, *rq;
-	char tok[17];
-	pgal_id id;
-	int rc;
+	json_t *it = meta_key(d, id), *rq;
 
-	if ((rc = ddb_user_get(s, a->user_id, &u, e)) != PGAL_OK ||
-	    (rc = ddb_new_id(d, &id, e)) != PGAL_OK ||
-	    (rc = ddb_token(tok, e)) != PGAL_OK)
-		return rc;
-	/* the album item first: without its directory entry nobody sees it */
-	it = meta_key(d, id);
 	it_n(it, "aid", id);
 	it_n(it, "owner", a->user_id);
 	it_s(d, it, "name", a->name);
@@ -313,7 +303,29 @@ ddb_album_create(pgal_store *s, pgal_album *a, pgal_err *e)
 	rq_val(rq, ":w", av_s(d, tok));
 	json_object_set_new(rq, "ConditionExpression", json_string(
 	    "attribute_not_exists(#albumID) OR #wtok = :w"));
-	if ((rc = ddb_call(d, "PutItem", rq, NULL, e)) != PGAL_OK)
+	return ddb_call(d, "PutItem", rq, NULL, e);
+}
+
+int
+ddb_album_create(pgal_store *s, pgal_album *a, pgal_err *e)
+{
+	struct ddb *d = ddb_of(s);
+	pgal_user u;
+	json_t *rq;
+	char tok[17];
+	pgal_id id = 0;
+	int rc = PGAL_OK, tries;
+
+	if ((rc = ddb_user_get(s, a->user_id, &u, e)) != PGAL_OK)
+		return rc;
+	/* the album item first: without its directory entry nobody sees it;
+	 * an id another process drew in the same millisecond: draw again */
+	for (tries = 0; tries < DDB_ID_TRIES; tries++)
+		if ((rc = ddb_new_id(d, &id, e)) != PGAL_OK ||
+		    (rc = ddb_token(tok, e)) != PGAL_OK ||
+		    (rc = meta_create(d, a, id, tok, e)) != DDB_CONDFAIL)
+			break;
+	if (rc != PGAL_OK)
 		return rc == DDB_CONDFAIL ? pgal_fail(e, PGAL_EBACKEND, "album id collision") : rc;
 	if ((rc = dir_claim(d, a->user_id, a->name, id, e)) != PGAL_OK) {
 		pgal_err ignored;

@@ -123,8 +123,9 @@ int ddb_batch_get(struct ddb *d, const char *table, json_t *keys, json_t **items
 
 /* ---- keys and ids (store-dynamodb.c) ---- */
 
-/* A new id: milliseconds since 1970 << 20 | 20 random bits, strictly
- * increasing within a process. */
+/* A new id: milliseconds since 2024 << 12 | 12 random bits, strictly
+ * increasing within a process (store-dynamodb.c says why). */
+#define DDB_ID_TRIES 4
 int ddb_new_id(struct ddb *d, pgal_id *id, pgal_err *e);
 /* 16 hex digits that sort like the signed value */
 void ddb_hex64(char out[17], int64_t v);
@@ -165,6 +166,12 @@ int ddb_intent_end(struct ddb *d, pgal_id album_id, const char *elem, int apply,
     int64_t now, pgal_err *e);
 /* 1 if photo_id lives in album_id now (its locator and its item agree) */
 int ddb_photo_here(struct ddb *d, pgal_id album_id, pgal_id photo_id, int *here, pgal_err *e);
+
+/* photos: the helpers lists need (store-dynamodb-photos.c) */
+json_t *ddb_photo_key(struct ddb *d, pgal_id album_id, const char *name);
+void ddb_photo_read(const json_t *it, const char *album, pgal_photo *p);
+/* 0 in *valid for a copy left behind by a move */
+int ddb_photo_valid(struct ddb *d, const json_t *it, int *valid, pgal_err *e);
 
 int ddb_photo_insert(pgal_store *s, pgal_photo *p, pgal_err *e);
 int ddb_photo_get(pgal_store *s, pgal_id album_id, const char *name, pgal_photo *p, pgal_err *e);

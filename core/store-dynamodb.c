@@ -1,18 +1,20 @@
 /* Metadata store on Amazon DynamoDB: albums and photos in the PhotoGallery
  * table (partition key albumID, sort key photoID), users, sessions and SSH
- * keys in a second table. Table definitions are sql/dynamodb/*.json,
+ * keys in a second table. Table definitions are the JSON files in sql/dynamodb/,
  * compiled in; open creates a missing table and waits until it is ACTIVE
  * (that is what `pgal init` does) and refuses a table without our indexes.
  *
  * Rules every part follows (the layout is in store-dynamodb-int.h):
  * - Reads of items are GetItem/BatchGetItem with ConsistentRead, lists are
  *   Query on a partition or an index; nothing scans a table.
- * - IDs are 63-bit: milliseconds since 1970 shifted left 20 bits plus 20
- *   random bits, strictly increasing within a process. They sort by
- *   creation time (ties between processes in the same millisecond break
- *   randomly), which is what "oldest first" and id tie-breaks need, and
- *   cost no counter round trip. Items keyed by an id are created with
- *   attribute_not_exists, so a collision would be seen, not overwrite.
+ * - IDs: milliseconds since 2024-01-01 shifted left 12 bits plus 12 random
+ *   bits, strictly increasing within a process: below 2^53 (safe in any
+ *   JSON reader) for 70 years, sorted by creation time (ties between
+ *   processes in one millisecond break randomly), which is what "oldest
+ *   first" and id tie-breaks need, at no counter round trip. Two processes
+ *   may draw the same id (1 in 4096 within one millisecond): every item
+ *   keyed by an id (user, album, photo locator) is created with
+ *   attribute_not_exists, and a collision draws a new id and tries again.
  * - Uniqueness (user name, album name per user, photo name per album, key
  *   per user) is a conditional put of an item whose key IS the name; a
  *   failed condition is PGAL_EINPUT "... already exists".
@@ -69,6 +71,8 @@ extern const char pgal_ddb_def_gallery[] __asm__("pgal_ddb_def_gallery");
 extern const char pgal_ddb_def_users[] __asm__("pgal_ddb_def_users");
 
 #define WAIT_ACTIVE_MS (5 * 60 * 1000)
+/* ids count milliseconds from 2024-01-01 */
+#define DDB_EPOCH_MS INT64_C(1704067200000)
 
 /* ---- ids and small helpers ---- */
 
@@ -92,9 +96,10 @@ ddb_new_id(struct ddb *d, pgal_id *id, pgal_err *e)
 	if ((rc = pgal_random_bytes(r, sizeof r, e)) != PGAL_OK)
 		return rc;
 	clock_gettime(CLOCK_REALTIME, &now);
-	ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-	v = (ms & ((INT64_C(1) << 43) - 1)) << 20 |
-	    (int64_t)((uint32_t)r[0] << 16 | (uint32_t)r[1] << 8 | r[2]) >> 4;
+	ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 - DDB_EPOCH_MS;
+	if (ms < 0)
+		ms = 0;
+	v = (ms & ((INT64_C(1) << 41) - 1)) << 12 | ((int64_t)r[0] << 8 | r[1]) >> 4;
 	if (v <= d->last_id)
 		v = d->last_id + 1;
 	if (v <= 0)

@@ -69,7 +69,9 @@ enum {
 	"p.exif_lens, p.exif_exposure_time, p.exif_f_number, p.exif_iso, " \
 	"p.exif_focal_length, p.exif_orientation, p.exif_taken_at, " \
 	"p.gps_present, p.gps_lat, p.gps_lon, p.gps_alt"
-#define MY_PHOTO_FROM " FROM photos p JOIN albums a ON a.id = p.album_id "
+/* photos first, always: every query filters and orders on photos' indexes
+ * (left to itself the optimizer may start from albums and sort) */
+#define MY_PHOTO_FROM " FROM photos p STRAIGHT_JOIN albums a ON a.id = p.album_id "
 /* keyset page strictly after (key, id) = (?, ?): parameters album, key, key,
  * id, limit. The first comparison lets the index range start at the key. */
 #define MY_PHOTO_PAGE(key) "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM \
@@ -150,7 +152,12 @@ col_was_null(const struct my_cols *c, int i)
 	return c->null[i] != 0;
 }
 
-/* ---- running statements (store-mysql.c) ---- */
+/* ---- connecting (store-mysql.c) ---- */
+
+/* (Re)connects: drops every prepared statement, opens a new connection. */
+int my_connect(struct my *q, pgal_err *e);
+
+/* ---- running statements (store-mysql-stmt.c) ---- */
 
 /* Executes cached statement `id` with `a` (may be NULL). `thing` names what
  * a duplicate is ("album 'x'"), `parent` what a failed foreign key points at. */
@@ -184,6 +191,7 @@ MYSQL_STMT *my_stmt(struct my *q, int id, pgal_err *e);
 MYSQL_STMT *my_prepare(struct my *q, const char *sql, pgal_err *e);
 int my_fail_st(struct my *q, MYSQL_STMT *st, pgal_err *e, const char *thing,
     const char *parent);
+int my_fail_db(struct my *q, pgal_err *e);
 int my_begin(struct my *q, pgal_err *e);
 int my_commit(struct my *q, pgal_err *e);
 void my_rollback(struct my *q);

@@ -130,11 +130,16 @@ sq_probe(pgal_contract_backend *b, const pgal_config *cfg, pgal_probe what, int6
 static int
 sqlite_init(pgal_contract_backend *b, pgal_err *e)
 {
+	char dir[PATH_MAX];
+
 	b->ops = &pgal_store_sqlite;
 	b->fresh = sq_fresh;
 	b->probe = sq_probe;
 	b->npage = env_npage(10000);
-	pgal_test_mkdtemp(b->scratch);
+	pgal_test_mkdtemp(dir);
+	if (strlen(dir) >= sizeof b->scratch)
+		return pgal_fail(e, PGAL_EUSAGE, "scratch path too long: %s", dir);
+	memcpy(b->scratch, dir, strlen(dir) + 1);
 	return PGAL_OK;
 }
 

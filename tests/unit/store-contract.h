@@ -27,7 +27,7 @@
  *                                      (dynalite runs in memory)
  *
  * Optional, any backend:
- *   PGAL_TEST_PEER_CTL="sh tests/integration/mariadb.sh DIR"  a command to
+ *   PGAL_TEST_PEER_CTL="sh tests/integration/mariadb.sh ctl DIR"  a command to
  *       which the suite appends "kill", "start" or "restart" (the peer
  *       crashes, comes back, or both); when set, the fault cases run: the
  *       peer restarted between two calls on one open store, stopped for a
@@ -73,7 +73,7 @@ struct pgal_contract_backend {
 	/* Runs "kill", "start" or "restart" on the peer; NULL: no fault cases. */
 	int (*peer)(pgal_contract_backend *b, const char *action);
 	int npage;                  /* photos in the pagination case */
-	char scratch[4096];         /* backend's own use */
+	char scratch[1024];         /* backend's own use: a scratch directory */
 	void *ctx;
 };
 

@@ -1,0 +1,138 @@
+#!/bin/sh
+# AWS benchmark, against the test peers on loopback, everything side by side
+# in the same run:
+#  - S3 upload of a 100 MiB object: pgal's S3 blob backend (bench/aws-core.c,
+#    a multipart upload) against curl's own SigV4 single PUT of the same file
+#    to the same s3rver (target: pgal at least as fast, >= 1.0x);
+#  - metadata operations per second per store backend (sqlite, mysql on a
+#    throwaway MariaDB, dynamodb on dynalite): creating a photo row, and
+#    reading an album page of 100.
+# Runs interleave round after round so load hits them alike; each figure is
+# the median.   usage: sh bench/aws.sh [BUILD_DIR]   (BENCH_RUNS=5 by default)
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+build=${1:-build}
+case $build in /*) ;; *) build="$top/$build" ;; esac
+runs=${BENCH_RUNS:-5}
+[ "$runs" -ge 3 ] || runs=3
+meta_n=${BENCH_META_N:-500}
+meta_pages=${BENCH_META_PAGES:-100}
+peers=tests/integration/peers.sh
+mariadb=tests/integration/mariadb.sh
+
+work=$(mktemp -d /tmp/pgal-bench-aws.XXXXXX)
+export PEERS_OWNER=$$
+cleanup() {
+	sh "$peers" stop "$work/peers" 2>/dev/null || true
+	sh "$mariadb" stop "$work/db" > /dev/null 2>&1 || true
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+core="$build/bench/aws-core"
+mkdir -p "$build/bench"
+cc -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
+	-I"$top/core" $(pkg-config --cflags openssl jansson libcurl libmariadb) \
+	-o "$core" "$top/bench/aws-core.c" "$build/libpgal.a" \
+	$(pkg-config --libs vips libexif sqlite3 libcrypt openssl jansson libcurl libmariadb) -lm
+
+s3=$(sh "$peers" start s3rver "$work/peers")
+key=S3RVER
+secret=bench-secret
+export AWS_ACCESS_KEY_ID=$key AWS_SECRET_ACCESS_KEY=$secret AWS_REGION=us-east-1
+unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL PGAL_CONFIG PGAL_TOKEN
+export AWS_EC2_METADATA_DISABLED=true AWS_ENDPOINT_URL_S3="http://127.0.0.1:$s3"
+export PGAL_HOME="$work/home" PGAL_BLOBS=s3 PGAL_S3_BUCKET=pgal-test \
+	PGAL_S3_PATH_STYLE=yes PGAL_S3_PREFIX=bench/
+mkdir -p "$PGAL_HOME"
+
+# ---- S3: 100 MiB up ----
+obj="$work/obj.bin"
+head -c $((100 * 1024 * 1024)) /dev/urandom > "$obj"
+size=$(wc -c < "$obj")
+cmd_pgal() { "$core" s3put "$obj" > "$work/pgal.key"; }
+cmd_curl() {
+	curl -s -f -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$key:$secret" \
+	    -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -T "$obj" \
+	    "http://127.0.0.1:$s3/pgal-test/bench/curl-object"
+}
+# one discarded warm-up round, then $runs timed rounds
+round=0
+while [ "$round" -le "$runs" ]; do
+	for l in pgal curl; do
+		t0=$(date +%s%N)
+		if ! "cmd_$l" 2> "$work/err"; then
+			echo "bench: $l upload failed:" >&2
+			cat "$work/err" >&2
+			exit 1
+		fi
+		t1=$(date +%s%N)
+		[ "$round" -gt 0 ] && echo $(( (t1 - t0) / 1000 )) >> "$work/$l.us"
+	done
+	round=$((round + 1))
+done
+# both arrived whole
+for k in "$(cat "$work/pgal.key")" curl-object; do
+	got=$(curl -s -o /dev/null -w '%{size_download}' -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
+	    "http://127.0.0.1:$s3/pgal-test/bench/$k")
+	[ "$got" -eq "$size" ] || { echo "bench: bench/$k has $got bytes, not $size" >&2; exit 1; }
+done
+
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END {
+	if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2
+	print m }'; }
+pg=$(median "$work/pgal.us")
+cu=$(median "$work/curl.us")
+echo "aws benchmark: s3rver, dynalite and MariaDB on loopback, median of $runs interleaved runs, $(nproc) CPUs"
+awk -v p="$pg" -v c="$cu" -v b="$size" 'BEGIN {
+	printf "  %-46s %8.0f ms  %6.1f MiB/s\n", "pgal S3 backend put (multipart, 8 MiB parts)", p / 1000, b / 1048576 / (p / 1e6)
+	printf "  %-46s %8.0f ms  %6.1f MiB/s\n", "curl --aws-sigv4 single PUT", c / 1000, b / 1048576 / (c / 1e6)
+	r = c / p
+	printf "s3 put 100 MiB: pgal %.2fx curl (target >= 1.0x)%s\n", r, (r >= 1.0 ? "" : "  MISSED")
+}'
+
+# ---- metadata ops per store ----
+stores="sqlite"
+ddb=$(sh "$peers" start dynalite "$work/peers") && stores="$stores dynamodb" ||
+	echo "note: dynalite did not start; no dynamodb figures" >&2
+if sh "$mariadb" start "$work/db" > /dev/null; then
+	stores="sqlite mysql${ddb:+ dynamodb}"
+else
+	echo "note: MariaDB did not start; no mysql figures" >&2
+fi
+export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:${ddb:-1}"
+# PGAL_MYSQL_* for the mysql runs only
+menv() {
+	if [ "$1" = mysql ]; then
+		. "$work/db/mariadb.env"
+	fi
+}
+ok_stores=""
+for st in $stores; do
+	if (menv "$st"; PGAL_STORE=$st "$core" meta 10 1 > /dev/null 2> "$work/err.$st"); then
+		ok_stores="$ok_stores $st"
+	else
+		echo "note: store $st not benchmarked: $(cat "$work/err.$st")" >&2
+	fi
+done
+round=1
+while [ "$round" -le "$runs" ]; do
+	for st in $ok_stores; do
+		(menv "$st"; PGAL_STORE=$st "$core" meta "$meta_n" "$meta_pages") > "$work/m" ||
+		    { echo "bench: store $st failed" >&2; exit 1; }
+		read -r ins pages < "$work/m"
+		echo "$ins" >> "$work/ins.$st"
+		echo "$pages" >> "$work/pages.$st"
+	done
+	round=$((round + 1))
+done
+printf '  %-12s %18s %22s\n' "store" "photo rows / s" "album pages of 100 / s"
+for st in $ok_stores; do
+	printf '  %-12s %18s %22s\n' "$st" "$(median "$work/ins.$st")" "$(median "$work/pages.$st")"
+done
+printf 'metadata ops/s (insert, page of 100):'
+for st in $ok_stores; do
+	printf ' %s %s, %s;' "$st" "$(median "$work/ins.$st")" "$(median "$work/pages.$st")"
+done
+echo

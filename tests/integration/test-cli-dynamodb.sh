@@ -1,0 +1,84 @@
+#!/bin/sh
+# The CLI flow on the production variant: metadata in DynamoDB (dynalite),
+# photos in S3 (s3rver), mail through SES (aws-ses-v2-local), all started
+# here on loopback: signup -> confirm with the code SES received -> login ->
+# mkalbum -> put -> ls --json -> info -> edit -> search -> rm -> rmalbum ->
+# cancel, checking the items DynamoDB holds along the way.
+. "$(dirname "$0")/../cli/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+setup_home
+P="$T/peers"
+export PEERS_OWNER=$$
+trap 'sh "$here/peers.sh" stop "$P"' EXIT
+DDB=$(sh "$here/peers.sh" start dynalite "$P") || { echo "not ok 1 - dynalite did not start"; exit 1; }
+S3=$(sh "$here/peers.sh" start s3rver "$P") || { echo "not ok 1 - s3rver did not start"; exit 1; }
+SES=$(sh "$here/peers.sh" start ses "$P") || { echo "not ok 1 - aws-ses-v2-local did not start"; exit 1; }
+SECRET=cli-ddb-secret-R4nd0m
+export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1
+unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
+export AWS_EC2_METADATA_DISABLED=true
+export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$DDB"
+export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$S3"
+export AWS_ENDPOINT_URL_SES="http://127.0.0.1:$SES"
+export PGAL_STORE=dynamodb PGAL_BLOBS=s3 PGAL_MAIL=ses
+export PGAL_S3_BUCKET=pgal-test PGAL_S3_PREFIX=ddb/ PGAL_S3_PATH_STYLE=yes
+export PGAL_MAIL_FROM="Photo Gallery <photos@example.org>"
+NIKON="$FIX/nikon-d2h-gps.jpg"
+
+# items of the gallery table, counted straight from dynalite
+items() {
+	curl -s -X POST -H "Content-Type: application/x-amz-json-1.0" \
+	    -H "X-Amz-Target: DynamoDB_20120810.Scan" -H "X-Amz-Date: 20200101T000000Z" \
+	    -H "Authorization: AWS4-HMAC-SHA256 Credential=S3RVER/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00" \
+	    --data-binary "{\"TableName\":\"$1\",\"Select\":\"COUNT\"}" \
+	    "http://127.0.0.1:$DDB/" | python3 -c 'import json, sys; print(json.load(sys.stdin)["Count"])'
+}
+s3keys() {
+	curl -s -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
+	    "http://127.0.0.1:$S3/pgal-test?list-type=2&prefix=ddb/&max-keys=1000" |
+	    grep -o '<Key>' | wc -l | tr -d ' '
+}
+
+ok "signup (the store creates its tables, SES gets the code)" env PGAL_PASSWORD=alice-password-1 "$PGAL" signup alice alice@example.org
+code=$(curl -s "http://127.0.0.1:$SES/store" | python3 -c 'import json, re, sys
+m = json.load(sys.stdin)["emails"][-1]
+print([l for l in m["body"]["text"].split("\n") if re.fullmatch(r"[A-Z2-9]{10}", l)][0])')
+check "a code arrived through SES" '[ -n "$code" ]'
+expect_rc 5 "signup of a taken name is refused" env PGAL_PASSWORD=other-password-1 "$PGAL" signup alice other@example.org
+check "saying it is taken" 'grep -q "the user name .alice. is taken" "$T/err"'
+ok "confirm with it" "$PGAL" confirm alice "$code"
+ok "login" env PGAL_PASSWORD=alice-password-1 "$PGAL" login alice
+ok "whoami" "$PGAL" whoami
+check "is alice" 'grep -q alice "$T/out"'
+ok "mkalbum" "$PGAL" mkalbum trip --title "Trip 2003"
+expect_rc 5 "mkalbum of a taken name" "$PGAL" mkalbum trip
+ok "put a camera photo" "$PGAL" put trip "$NIKON" --title Beijing --tags sea,Sunset
+check "its three objects are in S3" '[ "$(s3keys)" -eq 3 ]'
+expect_rc 5 "the same file again is a duplicate" "$PGAL" put trip "$NIKON"
+ok "ls --json" "$PGAL" ls trip --json
+jcheck "one photo with its facts" "len(j) == 1 and j[0]['name'] == 'nikon-d2h-gps.jpg' and j[0]['bytes'] == $(stat -c %s "$NIKON") and j[0]['sha256'] == '$(sha256sum "$NIKON" | cut -d' ' -f1)'"
+jcheck "title and tags as given, normalized" "j[0]['title'] == 'Beijing' and j[0]['tags'] == ['sea', 'sunset']"
+ok "albums --json" "$PGAL" albums --json
+jcheck "the album counts its photo and bytes" "len(j) == 1 and j[0]['name'] == 'trip' and j[0].get('photo_count', j[0].get('photos')) == 1"
+ok "info --json" "$PGAL" info trip/nikon-d2h-gps.jpg --json
+jcheck "EXIF survived DynamoDB: make, taken_at, GPS without altitude" "j['exif']['make'] == 'NIKON CORPORATION' and j['taken_at'] == '2003-11-23T18:07:37' and abs(j['exif']['gps']['lat'] - (39 + 54/60 + 56/3600)) < 1e-5 and j['exif']['gps']['alt'] is None"
+ok "search a word, any case" "$PGAL" search beiJING --json
+jcheck "finds it" "[p['name'] for p in j] == ['nikon-d2h-gps.jpg'] and j[0]['album'] == 'trip'"
+ok "search by tag" "$PGAL" search --tag sunset --json
+jcheck "finds it" "len(j) == 1"
+ok "edit the tags" "$PGAL" edit trip/nikon-d2h-gps.jpg --tags dusk
+ok "search the old tag" "$PGAL" search --tag sunset --json
+jcheck "finds nothing now" "j == []"
+ok "rm the photo" "$PGAL" rm trip/nikon-d2h-gps.jpg
+check "its objects are gone from S3" '[ "$(s3keys)" -eq 0 ]'
+expect_rc 2 "info on it is not found" "$PGAL" info trip/nikon-d2h-gps.jpg
+ok "put it again" "$PGAL" put trip "$NIKON"
+ok "rmalbum" "$PGAL" rmalbum trip --yes
+check "S3 is empty" '[ "$(s3keys)" -eq 0 ]'
+check "the gallery table is empty" '[ "$(items PhotoGallery)" -eq 0 ]'
+ok "cancel" env PGAL_PASSWORD=alice-password-1 "$PGAL" cancel --yes
+check "nothing of alice is left in the users table" '[ "$(items PhotoGalleryUsers)" -eq 0 ]'
+expect_rc 3 "she cannot log in (denied, as for any unknown name)" env PGAL_PASSWORD=alice-password-1 "$PGAL" login alice
+check "no message carries the secret key" '! grep -rq "$SECRET" "$T/out" "$T/err"'
+echo "1..$n"
+[ "$nfail" -eq 0 ]

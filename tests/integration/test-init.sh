@@ -1,0 +1,134 @@
+#!/bin/sh
+# pgal init against real peers: it creates what is missing (SQLite and MySQL
+# schemas, DynamoDB tables), checks the bucket, prints one line per backend,
+# and is safe to run again. A backend that cannot be reached fails init and
+# every other command with exit 4 and a message naming that backend.
+. "$(dirname "$0")/../cli/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+setup_home
+P="$T/peers"
+DB="$T/mariadb"
+export PEERS_OWNER=$$
+trap 'sh "$here/peers.sh" stop "$P"; sh "$here/mariadb.sh" stop "$DB" > /dev/null 2>&1' EXIT
+S3=$(sh "$here/peers.sh" start s3rver "$P") || { echo "not ok 1 - s3rver did not start"; exit 1; }
+DDB=$(sh "$here/peers.sh" start dynalite "$P") || { echo "not ok 1 - dynalite did not start"; exit 1; }
+sh "$here/mariadb.sh" start "$DB" > /dev/null || { echo "not ok 1 - mariadb did not start"; exit 1; }
+export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=init-secret-P3x AWS_REGION=us-east-1
+unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
+export AWS_EC2_METADATA_DISABLED=true
+export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$S3" AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$DDB"
+
+# the newest migration of a SQL backend and its tables, from the files
+newest() {
+	ls "$top/sql/$1" | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' | sort -n | tail -n 1
+}
+tables() {
+	cat "$top/sql/$1"/*.sql | sed -n 's/^CREATE TABLE \(IF NOT EXISTS \)\{0,1\}\([a-z_]*\).*/\2/p' | sort -u
+}
+# a port nothing listens on
+dead_port() {
+	python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+has_line() {
+	grep -qx "$1" "$T/out"
+}
+
+# ---- sqlite + fs + outbox (the defaults) ----
+ok "init on an empty home" "$PGAL" init
+check "three lines, one per backend" '[ "$(wc -l < "$T/out")" -eq 3 ]'
+check "store sqlite: ok at the newest schema version" 'has_line "store sqlite: ok (schema version $(newest sqlite), $PGAL_HOME/pgal.db)"'
+check "blobs fs: the folder is writable" 'has_line "blobs fs: folder $PGAL_HOME/blobs writable"'
+check "mail outbox: the folder is writable" 'grep -q "^mail outbox: folder $PGAL_HOME/outbox writable" "$T/out"'
+check "the database has every table of the schema" 'for t in $(tables sqlite); do python3 -c "import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+sys.exit(0 if c.execute(\"SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?\", (\"table\", sys.argv[2])).fetchone() else 1)" "$PGAL_HOME/pgal.db" "$t" || exit 1; done'
+ok "init again changes nothing and says the same" "$PGAL" init
+check "same three lines" '[ "$(wc -l < "$T/out")" -eq 3 ] && has_line "store sqlite: ok (schema version $(newest sqlite), $PGAL_HOME/pgal.db)"'
+expect_rc 4 "a blobs folder that cannot be written" env PGAL_BLOBS_DIR=/proc/pgal-blobs "$PGAL" init
+check "names blobs fs" 'grep -q "^pgal: blobs fs: " "$T/err"'
+
+# ---- mysql ----
+. "$DB/mariadb.env"
+ok "init with store = mysql" env PGAL_STORE=mysql "$PGAL" init
+check "store mysql: ok at the newest schema version, naming the database" 'has_line "store mysql: ok (schema version $(newest mysql), database '"'"'pgal_test'"'"' on 127.0.0.1:$PGAL_MYSQL_PORT)"'
+check "every table of the schema is in the database" 'have=$(sh "$here/mariadb.sh" sql "$DB" "SHOW TABLES FROM pgal_test"); for t in $(tables mysql); do echo "$have" | grep -qx "$t" || exit 1; done'
+check "the password is not shown" '! grep -q "$PGAL_MYSQL_PASSWORD" "$T/out" "$T/err"'
+ok "init again on the migrated database" env PGAL_STORE=mysql "$PGAL" init
+DEAD=$(dead_port)
+expect_rc 4 "unreachable MySQL: init fails" env PGAL_STORE=mysql PGAL_MYSQL_PORT="$DEAD" "$PGAL" init
+check "naming the store and where it tried" 'grep -q "^pgal: store mysql: .*127.0.0.1:$DEAD" "$T/err"'
+check "nothing on stdout" '[ ! -s "$T/out" ]'
+# a token is there, so the command gets as far as opening the backends
+TOK=$(printf '%064d' 0)
+expect_rc 4 "unreachable MySQL: any other command fails the same" env PGAL_TOKEN="$TOK" PGAL_STORE=mysql PGAL_MYSQL_PORT="$DEAD" "$PGAL" albums
+check "naming the store" 'grep -q "^pgal: store mysql: " "$T/err"'
+expect_rc 4 "a wrong MySQL password names the store" env PGAL_STORE=mysql PGAL_MYSQL_PASSWORD=wrong-password "$PGAL" init
+check "without the password" 'grep -q "^pgal: store mysql: " "$T/err" && ! grep -q wrong-password "$T/err"'
+
+# ---- contrib/rds/bootstrap.sql: its account is enough to run pgal ----
+BOOTPW=boot-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+# another database and account name than the test's own; no TLS here
+sed -e "s/CHANGE-ME-PASSWORD/$BOOTPW/" -e 's/`pgal`/`boot_db`/g' -e "s/'pgal'@/'boot_user'@/g" \
+    -e '/REQUIRE SSL/d' "$top/contrib/rds/bootstrap.sql" > "$T/boot.sql"
+ok "bootstrap.sql runs as the admin" sh "$here/mariadb.sh" sql "$DB" "$(cat "$T/boot.sql")"
+ok "bootstrap.sql runs again (idempotent)" sh "$here/mariadb.sh" sql "$DB" "$(cat "$T/boot.sql")"
+BOOT="PGAL_STORE=mysql PGAL_MYSQL_USER=boot_user PGAL_MYSQL_PASSWORD=$BOOTPW PGAL_MYSQL_DATABASE=boot_db PGAL_HOME=$T/boot"
+ok "its account runs pgal init (the migrations)" env $BOOT "$PGAL" init
+check "at the newest schema version" 'grep -q "^store mysql: ok (schema version $(newest mysql), database '"'"'boot_db'"'"'" "$T/out"'
+ok "and the whole account flow: signup" env $BOOT PGAL_PASSWORD=boot-password-1 "$PGAL" signup bootie bootie@example.org
+ok "confirm" env $BOOT "$PGAL" confirm bootie "$(PGAL_HOME=$T/boot outbox_code)"
+ok "login" env $BOOT PGAL_PASSWORD=boot-password-1 XDG_CONFIG_HOME="$T/bootxdg" "$PGAL" login bootie
+ok "mkalbum, put, rmalbum (cascades)" env $BOOT XDG_CONFIG_HOME="$T/bootxdg" sh -c '"$0" mkalbum a && "$0" put a "$1" && "$0" rmalbum a --yes' "$PGAL" "$FIX/nikon-d2h-gps.jpg"
+check "its grants: no DROP, nothing beyond its database" 'g=$(sh "$here/mariadb.sh" sql "$DB" "SHOW GRANTS FOR '"'"'boot_user'"'"'@'"'"'%'"'"'"); ! echo "$g" | grep -qi "DROP\|ALL PRIVILEGES\|ON \*\.\*.*SELECT"'
+
+# ---- dynamodb: init creates both tables ----
+ddb_tables() {
+	curl -s --aws-sigv4 "aws:amz:us-east-1:dynamodb" --user "x:y" \
+	    -H "X-Amz-Target: DynamoDB_20120810.ListTables" \
+	    -H "Content-Type: application/x-amz-json-1.0" -d '{}' "http://127.0.0.1:$DDB/"
+}
+check "dynalite starts with no table" 'ddb_tables | python3 -c "import json, sys; sys.exit(0 if json.load(sys.stdin)[\"TableNames\"] == [] else 1)"'
+ok "init with store = dynamodb" env PGAL_STORE=dynamodb PGAL_DYNAMODB_TABLE=InitGallery PGAL_DYNAMODB_USERS_TABLE=InitUsers "$PGAL" init
+check "store dynamodb: both tables active" 'has_line "store dynamodb: ok (tables '"'"'InitGallery'"'"' and '"'"'InitUsers'"'"' active)"'
+check "and they exist in DynamoDB" 'ddb_tables | python3 -c "import json, sys; sys.exit(0 if sorted(json.load(sys.stdin)[\"TableNames\"]) == [\"InitGallery\", \"InitUsers\"] else 1)"'
+ok "init again with the tables there" env PGAL_STORE=dynamodb PGAL_DYNAMODB_TABLE=InitGallery PGAL_DYNAMODB_USERS_TABLE=InitUsers "$PGAL" init
+# tables made by contrib/dynamodb/create-tables.sh (AWS CLI) are ones pgal accepts
+if command -v aws > /dev/null 2>&1; then
+	ok "contrib/dynamodb/create-tables.sh makes the tables" sh "$top/contrib/dynamodb/create-tables.sh" CliGallery CliUsers
+	check "it created both" 'grep -qx "table CliUsers created" "$T/out" && grep -qx "table CliGallery created" "$T/out"'
+	ok "pgal init accepts them (keys and indexes checked)" env PGAL_STORE=dynamodb PGAL_DYNAMODB_TABLE=CliGallery PGAL_DYNAMODB_USERS_TABLE=CliUsers "$PGAL" init
+	ok "the script runs again over existing tables" sh "$top/contrib/dynamodb/create-tables.sh" CliGallery CliUsers
+else
+	echo "# the AWS CLI is not installed: contrib/dynamodb/create-tables.sh not run"
+fi
+expect_rc 4 "unreachable DynamoDB names the store" env PGAL_STORE=dynamodb AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$DEAD" "$PGAL" init
+check "naming it" 'grep -q "^pgal: store dynamodb: " "$T/err"'
+
+# ---- s3 ----
+export PGAL_S3_PATH_STYLE=yes PGAL_S3_PREFIX=init/
+ok "init with blobs = s3" env PGAL_BLOBS=s3 PGAL_S3_BUCKET=pgal-test "$PGAL" init
+check "blobs s3: the bucket is reachable" 'has_line "blobs s3: bucket '"'"'pgal-test'"'"' reachable (prefix '"'"'init/'"'"')"'
+expect_rc 4 "an unreachable S3 endpoint: init fails" env PGAL_BLOBS=s3 PGAL_S3_BUCKET=pgal-test AWS_ENDPOINT_URL_S3="http://127.0.0.1:$DEAD" "$PGAL" init
+check "naming blobs s3 and the endpoint" 'grep -q "^pgal: blobs s3: .*http://127.0.0.1:$DEAD unreachable" "$T/err"'
+check "the secret key is not shown" '! grep -q init-secret-P3x "$T/out" "$T/err"'
+expect_rc 4 "a missing bucket: init fails" env PGAL_BLOBS=s3 PGAL_S3_BUCKET=no-such-bucket "$PGAL" init
+check "naming blobs s3 and the bucket" 'grep -q "^pgal: blobs s3: S3 bucket no-such-bucket does not exist" "$T/err"'
+expect_rc 4 "the same for any command" env PGAL_TOKEN="$TOK" PGAL_BLOBS=s3 PGAL_S3_BUCKET=pgal-test AWS_ENDPOINT_URL_S3="http://127.0.0.1:$DEAD" "$PGAL" albums
+check "naming blobs s3" 'grep -q "^pgal: blobs s3: " "$T/err"'
+
+# ---- mail ----
+ok "init with mail = smtp" env PGAL_MAIL=smtp PGAL_SMTP_URL="smtp://user:pw@mail.example.org:587" PGAL_MAIL_FROM="pgal <noreply@example.org>" "$PGAL" init
+check "mail smtp: the server without the login in the URL" 'grep -q "^mail smtp: configured (server mail.example.org:587, from pgal <noreply@example.org>" "$T/out" && ! grep -q "pw@" "$T/out"'
+expect_rc 5 "a bad smtp_url names mail smtp" env PGAL_MAIL=smtp PGAL_SMTP_URL="http://x" "$PGAL" init
+check "naming it" 'grep -q "^pgal: mail smtp: smtp_url: " "$T/err"'
+ok "init with mail = ses" env PGAL_MAIL=ses PGAL_MAIL_FROM="pgal <noreply@example.org>" "$PGAL" init
+check "mail ses: configured, from and region" 'grep -q "^mail ses: configured (from pgal <noreply@example.org>, region " "$T/out"'
+
+# ---- the full production combination at once ----
+ok "mysql + s3 + ses" env PGAL_STORE=mysql PGAL_BLOBS=s3 PGAL_S3_BUCKET=pgal-test PGAL_MAIL=ses "$PGAL" init
+check "one line each" '[ "$(wc -l < "$T/out")" -eq 3 ] && grep -q "^store mysql: ok" "$T/out" && grep -q "^blobs s3: " "$T/out" && grep -q "^mail ses: " "$T/out"'
+done_testing
