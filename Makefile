@@ -86,6 +86,9 @@ $(BUILD)/gen/sql_mysql.c: $(sort $(wildcard sql/mysql/*.sql)) tools/embed-sql.sh
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
+# the DynamoDB table definitions are embedded with .incbin
+$(BUILD)/core/store-dynamodb.o: $(wildcard sql/dynamodb/*.json)
+
 $(LIB): $(CORE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^

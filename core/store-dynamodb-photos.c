@@ -345,7 +345,7 @@ ddb_photo_insert(pgal_store *s, pgal_photo *p, pgal_err *e)
 	/* blob ids are random 128-bit values from the core: a check on the
 	 * by-blob index (one read, eventually consistent) is enough to refuse
 	 * a reused one; it is not a lock */
-	used = 0; if (0 && (rc = ddb_blob_id_used(s, p->blob_id, &used, e)) != PGAL_OK)
+	if ((rc = ddb_blob_id_used(s, p->blob_id, &used, e)) != PGAL_OK)
 		return rc;
 	if (used)
 		return pgal_fail(e, PGAL_EINPUT, "blob id already exists");

@@ -200,9 +200,10 @@ photo_thing(char *buf, size_t len, const char *name)
 	snprintf(buf, len, "photo '%.*s' in this album", PGAL_PHOTO_NAME_MAX, name);
 }
 
-/* Makes photo_tags hold exactly the tags of the ','-joined list. */
+/* Makes photo_tags hold exactly the tags of the ','-joined list; a new
+ * photo has none to clear (one round trip less per upload). */
 static int
-tags_sync(struct my *q, pgal_id photo_id, const char *tags, pgal_err *e)
+tags_sync(struct my *q, pgal_id photo_id, const char *tags, int is_new, pgal_err *e)
 {
 	struct my_args a;
 	const char *p, *end, *comma;
@@ -211,7 +212,7 @@ tags_sync(struct my *q, pgal_id photo_id, const char *tags, pgal_err *e)
 
 	my_args_init(&a);
 	arg_i64(&a, photo_id);
-	if ((rc = my_exec(q, MS_TAGS_CLEAR, &a, e, NULL, NULL)) != PGAL_OK)
+	if (!is_new && (rc = my_exec(q, MS_TAGS_CLEAR, &a, e, NULL, NULL)) != PGAL_OK)
 		return rc;
 	for (p = tags, end = tags + len; p < end; p = comma + 1) {
 		if ((comma = memchr(p, ',', (size_t)(end - p))) == NULL)
@@ -294,7 +295,7 @@ my_photo_insert(struct my *q, pgal_photo *p, pgal_err *e)
 		goto fail;
 	}
 	id = (pgal_id)my_insert_id(q, MS_PHOTO_INSERT);
-	if ((rc = tags_sync(q, id, p->tags, e)) != PGAL_OK ||
+	if ((rc = tags_sync(q, id, p->tags, 1, e)) != PGAL_OK ||
 	    (rc = my_commit(q, e)) != PGAL_OK)
 		goto fail;
 	p->id = id;
@@ -373,7 +374,7 @@ my_photo_update(struct my *q, const pgal_photo *p, pgal_err *e)
 	arg_i64(&a, p->id);
 	photo_thing(thing, sizeof thing, p->name);
 	if ((rc = my_exec(q, MS_PHOTO_UPDATE, &a, e, thing, "album")) != PGAL_OK ||
-	    (rc = tags_sync(q, p->id, p->tags, e)) != PGAL_OK)
+	    (rc = tags_sync(q, p->id, p->tags, 0, e)) != PGAL_OK)
 		goto fail;
 	if (p->album_id == old_album) {
 		my_args_init(&a);

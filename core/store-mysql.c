@@ -4,10 +4,9 @@
  * bound. The operations live in store-mysql-accounts.c and
  * store-mysql-photos.c, the statement layer in store-mysql-stmt.c; this file
  * holds the statements' text, connects, migrates, and wraps each operation
- * so that a connection the server
- * dropped (restart, failover, idle timeout) is reopened and the call run
- * again once, unless it had already changed something inside a
- * transaction: that is reported, never replayed blindly. */
+ * so that a connection the server dropped (restart, failover, idle timeout)
+ * is reopened and the call run again once, unless it had already changed
+ * something inside a transaction: that is reported, never replayed blindly. */
 
 #include <errno.h>
 #include <limits.h>
@@ -346,7 +345,8 @@ my_close(pgal_store *s)
 	if (q == NULL)
 		return;
 	my_disconnect(q);
-	explicit_bzero(q->cfg.mysql_password, sizeof q->cfg.mysql_password);
+	/* the copy holds the password (and any other secret of the config) */
+	explicit_bzero(&q->cfg, sizeof q->cfg);
 	free(q);
 }
 

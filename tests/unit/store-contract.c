@@ -142,10 +142,11 @@ insert_photo(struct fx *f, pgal_photo *p)
 }
 
 static void
-session_row(pgal_session_row *r, pgal_id user, int n)
+session_row(pgal_session_row *r, pgal_id user, int64_t n)
 {
 	memset(r, 0, sizeof *r);
-	snprintf(r->token_hash, sizeof r->token_hash, "%064x", 0xabc000 + n);
+	/* n may be derived from 64-bit ids: keep the arithmetic 64-bit */
+	snprintf(r->token_hash, sizeof r->token_hash, "%064llx", (unsigned long long)(0xabc000 + n));
 	r->user_id = user;
 	r->created_at = 1700000000 + n;
 	r->last_seen = r->created_at;
@@ -889,7 +890,7 @@ populate(struct fx *f, pgal_id user, pgal_id album, const char *prefix, int n)
 		snprintf(p.tags, sizeof p.tags, "common,%s", prefix);
 		insert_photo(f, &p);
 	}
-	session_row(&r, user, (int)(user * 1000 + album));
+	session_row(&r, user, (int64_t)((uint64_t)user * 1000 + (uint64_t)album));
 	assert_int_equal(f->ops->session_create(f->s, &r, &e), PGAL_OK);
 	memset(&k, 0, sizeof k);
 	snprintf(k.algo, sizeof k.algo, "ssh-ed25519");
@@ -923,7 +924,7 @@ test_user_delete_cascades(void **state)
 	assert_int_equal(f->ops->user_get(f->s, f->alice, &u, &e), PGAL_ENOTFOUND);
 	assert_int_equal(f->ops->user_get_by_name(f->s, "alice", &u, &e), PGAL_ENOTFOUND);
 	/* nothing of hers is left */
-	session_row(&r, f->alice, (int)(f->alice * 1000 + f->a1));
+	session_row(&r, f->alice, (int64_t)((uint64_t)f->alice * 1000 + (uint64_t)f->a1));
 	assert_int_equal(f->ops->session_get(f->s, r.token_hash, &r, &e), PGAL_ENOTFOUND);
 	assert_int_equal(f->ops->album_list(f->s, f->alice, &albums, &n, &e), PGAL_OK);
 	assert_int_equal(n, 0);

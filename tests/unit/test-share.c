@@ -1,6 +1,6 @@
 /* Share link durations: every unit, the 7-day SigV4 ceiling from both
  * sides, and malformed text (checked against a reference parser written
- * here from the rule: digits, then at most one of s m h d). */
+ * here from the rule: 1 to 7 digits, then at most one of s m h d). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -77,7 +77,7 @@ test_malformed(void **state)
 static void
 test_against_reference(void **state)
 {
-	static const char alpha[] = "0123456789smhdx -";
+	static const char alpha[] = "0000123456789smhdx -";
 	unsigned int seed = 7;
 	int i;
 
@@ -91,7 +91,7 @@ test_against_reference(void **state)
 		s[len] = '\0';
 		for (digits = 0; s[digits] >= '0' && s[digits] <= '9'; digits++)
 			v = v * 10 + (s[digits] - '0');
-		if (digits > 0 && (s[digits] == '\0' || (strchr("smhd", s[digits]) != NULL &&
+		if (digits > 0 && digits <= 7 && (s[digits] == '\0' || (strchr("smhd", s[digits]) != NULL &&
 		    s[digits + 1] == '\0'))) {
 			switch (s[digits]) {
 			case 'm': unit = 60; break;
