@@ -86,7 +86,7 @@ pg=$(median "$work/pgal.us")
 cu=$(median "$work/curl.us")
 echo "aws benchmark: s3rver, dynalite and MariaDB on loopback, median of $runs interleaved runs, $(nproc) CPUs"
 awk -v p="$pg" -v c="$cu" -v b="$size" 'BEGIN {
-	printf "  %-46s %8.0f ms  %6.1f MiB/s\n", "pgal S3 backend put (multipart, 8 MiB parts)", p / 1000, b / 1048576 / (p / 1e6)
+	printf "  %-46s %8.0f ms  %6.1f MiB/s\n", "pgal S3 blob backend put_fd", p / 1000, b / 1048576 / (p / 1e6)
 	printf "  %-46s %8.0f ms  %6.1f MiB/s\n", "curl --aws-sigv4 single PUT", c / 1000, b / 1048576 / (c / 1e6)
 	r = c / p
 	printf "s3 put 100 MiB: pgal %.2fx curl (target >= 1.0x)%s\n", r, (r >= 1.0 ? "" : "  MISSED")
