@@ -2,7 +2,7 @@
 # AWS benchmark, against the test peers on loopback, everything side by side
 # in the same run:
 #  - S3 upload of a 100 MiB object: pgal's S3 blob backend (bench/aws-core.c,
-#    a multipart upload) against curl's own SigV4 single PUT of the same file
+#    one streamed PUT below s3_multipart_threshold) against curl's own SigV4 single PUT of the same file
 #    to the same s3rver (target: pgal at least as fast, >= 1.0x);
 #  - metadata operations per second per store backend (sqlite, mysql on a
 #    throwaway MariaDB, dynamodb on dynalite): creating a photo row, and

@@ -26,6 +26,7 @@ struct s3_blobs {
 	char		 prefix[256];
 	int		 path_style;
 	int		 list_page;	/* max-keys of a ListObjectsV2 page */
+	int64_t		 single_file_max; /* regular files up to this: one PUT */
 };
 
 static int
@@ -128,6 +129,8 @@ s3_open(pgal_blobs **bp, const pgal_config *cfg, pgal_err *e)
 	snprintf(b->bucket, sizeof b->bucket, "%s", cfg->s3_bucket);
 	snprintf(b->prefix, sizeof b->prefix, "%s", cfg->s3_prefix);
 	b->path_style = cfg->s3_path_style;
+	b->single_file_max = cfg->s3_multipart_threshold > 0 ?
+	    cfg->s3_multipart_threshold : PGAL_S3_SINGLE_MAX;
 	/* a test knob: small pages prove pagination without 1000s of objects */
 	lp = getenv("PGAL_S3_LIST_PAGE");
 	b->list_page = lp != NULL && atoi(lp) > 0 && atoi(lp) <= 1000 ? atoi(lp) : 1000;
@@ -411,7 +414,8 @@ s3_put_fd(pgal_blobs *base, const char *key, int fd, pgal_err *e)
 		src.regular = 1;
 		src.off = cur;
 		src.left = st.st_size > cur ? st.st_size - cur : 0;
-		if (src.left <= PGAL_S3_SINGLE_MAX) {
+		/* streamed from the file: memory stays bounded at any size */
+		if (src.left <= b->single_file_max) {
 			rc = put_single(b, key, NULL, 0, fd, cur, src.left, e);
 			if (rc == PGAL_OK)
 				lseek(fd, 0, SEEK_END);

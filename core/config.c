@@ -58,6 +58,7 @@ static const struct ckey keys[] = {
 	{ STR(s3_bucket) },
 	{ STR(s3_prefix) },
 	{ NUM(s3_path_style, C_BOOL, 0, 1) },
+	{ NUM(s3_multipart_threshold, C_SIZE, INT64_C(5) << 20, INT64_C(5) << 30) },
 	{ STR(smtp_url) },
 	{ STR(smtp_user) },
 	{ STR(smtp_password) },
@@ -98,6 +99,9 @@ base_defaults(pgal_config *c)
 	strcpy(c->dynamodb_table, "PhotoGallery");
 	strcpy(c->dynamodb_users_table, "PhotoGalleryUsers");
 	c->max_upload_bytes = INT64_C(200) * 1024 * 1024;
+	/* above max_upload_bytes: a photo is always one streamed PUT, which
+	 * is as fast as curl's; parts are for the rare bigger object */
+	c->s3_multipart_threshold = INT64_C(256) * 1024 * 1024;
 	c->max_pixels = 100000000;
 	c->thumb_px = 256;
 	c->preview_px = 1600;

@@ -34,6 +34,7 @@ typedef struct pgal_config {
 	char s3_bucket[64];
 	char s3_prefix[256];          /* prepended to every key, e.g. "pgal/" */
 	int s3_path_style;            /* http://host/bucket/key (S3-compatible stores) */
+	int64_t s3_multipart_threshold; /* files up to this go in one streamed PUT */
 	char smtp_url[512];           /* mail = smtp: smtp://host:587 (STARTTLS) or smtps:// */
 	char smtp_user[256];
 	char smtp_password[256];

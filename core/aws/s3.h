@@ -5,7 +5,8 @@
 #include "blobs.h"
 #include "err.h"
 
-/* Objects up to this size go in one PUT; bigger ones in parts. */
+/* Objects in memory (and pipes) up to this size go in one PUT, bigger ones
+ * in parts; regular files use the s3_multipart_threshold setting. */
 #define PGAL_S3_SINGLE_MAX (16 * 1024 * 1024)
 /* Size of a multipart part (the memory an upload holds at most). */
 #define PGAL_S3_PART_SIZE (8 * 1024 * 1024)

@@ -113,6 +113,8 @@ setup(void **state)
 	snprintf(cfg.s3_bucket, sizeof cfg.s3_bucket, "pgal-test");
 	snprintf(cfg.s3_prefix, sizeof cfg.s3_prefix, "%s", prefix);
 	cfg.s3_path_style = 1;
+	/* small enough that the multipart tests need no huge files */
+	cfg.s3_multipart_threshold = PGAL_S3_SINGLE_MAX;
 	return 0;
 }
 

@@ -312,11 +312,12 @@ static void
 test_table(void **state)
 {
 	static const char *const local_only[] = { "signup", "confirm", "resend", "login", "logout",
-						  "passwd", "cancel", "put", "gc", NULL };
+						  "passwd", "cancel", "put", "gc", "init", NULL };
 	static const char *const wanted[] = { "signup", "confirm", "resend", "login", "logout",
 					      "whoami", "passwd", "cancel", "albums", "mkalbum",
 					      "rmalbum", "editalbum", "ls", "put", "info", "edit",
-					      "mv", "rm", "get", "search", "key", "gc", "help", NULL };
+					      "mv", "rm", "get", "search", "share", "key", "gc", "init",
+					      "help", NULL };
 	static const char *const reads[] = { "albums", "ls", "info", "search", "whoami", NULL };
 	const pgal_cmd_entry *const *c, *const *d;
 	const char *const *w;
