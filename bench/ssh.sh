@@ -75,7 +75,7 @@ PGAL_PASSWORD=$PW "$PGAL" login bench >/dev/null
 
 # 1. connect to a complete welcome screen vs ssh true (median of ROUNDS)
 python3 - "$ROUNDS" "$PPORT" "$OPORT" $SO <<'PY'
-import os, pty, select, statistics, subprocess, sys, time
+import os, pty, re, select, statistics, subprocess, sys, time
 rounds, pport, oport, so = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
 def welcome():
     t0 = time.monotonic()
@@ -83,7 +83,13 @@ def welcome():
     if pid == 0:
         os.execvp("ssh", ["ssh", "-tt", *so, "-o", "PubkeyAuthentication=no", "-p", pport, "gallery@127.0.0.1"])
     buf = b""
-    while b"? help" not in buf:  # the key bar is drawn last
+    # complete: the menu and then the key bar (drawn last); escape
+    # sequences may split words, so look at the text without them
+    def done(b):
+        t = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Z]|\x1b.", b"", b)
+        i = t.find(b"Sign up")
+        return i >= 0 and t.find(b"help", i) >= 0
+    while not done(buf):
         r, _, _ = select.select([fd], [], [], 10)
         if not r: break
         try: buf += os.read(fd, 65536)
@@ -173,9 +179,10 @@ hold() {
 	done
 }
 : > "$W/holders"
+n0=$(grep -c 'tui: user gallery' "$W/pgal-sshd.log")
 hold -o PubkeyAuthentication=no -p "$PPORT" gallery@127.0.0.1
 sleep $((NSESS / 25 + 5))
-pk=$(pss_tree "$SPID"); np=$(grep -c 'tui: user gallery' "$W/pgal-sshd.log")
+pk=$(pss_tree "$SPID"); np=$(( $(grep -c 'tui: user gallery' "$W/pgal-sshd.log") - n0 ))
 kill $(cat "$W/holders") 2>/dev/null; sleep 3; : > "$W/holders"
 hold -o BatchMode=yes -p "$OPORT" root@127.0.0.1
 sleep $((NSESS / 25 + 5))

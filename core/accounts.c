@@ -64,9 +64,12 @@ send_code(pgal *g, pgal_user *u, pgal_err *e)
 	if (rc != PGAL_OK && e != NULL) {
 		char why[sizeof e->msg];
 		snprintf(why, sizeof why, "%s", e->msg);
-		/* the backend's code stays: no credentials is denied, a dead relay a backend failure */
-		pgal_fail(e, rc, "could not send the confirmation mail (%.400s); try again with resend",
-			  why);
+		/* whatever the mail backend says (even "denied": its own
+		 * credentials), for the user it is the gallery's backend failing */
+		rc = pgal_fail(e, PGAL_EBACKEND, "could not send the confirmation mail (%.400s); "
+			       "try again with resend", why);
+	} else if (rc != PGAL_OK) {
+		rc = PGAL_EBACKEND;
 	}
 out:
 	explicit_bzero(code, sizeof code);
