@@ -87,6 +87,9 @@ pgal_signup(pgal *g, const char *user, const char *email, const char *password, 
 	    (rc = pgal_valid_email(email, e)) != PGAL_OK ||
 	    (rc = check_password_rules(password, e)) != PGAL_OK)
 		return rc;
+	/* over SSH that name always means the guest: it can never log in */
+	if (strcmp(user, g->cfg.ssh_guest) == 0)
+		return pgal_fail(e, PGAL_EINPUT, "the user name '%s' is taken", user);
 	memset(&u, 0, sizeof u);
 	snprintf(u.name, sizeof u.name, "%s", user);
 	snprintf(u.email, sizeof u.email, "%s", email);

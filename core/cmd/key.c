@@ -83,7 +83,8 @@ cmd_key_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 		return key_list(ctx, a);
 	}
 	if (strcmp(sub, "add") == 0) {
-		if (a->argc < 3)
+		/* one quoted line or its words: the parser checks the rest */
+		if (a->argc < 2)
 			return pgal_cmd_error(ctx, PGAL_EUSAGE, "usage: key add TYPE BASE64 [COMMENT] "
 					      "(one line of ~/.ssh/id_ed25519.pub)");
 		if ((line = join_words(a, 1)) == NULL)
