@@ -230,6 +230,13 @@ pgal_login(pgal *g, const char *user, const char *password, char token[PGAL_TOKE
 	}
 	if (rc != PGAL_OK)
 		return rc;
+	/* while locked no guess is judged, so the lock slows guessing and
+	 * never tells a right password from a wrong one */
+	if (u.locked_until > now) {
+		pgal_password_verify(password, pgal_password_dummy_hash());
+		return pgal_fail(e, PGAL_EDENIED, "too many failed logins; try again in %lld s",
+				 (long long)(u.locked_until - now));
+	}
 	good = pgal_password_verify(password, u.pwhash);
 	if (!good) {
 		u.failed_logins++;
@@ -239,10 +246,6 @@ pgal_login(pgal *g, const char *user, const char *password, char token[PGAL_TOKE
 			return rc;
 		return pgal_fail(e, PGAL_EDENIED, "%s", wrong_login);
 	}
-	/* only someone who knows the password learns that the account is locked */
-	if (u.locked_until > now)
-		return pgal_fail(e, PGAL_EDENIED, "too many failed logins; try again in %lld s",
-				 (long long)(u.locked_until - now));
 	if (!u.confirmed)
 		return pgal_fail(e, PGAL_EDENIED, "the account is not confirmed yet: enter the "
 				 "code from the mail (confirm), or ask for a new one (resend)");

@@ -12,6 +12,7 @@
 #include "crypto.h"
 #include "gallery-int.h"
 #include "image.h"
+#include "quota.h"
 #include "validate.h"
 
 /* Names tried for one upload before giving up: name, name-2, ... */
@@ -129,6 +130,7 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 		return pgal_fail(e, errno == ENOENT ? PGAL_ENOTFOUND : PGAL_EINPUT, "%s",
 				 strerror(errno));
 	if ((rc = check_file(g, fd, &type, &p.bytes, e)) != PGAL_OK ||
+	    (rc = pgal_quota_check(g, token, p.bytes, e)) != PGAL_OK ||
 	    (rc = pgal_sha256_fd(fd, p.sha256, e)) != PGAL_OK)
 		goto out;
 	if (!opts->force) {
@@ -160,7 +162,10 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	p.exif = r.exif;
 	p.added_at = pgal_now(g);
 	p.sort_taken = r.exif.taken_at >= 0 ? r.exif.taken_at : p.added_at;
-	if ((rc = insert_row(g, &p, e)) != PGAL_OK)
+	/* again just before the row: uploads running in parallel may have used
+	 * the room meanwhile (a window remains; the store has no quota lock) */
+	if ((rc = pgal_quota_check(g, token, p.bytes, e)) != PGAL_OK ||
+	    (rc = insert_row(g, &p, e)) != PGAL_OK)
 		goto out;
 	blobs_written = 0; /* the row owns them now */
 	if (out != NULL)

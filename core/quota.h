@@ -1,5 +1,6 @@
-/* Per-user storage quota (config quota_bytes): checked by the front ends
- * that receive files (SFTP, scp) before a file is ingested. */
+/* Per-user storage quota (config quota_bytes): checked by ingest itself for
+ * every door, and early by the front ends that receive files (SFTP, scp) so
+ * they refuse before the bytes arrive. */
 #ifndef PGAL_QUOTA_H
 #define PGAL_QUOTA_H
 

@@ -145,6 +145,10 @@ test_login_same_error_and_backoff(void **state)
 		assert_int_equal(pgal_login(f->g, "carol", "wrong password!", tok, &e), PGAL_EDENIED);
 	assert_int_equal(pgal_login(f->g, "carol", PW, tok, &e), PGAL_EDENIED);
 	assert_non_null(strstr(e.msg, "try again"));
+	/* while locked a wrong guess reads exactly like the right one */
+	snprintf(m1, sizeof m1, "%s", e.msg);
+	assert_int_equal(pgal_login(f->g, "carol", "wrong password!", tok, &e), PGAL_EDENIED);
+	assert_string_equal(e.msg, m1);
 	/* the lock wears off, and a success resets the counter */
 	pgal_set_clock(f->g, T0 + 3600);
 	assert_int_equal(pgal_login(f->g, "carol", PW, tok, &e), PGAL_OK);

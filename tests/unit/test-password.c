@@ -106,6 +106,19 @@ test_dummy(void **state)
 	assert_string_equal(pgal_password_dummy_hash(), h);
 	assert_false(pgal_password_verify("", d));
 	assert_false(pgal_password_verify("correct horse battery", d));
+	/* the same cost as a hash made now: an unknown user takes as long as a real one */
+	{
+		char fresh[PGAL_HASH_MAX + 1];
+		const char *p = d;
+		int dollars = 0;
+		size_t n;
+
+		assert_int_equal(pgal_password_hash("some password here", fresh, NULL), PGAL_OK);
+		for (n = 0; p[n] != '\0' && dollars < 3; n++)
+			dollars += p[n] == '$';
+		assert_int_equal(dollars, 3);
+		assert_memory_equal(fresh, d, n);
+	}
 }
 
 int
