@@ -14,6 +14,7 @@
 
 #define CONN_MAX_CHANNELS 8
 #define CONN_CMD_MAX 8192
+#define CONN_IN_MAX 65536 /* client input held for a child that is not reading */
 
 enum chan_kind {
 	CHAN_IDLE = 0, /* opened, nothing requested yet */
@@ -55,6 +56,15 @@ struct chan {
 	int in_fd, out_fd, err_fd;
 	int out_eof, err_eof;
 	int out_added, err_added;
+	short out_events; /* what out_fd is in the event for */
+
+	/* client input on its way to in_fd, written only when it would not
+	 * block; what does not fit stays in libssh, whose window then closes */
+	char *ibuf;
+	size_t ilen;
+	int in_err;   /* the child stopped reading: its input is dropped */
+	int in_added; /* in_fd (a pipe) is in the event, for POLLOUT */
+	int draining; /* the loop reads the channel itself: cb_data takes none */
 
 	struct sshd_sftp *sftp;
 	int closed; /* by the peer */

@@ -211,6 +211,8 @@ sshd_exec_spawn(struct conn *c, struct chan *k, char *err, size_t errsz)
 	close(out[1]);
 	close(errp[1]);
 	fcntl(in[1], F_SETFD, FD_CLOEXEC);
+	/* a child that does not read its stdin must not stop this process */
+	fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
 	fcntl(out[0], F_SETFD, FD_CLOEXEC);
 	fcntl(errp[0], F_SETFD, FD_CLOEXEC);
 	k->pid = pid;

@@ -131,6 +131,9 @@ sshd_pty_spawn(struct conn *c, struct chan *k, char *err, size_t errsz)
 	}
 	close(slave);
 	fcntl(master, F_SETFD, FD_CLOEXEC);
+	/* input is written only when it fits: a TUI not reading must not
+	 * stop this process */
+	fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
 	k->pid = pid;
 	k->in_fd = k->out_fd = master;
 	k->err_fd = -1;

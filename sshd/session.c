@@ -206,61 +206,64 @@ unknown:
 
 /* ---- channels ---- */
 
-static int
-write_all_fd(int fd, const char *p, size_t len)
+/* Copies what fits of the client's input into the channel's buffer. */
+static uint32_t
+in_put(struct chan *k, const char *p, uint32_t len)
+{
+	size_t n;
+
+	if (k->ibuf == NULL && (k->ibuf = malloc(CONN_IN_MAX)) == NULL)
+		return 0;
+	n = CONN_IN_MAX - k->ilen;
+	if (n > len)
+		n = len;
+	memcpy(k->ibuf + k->ilen, p, n);
+	k->ilen += n;
+	return (uint32_t)n;
+}
+
+/* Writes buffered input to the child without ever waiting for it. */
+static void
+in_flush(struct chan *k)
 {
 	ssize_t n;
 
-	while (len > 0) {
-		n = write(fd, p, len);
+	while (k->ilen > 0 && k->in_fd != -1 && !k->in_err) {
+		n = write(k->in_fd, k->ibuf, k->ilen);
 		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN) {
-				struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-
-				poll(&pfd, 1, 1000);
-				continue;
-			}
-			return -1;
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				return;
+			/* the child stopped reading: drop its input */
+			k->in_err = 1;
+			k->ilen = 0;
+			return;
 		}
-		p += n;
-		len -= (size_t)n;
+		memmove(k->ibuf, k->ibuf + n, k->ilen - (size_t)n);
+		k->ilen -= (size_t)n;
 	}
-	return 0;
 }
 
 static int
 cb_data(ssh_session s, ssh_channel ch, void *data, uint32_t len, int is_stderr, void *ud)
 {
 	struct chan *k = ud;
+	uint32_t used;
 
 	k->c->last_activity = time(NULL);
-	/* left in the channel: for sftp_get_client_message, or until the
-	 * child that will read it has started */
-	if (k->kind == CHAN_SFTP || k->pending != PEND_NONE)
+	/* left in the channel: for sftp_get_client_message, until the child
+	 * that will read it has started, or for the loop that is reading it */
+	if (k->kind == CHAN_SFTP || k->pending != PEND_NONE || k->draining)
 		return 0;
-	if ((k->kind == CHAN_PTY || k->kind == CHAN_EXEC) && k->in_fd != -1 && !is_stderr) {
-		if (write_all_fd(k->in_fd, data, len) == -1) {
-			/* the child stopped reading: drop its input */
-			if (k->in_fd != k->out_fd)
-				close(k->in_fd);
-			k->in_fd = -1;
-		}
+	if ((k->kind == CHAN_PTY || k->kind == CHAN_EXEC) && k->in_fd != -1 && !k->in_err &&
+	    !is_stderr) {
+		/* what does not fit stays in libssh and holds the window shut */
+		used = in_put(k, data, len);
+		in_flush(k);
+		if (used < len && !k->in_err)
+			used += in_put(k, (const char *)data + used, len - used);
+		return k->in_err ? (int)len : (int)used;
 	}
 	return (int)len;
-}
-
-static void
-cb_eof(ssh_session s, ssh_channel ch, void *ud)
-{
-	struct chan *k = ud;
-
-	/* a command's stdin ends; a pty keeps going until the TUI quits */
-	if (k->kind == CHAN_EXEC && k->in_fd != -1) {
-		close(k->in_fd);
-		k->in_fd = -1;
-	}
 }
 
 static void
@@ -409,7 +412,6 @@ cb_channel_open(ssh_session s, void *ud)
 	ssh_callbacks_init(&k->cb);
 	k->cb.userdata = k;
 	k->cb.channel_data_function = cb_data;
-	k->cb.channel_eof_function = cb_eof;
 	k->cb.channel_close_function = cb_close;
 	k->cb.channel_pty_request_function = cb_pty;
 	k->cb.channel_shell_request_function = cb_shell;
@@ -449,10 +451,23 @@ cb_child_out(socket_t fd, int revents, void *ud)
 {
 	struct chan *k = ud;
 
+	/* the pty master carries the input too */
+	if ((revents & POLLOUT) && k->in_fd == fd)
+		in_flush(k);
 	if (k->out_eof)
 		return 0;
 	if ((revents & (POLLIN | POLLHUP | POLLERR)) && pump(k, fd, 0) == -1)
 		k->out_eof = 1;
+	return 0;
+}
+
+static int
+cb_child_in(socket_t fd, int revents, void *ud)
+{
+	struct chan *k = ud;
+
+	if (revents & (POLLOUT | POLLHUP | POLLERR))
+		in_flush(k);
 	return 0;
 }
 
@@ -466,6 +481,104 @@ cb_child_err(socket_t fd, int revents, void *ud)
 	if ((revents & (POLLIN | POLLHUP | POLLERR)) && pump(k, fd, 1) == -1)
 		k->err_eof = 1;
 	return 0;
+}
+
+/* The child gets no more input; the pty master stays open for output. */
+static void
+close_in(struct conn *c, struct chan *k)
+{
+	if (k->in_fd != -1 && k->in_fd != k->out_fd) {
+		if (k->in_added)
+			ssh_event_remove_fd(c->ev, k->in_fd);
+		close(k->in_fd);
+	}
+	k->in_added = 0;
+	k->in_fd = -1;
+	k->ilen = 0;
+}
+
+/* Poll for writability only while input waits: the event has no way to
+ * change an fd's events, so it is removed and added again. Never from a
+ * callback, as the event may be walking its descriptors then. */
+static void
+chan_watch(struct conn *c, struct chan *k)
+{
+	short want;
+
+	if (k->out_fd != -1 && k->out_added) {
+		want = POLLIN;
+		if (k->in_fd == k->out_fd && k->ilen > 0)
+			want |= POLLOUT;
+		if (want != k->out_events) {
+			ssh_event_remove_fd(c->ev, k->out_fd);
+			ssh_event_add_fd(c->ev, k->out_fd, want, cb_child_out, k);
+			k->out_events = want;
+		}
+	}
+	if (k->in_fd != -1 && k->in_fd != k->out_fd) {
+		if (k->ilen > 0 && !k->in_added) {
+			if (ssh_event_add_fd(c->ev, k->in_fd, POLLOUT, cb_child_in, k) == SSH_OK)
+				k->in_added = 1;
+		} else if (k->ilen == 0 && k->in_added) {
+			ssh_event_remove_fd(c->ev, k->in_fd);
+			k->in_added = 0;
+		}
+	}
+}
+
+/* Moves client input on: libssh keeps what cb_data could not take, and no
+ * new packet may come to hand it over (the client's window is shut), so
+ * it is fetched here as room frees. A few chunks a pass: never a loop
+ * that a client or a child can keep going. */
+static void
+chan_input(struct conn *c, struct chan *k)
+{
+	char buf[IO_CHUNK];
+	size_t room;
+	int i, n, eof;
+
+	if (k->kind != CHAN_PTY && k->kind != CHAN_EXEC) {
+		/* finished: a pipe nobody reads would poll as an error */
+		if (k->in_added)
+			close_in(c, k);
+		return;
+	}
+	for (i = 0; i < 8 && !k->closed && k->ch != NULL; i++) {
+		in_flush(k);
+		if (k->in_err && k->in_fd != -1)
+			close_in(c, k);
+		room = sizeof buf;
+		if (k->in_fd != -1) {
+			if (k->ibuf == NULL && (k->ibuf = malloc(CONN_IN_MAX)) == NULL)
+				break;
+			if (CONN_IN_MAX - k->ilen < room)
+				room = CONN_IN_MAX - k->ilen;
+			if (room == 0)
+				break;
+		}
+		k->draining = 1;
+		n = ssh_channel_read_nonblocking(k->ch, buf, (uint32_t)room, 0);
+		k->draining = 0;
+		if (n <= 0)
+			break;
+		c->last_activity = time(NULL);
+		/* without a reader the input is dropped, as before */
+		if (k->in_fd != -1)
+			in_put(k, buf, (uint32_t)n);
+	}
+	in_flush(k);
+	if (k->in_err && k->in_fd != -1)
+		close_in(c, k);
+	/* a command's stdin ends after the input sent before the EOF */
+	if (k->kind == CHAN_EXEC && k->in_fd != -1 && k->ilen == 0 && !k->closed &&
+	    ssh_channel_is_eof(k->ch)) {
+		k->draining = 1;
+		eof = ssh_channel_poll(k->ch, 0) <= 0;
+		k->draining = 0;
+		if (eof)
+			close_in(c, k);
+	}
+	chan_watch(c, k);
 }
 
 /* Ends a channel the way OpenSSH does: exit-status, EOF, close. */
@@ -547,30 +660,18 @@ start_pending(struct conn *c, struct chan *k)
 		}
 		k->kind = CHAN_EXEC;
 	}
-	/* input that came with the request, and an early EOF */
-	while (k->in_fd != -1 && ssh_channel_poll(k->ch, 0) > 0) {
-		char buf[IO_CHUNK];
-		int n = ssh_channel_read_nonblocking(k->ch, buf, sizeof buf, 0);
-
-		if (n <= 0)
-			break;
-		if (write_all_fd(k->in_fd, buf, (size_t)n) == -1)
-			break;
-	}
-	if (k->kind == CHAN_EXEC && k->in_fd != -1 && ssh_channel_is_eof(k->ch) &&
-	    ssh_channel_poll(k->ch, 0) <= 0) {
-		close(k->in_fd);
-		k->in_fd = -1;
-	}
 	if (k->out_fd != -1) {
 		ssh_event_add_fd(c->ev, k->out_fd, POLLIN, cb_child_out, k);
 		k->out_added = 1;
+		k->out_events = POLLIN;
 	}
 	if (k->err_fd != -1) {
 		ssh_event_add_fd(c->ev, k->err_fd, POLLIN, cb_child_err, k);
 		k->err_added = 1;
 	} else
 		k->err_eof = 1;
+	/* input that came with the request, and an early EOF */
+	chan_input(c, k);
 }
 
 static void
@@ -607,16 +708,11 @@ drop_fd(struct conn *c, int *fd, int *added)
 static void
 chan_release(struct conn *c, struct chan *k)
 {
-	int same = k->in_fd == k->out_fd;
-
+	close_in(c, k);
 	drop_fd(c, &k->out_fd, &k->out_added);
 	drop_fd(c, &k->err_fd, &k->err_added);
-	if (same)
-		k->in_fd = -1;
-	else if (k->in_fd != -1) {
-		close(k->in_fd);
-		k->in_fd = -1;
-	}
+	free(k->ibuf);
+	k->ibuf = NULL;
 	if (k->sftp != NULL) {
 		sshd_sftp_free(k->sftp);
 		k->sftp = NULL;
@@ -661,6 +757,7 @@ service(struct conn *c)
 		}
 		if (k->err_eof && k->err_added)
 			drop_fd(c, &k->err_fd, &k->err_added);
+		chan_input(c, k);
 		if ((k->kind == CHAN_PTY || k->kind == CHAN_EXEC) && k->exited &&
 		    k->out_eof && k->err_eof) {
 			sshd_log("%s done: user %s status %d", k->kind == CHAN_PTY ? "tui" : "exec",
