@@ -51,23 +51,41 @@ ack(void)
 	return send_raw("", 1);
 }
 
-/* "\1scp: message\n": the client prints it and goes on with the next file. */
-static void __attribute__((format(printf, 2, 3)))
-warn_peer(struct scp *s, const char *fmt, ...)
+static void __attribute__((format(printf, 3, 0)))
+tell_peer(struct scp *s, int level, const char *fmt, va_list ap)
 {
 	char msg[600], clean[600], line[640];
-	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	pgal_sanitize(clean, sizeof clean, msg, 0);
-	n = snprintf(line, sizeof line, "\001scp: %s\n", clean);
+	n = snprintf(line, sizeof line, "%cscp: %s\n", level, clean);
 	if (n > 0)
 		send_raw(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 	sshd_log("scp: user %s: %s", s->user, clean);
 	s->errs++;
+}
+
+/* "\1scp: message\n": the client prints it and goes on with the next file. */
+static void __attribute__((format(printf, 2, 3)))
+warn_peer(struct scp *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tell_peer(s, 1, fmt, ap);
+	va_end(ap);
+}
+
+/* "\2scp: message\n": fatal, the client stops (and so do we). */
+static void __attribute__((format(printf, 2, 3)))
+fatal_peer(struct scp *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tell_peer(s, 2, fmt, ap);
+	va_end(ap);
 }
 
 /* A name from the wire: one path component, printable, not "." or "..". */
@@ -261,7 +279,7 @@ static int
 sink(struct scp *s, const char *target)
 {
 	char line[HEADER_MAX + 1], album[PGAL_ALBUM_MAX + 1], photo[PGAL_PHOTO_NAME_MAX + 1];
-	char cur[PGAL_ALBUM_MAX + 1];
+	char cur[PGAL_ALBUM_MAX + 1], outer[PGAL_ALBUM_MAX + 1];
 	const char *why = NULL, *name;
 	int depth = 0, target_exists, rc, first = 1;
 	unsigned mode;
@@ -278,19 +296,20 @@ sink(struct scp *s, const char *target)
 		return 1;
 	}
 	snprintf(cur, sizeof cur, "%s", target_exists ? album : "");
+	outer[0] = '\0';
 	ack();
 	for (;;) {
 		rc = reader_line(&s->r, line, HEADER_MAX);
 		if (rc == 0)
 			break;
 		if (rc == -1) {
-			warn_peer(s, "protocol error: bad header");
+			fatal_peer(s, "protocol error: bad header");
 			return 1;
 		}
 		switch (line[0]) {
 		case 'T':
 			if (parse_times(line) == -1) {
-				warn_peer(s, "protocol error: bad time line");
+				fatal_peer(s, "protocol error: bad time line");
 				return 1;
 			}
 			ack();
@@ -304,21 +323,23 @@ sink(struct scp *s, const char *target)
 			continue;
 		case 'E':
 			if (line[1] != '\0' || depth == 0) {
-				warn_peer(s, "protocol error: unexpected E");
+				fatal_peer(s, "protocol error: unexpected E");
 				return 1;
 			}
+			/* back to where files went before the matching D */
 			depth--;
+			snprintf(cur, sizeof cur, "%s", outer);
 			ack();
 			continue;
 		case 'C':
 		case 'D':
 			break;
 		default:
-			warn_peer(s, "protocol error: unknown header");
+			fatal_peer(s, "protocol error: unknown header");
 			return 1;
 		}
 		if (parse_header(line, &mode, &size, &name) == -1) {
-			warn_peer(s, "protocol error: bad %c header", line[0]);
+			fatal_peer(s, "protocol error: bad %c header", line[0]);
 			return 1;
 		}
 		if (!name_ok(name, &why)) {
@@ -351,6 +372,7 @@ sink(struct scp *s, const char *target)
 				}
 				sshd_log("scp: user %s created album %s", s->user, newalbum);
 			}
+			snprintf(outer, sizeof outer, "%s", cur);
 			snprintf(cur, sizeof cur, "%s", newalbum);
 			depth++;
 			ack();

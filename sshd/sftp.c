@@ -26,6 +26,9 @@
 
 #define DIR_BATCH 100
 #define READ_MAX 262144
+/* each read handle holds a copy of an original in the spool: few at once */
+#define HANDLES_MAX 16
+#define SFTP_HANDLES 256 /* libssh's handle table */
 
 enum hkind { H_ROOT, H_ALBUM, H_READ, H_WRITE };
 
@@ -36,6 +39,7 @@ struct handle {
 	int fd;
 	char path[64];
 	int64_t size; /* written so far (high-water mark) */
+	int64_t spooled; /* bytes of the spool this handle holds */
 	char fail[256]; /* a write was refused: the reason, given at close */
 	/* directory listing */
 	pgal_album *albums;
@@ -52,7 +56,11 @@ struct sshd_sftp {
 	const char *user;
 	sftp_session sftp;
 	struct handle *handles;
+	int nhandles;
 };
+
+/* Spool bytes held by every SFTP channel of this connection (a process). */
+static int64_t spool_used;
 
 struct vpath {
 	int depth; /* 0 root, 1 album, 2 photo */
@@ -86,10 +94,29 @@ handle_free(struct sshd_sftp *s, struct handle *h)
 			break;
 		}
 	}
+	s->nhandles--;
+	spool_used -= h->spooled;
 	if (h->fd != -1)
 		close(h->fd);
 	free(h->albums);
 	free(h);
+}
+
+/* Whether n more spool bytes fit the connection's share; the first file
+ * always does, whatever its size. */
+static int
+spool_fits(struct sshd_sftp *s, int64_t n)
+{
+	int64_t cap = s->cfg->max_upload_bytes * 2;
+
+	return spool_used == 0 || (n >= 0 && spool_used <= cap && n <= cap - spool_used);
+}
+
+static void
+spool_account(struct handle *h, int64_t now)
+{
+	spool_used += now - h->spooled;
+	h->spooled = now;
 }
 
 void
@@ -309,6 +336,7 @@ handle_new(struct sshd_sftp *s, enum hkind kind)
 	h->fd = -1;
 	h->next = s->handles;
 	s->handles = h;
+	s->nhandles++;
 	return h;
 }
 
@@ -331,8 +359,13 @@ static struct handle *
 find_handle(struct sshd_sftp *s, sftp_client_message m)
 {
 	struct handle *h, *want;
+	uint32_t idx;
 
-	if (m->handle == NULL || (want = sftp_handle(s->sftp, m->handle)) == NULL)
+	/* libssh 0.10 reads its table one past the end: check the index here */
+	if (m->handle == NULL || ssh_string_len(m->handle) != sizeof(uint32_t))
+		return NULL;
+	memcpy(&idx, ssh_string_data(m->handle), sizeof idx);
+	if (idx >= SFTP_HANDLES || (want = sftp_handle(s->sftp, m->handle)) == NULL)
 		return NULL;
 	/* only pointers we handed out */
 	for (h = s->handles; h != NULL; h = h->next)
@@ -349,6 +382,7 @@ do_open(struct sshd_sftp *s, sftp_client_message m)
 	const char *why;
 	pgal_photo ph;
 	pgal_err e;
+	struct stat st;
 	uint32_t fl = sftp_client_message_get_flags(m);
 
 	pgal_err_clear(&e);
@@ -359,6 +393,10 @@ do_open(struct sshd_sftp *s, sftp_client_message m)
 	if (v.depth < 2) {
 		reply_err(s, m, PGAL_EINPUT, v.depth == 0 ?
 		    "photos go into an album: put them into /ALBUM/" : "that is an album (a directory)");
+		return;
+	}
+	if (s->nhandles >= HANDLES_MAX) {
+		reply_err(s, m, PGAL_EBACKEND, "too many open files");
 		return;
 	}
 	if (fl & SSH_FXF_WRITE) {
@@ -386,6 +424,10 @@ do_open(struct sshd_sftp *s, sftp_client_message m)
 			reply_pgal(s, m, &e);
 			return;
 		}
+		if (!spool_fits(s, ph.bytes)) {
+			reply_err(s, m, PGAL_EBACKEND, "too many open files: close some first");
+			return;
+		}
 		if ((h = handle_new(s, H_READ)) == NULL) {
 			reply_err(s, m, PGAL_EBACKEND, "out of memory");
 			return;
@@ -399,6 +441,8 @@ do_open(struct sshd_sftp *s, sftp_client_message m)
 			reply_pgal(s, m, &e);
 			return;
 		}
+		if (fstat(h->fd, &st) == 0)
+			spool_account(h, st.st_size);
 	}
 	snprintf(h->album, sizeof h->album, "%s", v.album);
 	snprintf(h->name, sizeof h->name, "%s", v.photo);
@@ -457,9 +501,18 @@ do_write(struct sshd_sftp *s, sftp_client_message m)
 		snprintf(h->fail, sizeof h->fail, "%s: larger than the upload limit of %s",
 		    h->name, lim);
 		/* the spool space goes back at once */
-		if (ftruncate(h->fd, 0) != 0)
+		if (ftruncate(h->fd, 0) == 0) {
 			h->size = 0;
+			spool_account(h, 0);
+		}
 		reply_err(s, m, PGAL_EINPUT, h->fail);
+		return;
+	}
+	if ((int64_t)end > h->size && !spool_fits(s, (int64_t)end - h->spooled)) {
+		/* other handles hold the spool; a hole must not be ingested */
+		snprintf(h->fail, sizeof h->fail, "%s: too much open at once: close some files "
+		    "first", h->name);
+		reply_err(s, m, PGAL_EBACKEND, h->fail);
 		return;
 	}
 	if (len > 0 && pwrite(h->fd, ssh_string_data(m->data), len, (off_t)m->offset) !=
@@ -469,8 +522,10 @@ do_write(struct sshd_sftp *s, sftp_client_message m)
 		reply_err(s, m, PGAL_EBACKEND, h->fail);
 		return;
 	}
-	if ((int64_t)end > h->size)
+	if ((int64_t)end > h->size) {
 		h->size = (int64_t)end;
+		spool_account(h, h->size);
+	}
 	sftp_reply_status(m, SSH_FX_OK, NULL);
 }
 
@@ -538,6 +593,10 @@ do_opendir(struct sshd_sftp *s, sftp_client_message m)
 	}
 	if (v.depth == 2) {
 		reply_err(s, m, PGAL_EINPUT, "not a directory");
+		return;
+	}
+	if (s->nhandles >= HANDLES_MAX) {
+		reply_err(s, m, PGAL_EBACKEND, "too many open files");
 		return;
 	}
 	if (v.depth == 0 ? pgal_session_check(s->g, s->token, NULL, &e) != PGAL_OK :
@@ -801,15 +860,66 @@ do_rename(struct sshd_sftp *s, sftp_client_message m, const char *from, const ch
 	sftp_reply_status(m, SSH_FX_OK, NULL);
 }
 
+/* Reads a big-endian u32 at *off of the raw message. */
+static int
+wire_u32(const unsigned char *p, size_t len, size_t *off, uint32_t *v)
+{
+	if (len - *off < 4)
+		return -1;
+	p += *off;
+	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	*off += 4;
+	return 0;
+}
+
+/* libssh hands paths over as C strings: a NUL inside one would silently cut
+ * it short ("a\0b" becoming "a"). Checks the wire lengths of the path (the
+ * first string after the id, or after the name of an extended request) and
+ * of a rename's target against what arrived. */
+static int
+paths_whole(sftp_client_message m, int type)
+{
+	const unsigned char *p;
+	size_t len, off = 0;
+	uint32_t v;
+
+	if (m->filename != NULL) {
+		if (m->complete_message == NULL)
+			return 0;
+		p = ssh_buffer_get(m->complete_message);
+		len = ssh_buffer_get_len(m->complete_message);
+		if (p == NULL || wire_u32(p, len, &off, &v) == -1)
+			return 0;
+		if (type == SSH_FXP_EXTENDED) {
+			if (wire_u32(p, len, &off, &v) == -1 || v > len - off)
+				return 0;
+			off += v;
+		}
+		if (wire_u32(p, len, &off, &v) == -1 || v != strlen(m->filename))
+			return 0;
+	}
+	if ((type == SSH_FXP_RENAME || type == SSH_FXP_EXTENDED) && m->data != NULL &&
+	    memchr(ssh_string_data(m->data), '\0', ssh_string_len(m->data)) != NULL)
+		return 0;
+	return 1;
+}
+
 int
 sshd_sftp_step(struct sshd_sftp *s)
 {
 	sftp_client_message m;
 	const char *sub;
+	int type;
 
 	if ((m = sftp_get_client_message(s->sftp)) == NULL)
 		return -1;
-	switch (sftp_client_message_get_type(m)) {
+	type = sftp_client_message_get_type(m);
+	if (!paths_whole(m, type)) {
+		reply_err(s, m, PGAL_EINPUT, "a NUL byte in a path");
+		sftp_client_message_free(m);
+		return 0;
+	}
+	switch (type) {
 	case SSH_FXP_OPEN:
 		do_open(s, m);
 		break;

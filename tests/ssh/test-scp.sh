@@ -44,22 +44,49 @@ fails "an album without -r" s alice@$HOST:trip "$T/down/"
 
 # hand-made protocol streams straight into the sink
 sink() { printf "$1" | pw_ssh alice "$PW" scp -t trip/ > "$T/sink.out" 2>&1; }
+# reply LEVEL TEXT: the sink answered "\LEVELscp: TEXT" (1 go on, 2 fatal)
+reply() {
+	python3 -c 'import sys
+want = bytes([int(sys.argv[1])]) + b"scp: " + sys.argv[2].encode()
+sys.exit(0 if want in open(sys.argv[3], "rb").read() else 1)' "$1" "$2" "$T/sink.out"
+}
 sink 'C0644 5 a/b.jpg\nhello\0'
 check "a name with '/' is refused" "grep -q \"'/' in a name\" '$T/sink.out'"
+check "as an error the client goes on after (level 1)" "reply 1 \"'/' in a name\""
 sink 'C0644 5 ..\nhello\0'
 check "'..' as a name is refused" "grep -q \"'..' are not allowed\" '$T/sink.out'"
 sink 'C0644 5 bad\033name.jpg\nhello\0'
 check "control characters are refused" "grep -q 'control characters' '$T/sink.out'"
 sink 'C06x4 5 x.jpg\nhello\0'
 check "a malformed mode is a protocol error" "grep -q 'protocol error' '$T/sink.out'"
+check "sent as fatal (level 2)" "reply 2 'protocol error: bad C header'"
 sink 'C0644 99999999999999999999 x.jpg\n'
 check "an absurd size is a protocol error" "grep -q 'protocol error' '$T/sink.out'"
 sink 'D0755 0 sub\nE\n'
 check "folders inside an album are refused" "grep -q 'albums hold photos' '$T/sink.out'"
 sink 'Q\n'
 check "an unknown header is a protocol error" "grep -q 'protocol error' '$T/sink.out'"
+check "sent as fatal (level 2)" "reply 2 'protocol error: unknown header'"
+sink 'E\n'
+check "an E without its D is fatal (level 2)" "reply 2 'protocol error: unexpected E'"
 ok "trip is unchanged" pw_ssh alice "$PW" ls trip --json
 jcheck "still 5 photos" "len(j) == 5"
+
+# after a folder's E, files go where they went before its D
+mkdir -p "$T/dir2"
+cp "$FIX/orient-2.jpg" "$T/dir2/"
+fails "scp -O -r FOLDER FILE into the root: the file is refused" \
+	s -r "$T/dir2" "$FIX/orient-3.jpg" alice@$HOST:
+check "photos go into an album" "grep -q 'photos go into an album' '$T/err'"
+ok "ls dir2" pw_ssh alice "$PW" ls dir2 --json
+jcheck "the folder's album holds only the folder's photo" "[p['name'] for p in j] == ['orient-2.jpg']"
+mkdir -p "$T/dir3"
+cp "$FIX/orient-4.jpg" "$T/dir3/"
+ok "scp -O -r FOLDER FILE into an album" s -r "$T/dir3" "$FIX/orient-5.jpg" alice@$HOST:trip/
+ok "ls trip" pw_ssh alice "$PW" ls trip --json
+jcheck "both went into the album" "len(j) == 7 and {'orient-4.jpg', 'orient-5.jpg'} <= {p['name'] for p in j}"
+ok "ls dir2" pw_ssh alice "$PW" ls dir2 --json
+jcheck "and dir2 still holds one" "len(j) == 1"
 
 fails "bob cannot fetch alice's photo" pw_scp "$PWB" -O bob@$HOST:trip/nikon-d2h-gps.jpg "$T/down/x.jpg"
 fails "nor put into her album" pw_scp "$PWB" -O "$FIX/orient-8.jpg" bob@$HOST:trip/

@@ -106,6 +106,162 @@ jcheck "trip holds only what was put on purpose" \
 check "nothing outside the virtual tree was written" "[ ! -e /tmp/x.jpg ] && [ ! -e '$PGAL_HOME/etc' ]"
 check "the spool is empty" "[ -z \"\$(ls -A '$PGAL_HOME/spool')\" ]"
 
+# raw SFTP packets (what OpenSSH's sftp never sends): NULs inside paths,
+# handles past libssh's table, and many handles held open at once
+cat > "$T/raw.py" <<'PY'
+import struct, subprocess, sys
+
+ssh, scen, args = sys.argv[1].split(), sys.argv[2], sys.argv[3:]
+p = subprocess.Popen(ssh, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+seq = [0]
+
+def s(b):
+    if isinstance(b, str):
+        b = b.encode()
+    return struct.pack(">I", len(b)) + b
+
+def send(t, body, with_id=True):
+    if with_id:
+        seq[0] += 1
+        body = struct.pack(">I", seq[0]) + body
+    pkt = bytes([t]) + body
+    p.stdin.write(struct.pack(">I", len(pkt)) + pkt)
+    p.stdin.flush()
+
+def recv():
+    hdr = p.stdout.read(4)
+    if len(hdr) < 4:
+        sys.exit("connection closed")
+    n = struct.unpack(">I", hdr)[0]
+    b = p.stdout.read(n)
+    return b[0], b[5:]
+
+def req(t, body):
+    send(t, body)
+    return recv()
+
+def status(r):
+    t, b = r
+    if t != 101:
+        return None, None
+    code = struct.unpack(">I", b[:4])[0]
+    ln = struct.unpack(">I", b[4:8])[0]
+    return code, b[8:8 + ln].decode(errors="replace")
+
+def fail(msg):
+    print("FAIL:", msg)
+    sys.exit(1)
+
+def open_read(path):
+    return req(3, s(path) + struct.pack(">II", 1, 0))
+
+send(1, struct.pack(">I", 3), with_id=False)
+t, _ = recv()
+if t != 2:
+    fail("no VERSION")
+
+if scen == "nul":
+    # a control first: the client itself works
+    if status(req(14, s("/rawok") + struct.pack(">I", 0)))[0] != 0:
+        fail("plain mkdir refused")
+    if status(req(15, s("/rawok")))[0] != 0:
+        fail("plain rmdir refused")
+    for what, r in [
+        ("mkdir", req(14, s(b"/nul\0b") + struct.pack(">I", 0))),
+        ("open", open_read(b"/trip/nikon-d2h-gps.jpg\0x")),
+        ("stat", req(17, s(b"/trip\0x"))),
+        ("opendir", req(11, s(b"/trip\0x"))),
+        ("rename from", req(18, s(b"/trip\0x") + s("/other"))),
+        ("rename to", req(18, s("/trip") + s(b"/tr\0ip"))),
+        ("posix-rename to", req(200, s("posix-rename@openssh.com") +
+                                s("/trip/moved.jpg") + s(b"/trip/m\0x.jpg"))),
+        ("remove", req(13, s(b"/trip/moved.jpg\0x"))),
+    ]:
+        code, msg = status(r)
+        if code in (None, 0) or "NUL" not in msg:
+            fail("%s with a NUL in the path: %r %r" % (what, r[0], msg))
+        print("refused:", what, msg)
+elif scen == "handles":
+    path, size = args[0], int(args[1])
+    hs = []
+    for i in range(16):
+        t, b = open_read(path)
+        if t != 102:
+            fail("open %d refused: %r" % (i, status((t, b))))
+        hs.append(b[4:4 + struct.unpack(">I", b[:4])[0]])
+    code, msg = status(open_read(path))
+    if code != 4 or "too many open files" not in msg:
+        fail("17th open: %r %r" % (code, msg))
+    code, msg = status(req(11, s("/")))
+    if code != 4 or "too many open files" not in msg:
+        fail("17th opendir: %r %r" % (code, msg))
+    if status(req(4, s(hs.pop())))[0] != 0:
+        fail("close")
+    t, b = open_read(path)
+    if t != 102:
+        fail("open after a close refused")
+    hs.append(b[4:4 + struct.unpack(">I", b[:4])[0]])
+    # handles libssh would look up past its table, or not at all
+    for bad in [struct.pack("<I", 256), struct.pack("<I", 0xffffffff),
+                struct.pack("<I", 255), b"\0\0\0\0\0", b""]:
+        code, msg = status(req(5, s(bad) + struct.pack(">QI", 0, 16)))
+        if code in (None, 0):
+            fail("read with a bogus handle %r: %r" % (bad, code))
+    t, b = req(5, s(hs[0]) + struct.pack(">QI", 0, 65536))
+    want = open(args[2], "rb").read()[:65536]
+    if t != 103 or b[4:] != want:
+        fail("read on a good handle after bogus ones")
+    for h in hs:
+        if status(req(4, s(h)))[0] != 0:
+            fail("close")
+    print("ok: 16 handles, 17th refused, bogus handles refused")
+elif scen == "spool":
+    path, size, cap = args[0], int(args[1]), int(args[2])
+    # the first open is always allowed; then while the total fits the cap
+    want, used = 0, 0
+    while want < 16 and (used == 0 or used + size <= cap):
+        want += 1
+        used += size
+    hs = []
+    while True:
+        t, b = open_read(path)
+        if t != 102:
+            code, msg = status((t, b))
+            break
+        hs.append(b[4:4 + struct.unpack(">I", b[:4])[0]])
+        if len(hs) > 16:
+            fail("no limit at all")
+    if len(hs) != want or code != 4 or "too many open files" not in msg:
+        fail("opened %d (wanted %d), then %r %r" % (len(hs), want, code, msg))
+    for h in hs:
+        if status(req(4, s(h)))[0] != 0:
+            fail("close")
+    t, b = open_read(path)
+    if t != 102:
+        fail("closing did not give the spool back")
+    print("ok: %d opens of %d bytes fit, then refused" % (want, size))
+p.stdin.close()
+p.wait()
+PY
+raw_sftp() {
+	python3 "$T/raw.py" "ssh $SSHO -p $PORT -o BatchMode=yes -o IdentitiesOnly=yes -i $T/id_alice -s alice@$HOST sftp" "$@"
+}
+ok "a NUL inside a path is refused by every request" raw_sftp nul
+ok "after it" pw_ssh alice "$PW" albums --json
+jcheck "no album was cut short at the NUL" "sorted(a['name'] for a in j) == ['renamed', 'trip']"
+ok "and" pw_ssh alice "$PW" ls trip --json
+jcheck "trip is untouched" \
+	"sorted(p['name'] for p in j) == ['moved.jpg', 'nikon-d2h-gps.jpg', 'p012.jpg', 'p013.jpg', 'p014.jpg']"
+ok "16 handles at once, the 17th refused; bogus handles refused" \
+	raw_sftp handles /trip/nikon-d2h-gps.jpg "$(stat -c %s "$FIX/nikon-d2h-gps.jpg")" "$FIX/nikon-d2h-gps.jpg"
+# a photo of about 1.5 MB: two copies fit twice max_upload_bytes (2M), three do not
+vips crop "$FIX/big-24mp.jpg" "$T/big.jpg[Q=95]" 100 100 1000 900
+ok "mkalbum big" pw_ssh alice "$PW" mkalbum big
+ok "a large photo uploads" pw_scp "$PW" "$T/big.jpg" alice@$HOST:big/
+ok "read handles stop at twice the upload limit of spool" \
+	raw_sftp spool /big/big.jpg "$(stat -c %s "$T/big.jpg")" $((2 * 2 * 1024 * 1024))
+check "the spool is empty again" "[ -z \"\$(ls -A '$PGAL_HOME/spool')\" ]"
+
 # bob sees none of alice's albums through any door
 b=$(batch <<'B'
 ls /
