@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sql-like.h"
 #include "store-mysql-int.h"
 
 /* ---- albums ---- */
@@ -543,26 +544,6 @@ search_sql(int has_tag, size_t nwords)
 	return sql;
 }
 
-/* "%word%" with the LIKE wildcards and the escape character escaped. */
-static char *
-like_pattern(const char *w)
-{
-	size_t len = strlen(w), i, o = 0;
-	char *pat;
-
-	if (len > (SIZE_MAX - 3) / 2 || (pat = malloc(2 * len + 3)) == NULL)
-		return NULL;
-	pat[o++] = '%';
-	for (i = 0; i < len; i++) {
-		if (w[i] == '%' || w[i] == '_' || w[i] == '!')
-			pat[o++] = '!';
-		pat[o++] = w[i];
-	}
-	pat[o++] = '%';
-	pat[o] = '\0';
-	return pat;
-}
-
 int
 my_photo_search(struct my *q, pgal_id user_id, const char *const *words, size_t nwords,
     const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
@@ -602,7 +583,7 @@ my_photo_search(struct my *q, pgal_id user_id, const char *const *words, size_t 
 	if (has_tag)
 		arg_text(&a, tag, PGAL_TAG_MAX + 1);
 	for (i = 0; i < nwords; i++) {
-		if ((pats[i] = like_pattern(words[i])) == NULL) {
+		if ((pats[i] = pgal_sql_like_pattern(words[i], '!')) == NULL) {
 			rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
 			goto out;
 		}

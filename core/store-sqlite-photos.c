@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sql-like.h"
 #include "store-sqlite-int.h"
 
 /* ---- photos ---- */
@@ -368,26 +369,6 @@ search_sql(int has_tag, size_t nwords)
 	return sql;
 }
 
-/* "%word%" with the LIKE wildcards and the escape character escaped. */
-static char *
-like_pattern(const char *w)
-{
-	size_t len = strlen(w), i, o = 0;
-	char *pat;
-
-	if (len > (SIZE_MAX - 3) / 2 || (pat = malloc(2 * len + 3)) == NULL)
-		return NULL;
-	pat[o++] = '%';
-	for (i = 0; i < len; i++) {
-		if (w[i] == '%' || w[i] == '_' || w[i] == '\\')
-			pat[o++] = '\\';
-		pat[o++] = w[i];
-	}
-	pat[o++] = '%';
-	pat[o] = '\0';
-	return pat;
-}
-
 int
 sq_photo_search(pgal_store *s, pgal_id user_id, const char *const *words, size_t nwords,
     const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
@@ -430,7 +411,7 @@ sq_photo_search(pgal_store *s, pgal_id user_id, const char *const *words, size_t
 	if (has_tag)
 		bind_text(st, 3, tag, PGAL_TAG_MAX + 1);
 	for (i = 0; i < nwords; i++) {
-		if ((pats[i] = like_pattern(words[i])) == NULL) {
+		if ((pats[i] = pgal_sql_like_pattern(words[i], '\\')) == NULL) {
 			rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
 			goto out;
 		}
