@@ -22,6 +22,7 @@
 #include "cmd.h"
 #include "quota.h"
 #include "sanitize.h"
+#include "sftp-tree.h"
 #include "sshd.h"
 
 #define DIR_BATCH 100
@@ -61,12 +62,6 @@ struct sshd_sftp {
 
 /* Spool bytes held by every SFTP channel of this connection (a process). */
 static int64_t spool_used;
-
-struct vpath {
-	int depth; /* 0 root, 1 album, 2 photo */
-	char album[PGAL_ALBUM_MAX + 1];
-	char photo[PGAL_PHOTO_NAME_MAX + 1];
-};
 
 struct sshd_sftp *
 sshd_sftp_new(pgal *g, const char *token, const char *user, struct sftp_session_struct *sftp)
@@ -156,151 +151,6 @@ reply_pgal(struct sshd_sftp *s, sftp_client_message m, const pgal_err *e)
 	reply_err(s, m, e->code, e->msg);
 }
 
-/* Parses a client path: empty parts and "." skipped; "..", control
- * characters and broken UTF-8 refused; at most ALBUM/PHOTO. Relative
- * paths are taken from the root (the client's home). */
-static int
-parse_path(const char *in, struct vpath *v, const char **why)
-{
-	const char *p = in, *start;
-	size_t len;
-
-	memset(v, 0, sizeof *v);
-	if (in == NULL) {
-		*why = "missing path";
-		return -1;
-	}
-	if (!pgal_text_is_clean(in, 0)) {
-		*why = "control characters or invalid UTF-8 in the path";
-		return -1;
-	}
-	while (*p != '\0') {
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
-			break;
-		start = p;
-		while (*p != '\0' && *p != '/')
-			p++;
-		len = (size_t)(p - start);
-		if (len == 1 && start[0] == '.')
-			continue;
-		if (len == 2 && start[0] == '.' && start[1] == '.') {
-			*why = "'..' is not allowed in paths";
-			return -1;
-		}
-		if (v->depth == 0) {
-			if (len > PGAL_ALBUM_MAX) {
-				*why = "album name too long";
-				return -1;
-			}
-			memcpy(v->album, start, len);
-			v->album[len] = '\0';
-		} else if (v->depth == 1) {
-			if (len > PGAL_PHOTO_NAME_MAX) {
-				*why = "photo name too long";
-				return -1;
-			}
-			memcpy(v->photo, start, len);
-			v->photo[len] = '\0';
-		} else {
-			*why = "albums hold photos, not folders";
-			return -2;
-		}
-		v->depth++;
-	}
-	return 0;
-}
-
-/* Resolves ".." lexically for REALPATH only (it cannot leave the root). */
-static int
-realpath_of(const char *in, char *out, size_t size)
-{
-	char parts[3][PGAL_PHOTO_NAME_MAX + 1];
-	const char *p = in, *start;
-	size_t len;
-	int n = 0, i;
-
-	if (in == NULL || !pgal_text_is_clean(in, 0))
-		return -1;
-	while (*p != '\0') {
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
-			break;
-		start = p;
-		while (*p != '\0' && *p != '/')
-			p++;
-		len = (size_t)(p - start);
-		if (len == 1 && start[0] == '.')
-			continue;
-		if (len == 2 && start[0] == '.' && start[1] == '.') {
-			if (n > 0)
-				n--;
-			continue;
-		}
-		if (n == 3 || len > PGAL_PHOTO_NAME_MAX)
-			return -1;
-		memcpy(parts[n], start, len);
-		parts[n][len] = '\0';
-		n++;
-	}
-	if (n == 0) {
-		snprintf(out, size, "/");
-		return 0;
-	}
-	out[0] = '\0';
-	for (i = 0; i < n; i++) {
-		size_t used = strlen(out);
-
-		if ((size_t)snprintf(out + used, size - used, "/%s", parts[i]) >= size - used)
-			return -1;
-	}
-	return 0;
-}
-
-static void
-attr_dir(struct sftp_attributes_struct *a, int64_t mtime)
-{
-	memset(a, 0, sizeof *a);
-	a->flags = SSH_FILEXFER_ATTR_SIZE | SSH_FILEXFER_ATTR_PERMISSIONS |
-	    SSH_FILEXFER_ATTR_ACMODTIME | SSH_FILEXFER_ATTR_UIDGID;
-	a->type = SSH_FILEXFER_TYPE_DIRECTORY;
-	a->permissions = S_IFDIR | 0755;
-	a->size = 0;
-	a->uid = a->gid = 0;
-	a->mtime = a->atime = (uint32_t)(mtime > 0 ? mtime : 0);
-}
-
-static void
-attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p)
-{
-	memset(a, 0, sizeof *a);
-	a->flags = SSH_FILEXFER_ATTR_SIZE | SSH_FILEXFER_ATTR_PERMISSIONS |
-	    SSH_FILEXFER_ATTR_ACMODTIME | SSH_FILEXFER_ATTR_UIDGID;
-	a->type = SSH_FILEXFER_TYPE_REGULAR;
-	a->permissions = S_IFREG | 0644;
-	a->size = (uint64_t)p->bytes;
-	/* mtime: when it was taken (else added); atime: when it was added */
-	a->mtime = (uint32_t)(p->sort_taken > 0 ? p->sort_taken : p->added_at);
-	a->atime = (uint32_t)(p->added_at > 0 ? p->added_at : 0);
-}
-
-static void
-longname(char *out, size_t size, const struct sftp_attributes_struct *a, const char *user,
-    const char *name)
-{
-	char when[32];
-	time_t t = (time_t)a->mtime;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%b %e %Y", &tm);
-	snprintf(out, size, "%s    1 %-8s %-8s %12llu %s %s",
-	    (a->permissions & S_IFDIR) == S_IFDIR ? "drwxr-xr-x" : "-rw-r--r--", user, user,
-	    (unsigned long long)a->size, when, name);
-}
-
 static int
 stat_path(struct sshd_sftp *s, const struct vpath *v, struct sftp_attributes_struct *a,
     pgal_err *e)
@@ -310,18 +160,18 @@ stat_path(struct sshd_sftp *s, const struct vpath *v, struct sftp_attributes_str
 	int rc;
 
 	if (v->depth == 0) {
-		attr_dir(a, 0);
+		sftp_attr_dir(a, 0);
 		return pgal_session_check(s->g, s->token, NULL, e);
 	}
 	if (v->depth == 1) {
 		if ((rc = pgal_album_get(s->g, s->token, v->album, &al, e)) != PGAL_OK)
 			return rc;
-		attr_dir(a, al.updated_at);
+		sftp_attr_dir(a, al.updated_at);
 		return PGAL_OK;
 	}
 	if ((rc = pgal_photo_get(s->g, s->token, v->album, v->photo, &ph, e)) != PGAL_OK)
 		return rc;
-	attr_photo(a, &ph);
+	sftp_attr_photo(a, &ph);
 	return PGAL_OK;
 }
 
@@ -386,7 +236,7 @@ do_open(struct sshd_sftp *s, sftp_client_message m)
 	uint32_t fl = sftp_client_message_get_flags(m);
 
 	pgal_err_clear(&e);
-	if (parse_path(m->filename, &v, &why) != 0) {
+	if (sftp_parse_path(m->filename, &v, &why) != 0) {
 		reply_err(s, m, PGAL_EINPUT, why);
 		return;
 	}
@@ -587,7 +437,7 @@ do_opendir(struct sshd_sftp *s, sftp_client_message m)
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	if (parse_path(m->filename, &v, &why) != 0) {
+	if (sftp_parse_path(m->filename, &v, &why) != 0) {
 		reply_err(s, m, PGAL_ENOTFOUND, why);
 		return;
 	}
@@ -639,8 +489,8 @@ do_readdir(struct sshd_sftp *s, sftp_client_message m)
 		for (i = 0; i < DIR_BATCH && h->pos < h->nalbums; i++, h->pos++, n++) {
 			const pgal_album *al = &h->albums[h->pos];
 
-			attr_dir(&a, al->updated_at);
-			longname(ln, sizeof ln, &a, s->user, al->name);
+			sftp_attr_dir(&a, al->updated_at);
+			sftp_longname(ln, sizeof ln, &a, s->user, al->name);
 			sftp_reply_names_add(m, al->name, ln, &a);
 		}
 		if (h->pos >= h->nalbums)
@@ -660,8 +510,8 @@ do_readdir(struct sshd_sftp *s, sftp_client_message m)
 			return;
 		}
 		for (i = 0; i < n; i++) {
-			attr_photo(&a, &page[i]);
-			longname(ln, sizeof ln, &a, s->user, page[i].name);
+			sftp_attr_photo(&a, &page[i]);
+			sftp_longname(ln, sizeof ln, &a, s->user, page[i].name);
 			sftp_reply_names_add(m, page[i].name, ln, &a);
 		}
 		free(page);
@@ -685,7 +535,7 @@ do_stat(struct sshd_sftp *s, sftp_client_message m)
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	if (parse_path(m->filename, &v, &why) != 0) {
+	if (sftp_parse_path(m->filename, &v, &why) != 0) {
 		reply_err(s, m, PGAL_ENOTFOUND, why);
 		return;
 	}
@@ -716,7 +566,7 @@ do_fstat(struct sshd_sftp *s, sftp_client_message m)
 		memset(&ph, 0, sizeof ph);
 		ph.bytes = st.st_size;
 		ph.added_at = ph.sort_taken = (int64_t)time(NULL);
-		attr_photo(&a, &ph);
+		sftp_attr_photo(&a, &ph);
 		sftp_reply_attr(m, &a);
 		return;
 	}
@@ -736,11 +586,11 @@ do_realpath(struct sshd_sftp *s, sftp_client_message m)
 	struct sftp_attributes_struct a;
 	char out[512];
 
-	if (realpath_of(m->filename, out, sizeof out) == -1) {
+	if (sftp_realpath_of(m->filename, out, sizeof out) == -1) {
 		reply_err(s, m, PGAL_ENOTFOUND, "no such path");
 		return;
 	}
-	attr_dir(&a, 0);
+	sftp_attr_dir(&a, 0);
 	sftp_reply_name(m, out, &a);
 }
 
@@ -753,7 +603,7 @@ do_mkdir(struct sshd_sftp *s, sftp_client_message m)
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	if (parse_path(m->filename, &v, &why) != 0) {
+	if (sftp_parse_path(m->filename, &v, &why) != 0) {
 		reply_err(s, m, PGAL_EINPUT, why);
 		return;
 	}
@@ -779,7 +629,7 @@ do_rmdir(struct sshd_sftp *s, sftp_client_message m)
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	if (parse_path(m->filename, &v, &why) != 0) {
+	if (sftp_parse_path(m->filename, &v, &why) != 0) {
 		reply_err(s, m, PGAL_EINPUT, why);
 		return;
 	}
@@ -812,7 +662,7 @@ do_remove(struct sshd_sftp *s, sftp_client_message m)
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	if (parse_path(m->filename, &v, &why) != 0) {
+	if (sftp_parse_path(m->filename, &v, &why) != 0) {
 		reply_err(s, m, PGAL_EINPUT, why);
 		return;
 	}
@@ -839,7 +689,7 @@ do_rename(struct sshd_sftp *s, sftp_client_message m, const char *from, const ch
 	int rc;
 
 	pgal_err_clear(&e);
-	if (parse_path(from, &a, &why) != 0 || parse_path(to, &b, &why) != 0) {
+	if (sftp_parse_path(from, &a, &why) != 0 || sftp_parse_path(to, &b, &why) != 0) {
 		reply_err(s, m, PGAL_EINPUT, why);
 		return;
 	}

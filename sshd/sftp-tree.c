@@ -1,0 +1,155 @@
+/* The SFTP virtual tree: client paths in, album/photo names out. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "sanitize.h"
+#include "sftp-tree.h"
+#include "validate.h"
+
+/* Parses a client path: empty parts and "." skipped; "..", control
+ * characters and broken UTF-8 refused; at most ALBUM/PHOTO. Relative
+ * paths are taken from the root (the client's home). */
+int
+sftp_parse_path(const char *in, struct vpath *v, const char **why)
+{
+	const char *p = in, *start;
+	size_t len;
+
+	memset(v, 0, sizeof *v);
+	if (in == NULL) {
+		*why = "missing path";
+		return -1;
+	}
+	if (!pgal_text_is_clean(in, 0)) {
+		*why = "control characters or invalid UTF-8 in the path";
+		return -1;
+	}
+	while (*p != '\0') {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		start = p;
+		while (*p != '\0' && *p != '/')
+			p++;
+		len = (size_t)(p - start);
+		if (len == 1 && start[0] == '.')
+			continue;
+		if (len == 2 && start[0] == '.' && start[1] == '.') {
+			*why = "'..' is not allowed in paths";
+			return -1;
+		}
+		if (v->depth == 0) {
+			if (len > PGAL_ALBUM_MAX) {
+				*why = "album name too long";
+				return -1;
+			}
+			memcpy(v->album, start, len);
+			v->album[len] = '\0';
+		} else if (v->depth == 1) {
+			if (len > PGAL_PHOTO_NAME_MAX) {
+				*why = "photo name too long";
+				return -1;
+			}
+			memcpy(v->photo, start, len);
+			v->photo[len] = '\0';
+		} else {
+			*why = "albums hold photos, not folders";
+			return -2;
+		}
+		v->depth++;
+	}
+	return 0;
+}
+
+/* Resolves ".." lexically for REALPATH only (it cannot leave the root). */
+int
+sftp_realpath_of(const char *in, char *out, size_t size)
+{
+	char parts[3][PGAL_PHOTO_NAME_MAX + 1];
+	const char *p = in, *start;
+	size_t len;
+	int n = 0, i;
+
+	if (in == NULL || !pgal_text_is_clean(in, 0))
+		return -1;
+	while (*p != '\0') {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		start = p;
+		while (*p != '\0' && *p != '/')
+			p++;
+		len = (size_t)(p - start);
+		if (len == 1 && start[0] == '.')
+			continue;
+		if (len == 2 && start[0] == '.' && start[1] == '.') {
+			if (n > 0)
+				n--;
+			continue;
+		}
+		if (n == 3 || len > PGAL_PHOTO_NAME_MAX)
+			return -1;
+		memcpy(parts[n], start, len);
+		parts[n][len] = '\0';
+		n++;
+	}
+	if (n == 0) {
+		snprintf(out, size, "/");
+		return 0;
+	}
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		size_t used = strlen(out);
+
+		if ((size_t)snprintf(out + used, size - used, "/%s", parts[i]) >= size - used)
+			return -1;
+	}
+	return 0;
+}
+
+void
+sftp_attr_dir(struct sftp_attributes_struct *a, int64_t mtime)
+{
+	memset(a, 0, sizeof *a);
+	a->flags = SSH_FILEXFER_ATTR_SIZE | SSH_FILEXFER_ATTR_PERMISSIONS |
+	    SSH_FILEXFER_ATTR_ACMODTIME | SSH_FILEXFER_ATTR_UIDGID;
+	a->type = SSH_FILEXFER_TYPE_DIRECTORY;
+	a->permissions = S_IFDIR | 0755;
+	a->size = 0;
+	a->uid = a->gid = 0;
+	a->mtime = a->atime = (uint32_t)(mtime > 0 ? mtime : 0);
+}
+
+void
+sftp_attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p)
+{
+	memset(a, 0, sizeof *a);
+	a->flags = SSH_FILEXFER_ATTR_SIZE | SSH_FILEXFER_ATTR_PERMISSIONS |
+	    SSH_FILEXFER_ATTR_ACMODTIME | SSH_FILEXFER_ATTR_UIDGID;
+	a->type = SSH_FILEXFER_TYPE_REGULAR;
+	a->permissions = S_IFREG | 0644;
+	a->size = (uint64_t)p->bytes;
+	/* mtime: when it was taken (else added); atime: when it was added */
+	a->mtime = (uint32_t)(p->sort_taken > 0 ? p->sort_taken : p->added_at);
+	a->atime = (uint32_t)(p->added_at > 0 ? p->added_at : 0);
+}
+
+void
+sftp_longname(char *out, size_t size, const struct sftp_attributes_struct *a, const char *user,
+    const char *name)
+{
+	char when[32];
+	time_t t = (time_t)a->mtime;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%b %e %Y", &tm);
+	snprintf(out, size, "%s    1 %-8s %-8s %12llu %s %s",
+	    (a->permissions & S_IFDIR) == S_IFDIR ? "drwxr-xr-x" : "-rw-r--r--", user, user,
+	    (unsigned long long)a->size, when, name);
+}
+
