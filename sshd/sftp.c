@@ -151,6 +151,19 @@ reply_pgal(struct sshd_sftp *s, sftp_client_message m, const pgal_err *e)
 	reply_err(s, m, e->code, e->msg);
 }
 
+/* The message's path in the virtual tree; on a bad path the reply (with
+ * `code`) is sent and -1 returned. */
+static int
+client_path(struct sshd_sftp *s, sftp_client_message m, struct vpath *v, int code)
+{
+	const char *why;
+
+	if (sftp_parse_path(m->filename, v, &why) == 0)
+		return 0;
+	reply_err(s, m, code, why);
+	return -1;
+}
+
 static int
 stat_path(struct sshd_sftp *s, const struct vpath *v, struct sftp_attributes_struct *a,
     pgal_err *e)
@@ -229,17 +242,14 @@ do_open(struct sshd_sftp *s, sftp_client_message m)
 {
 	struct vpath v;
 	struct handle *h;
-	const char *why;
 	pgal_photo ph;
 	pgal_err e;
 	struct stat st;
 	uint32_t fl = sftp_client_message_get_flags(m);
 
 	pgal_err_clear(&e);
-	if (sftp_parse_path(m->filename, &v, &why) != 0) {
-		reply_err(s, m, PGAL_EINPUT, why);
+	if (client_path(s, m, &v, PGAL_EINPUT) != 0)
 		return;
-	}
 	if (v.depth < 2) {
 		reply_err(s, m, PGAL_EINPUT, v.depth == 0 ?
 		    "photos go into an album: put them into /ALBUM/" : "that is an album (a directory)");
@@ -432,15 +442,12 @@ do_opendir(struct sshd_sftp *s, sftp_client_message m)
 {
 	struct vpath v;
 	struct handle *h;
-	const char *why;
 	pgal_album al;
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	if (sftp_parse_path(m->filename, &v, &why) != 0) {
-		reply_err(s, m, PGAL_ENOTFOUND, why);
+	if (client_path(s, m, &v, PGAL_ENOTFOUND) != 0)
 		return;
-	}
 	if (v.depth == 2) {
 		reply_err(s, m, PGAL_EINPUT, "not a directory");
 		return;
@@ -531,14 +538,11 @@ do_stat(struct sshd_sftp *s, sftp_client_message m)
 {
 	struct sftp_attributes_struct a;
 	struct vpath v;
-	const char *why;
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	if (sftp_parse_path(m->filename, &v, &why) != 0) {
-		reply_err(s, m, PGAL_ENOTFOUND, why);
+	if (client_path(s, m, &v, PGAL_ENOTFOUND) != 0)
 		return;
-	}
 	if (stat_path(s, &v, &a, &e) != PGAL_OK) {
 		reply_pgal(s, m, &e);
 		return;
@@ -598,15 +602,12 @@ static void
 do_mkdir(struct sshd_sftp *s, sftp_client_message m)
 {
 	struct vpath v;
-	const char *why;
 	pgal_album al;
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	if (sftp_parse_path(m->filename, &v, &why) != 0) {
-		reply_err(s, m, PGAL_EINPUT, why);
+	if (client_path(s, m, &v, PGAL_EINPUT) != 0)
 		return;
-	}
 	if (v.depth != 1) {
 		reply_err(s, m, PGAL_EINPUT, v.depth == 0 ? "the root exists" :
 		    "albums hold photos, not folders");
@@ -624,15 +625,12 @@ static void
 do_rmdir(struct sshd_sftp *s, sftp_client_message m)
 {
 	struct vpath v;
-	const char *why;
 	pgal_album al;
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	if (sftp_parse_path(m->filename, &v, &why) != 0) {
-		reply_err(s, m, PGAL_EINPUT, why);
+	if (client_path(s, m, &v, PGAL_EINPUT) != 0)
 		return;
-	}
 	if (v.depth != 1) {
 		reply_err(s, m, PGAL_EINPUT, v.depth == 0 ? "the root cannot be removed" :
 		    "not an album");
@@ -658,14 +656,11 @@ static void
 do_remove(struct sshd_sftp *s, sftp_client_message m)
 {
 	struct vpath v;
-	const char *why;
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	if (sftp_parse_path(m->filename, &v, &why) != 0) {
-		reply_err(s, m, PGAL_EINPUT, why);
+	if (client_path(s, m, &v, PGAL_EINPUT) != 0)
 		return;
-	}
 	if (v.depth != 2) {
 		reply_err(s, m, PGAL_EINPUT, "not a photo (remove albums with rmdir)");
 		return;
