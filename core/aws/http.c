@@ -231,6 +231,21 @@ read_body(char *buf, size_t size, size_t n, void *arg)
 	return (size_t)got;
 }
 
+/* libcurl rewinds the body itself when a reused connection turns out to be
+ * dead mid-request; without this it fails with "rewind wasn't possible". */
+static int
+seek_body(void *arg, curl_off_t offset, int origin)
+{
+	struct xfer *x = arg;
+	const pgal_aws_request *r = x->r;
+	int64_t total = r->body_fd >= 0 ? r->body_fd_len : (int64_t)r->body_len;
+
+	if (origin != SEEK_SET || offset < 0 || offset > total)
+		return CURL_SEEKFUNC_CANTSEEK;
+	x->sent = offset;
+	return CURL_SEEKFUNC_OK;
+}
+
 static int
 status_2xx(struct xfer *x)
 {
@@ -663,6 +678,8 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 			curl_easy_setopt(c->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)body_len);
 			curl_easy_setopt(c->curl, CURLOPT_READFUNCTION, read_body);
 			curl_easy_setopt(c->curl, CURLOPT_READDATA, &x);
+			curl_easy_setopt(c->curl, CURLOPT_SEEKFUNCTION, seek_body);
+			curl_easy_setopt(c->curl, CURLOPT_SEEKDATA, &x);
 			if (strcmp(r->method, "PUT") != 0)
 				curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, r->method);
 		} else if (strcmp(r->method, "GET") != 0)
@@ -724,8 +741,10 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 		goto out;
 	}
 	if (status == 0) {
-		rc = pgal_fail(e, PGAL_EBACKEND, "%s %s: %s://%s unreachable: %s%s",
-		    c->label, r->op, c->ep.tls ? "https" : "http", c->ep.connect, why,
+		rc = pgal_fail(e, PGAL_EBACKEND, "%s %s: %s://%s %s: %s%s",
+		    c->label, r->op, c->ep.tls ? "https" : "http", c->ep.connect,
+		    cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
+		    cc == CURLE_OPERATION_TIMEDOUT ? "unreachable" : "connection lost", why,
 		    resp->attempts > 1 ? " (gave up after retries)" : "");
 		goto out;
 	}

@@ -10,12 +10,17 @@ error body) or to delay the next M requests. Control, never forwarded:
   POST /__fault/fail?n=N&status=S&format=xml|json&after=K
                                (the K requests before those pass)
   POST /__fault/delay?n=M&ms=T
+  POST /__fault/cut?n=N&method=PUT&after=K
+                               the next N such requests (after K pass) lose
+                               their connection half way through the body,
+                               as when the peer dies mid-upload
   POST /__fault/reset          clears faults and counters
   GET  /__fault/stats          {"requests": n, "failed": k, "methods": {...}}
 Writes its port to PORTFILE once it listens.
 """
 import http.client
 import json
+import socket
 import sys
 import threading
 import time
@@ -24,6 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 lock = threading.Lock()
 state = {"fail": 0, "after": 0, "status": 503, "format": "xml", "delay": 0, "ms": 0,
+         "cut": 0, "cut_after": 0, "cut_method": "PUT", "cut_done": 0,
          "requests": 0, "failed": 0, "methods": {}}
 target = None
 
@@ -57,17 +63,43 @@ class Handler(BaseHTTPRequestHandler):
             elif u.path == "/__fault/delay":
                 state["delay"] = int(q.get("n", "1"))
                 state["ms"] = int(q.get("ms", "100"))
+            elif u.path == "/__fault/cut":
+                state["cut"] = int(q.get("n", "1"))
+                state["cut_after"] = int(q.get("after", "0"))
+                state["cut_method"] = q.get("method", "PUT")
             elif u.path == "/__fault/reset":
                 state.update(fail=0, after=0, delay=0, requests=0, failed=0,
-                             methods={})
+                             cut=0, cut_after=0, cut_done=0, methods={})
             elif u.path != "/__fault/stats":
                 return self.reply(404, b"{}")
             body = json.dumps({k: state[k] for k in
-                               ("requests", "failed", "methods")}).encode()
+                               ("requests", "failed", "cut_done", "methods")}).encode()
         self.reply(200, body)
+
+    def cut_now(self, n):
+        """True (and the connection dropped) if this request is to be cut."""
+        if self.path.startswith("/__fault/") or n < 2:
+            return False
+        with lock:
+            if state["cut"] <= 0 or self.command != state["cut_method"]:
+                return False
+            if state["cut_after"] > 0:
+                state["cut_after"] -= 1
+                return False
+            state["cut"] -= 1
+            state["cut_done"] += 1
+        self.rfile.read(n // 2)
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        return True
 
     def handle_any(self):
         n = int(self.headers.get("Content-Length") or 0)
+        if self.cut_now(n):
+            return
         body = self.rfile.read(n) if n else b""
         if self.path.startswith("/__fault/"):
             return self.control()

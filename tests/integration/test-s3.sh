@@ -69,6 +69,37 @@ curl -s -X POST "http://127.0.0.1:$PROXY/__fault/fail?n=20&status=503" > /dev/nu
 expect_rc 4 "endless 503s: a backend error after the capped retries" "$PGAL" get trip/nikon-d2h-gps.jpg -o "$T/nikon3.out"
 check "the error says S3, what failed and that it gave up" 'grep -q "^pgal: blobs s3: S3 HeadBucket: ServiceUnavailable (HTTP 503, request id FAULTPROXY[0-9]*, gave up after retries)$" "$T/err"'
 check "the secret key is not in the message" '! grep -q "$SECRET" "$T/out" "$T/err"'
+
+# ---- the peer dies mid-upload (the proxy drops the connection half way
+# through a PUT body): retried where safe, and when it keeps dying, a clear
+# error with nothing stored: no row, no object left behind ----
+curl -s -X POST "http://127.0.0.1:$PROXY/__fault/reset" > /dev/null
+before=$(nkeys)
+curl -s -X POST "http://127.0.0.1:$PROXY/__fault/cut?n=1&method=PUT" > /dev/null
+ok "a PUT cut once mid-body is retried" "$PGAL" put trip "$FIX/iphone4s-lens.jpg"
+curl -s "http://127.0.0.1:$PROXY/__fault/stats" > "$T/out"
+jcheck "the proxy did cut one upload" "j['cut_done'] == 1"
+ok "the retried photo reads back" "$PGAL" get trip/iphone4s-lens.jpg -o "$T/iphone.out"
+check "byte for byte" 'cmp -s "$FIX/iphone4s-lens.jpg" "$T/iphone.out"'
+check "three more objects, no stray one" '[ "$(nkeys)" -eq $((before + 3)) ]'
+before=$(nkeys)
+curl -s -X POST "http://127.0.0.1:$PROXY/__fault/cut?n=100&method=PUT" > /dev/null
+expect_rc 4 "a peer that dies on every PUT: a backend error" "$PGAL" put trip "$FIX/orient-3.jpg"
+check "that says S3 and the endpoint" 'grep -q "^pgal: .*S3.*" "$T/err"'
+check "no photo row" '! "$PGAL" ls trip | grep -q orient-3'
+check "no object left behind" '[ "$(nkeys)" -eq "$before" ]'
+# a multipart upload whose second part keeps dying is aborted whole
+curl -s -X POST "http://127.0.0.1:$PROXY/__fault/reset" > /dev/null
+curl -s -X POST "http://127.0.0.1:$PROXY/__fault/cut?n=100&method=PUT&after=1" > /dev/null
+rows=$("$PGAL" ls trip | wc -l)
+expect_rc 4 "a 28 MB photo whose second part never arrives fails" "$PGAL" put --force trip "$BIG"
+check "no row for it" '[ "$("$PGAL" ls trip | wc -l)" -eq "$rows" ]'
+check "and no object left behind" '[ "$(nkeys)" -eq "$before" ]'
+# slow answers (1.5 s each) are waited for, not failed
+curl -s -X POST "http://127.0.0.1:$PROXY/__fault/reset" > /dev/null
+curl -s -X POST "http://127.0.0.1:$PROXY/__fault/delay?n=3&ms=1500" > /dev/null
+ok "slow answers still succeed" "$PGAL" get trip/iphone4s-lens.jpg -o "$T/iphone2.out"
+check "byte for byte" 'cmp -s "$FIX/iphone4s-lens.jpg" "$T/iphone2.out"'
 curl -s -X POST "http://127.0.0.1:$PROXY/__fault/reset" > /dev/null
 export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$S3"
 
