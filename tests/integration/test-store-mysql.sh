@@ -81,9 +81,15 @@ for k in sort_taken:photos_album_taken added_at:photos_album_added title:photos_
 	col=${k%%:*}; idx=${k#*:}
 	explain "WHERE p.album_id = 1 AND p.$col >= 5 AND (p.$col > 5 OR p.id > 7) ORDER BY p.$col, p.id LIMIT 100" > "$T/plan"
 	check "a page by $col runs on $idx without a sort" 'grep -q "^$idx|" "$T/plan" && ! grep -q filesort "$T/plan" || { sed "s/^/# plan: /" "$T/plan"; false; }'
+	explain "WHERE p.album_id = 1 AND p.$col <= 5 AND (p.$col < 5 OR p.id < 7) ORDER BY p.$col DESC, p.id DESC LIMIT 100" > "$T/plan"
+	check "a page before a cursor by $col reads $idx backward without a sort" 'grep -q "^$idx|" "$T/plan" && ! grep -q filesort "$T/plan" || { sed "s/^/# plan: /" "$T/plan"; false; }'
+	explain "WHERE p.album_id = 1 ORDER BY p.$col DESC, p.id DESC LIMIT 100" > "$T/plan"
+	check "the last page by $col reads $idx backward without a sort" 'grep -q "^$idx|" "$T/plan" && ! grep -q filesort "$T/plan" || { sed "s/^/# plan: /" "$T/plan"; false; }'
 done
 explain "WHERE p.user_id = 1 AND (LOWER(p.title) LIKE LOWER('%x%') ESCAPE '!') ORDER BY p.added_at DESC, p.id DESC LIMIT 50" > "$T/plan"
 check "a search walks the user's photos newest first on photos_user_added" 'grep -q "^photos_user_added|" "$T/plan" && ! grep -q filesort "$T/plan" || { sed "s/^/# plan: /" "$T/plan"; false; }'
+explain "WHERE p.user_id = 1 AND p.album_id = 1 AND (LOWER(p.title) LIKE LOWER('%x%') ESCAPE '!') ORDER BY p.added_at DESC, p.id DESC LIMIT 50" > "$T/plan"
+check "a search within an album walks only that album, on photos_album_added" 'grep -q "^photos_album_added|" "$T/plan" && ! grep -q filesort "$T/plan" || { sed "s/^/# plan: /" "$T/plan"; false; }'
 
 # ---- errors that name the problem and never the password ----
 expect_rc 4 "a wrong password is a backend error" env PGAL_MYSQL_PASSWORD=wrong-Pw-7731 "$PGAL" init
