@@ -1,48 +1,126 @@
 #!/bin/sh
-# bench/ssh.sh BUILD: pgal-sshd side by side with a throwaway OpenSSH sshd
-# (own config, loopback, same key exchange forced on both):
-#   1. connect -> first complete welcome screen  vs  ssh host true
+# bench/ssh.sh [--smoke] [BUILD]: pgal-sshd side by side with a throwaway
+# OpenSSH sshd (own config and host key, loopback, the same key exchange
+# forced on both), one line per figure with both sides and the ratio:
+#   1. connect: the guest's first complete welcome screen  vs  ssh host true
 #   2. bulk upload with sftp -b: (a) until the client is done, vs OpenSSH's
 #      sftp-server; (b) until every photo is listed with its thumbnail, vs
-#      OpenSSH upload then vipsthumbnail on each file
-#   3. PSS per idle TUI session with many open vs sshd + a shell per session
-# Sizes: BENCH_SSH_PHOTOS (200), BENCH_SSH_SESSIONS (500), BENCH_SSH_ROUNDS (10).
-set -u
+#      the OpenSSH upload then vipsthumbnail on each file, one after the other
+#   3. PSS per idle session with many open: the guest TUI  vs  sshd + a shell
+# Sizes: BENCH_SSH_PHOTOS (200), BENCH_SSH_SESSIONS (500), BENCH_SSH_ROUNDS
+# (10); --smoke (or BENCH_SSH_SMOKE=1) is a quick check: 6 photos, 20
+# sessions, 3 rounds. The photos are made once into build/bench-photos.
+set -eu
+
+# Orphans (a TUI or an ingest worker whose parent ended first) come back to
+# this shell, so the cleanup below finds every process the run started.
+if [ -z "${PGAL_BENCH_SSH_REAPER:-}" ]; then
+	PGAL_BENCH_SSH_REAPER=1 exec python3 -c '
+import ctypes, os, sys
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+os.execvp("sh", ["sh"] + sys.argv[1:])' "$0" "$@"
+fi
+
 cd "$(dirname "$0")/.."
-B=${1:-build}
 top=$(pwd)
-NPHOTOS=${BENCH_SSH_PHOTOS:-200}
-NSESS=${BENCH_SSH_SESSIONS:-500}
-ROUNDS=${BENCH_SSH_ROUNDS:-10}
+B=build
+SMOKE=${BENCH_SSH_SMOKE:-0}
+for a in "$@"; do
+	case $a in
+	--smoke) SMOKE=1 ;;
+	-*) echo "usage: sh bench/ssh.sh [--smoke] [BUILD]" >&2; exit 1 ;;
+	*) B=$a ;;
+	esac
+done
+if [ "$SMOKE" = 1 ]; then
+	NPHOTOS=${BENCH_SSH_PHOTOS:-6} NSESS=${BENCH_SSH_SESSIONS:-20} ROUNDS=${BENCH_SSH_ROUNDS:-3}
+else
+	NPHOTOS=${BENCH_SSH_PHOTOS:-200} NSESS=${BENCH_SSH_SESSIONS:-500} ROUNDS=${BENCH_SSH_ROUNDS:-10}
+fi
 KEX=curve25519-sha256
+PGAL="$top/$B/pgal"
+SSHD="$top/$B/pgal-sshd"
+HELP="python3 $top/bench/sshbench.py"
+PHOTOS="$top/build/bench-photos"
+SRC="$top/${FIXTURES:-build/fixtures}/big-24mp.jpg"
+
+fail() { echo "bench/ssh: $*" >&2; exit 1; }
+for f in "$PGAL" "$SSHD"; do [ -x "$f" ] || fail "$f missing: make $f"; done
+for t in ssh sftp ssh-keygen vips vipsheader vipsthumbnail python3; do
+	command -v "$t" >/dev/null || fail "$t missing"
+done
+[ -x /usr/sbin/sshd ] && [ -x /usr/lib/openssh/sftp-server ] || fail "OpenSSH server missing"
+
 W=$(mktemp -d /tmp/pgal-bench-ssh.XXXXXX)
-SPID= OPID=
 cleanup() {
-	[ -n "$SPID" ] && kill "$SPID" 2>/dev/null && sleep 0.3 && kill "$SPID" 2>/dev/null
-	[ -n "$OPID" ] && kill "$OPID" 2>/dev/null
+	trap - EXIT INT TERM HUP
+	# every server, connection, TUI, shell and client this run started
+	$HELP killtree --below $$ 2>/dev/null || true
 	rm -rf "$W"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+# 500 sessions: two ptys each (client and server side), a few processes,
+# a descriptor or two in every helper
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+need=$((NSESS * 4 + 200))
+[ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge $((NSESS * 2 + 64)) ] ||
+	fail "ulimit -n $(ulimit -n) is too low for $NSESS sessions"
+nproc=$(python3 -c 'import resource as r; s = r.getrlimit(r.RLIMIT_NPROC)[0]
+print(-1 if s == r.RLIM_INFINITY else s)')
+[ "$nproc" = -1 ] || [ "$nproc" -ge "$need" ] || fail "ulimit -u $nproc is too low for $NSESS sessions"
+procs=$(ls -d /proc/[0-9]* | wc -l)
+[ $(($(cat /proc/sys/kernel/pid_max) - procs)) -ge "$need" ] || fail "pid_max too low for $NSESS sessions"
+ptys=$(($(cat /proc/sys/kernel/pty/max) - $(cat /proc/sys/kernel/pty/nr)))
+[ "$ptys" -ge $((NSESS * 2 + 32)) ] || fail "only $ptys ptys free for $NSESS sessions"
+pids_max=$(cat /sys/fs/cgroup/pids.max 2>/dev/null || echo max)
+[ "$pids_max" = max ] || [ "$pids_max" -ge $((procs + need)) ] ||
+	fail "the cgroup allows $pids_max processes, $((procs + need)) needed"
+
 port() { python3 -c 'import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+now() { date +%s%N; }
+# a long step runs in the background and is waited for: a signal to this
+# shell then ends the run at once, not after the step
+run() { "$@" & wait $!; }
 
-echo "== ssh: pgal-sshd vs OpenSSH sshd ($KEX on both)"
+# made (once) before anything is measured
+run sh "$top/bench/make-photos.sh" "$SRC" "$PHOTOS" "$NPHOTOS"
+
+echo "== ssh: pgal-sshd vs OpenSSH sshd ($KEX forced on both; $NPHOTOS photos, $NSESS sessions, $ROUNDS rounds)"
 export PGAL_HOME="$W/home" XDG_CONFIG_HOME="$W/xdg"
-mkdir -p "$PGAL_HOME" "$XDG_CONFIG_HOME" "$W/osshd/up"
-PPORT=$(port); OPORT=$(port)
+unset PGAL_CONFIG 2>/dev/null || true
+mkdir -p "$PGAL_HOME" "$XDG_CONFIG_HOME" "$W/osshd/up" "$W/osshd/thumbs"
+ssh-keygen -q -t ed25519 -N '' -f "$W/osshd/hostkey"
+ssh-keygen -q -t ed25519 -N '' -f "$W/id"
+cp "$W/id.pub" "$W/osshd/authorized_keys"
+
+# the gallery user (CLI on the same store), before the server starts
+PW='bench password 1'
+PGAL_PASSWORD=$PW "$PGAL" signup bench bench@example.org >/dev/null
+code=$(tr -d '\r' < "$(ls -t "$PGAL_HOME"/outbox/*.eml | head -1)" | grep -E '^[A-Z2-9]{10}$' | tail -1)
+"$PGAL" confirm bench "$code" >/dev/null
+PGAL_PASSWORD=$PW "$PGAL" login bench >/dev/null
+"$PGAL" key add $(cat "$W/id.pub") >/dev/null
+"$PGAL" mkalbum up >/dev/null
+
+PPORT=$(port)
+OPORT=$(port)
 cat > "$W/pgal.conf" <<C
 home = $PGAL_HOME
+ssh_listen = 127.0.0.1
 ssh_port = $PPORT
 ssh_per_addr_max = $((NSESS + 50))
 ssh_max_startups = $((NSESS + 50))
 ssh_max_sessions = $((NSESS + 50))
 max_upload_bytes = 64M
 C
-"$top/$B/pgal-sshd" -D -f "$W/pgal.conf" > "$W/pgal-sshd.log" 2>&1 &
+"$SSHD" -D -f "$W/pgal.conf" > "$W/pgal-sshd.log" 2>&1 &
 SPID=$!
-ssh-keygen -q -t ed25519 -N '' -f "$W/osshd/hostkey"
-ssh-keygen -q -t ed25519 -N '' -f "$W/id"
-cp "$W/id.pub" "$W/osshd/authorized_keys"
+
+# OpenSSH as people run it, with only what a throwaway instance needs
 cat > "$W/osshd/sshd_config" <<C
 Port $OPORT
 ListenAddress 127.0.0.1
@@ -52,145 +130,119 @@ PermitRootLogin yes
 StrictModes no
 UsePAM no
 PasswordAuthentication no
+KbdInteractiveAuthentication no
 KexAlgorithms $KEX
 Subsystem sftp /usr/lib/openssh/sftp-server
 PidFile none
 MaxStartups $((NSESS + 50))
-MaxSessions 10
+ClientAliveInterval 0
 C
-# OpenSSH needs its privilege separation directory
-[ -d /run/sshd ] || mkdir -p -m 0755 /run/sshd
+[ -d /run/sshd ] || mkdir -p -m 0755 /run/sshd # privilege separation directory
+/usr/sbin/sshd -t -f "$W/osshd/sshd_config" || fail "OpenSSH rejects its config"
 /usr/sbin/sshd -D -f "$W/osshd/sshd_config" -E "$W/osshd/log" &
 OPID=$!
-sleep 1
-SO="-F /dev/null -o UserKnownHostsFile=$W/kh -o StrictHostKeyChecking=accept-new -o LogLevel=ERROR -o KexAlgorithms=$KEX -o IdentitiesOnly=yes -i $W/id"
-PGAL="$top/$B/pgal"
-PW='bench password 1'
-PGAL_PASSWORD=$PW "$PGAL" signup bench bench@example.org >/dev/null
-code=$(tr -d '\r' < "$(ls -t "$PGAL_HOME"/outbox/*.eml | head -1)" | grep -E '^[A-Z2-9]{10}$' | tail -1)
-"$PGAL" confirm bench "$code" >/dev/null
-PGAL_PASSWORD=$PW "$PGAL" login bench >/dev/null
-"$PGAL" key add $(cat "$W/id.pub") >/dev/null
-"$PGAL" mkalbum up >/dev/null
+OUSER=$(id -un)
 
-# 1. connect to a complete welcome screen vs ssh true (median of ROUNDS)
-python3 - "$ROUNDS" "$PPORT" "$OPORT" $SO <<'PY'
-import os, pty, re, select, statistics, subprocess, sys, time
-rounds, pport, oport, so = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
-def welcome():
-    t0 = time.monotonic()
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execvp("ssh", ["ssh", "-tt", *so, "-o", "PubkeyAuthentication=no", "-p", pport, "gallery@127.0.0.1"])
-    buf = b""
-    # complete: the menu and then the key bar (drawn last); escape
-    # sequences may split words, so look at the text without them
-    def done(b):
-        t = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Z]|\x1b.", b"", b)
-        i = t.find(b"Sign up")
-        return i >= 0 and t.find(b"help", i) >= 0
-    while not done(buf):
-        r, _, _ = select.select([fd], [], [], 10)
-        if not r: break
-        try: buf += os.read(fd, 65536)
-        except OSError: break
-    t = time.monotonic() - t0
-    os.kill(pid, 9); os.waitpid(pid, 0); os.close(fd)
-    return t
-def true():
-    t0 = time.monotonic()
-    subprocess.run(["ssh", *so, "-o", "BatchMode=yes", "-p", oport, "root@127.0.0.1", "true"], check=True)
-    return time.monotonic() - t0
-welcome(); true()
-a = statistics.median(welcome() for _ in range(rounds))
-b = statistics.median(true() for _ in range(rounds))
-print(f"connect: pgal welcome screen {a*1000:.0f} ms, openssh 'ssh host true' {b*1000:.0f} ms, ratio {a/b:.2f}x (target <= 1.0x)")
-PY
+SO="-F /dev/null -o UserKnownHostsFile=$W/kh -o StrictHostKeyChecking=accept-new -o LogLevel=ERROR -o ConnectTimeout=60 -o KexAlgorithms=$KEX -o IdentitiesOnly=yes -i $W/id"
+i=0
+until grep -q "listening on" "$W/pgal-sshd.log" 2>/dev/null &&
+	ssh $SO -o BatchMode=yes -p "$OPORT" "$OUSER@127.0.0.1" true 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || { cat "$W/pgal-sshd.log" "$W/osshd/log" >&2; fail "a server did not start"; }
+	kill -0 "$SPID" 2>/dev/null || { cat "$W/pgal-sshd.log" >&2; fail "pgal-sshd exited"; }
+	kill -0 "$OPID" 2>/dev/null || { cat "$W/osshd/log" >&2; fail "OpenSSH sshd exited"; }
+	sleep 0.1
+done
+ciphers() {
+	ssh $SO -v -o BatchMode=yes "$@" 2>&1 < /dev/null |
+		sed -n 's/.*kex: server->client cipher: \([^ ]*\).*/\1/p' | head -1
+}
+echo "   ciphers negotiated: pgal-sshd $(ciphers -o PubkeyAuthentication=no -p "$PPORT" gallery@127.0.0.1 -T), OpenSSH $(ciphers -p "$OPORT" "$OUSER@127.0.0.1" true)"
 
-# 2. bulk upload of camera-size JPEGs (distinct crops of the 24 MP fixture)
-mkdir -p "$W/photos"
-echo "making $NPHOTOS camera-size JPEGs..."
-python3 - "$top/build/fixtures/big-24mp.jpg" "$W/photos" "$NPHOTOS" <<'PY'
-import subprocess, sys
-from concurrent.futures import ThreadPoolExecutor
-src, d, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-def one(i):
-    subprocess.run(["vips", "crop", src, f"{d}/IMG_{i:04d}.jpg[Q=80]", str(i % 97), str(i % 53), "4000", "3000"], check=True)
-with ThreadPoolExecutor(4) as ex: list(ex.map(one, range(n)))
-PY
-total=$(du -sb "$W/photos" | cut -f1)
-{ echo "cd /up"; for f in "$W"/photos/*.jpg; do echo "put $f"; done; } > "$W/batch.pgal"
-{ echo "cd $W/osshd/up"; for f in "$W"/photos/*.jpg; do echo "put $f"; done; } > "$W/batch.ossh"
-t0=$(date +%s%N)
-sftp $SO -P "$PPORT" -b "$W/batch.pgal" bench@127.0.0.1 > /dev/null
-t1=$(date +%s%N)
-# every photo listed, each with its thumbnail
-listed=$("$PGAL" ls up --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-"$PGAL" ls up --json | python3 -c '
-import json, subprocess, sys
-for p in json.load(sys.stdin):
-    subprocess.run([sys.argv[1], "get", "up/" + p["name"], "--thumb"], stdout=subprocess.DEVNULL, check=True)' "$PGAL"
-t2=$(date +%s%N)
-sftp $SO -P "$OPORT" -b "$W/batch.ossh" root@127.0.0.1 > /dev/null
-t3=$(date +%s%N)
-mkdir -p "$W/osshd/thumbs"
-for f in "$W"/osshd/up/*.jpg; do vipsthumbnail "$f" -s 256 -o "$W/osshd/thumbs/%s.jpg"; done
-t4=$(date +%s%N)
-python3 - "$t0" "$t1" "$t2" "$t3" "$t4" "$total" "$listed" "$NPHOTOS" <<'PY'
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+
+# 1. connect -> complete welcome screen vs ssh host true
+run $HELP connect "$ROUNDS" "$PPORT" "$OPORT" "$OUSER" -- $SO > "$W/connect" || fail "connect failed"
+set -- $(cat "$W/connect")
+echo "connect: pgal guest to complete welcome screen $1 ms | openssh 'ssh host true' $2 ms | ratio $(ratio "$1" "$2")x pgal/openssh (median of $ROUNDS, target <= 1.0x)"
+
+# 2. bulk upload of camera-size JPEGs, the same files to both
+files=$(i=0; while [ $i -lt "$NPHOTOS" ]; do printf '%s/IMG_%04d.jpg\n' "$PHOTOS" $i; i=$((i + 1)); done)
+total=$(echo "$files" | xargs cat | wc -c)
+{ echo "cd /up"; echo "$files" | sed 's/.*/put "&"/'; } > "$W/batch.pgal"
+{ echo "cd $W/osshd/up"; echo "$files" | sed 's/.*/put "&"/'; } > "$W/batch.ossh"
+# both read the photos from the page cache, neither pays for the other's
+# write-back
+echo "$files" | xargs cat > /dev/null
+sync
+t0=$(now)
+run sftp $SO -P "$PPORT" -b "$W/batch.pgal" bench@127.0.0.1 > "$W/sftp.pgal" 2>&1 ||
+	{ tail -5 "$W/sftp.pgal" >&2; fail "sftp upload to pgal-sshd failed"; }
+t1=$(now)
+# (b) stops when the last photo is listed with its thumbnail: right after
+# the client when photos are processed on close, later when they are
+# processed in the background. Core writes a photo's row only after its
+# thumbnail and preview are stored, so the CLI's ls (the store itself; SFTP
+# listings also show queued uploads) lists a photo once it is ready; the
+# helper then fetches every thumbnail to prove it.
+run $HELP ready "$PGAL" up "$NPHOTOS" "$t0" > "$W/ready" || fail "photos never all ready on pgal-sshd"
+set -- $(cat "$W/ready")
+pready=$1
+shift
+pready_how=$*
+run $HELP verify "$PGAL" up $files || fail "pgal-sshd did not store the photos as sent"
+sync
+t2=$(now)
+run sftp $SO -P "$OPORT" -b "$W/batch.ossh" "$OUSER@127.0.0.1" > "$W/sftp.ossh" 2>&1 ||
+	{ tail -5 "$W/sftp.ossh" >&2; fail "sftp upload to OpenSSH failed"; }
+t3=$(now)
+# what a user scripts after uploading: a thumbnail of each file, the size
+# and quality pgal makes (core: thumb_px 256, Q 82, metadata stripped)
+for f in "$W"/osshd/up/*.jpg; do
+	vipsthumbnail "$f" -s 256 -o "$W/osshd/thumbs/%s.jpg[Q=82,strip]"
+done
+t4=$(now)
+[ "$(ls "$W/osshd/thumbs" | wc -l)" = "$NPHOTOS" ] || fail "OpenSSH side: thumbnails missing"
+[ "$(cat "$W"/osshd/up/*.jpg | wc -c)" = "$total" ] || fail "OpenSSH side: uploads incomplete"
+python3 - "$t0" "$t1" "$pready" "$t2" "$t3" "$t4" "$total" "$NPHOTOS" <<'PY'
 import sys
-t0, t1, t2, t3, t4, total, listed, n = map(int, sys.argv[1:])
-pa, pb = (t1 - t0) / 1e9, (t2 - t0) / 1e9
+t0, t1, pready, t2, t3, t4, total, n = map(int, sys.argv[1:])
+pa, pb = (t1 - t0) / 1e9, pready / 1e9
 oa, ob = (t3 - t2) / 1e9, (t4 - t2) / 1e9
 mib = total / 2**20
-print(f"upload {n} photos ({mib:.0f} MiB, {listed} listed):")
-print(f"  (a) client done: pgal {pa:.1f} s ({mib/pa:.0f} MiB/s), openssh sftp-server {oa:.1f} s ({mib/oa:.0f} MiB/s); speed ratio {oa/pa:.2f}x (target >= 0.9x)")
-print(f"  (b) listed with thumbnails: pgal {pb:.1f} s, openssh + vipsthumbnail {ob:.1f} s; speed ratio {ob/pb:.2f}x (target >= 1.0x)")
+print(f"upload (a) {n} photos, {mib:.0f} MiB, sftp -b until the client is done: "
+      f"pgal {pa:.1f} s ({mib / pa:.1f} MiB/s) | openssh sftp-server {oa:.1f} s ({mib / oa:.1f} MiB/s) | "
+      f"speed ratio {oa / pa:.2f}x pgal/openssh (target >= 0.9x)")
+print(f"upload (b) until every photo has its thumbnail: pgal {pb:.1f} s | "
+      f"openssh upload + vipsthumbnail per file, sequential {ob:.1f} s ({(t4 - t3) / 1e9:.1f} s of it thumbnails) | "
+      f"speed ratio {ob / pb:.2f}x pgal/openssh (target >= 1.0x)")
 PY
+echo "   (b) pgal: $pready_how; client done at $(python3 -c "print(f'{($t1 - $t0) / 1e9:.1f}')") s"
 
-# 3. memory per idle session: NSESS TUIs vs NSESS OpenSSH shells
-pss_tree() {
-	python3 - "$1" <<'PY'
-import os, sys
-root = int(sys.argv[1])
-kids = {}
-for p in os.listdir("/proc"):
-    if p.isdigit():
-        try:
-            pp = int(open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[1])
-            kids.setdefault(pp, []).append(int(p))
-        except OSError: pass
-tot, todo = 0, list(kids.get(root, []))
-while todo:
-    p = todo.pop()
-    todo += kids.get(p, [])
-    try:
-        for l in open(f"/proc/{p}/smaps_rollup"):
-            if l.startswith("Pss:"): tot += int(l.split()[1])
-    except OSError: pass
-print(tot)
+# 3. PSS per idle session with NSESS open on each server
+sess() {
+	kind=$1 pid=$2 port=$3 user=$4
+	shift 4
+	run $HELP sessions "$kind" "$NSESS" "$pid" "$port" "$user" -- $SO "$@" > "$W/sess.$kind" ||
+		fail "$kind sessions failed"
+	python3 - "$W/sess.$kind" "$kind" <<'PY' || exit 1
+import json, sys
+r = json.load(open(sys.argv[1]))
+w = r["wanted"]
+if r["clients"] != w or r["server_sessions"] != w:
+    sys.exit(f"bench/ssh: {sys.argv[2]}: {w} sessions wanted, {r['clients']} clients up, "
+             f"{r['server_sessions']} on the server")
 PY
 }
-hold() {
-	i=0
-	while [ $i -lt "$NSESS" ]; do
-		sleep 600 | ssh -tt $SO "$@" > /dev/null 2>&1 &
-		echo $! >> "$W/holders"
-		i=$((i + 1))
-	done
-}
-: > "$W/holders"
-n0=$(grep -c 'tui: user gallery' "$W/pgal-sshd.log")
-hold -o PubkeyAuthentication=no -p "$PPORT" gallery@127.0.0.1
-sleep $((NSESS / 25 + 5))
-pk=$(pss_tree "$SPID"); np=$(( $(grep -c 'tui: user gallery' "$W/pgal-sshd.log") - n0 ))
-kill $(cat "$W/holders") 2>/dev/null; sleep 3; : > "$W/holders"
-hold -o BatchMode=yes -p "$OPORT" root@127.0.0.1
-sleep $((NSESS / 25 + 5))
-ok=$(pss_tree "$OPID"); no=$(pgrep -P "$OPID" | wc -l)
-kill $(cat "$W/holders") 2>/dev/null
-python3 -c "
-import sys
-pk, np, ok, no = $pk, $np, $ok, $no
-a = pk / max(np, 1) / 1024; b = ok / max(no, 1) / 1024
-print(f'memory: PSS per idle session, pgal TUI {a:.2f} MiB ({np} sessions), openssh sshd + shell {b:.2f} MiB ({no} sessions); ratio {a/b:.2f}x (target <= 1.0x)')
-"
+sess pgal "$SPID" "$PPORT" gallery
+sess openssh "$OPID" "$OPORT" "$OUSER" -o BatchMode=yes
+python3 - "$W/sess.pgal" "$W/sess.openssh" <<'PY'
+import json, sys
+p, o = (json.load(open(f)) for f in sys.argv[1:3])
+a = p["pss_kib"] / p["server_sessions"] / 1024
+b = o["pss_kib"] / o["server_sessions"] / 1024
+n = p["server_sessions"]
+print(f"memory: PSS per idle session, {n} open on each: pgal guest TUI {a:.2f} MiB "
+      f"({p['procs'] / n:g} processes each) | openssh sshd + shell {b:.2f} MiB "
+      f"({o['procs'] / n:g} processes each) | ratio {a / b:.2f}x pgal/openssh (target <= 1.0x)")
+PY
