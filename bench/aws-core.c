@@ -1,8 +1,12 @@
 /* The AWS benchmark's driver (bench/aws.sh): the S3 blob backend's upload and
  * the metadata stores' hot operations, through the same vtables the gallery
  * uses, configured like pgal itself (PGAL_* and AWS_* variables).
- *   aws-core s3put FILE        one put_fd of FILE (a multipart upload above
- *                              16 MiB) to a fresh key; exit 0 when stored
+ *   aws-core s3put FILE [SHA256]
+ *                              one upload of FILE to a fresh key; exit 0 when
+ *                              stored. With SHA256 (the file's, as ingest
+ *                              has it from its duplicate check) through
+ *                              put_fd_sha256, which sends it instead of
+ *                              reading the file twice; without, put_fd
  *   aws-core meta N PAGES      on the store PGAL_STORE names: a throwaway user
  *                              and album, N photo rows inserted one by one,
  *                              then PAGES album pages of 100 read (walking
@@ -40,7 +44,7 @@ die(const char *what, const pgal_err *e)
 }
 
 static int
-s3put(const pgal_config *cfg, const char *file)
+s3put(const pgal_config *cfg, const char *file, const char *sha256)
 {
 	const pgal_blobs_ops *ops = pgal_blobs_find("s3");
 	pgal_blobs *b;
@@ -58,7 +62,8 @@ s3put(const pgal_config *cfg, const char *file)
 	pgal_blob_key(key, id, PGAL_BLOB_ORIG);
 	if (ops->open(&b, cfg, &e) != PGAL_OK)
 		return die("open s3", &e);
-	rc = ops->put_fd(b, key, fd, &e);
+	rc = sha256 != NULL ? ops->put_fd_sha256(b, key, fd, sha256, &e) :
+	    ops->put_fd(b, key, fd, &e);
 	close(fd);
 	if (rc != PGAL_OK) {
 		ops->close(b);
@@ -198,10 +203,10 @@ main(int argc, char **argv)
 	pgal_err_clear(&e);
 	if (pgal_config_load(&cfg, NULL, &e) != PGAL_OK)
 		return die("config", &e);
-	if (argc == 3 && strcmp(argv[1], "s3put") == 0)
-		return s3put(&cfg, argv[2]);
+	if ((argc == 3 || argc == 4) && strcmp(argv[1], "s3put") == 0)
+		return s3put(&cfg, argv[2], argc == 4 ? argv[3] : NULL);
 	if (argc == 4 && strcmp(argv[1], "meta") == 0)
 		return meta(&cfg, atoi(argv[2]), atoi(argv[3]));
-	fprintf(stderr, "usage: aws-core s3put FILE | meta N PAGES\n");
+	fprintf(stderr, "usage: aws-core s3put FILE [SHA256] | meta N PAGES\n");
 	return 1;
 }

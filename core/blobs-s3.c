@@ -168,10 +168,41 @@ s3_close(pgal_blobs *base)
 	free(b);
 }
 
-/* One PutObject from memory or from a stretch of fd. */
+const char *
+pgal_s3_put_payload_hash(int tls, const char *known)
+{
+	if (known != NULL)
+		return known;
+	/* what the SDKs do for S3 over TLS: TLS already protects the bytes,
+	 * and hashing them first would read the body twice */
+	if (tls)
+		return PGAL_AWS_UNSIGNED_PAYLOAD;
+	/* plain http: only the signed hash protects the bytes */
+	return NULL;
+}
+
+static int
+sha256_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < PGAL_SHA256_HEX; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[i] == '\0';
+}
+
+static int
+is_tls(struct s3_blobs *b)
+{
+	return pgal_aws_client_endpoint(b->c)->tls;
+}
+
+/* One PutObject from memory or from a stretch of fd; sha256 is the body's
+ * hash when the caller knows it, else NULL. */
 static int
 put_single(struct s3_blobs *b, const char *key, const void *data, size_t len,
-    int fd, int64_t off, int64_t flen, pgal_err *e)
+    int fd, int64_t off, int64_t flen, const char *sha256, pgal_err *e)
 {
 	pgal_aws_request r;
 	char		 hp[80], *path;
@@ -183,6 +214,7 @@ put_single(struct s3_blobs *b, const char *key, const void *data, size_t len,
 	init_req(b, &r, "PutObject", "PUT", path, hp);
 	r.headers = h;
 	r.nheaders = 1;
+	r.payload_hash = pgal_s3_put_payload_hash(is_tls(b), sha256);
 	if (fd >= 0) {
 		r.body_fd = fd;
 		r.body_fd_off = off;
@@ -312,6 +344,7 @@ put_multipart(struct s3_blobs *b, const char *key, struct source *src,
 		r.nquery = 2;
 		r.body = data;
 		r.body_len = (size_t)len;
+		r.payload_hash = pgal_s3_put_payload_hash(is_tls(b), NULL);
 		if ((rc = pgal_aws_do(b->c, &r, &resp, e)) != PGAL_OK) {
 			pgal_aws_response_free(&resp);
 			goto fail;
@@ -389,8 +422,10 @@ fail:
 	return rc;
 }
 
+/* sha256: the hash of the bytes from fd's offset to EOF, or NULL. A part
+ * of a multipart upload is a stretch of them, so parts cannot use it. */
 static int
-s3_put_fd(pgal_blobs *base, const char *key, int fd, pgal_err *e)
+put_fd(pgal_blobs *base, const char *key, int fd, const char *sha256, pgal_err *e)
 {
 	struct s3_blobs *b = (struct s3_blobs *)base;
 	struct source	 src;
@@ -416,7 +451,7 @@ s3_put_fd(pgal_blobs *base, const char *key, int fd, pgal_err *e)
 		src.left = st.st_size > cur ? st.st_size - cur : 0;
 		/* streamed from the file: memory stays bounded at any size */
 		if (src.left <= b->single_file_max) {
-			rc = put_single(b, key, NULL, 0, fd, cur, src.left, e);
+			rc = put_single(b, key, NULL, 0, fd, cur, src.left, sha256, e);
 			if (rc == PGAL_OK)
 				lseek(fd, 0, SEEK_END);
 			return rc;
@@ -433,13 +468,29 @@ s3_put_fd(pgal_blobs *base, const char *key, int fd, pgal_err *e)
 		return PGAL_EBACKEND;
 	}
 	if (src.eof && !src.regular)
-		rc = put_single(b, key, data, (size_t)len, -1, 0, 0, e);
+		rc = put_single(b, key, data, (size_t)len, -1, 0, 0, sha256, e);
 	else
 		rc = put_multipart(b, key, &src, data, (size_t)len, partsz, e);
 	free(src.buf);
 	if (rc == PGAL_OK && src.regular)
 		lseek(fd, 0, SEEK_END);
 	return rc;
+}
+
+static int
+s3_put_fd(pgal_blobs *base, const char *key, int fd, pgal_err *e)
+{
+	return put_fd(base, key, fd, NULL, e);
+}
+
+static int
+s3_put_fd_sha256(pgal_blobs *base, const char *key, int fd, const char *sha256,
+    pgal_err *e)
+{
+	if (sha256 == NULL || !sha256_ok(sha256))
+		return pgal_fail(e, PGAL_EINPUT, "put: not a SHA-256 (64 lowercase "
+		    "hex digits)");
+	return put_fd(base, key, fd, sha256, e);
 }
 
 static int
@@ -455,7 +506,7 @@ s3_put_mem(pgal_blobs *base, const char *key, const void *data, size_t len,
 	if ((rc = check_key(key, e)) != PGAL_OK)
 		return rc;
 	if (len <= PGAL_S3_SINGLE_MAX)
-		return put_single(b, key, data, len, -1, 0, 0, e);
+		return put_single(b, key, data, len, -1, 0, 0, NULL, e);
 	memset(&src, 0, sizeof src);
 	src.mem = data;
 	src.left = (int64_t)len;
@@ -701,6 +752,7 @@ const pgal_blobs_ops pgal_blobs_s3 = {
 	.open = s3_open,
 	.close = s3_close,
 	.put_fd = s3_put_fd,
+	.put_fd_sha256 = s3_put_fd_sha256,
 	.put_mem = s3_put_mem,
 	.get_fd = s3_get_fd,
 	.get_mem = s3_get_mem,

@@ -38,6 +38,13 @@ typedef struct pgal_blobs_ops {
 	 * object from, without credentials, for ttl_secs (1 s to 7 days);
 	 * malloc'd into *url. */
 	int (*share_url)(pgal_blobs *b, const char *key, int64_t ttl_secs, char **url, pgal_err *e);
+	/* Optional (NULL: call put_fd). put_fd for a caller that already knows
+	 * sha256, the SHA-256 (64 lowercase hex) of the bytes from fd's offset
+	 * to EOF: a backend that signs the payload (S3) sends it instead of
+	 * reading the file twice, and S3 refuses the object if the bytes do
+	 * not match it. A malformed sha256 is PGAL_EINPUT. */
+	int (*put_fd_sha256)(pgal_blobs *b, const char *key, int fd, const char *sha256,
+	    pgal_err *e);
 } pgal_blobs_ops;
 
 struct pgal_blobs {

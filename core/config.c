@@ -20,6 +20,7 @@ enum ctype {
 	C_I64,	/* int64_t, decimal */
 	C_SIZE,	/* int64_t, decimal with optional k/M/G (binary) suffix */
 	C_BOOL,	/* int: yes/no, true/false, on/off, 1/0 */
+	C_STARTUPS, /* ssh_max_startups: start:rate:full or one number */
 };
 
 struct ckey {
@@ -77,11 +78,14 @@ static const struct ckey keys[] = {
 	{ NUM(ssh_port, C_INT, 1, 65535) },
 	{ STR(ssh_guest) },
 	{ NUM(ssh_login_grace_secs, C_INT, 1, 3600) },
-	{ NUM(ssh_max_startups, C_INT, 1, 100000) },
+	{ NUM(ssh_max_startups, C_STARTUPS, 1, 100000) },
 	{ NUM(ssh_per_addr_max, C_INT, 1, 100000) },
 	{ NUM(ssh_max_sessions, C_INT, 1, 100000) },
+	/* pgal-sshd holds at most 8 channels per connection */
+	{ NUM(ssh_max_channels, C_INT, 1, 8) },
 	{ NUM(ssh_idle_secs, C_INT, 0, 30 * DAY) },
 	{ NUM(ssh_syslog, C_BOOL, 0, 1) },
+	{ STR(ssh_syslog_socket) },
 	{ NUM(ssh_rmdir_nonempty, C_BOOL, 0, 1) },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -113,9 +117,13 @@ base_defaults(pgal_config *c)
 	c->ssh_port = 2222;
 	strcpy(c->ssh_guest, "gallery");
 	c->ssh_login_grace_secs = 60;
-	c->ssh_max_startups = 30;
+	c->ssh_max_startups = 10;
+	c->ssh_max_startups_rate = 30;
+	c->ssh_max_startups_full = 100;
 	c->ssh_per_addr_max = 10;
 	c->ssh_max_sessions = 1000;
+	c->ssh_max_channels = 8;
+	strcpy(c->ssh_syslog_socket, "/dev/log");
 	c->ssh_idle_secs = 3600;
 }
 
@@ -196,6 +204,54 @@ parse_bool(const char *s, int *out)
 	return -1;
 }
 
+/* ssh_max_startups: "start:rate:full" like OpenSSH's MaxStartups, or one
+ * number N for a hard limit (N:100:N). */
+static int
+parse_startups(pgal_config *c, const struct ckey *k, const char *value,
+    const char *where, pgal_err *e)
+{
+	int64_t	 v[3];
+	const char *p = value, *rest;
+	char	 vbuf[80];
+	int	 n;
+
+	for (n = 0; n < 3; n++) {
+		if (*p == '-' || parse_int(p, &v[n], &rest) == -1)
+			goto bad;
+		p = rest;
+		if (*p != ':')
+			break;
+		p++;
+	}
+	if (*p != '\0' || (n != 0 && n != 2))
+		goto bad;
+	if (n == 0) {
+		v[1] = 100;
+		v[2] = v[0];
+	}
+	if (v[0] < k->min || v[0] > k->max || v[2] < k->min || v[2] > k->max)
+		return pgal_fail(e, PGAL_EINPUT,
+		    "%s: %s: out of range (start and full %lld to %lld): '%s'",
+		    where, k->name, (long long)k->min, (long long)k->max,
+		    shown(value, vbuf, sizeof vbuf));
+	if (v[1] < 1 || v[1] > 100)
+		return pgal_fail(e, PGAL_EINPUT,
+		    "%s: %s: rate is a percentage (1 to 100): '%s'", where,
+		    k->name, shown(value, vbuf, sizeof vbuf));
+	if (v[2] < v[0])
+		return pgal_fail(e, PGAL_EINPUT,
+		    "%s: %s: full is below start: '%s'", where, k->name,
+		    shown(value, vbuf, sizeof vbuf));
+	c->ssh_max_startups = (int)v[0];
+	c->ssh_max_startups_rate = (int)v[1];
+	c->ssh_max_startups_full = (int)v[2];
+	return PGAL_OK;
+bad:
+	return pgal_fail(e, PGAL_EINPUT,
+	    "%s: %s: not start:rate:full nor a number: '%s'", where, k->name,
+	    shown(value, vbuf, sizeof vbuf));
+}
+
 int
 pgal_config_set(pgal_config *c, const char *key, const char *value,
     const char *where, pgal_err *e)
@@ -236,6 +292,8 @@ pgal_config_set(pgal_config *c, const char *key, const char *value,
 			    "%s: %s: not yes or no: '%s'", where, k->name,
 			    shown(value, vbuf, sizeof vbuf));
 		return PGAL_OK;
+	case C_STARTUPS:
+		return parse_startups(c, k, value, where, e);
 	case C_INT:
 	case C_I64:
 	case C_SIZE:

@@ -56,11 +56,18 @@ typedef struct pgal_config {
 	int ssh_port;
 	char ssh_guest[33];         /* the name that logs in with "none" to the TUI */
 	int ssh_login_grace_secs;   /* to authenticate after connecting */
-	int ssh_max_startups;       /* unauthenticated connections at once */
-	int ssh_per_addr_max;       /* connections at once from one address */
+	/* ssh_max_startups = start:rate:full (or one number N, meaning N:100:N):
+	 * beyond start unauthenticated connections a new one is dropped with
+	 * probability rate %, rising linearly to 100 % at full */
+	int ssh_max_startups;       /* start */
+	int ssh_max_startups_rate;  /* percent, 1 to 100 */
+	int ssh_max_startups_full;  /* >= start */
+	int ssh_per_addr_max;       /* connections at once from one address (IPv6: one /64) */
 	int ssh_max_sessions;       /* connections at once in all */
+	int ssh_max_channels;       /* session channels at once on one user connection */
 	int ssh_idle_secs;          /* a connection with no traffic this long is closed; 0: never */
 	int ssh_syslog;             /* log to syslog instead of stderr */
+	char ssh_syslog_socket[108]; /* the syslog daemon's datagram socket, default /dev/log */
 	int ssh_rmdir_nonempty;     /* SFTP rmdir deletes an album with photos in it */
 } pgal_config;
 

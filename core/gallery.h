@@ -89,11 +89,43 @@ typedef struct pgal_put_opts {
 int pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 		   const pgal_put_opts *opts, pgal_photo *out, pgal_err *e);
 
+/* What an upload would be stored as, decided without decoding it. */
+typedef struct pgal_ingest_info {
+	char name[PGAL_PHOTO_NAME_MAX + 1]; /* the free name it gets */
+	int64_t bytes;
+	int width, height; /* as the header says; 0 when it keeps them elsewhere (HEIC) */
+} pgal_ingest_info;
+
+/* Whether the name `name` (already made valid) is taken by an upload that
+ * is accepted but not stored yet; see pgal_ingest_check. */
+typedef int (*pgal_taken_fn)(void *arg, const char *album, const char *name);
+
+/* The checks that decide whether an upload is accepted, on its open file
+ * fd, quick enough to answer a client before the full ingest runs: the
+ * session and album, not empty and within the upload limit, a supported
+ * type by its magic bytes, the pixel limit from the header alone, the quota
+ * with `pending` more bytes already accepted but not stored, and a name:
+ * `filename` made valid, or its first variant ("a-2.jpg") that neither a
+ * stored photo of the album nor `taken` (may be NULL) claims. Reads fd with
+ * pread only and never starts the image decoder. After PGAL_OK,
+ * pgal_photo_add of the same file under info->name still fails if the
+ * image does not decode, is a duplicate, or the room went meanwhile. */
+int pgal_ingest_check(pgal *g, const char *token, const char *album, int fd,
+		      const char *filename, int64_t pending, pgal_taken_fn taken, void *arg,
+		      pgal_ingest_info *info, pgal_err *e);
+
 /* A page of an album in the given order, after `after` (NULL: from the start).
  * next is filled for the following page (next->valid 0 when this was the last). */
 int pgal_photo_list(pgal *g, const char *token, const char *album, pgal_sort sort,
 		    const pgal_cursor *after, size_t limit, pgal_photo *out, size_t *n,
 		    pgal_cursor *next, pgal_err *e);
+/* The page just before `before` in the same order (NULL: the last page of
+ * the album), rows in forward order: going to the end of a huge album is
+ * one read, and pages above it one read each. prev is filled for the page
+ * before this one (prev->valid 0 when this was the first). */
+int pgal_photo_list_before(pgal *g, const char *token, const char *album, pgal_sort sort,
+			   const pgal_cursor *before, size_t limit, pgal_photo *out, size_t *n,
+			   pgal_cursor *prev, pgal_err *e);
 int pgal_photo_get(pgal *g, const char *token, const char *album, const char *name,
 		   pgal_photo *out, pgal_err *e);
 /* NULL arguments leave that field unchanged; tags replace the whole set */
@@ -112,9 +144,10 @@ int pgal_photo_read_mem(pgal *g, const char *token, const char *album, const cha
 			int kind, void **data, size_t *len, pgal_err *e);
 
 /* Photos of the user matching every word of `words` (title, description,
- * name) and the tag if not NULL. At most limit; *out malloc'd. */
-int pgal_search(pgal *g, const char *token, const char *words, const char *tag, size_t limit,
-		pgal_photo **out, size_t *n, pgal_err *e);
+ * name) and the tag if not NULL, only in `album` if not NULL (one of the
+ * user's albums), newest added first. At most limit; *out malloc'd. */
+int pgal_search(pgal *g, const char *token, const char *album, const char *words,
+		const char *tag, size_t limit, pgal_photo **out, size_t *n, pgal_err *e);
 
 /* ---- sharing ---- */
 

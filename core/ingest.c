@@ -6,11 +6,13 @@
 #include <libgen.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "crypto.h"
 #include "gallery-int.h"
+#include "image-header.h"
 #include "image.h"
 #include "quota.h"
 #include "validate.h"
@@ -37,10 +39,16 @@ read_head(int fd, unsigned char *buf, size_t n, size_t *got)
 	return 0;
 }
 
-/* Checks what can be checked without decoding: a regular file, not empty,
- * not over the size limit, a supported type by its magic bytes. */
 static int
-check_file(pgal *g, int fd, pgal_img_type *type, int64_t *bytes, pgal_err *e)
+unsupported(pgal_err *e)
+{
+	return pgal_fail(e, PGAL_EINPUT, "not a supported image (JPEG, PNG, WebP, GIF or TIFF)");
+}
+
+/* What the file and its first bytes tell: a regular file, not empty, not
+ * over the size limit, an image type by its magic bytes. */
+static int
+check_head(pgal *g, int fd, pgal_img_type *type, int64_t *bytes, pgal_err *e)
 {
 	unsigned char head[PGAL_IMG_HEAD];
 	struct stat st;
@@ -55,24 +63,91 @@ check_file(pgal *g, int fd, pgal_img_type *type, int64_t *bytes, pgal_err *e)
 				 (long long)st.st_size, (long long)g->cfg.max_upload_bytes);
 	if (read_head(fd, head, sizeof head, &got) != 0)
 		return pgal_fail(e, PGAL_EINPUT, "cannot read: %s", strerror(errno));
-	*type = pgal_image_detect(head, got);
-	if (*type == PGAL_IMG_UNKNOWN || !pgal_image_type_supported(*type))
-		return pgal_fail(e, PGAL_EINPUT, "not a supported image "
-				 "(JPEG, PNG, WebP, GIF or TIFF)");
+	if ((*type = pgal_image_detect(head, got)) == PGAL_IMG_UNKNOWN)
+		return unsupported(e);
 	*bytes = st.st_size;
 	return PGAL_OK;
 }
 
+/* Checks what can be checked without decoding, the type against the
+ * loaders libvips has. */
 static int
-store_blobs(pgal *g, int fd, const char *blob_id, const pgal_image_result *r, pgal_err *e)
+check_file(pgal *g, int fd, pgal_img_type *type, int64_t *bytes, pgal_err *e)
 {
+	int rc;
+
+	if ((rc = check_head(g, fd, type, bytes, e)) != PGAL_OK)
+		return rc;
+	if (!pgal_image_type_supported(*type))
+		return unsupported(e);
+	return PGAL_OK;
+}
+
+int
+pgal_ingest_check(pgal *g, const char *token, const char *album, int fd, const char *filename,
+		  int64_t pending, pgal_taken_fn taken, void *arg, pgal_ingest_info *info,
+		  pgal_err *e)
+{
+	char base[PGAL_PHOTO_NAME_MAX + 1];
+	pgal_img_type type = PGAL_IMG_UNKNOWN;
+	pgal_photo p;
+	pgal_album a;
+	pgal_user u;
+	int rc, i, hr;
+
+	memset(info, 0, sizeof *info);
+	if (pending < 0)
+		pending = 0;
+	if ((rc = pgal_auth(g, token, &u, e)) != PGAL_OK ||
+	    (rc = pgal_own_album(g, &u, album, &a, e)) != PGAL_OK ||
+	    (rc = check_head(g, fd, &type, &info->bytes, e)) != PGAL_OK)
+		return rc;
+	/* whether libvips has a loader for the type (HEIC may lack one) is
+	 * left to the full ingest: asking here would start the decoder */
+	hr = pgal_image_header_size(fd, type, info->bytes, &info->width, &info->height);
+	if (hr == -1)
+		return pgal_fail(e, PGAL_EINPUT, "not a valid %s: its header is damaged or cut "
+				 "short", pgal_image_mime(type));
+	if (hr == 1 && (int64_t)info->width * info->height > g->cfg.max_pixels)
+		return pgal_fail(e, PGAL_EINPUT, "too many pixels: %dx%d", info->width,
+				 info->height);
+	if (info->bytes > INT64_MAX - pending)
+		return pgal_fail(e, PGAL_EINPUT, "too big");
+	if ((rc = pgal_quota_check(g, token, info->bytes + pending, e)) != PGAL_OK)
+		return rc;
+	pgal_photo_name_from_file(filename, base);
+	for (i = 1; i <= NAME_VARIANTS; i++) {
+		pgal_photo_name_variant(base, i, info->name);
+		rc = g->store->ops->photo_get(g->store, a.id, info->name, &p, e);
+		if (rc == PGAL_OK)
+			continue;
+		if (rc != PGAL_ENOTFOUND)
+			return rc;
+		if (taken == NULL || !taken(arg, a.name, info->name)) {
+			pgal_err_clear(e);
+			return PGAL_OK;
+		}
+	}
+	return pgal_fail(e, PGAL_EINPUT, "too many photos named '%s'", base);
+}
+
+static int
+store_blobs(pgal *g, int fd, const char *blob_id, const char *sha256,
+	    const pgal_image_result *r, pgal_err *e)
+{
+	const pgal_blobs_ops *ops = g->blobs->ops;
 	char key[PGAL_BLOB_KEY_MAX];
 	int rc;
 
 	if (lseek(fd, 0, SEEK_SET) != 0)
 		return pgal_fail(e, PGAL_EBACKEND, "cannot rewind the upload: %s", strerror(errno));
 	pgal_blob_key(key, blob_id, PGAL_BLOB_ORIG);
-	if ((rc = g->blobs->ops->put_fd(g->blobs, key, fd, e)) != PGAL_OK)
+	/* the hash of the whole file is known: S3 need not read it twice, and
+	 * refuses the object if the file changed since it was hashed */
+	rc = ops->put_fd_sha256 != NULL ?
+	    ops->put_fd_sha256(g->blobs, key, fd, sha256, e) :
+	    ops->put_fd(g->blobs, key, fd, e);
+	if (rc != PGAL_OK)
 		return rc;
 	pgal_blob_key(key, blob_id, PGAL_BLOB_PREVIEW);
 	if ((rc = g->blobs->ops->put_mem(g->blobs, key, r->preview.data, r->preview.len, e)) != PGAL_OK)
@@ -150,7 +225,7 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	if ((rc = pgal_random_hex(p.blob_id, PGAL_BLOB_ID_HEX / 2, e)) != PGAL_OK)
 		goto out;
 	blobs_written = 1;
-	if ((rc = store_blobs(g, fd, p.blob_id, &r, e)) != PGAL_OK)
+	if ((rc = store_blobs(g, fd, p.blob_id, p.sha256, &r, e)) != PGAL_OK)
 		goto out;
 
 	p.album_id = a.id;

@@ -66,9 +66,14 @@ store_line(pgal *g, char *line, size_t size, pgal_err *e)
 			 schema_version(pgal_migrations_mysql),
 			 c->mysql_database[0] != '\0' ? c->mysql_database : "pgal", where,
 			 c->mysql_ssl_ca[0] != '\0' ? ", TLS verified" : "");
-	} else if (strcmp(name, "dynamodb") == 0)
-		snprintf(line, size, "store dynamodb: ok (tables '%s' and '%s' active)",
-			 c->dynamodb_table, c->dynamodb_users_table);
+	} else if (strcmp(name, "dynamodb") == 0) {
+		const char *added = pgal_store_dynamodb_added(g->store);
+
+		snprintf(line, size, "store dynamodb: ok (tables '%s' and '%s' active%s%s%s)",
+			 c->dynamodb_table, c->dynamodb_users_table,
+			 added[0] != '\0' ? "; added missing global index " : "", added,
+			 added[0] != '\0' ? ", now ACTIVE" : "");
+	}
 	else
 		snprintf(line, size, "store %s: ok", name);
 	return PGAL_OK;

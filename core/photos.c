@@ -12,19 +12,32 @@
 #define SEARCH_WORDS_MAX 8
 #define SEARCH_WORD_MAX 64
 
-int
-pgal_photo_list(pgal *g, const char *token, const char *album, pgal_sort sort,
-		const pgal_cursor *after, size_t limit, pgal_photo *out, size_t *n,
-		pgal_cursor *next, pgal_err *e)
+/* The cursor of a row: where the page after (or before) it starts. */
+static void
+cursor_of(const pgal_photo *p, pgal_sort sort, pgal_cursor *c)
 {
-	static const pgal_cursor start = { 0 };
+	c->valid = 1;
+	c->id = p->id;
+	c->num = sort == PGAL_SORT_ADDED ? p->added_at : p->sort_taken;
+	snprintf(c->text, sizeof c->text, "%s", p->title);
+}
+
+/* A page after `cur` or (backward) before it; `edge` gets the cursor of
+ * the next page in that direction when this one was full. */
+static int
+photo_page(pgal *g, const char *token, const char *album, pgal_sort sort,
+	   const pgal_cursor *cur, int backward, size_t limit, pgal_photo *out, size_t *n,
+	   pgal_cursor *edge, pgal_err *e)
+{
+	static const pgal_cursor none = { 0 };
+	const pgal_store_ops *ops = g->store->ops;
 	pgal_album a;
 	pgal_user u;
 	int rc;
 
 	*n = 0;
-	if (next != NULL)
-		memset(next, 0, sizeof *next);
+	if (edge != NULL)
+		memset(edge, 0, sizeof *edge);
 	if (sort != PGAL_SORT_TAKEN && sort != PGAL_SORT_ADDED && sort != PGAL_SORT_TITLE)
 		return pgal_fail(e, PGAL_EUSAGE, "unknown sort order");
 	if (limit == 0 || limit > PAGE_MAX)
@@ -32,16 +45,31 @@ pgal_photo_list(pgal *g, const char *token, const char *album, pgal_sort sort,
 	if ((rc = pgal_auth(g, token, &u, e)) != PGAL_OK ||
 	    (rc = pgal_own_album(g, &u, album, &a, e)) != PGAL_OK)
 		return rc;
-	rc = g->store->ops->photo_list(g->store, a.id, sort, after != NULL ? after : &start,
-				       limit, out, n, e);
-	if (rc == PGAL_OK && next != NULL && *n == limit) {
-		const pgal_photo *last = &out[*n - 1];
-		next->valid = 1;
-		next->id = last->id;
-		next->num = sort == PGAL_SORT_ADDED ? last->added_at : last->sort_taken;
-		snprintf(next->text, sizeof next->text, "%s", last->title);
-	}
+	if (cur == NULL)
+		cur = &none;
+	if (backward)
+		rc = ops->photo_list_before(g->store, a.id, sort, cur, limit, out, n, e);
+	else
+		rc = ops->photo_list(g->store, a.id, sort, cur, limit, out, n, e);
+	if (rc == PGAL_OK && edge != NULL && *n == limit)
+		cursor_of(backward ? &out[0] : &out[*n - 1], sort, edge);
 	return rc;
+}
+
+int
+pgal_photo_list(pgal *g, const char *token, const char *album, pgal_sort sort,
+		const pgal_cursor *after, size_t limit, pgal_photo *out, size_t *n,
+		pgal_cursor *next, pgal_err *e)
+{
+	return photo_page(g, token, album, sort, after, 0, limit, out, n, next, e);
+}
+
+int
+pgal_photo_list_before(pgal *g, const char *token, const char *album, pgal_sort sort,
+		       const pgal_cursor *before, size_t limit, pgal_photo *out, size_t *n,
+		       pgal_cursor *prev, pgal_err *e)
+{
+	return photo_page(g, token, album, sort, before, 1, limit, out, n, prev, e);
 }
 
 int
@@ -173,13 +201,14 @@ pgal_photo_read_mem(pgal *g, const char *token, const char *album, const char *n
 }
 
 int
-pgal_search(pgal *g, const char *token, const char *words, const char *tag, size_t limit,
-	    pgal_photo **out, size_t *n, pgal_err *e)
+pgal_search(pgal *g, const char *token, const char *album, const char *words,
+	    const char *tag, size_t limit, pgal_photo **out, size_t *n, pgal_err *e)
 {
 	char buf[SEARCH_WORDS_MAX * (SEARCH_WORD_MAX + 1) + 1];
 	char tagn[PGAL_TAGS_MAX + 1];
 	const char *w[SEARCH_WORDS_MAX];
 	size_t nw = 0;
+	pgal_album a;
 	pgal_user u;
 	char *p, *save = NULL;
 	int rc;
@@ -210,10 +239,14 @@ pgal_search(pgal *g, const char *token, const char *words, const char *tag, size
 	}
 	if (nw == 0 && tag == NULL)
 		return pgal_fail(e, PGAL_EUSAGE, "search for words, a tag, or both");
+	/* only the user's own album; its id is what the store filters on */
+	a.id = 0;
+	if (album != NULL && (rc = pgal_own_album(g, &u, album, &a, e)) != PGAL_OK)
+		return rc;
 	if ((*out = calloc(limit, sizeof **out)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-	rc = g->store->ops->photo_search(g->store, u.id, w, nw, tag != NULL ? tagn : NULL, limit,
-					 *out, n, e);
+	rc = g->store->ops->photo_search(g->store, u.id, a.id, w, nw, tag != NULL ? tagn : NULL,
+					 limit, *out, n, e);
 	if (rc != PGAL_OK) {
 		free(*out);
 		*out = NULL;

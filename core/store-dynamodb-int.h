@@ -46,6 +46,7 @@ struct ddb {
 	int		 bad;		/* a value could not be encoded */
 	int		 attempts;	/* tries the last call took */
 	char		 last_code[128];	/* error code of the last failed call, or "" */
+	char		 added[256];	/* global indexes open added, for pgal init */
 };
 
 static inline struct ddb *
@@ -180,8 +181,10 @@ int ddb_photo_delete(pgal_store *s, pgal_id photo_id, pgal_err *e);
 int ddb_photo_find_sha(pgal_store *s, pgal_id user_id, const char *sha256, pgal_photo *p, pgal_err *e);
 int ddb_photo_list(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
     size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
-int ddb_photo_search(pgal_store *s, pgal_id user_id, const char *const *words, size_t nwords,
-    const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+int ddb_photo_list_before(pgal_store *s, pgal_id album_id, pgal_sort sort,
+    const pgal_cursor *before, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+int ddb_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *const *words,
+    size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
 int ddb_blob_ids_user(pgal_store *s, pgal_id user_id, char ***ids, size_t *n, pgal_err *e);
 int ddb_blob_ids_album(pgal_store *s, pgal_id album_id, char ***ids, size_t *n, pgal_err *e);
 int ddb_blob_id_used(pgal_store *s, const char *blob_id, int *used, pgal_err *e);

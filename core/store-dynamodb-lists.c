@@ -10,10 +10,12 @@
  *
  * Search: the tag must be in the item's tag set and each word in its
  * search text (title, description and name, lower-cased like SQL LIKE
- * folds ASCII), both as a FilterExpression over the user's photos. That
- * reads the user's photos newest first until `limit` match: fine for a
- * personal gallery; a tag index (one item per tag) would be the next step
- * if users came with hundreds of thousands of photos. */
+ * folds ASCII), both as a FilterExpression over the user's photos (or, in
+ * one album, over that album's partition). That reads the photos newest
+ * first until `limit` match: fine for a personal gallery; a tag index (one
+ * item per tag) would be the next step if users came with hundreds of
+ * thousands of photos. A page read backward (the end of an album first) is
+ * the same Query with ScanIndexForward false. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,14 +80,31 @@ album_names(struct ddb *d, pgal_photo *v, size_t *n, pgal_err *e)
 	return PGAL_OK;
 }
 
-int
-ddb_photo_list(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
-    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+/* Puts a reverse read's rows (nearest the cursor first) in forward order. */
+static void
+photo_reverse(pgal_photo *v, size_t n)
+{
+	pgal_photo tmp;
+	size_t i;
+
+	for (i = 0; i < n / 2; i++) {
+		tmp = v[i];
+		v[i] = v[n - 1 - i];
+		v[n - 1 - i] = tmp;
+	}
+}
+
+/* A page after the cursor, or (backward) the page before it: the same
+ * Query on the album's index read the other way (ScanIndexForward false,
+ * sort key below the cursor's). */
+static int
+photo_page(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *cur,
+    int backward, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
 	struct ddb *d = ddb_of(s);
 	struct page pg = { out, limit, 0 };
 	const char *index, *ks;
-	char pk[32], cur[PGAL_TITLE_MAX + 40], a[17], b[17];
+	char pk[32], key[PGAL_TITLE_MAX + 40], a[17], b[17];
 	json_t *rq;
 	int rc;
 
@@ -113,39 +132,60 @@ ddb_photo_list(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_curso
 	json_object_set_new(rq, "IndexName", json_string(index));
 	json_object_set_new(rq, "ConsistentRead", json_true());
 	json_object_set_new(rq, "Limit", json_integer(limit < PAGE_MAX ? (json_int_t)limit : PAGE_MAX));
+	if (backward)
+		json_object_set_new(rq, "ScanIndexForward", json_false());
 	rq_name(rq, "albumID");
 	rq_val(rq, ":a", av_s(d, pk));
-	if (after != NULL && after->valid) {
-		/* strictly after the cursor row, as (key, id) > (num|text, id) */
-		ddb_hex64(b, after->id);
+	if (cur != NULL && cur->valid) {
+		/* strictly beyond the cursor row, as (key, id) > or < (num|text, id) */
+		ddb_hex64(b, cur->id);
 		if (sort == PGAL_SORT_TITLE)
-			snprintf(cur, sizeof cur, "%.*s\001%s", (int)strnlen(after->text,
-			    sizeof after->text), after->text, b);
+			snprintf(key, sizeof key, "%.*s\001%s", (int)strnlen(cur->text,
+			    sizeof cur->text), cur->text, b);
 		else {
-			ddb_hex64(a, after->num);
-			snprintf(cur, sizeof cur, "%s%s", a, b);
+			ddb_hex64(a, cur->num);
+			snprintf(key, sizeof key, "%s%s", a, b);
 		}
 		json_object_set_new(rq, "KeyConditionExpression",
-		    json_sprintf("#albumID = :a AND #%s > :k", ks));
+		    json_sprintf("#albumID = :a AND #%s %s :k", ks, backward ? "<" : ">"));
 		rq_name(rq, ks);
-		rq_val(rq, ":k", av_s(d, cur));
+		rq_val(rq, ":k", av_s(d, key));
 	} else
 		json_object_set_new(rq, "KeyConditionExpression", json_string("#albumID = :a"));
 	if ((rc = ddb_query(d, rq, page_add, &pg, e)) != PGAL_OK)
 		return rc;
 	if ((rc = album_names(d, out, &pg.n, e)) != PGAL_OK)
 		return rc;
+	if (backward)
+		photo_reverse(out, pg.n);
 	*n = pg.n;
 	return PGAL_OK;
 }
 
 int
-ddb_photo_search(pgal_store *s, pgal_id user_id, const char *const *words, size_t nwords,
-    const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+ddb_photo_list(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
+    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	return photo_page(s, album_id, sort, after, 0, limit, out, n, e);
+}
+
+int
+ddb_photo_list_before(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *before,
+    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	return photo_page(s, album_id, sort, before, 1, limit, out, n, e);
+}
+
+/* Within an album: a Query on the album's partition (by-added, newest
+ * first, strongly consistent) filtered to the user's items, so another
+ * user's album gives nothing; otherwise the user's photos from by-user. */
+int
+ddb_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *const *words,
+    size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
 	struct ddb *d = ddb_of(s);
 	struct page pg = { out, limit, 0 };
-	char filter[SEARCH_WORDS_MAX * 40 + 64], ph[16], *w;
+	char filter[SEARCH_WORDS_MAX * 40 + 96], ph[16], pk[32], *w;
 	size_t i, len = 0;
 	json_t *rq;
 	int rc;
@@ -155,23 +195,31 @@ ddb_photo_search(pgal_store *s, pgal_id user_id, const char *const *words, size_
 		return PGAL_OK;
 	if (nwords > SEARCH_WORDS_MAX)
 		return pgal_fail(e, PGAL_EINPUT, "too many search words");
+	if (tag != NULL && *tag == '\0')
+		return PGAL_OK; /* no photo carries the empty tag */
 	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "IndexName", json_string("by-user"));
-	json_object_set_new(rq, "KeyConditionExpression", json_string("#owner = :u"));
-	json_object_set_new(rq, "ScanIndexForward", json_false());
-	json_object_set_new(rq, "Limit", json_integer(PAGE_MAX));
+	filter[0] = '\0';
 	rq_name(rq, "owner");
 	rq_val(rq, ":u", av_n(user_id));
-	filter[0] = '\0';
-	if (tag != NULL && *tag != '\0') {
+	if (album_id != 0) {
+		ddb_album_pk(pk, sizeof pk, album_id);
+		json_object_set_new(rq, "IndexName", json_string("by-added"));
+		json_object_set_new(rq, "ConsistentRead", json_true());
+		json_object_set_new(rq, "KeyConditionExpression", json_string("#albumID = :a"));
+		rq_name(rq, "albumID");
+		rq_val(rq, ":a", av_s(d, pk));
+		len += (size_t)snprintf(filter + len, sizeof filter - len, "#owner = :u");
+	} else {
+		json_object_set_new(rq, "IndexName", json_string("by-user"));
+		json_object_set_new(rq, "KeyConditionExpression", json_string("#owner = :u"));
+	}
+	json_object_set_new(rq, "ScanIndexForward", json_false());
+	json_object_set_new(rq, "Limit", json_integer(PAGE_MAX));
+	if (tag != NULL) {
 		len += (size_t)snprintf(filter + len, sizeof filter - len,
-		    "contains(#tagset, :tag)");
+		    "%scontains(#tagset, :tag)", len ? " AND " : "");
 		rq_name(rq, "tagset");
 		rq_val(rq, ":tag", av_s(d, tag));
-	} else if (tag != NULL) {
-		/* no photo carries the empty tag */
-		json_decref(rq);
-		return PGAL_OK;
 	}
 	for (i = 0; i < nwords; i++) {
 		if (words[i] == NULL || *words[i] == '\0')

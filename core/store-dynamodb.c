@@ -194,9 +194,11 @@ has_index(const json_t *t, const char *list, const char *name)
 }
 
 /* A table made by someone else must have our keys and indexes: LSIs cannot
- * be added later, so say what to do instead of failing on each query. */
+ * be added later, so say what to do instead of failing on each query.
+ * nlists 1: keys and local indexes only; 2: global ones too. */
 static int
-check_table(const json_t *t, const json_t *def, const char *name, pgal_err *e)
+check_table(const json_t *t, const json_t *def, const char *name, size_t nlists,
+    pgal_err *e)
 {
 	static const char *const lists[] = { "LocalSecondaryIndexes", "GlobalSecondaryIndexes" };
 	json_t *x, *k, *tk;
@@ -212,7 +214,7 @@ check_table(const json_t *t, const json_t *def, const char *name, pgal_err *e)
 			return pgal_fail(e, PGAL_EBACKEND, "DynamoDB table %s has another "
 			    "key schema than pgal's (sql/dynamodb/)", name);
 	}
-	for (j = 0; j < 2; j++)
+	for (j = 0; j < nlists; j++)
 		json_array_foreach(json_object_get(def, lists[j]), i, x) {
 			const char *n = json_string_value(json_object_get(x, "IndexName"));
 
@@ -224,12 +226,108 @@ check_table(const json_t *t, const json_t *def, const char *name, pgal_err *e)
 	return PGAL_OK;
 }
 
+/* Until the table and all its global indexes are ACTIVE; *t is refreshed. */
+static int
+wait_active(struct ddb *d, const char *name, json_t **t, pgal_err *e)
+{
+	long waited = 0, step = 50;
+	int rc = PGAL_OK;
+
+	while (!table_active(*t)) {
+		if (waited >= WAIT_ACTIVE_MS)
+			return pgal_fail(e, PGAL_EBACKEND, "DynamoDB table %s (or one of "
+			    "its indexes) is not ACTIVE after %ld s; DynamoDB may still "
+			    "be filling a new index: run pgal init again later", name,
+			    waited / 1000);
+		ddb_sleep_ms(step);
+		waited += step;
+		if (step < 2000)
+			step *= 2;
+		json_decref(*t);
+		if ((rc = describe(d, name, t, e)) != PGAL_OK)
+			return rc;
+	}
+	return PGAL_OK;
+}
+
+/* The attribute definitions of def that the index x keys on. */
+static json_t *
+index_attrs(const json_t *def, const json_t *x)
+{
+	json_t *out = json_array(), *k, *a;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(x, "KeySchema"), i, k) {
+		const char *n = json_string_value(json_object_get(k, "AttributeName"));
+
+		json_array_foreach(json_object_get(def, "AttributeDefinitions"), j, a)
+			if (n != NULL && json_equal(json_object_get(a, "AttributeName"),
+			    json_object_get(k, "AttributeName")))
+				json_array_append(out, a);
+	}
+	return out;
+}
+
+/* Adds a global index of def that an existing table lacks (a table from an
+ * older pgal, or made by hand): UpdateTable, one index per call as DynamoDB
+ * wants, then waits until DynamoDB has filled it from the items. */
+static int
+add_index(struct ddb *d, const json_t *def, const json_t *x, const char *name,
+    json_t **t, pgal_err *e)
+{
+	const char *iname = json_string_value(json_object_get(x, "IndexName"));
+	const char *mode = json_string_value(json_object_get(json_object_get(*t,
+	    "BillingModeSummary"), "BillingMode"));
+	json_t *rq = rq_new(name), *c, *pt;
+	pgal_err why;
+	int rc;
+
+	c = json_pack("{s:O, s:O, s:O}", "IndexName", json_object_get(x, "IndexName"),
+	    "KeySchema", json_object_get(x, "KeySchema"),
+	    "Projection", json_object_get(x, "Projection"));
+	/* a provisioned table (made by hand) needs capacity for the index too:
+	 * the table's own */
+	if (c != NULL && (mode == NULL || strcmp(mode, "PAY_PER_REQUEST") != 0)) {
+		pt = json_object_get(*t, "ProvisionedThroughput");
+		json_object_set_new(c, "ProvisionedThroughput", json_pack("{s:O, s:O}",
+		    "ReadCapacityUnits", json_object_get(pt, "ReadCapacityUnits"),
+		    "WriteCapacityUnits", json_object_get(pt, "WriteCapacityUnits")));
+	}
+	if (c == NULL) {
+		json_decref(rq);
+		return pgal_fail(e, PGAL_EBACKEND, "DynamoDB index %s: bad definition", iname);
+	}
+	json_object_set_new(rq, "AttributeDefinitions", index_attrs(def, x));
+	json_object_set_new(rq, "GlobalSecondaryIndexUpdates",
+	    json_pack("[{s:o}]", "Create", c));
+	pgal_err_clear(&why);
+	rc = ddb_call(d, "UpdateTable", rq, NULL, &why);
+	/* another pgal init got there first: wait for its index like ours */
+	if (rc != PGAL_OK && (strcmp(d->last_code, "ResourceInUseException") == 0 ||
+	    strstr(why.msg, "already exists") != NULL))
+		rc = PGAL_OK;
+	if (rc != PGAL_OK)
+		return pgal_fail(e, rc, "DynamoDB table %s lacks index %s and adding it "
+		    "failed: %s", name, iname, why.msg);
+	json_decref(*t);
+	if ((rc = describe(d, name, t, e)) != PGAL_OK ||
+	    (rc = wait_active(d, name, t, e)) != PGAL_OK)
+		return rc;
+	if (!has_index(*t, "GlobalSecondaryIndexes", iname))
+		return pgal_fail(e, PGAL_EBACKEND, "DynamoDB table %s: UpdateTable "
+		    "accepted index %s but the table does not have it", name, iname);
+	if (d->added[0] != '\0')
+		strncat(d->added, ", ", sizeof d->added - strlen(d->added) - 1);
+	strncat(d->added, iname, sizeof d->added - strlen(d->added) - 1);
+	return PGAL_OK;
+}
+
 static int
 ensure_table(struct ddb *d, const char *defjson, const char *name, pgal_err *e)
 {
 	json_error_t jerr;
-	json_t *def, *t = NULL, *rq;
-	long waited = 0, step = 50;
+	json_t *def, *t = NULL, *rq, *x;
+	size_t i;
 	int rc;
 
 	if ((def = json_loads(defjson, 0, &jerr)) == NULL)
@@ -245,21 +343,22 @@ ensure_table(struct ddb *d, const char *defjson, const char *name, pgal_err *e)
 		if (rc == PGAL_OK)
 			rc = describe(d, name, &t, e);
 	}
-	while (rc == PGAL_OK && !table_active(t)) {
-		if (waited >= WAIT_ACTIVE_MS) {
-			rc = pgal_fail(e, PGAL_EBACKEND, "DynamoDB table %s is not ACTIVE "
-			    "after %ld s", name, waited / 1000);
+	if (rc == PGAL_OK)
+		rc = wait_active(d, name, &t, e);
+	/* global indexes can be added to a live table; local ones cannot, so
+	 * a table without them is refused before anything is added */
+	if (rc == PGAL_OK)
+		rc = check_table(t, def, name, 1, e);
+	json_array_foreach(json_object_get(def, "GlobalSecondaryIndexes"), i, x) {
+		const char *n = json_string_value(json_object_get(x, "IndexName"));
+
+		if (rc != PGAL_OK)
 			break;
-		}
-		ddb_sleep_ms(step);
-		waited += step;
-		if (step < 2000)
-			step *= 2;
-		json_decref(t);
-		rc = describe(d, name, &t, e);
+		if (n != NULL && !has_index(t, "GlobalSecondaryIndexes", n))
+			rc = add_index(d, def, x, name, &t, e);
 	}
 	if (rc == PGAL_OK)
-		rc = check_table(t, def, name, e);
+		rc = check_table(t, def, name, 2, e);
 	json_decref(t);
 	json_decref(def);
 	return rc;
@@ -310,6 +409,14 @@ ddb_open(pgal_store **out, const pgal_config *cfg, pgal_err *e)
 	return PGAL_OK;
 }
 
+const char *
+pgal_store_dynamodb_added(pgal_store *s)
+{
+	if (s == NULL || s->ops != &pgal_store_dynamodb)
+		return "";
+	return ddb_of(s)->added;
+}
+
 const pgal_store_ops pgal_store_dynamodb = {
 	.name = "dynamodb",
 	.open = ddb_open,
@@ -335,6 +442,7 @@ const pgal_store_ops pgal_store_dynamodb = {
 	.photo_delete = ddb_photo_delete,
 	.photo_find_sha = ddb_photo_find_sha,
 	.photo_list = ddb_photo_list,
+	.photo_list_before = ddb_photo_list_before,
 	.photo_search = ddb_photo_search,
 	.blob_ids_user = ddb_blob_ids_user,
 	.blob_ids_album = ddb_blob_ids_album,

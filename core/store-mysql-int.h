@@ -14,6 +14,8 @@
 
 /* search statements are cached for up to this many words */
 #define MY_SEARCH_CACHED 8
+/* search statement shapes: with or without a tag, within an album or not */
+#define MY_SEARCH_SHAPES 4
 #define MY_MAXP 40 /* parameters of one statement */
 #define MY_MAXC 32 /* result columns of one statement */
 
@@ -45,6 +47,12 @@ enum {
 	MS_PHOTO_LIST_TAKEN,
 	MS_PHOTO_LIST_ADDED,
 	MS_PHOTO_LIST_TITLE,
+	MS_PHOTO_BEFORE_TAKEN,
+	MS_PHOTO_BEFORE_ADDED,
+	MS_PHOTO_BEFORE_TITLE,
+	MS_PHOTO_LAST_TAKEN,
+	MS_PHOTO_LAST_ADDED,
+	MS_PHOTO_LAST_TITLE,
 	MS_TAGS_CLEAR,
 	MS_TAG_INSERT,
 	MS_BLOBS_USER,
@@ -77,6 +85,14 @@ enum {
 #define MY_PHOTO_PAGE(key) "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM \
 	"WHERE p.album_id = ? AND p." key " >= ? AND (p." key " > ? OR p.id > ?) " \
 	"ORDER BY p." key ", p.id LIMIT ?"
+/* the reverse read, strictly before (key, id) = (?, ?) nearest first (the
+ * caller puts the rows back in forward order): the same parameters; without
+ * a cursor, the last rows (album, limit) */
+#define MY_PHOTO_PAGE_BEFORE(key) "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM \
+	"WHERE p.album_id = ? AND p." key " <= ? AND (p." key " < ? OR p.id < ?) " \
+	"ORDER BY p." key " DESC, p.id DESC LIMIT ?"
+#define MY_PHOTO_PAGE_LAST(key) "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM \
+	"WHERE p.album_id = ? ORDER BY p." key " DESC, p.id DESC LIMIT ?"
 
 extern const char *const my_sql[MS_COUNT];
 
@@ -85,7 +101,8 @@ struct my {
 	pgal_config cfg; /* to reconnect */
 	MYSQL *db;       /* NULL after a failed reconnect: the next call tries again */
 	MYSQL_STMT *st[MS_COUNT]; /* prepared on first use, again after a reconnect */
-	MYSQL_STMT *search[2][MY_SEARCH_CACHED + 1];
+	/* [has tag | in album << 1][number of words] */
+	MYSQL_STMT *search[MY_SEARCH_SHAPES][MY_SEARCH_CACHED + 1];
 	/* state of the operation being run, for the retry decision */
 	int lost;     /* the connection went away during it */
 	int deadlock; /* InnoDB rolled its transaction back */
@@ -221,8 +238,10 @@ int my_photo_delete(struct my *q, pgal_id photo_id, pgal_err *e);
 int my_photo_find_sha(struct my *q, pgal_id user_id, const char *sha256, pgal_photo *p, pgal_err *e);
 int my_photo_list(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
     size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
-int my_photo_search(struct my *q, pgal_id user_id, const char *const *words, size_t nwords,
-    const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+int my_photo_list_before(struct my *q, pgal_id album_id, pgal_sort sort,
+    const pgal_cursor *before, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+int my_photo_search(struct my *q, pgal_id user_id, pgal_id album_id, const char *const *words,
+    size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
 int my_blob_ids(struct my *q, int id, pgal_id key, char ***ids, size_t *n, pgal_err *e);
 int my_blob_id_used(struct my *q, const char *blob_id, int *used, pgal_err *e);
 int my_key_add(struct my *q, pgal_id user_id, pgal_ssh_key *k, const char *key_base64, pgal_err *e);

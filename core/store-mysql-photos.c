@@ -460,45 +460,57 @@ photo_rows(struct my *q, MYSQL_STMT *st, struct my_args *a, size_t limit, pgal_p
 	return PGAL_OK;
 }
 
-int
-my_photo_list(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
-    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+/* Puts a reverse read's rows (nearest the cursor first) in forward order. */
+static void
+photo_reverse(pgal_photo *v, size_t n)
+{
+	pgal_photo tmp;
+	size_t i;
+
+	for (i = 0; i < n / 2; i++) {
+		tmp = v[i];
+		v[i] = v[n - 1 - i];
+		v[n - 1 - i] = tmp;
+	}
+}
+
+/* A page after the cursor, or (backward) the page before it; the statement
+ * ids of each sort come in the order taken, added, title. */
+static int
+photo_page(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *cur,
+    int backward, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
 	struct my_args a;
 	MYSQL_STMT *st;
-	int id;
+	int id, has_cur = cur != NULL && cur->valid, rc;
 
 	*n = 0;
-	switch (sort) {
-	case PGAL_SORT_TAKEN:
-		id = MS_PHOTO_LIST_TAKEN;
-		break;
-	case PGAL_SORT_ADDED:
-		id = MS_PHOTO_LIST_ADDED;
-		break;
-	case PGAL_SORT_TITLE:
-		id = MS_PHOTO_LIST_TITLE;
-		break;
-	default:
+	if (sort != PGAL_SORT_TAKEN && sort != PGAL_SORT_ADDED && sort != PGAL_SORT_TITLE)
 		return pgal_fail(e, PGAL_EUSAGE, "unknown sort order");
-	}
 	if (limit == 0)
 		return PGAL_OK;
+	if (!backward)
+		id = MS_PHOTO_LIST_TAKEN;
+	else if (has_cur)
+		id = MS_PHOTO_BEFORE_TAKEN;
+	else
+		id = MS_PHOTO_LAST_TAKEN;
+	id += sort == PGAL_SORT_TAKEN ? 0 : sort == PGAL_SORT_ADDED ? 1 : 2;
 	if ((st = my_stmt(q, id, e)) == NULL)
 		return e->code;
 	my_args_init(&a);
 	arg_i64(&a, album_id);
-	/* no cursor: before every row (every text sorts at or after '') */
-	if (after != NULL && after->valid) {
+	if (has_cur) {
 		if (sort == PGAL_SORT_TITLE) {
-			ARG_FIELD(&a, after->text);
-			ARG_FIELD(&a, after->text);
+			ARG_FIELD(&a, cur->text);
+			ARG_FIELD(&a, cur->text);
 		} else {
-			arg_i64(&a, after->num);
-			arg_i64(&a, after->num);
+			arg_i64(&a, cur->num);
+			arg_i64(&a, cur->num);
 		}
-		arg_i64(&a, after->id);
-	} else {
+		arg_i64(&a, cur->id);
+	} else if (!backward) {
+		/* no cursor: before every row (every text sorts at or after '') */
 		if (sort == PGAL_SORT_TITLE) {
 			arg_bytes(&a, "", 0);
 			arg_bytes(&a, "", 0);
@@ -509,21 +521,39 @@ my_photo_list(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor 
 		arg_i64(&a, INT64_MIN);
 	}
 	arg_i64(&a, limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit);
-	return photo_rows(q, st, &a, limit, out, n, e);
+	if ((rc = photo_rows(q, st, &a, limit, out, n, e)) == PGAL_OK && backward)
+		photo_reverse(out, *n);
+	return rc;
+}
+
+int
+my_photo_list(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
+    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	return photo_page(q, album_id, sort, after, 0, limit, out, n, e);
+}
+
+int
+my_photo_list_before(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *before,
+    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	return photo_page(q, album_id, sort, before, 1, limit, out, n, e);
 }
 
 /* ---- search ---- */
 
-/* SQL for a search with or without a tag and nwords words. Parameters:
- * user, [tag], three patterns per word, limit. Only the shape depends on
+/* SQL for a search with or without a tag, within an album or not, and
+ * nwords words. Parameters: user, [album], [tag], three patterns per word,
+ * limit. Only the shape depends on
  * the arguments; every value is bound. Both sides are lowercased (the
  * columns compare as utf8mb4_bin), so it is case-insensitive, not
  * accent-insensitive; '!' escapes LIKE's wildcards. */
 static char *
-search_sql(int has_tag, size_t nwords)
+search_sql(int has_tag, int in_album, size_t nwords)
 {
 	static const char head[] = "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM
 	    "WHERE p.user_id = ?";
+	static const char album[] = " AND p.album_id = ?";
 	static const char tag[] = " AND EXISTS (SELECT 1 FROM photo_tags t "
 	    "WHERE t.photo_id = p.id AND t.tag = ?)";
 	static const char word[] = " AND (LOWER(p.title) LIKE LOWER(?) ESCAPE '!' "
@@ -531,13 +561,15 @@ search_sql(int has_tag, size_t nwords)
 	    "OR LOWER(CONVERT(p.name USING utf8mb4) COLLATE utf8mb4_bin) "
 	    "LIKE LOWER(?) ESCAPE '!')";
 	static const char tail[] = " ORDER BY p.added_at DESC, p.id DESC LIMIT ?";
-	size_t cap = sizeof head + sizeof tag + sizeof tail + nwords * sizeof word;
+	size_t cap = sizeof head + sizeof album + sizeof tag + sizeof tail +
+	    nwords * sizeof word;
 	size_t off, i;
 	char *sql;
 
 	if ((sql = malloc(cap)) == NULL)
 		return NULL;
-	off = (size_t)snprintf(sql, cap, "%s%s", head, has_tag ? tag : "");
+	off = (size_t)snprintf(sql, cap, "%s%s%s", head, in_album ? album : "",
+	    has_tag ? tag : "");
 	for (i = 0; i < nwords; i++)
 		off += (size_t)snprintf(sql + off, cap - off, "%s", word);
 	snprintf(sql + off, cap - off, "%s", tail);
@@ -545,27 +577,27 @@ search_sql(int has_tag, size_t nwords)
 }
 
 int
-my_photo_search(struct my *q, pgal_id user_id, const char *const *words, size_t nwords,
-    const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+my_photo_search(struct my *q, pgal_id user_id, pgal_id album_id, const char *const *words,
+    size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
 	MYSQL_STMT *st = NULL, **slot = NULL;
 	struct my_args a;
 	char *sql, **pats = NULL;
 	size_t i;
-	int has_tag = tag != NULL, rc;
+	int has_tag = tag != NULL, in_album = album_id != 0, rc;
 
 	*n = 0;
 	if (limit == 0)
 		return PGAL_OK;
-	/* three parameters a word, plus user, tag and limit */
-	if (nwords > (MY_MAXP - 3) / 3)
+	/* three parameters a word, plus user, album, tag and limit */
+	if (nwords > (MY_MAXP - 4) / 3)
 		return pgal_fail(e, PGAL_EINPUT, "too many search words");
 	if (nwords <= MY_SEARCH_CACHED) {
-		slot = &q->search[has_tag][nwords];
+		slot = &q->search[has_tag | in_album << 1][nwords];
 		st = q->db != NULL ? *slot : NULL;
 	}
 	if (st == NULL) {
-		if ((sql = search_sql(has_tag, nwords)) == NULL)
+		if ((sql = search_sql(has_tag, in_album, nwords)) == NULL)
 			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 		st = my_prepare(q, sql, e);
 		free(sql);
@@ -580,6 +612,8 @@ my_photo_search(struct my *q, pgal_id user_id, const char *const *words, size_t 
 	}
 	my_args_init(&a);
 	arg_i64(&a, user_id);
+	if (in_album)
+		arg_i64(&a, album_id);
 	if (has_tag)
 		arg_text(&a, tag, PGAL_TAG_MAX + 1);
 	for (i = 0; i < nwords; i++) {

@@ -77,6 +77,12 @@ const char *const my_sql[MS_COUNT] = {
 	[MS_PHOTO_LIST_TAKEN] = MY_PHOTO_PAGE("sort_taken"),
 	[MS_PHOTO_LIST_ADDED] = MY_PHOTO_PAGE("added_at"),
 	[MS_PHOTO_LIST_TITLE] = MY_PHOTO_PAGE("title"),
+	[MS_PHOTO_BEFORE_TAKEN] = MY_PHOTO_PAGE_BEFORE("sort_taken"),
+	[MS_PHOTO_BEFORE_ADDED] = MY_PHOTO_PAGE_BEFORE("added_at"),
+	[MS_PHOTO_BEFORE_TITLE] = MY_PHOTO_PAGE_BEFORE("title"),
+	[MS_PHOTO_LAST_TAKEN] = MY_PHOTO_PAGE_LAST("sort_taken"),
+	[MS_PHOTO_LAST_ADDED] = MY_PHOTO_PAGE_LAST("added_at"),
+	[MS_PHOTO_LAST_TITLE] = MY_PHOTO_PAGE_LAST("title"),
 
 	[MS_TAGS_CLEAR] = "DELETE FROM photo_tags WHERE photo_id = ?",
 	/* not INSERT IGNORE: that would also swallow real errors */
@@ -108,7 +114,7 @@ my_drop_statements(struct my *q)
 			mysql_stmt_close(q->st[i]);
 		q->st[i] = NULL;
 	}
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < MY_SEARCH_SHAPES; i++)
 		for (j = 0; j <= MY_SEARCH_CACHED; j++) {
 			if (q->search[i][j] != NULL)
 				mysql_stmt_close(q->search[i][j]);
@@ -552,10 +558,17 @@ w_photo_list(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor 
 }
 
 static int
-w_photo_search(pgal_store *s, pgal_id user_id, const char *const *words, size_t nwords,
-    const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+w_photo_list_before(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *before,
+    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
-	MY_CALL(s, my_photo_search(q_, user_id, words, nwords, tag, limit, out, n, e));
+	MY_CALL(s, my_photo_list_before(q_, album_id, sort, before, limit, out, n, e));
+}
+
+static int
+w_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *const *words,
+    size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	MY_CALL(s, my_photo_search(q_, user_id, album_id, words, nwords, tag, limit, out, n, e));
 }
 
 static int
@@ -625,6 +638,7 @@ const pgal_store_ops pgal_store_mysql = {
 	.photo_delete = w_photo_delete,
 	.photo_find_sha = w_photo_find_sha,
 	.photo_list = w_photo_list,
+	.photo_list_before = w_photo_list_before,
 	.photo_search = w_photo_search,
 	.blob_ids_user = w_blob_ids_user,
 	.blob_ids_album = w_blob_ids_album,

@@ -15,6 +15,8 @@
 /* search statements are cached for up to this many words; more are rare and
  * get a statement of their own that is finalized after use */
 #define SQ_SEARCH_CACHED 8
+/* search statement shapes: with or without a tag, within an album or not */
+#define SQ_SEARCH_SHAPES 4
 
 enum {
 	ST_BEGIN,
@@ -45,6 +47,12 @@ enum {
 	ST_PHOTO_LIST_TAKEN,
 	ST_PHOTO_LIST_ADDED,
 	ST_PHOTO_LIST_TITLE,
+	ST_PHOTO_BEFORE_TAKEN,
+	ST_PHOTO_BEFORE_ADDED,
+	ST_PHOTO_BEFORE_TITLE,
+	ST_PHOTO_LAST_TAKEN,
+	ST_PHOTO_LAST_ADDED,
+	ST_PHOTO_LAST_TITLE,
 	ST_TAGS_CLEAR,
 	ST_TAG_INSERT,
 	ST_BLOBS_USER,
@@ -74,6 +82,13 @@ enum {
 #define PHOTO_PAGE(key) "SELECT " PHOTO_COLS PHOTO_FROM \
 	"WHERE p.album_id = ?1 AND (p." key ", p.id) > (?2, ?3) " \
 	"ORDER BY p." key ", p.id LIMIT ?4"
+/* the reverse read: strictly before (?2, ?3), nearest first (the caller
+ * puts the rows back in forward order); without a cursor, the last rows */
+#define PHOTO_PAGE_BEFORE(key) "SELECT " PHOTO_COLS PHOTO_FROM \
+	"WHERE p.album_id = ?1 AND (p." key ", p.id) < (?2, ?3) " \
+	"ORDER BY p." key " DESC, p.id DESC LIMIT ?4"
+#define PHOTO_PAGE_LAST(key) "SELECT " PHOTO_COLS PHOTO_FROM \
+	"WHERE p.album_id = ?1 ORDER BY p." key " DESC, p.id DESC LIMIT ?4"
 
 /* SQL text of each statement, indexed by the enum above (store-sqlite.c) */
 extern const char *const sq_sql[ST_COUNT];
@@ -82,8 +97,8 @@ struct sq {
 	pgal_store base; /* first: the core sees a pgal_store */
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
-	/* [has tag][number of words] */
-	sqlite3_stmt *search[2][SQ_SEARCH_CACHED + 1];
+	/* [has tag | in album << 1][number of words] */
+	sqlite3_stmt *search[SQ_SEARCH_SHAPES][SQ_SEARCH_CACHED + 1];
 };
 
 static inline struct sq *
@@ -194,7 +209,8 @@ int sq_photo_update(pgal_store *s, const pgal_photo *p, pgal_err *e);
 int sq_photo_delete(pgal_store *s, pgal_id photo_id, pgal_err *e);
 int sq_photo_find_sha(pgal_store *s, pgal_id user_id, const char *sha256, pgal_photo *p, pgal_err *e);
 int sq_photo_list(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *after, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
-int sq_photo_search(pgal_store *s, pgal_id user_id, const char *const *words, size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+int sq_photo_list_before(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *before, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+int sq_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *const *words, size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
 int sq_blob_ids_user(pgal_store *s, pgal_id user_id, char ***ids, size_t *n, pgal_err *e);
 int sq_blob_ids_album(pgal_store *s, pgal_id album_id, char ***ids, size_t *n, pgal_err *e);
 int sq_blob_id_used(pgal_store *s, const char *blob_id, int *used, pgal_err *e);

@@ -295,41 +295,53 @@ photo_rows(struct sq *q, sqlite3_stmt *st, size_t limit, pgal_photo *out, size_t
 	return PGAL_OK;
 }
 
-int
-sq_photo_list(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
-    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+/* Puts a reverse read's rows (nearest the cursor first) in forward order. */
+static void
+photo_reverse(pgal_photo *v, size_t n)
+{
+	pgal_photo tmp;
+	size_t i;
+
+	for (i = 0; i < n / 2; i++) {
+		tmp = v[i];
+		v[i] = v[n - 1 - i];
+		v[n - 1 - i] = tmp;
+	}
+}
+
+/* A page after the cursor, or (backward) the page before it; the statement
+ * ids of each sort come in the order taken, added, title. */
+static int
+photo_page(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *cur,
+    int backward, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
 	struct sq *q = sq_of(s);
 	sqlite3_stmt *st;
-	int id;
+	int id, has_cur = cur != NULL && cur->valid, rc;
 
 	*n = 0;
-	switch (sort) {
-	case PGAL_SORT_TAKEN:
-		id = ST_PHOTO_LIST_TAKEN;
-		break;
-	case PGAL_SORT_ADDED:
-		id = ST_PHOTO_LIST_ADDED;
-		break;
-	case PGAL_SORT_TITLE:
-		id = ST_PHOTO_LIST_TITLE;
-		break;
-	default:
+	if (sort != PGAL_SORT_TAKEN && sort != PGAL_SORT_ADDED && sort != PGAL_SORT_TITLE)
 		return pgal_fail(e, PGAL_EUSAGE, "unknown sort order");
-	}
 	if (limit == 0)
 		return PGAL_OK;
+	if (!backward)
+		id = ST_PHOTO_LIST_TAKEN;
+	else if (has_cur)
+		id = ST_PHOTO_BEFORE_TAKEN;
+	else
+		id = ST_PHOTO_LAST_TAKEN;
+	id += sort == PGAL_SORT_TAKEN ? 0 : sort == PGAL_SORT_ADDED ? 1 : 2;
 	st = sq_st(q, id);
 	bind_i64(st, 1, album_id);
-	/* no cursor: before every row (every text sorts at or after '', and
-	 * ids are positive) */
-	if (after != NULL && after->valid) {
+	if (has_cur) {
 		if (sort == PGAL_SORT_TITLE)
-			BIND_FIELD(st, 2, after->text);
+			BIND_FIELD(st, 2, cur->text);
 		else
-			bind_i64(st, 2, after->num);
-		bind_i64(st, 3, after->id);
-	} else {
+			bind_i64(st, 2, cur->num);
+		bind_i64(st, 3, cur->id);
+	} else if (!backward) {
+		/* no cursor: before every row (every text sorts at or after
+		 * '', and ids are positive) */
 		if (sort == PGAL_SORT_TITLE)
 			sqlite3_bind_text(st, 2, "", 0, SQLITE_STATIC);
 		else
@@ -337,59 +349,81 @@ sq_photo_list(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor
 		bind_i64(st, 3, INT64_MIN);
 	}
 	sqlite3_bind_int64(st, 4, limit_i64(limit));
-	return photo_rows(q, st, limit, out, n, e);
+	if ((rc = photo_rows(q, st, limit, out, n, e)) == PGAL_OK && backward)
+		photo_reverse(out, *n);
+	return rc;
+}
+
+int
+sq_photo_list(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
+    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	return photo_page(s, album_id, sort, after, 0, limit, out, n, e);
+}
+
+int
+sq_photo_list_before(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *before,
+    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	return photo_page(s, album_id, sort, before, 1, limit, out, n, e);
 }
 
 /* ---- search ---- */
 
-/* SQL for a search with or without a tag and nwords words: ?1 user, ?2
- * limit, ?3 tag, ?4.. one LIKE pattern per word. Only the shape depends on
- * the arguments; every value is bound. */
+/* SQL for a search with or without a tag, within an album or not, and
+ * nwords words: ?1 user, ?2 limit, ?3 tag, ?4 album, ?5.. one LIKE pattern
+ * per word. Only the shape depends on the arguments; every value is bound.
+ * Within an album the album's (added_at, id) index gives the order: the
+ * unary + keeps the planner off the user's index, which would read every
+ * photo of the user to find the album's. */
 static char *
-search_sql(int has_tag, size_t nwords)
+search_sql(int has_tag, int in_album, size_t nwords)
 {
 	static const char head[] = "SELECT " PHOTO_COLS PHOTO_FROM
 	    "WHERE p.user_id = ?1";
+	static const char album[] = "SELECT " PHOTO_COLS PHOTO_FROM
+	    "WHERE p.album_id = ?4 AND +p.user_id = ?1";
 	static const char tag[] = " AND EXISTS (SELECT 1 FROM photo_tags t "
 	    "WHERE t.photo_id = p.id AND t.tag = ?3)";
 	static const char word[] = " AND (p.title LIKE ?%zu ESCAPE '\\' OR "
 	    "p.description LIKE ?%zu ESCAPE '\\' OR p.name LIKE ?%zu ESCAPE '\\')";
 	static const char tail[] = " ORDER BY p.added_at DESC, p.id DESC LIMIT ?2";
-	size_t cap = sizeof head + sizeof tag + sizeof tail +
+	size_t cap = sizeof album + sizeof tag + sizeof tail +
 	    nwords * (sizeof word + 3 * 20);
 	size_t off, i;
 	char *sql;
 
 	if ((sql = malloc(cap)) == NULL)
 		return NULL;
-	off = (size_t)snprintf(sql, cap, "%s%s", head, has_tag ? tag : "");
+	off = (size_t)snprintf(sql, cap, "%s%s", in_album ? album : head,
+	    has_tag ? tag : "");
 	for (i = 0; i < nwords; i++)
-		off += (size_t)snprintf(sql + off, cap - off, word, i + 4, i + 4, i + 4);
+		off += (size_t)snprintf(sql + off, cap - off, word, i + 5, i + 5, i + 5);
 	snprintf(sql + off, cap - off, "%s", tail);
 	return sql;
 }
 
 int
-sq_photo_search(pgal_store *s, pgal_id user_id, const char *const *words, size_t nwords,
-    const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+sq_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *const *words,
+    size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
 	struct sq *q = sq_of(s);
 	sqlite3_stmt *st = NULL, **slot = NULL;
 	char *sql, **pats = NULL;
 	size_t i;
-	int has_tag = tag != NULL, rc;
+	int has_tag = tag != NULL, in_album = album_id != 0, rc;
 
 	*n = 0;
 	if (limit == 0)
 		return PGAL_OK;
-	if (nwords > 999 - 4)
+	if (nwords > 999 - 5)
 		return pgal_fail(e, PGAL_EINPUT, "too many search words");
 	if (nwords <= SQ_SEARCH_CACHED) {
-		slot = &q->search[has_tag][nwords];
+		slot = &q->search[has_tag | in_album << 1][nwords];
 		st = *slot;
 	}
 	if (st == NULL) {
-		if ((sql = search_sql(has_tag, nwords)) == NULL)
+		if ((sql = search_sql(has_tag, in_album, nwords)) == NULL)
 			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 		rc = sqlite3_prepare_v3(q->db, sql, -1,
 		    slot != NULL ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL);
@@ -410,12 +444,14 @@ sq_photo_search(pgal_store *s, pgal_id user_id, const char *const *words, size_t
 	sqlite3_bind_int64(st, 2, limit_i64(limit));
 	if (has_tag)
 		bind_text(st, 3, tag, PGAL_TAG_MAX + 1);
+	if (in_album)
+		bind_i64(st, 4, album_id);
 	for (i = 0; i < nwords; i++) {
 		if ((pats[i] = pgal_sql_like_pattern(words[i], '\\')) == NULL) {
 			rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
 			goto out;
 		}
-		sqlite3_bind_text(st, (int)i + 4, pats[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, (int)i + 5, pats[i], -1, SQLITE_STATIC);
 	}
 	rc = photo_rows(q, st, limit, out, n, e);
 out:

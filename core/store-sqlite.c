@@ -83,6 +83,12 @@ const char *const sq_sql[ST_COUNT] = {
 	[ST_PHOTO_LIST_TAKEN] = PHOTO_PAGE("sort_taken"),
 	[ST_PHOTO_LIST_ADDED] = PHOTO_PAGE("added_at"),
 	[ST_PHOTO_LIST_TITLE] = PHOTO_PAGE("title"),
+	[ST_PHOTO_BEFORE_TAKEN] = PHOTO_PAGE_BEFORE("sort_taken"),
+	[ST_PHOTO_BEFORE_ADDED] = PHOTO_PAGE_BEFORE("added_at"),
+	[ST_PHOTO_BEFORE_TITLE] = PHOTO_PAGE_BEFORE("title"),
+	[ST_PHOTO_LAST_TAKEN] = PHOTO_PAGE_LAST("sort_taken"),
+	[ST_PHOTO_LAST_ADDED] = PHOTO_PAGE_LAST("added_at"),
+	[ST_PHOTO_LAST_TITLE] = PHOTO_PAGE_LAST("title"),
 
 	[ST_TAGS_CLEAR] = "DELETE FROM photo_tags WHERE photo_id = ?1",
 	[ST_TAG_INSERT] = "INSERT OR IGNORE INTO photo_tags (photo_id, tag) "
@@ -376,7 +382,7 @@ sq_close(pgal_store *s)
 		return;
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(q->st[i]);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < SQ_SEARCH_SHAPES; i++)
 		for (j = 0; j <= SQ_SEARCH_CACHED; j++)
 			sqlite3_finalize(q->search[i][j]);
 	sqlite3_close_v2(q->db);
@@ -478,6 +484,7 @@ const pgal_store_ops pgal_store_sqlite = {
 	.photo_delete = sq_photo_delete,
 	.photo_find_sha = sq_photo_find_sha,
 	.photo_list = sq_photo_list,
+	.photo_list_before = sq_photo_list_before,
 	.photo_search = sq_photo_search,
 	.blob_ids_user = sq_blob_ids_user,
 	.blob_ids_album = sq_blob_ids_album,

@@ -65,10 +65,20 @@ typedef struct pgal_store_ops {
 	/* one page, keyset-paginated after `after` in the given order; out has room for `limit` */
 	int (*photo_list)(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
 			  size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+	/* the reverse read: the (at most) limit rows just before `before` in the
+	 * same order as photo_list, ties by id the same way; `before` NULL or not
+	 * valid: the last rows of the album. Rows come in forward order, so
+	 * reading back from the end gives photo_list's sequence page by page. */
+	int (*photo_list_before)(pgal_store *s, pgal_id album_id, pgal_sort sort,
+				 const pgal_cursor *before, size_t limit, pgal_photo *out,
+				 size_t *n, pgal_err *e);
 	/* photos of the user whose title, description or name contain every word
-	 * (case-insensitive) and, if tag is not NULL, carry that tag; at most limit */
-	int (*photo_search)(pgal_store *s, pgal_id user_id, const char *const *words, size_t nwords,
-			    const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+	 * (case-insensitive) and, if tag is not NULL, carry that tag; only those
+	 * in album album_id when it is not 0 (an album of another user: none).
+	 * Newest added first (ties: higher id first); at most limit */
+	int (*photo_search)(pgal_store *s, pgal_id user_id, pgal_id album_id,
+			    const char *const *words, size_t nwords, const char *tag, size_t limit,
+			    pgal_photo *out, size_t *n, pgal_err *e);
 	/* blob ids of the user's photos (for cancel) or of an album (for rmalbum);
 	 * *ids is an array of malloc'd strings, free with pgal_store_free_ids */
 	int (*blob_ids_user)(pgal_store *s, pgal_id user_id, char ***ids, size_t *n, pgal_err *e);
@@ -96,5 +106,8 @@ void pgal_store_free_ids(char **ids, size_t n);
 extern const pgal_store_ops pgal_store_sqlite;
 extern const pgal_store_ops pgal_store_mysql;
 extern const pgal_store_ops pgal_store_dynamodb;
+/* The global indexes the DynamoDB store's open added to an existing table
+ * ("by-user, by-sha"), "" when none or when s is another store. */
+const char *pgal_store_dynamodb_added(pgal_store *s);
 
 #endif

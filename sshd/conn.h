@@ -67,6 +67,9 @@ struct chan {
 	int draining; /* the loop reads the channel itself: cb_data takes none */
 
 	struct sshd_sftp *sftp;
+	/* whole SFTP packets at the head of the unread data (counted by
+	 * cb_data, which sees it all), -1 for one too long to wait for */
+	int sftp_whole;
 	int closed; /* by the peer */
 };
 

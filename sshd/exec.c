@@ -140,8 +140,10 @@ sshd_exec_child(const pgal_config *cfg, const char *token, const char *user, int
 			fprintf(stderr, "pgal: %s\n", e.msg);
 			return e.code;
 		}
-		rc = sshd_scp(g, token, user, argc, argv);
-		pgal_close(g);
+		/* &g: the upload queue reopens it around its fork */
+		rc = sshd_scp(cfg, &g, token, user, argc, argv);
+		if (g != NULL)
+			pgal_close(g);
 		return rc;
 	}
 	memset(&ctx, 0, sizeof ctx);

@@ -1,6 +1,12 @@
-/* Per source address counters in the listener: connections at once,
- * unauthenticated ones (MaxStartups-like), and failed logins, which earn
- * that address a growing delay before every failure reply. */
+/* Per source counters in the listener: connections at once, unauthenticated
+ * ones (MaxStartups with random early drop, like OpenSSH), and failed
+ * logins, which earn that source a growing delay before every further
+ * attempt. A source is an IPv4 address, or an IPv6 /64: one host or
+ * subscriber usually owns a whole /64, so counting single IPv6 addresses
+ * would let it take as many slots as it likes. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,7 +18,7 @@
 #define FAIL_HALFLIFE_SECS 120
 
 struct addr_entry {
-	char addr[64];
+	char addr[SSHD_ADDR_MAX];
 	int active;
 	int unauth;
 	int fails;
@@ -22,6 +28,31 @@ struct addr_entry {
 
 static struct addr_entry *addrs;
 static int total_active, total_unauth;
+
+void
+sshd_limits_key(const struct sockaddr_storage *ss, char *buf, size_t size)
+{
+	const struct sockaddr_in6 *s6;
+	struct in6_addr net;
+	char tmp[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family != AF_INET6) {
+		sshd_addr_str(ss, buf, size);
+		return;
+	}
+	s6 = (const struct sockaddr_in6 *)(const void *)ss;
+	if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		/* an IPv4 client of a dual-stack listener is an IPv4 source */
+		sshd_addr_str(ss, buf, size);
+		return;
+	}
+	net = s6->sin6_addr;
+	memset(net.s6_addr + 8, 0, 8);
+	if (inet_ntop(AF_INET6, &net, tmp, sizeof tmp) == NULL)
+		snprintf(buf, size, "?");
+	else
+		snprintf(buf, size, "%s/64", tmp);
+}
 
 static struct addr_entry *
 lookup(const char *addr, int create)
@@ -33,13 +64,13 @@ lookup(const char *addr, int create)
 			return a;
 	if (!create || (a = calloc(1, sizeof *a)) == NULL)
 		return NULL;
-	strncpy(a->addr, addr, sizeof a->addr - 1);
+	snprintf(a->addr, sizeof a->addr, "%s", addr);
 	a->next = addrs;
 	addrs = a;
 	return a;
 }
 
-/* Failures fade: an address that stopped failing is forgiven over time. */
+/* Failures fade: a source that stopped failing is forgiven over time. */
 static void
 decay(struct addr_entry *a, time_t now)
 {
@@ -49,18 +80,40 @@ decay(struct addr_entry *a, time_t now)
 	}
 }
 
+/* Sources with nothing open and their failures forgiven are dropped, so
+ * the table holds what is live plus recent offenders. */
 static void
-forget_idle(void)
+forget_idle(time_t now)
 {
 	struct addr_entry **pp = &addrs, *a;
 
 	while ((a = *pp) != NULL) {
+		decay(a, now);
 		if (a->active == 0 && a->fails == 0) {
 			*pp = a->next;
 			free(a);
 		} else
 			pp = &a->next;
 	}
+}
+
+/* Random early drop: below start everyone gets in, from full on nobody, in
+ * between a new connection is dropped with a probability rising linearly
+ * from rate % to 100 %, so a flood of silent connections cannot hold the
+ * door shut for everybody until their grace time runs out. */
+static int
+early_drop(const struct sshd_limits *l)
+{
+	int span, p;
+
+	if (total_unauth < l->max_startups)
+		return 0;
+	if (total_unauth >= l->startups_full)
+		return 1;
+	span = l->startups_full - l->max_startups;
+	p = l->startups_rate + (100 - l->startups_rate) * (total_unauth - l->max_startups) /
+	    span;
+	return (int)arc4random_uniform(100) < p;
 }
 
 int
@@ -75,19 +128,21 @@ sshd_limits_admit(const struct sshd_limits *l, const char *addr, int *penalty_ms
 		*reason = "too many connections";
 		return -1;
 	}
-	if (total_unauth >= l->max_startups) {
-		*reason = "too many unauthenticated connections";
+	if ((a = lookup(addr, 0)) != NULL && a->active >= l->per_addr) {
+		*reason = "too many connections from this address";
 		return -1;
 	}
-	if ((a = lookup(addr, 1)) == NULL) {
+	if (early_drop(l)) {
+		*reason = total_unauth >= l->startups_full ?
+		    "too many unauthenticated connections" :
+		    "too many unauthenticated connections (random early drop)";
+		return -1;
+	}
+	if (a == NULL && (a = lookup(addr, 1)) == NULL) {
 		*reason = "out of memory";
 		return -1;
 	}
 	decay(a, time(NULL));
-	if (a->active >= l->per_addr) {
-		*reason = "too many connections from this address";
-		return -1;
-	}
 	ms = (long)a->fails * PENALTY_STEP_MS;
 	*penalty_ms = ms > PENALTY_MAX_MS ? PENALTY_MAX_MS : (int)ms;
 	a->active++;
@@ -137,6 +192,5 @@ sshd_limits_gone(const char *addr, int authed)
 		a->active--;
 		total_active--;
 	}
-	decay(a, time(NULL));
-	forget_idle();
+	forget_idle(time(NULL));
 }

@@ -1,7 +1,9 @@
 /* The listener: accepts, applies the connection limits and forks one
  * connection process per client. It holds no gallery, libvips or crypto
  * state of its own, so each child starts clean. SIGTERM stops accepting and
- * waits for running sessions (drain); SIGHUP reloads the config. */
+ * waits for running sessions (drain); SIGHUP reloads the config. A child
+ * enforces its own login grace time; the listener ends one that overstays
+ * it anyway, so a connection that never sends a byte cannot keep a slot. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -12,15 +14,24 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sshd.h"
+
+/* after the child's own grace time, the listener's backstop */
+#define GRACE_SLACK_SECS 5
+/* refusals logged per second at most; the rest are counted */
+#define REFUSALS_LOGGED 10
 
 struct child {
 	pid_t pid;
 	int report_fd; /* -1 once closed */
 	int authed;
-	char addr[64];
+	int killed;    /* by the grace backstop */
+	time_t started;
+	char addr[SSHD_ADDR_MAX]; /* the limits key */
+	char peer[SSHD_ADDR_MAX]; /* the address, for logs */
 };
 
 static volatile sig_atomic_t got_term, got_hup, got_chld;
@@ -28,6 +39,9 @@ static int wake_pipe[2] = { -1, -1 };
 
 static struct child *children;
 static size_t nchildren, children_cap;
+static time_t refused_second;
+static int refused_logged, refused_quiet;
+static const char *refused_last;
 
 static void
 on_signal(int sig)
@@ -84,8 +98,38 @@ static void
 limits_from(const pgal_config *cfg, struct sshd_limits *l)
 {
 	l->max_startups = cfg->ssh_max_startups;
+	l->startups_rate = cfg->ssh_max_startups_rate;
+	l->startups_full = cfg->ssh_max_startups_full;
 	l->per_addr = cfg->ssh_per_addr_max;
 	l->max_sessions = cfg->ssh_max_sessions;
+}
+
+/* Says how many refusals went unlogged, once their second is over (or
+ * at once with force). */
+static void
+refusals_flush(int force)
+{
+	time_t now = time(NULL);
+
+	if (now == refused_second && !force)
+		return;
+	if (refused_quiet > 0)
+		sshd_log("%d more connections refused (last: %s)", refused_quiet, refused_last);
+	refused_second = now;
+	refused_logged = refused_quiet = 0;
+}
+
+/* A flood of refused connections must not become a flood of log lines. */
+static void
+log_refused(const char *peer, const char *reason)
+{
+	refusals_flush(0);
+	if (refused_logged++ < REFUSALS_LOGGED)
+		sshd_log("refused connection from %s: %s", peer, reason);
+	else {
+		refused_quiet++;
+		refused_last = reason;
+	}
 }
 
 static int
@@ -123,9 +167,14 @@ reap(void)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		for (i = 0; i < nchildren; i++) {
 			if (children[i].pid == pid) {
-				if (WIFSIGNALED(status))
+				if (WIFEXITED(status) && WEXITSTATUS(status) == SSHD_EXIT_GRACE &&
+				    !children[i].authed)
+					sshd_log("login grace time over: connection from %s "
+					    "closed unauthenticated after %lds", children[i].peer,
+					    (long)(time(NULL) - children[i].started));
+				else if (WIFSIGNALED(status) && !children[i].killed)
 					sshd_log("connection process %ld from %s killed by signal %d",
-					    (long)pid, children[i].addr, WTERMSIG(status));
+					    (long)pid, children[i].peer, WTERMSIG(status));
 				remove_child(i);
 				break;
 			}
@@ -156,6 +205,34 @@ read_report(struct child *c)
 	}
 }
 
+/* Ends unauthenticated children that outlived their grace time (the
+ * child's own alarm should have done it); returns the ms until the next
+ * one is due, or -1 for none. */
+static int
+grace_backstop(const pgal_config *cfg)
+{
+	time_t now = time(NULL), due, next = 0;
+	size_t i;
+
+	for (i = 0; i < nchildren; i++) {
+		struct child *c = &children[i];
+
+		if (c->authed || c->killed)
+			continue;
+		due = c->started + cfg->ssh_login_grace_secs + GRACE_SLACK_SECS;
+		if (now >= due) {
+			sshd_log("login grace time over: ending connection from %s after %lds",
+			    c->peer, (long)(now - c->started));
+			kill(c->pid, SIGKILL);
+			c->killed = 1;
+		} else if (next == 0 || due < next)
+			next = due;
+	}
+	if (next == 0)
+		return -1;
+	return (int)(next - now) * 1000;
+}
+
 static void
 spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg,
     const char *hostkey)
@@ -163,15 +240,16 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 	struct sshd_limits l;
 	struct sshd_conn_args a;
 	const char *reason;
-	char addr[64];
+	char addr[SSHD_ADDR_MAX], peer[SSHD_ADDR_MAX];
 	int rp[2], penalty;
 	pid_t pid;
 	size_t i;
 
-	sshd_addr_str(ss, addr, sizeof addr);
+	sshd_addr_str(ss, peer, sizeof peer);
+	sshd_limits_key(ss, addr, sizeof addr);
 	limits_from(cfg, &l);
 	if (sshd_limits_admit(&l, addr, &penalty, &reason) == -1) {
-		sshd_log("refused connection from %s: %s", addr, reason);
+		log_refused(peer, reason);
 		close(fd);
 		return;
 	}
@@ -217,7 +295,7 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 		a.fd = fd;
 		a.report_fd = rp[1];
 		a.hostkey = hostkey;
-		a.peer = addr;
+		a.peer = peer;
 		a.penalty_ms = penalty;
 		a.cfg = cfg;
 		sshd_conn_main(&a);
@@ -228,7 +306,10 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 	children[nchildren].pid = pid;
 	children[nchildren].report_fd = rp[0];
 	children[nchildren].authed = 0;
+	children[nchildren].killed = 0;
+	children[nchildren].started = time(NULL);
 	memcpy(children[nchildren].addr, addr, sizeof addr);
+	memcpy(children[nchildren].peer, peer, sizeof peer);
 	nchildren++;
 }
 
@@ -238,7 +319,7 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 	struct sigaction sa;
 	struct pollfd *pfd = NULL;
 	char hostkey[PATH_MAX + 64];
-	int lfd, term_seen = 0;
+	int lfd, term_seen = 0, wait_ms;
 	size_t i, npfd;
 
 	if (sshd_hostkey_ensure(cfg, hostkey, sizeof hostkey) == -1)
@@ -290,7 +371,10 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 				    n.ssh_port != cfg->ssh_port;
 
 				*cfg = n;
-				sshd_log_init(cfg->ssh_syslog);
+				/* a daemon has no stderr to go back to */
+				if (!o->foreground)
+					cfg->ssh_syslog = 1;
+				sshd_log_init(cfg->ssh_syslog, cfg->ssh_syslog_socket);
 				sshd_log("config reloaded");
 				if (moved && lfd != -1) {
 					int nfd = open_listener(cfg->ssh_listen, cfg->ssh_port);
@@ -316,7 +400,11 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 			pfd[2 + i].fd = children[i].report_fd;
 			pfd[2 + i].events = POLLIN;
 		}
-		if (poll(pfd, npfd, -1) == -1) {
+		refusals_flush(0);
+		wait_ms = grace_backstop(cfg);
+		if (refused_quiet > 0 && (wait_ms == -1 || wait_ms > 1000))
+			wait_ms = 1000;
+		if (poll(pfd, npfd, wait_ms) == -1) {
 			if (errno != EINTR)
 				sshd_log("poll: %s", strerror(errno));
 			continue;
@@ -348,6 +436,7 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 	}
 	free(pfd);
 	free(children);
+	refusals_flush(1);
 	sshd_log("stopped");
 	return 0;
 }

@@ -61,6 +61,6 @@ main(int argc, char **argv)
 		}
 		cfg.ssh_syslog = 1;
 	}
-	sshd_log_init(cfg.ssh_syslog);
+	sshd_log_init(cfg.ssh_syslog, cfg.ssh_syslog_socket);
 	return sshd_listen_run(&o, &cfg);
 }

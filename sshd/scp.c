@@ -6,9 +6,14 @@
  *   "T<mtime> 0 <atime> 0\n"                 times for the next C/D (-p)
  * each answered with "\0", or "\1message\n" (error, go on) or "\2message\n"
  * (fatal). Headers go through the bounded reader and are parsed strictly.
- * The virtual tree is the same as SFTP's: ALBUM/PHOTO. */
+ * The virtual tree is the same as SFTP's: ALBUM/PHOTO. A received file is
+ * answered after the quick checks (pgal_ingest_check) and stored by the
+ * ingest queue while the next one arrives; when the client is done the
+ * sink waits for the queue, and reports a file the full ingest refused on
+ * stderr and in the exit status (the client reads no more replies then). */
 #include <errno.h>
 #include <fnmatch.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,16 +33,32 @@
 
 #define HEADER_MAX 1024
 #define PAGE 200
+/* exec.c keeps the server log on this descriptor in an exec child */
+#define LOG_FD 3
 
 struct scp {
-	pgal *g;
+	pgal **gp; /* reopened when the ingest queue's worker forks */
 	const pgal_config *cfg;
+	struct sshd_iq *iq; /* sink: accepted files on their way to the store */
 	const char *token;
 	const char *user;
 	struct reader r;
 	int recursive, preserve, verbose;
 	int errs;
 };
+
+static pgal *
+gal(struct scp *s)
+{
+	pgal_err e;
+
+	/* closed around the queue worker's fork: opened again there, or here */
+	if (*s->gp == NULL && pgal_open(s->gp, s->cfg, &e) != PGAL_OK) {
+		sshd_log("scp: gallery: %s", e.msg);
+		_exit(PGAL_EBACKEND);
+	}
+	return *s->gp;
+}
 
 static int
 send_raw(const void *p, size_t n)
@@ -219,16 +240,15 @@ album_exists(struct scp *s, const char *album)
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	return pgal_album_get(s->g, s->token, album, &a, &e) == PGAL_OK;
+	return pgal_album_get(gal(s), s->token, album, &a, &e) == PGAL_OK;
 }
 
 /* Receives one file's data after its header was accepted; ingests it. */
 static int
 sink_file(struct scp *s, const char *album, const char *name, uint64_t size)
 {
-	char path[64];
-	pgal_put_opts opts;
-	pgal_photo ph;
+	char path[64], err[256];
+	pgal_ingest_info info;
 	pgal_err e;
 	int fd, rc, short_read, st;
 
@@ -261,16 +281,18 @@ sink_file(struct scp *s, const char *album, const char *name, uint64_t size)
 		warn_peer(s, "%s: server cannot store files right now", name);
 		return 0;
 	}
-	memset(&opts, 0, sizeof opts);
-	opts.filename = name;
 	pgal_err_clear(&e);
-	rc = pgal_photo_add(s->g, s->token, album, path, &opts, &ph, &e);
-	close(fd);
-	if (rc != PGAL_OK) {
+	sshd_iq_poll(s->iq);
+	if (pgal_ingest_check(gal(s), s->token, album, fd, name, sshd_iq_bytes(s->iq),
+	    sshd_iq_taken, s->iq, &info, &e) != PGAL_OK) {
+		close(fd);
 		warn_peer(s, "%s: %s", name, e.msg);
 		return 0;
 	}
-	sshd_log("scp: user %s stored %s/%s (%" PRIu64 " bytes)", s->user, album, ph.name, size);
+	if (sshd_iq_submit(s->iq, s->gp, fd, album, info.name, info.bytes, err, sizeof err) != 0) {
+		warn_peer(s, "%s: %s", name, err);
+		return 0;
+	}
 	ack();
 	return 0;
 }
@@ -365,7 +387,7 @@ sink(struct scp *s, const char *target)
 				pgal_album a;
 
 				pgal_err_clear(&e);
-				if (pgal_album_create(s->g, s->token, newalbum, NULL, NULL, &a,
+				if (pgal_album_create(gal(s), s->token, newalbum, NULL, NULL, &a,
 				    &e) != PGAL_OK) {
 					warn_peer(s, "%s: %s", newalbum, e.msg);
 					continue;
@@ -391,8 +413,18 @@ sink(struct scp *s, const char *target)
 			warn_peer(s, "%s: larger than the upload limit of %s", name, lim);
 			continue;
 		}
+		/* backpressure: the queue and this file within twice the
+		 * upload limit of spool, or the queue empty */
+		sshd_iq_poll(s->iq);
+		while (sshd_iq_count(s->iq) >= SSHD_IQ_JOBS_MAX ||
+		    (sshd_iq_count(s->iq) > 0 &&
+		     sshd_iq_bytes(s->iq) > s->cfg->max_upload_bytes * 2 - (int64_t)size)) {
+			if (sshd_iq_wait(s->iq) == -1)
+				break;
+		}
 		pgal_err_clear(&e);
-		if (pgal_quota_check(s->g, s->token, (int64_t)size, &e) != PGAL_OK) {
+		if (pgal_quota_check(gal(s), s->token, (int64_t)size + sshd_iq_bytes(s->iq), &e) !=
+		    PGAL_OK) {
 			warn_peer(s, "%s: %s", name, e.msg);
 			continue;
 		}
@@ -402,6 +434,44 @@ sink(struct scp *s, const char *target)
 		first = 0;
 	}
 	return s->errs ? 1 : 0;
+}
+
+/* A file answered as accepted that the full ingest refused: the client
+ * reads no more replies by then, but prints the channel's stderr. */
+static void
+late_failure(void *arg, const struct sshd_iq_job *j, const char *msg)
+{
+	struct scp *s = arg;
+	char clean[600];
+
+	pgal_sanitize(clean, sizeof clean, msg, 0);
+	fprintf(stderr, "pgal: scp: %s/%s: not stored: %s\n", j->album, j->name, clean);
+	fflush(stderr);
+	s->errs++;
+}
+
+/* Receives into the target, then waits until the queue has stored (or
+ * refused) everything accepted, even when the client went away. */
+static int
+sink_all(struct scp *s, const char *target)
+{
+	int rc;
+
+	/* the connection ends us with SIGHUP when the client is gone: the
+	 * input then ends too, and the queue is still finished */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	if ((s->iq = sshd_iq_new(s->cfg, "scp", s->user, s->token, LOG_FD)) == NULL) {
+		fatal_peer(s, "out of memory");
+		return 1;
+	}
+	sshd_iq_on_fail(s->iq, late_failure, s);
+	rc = sink(s, target);
+	if (sshd_iq_finish(s->iq) > 0)
+		rc = 1;
+	sshd_iq_free(s->iq);
+	s->iq = NULL;
+	return rc;
 }
 
 /* Reads the sink's answer: 0 ok, -1 error (printed by the client itself). */
@@ -435,7 +505,7 @@ source_file(struct scp *s, const pgal_photo *p)
 		return 0;
 	}
 	pgal_err_clear(&e);
-	if (pgal_photo_read(s->g, s->token, p->album, p->name, PGAL_BLOB_ORIG, fd, &e) != PGAL_OK ||
+	if (pgal_photo_read(gal(s), s->token, p->album, p->name, PGAL_BLOB_ORIG, fd, &e) != PGAL_OK ||
 	    fstat(fd, &st) == -1) {
 		close(fd);
 		warn_peer(s, "%s/%s: %s", p->album, p->name, e.msg);
@@ -503,7 +573,7 @@ source_album_photos(struct scp *s, const char *album, const char *pattern, int *
 	memset(&cur, 0, sizeof cur);
 	for (;;) {
 		pgal_err_clear(&e);
-		if (pgal_photo_list(s->g, s->token, album, PGAL_SORT_ADDED, &cur, PAGE, page, &n,
+		if (pgal_photo_list(gal(s), s->token, album, PGAL_SORT_ADDED, &cur, PAGE, page, &n,
 		    &next, &e) != PGAL_OK) {
 			warn_peer(s, "%s: %s", album, e.msg);
 			free(page);
@@ -560,7 +630,7 @@ source_one(struct scp *s, const char *arg)
 			warn_peer(s, "/: not a regular file (use -r)");
 			return;
 		}
-		if (pgal_album_list(s->g, s->token, &as, &n, &e) != PGAL_OK) {
+		if (pgal_album_list(gal(s), s->token, &as, &n, &e) != PGAL_OK) {
 			warn_peer(s, "%s", e.msg);
 			return;
 		}
@@ -586,7 +656,7 @@ source_one(struct scp *s, const char *arg)
 			warn_peer(s, "%s/%s: no such photo", album, photo);
 		return;
 	}
-	if (pgal_photo_get(s->g, s->token, album, photo, &p, &e) != PGAL_OK) {
+	if (pgal_photo_get(gal(s), s->token, album, photo, &p, &e) != PGAL_OK) {
 		warn_peer(s, "%s/%s: %s", album, photo, e.msg);
 		return;
 	}
@@ -594,15 +664,16 @@ source_one(struct scp *s, const char *arg)
 }
 
 int
-sshd_scp(pgal *g, const char *token, const char *user, int argc, char **argv)
+sshd_scp(const pgal_config *cfg, pgal **gp, const char *token, const char *user, int argc,
+    char **argv)
 {
 	struct scp s;
 	pgal_err e;
 	int i, to = 0, from = 0;
 
 	memset(&s, 0, sizeof s);
-	s.g = g;
-	s.cfg = pgal_get_config(g);
+	s.gp = gp;
+	s.cfg = cfg;
 	s.token = token;
 	s.user = user;
 	reader_init(&s.r, STDIN_FILENO);
@@ -633,12 +704,12 @@ sshd_scp(pgal *g, const char *token, const char *user, int argc, char **argv)
 		return PGAL_EUSAGE;
 	}
 	pgal_err_clear(&e);
-	if (pgal_session_check(g, token, NULL, &e) != PGAL_OK) {
+	if (pgal_session_check(*gp, token, NULL, &e) != PGAL_OK) {
 		warn_peer(&s, "%s", e.msg);
 		return PGAL_EDENIED;
 	}
 	if (to)
-		return sink(&s, argv[i]);
+		return sink_all(&s, argv[i]);
 	if (response(&s) < 0)
 		return 1;
 	for (; i < argc; i++)

@@ -23,6 +23,7 @@
 #define MAX_AUTH_TRIES 10
 #define FAIL_DELAY_MS 300 /* every failure, on top of the address penalty */
 #define IO_CHUNK 32768
+#define CONN_DRAIN_SECS 600 /* the most an exit waits for children storing uploads */
 
 static volatile sig_atomic_t got_chld;
 static volatile sig_atomic_t got_term;
@@ -39,13 +40,13 @@ on_term(int sig)
 	got_term = 1;
 }
 
+/* The login grace time covers everything before authentication, from the
+ * first byte of the banner on (a client that sends nothing included); the
+ * listener logs it from the exit status. */
 static void
 on_alarm(int sig)
 {
-	static const char msg[] = "pgal-sshd: login grace time over\n";
-
-	(void)write(STDERR_FILENO, msg, sizeof msg - 1);
-	_exit(1);
+	_exit(SSHD_EXIT_GRACE);
 }
 
 int
@@ -85,8 +86,17 @@ sleep_ms(int ms)
 		;
 }
 
+/* A source that failed before waits its penalty before every attempt is
+ * even looked at, success or not: giving up on a slow answer and trying
+ * again on a new connection gains nothing. */
+static void
+auth_penalty(struct conn *c)
+{
+	sleep_ms(c->a->penalty_ms);
+}
+
 /* A failed attempt costs the same time whatever failed (no user/password
- * oracle) and more for an address that failed before. */
+ * oracle), and more with every failure on this connection. */
 static int
 auth_failed(struct conn *c, const char *user, const char *method, const char *why)
 {
@@ -96,7 +106,7 @@ auth_failed(struct conn *c, const char *user, const char *method, const char *wh
 	pgal_sanitize_n(shown, sizeof shown, user, strnlen(user, 32), 0);
 	sshd_log("auth failed: user %s method %s from %s (%s)", shown, method, c->a->peer, why);
 	report(c, 'F');
-	sleep_ms(FAIL_DELAY_MS + c->a->penalty_ms + (c->tries - 1) * 200);
+	sleep_ms(FAIL_DELAY_MS + (c->tries - 1) * 200);
 	if (c->tries >= MAX_AUTH_TRIES) {
 		sshd_log("too many authentication failures from %s", c->a->peer);
 		ssh_disconnect(c->s);
@@ -145,6 +155,7 @@ cb_auth_password(ssh_session s, const char *user, const char *password, void *ud
 
 	if (c->authed)
 		return SSH_AUTH_DENIED;
+	auth_penalty(c);
 	pgal_err_clear(&e);
 	if (is_guest(c, user) || pgal_valid_username(user, NULL) != PGAL_OK)
 		return auth_failed(c, user, "password", "no such account");
@@ -169,6 +180,9 @@ cb_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *pubkey,
 
 	if (c->authed)
 		return SSH_AUTH_DENIED;
+	/* a probe (no signature) proves nothing: only real attempts wait */
+	if (state != SSH_PUBLICKEY_STATE_NONE)
+		auth_penalty(c);
 	pgal_err_clear(&e);
 	if (state == SSH_PUBLICKEY_STATE_WRONG)
 		return auth_failed(c, user, "publickey", "bad signature");
@@ -252,6 +266,8 @@ cb_data(ssh_session s, ssh_channel ch, void *data, uint32_t len, int is_stderr, 
 	k->c->last_activity = time(NULL);
 	/* left in the channel: for sftp_get_client_message, until the child
 	 * that will read it has started, or for the loop that is reading it */
+	if (!is_stderr && (k->kind == CHAN_SFTP || k->pending == PEND_SFTP))
+		k->sftp_whole = sshd_sftp_packets(data, len);
 	if (k->kind == CHAN_SFTP || k->pending != PEND_NONE || k->draining)
 		return 0;
 	if ((k->kind == CHAN_PTY || k->kind == CHAN_EXEC) && k->in_fd != -1 && !k->in_err &&
@@ -386,23 +402,39 @@ cb_subsystem(ssh_session s, ssh_channel ch, const char *name, void *ud)
 	return 0;
 }
 
+/* The guest gets one session (the TUI) at a time, a user ssh_max_channels:
+ * each is a process, and a connection is one person. */
+static int
+chan_limit(const struct conn *c)
+{
+	int max = c->cfg->ssh_max_channels;
+
+	if (c->guest)
+		return 1;
+	return max > 0 && max < CONN_MAX_CHANNELS ? max : CONN_MAX_CHANNELS;
+}
+
 static ssh_channel
 cb_channel_open(ssh_session s, void *ud)
 {
 	struct conn *c = ud;
 	struct chan *k = NULL;
-	int i;
+	int i, open = 0;
 
 	if (!c->authed)
 		return NULL;
 	for (i = 0; i < CONN_MAX_CHANNELS; i++) {
-		if (c->chans[i].ch == NULL) {
+		if (c->chans[i].ch != NULL)
+			open++;
+		else if (k == NULL)
 			k = &c->chans[i];
-			break;
-		}
 	}
-	if (k == NULL)
+	if (k == NULL || open >= chan_limit(c)) {
+		/* libssh answers "administratively prohibited", as OpenSSH does */
+		sshd_log("session channel refused for %s%s: %d open, at most %d per connection",
+		    c->user, c->guest ? " (guest)" : "", open, chan_limit(c));
 		return NULL;
+	}
 	memset(k, 0, sizeof *k);
 	k->c = c;
 	k->pid = -1;
@@ -622,8 +654,10 @@ start_pending(struct conn *c, struct chan *k)
 			return;
 		}
 		k->kind = CHAN_SFTP;
+		/* the init packet is whole (see service): reading it will not block */
+		k->sftp_whole--;
 		if ((sftp = sftp_server_new(c->s, k->ch)) == NULL || sftp_server_init(sftp) != 0 ||
-		    (k->sftp = sshd_sftp_new(c->g, c->token, c->user, sftp)) == NULL) {
+		    (k->sftp = sshd_sftp_new(c->cfg, &c->g, c->token, c->user, sftp)) == NULL) {
 			if (sftp != NULL && k->sftp == NULL)
 				sftp_server_free(sftp);
 			chan_finish(k, 1);
@@ -735,19 +769,27 @@ service(struct conn *c)
 
 		if (k->ch == NULL)
 			continue;
-		if (k->pending != PEND_NONE && !k->closed)
+		/* libssh reads an SFTP packet blocking: only whole ones are
+		 * handed to it, so a stalled client meets the idle timeout */
+		if (!k->closed && k->sftp_whole == -1 &&
+		    (k->kind == CHAN_SFTP || k->pending == PEND_SFTP)) {
+			sshd_log("sftp: user %s: a packet longer than any client sends", c->user);
+			k->pending = PEND_NONE;
+			chan_finish(k, 1);
+		}
+		if (k->pending != PEND_NONE && !k->closed &&
+		    (k->pending != PEND_SFTP || k->sftp_whole > 0))
 			start_pending(c, k);
 		if (k->kind == CHAN_SFTP && k->sftp != NULL) {
-			/* whole packets are read blocking; libssh buffers them */
-			while (!k->closed && ssh_channel_poll(k->ch, 0) > 0) {
+			while (!k->closed && k->kind == CHAN_SFTP && k->sftp_whole > 0) {
+				k->sftp_whole--;
 				c->last_activity = time(NULL);
 				if (sshd_sftp_step(k->sftp) == -1) {
 					chan_finish(k, 0);
 					break;
 				}
 			}
-			if (ssh_channel_is_eof(k->ch) && ssh_channel_poll(k->ch, 0) <= 0 &&
-			    k->kind == CHAN_SFTP)
+			if (ssh_channel_is_eof(k->ch) && k->sftp_whole == 0 && k->kind == CHAN_SFTP)
 				chan_finish(k, 0);
 		}
 		if (k->out_eof && k->out_added) {
@@ -770,6 +812,17 @@ service(struct conn *c)
 			chan_release(c, k);
 		}
 	}
+}
+
+/* Waits (bounded) for the children told to end: an scp sink first
+ * stores what it accepted. */
+static void
+wait_children(void)
+{
+	time_t until = time(NULL) + CONN_DRAIN_SECS;
+
+	while (waitpid(-1, NULL, WNOHANG) >= 0 && time(NULL) < until)
+		sleep_ms(50);
 }
 
 static void
@@ -859,6 +912,9 @@ sshd_conn_main(const struct sshd_conn_args *a)
 	for (i = 0; i < CONN_MAX_CHANNELS; i++)
 		if (c.chans[i].ch != NULL)
 			chan_release(&c, &c.chans[i]);
+	/* accepted uploads are stored before the session's token goes */
+	sshd_sftp_drain();
+	wait_children();
 	if (c.token[0] != '\0') {
 		/* this connection's session ends with it */
 		pgal_err_clear(&e);

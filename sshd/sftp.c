@@ -2,8 +2,12 @@
  * sftp_reply_*). A virtual tree, nothing on the real file system:
  *   /                 the user's albums, as directories
  *   /ALBUM/           its photos (the originals), as files
- * Uploads are spooled to an unnamed private file and ingested when the
- * client closes the handle; a connection that drops first stores nothing.
+ * Uploads are spooled to an unnamed private file. When the client closes
+ * the handle, the quick checks decide (pgal_ingest_check: type, header,
+ * limits, quota, name) and the answer goes out at once; the full ingest
+ * runs in the connection's ingest queue (ingest-queue.c) meanwhile, and
+ * listings show a queued photo (with its size) until its row exists. A
+ * connection that drops before the close stores nothing of that file.
  * Refusals carry a status message that says why. */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +34,9 @@
 /* each read handle holds a copy of an original in the spool: few at once */
 #define HANDLES_MAX 16
 #define SFTP_HANDLES 256 /* libssh's handle table */
+/* The longest packet taken: a write of 256 KiB and its header (what
+ * OpenSSH's sftp-server takes too). */
+#define PACKET_MAX (256 * 1024 + 1024)
 
 enum hkind { H_ROOT, H_ALBUM, H_READ, H_WRITE };
 
@@ -47,11 +54,16 @@ struct handle {
 	size_t nalbums, pos;
 	pgal_cursor cur;
 	int dir_done;
+	/* uploads of the album queued when the listing began, each listed
+	 * after the stored photos unless a stored one of its name came by */
+	struct sshd_iq_job *queued;
+	size_t nqueued;
+	unsigned char *seen;
 	struct handle *next;
 };
 
 struct sshd_sftp {
-	pgal *g;
+	pgal **gp; /* the connection's: reopened when the queue's worker forks */
 	const pgal_config *cfg;
 	const char *token;
 	const char *user;
@@ -60,22 +72,75 @@ struct sshd_sftp {
 	int nhandles;
 };
 
-/* Spool bytes held by every SFTP channel of this connection (a process). */
+/* Spool bytes held by the open handles of every SFTP channel of this
+ * connection (a process); the ingest queue's files count on top. */
 static int64_t spool_used;
+/* The connection's uploads on their way through the full ingest. */
+static struct sshd_iq *conn_iq;
+
+static pgal *
+gal(struct sshd_sftp *s)
+{
+	pgal_err e;
+
+	/* closed around the queue worker's fork: opened again there, or here */
+	if (*s->gp == NULL && pgal_open(s->gp, s->cfg, &e) != PGAL_OK) {
+		sshd_log("sftp: gallery: %s", e.msg);
+		_exit(PGAL_EBACKEND);
+	}
+	return *s->gp;
+}
 
 struct sshd_sftp *
-sshd_sftp_new(pgal *g, const char *token, const char *user, struct sftp_session_struct *sftp)
+sshd_sftp_new(const pgal_config *cfg, pgal **gp, const char *token, const char *user,
+    struct sftp_session_struct *sftp)
 {
-	struct sshd_sftp *s = calloc(1, sizeof *s);
+	struct sshd_sftp *s;
 
-	if (s == NULL)
+	if (conn_iq == NULL &&
+	    (conn_iq = sshd_iq_new(cfg, "sftp", user, token, STDERR_FILENO)) == NULL)
 		return NULL;
-	s->g = g;
-	s->cfg = pgal_get_config(g);
+	if ((s = calloc(1, sizeof *s)) == NULL)
+		return NULL;
+	s->gp = gp;
+	s->cfg = cfg;
 	s->token = token;
 	s->user = user;
 	s->sftp = sftp;
 	return s;
+}
+
+void
+sshd_sftp_drain(void)
+{
+	if (conn_iq == NULL)
+		return;
+	if (sshd_iq_count(conn_iq) > 0)
+		sshd_log("sftp: %zu upload(s) still to store before the connection ends",
+		    sshd_iq_count(conn_iq));
+	sshd_iq_free(conn_iq);
+	conn_iq = NULL;
+}
+
+int
+sshd_sftp_packets(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t off = 0;
+	uint32_t n;
+	int count = 0;
+
+	while (len - off >= 4 && count < 1000000) {
+		n = (uint32_t)p[off] << 24 | (uint32_t)p[off + 1] << 16 |
+		    (uint32_t)p[off + 2] << 8 | p[off + 3];
+		if (n == 0 || n > PACKET_MAX)
+			return count > 0 ? count : -1;
+		if (len - off - 4 < n)
+			break;
+		off += 4 + (size_t)n;
+		count++;
+	}
+	return count;
 }
 
 static void
@@ -94,17 +159,28 @@ handle_free(struct sshd_sftp *s, struct handle *h)
 	if (h->fd != -1)
 		close(h->fd);
 	free(h->albums);
+	free(h->queued);
+	free(h->seen);
 	free(h);
 }
 
-/* Whether n more spool bytes fit the connection's share; the first file
- * always does, whatever its size. */
+/* Whether n more spool bytes fit the connection's share, queued uploads
+ * included; the first file always does, whatever its size. While they do
+ * not fit and uploads are queued, this waits for the queue (backpressure:
+ * the client waits rather than the disk filling). */
 static int
 spool_fits(struct sshd_sftp *s, int64_t n)
 {
-	int64_t cap = s->cfg->max_upload_bytes * 2;
+	int64_t cap = s->cfg->max_upload_bytes * 2, used;
 
-	return spool_used == 0 || (n >= 0 && spool_used <= cap && n <= cap - spool_used);
+	sshd_iq_poll(conn_iq);
+	for (;;) {
+		used = spool_used + sshd_iq_bytes(conn_iq);
+		if (used == 0 || (n >= 0 && used <= cap && n <= cap - used))
+			return 1;
+		if (sshd_iq_wait(conn_iq) == -1)
+			return 0;
+	}
 }
 
 static void
@@ -164,6 +240,17 @@ client_path(struct sshd_sftp *s, sftp_client_message m, struct vpath *v, int cod
 	return -1;
 }
 
+/* A queued upload as the photo it will be: its name, size and time. */
+static void
+queued_photo(pgal_photo *ph, const struct sshd_iq_job *j)
+{
+	memset(ph, 0, sizeof *ph);
+	snprintf(ph->album, sizeof ph->album, "%s", j->album);
+	snprintf(ph->name, sizeof ph->name, "%s", j->name);
+	ph->bytes = j->bytes;
+	ph->added_at = ph->sort_taken = j->queued_at;
+}
+
 static int
 stat_path(struct sshd_sftp *s, const struct vpath *v, struct sftp_attributes_struct *a,
     pgal_err *e)
@@ -174,16 +261,24 @@ stat_path(struct sshd_sftp *s, const struct vpath *v, struct sftp_attributes_str
 
 	if (v->depth == 0) {
 		sftp_attr_dir(a, 0);
-		return pgal_session_check(s->g, s->token, NULL, e);
+		return pgal_session_check(gal(s), s->token, NULL, e);
 	}
 	if (v->depth == 1) {
-		if ((rc = pgal_album_get(s->g, s->token, v->album, &al, e)) != PGAL_OK)
+		if ((rc = pgal_album_get(gal(s), s->token, v->album, &al, e)) != PGAL_OK)
 			return rc;
 		sftp_attr_dir(a, al.updated_at);
 		return PGAL_OK;
 	}
-	if ((rc = pgal_photo_get(s->g, s->token, v->album, v->photo, &ph, e)) != PGAL_OK)
-		return rc;
+	if ((rc = pgal_photo_get(gal(s), s->token, v->album, v->photo, &ph, e)) != PGAL_OK) {
+		const struct sshd_iq_job *j;
+
+		sshd_iq_poll(conn_iq);
+		if (rc != PGAL_ENOTFOUND ||
+		    (j = sshd_iq_find(conn_iq, v->album, v->photo)) == NULL)
+			return rc;
+		queued_photo(&ph, j);
+		pgal_err_clear(e);
+	}
 	sftp_attr_photo(a, &ph);
 	return PGAL_OK;
 }
@@ -262,11 +357,12 @@ do_open(struct sshd_sftp *s, sftp_client_message m)
 	if (fl & SSH_FXF_WRITE) {
 		pgal_album al;
 
-		if (pgal_album_get(s->g, s->token, v.album, &al, &e) != PGAL_OK) {
+		if (pgal_album_get(gal(s), s->token, v.album, &al, &e) != PGAL_OK) {
 			reply_pgal(s, m, &e);
 			return;
 		}
-		if (pgal_quota_check(s->g, s->token, 1, &e) != PGAL_OK) {
+		sshd_iq_poll(conn_iq);
+		if (pgal_quota_check(gal(s), s->token, sshd_iq_bytes(conn_iq) + 1, &e) != PGAL_OK) {
 			reply_pgal(s, m, &e);
 			return;
 		}
@@ -280,7 +376,11 @@ do_open(struct sshd_sftp *s, sftp_client_message m)
 			return;
 		}
 	} else {
-		if (pgal_photo_get(s->g, s->token, v.album, v.photo, &ph, &e) != PGAL_OK) {
+		/* a photo still queued is there to read once stored */
+		sshd_iq_poll(conn_iq);
+		if (sshd_iq_find(conn_iq, v.album, v.photo) != NULL)
+			sshd_iq_wait_album(conn_iq, v.album);
+		if (pgal_photo_get(gal(s), s->token, v.album, v.photo, &ph, &e) != PGAL_OK) {
 			reply_pgal(s, m, &e);
 			return;
 		}
@@ -293,7 +393,7 @@ do_open(struct sshd_sftp *s, sftp_client_message m)
 			return;
 		}
 		if ((h->fd = sshd_spool_open(s->cfg, h->path, sizeof h->path)) == -1 ||
-		    pgal_photo_read(s->g, s->token, v.album, v.photo, PGAL_BLOB_ORIG, h->fd, &e)
+		    pgal_photo_read(gal(s), s->token, v.album, v.photo, PGAL_BLOB_ORIG, h->fd, &e)
 		    != PGAL_OK) {
 			handle_free(s, h);
 			if (e.code == PGAL_OK)
@@ -389,11 +489,13 @@ do_write(struct sshd_sftp *s, sftp_client_message m)
 	sftp_reply_status(m, SSH_FX_OK, NULL);
 }
 
+/* The close of an upload: the quick checks decide and the answer goes out;
+ * the spool file moves to the ingest queue, which stores it meanwhile. */
 static void
 finish_upload(struct sshd_sftp *s, sftp_client_message m, struct handle *h)
 {
-	pgal_put_opts opts;
-	pgal_photo ph;
+	pgal_ingest_info info;
+	char err[256];
 	pgal_err e;
 
 	pgal_err_clear(&e);
@@ -401,19 +503,24 @@ finish_upload(struct sshd_sftp *s, sftp_client_message m, struct handle *h)
 		reply_err(s, m, PGAL_EINPUT, h->fail);
 		return;
 	}
-	if (pgal_quota_check(s->g, s->token, h->size, &e) != PGAL_OK) {
-		reply_pgal(s, m, &e);
-		return;
-	}
-	memset(&opts, 0, sizeof opts);
-	opts.filename = h->name;
-	if (pgal_photo_add(s->g, s->token, h->album, h->path, &opts, &ph, &e) != PGAL_OK) {
+	/* backpressure: a full queue makes the client wait here */
+	sshd_iq_poll(conn_iq);
+	while (sshd_iq_count(conn_iq) >= SSHD_IQ_JOBS_MAX && sshd_iq_wait(conn_iq) == 0)
+		;
+	if (pgal_ingest_check(gal(s), s->token, h->album, h->fd, h->name, sshd_iq_bytes(conn_iq),
+	    sshd_iq_taken, conn_iq, &info, &e) != PGAL_OK) {
 		sshd_log("sftp: user %s: %s/%s refused: %s", s->user, h->album, h->name, e.msg);
 		reply_pgal(s, m, &e);
 		return;
 	}
-	sshd_log("sftp: user %s stored %s/%s (%lld bytes)", s->user, h->album, ph.name,
-	    (long long)h->size);
+	if (sshd_iq_submit(conn_iq, s->gp, h->fd, h->album, info.name, info.bytes, err,
+	    sizeof err) != 0) {
+		h->fd = -1;
+		sshd_log("sftp: user %s: %s/%s refused: %s", s->user, h->album, h->name, err);
+		reply_err(s, m, PGAL_EBACKEND, err);
+		return;
+	}
+	h->fd = -1; /* the queue's now */
 	sftp_reply_status(m, SSH_FX_OK, NULL);
 }
 
@@ -456,8 +563,8 @@ do_opendir(struct sshd_sftp *s, sftp_client_message m)
 		reply_err(s, m, PGAL_EBACKEND, "too many open files");
 		return;
 	}
-	if (v.depth == 0 ? pgal_session_check(s->g, s->token, NULL, &e) != PGAL_OK :
-	    pgal_album_get(s->g, s->token, v.album, &al, &e) != PGAL_OK) {
+	if (v.depth == 0 ? pgal_session_check(gal(s), s->token, NULL, &e) != PGAL_OK :
+	    pgal_album_get(gal(s), s->token, v.album, &al, &e) != PGAL_OK) {
 		reply_pgal(s, m, &e);
 		return;
 	}
@@ -467,6 +574,56 @@ do_opendir(struct sshd_sftp *s, sftp_client_message m)
 	}
 	snprintf(h->album, sizeof h->album, "%s", v.album);
 	give_handle(s, m, h);
+}
+
+/* The album's queued uploads when its listing starts. A job that finishes
+ * during the listing is then either met among the stored photos (seen) or
+ * listed from here: never twice, never missed. */
+static int
+snapshot_queue(struct handle *h)
+{
+	const struct sshd_iq_job *j;
+	size_t i, n = 0;
+
+	sshd_iq_poll(conn_iq);
+	if ((h->queued = calloc(SSHD_IQ_JOBS_MAX, sizeof *h->queued)) == NULL ||
+	    (h->seen = calloc(SSHD_IQ_JOBS_MAX, 1)) == NULL)
+		return -1;
+	for (i = 0; (j = sshd_iq_job(conn_iq, i)) != NULL && n < SSHD_IQ_JOBS_MAX; i++)
+		if (strcmp(j->album, h->album) == 0)
+			h->queued[n++] = *j;
+	h->nqueued = n;
+	return 0;
+}
+
+static void
+mark_seen(struct handle *h, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < h->nqueued; i++)
+		if (strcmp(h->queued[i].name, name) == 0)
+			h->seen[i] = 1;
+}
+
+static size_t
+list_queued(struct sshd_sftp *s, sftp_client_message m, struct handle *h)
+{
+	struct sftp_attributes_struct a;
+	char ln[512];
+	pgal_photo ph;
+	size_t i, n = 0;
+
+	for (i = 0; i < h->nqueued; i++) {
+		if (h->seen[i])
+			continue;
+		queued_photo(&ph, &h->queued[i]);
+		sftp_attr_photo(&a, &ph);
+		sftp_longname(ln, sizeof ln, &a, s->user, ph.name);
+		sftp_reply_names_add(m, ph.name, ln, &a);
+		n++;
+	}
+	return n;
 }
 
 static void
@@ -489,7 +646,7 @@ do_readdir(struct sshd_sftp *s, sftp_client_message m)
 	}
 	if (h->kind == H_ROOT) {
 		if (h->albums == NULL &&
-		    pgal_album_list(s->g, s->token, &h->albums, &h->nalbums, &e) != PGAL_OK) {
+		    pgal_album_list(gal(s), s->token, &h->albums, &h->nalbums, &e) != PGAL_OK) {
 			reply_pgal(s, m, &e);
 			return;
 		}
@@ -503,20 +660,25 @@ do_readdir(struct sshd_sftp *s, sftp_client_message m)
 		if (h->pos >= h->nalbums)
 			h->dir_done = 1;
 	} else {
-		pgal_photo *page = calloc(DIR_BATCH, sizeof *page);
+		pgal_photo *page;
 		pgal_cursor next;
 
-		if (page == NULL) {
+		if (h->seen == NULL && snapshot_queue(h) == -1) {
 			reply_err(s, m, PGAL_EBACKEND, "out of memory");
 			return;
 		}
-		if (pgal_photo_list(s->g, s->token, h->album, PGAL_SORT_ADDED, &h->cur, DIR_BATCH,
+		if ((page = calloc(DIR_BATCH, sizeof *page)) == NULL) {
+			reply_err(s, m, PGAL_EBACKEND, "out of memory");
+			return;
+		}
+		if (pgal_photo_list(gal(s), s->token, h->album, PGAL_SORT_ADDED, &h->cur, DIR_BATCH,
 		    page, &n, &next, &e) != PGAL_OK) {
 			free(page);
 			reply_pgal(s, m, &e);
 			return;
 		}
 		for (i = 0; i < n; i++) {
+			mark_seen(h, page[i].name);
 			sftp_attr_photo(&a, &page[i]);
 			sftp_longname(ln, sizeof ln, &a, s->user, page[i].name);
 			sftp_reply_names_add(m, page[i].name, ln, &a);
@@ -524,8 +686,10 @@ do_readdir(struct sshd_sftp *s, sftp_client_message m)
 		free(page);
 		if (next.valid)
 			h->cur = next;
-		else
+		else {
+			n += list_queued(s, m, h);
 			h->dir_done = 1;
+		}
 	}
 	if (n == 0)
 		sftp_reply_status(m, SSH_FX_EOF, NULL);
@@ -613,7 +777,7 @@ do_mkdir(struct sshd_sftp *s, sftp_client_message m)
 		    "albums hold photos, not folders");
 		return;
 	}
-	if (pgal_album_create(s->g, s->token, v.album, NULL, NULL, &al, &e) != PGAL_OK) {
+	if (pgal_album_create(gal(s), s->token, v.album, NULL, NULL, &al, &e) != PGAL_OK) {
 		reply_pgal(s, m, &e);
 		return;
 	}
@@ -636,7 +800,8 @@ do_rmdir(struct sshd_sftp *s, sftp_client_message m)
 		    "not an album");
 		return;
 	}
-	if (pgal_album_get(s->g, s->token, v.album, &al, &e) != PGAL_OK) {
+	sshd_iq_wait_album(conn_iq, v.album);
+	if (pgal_album_get(gal(s), s->token, v.album, &al, &e) != PGAL_OK) {
 		reply_pgal(s, m, &e);
 		return;
 	}
@@ -644,7 +809,7 @@ do_rmdir(struct sshd_sftp *s, sftp_client_message m)
 		reply_err(s, m, PGAL_EINPUT, "album not empty: remove its photos first");
 		return;
 	}
-	if (pgal_album_delete(s->g, s->token, v.album, NULL, &e) != PGAL_OK) {
+	if (pgal_album_delete(gal(s), s->token, v.album, NULL, &e) != PGAL_OK) {
 		reply_pgal(s, m, &e);
 		return;
 	}
@@ -665,7 +830,8 @@ do_remove(struct sshd_sftp *s, sftp_client_message m)
 		reply_err(s, m, PGAL_EINPUT, "not a photo (remove albums with rmdir)");
 		return;
 	}
-	if (pgal_photo_delete(s->g, s->token, v.album, v.photo, &e) != PGAL_OK) {
+	sshd_iq_wait_album(conn_iq, v.album);
+	if (pgal_photo_delete(gal(s), s->token, v.album, v.photo, &e) != PGAL_OK) {
 		reply_pgal(s, m, &e);
 		return;
 	}
@@ -688,10 +854,13 @@ do_rename(struct sshd_sftp *s, sftp_client_message m, const char *from, const ch
 		reply_err(s, m, PGAL_EINPUT, why);
 		return;
 	}
+	/* queued uploads are stored first: under the names they were given */
+	sshd_iq_wait_album(conn_iq, a.album);
+	sshd_iq_wait_album(conn_iq, b.album);
 	if (a.depth == 2 && b.depth == 2)
-		rc = pgal_photo_move(s->g, s->token, a.album, a.photo, b.album, b.photo, &ph, &e);
+		rc = pgal_photo_move(gal(s), s->token, a.album, a.photo, b.album, b.photo, &ph, &e);
 	else if (a.depth == 1 && b.depth == 1)
-		rc = pgal_album_update(s->g, s->token, a.album, b.album, NULL, NULL, &al, &e);
+		rc = pgal_album_update(gal(s), s->token, a.album, b.album, NULL, NULL, &al, &e);
 	else {
 		reply_err(s, m, PGAL_EINPUT, "rename a photo to ALBUM/PHOTO, an album to ALBUM");
 		return;

@@ -20,8 +20,14 @@ struct sshd_opts {
 	int foreground;          /* -D */
 };
 
+/* A connection process' exit status when its login grace time ran out. */
+#define SSHD_EXIT_GRACE 3
+/* Room for a peer address or a limits key ("2001:db8:1:2::/64"). */
+#define SSHD_ADDR_MAX 64
+
 /* ---- log.c ---- */
-void sshd_log_init(int use_syslog);
+/* To stderr, or to the syslog daemon's datagram socket at socket_path. */
+void sshd_log_init(int use_syslog, const char *socket_path);
 /* Where stderr logs go (a child whose stderr is a channel keeps a copy). */
 void sshd_log_set_fd(int fd);
 void sshd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -34,10 +40,15 @@ int sshd_hostkey_ensure(const pgal_config *cfg, char *path, size_t size);
 
 /* ---- limits.c: per source address bookkeeping in the listener ---- */
 struct sshd_limits {
-	int max_startups; /* unauthenticated connections at once */
-	int per_addr;     /* connections at once from one address */
+	int max_startups; /* unauthenticated connections at once before early drop */
+	int per_addr;     /* connections at once from one source */
 	int max_sessions; /* connections at once in all */
+	int startups_rate; /* drop probability at max_startups, percent */
+	int startups_full; /* unauthenticated connections at which all are dropped */
 };
+/* The source a connection counts against: the IPv4 address, or the /64 of
+ * an IPv6 one ("2001:db8:1:2::/64"). */
+void sshd_limits_key(const struct sockaddr_storage *ss, char *buf, size_t size);
 /* 0 to accept a connection from addr, -1 to refuse (reason set). On accept
  * *penalty_ms is the delay its failed logins earned. */
 int sshd_limits_admit(const struct sshd_limits *l, const char *addr, int *penalty_ms,
@@ -74,16 +85,67 @@ int sshd_exec_child(const pgal_config *cfg, const char *token, const char *user,
 		    char **argv);
 
 /* ---- scp.c ---- */
-int sshd_scp(pgal *g, const char *token, const char *user, int argc, char **argv);
+/* *gp is the caller's gallery: closed and opened again when the upload
+ * queue's worker is forked (see ingest-queue.c). */
+int sshd_scp(const pgal_config *cfg, pgal **gp, const char *token, const char *user, int argc,
+	     char **argv);
 
 /* ---- sftp.c ---- */
 struct sftp_session_struct;
 struct sshd_sftp;
-struct sshd_sftp *sshd_sftp_new(pgal *g, const char *token, const char *user,
-				struct sftp_session_struct *sftp);
+/* gp: the connection's gallery, which the upload queue may reopen. */
+struct sshd_sftp *sshd_sftp_new(const pgal_config *cfg, pgal **gp, const char *token,
+				const char *user, struct sftp_session_struct *sftp);
+/* How many whole SFTP packets the channel's unread data starts with (libssh
+ * reads a packet blocking, so only whole ones are handed to it), or -1 when
+ * the next one declares a length no client sends. */
+int sshd_sftp_packets(const void *data, size_t len);
+/* At the end of the connection: waits until every upload accepted over
+ * SFTP is stored or refused (before the session's token is given up). */
+void sshd_sftp_drain(void);
 /* Handles one client message; -1 when the channel is done. */
 int sshd_sftp_step(struct sshd_sftp *s);
 void sshd_sftp_free(struct sshd_sftp *s);
+
+/* ---- ingest-queue.c: the full ingest of accepted uploads, in a worker
+ * process, while the client goes on sending ---- */
+#define SSHD_IQ_JOBS_MAX 32
+struct sshd_iq_job {
+	uint32_t id;
+	char album[PGAL_ALBUM_MAX + 1];
+	char name[PGAL_PHOTO_NAME_MAX + 1];
+	int64_t bytes;
+	int64_t queued_at;
+};
+struct sshd_iq;
+typedef void (*sshd_iq_fail_fn)(void *arg, const struct sshd_iq_job *j, const char *msg);
+/* door ("sftp", "scp") and user name the log lines; logfd is the server log. */
+struct sshd_iq *sshd_iq_new(const pgal_config *cfg, const char *door, const char *user,
+			    const char *token, int logfd);
+/* Called for each queued upload the full ingest refused. */
+void sshd_iq_on_fail(struct sshd_iq *q, sshd_iq_fail_fn fn, void *arg);
+/* Queues an upload that passed pgal_ingest_check under its chosen name; the
+ * queue owns fd from here. The first call forks the worker, closing *gp and
+ * opening it again around the fork. 0, or -1 with the reason in err. */
+int sshd_iq_submit(struct sshd_iq *q, pgal **gp, int fd, const char *album, const char *name,
+		   int64_t bytes, char *err, size_t errsz);
+/* Takes finished jobs in without waiting. */
+void sshd_iq_poll(struct sshd_iq *q);
+/* Waits for the next job to finish; -1 if none is queued. */
+int sshd_iq_wait(struct sshd_iq *q);
+/* Waits until no job is queued for album (NULL: for any album). */
+void sshd_iq_wait_album(struct sshd_iq *q, const char *album);
+size_t sshd_iq_count(const struct sshd_iq *q);
+int64_t sshd_iq_bytes(const struct sshd_iq *q); /* spool bytes the queue holds */
+const struct sshd_iq_job *sshd_iq_job(const struct sshd_iq *q, size_t i);
+const struct sshd_iq_job *sshd_iq_find(const struct sshd_iq *q, const char *album,
+				       const char *name);
+/* A pgal_taken_fn: a name queued in album (arg is the queue). */
+int sshd_iq_taken(void *arg, const char *album, const char *name);
+/* Closes the queue and waits until the worker has finished every job;
+ * returns how many the full ingest refused. */
+int sshd_iq_finish(struct sshd_iq *q);
+void sshd_iq_free(struct sshd_iq *q); /* finishes first */
 
 /* ---- spool.c: private temporary files for uploads and downloads ---- */
 /* An unnamed file in PGAL_HOME/spool (0700); it vanishes when closed or

@@ -131,6 +131,8 @@ int tui_style(int style); /* attr_t for a theme slot (incl. colour pair) */
 /* an extended pair for (fg, bg) as chafa gives them in the current mode;
  * allocated on demand, recycled when the terminal runs out */
 int tui_cell_pair(tui *t, int32_t fg, int32_t bg);
+/* changes whenever pair numbers given out before lose their meaning */
+unsigned tui_pair_epoch(void);
 const char *tui_colour_name(int mode);
 
 /* list.c: selection within n rows shown `page` at a time */

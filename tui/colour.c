@@ -2,8 +2,9 @@
  * gives monochrome (attributes only); a *-direct terminfo gives true colour
  * (colour numbers are RGB values); else 256 or 8 colours. Preview pairs
  * are allocated on demand with init_extended_pair and recycled all at once
- * when the terminal's pairs run out (one SCREEN per process, so the table
- * is process state). */
+ * when the terminal's pairs run out; each recycling starts a new epoch, so
+ * cells cached with pair numbers know to look them up again (one SCREEN
+ * per process, so the table is process state). */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ struct slot {
 static struct slot *slots;
 static size_t nslots;
 static int pair_base, pair_next, pair_max;
+static unsigned pair_epoch;
 
 static int
 col(int c8, int c256, int32_t rgb)
@@ -50,6 +52,7 @@ tui_colour_init(tui *t)
 	free(slots);
 	slots = NULL;
 	nslots = 0;
+	pair_epoch++;
 	memset(styles, 0, sizeof styles);
 	mode = TUI_MONO;
 	if ((t->no_color == NULL || t->no_color[0] == '\0') && has_colors() &&
@@ -89,10 +92,12 @@ tui_colour_init(tui *t)
 	theme(TS_FRAME, col(COLOR_CYAN, 67, 0x5f87af), -1, A_NORMAL);
 	theme(TS_LABEL, col(COLOR_CYAN, 117, 0x87d7ff), -1, A_BOLD);
 
+	/* a true-colour preview of 200x60 cells needs about 10 000 pairs:
+	 * take all the terminal has (extended pairs go past 0x7fff) */
 	pair_base = TS_COUNT;
 	pair_max = COLOR_PAIRS - 1;
-	if (pair_max > 0x7fff)
-		pair_max = 0x7fff;
+	if (pair_max > 0xffff)
+		pair_max = 0xffff;
 	pair_next = pair_base;
 	if (pair_max > pair_base) {
 		for (want = 16; want < (size_t)(pair_max - pair_base) * 2; want *= 2)
@@ -125,6 +130,30 @@ tui_colour_name(int m)
 	}
 }
 
+unsigned
+tui_pair_epoch(void)
+{
+	return pair_epoch;
+}
+
+/* Out of pairs: forget them all. The whole screen is repainted next, so
+ * cells drawn with the old meanings go. Until then ncurses does not look
+ * for cells using a redefined pair; later it would, over the whole
+ * screen for every pair redefined, unless the pair was black on black
+ * (what it takes for never used), so each used pair becomes that now. */
+static void
+pairs_recycle(void)
+{
+	int p;
+
+	memset(slots, 0, nslots * sizeof *slots);
+	clearok(curscr, TRUE);
+	for (p = pair_base; p < pair_next; p++)
+		init_extended_pair(p, 0, 0);
+	pair_next = pair_base;
+	pair_epoch++;
+}
+
 int
 tui_cell_pair(tui *t, int32_t fg, int32_t bg)
 {
@@ -140,11 +169,7 @@ tui_cell_pair(tui *t, int32_t fg, int32_t bg)
 			return slots[i].pair;
 	}
 	if (pair_next > pair_max) {
-		/* out of pairs: start over; cells drawn with the old
-		 * meanings are repainted by the next full frame */
-		memset(slots, 0, nslots * sizeof *slots);
-		pair_next = pair_base;
-		clearok(curscr, TRUE);
+		pairs_recycle();
 		for (i = h & (nslots - 1); slots[i].pair != 0; i = (i + 1) & (nslots - 1))
 			;
 	}

@@ -1,9 +1,13 @@
 /* Previews: rendition JPEG -> pixels (core's decoder, shrink-on-load) ->
  * chafa canvas -> cells. Symbol mode copies each cell's character and
- * colours into ncurses (chafa_canvas_get_char_at / get_colors_at), so
- * ncurses keeps knowing what is on the screen; sixel and kitty output are
- * escape strings written after the frame, over a blank area. */
+ * colours (chafa_canvas_get_char_at / get_colors_at) into ncurses cells
+ * (preview-blit.c), so ncurses keeps knowing what is on the screen; sixel
+ * and kitty output are escape strings written after the frame, over a
+ * blank area. */
+#include <sys/ioctl.h>
+
 #include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -12,6 +16,7 @@
 
 #include "blobs.h"
 #include "image-decode.h"
+#include "preview-blit.h"
 #include "preview.h"
 
 #define CACHE_N 64
@@ -22,10 +27,15 @@
 #define PX_H 8
 /* chafa's effort in choosing symbols (0..1; the CLI's default is 0.5) */
 #define WORK_FACTOR 0.3f
+/* A cell in pixels when the terminal does not say (sixel is drawn pixel
+ * for pixel, so the image covers the area only with the true size) */
+#define CELL_PX_W 10
+#define CELL_PX_H 20
 
 struct entry {
 	pgal_id id;
 	int kind, cols, rows, mode, gfx;
+	int pxw, pxh; /* a cell in pixels (graphics) */
 	unsigned long used; /* 0: empty */
 	tui_cells cells;
 };
@@ -51,6 +61,7 @@ tui_preview_cache_new(void)
 static void
 cells_free(tui_cells *c)
 {
+	tui_blit_free(c);
 	free(c->ch);
 	free(c->fg);
 	free(c->bg);
@@ -128,15 +139,35 @@ gfx_term_info(struct tui_preview_cache *c, int gfx)
 	return c->term_info;
 }
 
-/* Fits an image of iw x ih pixels into cols x rows cells twice as tall as wide. */
+/* A cell's size in pixels, as the terminal gives it (TIOCGWINSZ; the SSH
+ * server passes on the client's), else a common one. */
 static void
-fit_cells(int iw, int ih, int cols, int rows, int *cw, int *ch)
+cell_pixels(tui *t, int *pxw, int *pxh)
+{
+	struct winsize ws;
+
+	*pxw = CELL_PX_W;
+	*pxh = CELL_PX_H;
+	if (t->out == NULL || fileno(t->out) < 0 ||
+	    ioctl(fileno(t->out), TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0 || ws.ws_row == 0)
+		return;
+	if (ws.ws_xpixel / ws.ws_col >= 2 && ws.ws_xpixel / ws.ws_col <= 256 &&
+	    ws.ws_ypixel / ws.ws_row >= 2 && ws.ws_ypixel / ws.ws_row <= 256) {
+		*pxw = ws.ws_xpixel / ws.ws_col;
+		*pxh = ws.ws_ypixel / ws.ws_row;
+	}
+}
+
+/* Fits an image of iw x ih pixels into cols x rows cells of pxw x pxh
+ * pixels (symbols: 1 x 2, a cell is about twice as tall as wide). */
+static void
+fit_cells(int iw, int ih, int cols, int rows, int pxw, int pxh, int *cw, int *ch)
 {
 	*cw = cols;
-	*ch = (int)((double)cols * ih / iw / 2.0 + 0.5);
+	*ch = (int)((double)cols * ih * pxw / iw / pxh + 0.5);
 	if (*ch > rows) {
 		*ch = rows;
-		*cw = (int)((double)rows * 2.0 * iw / ih + 0.5);
+		*cw = (int)((double)rows * pxh * iw / ih / pxw + 0.5);
 	}
 	if (*cw < 1)
 		*cw = 1;
@@ -148,7 +179,7 @@ fit_cells(int iw, int ih, int cols, int rows, int *cw, int *ch)
 
 static int
 render(tui *t, struct tui_preview_cache *c, const unsigned char *px, int iw, int ih,
-    int cols, int rows, tui_cells *out, pgal_err *e)
+    int cols, int rows, int pxw, int pxh, tui_cells *out, pgal_err *e)
 {
 	ChafaCanvasConfig *cfg;
 	ChafaCanvas *canvas;
@@ -156,7 +187,10 @@ render(tui *t, struct tui_preview_cache *c, const unsigned char *px, int iw, int
 	int cw, ch, x, y, fg, bg;
 	size_t n, i;
 
-	fit_cells(iw, ih, cols, rows, &cw, &ch);
+	if (t->graphics != TUI_GFX_SYMBOLS)
+		fit_cells(iw, ih, cols, rows, pxw, pxh, &cw, &ch);
+	else
+		fit_cells(iw, ih, cols, rows, 1, 2, &cw, &ch);
 	if (c->symbols == NULL) {
 		c->symbols = chafa_symbol_map_new();
 		chafa_symbol_map_add_by_tags(c->symbols, CHAFA_SYMBOL_TAG_BLOCK |
@@ -177,8 +211,10 @@ render(tui *t, struct tui_preview_cache *c, const unsigned char *px, int iw, int
 		chafa_canvas_config_set_pixel_mode(cfg, CHAFA_PIXEL_MODE_KITTY);
 	else
 		chafa_canvas_config_set_pixel_mode(cfg, CHAFA_PIXEL_MODE_SYMBOLS);
-	if (t->graphics != TUI_GFX_SYMBOLS)
+	if (t->graphics != TUI_GFX_SYMBOLS) {
 		chafa_canvas_config_set_canvas_mode(cfg, CHAFA_CANVAS_MODE_TRUECOLOR);
+		chafa_canvas_config_set_cell_geometry(cfg, pxw, pxh);
+	}
 	canvas = chafa_canvas_new(cfg);
 	chafa_canvas_config_unref(cfg);
 	if (canvas == NULL)
@@ -221,33 +257,51 @@ render(tui *t, struct tui_preview_cache *c, const unsigned char *px, int iw, int
 				fg = bg = -1;
 			else
 				chafa_canvas_get_raw_colors_at(canvas, x, y, &fg, &bg);
-			out->fg[i] = fg < 0 ? -1 : fg;
-			out->bg[i] = bg < 0 ? -1 : bg;
+			fg = fg < 0 ? -1 : fg;
+			bg = bg < 0 ? -1 : bg;
+			/* direct-colour terminfo takes 0..7 as the ANSI colours,
+			 * not as RGB 00000x: a near-black blue stays near black */
+			if (t->colour == TUI_DIRECT) {
+				fg = fg > 0 && fg < 8 ? 8 : fg;
+				bg = bg > 0 && bg < 8 ? 8 : bg;
+			}
+			/* the colour a cell does not show (the ink of a space,
+			 * the paper of a full block) is its left neighbour's:
+			 * no colour change to send for it, one pair less */
+			if (u == ' ')
+				fg = x > 0 ? out->fg[i - 1] : -1;
+			else if (u == 0x2588)
+				bg = x > 0 ? out->bg[i - 1] : -1;
+			out->fg[i] = fg;
+			out->bg[i] = bg;
 		}
 	}
 	chafa_canvas_unref(canvas);
 	return PGAL_OK;
 }
 
-const tui_cells *
-tui_preview_render(tui *t, const pgal_photo *p, int kind, int cols, int rows, pgal_err *e)
+static tui_cells *
+cached_render(tui *t, const pgal_photo *p, int kind, int cols, int rows, pgal_err *e)
 {
 	struct tui_preview_cache *c = t->cache;
 	struct entry *slot = NULL;
 	unsigned char *px;
 	void *data;
 	size_t len, i;
-	int iw, ih, rc;
+	int iw, ih, rc, pxw = 0, pxh = 0, maxw, maxh;
 
 	if (cols < 1 || rows < 1) {
 		pgal_fail(e, PGAL_EUSAGE, "no room");
 		return NULL;
 	}
+	if (t->graphics != TUI_GFX_SYMBOLS)
+		cell_pixels(t, &pxw, &pxh);
 	for (i = 0; i < CACHE_N; i++) {
 		struct entry *en = &c->e[i];
 
 		if (en->used != 0 && en->id == p->id && en->kind == kind && en->cols == cols &&
-		    en->rows == rows && en->mode == t->colour && en->gfx == t->graphics) {
+		    en->rows == rows && en->mode == t->colour && en->gfx == t->graphics &&
+		    en->pxw == pxw && en->pxh == pxh) {
 			en->used = ++c->clock;
 			return &en->cells;
 		}
@@ -256,13 +310,16 @@ tui_preview_render(tui *t, const pgal_photo *p, int kind, int cols, int rows, pg
 	}
 	if (pgal_photo_read_mem(t->g, t->token, p->album, p->name, kind, &data, &len, e) != PGAL_OK)
 		return NULL;
-	rc = pgal_image_decode_rgba(data, len, cols * PX_W, rows * PX_H, &px, &iw, &ih, e);
+	/* symbols need a few pixels per cell; sixel and kitty every one */
+	maxw = cols * (pxw > 0 ? pxw : PX_W);
+	maxh = rows * (pxh > 0 ? pxh : PX_H);
+	rc = pgal_image_decode_rgba(data, len, maxw, maxh, &px, &iw, &ih, e);
 	free(data);
 	if (rc != PGAL_OK)
 		return NULL;
 	cells_free(&slot->cells);
 	slot->used = 0;
-	rc = render(t, c, px, iw, ih, cols, rows, &slot->cells, e);
+	rc = render(t, c, px, iw, ih, cols, rows, pxw, pxh, &slot->cells, e);
 	free(px);
 	if (rc != PGAL_OK)
 		return NULL;
@@ -272,23 +329,28 @@ tui_preview_render(tui *t, const pgal_photo *p, int kind, int cols, int rows, pg
 	slot->rows = rows;
 	slot->mode = t->colour;
 	slot->gfx = t->graphics;
+	slot->pxw = pxw;
+	slot->pxh = pxh;
 	slot->used = ++c->clock;
 	return &slot->cells;
+}
+
+const tui_cells *
+tui_preview_render(tui *t, const pgal_photo *p, int kind, int cols, int rows, pgal_err *e)
+{
+	return cached_render(t, p, kind, cols, rows, e);
 }
 
 void
 tui_preview_draw(tui *t, const pgal_photo *p, int kind, int y, int x, int h, int w)
 {
-	const tui_cells *c;
+	tui_cells *c;
 	pgal_err e;
-	wchar_t ws[2];
-	cchar_t cc;
-	int r, col, pair, oy, ox;
-	size_t i;
+	int oy, ox;
 
 	if (h < 1 || w < 1)
 		return;
-	if ((c = tui_preview_render(t, p, kind, w, h, &e)) == NULL) {
+	if ((c = cached_render(t, p, kind, w, h, &e)) == NULL) {
 		tui_text(y + h / 2, x + 1, w - 2, "(no preview)", TS_DIM);
 		tui_text(y + h / 2 + 1, x + 1, w - 2, e.msg, TS_DIM);
 		return;
@@ -301,16 +363,7 @@ tui_preview_draw(tui *t, const pgal_photo *p, int kind, int y, int x, int h, int
 		t->cache->pend_x = ox;
 		return;
 	}
-	ws[1] = L'\0';
-	for (r = 0, i = 0; r < c->h; r++) {
-		for (col = 0; col < c->w; col++, i++) {
-			ws[0] = (wchar_t)c->ch[i];
-			pair = tui_cell_pair(t, c->fg[i], c->bg[i]);
-			/* ncurses 6: opts carries the extended pair number */
-			setcchar(&cc, ws, A_NORMAL, 0, &pair);
-			mvadd_wch(oy + r, ox + col, &cc);
-		}
-	}
+	tui_blit_draw(t, c, oy, ox);
 }
 
 void

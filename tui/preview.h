@@ -16,6 +16,7 @@ typedef struct tui_cells {
 	int32_t *fg, *bg; /* colours as the mode gives them; -1 default */
 	char *gfx;        /* sixel/kitty escape string instead of cells, or NULL */
 	size_t gfx_len;
+	struct tui_blit *blit; /* ready rows and bytes (preview-blit.c) */
 } tui_cells;
 
 struct tui_preview_cache *tui_preview_cache_new(void);

@@ -143,15 +143,12 @@ album_key(tui *t, tui_view *v, int key)
 		return 0;
 	if (tui_list_key(&a->list, key, a->page)) {
 		if (key == 'G' || key == TK(KEY_END)) {
-			/* the count is exact only once the last page was read */
-			tui_busy(t, "reading to the end of the album…");
-			while (a->src->ops->get(a->src, a->list.sel, &e) != NULL &&
-			    a->list.sel + 1 < a->src->ops->count(a->src))
-				a->list.sel = a->src->ops->count(a->src) - 1;
+			/* the last page is one reverse read (pager.c); reading
+			 * it may correct the count, so select its last row */
+			(void)a->src->ops->get(a->src, a->list.sel, &e);
 			a->list.n = a->src->ops->count(a->src);
-			if (a->list.sel >= a->list.n && a->list.n > 0)
-				a->list.sel = a->list.n - 1;
-			t->msg[0] = '\0';
+			a->list.sel = a->list.n > 0 ? a->list.n - 1 : 0;
+			tui_list_fit(&a->list, a->page > 0 ? a->page : 1);
 		}
 		return 1;
 	}

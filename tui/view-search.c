@@ -49,21 +49,17 @@ run(tui *t, struct search_view *s)
 {
 	char words[256], tag[PGAL_TAG_MAX + 1];
 	pgal_photo *rows = NULL;
-	size_t n = 0, i, k;
+	size_t n = 0;
 	pgal_err e;
 
 	parse(s->query, words, sizeof words, tag, sizeof tag);
 	tui_busy(t, "searching…");
-	if (pgal_search(t->g, t->token, words, tag[0] != '\0' ? tag : NULL, SEARCH_LIMIT,
-	    &rows, &n, &e) != PGAL_OK) {
+	/* within an album the store searches that album alone, so matches
+	 * elsewhere never crowd its own out of the first SEARCH_LIMIT */
+	if (pgal_search(t->g, t->token, s->album[0] != '\0' ? s->album : NULL, words,
+	    tag[0] != '\0' ? tag : NULL, SEARCH_LIMIT, &rows, &n, &e) != PGAL_OK) {
 		tui_fail(t, "search failed", &e);
 		return -1;
-	}
-	if (s->album[0] != '\0') {
-		for (i = k = 0; i < n; i++)
-			if (strcmp(rows[i].album, s->album) == 0)
-				rows[k++] = rows[i];
-		n = k;
 	}
 	if (s->src != NULL)
 		tui_source_unref(s->src);

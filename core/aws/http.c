@@ -675,7 +675,11 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 		else if (body_len > 0 || strcmp(r->method, "PUT") == 0 ||
 		    strcmp(r->method, "POST") == 0) {
 			curl_easy_setopt(c->curl, CURLOPT_UPLOAD, 1L);
+			/* the size is known: Content-Length, never chunked */
 			curl_easy_setopt(c->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)body_len);
+			/* CURLOPT_UPLOAD_BUFFERSIZE stays libcurl's 64 KiB (curl's
+			 * own): against s3rver 16 KiB to 1 MiB measured alike or,
+			 * from 256 KiB up, slower */
 			curl_easy_setopt(c->curl, CURLOPT_READFUNCTION, read_body);
 			curl_easy_setopt(c->curl, CURLOPT_READDATA, &x);
 			curl_easy_setopt(c->curl, CURLOPT_SEEKFUNCTION, seek_body);

@@ -16,4 +16,10 @@
 int pgal_s3_presign_get(pgal_blobs *b, const char *key, int ttl_secs, char **url,
     pgal_err *e);
 
+/* The payload hash of an S3 PUT: known (the caller's SHA-256 of the body)
+ * when given; else UNSIGNED-PAYLOAD over https (TLS protects the bytes;
+ * the AWS SDKs do the same); else NULL, and the AWS layer hashes the body
+ * (over plain http the signed hash is all that protects it). */
+const char *pgal_s3_put_payload_hash(int tls, const char *known);
+
 #endif

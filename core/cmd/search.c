@@ -1,5 +1,5 @@
-/* search WORDS... [--tag T]: the user's photos matching every word (title,
- * description, name) and the tag. */
+/* search WORDS... [--tag T] [--album A]: the user's photos matching every
+ * word (title, description, name) and the tag, in every album or in one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +13,7 @@
 static int
 cmd_search_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 {
-	const char *tag = pgal_args_get(a, "tag");
+	const char *tag = pgal_args_get(a, "tag"), *album = pgal_args_get(a, "album");
 	char words[1024];
 	pgal_photo *ph = NULL;
 	size_t n = 0, i, len = 0, wl;
@@ -34,7 +34,7 @@ cmd_search_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 		memcpy(words + len, a->argv[i], wl + 1);
 		len += wl;
 	}
-	if (pgal_search(ctx->g, ctx->token, words, tag, SEARCH_LIMIT, &ph, &n, &e) != PGAL_OK)
+	if (pgal_search(ctx->g, ctx->token, album, words, tag, SEARCH_LIMIT, &ph, &n, &e) != PGAL_OK)
 		return pgal_cmd_fail(ctx, &e);
 
 	if (pgal_args_has(a, "json")) {
@@ -63,13 +63,14 @@ cmd_search_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 
 const pgal_cmd_entry pgal_cmd_search_entry = {
 	.name = "search",
-	.usage = "WORDS... [--tag T]",
+	.usage = "WORDS... [--tag T] [--album A]",
 	.summary = "find photos by words and tag",
 	.help = "A photo matches when every word is in its title, description or name,\n"
-		"and it has the tag if --tag is given.",
+		"and it has the tag if --tag is given; --album A looks in album A only.\n"
+		"Newest added first, at most 1000.",
 	.min_args = 0,
 	.max_args = -1,
-	.options = "tag=",
+	.options = "tag=,album=",
 	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_READ,
 	.exec = cmd_search_exec,
 };

@@ -4,6 +4,10 @@
 #   peers.sh start dynalite DIR          dynalite (in memory)
 #   peers.sh start ses DIR               aws-ses-v2-local
 #   peers.sh start proxy DIR NAME PORT   fault-proxy.py in front of 127.0.0.1:PORT
+#   peers.sh start verify DIR NAME PORT  s3-verify-proxy.py (checks payload hashes
+#                                        as S3 does) in front of s3rver on PORT
+#   peers.sh start dynalite-gsi DIR      dynalite that can also add a global index
+#                                        to a table (dynalite-gsi.js)
 #   peers.sh start imds DIR              fake-imds.py (EC2 instance metadata)
 #   peers.sh start smtp DIR NAME CERT KEY USER PASSWORD [notls]
 #                                        fake-smtp.py (STARTTLS, AUTH); mail in DIR/NAME.mail
@@ -95,7 +99,7 @@ start)
 	kind=$2
 	dir=${3:?peers.sh: start needs a directory}
 	mkdir -p "$dir" || die "cannot make $dir"
-	case $2 in s3rver|dynalite|ses)
+	case $2 in s3rver|dynalite|dynalite-gsi|ses)
 		command -v node > /dev/null 2>&1 ||
 		    die "node is not installed (apt-get install nodejs npm)"
 		sh "$here/npm-deps.sh" ||
@@ -119,6 +123,17 @@ start)
 		port=$(free_port)
 		launch dynalite "$port" "$bin/dynalite" --port "$port" --host 127.0.0.1 \
 		    --createTableMs 0 --deleteTableMs 0 --updateTableMs 0
+		;;
+	dynalite-gsi)
+		port=$(free_port)
+		launch dynalite-gsi "$port" node "$here/dynalite-gsi.js" "$port"
+		;;
+	verify)
+		name=${4:?peers.sh: start verify DIR NAME TARGET_PORT}
+		target=${5:?peers.sh: start verify DIR NAME TARGET_PORT}
+		port=$(free_port)
+		launch "$name" "$port" python3 "$here/s3-verify-proxy.py" "$port" \
+		    "$target" "$dir/$name.ready"
 		;;
 	ses)
 		port=$(free_port)

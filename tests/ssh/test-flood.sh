@@ -15,6 +15,8 @@ PGAL_PASSWORD=$PW "$PGAL" login alice >/dev/null 2>&1 && "$PGAL" key add $(cat "
 # 28 MB: far more than a pipe and the input buffer hold. The upload is
 # itself input to a command (the scp sink): the download below compares it.
 ok "a big photo goes in" pw_scp "$PW" "$FIX/big-24mp.jpg" alice@$HOST:trip/x.jpg
+# the upload is answered before the ingest queue has stored it
+j=0; while ! "$PGAL" info trip/x.jpg >/dev/null 2>&1 && [ $j -lt 300 ]; do sleep 0.1; j=$((j + 1)); done
 KSSH="ssh $SSHO -p $PORT -o BatchMode=yes -o IdentitiesOnly=yes -o PasswordAuthentication=no -i $T/id_alice"
 
 # wait_conns: until the server has no connection process left (0), or 10 s

@@ -20,6 +20,20 @@ k_sftp() {
 	sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_$u" "$@" $u@$HOST
 }
 make_jpegs "$T/all" 15 || echo "Bail out! cannot make test photos"
+# stored ALBUM N: until alice's ALBUM holds N photos (60 s at most). A put
+# is answered after the quick checks; the connection's ingest queue stores
+# it meanwhile, so another connection sees it a moment later.
+stored() {
+	j=0
+	while [ $j -lt 300 ]; do
+		c=$(pw_ssh alice "$PW" ls "$1" --json 2>/dev/null |
+			python3 -c 'import json, sys; print(len(json.load(sys.stdin)))' 2>/dev/null)
+		[ "${c:-0}" -eq "$2" ] && return 0
+		sleep 0.2
+		j=$((j + 1))
+	done
+	return 1
+}
 
 mkdir -p "$T/many" "$T/few"
 for i in 000 001 002 003 004 005 006 007 008 009 010 011; do mv "$T/all/p$i.jpg" "$T/many/"; done
@@ -34,6 +48,8 @@ ok "mkdir over sftp makes an album" k_sftp alice -b "$b"
 ok "scp uploads one photo" pw_scp "$PW" "$FIX/nikon-d2h-gps.jpg" alice@$HOST:trip/
 ok "scp uploads many photos" pw_scp "$PW" "$T"/few/*.jpg alice@$HOST:trip/
 ok "scp -r uploads a folder as a new album" pw_scp "$PW" -r "$T/many" alice@$HOST:
+ok "the queue stores them" stored many 12
+ok "and the ones before" stored trip 4
 ok "ls shows the album" pw_ssh alice "$PW" ls many --json
 jcheck "with all 12 photos" "len(j) == 12"
 mkdir -p "$T/down"
@@ -258,6 +274,7 @@ ok "16 handles at once, the 17th refused; bogus handles refused" \
 vips crop "$FIX/big-24mp.jpg" "$T/big.jpg[Q=95]" 100 100 1000 900
 ok "mkalbum big" pw_ssh alice "$PW" mkalbum big
 ok "a large photo uploads" pw_scp "$PW" "$T/big.jpg" alice@$HOST:big/
+ok "and is stored" stored big 1
 ok "read handles stop at twice the upload limit of spool" \
 	raw_sftp spool /big/big.jpg "$(stat -c %s "$T/big.jpg")" $((2 * 2 * 1024 * 1024))
 check "the spool is empty again" "[ -z \"\$(ls -A '$PGAL_HOME/spool')\" ]"

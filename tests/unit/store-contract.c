@@ -161,7 +161,7 @@ tagged(struct fx *f, pgal_id user, const char *tag, pgal_id *ids, size_t max)
 	size_t n, i;
 
 	assert_non_null(out);
-	if (f->ops->photo_search(f->s, user, NULL, 0, tag, max, out, &n, &e) != PGAL_OK)
+	if (f->ops->photo_search(f->s, user, 0, NULL, 0, tag, max, out, &n, &e) != PGAL_OK)
 		fail_msg("photo_search tag %s: %s", tag, e.msg);
 	for (i = 0; i < n && ids != NULL; i++)
 		ids[i] = out[i].id;
@@ -1021,8 +1021,11 @@ cmp_key_text(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Walks the album forward in pages of varying size, checking every row
+ * against want[] (the order worked out from the keys); the ids read go to
+ * seq[] (room for nwant). */
 static void
-walk_pages(struct fx *f, pgal_sort sort, const struct key *want, size_t nwant)
+walk_pages(struct fx *f, pgal_sort sort, const struct key *want, size_t nwant, pgal_id *seq)
 {
 	static const size_t sizes[] = { 1, 7, 100, 999, 1000, 3 };
 	pgal_photo *page;
@@ -1046,6 +1049,7 @@ walk_pages(struct fx *f, pgal_sort sort, const struct key *want, size_t nwant)
 			if (page[i].id != want[pos].id)
 				fail_msg("sort %d: row %zu is id %lld, want %lld", (int)sort,
 				    pos, (long long)page[i].id, (long long)want[pos].id);
+			seq[pos] = page[i].id;
 			assert_int_equal(page[i].album_id, f->a1);
 			assert_string_equal(page[i].album, "Holiday");
 		}
@@ -1060,6 +1064,84 @@ walk_pages(struct fx *f, pgal_sort sort, const struct key *want, size_t nwant)
 }
 
 static void
+cursor_at(pgal_sort sort, const pgal_photo *p, pgal_cursor *cur)
+{
+	memset(cur, 0, sizeof *cur);
+	cur->valid = 1;
+	cur->id = p->id;
+	cur->num = sort == PGAL_SORT_TAKEN ? p->sort_taken : p->added_at;
+	snprintf(cur->text, sizeof cur->text, "%s", p->title);
+}
+
+/* The reverse read from the end back to the start, in pages of varying
+ * size: each page must be the rows of the forward sequence seq[] just
+ * before the previous page, in forward order; then reads before rows
+ * picked anywhere (keys[] the rows' keys, in the same order). */
+static void
+walk_back(struct fx *f, pgal_sort sort, const pgal_id *seq, const struct key *keys, size_t nseq)
+{
+	static const size_t sizes[] = { 1, 7, 100, 999, 1000, 3 };
+	const size_t picks[] = { 0, 1, 2, 7, nseq / 2, nseq - 2, nseq - 1 };
+	pgal_photo *page;
+	pgal_cursor cur;
+	pgal_err e;
+	size_t end = nseq, n, i, k = 0, want;
+
+	page = calloc(1000, sizeof *page);
+	assert_non_null(page);
+	memset(&cur, 0, sizeof cur);
+	for (;;) {
+		size_t limit = sizes[k++ % (sizeof sizes / sizeof sizes[0])];
+
+		if (f->ops->photo_list_before(f->s, f->a1, sort, &cur, limit, page, &n,
+		    &e) != PGAL_OK)
+			fail_msg("photo_list_before: %s", e.msg);
+		assert_true(n <= limit);
+		if (n == 0)
+			break;
+		/* a short page only at the start of the album */
+		want = end < limit ? end : limit;
+		if (n != want)
+			fail_msg("sort %d: page before row %zu has %zu rows, want %zu",
+			    (int)sort, end, n, want);
+		for (i = 0; i < n; i++) {
+			if (page[i].id != seq[end - n + i])
+				fail_msg("sort %d backward: row %zu is id %lld, want %lld",
+				    (int)sort, end - n + i, (long long)page[i].id,
+				    (long long)seq[end - n + i]);
+			assert_int_equal(page[i].album_id, f->a1);
+			assert_string_equal(page[i].album, "Holiday");
+		}
+		end -= n;
+		cursor_at(sort, &page[0], &cur);
+	}
+	assert_int_equal(end, 0);
+
+	/* before a row in the middle: the rows just before it (the cursor is
+	 * the row's keys, as the forward read would have left it) */
+	for (k = 0; k < sizeof picks / sizeof picks[0]; k++) {
+		size_t at = picks[k], lo = at > 10 ? at - 10 : 0;
+
+		if (at >= nseq)
+			continue; /* a tiny PGAL_TEST_NPAGE */
+		memset(&cur, 0, sizeof cur);
+		cur.valid = 1;
+		cur.id = keys[at].id;
+		cur.num = keys[at].num;
+		snprintf(cur.text, sizeof cur.text, "%s", keys[at].text);
+		assert_int_equal(keys[at].id, seq[at]);
+		if (f->ops->photo_list_before(f->s, f->a1, sort, &cur, 10, page, &n, &e) != PGAL_OK)
+			fail_msg("photo_list_before: %s", e.msg);
+		if (n != at - lo)
+			fail_msg("sort %d: before row %zu: %zu rows, want %zu", (int)sort, at, n,
+			    at - lo);
+		for (i = 0; i < n; i++)
+			assert_int_equal(page[i].id, seq[lo + i]);
+	}
+	free(page);
+}
+
+static void
 test_pagination(void **state)
 {
 	struct fx *f = *state;
@@ -1069,6 +1151,7 @@ test_pagination(void **state)
 	};
 	size_t np = (size_t)B->npage, i, n;
 	struct key *kt, *ka, *kx;
+	pgal_id *seq;
 	pgal_photo p, few[4];
 	pgal_err e;
 	char name[64];
@@ -1105,9 +1188,15 @@ test_pagination(void **state)
 	qsort(ka, np, sizeof *ka, cmp_key_num);
 	qsort(kx, np, sizeof *kx, cmp_key_text);
 
-	walk_pages(f, PGAL_SORT_TAKEN, kt, np);
-	walk_pages(f, PGAL_SORT_ADDED, ka, np);
-	walk_pages(f, PGAL_SORT_TITLE, kx, np);
+	seq = calloc(np, sizeof *seq);
+	assert_non_null(seq);
+	/* forward, checked against the keys; backward, checked against forward */
+	walk_pages(f, PGAL_SORT_TAKEN, kt, np, seq);
+	walk_back(f, PGAL_SORT_TAKEN, seq, kt, np);
+	walk_pages(f, PGAL_SORT_ADDED, ka, np, seq);
+	walk_back(f, PGAL_SORT_ADDED, seq, ka, np);
+	walk_pages(f, PGAL_SORT_TITLE, kx, np, seq);
+	walk_back(f, PGAL_SORT_TITLE, seq, kx, np);
 
 	/* NULL cursor is the start; limit 0 returns nothing; bad sort refused */
 	assert_int_equal(f->ops->photo_list(f->s, f->a1, PGAL_SORT_TITLE, NULL, 4, few, &n, &e), PGAL_OK);
@@ -1120,6 +1209,21 @@ test_pagination(void **state)
 	/* an empty album */
 	assert_int_equal(f->ops->photo_list(f->s, 424242, PGAL_SORT_ADDED, NULL, 4, few, &n, &e), PGAL_OK);
 	assert_int_equal(n, 0);
+	/* the same for the reverse read: NULL cursor is the end */
+	assert_int_equal(f->ops->photo_list_before(f->s, f->a1, PGAL_SORT_TITLE, NULL, 4, few, &n,
+	    &e), PGAL_OK);
+	assert_int_equal(n, 4);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(few[i].id, kx[np - 4 + i].id);
+	assert_int_equal(f->ops->photo_list_before(f->s, f->a1, PGAL_SORT_TAKEN, NULL, 0, few, &n,
+	    &e), PGAL_OK);
+	assert_int_equal(n, 0);
+	assert_int_not_equal(f->ops->photo_list_before(f->s, f->a1, (pgal_sort)42, NULL, 4, few,
+	    &n, &e), PGAL_OK);
+	assert_int_equal(f->ops->photo_list_before(f->s, 424242, PGAL_SORT_ADDED, NULL, 4, few,
+	    &n, &e), PGAL_OK);
+	assert_int_equal(n, 0);
+	free(seq);
 	free(kt);
 	free(ka);
 	free(kx);
@@ -1141,26 +1245,40 @@ search_photo(struct fx *f, pgal_id user, pgal_id album, const char *name,
 	return insert_photo(f, &p);
 }
 
-/* Runs a search and compares the ids with want[] (in order). */
+/* Runs a search of user's photos (album 0: in every album of theirs) and
+ * compares the ids with want[] (in order). */
 static void
-expect_search(struct fx *f, const char *const *words, size_t nwords, const char *tag,
-    size_t limit, const pgal_id *want, size_t nwant)
+expect_search_by(struct fx *f, pgal_id user, pgal_id album, const char *const *words,
+    size_t nwords, const char *tag, size_t limit, const pgal_id *want, size_t nwant)
 {
 	pgal_photo out[32];
 	pgal_err e;
 	size_t n, i;
 
 	assert_true(limit <= 32);
-	if (f->ops->photo_search(f->s, f->alice, words, nwords, tag, limit, out, &n, &e) != PGAL_OK)
+	if (f->ops->photo_search(f->s, user, album, words, nwords, tag, limit, out, &n,
+	    &e) != PGAL_OK)
 		fail_msg("search: %s", e.msg);
 	if (n != nwant)
-		fail_msg("search '%s'... tag %s: %zu results, want %zu",
-		    nwords ? words[0] : "", tag ? tag : "-", n, nwant);
+		fail_msg("search '%s'... tag %s album %lld: %zu results, want %zu",
+		    nwords ? words[0] : "", tag ? tag : "-", (long long)album, n, nwant);
 	for (i = 0; i < n; i++) {
-		assert_int_equal(out[i].id, want[i]);
-		assert_int_equal(out[i].user_id, f->alice);
+		if (out[i].id != want[i])
+			fail_msg("search '%s'... tag %s album %lld: result %zu is id %lld, "
+			    "want %lld", nwords ? words[0] : "", tag ? tag : "-",
+			    (long long)album, i, (long long)out[i].id, (long long)want[i]);
+		assert_int_equal(out[i].user_id, user);
+		if (album != 0)
+			assert_int_equal(out[i].album_id, album);
 		assert_true(out[i].album[0] != '\0');
 	}
+}
+
+static void
+expect_search(struct fx *f, const char *const *words, size_t nwords, const char *tag,
+    size_t limit, const pgal_id *want, size_t nwant)
+{
+	expect_search_by(f, f->alice, 0, words, nwords, tag, limit, want, nwant);
 }
 
 #define W(...) (const char *const[]){ __VA_ARGS__ }, \
@@ -1224,11 +1342,64 @@ test_search(void **state)
 	expect_search(f, NULL, 0, NULL, 10,
 	    IDS(hills, sunset, fname, snakex, snake, plain, pct, bx, bslash, bang));
 	/* limit 0 */
-	assert_int_equal(f->ops->photo_search(f->s, f->alice, NULL, 0, NULL, 0, out, &n, &e), PGAL_OK);
+	assert_int_equal(f->ops->photo_search(f->s, f->alice, 0, NULL, 0, NULL, 0, out, &n, &e), PGAL_OK);
 	assert_int_equal(n, 0);
 	/* an injection attempt is only a word */
 	expect_search(f, W("' OR 1=1 --"), NULL, 10, NULL, 0);
 	expect_search(f, W("\") OR 1=1 #"), NULL, 10, NULL, 0);
+}
+
+/* Within one album: only its photos, however many match elsewhere. */
+static void
+test_search_album(void **state)
+{
+	struct fx *f = *state;
+	pgal_id old, tagonly, word, tie, newest, none, cats[12];
+	char name[32], title[32];
+	size_t i;
+
+	old = search_photo(f, f->alice, f->a1, "h1.jpg", "Sunset on the beach", "", "sea", 10);
+	tagonly = search_photo(f, f->alice, f->a1, "h2.jpg", "Morning", "", "sea", 20);
+	word = search_photo(f, f->alice, f->a1, "h3.jpg", "Sunset again", "", "", 30);
+	tie = search_photo(f, f->alice, f->a1, "h4.jpg", "sunset twin", "", "", 30);
+	newest = search_photo(f, f->alice, f->a1, "h5.jpg", "", "SUNSET from the boat",
+	    "boat,sea", 40);
+	none = search_photo(f, f->alice, f->a1, "h6.jpg", "Lunch", "", "food", 35);
+	assert_true(tie > word);
+	/* more matches than the limit in another album, all of them newer */
+	for (i = 0; i < 12; i++) {
+		snprintf(name, sizeof name, "cat-%zu.jpg", i);
+		snprintf(title, sizeof title, "sunset cat %zu", i);
+		cats[i] = search_photo(f, f->alice, f->a2, name, title, "", "sea", 100 + (int64_t)i);
+	}
+	/* bob's album matches everything asked below */
+	search_photo(f, f->bob, f->b1, "b1.jpg", "sunset beach", "", "sea", 200);
+	search_photo(f, f->bob, f->b1, "b2.jpg", "Morning", "", "food", 201);
+
+	/* across albums the cats fill the first 5; within Holiday they do not */
+	expect_search(f, W("sunset"), NULL, 5, IDS(cats[11], cats[10], cats[9], cats[8], cats[7]));
+	expect_search_by(f, f->alice, f->a1, W("sunset"), NULL, 5, IDS(newest, tie, word, old));
+	expect_search_by(f, f->alice, f->a1, W("sunset"), NULL, 2, IDS(newest, tie));
+	expect_search_by(f, f->alice, f->a1, NULL, 0, "sea", 5, IDS(newest, tagonly, old));
+	expect_search_by(f, f->alice, f->a2, W("sunset"), NULL, 3, IDS(cats[11], cats[10], cats[9]));
+	/* tag, words and album together */
+	expect_search_by(f, f->alice, f->a1, W("sunset"), "sea", 10, IDS(newest, old));
+	expect_search_by(f, f->alice, f->a1, W("SUNSET", "beach"), "sea", 10, IDS(old));
+	expect_search_by(f, f->alice, f->a1, W("boat"), "food", 10, NULL, 0);
+	expect_search_by(f, f->alice, f->a1, W("cat"), "sea", 10, NULL, 0);
+	/* nothing asked: the whole album, newest first */
+	expect_search_by(f, f->alice, f->a1, NULL, 0, NULL, 10,
+	    IDS(newest, none, tie, word, tagonly, old));
+	/* another user's album id gives nothing, whatever is asked */
+	expect_search_by(f, f->alice, f->b1, W("sunset"), NULL, 10, NULL, 0);
+	expect_search_by(f, f->alice, f->b1, NULL, 0, "sea", 10, NULL, 0);
+	expect_search_by(f, f->alice, f->b1, NULL, 0, NULL, 10, NULL, 0);
+	expect_search_by(f, f->bob, f->a1, W("sunset"), "sea", 10, NULL, 0);
+	expect_search_by(f, f->bob, f->a2, NULL, 0, NULL, 10, NULL, 0);
+	/* an album that does not exist */
+	expect_search_by(f, f->alice, 424242, W("sunset"), NULL, 10, NULL, 0);
+	/* an injection attempt is only a word here too */
+	expect_search_by(f, f->alice, f->a1, W("' OR 1=1 --"), NULL, 10, NULL, 0);
 }
 
 /* ---- SSH keys ---- */
@@ -1672,6 +1843,7 @@ pgal_store_contract_run(pgal_contract_backend *b)
 		cmocka_unit_test_setup_teardown(test_album_delete_cascades, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pagination, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_album, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_handles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_processes, setup, teardown),

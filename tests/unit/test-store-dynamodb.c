@@ -780,26 +780,26 @@ test_search(void **state)
 	photo_init(&p, b1, bo, "sunset.jpg", 1);
 	insert(&f, &p);
 
-	assert_int_equal(f.o->photo_search(f.s, al, w1, 1, NULL, 10, out, &n, &e), PGAL_OK);
+	assert_int_equal(f.o->photo_search(f.s, al, 0, w1, 1, NULL, 10, out, &n, &e), PGAL_OK);
 	assert_int_equal(n, 2);
 	/* newest first */
 	assert_string_equal(out[0].name, "two.jpg");
 	assert_string_equal(out[1].name, "one.jpg");
 	assert_string_equal(out[0].album, "a");
-	assert_int_equal(f.o->photo_search(f.s, al, w2, 2, NULL, 10, out, &n, &e), PGAL_OK);
+	assert_int_equal(f.o->photo_search(f.s, al, 0, w2, 2, NULL, 10, out, &n, &e), PGAL_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(out[0].name, "two.jpg");
-	assert_int_equal(f.o->photo_search(f.s, al, w1, 1, "sea", 10, out, &n, &e), PGAL_OK);
+	assert_int_equal(f.o->photo_search(f.s, al, 0, w1, 1, "sea", 10, out, &n, &e), PGAL_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(out[0].name, "one.jpg");
-	assert_int_equal(f.o->photo_search(f.s, al, NULL, 0, "se", 10, out, &n, &e), PGAL_OK);
+	assert_int_equal(f.o->photo_search(f.s, al, 0, NULL, 0, "se", 10, out, &n, &e), PGAL_OK);
 	assert_int_equal(n, 0);
 	/* wildcards are literal */
-	assert_int_equal(f.o->photo_search(f.s, al, w3, 1, NULL, 10, out, &n, &e), PGAL_OK);
+	assert_int_equal(f.o->photo_search(f.s, al, 0, w3, 1, NULL, 10, out, &n, &e), PGAL_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(out[0].name, "50%-off.jpg");
 	/* limit */
-	assert_int_equal(f.o->photo_search(f.s, al, NULL, 0, NULL, 2, out, &n, &e), PGAL_OK);
+	assert_int_equal(f.o->photo_search(f.s, al, 0, NULL, 0, NULL, 2, out, &n, &e), PGAL_OK);
 	assert_int_equal(n, 2);
 	assert_string_equal(out[0].name, "50%-off.jpg");
 	fx_close(&f);

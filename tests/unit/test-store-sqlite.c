@@ -471,14 +471,39 @@ test_plans(void **state)
 		}
 		assert_int_equal(seen, 300);
 	}
+	/* the reverse read, from the end back to the start */
+	for (i = 0; i < 3; i++) {
+		memset(&cur, 0, sizeof cur);
+		seen = 0;
+		for (;;) {
+			assert_int_equal(f->ops->photo_list_before(f->s, f->a1, sorts[i], &cur,
+			    50, page, &n, &e), PGAL_OK);
+			if (n == 0)
+				break;
+			seen += n;
+			cur.valid = 1;
+			cur.id = page[0].id;
+			cur.num = sorts[i] == PGAL_SORT_TAKEN ? page[0].sort_taken :
+			    page[0].added_at;
+			snprintf(cur.text, sizeof cur.text, "%s", page[0].title);
+		}
+		assert_int_equal(seen, 300);
+	}
 	assert_no_scans_or_sorts(f);
-	assert_plan_uses(f, "ORDER BY p.sort_taken", "photos_album_taken");
+	assert_plan_uses(f, "ORDER BY p.sort_taken,", "photos_album_taken");
 	assert_plan_uses(f, "ORDER BY p.added_at, p.id LIMIT", "photos_album_added");
-	assert_plan_uses(f, "ORDER BY p.title", "photos_album_title");
-	/* search walks the user's photos newest first on its index */
-	assert_int_equal(f->ops->photo_search(f->s, f->alice, words, 1, "t1", 50, page, &n, &e),
+	assert_plan_uses(f, "ORDER BY p.title,", "photos_album_title");
+	assert_plan_uses(f, "ORDER BY p.sort_taken DESC", "photos_album_taken");
+	assert_plan_uses(f, "ORDER BY p.added_at DESC, p.id DESC LIMIT ?4", "photos_album_added");
+	assert_plan_uses(f, "ORDER BY p.title DESC", "photos_album_title");
+	/* search walks the user's photos newest first on its index, and an
+	 * album search that album's */
+	assert_int_equal(f->ops->photo_search(f->s, f->alice, 0, words, 1, "t1", 50, page, &n, &e),
 	    PGAL_OK);
-	assert_plan_uses(f, "ORDER BY p.added_at DESC", "photos_user_added");
+	assert_plan_uses(f, "ORDER BY p.added_at DESC, p.id DESC LIMIT ?2", "photos_user_added");
+	assert_int_equal(f->ops->photo_search(f->s, f->alice, f->a1, words, 1, "t1", 50, page, &n,
+	    &e), PGAL_OK);
+	assert_plan_uses(f, "p.album_id = ?4", "photos_album_added");
 }
 
 /* The key text itself is kept (the API returns only its fingerprint). */
