@@ -63,7 +63,7 @@ tui_pop(tui *t)
 	if (t->depth == 0)
 		return;
 	view_free(t->stack[--t->depth]);
-	t->gfx_dirty = 1;
+	t->gfx_dirty |= t->graphics != TUI_GFX_SYMBOLS; /* cells need no repaint */
 	top = tui_top(t);
 	if (top != NULL && top->ops->enter != NULL)
 		top->ops->enter(t, top);
@@ -77,7 +77,7 @@ tui_pop_run(tui *t, tui_confirm_cb cb, void *arg)
 	if (t->depth == 0)
 		return;
 	view_free(t->stack[--t->depth]);
-	t->gfx_dirty = 1;
+	t->gfx_dirty |= t->graphics != TUI_GFX_SYMBOLS; /* cells need no repaint */
 	top = tui_top(t);
 	cb(t, arg);
 	/* refresh what is below unless cb already changed the screens */
@@ -92,7 +92,7 @@ tui_pop_to(tui *t, const char *name)
 
 	while (t->depth > 0 && strcmp(t->stack[t->depth - 1]->ops->name, name) != 0)
 		view_free(t->stack[--t->depth]);
-	t->gfx_dirty = 1;
+	t->gfx_dirty |= t->graphics != TUI_GFX_SYMBOLS; /* cells need no repaint */
 	top = tui_top(t);
 	if (top != NULL && top->ops->enter != NULL)
 		top->ops->enter(t, top);

@@ -135,12 +135,12 @@ for gfx in sixel kitty; do
 	: > "$T/raw-$gfx"
 	tm pipe-pane -o -t t "cat >> '$T/raw-$gfx'"
 	keys Enter
-	step "$gfx: the photo view" "NIKON D2H"
+	step "$gfx: the photo view" "Camera +NIKON D2H"
 	settle
 	# until the image has been written whole (it ends before the
-	# cursor is restored)
+	# cursor is restored); an empty capture is not a match
 	i=0
-	while [ $i -lt 100 ] && ! perl -0ne 'exit(/\e7\e\[\d+;\d+H(?:\eP|\e_G).*\e\\\e8/s ? 0 : 1)' "$T/raw-$gfx"; do
+	while [ $i -lt 100 ] && ! perl -e 'local $/; my $s = <STDIN> // ""; exit($s =~ /\e7\e\[\d+;\d+H(?:\eP|\e_G).*\e\\\e8/s ? 0 : 1)' < "$T/raw-$gfx"; do
 		sleep 0.2; i=$((i + 1))
 	done
 	tm pipe-pane -t t
