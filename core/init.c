@@ -134,10 +134,15 @@ pgal_backend_status(pgal *g, pgal_status_fn fn, void *arg, pgal_err *e)
 	int (*const lines[])(pgal *, char *, size_t, pgal_err *) = {
 		store_line, blobs_line, mail_line,
 	};
-	char line[1200];
+	char line[1200], msg[sizeof e->msg];
 	size_t i;
 	int rc;
 
+	/* what only init does: open must stay quick for every command */
+	if ((rc = pgal_store_dynamodb_prepare(g->store, e)) != PGAL_OK) {
+		memcpy(msg, e->msg, sizeof msg);
+		return pgal_fail(e, rc, "store %s: %s", g->store->ops->name, msg);
+	}
 	for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
 		if ((rc = lines[i](g, line, sizeof line, e)) != PGAL_OK)
 			return rc;

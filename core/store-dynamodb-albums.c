@@ -510,7 +510,8 @@ ddb_album_update(pgal_store *s, const pgal_album *a, pgal_err *e)
 }
 
 struct cascade {
-	json_t *keys;
+	json_t *keys;	/* the photo items */
+	json_t *after;	/* their locators and refs: gone only after the items */
 };
 
 static int
@@ -524,17 +525,23 @@ cascade_one(struct ddb *d, json_t *it, void *arg, pgal_err *e)
 	if (strcmp(sk, META) == 0)
 		return 0;
 	json_array_append_new(c->keys, gkey(d, pk, sk));
-	if (strncmp(sk, "P#", 2) == 0 && rd_has(it, "pid")) {
+	/* a copy in a move may be the photo's only future (its locator may
+	 * name the other copy already): its locator and refs stay (readers
+	 * remove refs whose photo is gone; a locator alone names nothing) */
+	if (strncmp(sk, "P#", 2) == 0 && rd_has(it, "pid") && !rd_has(it, "mv")) {
 		char loc[32];
 
 		snprintf(loc, sizeof loc, "P#%lld", (long long)rd_n(it, "pid", 0));
-		json_array_append_new(c->keys, gkey(d, loc, "#"));
+		json_array_append_new(c->after, gkey(d, loc, "#"));
+		ddb_refs_keys(d, it, c->after);
 	}
 	return 0;
 }
 
 /* The directory entry first (the album vanishes from its owner's view),
- * then photos and their locators in batches, the album item last. */
+ * then photos in batches, then their locators and refs (a crash between
+ * leaves refs that mark blobs used a while longer, never a photo whose
+ * blob gc takes), the album item last. */
 int
 ddb_album_delete(pgal_store *s, pgal_id album_id, pgal_err *e)
 {
@@ -553,17 +560,24 @@ ddb_album_delete(pgal_store *s, pgal_id album_id, pgal_err *e)
 		return rc;
 	ddb_album_pk(pk, sizeof pk, album_id);
 	c.keys = json_array();
+	c.after = json_array();
 	rq = rq_new(d->gallery);
 	json_object_set_new(rq, "KeyConditionExpression", json_string("#albumID = :pk"));
 	json_object_set_new(rq, "ConsistentRead", json_true());
-	json_object_set_new(rq, "ProjectionExpression", json_string("#albumID, #photoID, #pid"));
-	rq_names(rq, "albumID", "photoID", "pid", NULL);
+	json_object_set_new(rq, "ProjectionExpression", json_string(
+	    "#albumID, #photoID, #pid, #owner, #sha256, #blob_id, #mv"));
+	rq_names(rq, "albumID", "photoID", "pid", "owner", "sha256", "blob_id", "mv", NULL);
 	rq_val(rq, ":pk", av_s(d, pk));
 	if ((rc = ddb_query(d, rq, cascade_one, &c, e)) != PGAL_OK) {
 		json_decref(c.keys);
+		json_decref(c.after);
 		return rc;
 	}
-	if ((rc = ddb_batch_delete(d, d->gallery, c.keys, e)) != PGAL_OK)
+	if ((rc = ddb_batch_delete(d, d->gallery, c.keys, e)) != PGAL_OK) {
+		json_decref(c.after);
+		return rc;
+	}
+	if ((rc = ddb_batch_delete(d, d->gallery, c.after, e)) != PGAL_OK)
 		return rc;
 	rq = rq_new(d->gallery);
 	json_object_set_new(rq, "Key", meta_key(d, album_id));

@@ -10,6 +10,13 @@
  *                                          album list, sorted by name
  *   locator   P#<photo id>   #             where photo id lives now (album
  *                                          id + name): the truth for moves
+ *   blob ref  B#<blob id>    #             photo id using the blob: gc's
+ *                                          strongly consistent "used"
+ *   content   H#<user>#<sha> P#<hex pid>   one per photo of the user with
+ *   ref                                    this SHA-256: the duplicate check
+ *   layout    #LAYOUT        #             v 2: every photo has its refs
+ *                                          (absent: a table from before
+ *                                          refs, see store-dynamodb-refs.c)
  * Table PhotoGalleryUsers (pk, sk):
  *   user      U#<user id>    #USER         the account
  *   name lock N#<user name>  #             user id
@@ -46,7 +53,12 @@ struct ddb {
 	int		 bad;		/* a value could not be encoded */
 	int		 attempts;	/* tries the last call took */
 	char		 last_code[128];	/* error code of the last failed call, or "" */
-	char		 added[256];	/* global indexes open added, for pgal init */
+	char		 added[256];	/* global indexes pgal init added */
+	int		 refs;		/* the layout item says every photo has refs */
+	int		 created;	/* this open created the gallery table */
+	json_t		*gsi;		/* index name -> IndexStatus, gallery table */
+	int64_t		 gsi_at;	/* when gsi was read (seconds) */
+	int64_t		 migrated;	/* photos pgal init gave refs */
 };
 
 static inline struct ddb *
@@ -114,9 +126,13 @@ int ddb_get(struct ddb *d, const char *table, json_t *key, json_t **item,
  * ExclusiveStartKey. fn returns 0 to go on, 1 to stop, or a pgal code. */
 typedef int (*ddb_item_fn)(struct ddb *d, json_t *item, void *arg, pgal_err *e);
 int ddb_query(struct ddb *d, json_t *rq, ddb_item_fn fn, void *arg, pgal_err *e);
+/* the same for a Scan (pgal init's migration only: nothing else scans) */
+int ddb_scan(struct ddb *d, json_t *rq, ddb_item_fn fn, void *arg, pgal_err *e);
 /* BatchWriteItem deletes of keys (a JSON array, consumed) in chunks of 25,
  * UnprocessedItems resent with capped exponential backoff. */
 int ddb_batch_delete(struct ddb *d, const char *table, json_t *keys, pgal_err *e);
+/* BatchWriteItem puts of items (array, consumed), the same way */
+int ddb_batch_put(struct ddb *d, const char *table, json_t *items, pgal_err *e);
 /* BatchGetItem of keys (array, consumed), consistent; *items gets an array
  * of the items found, in no particular order. */
 int ddb_batch_get(struct ddb *d, const char *table, json_t *keys, json_t **items,
@@ -133,6 +149,10 @@ void ddb_hex64(char out[17], int64_t v);
 /* a random write token for idempotent conditional creates */
 int ddb_token(char out[17], pgal_err *e);
 void ddb_sleep_ms(long ms);
+/* PGAL_OK if the gallery table's global index can answer now; else a clear
+ * PGAL_EBACKEND naming it (missing, or still filling: wait, or pgal init).
+ * An index not ready is asked about again at most every few seconds. */
+int ddb_need_index(struct ddb *d, const char *index, pgal_err *e);
 
 /* ---- the operations, one file per concept ---- */
 
@@ -170,6 +190,8 @@ int ddb_photo_here(struct ddb *d, pgal_id album_id, pgal_id photo_id, int *here,
 
 /* photos: the helpers lists need (store-dynamodb-photos.c) */
 json_t *ddb_photo_key(struct ddb *d, pgal_id album_id, const char *name);
+/* the photo item of photo_id where its locator says it is, or PGAL_ENOTFOUND */
+int ddb_photo_locate(struct ddb *d, pgal_id photo_id, json_t **item, pgal_err *e);
 void ddb_photo_read(const json_t *it, const char *album, pgal_photo *p);
 /* 0 in *valid for a copy left behind by a move */
 int ddb_photo_valid(struct ddb *d, const json_t *it, int *valid, pgal_err *e);
@@ -188,5 +210,22 @@ int ddb_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const cha
 int ddb_blob_ids_user(pgal_store *s, pgal_id user_id, char ***ids, size_t *n, pgal_err *e);
 int ddb_blob_ids_album(pgal_store *s, pgal_id album_id, char ***ids, size_t *n, pgal_err *e);
 int ddb_blob_id_used(pgal_store *s, const char *blob_id, int *used, pgal_err *e);
+
+/* refs (store-dynamodb-refs.c): written before a photo item, removed after
+ * it. put: the blob ref (a blob id another photo uses is PGAL_EINPUT) and
+ * the content ref of photo pid. */
+int ddb_refs_put(struct ddb *d, pgal_id user_id, const char *sha256, const char *blob_id,
+    pgal_id pid, pgal_err *e);
+int ddb_refs_del(struct ddb *d, pgal_id user_id, const char *sha256, const char *blob_id,
+    pgal_id pid, pgal_err *e);
+/* appends the keys of a photo item's refs to keys (cascades) */
+void ddb_refs_keys(struct ddb *d, const json_t *photo, json_t *keys);
+/* reads the layout item into d->refs */
+int ddb_layout_read(struct ddb *d, pgal_err *e);
+/* the layout item for a table that has no photo from before refs */
+int ddb_layout_write(struct ddb *d, pgal_err *e);
+/* pgal init: refs for every photo of a table from before refs (one Scan),
+ * then the layout item; d->migrated counts the photos */
+int ddb_refs_migrate(struct ddb *d, pgal_err *e);
 
 #endif

@@ -3,10 +3,11 @@
  * by-added, by-title), whose sort keys end in the photo id so keyset
  * pagination is one "sort key > cursor" condition; DynamoDB's own pages
  * (LastEvaluatedKey) are followed inside a call. A user's photos (search,
- * cancel) come from the global index by-user, newest first; a duplicate
- * check from by-sha; gc's "is this blob used" from by-blob. Global indexes
- * are eventually consistent: a photo written a moment ago may be missing
- * from search or the duplicate check for that moment.
+ * cancel) come from the global index by-user, newest first. Global
+ * indexes are eventually consistent: a photo written a moment ago may be
+ * missing from search for that moment (the duplicate check and gc read
+ * refs instead: store-dynamodb-refs.c). When by-user cannot answer yet
+ * (pgal init is still adding it), those calls fail at once saying so.
  *
  * Search: the tag must be in the item's tag set and each word in its
  * search text (title, description and name, lower-cased like SQL LIKE
@@ -210,6 +211,10 @@ ddb_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *c
 		rq_val(rq, ":a", av_s(d, pk));
 		len += (size_t)snprintf(filter + len, sizeof filter - len, "#owner = :u");
 	} else {
+		if ((rc = ddb_need_index(d, "by-user", e)) != PGAL_OK) {
+			json_decref(rq);
+			return rc;
+		}
 		json_object_set_new(rq, "IndexName", json_string("by-user"));
 		json_object_set_new(rq, "KeyConditionExpression", json_string("#owner = :u"));
 	}
@@ -245,64 +250,6 @@ ddb_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *c
 	if ((rc = album_names(d, out, &pg.n, e)) != PGAL_OK)
 		return rc;
 	*n = pg.n;
-	return PGAL_OK;
-}
-
-struct sha {
-	pgal_photo *p;
-	int found;
-};
-
-static int
-sha_one(struct ddb *d, json_t *key, void *arg, pgal_err *e)
-{
-	struct sha *sh = arg;
-	char pk[32], sk[PGAL_PHOTO_NAME_MAX + 8];
-	json_t *it;
-	int rc, valid;
-
-	rd_s(key, "albumID", pk, sizeof pk);
-	rd_s(key, "photoID", sk, sizeof sk);
-	rc = ddb_get(d, d->gallery, key2(d, "albumID", pk, "photoID", sk), &it, "", e);
-	if (rc == PGAL_ENOTFOUND)
-		return 0;
-	if (rc != PGAL_OK)
-		return rc;
-	if ((rc = ddb_photo_valid(d, it, &valid, e)) != PGAL_OK || !valid) {
-		json_decref(it);
-		return rc;
-	}
-	ddb_photo_read(it, NULL, sh->p);
-	json_decref(it);
-	sh->found = 1;
-	return 1;
-}
-
-/* The oldest photo of the user with this content (ids grow with time). */
-int
-ddb_photo_find_sha(pgal_store *s, pgal_id user_id, const char *sha256, pgal_photo *p, pgal_err *e)
-{
-	struct ddb *d = ddb_of(s);
-	struct sha sh = { p, 0 };
-	char usha[PGAL_SHA256_HEX + 32];
-	json_t *rq;
-	size_t one = 1;
-	int rc;
-
-	if (*sha256 == '\0' || strlen(sha256) > PGAL_SHA256_HEX)
-		return pgal_fail(e, PGAL_ENOTFOUND, "no photo with this content");
-	snprintf(usha, sizeof usha, "%lld#%s", (long long)user_id, sha256);
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "IndexName", json_string("by-sha"));
-	json_object_set_new(rq, "KeyConditionExpression", json_string("#usha = :h"));
-	rq_name(rq, "usha");
-	rq_val(rq, ":h", av_s(d, usha));
-	if ((rc = ddb_query(d, rq, sha_one, &sh, e)) != PGAL_OK)
-		return rc;
-	if (sh.found && (rc = album_names(d, p, &one, e)) != PGAL_OK)
-		return rc;
-	if (!sh.found || one == 0)
-		return pgal_fail(e, PGAL_ENOTFOUND, "no photo with this content");
 	return PGAL_OK;
 }
 
@@ -357,8 +304,14 @@ int
 ddb_blob_ids_user(pgal_store *s, pgal_id user_id, char ***ids, size_t *n, pgal_err *e)
 {
 	struct ddb *d = ddb_of(s);
-	json_t *rq = rq_new(d->gallery);
+	json_t *rq;
+	int rc;
 
+	*ids = NULL;
+	*n = 0;
+	if ((rc = ddb_need_index(d, "by-user", e)) != PGAL_OK)
+		return rc;
+	rq = rq_new(d->gallery);
 	json_object_set_new(rq, "IndexName", json_string("by-user"));
 	json_object_set_new(rq, "KeyConditionExpression", json_string("#owner = :u"));
 	rq_name(rq, "owner");
@@ -381,29 +334,4 @@ ddb_blob_ids_album(pgal_store *s, pgal_id album_id, char ***ids, size_t *n, pgal
 	rq_val(rq, ":a", av_s(d, pk));
 	rq_val(rq, ":p", av_s(d, "P#"));
 	return ids_run(d, rq, ids, n, e);
-}
-
-static int
-used_one(struct ddb *d, json_t *it, void *arg, pgal_err *e)
-{
-	*(int *)arg = 1;
-	return 1;
-}
-
-int
-ddb_blob_id_used(pgal_store *s, const char *blob_id, int *used, pgal_err *e)
-{
-	struct ddb *d = ddb_of(s);
-	json_t *rq;
-
-	*used = 0;
-	if (*blob_id == '\0' || strlen(blob_id) > PGAL_BLOB_ID_HEX)
-		return PGAL_OK;
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "IndexName", json_string("by-blob"));
-	json_object_set_new(rq, "KeyConditionExpression", json_string("#blob_id = :b"));
-	json_object_set_new(rq, "Limit", json_integer(1));
-	rq_name(rq, "blob_id");
-	rq_val(rq, ":b", av_s(d, blob_id));
-	return ddb_query(d, rq, used_one, used, e);
 }

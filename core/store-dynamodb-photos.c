@@ -1,6 +1,8 @@
 /* DynamoDB store: one photo. The item (A#<album>, P#<name>) is its own name
  * lock; the locator (P#<photo id>, #) says where an id lives, which is what
- * update and delete (by id) and moves rely on. Counters through intents. */
+ * update and delete (by id) and moves rely on. Counters through intents.
+ * The refs (blob, content; store-dynamodb-refs.c) come before the item
+ * and go after it and its locator. */
 #include <ctype.h>
 #include <math.h>
 #include <stdint.h>
@@ -212,8 +214,8 @@ locator(struct ddb *d, pgal_id photo_id, pgal_id *album_id, char *name, size_t s
 }
 
 /* The photo item of photo_id where its locator says it is. */
-static int
-locate(struct ddb *d, pgal_id photo_id, json_t **item, pgal_err *e)
+int
+ddb_photo_locate(struct ddb *d, pgal_id photo_id, json_t **item, pgal_err *e)
 {
 	char name[PGAL_PHOTO_NAME_MAX + 1];
 	pgal_id aid;
@@ -240,7 +242,7 @@ ddb_photo_here(struct ddb *d, pgal_id album_id, pgal_id photo_id, int *here, pga
 	int rc;
 
 	*here = 0;
-	rc = locate(d, photo_id, &it, e);
+	rc = ddb_photo_locate(d, photo_id, &it, e);
 	if (rc == PGAL_ENOTFOUND)
 		return PGAL_OK;
 	if (rc != PGAL_OK)
@@ -329,7 +331,10 @@ claim_id(struct ddb *d, const pgal_photo *p, pgal_id *pid, char *elem, size_t el
 	return pgal_fail(e, PGAL_EBACKEND, "photo id collision");
 }
 
-/* Intent on the album, locator, the item (the name lock), counter. */
+/* Intent on the album, locator, refs, the item (the name lock), counter.
+ * Until the item is there, nobody sees the photo; the refs already mark its
+ * blob used and its content present (readers check them against the item,
+ * so the refs of a crashed insert count only while young). */
 int
 ddb_photo_insert(pgal_store *s, pgal_photo *p, pgal_err *e)
 {
@@ -338,19 +343,23 @@ ddb_photo_insert(pgal_store *s, pgal_photo *p, pgal_err *e)
 	pgal_err ignored;
 	json_t *rq;
 	pgal_id pid;
-	int rc, used;
+	int rc;
 
 	if (*p->name == '\0')
 		return pgal_fail(e, PGAL_EINPUT, "empty photo name");
-	/* blob ids are random 128-bit values from the core: a check on the
-	 * by-blob index (one read, eventually consistent) is enough to refuse
-	 * a reused one; it is not a lock */
-	if ((rc = ddb_blob_id_used(s, p->blob_id, &used, e)) != PGAL_OK)
-		return rc;
-	if (used)
-		return pgal_fail(e, PGAL_EINPUT, "blob id already exists");
+	if (*p->blob_id == '\0')
+		return pgal_fail(e, PGAL_EINPUT, "empty blob id");
 	if ((rc = claim_id(d, p, &pid, elem, sizeof elem, e)) != PGAL_OK)
 		return rc;
+	/* the blob ref is a conditional put: a blob id another photo uses is
+	 * refused here, strongly consistent */
+	if ((rc = ddb_refs_put(d, p->user_id, p->sha256, p->blob_id, pid, e)) != PGAL_OK) {
+		ddb_intent_end(d, p->album_id, elem, 0, 0, &ignored);
+		rq = rq_new(d->gallery);
+		json_object_set_new(rq, "Key", loc_key(d, pid));
+		ddb_call(d, "DeleteItem", rq, NULL, &ignored);
+		return rc;
+	}
 	rq = rq_new(d->gallery);
 	json_object_set_new(rq, "Item", photo_item(d, p, pid));
 	rq_names(rq, "photoID", "pid", NULL);
@@ -359,6 +368,7 @@ ddb_photo_insert(pgal_store *s, pgal_photo *p, pgal_err *e)
 	    "attribute_not_exists(#photoID) OR #pid = :pid"));
 	if ((rc = ddb_call(d, "PutItem", rq, NULL, e)) != PGAL_OK) {
 		ddb_intent_end(d, p->album_id, elem, 0, 0, &ignored);
+		ddb_refs_del(d, p->user_id, p->sha256, p->blob_id, pid, &ignored);
 		rq = rq_new(d->gallery);
 		json_object_set_new(rq, "Key", loc_key(d, pid));
 		ddb_call(d, "DeleteItem", rq, NULL, &ignored);
@@ -491,6 +501,19 @@ update_in_place(struct ddb *d, const pgal_photo *p, pgal_err *e)
 	return touch_album(d, p->album_id, time(NULL), e);
 }
 
+/* The refs of an existing photo item (put again: idempotent). */
+static int
+refs_of(struct ddb *d, const json_t *it, pgal_err *e)
+{
+	char sha[PGAL_SHA256_HEX + 1], blob[PGAL_BLOB_ID_HEX + 1];
+
+	rd_s(it, "sha256", sha, sizeof sha);
+	rd_s(it, "blob_id", blob, sizeof blob);
+	if (blob[0] == '\0')
+		return PGAL_OK;
+	return ddb_refs_put(d, rd_n(it, "owner", 0), sha, blob, rd_n(it, "pid", 0), e);
+}
+
 /* A rename or a move: both copies carry mv until the old one is gone and
  * the locator points at the new one; counters through intents. */
 static int
@@ -504,6 +527,11 @@ update_move(struct ddb *d, const pgal_photo *p, json_t *old, pgal_err *e)
 	json_t *it, *rq;
 
 	rd_s(old, "name", oname, sizeof oname);
+	/* a photo from before refs (or written by an older pgal) gets them
+	 * now: while both copies come and go, gc must not depend on the
+	 * by-blob index catching up */
+	if ((rc = refs_of(d, old, e)) != PGAL_OK)
+		return rc;
 	if ((rc = mark(d, oaid, oname, p->id, now, e)) != PGAL_OK)
 		return rc == DDB_CONDFAIL ? pgal_fail(e, PGAL_ENOTFOUND, "no such photo") : rc;
 	if (moved) {
@@ -586,7 +614,7 @@ ddb_photo_update(pgal_store *s, const pgal_photo *p, pgal_err *e)
 
 	if (*p->name == '\0')
 		return pgal_fail(e, PGAL_EINPUT, "empty photo name");
-	if ((rc = locate(d, p->id, &old, e)) != PGAL_OK)
+	if ((rc = ddb_photo_locate(d, p->id, &old, e)) != PGAL_OK)
 		return rc;
 	rd_s(old, "name", oname, sizeof oname);
 	if (rd_n(old, "aid", 0) == p->album_id && strcmp(oname, p->name) == 0)
@@ -597,21 +625,25 @@ ddb_photo_update(pgal_store *s, const pgal_photo *p, pgal_err *e)
 	return rc;
 }
 
-/* Intent, the item, the counter, then the locator. */
+/* Intent, the item, the counter, the locator, then the refs. */
 int
 ddb_photo_delete(pgal_store *s, pgal_id photo_id, pgal_err *e)
 {
 	struct ddb *d = ddb_of(s);
 	char name[PGAL_PHOTO_NAME_MAX + 1], elem[96];
+	char sha[PGAL_SHA256_HEX + 1], blob[PGAL_BLOB_ID_HEX + 1];
 	pgal_err ignored;
 	json_t *it, *rq;
-	pgal_id aid;
+	pgal_id aid, owner;
 	int rc;
 
-	if ((rc = locate(d, photo_id, &it, e)) != PGAL_OK)
+	if ((rc = ddb_photo_locate(d, photo_id, &it, e)) != PGAL_OK)
 		return rc;
 	aid = rd_n(it, "aid", 0);
+	owner = rd_n(it, "owner", 0);
 	rd_s(it, "name", name, sizeof name);
+	rd_s(it, "sha256", sha, sizeof sha);
+	rd_s(it, "blob_id", blob, sizeof blob);
 	rc = ddb_intent_begin(d, aid, 'd', photo_id, rd_n(it, "bytes", 0), elem,
 	    sizeof elem, e);
 	json_decref(it);
@@ -633,5 +665,7 @@ ddb_photo_delete(pgal_store *s, pgal_id photo_id, pgal_err *e)
 		return rc;
 	rq = rq_new(d->gallery);
 	json_object_set_new(rq, "Key", loc_key(d, photo_id));
-	return ddb_call(d, "DeleteItem", rq, NULL, e);
+	if ((rc = ddb_call(d, "DeleteItem", rq, NULL, e)) != PGAL_OK)
+		return rc;
+	return ddb_refs_del(d, owner, sha, blob, photo_id, e);
 }

@@ -1,12 +1,22 @@
 /* Metadata store on Amazon DynamoDB: albums and photos in the PhotoGallery
  * table (partition key albumID, sort key photoID), users, sessions and SSH
  * keys in a second table. Table definitions are the JSON files in sql/dynamodb/,
- * compiled in; open creates a missing table and waits until it is ACTIVE
- * (that is what `pgal init` does) and refuses a table without our indexes.
+ * compiled in. open creates a missing table and waits until it is ACTIVE
+ * (seconds: a new table is empty) and refuses a table without our keys and
+ * local indexes, but never waits for a global index: adding one to a big
+ * table takes DynamoDB a long while, and every command and SSH connection
+ * opens the store. It notes each global index's state; a call that needs
+ * one that cannot answer yet fails at once naming it (ddb_need_index), the
+ * rest works. Only `pgal init` (pgal_store_dynamodb_prepare) adds missing
+ * global indexes, waits until they are ACTIVE, and gives the photos of a
+ * table from before refs their refs (store-dynamodb-refs.c).
  *
  * Rules every part follows (the layout is in store-dynamodb-int.h):
  * - Reads of items are GetItem/BatchGetItem with ConsistentRead, lists are
- *   Query on a partition or an index; nothing scans a table.
+ *   Query on a partition or an index; nothing scans a table but pgal
+ *   init's one-time migration to refs.
+ * - Answers that must be strongly consistent (gc's "blob used", the
+ *   duplicate check) come from items, never from a global index.
  * - IDs: milliseconds since 2024-01-01 shifted left 12 bits plus 12 random
  *   bits, strictly increasing within a process: below 2^53 (safe in any
  *   JSON reader) for 70 years, sorted by creation time (ties between
@@ -71,6 +81,8 @@ extern const char pgal_ddb_def_gallery[] __asm__("pgal_ddb_def_gallery");
 extern const char pgal_ddb_def_users[] __asm__("pgal_ddb_def_users");
 
 #define WAIT_ACTIVE_MS (5 * 60 * 1000)
+/* an index that could not answer is asked about again after this long */
+#define GSI_RECHECK_SECS 2
 /* ids count milliseconds from 2024-01-01 */
 #define DDB_EPOCH_MS INT64_C(1704067200000)
 
@@ -159,6 +171,14 @@ describe(struct ddb *d, const char *name, json_t **table, pgal_err *e)
 	return PGAL_OK;
 }
 
+static const char *
+table_status(const json_t *t)
+{
+	const char *st = json_string_value(json_object_get(t, "TableStatus"));
+
+	return st != NULL ? st : "";
+}
+
 /* ACTIVE, and every global index ACTIVE too */
 static int
 table_active(const json_t *t)
@@ -166,8 +186,7 @@ table_active(const json_t *t)
 	json_t *g = json_object_get(t, "GlobalSecondaryIndexes"), *x;
 	size_t i;
 
-	if (strcmp(json_string_value(json_object_get(t, "TableStatus")) ?
-	    json_string_value(json_object_get(t, "TableStatus")) : "", "ACTIVE") != 0)
+	if (strcmp(table_status(t), "ACTIVE") != 0)
 		return 0;
 	json_array_foreach(g, i, x) {
 		const char *st = json_string_value(json_object_get(x, "IndexStatus"));
@@ -322,14 +341,73 @@ add_index(struct ddb *d, const json_t *def, const json_t *x, const char *name,
 	return PGAL_OK;
 }
 
+/* Index name -> IndexStatus of the gallery table, for ddb_need_index. */
+static void
+gsi_record(struct ddb *d, const json_t *t)
+{
+	json_t *x;
+	size_t i;
+
+	json_decref(d->gsi);
+	d->gsi = json_object();
+	json_array_foreach(json_object_get(t, "GlobalSecondaryIndexes"), i, x) {
+		const char *n = json_string_value(json_object_get(x, "IndexName"));
+		const char *st = json_string_value(json_object_get(x, "IndexStatus"));
+
+		if (n != NULL)
+			json_object_set_new(d->gsi, n, json_string(st != NULL ? st : "ACTIVE"));
+	}
+	d->gsi_at = time(NULL);
+}
+
+/* UPDATING is a capacity change of a live index: it answers */
 static int
-ensure_table(struct ddb *d, const char *defjson, const char *name, pgal_err *e)
+gsi_usable(const char *st)
+{
+	return st != NULL && (strcmp(st, "ACTIVE") == 0 || strcmp(st, "UPDATING") == 0);
+}
+
+int
+ddb_need_index(struct ddb *d, const char *index, pgal_err *e)
+{
+	const char *st = json_string_value(json_object_get(d->gsi, index));
+	json_t *t;
+	int rc;
+
+	if (gsi_usable(st))
+		return PGAL_OK;
+	if (time(NULL) - d->gsi_at >= GSI_RECHECK_SECS) {
+		if ((rc = describe(d, d->gallery, &t, e)) != PGAL_OK)
+			return rc;
+		gsi_record(d, t);
+		json_decref(t);
+		st = json_string_value(json_object_get(d->gsi, index));
+		if (gsi_usable(st))
+			return PGAL_OK;
+	}
+	if (st == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "DynamoDB table %s lacks the global "
+		    "index %s this needs: run pgal init to add it", d->gallery, index);
+	return pgal_fail(e, PGAL_EBACKEND, "DynamoDB table %s: the global index %s "
+	    "this needs is %s (DynamoDB is still filling it); try again when it is "
+	    "ACTIVE, or run pgal init, which waits for it", d->gallery, index, st);
+}
+
+/* The table name (created when missing, as the definition says); with init
+ * also every global index, added when missing and waited for. *out, if not
+ * NULL, gets the last description. */
+static int
+ensure_table(struct ddb *d, const char *defjson, const char *name, int init,
+    int *created, json_t **out, pgal_err *e)
 {
 	json_error_t jerr;
 	json_t *def, *t = NULL, *rq, *x;
+	const char *st;
 	size_t i;
 	int rc;
 
+	if (created != NULL)
+		*created = 0;
 	if ((def = json_loads(defjson, 0, &jerr)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "DynamoDB table definition: %s", jerr.text);
 	json_object_set_new(def, "TableName", json_string(name));
@@ -340,11 +418,20 @@ ensure_table(struct ddb *d, const char *defjson, const char *name, pgal_err *e)
 		/* another process created it first: wait for it like ours */
 		if (rc != PGAL_OK && strcmp(d->last_code, "ResourceInUseException") == 0)
 			rc = PGAL_OK;
+		if (rc == PGAL_OK && created != NULL)
+			*created = 1;
 		if (rc == PGAL_OK)
 			rc = describe(d, name, &t, e);
 	}
-	if (rc == PGAL_OK)
-		rc = wait_active(d, name, &t, e);
+	if (rc == PGAL_OK) {
+		st = table_status(t);
+		/* a new table's indexes come with it: ready when it is */
+		if (init || strcmp(st, "CREATING") == 0)
+			rc = wait_active(d, name, &t, e);
+		else if (strcmp(st, "ACTIVE") != 0 && strcmp(st, "UPDATING") != 0)
+			rc = pgal_fail(e, PGAL_EBACKEND, "DynamoDB table %s is %s, not "
+			    "usable", name, st);
+	}
 	/* global indexes can be added to a live table; local ones cannot, so
 	 * a table without them is refused before anything is added */
 	if (rc == PGAL_OK)
@@ -352,16 +439,54 @@ ensure_table(struct ddb *d, const char *defjson, const char *name, pgal_err *e)
 	json_array_foreach(json_object_get(def, "GlobalSecondaryIndexes"), i, x) {
 		const char *n = json_string_value(json_object_get(x, "IndexName"));
 
-		if (rc != PGAL_OK)
+		if (rc != PGAL_OK || !init)
 			break;
 		if (n != NULL && !has_index(t, "GlobalSecondaryIndexes", n))
 			rc = add_index(d, def, x, name, &t, e);
 	}
-	if (rc == PGAL_OK)
+	if (rc == PGAL_OK && init)
 		rc = check_table(t, def, name, 2, e);
+	if (rc == PGAL_OK && out != NULL) {
+		*out = t;
+		t = NULL;
+	}
 	json_decref(t);
 	json_decref(def);
 	return rc;
+}
+
+/* What open does: the tables there (made when missing), the state of the
+ * global indexes noted, the layout read; init: everything made ready. */
+static int
+tables(struct ddb *d, int init, pgal_err *e)
+{
+	json_t *t = NULL;
+	int rc, created;
+
+	if ((rc = ensure_table(d, pgal_ddb_def_users, d->users, init, NULL, NULL,
+	    e)) != PGAL_OK ||
+	    (rc = ensure_table(d, pgal_ddb_def_gallery, d->gallery, init, &created, &t,
+	    e)) != PGAL_OK)
+		return rc;
+	gsi_record(d, t);
+	json_decref(t);
+	d->created |= created;
+	/* a table this open made holds no photo from before refs */
+	if (d->created)
+		return ddb_layout_write(d, e);
+	if ((rc = ddb_layout_read(d, e)) != PGAL_OK)
+		return rc;
+	if (init && !d->refs)
+		return ddb_refs_migrate(d, e);
+	return PGAL_OK;
+}
+
+int
+pgal_store_dynamodb_prepare(pgal_store *s, pgal_err *e)
+{
+	if (s == NULL || s->ops != &pgal_store_dynamodb)
+		return PGAL_OK;
+	return tables(ddb_of(s), 1, e);
 }
 
 static void
@@ -372,6 +497,7 @@ ddb_close(pgal_store *s)
 	if (d == NULL)
 		return;
 	pgal_aws_client_close(d->c);
+	json_decref(d->gsi);
 	free(d);
 }
 
@@ -400,8 +526,7 @@ ddb_open(pgal_store **out, const pgal_config *cfg, pgal_err *e)
 		free(d);
 		return rc;
 	}
-	if ((rc = ensure_table(d, pgal_ddb_def_users, d->users, e)) != PGAL_OK ||
-	    (rc = ensure_table(d, pgal_ddb_def_gallery, d->gallery, e)) != PGAL_OK) {
+	if ((rc = tables(d, 0, e)) != PGAL_OK) {
 		ddb_close(&d->base);
 		return rc;
 	}

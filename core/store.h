@@ -106,8 +106,13 @@ void pgal_store_free_ids(char **ids, size_t n);
 extern const pgal_store_ops pgal_store_sqlite;
 extern const pgal_store_ops pgal_store_mysql;
 extern const pgal_store_ops pgal_store_dynamodb;
-/* The global indexes the DynamoDB store's open added to an existing table
- * ("by-user, by-sha"), "" when none or when s is another store. */
+/* `pgal init`'s work on a DynamoDB store beyond open (which every command
+ * and connection does, so it never waits for an index): adds missing
+ * global indexes and waits until they are ACTIVE, gives the items of an
+ * older layout what they lack. PGAL_OK at once when s is another store. */
+int pgal_store_dynamodb_prepare(pgal_store *s, pgal_err *e);
+/* The global indexes pgal_store_dynamodb_prepare added to an existing
+ * table ("by-user, by-sha"), "" when none or when s is another store. */
 const char *pgal_store_dynamodb_added(pgal_store *s);
 
 #endif

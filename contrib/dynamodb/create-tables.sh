@@ -35,15 +35,24 @@ create() {
 d = json.load(open(sys.argv[1]))
 d["TableName"] = sys.argv[2]
 json.dump(d, open(sys.argv[3], "w"))' "$1" "$2" "$tmp/$2.json"
+	made=0
 	if aws_ddb describe-table --table-name "$2" > /dev/null 2>&1; then
 		echo "table $2 exists already (pgal init checks its keys and indexes)"
 	else
 		aws_ddb create-table --cli-input-json "file://$tmp/$2.json" > /dev/null
 		echo "table $2 created"
+		made=1
 	fi
 	aws_ddb wait table-exists --table-name "$2"
 }
 
 create "$defs/PhotoGalleryUsers.json" "$users"
 create "$defs/PhotoGallery.json" "$gallery"
+# a new gallery table holds no photo from before refs: its layout item says
+# so (what pgal's own CreateTable does; an existing table is left to pgal
+# init, which gives older photos their refs first)
+if [ "$made" = 1 ]; then
+	aws_ddb put-item --table-name "$gallery" --item \
+	    '{"albumID": {"S": "#LAYOUT"}, "photoID": {"S": "#"}, "v": {"N": "2"}}' > /dev/null
+fi
 echo "ready: $gallery and $users"

@@ -9,6 +9,20 @@
 // is made again with the index, the items are written back, while every
 // other request waits. DescribeTable then says CREATING (Backfilling) for a
 // few calls before ACTIVE, as DynamoDB does while it backfills.
+//
+// Test controls, as requests with x-amz-target "PgalTest.<op>" (never
+// forwarded to dynalite):
+//   Backfill {TableName, IndexName, Calls}  DescribeTable says CREATING
+//                        (Backfilling) for that many more calls (0: ACTIVE)
+//   Stale {IndexNames}   a Query on these global indexes finds nothing, as
+//                        an index that has not caught up with the table yet
+//                        (DynamoDB's GSIs are eventually consistent; dynalite
+//                        updates them at once). Also PGAL_TEST_STALE_GSI
+//                        (comma-separated names) at start.
+//   Log {}               the writes that succeeded since the last Log, in
+//                        order: [{op, table, kind: "put"|"delete",
+//                        keys: [...], batch}] (a BatchWriteItem is one entry
+//                        per request, with the same batch number)
 // Usage: node dynalite-gsi.js PORT
 'use strict';
 const http = require('http');
@@ -20,6 +34,9 @@ const CREATING_CALLS = 3;
 let inner;
 let busy = Promise.resolve();
 const creating = new Map(); // "table/index" -> DescribeTable calls left
+let stale = new Set((process.env.PGAL_TEST_STALE_GSI || '').split(',').filter((x) => x));
+let writes = [];
+let batches = 0;
 
 function call(op, body, headers) {
 	return new Promise((resolve, reject) => {
@@ -171,9 +188,71 @@ function mark(body) {
 	return Buffer.from(JSON.stringify(j));
 }
 
+function json200(obj) {
+	return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' },
+		body: Buffer.from(JSON.stringify(obj)) };
+}
+
+function control(op, body) {
+	let j = {};
+	try {
+		j = JSON.parse(body.toString() || '{}');
+	} catch (e) {
+		return validation('PgalTest: bad JSON');
+	}
+	if (op === 'Backfill') {
+		creating.set(j.TableName + '/' + j.IndexName, Number(j.Calls) || 0);
+		return json200({});
+	}
+	if (op === 'Stale') {
+		stale = new Set(j.IndexNames || []);
+		return json200({});
+	}
+	if (op === 'Log') {
+		const out = writes;
+		writes = [];
+		return json200({ Writes: out });
+	}
+	return validation('PgalTest: unknown control ' + op);
+}
+
+// the key attributes of an item or key (albumID/photoID or pk/sk)
+function keyOf(item) {
+	const k = {};
+	for (const a of ['albumID', 'photoID', 'pk', 'sk'])
+		if (item && item[a])
+			k[a] = item[a].S;
+	return k;
+}
+
+function record(op, body) {
+	let j;
+	try {
+		j = JSON.parse(body.toString());
+	} catch (e) {
+		return;
+	}
+	if (op === 'PutItem')
+		writes.push({ op, table: j.TableName, kind: 'put', keys: [keyOf(j.Item)] });
+	else if (op === 'UpdateItem')
+		writes.push({ op, table: j.TableName, kind: 'put', keys: [keyOf(j.Key)] });
+	else if (op === 'DeleteItem')
+		writes.push({ op, table: j.TableName, kind: 'delete', keys: [keyOf(j.Key)] });
+	else if (op === 'BatchWriteItem') {
+		batches++;
+		for (const table of Object.keys(j.RequestItems || {}))
+			for (const r of j.RequestItems[table])
+				writes.push({ op, table, batch: batches,
+					kind: r.PutRequest ? 'put' : 'delete',
+					keys: [keyOf(r.PutRequest ? r.PutRequest.Item : r.DeleteRequest.Key)] });
+	}
+}
+
 async function handle(req, body) {
 	const target = String(req.headers['x-amz-target'] || '');
 	const op = target.split('.').pop();
+	if (target.startsWith('PgalTest.'))
+		return control(op, body);
 	let parsed = null;
 	if (op === 'UpdateTable') {
 		try {
@@ -200,7 +279,19 @@ async function handle(req, body) {
 				u.Create.ProvisionedThroughput = { ReadCapacityUnits: 1, WriteCapacityUnits: 1 };
 		sent = Buffer.from(JSON.stringify(copy));
 	}
+	if (op === 'Query' && stale.size) {
+		let q = {};
+		try {
+			q = JSON.parse(body.toString());
+		} catch (e) {
+			q = {};
+		}
+		if (q.IndexName && stale.has(q.IndexName))
+			return json200({ Items: [], Count: 0, ScannedCount: 0 });
+	}
 	const r = await call(op, sent, req.headers);
+	if (r.status === 200)
+		record(op, sent);
 	if (!wantsCreate || r.status !== 200 || !before)
 		return op === 'DescribeTable' && r.status === 200 ?
 			Object.assign(r, { body: mark(r.body) }) : r;

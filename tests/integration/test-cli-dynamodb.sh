@@ -3,14 +3,18 @@
 # photos in S3 (s3rver), mail through SES (aws-ses-v2-local), all started
 # here on loopback: signup -> confirm with the code SES received -> login ->
 # mkalbum -> put -> ls --json -> info -> edit -> search -> rm -> rmalbum ->
-# cancel, checking the items DynamoDB holds along the way.
+# cancel, checking the items DynamoDB holds along the way. dynalite runs
+# behind dynalite-gsi.js with the by-sha and by-blob indexes never
+# answering (an index that has not caught up yet): the duplicate check and
+# gc must not need them.
 . "$(dirname "$0")/../cli/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 setup_home
 P="$T/peers"
 export PEERS_OWNER=$$
 trap 'sh "$here/peers.sh" stop "$P"' EXIT
-DDB=$(sh "$here/peers.sh" start dynalite "$P") || { echo "not ok 1 - dynalite did not start"; exit 1; }
+DDB=$(PGAL_TEST_STALE_GSI=by-sha,by-blob sh "$here/peers.sh" start dynalite-gsi "$P") ||
+	{ echo "not ok 1 - dynalite-gsi did not start"; exit 1; }
 S3=$(sh "$here/peers.sh" start s3rver "$P") || { echo "not ok 1 - s3rver did not start"; exit 1; }
 SES=$(sh "$here/peers.sh" start ses "$P") || { echo "not ok 1 - aws-ses-v2-local did not start"; exit 1; }
 SECRET=cli-ddb-secret-R4nd0m
@@ -32,6 +36,14 @@ items() {
 	    -H "Authorization: AWS4-HMAC-SHA256 Credential=S3RVER/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00" \
 	    --data-binary "{\"TableName\":\"$1\",\"Select\":\"COUNT\"}" \
 	    "http://127.0.0.1:$DDB/" | python3 -c 'import json, sys; print(json.load(sys.stdin)["Count"])'
+}
+# the partition keys of a table's items, sorted, one line
+pks() {
+	curl -s -X POST -H "Content-Type: application/x-amz-json-1.0" \
+	    -H "X-Amz-Target: DynamoDB_20120810.Scan" -H "X-Amz-Date: 20200101T000000Z" \
+	    -H "Authorization: AWS4-HMAC-SHA256 Credential=S3RVER/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00" \
+	    --data-binary "{\"TableName\":\"$1\"}" \
+	    "http://127.0.0.1:$DDB/" | python3 -c 'import json, sys; print(" ".join(sorted(i["albumID"]["S"] for i in json.load(sys.stdin)["Items"])))'
 }
 s3keys() {
 	curl -s -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
@@ -55,6 +67,13 @@ expect_rc 5 "mkalbum of a taken name" "$PGAL" mkalbum trip
 ok "put a camera photo" "$PGAL" put trip "$NIKON" --title Beijing --tags sea,Sunset
 check "its three objects are in S3" '[ "$(s3keys)" -eq 3 ]'
 expect_rc 5 "the same file again is a duplicate" "$PGAL" put trip "$NIKON"
+check "saying where it is" 'grep -q "already stored as trip/nikon-d2h-gps.jpg" "$T/err"'
+ok "gc with no minimum age, right after the put" "$PGAL" gc --min-age 0
+check "keeps the photo's three objects (its row is seen at once)" '[ "$(s3keys)" -eq 3 ]'
+ok "put --force stores the same bytes again" "$PGAL" put trip "$NIKON" --force
+check "under a new name, with its own three objects" '[ "$(s3keys)" -eq 6 ]'
+ok "rm the second copy" "$PGAL" rm trip/nikon-d2h-gps-2.jpg
+check "its objects are gone" '[ "$(s3keys)" -eq 3 ]'
 ok "ls --json" "$PGAL" ls trip --json
 jcheck "one photo with its facts" "len(j) == 1 and j[0]['name'] == 'nikon-d2h-gps.jpg' and j[0]['bytes'] == $(stat -c %s "$NIKON") and j[0]['sha256'] == '$(sha256sum "$NIKON" | cut -d' ' -f1)'"
 jcheck "title and tags as given, normalized" "j[0]['title'] == 'Beijing' and j[0]['tags'] == ['sea', 'sunset']"
@@ -75,7 +94,8 @@ expect_rc 2 "info on it is not found" "$PGAL" info trip/nikon-d2h-gps.jpg
 ok "put it again" "$PGAL" put trip "$NIKON"
 ok "rmalbum" "$PGAL" rmalbum trip --yes
 check "S3 is empty" '[ "$(s3keys)" -eq 0 ]'
-check "the gallery table is empty" '[ "$(items PhotoGallery)" -eq 0 ]'
+check "the gallery table holds nothing but its layout item (no photo, ref or album left)" \
+	'[ "$(items PhotoGallery)" -eq 1 ] && [ "$(pks PhotoGallery)" = "#LAYOUT" ]'
 ok "cancel" env PGAL_PASSWORD=alice-password-1 "$PGAL" cancel --yes
 check "nothing of alice is left in the users table" '[ "$(items PhotoGalleryUsers)" -eq 0 ]'
 expect_rc 3 "she cannot log in (denied, as for any unknown name)" env PGAL_PASSWORD=alice-password-1 "$PGAL" login alice

@@ -31,6 +31,18 @@ ddb() {
 	    -H "x-amz-target: DynamoDB_20120810.$1" -H "content-type: application/x-amz-json-1.0" \
 	    --data-binary "$2" "http://127.0.0.1:$DDB/"
 }
+# ctl OP JSON: a test control of dynalite-gsi.js (Backfill, Stale, Log)
+ctl() {
+	curl -s -o "$T/ctl" -w '%{http_code}' -H "x-amz-target: PgalTest.$1" \
+	    -H "content-type: application/x-amz-json-1.0" --data-binary "$2" "http://127.0.0.1:$DDB/"
+}
+# secs COMMAND...: runs it like ok/expect_rc would, prints whole seconds taken
+secs() {
+	s0=$(date +%s)
+	"$@" > "$T/out" 2> "$T/err" < /dev/null
+	echo $? > "$T/rc"
+	echo $(( $(date +%s) - s0 ))
+}
 # the repository's table definition without the global indexes named
 # (and the attributes only they used), as table NAME, billing MODE
 old_table() {
@@ -68,6 +80,11 @@ check "DescribeTable lists by-sha only" '[ "$(gsis PhotoGallery)" = "by-sha:ACTI
 # an item already in the table, which the new by-user index must hold
 check "an item already there" \
 	'[ "$(ddb PutItem "{\"TableName\": \"PhotoGallery\", \"Item\": {\"albumID\": {\"S\": \"X#old\"}, \"photoID\": {\"S\": \"#old\"}, \"owner\": {\"N\": \"424242\"}, \"ks_added\": {\"S\": \"k1\"}}}")" = 200 ]'
+# before pgal init: commands neither add nor wait for an index
+t=$(secs "$PGAL" albums)
+check "a command before pgal init does not wait (exit $(cat "$T/rc"), ${t}s)" \
+	'[ "$t" -lt 10 ] && grep -q "not logged in\|session" "$T/err"'
+check "and adds no index" '[ "$(gsis PhotoGallery)" = "by-sha:ACTIVE" ]'
 ok "pgal init" "$PGAL" init
 sed 's/^/# /' "$T/out"
 check "says it added both indexes and that they are ACTIVE" \
@@ -86,7 +103,32 @@ ok "albums --json" "$PGAL" albums --json
 jcheck "lists the album with its photo" "[a['name'] for a in j] == ['trip'] and j[0]['photos'] == 1"
 ok "search --tag" "$PGAL" search --tag beijing --json
 jcheck "finds the photo" "[p['name'] for p in j] == ['nikon-d2h-gps.jpg']"
-expect_rc 5 "the same photo again is a duplicate (by-sha)" "$PGAL" put trip "$NIKON"
+expect_rc 5 "the same photo again is a duplicate" "$PGAL" put trip "$NIKON"
+check "init gave the table its layout item (every photo has refs)" \
+	'[ "$(ddb GetItem "{\"TableName\": \"PhotoGallery\", \"ConsistentRead\": true, \"Key\": {\"albumID\": {\"S\": \"#LAYOUT\"}, \"photoID\": {\"S\": \"#\"}}}")" = 200 ] && grep -q "\"v\":{\"N\":\"2\"}" "$T/ddb"'
+
+# ---- an index still filling (DynamoDB backfills for a long while on a big
+# table): commands do not wait; what needs the index fails at once naming
+# it; pgal init waits for it ----
+check "by-user says CREATING from now on" \
+	'[ "$(ctl Backfill "{\"TableName\": \"PhotoGallery\", \"IndexName\": \"by-user\", \"Calls\": 100000}")" = 200 ] && [ "$(gsis PhotoGallery)" != "$WANT" ]'
+t=$(secs "$PGAL" albums --json)
+check "albums works at once while by-user fills (exit $(cat "$T/rc"), ${t}s)" \
+	'[ "$(cat "$T/rc")" = 0 ] && [ "$t" -lt 10 ] && grep -q trip "$T/out"'
+t=$(secs "$PGAL" ls trip)
+check "ls works at once (exit $(cat "$T/rc"), ${t}s)" '[ "$(cat "$T/rc")" = 0 ] && [ "$t" -lt 10 ]'
+t=$(secs "$PGAL" search --tag beijing)
+check "search fails at once with exit 4 (${t}s)" '[ "$(cat "$T/rc")" = 4 ] && [ "$t" -lt 10 ]'
+sed 's/^/# /' "$T/err"
+check "naming the index, its state and what to do" \
+	'grep -q "by-user" "$T/err" && grep -q CREATING "$T/err" && grep -q "pgal init" "$T/err"'
+expect_rc 5 "the duplicate check still works (no index needed)" "$PGAL" put trip "$NIKON"
+check "a few more DescribeTable calls, then ACTIVE" \
+	'[ "$(ctl Backfill "{\"TableName\": \"PhotoGallery\", \"IndexName\": \"by-user\", \"Calls\": 4}")" = 200 ]'
+ok "pgal init waits until it is ACTIVE" "$PGAL" init
+check "DescribeTable: every index ACTIVE again" '[ "$(gsis PhotoGallery)" = "$WANT" ]'
+ok "search works again" "$PGAL" search --tag beijing --json
+jcheck "and finds the photo" "[p['name'] for p in j] == ['nikon-d2h-gps.jpg']"
 
 # ---- a PROVISIONED table lacking by-blob: the index gets capacity ----
 check "a provisioned table made by hand without by-blob" \

@@ -4,7 +4,10 @@
 # in tests/package-lock.json): same calls, same results, same errors as
 # SQLite and MySQL. Then the backend's own checks: the tables the store
 # creates match sql/dynamodb/*.json, and a stopped peer is a clear error.
-# A peer that cannot start fails the run.
+# A peer that cannot start fails the run. The peer is dynalite behind
+# dynalite-gsi.js with the by-sha and by-blob indexes never answering (an
+# index that has not caught up, as DynamoDB's eventually consistent ones
+# may): the duplicate check and gc's "blob used" must not need them.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$(dirname "$here")")
@@ -14,9 +17,9 @@ P="$T/peers"
 n=0
 export PEERS_OWNER=$$
 trap 'sh "$here/peers.sh" stop "$P"' EXIT
-PORT=$(sh "$here/peers.sh" start dynalite "$P") || {
+PORT=$(PGAL_TEST_STALE_GSI=by-sha,by-blob sh "$here/peers.sh" start dynalite-gsi "$P") || {
 	echo "1..1"
-	echo "not ok 1 - dynalite did not start (see above)"
+	echo "not ok 1 - dynalite-gsi did not start (see above)"
 	exit 1
 }
 SECRET=ddb-secret-Wq93k
