@@ -81,20 +81,6 @@ album_names(struct ddb *d, pgal_photo *v, size_t *n, pgal_err *e)
 	return PGAL_OK;
 }
 
-/* Puts a reverse read's rows (nearest the cursor first) in forward order. */
-static void
-photo_reverse(pgal_photo *v, size_t n)
-{
-	pgal_photo tmp;
-	size_t i;
-
-	for (i = 0; i < n / 2; i++) {
-		tmp = v[i];
-		v[i] = v[n - 1 - i];
-		v[n - 1 - i] = tmp;
-	}
-}
-
 /* A page after the cursor, or (backward) the page before it: the same
  * Query on the album's index read the other way (ScanIndexForward false,
  * sort key below the cursor's). */
@@ -158,7 +144,7 @@ photo_page(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *c
 	if ((rc = album_names(d, out, &pg.n, e)) != PGAL_OK)
 		return rc;
 	if (backward)
-		photo_reverse(out, pg.n);
+		pgal_store_photos_reverse(out, pg.n);
 	*n = pg.n;
 	return PGAL_OK;
 }

@@ -460,20 +460,6 @@ photo_rows(struct my *q, MYSQL_STMT *st, struct my_args *a, size_t limit, pgal_p
 	return PGAL_OK;
 }
 
-/* Puts a reverse read's rows (nearest the cursor first) in forward order. */
-static void
-photo_reverse(pgal_photo *v, size_t n)
-{
-	pgal_photo tmp;
-	size_t i;
-
-	for (i = 0; i < n / 2; i++) {
-		tmp = v[i];
-		v[i] = v[n - 1 - i];
-		v[n - 1 - i] = tmp;
-	}
-}
-
 /* A page after the cursor, or (backward) the page before it; the statement
  * ids of each sort come in the order taken, added, title. */
 static int
@@ -522,7 +508,7 @@ photo_page(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *cu
 	}
 	arg_i64(&a, limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit);
 	if ((rc = photo_rows(q, st, &a, limit, out, n, e)) == PGAL_OK && backward)
-		photo_reverse(out, *n);
+		pgal_store_photos_reverse(out, *n);
 	return rc;
 }
 

@@ -394,7 +394,7 @@ my_collect(struct my *q, int id, struct my_args *a, size_t size, my_binder bind,
     void **out, size_t *n, pgal_err *e)
 {
 	struct my_cols c;
-	unsigned char *v = NULL, *nv, *row;
+	void *v = NULL, *slot, *row;
 	size_t len = 0, cap = 0;
 	int rc;
 
@@ -409,17 +409,14 @@ my_collect(struct my *q, int id, struct my_args *a, size_t size, my_binder bind,
 		return rc;
 	}
 	while ((rc = my_fetch(q, q->st[id], &c, e)) == 1) {
-		if (len == cap) {
-			cap = cap == 0 ? 8 : cap * 2;
-			if ((nv = reallocarray(v, cap, size)) == NULL) {
-				my_done(q->st[id]);
-				free(v);
-				free(row);
-				return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-			}
-			v = nv;
+		if ((slot = pgal_store_rows_slot(&v, &cap, len, size)) == NULL) {
+			my_done(q->st[id]);
+			free(v);
+			free(row);
+			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 		}
-		memcpy(v + len++ * size, row, size);
+		memcpy(slot, row, size);
+		len++;
 	}
 	free(row);
 	if (rc < 0) {

@@ -295,20 +295,6 @@ photo_rows(struct sq *q, sqlite3_stmt *st, size_t limit, pgal_photo *out, size_t
 	return PGAL_OK;
 }
 
-/* Puts a reverse read's rows (nearest the cursor first) in forward order. */
-static void
-photo_reverse(pgal_photo *v, size_t n)
-{
-	pgal_photo tmp;
-	size_t i;
-
-	for (i = 0; i < n / 2; i++) {
-		tmp = v[i];
-		v[i] = v[n - 1 - i];
-		v[n - 1 - i] = tmp;
-	}
-}
-
 /* A page after the cursor, or (backward) the page before it; the statement
  * ids of each sort come in the order taken, added, title. */
 static int
@@ -350,7 +336,7 @@ photo_page(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *c
 	}
 	sqlite3_bind_int64(st, 4, limit_i64(limit));
 	if ((rc = photo_rows(q, st, limit, out, n, e)) == PGAL_OK && backward)
-		photo_reverse(out, *n);
+		pgal_store_photos_reverse(out, *n);
 	return rc;
 }
 

@@ -200,23 +200,20 @@ int
 sq_collect(struct sq *q, sqlite3_stmt *st, size_t size, sq_row_reader read, void **out,
     size_t *n, pgal_err *e)
 {
-	unsigned char *v = NULL, *nv;
+	void *v = NULL, *slot;
 	size_t len = 0, cap = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap == 0 ? 8 : cap * 2;
-			if ((nv = reallocarray(v, cap, size)) == NULL) {
-				sqlite3_reset(st);
-				free(v);
-				return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-			}
-			v = nv;
+		if ((slot = pgal_store_rows_slot(&v, &cap, len, size)) == NULL) {
+			sqlite3_reset(st);
+			free(v);
+			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 		}
-		read(st, v + len++ * size);
+		read(st, slot);
+		len++;
 	}
 	if (rc != SQLITE_DONE) {
 		rc = sq_fail(q, rc, e, NULL, NULL);

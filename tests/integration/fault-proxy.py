@@ -18,28 +18,21 @@ error body) or to delay the next M requests. Control, never forwarded:
   GET  /__fault/stats          {"requests": n, "failed": k, "methods": {...}}
 Writes its port to PORTFILE once it listens.
 """
-import http.client
 import json
 import socket
-import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import proxylib
 
 lock = threading.Lock()
 state = {"fail": 0, "after": 0, "status": 503, "format": "xml", "delay": 0, "ms": 0,
          "cut": 0, "cut_after": 0, "cut_method": "PUT", "cut_done": 0,
          "requests": 0, "failed": 0, "methods": {}}
-target = None
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        pass
-
+class Handler(proxylib.Handler):
     def reply(self, status, body, ctype="application/json", extra=None):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
@@ -133,37 +126,12 @@ class Handler(BaseHTTPRequestHandler):
                 "<Code>%s</Code><Message>injected by the fault proxy"
                 "</Message><RequestId>FAULT1</RequestId></Error>" % code).encode(),
                 "application/xml")
-        conn = http.client.HTTPConnection("127.0.0.1", target, timeout=60)
         headers = {k: v for k, v in self.headers.items()
                    if k.lower() not in ("connection", "keep-alive")}
-        conn.request(self.command, self.path, body=body, headers=headers)
-        r = conn.getresponse()
-        data = r.read()
-        self.send_response(r.status)
-        for k, v in r.getheaders():
-            if k.lower() not in ("connection", "keep-alive", "transfer-encoding",
-                                 "content-length"):
-                self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-        conn.close()
+        self.forward(body, headers)
 
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
 
 
-def main():
-    global target
-    port, target, portfile = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-    srv = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    srv.daemon_threads = True
-    with open(portfile + ".tmp", "w") as f:
-        f.write("%d\n" % srv.server_address[1])
-    import os
-    os.rename(portfile + ".tmp", portfile)
-    srv.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    proxylib.serve(Handler)

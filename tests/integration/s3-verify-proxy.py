@@ -14,25 +14,17 @@ unchanged. It also keeps what it saw of every request, never forwarded:
 Writes its port to PORTFILE once it listens.
 """
 import hashlib
-import http.client
 import json
-import os
-import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import proxylib
 
 lock = threading.Lock()
 log = []
-target = None
 HEX = set("0123456789abcdefABCDEF")
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        pass
-
+class Handler(proxylib.Handler):
     def reply(self, status, body, ctype):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
@@ -77,40 +69,14 @@ class Handler(BaseHTTPRequestHandler):
                 "</ClientComputedContentSHA256><S3ComputedContentSHA256>%s"
                 "</S3ComputedContentSHA256><RequestId>VERIFY1</RequestId></Error>"
                 % (claimed, actual)).encode(), "application/xml")
-        conn = http.client.HTTPConnection("127.0.0.1", target, timeout=60)
         headers = {k: v for k, v in self.headers.items()
-                   if k.lower() not in ("connection", "keep-alive",
-                                        "transfer-encoding", "content-length")}
+                   if k.lower() not in proxylib.HOP}
         if self.command in ("PUT", "POST") or body:
             headers["Content-Length"] = str(len(body))
-        conn.request(self.command, self.path, body=body, headers=headers)
-        r = conn.getresponse()
-        data = r.read()
-        self.send_response(r.status)
-        for k, v in r.getheaders():
-            if k.lower() not in ("connection", "keep-alive", "transfer-encoding",
-                                 "content-length"):
-                self.send_header(k, v)
-        self.send_header("Content-Length", r.getheader("Content-Length", "0")
-                         if self.command == "HEAD" else str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-        conn.close()
+        self.forward(body, headers, head_length=True)
 
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
 
 
-def main():
-    global target
-    port, target, portfile = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-    srv = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    srv.daemon_threads = True
-    with open(portfile + ".tmp", "w") as f:
-        f.write("%d\n" % srv.server_address[1])
-    os.rename(portfile + ".tmp", portfile)
-    srv.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    proxylib.serve(Handler)

@@ -8,19 +8,16 @@
 # answering (an index that has not caught up yet): the duplicate check and
 # gc must not need them.
 . "$(dirname "$0")/../cli/lib.sh"
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib.sh"
 setup_home
-P="$T/peers"
-export PEERS_OWNER=$$
-trap 'sh "$here/peers.sh" stop "$P"' EXIT
-DDB=$(PGAL_TEST_STALE_GSI=by-sha,by-blob sh "$here/peers.sh" start dynalite-gsi "$P") ||
-	{ echo "not ok 1 - dynalite-gsi did not start"; exit 1; }
-S3=$(sh "$here/peers.sh" start s3rver "$P") || { echo "not ok 1 - s3rver did not start"; exit 1; }
-SES=$(sh "$here/peers.sh" start ses "$P") || { echo "not ok 1 - aws-ses-v2-local did not start"; exit 1; }
+peers_init
+export PGAL_TEST_STALE_GSI=by-sha,by-blob
+peer_start DDB dynalite-gsi dynalite-gsi
+unset PGAL_TEST_STALE_GSI
+peer_start S3 s3rver s3rver
+peer_start SES aws-ses-v2-local ses
 SECRET=cli-ddb-secret-R4nd0m
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1
-unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
-export AWS_EC2_METADATA_DISABLED=true
+aws_env S3RVER "$SECRET"
 export AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$DDB"
 export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$S3"
 export AWS_ENDPOINT_URL_SES="http://127.0.0.1:$SES"

@@ -6,21 +6,18 @@
 # rmalbum, cancel; the rows are checked in MariaDB and the objects in the
 # bucket at each step. No password or secret key ever shows.
 . "$(dirname "$0")/../cli/lib.sh"
+. "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 setup_home
-P="$T/peers"
 DB="$T/mariadb"
-export PEERS_OWNER=$$
 export MARIADB_CACHE="$PGAL_BUILD/test-cache/mariadb"
-trap 'sh "$here/peers.sh" stop "$P"; sh "$here/mariadb.sh" stop "$DB" > /dev/null 2>&1' EXIT
+peers_init 'sh "$here/mariadb.sh" stop "$DB" > /dev/null 2>&1'
 sh "$here/mariadb.sh" start "$DB" > /dev/null || { echo "not ok 1 - MariaDB did not start"; exit 1; }
-S3=$(sh "$here/peers.sh" start s3rver "$P") || { echo "not ok 1 - s3rver did not start"; exit 1; }
-SES=$(sh "$here/peers.sh" start ses "$P") || { echo "not ok 1 - aws-ses-v2-local did not start"; exit 1; }
+peer_start S3 s3rver s3rver
+peer_start SES aws-ses-v2-local ses
 . "$DB/mariadb.env"
 SECRET=rds-variant-secret-Q7x
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1
-unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
-export AWS_EC2_METADATA_DISABLED=true
+aws_env S3RVER "$SECRET"
 export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$S3" AWS_ENDPOINT_URL_SES="http://127.0.0.1:$SES"
 export PGAL_STORE=mysql PGAL_BLOBS=s3 PGAL_MAIL=ses
 export PGAL_S3_BUCKET=pgal-test PGAL_S3_PREFIX=rds/ PGAL_S3_PATH_STYLE=yes

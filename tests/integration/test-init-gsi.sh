@@ -9,17 +9,14 @@
 # the index creation dynalite 4 lacks (it answers CREATING for a while, as
 # DynamoDB does while it backfills).
 . "$(dirname "$0")/../cli/lib.sh"
+. "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 setup_home
-P="$T/peers"
-export PEERS_OWNER=$$
-trap 'sh "$here/peers.sh" stop "$P"' EXIT
-S3=$(sh "$here/peers.sh" start s3rver "$P") || { echo "not ok 1 - s3rver did not start"; exit 1; }
-DDB=$(sh "$here/peers.sh" start dynalite-gsi "$P") || { echo "not ok 1 - dynalite-gsi did not start"; exit 1; }
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=gsi-secret-W2 AWS_REGION=us-east-1
-unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
-export AWS_EC2_METADATA_DISABLED=true
+peers_init
+peer_start S3 s3rver s3rver
+peer_start DDB dynalite-gsi dynalite-gsi
+aws_env S3RVER gsi-secret-W2
 export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$S3" AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$DDB"
 export PGAL_STORE=dynamodb PGAL_BLOBS=s3 PGAL_S3_BUCKET=pgal-test PGAL_S3_PREFIX=gsi/ PGAL_S3_PATH_STYLE=yes
 NIKON="$FIX/nikon-d2h-gps.jpg"

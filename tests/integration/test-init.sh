@@ -4,19 +4,16 @@
 # and is safe to run again. A backend that cannot be reached fails init and
 # every other command with exit 4 and a message naming that backend.
 . "$(dirname "$0")/../cli/lib.sh"
+. "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 setup_home
-P="$T/peers"
 DB="$T/mariadb"
-export PEERS_OWNER=$$
-trap 'sh "$here/peers.sh" stop "$P"; sh "$here/mariadb.sh" stop "$DB" > /dev/null 2>&1' EXIT
-S3=$(sh "$here/peers.sh" start s3rver "$P") || { echo "not ok 1 - s3rver did not start"; exit 1; }
-DDB=$(sh "$here/peers.sh" start dynalite "$P") || { echo "not ok 1 - dynalite did not start"; exit 1; }
+peers_init 'sh "$here/mariadb.sh" stop "$DB" > /dev/null 2>&1'
+peer_start S3 s3rver s3rver
+peer_start DDB dynalite dynalite
 sh "$here/mariadb.sh" start "$DB" > /dev/null || { echo "not ok 1 - mariadb did not start"; exit 1; }
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=init-secret-P3x AWS_REGION=us-east-1
-unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
-export AWS_EC2_METADATA_DISABLED=true
+aws_env S3RVER init-secret-P3x
 export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$S3" AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$DDB"
 
 # the newest migration of a SQL backend and its tables, from the files

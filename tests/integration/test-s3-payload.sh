@@ -5,16 +5,12 @@
 # body) in front of s3rver. The stored original is the file byte for byte;
 # the renditions (put from memory over plain http) carry their own hashes.
 . "$(dirname "$0")/../cli/lib.sh"
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib.sh"
 setup_home
-P="$T/peers"
-export PEERS_OWNER=$$
-trap 'sh "$here/peers.sh" stop "$P"' EXIT
-S3=$(sh "$here/peers.sh" start s3rver "$P") || { echo "not ok 1 - s3rver did not start"; exit 1; }
-V=$(sh "$here/peers.sh" start verify "$P" verify "$S3") || { echo "not ok 1 - the verify proxy did not start"; exit 1; }
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=payload-secret AWS_REGION=us-east-1
-unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
-export AWS_EC2_METADATA_DISABLED=true
+peers_init
+peer_start S3 s3rver s3rver
+peer_start V "the verify proxy" verify verify "$S3"
+aws_env S3RVER payload-secret
 export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$V"
 export PGAL_BLOBS=s3 PGAL_S3_BUCKET=pgal-test PGAL_S3_PREFIX=payload/ PGAL_S3_PATH_STYLE=yes
 NIKON="$FIX/nikon-d2h-gps.jpg"

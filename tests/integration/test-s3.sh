@@ -5,17 +5,13 @@
 # the fault proxy; an unreachable or missing bucket is a clear error; the
 # secret key never shows.
 . "$(dirname "$0")/../cli/lib.sh"
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib.sh"
 setup_home
-P="$T/peers"
-export PEERS_OWNER=$$
-trap 'sh "$here/peers.sh" stop "$P"' EXIT
-S3=$(sh "$here/peers.sh" start s3rver "$P") || { echo "not ok 1 - s3rver did not start"; exit 1; }
-PROXY=$(sh "$here/peers.sh" start proxy "$P" proxy "$S3") || { echo "not ok 1 - the fault proxy did not start"; exit 1; }
+peers_init
+peer_start S3 s3rver s3rver
+peer_start PROXY "the fault proxy" proxy proxy "$S3"
 SECRET=s3-secret-Jx81p
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1
-unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
-export AWS_EC2_METADATA_DISABLED=true
+aws_env S3RVER "$SECRET"
 export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$S3"
 export PGAL_BLOBS=s3 PGAL_S3_BUCKET=pgal-test PGAL_S3_PREFIX=cli/ PGAL_S3_PATH_STYLE=yes
 # 16 MiB: the 28 MB photo goes up in parts, so the CLI exercises multipart too

@@ -6,17 +6,13 @@
 # idempotent); an unreachable endpoint is a clear error; the secret key
 # never shows.
 . "$(dirname "$0")/../cli/lib.sh"
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib.sh"
 setup_home
-P="$T/peers"
-export PEERS_OWNER=$$
-trap 'sh "$here/peers.sh" stop "$P"' EXIT
-SES=$(sh "$here/peers.sh" start ses "$P") || { echo "not ok 1 - aws-ses-v2-local did not start"; exit 1; }
-PROXY=$(sh "$here/peers.sh" start proxy "$P" proxy "$SES") || { echo "not ok 1 - the fault proxy did not start"; exit 1; }
+peers_init
+peer_start SES aws-ses-v2-local ses
+peer_start PROXY "the fault proxy" proxy proxy "$SES"
 SECRET=ses-secret-k9Qv2
-export AWS_ACCESS_KEY_ID=AKIDPGALTEST AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=eu-west-1
-unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
-export AWS_EC2_METADATA_DISABLED=true
+aws_env AKIDPGALTEST "$SECRET" eu-west-1
 export AWS_ENDPOINT_URL_SES="http://127.0.0.1:$SES"
 export PGAL_MAIL=ses PGAL_MAIL_FROM="Photo Gallery <photos@example.org>"
 

@@ -5,17 +5,14 @@
 # another user's photo is not found; a not-logged-in call is denied; with
 # blobs = fs the command says sharing needs S3.
 . "$(dirname "$0")/../cli/lib.sh"
+. "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 setup_home
-P="$T/peers"
-export PEERS_OWNER=$$
-trap 'sh "$here/peers.sh" stop "$P"' EXIT
-S3=$(sh "$here/peers.sh" start s3rver "$P") || { echo "not ok 1 - s3rver did not start"; exit 1; }
+peers_init
+peer_start S3 s3rver s3rver
 SECRET=share-secret-Qm27v
 # s3rver knows one access key id, S3RVER (it checks the id, not the signature)
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1
-unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
-export AWS_EC2_METADATA_DISABLED=true
+aws_env S3RVER "$SECRET"
 export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$S3"
 export PGAL_BLOBS=s3 PGAL_S3_BUCKET=pgal-test PGAL_S3_PREFIX=share/ PGAL_S3_PATH_STYLE=yes
 NIKON="$FIX/nikon-d2h-gps.jpg"

@@ -6,12 +6,10 @@
 # clear; a certificate nobody vouches for and a wrong password fail
 # clearly, without showing the password.
 . "$(dirname "$0")/../cli/lib.sh"
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib.sh"
 setup_home
-P="$T/peers"
+peers_init
 mkdir -p "$P"
-export PEERS_OWNER=$$
-trap 'sh "$here/peers.sh" stop "$P"' EXIT
 for c in good other; do
 	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
 	    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
@@ -19,10 +17,8 @@ for c in good other; do
 	    { echo "not ok 1 - openssl could not make a test certificate"; exit 1; }
 done
 PW=smtp-Pa55-word
-TLS=$(sh "$here/peers.sh" start smtp "$P" tls "$P/good.crt" "$P/good.key" pgal "$PW") ||
-    { echo "not ok 1 - fake-smtp.py did not start"; exit 1; }
-CLEAR=$(sh "$here/peers.sh" start smtp "$P" clear "$P/good.crt" "$P/good.key" pgal "$PW" notls) ||
-    { echo "not ok 1 - fake-smtp.py (notls) did not start"; exit 1; }
+peer_start TLS fake-smtp.py smtp tls "$P/good.crt" "$P/good.key" pgal "$PW"
+peer_start CLEAR "fake-smtp.py (notls)" smtp clear "$P/good.crt" "$P/good.key" pgal "$PW" notls
 export PGAL_MAIL=smtp PGAL_SMTP_URL="smtp://127.0.0.1:$TLS" PGAL_SMTP_USER=pgal
 export PGAL_SMTP_PASSWORD="$PW" PGAL_SMTP_CA_FILE="$P/good.crt"
 export PGAL_MAIL_FROM="Galerie Ünïcode <photos@example.org>"

@@ -145,3 +145,14 @@ batch() {
 	cat > "$T/batch.$n"
 	echo "$T/batch.$n"
 }
+
+# raw_sftp_py SCRIPT USER [ARG...]: a raw SFTP client in python (SCRIPT,
+# importing sftpwire.py of this folder) as USER with the key $T/id_USER;
+# it gets the ssh command that opens the subsystem, then the ARGs.
+SSH_TESTS=$(cd "$(dirname "$0")/../ssh" && pwd)
+raw_sftp_py() {
+	rs_script=$1 rs_user=$2
+	shift 2
+	PYTHONPATH="$SSH_TESTS${PYTHONPATH:+:$PYTHONPATH}" python3 "$rs_script" \
+	    "ssh $SSHO -p $PORT -o BatchMode=yes -o IdentitiesOnly=yes -i $T/id_$rs_user -s $rs_user@$HOST sftp" "$@"
+}

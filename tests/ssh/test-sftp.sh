@@ -125,44 +125,11 @@ check "the spool is empty" "[ -z \"\$(ls -A '$PGAL_HOME/spool')\" ]"
 # raw SFTP packets (what OpenSSH's sftp never sends): NULs inside paths,
 # handles past libssh's table, and many handles held open at once
 cat > "$T/raw.py" <<'PY'
-import struct, subprocess, sys
+import struct, sys
 
-ssh, scen, args = sys.argv[1].split(), sys.argv[2], sys.argv[3:]
-p = subprocess.Popen(ssh, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-seq = [0]
+from sftpwire import close, connect, req, s, status
 
-def s(b):
-    if isinstance(b, str):
-        b = b.encode()
-    return struct.pack(">I", len(b)) + b
-
-def send(t, body, with_id=True):
-    if with_id:
-        seq[0] += 1
-        body = struct.pack(">I", seq[0]) + body
-    pkt = bytes([t]) + body
-    p.stdin.write(struct.pack(">I", len(pkt)) + pkt)
-    p.stdin.flush()
-
-def recv():
-    hdr = p.stdout.read(4)
-    if len(hdr) < 4:
-        sys.exit("connection closed")
-    n = struct.unpack(">I", hdr)[0]
-    b = p.stdout.read(n)
-    return b[0], b[5:]
-
-def req(t, body):
-    send(t, body)
-    return recv()
-
-def status(r):
-    t, b = r
-    if t != 101:
-        return None, None
-    code = struct.unpack(">I", b[:4])[0]
-    ln = struct.unpack(">I", b[4:8])[0]
-    return code, b[8:8 + ln].decode(errors="replace")
+scen, args = sys.argv[2], sys.argv[3:]
 
 def fail(msg):
     print("FAIL:", msg)
@@ -171,9 +138,7 @@ def fail(msg):
 def open_read(path):
     return req(3, s(path) + struct.pack(">II", 1, 0))
 
-send(1, struct.pack(">I", 3), with_id=False)
-t, _ = recv()
-if t != 2:
+if not connect(sys.argv[1]):
     fail("no VERSION")
 
 if scen == "nul":
@@ -256,11 +221,10 @@ elif scen == "spool":
     if t != 102:
         fail("closing did not give the spool back")
     print("ok: %d opens of %d bytes fit, then refused" % (want, size))
-p.stdin.close()
-p.wait()
+close()
 PY
 raw_sftp() {
-	python3 "$T/raw.py" "ssh $SSHO -p $PORT -o BatchMode=yes -o IdentitiesOnly=yes -i $T/id_alice -s alice@$HOST sftp" "$@"
+	raw_sftp_py "$T/raw.py" alice "$@"
 }
 ok "a NUL inside a path is refused by every request" raw_sftp nul
 ok "after it" pw_ssh alice "$PW" albums --json

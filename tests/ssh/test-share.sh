@@ -6,17 +6,15 @@
 # are refused; another user cannot share alice's photo (not even through an
 # album of the same name); the guest cannot run it at all; no secret leaks.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../integration/lib.sh"
 integ=$(cd "$(dirname "$0")/../integration" && pwd)
 setup_home
-P="$T/peers"
-export PEERS_OWNER=$$
-S3=$(sh "$integ/peers.sh" start s3rver "$P") || { echo "Bail out! s3rver did not start"; exit 1; }
-trap 'cleanup_ssh; sh "$integ/peers.sh" stop "$P"' EXIT
+peers_init cleanup_ssh
+peer_start S3 s3rver s3rver
 SECRET=ssh-share-secret-Hk3s
 # s3rver knows one access key id, S3RVER (it checks the id, not the signature)
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1
-unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL PGAL_BLOBS PGAL_S3_BUCKET PGAL_S3_PREFIX
-export AWS_EC2_METADATA_DISABLED=true
+aws_env S3RVER "$SECRET"
+unset PGAL_BLOBS PGAL_S3_BUCKET PGAL_S3_PREFIX
 export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$S3"
 # the server alone is configured for S3; the CLI only makes the accounts
 start_sshd "blobs = s3" "s3_bucket = pgal-test" "s3_prefix = sshshare/" "s3_path_style = yes"

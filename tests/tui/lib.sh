@@ -177,3 +177,16 @@ build_seed() {
 only_sgr() {
 	perl -ne '$bad = 1 if /\e(?!\[[0-9;:]*m)/; END { exit($bad ? 1 : 0) }' "$1"
 }
+
+# tmux_direct_terminfo: compiles a test copy of tmux-direct (true colour:
+# ncurses takes colours as RGB values) into $T/terminfo
+tmux_direct_terminfo() {
+	cat > "$T/tmux-direct.src" <<'TI'
+tmux-direct|tmux with direct colour (test copy),
+	colors#0x1000000, pairs#0x10000, RGB,
+	setaf=\E[%?%p1%{8}%<%t3%p1%d%e38;2;%p1%{65536}%/%d;%p1%{256}%/%{255}%&%d;%p1%{255}%&%d%;m,
+	setab=\E[%?%p1%{8}%<%t4%p1%d%e48;2;%p1%{65536}%/%d;%p1%{256}%/%{255}%&%d;%p1%{255}%&%d%;m,
+	use=tmux-256color,
+TI
+	tic -x -o "$T/terminfo" "$T/tmux-direct.src"
+}

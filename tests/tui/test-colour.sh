@@ -11,14 +11,7 @@ ok "an album" "$PGAL" mkalbum pics
 ok "a photo" "$PGAL" put pics "$FIX/nikon-d2h-gps.jpg"
 ENVS="PGAL_HOME=$PGAL_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME"
 
-cat > "$T/tmux-direct.src" <<'TI'
-tmux-direct|tmux with direct colour (test copy),
-	colors#0x1000000, pairs#0x10000, RGB,
-	setaf=\E[%?%p1%{8}%<%t3%p1%d%e38;2;%p1%{65536}%/%d;%p1%{256}%/%{255}%&%d;%p1%{255}%&%d%;m,
-	setab=\E[%?%p1%{8}%<%t4%p1%d%e48;2;%p1%{65536}%/%d;%p1%{256}%/%{255}%&%d;%p1%{255}%&%d%;m,
-	use=tmux-256color,
-TI
-ok "a tmux-direct terminfo compiles" tic -x -o "$T/terminfo" "$T/tmux-direct.src"
+ok "a tmux-direct terminfo compiles" tmux_direct_terminfo
 
 # open_photo: from the albums screen into the photo, leaves -e capture in $T/screen-e
 open_photo() {

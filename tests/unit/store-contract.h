@@ -87,5 +87,32 @@ void pgal_contract_backend_free(pgal_contract_backend *b);
 
 /* Runs every contract case against b; 0 when all passed (cmocka's result). */
 int pgal_store_contract_run(pgal_contract_backend *b);
+/* read-after-write and concurrent duplicates (store-contract-dedup.c) */
+int pgal_store_contract_dedup_run(pgal_contract_backend *b);
+
+/* The fixture every contract case starts from, for a backend's own suite
+ * too: an open store holding users alice and bob, alice's albums Holiday
+ * (a1) and Cats (a2), and bob's Holiday (b1). */
+typedef struct pgal_contract_fx pgal_contract_fx;
+struct pgal_contract_fx {
+	pgal_config cfg;
+	const pgal_store_ops *ops;
+	pgal_store *s;
+	pgal_id alice, bob;
+	pgal_id a1, a2, b1; /* albums */
+	unsigned serial;    /* makes blob ids and hashes unique */
+};
+
+/* Adds alice, bob and their albums to the open store f->s. */
+void pgal_contract_people(pgal_contract_fx *f);
+/* A user (name@example.org) or an album ("Title of name"); fails the test
+ * on error. */
+pgal_id pgal_contract_user(pgal_contract_fx *f, const char *name);
+pgal_id pgal_contract_album(pgal_contract_fx *f, pgal_id user, const char *name);
+/* A photo with every field set to something recognisable and unique. */
+void pgal_contract_fill_photo(pgal_contract_fx *f, pgal_photo *p, pgal_id user,
+    pgal_id album, const char *name);
+/* photo_insert that fails the test on error; p->id. */
+pgal_id pgal_contract_insert_photo(pgal_contract_fx *f, pgal_photo *p);
 
 #endif

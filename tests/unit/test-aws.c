@@ -18,8 +18,9 @@
 
 #include "aws/aws.h"
 #include "testlib.h"
+#include "testpeers.h"
 
-static char top[PATH_MAX], scratch[PATH_MAX];
+static char scratch[PATH_MAX];
 static int imds_port, ddb_port, ddb_proxy_port;
 
 static void
@@ -44,64 +45,33 @@ clear_env(void)
 static int
 setup(void **state)
 {
-	char	 exe[PATH_MAX], cmd[PATH_MAX * 3], path[PATH_MAX + 32];
-	ssize_t	 n;
-	FILE	*f;
-	int	 i;
+	char args[PATH_MAX + 64];
 
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		return -1;
-	exe[n] = '\0';
-	for (i = 0; i < 3; i++)
-		*strrchr(exe, '/') = '\0';
-	snprintf(top, sizeof top, "%s", exe);
-	pgal_test_mkdtemp(scratch);
-	snprintf(cmd, sizeof cmd, "%d", (int)getpid());
-	setenv("PEERS_OWNER", cmd, 1);
-	snprintf(cmd, sizeof cmd, "sh '%s/tests/integration/peers.sh' start imds "
-	    "'%s' > /dev/null", top, scratch);
-	if (system(cmd) != 0) {
+	/* scratch is HOME (clear_env) and the peers directory */
+	pgal_peers_init(scratch);
+	snprintf(args, sizeof args, "imds '%s'", scratch);
+	if ((imds_port = pgal_peer_start(scratch, args, "imds")) <= 0) {
 		print_error("the fake instance metadata service did not start\n");
 		return -1;
 	}
-	snprintf(path, sizeof path, "%s/imds.port", scratch);
-	if ((f = fopen(path, "r")) == NULL || fscanf(f, "%d", &imds_port) != 1)
-		return -1;
-	fclose(f);
-	snprintf(cmd, sizeof cmd, "sh '%s/tests/integration/peers.sh' start dynalite "
-	    "'%s' > /dev/null", top, scratch);
-	if (system(cmd) != 0) {
+	snprintf(args, sizeof args, "dynalite '%s'", scratch);
+	if ((ddb_port = pgal_peer_start(scratch, args, "dynalite")) <= 0) {
 		print_error("dynalite did not start\n");
 		return -1;
 	}
-	snprintf(path, sizeof path, "%s/dynalite.port", scratch);
-	if ((f = fopen(path, "r")) == NULL || fscanf(f, "%d", &ddb_port) != 1)
-		return -1;
-	fclose(f);
-	snprintf(cmd, sizeof cmd, "sh '%s/tests/integration/peers.sh' start proxy "
-	    "'%s' ddbproxy %d > /dev/null", top, scratch, ddb_port);
-	if (system(cmd) != 0) {
+	snprintf(args, sizeof args, "proxy '%s' ddbproxy %d", scratch, ddb_port);
+	if ((ddb_proxy_port = pgal_peer_start(scratch, args, "ddbproxy")) <= 0) {
 		print_error("the fault proxy did not start\n");
 		return -1;
 	}
-	snprintf(path, sizeof path, "%s/ddbproxy.port", scratch);
-	if ((f = fopen(path, "r")) == NULL || fscanf(f, "%d", &ddb_proxy_port) != 1)
-		return -1;
-	fclose(f);
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[PATH_MAX * 3];
-
-	snprintf(cmd, sizeof cmd, "sh '%s/tests/integration/peers.sh' stop '%s'",
-	    top, scratch);
-	if (system(cmd) != 0)
+	if (pgal_peers_stop(scratch) != 0)
 		print_error("stopping the fake IMDS failed\n");
-	pgal_test_rmdir(scratch);
 	return 0;
 }
 

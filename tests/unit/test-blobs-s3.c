@@ -25,88 +25,36 @@
 #include "blobs.h"
 #include "crypto.h"
 #include "testlib.h"
+#include "testpeers.h"
 
 #define ID1 "0123456789abcdef0123456789abcdef"
 #define ID2 "ffeeddccbbaa99887766554433221100"
 #define SECRET "pgal-test-secret-Zq7Xw"
 
-static char top[PATH_MAX], peers[PATH_MAX];
+static char peers[PATH_MAX];
 static int s3_port, proxy_port;
 static pgal_config cfg;
 static char prefix[64];
-
-static void
-find_top(void)
-{
-	char	 exe[PATH_MAX];
-	ssize_t	 n;
-	int	 i;
-
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	assert_true(n > 0);
-	exe[n] = '\0';
-	for (i = 0; i < 3; i++)
-		*strrchr(exe, '/') = '\0';
-	snprintf(top, sizeof top, "%s", exe);
-}
-
-static int
-start_peer(const char *args, const char *name)
-{
-	char cmd[PATH_MAX * 3], path[PATH_MAX + 64];
-	FILE *f;
-	int port = 0;
-
-	snprintf(cmd, sizeof cmd, "sh '%s/tests/integration/peers.sh' start %s "
-	    "> /dev/null", top, args);
-	if (system(cmd) != 0)
-		return -1;
-	snprintf(path, sizeof path, "%s/%s.port", peers, name);
-	if ((f = fopen(path, "r")) == NULL || fscanf(f, "%d", &port) != 1)
-		port = -1;
-	if (f != NULL)
-		fclose(f);
-	return port;
-}
-
-static void
-endpoint(int port)
-{
-	char url[64];
-
-	snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
-	setenv("AWS_ENDPOINT_URL_S3", url, 1);
-}
 
 static int
 setup(void **state)
 {
 	char args[PATH_MAX + 64], rnd[9];
 
-	find_top();
-	pgal_test_mkdtemp(peers);
-	/* peers.sh stops our peers if this process dies without teardown */
-	snprintf(args, sizeof args, "%d", (int)getpid());
-	setenv("PEERS_OWNER", args, 1);
+	pgal_peers_init(peers);
 	snprintf(args, sizeof args, "s3rver '%s'", peers);
-	if ((s3_port = start_peer(args, "s3rver")) <= 0) {
+	if ((s3_port = pgal_peer_start(peers, args, "s3rver")) <= 0) {
 		print_error("s3rver could not be started (see above)\n");
 		return -1;
 	}
 	snprintf(args, sizeof args, "proxy '%s' proxy %d", peers, s3_port);
-	if ((proxy_port = start_peer(args, "proxy")) <= 0) {
+	if ((proxy_port = pgal_peer_start(peers, args, "proxy")) <= 0) {
 		print_error("the fault proxy could not be started (see above)\n");
 		return -1;
 	}
 	/* s3rver knows the key id S3RVER; the secret is ours to check leaks */
-	setenv("AWS_ACCESS_KEY_ID", "S3RVER", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
-	unsetenv("AWS_SESSION_TOKEN");
-	unsetenv("AWS_PROFILE");
-	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-	setenv("AWS_REGION", "us-east-1", 1);
-	unsetenv("AWS_ENDPOINT_URL");
-	endpoint(s3_port);
+	pgal_test_aws_env("S3RVER", SECRET);
+	pgal_test_endpoint("AWS_ENDPOINT_URL_S3", s3_port);
 	pgal_test_config(&cfg);
 	pgal_random_hex(rnd, 4, NULL);
 	snprintf(prefix, sizeof prefix, "run-%s/", rnd);
@@ -121,13 +69,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[PATH_MAX * 3];
-
-	snprintf(cmd, sizeof cmd, "sh '%s/tests/integration/peers.sh' stop '%s'",
-	    top, peers);
-	if (system(cmd) != 0)
+	if (pgal_peers_stop(peers) != 0)
 		print_error("stopping the peers failed\n");
-	pgal_test_rmdir(peers);
 	pgal_test_rmdir(cfg.home);
 	return 0;
 }
@@ -526,7 +469,7 @@ test_virtual_hosted(void **state)
 	assert_string_equal(m.buf, "vhost");
 	free(purl);
 	b->ops->close(b);
-	endpoint(s3_port);
+	pgal_test_endpoint("AWS_ENDPOINT_URL_S3", s3_port);
 	/* and the path-style backend sees the same object */
 	b = open_s3(&cfg);
 	assert_int_equal(b->ops->get_mem(b, key, 10, &data, &len, &e), PGAL_OK);
@@ -584,7 +527,7 @@ test_retries(void **state)
 	b->ops->close(b);
 	snprintf(path, sizeof path, "/pgal-test/%s%s", prefix, key);
 
-	endpoint(proxy_port);
+	pgal_test_endpoint("AWS_ENDPOINT_URL_S3", proxy_port);
 	assert_int_equal(pgal_aws_client_open(&cl, &cfg, "s3", &o, &e), PGAL_OK);
 
 	/* two 503s, then the real answer: an idempotent GET gets through */
@@ -687,7 +630,7 @@ test_retries(void **state)
 		    PGAL_ENOTFOUND);
 	}
 	b->ops->close(b);
-	endpoint(s3_port);
+	pgal_test_endpoint("AWS_ENDPOINT_URL_S3", s3_port);
 }
 
 static void
@@ -734,7 +677,7 @@ test_errors(void **state)
 	assert_int_equal(pgal_blobs_s3.open(&b, &cfg, &e), PGAL_EBACKEND);
 	assert_non_null(strstr(e.msg, "S3 HeadBucket: http://127.0.0.1:1 unreachable"));
 	assert_true(time(NULL) - t0 < 10);
-	endpoint(s3_port);
+	pgal_test_endpoint("AWS_ENDPOINT_URL_S3", s3_port);
 	assert_null(b);
 }
 

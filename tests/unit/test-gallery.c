@@ -14,6 +14,7 @@
 
 #include "blobs.h"
 #include "gallery.h"
+#include "testgallery.h"
 #include "testlib.h"
 
 #define PW "correct horse battery"
@@ -56,15 +57,10 @@ teardown(void **state)
 static void
 make_user(struct fx *f, const char *user, char tok[PGAL_TOKEN_HEX + 1])
 {
-	char email[128], code[32];
 	pgal_err e;
 
-	snprintf(email, sizeof email, "%s@example.org", user);
-	assert_int_equal(pgal_signup(f->g, user, email, PW, &e), PGAL_OK);
-	pgal_test_outbox_code(&f->cfg, code);
-	assert_int_equal(strlen(code), PGAL_CODE_LEN);
-	assert_int_equal(pgal_confirm(f->g, user, code, &e), PGAL_OK);
-	assert_int_equal(pgal_login(f->g, user, PW, tok, &e), PGAL_OK);
+	if (pgal_test_user(f->g, &f->cfg, user, PW, tok, &e) != PGAL_OK)
+		fail_msg("user %s: %s", user, e.msg);
 }
 
 static void

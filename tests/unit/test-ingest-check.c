@@ -17,6 +17,7 @@
 
 #include "gallery.h"
 #include "image-header.h"
+#include "testgallery.h"
 #include "testlib.h"
 
 #define PW "correct horse battery"
@@ -32,7 +33,6 @@ static int
 setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	char email[64], code[32];
 	pgal_err e;
 
 	pgal_test_config(&f->cfg);
@@ -41,14 +41,11 @@ setup(void **state)
 		fprintf(stderr, "pgal_open: %s\n", e.msg);
 		return -1;
 	}
-	snprintf(email, sizeof email, "ida@example.org");
-	if (pgal_signup(f->g, "ida", email, PW, &e) != PGAL_OK)
+	if (pgal_test_user(f->g, &f->cfg, "ida", PW, f->tok, &e) != PGAL_OK ||
+	    pgal_album_create(f->g, f->tok, "a", NULL, NULL, NULL, &e) != PGAL_OK) {
+		fprintf(stderr, "fixture: %s\n", e.msg);
 		return -1;
-	pgal_test_outbox_code(&f->cfg, code);
-	if (pgal_confirm(f->g, "ida", code, &e) != PGAL_OK ||
-	    pgal_login(f->g, "ida", PW, f->tok, &e) != PGAL_OK ||
-	    pgal_album_create(f->g, f->tok, "a", NULL, NULL, NULL, &e) != PGAL_OK)
-		return -1;
+	}
 	*state = f;
 	return 0;
 }

@@ -25,6 +25,7 @@
 #include "blobs.h"
 #include "crypto.h"
 #include "testlib.h"
+#include "testpeers.h"
 
 #define ID1 "0123456789abcdef0123456789abcdef"
 #define ID2 "ffeeddccbbaa99887766554433221100"
@@ -32,81 +33,29 @@
 /* SHA-256 of no bytes (FIPS 180-2): a well-formed hash of other content */
 #define SHA_EMPTY "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-static char top[PATH_MAX], peers[PATH_MAX], scratch[PATH_MAX];
+static char peers[PATH_MAX], scratch[PATH_MAX];
 static int s3_port, verify_port;
 static pgal_config cfg;
 static char prefix[64];
-
-static void
-find_top(void)
-{
-	char	 exe[PATH_MAX];
-	ssize_t	 n;
-	int	 i;
-
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	assert_true(n > 0);
-	exe[n] = '\0';
-	for (i = 0; i < 3; i++)
-		*strrchr(exe, '/') = '\0';
-	snprintf(top, sizeof top, "%s", exe);
-}
-
-static int
-start_peer(const char *args, const char *name)
-{
-	char cmd[PATH_MAX * 3], path[PATH_MAX + 64];
-	FILE *f;
-	int port = 0;
-
-	snprintf(cmd, sizeof cmd, "sh '%s/tests/integration/peers.sh' start %s "
-	    "> /dev/null", top, args);
-	if (system(cmd) != 0)
-		return -1;
-	snprintf(path, sizeof path, "%s/%s.port", peers, name);
-	if ((f = fopen(path, "r")) == NULL || fscanf(f, "%d", &port) != 1)
-		port = -1;
-	if (f != NULL)
-		fclose(f);
-	return port;
-}
-
-static void
-endpoint(int port)
-{
-	char url[64];
-
-	snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
-	setenv("AWS_ENDPOINT_URL_S3", url, 1);
-}
 
 static int
 setup(void **state)
 {
 	char args[PATH_MAX + 64], rnd[9];
 
-	find_top();
-	pgal_test_mkdtemp(peers);
+	pgal_peers_init(peers);
 	pgal_test_mkdtemp(scratch);
-	snprintf(args, sizeof args, "%d", (int)getpid());
-	setenv("PEERS_OWNER", args, 1);
 	snprintf(args, sizeof args, "s3rver '%s'", peers);
-	if ((s3_port = start_peer(args, "s3rver")) <= 0) {
+	if ((s3_port = pgal_peer_start(peers, args, "s3rver")) <= 0) {
 		print_error("s3rver could not be started (see above)\n");
 		return -1;
 	}
 	snprintf(args, sizeof args, "verify '%s' verify %d", peers, s3_port);
-	if ((verify_port = start_peer(args, "verify")) <= 0) {
+	if ((verify_port = pgal_peer_start(peers, args, "verify")) <= 0) {
 		print_error("s3-verify-proxy.py could not be started (see above)\n");
 		return -1;
 	}
-	setenv("AWS_ACCESS_KEY_ID", "S3RVER", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", "pgal-test-secret-Pq8", 1);
-	unsetenv("AWS_SESSION_TOKEN");
-	unsetenv("AWS_PROFILE");
-	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-	setenv("AWS_REGION", "us-east-1", 1);
-	unsetenv("AWS_ENDPOINT_URL");
+	pgal_test_aws_env("S3RVER", "pgal-test-secret-Pq8");
 	pgal_test_config(&cfg);
 	pgal_random_hex(rnd, 4, NULL);
 	snprintf(prefix, sizeof prefix, "pay-%s/", rnd);
@@ -121,13 +70,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[PATH_MAX * 3];
-
-	snprintf(cmd, sizeof cmd, "sh '%s/tests/integration/peers.sh' stop '%s'",
-	    top, peers);
-	if (system(cmd) != 0)
+	if (pgal_peers_stop(peers) != 0)
 		print_error("stopping the peers failed\n");
-	pgal_test_rmdir(peers);
 	pgal_test_rmdir(scratch);
 	pgal_test_rmdir(cfg.home);
 	return 0;
@@ -140,7 +84,7 @@ open_s3(int via_proxy)
 	pgal_blobs *b = NULL;
 	pgal_err e;
 
-	endpoint(via_proxy ? verify_port : s3_port);
+	pgal_test_endpoint("AWS_ENDPOINT_URL_S3", via_proxy ? verify_port : s3_port);
 	pgal_err_clear(&e);
 	if (pgal_blobs_s3.open(&b, &cfg, &e) != PGAL_OK)
 		fail_msg("open: %s", e.msg);

@@ -19,36 +19,14 @@
 
 #include "aws/aws.h"
 #include "crypto.h"
-
-static char top[PATH_MAX];	/* the repository */
-
-/* The repository root: the binary is <top>/<build>/tests/test-sigv4. */
-static void
-find_top(void)
-{
-	char	 exe[PATH_MAX];
-	ssize_t	 n;
-	int	 i;
-	char	*slash;
-
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	assert_true(n > 0);
-	exe[n] = '\0';
-	for (i = 0; i < 3; i++) {
-		slash = strrchr(exe, '/');
-		assert_non_null(slash);
-		*slash = '\0';
-	}
-	snprintf(top, sizeof top, "%s", exe);
-}
+#include "testpeers.h"
 
 static int
 setup_npm(void **state)
 {
 	char cmd[PATH_MAX + 64];
 
-	find_top();
-	snprintf(cmd, sizeof cmd, "sh '%s/tests/integration/npm-deps.sh'", top);
+	snprintf(cmd, sizeof cmd, "sh '%s/tests/integration/npm-deps.sh'", pgal_test_top());
 	if (system(cmd) != 0) {
 		print_error("npm packages of tests/ could not be installed\n");
 		return -1;
@@ -64,7 +42,7 @@ load_suite(void)
 	json_t	    *j;
 
 	snprintf(path, sizeof path, "%s/tests/node_modules/@saibotsivad/"
-	    "aws-sig-v4-test-suite/index.json", top);
+	    "aws-sig-v4-test-suite/index.json", pgal_test_top());
 	j = json_load_file(path, 0, &err);
 	if (j == NULL)
 		fail_msg("%s: %s", path, err.text);
@@ -531,7 +509,7 @@ test_oracle(void **state)
 	    (unsigned)time(NULL) ^ (unsigned)getpid();
 	printf("# oracle seed %u (set PGAL_SIGV4_SEED to replay)\n", seed);
 	snprintf(cmd, sizeof cmd, "node '%s/tests/unit/sigv4-oracle.js' %u 300",
-	    top, seed);
+	    pgal_test_top(), seed);
 	f = popen(cmd, "r");
 	assert_non_null(f);
 	cases = json_loadf(f, 0, &err);

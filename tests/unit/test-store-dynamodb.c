@@ -30,59 +30,27 @@
 #include "crypto.h"
 #include "store.h"
 #include "testlib.h"
+#include "testpeers.h"
 
 #define SECRET "ddb-test-secret-Hq2Zr"
 
-static char top[PATH_MAX], peers[PATH_MAX];
+static char peers[PATH_MAX];
 static int port;
 static pgal_config base;
-
-static void
-find_top(void)
-{
-	char exe[PATH_MAX];
-	ssize_t n;
-	int i;
-
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	assert_true(n > 0);
-	exe[n] = '\0';
-	for (i = 0; i < 3; i++)
-		*strrchr(exe, '/') = '\0';
-	snprintf(top, sizeof top, "%s", exe);
-}
 
 static int
 setup(void **state)
 {
-	char cmd[PATH_MAX * 3], path[PATH_MAX + 32], url[64];
-	FILE *f;
+	char args[PATH_MAX + 32];
 
-	find_top();
-	pgal_test_mkdtemp(peers);
-	snprintf(cmd, sizeof cmd, "%d", (int)getpid());
-	setenv("PEERS_OWNER", cmd, 1);
-	snprintf(cmd, sizeof cmd, "sh '%s/tests/integration/peers.sh' start dynalite-gsi "
-	    "'%s' > /dev/null", top, peers);
-	if (system(cmd) != 0) {
+	pgal_peers_init(peers);
+	snprintf(args, sizeof args, "dynalite-gsi '%s'", peers);
+	if ((port = pgal_peer_start(peers, args, "dynalite-gsi")) <= 0) {
 		print_error("dynalite could not be started (see above)\n");
 		return -1;
 	}
-	snprintf(path, sizeof path, "%s/dynalite-gsi.port", peers);
-	if ((f = fopen(path, "r")) == NULL || fscanf(f, "%d", &port) != 1) {
-		print_error("no dynalite port\n");
-		return -1;
-	}
-	fclose(f);
-	setenv("AWS_ACCESS_KEY_ID", "AKIDDYNALITE", 1);
-	setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
-	unsetenv("AWS_SESSION_TOKEN");
-	unsetenv("AWS_PROFILE");
-	unsetenv("AWS_ENDPOINT_URL");
-	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-	setenv("AWS_REGION", "us-east-1", 1);
-	snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
-	setenv("AWS_ENDPOINT_URL_DYNAMODB", url, 1);
+	pgal_test_aws_env("AKIDDYNALITE", SECRET);
+	pgal_test_endpoint("AWS_ENDPOINT_URL_DYNAMODB", port);
 	pgal_test_config(&base);
 	strcpy(base.store, "dynamodb");
 	return 0;
@@ -91,12 +59,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[PATH_MAX * 3];
-
-	snprintf(cmd, sizeof cmd, "sh '%s/tests/integration/peers.sh' stop '%s'", top, peers);
-	if (system(cmd) != 0)
+	if (pgal_peers_stop(peers) != 0)
 		print_error("stopping dynalite failed\n");
-	pgal_test_rmdir(peers);
 	pgal_test_rmdir(base.home);
 	return 0;
 }
@@ -1491,7 +1455,7 @@ test_index_not_ready(void **state)
 
 	/* a table without by-user: open works, search says run pgal init,
 	 * which adds it */
-	snprintf(path, sizeof path, "%s/sql/dynamodb/PhotoGallery.json", top);
+	snprintf(path, sizeof path, "%s/sql/dynamodb/PhotoGallery.json", pgal_test_top());
 	def = json_load_file(path, 0, NULL);
 	assert_non_null(def);
 	c = f.cfg;

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -33,14 +32,10 @@
 static char tmpdir[1024]; /* short enough that paths below it fit PATH_MAX */
 static int dbcounter;
 
+/* the contract's fixture, opened on a path of our own */
 struct fx {
-	pgal_config cfg;
-	const pgal_store_ops *ops;
-	pgal_store *s;
+	pgal_contract_fx c;
 	sqlite3 *raw; /* independent connection for checks */
-	pgal_id alice, bob;
-	pgal_id a1, a2, b1; /* albums */
-	unsigned serial;  /* makes blob ids and hashes unique */
 };
 
 /* ---- helpers ---- */
@@ -101,71 +96,6 @@ raw_text(sqlite3 *db, const char *sql, int64_t arg, char *out, size_t len)
 	sqlite3_finalize(st);
 }
 
-static pgal_id
-new_user(struct fx *f, const char *name)
-{
-	pgal_user u;
-	pgal_err e;
-
-	memset(&u, 0, sizeof u);
-	snprintf(u.name, sizeof u.name, "%s", name);
-	snprintf(u.email, sizeof u.email, "%s@example.org", name);
-	snprintf(u.pwhash, sizeof u.pwhash, "$y$j9T$salt$hash-of-%s", name);
-	u.created_at = 1700000000;
-	assert_int_equal(f->ops->user_create(f->s, &u, &e), PGAL_OK);
-	assert_true(u.id > 0);
-	return u.id;
-}
-
-static pgal_id
-new_album(struct fx *f, pgal_id user, const char *name)
-{
-	pgal_album a;
-	pgal_err e;
-
-	memset(&a, 0, sizeof a);
-	a.user_id = user;
-	snprintf(a.name, sizeof a.name, "%s", name);
-	snprintf(a.title, sizeof a.title, "Title of %s", name);
-	a.created_at = a.updated_at = 1700000100;
-	assert_int_equal(f->ops->album_create(f->s, &a, &e), PGAL_OK);
-	assert_true(a.id > 0);
-	return a.id;
-}
-
-/* A photo with every field set to something recognisable. */
-static void
-fill_photo(struct fx *f, pgal_photo *p, pgal_id user, pgal_id album, const char *name)
-{
-	unsigned n = ++f->serial;
-
-	memset(p, 0, sizeof *p);
-	p->album_id = album;
-	p->user_id = user;
-	snprintf(p->name, sizeof p->name, "%s", name);
-	snprintf(p->mime, sizeof p->mime, "image/jpeg");
-	p->width = 4000;
-	p->height = 3000;
-	p->bytes = 1000 + n;
-	snprintf(p->sha256, sizeof p->sha256, "%064x", n);
-	snprintf(p->blob_id, sizeof p->blob_id, "%032x", n * 7u + 3u);
-	p->added_at = 1700001000 + n;
-	p->sort_taken = p->added_at;
-	p->exif.taken_at = -1;
-	p->exif.gps.alt = NAN;
-}
-
-static pgal_id
-insert_photo(struct fx *f, pgal_photo *p)
-{
-	pgal_err e;
-
-	if (f->ops->photo_insert(f->s, p, &e) != PGAL_OK)
-		fail_msg("photo_insert %s: %s", p->name, e.msg);
-	assert_true(p->id > 0);
-	return p->id;
-}
-
 static int
 rm_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
@@ -201,18 +131,14 @@ setup(void **state)
 	if (f == NULL)
 		return -1;
 	fresh_path(path, sizeof path);
-	config_for(&f->cfg, path);
-	assert_string_equal(f->cfg.store, "sqlite"); /* the default backend */
-	f->ops = pgal_store_find(f->cfg.store);
-	assert_non_null(f->ops);
-	if (f->ops->open(&f->s, &f->cfg, &e) != PGAL_OK)
+	config_for(&f->c.cfg, path);
+	assert_string_equal(f->c.cfg.store, "sqlite"); /* the default backend */
+	f->c.ops = pgal_store_find(f->c.cfg.store);
+	assert_non_null(f->c.ops);
+	if (f->c.ops->open(&f->c.s, &f->c.cfg, &e) != PGAL_OK)
 		fail_msg("open: %s", e.msg);
 	f->raw = raw_open(path);
-	f->alice = new_user(f, "alice");
-	f->bob = new_user(f, "bob");
-	f->a1 = new_album(f, f->alice, "Holiday");
-	f->a2 = new_album(f, f->alice, "Cats");
-	f->b1 = new_album(f, f->bob, "Holiday");
+	pgal_contract_people(&f->c);
 	*state = f;
 	return 0;
 }
@@ -223,7 +149,7 @@ teardown(void **state)
 	struct fx *f = *state;
 
 	sqlite3_close(f->raw);
-	f->ops->close(f->s);
+	f->c.ops->close(f->c.s);
 	free(f);
 	return 0;
 }
@@ -391,7 +317,7 @@ test_migrations_idempotent(void **state)
 
 /* Every statement the store ran used an index for both search and order. */
 static void
-assert_no_scans_or_sorts(struct fx *f)
+assert_no_scans_or_sorts(pgal_contract_fx *f)
 {
 	sqlite3 *db = pgal_store_sqlite_db(f->s);
 	sqlite3_stmt *st = NULL;
@@ -406,7 +332,7 @@ assert_no_scans_or_sorts(struct fx *f)
 
 /* The query plan of the cached page statement ordered by `key`. */
 static void
-assert_plan_uses(struct fx *f, const char *order, const char *index)
+assert_plan_uses(pgal_contract_fx *f, const char *order, const char *index)
 {
 	sqlite3 *db = pgal_store_sqlite_db(f->s);
 	sqlite3_stmt *st = NULL, *eqp;
@@ -438,7 +364,7 @@ assert_plan_uses(struct fx *f, const char *order, const char *index)
 static void
 test_plans(void **state)
 {
-	struct fx *f = *state;
+	pgal_contract_fx *f = &((struct fx *)*state)->c;
 	static const pgal_sort sorts[] = { PGAL_SORT_TAKEN, PGAL_SORT_ADDED, PGAL_SORT_TITLE };
 	const char *const words[] = { "x" };
 	pgal_photo p, page[50];
@@ -449,10 +375,10 @@ test_plans(void **state)
 
 	for (i = 0; i < 300; i++) {
 		snprintf(name, sizeof name, "img-%03zu.jpg", i);
-		fill_photo(f, &p, f->alice, f->a1, name);
+		pgal_contract_fill_photo(f, &p, f->alice, f->a1, name);
 		snprintf(p.title, sizeof p.title, "t%zu", i % 17);
 		snprintf(p.tags, sizeof p.tags, "t%zu", i % 5);
-		insert_photo(f, &p);
+		pgal_contract_insert_photo(f, &p);
 	}
 	for (i = 0; i < 3; i++) {
 		memset(&cur, 0, sizeof cur);
@@ -510,7 +436,8 @@ test_plans(void **state)
 static void
 test_key_stored(void **state)
 {
-	struct fx *f = *state;
+	struct fx *x = *state;
+	pgal_contract_fx *f = &x->c;
 	pgal_ssh_key k;
 	pgal_err e;
 	char b64[65];
@@ -519,7 +446,7 @@ test_key_stored(void **state)
 	snprintf(k.algo, sizeof k.algo, "ssh-ed25519");
 	snprintf(k.fingerprint, sizeof k.fingerprint, "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s");
 	assert_int_equal(f->ops->key_add(f->s, f->alice, &k, "AAAAC3NzaC1lZDI1NTE5AAAA", &e), PGAL_OK);
-	raw_text(f->raw, "SELECT key_base64 FROM ssh_keys WHERE id = ?1", k.id, b64, sizeof b64);
+	raw_text(x->raw, "SELECT key_base64 FROM ssh_keys WHERE id = ?1", k.id, b64, sizeof b64);
 	assert_string_equal(b64, "AAAAC3NzaC1lZDI1NTE5AAAA");
 }
 

@@ -1,0 +1,69 @@
+"""The SFTP wire (protocol version 3) for the SSH tier's raw clients, which
+send what OpenSSH's sftp never sends and read statuses it never prints.
+
+A client script (run with this folder on PYTHONPATH: lib.sh's raw_sftp_py)
+calls connect() with the ssh command that opens the sftp subsystem, then
+req()/send()/recv() with packet types and bodies built with s() and
+struct.pack.
+"""
+import struct
+import subprocess
+import sys
+
+p = None
+seq = [0]
+
+
+def connect(cmd):
+    """Starts cmd (split on spaces) and says hello: True on VERSION."""
+    global p
+    p = subprocess.Popen(cmd.split(), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    send(1, struct.pack(">I", 3), with_id=False)
+    t, _ = recv()
+    return t == 2
+
+
+def close():
+    p.stdin.close()
+    p.wait()
+
+
+def s(b):
+    """An SFTP string: length, then the bytes (text is UTF-8)."""
+    if isinstance(b, str):
+        b = b.encode()
+    return struct.pack(">I", len(b)) + b
+
+
+def send(t, body, with_id=True):
+    if with_id:
+        seq[0] += 1
+        body = struct.pack(">I", seq[0]) + body
+    pkt = bytes([t]) + body
+    p.stdin.write(struct.pack(">I", len(pkt)) + pkt)
+    p.stdin.flush()
+
+
+def recv():
+    """(type, body after the request id); exits when the server closed."""
+    hdr = p.stdout.read(4)
+    if len(hdr) < 4:
+        sys.exit("connection closed")
+    n = struct.unpack(">I", hdr)[0]
+    b = p.stdout.read(n)
+    return b[0], b[5:]
+
+
+def req(t, body):
+    send(t, body)
+    return recv()
+
+
+def status(r):
+    """(code, message) of an SSH_FXP_STATUS answer, (None, "") of another."""
+    t, b = r
+    if t != 101:
+        return None, ""
+    code = struct.unpack(">I", b[:4])[0]
+    ln = struct.unpack(">I", b[4:8])[0]
+    return code, b[8:8 + ln].decode(errors="replace")
