@@ -173,6 +173,27 @@ insert_row(pgal *g, pgal_photo *p, pgal_err *e)
 	return pgal_fail(e, PGAL_EINPUT, "too many photos named '%s'", base);
 }
 
+/* Two uploads of the same bytes can both pass the duplicate check while the
+ * other one is still decoding. Once our row exists, the store names the
+ * oldest photo with these bytes: if that is not ours, ours goes again. */
+static int
+back_out_if_duplicate(pgal *g, const pgal_photo *p, pgal_err *e)
+{
+	pgal_photo first;
+	pgal_err e2;
+
+	if (g->store->ops->photo_find_sha(g->store, p->user_id, p->sha256, &first, &e2) != PGAL_OK ||
+	    first.id == p->id)
+		return PGAL_OK;
+	/* the blobs go only once no row points at them; if the row cannot
+	 * go, the copy stays and the upload stands */
+	if (g->store->ops->photo_delete(g->store, p->id, &e2) != PGAL_OK)
+		return PGAL_OK;
+	pgal_delete_blobs(g, p->blob_id);
+	return pgal_fail(e, PGAL_EINPUT, "already stored as %s/%s "
+			 "(use --force to store it again)", first.album, first.name);
+}
+
 int
 pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	       const pgal_put_opts *opts, pgal_photo *out, pgal_err *e)
@@ -243,6 +264,8 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	    (rc = insert_row(g, &p, e)) != PGAL_OK)
 		goto out;
 	blobs_written = 0; /* the row owns them now */
+	if (!opts->force && (rc = back_out_if_duplicate(g, &p, e)) != PGAL_OK)
+		goto out;
 	if (out != NULL)
 		*out = p;
 out:
