@@ -48,6 +48,7 @@ static const struct ckey keys[] = {
 	{ NUM(max_pixels, C_I64, 1, INT64_C(1000000000)) },
 	{ NUM(thumb_px, C_INT, 16, 1024) },
 	{ NUM(preview_px, C_INT, 64, 8192) },
+	{ NUM(decode_sandbox, C_BOOL, 0, 1) },
 	{ NUM(session_idle_secs, C_INT, 60, 365 * DAY) },
 	{ NUM(session_max_secs, C_INT, 60, 10 * 365 * DAY) },
 	{ NUM(code_ttl_secs, C_INT, 60, 30 * DAY) },
@@ -109,6 +110,7 @@ base_defaults(pgal_config *c)
 	c->max_pixels = 100000000;
 	c->thumb_px = 256;
 	c->preview_px = 1600;
+	c->decode_sandbox = 1;
 	c->session_idle_secs = 30 * DAY;
 	c->session_max_secs = 90 * DAY;
 	c->code_ttl_secs = DAY;

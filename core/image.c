@@ -181,7 +181,7 @@ load_heif_module(void)
 }
 
 static int
-start_vips(void)
+start_vips(int heif)
 {
 	char *old = NULL;
 	const char *v;
@@ -196,13 +196,13 @@ start_vips(void)
 		free(old);
 	} else
 		unsetenv("VIPSHOME");
-	if (rc == 0)
+	if (rc == 0 && heif)
 		load_heif_module();
 	return rc;
 }
 
-int
-pgal_image_init(pgal_err *e)
+static int
+init_vips(int heif, pgal_err *e)
 {
 	size_t i;
 	int rc = PGAL_OK;
@@ -217,7 +217,7 @@ pgal_image_init(pgal_err *e)
 		pthread_mutex_unlock(&init_lock);
 		return rc;
 	}
-	if (start_vips() != 0) {
+	if (start_vips(heif) != 0) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "cannot start libvips: %s",
 		    vips_error_buffer());
 		vips_error_clear();
@@ -244,6 +244,18 @@ pgal_image_init(pgal_err *e)
 	init_pid = getpid();
 	pthread_mutex_unlock(&init_lock);
 	return PGAL_OK;
+}
+
+int
+pgal_image_init(pgal_err *e)
+{
+	return init_vips(1, e);
+}
+
+int
+pgal_image_init_for(pgal_img_type type, pgal_err *e)
+{
+	return init_vips(type == PGAL_IMG_HEIC, e);
 }
 
 /*

@@ -32,6 +32,10 @@ int pgal_image_type_supported(pgal_img_type t); /* HEIC only if libvips can load
 /* Starts libvips once per process (after any fork) and blocks untrusted
  * loaders. Safe to call many times. */
 int pgal_image_init(pgal_err *e);
+/* The same for a process that decodes one file of a known type (the
+ * sandboxed decoder): the HEIF module, with the HEVC and AV1 codecs behind
+ * it, is loaded for HEIC only, which saves a good part of the start. */
+int pgal_image_init_for(pgal_img_type type, pgal_err *e);
 
 typedef struct pgal_rendition {
 	unsigned char *data; /* JPEG, g_free/free via pgal_image_result_free */

@@ -13,6 +13,7 @@
 #include "crypto.h"
 #include "gallery-int.h"
 #include "image-header.h"
+#include "image-sandbox.h"
 #include "image.h"
 #include "quota.h"
 #include "validate.h"
@@ -78,7 +79,8 @@ check_file(pgal *g, int fd, pgal_img_type *type, int64_t *bytes, pgal_err *e)
 
 	if ((rc = check_head(g, fd, type, bytes, e)) != PGAL_OK)
 		return rc;
-	if (!pgal_image_type_supported(*type))
+	/* asking would start libvips here: the sandboxed decoder asks */
+	if (!g->cfg.decode_sandbox && !pgal_image_type_supported(*type))
 		return unsupported(e);
 	return PGAL_OK;
 }
@@ -201,6 +203,7 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	static const pgal_put_opts none = { 0 };
 	char pathcopy[PATH_MAX];
 	pgal_image_result r;
+	pgal_image_job *job = NULL;
 	pgal_img_type type = PGAL_IMG_UNKNOWN;
 	pgal_photo p, dup;
 	pgal_album a;
@@ -226,8 +229,14 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 		return pgal_fail(e, errno == ENOENT ? PGAL_ENOTFOUND : PGAL_EINPUT, "%s",
 				 strerror(errno));
 	if ((rc = check_file(g, fd, &type, &p.bytes, e)) != PGAL_OK ||
-	    (rc = pgal_quota_check(g, token, p.bytes, e)) != PGAL_OK ||
-	    (rc = pgal_sha256_fd(fd, p.sha256, e)) != PGAL_OK)
+	    (rc = pgal_quota_check(g, token, p.bytes, e)) != PGAL_OK)
+		goto out;
+	/* the sandboxed decoder starts (a process to exec) while this hashes */
+	if (g->cfg.decode_sandbox &&
+	    (rc = pgal_image_sandbox_start(fd, type, g->cfg.max_pixels, g->cfg.thumb_px,
+					   g->cfg.preview_px, NULL, &job, e)) != PGAL_OK)
+		goto out;
+	if ((rc = pgal_sha256_fd(fd, p.sha256, e)) != PGAL_OK)
 		goto out;
 	if (!opts->force) {
 		rc = g->store->ops->photo_find_sha(g->store, u.id, p.sha256, &dup, e);
@@ -239,9 +248,15 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 		if (rc != PGAL_ENOTFOUND)
 			goto out;
 	}
-	if ((rc = pgal_image_init(e)) != PGAL_OK ||
-	    (rc = pgal_image_process(path, type, g->cfg.max_pixels, g->cfg.thumb_px,
-				     g->cfg.preview_px, &r, e)) != PGAL_OK)
+	/* the decode, hostile input's first real reader, away from this
+	 * process's credentials, files and connections */
+	if (job != NULL) {
+		rc = pgal_image_sandbox_finish(job, &r, NULL, e);
+		job = NULL;
+	} else if ((rc = pgal_image_init(e)) == PGAL_OK)
+		rc = pgal_image_process(path, type, g->cfg.max_pixels, g->cfg.thumb_px,
+					g->cfg.preview_px, &r, e);
+	if (rc != PGAL_OK)
 		goto out;
 	if ((rc = pgal_random_hex(p.blob_id, PGAL_BLOB_ID_HEX / 2, e)) != PGAL_OK)
 		goto out;
@@ -269,6 +284,7 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	if (out != NULL)
 		*out = p;
 out:
+	pgal_image_sandbox_cancel(job);
 	if (blobs_written)
 		pgal_delete_blobs(g, p.blob_id);
 	pgal_image_result_free(&r);

@@ -1,0 +1,821 @@
+/* The sandboxed decoder (core/image-sandbox.c, core/sandbox.c): every
+ * fixture decodes to the same result in the child as in this process
+ * (field by field, rendition bytes); what the child must not do after it
+ * is confined fails with the errno the design names (EACCES from Landlock
+ * for files outside the one upload, EPERM from the seccomp filter), while
+ * the same probes succeed in an unconfined child; a child that dies, hangs,
+ * spins or lies is a clean error; descriptors and children do not leak. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "image-sandbox.h"
+#include "image.h"
+#include "sandbox.h"
+
+/* The wire format as core/image-sandbox.c documents it, for the hooks
+ * below that play a lying decoder. */
+#define W_MAGIC 0x50475342U
+#define W_VERSION 1U
+#define W_END 0x454e4421U
+
+#define PROBE_SUCCEEDED 200
+
+static char fixtures[1024];
+static char scratch[1024];
+static int own_scratch;
+/* set at run time in this process: a fresh exec cannot have it */
+static char secret[64];
+
+/* ---- the hook: runs in the confined child (and, for the controls, in a
+ * plain fork of this process) ---- */
+
+static void
+w32(int fd, uint32_t v)
+{
+	(void)!write(fd, &v, sizeof v);
+}
+
+/* An OK message with the given sizes; make is written without its NUL
+ * when bad_make. */
+static void
+lie(int fd, int32_t pw, int32_t ph, int bad_make)
+{
+	unsigned char jpeg[] = { 0xff, 0xd8, 0xff, 0xe0, 0, 0, 0xff, 0xd9 };
+	char str[64 + 64 + 128 + 24];
+	double d = 0;
+	int64_t t = -1;
+	int32_t z = 0;
+
+	w32(fd, W_MAGIC);
+	w32(fd, W_VERSION);
+	w32(fd, 0);
+	w32(fd, 1);	/* "under Landlock", so no warning is printed */
+	w32(fd, 100);
+	w32(fd, 100);
+	memset(str, 0, sizeof str);
+	if (bad_make)
+		memset(str, 'A', 64);
+	(void)!write(fd, str, sizeof str);
+	(void)!write(fd, &d, sizeof d);	/* f_number */
+	(void)!write(fd, &z, sizeof z);	/* iso */
+	(void)!write(fd, &d, sizeof d);	/* focal_length */
+	(void)!write(fd, &z, sizeof z);	/* orientation */
+	(void)!write(fd, &t, sizeof t);	/* taken_at */
+	(void)!write(fd, &z, sizeof z);	/* gps.present */
+	(void)!write(fd, &d, sizeof d);
+	(void)!write(fd, &d, sizeof d);
+	d = NAN;
+	(void)!write(fd, &d, sizeof d);
+	w32(fd, 10);	/* thumbnail */
+	w32(fd, 10);
+	w32(fd, sizeof jpeg);
+	(void)!write(fd, jpeg, sizeof jpeg);
+	w32(fd, (uint32_t)pw);	/* preview */
+	w32(fd, (uint32_t)ph);
+	w32(fd, sizeof jpeg);
+	(void)!write(fd, jpeg, sizeof jpeg);
+	w32(fd, W_END);
+}
+
+/* errno of a failed probe, PROBE_SUCCEEDED when it worked. */
+static int
+probe(int rc)
+{
+	return rc < 0 ? errno : PROBE_SUCCEEDED;
+}
+
+int
+pgal_image_sandbox_test_hook(const char *what)
+{
+	struct sockaddr_in sin;
+	char buf[256], link[256];
+	int fd, n;
+
+	if (strncmp(what, "read:", 5) == 0) {
+		fd = open(what + 5, O_RDONLY);
+		return probe(fd);
+	}
+	if (strncmp(what, "create:", 7) == 0)
+		return probe(open(what + 7, O_WRONLY | O_CREAT | O_EXCL, 0600));
+	if (strncmp(what, "append:", 7) == 0)
+		return probe(open(what + 7, O_WRONLY | O_APPEND));
+	if (strcmp(what, "readdir") == 0) {
+		DIR *d = opendir("/");
+
+		return d == NULL ? errno : PROBE_SUCCEEDED;
+	}
+	if (strcmp(what, "exec") == 0) {
+		char *argv[] = { "true", NULL }, *envp[] = { NULL };
+
+		execve("/bin/true", argv, envp);
+		return errno;
+	}
+	if (strcmp(what, "socket") == 0)
+		return probe(socket(AF_INET, SOCK_STREAM, 0));
+	if (strcmp(what, "unix-socket") == 0)
+		return probe(socket(AF_UNIX, SOCK_STREAM, 0));
+	if (strcmp(what, "connect") == 0) {
+		/* on a descriptor that exists, so only the filter can say no
+		 * before the kernel looks at what it is */
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons(22);
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0)
+			fd = 0;
+		n = connect(fd, (struct sockaddr *)&sin, sizeof sin);
+		/* an unconfined connect to a closed port is refused, which
+		 * still means the call was made */
+		return n < 0 && errno != ECONNREFUSED ? errno : PROBE_SUCCEEDED;
+	}
+	if (strcmp(what, "kill-parent") == 0)
+		return probe(kill(getppid(), 0));
+	if (strcmp(what, "fork") == 0) {
+		pid_t pid = fork();
+
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		return probe(pid);
+	}
+	if (strcmp(what, "ptrace") == 0)
+		return probe((int)ptrace(PTRACE_ATTACH, getppid(), NULL, NULL));
+	if (strcmp(what, "setrlimit") == 0) {
+		struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+		return probe(setrlimit(RLIMIT_CPU, &rl));
+	}
+	if (strcmp(what, "env") == 0)
+		return getenv("PGAL_TEST_SECRET") == NULL ? 0 : 1;
+	if (strcmp(what, "memory") == 0)
+		return secret[0] == '\0' ? 0 : 1;
+	if (strncmp(what, "fd:", 3) == 0) {
+		/* the caller's descriptor, by the file it names */
+		snprintf(buf, sizeof buf, "/proc/self/fd/%s", what + 3);
+		n = (int)readlink(buf, link, sizeof link - 1);
+		if (n < 0)
+			return 0;
+		link[n] = '\0';
+		return strstr(link, "inherit-marker") != NULL ? 1 : 0;
+	}
+	if (strcmp(what, "spin") == 0) {
+		for (;;)
+			__asm__ volatile("" ::: "memory");
+	}
+	if (strcmp(what, "sleep") == 0) {
+		for (;;)
+			pause();
+	}
+#if defined(__x86_64__)
+	if (strcmp(what, "i386") == 0) {
+		long ret = 20;	/* getpid, by the 32-bit ABI */
+
+		__asm__ volatile("int $0x80" : "+a"(ret) :: "memory");
+		return 0;
+	}
+#endif
+	if (strcmp(what, "lie-truncated") == 0) {
+		w32(4, W_MAGIC);
+		w32(4, W_VERSION);
+		return 0;
+	}
+	if (strcmp(what, "lie-big-preview") == 0) {
+		lie(4, 5000, 10, 0);
+		return 0;
+	}
+	if (strcmp(what, "lie-fits") == 0) {
+		lie(4, 100, 10, 0);
+		return 0;
+	}
+	if (strcmp(what, "lie-make") == 0) {
+		lie(4, 100, 10, 1);
+		return 0;
+	}
+	if (strcmp(what, "lie-code") == 0) {
+		w32(4, W_MAGIC);
+		w32(4, W_VERSION);
+		w32(4, 3);	/* PGAL_EDENIED: not a decoder's to say */
+		w32(4, 0);
+		w32(4, 2);
+		(void)!write(4, "no", 2);
+		w32(4, W_END);
+		return 0;
+	}
+	if (strcmp(what, "lie-escape") == 0) {
+		const char m[] = "bad\x1b]0;owned\x07 image\x1b[2J";
+
+		w32(4, W_MAGIC);
+		w32(4, W_VERSION);
+		w32(4, 5);
+		w32(4, 0);
+		w32(4, sizeof m - 1);
+		(void)!write(4, m, sizeof m - 1);
+		w32(4, W_END);
+		return 0;
+	}
+	if (strcmp(what, "flood") == 0) {
+		memset(buf, 'x', sizeof buf);
+		for (;;) {
+			if (write(4, buf, sizeof buf) < 0)
+				return errno;
+		}
+	}
+	return -1;	/* go on with the decode */
+}
+
+/* ---- helpers ---- */
+
+static pgal_img_type
+detect_file(const char *path)
+{
+	unsigned char head[PGAL_IMG_HEAD];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return PGAL_IMG_UNKNOWN;
+	n = read(fd, head, sizeof head);
+	close(fd);
+	return n > 0 ? pgal_image_detect(head, (size_t)n) : PGAL_IMG_UNKNOWN;
+}
+
+static int
+open_fixture(const char *name)
+{
+	char path[1200];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/%s", fixtures, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	return fd;
+}
+
+static int
+run_hook(const char *hook, int cpu, int wall, int *status, pgal_err *e)
+{
+	pgal_image_sandbox_opts o = { cpu, wall, hook };
+	pgal_image_result r;
+	int fd = open_fixture("orient-1.jpg"), rc;
+
+	pgal_err_clear(e);
+	rc = pgal_image_sandbox_run(fd, PGAL_IMG_JPEG, 100000000, 64, 200, &o,
+	    &r, status, e);
+	close(fd);
+	/* whatever happened, nothing came back */
+	assert_null(r.thumb.data);
+	assert_null(r.preview.data);
+	assert_int_equal(r.width, 0);
+	return rc;
+}
+
+/* The hook's probe in the confined child: its exit status. */
+static int
+confined(const char *hook)
+{
+	pgal_err e;
+	int st = -1;
+
+	run_hook(hook, 0, 0, &st, &e);
+	assert_true(st != -1);
+	if (!WIFEXITED(st))
+		fail_msg("%s: the child did not exit (status %#x)", hook, st);
+	return WEXITSTATUS(st);
+}
+
+/* The same probe in a plain fork of this process. */
+static int
+unconfined(const char *hook)
+{
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(pgal_image_sandbox_test_hook(hook) & 0xff);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static void
+same_exif(const pgal_exif *a, const pgal_exif *b)
+{
+	assert_string_equal(a->make, b->make);
+	assert_string_equal(a->model, b->model);
+	assert_string_equal(a->lens, b->lens);
+	assert_string_equal(a->exposure_time, b->exposure_time);
+	assert_true(a->f_number == b->f_number);
+	assert_int_equal(a->iso, b->iso);
+	assert_true(a->focal_length == b->focal_length);
+	assert_int_equal(a->orientation, b->orientation);
+	assert_int_equal(a->taken_at, b->taken_at);
+	assert_int_equal(a->gps.present, b->gps.present);
+	assert_true(a->gps.lat == b->gps.lat);
+	assert_true(a->gps.lon == b->gps.lon);
+	assert_true((isnan(a->gps.alt) && isnan(b->gps.alt)) ||
+	    a->gps.alt == b->gps.alt);
+}
+
+static void
+same_rendition(const pgal_rendition *a, const pgal_rendition *b)
+{
+	assert_int_equal(a->width, b->width);
+	assert_int_equal(a->height, b->height);
+	assert_int_equal(a->len, b->len);
+	assert_non_null(a->data);
+	assert_non_null(b->data);
+	assert_memory_equal(a->data, b->data, a->len);
+}
+
+/* In this process and in the sandbox: the same code, the same message, and
+ * for a good file the same result down to the rendition bytes. */
+static int
+compare(const char *path, pgal_img_type t, int64_t maxpx, int thumb,
+    int preview)
+{
+	pgal_image_result in, out;
+	pgal_err ein, eout;
+	int rin, rout, fd;
+
+	pgal_err_clear(&ein);
+	pgal_err_clear(&eout);
+	rin = pgal_image_process(path, t, maxpx, thumb, preview, &in, &ein);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	rout = pgal_image_sandbox_process(fd, t, maxpx, thumb, preview, &out,
+	    &eout);
+	close(fd);
+	if (rin != rout || strcmp(ein.msg, eout.msg) != 0)
+		fail_msg("%s: in process %d '%s', sandboxed %d '%s'", path, rin,
+		    ein.msg, rout, eout.msg);
+	if (rin == PGAL_OK) {
+		assert_int_equal(in.width, out.width);
+		assert_int_equal(in.height, out.height);
+		same_exif(&in.exif, &out.exif);
+		same_rendition(&in.thumb, &out.thumb);
+		same_rendition(&in.preview, &out.preview);
+		/* this kernel has Landlock: the decode ran under it */
+		assert_int_equal(pgal_image_sandbox_landlocked(), 1);
+	} else {
+		assert_null(out.thumb.data);
+		assert_null(out.preview.data);
+	}
+	pgal_image_result_free(&in);
+	pgal_image_result_free(&out);
+	return rin;
+}
+
+static int
+count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* ---- tests ---- */
+
+static void
+test_landlock_present(void **state)
+{
+	/* the kernel here offers Landlock (ABI 7 when this was written):
+	 * without it the confinement below would be weaker, so fail */
+	assert_true(pgal_sandbox_landlock_abi() >= 1);
+}
+
+/* Every fixture, every format (HEIC made here by the vips tool), with the
+ * default sizes and small ones (other shrink paths, pixel limits). */
+static void
+test_fixtures_identical(void **state)
+{
+	static const char *dirs[] = { "", "corrupt/" };
+	char path[1400], heic[1200], src[1200], cmd[4000];
+	int seen[PGAL_IMG_HEIC + 1] = { 0 }, ok = 0, bad = 0, rc;
+	struct dirent *de;
+	struct stat st;
+	pgal_img_type t;
+	size_t i;
+	DIR *d;
+
+	snprintf(src, sizeof src, "%s/small.tif", fixtures);
+	snprintf(heic, sizeof heic, "%s/sandbox.heic", scratch);
+	snprintf(cmd, sizeof cmd, "vips copy '%s' '%s'", src, heic);
+	assert_int_equal(system(cmd), 0);
+	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", fixtures, dirs[i]);
+		d = opendir(path);
+		assert_non_null(d);
+		while ((de = readdir(d)) != NULL) {
+			snprintf(path, sizeof path, "%s/%s%s", fixtures, dirs[i],
+			    de->d_name);
+			if (de->d_name[0] == '.' || stat(path, &st) != 0 ||
+			    !S_ISREG(st.st_mode))
+				continue;
+			if ((t = detect_file(path)) == PGAL_IMG_UNKNOWN)
+				continue;
+			seen[t] = 1;
+			rc = compare(path, t, 100000000, 256, 1600);
+			rc == PGAL_OK ? ok++ : bad++;
+			compare(path, t, 2000000, 32, 200);
+		}
+		closedir(d);
+	}
+	assert_int_equal(detect_file(heic), PGAL_IMG_HEIC);
+	seen[PGAL_IMG_HEIC] = 1;
+	assert_int_equal(compare(heic, PGAL_IMG_HEIC, 100000000, 256, 1600),
+	    PGAL_OK);
+	compare(heic, PGAL_IMG_HEIC, 100000000, 16, 64);
+	unlink(heic);
+	for (t = PGAL_IMG_JPEG; t <= PGAL_IMG_HEIC; t++)
+		if (!seen[t])
+			fail_msg("no fixture of type %d", (int)t);
+	/* the good ones and the damaged ones (truncated.jpg, bomb.png) */
+	assert_true(ok >= 10);
+	assert_true(bad >= 2);
+}
+
+static void
+test_corrupt_clean_errors(void **state)
+{
+	pgal_image_result r;
+	pgal_err e;
+	int fd;
+
+	fd = open_fixture("truncated.jpg");
+	assert_int_equal(pgal_image_sandbox_process(fd, PGAL_IMG_JPEG, 100000000,
+	    256, 1600, &r, &e), PGAL_EINPUT);
+	assert_string_equal(e.msg, "damaged image");
+	assert_null(r.preview.data);
+	close(fd);
+	/* a PNG said to be a JPEG: the JPEG loader refuses it */
+	fd = open_fixture("small.gif");
+	assert_int_equal(pgal_image_sandbox_process(fd, PGAL_IMG_JPEG, 100000000,
+	    256, 1600, &r, &e), PGAL_EINPUT);
+	close(fd);
+	fd = open_fixture("bomb.png");
+	assert_int_equal(pgal_image_sandbox_process(fd, PGAL_IMG_PNG, 100000000,
+	    256, 1600, &r, &e), PGAL_EINPUT);
+	assert_non_null(strstr(e.msg, "too many pixels"));
+	close(fd);
+	/* not a file: refused before any child */
+	assert_int_equal(pgal_image_sandbox_process(-1, PGAL_IMG_JPEG, 1, 1, 1,
+	    &r, &e), PGAL_EUSAGE);
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_int_equal(pgal_image_sandbox_process(fd, PGAL_IMG_JPEG, 100000000,
+	    256, 1600, &r, &e), PGAL_EBACKEND);
+	close(fd);
+}
+
+static void
+test_confined_probes(void **state)
+{
+	char create[1200], append[1200], hook[1300];
+	int fd;
+
+	snprintf(create, sizeof create, "%s/created-by-decoder", scratch);
+	snprintf(append, sizeof append, "%s/existing", scratch);
+	fd = open(append, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+
+	/* files: Landlock denies reading anything but the upload ... */
+	assert_int_equal(confined("read:/etc/passwd"), EACCES);
+	snprintf(hook, sizeof hook, "read:%s/orient-2.jpg", fixtures);
+	assert_int_equal(confined(hook), EACCES);
+	assert_int_equal(confined("readdir"), EACCES);
+	/* ... and the filter any open for writing, before Landlock looks */
+	snprintf(hook, sizeof hook, "create:%s", create);
+	assert_int_equal(confined(hook), EPERM);
+	assert_int_equal(access(create, F_OK), -1);
+	snprintf(hook, sizeof hook, "append:%s", append);
+	assert_int_equal(confined(hook), EPERM);
+	/* programs, network, other processes: the filter */
+	assert_int_equal(confined("exec"), EPERM);
+	assert_int_equal(confined("socket"), EPERM);
+	assert_int_equal(confined("unix-socket"), EPERM);
+	assert_int_equal(confined("connect"), EPERM);
+	assert_int_equal(confined("kill-parent"), EPERM);
+	assert_int_equal(confined("fork"), EPERM);
+	assert_int_equal(confined("ptrace"), EPERM);
+	assert_int_equal(confined("setrlimit"), EPERM);
+
+	/* the same probes work unconfined: they can tell */
+	assert_int_equal(unconfined("read:/etc/passwd"), PROBE_SUCCEEDED);
+	assert_int_equal(unconfined("readdir"), PROBE_SUCCEEDED);
+	snprintf(hook, sizeof hook, "create:%s", create);
+	assert_int_equal(unconfined(hook), PROBE_SUCCEEDED);
+	unlink(create);
+	snprintf(hook, sizeof hook, "append:%s", append);
+	assert_int_equal(unconfined(hook), PROBE_SUCCEEDED);
+	unlink(append);
+	assert_int_equal(unconfined("exec"), 0); /* /bin/true ran */
+	assert_int_equal(unconfined("socket"), PROBE_SUCCEEDED);
+	assert_int_equal(unconfined("connect"), PROBE_SUCCEEDED);
+	assert_int_equal(unconfined("kill-parent"), PROBE_SUCCEEDED);
+	assert_int_equal(unconfined("fork"), PROBE_SUCCEEDED);
+}
+
+/* A fresh exec: none of this process's memory, environment or open files. */
+static void
+test_nothing_inherited(void **state)
+{
+	char marker[1200], hook[64];
+	int fd;
+
+	snprintf(secret, sizeof secret, "hunter2");
+	assert_int_equal(unconfined("memory"), 1);
+	assert_int_equal(confined("memory"), 0);
+	secret[0] = '\0';
+
+	setenv("PGAL_TEST_SECRET", "aws-secret", 1);
+	assert_int_equal(unconfined("env"), 1);
+	assert_int_equal(confined("env"), 0);
+	unsetenv("PGAL_TEST_SECRET");
+
+	/* a descriptor without O_CLOEXEC, as a library may leave one */
+	snprintf(marker, sizeof marker, "%s/inherit-marker", scratch);
+	fd = open(marker, O_RDWR | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	/* above the child's 0 to 4, where it would be replaced anyway */
+	assert_int_equal(dup2(fd, 20), 20);
+	close(fd);
+	fd = 20;
+	snprintf(hook, sizeof hook, "fd:%d", fd);
+	assert_int_equal(unconfined(hook), 1);
+	assert_int_equal(confined(hook), 0);
+	close(fd);
+	unlink(marker);
+}
+
+static void
+test_stopped(void **state)
+{
+	pgal_err e;
+	int st;
+
+	/* CPU limit: SIGXCPU */
+	assert_int_equal(run_hook("spin", 1, 30, &st, &e), PGAL_EINPUT);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGXCPU);
+	assert_string_equal(e.msg, "the decoder was stopped: it used more than "
+	    "1 s of CPU time");
+	/* wall clock: killed from here */
+	assert_int_equal(run_hook("sleep", 0, 1, &st, &e), PGAL_EINPUT);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGKILL);
+	assert_string_equal(e.msg, "the decoder was stopped: it ran longer "
+	    "than 1 s");
+#if defined(__x86_64__)
+	/* a call by another ABI: the filter kills with SIGSYS */
+	assert_int_equal(run_hook("i386", 0, 0, &st, &e), PGAL_EINPUT);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGSYS);
+	assert_string_equal(e.msg, "the decoder was stopped: it made a system "
+	    "call the sandbox forbids");
+#endif
+}
+
+/* A decoder that lies is refused, whatever it claims. */
+static void
+test_lies(void **state)
+{
+	pgal_err e;
+	int st;
+
+	/* the control: a well-formed message is taken (so the ones below
+	 * fail for what they change, not for the format) */
+	{
+		pgal_image_sandbox_opts o = { 0, 0, "lie-fits" };
+		pgal_image_result r;
+		int fd = open_fixture("orient-1.jpg");
+
+		assert_int_equal(pgal_image_sandbox_run(fd, PGAL_IMG_JPEG,
+		    100000000, 64, 200, &o, &r, &st, &e), PGAL_OK);
+		assert_int_equal(r.preview.width, 100);
+		assert_int_equal(r.width, 100);
+		pgal_image_result_free(&r);
+		close(fd);
+	}
+	assert_int_equal(run_hook("lie-truncated", 0, 0, &st, &e), PGAL_EINPUT);
+	assert_string_equal(e.msg, "the decoder failed: it sent a malformed result");
+	assert_int_equal(run_hook("lie-big-preview", 0, 0, &st, &e), PGAL_EINPUT);
+	assert_string_equal(e.msg, "the decoder failed: it sent a malformed result");
+	assert_int_equal(run_hook("lie-make", 0, 0, &st, &e), PGAL_EINPUT);
+	assert_string_equal(e.msg, "the decoder failed: it sent a malformed result");
+	assert_int_equal(run_hook("lie-code", 0, 0, &st, &e), PGAL_EINPUT);
+	assert_string_equal(e.msg, "the decoder failed: it sent a malformed result");
+	/* its message reaches terminals: sanitized */
+	assert_int_equal(run_hook("lie-escape", 0, 0, &st, &e), PGAL_EINPUT);
+	assert_null(strchr(e.msg, '\x1b'));
+	assert_null(strchr(e.msg, '\x07'));
+	assert_non_null(strstr(e.msg, "bad"));
+	assert_non_null(strstr(e.msg, "image"));
+	/* more than the limits allow: cut off and killed */
+	assert_int_equal(run_hook("flood", 0, 30, &st, &e), PGAL_EINPUT);
+	assert_string_equal(e.msg, "the decoder was stopped: it sent more than "
+	    "the limits allow");
+	/* an exit status without a message */
+	assert_int_equal(run_hook("read:/etc/passwd", 0, 0, &st, &e), PGAL_EINPUT);
+	assert_true(strncmp(e.msg, "the decoder failed (exit status ", 32) == 0);
+}
+
+struct killer {
+	pid_t parent;
+	int killed;
+};
+
+/* Finds our pgal-decode child once it has used 150 ms of CPU time (libvips
+ * is started by then and the decode under way) and kills it. */
+static void *
+killer_main(void *arg)
+{
+	struct killer *k = arg;
+	char path[300], buf[512], *p;
+	long ticks = sysconf(_SC_CLK_TCK);
+	struct dirent *de;
+	int i, ppid;
+	unsigned long ut, stt;
+	DIR *d;
+	FILE *f;
+
+	for (i = 0; i < 2000 && !k->killed; i++) {
+		d = opendir("/proc");
+		while (d != NULL && (de = readdir(d)) != NULL) {
+			if (de->d_name[0] < '1' || de->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+			if ((f = fopen(path, "r")) == NULL)
+				continue;
+			if (fgets(buf, sizeof buf, f) == NULL) {
+				fclose(f);
+				continue;
+			}
+			fclose(f);
+			if (strstr(buf, "(pgal-decode)") == NULL ||
+			    (p = strrchr(buf, ')')) == NULL ||
+			    sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u "
+			    "%*u %lu %lu", &ppid, &ut, &stt) != 3 ||
+			    ppid != k->parent)
+				continue;
+			if ((long)(ut + stt) * 1000 / ticks >= 150) {
+				kill(atoi(de->d_name), SIGKILL);
+				k->killed = 1;
+			}
+		}
+		if (d != NULL)
+			closedir(d);
+		usleep(5000);
+	}
+	return NULL;
+}
+
+static void
+test_killed_mid_decode(void **state)
+{
+	struct killer k = { getpid(), 0 };
+	pgal_image_sandbox_opts o = { 0, 0, NULL };
+	pgal_image_result r;
+	pthread_t th;
+	pgal_err e;
+	int fd, st;
+
+	fd = open_fixture("big-24mp.png");
+	assert_int_equal(pthread_create(&th, NULL, killer_main, &k), 0);
+	assert_int_equal(pgal_image_sandbox_run(fd, PGAL_IMG_PNG, 100000000,
+	    256, 1600, &o, &r, &st, &e), PGAL_EINPUT);
+	pthread_join(th, NULL);
+	close(fd);
+	assert_true(k.killed);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGKILL);
+	assert_true(strncmp(e.msg, "the decoder was stopped: signal 9", 33) == 0);
+	assert_null(r.preview.data);
+	assert_null(r.thumb.data);
+}
+
+/* Descriptors, children and the caller's file offset after many runs. */
+static void
+test_no_leaks(void **state)
+{
+	pgal_image_result r, ref;
+	char path[1200];
+	pgal_err e;
+	int before, fd, i, st;
+	off_t off;
+
+	snprintf(path, sizeof path, "%s/orient-6.jpg", fixtures);
+	assert_int_equal(pgal_image_process(path, PGAL_IMG_JPEG, 100000000, 16,
+	    64, &ref, &e), PGAL_OK);
+	before = count_fds();
+	fd = open_fixture("orient-6.jpg");
+	assert_int_equal(lseek(fd, 7, SEEK_SET), 7);
+	for (i = 0; i < 10; i++) {
+		assert_int_equal(pgal_image_sandbox_process(fd, PGAL_IMG_JPEG,
+		    100000000, 16, 64, &r, &e), PGAL_OK);
+		same_rendition(&r.preview, &ref.preview);
+		pgal_image_result_free(&r);
+		run_hook("lie-big-preview", 0, 0, &st, &e);
+		run_hook("flood", 0, 30, &st, &e);
+		if (i < 2)
+			run_hook("sleep", 0, 1, &st, &e);
+	}
+	/* started, then not wanted (a duplicate): killed and reaped */
+	for (i = 0; i < 5; i++) {
+		pgal_image_job *j = NULL;
+
+		assert_int_equal(pgal_image_sandbox_start(fd, PGAL_IMG_JPEG,
+		    100000000, 16, 64, NULL, &j, &e), PGAL_OK);
+		assert_non_null(j);
+		pgal_image_sandbox_cancel(j);
+	}
+	pgal_image_sandbox_cancel(NULL);
+	off = lseek(fd, 0, SEEK_CUR);
+	assert_int_equal(off, 7);
+	close(fd);
+	assert_int_equal(count_fds(), before);
+	pgal_image_result_free(&ref);
+	/* every child reaped */
+	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
+static int
+setup(void **state)
+{
+	const char *f = getenv("PGAL_FIXTURES");
+	const char *t = getenv("TMPDIR_TEST");
+	pgal_err e;
+
+	snprintf(fixtures, sizeof fixtures, "%s", f && *f ? f : "build/fixtures");
+	if (t && *t) {
+		snprintf(scratch, sizeof scratch, "%s", t);
+	} else {
+		snprintf(scratch, sizeof scratch, "/tmp/pgal-sandbox.XXXXXX");
+		if (mkdtemp(scratch) == NULL)
+			return -1;
+		own_scratch = 1;
+	}
+	/* libvips runs in this process too (the comparisons): the children
+	 * must not care */
+	return pgal_image_init(&e) == PGAL_OK ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	if (own_scratch)
+		rmdir(scratch);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_landlock_present),
+		cmocka_unit_test(test_fixtures_identical),
+		cmocka_unit_test(test_corrupt_clean_errors),
+		cmocka_unit_test(test_confined_probes),
+		cmocka_unit_test(test_nothing_inherited),
+		cmocka_unit_test(test_stopped),
+		cmocka_unit_test(test_lies),
+		cmocka_unit_test(test_killed_mid_decode),
+		cmocka_unit_test(test_no_leaks),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
