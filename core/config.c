@@ -88,6 +88,9 @@ static const struct ckey keys[] = {
 	{ NUM(ssh_syslog, C_BOOL, 0, 1) },
 	{ STR(ssh_syslog_socket) },
 	{ NUM(ssh_rmdir_nonempty, C_BOOL, 0, 1) },
+	{ NUM(ssh_spool_max, C_SIZE, INT64_C(1) << 20, INT64_C(1) << 50) },
+	{ NUM(ssh_ingest_nice, C_INT, 0, 19) },
+	{ NUM(ssh_ingest_timeout_secs, C_INT, 1, DAY) },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -127,6 +130,12 @@ base_defaults(pgal_config *c)
 	c->ssh_max_channels = 8;
 	strcpy(c->ssh_syslog_socket, "/dev/log");
 	c->ssh_idle_secs = 3600;
+	/* a whole bulk upload (hundreds of camera photos) waits in the spool
+	 * while ingest catches up, instead of the client waiting */
+	c->ssh_spool_max = INT64_C(4) << 30;
+	c->ssh_ingest_nice = 10;
+	/* a 100-megapixel photo takes seconds; minutes mean a hung decoder */
+	c->ssh_ingest_timeout_secs = 120;
 }
 
 /* A copy of hostile text that is safe to put in an error message, cut on a

@@ -70,6 +70,11 @@ typedef struct pgal_config {
 	int ssh_syslog;             /* log to syslog instead of stderr */
 	char ssh_syslog_socket[108]; /* the syslog daemon's datagram socket, default /dev/log */
 	int ssh_rmdir_nonempty;     /* SFTP rmdir deletes an album with photos in it */
+	/* uploads spooled and waiting for the full ingest, per connection; also
+	 * bounded by the spool file system's free space (see sshd/spool.c) */
+	int64_t ssh_spool_max;
+	int ssh_ingest_nice;        /* the ingest worker's nice value: it takes leftover CPU */
+	int ssh_ingest_timeout_secs; /* one file's full ingest takes longer: not stored */
 } pgal_config;
 
 /* Fills defaults, then reads `path` if not NULL (a missing explicit file is an

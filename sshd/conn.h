@@ -56,7 +56,8 @@ struct chan {
 	int in_fd, out_fd, err_fd;
 	int out_eof, err_eof;
 	int out_added, err_added;
-	short out_events; /* what out_fd is in the event for */
+	short out_events; /* what out_fd is in the event for (0: out of it for now) */
+	short err_events; /* the same for err_fd */
 
 	/* client input on its way to in_fd, written only when it would not
 	 * block; what does not fit stays in libssh, whose window then closes */

@@ -13,13 +13,25 @@
  * answers one result per job, logs the outcome in one line, and exits when
  * the queue is closed and empty. It ignores SIGHUP and SIGTERM: an upload
  * the client was told is accepted is finished even when the client or this
- * process is gone. */
+ * process is gone.
+ *
+ * The worker runs niced (ssh_ingest_nice): transfers and interactive
+ * sessions come first, ingest takes the CPU left over. This side keeps
+ * every queued spool file open until its result is in and hands the worker
+ * a few jobs at a time (so neither side can block the other on a full
+ * socket). Each file has ssh_ingest_timeout_secs: the worker's alarm ends
+ * it, and this side kills one that overruns (a stopped one included). A
+ * worker that dies takes the file it was on with it (logged as not
+ * stored; the blobs it wrote have no row and gc removes them); a new one
+ * takes the rest. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -37,16 +49,33 @@ struct iq_msg {
 	char msg[sizeof(((pgal_err *)0)->msg)]; /* the result: why not */
 };
 
+/* Jobs handed to the worker at once: enough that it never waits for the
+ * next, few enough that both socket directions always have room. */
+#define IQ_INFLIGHT 4
+/* After a file's time limit, the worker's own alarm has this long to end
+ * it before this side kills it. */
+#define IQ_KILL_GRACE_MS 2000
+
+struct iq_job {
+	struct sshd_iq_job pub;
+	int fd;   /* the spool file, held until the result is in */
+	int sent; /* handed to the current worker */
+};
+
 struct sshd_iq {
 	const pgal_config *cfg;
+	pgal **gp; /* the caller's gallery: closed around a fork */
 	char door[8];
 	char user[64];
 	char token[PGAL_TOKEN_HEX + 1];
 	int logfd;
 	pid_t pid;
 	int fd; /* to the worker; -1 when none runs */
-	struct sshd_iq_job jobs[SSHD_IQ_JOBS_MAX];
-	size_t njobs;
+	struct iq_job *jobs;
+	size_t njobs, cap, max;
+	size_t nsent;
+	int64_t head_ms; /* when the worker started on the first job sent */
+	int killed;      /* this side killed the worker: it overran */
 	int64_t bytes;
 	uint32_t next_id;
 	int failed;
@@ -59,6 +88,7 @@ sshd_iq_new(const pgal_config *cfg, const char *door, const char *user, const ch
     int logfd)
 {
 	struct sshd_iq *q = calloc(1, sizeof *q);
+	struct rlimit rl;
 
 	if (q == NULL)
 		return NULL;
@@ -69,6 +99,11 @@ sshd_iq_new(const pgal_config *cfg, const char *door, const char *user, const ch
 	q->logfd = logfd;
 	q->pid = -1;
 	q->fd = -1;
+	/* each queued file is a descriptor here: half the limit at most */
+	q->max = SSHD_IQ_JOBS_MAX;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur / 2 < q->max + 16)
+		q->max = rl.rlim_cur / 2 > 32 ? rl.rlim_cur / 2 - 16 : 16;
 	return q;
 }
 
@@ -159,7 +194,7 @@ worker(struct sshd_iq *q, int sock)
 	struct iq_msg m;
 	pgal_err oe;
 	pgal *g = NULL;
-	int fd, null, rc;
+	int fd, null, rc, prio;
 
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
@@ -175,6 +210,11 @@ worker(struct sshd_iq *q, int sock)
 	    dup2(sock, 3) == -1 || close_range(4, ~0U, 0) == -1)
 		_exit(1);
 	sshd_log_set_fd(2);
+	/* before libvips starts its threads, which inherit it */
+	errno = 0;
+	prio = getpriority(PRIO_PROCESS, 0);
+	if (errno == 0 && prio < q->cfg->ssh_ingest_nice)
+		(void)setpriority(PRIO_PROCESS, 0, q->cfg->ssh_ingest_nice);
 	pgal_err_clear(&oe);
 	if (pgal_open(&g, q->cfg, &oe) != PGAL_OK) {
 		sshd_log("%s: ingest: %s", q->door, oe.msg);
@@ -183,7 +223,10 @@ worker(struct sshd_iq *q, int sock)
 	while ((rc = recv_job(3, &m, &fd)) != 0) {
 		if (rc == -1)
 			continue;
+		/* a decoder that hangs ends this process (SIGALRM's default) */
+		alarm((unsigned)q->cfg->ssh_ingest_timeout_secs);
 		ingest_one(q, g, &oe, &m, fd);
+		alarm(0);
 		close(fd);
 		/* this process may be gone: the result is then for nobody */
 		(void)send(3, &m, sizeof m, MSG_NOSIGNAL);
@@ -196,20 +239,27 @@ worker(struct sshd_iq *q, int sock)
 
 /* ---- this side ---- */
 
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int
-start(struct sshd_iq *q, pgal **gp, char *err, size_t errsz)
+start(struct sshd_iq *q)
 {
 	int sv[2];
 	pgal_err e;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
-		snprintf(err, errsz, "the server cannot take files right now");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
 		return -1;
-	}
-	if (gp != NULL && *gp != NULL) {
-		pgal_close(*gp);
-		*gp = NULL;
+	if (q->gp != NULL && *q->gp != NULL) {
+		pgal_close(*q->gp);
+		*q->gp = NULL;
 	}
 	if ((pid = fork()) == 0) {
 		close(sv[0]);
@@ -217,151 +267,93 @@ start(struct sshd_iq *q, pgal **gp, char *err, size_t errsz)
 	}
 	close(sv[1]);
 	pgal_err_clear(&e);
-	if (gp != NULL && pgal_open(gp, q->cfg, &e) != PGAL_OK) {
+	if (q->gp != NULL && pgal_open(q->gp, q->cfg, &e) != PGAL_OK) {
 		sshd_log("%s: gallery: %s", q->door, e.msg);
-		*gp = NULL;
+		*q->gp = NULL;
 	}
 	if (pid == -1) {
 		close(sv[0]);
-		snprintf(err, errsz, "the server cannot take files right now");
 		return -1;
 	}
 	q->pid = pid;
 	q->fd = sv[0];
+	q->killed = 0;
 	return 0;
 }
 
 static void
 job_done(struct sshd_iq *q, size_t i, int code, const char *msg)
 {
-	struct sshd_iq_job j = q->jobs[i];
+	struct iq_job j = q->jobs[i];
 
 	memmove(&q->jobs[i], &q->jobs[i + 1], (q->njobs - i - 1) * sizeof q->jobs[0]);
 	q->njobs--;
-	q->bytes -= j.bytes;
+	q->bytes -= j.pub.bytes;
+	if (j.sent) {
+		q->nsent--;
+		/* the worker goes on with the next one sent (results come in
+		 * order): its time starts now at the latest */
+		q->head_ms = now_ms();
+	}
+	if (j.fd != -1)
+		close(j.fd);
 	if (code != PGAL_OK) {
 		q->failed++;
 		if (q->on_fail != NULL)
-			q->on_fail(q->arg, &j, msg);
+			q->on_fail(q->arg, &j.pub, msg);
 	}
 }
 
-/* The worker is gone: what it did not answer is lost (and logged here, as
- * the worker could not), its process reaped. */
+/* The worker is gone (or was ended): the file it was on is lost, logged
+ * here as the worker could not; the other files sent to it go to the next
+ * worker. Its process is reaped. */
 static void
 worker_gone(struct sshd_iq *q)
 {
-	int status;
+	char msg[128];
+	size_t i, head = q->njobs;
+	int status, overran;
 
-	while (q->njobs > 0) {
-		sshd_log("%s: user %s: %s/%s accepted but not stored: the ingest process ended",
-		    q->door, q->user, q->jobs[0].album, q->jobs[0].name);
-		job_done(q, 0, PGAL_EBACKEND, "the server stopped before storing it");
-	}
-	if (q->fd != -1)
-		close(q->fd);
-	q->fd = -1;
-	/* the connection's own SIGCHLD handler may have reaped it already */
+	/* the connection's own SIGCHLD handler may have reaped it already:
+	 * then only the time tells whether its alarm ended it */
+	status = 0;
 	while (q->pid > 0 && waitpid(q->pid, &status, 0) == -1 && errno == EINTR)
 		;
 	q->pid = -1;
-}
-
-/* Takes one result in: 1 taken, 0 none yet (only when not blocking), -1
- * the worker is gone. */
-static int
-take(struct sshd_iq *q, int block)
-{
-	struct iq_msg m;
-	ssize_t n;
-	size_t i;
-
-	if (q->fd == -1)
-		return -1;
-	do
-		n = recv(q->fd, &m, sizeof m, block ? 0 : MSG_DONTWAIT);
-	while (n == -1 && errno == EINTR);
-	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return 0;
-	if (n <= 0) {
-		worker_gone(q);
-		return -1;
-	}
-	if ((size_t)n != sizeof m)
-		return 1; /* not from our worker's code: ignored */
-	m.msg[sizeof m.msg - 1] = '\0';
+	overran = q->killed || (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) ||
+	    now_ms() - q->head_ms >= (int64_t)q->cfg->ssh_ingest_timeout_secs * 1000;
 	for (i = 0; i < q->njobs; i++) {
-		if (q->jobs[i].id == m.id) {
-			job_done(q, i, m.code, m.msg);
-			break;
-		}
+		if (q->jobs[i].sent && head == q->njobs)
+			head = i;
 	}
-	return 1;
-}
-
-void
-sshd_iq_poll(struct sshd_iq *q)
-{
-	while (take(q, 0) == 1)
-		;
-}
-
-int
-sshd_iq_wait(struct sshd_iq *q)
-{
-	if (q->njobs == 0)
-		return -1;
-	return take(q, 1) == 1 ? 0 : -1;
-}
-
-void
-sshd_iq_wait_album(struct sshd_iq *q, const char *album)
-{
-	size_t i;
-
-	sshd_iq_poll(q);
-	for (;;) {
-		for (i = 0; i < q->njobs; i++)
-			if (album == NULL || strcmp(q->jobs[i].album, album) == 0)
-				break;
-		if (i == q->njobs || sshd_iq_wait(q) == -1)
-			return;
+	if (head < q->njobs) {
+		if (overran)
+			snprintf(msg, sizeof msg, "processing took longer than %d s",
+			    q->cfg->ssh_ingest_timeout_secs);
+		else
+			snprintf(msg, sizeof msg, "the ingest process ended");
+		sshd_log("%s: user %s: %s/%s accepted but not stored: %s", q->door, q->user,
+		    q->jobs[head].pub.album, q->jobs[head].pub.name, msg);
+		job_done(q, head, PGAL_EBACKEND, overran ? msg :
+		    "the server stopped before storing it");
 	}
-}
-
-size_t
-sshd_iq_count(const struct sshd_iq *q)
-{
-	return q->njobs;
-}
-
-int64_t
-sshd_iq_bytes(const struct sshd_iq *q)
-{
-	return q->bytes;
-}
-
-const struct sshd_iq_job *
-sshd_iq_job(const struct sshd_iq *q, size_t i)
-{
-	return i < q->njobs ? &q->jobs[i] : NULL;
-}
-
-const struct sshd_iq_job *
-sshd_iq_find(const struct sshd_iq *q, const char *album, const char *name)
-{
-	size_t i;
-
 	for (i = 0; i < q->njobs; i++)
-		if (strcmp(q->jobs[i].album, album) == 0 && strcmp(q->jobs[i].name, name) == 0)
-			return &q->jobs[i];
-	return NULL;
+		q->jobs[i].sent = 0;
+	q->nsent = 0;
+	if (q->fd != -1)
+		close(q->fd);
+	q->fd = -1;
 }
 
-int
-sshd_iq_taken(void *arg, const char *album, const char *name)
+/* The worker has overrun its time on a file: end it. Only called while
+ * its end of the socket is open, so it was not reaped: the pid is its. */
+static void
+worker_kill(struct sshd_iq *q)
 {
-	return sshd_iq_find(arg, album, name) != NULL;
+	if (q->pid > 0)
+		kill(q->pid, SIGKILL);
+	q->killed = 1;
+	worker_gone(q);
 }
 
 static int
@@ -389,69 +381,258 @@ send_job(struct sshd_iq *q, const struct iq_msg *m, int fd)
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+	/* never blocks: at most IQ_INFLIGHT jobs are in the socket */
 	do
-		n = sendmsg(q->fd, &mh, MSG_NOSIGNAL);
+		n = sendmsg(q->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
 	while (n == -1 && errno == EINTR);
 	return n == (ssize_t)sizeof *m ? 0 : -1;
+}
+
+/* Hands the worker (started if none runs) the next jobs, up to
+ * IQ_INFLIGHT. -1 when no worker can be started: the jobs not sent are
+ * then refused. */
+static int
+feed(struct sshd_iq *q)
+{
+	struct iq_msg m;
+	size_t i;
+	int starts = 0;
+
+	for (i = 0; i < q->njobs && q->nsent < IQ_INFLIGHT; i++) {
+		if (q->jobs[i].sent)
+			continue;
+		if (q->fd == -1 && (starts++ >= 2 || start(q) == -1))
+			goto fail;
+		memset(&m, 0, sizeof m);
+		m.id = q->jobs[i].pub.id;
+		m.bytes = q->jobs[i].pub.bytes;
+		snprintf(m.album, sizeof m.album, "%s", q->jobs[i].pub.album);
+		snprintf(m.name, sizeof m.name, "%s", q->jobs[i].pub.name);
+		if (send_job(q, &m, q->jobs[i].fd) == -1) {
+			/* not taking jobs: a dead worker, or a broken one */
+			if (q->pid > 0)
+				kill(q->pid, SIGKILL);
+			worker_gone(q);
+			i = (size_t)-1; /* from the start: the sent ones are again to send */
+			continue;
+		}
+		if (q->nsent++ == 0)
+			q->head_ms = now_ms();
+		q->jobs[i].sent = 1;
+	}
+	return 0;
+fail:
+	for (i = 0; i < q->njobs;) {
+		if (q->jobs[i].sent) {
+			i++;
+			continue;
+		}
+		sshd_log("%s: user %s: %s/%s accepted but not stored: no ingest process", q->door,
+		    q->user, q->jobs[i].pub.album, q->jobs[i].pub.name);
+		job_done(q, i, PGAL_EBACKEND, "the server cannot store files right now");
+	}
+	return -1;
+}
+
+/* Takes one result in: 1 when a job finished (stored, refused or lost with
+ * its worker), 0 none yet (only when not blocking), -1 when no job is with
+ * a worker. Blocking waits at most until the first job's time is up. */
+static int
+take(struct sshd_iq *q, int block)
+{
+	struct pollfd pfd;
+	struct iq_msg m;
+	int64_t left;
+	ssize_t n;
+	size_t i;
+	int rc;
+
+	for (;;) {
+		if (q->nsent == 0 && q->njobs > 0)
+			feed(q);
+		if (q->fd == -1 || q->nsent == 0)
+			return -1;
+		left = q->head_ms + (int64_t)q->cfg->ssh_ingest_timeout_secs * 1000 +
+		    IQ_KILL_GRACE_MS - now_ms();
+		if (left < 0)
+			left = 0;
+		pfd.fd = q->fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		rc = poll(&pfd, 1, block ? (int)(left > 60000 ? 60000 : left) : 0);
+		if (rc == -1 && errno == EINTR)
+			continue;
+		if (rc == 0) {
+			if (left > 0) {
+				if (!block)
+					return 0;
+				continue;
+			}
+			worker_kill(q);
+			feed(q);
+			return 1;
+		}
+		do
+			n = recv(q->fd, &m, sizeof m, MSG_DONTWAIT);
+		while (n == -1 && errno == EINTR);
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (!block)
+				return 0;
+			continue;
+		}
+		if (n != (ssize_t)sizeof m) {
+			/* the end of the worker, or it speaks nonsense */
+			if (n > 0 && q->pid > 0)
+				kill(q->pid, SIGKILL);
+			worker_gone(q);
+			feed(q);
+			return 1;
+		}
+		m.msg[sizeof m.msg - 1] = '\0';
+		for (i = 0; i < q->njobs; i++) {
+			if (q->jobs[i].pub.id == m.id && q->jobs[i].sent) {
+				job_done(q, i, m.code, m.msg);
+				break;
+			}
+		}
+		feed(q);
+		return 1;
+	}
+}
+
+void
+sshd_iq_poll(struct sshd_iq *q)
+{
+	while (take(q, 0) == 1)
+		;
+}
+
+int
+sshd_iq_wait(struct sshd_iq *q)
+{
+	if (q->njobs == 0)
+		return -1;
+	return take(q, 1) == 1 ? 0 : -1;
+}
+
+void
+sshd_iq_wait_album(struct sshd_iq *q, const char *album)
+{
+	size_t i;
+
+	sshd_iq_poll(q);
+	for (;;) {
+		for (i = 0; i < q->njobs; i++)
+			if (album == NULL || strcmp(q->jobs[i].pub.album, album) == 0)
+				break;
+		if (i == q->njobs || sshd_iq_wait(q) == -1)
+			return;
+	}
+}
+
+size_t
+sshd_iq_count(const struct sshd_iq *q)
+{
+	return q->njobs;
+}
+
+int
+sshd_iq_full(const struct sshd_iq *q)
+{
+	return q->njobs >= q->max;
+}
+
+int64_t
+sshd_iq_bytes(const struct sshd_iq *q)
+{
+	return q->bytes;
+}
+
+const struct sshd_iq_job *
+sshd_iq_job(const struct sshd_iq *q, size_t i)
+{
+	return i < q->njobs ? &q->jobs[i].pub : NULL;
+}
+
+const struct sshd_iq_job *
+sshd_iq_find(const struct sshd_iq *q, const char *album, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < q->njobs; i++)
+		if (strcmp(q->jobs[i].pub.album, album) == 0 &&
+		    strcmp(q->jobs[i].pub.name, name) == 0)
+			return &q->jobs[i].pub;
+	return NULL;
+}
+
+int
+sshd_iq_taken(void *arg, const char *album, const char *name)
+{
+	return sshd_iq_find(arg, album, name) != NULL;
 }
 
 int
 sshd_iq_submit(struct sshd_iq *q, pgal **gp, int fd, const char *album, const char *name,
     int64_t bytes, char *err, size_t errsz)
 {
-	struct sshd_iq_job *j;
-	struct iq_msg m;
-	int tries;
+	struct iq_job *j;
+	size_t ncap;
 
-	if (q->njobs >= SSHD_IQ_JOBS_MAX) {
+	q->gp = gp;
+	if (q->njobs >= q->max) {
 		snprintf(err, errsz, "too many files waiting to be stored");
 		close(fd);
 		return -1;
 	}
-	memset(&m, 0, sizeof m);
-	m.id = ++q->next_id;
-	m.bytes = bytes;
-	snprintf(m.album, sizeof m.album, "%s", album);
-	snprintf(m.name, sizeof m.name, "%s", name);
-	/* a worker that died (a decoder crash) is replaced once */
-	for (tries = 0; tries < 2; tries++) {
-		if (q->fd == -1 && start(q, gp, err, errsz) == -1) {
+	if (q->njobs == q->cap) {
+		ncap = q->cap ? q->cap * 2 : 16;
+		if ((j = reallocarray(q->jobs, ncap, sizeof *j)) == NULL) {
+			snprintf(err, errsz, "the server cannot take files right now");
 			close(fd);
 			return -1;
 		}
-		if (send_job(q, &m, fd) == 0)
-			break;
-		sshd_iq_poll(q);
-		if (q->fd != -1) {
-			/* alive but not taking jobs: end it */
-			shutdown(q->fd, SHUT_RDWR);
-			while (take(q, 1) == 1)
-				;
-		}
+		q->jobs = j;
+		q->cap = ncap;
 	}
-	close(fd);
-	if (tries == 2) {
+	/* no worker, no promise: the file is refused now, not later */
+	if (q->fd == -1 && start(q) == -1) {
 		snprintf(err, errsz, "the server cannot take files right now");
+		close(fd);
 		return -1;
 	}
 	j = &q->jobs[q->njobs++];
-	j->id = m.id;
-	snprintf(j->album, sizeof j->album, "%s", album);
-	snprintf(j->name, sizeof j->name, "%s", name);
-	j->bytes = bytes;
-	j->queued_at = (int64_t)time(NULL);
+	memset(j, 0, sizeof *j);
+	j->pub.id = ++q->next_id;
+	snprintf(j->pub.album, sizeof j->pub.album, "%s", album);
+	snprintf(j->pub.name, sizeof j->pub.name, "%s", name);
+	j->pub.bytes = bytes;
+	j->pub.queued_at = (int64_t)time(NULL);
+	j->fd = fd;
 	q->bytes += bytes;
+	/* a worker lost from here on loses files accepted: reported as such */
+	feed(q);
 	return 0;
 }
 
 int
 sshd_iq_finish(struct sshd_iq *q)
 {
+	struct pollfd pfd;
+	char c;
+
+	while (q->njobs > 0 && take(q, 1) == 1)
+		;
 	if (q->fd != -1) {
-		/* the worker sees the end of the queue after the last job */
+		/* the worker sees the end of the queue and exits */
 		shutdown(q->fd, SHUT_WR);
-		while (take(q, 1) == 1)
-			;
+		pfd.fd = q->fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 10000) != 1 || recv(q->fd, &c, 1, MSG_DONTWAIT) != 0) {
+			if (q->pid > 0)
+				kill(q->pid, SIGKILL);
+		}
+		worker_gone(q);
 	}
 	return q->failed;
 }
@@ -463,5 +644,6 @@ sshd_iq_free(struct sshd_iq *q)
 		return;
 	sshd_iq_finish(q);
 	explicit_bzero(q->token, sizeof q->token);
+	free(q->jobs);
 	free(q);
 }

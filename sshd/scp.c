@@ -413,14 +413,18 @@ sink(struct scp *s, const char *target)
 			warn_peer(s, "%s: larger than the upload limit of %s", name, lim);
 			continue;
 		}
-		/* backpressure: the queue and this file within twice the
-		 * upload limit of spool, or the queue empty */
+		/* backpressure: the queue and this file within ssh_spool_max
+		 * (or the queue empty) and the disk's room */
 		sshd_iq_poll(s->iq);
-		while (sshd_iq_count(s->iq) >= SSHD_IQ_JOBS_MAX ||
+		while (sshd_iq_full(s->iq) || (int64_t)size > sshd_spool_room(s->cfg, -1) ||
 		    (sshd_iq_count(s->iq) > 0 &&
-		     sshd_iq_bytes(s->iq) > s->cfg->max_upload_bytes * 2 - (int64_t)size)) {
+		     sshd_iq_bytes(s->iq) > s->cfg->ssh_spool_max - (int64_t)size)) {
 			if (sshd_iq_wait(s->iq) == -1)
 				break;
+		}
+		if ((int64_t)size > sshd_spool_room(s->cfg, -1)) {
+			warn_peer(s, "%s: the server is short of disk space: try again later", name);
+			continue;
 		}
 		pgal_err_clear(&e);
 		if (pgal_quota_check(gal(s), s->token, (int64_t)size + sshd_iq_bytes(s->iq), &e) !=

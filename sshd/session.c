@@ -4,6 +4,8 @@
  * work, so nothing is written to the channel from inside a request. */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +26,12 @@
 #define FAIL_DELAY_MS 300 /* every failure, on top of the address penalty */
 #define IO_CHUNK 32768
 #define CONN_DRAIN_SECS 600 /* the most an exit waits for children storing uploads */
+/* The most one write to the client waits for it to take data (libssh
+ * waits forever by default). Writes are made only while the client's
+ * window has room and nothing is still buffered, so this is reached only
+ * by a client that stopped reading; what is left is sent by the event
+ * loop, and the idle timeout ends such a connection. */
+#define CONN_WRITE_WAIT_SECS 10
 
 static volatile sig_atomic_t got_chld;
 static volatile sig_atomic_t got_term;
@@ -457,13 +465,32 @@ cb_channel_open(ssh_session s, void *ud)
 
 /* ---- child output ---- */
 
+/* Output for the channel would be written without waiting: the client's
+ * window has room and the connection has nothing buffered still. */
+static uint32_t
+chan_room(struct chan *k)
+{
+	if (k->ch == NULL || (ssh_get_status(k->c->s) & SSH_WRITE_PENDING))
+		return 0;
+	return ssh_channel_window_size(k->ch);
+}
+
 static int
 pump(struct chan *k, int fd, int is_stderr)
 {
 	char buf[IO_CHUNK];
+	size_t len = sizeof buf;
+	uint32_t room;
 	ssize_t n;
 
-	n = read(fd, buf, sizeof buf);
+	/* a closed channel's output is read and dropped */
+	if (!k->closed) {
+		if ((room = chan_room(k)) == 0)
+			return 0;
+		if (room < len)
+			len = room;
+	}
+	n = read(fd, buf, len);
 	if (n == -1 && (errno == EINTR || errno == EAGAIN))
 		return 0;
 	if (n <= 0)
@@ -529,22 +556,34 @@ close_in(struct conn *c, struct chan *k)
 	k->ilen = 0;
 }
 
-/* Poll for writability only while input waits: the event has no way to
- * change an fd's events, so it is removed and added again. Never from a
- * callback, as the event may be walking its descriptors then. */
+/* Poll for writability only while input waits, and for the child's
+ * output only while the client can take it (chan_room): the event has no
+ * way to change an fd's events, so it is removed and added again. Never
+ * from a callback, as the event may be walking its descriptors then. */
 static void
 chan_watch(struct conn *c, struct chan *k)
 {
 	short want;
+	int room = k->closed || chan_room(k) > 0;
 
 	if (k->out_fd != -1 && k->out_added) {
-		want = POLLIN;
+		want = room ? POLLIN : 0;
 		if (k->in_fd == k->out_fd && k->ilen > 0)
 			want |= POLLOUT;
 		if (want != k->out_events) {
 			ssh_event_remove_fd(c->ev, k->out_fd);
-			ssh_event_add_fd(c->ev, k->out_fd, want, cb_child_out, k);
+			if (want != 0)
+				ssh_event_add_fd(c->ev, k->out_fd, want, cb_child_out, k);
 			k->out_events = want;
+		}
+	}
+	if (k->err_fd != -1 && k->err_added) {
+		want = room ? POLLIN : 0;
+		if (want != k->err_events) {
+			ssh_event_remove_fd(c->ev, k->err_fd);
+			if (want != 0)
+				ssh_event_add_fd(c->ev, k->err_fd, want, cb_child_err, k);
+			k->err_events = want;
 		}
 	}
 	if (k->in_fd != -1 && k->in_fd != k->out_fd) {
@@ -702,6 +741,7 @@ start_pending(struct conn *c, struct chan *k)
 	if (k->err_fd != -1) {
 		ssh_event_add_fd(c->ev, k->err_fd, POLLIN, cb_child_err, k);
 		k->err_added = 1;
+		k->err_events = POLLIN;
 	} else
 		k->err_eof = 1;
 	/* input that came with the request, and an early EOF */
@@ -781,7 +821,12 @@ service(struct conn *c)
 		    (k->pending != PEND_SFTP || k->sftp_whole > 0))
 			start_pending(c, k);
 		if (k->kind == CHAN_SFTP && k->sftp != NULL) {
-			while (!k->closed && k->kind == CHAN_SFTP && k->sftp_whole > 0) {
+			/* a reply is written only when it cannot block (see
+			 * CONN_WRITE_WAIT_SECS): else the loop waits for the
+			 * client's window to open or the buffer to drain */
+			while (!k->closed && k->kind == CHAN_SFTP && k->sftp_whole > 0 &&
+			    !(ssh_get_status(c->s) & SSH_WRITE_PENDING) &&
+			    sshd_sftp_ready(k->sftp)) {
 				k->sftp_whole--;
 				c->last_activity = time(NULL);
 				if (sshd_sftp_step(k->sftp) == -1) {
@@ -843,7 +888,8 @@ sshd_conn_main(const struct sshd_conn_args *a)
 	struct conn c;
 	ssh_bind bind;
 	pgal_err e;
-	int i, off = 0;
+	int i, off = 0, one = 1;
+	long wait_secs;
 	time_t start = time(NULL);
 
 	memset(&c, 0, sizeof c);
@@ -863,6 +909,10 @@ sshd_conn_main(const struct sshd_conn_args *a)
 	alarm((unsigned)c.cfg->ssh_login_grace_secs);
 	sshd_log("connection from %s", a->peer);
 
+	/* SFTP is request and reply: without this each small reply waits
+	 * for the client's delayed ACK (Nagle), as every file's open and
+	 * close drain the client's pipeline (as OpenSSH's sshd does) */
+	(void)setsockopt(a->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if ((bind = ssh_bind_new()) == NULL || (c.s = ssh_new()) == NULL)
 		_exit(1);
 	ssh_bind_options_set(bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &off);
@@ -887,6 +937,10 @@ sshd_conn_main(const struct sshd_conn_args *a)
 		_exit(1);
 	}
 	ssh_set_auth_methods(c.s, SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY);
+	wait_secs = CONN_WRITE_WAIT_SECS;
+	if (c.cfg->ssh_idle_secs > 0 && c.cfg->ssh_idle_secs < wait_secs)
+		wait_secs = c.cfg->ssh_idle_secs;
+	ssh_options_set(c.s, SSH_OPTIONS_TIMEOUT, &wait_secs);
 	if ((c.ev = ssh_event_new()) == NULL || ssh_event_add_session(c.ev, c.s) != SSH_OK)
 		_exit(1);
 
@@ -902,6 +956,7 @@ sshd_conn_main(const struct sshd_conn_args *a)
 		if (!ssh_is_connected(c.s))
 			break;
 		service(&c);
+		sshd_sftp_tick();
 		if (c.authed && c.cfg->ssh_idle_secs > 0 &&
 		    time(NULL) - c.last_activity > c.cfg->ssh_idle_secs) {
 			sshd_log("idle timeout: user %s from %s", c.user, a->peer);

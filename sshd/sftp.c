@@ -8,7 +8,11 @@
  * runs in the connection's ingest queue (ingest-queue.c) meanwhile, and
  * listings show a queued photo (with its size) until its row exists. A
  * connection that drops before the close stores nothing of that file.
- * Refusals carry a status message that says why. */
+ * Refusals carry a status message that says why. The spool holds up to
+ * ssh_spool_max of a connection's uploads (and leaves its file system's
+ * reserve): beyond, a write or close waits for the queue. A message is
+ * handled only when its reply fits the client's window (sshd_sftp_ready),
+ * so a client that stops reading cannot hold this process in a write. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -37,6 +41,11 @@
 /* The longest packet taken: a write of 256 KiB and its header (what
  * OpenSSH's sftp-server takes too). */
 #define PACKET_MAX (256 * 1024 + 1024)
+/* The most one directory entry takes in a NAME reply: the name, its
+ * longname (a 512-byte buffer) and the attributes. */
+#define ENTRY_MAX (PGAL_PHOTO_NAME_MAX + 512 + 64)
+/* The longest reply: a READ's data, or a batch of entries, with headers. */
+#define REPLY_MAX (READ_MAX + 1024)
 
 enum hkind { H_ROOT, H_ALBUM, H_READ, H_WRITE };
 
@@ -54,6 +63,7 @@ struct handle {
 	size_t nalbums, pos;
 	pgal_cursor cur;
 	int dir_done;
+	int photos_done; /* the stored ones listed: the queued ones next */
 	/* uploads of the album queued when the listing began, each listed
 	 * after the stored photos unless a stored one of its name came by */
 	struct sshd_iq_job *queued;
@@ -70,6 +80,7 @@ struct sshd_sftp {
 	sftp_session sftp;
 	struct handle *handles;
 	int nhandles;
+	uint32_t window_max; /* the largest window the client gave */
 };
 
 /* Spool bytes held by the open handles of every SFTP channel of this
@@ -122,6 +133,13 @@ sshd_sftp_drain(void)
 	conn_iq = NULL;
 }
 
+void
+sshd_sftp_tick(void)
+{
+	if (conn_iq != NULL)
+		sshd_iq_poll(conn_iq);
+}
+
 int
 sshd_sftp_packets(const void *data, size_t len)
 {
@@ -141,6 +159,28 @@ sshd_sftp_packets(const void *data, size_t len)
 		count++;
 	}
 	return count;
+}
+
+/* The client's window (what may be sent before it reads): a reply that
+ * does not fit would make libssh wait for the client inside the write. */
+static uint32_t
+window(struct sshd_sftp *s)
+{
+	return ssh_channel_window_size(s->sftp->channel);
+}
+
+int
+sshd_sftp_ready(struct sshd_sftp *s)
+{
+	uint32_t w = window(s), need = REPLY_MAX;
+
+	if (w > s->window_max)
+		s->window_max = w;
+	/* a client with a smaller window gets replies cut to fit (read,
+	 * readdir), once it is open all the way */
+	if (need > s->window_max)
+		need = s->window_max;
+	return w > 0 && w >= need;
 }
 
 static void
@@ -164,22 +204,25 @@ handle_free(struct sshd_sftp *s, struct handle *h)
 	free(h);
 }
 
-/* Whether n more spool bytes fit the connection's share, queued uploads
- * included; the first file always does, whatever its size. While they do
- * not fit and uploads are queued, this waits for the queue (backpressure:
- * the client waits rather than the disk filling). */
+/* Whether n more spool bytes fit: the connection's budget (ssh_spool_max,
+ * queued uploads included; the first file always fits, whatever its size)
+ * and the room the spool's file system has above its reserve. While they
+ * do not fit and uploads are queued, this waits for the queue
+ * (backpressure: the client waits rather than the disk filling). 1 when it
+ * fits, 0 over the budget, -1 with the disk too full. */
 static int
-spool_fits(struct sshd_sftp *s, int64_t n)
+spool_fits(struct sshd_sftp *s, int64_t n, int fd)
 {
-	int64_t cap = s->cfg->max_upload_bytes * 2, used;
+	int64_t cap = s->cfg->ssh_spool_max, used;
 
 	sshd_iq_poll(conn_iq);
 	for (;;) {
 		used = spool_used + sshd_iq_bytes(conn_iq);
-		if (used == 0 || (n >= 0 && used <= cap && n <= cap - used))
+		if (n <= sshd_spool_room(s->cfg, fd) &&
+		    (used == 0 || (n >= 0 && used <= cap && n <= cap - used)))
 			return 1;
 		if (sshd_iq_wait(conn_iq) == -1)
-			return 0;
+			return n <= sshd_spool_room(s->cfg, fd) ? 0 : -1;
 	}
 }
 
@@ -341,6 +384,7 @@ do_open(struct sshd_sftp *s, sftp_client_message m)
 	pgal_err e;
 	struct stat st;
 	uint32_t fl = sftp_client_message_get_flags(m);
+	int rc;
 
 	pgal_err_clear(&e);
 	if (client_path(s, m, &v, PGAL_EINPUT) != 0)
@@ -384,8 +428,10 @@ do_open(struct sshd_sftp *s, sftp_client_message m)
 			reply_pgal(s, m, &e);
 			return;
 		}
-		if (!spool_fits(s, ph.bytes)) {
-			reply_err(s, m, PGAL_EBACKEND, "too many open files: close some first");
+		if ((rc = spool_fits(s, ph.bytes, -1)) != 1) {
+			reply_err(s, m, PGAL_EBACKEND, rc == 0 ?
+			    "too many open files: close some first" :
+			    "the server is short of disk space: try again later");
 			return;
 		}
 		if ((h = handle_new(s, H_READ)) == NULL) {
@@ -423,6 +469,9 @@ do_read(struct sshd_sftp *s, sftp_client_message m)
 	}
 	if (len > READ_MAX)
 		len = READ_MAX;
+	/* a short read is allowed; a reply that waits for the client is not */
+	if (window(s) < len + 64)
+		len = window(s) > 1024 ? window(s) - 64 : 960;
 	if ((buf = malloc(len ? len : 1)) == NULL) {
 		reply_err(s, m, PGAL_EBACKEND, "out of memory");
 		return;
@@ -443,6 +492,7 @@ do_write(struct sshd_sftp *s, sftp_client_message m)
 	struct handle *h = find_handle(s, m);
 	size_t len;
 	uint64_t end;
+	int rc;
 
 	if (h == NULL || h->kind != H_WRITE) {
 		reply_err(s, m, PGAL_EUSAGE, "not a file open for writing");
@@ -468,10 +518,20 @@ do_write(struct sshd_sftp *s, sftp_client_message m)
 		reply_err(s, m, PGAL_EINPUT, h->fail);
 		return;
 	}
-	if ((int64_t)end > h->size && !spool_fits(s, (int64_t)end - h->spooled)) {
-		/* other handles hold the spool; a hole must not be ingested */
-		snprintf(h->fail, sizeof h->fail, "%s: too much open at once: close some files "
-		    "first", h->name);
+	if ((int64_t)end > h->size &&
+	    (rc = spool_fits(s, (int64_t)end - h->spooled, h->fd)) != 1) {
+		/* other handles hold the spool, or the disk is full; a hole
+		 * must not be ingested */
+		if (rc == 0)
+			snprintf(h->fail, sizeof h->fail, "%s: too much open at once: close some "
+			    "files first", h->name);
+		else
+			snprintf(h->fail, sizeof h->fail, "%s: the server is short of disk space: "
+			    "try again later", h->name);
+		if (ftruncate(h->fd, 0) == 0) {
+			h->size = 0;
+			spool_account(h, 0);
+		}
 		reply_err(s, m, PGAL_EBACKEND, h->fail);
 		return;
 	}
@@ -505,7 +565,7 @@ finish_upload(struct sshd_sftp *s, sftp_client_message m, struct handle *h)
 	}
 	/* backpressure: a full queue makes the client wait here */
 	sshd_iq_poll(conn_iq);
-	while (sshd_iq_count(conn_iq) >= SSHD_IQ_JOBS_MAX && sshd_iq_wait(conn_iq) == 0)
+	while (sshd_iq_full(conn_iq) && sshd_iq_wait(conn_iq) == 0)
 		;
 	if (pgal_ingest_check(gal(s), s->token, h->album, h->fd, h->name, sshd_iq_bytes(conn_iq),
 	    sshd_iq_taken, conn_iq, &info, &e) != PGAL_OK) {
@@ -586,10 +646,12 @@ snapshot_queue(struct handle *h)
 	size_t i, n = 0;
 
 	sshd_iq_poll(conn_iq);
-	if ((h->queued = calloc(SSHD_IQ_JOBS_MAX, sizeof *h->queued)) == NULL ||
-	    (h->seen = calloc(SSHD_IQ_JOBS_MAX, 1)) == NULL)
+	n = sshd_iq_count(conn_iq);
+	if ((h->queued = calloc(n ? n : 1, sizeof *h->queued)) == NULL ||
+	    (h->seen = calloc(n ? n : 1, 1)) == NULL)
 		return -1;
-	for (i = 0; (j = sshd_iq_job(conn_iq, i)) != NULL && n < SSHD_IQ_JOBS_MAX; i++)
+	n = 0;
+	for (i = 0; (j = sshd_iq_job(conn_iq, i)) != NULL; i++)
 		if (strcmp(j->album, h->album) == 0)
 			h->queued[n++] = *j;
 	h->nqueued = n;
@@ -606,21 +668,29 @@ mark_seen(struct handle *h, const char *name)
 			h->seen[i] = 1;
 }
 
+/* Up to max queued photos not listed yet; *rest tells whether any remain. */
 static size_t
-list_queued(struct sshd_sftp *s, sftp_client_message m, struct handle *h)
+list_queued(struct sshd_sftp *s, sftp_client_message m, struct handle *h, size_t max,
+    int *rest)
 {
 	struct sftp_attributes_struct a;
 	char ln[512];
 	pgal_photo ph;
 	size_t i, n = 0;
 
+	*rest = 0;
 	for (i = 0; i < h->nqueued; i++) {
 		if (h->seen[i])
 			continue;
+		if (n == max) {
+			*rest = 1;
+			break;
+		}
 		queued_photo(&ph, &h->queued[i]);
 		sftp_attr_photo(&a, &ph);
 		sftp_longname(ln, sizeof ln, &a, s->user, ph.name);
 		sftp_reply_names_add(m, ph.name, ln, &a);
+		h->seen[i] = 1;
 		n++;
 	}
 	return n;
@@ -633,9 +703,13 @@ do_readdir(struct sshd_sftp *s, sftp_client_message m)
 	struct sftp_attributes_struct a;
 	char ln[512];
 	pgal_err e;
-	size_t i, n = 0;
+	size_t i, n = 0, batch = DIR_BATCH;
+	int rest;
 
 	pgal_err_clear(&e);
+	/* as many entries as the client's window takes now */
+	if (window(s) / ENTRY_MAX < batch + 1)
+		batch = window(s) / ENTRY_MAX > 1 ? window(s) / ENTRY_MAX - 1 : 1;
 	if (h == NULL || (h->kind != H_ROOT && h->kind != H_ALBUM)) {
 		reply_err(s, m, PGAL_EUSAGE, "not a directory handle");
 		return;
@@ -650,7 +724,7 @@ do_readdir(struct sshd_sftp *s, sftp_client_message m)
 			reply_pgal(s, m, &e);
 			return;
 		}
-		for (i = 0; i < DIR_BATCH && h->pos < h->nalbums; i++, h->pos++, n++) {
+		for (i = 0; i < batch && h->pos < h->nalbums; i++, h->pos++, n++) {
 			const pgal_album *al = &h->albums[h->pos];
 
 			sftp_attr_dir(&a, al->updated_at);
@@ -667,28 +741,33 @@ do_readdir(struct sshd_sftp *s, sftp_client_message m)
 			reply_err(s, m, PGAL_EBACKEND, "out of memory");
 			return;
 		}
-		if ((page = calloc(DIR_BATCH, sizeof *page)) == NULL) {
-			reply_err(s, m, PGAL_EBACKEND, "out of memory");
-			return;
-		}
-		if (pgal_photo_list(gal(s), s->token, h->album, PGAL_SORT_ADDED, &h->cur, DIR_BATCH,
-		    page, &n, &next, &e) != PGAL_OK) {
+		if (!h->photos_done) {
+			if ((page = calloc(batch, sizeof *page)) == NULL) {
+				reply_err(s, m, PGAL_EBACKEND, "out of memory");
+				return;
+			}
+			if (pgal_photo_list(gal(s), s->token, h->album, PGAL_SORT_ADDED, &h->cur,
+			    batch, page, &n, &next, &e) != PGAL_OK) {
+				free(page);
+				reply_pgal(s, m, &e);
+				return;
+			}
+			for (i = 0; i < n; i++) {
+				mark_seen(h, page[i].name);
+				sftp_attr_photo(&a, &page[i]);
+				sftp_longname(ln, sizeof ln, &a, s->user, page[i].name);
+				sftp_reply_names_add(m, page[i].name, ln, &a);
+			}
 			free(page);
-			reply_pgal(s, m, &e);
-			return;
+			if (next.valid)
+				h->cur = next;
+			else
+				h->photos_done = 1;
 		}
-		for (i = 0; i < n; i++) {
-			mark_seen(h, page[i].name);
-			sftp_attr_photo(&a, &page[i]);
-			sftp_longname(ln, sizeof ln, &a, s->user, page[i].name);
-			sftp_reply_names_add(m, page[i].name, ln, &a);
-		}
-		free(page);
-		if (next.valid)
-			h->cur = next;
-		else {
-			n += list_queued(s, m, h);
-			h->dir_done = 1;
+		if (h->photos_done && n < batch) {
+			n += list_queued(s, m, h, batch - n, &rest);
+			if (!rest)
+				h->dir_done = 1;
 		}
 	}
 	if (n == 0)

@@ -103,13 +103,21 @@ int sshd_sftp_packets(const void *data, size_t len);
 /* At the end of the connection: waits until every upload accepted over
  * SFTP is stored or refused (before the session's token is given up). */
 void sshd_sftp_drain(void);
+/* Once a loop: takes finished uploads in and ends an ingest that overran
+ * its time, also while the client sends nothing. */
+void sshd_sftp_tick(void);
+/* The reply to any message fits the client's window now: a reply is
+ * never written when it would wait for the client to read. */
+int sshd_sftp_ready(struct sshd_sftp *s);
 /* Handles one client message; -1 when the channel is done. */
 int sshd_sftp_step(struct sshd_sftp *s);
 void sshd_sftp_free(struct sshd_sftp *s);
 
 /* ---- ingest-queue.c: the full ingest of accepted uploads, in a worker
  * process, while the client goes on sending ---- */
-#define SSHD_IQ_JOBS_MAX 32
+/* Uploads queued at once per connection (each holds a spool descriptor):
+ * also at most half the descriptor limit. */
+#define SSHD_IQ_JOBS_MAX 1024
 struct sshd_iq_job {
 	uint32_t id;
 	char album[PGAL_ALBUM_MAX + 1];
@@ -136,6 +144,8 @@ int sshd_iq_wait(struct sshd_iq *q);
 /* Waits until no job is queued for album (NULL: for any album). */
 void sshd_iq_wait_album(struct sshd_iq *q, const char *album);
 size_t sshd_iq_count(const struct sshd_iq *q);
+/* No more jobs fit: wait for one (sshd_iq_wait) before submitting. */
+int sshd_iq_full(const struct sshd_iq *q);
 int64_t sshd_iq_bytes(const struct sshd_iq *q); /* spool bytes the queue holds */
 const struct sshd_iq_job *sshd_iq_job(const struct sshd_iq *q, size_t i);
 const struct sshd_iq_job *sshd_iq_find(const struct sshd_iq *q, const char *album,
@@ -151,6 +161,13 @@ void sshd_iq_free(struct sshd_iq *q); /* finishes first */
 /* An unnamed file in PGAL_HOME/spool (0700); it vanishes when closed or
  * when the process dies. path gets a name that opens it (/proc/self/fd/N). */
 int sshd_spool_open(const pgal_config *cfg, char *path, size_t size);
+/* Bytes the spool may still grow by on its file system (fd's when fd >= 0,
+ * else the spool folder's): the free space less a reserve of 5 % of the
+ * file system, at most SSHD_SPOOL_RESERVE_MAX. INT64_MAX when unknown. */
+#define SSHD_SPOOL_RESERVE_MAX (UINT64_C(1) << 30)
+int64_t sshd_spool_room(const pgal_config *cfg, int fd);
+/* The rule itself, from the file system's available and total bytes. */
+int64_t sshd_spool_room_of(uint64_t avail, uint64_t total);
 
 /* ---- quota: core/quota.h ---- */
 

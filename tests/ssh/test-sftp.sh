@@ -4,7 +4,7 @@
 # refusals with a reason, and users kept apart.
 . "$(dirname "$0")/lib.sh"
 setup_home
-start_sshd "max_upload_bytes = 2M"
+start_sshd "max_upload_bytes = 2M" "ssh_spool_max = 4M"
 PW='alice password 1'
 PWB='bobby password 2'
 make_user alice "$PW"
@@ -234,12 +234,12 @@ jcheck "trip is untouched" \
 	"sorted(p['name'] for p in j) == ['moved.jpg', 'nikon-d2h-gps.jpg', 'p012.jpg', 'p013.jpg', 'p014.jpg']"
 ok "16 handles at once, the 17th refused; bogus handles refused" \
 	raw_sftp handles /trip/nikon-d2h-gps.jpg "$(stat -c %s "$FIX/nikon-d2h-gps.jpg")" "$FIX/nikon-d2h-gps.jpg"
-# a photo of about 1.5 MB: two copies fit twice max_upload_bytes (2M), three do not
+# a photo of about 1.5 MB: two copies fit the spool budget (ssh_spool_max = 4M), three do not
 vips crop "$FIX/big-24mp.jpg" "$T/big.jpg[Q=95]" 100 100 1000 900
 ok "mkalbum big" pw_ssh alice "$PW" mkalbum big
 ok "a large photo uploads" pw_scp "$PW" "$T/big.jpg" alice@$HOST:big/
 ok "and is stored" stored big 1
-ok "read handles stop at twice the upload limit of spool" \
+ok "read handles stop at the spool budget (ssh_spool_max)" \
 	raw_sftp spool /big/big.jpg "$(stat -c %s "$T/big.jpg")" $((2 * 2 * 1024 * 1024))
 check "the spool is empty again" "[ -z \"\$(ls -A '$PGAL_HOME/spool')\" ]"
 
