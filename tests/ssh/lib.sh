@@ -156,3 +156,16 @@ raw_sftp_py() {
 	PYTHONPATH="$SSH_TESTS${PYTHONPATH:+:$PYTHONPATH}" python3 "$rs_script" \
 	    "ssh $SSHO -p $PORT -o BatchMode=yes -o IdentitiesOnly=yes -i $T/id_$rs_user -s $rs_user@$HOST sftp" "$@"
 }
+
+# wait_stored USER PASSWORD ALBUM COUNT: until the album lists COUNT photos
+# or more (uploads are stored in the background once the client has been
+# answered); 15 s at most
+wait_stored() {
+	ws=0
+	while [ $ws -lt 75 ]; do
+		[ "$(pw_ssh "$1" "$2" ls "$3" 2>/dev/null | grep -c '\.jpg')" -ge "$4" ] && return 0
+		sleep 0.2
+		ws=$((ws + 1))
+	done
+	return 1
+}
