@@ -91,6 +91,7 @@ static const struct ckey keys[] = {
 	{ NUM(ssh_spool_max, C_SIZE, INT64_C(1) << 20, INT64_C(1) << 50) },
 	{ NUM(ssh_ingest_nice, C_INT, 0, 19) },
 	{ NUM(ssh_ingest_timeout_secs, C_INT, 1, DAY) },
+	{ NUM(ssh_ingest_workers, C_INT, 1, 8) },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -136,6 +137,8 @@ base_defaults(pgal_config *c)
 	c->ssh_ingest_nice = 10;
 	/* a 100-megapixel photo takes seconds; minutes mean a hung decoder */
 	c->ssh_ingest_timeout_secs = 120;
+	/* a bulk upload decodes on two cores once the transfer is done */
+	c->ssh_ingest_workers = 2;
 }
 
 /* A copy of hostile text that is safe to put in an error message, cut on a

@@ -119,6 +119,24 @@ open_gallery(pgal_cmd_ctx *ctx, pgal_err *e)
 	return pgal_open(&ctx->g, st->cfg, e);
 }
 
+/* Commands that read or change photos; not whoami or help, and not an
+ * scp sink, which adds uploads (parallel scp uploads must not wait for
+ * each other). */
+static int
+waits_for_uploads(int argc, char **argv)
+{
+	int i;
+
+	if (strcmp(argv[0], "whoami") == 0 || strcmp(argv[0], "help") == 0)
+		return 0;
+	if (strcmp(argv[0], "scp") != 0)
+		return 1;
+	for (i = 1; i < argc && argv[i][0] == '-'; i++)
+		if (strchr(argv[i], 'f') != NULL)
+			return 1;
+	return 0;
+}
+
 int
 sshd_exec_child(const pgal_config *cfg, const char *token, const char *user, int argc,
     char **argv)
@@ -134,6 +152,13 @@ sshd_exec_child(const pgal_config *cfg, const char *token, const char *user, int
 		argc--;
 		argv++;
 	}
+	/* uploads of this user still being stored on this host come first,
+	 * so a script's scp then ls sees what it sent; a sink (scp -t) adds
+	 * uploads and does not wait */
+	if (argc > 0 && waits_for_uploads(argc, argv) &&
+	    sshd_pending_wait(cfg, user, cfg->ssh_ingest_timeout_secs * 1000) == -1)
+		fprintf(stderr, "pgal: uploads are still being stored; showing what is "
+		    "stored so far\n");
 	if (argc > 0 && strcmp(argv[0], "scp") == 0) {
 		pgal_err_clear(&e);
 		if (pgal_open(&g, cfg, &e) != PGAL_OK) {

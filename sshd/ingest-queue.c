@@ -5,25 +5,28 @@
  * sending. The client waits for the network and the quick checks only; the
  * decoding runs on another core.
  *
- * The worker is forked on the first upload, by a process that never
+ * A worker is forked on the first upload, and a second one (up to
+ * ssh_ingest_workers, never more than the CPUs online) once a file waits
+ * while every worker is busy: a bulk upload keeps two cores decoding, and
+ * a single file costs one process. They are forked by a process that never
  * decodes an image itself (so the fork is safe), around a close and reopen
- * of the caller's gallery: SQLite handles must not cross a fork, and the
+ * of the caller's gallery: SQLite handles must not cross a fork, and each
  * worker opens its own. Each job is one fixed-size message with the file
- * descriptor attached (SCM_RIGHTS over a SOCK_SEQPACKET pair); the worker
- * answers one result per job, logs the outcome in one line, and exits when
- * the queue is closed and empty. It ignores SIGHUP and SIGTERM: an upload
+ * descriptor attached (SCM_RIGHTS over a SOCK_SEQPACKET pair); a worker
+ * answers one result per job, in order, logs the outcome in one line, and
+ * exits when its queue is closed and empty. It ignores SIGHUP and SIGTERM: an upload
  * the client was told is accepted is finished even when the client or this
  * process is gone.
  *
  * The worker runs niced (ssh_ingest_nice): transfers and interactive
  * sessions come first, ingest takes the CPU left over. This side keeps
- * every queued spool file open until its result is in and hands the worker
- * a few jobs at a time (so neither side can block the other on a full
- * socket). Each file has ssh_ingest_timeout_secs: the worker's alarm ends
- * it, and this side kills one that overruns (a stopped one included). A
- * worker that dies takes the file it was on with it (logged as not
- * stored; the blobs it wrote have no row and gc removes them); a new one
- * takes the rest. */
+ * every queued spool file open until its result is in and hands each
+ * worker a few jobs at a time (so neither side can block the other on a
+ * full socket). Each file has ssh_ingest_timeout_secs: the worker's alarm
+ * ends it, and this side kills one that overruns (a stopped one included).
+ * A worker that dies takes the file it was on with it (logged as not
+ * stored; the blobs it wrote have no row and gc removes them); the others
+ * and a new one take the rest. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -49,17 +52,26 @@ struct iq_msg {
 	char msg[sizeof(((pgal_err *)0)->msg)]; /* the result: why not */
 };
 
-/* Jobs handed to the worker at once: enough that it never waits for the
+/* Jobs handed to one worker at once: enough that it never waits for the
  * next, few enough that both socket directions always have room. */
-#define IQ_INFLIGHT 4
+#define IQ_INFLIGHT 2
 /* After a file's time limit, the worker's own alarm has this long to end
  * it before this side kills it. */
 #define IQ_KILL_GRACE_MS 2000
+#define IQ_WORKERS_MAX 8
 
 struct iq_job {
 	struct sshd_iq_job pub;
-	int fd;   /* the spool file, held until the result is in */
-	int sent; /* handed to the current worker */
+	int fd;     /* the spool file, held until the result is in */
+	int worker; /* the worker it was handed to; -1 while waiting */
+};
+
+struct iq_worker {
+	pid_t pid;
+	int fd;          /* to the worker; -1 when it does not run */
+	size_t nsent;    /* jobs handed to it, results not yet in */
+	int64_t head_ms; /* when it started on the first of them */
+	int killed;      /* this side killed it: it overran */
 };
 
 struct sshd_iq {
@@ -69,13 +81,11 @@ struct sshd_iq {
 	char user[64];
 	char token[PGAL_TOKEN_HEX + 1];
 	int logfd;
-	pid_t pid;
-	int fd; /* to the worker; -1 when none runs */
+	int pending; /* held while jobs are queued (pending.c); -1 when not */
+	struct iq_worker w[IQ_WORKERS_MAX];
+	int nworkers; /* at most this many run */
 	struct iq_job *jobs;
 	size_t njobs, cap, max;
-	size_t nsent;
-	int64_t head_ms; /* when the worker started on the first job sent */
-	int killed;      /* this side killed the worker: it overran */
 	int64_t bytes;
 	uint32_t next_id;
 	int failed;
@@ -89,6 +99,8 @@ sshd_iq_new(const pgal_config *cfg, const char *door, const char *user, const ch
 {
 	struct sshd_iq *q = calloc(1, sizeof *q);
 	struct rlimit rl;
+	long ncpu;
+	int i;
 
 	if (q == NULL)
 		return NULL;
@@ -97,8 +109,19 @@ sshd_iq_new(const pgal_config *cfg, const char *door, const char *user, const ch
 	snprintf(q->user, sizeof q->user, "%s", user);
 	snprintf(q->token, sizeof q->token, "%s", token);
 	q->logfd = logfd;
-	q->pid = -1;
-	q->fd = -1;
+	q->pending = -1;
+	for (i = 0; i < IQ_WORKERS_MAX; i++) {
+		q->w[i].pid = -1;
+		q->w[i].fd = -1;
+	}
+	/* more workers than cores only share them */
+	q->nworkers = cfg->ssh_ingest_workers;
+	if ((ncpu = sysconf(_SC_NPROCESSORS_ONLN)) > 0 && ncpu < q->nworkers)
+		q->nworkers = (int)ncpu;
+	if (q->nworkers < 1)
+		q->nworkers = 1;
+	if (q->nworkers > IQ_WORKERS_MAX)
+		q->nworkers = IQ_WORKERS_MAX;
 	/* each queued file is a descriptor here: half the limit at most */
 	q->max = SSHD_IQ_JOBS_MAX;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
@@ -249,7 +272,7 @@ now_ms(void)
 }
 
 static int
-start(struct sshd_iq *q)
+start(struct sshd_iq *q, struct iq_worker *w)
 {
 	int sv[2];
 	pgal_err e;
@@ -275,10 +298,21 @@ start(struct sshd_iq *q)
 		close(sv[0]);
 		return -1;
 	}
-	q->pid = pid;
-	q->fd = sv[0];
-	q->killed = 0;
+	w->pid = pid;
+	w->fd = sv[0];
+	w->nsent = 0;
+	w->killed = 0;
 	return 0;
+}
+
+static int
+running(const struct sshd_iq *q)
+{
+	int i, n = 0;
+
+	for (i = 0; i < q->nworkers; i++)
+		n += q->w[i].fd != -1;
+	return n;
 }
 
 static void
@@ -289,14 +323,18 @@ job_done(struct sshd_iq *q, size_t i, int code, const char *msg)
 	memmove(&q->jobs[i], &q->jobs[i + 1], (q->njobs - i - 1) * sizeof q->jobs[0]);
 	q->njobs--;
 	q->bytes -= j.pub.bytes;
-	if (j.sent) {
-		q->nsent--;
-		/* the worker goes on with the next one sent (results come in
-		 * order): its time starts now at the latest */
-		q->head_ms = now_ms();
+	if (j.worker != -1) {
+		q->w[j.worker].nsent--;
+		/* the worker goes on with the next one it was sent (its
+		 * results come in order): its time starts now at the latest */
+		q->w[j.worker].head_ms = now_ms();
 	}
 	if (j.fd != -1)
 		close(j.fd);
+	if (q->njobs == 0) {
+		sshd_pending_release(q->pending);
+		q->pending = -1;
+	}
 	if (code != PGAL_OK) {
 		q->failed++;
 		if (q->on_fail != NULL)
@@ -304,12 +342,13 @@ job_done(struct sshd_iq *q, size_t i, int code, const char *msg)
 	}
 }
 
-/* The worker is gone (or was ended): the file it was on is lost, logged
- * here as the worker could not; the other files sent to it go to the next
- * worker. Its process is reaped. */
+/* Worker wi is gone (or was ended): the file it was on is lost, logged
+ * here as the worker could not; the other files sent to it wait for the
+ * next worker. Its process is reaped. */
 static void
-worker_gone(struct sshd_iq *q)
+worker_gone(struct sshd_iq *q, int wi)
 {
+	struct iq_worker *w = &q->w[wi];
 	char msg[128];
 	size_t i, head = q->njobs;
 	int status, overran;
@@ -317,14 +356,19 @@ worker_gone(struct sshd_iq *q)
 	/* the connection's own SIGCHLD handler may have reaped it already:
 	 * then only the time tells whether its alarm ended it */
 	status = 0;
-	while (q->pid > 0 && waitpid(q->pid, &status, 0) == -1 && errno == EINTR)
+	while (w->pid > 0 && waitpid(w->pid, &status, 0) == -1 && errno == EINTR)
 		;
-	q->pid = -1;
-	overran = q->killed || (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) ||
-	    now_ms() - q->head_ms >= (int64_t)q->cfg->ssh_ingest_timeout_secs * 1000;
+	w->pid = -1;
+	overran = w->killed || (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) ||
+	    (w->nsent > 0 &&
+	     now_ms() - w->head_ms >= (int64_t)q->cfg->ssh_ingest_timeout_secs * 1000);
+	/* jobs go out in queue order and come back in order: the first of
+	 * its jobs in the queue is the one it was on */
 	for (i = 0; i < q->njobs; i++) {
-		if (q->jobs[i].sent && head == q->njobs)
+		if (q->jobs[i].worker == wi) {
 			head = i;
+			break;
+		}
 	}
 	if (head < q->njobs) {
 		if (overran)
@@ -338,26 +382,27 @@ worker_gone(struct sshd_iq *q)
 		    "the server stopped before storing it");
 	}
 	for (i = 0; i < q->njobs; i++)
-		q->jobs[i].sent = 0;
-	q->nsent = 0;
-	if (q->fd != -1)
-		close(q->fd);
-	q->fd = -1;
+		if (q->jobs[i].worker == wi)
+			q->jobs[i].worker = -1;
+	w->nsent = 0;
+	if (w->fd != -1)
+		close(w->fd);
+	w->fd = -1;
 }
 
-/* The worker has overrun its time on a file: end it. Only called while
- * its end of the socket is open, so it was not reaped: the pid is its. */
+/* Worker wi has overrun its time on a file: end it. Only called while its
+ * end of the socket is open, so it was not reaped: the pid is its. */
 static void
-worker_kill(struct sshd_iq *q)
+worker_kill(struct sshd_iq *q, int wi)
 {
-	if (q->pid > 0)
-		kill(q->pid, SIGKILL);
-	q->killed = 1;
-	worker_gone(q);
+	if (q->w[wi].pid > 0)
+		kill(q->w[wi].pid, SIGKILL);
+	q->w[wi].killed = 1;
+	worker_gone(q, wi);
 }
 
 static int
-send_job(struct sshd_iq *q, const struct iq_msg *m, int fd)
+send_job(int sock, const struct iq_msg *m, int fd)
 {
 	union {
 		struct cmsghdr h;
@@ -383,120 +428,166 @@ send_job(struct sshd_iq *q, const struct iq_msg *m, int fd)
 	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
 	/* never blocks: at most IQ_INFLIGHT jobs are in the socket */
 	do
-		n = sendmsg(q->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
 	while (n == -1 && errno == EINTR);
 	return n == (ssize_t)sizeof *m ? 0 : -1;
 }
 
-/* Hands the worker (started if none runs) the next jobs, up to
- * IQ_INFLIGHT. -1 when no worker can be started: the jobs not sent are
- * then refused. */
+/* The worker for the next job: an idle one, else a new one while fewer
+ * than nworkers run, else the least busy with room. -1 when none can take
+ * it now. */
+static int
+pick(struct sshd_iq *q, int *starts)
+{
+	int i, best = -1, slot = -1;
+
+	for (i = 0; i < q->nworkers; i++) {
+		if (q->w[i].fd == -1) {
+			if (slot == -1)
+				slot = i;
+			continue;
+		}
+		if (best == -1 || q->w[i].nsent < q->w[best].nsent)
+			best = i;
+	}
+	if (best != -1 && q->w[best].nsent == 0)
+		return best;
+	/* a start that failed twice in one go is not tried again now */
+	if (slot != -1 && *starts < 2) {
+		if (start(q, &q->w[slot]) == 0)
+			return slot;
+		(*starts)++;
+	}
+	if (best != -1 && q->w[best].nsent < IQ_INFLIGHT)
+		return best;
+	return -1;
+}
+
+/* Hands the workers (started as needed) the next jobs. -1 when no worker
+ * runs or can be started: the jobs not sent are then refused. */
 static int
 feed(struct sshd_iq *q)
 {
 	struct iq_msg m;
 	size_t i;
-	int starts = 0;
+	int wi, starts = 0;
 
-	for (i = 0; i < q->njobs && q->nsent < IQ_INFLIGHT; i++) {
-		if (q->jobs[i].sent)
+	for (i = 0; i < q->njobs; i++) {
+		if (q->jobs[i].worker != -1)
 			continue;
-		if (q->fd == -1 && (starts++ >= 2 || start(q) == -1))
-			goto fail;
+		if ((wi = pick(q, &starts)) == -1)
+			break;
 		memset(&m, 0, sizeof m);
 		m.id = q->jobs[i].pub.id;
 		m.bytes = q->jobs[i].pub.bytes;
 		snprintf(m.album, sizeof m.album, "%s", q->jobs[i].pub.album);
 		snprintf(m.name, sizeof m.name, "%s", q->jobs[i].pub.name);
-		if (send_job(q, &m, q->jobs[i].fd) == -1) {
+		if (send_job(q->w[wi].fd, &m, q->jobs[i].fd) == -1) {
 			/* not taking jobs: a dead worker, or a broken one */
-			if (q->pid > 0)
-				kill(q->pid, SIGKILL);
-			worker_gone(q);
-			i = (size_t)-1; /* from the start: the sent ones are again to send */
+			if (q->w[wi].pid > 0)
+				kill(q->w[wi].pid, SIGKILL);
+			worker_gone(q, wi);
+			i = (size_t)-1; /* from the start: its jobs are again to send */
 			continue;
 		}
-		if (q->nsent++ == 0)
-			q->head_ms = now_ms();
-		q->jobs[i].sent = 1;
+		if (q->w[wi].nsent++ == 0)
+			q->w[wi].head_ms = now_ms();
+		q->jobs[i].worker = wi;
 	}
-	return 0;
-fail:
-	for (i = 0; i < q->njobs;) {
-		if (q->jobs[i].sent) {
-			i++;
-			continue;
-		}
+	if (running(q) > 0)
+		return 0;
+	for (i = 0; i < q->njobs; i++) {
 		sshd_log("%s: user %s: %s/%s accepted but not stored: no ingest process", q->door,
 		    q->user, q->jobs[i].pub.album, q->jobs[i].pub.name);
-		job_done(q, i, PGAL_EBACKEND, "the server cannot store files right now");
+		job_done(q, i--, PGAL_EBACKEND, "the server cannot store files right now");
 	}
 	return -1;
 }
 
-/* Takes one result in: 1 when a job finished (stored, refused or lost with
- * its worker), 0 none yet (only when not blocking), -1 when no job is with
- * a worker. Blocking waits at most until the first job's time is up. */
+/* Reads one result from worker wi: 1 when a job finished (stored, refused
+ * or lost with the worker), 0 when nothing was there. */
+static int
+take_from(struct sshd_iq *q, int wi)
+{
+	struct iq_msg m;
+	ssize_t n;
+	size_t i;
+
+	do
+		n = recv(q->w[wi].fd, &m, sizeof m, MSG_DONTWAIT);
+	while (n == -1 && errno == EINTR);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 0;
+	if (n != (ssize_t)sizeof m) {
+		/* the end of the worker, or it speaks nonsense */
+		if (n > 0 && q->w[wi].pid > 0)
+			kill(q->w[wi].pid, SIGKILL);
+		worker_gone(q, wi);
+		return 1;
+	}
+	m.msg[sizeof m.msg - 1] = '\0';
+	for (i = 0; i < q->njobs; i++) {
+		if (q->jobs[i].pub.id == m.id && q->jobs[i].worker == wi) {
+			job_done(q, i, m.code, m.msg);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Takes results in: 1 when at least one job finished, 0 none yet (only
+ * when not blocking), -1 when no job is with a worker. Blocking waits at
+ * most until the first worker's time on its current job is up. */
 static int
 take(struct sshd_iq *q, int block)
 {
-	struct pollfd pfd;
-	struct iq_msg m;
-	int64_t left;
-	ssize_t n;
-	size_t i;
-	int rc;
+	struct pollfd pfd[IQ_WORKERS_MAX];
+	int idx[IQ_WORKERS_MAX];
+	int64_t left, l;
+	int i, n, rc, done, over;
 
 	for (;;) {
-		if (q->nsent == 0 && q->njobs > 0)
+		if (q->njobs > 0)
 			feed(q);
-		if (q->fd == -1 || q->nsent == 0)
+		n = 0;
+		left = INT64_MAX;
+		over = -1;
+		for (i = 0; i < q->nworkers; i++) {
+			if (q->w[i].fd == -1 || q->w[i].nsent == 0)
+				continue;
+			l = q->w[i].head_ms + (int64_t)q->cfg->ssh_ingest_timeout_secs * 1000 +
+			    IQ_KILL_GRACE_MS - now_ms();
+			if (l <= 0 && over == -1)
+				over = i;
+			if (l < left)
+				left = l;
+			pfd[n].fd = q->w[i].fd;
+			pfd[n].events = POLLIN;
+			pfd[n].revents = 0;
+			idx[n++] = i;
+		}
+		if (n == 0)
 			return -1;
-		left = q->head_ms + (int64_t)q->cfg->ssh_ingest_timeout_secs * 1000 +
-		    IQ_KILL_GRACE_MS - now_ms();
 		if (left < 0)
 			left = 0;
-		pfd.fd = q->fd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		rc = poll(&pfd, 1, block ? (int)(left > 60000 ? 60000 : left) : 0);
+		rc = poll(pfd, (nfds_t)n, block ? (int)(left > 60000 ? 60000 : left) : 0);
 		if (rc == -1 && errno == EINTR)
 			continue;
-		if (rc == 0) {
-			if (left > 0) {
-				if (!block)
-					return 0;
-				continue;
-			}
-			worker_kill(q);
+		done = 0;
+		for (i = 0; rc > 0 && i < n; i++) {
+			if (pfd[i].revents != 0 && q->w[idx[i]].fd != -1)
+				done |= take_from(q, idx[i]);
+		}
+		if (!done && rc == 0 && over != -1) {
+			worker_kill(q, over);
+			done = 1;
+		}
+		if (done) {
 			feed(q);
 			return 1;
 		}
-		do
-			n = recv(q->fd, &m, sizeof m, MSG_DONTWAIT);
-		while (n == -1 && errno == EINTR);
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (!block)
-				return 0;
-			continue;
-		}
-		if (n != (ssize_t)sizeof m) {
-			/* the end of the worker, or it speaks nonsense */
-			if (n > 0 && q->pid > 0)
-				kill(q->pid, SIGKILL);
-			worker_gone(q);
-			feed(q);
-			return 1;
-		}
-		m.msg[sizeof m.msg - 1] = '\0';
-		for (i = 0; i < q->njobs; i++) {
-			if (q->jobs[i].pub.id == m.id && q->jobs[i].sent) {
-				job_done(q, i, m.code, m.msg);
-				break;
-			}
-		}
-		feed(q);
-		return 1;
+		if (!block)
+			return 0;
 	}
 }
 
@@ -596,7 +687,7 @@ sshd_iq_submit(struct sshd_iq *q, pgal **gp, int fd, const char *album, const ch
 		q->cap = ncap;
 	}
 	/* no worker, no promise: the file is refused now, not later */
-	if (q->fd == -1 && start(q) == -1) {
+	if (running(q) == 0 && start(q, &q->w[0]) == -1) {
 		snprintf(err, errsz, "the server cannot take files right now");
 		close(fd);
 		return -1;
@@ -609,7 +700,11 @@ sshd_iq_submit(struct sshd_iq *q, pgal **gp, int fd, const char *album, const ch
 	j->pub.bytes = bytes;
 	j->pub.queued_at = (int64_t)time(NULL);
 	j->fd = fd;
+	j->worker = -1;
 	q->bytes += bytes;
+	/* the user's commands on this host wait for it (best effort) */
+	if (q->pending == -1)
+		q->pending = sshd_pending_hold(q->cfg, q->user);
 	/* a worker lost from here on loses files accepted: reported as such */
 	feed(q);
 	return 0;
@@ -619,20 +714,29 @@ int
 sshd_iq_finish(struct sshd_iq *q)
 {
 	struct pollfd pfd;
+	int64_t deadline;
 	char c;
+	int i, left;
 
 	while (q->njobs > 0 && take(q, 1) == 1)
 		;
-	if (q->fd != -1) {
-		/* the worker sees the end of the queue and exits */
-		shutdown(q->fd, SHUT_WR);
-		pfd.fd = q->fd;
+	/* each worker sees the end of its queue and exits */
+	for (i = 0; i < q->nworkers; i++)
+		if (q->w[i].fd != -1)
+			shutdown(q->w[i].fd, SHUT_WR);
+	deadline = now_ms() + 10000;
+	for (i = 0; i < q->nworkers; i++) {
+		if (q->w[i].fd == -1)
+			continue;
+		pfd.fd = q->w[i].fd;
 		pfd.events = POLLIN;
-		if (poll(&pfd, 1, 10000) != 1 || recv(q->fd, &c, 1, MSG_DONTWAIT) != 0) {
-			if (q->pid > 0)
-				kill(q->pid, SIGKILL);
+		left = (int)(deadline - now_ms());
+		if (poll(&pfd, 1, left > 0 ? left : 0) != 1 ||
+		    recv(q->w[i].fd, &c, 1, MSG_DONTWAIT) != 0) {
+			if (q->w[i].pid > 0)
+				kill(q->w[i].pid, SIGKILL);
 		}
-		worker_gone(q);
+		worker_gone(q, i);
 	}
 	return q->failed;
 }
@@ -643,6 +747,7 @@ sshd_iq_free(struct sshd_iq *q)
 	if (q == NULL)
 		return;
 	sshd_iq_finish(q);
+	sshd_pending_release(q->pending);
 	explicit_bzero(q->token, sizeof q->token);
 	free(q->jobs);
 	free(q);

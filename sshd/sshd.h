@@ -157,6 +157,13 @@ int sshd_iq_taken(void *arg, const char *album, const char *name);
 int sshd_iq_finish(struct sshd_iq *q);
 void sshd_iq_free(struct sshd_iq *q); /* finishes first */
 
+/* ---- pending.c: a user's uploads still being stored on this host ---- */
+/* Held (a shared lock) while a queue has files; -1 if it cannot be. */
+int sshd_pending_hold(const pgal_config *cfg, const char *user);
+void sshd_pending_release(int fd);
+/* Waits until no queue of user's holds a file: 0, or -1 after max_ms. */
+int sshd_pending_wait(const pgal_config *cfg, const char *user, int max_ms);
+
 /* ---- spool.c: private temporary files for uploads and downloads ---- */
 /* An unnamed file in PGAL_HOME/spool (0700); it vanishes when closed or
  * when the process dies. path gets a name that opens it (/proc/self/fd/N). */

@@ -99,6 +99,20 @@ for i in range(n):
 PY
 }
 
+# make_huge_png FILE: a 30000x30000 one-bit PNG of a few hundred KB whose
+# decode takes seconds: an upload that stays in the ingest queue a while
+make_huge_png() {
+	python3 - "$1" <<'PY'
+import struct, sys, zlib
+w = h = 30000
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+data = zlib.compress((b"\0" + bytes((w + 7) // 8)) * h, 6)
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
+                              + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+PY
+}
+
 # tmux: a terminal to drive interactive sessions in
 tmux_start() {
 	cols=$1; rows=$2; shift 2
@@ -157,15 +171,3 @@ raw_sftp_py() {
 	    "ssh $SSHO -p $PORT -o BatchMode=yes -o IdentitiesOnly=yes -i $T/id_$rs_user -s $rs_user@$HOST sftp" "$@"
 }
 
-# wait_stored USER PASSWORD ALBUM COUNT: until the album lists COUNT photos
-# or more (uploads are stored in the background once the client has been
-# answered); 15 s at most
-wait_stored() {
-	ws=0
-	while [ $ws -lt 75 ]; do
-		[ "$(pw_ssh "$1" "$2" ls "$3" 2>/dev/null | grep -c '\.jpg')" -ge "$4" ] && return 0
-		sleep 0.2
-		ws=$((ws + 1))
-	done
-	return 1
-}

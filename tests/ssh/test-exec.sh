@@ -12,7 +12,6 @@ ok "mkalbum" r mkalbum trip --title "'Summer trip'"
 ok "albums --json" r albums --json
 jcheck "lists the album with its title" "[a['name'] for a in j] == ['trip'] and j[0]['title'] == 'Summer trip'"
 ok "photos go in with scp" pw_scp "$PW" "$FIX/iphone4s-lens.jpg" "$FIX/nikon-d2h-gps.jpg" alice@$HOST:trip/
-wait_stored alice "$PW" trip 2
 ok "ls --json" r ls trip --json
 jcheck "lists both photos" "sorted(p['name'] for p in j) == ['iphone4s-lens.jpg', 'nikon-d2h-gps.jpg']"
 ok "info --json" r info trip/iphone4s-lens.jpg --json

@@ -11,7 +11,6 @@ ssh-keygen -q -t ed25519 -N '' -f "$T/id_alice"
 PGAL_PASSWORD=$PW "$PGAL" login alice >/dev/null 2>&1 && "$PGAL" key add $(cat "$T/id_alice.pub") >/dev/null
 "$PGAL" mkalbum trip >/dev/null
 ok "a photo for the counts" pw_scp "$PW" "$FIX/nikon-d2h-gps.jpg" alice@$HOST:trip/
-wait_stored alice "$PW" trip 1
 
 # 50 at once: 44 holding an scp sink open, 6 guest TUIs
 pids=

@@ -12,7 +12,6 @@ ok "two albums" r mkalbum trip
 ok "and another" r mkalbum home
 ok "a photo in each (scp)" pw_scp "$PW" "$FIX/nikon-d2h-gps.jpg" alice@$HOST:trip/
 ok "the other" pw_scp "$PW" "$FIX/iphone4s-lens.jpg" alice@$HOST:home/
-wait_stored alice "$PW" trip 1 && wait_stored alice "$PW" home 1
 ok "the same word in both titles" r edit trip/nikon-d2h-gps.jpg --title "'Harbour at night'" --tags sea
 ok "and the other" r edit home/iphone4s-lens.jpg --title "'Harbour by day'" --tags sea
 ok "search everywhere" r search harbour --json

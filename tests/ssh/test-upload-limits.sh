@@ -208,13 +208,46 @@ j=0; while [ -z "$(worker_pids)" ] && [ $j -lt 300 ]; do sleep 0.05; j=$((j + 1)
 W=$(worker_pids | head -1); C=$(conn_pids | head -1)
 WNI=$(ps -o ni= -p "$W" 2>/dev/null | tr -d ' '); CNI=$(ps -o ni= -p "$C" 2>/dev/null | tr -d ' ')
 LNI=$(ps -o ni= -p "$SSHD_PID" | tr -d ' ')
+# while files wait, a second worker joins (ssh_ingest_workers defaults to
+# 2, never more than the CPUs online): the most seen at once
+most=0 j=0
+while { kill -0 $SFTP 2>/dev/null || [ "$(stored_count d)" -lt 12 ]; } && [ $j -lt 1200 ]; do
+	j=$((j + 1))
+	cnt=$(worker_pids | wc -l); [ "$cnt" -gt "$most" ] && most=$cnt
+	[ $most -ge 2 ] && break
+	sleep 0.05
+done
 wait $SFTP; rc=$?
 now=$(stored_count d)
 check "sftp -b of 12 camera photos succeeds" "[ $rc -eq 0 ]"
 check "the ingest worker runs at ssh_ingest_nice 7 (it was $WNI)" "[ '$WNI' = 7 ]"
 check "the connection process keeps the server's priority ($CNI, server $LNI)" "[ -n '$CNI' ] && [ '$CNI' = '$LNI' ]"
 check "the client was done before the ingest ($now of 12 stored then)" "[ $now -lt 12 ]"
+CPUS=$(getconf _NPROCESSORS_ONLN)
+want=$((CPUS < 2 ? CPUS : 2))
+check "$want ingest workers ran at once on $CPUS CPUs (most seen: $most)" "[ $most -eq $want ]"
 ok "all 12 are stored" wait_stored d 12
+check "each stored once, byte for byte" "[ \$(\"\$PGAL\" ls d --json | grep -c '\"name\"') -eq 12 ] && for i in 12 17 23; do \"\$PGAL\" get d/c\$i.jpg > '$T/back.jpg' && cmp -s '$T/back.jpg' '$T/cam/c'\$i.jpg || exit 1; done"
+
+# 2b. ssh_ingest_workers = 1: one worker, whatever waits
+stop_sshd
+start_sshd "max_upload_bytes = 8M" "ssh_ingest_workers = 1"
+"$PGAL" mkalbum one >/dev/null
+# the same bytes again are refused as duplicates: b's copies go first
+for i in 00 01 02 03 04 05; do "$PGAL" rm b/c$i.jpg >/dev/null; done
+{ echo "cd /one"; for i in 00 01 02 03 04 05; do echo "put $T/cam/c$i.jpg"; done; } > "$T/batch2b"
+sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" -b "$T/batch2b" alice@$HOST > "$T/out2b" 2>&1 &
+SFTP=$!
+most=0 j=0
+while { kill -0 $SFTP 2>/dev/null || [ "$(stored_count one)" -lt 6 ]; } && [ $j -lt 1200 ]; do
+	j=$((j + 1))
+	cnt=$(worker_pids | wc -l); [ "$cnt" -gt "$most" ] && most=$cnt
+	sleep 0.05
+done
+wait $SFTP; rc=$?
+check "sftp -b of 6 camera photos succeeds" "[ $rc -eq 0 ]"
+check "one worker at a time (most seen: $most)" "[ $most -eq 1 ]"
+ok "all 6 are stored" wait_stored one 6
 
 # 3. a worker that hangs (stopped dead: its own alarm cannot end it): the
 # file it holds overruns ssh_ingest_timeout_secs and is not stored; the
@@ -244,15 +277,7 @@ check "no row without its blobs" blobs_match_rows
 # alarm ends it; nothing of it stays once gc has run
 stop_sshd
 start_sshd "ssh_ingest_timeout_secs = 1" "max_pixels = 1000000000"
-python3 - "$T/huge.png" <<'PY' || echo "Bail out! cannot make the PNG"
-import struct, sys, zlib
-w = h = 30000
-def chunk(t, d):
-    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
-data = zlib.compress((b"\0" + bytes((w + 7) // 8)) * h, 6)
-open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
-                              + chunk(b"IDAT", data) + chunk(b"IEND", b""))
-PY
+make_huge_png "$T/huge.png" || echo "Bail out! cannot make the PNG"
 check "the PNG is 30000x30000 (vipsheader)" "[ \$(vipsheader -f width '$T/huge.png') -eq 30000 ] && [ \$(vipsheader -f height '$T/huge.png') -eq 30000 ]"
 raw "put:$T/huge.png:/p/huge.png" "put:$T/small/p004.jpg:/p/after.jpg" \
 	"waitlog:p/huge.png accepted but not stored:/p/huge.png" > "$T/raw4" 2>&1

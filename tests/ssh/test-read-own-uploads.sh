@@ -1,0 +1,96 @@
+#!/bin/sh
+# Read your own uploads: photos sent over SFTP or scp are stored in the
+# background, yet a command run right after the client is done (another
+# connection, as a script does) sees them: the user's commands on this host
+# wait until the user's upload queues are empty. whoami and an scp sink do
+# not wait; a queue that does not empty in time (ssh_ingest_timeout_secs)
+# makes the command say so and show what is stored so far.
+. "$(dirname "$0")/lib.sh"
+setup_home
+PW='alice password 1'
+start_sshd "max_upload_bytes = 16M" "ssh_ingest_timeout_secs = 4" "max_pixels = 1000000000"
+make_user alice "$PW"
+ssh-keygen -q -t ed25519 -N '' -f "$T/id_alice"
+PGAL_PASSWORD=$PW "$PGAL" login alice >/dev/null 2>&1 && "$PGAL" key add $(cat "$T/id_alice.pub") >/dev/null
+"$PGAL" mkalbum trip >/dev/null
+"$PGAL" mkalbum slow >/dev/null
+k() { key_ssh "$T/id_alice" alice "$@"; }
+stored_count() {
+	"$PGAL" ls "$1" --json 2>/dev/null | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
+}
+
+# camera-size photos: each takes far longer to store than to send
+mkdir -p "$T/cam"
+python3 - "$FIX/big-24mp.jpg" "$T/cam" 10 <<'PY' || echo "Bail out! cannot make test photos"
+import subprocess, sys
+src, d, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for i in range(n):
+    subprocess.run(["vips", "crop", src, f"{d}/c{i:02d}.jpg[Q=85]", str(9 * i), str(7 * i), "4000", "3000"], check=True)
+PY
+check "10 camera photos made" "[ \$(ls '$T'/cam/*.jpg | wc -l) -eq 10 ]"
+
+# 1. sftp -b of eight, then at once ls over ssh (a new connection)
+{ echo "cd /trip"; for i in 00 01 02 03 04 05 06 07; do echo "put $T/cam/c$i.jpg"; done; } > "$T/batch1"
+ok "sftp -b of 8 camera photos" sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" -b "$T/batch1" alice@$HOST
+before=$(stored_count trip)
+ok "ls trip --json right after" k ls trip --json
+jcheck "lists all 8" "sorted(p['name'] for p in j) == ['c%02d.jpg' % i for i in range(8)]"
+check "not by luck: only $before of 8 were stored when the client was done" "[ $before -lt 8 ]"
+check "and it said nothing on stderr" "[ ! -s '$T/err' ]"
+
+# 2. a download right after an upload: scp -O -f reads the stored original
+ok "scp (SFTP) of one more" scp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" "$T/cam/c08.jpg" alice@$HOST:trip/
+ok "scp -O gets it back at once" scp -O $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" alice@$HOST:trip/c08.jpg "$T/back.jpg"
+check "byte for byte" "cmp -s '$T/back.jpg' '$T/cam/c08.jpg'"
+
+# 3. a queue that does not empty in time: a photo whose decode takes
+# seconds, its worker stopped dead; ls waits ssh_ingest_timeout_secs
+# (4 s), says so, shows what is stored; whoami does not wait
+make_huge_png "$T/huge.png" || echo "Bail out! cannot make the PNG"
+# the earlier connections are gone (their workers too)
+j=0; while [ -n "$(pgrep -P "$SSHD_PID")" ] && [ $j -lt 200 ]; do sleep 0.05; j=$((j + 1)); done
+sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" alice@$HOST > "$T/sftp3" 2>&1 <<C &
+put $T/huge.png /slow/huge.png
+!sleep 9
+C
+SFTP=$!
+# the server's descendants at ssh_ingest_nice (10): the ingest worker and
+# any decoder it started
+niced() {
+	ps -eo pid=,ppid=,ni= | python3 -c '
+import sys
+root = sys.argv[1]
+rows = [l.split() for l in sys.stdin]
+kids = {}
+for pid, ppid, ni in rows:
+    kids.setdefault(ppid, []).append((pid, ni))
+out, todo = [], [root]
+while todo:
+    for pid, ni in kids.get(todo.pop(), []):
+        todo.append(pid)
+        if ni == "10":
+            out.append(pid)
+print(" ".join(out))' "$SSHD_PID"
+}
+W= j=0
+while [ -z "$W" ] && [ $j -lt 200 ]; do W=$(niced); sleep 0.05; j=$((j + 1)); done
+[ -n "$W" ] && kill -STOP $W 2>/dev/null
+check "an ingest worker was found and stopped ($W)" "[ -n '$W' ]"
+t0=$(date +%s%N)
+ok "whoami --json" k whoami --json
+t1=$(date +%s%N)
+check "whoami did not wait ($(( (t1 - t0) / 1000000 )) ms)" "[ $(( (t1 - t0) / 1000000 )) -lt 3000 ]"
+ok "ls slow --json" k ls slow --json
+t2=$(date +%s%N)
+jcheck "shows what is stored so far: nothing" "j == []"
+check "after waiting the limit, not much more ($(( (t2 - t1) / 1000000 )) ms)" "[ $(( (t2 - t1) / 1000000 )) -ge 3900 ] && [ $(( (t2 - t1) / 1000000 )) -lt 9000 ]"
+check "saying so on stderr" "grep -q 'uploads are still being stored; showing what is stored so far' '$T/err'"
+kill -CONT $W 2>/dev/null
+wait $SFTP
+# the stopped worker overran its limit and was ended; a new queue starts clean
+ok "later uploads are read back at once again" scp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" "$T/cam/c09.jpg" alice@$HOST:slow/again.jpg
+ok "ls slow --json" k ls slow --json
+jcheck "lists it, and not the stopped one" "[p['name'] for p in j] == ['again.jpg']"
+check "the stopped one was logged as not stored" "grep -q 'slow/huge.png accepted but not stored: processing took longer than 4 s' '$T/sshd.log'"
+check "without a word on stderr" "[ ! -s '$T/err' ]"
+done_testing
