@@ -5,9 +5,12 @@
  * /dev/null on 0 to 2: a fresh image, so no password, key, token or
  * connection of the caller's is in its memory, and libvips starts clean
  * even when the caller runs it (the TUI's previews). A constructor below
- * catches that exec before main: it starts libvips (with the optional
- * module the type needs, if any), confines itself (sandbox.h), decodes
- * /proc/self/fd/3 and writes one message:
+ * catches that exec before main: it opens the upload afresh through
+ * /proc/self/fd/3 (an offset of its own, opened while it still has the
+ * caller's rights), leaves root for an unprivileged uid with no
+ * capabilities when it has them (pgal-sshd may run as root), starts
+ * libvips (with the optional module the type needs, if any), confines
+ * itself (sandbox.h), decodes from that descriptor and writes one message:
  *
  *	u32 magic, u32 version, i32 code, u32 flags
  *	code != 0:	u32 length, message bytes
@@ -202,9 +205,11 @@ arg_num(const char *s, int64_t lo, int64_t hi, int64_t *out)
 	return 0;
 }
 
-/* Everything before the first pixel: the limits, libvips (and through it
- * the shared objects it loads), a check that the upload can be reopened by
- * its /proc name, then the sandbox. */
+/* Everything before the first pixel: the upload opened afresh onto
+ * CHILD_FILE_FD (the caller hashes through the offset of the description
+ * it shares with us, and only the caller's rights may open a spool file
+ * of root's), root's rights dropped, the limits, libvips (and through it
+ * the shared objects it loads), then the sandbox. */
 static int
 child_setup(pgal_img_type type, int cpu_secs, int *landlocked, pgal_err *e)
 {
@@ -215,15 +220,21 @@ child_setup(pgal_img_type type, int cpu_secs, int *landlocked, pgal_err *e)
 	if (fstat(CHILD_FILE_FD, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    fstat(CHILD_OUT_FD, &st) != 0 || !S_ISFIFO(st.st_mode))
 		return pgal_fail(e, PGAL_EBACKEND, "decoder started without its files");
-	if ((rc = pgal_sandbox_rlimits(cpu_secs, e)) != PGAL_OK ||
-	    (rc = pgal_image_init_for(type, e)) != PGAL_OK)
-		return rc;
-	(void)pgal_image_type_supported(type);
 	snprintf(path, sizeof path, "/proc/self/fd/%d", CHILD_FILE_FD);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return pgal_fail(e, PGAL_EBACKEND, "cannot reopen the upload as %s "
 		    "(is /proc mounted?): %s", path, strerror(errno));
+	if (dup3(fd, CHILD_FILE_FD, O_CLOEXEC) < 0) {
+		rc = pgal_fail(e, PGAL_EBACKEND, "dup3: %s", strerror(errno));
+		close(fd);
+		return rc;
+	}
 	close(fd);
+	if ((rc = pgal_sandbox_drop_privs(e)) != PGAL_OK ||
+	    (rc = pgal_sandbox_rlimits(cpu_secs, e)) != PGAL_OK ||
+	    (rc = pgal_image_init_for(type, e)) != PGAL_OK)
+		return rc;
+	(void)pgal_image_type_supported(type);
 	return pgal_sandbox_enter(CHILD_FILE_FD, landlocked, e);
 }
 
@@ -232,7 +243,6 @@ child_main(int argc, char **argv)
 {
 	pgal_image_result r;
 	pgal_err e;
-	char path[64];
 	int64_t v[5];
 	uint32_t flags = 0;
 	int rc, landlocked = 0, h;
@@ -257,9 +267,9 @@ child_main(int argc, char **argv)
 		if ((h = pgal_image_sandbox_test_hook(argv[6])) >= 0)
 			return h & 0xff;
 	}
-	snprintf(path, sizeof path, "/proc/self/fd/%d", CHILD_FILE_FD);
-	rc = pgal_image_process(path, (pgal_img_type)v[0], v[1], (int)v[2],
-	    (int)v[3], &r, &e);
+	/* by the descriptor: the file may be root's, and we no longer are */
+	rc = pgal_image_process_fd(CHILD_FILE_FD, (pgal_img_type)v[0], v[1],
+	    (int)v[2], (int)v[3], &r, &e);
 	if (send_msg(rc, flags, e.msg, &r) != 0)
 		return 1;
 	/* the pipe has it all: skip libvips' shutdown, exit now */

@@ -300,6 +300,74 @@ load(const char *path, pgal_img_type type, int jpeg_shrink, double webp_scale,
 	}
 }
 
+/*
+ * load() from an open descriptor instead of a name (fd >= 0, path NULL):
+ * read from its start through libvips' source loaders, the same decoders,
+ * without opening anything, so a decoder that may no longer open the file
+ * (another uid, Landlock) still reads it. The source reads and seeks fd's
+ * own offset.
+ */
+static int
+load_fd(int fd, pgal_img_type type, int jpeg_shrink, double webp_scale,
+    VipsImage **out)
+{
+	const VipsAccess seq = VIPS_ACCESS_SEQUENTIAL;
+	const VipsFailOn fail = VIPS_FAIL_ON_ERROR;
+	VipsSource *src;
+	int rc;
+
+	*out = NULL;
+	if (lseek(fd, 0, SEEK_SET) != 0) {
+		vips_error("pgal", "cannot seek the image");
+		return -1;
+	}
+	if ((src = vips_source_new_from_descriptor(fd)) == NULL)
+		return -1;
+	switch (type) {
+	case PGAL_IMG_JPEG:
+		rc = vips_jpegload_source(src, out, "access", seq, "fail_on",
+		    fail, "shrink", jpeg_shrink, NULL);
+		break;
+	case PGAL_IMG_PNG:
+		rc = vips_pngload_source(src, out, "access", seq, "fail_on",
+		    fail, NULL);
+		break;
+	case PGAL_IMG_WEBP:
+		rc = vips_webpload_source(src, out, "access", seq, "fail_on",
+		    fail, "scale", webp_scale, NULL);
+		break;
+	case PGAL_IMG_GIF:
+		rc = vips_gifload_source(src, out, "access", seq, "fail_on",
+		    fail, "n", 1, NULL);
+		break;
+	case PGAL_IMG_TIFF:
+		rc = vips_tiffload_source(src, out, "access", seq, "fail_on",
+		    fail, NULL);
+		break;
+	case PGAL_IMG_HEIC:
+		rc = vips_call("heifload_source", src, out, "access", seq,
+		    "fail_on", fail, NULL);
+		break;
+	default:
+		vips_error("pgal", "unsupported type");
+		rc = -1;
+		break;
+	}
+	/* the image holds its own reference while it needs the source */
+	g_object_unref(src);
+	return rc;
+}
+
+/* By name or by descriptor, whichever the caller gave. */
+static int
+load_any(const char *path, int fd, pgal_img_type type, int jpeg_shrink,
+    double webp_scale, VipsImage **out)
+{
+	if (path != NULL)
+		return load(path, type, jpeg_shrink, webp_scale, out);
+	return load_fd(fd, type, jpeg_shrink, webp_scale, out);
+}
+
 /* Replaces *img by out, dropping our reference to the old image. */
 static void
 step(VipsImage **img, VipsImage *out)
@@ -458,8 +526,8 @@ orientation(VipsImage *img)
 	return o >= 1 && o <= 8 ? o : 1;
 }
 
-int
-pgal_image_process(const char *path, pgal_img_type type, int64_t max_pixels,
+static int
+process(const char *path, int fd, pgal_img_type type, int64_t max_pixels,
     int thumb_px, int preview_px, pgal_image_result *r, pgal_err *e)
 {
 	VipsImage *img = NULL, *out;
@@ -470,7 +538,8 @@ pgal_image_process(const char *path, pgal_img_type type, int64_t max_pixels,
 		return pgal_fail(e, PGAL_EUSAGE, "no result");
 	memset(r, 0, sizeof *r);
 	pgal_exif_clear(&r->exif);
-	if (path == NULL || max_pixels <= 0 || thumb_px <= 0 || preview_px <= 0)
+	if ((path == NULL && fd < 0) || max_pixels <= 0 || thumb_px <= 0 ||
+	    preview_px <= 0)
 		return pgal_fail(e, PGAL_EUSAGE, "bad image parameters");
 	if (thumb_px > preview_px)
 		thumb_px = preview_px;
@@ -480,7 +549,7 @@ pgal_image_process(const char *path, pgal_img_type type, int64_t max_pixels,
 		return pgal_fail(e, PGAL_EINPUT, "unsupported image type");
 
 	/* header only: nothing is decoded until pixels are asked for */
-	if (load(path, type, 1, 1.0, &img) != 0)
+	if (load_any(path, fd, type, 1, 1.0, &img) != 0)
 		goto damaged;
 	w = img->Xsize;
 	h = img->Ysize;
@@ -500,7 +569,7 @@ pgal_image_process(const char *path, pgal_img_type type, int64_t max_pixels,
 		wscale = (double)preview_px / longedge;
 	if (shrink != 1 || wscale != 1.0) {
 		g_object_unref(img);
-		if (load(path, type, shrink, wscale, &img) != 0)
+		if (load_any(path, fd, type, shrink, wscale, &img) != 0)
 			goto damaged;
 	}
 
@@ -528,6 +597,20 @@ damaged:
 	vips_error_clear();
 	pgal_image_result_free(r);
 	return pgal_fail(e, PGAL_EINPUT, "damaged image");
+}
+
+int
+pgal_image_process(const char *path, pgal_img_type type, int64_t max_pixels,
+    int thumb_px, int preview_px, pgal_image_result *r, pgal_err *e)
+{
+	return process(path, -1, type, max_pixels, thumb_px, preview_px, r, e);
+}
+
+int
+pgal_image_process_fd(int fd, pgal_img_type type, int64_t max_pixels,
+    int thumb_px, int preview_px, pgal_image_result *r, pgal_err *e)
+{
+	return process(NULL, fd, type, max_pixels, thumb_px, preview_px, r, e);
 }
 
 void

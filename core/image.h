@@ -57,6 +57,10 @@ typedef struct pgal_image_result {
  * thumb_px from it. Bad or truncated images are PGAL_EINPUT. */
 int pgal_image_process(const char *path, pgal_img_type type, int64_t max_pixels,
 		       int thumb_px, int preview_px, pgal_image_result *r, pgal_err *e);
+/* The same from fd, an open regular file read from its start (its offset
+ * moves), for a decoder that may not open the file by name. */
+int pgal_image_process_fd(int fd, pgal_img_type type, int64_t max_pixels,
+			  int thumb_px, int preview_px, pgal_image_result *r, pgal_err *e);
 void pgal_image_result_free(pgal_image_result *r);
 
 #endif

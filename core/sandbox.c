@@ -1,8 +1,9 @@
-/* Process confinement for the decoder: no_new_privs, rlimits, Landlock and
- * a seccomp-bpf filter written out here (no libseccomp). Landlock says what
- * the file system allows; the filter is a deny list on top that also covers
- * what Landlock does not (sockets of every family, exec, ptrace, signals to
- * other processes), returning EPERM so libraries fail cleanly. */
+/* Process confinement for the decoder: root's rights dropped, no_new_privs,
+ * rlimits, Landlock and a seccomp-bpf filter written out here (no
+ * libseccomp). Landlock says what the file system allows; the filter is a
+ * deny list on top that also covers what Landlock does not (sockets of
+ * every family, exec, ptrace, signals to other processes), returning EPERM
+ * so libraries fail cleanly. */
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -11,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include <linux/audit.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
@@ -99,6 +102,133 @@ ll_fs_rights(int abi)
 	if (abi >= 5)
 		r |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
 	return r;
+}
+
+/* ---- privileges ---- */
+
+struct caps {
+	uint64_t eff, prm, inh;
+};
+
+static int
+caps_get(struct caps *c)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	memset(d, 0, sizeof d);
+	if (syscall(SYS_capget, &h, d) != 0)
+		return -1;
+	c->eff = d[0].effective | (uint64_t)d[1].effective << 32;
+	c->prm = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	c->inh = d[0].inheritable | (uint64_t)d[1].inheritable << 32;
+	return 0;
+}
+
+/* Lowering every set is always allowed. */
+static int
+caps_clear(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	memset(d, 0, sizeof d);
+	return (int)syscall(SYS_capset, &h, d);
+}
+
+/* The bounding set counts only across an exec, which no_new_privs and the
+ * filter stop anyway; emptied all the same when CAP_SETPCAP allows. */
+static int
+bounding_drop(void)
+{
+	int cap;
+
+	for (cap = 0; cap < 64; cap++) {
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0)
+			break;	/* past the last one this kernel knows */
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+bounding_empty(void)
+{
+	int cap, r;
+
+	for (cap = 0; cap < 64; cap++) {
+		if ((r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) < 0)
+			break;
+		if (r != 0)
+			return 0;
+	}
+	return 1;
+}
+
+int
+pgal_sandbox_drop_privs(pgal_err *e)
+{
+	const uid_t id = PGAL_SANDBOX_UID;
+	const char *step = NULL;
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+	struct caps c;
+	pid_t parent = getppid();
+	int root, setpcap, sig = 0;
+
+	if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0 ||
+	    caps_get(&c) != 0)
+		return pgal_fail(e, PGAL_EBACKEND, "cannot read the decoder's "
+		    "credentials: %s", strerror(errno));
+	root = ru == 0 || eu == 0 || su == 0;
+	if (!root && c.eff == 0 && c.prm == 0 && c.inh == 0)
+		return PGAL_OK;
+	setpcap = (c.eff & (UINT64_C(1) << CAP_SETPCAP)) != 0;
+	/* a change of uid clears it: read now, set again below */
+	if (prctl(PR_GET_PDEATHSIG, &sig, 0, 0, 0) != 0)
+		step = "PR_GET_PDEATHSIG";
+	else if (setpcap && bounding_drop() != 0)
+		step = "PR_CAPBSET_DROP";
+	/* kernels before 4.3 have no ambient set (EINVAL) */
+	else if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 &&
+	    errno != EINVAL)
+		step = "PR_CAP_AMBIENT_CLEAR_ALL";
+	/* groups and gid first, while the uid still allows it; keepcaps off,
+	 * so the uid change empties the permitted and effective sets */
+	else if (root && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0)
+		step = "PR_SET_KEEPCAPS";
+	else if (root && setgroups(0, NULL) != 0)
+		step = "setgroups";
+	else if (root && setresgid(id, id, id) != 0)
+		step = "setresgid";
+	else if (root && setresuid(id, id, id) != 0)
+		step = "setresuid";
+	/* whatever securebits would keep */
+	else if (caps_clear() != 0)
+		step = "capset";
+	if (step != NULL && root)
+		return pgal_fail(e, PGAL_EBACKEND, "cannot drop the decoder's "
+		    "privileges (%s to uid %d): %s", step, (int)id,
+		    strerror(errno));
+	if (step != NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "cannot drop the decoder's "
+		    "capabilities (%s): %s", step, strerror(errno));
+
+	/* then believe only what the kernel says now */
+	if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0 ||
+	    caps_get(&c) != 0 || c.eff != 0 || c.prm != 0 || c.inh != 0 ||
+	    (setpcap && !bounding_empty()) ||
+	    (root && (ru != id || eu != id || su != id || rg != id ||
+	    eg != id || sg != id || getgroups(0, NULL) != 0 || setuid(0) == 0)))
+		return pgal_fail(e, PGAL_EBACKEND, "the decoder kept privileges "
+		    "it dropped");
+	if (sig != 0 && prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) != 0)
+		return pgal_fail(e, PGAL_EBACKEND, "parent-death signal: %s",
+		    strerror(errno));
+	if (getppid() != parent)
+		return pgal_fail(e, PGAL_EBACKEND, "the decoder's caller is gone");
+	return PGAL_OK;
 }
 
 /* 1 applied, 0 no Landlock in this kernel, or an error. */
@@ -246,6 +376,9 @@ static const long denied[] = {
 	SYS_setrlimit, SYS_settimeofday, SYS_clock_settime, SYS_clock_adjtime,
 	SYS_adjtimex, SYS_syslog, SYS_sethostname, SYS_setdomainname,
 	SYS_vhangup, SYS_setpriority,
+	/* identity and capabilities: pgal_sandbox_drop_privs is done by now */
+	SYS_setuid, SYS_setgid, SYS_setreuid, SYS_setregid, SYS_setresuid,
+	SYS_setresgid, SYS_setgroups, SYS_setfsuid, SYS_setfsgid, SYS_capset,
 #ifdef SYS_iopl
 	SYS_iopl, SYS_ioperm,
 #endif

@@ -4,7 +4,9 @@
 # rows and byte-identical previews and thumbnails for every format, HEIC
 # made here by the vips tool; damaged files refused alike with nothing
 # stored; strace shows the decoder exec'd and confined (Landlock, seccomp)
-# only with the key on; the key is validated like the others.
+# only with the key on, and, started by root, leaving root for uid 65534
+# before that (a root that cannot is refused); the key is validated like
+# the others.
 . "$(dirname "$0")/lib.sh"
 setup_home
 login_user alice alice-password-1 || echo "# login_user failed"
@@ -65,6 +67,38 @@ check "no_new_privs, then Landlock, then the seccomp filter" \
 	 grep "^$pid " "$T/trace" | grep -E "NO_NEW_PRIVS|landlock_restrict_self|seccomp\(" |
 	 sed -E "s/.*(NO_NEW_PRIVS|landlock_restrict_self|seccomp).*= (-?[0-9]+).*/\1 \2/" |
 	 tr "\n" " " | grep -qx "NO_NEW_PRIVS 0 landlock_restrict_self 0 seccomp 0 "'
+# each process to its own file (-ff): no line split by another's
+ok "put under strace, a file per process" env $nolsan strace -f -ff -o "$T/ff" \
+	-e trace=execve,openat,setgroups,setresgid,setresuid,capset,prctl,landlock_restrict_self,seccomp \
+	"$PGAL" put boxed "$FIX/orient-4.jpg"
+# the decoder's steps that matter, in order, a word each
+decoder_steps() {
+	f=$(grep -l 'execve("/proc/self/exe", \["pgal-decode"' "$T"/ff.* | head -1)
+	[ -n "$f" ] && awk '
+	/^openat\(.*"\/proc\/self\/fd\/3"/ && / = [0-9]+$/ { print "open"; next }
+	/^setgroups\(0, / && / = 0$/ { print "setgroups(0)"; next }
+	/^setresgid\(65534, 65534, 65534\) += 0$/ { print "setresgid(65534)"; next }
+	/^setresuid\(65534, 65534, 65534\) += 0$/ { print "setresuid(65534)"; next }
+	/^capset\(/ && / = 0$/ { print "capset"; next }
+	/NO_NEW_PRIVS/ && / = 0$/ { print "no_new_privs"; next }
+	/^landlock_restrict_self\(/ && / = 0$/ { print "landlock"; next }
+	/^seccomp\(/ && / = 0$/ { print "seccomp"; next }
+	/^(setgroups|setresgid|setresuid|capset|landlock_restrict_self|seccomp)\(/ { print "failed:" $1 }
+	' "$f" | tr "\n" " "
+}
+if [ "$(id -u)" -eq 0 ]; then
+	check "started by root, the decoder opens the upload afresh, then leaves root (no groups, uid and gid 65534, no capabilities), then confines itself" \
+		'[ "$(decoder_steps)" = "open setgroups(0) setresgid(65534) setresuid(65534) capset no_new_privs landlock seccomp " ]'
+	# root without CAP_SETUID (dropped from the bounding set: an exec
+	# cannot bring it back) cannot leave root: the decode must not go on
+	expect_rc 4 "a decoder that cannot leave root does not decode" \
+		setpriv --bounding-set=-setuid "$PGAL" put boxed "$FIX/orient-5.jpg"
+	check "saying why" 'grep -q "^pgal: .*cannot drop the decoder.s privileges (setresuid to uid 65534): Operation not permitted" "$T/err"'
+	check "and nothing stored" 'blobs_match_rows && ! "$PGAL" info boxed/orient-5.jpg >/dev/null 2>&1'
+else
+	check "not root: the decoder keeps its uid and only confines itself" \
+		'[ "$(decoder_steps)" = "open no_new_privs landlock seccomp " ]'
+fi
 ok "put under strace, decode_sandbox = no" env $nolsan PGAL_DECODE_SANDBOX=no strace -f -o "$T/trace2" \
 	-e trace=execve "$PGAL" put plain "$FIX/orient-2.jpg" --force
 check "no decoder process then" '! grep -q "pgal-decode" "$T/trace2" && grep -q execve "$T/trace2"'

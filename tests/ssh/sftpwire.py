@@ -4,7 +4,8 @@ send what OpenSSH's sftp never sends and read statuses it never prints.
 A client script (run with this folder on PYTHONPATH: lib.sh's raw_sftp_py)
 calls connect() with the ssh command that opens the sftp subsystem, then
 req()/send()/recv() with packet types and bodies built with s() and
-struct.pack.
+struct.pack, and reads answers with status(), string() and attrs().
+write_raw() and wait_eof() are for what is not a whole packet.
 """
 import struct
 import subprocess
@@ -67,3 +68,43 @@ def status(r):
     code = struct.unpack(">I", b[:4])[0]
     ln = struct.unpack(">I", b[4:8])[0]
     return code, b[8:8 + ln].decode(errors="replace")
+
+
+def string(b, off):
+    """(bytes, offset after it) of the SFTP string at b[off:]."""
+    n = struct.unpack(">I", b[off:off + 4])[0]
+    return b[off + 4:off + 4 + n], off + 4 + n
+
+
+def attrs(b, off):
+    """(size or None, offset after them) of the ATTRS at b[off:]: flags,
+    then size, uid and gid, permissions, times and extensions as flagged."""
+    fl = struct.unpack(">I", b[off:off + 4])[0]
+    off += 4
+    size = None
+    if fl & 1:
+        size = struct.unpack(">Q", b[off:off + 8])[0]
+        off += 8
+    if fl & 2:
+        off += 8
+    if fl & 4:
+        off += 4
+    if fl & 8:
+        off += 8
+    if fl & 0x80000000:
+        n = struct.unpack(">I", b[off:off + 4])[0]
+        off += 4
+        for _ in range(2 * n):
+            _, off = string(b, off)
+    return size, off
+
+
+def write_raw(data):
+    """Bytes as they are, not a packet (a packet cut short, say)."""
+    p.stdin.write(data)
+    p.stdin.flush()
+
+
+def wait_eof():
+    """Reads until the server closes the channel; what came."""
+    return p.stdout.read()

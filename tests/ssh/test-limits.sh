@@ -233,12 +233,18 @@ ms() {
 for i in 1 2 3 4 5; do bssh 127.0.0.5 "$WRONG" whoami nobody > /dev/null 2>&1; done
 check "five failures from 127.0.0.5 are logged" \
 	"[ \$(grep -c 'auth failed: user nobody method password from 127.0.0.5' '$T/sshd.log') -eq 5 ]"
-a=$(ms); bssh 127.0.0.6 "$PW" whoami > /dev/null 2>&1; rc6=$?; b=$(ms)
-bssh 127.0.0.5 "$PW" whoami > /dev/null 2>&1; rc5=$?; c=$(ms)
+# the clean source's fastest of three is the baseline: a busy machine
+# slows single logins by a second or more
+base=999999 rc6=0
+for i in 1 2 3; do
+	a=$(ms); bssh 127.0.0.6 "$PW" whoami > /dev/null 2>&1 || rc6=$?; b=$(ms)
+	[ $((b - a)) -lt $base ] && base=$((b - a))
+done
+b=$(ms); bssh 127.0.0.5 "$PW" whoami > /dev/null 2>&1; rc5=$?; c=$(ms)
 check "the right password still works from both sources" "[ $rc5 -eq 0 ] && [ $rc6 -eq 0 ]"
 # 400 ms per failure (design): 5 failures wait 2 s; allow for noise
-check "but from the failing source only after the penalty ($((c - b)) ms vs $((b - a)) ms)" \
-	"[ $((c - b - (b - a))) -ge 1500 ]"
+check "but from the failing source only after the penalty ($((c - b)) ms vs $base ms)" \
+	"[ $((c - b - base)) -ge 1500 ]"
 
 # ---- idle timeout of a TUI session ----
 stop_sshd

@@ -33,68 +33,17 @@ PY
 size() { stat -c %s "$1"; }
 check "the photos fit the upload limit" "[ \$(cat '$T'/cam/*.jpg | wc -c) -lt \$((24 * 8 * 1024 * 1024)) ] && [ \$(ls '$T'/cam | wc -l) -eq 24 ]"
 
-# A raw SFTP client: shows the status message of every close, and listings
-# with sizes (OpenSSH's sftp prints neither exactly)
+# A raw SFTP client (the wire from sftpwire.py): shows the status message
+# of every close, and listings with sizes (OpenSSH's sftp prints neither
+# exactly)
 cat > "$T/sftp.py" <<'PY'
 import json, os, struct, subprocess, sys, time
 
-p = subprocess.Popen(sys.argv[1].split(), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-seq = [0]
-
-def s(b):
-    if isinstance(b, str):
-        b = b.encode()
-    return struct.pack(">I", len(b)) + b
-
-def send(t, body, with_id=True):
-    if with_id:
-        seq[0] += 1
-        body = struct.pack(">I", seq[0]) + body
-    pkt = bytes([t]) + body
-    p.stdin.write(struct.pack(">I", len(pkt)) + pkt)
-    p.stdin.flush()
-
-def recv():
-    hdr = p.stdout.read(4)
-    if len(hdr) < 4:
-        sys.exit("connection closed")
-    n = struct.unpack(">I", hdr)[0]
-    b = p.stdout.read(n)
-    return b[0], b[5:]
-
-def status(r):
-    t, b = r
-    if t != 101:
-        return None, ""
-    code = struct.unpack(">I", b[:4])[0]
-    ln = struct.unpack(">I", b[4:8])[0]
-    return code, b[8:8 + ln].decode(errors="replace")
-
-def string(b, off):
-    n = struct.unpack(">I", b[off:off + 4])[0]
-    return b[off + 4:off + 4 + n], off + 4 + n
-
-def attrs(b, off):
-    fl = struct.unpack(">I", b[off:off + 4])[0]
-    off += 4
-    size = None
-    if fl & 1:
-        size = struct.unpack(">Q", b[off:off + 8])[0]; off += 8
-    if fl & 2:
-        off += 8
-    if fl & 4:
-        off += 4
-    if fl & 8:
-        off += 8
-    if fl & 0x80000000:
-        n = struct.unpack(">I", b[off:off + 4])[0]; off += 4
-        for _ in range(2 * n):
-            _, off = string(b, off)
-    return size, off
+import sftpwire
+from sftpwire import attrs, req, s, status, string
 
 def put(local, remote):
-    send(3, s(remote) + struct.pack(">II", 0x1a, 0))
-    t, b = recv()
+    t, b = req(3, s(remote) + struct.pack(">II", 0x1a, 0))
     if t != 102:
         code, msg = status((t, b))
         print("open %s %s %s" % (remote, code, msg))
@@ -103,26 +52,20 @@ def put(local, remote):
     data = open(local, "rb").read()
     off = 0
     while off < len(data):
-        send(6, s(h) + struct.pack(">Q", off) + s(data[off:off + 32768]))
-        code, msg = status(recv())
+        code, msg = status(req(6, s(h) + struct.pack(">Q", off) +
+                               s(data[off:off + 32768])))
         if code != 0:
             print("write %s %s %s" % (remote, code, msg))
             break
         off += 32768
-    code, msg = status(req_close(h))
+    code, msg = status(req(4, s(h)))
     print("close %s %s %s" % (remote, code, msg))
 
-def req_close(h):
-    send(4, s(h))
-    return recv()
-
 def ls(d):
-    send(11, s(d))
-    t, b = recv()
+    t, b = req(11, s(d))
     h, _ = string(b, 0)
     while True:
-        send(12, s(h))
-        t, b = recv()
+        t, b = req(12, s(h))
         if t != 104:
             break
         n = struct.unpack(">I", b[:4])[0]
@@ -132,18 +75,16 @@ def ls(d):
             _, off = string(b, off)
             size, off = attrs(b, off)
             print("entry %s %s" % (name.decode(), size))
-    req_close(h)
+    req(4, s(h))
 
 def stat(path):
-    send(17, s(path))
-    t, b = recv()
+    t, b = req(17, s(path))
     if t == 105:
         print("stat %s %s" % (path, attrs(b, 0)[0]))
     else:
         print("stat %s failed %s" % (path, status((t, b))))
 
-send(1, struct.pack(">I", 3), with_id=False)
-if recv()[0] != 2:
+if not sftpwire.connect(sys.argv[1]):
     sys.exit("no VERSION")
 ops = sys.argv[2:]
 for op in ops:
@@ -166,21 +107,22 @@ for op in ops:
         os.kill(int(a[1]), 15)
         time.sleep(0.3)
         os.kill(int(a[1]), 15)
-        p.stdout.read()
+        sftpwire.wait_eof()
         print("closed")
         sys.exit(0)
     elif a[0] in ("idle", "partial"):
         # nothing more (or 3 bytes of a packet): how long until closed
         if a[0] == "partial":
-            p.stdin.write(b"\0\0\0"); p.stdin.flush()
+            sftpwire.write_raw(b"\0\0\0")
         t0 = time.monotonic()
-        p.stdout.read(1)
+        sftpwire.wait_eof()
         print("closed after %.1f" % (time.monotonic() - t0))
-p.stdin.close()
-p.wait()
+sftpwire.close()
 PY
+# the client's "cli" step runs this
+export PGAL_CLI="$PGAL"
 raw() {
-	PGAL_CLI=$PGAL python3 "$T/sftp.py" "ssh $SSHO -p $PORT -o BatchMode=yes -o IdentitiesOnly=yes -i $T/id_alice -s alice@$HOST sftp" "$@"
+	raw_sftp_py "$T/sftp.py" alice "$@"
 }
 # stored_count ALBUM: photos with a row (the CLI on the same PGAL_HOME)
 stored_count() {
@@ -294,7 +236,7 @@ make_user carol 'carol password 3'
 ssh-keygen -q -t ed25519 -N '' -f "$T/id_carol"
 PGAL_PASSWORD='carol password 3' "$PGAL" login carol >/dev/null 2>&1 && "$PGAL" key add $(cat "$T/id_carol.pub") >/dev/null
 "$PGAL" mkalbum c >/dev/null
-python3 "$T/sftp.py" "ssh $SSHO -p $PORT -o BatchMode=yes -o IdentitiesOnly=yes -i $T/id_carol -s carol@$HOST sftp" \
+raw_sftp_py "$T/sftp.py" carol \
 	"put:$T/cam/c22.jpg:/c/a.jpg" "put:$T/cam/c23.jpg:/c/b.jpg" "put:$T/cam/c08.jpg:/c/x.jpg" > "$T/raw8" 2>&1
 check "two fit the quota" "grep -q '^close /c/a.jpg 0 ' '$T/raw8' && grep -q '^close /c/b.jpg 0 ' '$T/raw8'"
 check "the third is refused at close, the queued two counted" "grep -q '^close /c/x.jpg 4 .*quota' '$T/raw8'"

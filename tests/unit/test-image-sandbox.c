@@ -12,17 +12,22 @@
 
 #include <cmocka.h>
 
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+
+#include <linux/capability.h>
 
 #include <netinet/in.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -108,6 +113,66 @@ probe(int rc)
 	return rc < 0 ? errno : PROBE_SUCCEEDED;
 }
 
+/* ---- privileges: what the child holds, seen from inside ---- */
+
+#define PRIV_UID0 0x01		/* a uid (real, effective, saved) is 0 */
+#define PRIV_GID0 0x02		/* a gid is 0 */
+#define PRIV_GROUPS 0x04	/* supplementary groups */
+#define PRIV_CAPS 0x08		/* effective, permitted or inheritable */
+#define PRIV_BOUNDING 0x10	/* a capability in the bounding set */
+#define PRIV_AMBIENT 0x20
+#define PRIV_NO_PDEATH 0x40	/* the parent-death signal is not SIGKILL */
+
+/* The PRIV_ bits of what this process holds, by the system calls
+ * (/proc is out of the confined child's reach). */
+static int
+priv_state(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+	int cap, r, sig = 0, bits = 0;
+
+	if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0)
+		return 0xff;
+	if (ru == 0 || eu == 0 || su == 0)
+		bits |= PRIV_UID0;
+	if (rg == 0 || eg == 0 || sg == 0)
+		bits |= PRIV_GID0;
+	if (getgroups(0, NULL) != 0)
+		bits |= PRIV_GROUPS;
+	memset(d, 0, sizeof d);
+	if (syscall(SYS_capget, &h, d) != 0)
+		return 0xff;
+	if (d[0].effective | d[1].effective | d[0].permitted | d[1].permitted |
+	    d[0].inheritable | d[1].inheritable)
+		bits |= PRIV_CAPS;
+	for (cap = 0; cap < 64; cap++) {
+		if ((r = (int)prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) < 0)
+			break;
+		if (r == 1)
+			bits |= PRIV_BOUNDING;
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0) == 1)
+			bits |= PRIV_AMBIENT;
+	}
+	if (prctl(PR_GET_PDEATHSIG, &sig, 0, 0, 0) != 0 || sig != SIGKILL)
+		bits |= PRIV_NO_PDEATH;
+	return bits;
+}
+
+/* The privilege probes, or -2 for another hook. */
+static int
+priv_hook(const char *what)
+{
+	if (strcmp(what, "priv-state") == 0)
+		return priv_state();
+	/* a call that changes nothing, so only the filter can refuse it */
+	if (strcmp(what, "setresuid") == 0)
+		return probe(setresuid((uid_t)-1, (uid_t)-1, (uid_t)-1));
+	return -2;
+}
+
 int
 pgal_image_sandbox_test_hook(const char *what)
 {
@@ -115,6 +180,8 @@ pgal_image_sandbox_test_hook(const char *what)
 	char buf[256], link[256];
 	int fd, n;
 
+	if ((n = priv_hook(what)) != -2)
+		return n;
 	if (strncmp(what, "read:", 5) == 0) {
 		fd = open(what + 5, O_RDONLY);
 		return probe(fd);
@@ -773,6 +840,277 @@ test_no_leaks(void **state)
 	assert_int_equal(errno, ECHILD);
 }
 
+/* ---- privileges: a decoder started by root runs as PGAL_SANDBOX_UID ---- */
+
+/* Seen from inside the child, against a plain fork of this process. */
+static void
+test_privileges_inside(void **state)
+{
+	const int all = PRIV_UID0 | PRIV_GID0 | PRIV_CAPS | PRIV_BOUNDING;
+	const int id = PRIV_UID0 | PRIV_GID0 | PRIV_GROUPS;
+	int in = confined("priv-state"), out = unconfined("priv-state");
+
+	/* whoever started it: no capability, and the parent-death signal
+	 * (which a change of uid clears) still set */
+	assert_int_equal(in & (PRIV_CAPS | PRIV_AMBIENT | PRIV_NO_PDEATH), 0);
+	if (geteuid() == 0) {
+		/* the control: root is seen as root */
+		assert_int_equal(out & all, all);
+		/* no uid or gid 0, no groups, an empty bounding set */
+		assert_int_equal(in, 0);
+	} else {
+		/* not root: the caller's identity */
+		assert_int_equal(in & id, out & id);
+	}
+	/* and once confined, no set*id call at all: one that changes
+	 * nothing is refused by the filter, and works unconfined */
+	assert_int_equal(confined("setresuid"), EPERM);
+	assert_int_equal(unconfined("setresuid"), PROBE_SUCCEEDED);
+}
+
+/* The values of a /proc/<pid>/status line ("Uid:", 4 decimal numbers;
+ * "CapEff:", 1 hex), how many were there, -1 for no such line. */
+static int
+status_field(const char *status, const char *key, int base,
+    unsigned long long *v, int max)
+{
+	char want[32], *end;
+	const char *p;
+	int n = 0;
+
+	snprintf(want, sizeof want, "\n%s\t", key);
+	if ((p = strstr(status, want)) == NULL)
+		return -1;
+	p += strlen(want);
+	while (n < max) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\n' || *p == '\0')
+			break;
+		errno = 0;
+		v[n] = strtoull(p, &end, base);
+		if (errno != 0 || end == p)
+			return -1;
+		n++;
+		p = end;
+	}
+	return n;
+}
+
+/* The pid of this process's pgal-decode child, 0 while there is none. */
+static pid_t
+find_decoder(void)
+{
+	char path[300], buf[512], *p;
+	struct dirent *de;
+	pid_t found = 0;
+	int ppid;
+	DIR *d;
+	FILE *f;
+
+	if ((d = opendir("/proc")) == NULL)
+		return 0;
+	while (found == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(buf, sizeof buf, f) != NULL &&
+		    strstr(buf, "(pgal-decode)") != NULL &&
+		    (p = strrchr(buf, ')')) != NULL &&
+		    sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == getpid())
+			found = atoi(de->d_name);
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+/* Seen from outside, by the kernel's own account: the decoder's
+ * /proc/<pid>/status once it is under its seccomp filter (after the drop),
+ * while it waits in the hook. */
+static void
+test_privileges_outside(void **state)
+{
+	static const char *caps[] = { "CapInh:", "CapPrm:", "CapEff:",
+	    "CapBnd:", "CapAmb:" };
+	pgal_image_sandbox_opts o = { 0, 30, "sleep" };
+	unsigned long long v[64], want;
+	char path[64], status[8192];
+	pgal_image_job *j = NULL;
+	pgal_err e;
+	pid_t pid = 0;
+	ssize_t n = 0;
+	size_t i;
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+	int fd, sfd, k, root = geteuid() == 0;
+
+	fd = open_fixture("orient-1.jpg");
+	assert_int_equal(pgal_image_sandbox_start(fd, PGAL_IMG_JPEG, 100000000,
+	    64, 200, &o, &j, &e), PGAL_OK);
+	close(fd);
+	status[0] = '\0';
+	for (k = 0; k < 2000; k++) {
+		if (pid == 0)
+			pid = find_decoder();
+		if (pid != 0) {
+			snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+			if ((sfd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+				n = read(sfd, status, sizeof status - 1);
+				close(sfd);
+				status[n > 0 ? n : 0] = '\0';
+				if (strstr(status, "\nSeccomp:\t2\n") != NULL)
+					break;
+			}
+		}
+		usleep(5000);
+	}
+	pgal_image_sandbox_cancel(j);
+	if (strstr(status, "\nSeccomp:\t2\n") == NULL)
+		fail_msg("no confined pgal-decode child seen (pid %d)", (int)pid);
+	assert_int_equal(status_field(status, "NoNewPrivs:", 10, v, 1), 1);
+	assert_int_equal(v[0], 1);
+
+	assert_int_equal(getresuid(&ru, &eu, &su), 0);
+	assert_int_equal(getresgid(&rg, &eg, &sg), 0);
+	/* real, effective, saved, file system */
+	assert_int_equal(status_field(status, "Uid:", 10, v, 4), 4);
+	for (k = 0; k < 4; k++) {
+		want = root ? PGAL_SANDBOX_UID : (k == 0 ? ru : k == 2 ? su : eu);
+		assert_true(!root || v[k] != 0);
+		assert_int_equal(v[k], want);
+	}
+	assert_int_equal(status_field(status, "Gid:", 10, v, 4), 4);
+	for (k = 0; k < 4; k++) {
+		want = root ? PGAL_SANDBOX_UID : (k == 0 ? rg : k == 2 ? sg : eg);
+		assert_true(!root || v[k] != 0);
+		assert_int_equal(v[k], want);
+	}
+	assert_int_equal(status_field(status, "Groups:", 10, v, 64),
+	    root ? 0 : getgroups(0, NULL));
+	/* no capability whoever started it; the bounding set too when
+	 * root started it (a caller with capabilities but not root may
+	 * lack CAP_SETPCAP, which emptying it takes) */
+	for (i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+		if (!root && strcmp(caps[i], "CapBnd:") == 0)
+			continue;
+		assert_int_equal(status_field(status, caps[i], 16, v, 1), 1);
+		if (v[0] != 0)
+			fail_msg("decoder: %s %llx", caps[i], v[0]);
+	}
+}
+
+/* Root that cannot become another uid: the decode fails, saying why, and
+ * nothing is decoded by a decoder still root. In a fork that gives up
+ * CAP_SETUID for good (the bounding set too, or the exec would bring it
+ * back). */
+static void
+test_drop_fails_closed(void **state)
+{
+	char msg[256];
+	int p[2], rc = -1, st;
+	ssize_t n;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		print_message("# not root: there is no root to drop\n");
+		return;
+	}
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+		struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+		pgal_image_result r;
+		pgal_err e;
+		char fpath[1200];
+		int fd, cst;
+
+		close(p[0]);
+		memset(d, 0, sizeof d);
+		if (prctl(PR_CAPBSET_DROP, CAP_SETUID, 0, 0, 0) != 0 ||
+		    syscall(SYS_capget, &h, d) != 0)
+			_exit(100);
+		d[0].effective &= ~(1U << CAP_SETUID);
+		d[0].permitted &= ~(1U << CAP_SETUID);
+		if (syscall(SYS_capset, &h, d) != 0 || setuid(1) == 0)
+			_exit(101);
+		snprintf(fpath, sizeof fpath, "%s/orient-1.jpg", fixtures);
+		if ((fd = open(fpath, O_RDONLY | O_CLOEXEC)) < 0)
+			_exit(102);
+		pgal_err_clear(&e);
+		rc = pgal_image_sandbox_run(fd, PGAL_IMG_JPEG, 100000000, 64,
+		    200, NULL, &r, &cst, &e);
+		if (write(p[1], &rc, sizeof rc) != sizeof rc ||
+		    write(p[1], e.msg, strlen(e.msg)) < 0)
+			_exit(103);
+		/* no result; the decoder reported and exited, not killed */
+		_exit(r.preview.data != NULL || r.thumb.data != NULL ||
+		    r.width != 0 || !WIFEXITED(cst) || WEXITSTATUS(cst) != 0 ?
+		    104 : 0);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &rc, sizeof rc), sizeof rc);
+	n = read(p[0], msg, sizeof msg - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(rc, PGAL_EBACKEND);
+	if (strstr(msg, "setresuid") == NULL ||
+	    strstr(msg, strerror(EPERM)) == NULL)
+		fail_msg("not the failed drop: '%s'", msg);
+}
+
+/* An upload only its owner may open (a spool file of root's when
+ * pgal-sshd runs as root): read through the descriptor, decoded as in
+ * process down to the bytes, though the decoder's uid could not open it. */
+static void
+test_private_upload(void **state)
+{
+	char src[1200], dst[1200], buf[65536];
+	int in, out, st;
+	ssize_t n;
+	pid_t pid;
+
+	snprintf(src, sizeof src, "%s/nikon-d2h-gps.jpg", fixtures);
+	snprintf(dst, sizeof dst, "%s/spool-0600.jpg", scratch);
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	assert_true(in >= 0);
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(out >= 0);
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		assert_int_equal(write(out, buf, (size_t)n), n);
+	assert_int_equal(n, 0);
+	close(in);
+	assert_int_equal(fchmod(out, 0600), 0);
+	close(out);
+	if (geteuid() == 0) {
+		/* the control: the decoder's uid cannot open it by name */
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			if (setgroups(0, NULL) != 0 ||
+			    setresgid(PGAL_SANDBOX_UID, PGAL_SANDBOX_UID,
+			    PGAL_SANDBOX_UID) != 0 ||
+			    setresuid(PGAL_SANDBOX_UID, PGAL_SANDBOX_UID,
+			    PGAL_SANDBOX_UID) != 0)
+				_exit(100);
+			_exit(open(dst, O_RDONLY) < 0 && errno == EACCES ? 0 : 101);
+		}
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+	}
+	assert_int_equal(compare(dst, PGAL_IMG_JPEG, 100000000, 256, 1600),
+	    PGAL_OK);
+	assert_int_equal(unlink(dst), 0);
+}
+
 static int
 setup(void **state)
 {
@@ -815,6 +1153,10 @@ main(void)
 		cmocka_unit_test(test_lies),
 		cmocka_unit_test(test_killed_mid_decode),
 		cmocka_unit_test(test_no_leaks),
+		cmocka_unit_test(test_privileges_inside),
+		cmocka_unit_test(test_privileges_outside),
+		cmocka_unit_test(test_drop_fails_closed),
+		cmocka_unit_test(test_private_upload),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
