@@ -346,6 +346,8 @@ struct rd {
 	int bad;
 };
 
+/* The next n bytes of the message; zeros once fewer are left (bad set,
+ * checked after a run of fields). */
 static void
 get(struct rd *r, void *out, size_t n)
 {
@@ -358,41 +360,22 @@ get(struct rd *r, void *out, size_t n)
 	r->off += n;
 }
 
-static uint32_t
-get_u32(struct rd *r)
-{
-	uint32_t v;
-
-	get(r, &v, sizeof v);
-	return v;
+/* get_u32, get_i32, get_i64, get_f64: one fixed-size field, through get()
+ * and so bounded (0 once the message is short). */
+#define GET_FIELD(name, type)						\
+static type								\
+name(struct rd *r)							\
+{									\
+	type v;								\
+									\
+	get(r, &v, sizeof v);						\
+	return v;							\
 }
-
-static int32_t
-get_i32(struct rd *r)
-{
-	int32_t v;
-
-	get(r, &v, sizeof v);
-	return v;
-}
-
-static int64_t
-get_i64(struct rd *r)
-{
-	int64_t v;
-
-	get(r, &v, sizeof v);
-	return v;
-}
-
-static double
-get_f64(struct rd *r)
-{
-	double v;
-
-	get(r, &v, sizeof v);
-	return v;
-}
+GET_FIELD(get_u32, uint32_t)
+GET_FIELD(get_i32, int32_t)
+GET_FIELD(get_i64, int64_t)
+GET_FIELD(get_f64, double)
+#undef GET_FIELD
 
 /* A string field: NUL-terminated inside its size, and text pgal_sanitize
  * would leave as it is (the child's parser sanitized it already). */

@@ -8,6 +8,32 @@
 #include "sftp-tree.h"
 #include "validate.h"
 
+/* The next component of a path at *pp: its length (0 at the end) and
+ * *start; runs of '/' and "." components are skipped, *pp moves past it. */
+static size_t
+next_component(const char **pp, const char **start)
+{
+	const char *p = *pp;
+	size_t len;
+
+	do {
+		while (*p == '/')
+			p++;
+		*start = p;
+		while (*p != '\0' && *p != '/')
+			p++;
+		len = (size_t)(p - *start);
+	} while (len == 1 && (*start)[0] == '.');
+	*pp = p;
+	return len;
+}
+
+static int
+is_dotdot(const char *start, size_t len)
+{
+	return len == 2 && start[0] == '.' && start[1] == '.';
+}
+
 /* Parses a client path: empty parts and "." skipped; "..", control
  * characters and broken UTF-8 refused; at most ALBUM/PHOTO. Relative
  * paths are taken from the root (the client's home). */
@@ -26,18 +52,8 @@ sftp_parse_path(const char *in, struct vpath *v, const char **why)
 		*why = "control characters or invalid UTF-8 in the path";
 		return -1;
 	}
-	while (*p != '\0') {
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
-			break;
-		start = p;
-		while (*p != '\0' && *p != '/')
-			p++;
-		len = (size_t)(p - start);
-		if (len == 1 && start[0] == '.')
-			continue;
-		if (len == 2 && start[0] == '.' && start[1] == '.') {
+	while ((len = next_component(&p, &start)) != 0) {
+		if (is_dotdot(start, len)) {
 			*why = "'..' is not allowed in paths";
 			return -1;
 		}
@@ -75,18 +91,8 @@ sftp_realpath_of(const char *in, char *out, size_t size)
 
 	if (in == NULL || !pgal_text_is_clean(in, 0))
 		return -1;
-	while (*p != '\0') {
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
-			break;
-		start = p;
-		while (*p != '\0' && *p != '/')
-			p++;
-		len = (size_t)(p - start);
-		if (len == 1 && start[0] == '.')
-			continue;
-		if (len == 2 && start[0] == '.' && start[1] == '.') {
+	while ((len = next_component(&p, &start)) != 0) {
+		if (is_dotdot(start, len)) {
 			if (n > 0)
 				n--;
 			continue;

@@ -103,9 +103,10 @@ int sshd_sftp_packets(const void *data, size_t len);
 /* At the end of the connection: waits until every upload accepted over
  * SFTP is stored or refused (before the session's token is given up). */
 void sshd_sftp_drain(void);
-/* Once a loop: takes finished uploads in and ends an ingest that overran
- * its time, also while the client sends nothing. */
-void sshd_sftp_tick(void);
+/* Once a loop: takes finished uploads in (handing the workers the next)
+ * and ends an ingest that overran its time, also while the client sends
+ * nothing. 1 while uploads are queued: the loop then comes back soon. */
+int sshd_sftp_tick(void);
 /* The reply to any message fits the client's window now: a reply is
  * never written when it would wait for the client to read. */
 int sshd_sftp_ready(struct sshd_sftp *s);

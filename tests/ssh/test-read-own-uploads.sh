@@ -14,6 +14,7 @@ ssh-keygen -q -t ed25519 -N '' -f "$T/id_alice"
 PGAL_PASSWORD=$PW "$PGAL" login alice >/dev/null 2>&1 && "$PGAL" key add $(cat "$T/id_alice.pub") >/dev/null
 "$PGAL" mkalbum trip >/dev/null
 "$PGAL" mkalbum slow >/dev/null
+"$PGAL" mkalbum fz >/dev/null
 k() { key_ssh "$T/id_alice" alice "$@"; }
 stored_count() {
 	"$PGAL" ls "$1" --json 2>/dev/null | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
@@ -21,13 +22,13 @@ stored_count() {
 
 # camera-size photos: each takes far longer to store than to send
 mkdir -p "$T/cam"
-python3 - "$FIX/big-24mp.jpg" "$T/cam" 10 <<'PY' || echo "Bail out! cannot make test photos"
+python3 - "$FIX/big-24mp.jpg" "$T/cam" 16 <<'PY' || echo "Bail out! cannot make test photos"
 import subprocess, sys
 src, d, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 for i in range(n):
     subprocess.run(["vips", "crop", src, f"{d}/c{i:02d}.jpg[Q=85]", str(9 * i), str(7 * i), "4000", "3000"], check=True)
 PY
-check "10 camera photos made" "[ \$(ls '$T'/cam/*.jpg | wc -l) -eq 10 ]"
+check "16 camera photos made" "[ \$(ls '$T'/cam/*.jpg | wc -l) -eq 16 ]"
 
 # 1. sftp -b of eight, then at once ls over ssh (a new connection)
 { echo "cd /trip"; for i in 00 01 02 03 04 05 06 07; do echo "put $T/cam/c$i.jpg"; done; } > "$T/batch1"
@@ -37,6 +38,16 @@ ok "ls trip --json right after" k ls trip --json
 jcheck "lists all 8" "sorted(p['name'] for p in j) == ['c%02d.jpg' % i for i in range(8)]"
 check "not by luck: only $before of 8 were stored when the client was done" "[ $before -lt 8 ]"
 check "and it said nothing on stderr" "[ ! -s '$T/err' ]"
+
+# 1b. the same over SFTP (FileZilla uploads on one connection and lists on
+# another): scp of six, then at once a listing and a download in sftp
+ok "scp (SFTP) of 6 camera photos" scp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" $(for i in 10 11 12 13 14 15; do echo "$T/cam/c$i.jpg"; done) alice@$HOST:fz/
+before=$(stored_count fz)
+printf 'ls -1 /fz\nget /fz/c15.jpg %s\n' "$T/back15.jpg" > "$T/batch1b"
+ok "sftp -b: ls and get right after" sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" -b "$T/batch1b" alice@$HOST
+check "the listing has all 6" "[ \$(grep -c '^/fz/c1[0-5].jpg\$' '$T/out') -eq 6 ]"
+check "the last one comes back byte for byte" "cmp -s '$T/back15.jpg' '$T/cam/c15.jpg'"
+check "not by luck: only $before of 6 were stored when scp was done" "[ $before -lt 6 ]"
 
 # 2. a download right after an upload: scp -O -f reads the stored original
 ok "scp (SFTP) of one more" scp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" "$T/cam/c08.jpg" alice@$HOST:trip/

@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -40,6 +41,7 @@
 #include "image-sandbox.h"
 #include "image.h"
 #include "sandbox.h"
+#include "testlib.h"
 
 /* The wire format as core/image-sandbox.c documents it, for the hooks
  * below that play a lying decoder. */
@@ -49,9 +51,8 @@
 
 #define PROBE_SUCCEEDED 200
 
-static char fixtures[1024];
-static char scratch[1024];
-static int own_scratch;
+static const char *fixtures;
+static char scratch[PATH_MAX];
 /* set at run time in this process: a fresh exec cannot have it */
 static char secret[64];
 
@@ -490,7 +491,7 @@ static void
 test_fixtures_identical(void **state)
 {
 	static const char *dirs[] = { "", "corrupt/" };
-	char path[1400], heic[1200], src[1200], cmd[4000];
+	char path[1400], heic[PATH_MAX + 32], src[1200], cmd[PATH_MAX + 1300];
 	int seen[PGAL_IMG_HEIC + 1] = { 0 }, ok = 0, bad = 0, rc;
 	struct dirent *de;
 	struct stat st;
@@ -570,7 +571,7 @@ test_corrupt_clean_errors(void **state)
 static void
 test_confined_probes(void **state)
 {
-	char create[1200], append[1200], hook[1300];
+	char create[PATH_MAX + 32], append[PATH_MAX + 32], hook[PATH_MAX + 64];
 	int fd;
 
 	snprintf(create, sizeof create, "%s/created-by-decoder", scratch);
@@ -620,7 +621,7 @@ test_confined_probes(void **state)
 static void
 test_nothing_inherited(void **state)
 {
-	char marker[1200], hook[64];
+	char marker[PATH_MAX + 32], hook[64];
 	int fd;
 
 	snprintf(secret, sizeof secret, "hunter2");
@@ -1072,7 +1073,7 @@ test_drop_fails_closed(void **state)
 static void
 test_private_upload(void **state)
 {
-	char src[1200], dst[1200], buf[65536];
+	char src[1200], dst[PATH_MAX + 32], buf[65536];
 	int in, out, st;
 	ssize_t n;
 	pid_t pid;
@@ -1114,19 +1115,10 @@ test_private_upload(void **state)
 static int
 setup(void **state)
 {
-	const char *f = getenv("PGAL_FIXTURES");
-	const char *t = getenv("TMPDIR_TEST");
 	pgal_err e;
 
-	snprintf(fixtures, sizeof fixtures, "%s", f && *f ? f : "build/fixtures");
-	if (t && *t) {
-		snprintf(scratch, sizeof scratch, "%s", t);
-	} else {
-		snprintf(scratch, sizeof scratch, "/tmp/pgal-sandbox.XXXXXX");
-		if (mkdtemp(scratch) == NULL)
-			return -1;
-		own_scratch = 1;
-	}
+	fixtures = pgal_test_fixtures_dir();
+	pgal_test_mkdtemp(scratch);
 	/* libvips runs in this process too (the comparisons): the children
 	 * must not care */
 	return pgal_image_init(&e) == PGAL_OK ? 0 : -1;
@@ -1135,8 +1127,7 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	if (own_scratch)
-		rmdir(scratch);
+	pgal_test_rmdir(scratch);
 	return 0;
 }
 

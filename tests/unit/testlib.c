@@ -50,12 +50,19 @@ pgal_test_config(pgal_config *c)
 }
 
 const char *
+pgal_test_fixtures_dir(void)
+{
+	const char *dir = getenv("PGAL_FIXTURES");
+
+	return dir != NULL && *dir != '\0' ? dir : "build/fixtures";
+}
+
+const char *
 pgal_test_fixture(const char *name)
 {
 	static char path[PATH_MAX];
-	const char *dir = getenv("PGAL_FIXTURES");
 
-	PRINT(path, "%s/%s", dir != NULL ? dir : "build/fixtures", name);
+	PRINT(path, "%s/%s", pgal_test_fixtures_dir(), name);
 	return path;
 }
 

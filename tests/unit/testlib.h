@@ -11,7 +11,9 @@ void pgal_test_rmdir(const char *dir);
 /* Default config with PGAL_HOME in a fresh scratch directory and the derived
  * paths (sqlite, blobs, outbox) below it. */
 void pgal_test_config(pgal_config *c);
-/* The path of a fixture photo ($PGAL_FIXTURES or build/fixtures). */
+/* The fixture photos' directory ($PGAL_FIXTURES or build/fixtures). */
+const char *pgal_test_fixtures_dir(void);
+/* The path of a fixture photo in it. */
 const char *pgal_test_fixture(const char *name);
 /* The confirmation code in the newest mail of the outbox ("" if none). */
 void pgal_test_outbox_code(const pgal_config *c, char out[32]);

@@ -1,0 +1,114 @@
+/* Internal to the SFTP subsystem (sshd/sftp*.c): the channel's state, its
+ * open handles and the helpers every request handler uses.
+ *   sftp.c        the channel: framing, dispatch, handles, replies
+ *   sftp-file.c   photos as files: downloads and uploads through the spool
+ *   sftp-dir.c    listings of the root and of an album
+ *   sftp-paths.c  requests on names: stat, realpath, mkdir, rmdir, remove,
+ *                 rename
+ *   sftp-tree.c   client paths and attributes of the virtual tree */
+#ifndef PGAL_SSHD_SFTP_INT_H
+#define PGAL_SSHD_SFTP_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libssh/libssh.h>
+#define WITH_SERVER 1 /* the server half of sftp.h */
+#include <libssh/sftp.h>
+
+#include "sftp-tree.h"
+#include "sshd.h"
+
+#define READ_MAX 262144
+/* each read handle holds a copy of an original in the spool: few at once */
+#define HANDLES_MAX 16
+
+enum hkind { H_ROOT, H_ALBUM, H_READ, H_WRITE };
+
+struct handle {
+	enum hkind kind;
+	char album[PGAL_ALBUM_MAX + 1];
+	char name[PGAL_PHOTO_NAME_MAX + 1];
+	int fd;
+	char path[64];
+	int64_t size; /* written so far (high-water mark) */
+	int64_t spooled; /* bytes of the spool this handle holds */
+	char fail[256]; /* a write was refused: the reason, given at close */
+	/* directory listing */
+	pgal_album *albums;
+	size_t nalbums, pos;
+	pgal_cursor cur;
+	int dir_done;
+	int photos_done; /* the stored ones listed: the queued ones next */
+	/* uploads of the album queued when the listing began, each listed
+	 * after the stored photos unless a stored one of its name came by */
+	struct sshd_iq_job *queued;
+	size_t nqueued;
+	unsigned char *seen;
+	struct handle *next;
+};
+
+struct sshd_sftp {
+	pgal **gp; /* the connection's: reopened when the queue's worker forks */
+	const pgal_config *cfg;
+	const char *token;
+	const char *user;
+	sftp_session sftp;
+	struct handle *handles;
+	int nhandles;
+	uint32_t window_max; /* the largest window the client gave */
+};
+
+/* Spool bytes held by the open handles of every SFTP channel of this
+ * connection (a process); the ingest queue's files count on top. */
+extern int64_t sftpd_spool_used;
+/* The connection's uploads on their way through the full ingest. */
+extern struct sshd_iq *sftpd_iq;
+
+/* ---- sftp.c ---- */
+pgal *sftpd_gal(struct sshd_sftp *s);
+/* The client's window (what may be sent before it reads): a reply that
+ * does not fit would make libssh wait for the client inside the write. */
+uint32_t sftpd_window(struct sshd_sftp *s);
+struct handle *sftpd_handle_new(struct sshd_sftp *s, enum hkind kind);
+void sftpd_handle_free(struct sshd_sftp *s, struct handle *h);
+/* Replies with a handle for h; on failure h is freed, the error sent and
+ * -1 returned. */
+int sftpd_give_handle(struct sshd_sftp *s, sftp_client_message m, struct handle *h);
+/* The open handle the message names, or NULL. */
+struct handle *sftpd_find_handle(struct sshd_sftp *s, sftp_client_message m);
+/* A status reply with a pgal code and a message (sanitized here). */
+void sftpd_reply_err(struct sshd_sftp *s, sftp_client_message m, int code, const char *msg);
+void sftpd_reply_pgal(struct sshd_sftp *s, sftp_client_message m, const pgal_err *e);
+/* The message's path in the virtual tree; on a bad path the reply (with
+ * `code`) is sent and -1 returned. */
+int sftpd_client_path(struct sshd_sftp *s, sftp_client_message m, struct vpath *v, int code);
+/* This user's uploads still being stored by another connection on this
+ * host (scp then sftp; FileZilla's transfer connections) are waited for
+ * before a photo is found missing or an album listed; not while this
+ * connection has its own queued (it lists those, and must keep feeding
+ * them). */
+void sftpd_wait_others(struct sshd_sftp *s);
+/* A queued upload as the photo it will be: its name, size and time. */
+void sftpd_queued_photo(pgal_photo *ph, const struct sshd_iq_job *j);
+
+/* ---- the request handlers: each sends its reply ---- */
+/* sftp-file.c */
+void sftpd_do_open(struct sshd_sftp *s, sftp_client_message m);
+void sftpd_do_read(struct sshd_sftp *s, sftp_client_message m);
+void sftpd_do_write(struct sshd_sftp *s, sftp_client_message m);
+void sftpd_do_close(struct sshd_sftp *s, sftp_client_message m);
+/* sftp-dir.c */
+void sftpd_do_opendir(struct sshd_sftp *s, sftp_client_message m);
+void sftpd_do_readdir(struct sshd_sftp *s, sftp_client_message m);
+/* sftp-paths.c */
+void sftpd_do_stat(struct sshd_sftp *s, sftp_client_message m);
+void sftpd_do_fstat(struct sshd_sftp *s, sftp_client_message m);
+void sftpd_do_realpath(struct sshd_sftp *s, sftp_client_message m);
+void sftpd_do_mkdir(struct sshd_sftp *s, sftp_client_message m);
+void sftpd_do_rmdir(struct sshd_sftp *s, sftp_client_message m);
+void sftpd_do_remove(struct sshd_sftp *s, sftp_client_message m);
+void sftpd_do_rename(struct sshd_sftp *s, sftp_client_message m, const char *from,
+    const char *to);
+
+#endif

@@ -1,0 +1,238 @@
+/* SFTP requests on names in the virtual tree: attributes, the canonical
+ * path, and the changes (mkdir makes an album, rmdir deletes one, remove a
+ * photo, rename moves a photo or renames an album). A change first waits
+ * for the album's queued uploads, so it meets them stored. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "sftp-int.h"
+
+static int
+stat_path(struct sshd_sftp *s, const struct vpath *v, struct sftp_attributes_struct *a,
+    pgal_err *e)
+{
+	pgal_album al;
+	pgal_photo ph;
+	int rc;
+
+	if (v->depth == 0) {
+		sftp_attr_dir(a, 0);
+		return pgal_session_check(sftpd_gal(s), s->token, NULL, e);
+	}
+	if (v->depth == 1) {
+		if ((rc = pgal_album_get(sftpd_gal(s), s->token, v->album, &al, e)) != PGAL_OK)
+			return rc;
+		sftp_attr_dir(a, al.updated_at);
+		return PGAL_OK;
+	}
+	rc = pgal_photo_get(sftpd_gal(s), s->token, v->album, v->photo, &ph, e);
+	if (rc == PGAL_ENOTFOUND) {
+		sftpd_wait_others(s);
+		pgal_err_clear(e);
+		rc = pgal_photo_get(sftpd_gal(s), s->token, v->album, v->photo, &ph, e);
+	}
+	if (rc != PGAL_OK) {
+		const struct sshd_iq_job *j;
+
+		sshd_iq_poll(sftpd_iq);
+		if (rc != PGAL_ENOTFOUND ||
+		    (j = sshd_iq_find(sftpd_iq, v->album, v->photo)) == NULL)
+			return rc;
+		sftpd_queued_photo(&ph, j);
+		pgal_err_clear(e);
+	}
+	sftp_attr_photo(a, &ph);
+	return PGAL_OK;
+}
+
+/* The attributes of v, or why there are none. */
+static void
+reply_stat(struct sshd_sftp *s, sftp_client_message m, const struct vpath *v)
+{
+	struct sftp_attributes_struct a;
+	pgal_err e;
+
+	pgal_err_clear(&e);
+	if (stat_path(s, v, &a, &e) != PGAL_OK) {
+		sftpd_reply_pgal(s, m, &e);
+		return;
+	}
+	sftp_reply_attr(m, &a);
+}
+
+void
+sftpd_do_stat(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct vpath v;
+
+	if (sftpd_client_path(s, m, &v, PGAL_ENOTFOUND) != 0)
+		return;
+	reply_stat(s, m, &v);
+}
+
+void
+sftpd_do_fstat(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct sftp_attributes_struct a;
+	struct handle *h = sftpd_find_handle(s, m);
+	struct vpath v;
+	struct stat st;
+
+	if (h == NULL) {
+		sftpd_reply_err(s, m, PGAL_EUSAGE, "no such handle");
+		return;
+	}
+	if ((h->kind == H_READ || h->kind == H_WRITE) && fstat(h->fd, &st) == 0) {
+		pgal_photo ph;
+
+		memset(&ph, 0, sizeof ph);
+		ph.bytes = st.st_size;
+		ph.added_at = ph.sort_taken = (int64_t)time(NULL);
+		sftp_attr_photo(&a, &ph);
+		sftp_reply_attr(m, &a);
+		return;
+	}
+	memset(&v, 0, sizeof v);
+	v.depth = h->kind == H_ROOT ? 0 : 1;
+	snprintf(v.album, sizeof v.album, "%s", h->album);
+	reply_stat(s, m, &v);
+}
+
+void
+sftpd_do_realpath(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct sftp_attributes_struct a;
+	char out[512];
+
+	if (sftp_realpath_of(m->filename, out, sizeof out) == -1) {
+		sftpd_reply_err(s, m, PGAL_ENOTFOUND, "no such path");
+		return;
+	}
+	sftp_attr_dir(&a, 0);
+	sftp_reply_name(m, out, &a);
+}
+
+/* The message's path when it is as deep as want (1: an album, 2: a
+ * photo); else the refusal goes out, at_root's reason for the root (NULL:
+ * the same as elsewhere), and -1 is returned. */
+static int
+path_at(struct sshd_sftp *s, sftp_client_message m, struct vpath *v, int want,
+    const char *at_root, const char *elsewhere)
+{
+	if (sftpd_client_path(s, m, v, PGAL_EINPUT) != 0)
+		return -1;
+	if (v->depth == want)
+		return 0;
+	sftpd_reply_err(s, m, PGAL_EINPUT, v->depth == 0 && at_root != NULL ? at_root :
+	    elsewhere);
+	return -1;
+}
+
+/* The answer to a change, rc and e as core gave them: its error, or OK
+ * once the change is logged (fmt says what the user did). */
+static void __attribute__((format(printf, 5, 6)))
+reply_change(struct sshd_sftp *s, sftp_client_message m, int rc, const pgal_err *e,
+    const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	if (rc != PGAL_OK) {
+		sftpd_reply_pgal(s, m, e);
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	sshd_log("sftp: user %s %s", s->user, what);
+	sftp_reply_status(m, SSH_FX_OK, NULL);
+}
+
+void
+sftpd_do_mkdir(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct vpath v;
+	pgal_album al;
+	pgal_err e;
+	int rc;
+
+	pgal_err_clear(&e);
+	if (path_at(s, m, &v, 1, "the root exists", "albums hold photos, not folders") != 0)
+		return;
+	rc = pgal_album_create(sftpd_gal(s), s->token, v.album, NULL, NULL, &al, &e);
+	reply_change(s, m, rc, &e, "created album %s", v.album);
+}
+
+void
+sftpd_do_rmdir(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct vpath v;
+	pgal_album al;
+	pgal_err e;
+	int rc;
+
+	pgal_err_clear(&e);
+	if (path_at(s, m, &v, 1, "the root cannot be removed", "not an album") != 0)
+		return;
+	sshd_iq_wait_album(sftpd_iq, v.album);
+	if (pgal_album_get(sftpd_gal(s), s->token, v.album, &al, &e) != PGAL_OK) {
+		sftpd_reply_pgal(s, m, &e);
+		return;
+	}
+	if (al.photo_count > 0 && !s->cfg->ssh_rmdir_nonempty) {
+		sftpd_reply_err(s, m, PGAL_EINPUT, "album not empty: remove its photos first");
+		return;
+	}
+	rc = pgal_album_delete(sftpd_gal(s), s->token, v.album, NULL, &e);
+	reply_change(s, m, rc, &e, "removed album %s", v.album);
+}
+
+void
+sftpd_do_remove(struct sshd_sftp *s, sftp_client_message m)
+{
+	struct vpath v;
+	pgal_err e;
+	int rc;
+
+	pgal_err_clear(&e);
+	if (path_at(s, m, &v, 2, NULL, "not a photo (remove albums with rmdir)") != 0)
+		return;
+	sshd_iq_wait_album(sftpd_iq, v.album);
+	rc = pgal_photo_delete(sftpd_gal(s), s->token, v.album, v.photo, &e);
+	reply_change(s, m, rc, &e, "removed %s/%s", v.album, v.photo);
+}
+
+void
+sftpd_do_rename(struct sshd_sftp *s, sftp_client_message m, const char *from, const char *to)
+{
+	struct vpath a, b;
+	const char *why;
+	pgal_album al;
+	pgal_photo ph;
+	pgal_err e;
+	int rc;
+
+	pgal_err_clear(&e);
+	if (sftp_parse_path(from, &a, &why) != 0 || sftp_parse_path(to, &b, &why) != 0) {
+		sftpd_reply_err(s, m, PGAL_EINPUT, why);
+		return;
+	}
+	/* queued uploads are stored first: under the names they were given */
+	sshd_iq_wait_album(sftpd_iq, a.album);
+	sshd_iq_wait_album(sftpd_iq, b.album);
+	if (a.depth == 2 && b.depth == 2)
+		rc = pgal_photo_move(sftpd_gal(s), s->token, a.album, a.photo, b.album, b.photo,
+		    &ph, &e);
+	else if (a.depth == 1 && b.depth == 1)
+		rc = pgal_album_update(sftpd_gal(s), s->token, a.album, b.album, NULL, NULL, &al,
+		    &e);
+	else {
+		sftpd_reply_err(s, m, PGAL_EINPUT, "rename a photo to ALBUM/PHOTO, an album to ALBUM");
+		return;
+	}
+	reply_change(s, m, rc, &e, "renamed %s%s%s to %s%s%s", a.album, a.depth == 2 ? "/" : "",
+	    a.photo, b.album, b.depth == 2 ? "/" : "", b.photo);
+}
