@@ -5,10 +5,13 @@
  * sending. The client waits for the network and the quick checks only; the
  * decoding runs on another core.
  *
- * A worker is forked on the first upload, and a second one (up to
- * ssh_ingest_workers, never more than the CPUs online) once a file waits
- * while every worker is busy: a bulk upload keeps two cores decoding, and
- * a single file costs one process. They are forked by a process that never
+ * A worker is forked on the first upload, and more (up to
+ * ssh_ingest_workers, never more than the CPUs online) once files wait
+ * while every worker is busy and the client has stopped sending (no new
+ * upload for IQ_QUIET_MS, or the connection is ending): while it sends,
+ * the transfer needs the other core (decoders compete for it, nice or
+ * not, through caches and memory); after, the backlog is cleared on every
+ * core. A single file costs one process. They are forked by a process that never
  * decodes an image itself (so the fork is safe), around a close and reopen
  * of the caller's gallery: SQLite handles must not cross a fork, and each
  * worker opens its own. Each job is one fixed-size message with the file
@@ -59,6 +62,8 @@ struct iq_msg {
  * it before this side kills it. */
 #define IQ_KILL_GRACE_MS 2000
 #define IQ_WORKERS_MAX 8
+/* The client counts as done sending after this long without an upload. */
+#define IQ_QUIET_MS 300
 
 struct iq_job {
 	struct sshd_iq_job pub;
@@ -88,6 +93,8 @@ struct sshd_iq {
 	size_t njobs, cap, max;
 	int64_t bytes;
 	uint32_t next_id;
+	int64_t last_submit_ms;
+	int closing; /* no more uploads come: every worker may start */
 	int failed;
 	sshd_iq_fail_fn on_fail;
 	void *arg;
@@ -452,8 +459,10 @@ pick(struct sshd_iq *q, int *starts)
 	}
 	if (best != -1 && q->w[best].nsent == 0)
 		return best;
-	/* a start that failed twice in one go is not tried again now */
-	if (slot != -1 && *starts < 2) {
+	/* a start that failed twice in one go is not tried again now; more
+	 * than one worker only once the client is done sending */
+	if (slot != -1 && *starts < 2 &&
+	    (best == -1 || q->closing || now_ms() - q->last_submit_ms >= IQ_QUIET_MS)) {
 		if (start(q, &q->w[slot]) == 0)
 			return slot;
 		(*starts)++;
@@ -702,6 +711,7 @@ sshd_iq_submit(struct sshd_iq *q, pgal **gp, int fd, const char *album, const ch
 	j->fd = fd;
 	j->worker = -1;
 	q->bytes += bytes;
+	q->last_submit_ms = now_ms();
 	/* the user's commands on this host wait for it (best effort) */
 	if (q->pending == -1)
 		q->pending = sshd_pending_hold(q->cfg, q->user);
@@ -718,6 +728,7 @@ sshd_iq_finish(struct sshd_iq *q)
 	char c;
 	int i, left;
 
+	q->closing = 1;
 	while (q->njobs > 0 && take(q, 1) == 1)
 		;
 	/* each worker sees the end of its queue and exits */
