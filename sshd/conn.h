@@ -55,6 +55,7 @@ struct chan {
 	int status;
 	int in_fd, out_fd, err_fd;
 	int out_eof, err_eof;
+	int out_hup; /* the pty hung up: its child is gone */
 	int out_added, err_added;
 	short out_events; /* what out_fd is in the event for (0: out of it for now) */
 	short err_events; /* the same for err_fd */

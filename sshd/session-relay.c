@@ -112,6 +112,11 @@ cb_child_out(socket_t fd, int revents, void *ud)
 	/* the pty master carries the input too */
 	if ((revents & POLLOUT) && k->in_fd == fd)
 		in_flush(k);
+	/* the terminal hung up (the child is gone): what output is left
+	 * waits for the client's window without the fd in the event (a
+	 * hang-up always polls ready), and no more input is taken */
+	if (revents & (POLLHUP | POLLERR))
+		k->out_hup = 1;
 	if (k->out_eof)
 		return 0;
 	if ((revents & (POLLIN | POLLHUP | POLLERR)) && pump(k, fd, 0) == -1)
@@ -167,7 +172,7 @@ chan_watch(struct conn *c, struct chan *k)
 
 	if (k->out_fd != -1 && k->out_added) {
 		want = room ? POLLIN : 0;
-		if (k->in_fd == k->out_fd && k->ilen > 0)
+		if (k->in_fd == k->out_fd && k->ilen > 0 && !k->out_hup)
 			want |= POLLOUT;
 		if (want != k->out_events) {
 			ssh_event_remove_fd(c->ev, k->out_fd);
@@ -211,6 +216,12 @@ chan_input(struct conn *c, struct chan *k)
 		/* finished: a pipe nobody reads would poll as an error */
 		if (k->in_added)
 			close_in(c, k);
+		return;
+	}
+	/* a hung-up terminal reads nothing: the client's input stays with
+	 * libssh, its window shuts, and the idle timeout applies */
+	if (k->out_hup && k->in_fd != -1 && k->in_fd == k->out_fd) {
+		chan_watch(c, k);
 		return;
 	}
 	for (i = 0; i < 8 && !k->closed && k->ch != NULL; i++) {
