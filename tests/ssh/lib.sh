@@ -86,6 +86,14 @@ make_user() {
 	"$PGAL" confirm "$1" "$(outbox_code)" >/dev/null 2>&1
 }
 
+# add_key USER PASSWORD: a key pair $T/id_USER registered for USER; the
+# CLI stays logged in as USER
+add_key() {
+	ssh-keygen -q -t ed25519 -N '' -f "$T/id_$1" &&
+	PGAL_PASSWORD=$2 "$PGAL" login "$1" >/dev/null 2>&1 &&
+	"$PGAL" key add $(cat "$T/id_$1.pub") >/dev/null
+}
+
 # distinct JPEGs: a crop of a fixture at a different offset each
 make_jpegs() {
 	dir=$1; count=$2

@@ -9,8 +9,7 @@ setup_home
 start_sshd "max_upload_bytes = 64M"
 PW='alice password 1'
 make_user alice "$PW"
-ssh-keygen -q -t ed25519 -N '' -f "$T/id_alice"
-PGAL_PASSWORD=$PW "$PGAL" login alice >/dev/null 2>&1 && "$PGAL" key add $(cat "$T/id_alice.pub") >/dev/null
+add_key alice "$PW"
 "$PGAL" mkalbum trip >/dev/null
 # 28 MB: far more than a pipe and the input buffer hold. The upload is
 # itself input to a command (the scp sink): the download below compares it.

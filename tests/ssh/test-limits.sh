@@ -14,8 +14,7 @@ WRONG='not alices password 3'
 LOGS="$T/logs"
 mkdir -p "$LOGS"
 make_user alice "$PW"
-ssh-keygen -q -t ed25519 -N '' -f "$T/id_alice"
-PGAL_PASSWORD=$PW "$PGAL" login alice >/dev/null 2>&1 && "$PGAL" key add $(cat "$T/id_alice.pub") >/dev/null
+add_key alice "$PW"
 "$PGAL" mkalbum trip >/dev/null
 
 # background helpers of this test, ended with it

@@ -10,8 +10,7 @@ setup_home
 PW='alice password 1'
 start_sshd "max_upload_bytes = 16M" "ssh_ingest_timeout_secs = 4" "max_pixels = 1000000000"
 make_user alice "$PW"
-ssh-keygen -q -t ed25519 -N '' -f "$T/id_alice"
-PGAL_PASSWORD=$PW "$PGAL" login alice >/dev/null 2>&1 && "$PGAL" key add $(cat "$T/id_alice.pub") >/dev/null
+add_key alice "$PW"
 "$PGAL" mkalbum trip >/dev/null
 "$PGAL" mkalbum slow >/dev/null
 "$PGAL" mkalbum fz >/dev/null

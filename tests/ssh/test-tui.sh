@@ -31,8 +31,7 @@ check "the session end is logged" "grep -q 'tui done: user gallery status 0' '$T
 tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
 
 # a user with a key lands logged in
-ssh-keygen -q -t ed25519 -N '' -f "$T/id_carol"
-PGAL_PASSWORD=$PW "$PGAL" login carol >/dev/null 2>&1 && "$PGAL" key add $(cat "$T/id_carol.pub") >/dev/null
+add_key carol "$PW"
 "$PGAL" mkalbum holidays >/dev/null
 tmux_start 80 24 ssh -tt $SSHO -p "$PORT" -o BatchMode=yes -o IdentitiesOnly=yes -i "$T/id_carol" carol@$HOST
 step "a key login opens the albums screen, logged in" "holidays"

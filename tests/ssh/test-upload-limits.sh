@@ -12,8 +12,7 @@ setup_home
 PW='alice password 1'
 start_sshd "max_upload_bytes = 8M" "ssh_spool_max = 13M"
 make_user alice "$PW"
-ssh-keygen -q -t ed25519 -N '' -f "$T/id_alice"
-PGAL_PASSWORD=$PW "$PGAL" login alice >/dev/null 2>&1 && "$PGAL" key add $(cat "$T/id_alice.pub") >/dev/null
+add_key alice "$PW"
 "$PGAL" mkalbum b >/dev/null
 "$PGAL" mkalbum d >/dev/null
 "$PGAL" mkalbum t >/dev/null

@@ -12,8 +12,7 @@ setup_home
 start_sshd "max_upload_bytes = 8M"
 PW='alice password 1'
 make_user alice "$PW"
-ssh-keygen -q -t ed25519 -N '' -f "$T/id_alice"
-PGAL_PASSWORD=$PW "$PGAL" login alice >/dev/null 2>&1 && "$PGAL" key add $(cat "$T/id_alice.pub") >/dev/null
+add_key alice "$PW"
 "$PGAL" mkalbum q >/dev/null
 k_sftp() {
 	sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" "$@" alice@$HOST
