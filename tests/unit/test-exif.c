@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +17,10 @@
 #include <unistd.h>
 
 #include "exif.h"
+#include "testlib.h"
 
 static char fixtures[1024];
-static char scratch[1024];
-static int own_scratch;
+static char scratch[PATH_MAX];
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -84,7 +85,7 @@ fixture(char *dst, size_t sz, const char *name)
 static int
 parse_fixture(const char *name, pgal_exif *x)
 {
-	char path[1200];
+	char path[PATH_MAX + 64];
 	unsigned char *buf;
 	const unsigned char *ex;
 	size_t len, elen;
@@ -149,7 +150,7 @@ static const char *pyscript =
 static void
 python_facts(const char *name, struct facts *f)
 {
-	char script[1200], path[1200], cmd[4096], line[512], *tab;
+	char script[PATH_MAX + 64], path[PATH_MAX + 64], cmd[3 * PATH_MAX], line[512], *tab;
 	FILE *fp;
 
 	memset(f, 0, sizeof *f);
@@ -518,7 +519,7 @@ test_orientations(void **state)
 static void
 test_header_optional(void **state)
 {
-	char path[1200];
+	char path[PATH_MAX + 64];
 	unsigned char *buf;
 	const unsigned char *ex;
 	size_t len, elen;
@@ -597,7 +598,7 @@ test_garbage(void **state)
 static void
 test_mutations(void **state)
 {
-	char path[1200];
+	char path[PATH_MAX + 64];
 	unsigned char *buf, *m;
 	const unsigned char *ex;
 	size_t len, elen, j;
@@ -835,30 +836,19 @@ test_long_strings(void **state)
 static int
 setup(void **state)
 {
-	const char *f = getenv("PGAL_FIXTURES");
-	const char *t = getenv("TMPDIR_TEST");
-
-	snprintf(fixtures, sizeof fixtures, "%s", f && *f ? f : "build/fixtures");
-	if (t && *t) {
-		snprintf(scratch, sizeof scratch, "%s", t);
-	} else {
-		snprintf(scratch, sizeof scratch, "/tmp/pgal-exif.XXXXXX");
-		if (mkdtemp(scratch) == NULL)
-			return -1;
-		own_scratch = 1;
-	}
+	snprintf(fixtures, sizeof fixtures, "%s", pgal_test_fixtures_dir());
+	pgal_test_mkdtemp(scratch);
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	char p[1200];
+	char p[PATH_MAX + 64];
 
 	snprintf(p, sizeof p, "%s/facts.py", scratch);
 	unlink(p);
-	if (own_scratch)
-		rmdir(scratch);
+	pgal_test_rmdir(scratch);
 	return 0;
 }
 

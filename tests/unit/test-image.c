@@ -12,6 +12,7 @@
 
 #include <sys/wait.h>
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +23,10 @@
 #include <vips/vips.h>
 
 #include "image.h"
+#include "testlib.h"
 
 static char fixtures[1024];
-static char scratch[1024];
-static int own_scratch;
+static char scratch[PATH_MAX];
 
 static void
 fixture(char *dst, size_t sz, const char *name)
@@ -37,7 +38,7 @@ fixture(char *dst, size_t sz, const char *name)
 static int
 header_field(const char *name, const char *field)
 {
-	char path[1200], cmd[1400], line[64];
+	char path[PATH_MAX + 64], cmd[3 * PATH_MAX], line[64];
 	FILE *fp;
 	int v = -1;
 
@@ -56,7 +57,7 @@ static int
 process(const char *name, pgal_img_type t, int64_t maxpx, int thumb,
     int preview, pgal_image_result *r, pgal_err *e)
 {
-	char path[1200];
+	char path[PATH_MAX + 64];
 
 	fixture(path, sizeof path, name);
 	pgal_err_clear(e);
@@ -178,7 +179,7 @@ test_detect_fixtures(void **state)
 		{ "empty.jpg", PGAL_IMG_UNKNOWN },
 	};
 	unsigned char head[PGAL_IMG_HEAD];
-	char path[1200];
+	char path[PATH_MAX + 64];
 	size_t i, n;
 	FILE *f;
 
@@ -232,7 +233,7 @@ test_mime_and_support(void **state)
 static void
 test_init_blocks_loaders(void **state)
 {
-	char m[1200], p[1200];
+	char m[PATH_MAX + 64], p[PATH_MAX + 64];
 	VipsImage *img = NULL;
 	pgal_err e;
 	FILE *f;
@@ -360,7 +361,7 @@ test_formats(void **state)
 		t = decode(&r.thumb);
 		/* the preview resembles the original scaled down */
 		{
-			char path[1200];
+			char path[PATH_MAX + 64];
 			VipsImage *o, *os;
 			fixture(path, sizeof path, cases[i].name);
 			assert_int_equal(vips_thumbnail(path, &o,
@@ -482,7 +483,7 @@ test_evil_exif(void **state)
 static void
 test_alpha_flattened(void **state)
 {
-	char path[1200];
+	char path[PATH_MAX + 64];
 	VipsImage *black, *p;
 	pgal_image_result r;
 	pgal_err e;
@@ -644,7 +645,7 @@ test_colour_layouts(void **state)
 		{ "c-grey.jpg", "b-w", PGAL_IMG_JPEG, 0 },
 		{ "c-grey.png", "grey16", PGAL_IMG_PNG, 0 },
 	};
-	char src[1200], dst[1200], cmd[5000];
+	char src[PATH_MAX + 64], dst[PATH_MAX + 64], cmd[3 * PATH_MAX];
 	pgal_image_result r;
 	VipsImage *ref, *p;
 	pgal_err e;
@@ -678,7 +679,7 @@ test_colour_layouts(void **state)
 static void
 test_heic(void **state)
 {
-	char src[1200], heic[1200], avif[1200], cmd[5000];
+	char src[PATH_MAX + 64], heic[PATH_MAX + 64], avif[PATH_MAX + 64], cmd[5 * PATH_MAX];
 	unsigned char head[PGAL_IMG_HEAD];
 	pgal_image_result r;
 	VipsImage *img, *p;
@@ -727,27 +728,17 @@ test_heic(void **state)
 static int
 setup(void **state)
 {
-	const char *f = getenv("PGAL_FIXTURES");
-	const char *t = getenv("TMPDIR_TEST");
 	pgal_err e;
 
-	snprintf(fixtures, sizeof fixtures, "%s", f && *f ? f : "build/fixtures");
-	if (t && *t) {
-		snprintf(scratch, sizeof scratch, "%s", t);
-	} else {
-		snprintf(scratch, sizeof scratch, "/tmp/pgal-image.XXXXXX");
-		if (mkdtemp(scratch) == NULL)
-			return -1;
-		own_scratch = 1;
-	}
+	snprintf(fixtures, sizeof fixtures, "%s", pgal_test_fixtures_dir());
+	pgal_test_mkdtemp(scratch);
 	return pgal_image_init(&e) == PGAL_OK ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-	if (own_scratch)
-		rmdir(scratch);
+	pgal_test_rmdir(scratch);
 	return 0;
 }
 
