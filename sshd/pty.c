@@ -72,7 +72,9 @@ tui_child(struct conn *c, struct chan *k, int slave)
 		setenv("COLORTERM", k->colorterm, 1);
 	else
 		unsetenv("COLORTERM");
-	setenv("LANG", "C.UTF-8", 1);
+	/* the client's LANG (cb_env checked it) or a UTF-8 default; the
+	 * TUI's own locale stays the C.UTF-8 that main set */
+	setenv("LANG", k->lang[0] != '\0' ? k->lang : "C.UTF-8", 1);
 	pgal_err_clear(&e);
 	if (pgal_open(&g, cfg, &e) != PGAL_OK) {
 		printf("pgal: the gallery is not available right now: %s\r\n", e.msg);

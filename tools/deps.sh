@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config libvips-dev libvips-tools libexif-dev libsqlite3-dev
 libcrypt-dev libssl-dev libjansson-dev libcmocka-dev libncurses-dev libchafa-dev chafa
-libssh-dev libcurl4-openssl-dev tmux openssh-client openssh-server sshpass
+libssh-dev libcurl4-openssl-dev tmux openssh-client openssh-server sshpass xauth binutils
 python3 python3-pil python3-exifread hyperfine xxd sqlite3 ncurses-term openssl curl imagemagick
 default-libmysqlclient-dev mariadb-server nodejs strace"
 missing=""
