@@ -89,6 +89,10 @@ int sftpd_client_path(struct sshd_sftp *s, sftp_client_message m, struct vpath *
  * connection has its own queued (it lists those, and must keep feeding
  * them). */
 void sftpd_wait_others(struct sshd_sftp *s);
+/* ... for at most this long: interactive clients give up on a server that
+ * stays silent (FileZilla after 20 s by default); a listing then shows
+ * what is stored so far. */
+#define SFTP_OTHERS_WAIT_MS 10000
 /* A queued upload as the photo it will be: its name, size and time. */
 void sftpd_queued_photo(pgal_photo *ph, const struct sshd_iq_job *j);
 

@@ -203,9 +203,14 @@ sftpd_client_path(struct sshd_sftp *s, sftp_client_message m, struct vpath *v, i
 void
 sftpd_wait_others(struct sshd_sftp *s)
 {
+	int ms = s->cfg->ssh_ingest_timeout_secs * 1000;
+
 	sshd_iq_poll(sftpd_iq);
-	if (sshd_iq_count(sftpd_iq) == 0)
-		(void)sshd_pending_wait(s->cfg, s->user, s->cfg->ssh_ingest_timeout_secs * 1000);
+	if (sshd_iq_count(sftpd_iq) > 0)
+		return;
+	if (ms > SFTP_OTHERS_WAIT_MS)
+		ms = SFTP_OTHERS_WAIT_MS;
+	(void)sshd_pending_wait(s->cfg, s->user, ms);
 }
 
 void

@@ -103,4 +103,31 @@ ok "ls slow --json" k ls slow --json
 jcheck "lists it, and not the stopped one" "[p['name'] for p in j] == ['again.jpg']"
 check "the stopped one was logged as not stored" "grep -q 'slow/huge.png accepted but not stored: processing took longer than 4 s' '$T/sshd.log'"
 check "without a word on stderr" "[ ! -s '$T/err' ]"
+
+# 4. SFTP waits less: interactive clients give up on a silent server (20 s
+# for FileZilla), so a listing waits at most 10 s for another
+# connection's queue, however long ssh_ingest_timeout_secs is
+stop_sshd
+start_sshd "max_upload_bytes = 16M" "ssh_ingest_timeout_secs = 40" "max_pixels = 1000000000"
+"$PGAL" mkalbum slow2 >/dev/null
+no_conns() { j=0; while [ -n "$(pgrep -P "$SSHD_PID")" ] && [ $j -lt 200 ]; do sleep 0.05; j=$((j + 1)); done; }
+no_conns
+sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" alice@$HOST > "$T/sftp4" 2>&1 <<C &
+put $T/huge.png /slow2/huge.png
+!sleep 16
+C
+SFTP=$!
+W= j=0
+while [ -z "$W" ] && [ $j -lt 200 ]; do W=$(niced); sleep 0.05; j=$((j + 1)); done
+[ -n "$W" ] && kill -STOP $W 2>/dev/null
+check "an ingest worker was found and stopped ($W)" "[ -n '$W' ]"
+printf 'ls -1 /slow2\n' > "$T/batch4"
+t0=$(date +%s%N)
+ok "sftp -b ls of the album on another connection" sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" -b "$T/batch4" alice@$HOST
+t1=$(date +%s%N)
+check "answered after 10 s, not after 40 ($(( (t1 - t0) / 1000000 )) ms)" "[ $(( (t1 - t0) / 1000000 )) -ge 9900 ] && [ $(( (t1 - t0) / 1000000 )) -lt 16000 ]"
+check "listing what is stored so far: nothing" "! grep -q huge '$T/out'"
+# the stopped worker is ended here, not at the 40 s limit
+kill -CONT $W 2>/dev/null; kill -9 $W 2>/dev/null
+wait $SFTP
 done_testing
