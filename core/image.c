@@ -259,40 +259,39 @@ pgal_image_init_for(pgal_img_type type, pgal_err *e)
 }
 
 /*
- * Loads the header of path with the one loader for its type (pixels are
+ * Loads the header from src with the one loader for its type (pixels are
  * decoded later, on demand, in order). jpeg_shrink (1, 2, 4, 8) makes libjpeg
  * decode at a DCT scale; webp_scale makes libwebp decode smaller. Truncated
  * or corrupt data fails the decode; mere warnings (extra bytes before a
  * marker, common in camera files) do not.
  */
 static int
-load(const char *path, pgal_img_type type, int jpeg_shrink, double webp_scale,
+load_source(VipsSource *src, pgal_img_type type, int jpeg_shrink, double webp_scale,
     VipsImage **out)
 {
 	const VipsAccess seq = VIPS_ACCESS_SEQUENTIAL;
 	const VipsFailOn fail = VIPS_FAIL_ON_ERROR;
 
-	*out = NULL;
 	switch (type) {
 	case PGAL_IMG_JPEG:
-		return vips_jpegload(path, out, "access", seq, "fail_on", fail,
-		    "shrink", jpeg_shrink, NULL);
+		return vips_jpegload_source(src, out, "access", seq, "fail_on",
+		    fail, "shrink", jpeg_shrink, NULL);
 	case PGAL_IMG_PNG:
-		return vips_pngload(path, out, "access", seq, "fail_on", fail,
-		    NULL);
+		return vips_pngload_source(src, out, "access", seq, "fail_on",
+		    fail, NULL);
 	case PGAL_IMG_WEBP:
-		return vips_webpload(path, out, "access", seq, "fail_on", fail,
-		    "scale", webp_scale, NULL);
+		return vips_webpload_source(src, out, "access", seq, "fail_on",
+		    fail, "scale", webp_scale, NULL);
 	case PGAL_IMG_GIF:
 		/* the first frame only */
-		return vips_gifload(path, out, "access", seq, "fail_on", fail,
-		    "n", 1, NULL);
+		return vips_gifload_source(src, out, "access", seq, "fail_on",
+		    fail, "n", 1, NULL);
 	case PGAL_IMG_TIFF:
-		return vips_tiffload(path, out, "access", seq, "fail_on", fail,
-		    NULL);
+		return vips_tiffload_source(src, out, "access", seq, "fail_on",
+		    fail, NULL);
 	case PGAL_IMG_HEIC:
 		/* called by name: the symbol exists only with libheif */
-		return vips_call("heifload", path, out, "access", seq,
+		return vips_call("heifload_source", src, out, "access", seq,
 		    "fail_on", fail, NULL);
 	default:
 		vips_error("pgal", "unsupported type");
@@ -301,74 +300,33 @@ load(const char *path, pgal_img_type type, int jpeg_shrink, double webp_scale,
 }
 
 /*
- * load() from an open descriptor instead of a name (fd >= 0, path NULL):
- * read from its start through libvips' source loaders, the same decoders,
- * without opening anything, so a decoder that may no longer open the file
- * (another uid, Landlock) still reads it. The source reads and seeks fd's
- * own offset.
+ * load_source() from path, or, when path is NULL, from the open descriptor
+ * fd read from its start: that opens nothing, so a decoder that may no
+ * longer open the file (another uid, Landlock) still reads it. The source
+ * reads and seeks fd's own offset.
  */
 static int
-load_fd(int fd, pgal_img_type type, int jpeg_shrink, double webp_scale,
+load(const char *path, int fd, pgal_img_type type, int jpeg_shrink, double webp_scale,
     VipsImage **out)
 {
-	const VipsAccess seq = VIPS_ACCESS_SEQUENTIAL;
-	const VipsFailOn fail = VIPS_FAIL_ON_ERROR;
 	VipsSource *src;
 	int rc;
 
 	*out = NULL;
-	if (lseek(fd, 0, SEEK_SET) != 0) {
+	if (path == NULL && lseek(fd, 0, SEEK_SET) != 0) {
 		vips_error("pgal", "cannot seek the image");
 		return -1;
 	}
-	if ((src = vips_source_new_from_descriptor(fd)) == NULL)
+	src = path != NULL ? vips_source_new_from_file(path) :
+	    vips_source_new_from_descriptor(fd);
+	if (src == NULL)
 		return -1;
-	switch (type) {
-	case PGAL_IMG_JPEG:
-		rc = vips_jpegload_source(src, out, "access", seq, "fail_on",
-		    fail, "shrink", jpeg_shrink, NULL);
-		break;
-	case PGAL_IMG_PNG:
-		rc = vips_pngload_source(src, out, "access", seq, "fail_on",
-		    fail, NULL);
-		break;
-	case PGAL_IMG_WEBP:
-		rc = vips_webpload_source(src, out, "access", seq, "fail_on",
-		    fail, "scale", webp_scale, NULL);
-		break;
-	case PGAL_IMG_GIF:
-		rc = vips_gifload_source(src, out, "access", seq, "fail_on",
-		    fail, "n", 1, NULL);
-		break;
-	case PGAL_IMG_TIFF:
-		rc = vips_tiffload_source(src, out, "access", seq, "fail_on",
-		    fail, NULL);
-		break;
-	case PGAL_IMG_HEIC:
-		rc = vips_call("heifload_source", src, out, "access", seq,
-		    "fail_on", fail, NULL);
-		break;
-	default:
-		vips_error("pgal", "unsupported type");
-		rc = -1;
-		break;
-	}
+	rc = load_source(src, type, jpeg_shrink, webp_scale, out);
 	/* the image holds its own reference while it needs the source */
 	g_object_unref(src);
 	return rc;
 }
 
-/* By name or by descriptor, whichever the caller gave. */
-static int
-load_any(const char *path, int fd, pgal_img_type type, int jpeg_shrink,
-    double webp_scale, VipsImage **out)
-{
-	if (path != NULL)
-		return load(path, type, jpeg_shrink, webp_scale, out);
-	return load_fd(fd, type, jpeg_shrink, webp_scale, out);
-}
-
-/* Replaces *img by out, dropping our reference to the old image. */
 static void
 step(VipsImage **img, VipsImage *out)
 {
@@ -549,7 +507,7 @@ process(const char *path, int fd, pgal_img_type type, int64_t max_pixels,
 		return pgal_fail(e, PGAL_EINPUT, "unsupported image type");
 
 	/* header only: nothing is decoded until pixels are asked for */
-	if (load_any(path, fd, type, 1, 1.0, &img) != 0)
+	if (load(path, fd, type, 1, 1.0, &img) != 0)
 		goto damaged;
 	w = img->Xsize;
 	h = img->Ysize;
@@ -569,7 +527,7 @@ process(const char *path, int fd, pgal_img_type type, int64_t max_pixels,
 		wscale = (double)preview_px / longedge;
 	if (shrink != 1 || wscale != 1.0) {
 		g_object_unref(img);
-		if (load_any(path, fd, type, shrink, wscale, &img) != 0)
+		if (load(path, fd, type, shrink, wscale, &img) != 0)
 			goto damaged;
 	}
 
