@@ -4,7 +4,8 @@ send what OpenSSH's sftp never sends and read statuses it never prints.
 A client script (run with this folder on PYTHONPATH: lib.sh's raw_sftp_py)
 calls connect() with the ssh command that opens the sftp subsystem, then
 req()/send()/recv() with packet types and bodies built with s() and
-struct.pack, and reads answers with status(), string() and attrs().
+struct.pack, and reads answers with status(), string() and attrs();
+put() uploads a file.
 write_raw() and wait_eof() are for what is not a whole packet.
 """
 import struct
@@ -77,11 +78,12 @@ def string(b, off):
 
 
 def attrs(b, off):
-    """(size or None, offset after them) of the ATTRS at b[off:]: flags,
-    then size, uid and gid, permissions, times and extensions as flagged."""
+    """(size or None, mtime or None, offset after them) of the ATTRS at
+    b[off:]: flags, then size, uid and gid, permissions, times and
+    extensions as flagged."""
     fl = struct.unpack(">I", b[off:off + 4])[0]
     off += 4
-    size = None
+    size = mtime = None
     if fl & 1:
         size = struct.unpack(">Q", b[off:off + 8])[0]
         off += 8
@@ -90,13 +92,33 @@ def attrs(b, off):
     if fl & 4:
         off += 4
     if fl & 8:
+        _, mtime = struct.unpack(">II", b[off:off + 8])
         off += 8
     if fl & 0x80000000:
         n = struct.unpack(">I", b[off:off + 4])[0]
         off += 4
         for _ in range(2 * n):
             _, off = string(b, off)
-    return size, off
+    return size, mtime, off
+
+
+def put(local, remote):
+    """OPEN for writing (create, truncate), WRITE in 32 KiB pieces, CLOSE:
+    [(step, code, message)] of the open when it failed (nothing more is
+    sent), of the first write that failed (the rest is not sent), and of
+    the close."""
+    t, b = req(3, s(remote) + struct.pack(">II", 0x02 | 0x08 | 0x10, 0))
+    if t != 102:
+        return [("open",) + status((t, b))]
+    h, _ = string(b, 0)
+    data = open(local, "rb").read()
+    got = []
+    for off in range(0, len(data), 32768):
+        code, msg = status(req(6, s(h) + struct.pack(">Q", off) + s(data[off:off + 32768])))
+        if code != 0:
+            got.append(("write", code, msg))
+            break
+    return got + [("close",) + status(req(4, s(h)))]
 
 
 def write_raw(data):

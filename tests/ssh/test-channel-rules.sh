@@ -188,33 +188,11 @@ check "and leaves no socket under PGAL_HOME" "[ -z \"\$(find '$PGAL_HOME' -type 
 cat > "$T/wire.py" <<'PY'
 import os, struct, sys, time
 
-from sftpwire import connect, recv, req, s, send, status, string
+from sftpwire import attrs, connect, put, req, s, status, string
 
 def fail(msg):
     print("FAIL:", msg, flush=True)
     sys.exit(1)
-
-def attrs(b, off):
-    """flags, size, mtime and the offset after the ATTRS at b[off:]"""
-    fl = struct.unpack(">I", b[off:off + 4])[0]
-    off += 4
-    size = mtime = None
-    if fl & 1:
-        size = struct.unpack(">Q", b[off:off + 8])[0]
-        off += 8
-    if fl & 2:
-        off += 8
-    if fl & 4:
-        off += 4
-    if fl & 8:
-        _, mtime = struct.unpack(">II", b[off:off + 8])
-        off += 8
-    if fl & 0x80000000:
-        n = struct.unpack(">I", b[off:off + 4])[0]
-        off += 4
-        for _ in range(2 * n):
-            _, off = string(b, off)
-    return size, mtime, off
 
 def readdir(path):
     """{name: mtime} of a directory listing"""
@@ -237,19 +215,6 @@ def readdir(path):
     req(4, s(h))
     return out
 
-def put(local, remote):
-    """OPEN for writing, WRITE in 32 KiB pieces, CLOSE: the statuses"""
-    t, b = req(3, s(remote) + struct.pack(">II", 0x02 | 0x08 | 0x10, 0))
-    if t != 102:
-        return [status((t, b))]
-    h = b[4:4 + struct.unpack(">I", b[:4])[0]]
-    data = open(local, "rb").read()
-    got = []
-    for off in range(0, len(data), 32768):
-        got.append(status(req(6, s(h) + struct.pack(">Q", off) + s(data[off:off + 32768]))))
-    got.append(status(req(4, s(h))))
-    return got
-
 if not connect(sys.argv[1]):
     fail("no VERSION")
 scen, args = sys.argv[2], sys.argv[3:]
@@ -267,14 +232,14 @@ elif scen == "putls":
     local, remote = args
     t0 = time.time()
     st = put(local, remote)
-    if any(c != 0 for c, _ in st):
+    if any(c != 0 for _, c, _ in st):
         fail("put: %r" % st)
     listing = readdir(os.path.dirname(remote))
     t1 = time.time()
     print(int(t0), listing.get(os.path.basename(remote)), int(t1) + 1, flush=True)
 elif scen == "put":
     st = put(args[0], args[1])
-    bad = [m for c, m in st if c != 0]
+    bad = [m for _, c, m in st if c != 0]
     print(("refused: " + bad[0]) if bad else "stored", flush=True)
 elif scen == "hold":
     # open now, upload when the file args[0] appears
@@ -285,7 +250,7 @@ elif scen == "hold":
         time.sleep(0.1)
     st = put(args[1], args[2])
     print("statuses", st, flush=True)
-    sys.exit(0 if all(c == 0 for c, _ in st) else 1)
+    sys.exit(0 if all(c == 0 for _, c, _ in st) else 1)
 PY
 vips crop "$FIX/big-24mp.jpg" "$T/noexif.jpg[Q=85,strip]" 100 100 320 240
 # the taken times as another tool reads them (vipsheader), as UTC seconds

@@ -45,40 +45,16 @@ wait_stored() {
 conn_pids() { pgrep -P "$SSHD_PID"; }
 worker_pids() { for c in $(conn_pids); do pgrep -P "$c"; done; }
 
+export SSHD_LOG="$T/sshd.log" PGAL_CLI="$PGAL"
 # A raw SFTP client on one connection: each put prints its close status and
 # how many photos of the album were stored right when the close was
 # answered; "sh:CMD" runs a command between steps.
 cat > "$T/sftp.py" <<'PY'
-import os, re, struct, subprocess, sys, time
+import os, re, subprocess, sys, time
 
-p = subprocess.Popen(sys.argv[1].split(), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-seq = [0]
+import sftpwire
+
 marks = {}
-
-def s(b):
-    if isinstance(b, str):
-        b = b.encode()
-    return struct.pack(">I", len(b)) + b
-
-def send(t, body):
-    seq[0] += 1
-    pkt = bytes([t]) + struct.pack(">I", seq[0]) + body
-    p.stdin.write(struct.pack(">I", len(pkt)) + pkt)
-    p.stdin.flush()
-
-def recv():
-    hdr = p.stdout.read(4)
-    if len(hdr) < 4:
-        sys.exit("connection closed")
-    b = p.stdout.read(struct.unpack(">I", hdr)[0])
-    return b[0], b[5:]
-
-def status(r):
-    t, b = r
-    if t != 101:
-        return None, ""
-    ln = struct.unpack(">I", b[4:8])[0]
-    return struct.unpack(">I", b[:4])[0], b[8:8 + ln].decode(errors="replace")
 
 def stored(album):
     out = subprocess.run([os.environ["PGAL_CLI"], "ls", album, "--json"],
@@ -86,27 +62,15 @@ def stored(album):
     return out.count(b'"name"')
 
 def put(local, remote):
-    send(3, s(remote) + struct.pack(">II", 0x1a, 0))
-    t, b = recv()
-    if t != 102:
-        print("open %s %s %s" % (remote, *status((t, b))))
-        return
-    h = b[4:4 + struct.unpack(">I", b[:4])[0]]
-    data = open(local, "rb").read()
-    for off in range(0, len(data), 32768):
-        send(6, s(h) + struct.pack(">Q", off) + s(data[off:off + 32768]))
-        code, msg = status(recv())
-        if code != 0:
-            print("write %s %s %s" % (remote, code, msg))
-            break
-    send(4, s(h))
-    code, msg = status(recv())
-    marks[remote] = time.monotonic()
-    print("close %s %s stored %d %s" % (remote, code, stored(remote.split("/")[1]), msg),
-          flush=True)
+    for step, code, msg in sftpwire.put(local, remote):
+        if step != "close":
+            print("%s %s %s %s" % (step, remote, code, msg))
+            continue
+        marks[remote] = time.monotonic()
+        print("close %s %s stored %d %s" % (remote, code, stored(remote.split("/")[1]), msg),
+              flush=True)
 
-p.stdin.write(struct.pack(">IBI", 5, 1, 3)); p.stdin.flush()
-if recv()[0] != 2:
+if not sftpwire.connect(sys.argv[1]):
     sys.exit("no VERSION")
 for op in sys.argv[2:]:
     a = op.split(":", 2)
@@ -125,12 +89,10 @@ for op in sys.argv[2:]:
             time.sleep(0.1)
         else:
             print("never logged")
-p.stdin.close()
-p.wait()
+sftpwire.close()
 PY
 raw() {
-	SSHD_LOG="$T/sshd.log" PGAL_CLI=$PGAL python3 "$T/sftp.py" \
-		"ssh $SSHO -p $PORT -o BatchMode=yes -o IdentitiesOnly=yes -i $T/id_alice -s alice@$HOST sftp" "$@"
+	raw_sftp_py "$T/sftp.py" alice "$@"
 }
 
 # 1. a small budget: the close waits while the queue fills it, the spool

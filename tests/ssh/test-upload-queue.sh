@@ -42,23 +42,8 @@ import sftpwire
 from sftpwire import attrs, req, s, status, string
 
 def put(local, remote):
-    t, b = req(3, s(remote) + struct.pack(">II", 0x1a, 0))
-    if t != 102:
-        code, msg = status((t, b))
-        print("open %s %s %s" % (remote, code, msg))
-        return
-    h, _ = string(b, 0)
-    data = open(local, "rb").read()
-    off = 0
-    while off < len(data):
-        code, msg = status(req(6, s(h) + struct.pack(">Q", off) +
-                               s(data[off:off + 32768])))
-        if code != 0:
-            print("write %s %s %s" % (remote, code, msg))
-            break
-        off += 32768
-    code, msg = status(req(4, s(h)))
-    print("close %s %s %s" % (remote, code, msg))
+    for step, code, msg in sftpwire.put(local, remote):
+        print("%s %s %s %s" % (step, remote, code, msg))
 
 def ls(d):
     t, b = req(11, s(d))
@@ -72,7 +57,7 @@ def ls(d):
         for _ in range(n):
             name, off = string(b, off)
             _, off = string(b, off)
-            size, off = attrs(b, off)
+            size, _, off = attrs(b, off)
             print("entry %s %s" % (name.decode(), size))
     req(4, s(h))
 
