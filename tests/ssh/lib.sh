@@ -107,6 +107,21 @@ for i in range(n):
 PY
 }
 
+# make_camera_jpegs DIR COUNT: distinct camera-size JPEGs (12 MP crops of
+# the 24 MP fixture at a different offset each, c00.jpg ...): decoding one
+# takes far longer than sending it over loopback
+make_camera_jpegs() {
+	mkdir -p "$1"
+	python3 - "$FIX/big-24mp.jpg" "$1" "$2" <<'PY'
+import subprocess, sys
+from concurrent.futures import ThreadPoolExecutor
+src, d, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def one(i):
+    subprocess.run(["vips", "crop", src, f"{d}/c{i:02d}.jpg[Q=85]", str(7 * i), str(5 * i), "4000", "3000"], check=True)
+with ThreadPoolExecutor(2) as ex: list(ex.map(one, range(n)))
+PY
+}
+
 # make_huge_png FILE: a 30000x30000 one-bit PNG of a few hundred KB whose
 # decode takes seconds: an upload that stays in the ingest queue a while
 make_huge_png() {

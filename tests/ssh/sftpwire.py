@@ -5,7 +5,7 @@ A client script (run with this folder on PYTHONPATH: lib.sh's raw_sftp_py)
 calls connect() with the ssh command that opens the sftp subsystem, then
 req()/send()/recv() with packet types and bodies built with s() and
 struct.pack, and reads answers with status(), string() and attrs();
-put() uploads a file.
+put() uploads a file, readdir() lists a directory.
 write_raw() and wait_eof() are for what is not a whole packet.
 """
 import struct
@@ -119,6 +119,29 @@ def put(local, remote):
             got.append(("write", code, msg))
             break
     return got + [("close",) + status(req(4, s(h)))]
+
+
+def readdir(path):
+    """([(name, size, mtime)], None) of a directory listing, read until
+    the server says no more; (None, (code, message)) when it cannot be
+    opened."""
+    t, b = req(11, s(path))
+    if t != 102:
+        return None, status((t, b))
+    h, _ = string(b, 0)
+    out = []
+    while True:
+        t, b = req(12, s(h))
+        if t != 104:
+            break
+        off = 4
+        for _ in range(struct.unpack(">I", b[:4])[0]):
+            name, off = string(b, off)
+            _, off = string(b, off)  # the long name
+            size, mtime, off = attrs(b, off)
+            out.append((name.decode(), size, mtime))
+    req(4, s(h))
+    return out, None
 
 
 def write_raw(data):

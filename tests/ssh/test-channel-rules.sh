@@ -188,7 +188,8 @@ check "and leaves no socket under PGAL_HOME" "[ -z \"\$(find '$PGAL_HOME' -type 
 cat > "$T/wire.py" <<'PY'
 import os, struct, sys, time
 
-from sftpwire import attrs, connect, put, req, s, status, string
+import sftpwire
+from sftpwire import attrs, connect, put, req, s, status
 
 def fail(msg):
     print("FAIL:", msg, flush=True)
@@ -196,24 +197,10 @@ def fail(msg):
 
 def readdir(path):
     """{name: mtime} of a directory listing"""
-    t, b = req(11, s(path))
-    if t != 102:
-        fail("opendir %s: %r" % (path, status((t, b))))
-    h = b[4:4 + struct.unpack(">I", b[:4])[0]]
-    out = {}
-    while True:
-        t, b = req(12, s(h))
-        if t == 101:
-            break
-        count = struct.unpack(">I", b[:4])[0]
-        off = 4
-        for _ in range(count):
-            name, off = string(b, off)
-            _, off = string(b, off)
-            _, mtime, off = attrs(b, off)
-            out[name.decode()] = mtime
-    req(4, s(h))
-    return out
+    entries, err = sftpwire.readdir(path)
+    if entries is None:
+        fail("opendir %s: %r" % (path, err))
+    return {name: mtime for name, _, mtime in entries}
 
 if not connect(sys.argv[1]):
     fail("no VERSION")

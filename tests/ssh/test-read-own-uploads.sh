@@ -20,13 +20,7 @@ stored_count() {
 }
 
 # camera-size photos: each takes far longer to store than to send
-mkdir -p "$T/cam"
-python3 - "$FIX/big-24mp.jpg" "$T/cam" 16 <<'PY' || echo "Bail out! cannot make test photos"
-import subprocess, sys
-src, d, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-for i in range(n):
-    subprocess.run(["vips", "crop", src, f"{d}/c{i:02d}.jpg[Q=85]", str(9 * i), str(7 * i), "4000", "3000"], check=True)
-PY
+make_camera_jpegs "$T/cam" 16 || echo "Bail out! cannot make test photos"
 check "16 camera photos made" "[ \$(ls '$T'/cam/*.jpg | wc -l) -eq 16 ]"
 
 # 1. sftp -b of eight, then at once ls over ssh (a new connection)

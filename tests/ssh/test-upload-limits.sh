@@ -20,15 +20,7 @@ add_key alice "$PW"
 SPOOL_MAX=$((13 * 1024 * 1024))
 
 # camera-size photos: decoding one takes far longer than sending it
-mkdir -p "$T/cam"
-python3 - "$FIX/big-24mp.jpg" "$T/cam" 24 <<'PY' || echo "Bail out! cannot make test photos"
-import subprocess, sys
-from concurrent.futures import ThreadPoolExecutor
-src, d, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-def one(i):
-    subprocess.run(["vips", "crop", src, f"{d}/c{i:02d}.jpg[Q=85]", str(7 * i), str(5 * i), "4000", "3000"], check=True)
-with ThreadPoolExecutor(2) as ex: list(ex.map(one, range(n)))
-PY
+make_camera_jpegs "$T/cam" 24 || echo "Bail out! cannot make test photos"
 make_jpegs "$T/small" 5 || echo "Bail out! cannot make small photos"
 check "24 camera photos, each within the upload limit and below the budget" \
 	"[ \$(ls '$T'/cam/*.jpg | wc -l) -eq 24 ] && [ \$(stat -c %s '$T'/cam/*.jpg | sort -n | tail -1) -lt $SPOOL_MAX ]"

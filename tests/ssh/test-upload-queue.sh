@@ -20,15 +20,7 @@ k_sftp() {
 
 # camera-size photos (12 MP crops of the 24 MP fixture, each different):
 # decoding one takes far longer than sending it over loopback
-mkdir -p "$T/cam"
-python3 - "$FIX/big-24mp.jpg" "$T/cam" 24 <<'PY' || echo "Bail out! cannot make test photos"
-import subprocess, sys
-from concurrent.futures import ThreadPoolExecutor
-src, d, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-def one(i):
-    subprocess.run(["vips", "crop", src, f"{d}/c{i:02d}.jpg[Q=85]", str(7 * i), str(5 * i), "4000", "3000"], check=True)
-with ThreadPoolExecutor(2) as ex: list(ex.map(one, range(n)))
-PY
+make_camera_jpegs "$T/cam" 24 || echo "Bail out! cannot make test photos"
 size() { stat -c %s "$1"; }
 check "the photos fit the upload limit" "[ \$(cat '$T'/cam/*.jpg | wc -c) -lt \$((24 * 8 * 1024 * 1024)) ] && [ \$(ls '$T'/cam | wc -l) -eq 24 ]"
 
@@ -39,27 +31,16 @@ cat > "$T/sftp.py" <<'PY'
 import json, os, struct, subprocess, sys, time
 
 import sftpwire
-from sftpwire import attrs, req, s, status, string
+from sftpwire import attrs, req, s, status
 
 def put(local, remote):
     for step, code, msg in sftpwire.put(local, remote):
         print("%s %s %s %s" % (step, remote, code, msg))
 
 def ls(d):
-    t, b = req(11, s(d))
-    h, _ = string(b, 0)
-    while True:
-        t, b = req(12, s(h))
-        if t != 104:
-            break
-        n = struct.unpack(">I", b[:4])[0]
-        off = 4
-        for _ in range(n):
-            name, off = string(b, off)
-            _, off = string(b, off)
-            size, _, off = attrs(b, off)
-            print("entry %s %s" % (name.decode(), size))
-    req(4, s(h))
+    entries, _ = sftpwire.readdir(d)
+    for name, size, _ in entries or []:
+        print("entry %s %s" % (name, size))
 
 def stat(path):
     t, b = req(17, s(path))
