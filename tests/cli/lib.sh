@@ -6,6 +6,12 @@ nfail=0
 PGAL="$PGAL_BUILD/pgal"
 FIX="$PGAL_FIXTURES"
 T=${TMPDIR_TEST:-$(mktemp -d)}
+TESTS_LIB=$(cd "$(dirname "$0")/../lib" && pwd)
+. "$TESTS_LIB/wait.sh"
+# free_port: a port for a peer of this test to listen on (see free-port.py)
+free_port() {
+	python3 "$TESTS_LIB/free-port.py"
+}
 
 # ok DESCRIPTION COMMAND...: passes if COMMAND exits 0
 ok() {

@@ -5,12 +5,7 @@
 SSHD="$PGAL_BUILD/pgal-sshd"
 HOST=127.0.0.1
 SSHD_PID=
-TMUX_SOCK=
-
-free_port() {
-	python3 -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+. "$TESTS_LIB/tmux.sh"
 
 # start_sshd [CONFIG LINE...]: writes $T/pgal.conf and starts the server
 start_sshd() {
@@ -26,29 +21,26 @@ start_sshd() {
 	: > "$T/sshd.log"
 	"$SSHD" -D -f "$T/pgal.conf" >> "$T/sshd.log" 2>&1 &
 	SSHD_PID=$!
-	i=0
-	while ! grep -q "listening on" "$T/sshd.log" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 100 ]; then echo "Bail out! pgal-sshd did not start"; cat "$T/sshd.log"; exit 1; fi
-		sleep 0.1
-	done
+	if ! wait_until 10 log_has "$T/sshd.log" "listening on"; then
+		echo "Bail out! pgal-sshd did not start"; cat "$T/sshd.log"; exit 1
+	fi
 	SSHO="-F /dev/null -o UserKnownHostsFile=$T/known_hosts -o StrictHostKeyChecking=accept-new -o LogLevel=ERROR -o ConnectTimeout=20 -o ServerAliveInterval=0"
 }
 
 stop_sshd() {
 	[ -n "$SSHD_PID" ] || return 0
 	kill "$SSHD_PID" 2>/dev/null
-	i=0
-	while kill -0 "$SSHD_PID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	wait_until 5 pid_gone "$SSHD_PID" > /dev/null
 	kill -9 "$SSHD_PID" 2>/dev/null
 	wait "$SSHD_PID" 2>/dev/null
 	SSHD_PID=
 }
 
 cleanup_ssh() {
-	[ -n "$TMUX_SOCK" ] && tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
-	# a second TERM ends sessions still running
-	[ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null && sleep 0.2 && kill "$SSHD_PID" 2>/dev/null
+	term_cleanup
+	# a second TERM ends sessions still running (the first starts draining)
+	[ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null &&
+		wait_until 2 log_has "$T/sshd.log" "stopping" && kill "$SSHD_PID" 2>/dev/null
 	stop_sshd
 }
 trap cleanup_ssh EXIT
@@ -136,39 +128,20 @@ open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(
 PY
 }
 
-# tmux: a terminal to drive interactive sessions in
-tmux_start() {
-	cols=$1; rows=$2; shift 2
-	TMUX_SOCK="$T/tmux.sock"
-	tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -x "$cols" -y "$rows" \
-		"$*; echo SSH-EXIT=\$?; sleep 60"
+# ssh_term COLS ROWS COMMAND...: an interactive ssh in the tmux harness
+# (tests/lib/tmux.sh); its exit status goes to $T/ssh.rc when it ends
+ssh_term() {
+	st_cols=$1; st_rows=$2; shift 2
+	rm -f "$T/ssh.rc"
+	term_start "$st_cols" "$st_rows" "$*; echo \$? > '$T/ssh.rc'"
 }
-tmux_screen() {
-	tmux -S "$TMUX_SOCK" capture-pane -p -J
-}
-tmux_keys() {
-	tmux -S "$TMUX_SOCK" send-keys "$@"
-}
-tmux_type() {
-	tmux -S "$TMUX_SOCK" send-keys -l "$1"
-}
-# wait_screen REGEX [SECONDS]: until the screen matches (0) or time is up (1)
-wait_screen() {
-	lim=$(( ${2:-15} * 10 ))
-	i=0
-	while [ $i -lt $lim ]; do
-		tmux_screen > "$T/screen" 2>/dev/null
-		grep -Eq "$1" "$T/screen" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-# step DESCRIPTION REGEX: a TAP line for a screen state
-step() {
+# ssh_exits DESCRIPTION STATUS: a TAP line for "the ssh of ssh_term ended
+# with STATUS" (within 10 s)
+ssh_exits() {
 	n=$((n + 1))
-	if wait_screen "$2" "${3:-15}"; then echo "ok $n - $1"
-	else nfail=$((nfail + 1)); echo "not ok $n - $1"; echo "# wanted: $2"; sed 's/^/# screen: /' "$T/screen" | head -40; fi
+	if wait_until 10 test -s "$T/ssh.rc" && [ "$(cat "$T/ssh.rc")" = "$2" ]; then echo "ok $n - $1"
+	else nfail=$((nfail + 1)); echo "not ok $n - $1 (status $(cat "$T/ssh.rc" 2>/dev/null))"
+		screen | sed 's/^/# | /'; fi
 }
 # fails DESCRIPTION COMMAND...: passes if COMMAND exits non-zero
 fails() {

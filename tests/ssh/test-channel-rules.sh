@@ -153,7 +153,7 @@ tui_env_checks() {
 # the client's debug log in $T/client.log
 tui_with_everything() {
 	: > "$T/client.log"
-	tmux_start 100 30 "env TERM=xterm-256color BAR=baz SSH_AUTH_SOCK='$AGENT_SOCK' DISPLAY=127.0.0.1:97" \
+	ssh_term 100 30 "env TERM=xterm-256color BAR=baz SSH_AUTH_SOCK='$AGENT_SOCK' DISPLAY=127.0.0.1:97" \
 		ssh -tt -v -E "$T/client.log" $SSHO -p "$PORT" -o BatchMode=yes -A -X -o SendEnv=BAR \
 		"-o 'SetEnv=FOO=bar LANG=en_GB.UTF-8 COLORTERM=truecolor'" "$@"
 }
@@ -163,7 +163,7 @@ tui_with_everything -o IdentitiesOnly=yes -i "$T/id_alice" alice@$HOST
 step "alice's TUI opens at her albums" "shown"
 cp "$T/client.log" "$T/client.alice"
 tui_env_checks alice
-tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
+term_cleanup
 check "alice's connection ended" no_server_connections
 
 # the guest's TUI
@@ -171,7 +171,7 @@ tui_with_everything -o PubkeyAuthentication=no gallery@$HOST
 step "the guest's TUI opens at the welcome screen" "Sign up"
 cp "$T/client.log" "$T/client.guest"
 tui_env_checks guest
-tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
+term_cleanup
 check "the guest's connection ended" no_server_connections
 
 # X11 for a command: refused, and the OpenSSH client says so

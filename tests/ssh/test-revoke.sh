@@ -36,12 +36,12 @@ sftp_wait() {
 echo "ls -1 /trip" >&3
 check "the open sftp session lists the album" "sftp_wait nikon-d2h-gps.jpg"
 
-tmux_start 100 30 ssh -tt $SSHO -p "$PORT" -o BatchMode=yes -o IdentitiesOnly=yes -i "$T/id_alice" alice@$HOST
+ssh_term 100 30 ssh -tt $SSHO -p "$PORT" -o BatchMode=yes -o IdentitiesOnly=yes -i "$T/id_alice" alice@$HOST
 step "a key login opens the albums screen" "trip"
 
 ok "the password is changed elsewhere" env PGAL_PASSWORD="$OLD" PGAL_NEW_PASSWORD="$NEW" "$PGAL" passwd
 
-tmux_keys Enter
+keys Enter
 step "the TUI's next action says the session has ended" "session has ended"
 step "and shows the welcome screen" "Sign up"
 

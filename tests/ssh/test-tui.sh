@@ -7,52 +7,59 @@ setup_home
 start_sshd
 PW='correct horse battery'
 
-tmux_start 100 30 ssh -tt $SSHO -p "$PORT" -o BatchMode=yes -o PubkeyAuthentication=no gallery@$HOST
+ssh_term 100 30 ssh -tt $SSHO -p "$PORT" -o BatchMode=yes -o PubkeyAuthentication=no gallery@$HOST
 step "the guest gets the welcome screen with no password" "Sign up"
-tmux_keys s
+keys s
 step "sign up asks for the password twice" "Password again"
-tmux_type carol; tmux_keys Enter
-tmux_type carol@example.org; tmux_keys Enter
-tmux_type "$PW"; tmux_keys Enter
-tmux_type "$PW"; tmux_keys Enter
+type_text carol; keys Enter
+type_text carol@example.org; keys Enter
+type_text "$PW"; keys Enter
+type_text "$PW"; keys Enter
 step "sign up leads to the code screen" "Code"
 check "the password was not echoed" "! grep -q 'correct horse' '$T/screen'"
 code=$(outbox_code)
 check "a code was mailed to the outbox" "[ -n '$code' ]"
-tmux_type "$code"; tmux_keys Enter
+type_text "$code"; keys Enter
 step "the code confirms the account" "account confirmed"
-tmux_type "$PW"; tmux_keys Enter
+type_text "$PW"; keys Enter
 step "logging in inside the guest TUI works" "[Nn]o albums|albums"
-tmux_keys q
-tmux_keys q
-tmux_keys Q
-step "q leaves with exit status 0" "SSH-EXIT=0" 10
+keys q
+keys q
+keys Q
+ssh_exits "q leaves with exit status 0" 0
 check "the session end is logged" "grep -q 'tui done: user gallery status 0' '$T/sshd.log'"
-tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
+term_cleanup
 
 # a user with a key lands logged in
 add_key carol "$PW"
 "$PGAL" mkalbum holidays >/dev/null
-tmux_start 80 24 ssh -tt $SSHO -p "$PORT" -o BatchMode=yes -o IdentitiesOnly=yes -i "$T/id_carol" carol@$HOST
+ssh_term 80 24 ssh -tt $SSHO -p "$PORT" -o BatchMode=yes -o IdentitiesOnly=yes -i "$T/id_carol" carol@$HOST
 step "a key login opens the albums screen, logged in" "holidays"
 check "not the welcome screen" "! grep -q 'Sign up' '$T/screen'"
-tmux -S "$TMUX_SOCK" resize-window -x 132 -y 40
-sleep 0.5
-tmux_screen > "$T/screen"
-w=$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$T/screen")
+# the TUI redraws at the new size: something is drawn past column 100 and
+# on row 40
+screen_width() {
+	screen > "$T/screen" && awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$T/screen"
+}
+redrawn_wide() {
+	[ "$(screen_width)" -gt 100 ] && [ -n "$(sed -n 40p "$T/screen" | tr -d ' ')" ]
+}
+term_resize 132 40
+wait_until 10 redrawn_wide
+w=$(screen_width)
 check "a resize reaches the TUI (screen now $w columns wide)" "[ $w -gt 100 ]"
 check "and its rows ($(wc -l < "$T/screen"))" "[ \$(wc -l < '$T/screen') -ge 39 ]"
 
 # SIGTERM: no new connections, this session continues
 kill -TERM "$SSHD_PID"
-sleep 0.3
+wait_until 10 log_has "$T/sshd.log" "stopping: no new connections"
 fails "new connections are refused while draining" key_ssh "$T/id_carol" carol whoami
-tmux_keys '?'
+keys '?'
 step "the running session still answers" "help|Help|keys"
-tmux_keys q
-tmux_keys Q
-step "and ends normally" "SSH-EXIT=0" 10
-i=0; while kill -0 "$SSHD_PID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+keys q
+keys Q
+ssh_exits "and ends normally" 0
+wait_until 5 pid_gone "$SSHD_PID"
 check "then the server exits" "! kill -0 $SSHD_PID 2>/dev/null"
 SSHD_PID=
 done_testing

@@ -7,100 +7,16 @@ REPO=$(cd "$TESTS_DIR/.." && pwd)
 . "$TESTS_DIR/cli/lib.sh"
 
 TUI="$PGAL_BUILD/pgal-tui"
-# the tmux server's socket lives in the test's scratch folder
-TSOCK=${PGAL_TUI_SOCK:-"$T/tmux.sock"}
-WAIT=${PGAL_TUI_WAIT:-15}
-
-tm() {
-	tmux -S "$TSOCK" "$@"
-}
-
-tui_cleanup() {
-	tm kill-server 2>/dev/null
-	rm -f "$TSOCK"
-}
-trap tui_cleanup EXIT
+. "$TESTS_LIB/tmux.sh"
+trap term_cleanup EXIT
 
 # tui_start COLS ROWS [VAR=VALUE...]: pgal-tui in a fresh COLSxROWS pane
 # (stderr, e.g. sanitizer reports, to $T/tui.err; exit status to $T/tui.rc)
 tui_start() {
 	cols=$1; rows=$2; shift 2
-	tm kill-server 2>/dev/null
 	rm -f "$T/tui.rc"
-	cat > "$T/tmux.conf" <<CONF
-set -g default-terminal tmux-256color
-set -g remain-on-exit on
-set -g status off
-set -sg escape-time 0
-CONF
-	tm -f "$T/tmux.conf" new-session -d -s t -x "$cols" -y "$rows" \
+	term_start "$cols" "$rows" \
 		"env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $* '$TUI' ${TUI_ARGS:-} 2>>'$T/tui.err'; echo \$? > '$T/tui.rc'"
-}
-
-# screen / screen_e: the pane as text, and with colour escapes
-screen() {
-	tm capture-pane -p -t t
-}
-screen_e() {
-	tm capture-pane -p -e -t t
-}
-
-# keys KEY...: tmux key names (Enter, Escape, Tab, Down, C-r...)
-keys() {
-	tm send-keys -t t "$@"
-}
-# type TEXT: literal text
-type_text() {
-	tm send-keys -t t -l "$1"
-}
-
-# wait_for PATTERN [SECONDS]: until the screen matches (grep -E)
-wait_for() {
-	limit=$(( ${2:-$WAIT} * 10 ))
-	i=0
-	while [ $i -lt "$limit" ]; do
-		if screen > "$T/screen" 2>/dev/null; then
-			grep -Eq -- "$1" "$T/screen" && return 0
-		else
-			echo "# the tmux session is gone"
-			return 1
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "# timed out waiting for: $1"
-	screen | sed 's/^/# | /'
-	return 1
-}
-
-# wait_gone PATTERN [SECONDS]: until the screen no longer matches
-wait_gone() {
-	limit=$(( ${2:-$WAIT} * 10 ))
-	i=0
-	while [ $i -lt "$limit" ]; do
-		screen > "$T/screen" 2>/dev/null || return 1
-		grep -Eq -- "$1" "$T/screen" || return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "# still on screen: $1"
-	screen | sed 's/^/# | /'
-	return 1
-}
-
-# settle: waits until two captures 0.2 s apart agree (the frame is
-# complete), leaving it in $T/screen
-settle() {
-	i=0
-	screen > "$T/screen.a" 2>/dev/null
-	while [ $i -lt $((WAIT * 5)) ]; do
-		sleep 0.2
-		screen > "$T/screen" 2>/dev/null
-		cmp -s "$T/screen" "$T/screen.a" && return 0
-		cp "$T/screen" "$T/screen.a"
-		i=$((i + 1))
-	done
-	return 1
 }
 
 # coloured_cells FIRST_ROW LAST_ROW LAST_COL < capture-pane -e output:
@@ -131,20 +47,9 @@ for lineno, line in enumerate(sys.stdin.read().split("\n"), 1):
 print(n)' "$@"
 }
 
-# step DESCRIPTION PATTERN: a TAP line for "the screen shows PATTERN"
-step() {
-	n=$((n + 1))
-	if wait_for "$2"; then echo "ok $n - $1"
-	else nfail=$((nfail + 1)); echo "not ok $n - $1"; fi
-}
-
 # tui_exit_ok: pgal-tui has exited with 0 and no sanitizer reported anything
 tui_wait_exit() {
-	i=0
-	while [ ! -s "$T/tui.rc" ] && [ $i -lt $((WAIT * 10)) ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until "$WAIT" test -s "$T/tui.rc"
 	[ -s "$T/tui.rc" ] && [ "$(cat "$T/tui.rc")" = 0 ]
 }
 tui_clean_stderr() {

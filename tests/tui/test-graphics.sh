@@ -26,7 +26,7 @@ ih=$(vipsheader -f height "$T/preview.jpg")
 check "the preview's size (${iw}x$ih)" "[ '${iw:-0}' -gt 0 ] && [ '${ih:-0}' -gt 0 ]"
 
 # the pane's cell size in pixels, as a program in it sees it
-tui_cleanup
+term_cleanup
 tm new-session -d -s probe -x $COLS -y $ROWS "python3 -c '
 import fcntl, struct, termios
 r, c, xp, yp = struct.unpack(\"HHHH\", fcntl.ioctl(1, termios.TIOCGWINSZ, bytes(8)))
