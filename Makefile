@@ -127,9 +127,11 @@ serve: deps
 	@$(MAKE) --no-print-directory all
 	PGAL_HOME=$${PGAL_HOME:-$$(pwd)/var} $(PGAL_SSHD) -D -p $${PORT:-2222}
 
+# both builds at once, one job per CPU; the test files then run in parallel
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 test: deps
-	@$(MAKE) --no-print-directory all fixtures
-	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 all
+	@$(MAKE) --no-print-directory -j$(NPROC) all fixtures
+	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=build-asan SAN=1 all
 	@sh tests/run.sh build build-asan
 
 bench: deps
