@@ -52,7 +52,8 @@ sym=$(sed -n 2,27p "$T/screen" | cut -c1-60 | tr -d ' \n' | wc -m)
 check "NO_COLOR: the preview still draws as symbols ($sym)" "[ $sym -ge 300 ]"
 check "NO_COLOR: the EXIF is readable" "grep -q 'Aperture *f/4.5' '$T/screen'"
 keys q
-wait_for "nikon-d2h-gps" >/dev/null; settle; screen_e > "$T/screen-e"
+# the album's column header (the photo view names the photo too)
+wait_for "NAME +TITLE" >/dev/null; settle; screen_e > "$T/screen-e"
 check "NO_COLOR: the selection shows in reverse video" "grep -q '\[7m' '$T/screen-e' || grep -q ';7m' '$T/screen-e'"
 tui_quit "monochrome: exits cleanly"
 
@@ -66,10 +67,8 @@ for gfx in sixel kitty; do
 	keys Enter; wait_for "nikon-d2h-gps\.jpg" >/dev/null; keys Enter
 	step "$gfx: the photo view" "NIKON D2H"
 	settle
-	i=0
-	while [ $i -lt 50 ] && ! grep -q "$(printf '\033')[P_]" "$T/raw-$gfx"; do
-		sleep 0.1; i=$((i + 1))
-	done
+	# until an image (DCS or APC) has come through the pipe
+	wait_until "$WAIT" log_has "$T/raw-$gfx" "$(printf '\033')[P_]"
 	case $gfx in
 	sixel) check "sixel: a sixel image (DCS ... q) was sent" \
 		"perl -0ne 'exit(/\eP[0-9;]*q/ ? 0 : 1)' '$T/raw-$gfx'" ;;

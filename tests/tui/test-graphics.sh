@@ -31,8 +31,7 @@ tm new-session -d -s probe -x $COLS -y $ROWS "python3 -c '
 import fcntl, struct, termios
 r, c, xp, yp = struct.unpack(\"HHHH\", fcntl.ioctl(1, termios.TIOCGWINSZ, bytes(8)))
 open(\"$T/winsize\", \"w\").write(\"%d %d %d %d\" % (c, r, xp, yp))'"
-i=0
-while [ ! -s "$T/winsize" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 5 test -s "$T/winsize"
 read -r wc wr wxp wyp < "$T/winsize"
 if [ "${wxp:-0}" -gt 0 ] && [ "${wyp:-0}" -gt 0 ]; then
 	pxw=$((wxp / wc)); pxh=$((wyp / wr))
@@ -128,6 +127,12 @@ to_ppm() {
 	vips cast "$T/flat.v" "$4" uchar
 }
 
+# image_written RAW: RAW holds an image placed and written whole (it ends
+# before the cursor is restored); an empty capture is not a match
+image_written() {
+	perl -e 'local $/; my $s = <STDIN> // ""; exit($s =~ /\e7\e\[\d+;\d+H(?:\eP|\e_G).*\e\\\e8/s ? 0 : 1)' < "$1"
+}
+
 for gfx in sixel kitty; do
 	tui_start $COLS $ROWS $ENVS PGAL_TUI_GRAPHICS=$gfx
 	wait_for "pics" >/dev/null; keys Enter
@@ -137,12 +142,8 @@ for gfx in sixel kitty; do
 	keys Enter
 	step "$gfx: the photo view" "Camera +NIKON D2H"
 	settle
-	# until the image has been written whole (it ends before the
-	# cursor is restored); an empty capture is not a match
-	i=0
-	while [ $i -lt 100 ] && ! perl -e 'local $/; my $s = <STDIN> // ""; exit($s =~ /\e7\e\[\d+;\d+H(?:\eP|\e_G).*\e\\\e8/s ? 0 : 1)' < "$T/raw-$gfx"; do
-		sleep 0.2; i=$((i + 1))
-	done
+	# until the image has been written whole
+	wait_until 20 image_written "$T/raw-$gfx"
 	tm pipe-pane -t t
 	screen > "$T/text-$gfx"
 	tui_quit "$gfx: exits cleanly"

@@ -83,6 +83,11 @@ for i, line in enumerate(open(sys.argv[1], encoding="utf-8", errors="replace")):
 print(n)' "$1"
 }
 
+# cleared RAW: the pane's output in RAW clears the whole screen
+cleared() {
+	perl -0ne 'exit(/\e\[H\e\[J|\e\[2J/ ? 0 : 1)' "$1"
+}
+
 for mode in 256 truecolor fewpairs; do
 	case $mode in
 	256) tui_start 120 40 $ENVS ;;
@@ -120,8 +125,14 @@ for mode in 256 truecolor fewpairs; do
 	esac
 	check "$mode: many distinct background colours ($ncol)" "[ $ncol -ge 30 ]"
 
-	# ncurses repaints everything from its own screen image
-	keys C-l; sleep 0.3; settle
+	# ncurses repaints everything from its own screen image: the repaint
+	# starts by clearing the screen, then the frame settles
+	: > "$T/raw-repaint"
+	tm pipe-pane -o -t t "cat >> '$T/raw-repaint'"
+	keys C-l
+	wait_until "$WAIT" cleared "$T/raw-repaint"
+	settle
+	tm pipe-pane -t t
 	grab "$T/repaint-$mode"
 	check "$mode: a full ncurses repaint changes nothing (ncurses knows the screen)" \
 		"same_cells '$T/direct-$mode' '$T/repaint-$mode'"
