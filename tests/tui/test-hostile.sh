@@ -20,11 +20,12 @@ ok "a photo whose EXIF make and model carry escapes" "$PGAL" put evil "$FIX/evil
 
 # a detector check first: a raw OSC 0 in a pane does change its title
 tui_start 100 30 PGAL_HOME=$PGAL_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME
-tm new-window -d -t t "printf '\\033]0;detector\\007'; sleep 5"
-i=0
-while [ $i -lt 30 ] && [ "$(tm display -p -t t:1 '#{pane_title}')" != detector ]; do
-	sleep 0.1; i=$((i + 1))
-done
+# (cat keeps the window's program running until kill-window ends it)
+tm new-window -d -t t "printf '\\033]0;detector\\007'; exec cat"
+detector_titled() {
+	[ "$(tm display -p -t t:1 '#{pane_title}')" = detector ]
+}
+wait_until 3 detector_titled
 check "a raw OSC 0 would retitle a pane (the check below can fail)" \
 	"[ \"\$(tm display -p -t t:1 '#{pane_title}')\" = detector ]"
 tm kill-window -t t:1
@@ -49,7 +50,11 @@ check "the pane title was never changed" "[ \"\$(tm display -p -t t:0 '#{pane_ti
 check "no escape but colour (SGR) reaches the pane" \
 	"only_sgr '$T/screen-e' && grep -q \"\$(printf '\\033')\\[\" '$T/screen-e'"
 check "no raw ESC in the text capture" "! grep -q \"\$(printf '\\033')\" '$T/screen'"
-keys q g Enter
+# back in the album (by taken: the Nikon, its copy with the raw title,
+# the EXIF photo), the second row; the album lists XYZ too, so the photo
+# view's counter first
+keys q g j Enter
+wait_for "2 of 3" >/dev/null
 step "the photo with the raw title" "XYZ"
 settle
 check "its title shows cleaned in the photo view" "! grep -q pwned '$T/screen'"

@@ -5,8 +5,26 @@
 . "$(dirname "$0")/lib.sh"
 setup_home
 
+# resize COLS ROWS: from a settled screen, the window changes size and
+# pgal-tui answers it (writes to the pane again); tmux crops the old
+# screen at once, so a pattern seen before the resize proves nothing
 resize() {
+	settle
+	: > "$T/raw"
+	tm pipe-pane -o -t t "cat >> '$T/raw'"
 	tm resize-window -t t -x "$1" -y "$2"
+	wait_until "$WAIT" test -s "$T/raw"
+	tm pipe-pane -t t
+}
+# the bytes pgal-tui has read in all (/proc/PID/io); read_above N: more than N
+tui_pid() {
+	pgrep -P "$(tm list-panes -t t -F '#{pane_pid}')" | head -1
+}
+tui_rchar() {
+	sed -n 's/^rchar: //p' "/proc/$(tui_pid)/io"
+}
+read_above() {
+	[ "$(tui_rchar)" -gt "$1" ]
 }
 
 tui_start 120 40 PGAL_HOME=$PGAL_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME
@@ -27,7 +45,10 @@ check "nothing is drawn past 80 columns" "[ \$(awk '{ if (length(\$0) > m) m = l
 resize 60 15
 step "at 60x15 the screen says it is too small" "terminal too small: 60x15, need 80x24"
 check "and shows no form" "! grep -q 'Email' '$T/screen'"
+r0=$(tui_rchar)
 type_text "zzz"
+# until pgal-tui has read the three keys, before the window grows
+wait_until "$WAIT" read_above $((${r0:-0} + 2))
 
 resize 100 30
 step "grown again, the form is back" "Email +carol@exa"
