@@ -26,6 +26,7 @@ while [ $i -lt $RUNS ]; do
 	delay=$(( i * dur * 11 / 10 / (RUNS - 1) ))
 	"$PGAL" put crash "$BIG" --force > /dev/null 2>&1 < /dev/null &
 	pid=$!
+	# not a wait for a condition: the kill point itself, spread over the run
 	sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
 	kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
 	wait "$pid" 2>/dev/null

@@ -11,21 +11,23 @@ if ! command -v script > /dev/null 2>&1; then
 fi
 TTY=$T/tty
 # on_tty "COMMAND" [PATTERN ANSWER]...: runs COMMAND on a pty; types each
-# ANSWER once PATTERN shows on the terminal; the output is in $TTY
+# ANSWER once PATTERN (grep -E) shows on the terminal (pgal shows a
+# password prompt only once echo is off); the output is in $TTY. script's
+# input stays open until COMMAND has ended; notes of a timeout go to the
+# test's output (fd 3), not to the terminal.
 on_tty() {
 	cmd=$1; shift
 	: > "$TTY"
 	{
-		while [ $# -ge 2 ]; do
-			i=0
-			until grep -q -- "$1" "$TTY" 2>/dev/null || [ $i -ge 300 ]; do sleep 0.05; i=$((i + 1)); done
-			sleep 0.1
-			printf '%s\n' "$2"
-			shift 2
-		done
-		i=0
-		until grep -q "rc=[0-9]" "$TTY" 2>/dev/null || [ $i -ge 600 ]; do sleep 0.05; i=$((i + 1)); done
-	} | script -qfec "$cmd; echo rc=\$?" /dev/null > "$TTY" 2>&1
+		{
+			while [ $# -ge 2 ]; do
+				wait_until 15 log_has "$TTY" "$1" >&3
+				printf '%s\n' "$2"
+				shift 2
+			done
+			wait_until 30 log_has "$TTY" "rc=[0-9]" >&3
+		} | script -qfec "$cmd; echo rc=\$?" /dev/null > "$TTY" 2>&1
+	} 3>&1
 }
 rc_is() {
 	grep -q "rc=$1" "$TTY"
