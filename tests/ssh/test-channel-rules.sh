@@ -27,23 +27,13 @@ check "a client-side agent runs ($AGENT_PID)" "[ -S '$AGENT_SOCK' ] && kill -0 $
 SSH_AUTH_SOCK=$AGENT_SOCK ssh-add -q "$T/id_alice" 2>/dev/null
 check "it holds alice's key" "SSH_AUTH_SOCK='$AGENT_SOCK' ssh-add -l | grep -q ED25519"
 
-# the TUI process: the child of the one connection process
-tui_pid() {
-	j=0
-	while [ $j -lt 150 ]; do
-		c=$(pgrep -P "$SSHD_PID" | head -1)
-		t=
-		[ -n "$c" ] && t=$(pgrep -P "$c" | head -1)
-		if [ -n "$t" ]; then echo "$t"; return 0; fi
-		sleep 0.1; j=$((j + 1))
-	done
-	return 1
-}
-# no_server_connections: until the server has no connection process left
-no_server_connections() {
-	j=0
-	while [ -n "$(pgrep -P "$SSHD_PID")" ] && [ $j -lt 100 ]; do sleep 0.1; j=$((j + 1)); done
-	[ -z "$(pgrep -P "$SSHD_PID")" ]
+# tui_found: the TUI process (the child of the one connection process) runs;
+# its pid in $tui
+tui_found() {
+	c=$(pgrep -P "$SSHD_PID" | head -1)
+	tui=
+	[ -n "$c" ] && tui=$(pgrep -P "$c" | head -1)
+	[ -n "$tui" ]
 }
 # listeners PID...: the listening sockets these processes hold (unix ones
 # by path, TCP ones by port) from /proc, but the server's own port
@@ -123,7 +113,7 @@ PY
 # TERM, LANG and COLORTERM and nothing else the client sent or forwarded
 tui_env_checks() {
 	who=$1
-	tui=$(tui_pid)
+	wait_until 15 tui_found
 	check "$who: the TUI process is found ($tui)" "[ -n '$tui' ] && [ -r /proc/$tui/environ ]"
 	live_env "$tui" > "$T/env.$who" 2> "$T/env.err"
 	check "$who: its live environment is read" "[ -s '$T/env.$who' ] && grep -q '^PATH=' '$T/env.$who'"
@@ -164,7 +154,7 @@ step "alice's TUI opens at her albums" "shown"
 cp "$T/client.log" "$T/client.alice"
 tui_env_checks alice
 term_cleanup
-check "alice's connection ended" no_server_connections
+check "alice's connection ended" "wait_until 10 no_children $SSHD_PID"
 
 # the guest's TUI
 tui_with_everything -o PubkeyAuthentication=no gallery@$HOST
@@ -172,7 +162,7 @@ step "the guest's TUI opens at the welcome screen" "Sign up"
 cp "$T/client.log" "$T/client.guest"
 tui_env_checks guest
 term_cleanup
-check "the guest's connection ended" no_server_connections
+check "the guest's connection ended" "wait_until 10 no_children $SSHD_PID"
 
 # X11 for a command: refused, and the OpenSSH client says so
 DISPLAY=127.0.0.1:97 key_ssh "$T/id_alice" alice -X whoami --json > "$T/out" 2> "$T/err"; rc=$?
@@ -229,13 +219,10 @@ elif scen == "put":
     bad = [m for _, c, m in st if c != 0]
     print(("refused: " + bad[0]) if bad else "stored", flush=True)
 elif scen == "hold":
-    # open now, upload when the file args[0] appears
+    # open now, upload once the test closes this script's input
     print("ready", flush=True)
-    for _ in range(600):
-        if os.path.exists(args[0]):
-            break
-        time.sleep(0.1)
-    st = put(args[1], args[2])
+    sys.stdin.read()
+    st = put(args[0], args[1])
     print("statuses", st, flush=True)
     sys.exit(0 if all(c == 0 for _, c, _ in st) else 1)
 PY
@@ -306,7 +293,7 @@ sed "s/^ssh_port = .*/ssh_port = $PA/" "$T/pgal.conf" > "$T/port.conf"
 : > "$T/port.log"
 "$SSHD" -D -f "$T/port.conf" -p "$PB" > "$T/port.log" 2>&1 &
 P2=$!
-j=0; while ! grep -q "listening on" "$T/port.log" && [ $j -lt 100 ]; do sleep 0.1; j=$((j + 1)); done
+wait_until 10 log_has "$T/port.log" "listening on"
 check "the second server starts" "kill -0 $P2"
 ssh-keyscan -t ed25519 -p "$PB" $HOST > "$T/scan" 2>/dev/null
 check "port $PB (-p) answers with the host key" \
@@ -325,14 +312,17 @@ kill "$P2"; wait "$P2" 2>/dev/null; P2=
 # keeps the limit it started with
 "$PGAL" mkalbum hup >/dev/null
 "$PGAL" mkalbum held >/dev/null
-raw_sftp_py "$T/wire.py" alice hold "$T/go" "$FIX/small.gif" /held/before.gif > "$T/hold.out" 2>&1 &
+# its input is a fifo this shell holds open (fd 4) until the upload is due
+mkfifo "$T/go"
+raw_sftp_py "$T/wire.py" alice hold "$FIX/small.gif" /held/before.gif < "$T/go" > "$T/hold.out" 2>&1 &
 HOLD=$!
-j=0; while ! grep -q ready "$T/hold.out" && [ $j -lt 200 ]; do sleep 0.1; j=$((j + 1)); done
+exec 4> "$T/go"
+wait_until 20 log_has "$T/hold.out" ready
 check "an sftp connection is open before the reload" "grep -q ready '$T/hold.out'"
 reloads=$(grep -c 'config reloaded' "$T/sshd.log")
 echo "max_upload_bytes = 1K" >> "$T/pgal.conf"
 kill -HUP "$SSHD_PID"
-j=0; while [ "$(grep -c 'config reloaded' "$T/sshd.log")" -le "$reloads" ] && [ $j -lt 100 ]; do sleep 0.1; j=$((j + 1)); done
+wait_until 10 log_count_above "$T/sshd.log" 'config reloaded' "$reloads"
 check "the server reloaded" "[ \"\$(grep -c 'config reloaded' '$T/sshd.log')\" -gt $reloads ]"
 check "the photo is bigger than 1 KiB ($(stat -c %s "$FIX/nikon-d2h-gps.jpg") bytes)" \
 	"[ $(stat -c %s "$FIX/nikon-d2h-gps.jpg") -gt 1024 ]"
@@ -346,7 +336,7 @@ check "is refused, naming the limit: $(head -1 "$T/out")" \
 	"grep -q '^refused' '$T/out' && grep -Eiq 'limit.*(1024|1(\.0+)? ?(k|kb|kib)\b)' '$T/out'"
 ok "the CLI lists the album" "$PGAL" ls hup --json
 jcheck "empty" "j == []"
-touch "$T/go"
+exec 4>&-
 wait "$HOLD"; rc=$?; HOLD=
 check "the connection opened before the reload still takes the photo (exit $rc)" "[ $rc -eq 0 ]"
 sed 's/^/# held: /' "$T/hold.out"

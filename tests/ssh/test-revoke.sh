@@ -23,15 +23,13 @@ sftp $SSHO -P "$PORT" -o BatchMode=yes -o IdentitiesOnly=yes -i "$T/id_alice" \
     -b - "alice@$HOST" < "$T/sftp.in" > "$T/sftp.out" 2> "$T/sftp.err" &
 SFTP_PID=$!
 exec 3> "$T/sftp.in"
+# sftp_has REGEX: the sftp output matches
+sftp_has() {
+	cat "$T/sftp.out" "$T/sftp.err" 2>/dev/null | grep -Eq "$1"
+}
 # sftp_wait REGEX: until the sftp output matches (0) or 15 s pass (1)
 sftp_wait() {
-	i=0
-	while [ $i -lt 150 ]; do
-		cat "$T/sftp.out" "$T/sftp.err" 2>/dev/null | grep -Eq "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
+	wait_until 15 sftp_has "$1"
 }
 echo "ls -1 /trip" >&3
 check "the open sftp session lists the album" "sftp_wait nikon-d2h-gps.jpg"

@@ -79,11 +79,11 @@ fails "scp -O -r FOLDER FILE into the root: the file is refused" \
 	s -r "$T/dir2" "$FIX/orient-3.jpg" alice@$HOST:
 check "photos go into an album" "grep -q 'photos go into an album' '$T/err'"
 # scp -O exits on the refusal without waiting for the files it sent before
-# to be stored (that happens in the background): give them a moment
-i=0
-while [ $i -lt 50 ] && ! pw_ssh alice "$PW" ls dir2 2>/dev/null | grep -q orient-2; do
-	sleep 0.2; i=$((i + 1))
-done
+# to be stored (that happens in the background): until dir2 lists its photo
+dir2_listed() {
+	pw_ssh alice "$PW" ls dir2 2>/dev/null | grep -q orient-2
+}
+wait_until 5 dir2_listed
 ok "ls dir2" pw_ssh alice "$PW" ls dir2 --json
 jcheck "the folder's album holds only the folder's photo" "[p['name'] for p in j] == ['orient-2.jpg']"
 mkdir -p "$T/dir3"

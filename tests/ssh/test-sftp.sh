@@ -20,19 +20,17 @@ k_sftp() {
 	sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_$u" "$@" $u@$HOST
 }
 make_jpegs "$T/all" 15 || echo "Bail out! cannot make test photos"
-# stored ALBUM N: until alice's ALBUM holds N photos (60 s at most). A put
+# stored_now ALBUM N: alice's ALBUM holds N photos
+stored_now() {
+	c=$(pw_ssh alice "$PW" ls "$1" --json 2>/dev/null |
+		python3 -c 'import json, sys; print(len(json.load(sys.stdin)))' 2>/dev/null)
+	[ "${c:-0}" -eq "$2" ]
+}
+# stored ALBUM N: until alice's ALBUM holds N photos (300 tries). A put
 # is answered after the quick checks; the connection's ingest queue stores
 # it meanwhile, so another connection sees it a moment later.
 stored() {
-	j=0
-	while [ $j -lt 300 ]; do
-		c=$(pw_ssh alice "$PW" ls "$1" --json 2>/dev/null |
-			python3 -c 'import json, sys; print(len(json.load(sys.stdin)))' 2>/dev/null)
-		[ "${c:-0}" -eq "$2" ] && return 0
-		sleep 0.2
-		j=$((j + 1))
-	done
-	return 1
+	wait_until 30 stored_now "$1" "$2"
 }
 
 mkdir -p "$T/many" "$T/few"

@@ -36,12 +36,20 @@ qparam() {
 q = urllib.parse.parse_qs(urllib.parse.urlsplit(sys.argv[1]).query)
 print(q.get(sys.argv[2], [""])[0])' "$1" "$2"
 }
+# expires_at URL: when a link stops working (X-Amz-Date + X-Amz-Expires), UTC seconds
+expires_at() {
+	python3 -c 'import calendar, sys, time
+print(calendar.timegm(time.strptime(sys.argv[1], "%Y%m%dT%H%M%SZ")) + int(sys.argv[2]))' \
+		"$(qparam "$1" X-Amz-Date)" "$(qparam "$1" X-Amz-Expires)"
+}
 
 ok "mkalbum over ssh" a mkalbum trip
 ok "the photo goes in with scp" pw_scp "$PW" "$NIKON" alice@$HOST:trip/
 # the row is written after the blobs: once ls lists the photo they are stored
-i=0
-while [ $i -lt 100 ] && ! a ls trip 2>/dev/null | grep -q nikon-d2h-gps.jpg; do sleep 0.2; i=$((i + 1)); done
+listed() {
+	a ls trip 2>/dev/null | grep -q nikon-d2h-gps.jpg
+}
+wait_until 10 listed
 check "its original is in the bucket, not in a local folder" \
 	'[ "$(find "$P/s3" -path "*sshshare/orig/*" -type f | grep -c -v metadata)" -ge 1 ] && [ "$(count_blobs)" -eq 0 ]'
 
@@ -64,7 +72,9 @@ jcheck "album, photo, url to the bucket, ttl 3600" \
 ok "share --ttl 2s" a share "$PHOTO" --ttl 2s
 SHORT=$(head -n 1 "$T/out")
 check "X-Amz-Expires=2" '[ "$(qparam "$SHORT" X-Amz-Expires)" = 2 ]'
-sleep 3
+# until the clock is past the link's end (a whole second past: S3 counts in seconds)
+END=$(expires_at "$SHORT")
+wait_until 10 eval '[ "$(date +%s)" -gt "$END" ]'
 check "once expired the link is refused (403, expired)" \
 	'[ "$(fetch "$SHORT" "$T/dl2")" = 403 ] && grep -q "expired" "$T/dl2" && ! cmp -s "$NIKON" "$T/dl2"'
 check "the 1 h link still works" '[ "$(fetch "$URL" "$T/dl3")" = 200 ] && cmp -s "$NIKON" "$T/dl3"'
