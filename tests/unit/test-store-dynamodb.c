@@ -4,9 +4,10 @@
  * are EINPUT "already exists", missing things ENOTFOUND), counters through
  * inserts, deletes and moves, stale intents settled, keyset pages in the
  * three orders against an order computed here, search, cascades, an
- * unreachable endpoint. Each test uses its own pair of tables.
- * PGAL_DDB_BENCH=N adds a timing run. What must hold while global indexes
- * lag is in test-store-dynamodb-indexes.c. */
+ * unreachable endpoint. Each test uses its own pair of tables. What must
+ * hold while global indexes lag is in test-store-dynamodb-indexes.c. The
+ * store's speed (photo rows and album pages per second, against sqlite and
+ * mysql) is measured by `make bench` (bench/aws.sh), not here. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -727,57 +727,6 @@ test_cascades(void **state)
 	ddb_fx_close(&f);
 }
 
-/* ops/s for photo rows and album pages (PGAL_DDB_BENCH=N photos) */
-static void
-test_bench(void **state)
-{
-	struct ddb_fx f;
-	struct timespec t0, t1;
-	pgal_photo p, out[50];
-	pgal_cursor cur;
-	pgal_err e;
-	pgal_id al, a1;
-	const char *env = getenv("PGAL_DDB_BENCH");
-	int i, nb = env ? atoi(env) : 0, pages = 0;
-	size_t n;
-	double dt;
-
-	/* off unless asked: a skip would read as "not ok" in TAP */
-	if (nb <= 0)
-		return;
-	ddb_fx_open(&f);
-	al = ddb_fx_user(&f, "bench");
-	a1 = ddb_fx_album(&f, al, "bench");
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < nb; i++) {
-		char name[32];
-
-		snprintf(name, sizeof name, "b%06d.jpg", i);
-		ddb_fx_photo(&p, a1, al, name, 1000);
-		p.sort_taken = i;
-		ddb_fx_insert(&f, &p);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	dt = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("# bench dynamodb: create photo row: %d in %.2f s = %.0f ops/s\n", nb, dt, nb / dt);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	memset(&cur, 0, sizeof cur);
-	do {
-		assert_int_equal(f.o->photo_list(f.s, a1, PGAL_SORT_TAKEN, &cur, 50, out, &n, &e), PGAL_OK);
-		pages++;
-		if (n > 0) {
-			cur.valid = 1;
-			cur.num = out[n - 1].sort_taken;
-			cur.id = out[n - 1].id;
-		}
-	} while (n == 50);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	dt = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("# bench dynamodb: list album page (50): %d in %.2f s = %.0f ops/s\n",
-	    pages, dt, pages / dt);
-	ddb_fx_close(&f);
-}
-
 int
 main(void)
 {
@@ -792,7 +741,6 @@ main(void)
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_stale_intents),
 		cmocka_unit_test(test_cascades),
-		cmocka_unit_test(test_bench),
 	};
 
 	return cmocka_run_group_tests(tests, ddb_fx_setup, ddb_fx_teardown);
