@@ -11,10 +11,12 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$(dirname "$here")")
-B=${PGAL_BUILD:-$top/build}
-T=${TMPDIR_TEST:-$(mktemp -d)}
+PGAL_BUILD=${PGAL_BUILD:-$top/build}
+PGAL_FIXTURES=${PGAL_FIXTURES:-$top/build/fixtures}
+# check and done_testing: a failed check makes the exit status non-zero
+. "$here/../cli/lib.sh"
+B=$PGAL_BUILD
 P="$T/peers"
-n=0
 export PEERS_OWNER=$$
 trap 'sh "$here/peers.sh" stop "$P"' EXIT
 PORT=$(PGAL_TEST_STALE_GSI=by-sha,by-blob sh "$here/peers.sh" start dynalite-gsi "$P") || {
@@ -35,7 +37,7 @@ PGAL_TEST_STORE=dynamodb PGAL_TEST_NPAGE=${PGAL_TEST_NPAGE:-400} \
     CMOCKA_MESSAGE_OUTPUT=TAP "$B/tests/test-store-contract" > "$T/contract" 2>&1
 rc=$?
 sed 's/^1\.\.[0-9]*$/# contract: &/' "$T/contract"
-[ "$rc" -eq 0 ] || echo "not ok - the contract suite exited with $rc"
+check "the contract suite passed (exit $rc)" '[ "$rc" -eq 0 ]'
 
 # raw DynamoDB calls for the checks below (dynalite does not check signatures)
 ddb() {
@@ -44,14 +46,9 @@ ddb() {
 	    -H "Authorization: AWS4-HMAC-SHA256 Credential=AKIDDYNALITE/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00" \
 	    --data-binary "$2" "$AWS_ENDPOINT_URL_DYNAMODB/"
 }
-check() {
-	n=$((n + 1))
-	if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; echo "# condition: $2"; fi
-}
 
 # pgal opens the store (creating the default tables) for the first command
 # that needs it: here a session check with a token nobody has
-PGAL="$B/pgal"
 export PGAL_TOKEN=$(python3 -c 'print("ab" * 32)')
 PGAL_STORE=dynamodb "$PGAL" albums > "$T/out" 2> "$T/err"
 rc=$?
@@ -97,4 +94,4 @@ check "dynalite stopped: exit 4" '[ "$rc" -eq 4 ]'
 check "the message names DynamoDB and the endpoint" \
     'grep -q "DynamoDB DescribeTable: http://127.0.0.1:$PORT unreachable" "$T/err"'
 check "the secret key is not in it" '! grep -q "$SECRET" "$T/out" "$T/err"'
-echo "1..$n"
+done_testing
