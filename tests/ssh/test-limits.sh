@@ -21,14 +21,14 @@ add_key alice "$PW"
 HELPERS=
 trap 'kill $HELPERS 2>/dev/null; cleanup_ssh' EXIT
 # silent [KEYS]: $SILENT is a fifo for a client's input that stays silent
-# until `release $SILENT`, then sends KEYS and ends (EOF)
+# until `release $SILENT`; then it ends (EOF), or with KEYS it sends them
+# and stays open (the keys end the client) until the test ends
 nfifo=0
 silent() {
 	nfifo=$((nfifo + 1))
 	SILENT="$T/fifo.$nfifo"
-	mkfifo "$SILENT"
-	{ i=0; while [ ! -e "$SILENT.go" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
-	  printf '%s' "${1:-}"; sleep 0.5; } > "$SILENT" &
+	mkfifo "$SILENT" "$SILENT.go"
+	{ read _ < "$SILENT.go"; printf '%s' "${1:-}"; [ -z "${1:-}" ] || read _ < "$SILENT.go"; } > "$SILENT" &
 	HELPERS="$HELPERS $!"
 }
 release() {
@@ -36,9 +36,7 @@ release() {
 }
 # gone PID: until that process has ended (0), or 10 s (1)
 gone() {
-	i=0
-	while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	! kill -0 "$1" 2>/dev/null
+	wait_until 10 pid_gone "$1"
 }
 
 # keep each server's log for the secrets check at the end
@@ -57,8 +55,7 @@ bad_startups() {
 	printf 'home = %s\nssh_max_startups = %s\n' "$PGAL_HOME" "$1" > "$T/bad.conf"
 	"$SSHD" -D -f "$T/bad.conf" > "$T/bad.out" 2>&1 &
 	bpid=$!
-	i=0
-	while kill -0 $bpid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	wait_until 5 pid_gone $bpid
 	if kill -0 $bpid 2>/dev/null; then kill $bpid; wait $bpid; return 1; fi
 	wait $bpid
 	rc=$?
@@ -116,7 +113,8 @@ check "3 connections from 127.0.0.1, the 4th refused, 127.0.0.2 counts apart" \
 	"[ \"\$($RAW steps $PORT 127.0.0.1 127.0.0.1 127.0.0.1 127.0.0.1 127.0.0.1,127.0.0.2)\" = AAADA ]"
 check "the refusal names the address" \
 	"grep -q 'refused connection from 127.0.0.1: too many connections from this address' '$T/sshd.log'"
-sleep 0.5
+# the connections of those steps are gone, so they no longer count
+wait_until 10 no_children "$SSHD_PID"
 check "ssh_max_sessions (5) caps connections from all sources" \
 	"[ \"\$($RAW steps $PORT 127.0.0.1 127.0.0.1 127.0.0.1 127.0.0.1,127.0.0.2 127.0.0.1,127.0.0.2 127.0.0.1,127.0.0.3)\" = AAAAAD ]"
 check "logged as too many connections" \
@@ -125,13 +123,13 @@ check "logged as too many connections" \
 # ---- IPv6: a /64 is one source; IPv4 on a dual-stack listener stays IPv4 ----
 cat > "$T/netns.sh" <<EOF
 set -e
+. "$TESTS_LIB/wait.sh"
 ip link set lo up
 for a in fd00:1::1 fd00:1::2 fd00:1::3 fd00:2::1; do ip -6 addr add \$a/64 dev lo nodad; done
 printf 'home = %s\nssh_listen = ::\nssh_port = 2222\nssh_per_addr_max = 2\n' "$PGAL_HOME" > "$T/v6.conf"
 "$SSHD" -D -f "$T/v6.conf" > "$T/v6.log" 2>&1 &
 spid=\$!
-i=0
-until grep -q 'listening on' "$T/v6.log"; do i=\$((i + 1)); [ \$i -lt 100 ]; sleep 0.1; done
+wait_until 10 log_has "$T/v6.log" 'listening on'
 $RAW steps 2222 fd00:1::1,fd00:1::1 fd00:1::1,fd00:1::2 fd00:1::1,fd00:1::3 fd00:1::1,fd00:2::1 > "$T/v6.a"
 $RAW steps 2222 127.0.0.1,127.0.0.1 127.0.0.1,127.0.0.1 127.0.0.1,127.0.0.1 127.0.0.1,127.0.0.2 > "$T/v6.b"
 kill \$spid
@@ -164,10 +162,7 @@ ssh $SSHO -p "$PORT" -o BatchMode=yes -o IdentitiesOnly=yes -o PasswordAuthentic
 am=$!
 HELPERS="$HELPERS $am"
 wait_master() {
-	i=0
-	until ssh -o ControlPath="$1" -O check x > /dev/null 2>&1; do
-		i=$((i + 1)); [ $i -lt 100 ] || return 1; sleep 0.1
-	done
+	wait_until 10 ssh -o ControlPath="$1" -O check x
 }
 mux() {
 	m=$1; shift
@@ -180,7 +175,7 @@ silent q
 tui_in=$SILENT
 mux "$CM-guest" -tt gallery@$HOST < "$SILENT" > "$T/tui1.out" 2>&1 &
 g1=$!
-i=0; while ! grep -q 'tui: user gallery' "$T/sshd.log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 10 log_has "$T/sshd.log" 'tui: user gallery'
 check "the guest's first session runs the TUI" "grep -q 'tui: user gallery (guest)' '$T/sshd.log'"
 mux "$CM-guest" -T gallery@$HOST > "$T/out" 2> "$T/err" < /dev/null
 rc=$?
@@ -203,7 +198,7 @@ sink_in=$SILENT
 silent
 mux "$CM-alice" alice@$HOST scp -t trip/ < "$SILENT" > /dev/null 2>&1 &
 h2=$!
-i=0; while [ "$(grep -c 'exec: user alice: scp -t trip/' "$T/sshd.log")" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 10 log_count_above "$T/sshd.log" 'exec: user alice: scp -t trip/' 1
 check "a user holds two sessions on one connection" \
 	"[ \$(grep -c 'exec: user alice: scp -t trip/' '$T/sshd.log') -eq 2 ]"
 mux "$CM-alice" alice@$HOST whoami > "$T/out" 2> "$T/err" < /dev/null
@@ -254,7 +249,7 @@ silent
 ssh -tt $SSHO -p "$PORT" -o BatchMode=yes -o PubkeyAuthentication=no gallery@$HOST \
 	< "$SILENT" > "$T/idle.out" 2>&1 &
 ip=$!
-i=0; while kill -0 $ip 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 20 pid_gone $ip
 s1=$(ms)
 check "an idle guest TUI is closed ($((s1 - s0)) ms)" "! kill -0 $ip 2>/dev/null"
 check "after the idle time (3 s), not before" "[ $((s1 - s0)) -ge 3000 ] && [ $((s1 - s0)) -lt 12000 ]"
@@ -299,11 +294,11 @@ PY
 python3 "$T/syslogd.py" "$T/log.sock" "$T/syslog.txt" &
 sl=$!
 HELPERS="$HELPERS $sl"
-i=0; while [ ! -S "$T/log.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 5 test -S "$T/log.sock"
 sed -i '/^quota_bytes/d' "$T/pgal.conf"
 printf 'ssh_syslog = yes\nssh_syslog_socket = %s\n' "$T/log.sock" >> "$T/pgal.conf"
 kill -HUP "$SSHD_PID"
-i=0; while ! grep -q 'config reloaded' "$T/syslog.txt" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 5 log_has "$T/syslog.txt" 'config reloaded'
 stderr_lines=$(wc -l < "$T/sshd.log")
 check "after SIGHUP with ssh_syslog the log goes to the syslog socket" \
 	"grep -q 'pgal-sshd\[$SSHD_PID\]: config reloaded' '$T/syslog.txt'"
@@ -313,7 +308,8 @@ fails "a wrong password" pw_ssh alice "$WRONG" whoami
 ok "a key login with an upload over legacy scp" \
 	scp $SSHO -P "$PORT" -O -o BatchMode=yes -o IdentitiesOnly=yes -i "$T/id_alice" \
 	"$FIX/big-24mp.jpg" alice@$HOST:trip/
-sleep 0.5
+# the scp process logs last: once its line is in, the earlier ones are
+wait_until 5 log_has "$T/syslog.txt" 'scp: user alice stored trip/'
 check "the connection, auth and command lines reach syslog" \
 	"grep -q 'auth ok: user alice method password from 127.0.0.1' '$T/syslog.txt' &&
 	 grep -q 'auth failed: user alice method password from 127.0.0.1' '$T/syslog.txt' &&
@@ -326,9 +322,10 @@ kill $sl; wait $sl 2>/dev/null
 python3 "$T/syslogd.py" "$T/log.sock" "$T/syslog2.txt" &
 sl=$!
 HELPERS="$HELPERS $sl"
-i=0; while [ ! -f "$T/syslog2.txt" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+# (it binds the socket before it opens its output file)
+wait_until 5 test -f "$T/syslog2.txt"
 ok "a login after the syslog daemon restarted" pw_ssh alice "$PW" whoami
-sleep 0.3
+wait_until 5 log_has "$T/syslog2.txt" 'auth ok: user alice'
 check "logs to the new daemon" "grep -q 'auth ok: user alice' '$T/syslog2.txt'"
 # no daemon at all: the lines are not lost
 kill $sl; wait $sl 2>/dev/null
