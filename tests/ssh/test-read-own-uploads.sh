@@ -52,12 +52,14 @@ check "byte for byte" "cmp -s '$T/back.jpg' '$T/cam/c08.jpg'"
 # (4 s), says so, shows what is stored; whoami does not wait
 make_huge_png "$T/huge.png" || echo "Bail out! cannot make the PNG"
 # the earlier connections are gone (their workers too)
-j=0; while [ -n "$(pgrep -P "$SSHD_PID")" ] && [ $j -lt 200 ]; do sleep 0.05; j=$((j + 1)); done
-sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" alice@$HOST > "$T/sftp3" 2>&1 <<C &
-put $T/huge.png /slow/huge.png
-!sleep 9
-C
+wait_until 10 no_children "$SSHD_PID"
+# an sftp session that puts the PNG and stays open until its commands end:
+# they come through a fifo this shell holds open (fd 6)
+mkfifo "$T/sftp3.in"
+sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" alice@$HOST < "$T/sftp3.in" > "$T/sftp3" 2>&1 &
 SFTP=$!
+exec 6> "$T/sftp3.in"
+echo "put $T/huge.png /slow/huge.png" >&6
 # the server's descendants at ssh_ingest_nice (10): the ingest worker and
 # any decoder it started
 niced() {
@@ -76,8 +78,13 @@ while todo:
             out.append(pid)
 print(" ".join(out))' "$SSHD_PID"
 }
-W= j=0
-while [ -z "$W" ] && [ $j -lt 200 ]; do W=$(niced); sleep 0.05; j=$((j + 1)); done
+# worker_found: niced processes run; their pids in $W
+worker_found() {
+	W=$(niced)
+	[ -n "$W" ]
+}
+W=
+wait_until 10 worker_found
 [ -n "$W" ] && kill -STOP $W 2>/dev/null
 check "an ingest worker was found and stopped ($W)" "[ -n '$W' ]"
 t0=$(date +%s%N)
@@ -90,6 +97,7 @@ jcheck "shows what is stored so far: nothing" "j == []"
 check "after waiting the limit, not much more ($(( (t2 - t1) / 1000000 )) ms)" "[ $(( (t2 - t1) / 1000000 )) -ge 3900 ] && [ $(( (t2 - t1) / 1000000 )) -lt 9000 ]"
 check "saying so on stderr" "grep -q 'uploads are still being stored; showing what is stored so far' '$T/err'"
 kill -CONT $W 2>/dev/null
+exec 6>&-
 wait $SFTP
 # the stopped worker overran its limit and was ended; a new queue starts clean
 ok "later uploads are read back at once again" scp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" "$T/cam/c09.jpg" alice@$HOST:slow/again.jpg
@@ -104,15 +112,14 @@ check "without a word on stderr" "[ ! -s '$T/err' ]"
 stop_sshd
 start_sshd "max_upload_bytes = 16M" "ssh_ingest_timeout_secs = 40" "max_pixels = 1000000000"
 "$PGAL" mkalbum slow2 >/dev/null
-no_conns() { j=0; while [ -n "$(pgrep -P "$SSHD_PID")" ] && [ $j -lt 200 ]; do sleep 0.05; j=$((j + 1)); done; }
-no_conns
-sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" alice@$HOST > "$T/sftp4" 2>&1 <<C &
-put $T/huge.png /slow2/huge.png
-!sleep 16
-C
+wait_until 10 no_children "$SSHD_PID"
+mkfifo "$T/sftp4.in"
+sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" alice@$HOST < "$T/sftp4.in" > "$T/sftp4" 2>&1 &
 SFTP=$!
-W= j=0
-while [ -z "$W" ] && [ $j -lt 200 ]; do W=$(niced); sleep 0.05; j=$((j + 1)); done
+exec 6> "$T/sftp4.in"
+echo "put $T/huge.png /slow2/huge.png" >&6
+W=
+wait_until 10 worker_found
 [ -n "$W" ] && kill -STOP $W 2>/dev/null
 check "an ingest worker was found and stopped ($W)" "[ -n '$W' ]"
 printf 'ls -1 /slow2\n' > "$T/batch4"
@@ -123,5 +130,6 @@ check "answered after 10 s, not after 40 ($(( (t1 - t0) / 1000000 )) ms)" "[ $((
 check "listing what is stored so far: nothing" "! grep -q huge '$T/out'"
 # the stopped worker is ended here, not at the 40 s limit
 kill -CONT $W 2>/dev/null; kill -9 $W 2>/dev/null
+exec 6>&-
 wait $SFTP
 done_testing

@@ -28,14 +28,32 @@ check "24 camera photos, each within the upload limit and below the budget" \
 stored_count() {
 	"$PGAL" ls "$1" --json 2>/dev/null | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
 }
-wait_stored() {
-	j=0
-	while [ "$(stored_count "$1")" -ne "$2" ] && [ $j -lt 600 ]; do sleep 0.1; j=$((j + 1)); done
+# stored_is ALBUM N: ALBUM holds N photos
+stored_is() {
 	[ "$(stored_count "$1")" -eq "$2" ]
+}
+# wait_stored ALBUM N: until ALBUM holds N photos (60 s at most)
+wait_stored() {
+	wait_until 60 stored_is "$1" "$2"
 }
 # the connection processes of the server, and their children (the workers)
 conn_pids() { pgrep -P "$SSHD_PID"; }
 worker_pids() { for c in $(conn_pids); do pgrep -P "$c"; done; }
+has_worker() { [ -n "$(worker_pids)" ]; }
+# workers_seen ALBUM N [ENOUGH]: one sample of the ingest workers (the most
+# at once so far in $most); true once ENOUGH were seen at once, or once the
+# sftp client ($SFTP) is done and ALBUM holds N
+workers_seen() {
+	cnt=$(worker_pids | wc -l); [ "$cnt" -gt "$most" ] && most=$cnt
+	[ -n "${3:-}" ] && [ "$most" -ge "$3" ] && return 0
+	! kill -0 $SFTP 2>/dev/null && [ "$(stored_count "$1")" -ge "$2" ]
+}
+# $T/wait-t N: (run by the raw client's "sh:" steps) until album t holds N
+cat > "$T/wait-t" <<EOF
+. '$TESTS_LIB/wait.sh'
+t_holds() { [ \$("\$PGAL_CLI" ls t --json | grep -c '"name"') -ge \$1 ]; }
+wait_until 30 t_holds "\$1"
+EOF
 
 export SSHD_LOG="$T/sshd.log" PGAL_CLI="$PGAL"
 # A raw SFTP client on one connection: each put prints its close status and
@@ -157,19 +175,14 @@ start_sshd "max_upload_bytes = 8M" "ssh_ingest_nice = 7"
 sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" -b "$T/batch2" alice@$HOST > "$T/out2" 2>&1 &
 SFTP=$!
 # the ingest worker, niced, while the transfer is not
-j=0; while [ -z "$(worker_pids)" ] && [ $j -lt 300 ]; do sleep 0.05; j=$((j + 1)); done
+wait_until 15 has_worker
 W=$(worker_pids | head -1); C=$(conn_pids | head -1)
 WNI=$(ps -o ni= -p "$W" 2>/dev/null | tr -d ' '); CNI=$(ps -o ni= -p "$C" 2>/dev/null | tr -d ' ')
 LNI=$(ps -o ni= -p "$SSHD_PID" | tr -d ' ')
 # while files wait, a second worker joins (ssh_ingest_workers defaults to
 # 2, never more than the CPUs online): the most seen at once
-most=0 j=0
-while { kill -0 $SFTP 2>/dev/null || [ "$(stored_count d)" -lt 12 ]; } && [ $j -lt 1200 ]; do
-	j=$((j + 1))
-	cnt=$(worker_pids | wc -l); [ "$cnt" -gt "$most" ] && most=$cnt
-	[ $most -ge 2 ] && break
-	sleep 0.05
-done
+most=0
+wait_until 120 workers_seen d 12 2
 wait $SFTP; rc=$?
 now=$(stored_count d)
 check "sftp -b of 12 camera photos succeeds" "[ $rc -eq 0 ]"
@@ -191,12 +204,8 @@ for i in 00 01 02 03 04 05; do "$PGAL" rm b/c$i.jpg >/dev/null; done
 { echo "cd /one"; for i in 00 01 02 03 04 05; do echo "put $T/cam/c$i.jpg"; done; } > "$T/batch2b"
 sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" -b "$T/batch2b" alice@$HOST > "$T/out2b" 2>&1 &
 SFTP=$!
-most=0 j=0
-while { kill -0 $SFTP 2>/dev/null || [ "$(stored_count one)" -lt 6 ]; } && [ $j -lt 1200 ]; do
-	j=$((j + 1))
-	cnt=$(worker_pids | wc -l); [ "$cnt" -gt "$most" ] && most=$cnt
-	sleep 0.05
-done
+most=0
+wait_until 120 workers_seen one 6
 wait $SFTP; rc=$?
 check "sftp -b of 6 camera photos succeeds" "[ $rc -eq 0 ]"
 check "one worker at a time (most seen: $most)" "[ $most -eq 1 ]"
@@ -207,10 +216,10 @@ ok "all 6 are stored" wait_stored one 6
 # next file goes to a new worker and is stored; the connection goes on
 stop_sshd
 start_sshd "ssh_ingest_timeout_secs = 3"
-raw "put:$T/small/p000.jpg:/t/a.jpg" "sh:j=0; while [ \$(\"\$PGAL_CLI\" ls t --json | grep -c '\"name\"') -lt 1 ] && [ \$j -lt 300 ]; do sleep 0.1; j=\$((j+1)); done; for c in \$(pgrep -P $SSHD_PID); do pgrep -P \$c; done > '$T/w3'; kill -STOP \$(cat '$T/w3')" \
+raw "put:$T/small/p000.jpg:/t/a.jpg" "sh:sh '$T/wait-t' 1; for c in \$(pgrep -P $SSHD_PID); do pgrep -P \$c; done > '$T/w3'; kill -STOP \$(cat '$T/w3')" \
 	"put:$T/small/p001.jpg:/t/b.jpg" "put:$T/small/p002.jpg:/t/c.jpg" \
 	"waitlog:t/b.jpg accepted but not stored:/t/b.jpg" \
-	"sh:j=0; while [ \$(\"\$PGAL_CLI\" ls t --json | grep -c '\"name\"') -lt 2 ] && [ \$j -lt 300 ]; do sleep 0.1; j=\$((j+1)); done; \"\$PGAL_CLI\" ls t --json | grep -c '\"name\"'" \
+	"sh:sh '$T/wait-t' 2; \"\$PGAL_CLI\" ls t --json | grep -c '\"name\"'" \
 	"put:$T/small/p003.jpg:/t/d.jpg" > "$T/raw3" 2>&1
 cat "$T/raw3" | sed 's/^/# /'
 check "one worker was stopped" "[ \$(wc -w < '$T/w3') -eq 1 ]"
@@ -276,7 +285,7 @@ PY
 python3 "$T/stall.py" "ssh $SSHO -p $PORT -o BatchMode=yes -o IdentitiesOnly=yes -i $T/id_alice -s alice@$HOST sftp" "$T/sshd.log" > "$T/raw5" 2>&1
 check "a client that stops reading is ended by the idle timeout ($(cat "$T/raw5"))" \
 	"python3 -c 'import sys; t = float(sys.argv[1].split()[-1]); sys.exit(0 if 3 <= t <= 20 else 1)' \"\$(grep '^ended after' '$T/raw5')\""
-j=0; while [ -n "$(conn_pids)" ] && [ $j -lt 100 ]; do sleep 0.1; j=$((j + 1)); done
+wait_until 10 no_children "$SSHD_PID"
 check "its connection process is gone" "[ -z \"\$(conn_pids)\" ]"
 ok "the server still serves" key_ssh "$T/id_alice" alice whoami
 done_testing

@@ -69,8 +69,11 @@ for op in ops:
     elif a[0] == "term":
         # the server told to stop while this session is open, then told
         # again (which reaches the connection process): wait for the end
+        # (it counts TERMs: the second only once it logged the first)
         os.kill(int(a[1]), 15)
-        time.sleep(0.3)
+        t0 = time.monotonic()
+        while "stopping:" not in open(os.environ["SSHD_LOG"]).read() and time.monotonic() - t0 < 10:
+            time.sleep(0.05)
         os.kill(int(a[1]), 15)
         sftpwire.wait_eof()
         print("closed")
@@ -84,8 +87,8 @@ for op in ops:
         print("closed after %.1f" % (time.monotonic() - t0))
 sftpwire.close()
 PY
-# the client's "cli" step runs this
-export PGAL_CLI="$PGAL"
+# the client's "cli" step runs this; its "term" step reads the log
+export PGAL_CLI="$PGAL" SSHD_LOG="$T/sshd.log"
 raw() {
 	raw_sftp_py "$T/sftp.py" alice "$@"
 }
@@ -93,11 +96,13 @@ raw() {
 stored_count() {
 	"$PGAL" ls "$1" --json 2>/dev/null | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
 }
+# stored_is ALBUM N: ALBUM holds N photos
+stored_is() {
+	[ "$(stored_count "$1")" -eq "$2" ]
+}
 # wait_stored ALBUM N: until ALBUM holds N photos (60 s at most)
 wait_stored() {
-	j=0
-	while [ "$(stored_count "$1")" -ne "$2" ] && [ $j -lt 600 ]; do sleep 0.1; j=$((j + 1)); done
-	[ "$(stored_count "$1")" -eq "$2" ]
+	wait_until 60 stored_is "$1" "$2"
 }
 
 # 1. a batch of puts: answered at once, listed at once, stored meanwhile
@@ -155,7 +160,7 @@ check "none of them listed" "! grep -Eq '^entry (notes|huge|bomb|cut)' '$T/raw4'
 # the full decode, which leaves nothing and says so in one log line
 raw "put:$FIX/truncated.jpg:/q/truncated.jpg" > "$T/raw5" 2>&1
 check "accepted at close" "grep -q '^close /q/truncated.jpg 0 ' '$T/raw5'"
-j=0; while ! grep -q 'q/truncated.jpg accepted but not stored' "$T/sshd.log" && [ $j -lt 300 ]; do sleep 0.1; j=$((j + 1)); done
+wait_until 30 log_has "$T/sshd.log" 'q/truncated.jpg accepted but not stored'
 check "the log says it was not stored, once" "[ \$(grep -c 'truncated.jpg' '$T/sshd.log') -eq 1 ] && grep -q 'sftp: user alice: q/truncated.jpg accepted but not stored: ' '$T/sshd.log'"
 check "no token or key in the log" "! grep -Eq '[0-9a-f]{64}|BEGIN|PRIVATE' '$T/sshd.log'"
 expect_rc 2 "no row for it" "$PGAL" info q/truncated.jpg
@@ -182,7 +187,7 @@ raw "put:$T/cam/c16.jpg:/q/c16.jpg" "put:$T/cam/c17.jpg:/q/c17.jpg" "put:$T/cam/
 	"cli:q:c18.jpg" "term:$SSHD_PID" > "$T/raw7" 2>&1
 check "3 accepted, the last not yet stored when the server was told to stop" \
 	"[ \$(grep -c '^close /q/c1[678].jpg 0 ' '$T/raw7') -eq 3 ] && grep -q '^cli c18.jpg absent' '$T/raw7'"
-j=0; while kill -0 "$SSHD_PID" 2>/dev/null && [ $j -lt 1200 ]; do sleep 0.1; j=$((j + 1)); done
+wait_until 120 pid_gone "$SSHD_PID"
 check "the server stopped" "! kill -0 $SSHD_PID 2>/dev/null"
 wait "$SSHD_PID" 2>/dev/null; SSHD_PID=
 check "every accepted photo was stored by then" "[ \$(stored_count q) -eq $((before + 3)) ]"
