@@ -384,6 +384,45 @@ proxy_ctl(const char *what)
 	assert_int_equal(system(cmd), 0);
 }
 
+struct table_wait {
+	pgal_aws_client *cl;
+	const char *describe;	/* DescribeTable's body */
+	char status[32];	/* the last TableStatus seen */
+};
+
+/* DescribeTable says ACTIVE. dynalite (like DynamoDB) answers CreateTable
+ * with CREATING and flips the table to ACTIVE later, in a timer of its own
+ * (even with --createTableMs 0); until then every item call on the table
+ * is a ResourceNotFoundException. */
+static int
+table_active(void *arg)
+{
+	struct table_wait *w = arg;
+	pgal_aws_response resp;
+	pgal_err e;
+	const char *st;
+	json_t *j;
+
+	if (pgal_aws_json_call(w->cl, "DynamoDB_20120810.DescribeTable", w->describe,
+	    strlen(w->describe), 1, &resp, &e) != PGAL_OK) {
+		print_error("ERROR: DescribeTable: %s\n", e.msg);
+		pgal_aws_response_free(&resp);
+		return -1;
+	}
+	j = json_loadb(resp.body, resp.body_len, 0, NULL);
+	pgal_aws_response_free(&resp);
+	st = json_string_value(json_object_get(json_object_get(j, "Table"), "TableStatus"));
+	snprintf(w->status, sizeof w->status, "%s", st != NULL ? st : "(none)");
+	json_decref(j);
+	if (strcmp(w->status, "ACTIVE") == 0)
+		return 1;
+	if (strcmp(w->status, "CREATING") == 0)
+		return 0;
+	print_error("ERROR: DescribeTable: TableStatus %s, not CREATING or ACTIVE\n",
+	    w->status);
+	return -1;
+}
+
 /* The JSON 1.0 protocol call the DynamoDB store builds on, against
  * dynalite, and its retries on throttling and 5xx through the proxy. */
 static void
@@ -399,6 +438,8 @@ test_dynamodb_json(void **state)
 	static const char get[] = "{\"TableName\":\"PgalLayerTest\",\"Key\":"
 	    "{\"albumID\":{\"S\":\"caf\u00e9 \\\"1\\\"\"}}}";
 	static const char missing[] = "{\"TableName\":\"NoSuchTable\"}";
+	static const char describe[] = "{\"TableName\":\"PgalLayerTest\"}";
+	struct table_wait w = { .describe = describe };
 	pgal_config	  c;
 	pgal_aws_client	 *cl;
 	pgal_aws_response resp;
@@ -425,11 +466,18 @@ test_dynamodb_json(void **state)
 	    "TableDescription"), "TableName")), "PgalLayerTest");
 	json_decref(j);
 	pgal_aws_response_free(&resp);
-	assert_int_equal(pgal_aws_json_call(cl, "DynamoDB_20120810.PutItem", put,
-	    strlen(put), 1, &resp, &e), PGAL_OK);
+	w.cl = cl;
+	if (pgal_test_wait(10, "DescribeTable to say PgalLayerTest is ACTIVE",
+	    table_active, &w) != 0)
+		fail_msg("table PgalLayerTest: the last TableStatus seen was %s",
+		    w.status[0] != '\0' ? w.status : "none");
+	if (pgal_aws_json_call(cl, "DynamoDB_20120810.PutItem", put,
+	    strlen(put), 1, &resp, &e) != PGAL_OK)
+		fail_msg("PutItem: %s", e.msg);
 	pgal_aws_response_free(&resp);
-	assert_int_equal(pgal_aws_json_call(cl, "DynamoDB_20120810.GetItem", get,
-	    strlen(get), 1, &resp, &e), PGAL_OK);
+	if (pgal_aws_json_call(cl, "DynamoDB_20120810.GetItem", get,
+	    strlen(get), 1, &resp, &e) != PGAL_OK)
+		fail_msg("GetItem: %s", e.msg);
 	j = json_loadb(resp.body, resp.body_len, 0, NULL);
 	assert_non_null(j);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(

@@ -1,10 +1,16 @@
 #include <dirent.h>
 #include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 #include "testlib.h"
 
@@ -140,4 +146,38 @@ pgal_test_count_files(const char *dir)
 	nfiles = 0;
 	nftw(dir, count_entry, 16, FTW_PHYS);
 	return nfiles;
+}
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int
+pgal_test_wait(double seconds, const char *what, int (*cond)(void *arg), void *arg)
+{
+	const double step = 0.01;
+	double deadline = mono_now() + seconds, left;
+	struct timespec nap;
+	int r;
+
+	for (;;) {
+		if ((r = cond(arg)) > 0)
+			return 0;
+		if (r < 0)
+			return -1;
+		if ((left = deadline - mono_now()) <= 0)
+			break;
+		if (left > step)
+			left = step;
+		nap.tv_sec = 0;
+		nap.tv_nsec = (long)(left * 1e9);
+		nanosleep(&nap, NULL);
+	}
+	print_error("ERROR: timed out after %g s waiting for %s\n", seconds, what);
+	return -1;
 }

@@ -22,4 +22,21 @@ void pgal_test_outbox_clear(const pgal_config *c);
 /* Number of regular files below dir (recursively). */
 int pgal_test_count_files(const char *dir);
 
+/* The one bounded wait of the C tests: a test waits for the state it needs,
+ * never for a fixed time. Calls cond(arg) at once and then every 10 ms (a
+ * monotonic clock) until it returns nonzero or `seconds` have passed.
+ * cond returns 1 when the state is there, 0 for not yet, -1 to give up
+ * at once (the awaited thing failed; cond says why with print_error).
+ * Returns 0 when the state came; -1 otherwise, after printing "timed out
+ * after N s waiting for WHAT" on a timeout. It never fails the test
+ * itself (so a helper thread may use it, or a caller with something to
+ * clean up first); pgal_test_wait_until does. */
+int pgal_test_wait(double seconds, const char *what, int (*cond)(void *arg), void *arg);
+/* The same, failing the cmocka test at the caller's line unless the state
+ * came (needs <cmocka.h>). */
+#define pgal_test_wait_until(seconds, what, cond, arg) do {		\
+	if (pgal_test_wait((seconds), (what), (cond), (arg)) != 0)	\
+		fail();							\
+} while (0)
+
 #endif
