@@ -154,6 +154,8 @@ test_peer_kill_during_album_delete(void **state)
 		close(fds[1]);
 		assert_int_equal(read(fds[0], &go, 1), 1);
 		close(fds[0]);
+		/* a fixed delay on purpose, not a wait for a state: where in the
+		 * delete the kill lands is what each round varies */
 		usleep((useconds_t)delays_us[round]);
 		peer("kill");
 		assert_int_equal(waitpid(pid, &status, 0), pid);

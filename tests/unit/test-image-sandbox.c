@@ -724,70 +724,86 @@ test_lies(void **state)
 struct killer {
 	pid_t parent;
 	int killed;
+	int done;		/* the decode returned: stop looking (atomic) */
 };
 
-/* Finds our pgal-decode child once it has used 150 ms of CPU time (libvips
- * is started by then and the decode under way) and kills it. */
-static void *
-killer_main(void *arg)
+/* Kills our pgal-decode child once it has used 150 ms of CPU time (libvips
+ * is started by then and the decode under way); gives up when the decode
+ * returned first. */
+static int
+kill_busy_decoder(void *arg)
 {
 	struct killer *k = arg;
 	char path[300], buf[512], *p;
 	long ticks = sysconf(_SC_CLK_TCK);
 	struct dirent *de;
-	int i, ppid;
+	int ppid;
 	unsigned long ut, stt;
 	DIR *d;
 	FILE *f;
 
-	for (i = 0; i < 2000 && !k->killed; i++) {
-		d = opendir("/proc");
-		while (d != NULL && (de = readdir(d)) != NULL) {
-			if (de->d_name[0] < '1' || de->d_name[0] > '9')
-				continue;
-			snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
-			if ((f = fopen(path, "r")) == NULL)
-				continue;
-			if (fgets(buf, sizeof buf, f) == NULL) {
-				fclose(f);
-				continue;
-			}
-			fclose(f);
-			if (strstr(buf, "(pgal-decode)") == NULL ||
-			    (p = strrchr(buf, ')')) == NULL ||
-			    sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u "
-			    "%*u %lu %lu", &ppid, &ut, &stt) != 3 ||
-			    ppid != k->parent)
-				continue;
-			if ((long)(ut + stt) * 1000 / ticks >= 150) {
-				kill(atoi(de->d_name), SIGKILL);
-				k->killed = 1;
-			}
-		}
-		if (d != NULL)
-			closedir(d);
-		usleep(5000);
+	if (__atomic_load_n(&k->done, __ATOMIC_SEQ_CST)) {
+		print_error("ERROR: the decode returned before it used 150 ms of CPU time\n");
+		return -1;
 	}
+	d = opendir("/proc");
+	while (d != NULL && !k->killed && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(buf, sizeof buf, f) == NULL) {
+			fclose(f);
+			continue;
+		}
+		fclose(f);
+		if (strstr(buf, "(pgal-decode)") == NULL ||
+		    (p = strrchr(buf, ')')) == NULL ||
+		    sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u "
+		    "%*u %lu %lu", &ppid, &ut, &stt) != 3 ||
+		    ppid != k->parent)
+			continue;
+		if ((long)(ut + stt) * 1000 / ticks >= 150) {
+			kill(atoi(de->d_name), SIGKILL);
+			k->killed = 1;
+		}
+	}
+	if (d != NULL)
+		closedir(d);
+	return k->killed;
+}
+
+static void *
+killer_main(void *arg)
+{
+	/* a thread: only reports; the test checks k->killed after the join */
+	pgal_test_wait(10, "the pgal-decode child to use 150 ms of CPU time",
+	    kill_busy_decoder, arg);
 	return NULL;
 }
 
 static void
 test_killed_mid_decode(void **state)
 {
-	struct killer k = { getpid(), 0 };
+	struct killer k = { getpid(), 0, 0 };
 	pgal_image_sandbox_opts o = { 0, 0, NULL };
 	pgal_image_result r;
 	pthread_t th;
 	pgal_err e;
-	int fd, st;
+	int fd, st, rc;
 
 	fd = open_fixture("big-24mp.png");
 	assert_int_equal(pthread_create(&th, NULL, killer_main, &k), 0);
-	assert_int_equal(pgal_image_sandbox_run(fd, PGAL_IMG_PNG, 100000000,
-	    256, 1600, &o, &r, &st, &e), PGAL_EINPUT);
+	rc = pgal_image_sandbox_run(fd, PGAL_IMG_PNG, 100000000, 256, 1600, &o,
+	    &r, &st, &e);
+	__atomic_store_n(&k.done, 1, __ATOMIC_SEQ_CST);
 	pthread_join(th, NULL);
 	close(fd);
+	if (!k.killed && rc == PGAL_OK)
+		pgal_image_result_free(&r);
 	assert_true(k.killed);
+	assert_int_equal(rc, PGAL_EINPUT);
 	assert_true(WIFSIGNALED(st));
 	assert_int_equal(WTERMSIG(st), SIGKILL);
 	assert_true(strncmp(e.msg, "the decoder was stopped: signal 9", 33) == 0);
@@ -928,6 +944,32 @@ find_decoder(void)
 	return found;
 }
 
+struct confined_wait {
+	pid_t pid;		/* the decoder, 0 until found */
+	char status[8192];	/* its /proc/<pid>/status */
+};
+
+/* The decoder found and, by its /proc/<pid>/status, under its seccomp
+ * filter (so its privileges are dropped) */
+static int
+decoder_confined(void *arg)
+{
+	struct confined_wait *w = arg;
+	char path[64];
+	ssize_t n;
+	int sfd;
+
+	if (w->pid == 0 && (w->pid = find_decoder()) == 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%d/status", (int)w->pid);
+	if ((sfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(sfd, w->status, sizeof w->status - 1);
+	close(sfd);
+	w->status[n > 0 ? n : 0] = '\0';
+	return strstr(w->status, "\nSeccomp:\t2\n") != NULL;
+}
+
 /* Seen from outside, by the kernel's own account: the decoder's
  * /proc/<pid>/status once it is under its seccomp filter (after the drop),
  * while it waits in the hook. */
@@ -938,39 +980,24 @@ test_privileges_outside(void **state)
 	    "CapBnd:", "CapAmb:" };
 	pgal_image_sandbox_opts o = { 0, 30, "sleep" };
 	unsigned long long v[64], want;
-	char path[64], status[8192];
+	struct confined_wait w = { 0, "" };
+	const char *status = w.status;
 	pgal_image_job *j = NULL;
 	pgal_err e;
-	pid_t pid = 0;
-	ssize_t n = 0;
 	size_t i;
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
-	int fd, sfd, k, root = geteuid() == 0;
+	int fd, k, rc, root = geteuid() == 0;
 
 	fd = open_fixture("orient-1.jpg");
 	assert_int_equal(pgal_image_sandbox_start(fd, PGAL_IMG_JPEG, 100000000,
 	    64, 200, &o, &j, &e), PGAL_OK);
 	close(fd);
-	status[0] = '\0';
-	for (k = 0; k < 2000; k++) {
-		if (pid == 0)
-			pid = find_decoder();
-		if (pid != 0) {
-			snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-			if ((sfd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-				n = read(sfd, status, sizeof status - 1);
-				close(sfd);
-				status[n > 0 ? n : 0] = '\0';
-				if (strstr(status, "\nSeccomp:\t2\n") != NULL)
-					break;
-			}
-		}
-		usleep(5000);
-	}
+	rc = pgal_test_wait(10, "a confined pgal-decode child (Seccomp: 2 in its "
+	    "/proc/<pid>/status)", decoder_confined, &w);
 	pgal_image_sandbox_cancel(j);
-	if (strstr(status, "\nSeccomp:\t2\n") == NULL)
-		fail_msg("no confined pgal-decode child seen (pid %d)", (int)pid);
+	if (rc != 0)
+		fail_msg("the decoder seen: pid %d", (int)w.pid);
 	assert_int_equal(status_field(status, "NoNewPrivs:", 10, v, 1), 1);
 	assert_int_equal(v[0], 1);
 
