@@ -70,6 +70,21 @@ function sleep(ms) {
 	return new Promise((r) => setTimeout(r, ms));
 }
 
+// until(seconds, what, cond): awaits cond() every 10 ms until it is true;
+// after that many seconds throws "timed out after N s waiting for WHAT"
+// (in the peer's log, and the request fails with it)
+async function until(seconds, what, cond) {
+	const end = Date.now() + seconds * 1000;
+	while (!(await cond())) {
+		if (Date.now() >= end) {
+			const msg = 'dynalite-gsi: timed out after ' + seconds + ' s waiting for ' + what;
+			console.error(msg);
+			throw new Error(msg);
+		}
+		await sleep(10);
+	}
+}
+
 function validation(msg) {
 	return { status: 400, body: JSON.stringify({
 		__type: 'com.amazon.coral.validate#ValidationException', message: msg }) };
@@ -135,20 +150,14 @@ async function rebuild(req, table) {
 	else
 		def.ProvisionedThroughput = { ReadCapacityUnits: table.ProvisionedThroughput.ReadCapacityUnits,
 			WriteCapacityUnits: table.ProvisionedThroughput.WriteCapacityUnits };
+	// dynalite, like DynamoDB, deletes and creates in the background: a
+	// table is gone, or ACTIVE, only once DescribeTable says so
 	await must('DeleteTable', { TableName: name });
-	for (;;) {
-		const r = await call('DescribeTable', { TableName: name });
-		if (r.status !== 200)
-			break;
-		await sleep(10);
-	}
+	await until(10, 'table ' + name + ' to be deleted (DescribeTable failing)',
+		async () => (await call('DescribeTable', { TableName: name })).status !== 200);
 	await must('CreateTable', def);
-	for (;;) {
-		const t = (await must('DescribeTable', { TableName: name })).Table;
-		if (t.TableStatus === 'ACTIVE')
-			break;
-		await sleep(10);
-	}
+	await until(10, 'table ' + name + ' to be ACTIVE again (DescribeTable)',
+		async () => (await must('DescribeTable', { TableName: name })).Table.TableStatus === 'ACTIVE');
 	for (let i = 0; i < items.length; i += 25) {
 		let batch = { [name]: items.slice(i, i + 25).map((it) => ({ PutRequest: { Item: it } })) };
 		while (batch && Object.keys(batch).length) {
