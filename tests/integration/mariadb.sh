@@ -19,6 +19,9 @@
 # With MARIADB_TLS_DIR set (ca.pem, server.pem, server-key.pem in it), start
 # serves TLS with that certificate and refuses connections without it.
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+tests=$(dirname "$here")
+. "$tests/lib/wait.sh"
 
 die() {
 	echo "mariadb.sh: $*" >&2
@@ -38,13 +41,6 @@ command -v mariadbd > /dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] ||
 PATH=$PATH:/usr/sbin
 sock=$dir/mariadb.sock
 
-free_port() {
-	python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
 root_sql() {
 	mariadb --no-defaults -uroot -S "$sock" --batch --skip-column-names -e "$1"
 }
@@ -56,14 +52,20 @@ alive() {
 	[ -n "$st" ] && [ "$st" != Z ]
 }
 
+# gone PID: exited (or a zombie)
+gone() {
+	! alive "$1"
+}
+
 # waits for the pid to exit (up to 10 s)
 wait_gone() {
-	i=0
-	while alive "$1" && [ $i -lt 200 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	! alive "$1"
+	wait_until 10 gone "$1" >&2
+}
+
+# answers_or_gone PID: the server answers as root, or has exited (no use
+# waiting any longer)
+answers_or_gone() {
+	! alive "$1" || root_sql "SELECT 1"
 }
 
 # install_db DATADIR: the system tables of an empty server (small InnoDB
@@ -101,7 +103,8 @@ start() {
 	if [ -f "$dir/mariadb.port" ]; then
 		port=$(cat "$dir/mariadb.port")
 	else
-		port=$(free_port)
+		# below the ephemeral range, this test job's own
+		port=$(python3 "$tests/lib/free-port.py") || die "no free port for mariadbd"
 		echo "$port" > "$dir/mariadb.port"
 	fi
 	rm -f "$sock"
@@ -124,20 +127,15 @@ start() {
 do sleep 1; done; kill -KILL "$2" 2>/dev/null' watchdog \
 		    "$PEERS_OWNER" "$pid" > /dev/null 2>&1 < /dev/null &
 	fi
-	i=0
-	until root_sql "SELECT 1" > /dev/null 2>&1; do
-		if ! alive "$pid"; then
-			tail -n 30 "$dir/mariadb.log" >&2
-			die "mariadbd exited while starting (log above, $dir/mariadb.log)"
-		fi
-		if [ $i -ge 200 ]; then
-			tail -n 30 "$dir/mariadb.log" >&2
-			kill -KILL "$pid" 2>/dev/null
-			die "mariadbd did not answer within 20 s on 127.0.0.1:$port"
-		fi
-		sleep 0.05
-		i=$((i + 1))
-	done
+	if ! wait_until 20 answers_or_gone "$pid" >&2; then
+		tail -n 30 "$dir/mariadb.log" >&2
+		kill -KILL "$pid" 2>/dev/null
+		die "mariadbd did not answer within 20 s on 127.0.0.1:$port (log above, $dir/mariadb.log)"
+	fi
+	if ! alive "$pid"; then
+		tail -n 30 "$dir/mariadb.log" >&2
+		die "mariadbd exited while starting (log above, $dir/mariadb.log)"
+	fi
 	if [ "$fresh" = 1 ]; then
 		password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 		echo "$password" > "$dir/mariadb.password"

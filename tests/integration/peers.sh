@@ -18,60 +18,51 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 tests=$(dirname "$here")
+. "$tests/lib/wait.sh"
 
 die() {
 	echo "peers.sh: $*" >&2
 	exit 1
 }
 
+# answers_http PORT: something answers HTTP on the port
+answers_http() {
+	curl -s -o /dev/null -m 2 "http://127.0.0.1:$1/"
+}
+
+# answers_tcp PORT: the port accepts a connection (non-HTTP peers)
+answers_tcp() {
+	python3 -c 'import socket, sys
+socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$1"
+}
+
+# up_or_gone PROBE PORT PID: the peer answers PROBE, or has exited (no use
+# waiting any longer)
+up_or_gone() {
+	! kill -0 "$3" 2>/dev/null || "$1" "$2"
+}
+
+# wait_peer NAME PORT PID: until the peer answers its probe ($probe); a peer
+# that exits first or does not answer within 20 s is a loud failure, with
+# its log
+wait_peer() {
+	if ! wait_until 20 up_or_gone "$probe" "$2" "$3" >&2; then
+		echo "peers.sh: $1 did not answer on 127.0.0.1:$2 within 20 s; its log:" >&2
+		tail -n 30 "$dir/$1.log" >&2
+		kill "$3" 2>/dev/null
+		exit 1
+	fi
+	if ! kill -0 "$3" 2>/dev/null; then
+		echo "peers.sh: $1 exited while starting; its log:" >&2
+		tail -n 30 "$dir/$1.log" >&2
+		exit 1
+	fi
+}
+
+# free_port: sets port to a free one below the ephemeral range, this test
+# job's own (tests/lib/free-port.py)
 free_port() {
-	python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-# wait_http NAME PORT PID: until something answers HTTP on the port
-wait_http() {
-	i=0
-	while [ $i -lt 200 ]; do
-		if ! kill -0 "$3" 2>/dev/null; then
-			echo "peers.sh: $1 exited while starting; its log:" >&2
-			tail -n 30 "$dir/$1.log" >&2
-			exit 1
-		fi
-		if curl -s -o /dev/null -m 2 "http://127.0.0.1:$2/" 2>/dev/null; then
-			return 0
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "peers.sh: $1 did not answer on 127.0.0.1:$2 within 20 s; its log:" >&2
-	tail -n 30 "$dir/$1.log" >&2
-	kill "$3" 2>/dev/null
-	exit 1
-}
-
-# wait_tcp NAME PORT PID: until the port accepts a connection (non-HTTP peers)
-wait_tcp() {
-	i=0
-	while [ $i -lt 200 ]; do
-		if ! kill -0 "$3" 2>/dev/null; then
-			echo "peers.sh: $1 exited while starting; its log:" >&2
-			tail -n 30 "$dir/$1.log" >&2
-			exit 1
-		fi
-		if python3 -c 'import socket, sys
-socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$2" 2>/dev/null; then
-			return 0
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "peers.sh: $1 did not listen on 127.0.0.1:$2 within 20 s; its log:" >&2
-	tail -n 30 "$dir/$1.log" >&2
-	kill "$3" 2>/dev/null
-	exit 1
+	port=$(python3 "$tests/lib/free-port.py") || die "no free port for a peer"
 }
 
 # launch NAME PORT COMMAND...: in the background, in its own process group
@@ -88,7 +79,7 @@ do sleep 1; done; kill -TERM -- "-$2" 2>/dev/null' watchdog \
 		    "$PEERS_OWNER" "$pid" > /dev/null 2>&1 < /dev/null &
 	fi
 	echo "$port" > "$dir/$name.port"
-	$probe "$name" "$port" "$pid"
+	wait_peer "$name" "$port" "$pid"
 	echo "$port"
 }
 
@@ -107,10 +98,10 @@ start)
 		;;
 	esac
 	bin=$tests/node_modules/.bin
-	probe=wait_http
+	probe=answers_http
 	case $kind in
 	s3rver)
-		port=$(free_port)
+		free_port
 		mkdir -p "$dir/s3"
 		# s3rver makes ListObjectsV2 continuation tokens with DES, which
 		# OpenSSL 3 keeps in its legacy provider
@@ -120,42 +111,42 @@ start)
 		    --configure-bucket pgal-test
 		;;
 	dynalite)
-		port=$(free_port)
+		free_port
 		launch dynalite "$port" "$bin/dynalite" --port "$port" --host 127.0.0.1 \
 		    --createTableMs 0 --deleteTableMs 0 --updateTableMs 0
 		;;
 	dynalite-gsi)
-		port=$(free_port)
+		free_port
 		launch dynalite-gsi "$port" node "$here/dynalite-gsi.js" "$port"
 		;;
 	verify)
 		name=${4:?peers.sh: start verify DIR NAME TARGET_PORT}
 		target=${5:?peers.sh: start verify DIR NAME TARGET_PORT}
-		port=$(free_port)
+		free_port
 		launch "$name" "$port" python3 "$here/s3-verify-proxy.py" "$port" \
 		    "$target" "$dir/$name.ready"
 		;;
 	ses)
-		port=$(free_port)
+		free_port
 		launch ses "$port" "$bin/aws-ses-v2-local" --port "$port" --host 127.0.0.1
 		;;
 	proxy)
 		name=${4:?peers.sh: start proxy DIR NAME TARGET_PORT}
 		target=${5:?peers.sh: start proxy DIR NAME TARGET_PORT}
-		port=$(free_port)
+		free_port
 		launch "$name" "$port" python3 "$here/fault-proxy.py" "$port" \
 		    "$target" "$dir/$name.ready"
 		;;
 	smtp)
 		# start smtp DIR NAME CERT KEY USER PASSWORD [notls]
 		name=${4:?peers.sh: start smtp DIR NAME CERT KEY USER PASSWORD [notls]}
-		port=$(free_port)
-		probe=wait_tcp
+		free_port
+		probe=answers_tcp
 		launch "$name" "$port" python3 "$here/fake-smtp.py" "$port" \
 		    "$dir/$name.mail" "$5" "$6" "$7" "$8" ${9:-}
 		;;
 	imds)
-		port=$(free_port)
+		free_port
 		launch imds "$port" python3 "$here/fake-imds.py" "$port"
 		;;
 	*)
