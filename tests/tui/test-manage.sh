@@ -12,6 +12,8 @@ tui_start 110 32 PGAL_HOME=$PGAL_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME
 step "the album with two photos" "trip +Old title +2"
 
 keys '?'
+# the overlay first: the key bar below it says "new album" too
+wait_for "this help" >/dev/null
 step "? lists the keys of the albums screen" "new album"
 check "and the shared keys" "grep -q 'quit' '$T/screen'"
 keys Escape
