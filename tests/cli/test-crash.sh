@@ -13,9 +13,15 @@ ok "mkalbum" "$PGAL" mkalbum crash
 now_ms() {
 	echo $(( $(date +%s%N) / 1000000 ))
 }
-t0=$(now_ms)
-ok "one whole put (timed)" "$PGAL" put crash "$BIG" --force
-dur=$(( $(now_ms) - t0 ))
+# the fastest of three whole puts: one slowed by a load spike would spread
+# the kills past the end of most runs
+dur=
+for i in 1 2 3; do
+	t0=$(now_ms)
+	ok "one whole put (timed, $i of 3)" "$PGAL" put crash "$BIG" --force
+	t=$(( $(now_ms) - t0 ))
+	[ -z "$dur" ] || [ "$t" -lt "$dur" ] && dur=$t
+done
 echo "# one put takes ${dur} ms"
 [ "$dur" -lt 20 ] && dur=20
 

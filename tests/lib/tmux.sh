@@ -10,8 +10,16 @@ tm() {
 	tmux -S "$TSOCK" "$@"
 }
 
-term_cleanup() {
+# term_stop: the tmux server is gone (kill-server returns before it has
+# exited, and a session started meanwhile fails: "server exited unexpectedly")
+term_stop() {
+	ts_server=$(tm display -p '#{pid}' 2>/dev/null)
 	tm kill-server 2>/dev/null
+	[ -z "$ts_server" ] || wait_until 5 pid_gone "$ts_server"
+}
+
+term_cleanup() {
+	term_stop
 	rm -f "$TSOCK"
 }
 
@@ -20,7 +28,7 @@ term_cleanup() {
 # tmux-256color
 term_start() {
 	cols=$1; rows=$2; shift 2
-	tm kill-server 2>/dev/null
+	term_stop
 	cat > "$T/tmux.conf" <<CONF
 set -g default-terminal tmux-256color
 set -g remain-on-exit on

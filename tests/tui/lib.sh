@@ -11,16 +11,10 @@ TUI="$PGAL_BUILD/pgal-tui"
 trap term_cleanup EXIT
 
 # tui_start COLS ROWS [VAR=VALUE...]: pgal-tui in a fresh COLSxROWS pane
-# (stderr, e.g. sanitizer reports, to $T/tui.err; exit status to $T/tui.rc).
-# The tmux server of the previous start is gone first: kill-server returns
-# before it has exited, and a session started meanwhile fails ("server
-# exited unexpectedly").
+# (stderr, e.g. sanitizer reports, to $T/tui.err; exit status to $T/tui.rc)
 tui_start() {
 	cols=$1; rows=$2; shift 2
 	rm -f "$T/tui.rc"
-	tui_server=$(tm display -p '#{pid}' 2>/dev/null)
-	tm kill-server 2>/dev/null
-	[ -z "$tui_server" ] || wait_until 5 pid_gone "$tui_server"
 	term_start "$cols" "$rows" \
 		"env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $* '$TUI' ${TUI_ARGS:-} 2>>'$T/tui.err'; echo \$? > '$T/tui.rc'"
 }
