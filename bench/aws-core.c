@@ -23,7 +23,7 @@
 #include "blobs.h"
 #include "config.h"
 #include "crypto.h"
-#include "store.h"
+#include "store/store.h"
 
 #define PAGE 100
 

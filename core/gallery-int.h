@@ -6,7 +6,7 @@
 #include "blobs.h"
 #include "gallery.h"
 #include "mail.h"
-#include "store.h"
+#include "store/store.h"
 
 struct pgal {
 	pgal_config cfg;

@@ -1,5 +1,5 @@
 -- pgal metadata, SQLite dialect, version 1.
--- Applied by core/store-sqlite.c inside one transaction; PRAGMA user_version
+-- Applied by core/store/sqlite/sqlite.c inside one transaction; PRAGMA user_version
 -- records it. Times are unix seconds. STRICT so a column never holds a value
 -- of another type.
 

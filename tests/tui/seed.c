@@ -16,7 +16,7 @@
 #include "blobs.h"
 
 #include "config.h"
-#include "store.h"
+#include "store/store.h"
 
 /* Copies a file (when a file system's link count limit is reached). */
 static int

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "sql-like.h"
-#include "store-sqlite-int.h"
+#include "store/sql-like.h"
+#include "store/sqlite/sqlite-int.h"
 
 /* ---- photos ---- */
 

@@ -21,11 +21,11 @@
 
 #include <sqlite3.h>
 
-#include "migrations.h"
 #include "sshkey.h"
-#include "store.h"
-#include "store-sqlite.h"
-#include "store-sqlite-int.h"
+#include "store/migrations.h"
+#include "store/sqlite/sqlite-int.h"
+#include "store/sqlite/sqlite.h"
+#include "store/store.h"
 
 const char *const sq_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "sshkey.h"
-#include "store-mysql-int.h"
+#include "store/mysql/mysql-int.h"
 
 /* ---- users ---- */
 

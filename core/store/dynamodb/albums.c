@@ -1,7 +1,7 @@
 /* DynamoDB store: albums. An album is its item (A#<id>, #ALBUM) plus a
  * directory entry (U#<user>, A#<name>) that locks the name and lists the
  * user's albums in name order. Counters change through intents (see
- * store-dynamodb.c), settled here when a reader finds a stale one. */
+ * dynamodb.c), settled here when a reader finds a stale one. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "store-dynamodb-int.h"
+#include "store/dynamodb/dynamodb-int.h"
 
 #define META "#ALBUM"
 

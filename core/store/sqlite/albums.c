@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "store-sqlite-int.h"
+#include "store/sqlite/sqlite-int.h"
 
 /* ---- albums ---- */
 

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sql-like.h"
+#include "store/sql-like.h"
 
 char *
 pgal_sql_like_pattern(const char *w, char esc)

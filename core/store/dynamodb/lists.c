@@ -6,7 +6,7 @@
  * cancel) come from the global index by-user, newest first. Global
  * indexes are eventually consistent: a photo written a moment ago may be
  * missing from search for that moment (the duplicate check and gc read
- * refs instead: store-dynamodb-refs.c). When by-user cannot answer yet
+ * refs instead: refs.c). When by-user cannot answer yet
  * (pgal init is still adding it), those calls fail at once saying so.
  *
  * Search: the tag must be in the item's tag set and each word in its
@@ -24,7 +24,7 @@
 
 #include <jansson.h>
 
-#include "store-dynamodb-int.h"
+#include "store/dynamodb/dynamodb-int.h"
 
 #define SEARCH_WORDS_MAX 100
 #define PAGE_MAX 1000

@@ -9,9 +9,9 @@
  * one that cannot answer yet fails at once naming it (ddb_need_index), the
  * rest works. Only `pgal init` (pgal_store_dynamodb_prepare) adds missing
  * global indexes, waits until they are ACTIVE, and gives the photos of a
- * table from before refs their refs (store-dynamodb-refs.c).
+ * table from before refs their refs (refs.c).
  *
- * Rules every part follows (the layout is in store-dynamodb-int.h):
+ * Rules every part follows (the layout is in dynamodb-int.h):
  * - Reads of items are GetItem/BatchGetItem with ConsistentRead, lists are
  *   Query on a partition or an index; nothing scans a table but pgal
  *   init's one-time migration to refs.
@@ -60,7 +60,7 @@
 #include <jansson.h>
 
 #include "crypto.h"
-#include "store-dynamodb-int.h"
+#include "store/dynamodb/dynamodb-int.h"
 
 /* The table definitions, as the JSON files are, NUL-terminated. The
  * assembler reads them relative to the directory make runs in (the top). */

@@ -1,10 +1,10 @@
 /* The metadata store backends, by name. Adding one (mysql, dynamodb) is one
- * line in the table below plus its core/store-<name>.c. */
+ * line in the table below plus its folder core/store/<name>/. */
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "store.h"
+#include "store/store.h"
 
 static const pgal_store_ops *const backends[] = {
 	&pgal_store_sqlite,

@@ -1,4 +1,4 @@
-/* Internal to the MySQL store (core/store-mysql*.c): the handle, the
+/* Internal to the MySQL store (core/store/mysql/): the handle, the
  * statement table, and the small layer over mysql_stmt_* that binds
  * parameters and result columns, maps errors and notices a lost connection
  * so the operation can be run again once on a fresh one. */
@@ -10,7 +10,7 @@
 
 #include <mysql.h>
 
-#include "store.h"
+#include "store/store.h"
 
 /* search statements are cached for up to this many words */
 #define MY_SEARCH_CACHED 8
@@ -169,12 +169,12 @@ col_was_null(const struct my_cols *c, int i)
 	return c->null[i] != 0;
 }
 
-/* ---- connecting (store-mysql.c) ---- */
+/* ---- connecting (mysql.c) ---- */
 
 /* (Re)connects: drops every prepared statement, opens a new connection. */
 int my_connect(struct my *q, pgal_err *e);
 
-/* ---- running statements (store-mysql-stmt.c) ---- */
+/* ---- running statements (stmt.c) ---- */
 
 /* Executes cached statement `id` with `a` (may be NULL). `thing` names what
  * a duplicate is ("album 'x'"), `parent` what a failed foreign key points at. */
@@ -213,7 +213,7 @@ int my_begin(struct my *q, pgal_err *e);
 int my_commit(struct my *q, pgal_err *e);
 void my_rollback(struct my *q);
 
-/* ---- the operations' bodies, one file per concept; store-mysql.c wraps
+/* ---- the operations' bodies, one file per concept; mysql.c wraps
  * each with the retry on a lost connection ---- */
 
 int my_user_create(struct my *q, pgal_user *u, pgal_err *e);

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "sshkey.h"
-#include "store-sqlite-int.h"
+#include "store/sqlite/sqlite-int.h"
 
 /* ---- users ---- */
 

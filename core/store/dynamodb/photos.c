@@ -1,7 +1,7 @@
 /* DynamoDB store: one photo. The item (A#<album>, P#<name>) is its own name
  * lock; the locator (P#<photo id>, #) says where an id lives, which is what
  * update and delete (by id) and moves rely on. Counters through intents.
- * The refs (blob, content; store-dynamodb-refs.c) come before the item
+ * The refs (blob, content; refs.c) come before the item
  * and go after it and its locator. */
 #include <ctype.h>
 #include <math.h>
@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "store-dynamodb-int.h"
+#include "store/dynamodb/dynamodb-int.h"
 
 json_t *
 ddb_photo_key(struct ddb *d, pgal_id album_id, const char *name)

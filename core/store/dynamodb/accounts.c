@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "sshkey.h"
-#include "store-dynamodb-int.h"
+#include "store/dynamodb/dynamodb-int.h"
 
 #define CREATE_COND "attribute_not_exists(#pk) OR #wtok = :w"
 

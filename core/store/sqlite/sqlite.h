@@ -4,7 +4,7 @@
 
 #include <sqlite3.h>
 
-#include "store.h"
+#include "store/store.h"
 
 /* The handle behind a store opened with pgal_store_sqlite, else NULL. Only
  * for inspection (query plans, statement counters); do not write through it. */

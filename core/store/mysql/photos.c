@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "sql-like.h"
-#include "store-mysql-int.h"
+#include "store/mysql/mysql-int.h"
+#include "store/sql-like.h"
 
 /* ---- albums ---- */
 

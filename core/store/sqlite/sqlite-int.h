@@ -1,4 +1,4 @@
-/* Internal to the SQLite store (core/store-sqlite*.c): the handle, the
+/* Internal to the SQLite store (core/store/sqlite/): the handle, the
  * prepared statement table and the small binding helpers every part uses. */
 #ifndef PGAL_STORE_SQLITE_INT_H
 #define PGAL_STORE_SQLITE_INT_H
@@ -9,7 +9,7 @@
 
 #include <sqlite3.h>
 
-#include "store.h"
+#include "store/store.h"
 
 #define SQ_BUSY_MS 5000
 /* search statements are cached for up to this many words; more are rare and
@@ -90,7 +90,7 @@ enum {
 #define PHOTO_PAGE_LAST(key) "SELECT " PHOTO_COLS PHOTO_FROM \
 	"WHERE p.album_id = ?1 ORDER BY p." key " DESC, p.id DESC LIMIT ?4"
 
-/* SQL text of each statement, indexed by the enum above (store-sqlite.c) */
+/* SQL text of each statement, indexed by the enum above (sqlite.c) */
 extern const char *const sq_sql[ST_COUNT];
 
 struct sq {
@@ -172,7 +172,7 @@ col_double(sqlite3_stmt *st, int i, double null_value)
 }
 
 /* Steps a statement that returns no row, then resets it. */
-/* ---- shared steps (store-sqlite.c) ---- */
+/* ---- shared steps (sqlite.c) ---- */
 
 int sq_fail(struct sq *q, int rc, pgal_err *e, const char *thing, const char *parent);
 int sq_exec(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *thing, const char *parent);

@@ -1,12 +1,12 @@
 /* Metadata store on MySQL 8 / RDS / MariaDB: one connection per handle,
  * utf8mb4, TLS with a CA file, compiled-in migrations applied under a
  * server-wide lock, every data statement prepared once per connection and
- * bound. The operations live in store-mysql-accounts.c and
- * store-mysql-photos.c, the statement layer in store-mysql-stmt.c; this file
- * holds the statements' text, connects, migrates, and wraps each operation
- * so that a connection the server dropped (restart, failover, idle timeout)
- * is reopened and the call run again once, unless it had already changed
- * something inside a transaction: that is reported, never replayed blindly. */
+ * bound. The operations live in accounts.c and photos.c, the statement
+ * layer in stmt.c; this file holds the statements' text, connects,
+ * migrates, and wraps each operation so that a connection the server
+ * dropped (restart, failover, idle timeout) is reopened and the call run
+ * again once, unless it had already changed something inside a
+ * transaction: that is reported, never replayed blindly. */
 
 #include <errno.h>
 #include <limits.h>
@@ -19,9 +19,9 @@
 
 #include <mysql.h>
 
-#include "migrations.h"
-#include "store.h"
-#include "store-mysql-int.h"
+#include "store/migrations.h"
+#include "store/mysql/mysql-int.h"
+#include "store/store.h"
 
 const char *const my_sql[MS_COUNT] = {
 	[MS_USER_INSERT] = "INSERT INTO users (name, email, pwhash, confirmed, "

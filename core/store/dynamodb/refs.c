@@ -28,7 +28,7 @@
 
 #include <jansson.h>
 
-#include "store-dynamodb-int.h"
+#include "store/dynamodb/dynamodb-int.h"
 
 #define LAYOUT_PK "#LAYOUT"
 #define LAYOUT_VERSION 2

@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "crypto.h"
-#include "store-dynamodb-int.h"
+#include "store/dynamodb/dynamodb-int.h"
 
 #define BATCH_WRITE_MAX 25
 #define BATCH_GET_MAX 100

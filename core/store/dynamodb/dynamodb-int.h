@@ -1,4 +1,4 @@
-/* Internal to the DynamoDB store (core/store-dynamodb*.c): the handle, the
+/* Internal to the DynamoDB store (core/store/dynamodb/): the handle, the
  * item layout and the request helpers every part uses.
  *
  * Item kinds. Table PhotoGallery (albumID, photoID), both strings:
@@ -16,7 +16,7 @@
  *   ref                                    this SHA-256: the duplicate check
  *   layout    #LAYOUT        #             v 2: every photo has its refs
  *                                          (absent: a table from before
- *                                          refs, see store-dynamodb-refs.c)
+ *                                          refs, see refs.c)
  * Table PhotoGalleryUsers (pk, sk):
  *   user      U#<user id>    #USER         the account
  *   name lock N#<user name>  #             user id
@@ -27,7 +27,7 @@
  * There is no TransactWriteItems (dynalite, the pinned test peer, lacks it):
  * every change of several items is a sequence of single-item conditional
  * writes ordered so that a crash between two steps leaves items that
- * readers ignore or repair (see store-dynamodb.c for the rules). */
+ * readers ignore or repair (see dynamodb.c for the rules). */
 #ifndef PGAL_STORE_DYNAMODB_INT_H
 #define PGAL_STORE_DYNAMODB_INT_H
 
@@ -36,7 +36,7 @@
 #include <jansson.h>
 
 #include "aws/aws.h"
-#include "store.h"
+#include "store/store.h"
 
 #define DDB_TABLE_MAX 256
 /* internal result of a write whose condition failed; never leaves the store */
@@ -67,7 +67,7 @@ ddb_of(pgal_store *s)
 	return (struct ddb *)s;
 }
 
-/* ---- requests (store-dynamodb-req.c) ---- */
+/* ---- requests (request.c) ---- */
 
 /* Sends DynamoDB_20120810.<op> with body req (consumed). *out, if not NULL,
  * gets the parsed answer (the caller decrefs). Every call may be retried on
@@ -138,10 +138,10 @@ int ddb_batch_put(struct ddb *d, const char *table, json_t *items, pgal_err *e);
 int ddb_batch_get(struct ddb *d, const char *table, json_t *keys, json_t **items,
     pgal_err *e);
 
-/* ---- keys and ids (store-dynamodb.c) ---- */
+/* ---- keys and ids (dynamodb.c) ---- */
 
 /* A new id: milliseconds since 2024 << 12 | 12 random bits, strictly
- * increasing within a process (store-dynamodb.c says why). */
+ * increasing within a process (dynamodb.c says why). */
 #define DDB_ID_TRIES 4
 int ddb_new_id(struct ddb *d, pgal_id *id, pgal_err *e);
 /* 16 hex digits that sort like the signed value */
@@ -188,7 +188,7 @@ int ddb_intent_end(struct ddb *d, pgal_id album_id, const char *elem, int apply,
 /* 1 if photo_id lives in album_id now (its locator and its item agree) */
 int ddb_photo_here(struct ddb *d, pgal_id album_id, pgal_id photo_id, int *here, pgal_err *e);
 
-/* photos: the helpers lists need (store-dynamodb-photos.c) */
+/* photos: the helpers lists need (photos.c) */
 json_t *ddb_photo_key(struct ddb *d, pgal_id album_id, const char *name);
 /* the photo item of photo_id where its locator says it is, or PGAL_ENOTFOUND */
 int ddb_photo_locate(struct ddb *d, pgal_id photo_id, json_t **item, pgal_err *e);
@@ -211,7 +211,7 @@ int ddb_blob_ids_user(pgal_store *s, pgal_id user_id, char ***ids, size_t *n, pg
 int ddb_blob_ids_album(pgal_store *s, pgal_id album_id, char ***ids, size_t *n, pgal_err *e);
 int ddb_blob_id_used(pgal_store *s, const char *blob_id, int *used, pgal_err *e);
 
-/* refs (store-dynamodb-refs.c): written before a photo item, removed after
+/* refs (refs.c): written before a photo item, removed after
  * it. put: the blob ref (a blob id another photo uses is PGAL_EINPUT) and
  * the content ref of photo pid. */
 int ddb_refs_put(struct ddb *d, pgal_id user_id, const char *sha256, const char *blob_id,
