@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "config.h"
 #include "crypto.h"
 #include "store/store.h"

@@ -1,4 +1,4 @@
-/* File system helpers shared by the folder backends (blobs-fs, mail-outbox):
+/* File system helpers shared by the folder backends (blobs/fs.c, mail-outbox.c):
  * directories made on demand, full writes, atomic file creation. */
 #ifndef PGAL_FSUTIL_H
 #define PGAL_FSUTIL_H

@@ -3,7 +3,7 @@
 #ifndef PGAL_GALLERY_INT_H
 #define PGAL_GALLERY_INT_H
 
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "gallery.h"
 #include "mail.h"
 #include "store/store.h"

@@ -14,7 +14,7 @@
 
 #include <chafa.h>
 
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "image-decode.h"
 #include "preview-blit.h"
 #include "preview.h"

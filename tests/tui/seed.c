@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "blobs.h"
+#include "blobs/blobs.h"
 
 #include "config.h"
 #include "store/store.h"

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "records.h"
 
 /* every blob backend, by its config name */

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "fsutil.h"
 #include "records.h"
 

@@ -10,10 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aws/aws.h"
 #include "aws/aws-int.h"
+#include "aws/aws.h"
 #include "aws/s3.h"
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "records.h"
 
 #define MAX_PARTS 10000
