@@ -5,7 +5,7 @@
 
 #include "blobs/blobs.h"
 #include "gallery.h"
-#include "mail.h"
+#include "mail/mail.h"
 #include "store/store.h"
 
 struct pgal {

@@ -13,7 +13,7 @@
 
 #include "crypto.h"
 #include "fsutil.h"
-#include "mail.h"
+#include "mail/mail.h"
 #include "sanitize.h"
 #include "validate.h"
 

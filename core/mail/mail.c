@@ -1,7 +1,7 @@
 /* Mail backends, by their config name. */
 #include <string.h>
 
-#include "mail.h"
+#include "mail/mail.h"
 
 static const pgal_mail_ops *const backends[] = {
 	&pgal_mail_outbox,

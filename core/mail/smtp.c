@@ -11,7 +11,7 @@
 
 #include "aws/aws-int.h"
 #include "crypto.h"
-#include "mail.h"
+#include "mail/mail.h"
 #include "sanitize.h"
 
 #define SUBJECT_MAX 900

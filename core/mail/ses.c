@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "aws/aws.h"
-#include "mail.h"
+#include "mail/mail.h"
 #include "sanitize.h"
 
 #define SUBJECT_MAX 900
