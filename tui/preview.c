@@ -15,7 +15,7 @@
 #include <chafa.h>
 
 #include "blobs/blobs.h"
-#include "image-decode.h"
+#include "image/decode.h"
 #include "preview-blit.h"
 #include "preview.h"
 

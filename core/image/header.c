@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "image-header.h"
+#include "image/header.h"
 
 /* Markers and fill bytes looked at before giving up on a JPEG. */
 #define JPEG_STEPS_MAX 4096

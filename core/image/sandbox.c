@@ -10,7 +10,7 @@
  * caller's rights), leaves root for an unprivileged uid with no
  * capabilities when it has them (pgal-sshd may run as root), starts
  * libvips (with the optional module the type needs, if any), confines
- * itself (sandbox.h), decodes from that descriptor and writes one message:
+ * itself (confine.h), decodes from that descriptor and writes one message:
  *
  *	u32 magic, u32 version, i32 code, u32 flags
  *	code != 0:	u32 length, message bytes
@@ -42,10 +42,10 @@
 
 #include <glib.h>
 
-#include "exif.h"
 #include "fsutil.h"
-#include "image-sandbox.h"
-#include "sandbox.h"
+#include "image/confine.h"
+#include "image/exif.h"
+#include "image/sandbox.h"
 #include "sanitize.h"
 
 #define CHILD_ARGV0 "pgal-decode"
@@ -385,7 +385,7 @@ text_ok(const char *s, size_t size)
 	return memchr(s, '\0', size) != NULL && pgal_text_is_clean(s, 0);
 }
 
-/* The ranges core/exif.c keeps to; anything else is not its output. */
+/* The ranges exif.c keeps to; anything else is not its output. */
 static int
 exif_ok(const pgal_exif *x)
 {

@@ -25,7 +25,7 @@
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
 
-#include "sandbox.h"
+#include "image/confine.h"
 
 /* Newer Landlock rights than the Debian headers know; the values are
  * kernel ABI and never change. */

@@ -6,8 +6,8 @@
 
 #include <vips/vips.h>
 
-#include "image-decode.h"
-#include "image.h"
+#include "image/decode.h"
+#include "image/image.h"
 
 #define DECODE_MAX_SIDE 8192 /* larger requests are a caller bug */
 

@@ -11,7 +11,7 @@
 #include <libexif/exif-log.h>
 #include <libexif/exif-utils.h>
 
-#include "exif.h"
+#include "image/exif.h"
 #include "sanitize.h"
 
 /* A JPEG APP1 segment holds at most 64 KiB; other containers (PNG eXIf,

@@ -2,7 +2,7 @@
  * runs in a fresh process (fork, then exec of this same program, so none
  * of the caller's memory, descriptors, environment or libvips state comes
  * along) that can read the one upload and nothing else, write nothing, run
- * nothing and reach no network (sandbox.h). It sends the result back
+ * nothing and reach no network (confine.h). It sends the result back
  * through a pipe in a small fixed format that this side checks field by
  * field against the limits it asked for. The caller never starts libvips. */
 #ifndef PGAL_IMAGE_SANDBOX_H
@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "err.h"
-#include "image.h"
+#include "image/image.h"
 
 /* Limits of one decoder process. */
 #define PGAL_SANDBOX_CPU_SECS 60   /* CPU time, then SIGXCPU */

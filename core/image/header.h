@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "image.h"
+#include "image/image.h"
 
 /* Reads the width and height the header of fd (a file of `size` bytes,
  * already detected as `type`) declares, with bounded positional reads.

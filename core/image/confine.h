@@ -3,9 +3,9 @@
  * capabilities given up, no new privileges, resource limits, Landlock
  * (read one file, write nothing, no TCP, no signals or abstract sockets
  * outside) and a seccomp-bpf deny list. Linux only; used by the image
- * decoder child (image-sandbox.c). */
-#ifndef PGAL_SANDBOX_H
-#define PGAL_SANDBOX_H
+ * decoder child (sandbox.c). */
+#ifndef PGAL_IMAGE_CONFINE_H
+#define PGAL_IMAGE_CONFINE_H
 
 #include "err.h"
 

@@ -14,8 +14,8 @@
 #include <gmodule.h>
 #include <vips/vips.h>
 
-#include "exif.h"
-#include "image.h"
+#include "image/exif.h"
+#include "image/image.h"
 
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static int init_done;
