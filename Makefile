@@ -34,7 +34,9 @@ CFLAGS  := $(CFLAGS_BASE) $(CFLAGS_OPT) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lm
 LDFLAGS := $(LDFLAGS_SAN)
 
-CORE_SRC := $(wildcard core/*.c core/cmd/*.c core/aws/*.c)
+# core/ and its family folders (store/sqlite, blobs, mail, image, aws, cmd...)
+CORE_SRC := $(wildcard core/*.c core/*/*.c core/*/*/*.c)
+CORE_HDR := $(wildcard core/*.h core/*/*.h core/*/*/*.h)
 GEN_SRC  := $(BUILD)/gen/sql_sqlite.c $(BUILD)/gen/sql_mysql.c
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:%.c=%.o)
 CLI_SRC  := $(wildcard cli/*.c)
@@ -65,12 +67,12 @@ all: $(PGAL) $(UNIT_BIN) $(if $(wildcard tui/main.c),$(PGAL_TUI)) $(if $(SSHD_SR
 deps:
 	@sh tools/deps.sh
 
-$(BUILD)/%.o: %.c $(wildcard core/*.h core/cmd/*.h core/aws/*.h)
+$(BUILD)/%.o: %.c $(CORE_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
 # tui/ sees core's public headers and its own, nothing else
-$(BUILD)/tui/%.o: tui/%.c $(wildcard core/*.h tui/*.h)
+$(BUILD)/tui/%.o: tui/%.c $(CORE_HDR) $(wildcard tui/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TUI_CFLAGS) -Itui -c $< -o $@
 
@@ -87,7 +89,7 @@ $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 # the DynamoDB table definitions are embedded with .incbin
-$(BUILD)/core/store-dynamodb.o: $(wildcard sql/dynamodb/*.json)
+$(BUILD)/core/store/dynamodb/dynamodb.o: $(wildcard sql/dynamodb/*.json)
 
 $(LIB): $(CORE_OBJ)
 	@rm -f $@
@@ -97,7 +99,7 @@ $(PGAL): $(CLI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
 
 # sshd/ sees core's and the TUI's public headers
-$(BUILD)/sshd/%.o: sshd/%.c $(wildcard core/*.h tui/tui.h sshd/*.h)
+$(BUILD)/sshd/%.o: sshd/%.c $(CORE_HDR) $(wildcard tui/tui.h sshd/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SSHD_CFLAGS) -Itui -Isshd -c $< -o $@
 

@@ -20,10 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "config.h"
 #include "crypto.h"
-#include "store.h"
+#include "store/store.h"
 
 #define PAGE 100
 

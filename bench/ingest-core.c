@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "crypto.h"
-#include "image.h"
+#include "image/image.h"
 
 static int
 put(const char *dir, const char *name, const void *data, size_t len)

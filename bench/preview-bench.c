@@ -39,7 +39,7 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "config.h"
 #include "gallery.h"
 #include "preview.h"

@@ -22,7 +22,7 @@ typedef struct pgal_config {
 	int64_t max_pixels;         /* width*height refused above this before decoding */
 	int thumb_px;               /* long edge of the thumbnail */
 	int preview_px;             /* long edge of the preview */
-	int decode_sandbox;         /* decode uploads in a sandboxed child (image-sandbox.h) */
+	int decode_sandbox;         /* decode uploads in a sandboxed child (image/sandbox.h) */
 	int session_idle_secs;      /* a session unused this long expires */
 	int session_max_secs;       /* a session expires this long after login */
 	int code_ttl_secs;          /* confirmation code lifetime */

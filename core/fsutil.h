@@ -1,5 +1,6 @@
-/* File system helpers shared by the folder backends (blobs-fs, mail-outbox):
- * directories made on demand, full writes, atomic file creation. */
+/* File system helpers shared by the folder backends (blobs/fs.c,
+ * mail/outbox.c): directories made on demand, full writes, atomic file
+ * creation. */
 #ifndef PGAL_FSUTIL_H
 #define PGAL_FSUTIL_H
 

@@ -3,10 +3,10 @@
 #ifndef PGAL_GALLERY_INT_H
 #define PGAL_GALLERY_INT_H
 
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "gallery.h"
-#include "mail.h"
-#include "store.h"
+#include "mail/mail.h"
+#include "store/store.h"
 
 struct pgal {
 	pgal_config cfg;

@@ -12,9 +12,9 @@
 
 #include "crypto.h"
 #include "gallery-int.h"
-#include "image-header.h"
-#include "image-sandbox.h"
-#include "image.h"
+#include "image/header.h"
+#include "image/image.h"
+#include "image/sandbox.h"
 #include "quota.h"
 #include "validate.h"
 

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "gallery-int.h"
-#include "migrations.h"
 #include "sanitize.h"
+#include "store/migrations.h"
 
 /* the newest migration compiled in: open has brought the schema to it */
 static int

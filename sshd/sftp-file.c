@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "cmd.h"
 #include "quota.h"
 #include "sftp-int.h"

@@ -14,8 +14,8 @@
 
 #include <chafa.h>
 
-#include "blobs.h"
-#include "image-decode.h"
+#include "blobs/blobs.h"
+#include "image/decode.h"
 #include "preview-blit.h"
 #include "preview.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "pager.h"
 #include "preview.h"
 

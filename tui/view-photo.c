@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "preview.h"
 
 struct photo_view {

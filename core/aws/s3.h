@@ -2,7 +2,7 @@
 #ifndef PGAL_AWS_S3_H
 #define PGAL_AWS_S3_H
 
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "err.h"
 
 /* Objects in memory (and pipes) up to this size go in one PUT, bigger ones

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "cmd.h"
 #include "sanitize.h"
 

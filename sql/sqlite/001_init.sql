@@ -1,7 +1,7 @@
 -- pgal metadata, SQLite dialect, version 1.
--- Applied by core/store-sqlite.c inside one transaction; PRAGMA user_version
--- records it. Times are unix seconds. STRICT so a column never holds a value
--- of another type.
+-- Applied by core/store/sqlite/sqlite.c inside one transaction; PRAGMA
+-- user_version records it. Times are unix seconds. STRICT so a column never
+-- holds a value of another type.
 
 CREATE TABLE users (
 	id INTEGER PRIMARY KEY,

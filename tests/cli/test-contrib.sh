@@ -70,7 +70,7 @@ check "cloud-init enables the unit and runs pgal init" 'grep -q "enable, --now, 
 # ---- IAM policy ----
 ok "iam-policy.json is JSON" python3 -m json.tool "$C/iam-policy.json"
 # the DynamoDB calls the store makes, from its source
-grep -ho 'ddb_call([^,]*, "[A-Za-z]*"' "$top"/core/store-dynamodb*.c | sed 's/.*"\(.*\)"/\1/' | sort -u > "$T/ddb-ops"
+grep -ho 'ddb_call([^,]*, "[A-Za-z]*"' "$top"/core/store/dynamodb/*.c | sed 's/.*"\(.*\)"/\1/' | sort -u > "$T/ddb-ops"
 check "the store's DynamoDB calls were found" '[ "$(wc -l < "$T/ddb-ops")" -ge 5 ]'
 # (the script goes to a file: ok runs its command with stdin from /dev/null)
 cat > "$T/iam.py" <<'PY'

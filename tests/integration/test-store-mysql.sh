@@ -73,7 +73,7 @@ INSERT INTO photos (album_id, user_id, name, description, mime, width, height, b
  SELECT 1 + (n % 2), 1, CONCAT('p', n), '', 'image/jpeg', 1, 1, 10, LPAD(HEX(n), 64, '0'),
   LPAD(HEX(n), 32, '0'), n % 300, n % 97 FROM seq;
 ANALYZE TABLE photos;" > /dev/null
-# the statements of core/store-mysql*.c with their parameters filled in
+# the statements of core/store/mysql/*.c with their parameters filled in
 explain() {
 	sql "USE pgal_race; EXPLAIN SELECT p.id FROM photos p STRAIGHT_JOIN albums a ON a.id = p.album_id $1" | awk -F'\t' '$3 == "p" { print $6 "|" $10 }'
 }

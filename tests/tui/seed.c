@@ -13,10 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "blobs.h"
+#include "blobs/blobs.h"
 
 #include "config.h"
-#include "store.h"
+#include "store/store.h"
 
 /* Copies a file (when a file system's link count limit is reached). */
 static int

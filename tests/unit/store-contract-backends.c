@@ -14,8 +14,8 @@
 #include <sqlite3.h>
 
 #include "config.h"
-#include "store.h"
 #include "store-contract.h"
+#include "store/store.h"
 #include "testlib.h"
 
 /* ---- shared ---- */

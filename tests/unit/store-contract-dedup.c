@@ -31,8 +31,8 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "store.h"
 #include "store-contract.h"
+#include "store/store.h"
 
 #define DUP_CHILDREN 4
 #define DUP_SHA "d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0"

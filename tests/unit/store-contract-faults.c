@@ -14,8 +14,8 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "store.h"
 #include "store-contract-int.h"
+#include "store/store.h"
 
 /* ---- faults: the peer goes away under an open store ---- */
 

@@ -15,8 +15,8 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "store.h"
 #include "store-contract-int.h"
+#include "store/store.h"
 
 /* ---- open ---- */
 

@@ -17,8 +17,8 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "store.h"
 #include "store-contract-int.h"
+#include "store/store.h"
 
 pgal_contract_backend *pgal_contract_cur;
 static int casenum;

@@ -1,6 +1,6 @@
 /* The store contract: ONE suite of cases that every metadata store backend
- * (core/store-*.c: sqlite, mysql, dynamodb) passes with the same calls, the
- * same results and the same errors (store.h's conventions: not found is
+ * (core/store/sqlite, mysql, dynamodb) passes with the same calls, the
+ * same results and the same errors (store/store.h's conventions: not found is
  * PGAL_ENOTFOUND naming the thing, a uniqueness conflict PGAL_EINPUT saying
  * "already exists", anything else PGAL_EBACKEND).
  *
@@ -48,7 +48,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "store.h"
+#include "store/store.h"
 
 typedef enum pgal_probe {
 	PGAL_PROBE_PHOTOS,      /* photo rows in all */

@@ -22,7 +22,7 @@
 
 #include "aws/aws.h"
 #include "aws/s3.h"
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "crypto.h"
 #include "testlib.h"
 #include "testpeers.h"

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "crypto.h"
 #include "testlib.h"
 

@@ -1,4 +1,4 @@
-/* EXIF parsing (core/exif.c). Expectations come from elsewhere: python's
+/* EXIF parsing (core/image/exif.c). Expectations come from elsewhere: python's
  * exifread for the real camera files, glibc's timegm for dates, and EXIF
  * blocks this file builds byte by byte for the edge cases. */
 #include <setjmp.h>
@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "exif.h"
+#include "image/exif.h"
 #include "testlib.h"
 
 static char fixtures[1024];

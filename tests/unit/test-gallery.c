@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "blobs.h"
+#include "blobs/blobs.h"
 #include "gallery.h"
 #include "testgallery.h"
 #include "testlib.h"

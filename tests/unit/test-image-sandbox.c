@@ -1,4 +1,4 @@
-/* The sandboxed decoder (core/image-sandbox.c, core/sandbox.c): every
+/* The sandboxed decoder (core/image/sandbox.c, core/image/confine.c): every
  * fixture decodes to the same result in the child as in this process
  * (field by field, rendition bytes); what the child must not do after it
  * is confined fails with the errno the design names (EACCES from Landlock
@@ -38,12 +38,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "image-sandbox.h"
-#include "image.h"
-#include "sandbox.h"
+#include "image/confine.h"
+#include "image/image.h"
+#include "image/sandbox.h"
 #include "testlib.h"
 
-/* The wire format as core/image-sandbox.c documents it, for the hooks
+/* The wire format as core/image/sandbox.c documents it, for the hooks
  * below that play a lying decoder. */
 #define W_MAGIC 0x50475342U
 #define W_VERSION 1U

@@ -1,4 +1,4 @@
-/* Images (core/image.c): detection by magic bytes, the pixel limit before
+/* Images (core/image/image.c): detection by magic bytes, the pixel limit before
  * decoding, renditions with orientation applied. Sizes are checked against
  * `vipsheader` of the raw files and by decoding the outputs again; the
  * orientation fixtures are checked against each other (all eight must look
@@ -22,7 +22,7 @@
 
 #include <vips/vips.h>
 
-#include "image.h"
+#include "image/image.h"
 #include "testlib.h"
 
 static char fixtures[1024];

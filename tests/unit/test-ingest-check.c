@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "gallery.h"
-#include "image-header.h"
+#include "image/header.h"
 #include "testgallery.h"
 #include "testlib.h"
 

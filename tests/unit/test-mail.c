@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "mail.h"
+#include "mail/mail.h"
 #include "testlib.h"
 
 #define PATHF(buf, sz, ...) \

@@ -23,7 +23,7 @@
 #include <jansson.h>
 
 #include "crypto.h"
-#include "store.h"
+#include "store/store.h"
 #include "testddb.h"
 #include "testlib.h"
 #include "testpeers.h"

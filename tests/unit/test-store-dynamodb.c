@@ -21,7 +21,7 @@
 #include <jansson.h>
 
 #include "crypto.h"
-#include "store.h"
+#include "store/store.h"
 #include "testddb.h"
 
 static pgal_album

@@ -24,10 +24,10 @@
 #include <sqlite3.h>
 
 #include "config.h"
-#include "migrations.h"
-#include "store.h"
 #include "store-contract.h"
-#include "store-sqlite.h"
+#include "store/migrations.h"
+#include "store/sqlite/sqlite.h"
+#include "store/store.h"
 
 static char tmpdir[1024]; /* short enough that paths below it fit PATH_MAX */
 static int dbcounter;

@@ -10,7 +10,7 @@
 #include <jansson.h>
 
 #include "config.h"
-#include "store.h"
+#include "store/store.h"
 
 /* the peer's credentials: no message may show the secret */
 #define DDB_FX_SECRET "ddb-test-secret-Hq2Zr"

@@ -1,0 +1,104 @@
+/* Mail through Amazon SES: SESv2 SendEmail (POST /v2/email/outbound-emails)
+ * with Simple content, signed for service "ses". Never retried: a repeat
+ * could send the mail twice. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "aws/aws.h"
+#include "mail/mail.h"
+#include "sanitize.h"
+
+#define SUBJECT_MAX 900
+#define BODY_MAX (1024 * 1024)
+
+struct ses_mail {
+	pgal_mail	 base;
+	pgal_aws_client	*c;
+	char		 from[256];
+};
+
+static int
+ses_open(pgal_mail **mp, const pgal_config *cfg, pgal_err *e)
+{
+	struct ses_mail *m;
+	int rc;
+
+	*mp = NULL;
+	if (cfg->mail_from[0] == '\0')
+		return pgal_fail(e, PGAL_EUSAGE, "mail = ses needs mail_from");
+	if ((m = calloc(1, sizeof *m)) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	m->base.ops = &pgal_mail_ses;
+	snprintf(m->from, sizeof m->from, "%s", cfg->mail_from);
+	if ((rc = pgal_aws_client_open(&m->c, cfg, "ses", NULL, e)) != PGAL_OK) {
+		free(m);
+		return rc;
+	}
+	*mp = &m->base;
+	return PGAL_OK;
+}
+
+static void
+ses_close(pgal_mail *base)
+{
+	struct ses_mail *m = (struct ses_mail *)base;
+
+	if (m == NULL)
+		return;
+	pgal_aws_client_close(m->c);
+	free(m);
+}
+
+static int
+ses_send(pgal_mail *base, const char *to, const char *subject, const char *body,
+    pgal_err *e)
+{
+	struct ses_mail	 *m = (struct ses_mail *)base;
+	pgal_aws_request  r;
+	pgal_aws_response resp;
+	pgal_aws_kv	  h[1] = { { "Content-Type", "application/json" } };
+	json_t		 *j;
+	char		 *json;
+	int		  rc;
+
+	if (to == NULL || *to == '\0' || strpbrk(to, "\r\n,;<>") != NULL)
+		return pgal_fail(e, PGAL_EINPUT, "mail: bad recipient");
+	if (strlen(subject) > SUBJECT_MAX || strpbrk(subject, "\r\n") != NULL ||
+	    !pgal_text_is_clean(subject, 0))
+		return pgal_fail(e, PGAL_EINPUT, "mail: bad subject");
+	if (strlen(body) > BODY_MAX || !pgal_text_is_clean(body, 1))
+		return pgal_fail(e, PGAL_EINPUT, "mail: bad body");
+	j = json_pack("{s:s, s:{s:[s]}, s:{s:{s:{s:s, s:s}, s:{s:{s:s, s:s}}}}}",
+	    "FromEmailAddress", m->from,
+	    "Destination", "ToAddresses", to,
+	    "Content", "Simple",
+	    "Subject", "Data", subject, "Charset", "UTF-8",
+	    "Body", "Text", "Data", body, "Charset", "UTF-8");
+	if (j == NULL || (json = json_dumps(j, JSON_COMPACT)) == NULL) {
+		json_decref(j);
+		return pgal_fail(e, PGAL_EINPUT, "mail: text is not valid UTF-8");
+	}
+	json_decref(j);
+	pgal_aws_request_init(&r, "SendEmail", "POST", "/v2/email/outbound-emails");
+	r.headers = h;
+	r.nheaders = 1;
+	r.body = json;
+	r.body_len = strlen(json);
+	r.retry = PGAL_AWS_RETRY_NEVER;
+	r.errfmt = PGAL_AWS_ERR_JSON;
+	r.resp_max = 65536;
+	rc = pgal_aws_do(m->c, &r, &resp, e);
+	pgal_aws_response_free(&resp);
+	free(json);
+	return rc;
+}
+
+const pgal_mail_ops pgal_mail_ses = {
+	.name = "ses",
+	.open = ses_open,
+	.close = ses_close,
+	.send = ses_send,
+};

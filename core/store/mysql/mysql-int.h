@@ -1,0 +1,252 @@
+/* Internal to the MySQL store (core/store/mysql/): the handle, the
+ * statement table, and the small layer over mysql_stmt_* that binds
+ * parameters and result columns, maps errors and notices a lost connection
+ * so the operation can be run again once on a fresh one. */
+#ifndef PGAL_STORE_MYSQL_INT_H
+#define PGAL_STORE_MYSQL_INT_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include <mysql.h>
+
+#include "store/store.h"
+
+/* search statements are cached for up to this many words */
+#define MY_SEARCH_CACHED 8
+/* search statement shapes: with or without a tag, within an album or not */
+#define MY_SEARCH_SHAPES 4
+#define MY_MAXP 40 /* parameters of one statement */
+#define MY_MAXC 32 /* result columns of one statement */
+
+enum {
+	MS_USER_INSERT,
+	MS_USER_BY_NAME,
+	MS_USER_BY_ID,
+	MS_USER_UPDATE,
+	MS_USER_DELETE,
+	MS_SESSION_INSERT,
+	MS_SESSION_GET,
+	MS_SESSION_TOUCH,
+	MS_SESSION_DELETE,
+	MS_SESSION_DELETE_USER,
+	MS_SESSION_DELETE_USER_KEEP,
+	MS_ALBUM_INSERT,
+	MS_ALBUM_GET,
+	MS_ALBUM_LIST,
+	MS_ALBUM_UPDATE,
+	MS_ALBUM_DELETE,
+	MS_ALBUM_TOUCH,
+	MS_ALBUM_ADD,
+	MS_PHOTO_INSERT,
+	MS_PHOTO_GET,
+	MS_PHOTO_LOCK,
+	MS_PHOTO_UPDATE,
+	MS_PHOTO_DELETE,
+	MS_PHOTO_SHA,
+	MS_PHOTO_LIST_TAKEN,
+	MS_PHOTO_LIST_ADDED,
+	MS_PHOTO_LIST_TITLE,
+	MS_PHOTO_BEFORE_TAKEN,
+	MS_PHOTO_BEFORE_ADDED,
+	MS_PHOTO_BEFORE_TITLE,
+	MS_PHOTO_LAST_TAKEN,
+	MS_PHOTO_LAST_ADDED,
+	MS_PHOTO_LAST_TITLE,
+	MS_TAGS_CLEAR,
+	MS_TAG_INSERT,
+	MS_BLOBS_USER,
+	MS_BLOBS_ALBUM,
+	MS_BLOB_USED,
+	MS_KEY_INSERT,
+	MS_KEY_LIST,
+	MS_KEY_FIND,
+	MS_KEY_DELETE,
+	MS_COUNT
+};
+
+#define MY_USER_COLS "id, name, email, pwhash, confirmed, created_at, code_hash, " \
+	"code_expires_at, code_tries, failed_logins, locked_until"
+#define MY_ALBUM_COLS "id, user_id, name, title, description, created_at, " \
+	"updated_at, photo_count, bytes"
+#define MY_KEY_COLS "id, algo, fingerprint, comment, created_at"
+/* column order read by my_photo_cols() */
+#define MY_PHOTO_COLS "p.id, p.album_id, p.user_id, a.name, p.name, p.title, " \
+	"p.description, p.tags, p.mime, p.width, p.height, p.bytes, p.sha256, " \
+	"p.blob_id, p.added_at, p.sort_taken, p.exif_make, p.exif_model, " \
+	"p.exif_lens, p.exif_exposure_time, p.exif_f_number, p.exif_iso, " \
+	"p.exif_focal_length, p.exif_orientation, p.exif_taken_at, " \
+	"p.gps_present, p.gps_lat, p.gps_lon, p.gps_alt"
+/* photos first, always: every query filters and orders on photos' indexes
+ * (left to itself the optimizer may start from albums and sort) */
+#define MY_PHOTO_FROM " FROM photos p STRAIGHT_JOIN albums a ON a.id = p.album_id "
+/* keyset page strictly after (key, id) = (?, ?): parameters album, key, key,
+ * id, limit. The first comparison lets the index range start at the key. */
+#define MY_PHOTO_PAGE(key) "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM \
+	"WHERE p.album_id = ? AND p." key " >= ? AND (p." key " > ? OR p.id > ?) " \
+	"ORDER BY p." key ", p.id LIMIT ?"
+/* the reverse read, strictly before (key, id) = (?, ?) nearest first (the
+ * caller puts the rows back in forward order): the same parameters; without
+ * a cursor, the last rows (album, limit) */
+#define MY_PHOTO_PAGE_BEFORE(key) "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM \
+	"WHERE p.album_id = ? AND p." key " <= ? AND (p." key " < ? OR p.id < ?) " \
+	"ORDER BY p." key " DESC, p.id DESC LIMIT ?"
+#define MY_PHOTO_PAGE_LAST(key) "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM \
+	"WHERE p.album_id = ? ORDER BY p." key " DESC, p.id DESC LIMIT ?"
+
+extern const char *const my_sql[MS_COUNT];
+
+struct my {
+	pgal_store base; /* first: the core sees a pgal_store */
+	pgal_config cfg; /* to reconnect */
+	MYSQL *db;       /* NULL after a failed reconnect: the next call tries again */
+	MYSQL_STMT *st[MS_COUNT]; /* prepared on first use, again after a reconnect */
+	/* [has tag | in album << 1][number of words] */
+	MYSQL_STMT *search[MY_SEARCH_SHAPES][MY_SEARCH_CACHED + 1];
+	/* state of the operation being run, for the retry decision */
+	int lost;     /* the connection went away during it */
+	int deadlock; /* InnoDB rolled its transaction back */
+	int in_tx;    /* inside START TRANSACTION */
+	int tx_work;  /* a statement succeeded inside the transaction */
+	unsigned long reconnects; /* for tests and diagnostics */
+};
+
+static inline struct my *
+my_of(pgal_store *s)
+{
+	return (struct my *)s;
+}
+
+/* ---- parameters of one execution ---- */
+
+struct my_args {
+	MYSQL_BIND b[MY_MAXP];
+	long long i[MY_MAXP];
+	double d[MY_MAXP];
+	unsigned long len[MY_MAXP];
+	my_bool null[MY_MAXP];
+	int n;
+};
+
+void my_args_init(struct my_args *a);
+void arg_i64(struct my_args *a, int64_t v);
+/* a NUL-terminated string of at most max bytes */
+void arg_text(struct my_args *a, const char *s, size_t max);
+void arg_bytes(struct my_args *a, const char *s, size_t len);
+/* NaN is NULL, as SQLite stores it */
+void arg_double(struct my_args *a, double v);
+void arg_null(struct my_args *a);
+#define ARG_FIELD(a, field) arg_text(a, field, sizeof(field))
+
+/* ---- result columns of one row ---- */
+
+struct my_cols {
+	MYSQL_BIND b[MY_MAXC];
+	unsigned long len[MY_MAXC];
+	my_bool null[MY_MAXC];
+	my_bool err[MY_MAXC];
+	long long i[MY_MAXC];
+	double d[MY_MAXC];
+	/* where each column goes */
+	void *dst[MY_MAXC];
+	size_t size[MY_MAXC];
+	int kind[MY_MAXC];
+	int n;
+};
+
+void my_cols_init(struct my_cols *c);
+int col_i64(struct my_cols *c, int64_t *dst);
+int col_int(struct my_cols *c, int *dst);
+int col_double(struct my_cols *c, double *dst);
+int col_text(struct my_cols *c, char *buf, size_t size);
+#define COL_FIELD(c, field) col_text(c, field, sizeof(field))
+/* after a fetch: copies numbers out, terminates text (cut at a UTF-8
+ * boundary if longer than its buffer); 1 if column i was NULL */
+void my_cols_done(struct my_cols *c);
+static inline int
+col_was_null(const struct my_cols *c, int i)
+{
+	return c->null[i] != 0;
+}
+
+/* ---- connecting (mysql.c) ---- */
+
+/* (Re)connects: drops every prepared statement, opens a new connection. */
+int my_connect(struct my *q, pgal_err *e);
+
+/* ---- running statements (stmt.c) ---- */
+
+/* Executes cached statement `id` with `a` (may be NULL). `thing` names what
+ * a duplicate is ("album 'x'"), `parent` what a failed foreign key points at. */
+int my_exec(struct my *q, int id, struct my_args *a, pgal_err *e, const char *thing,
+    const char *parent);
+/* The same with a statement the caller holds (search). */
+int my_exec_st(struct my *q, MYSQL_STMT *st, struct my_args *a, pgal_err *e,
+    const char *thing, const char *parent);
+/* Rows matched by the last UPDATE/DELETE, id made by the last INSERT. */
+uint64_t my_changes(struct my *q, int id);
+uint64_t my_insert_id(struct my *q, int id);
+/* One-row UPDATE/DELETE; nothing matched is ENOTFOUND `missing`. */
+int my_change_one(struct my *q, int id, struct my_args *a, pgal_err *e, const char *thing,
+    const char *parent, const char *missing);
+/* Executes and binds the result to c: then my_fetch until it returns 0. */
+int my_query(struct my *q, int id, struct my_args *a, struct my_cols *c, pgal_err *e);
+int my_query_st(struct my *q, MYSQL_STMT *st, struct my_args *a, struct my_cols *c, pgal_err *e);
+/* 1: a row is in c; 0: no more rows (the result is freed); -1 error (freed) */
+int my_fetch(struct my *q, MYSQL_STMT *st, struct my_cols *c, pgal_err *e);
+/* Frees what is left of a result. */
+void my_done(MYSQL_STMT *st);
+/* Every row of a query into a growing malloc'd array of `size`-byte rows;
+ * `bind` binds c's columns to one row. */
+typedef void (*my_binder)(struct my_cols *c, void *row);
+int my_collect(struct my *q, int id, struct my_args *a, size_t size, my_binder bind,
+    void **out, size_t *n, pgal_err *e);
+/* A single-row query: PGAL_OK with c filled, or ENOTFOUND `what`. */
+int my_get_row(struct my *q, int id, struct my_args *a, struct my_cols *c, pgal_err *e,
+    const char *what);
+MYSQL_STMT *my_stmt(struct my *q, int id, pgal_err *e);
+MYSQL_STMT *my_prepare(struct my *q, const char *sql, pgal_err *e);
+int my_fail_st(struct my *q, MYSQL_STMT *st, pgal_err *e, const char *thing,
+    const char *parent);
+int my_fail_db(struct my *q, pgal_err *e);
+int my_begin(struct my *q, pgal_err *e);
+int my_commit(struct my *q, pgal_err *e);
+void my_rollback(struct my *q);
+
+/* ---- the operations' bodies, one file per concept; mysql.c wraps
+ * each with the retry on a lost connection ---- */
+
+int my_user_create(struct my *q, pgal_user *u, pgal_err *e);
+int my_user_get_by_name(struct my *q, const char *name, pgal_user *u, pgal_err *e);
+int my_user_get(struct my *q, pgal_id id, pgal_user *u, pgal_err *e);
+int my_user_update(struct my *q, const pgal_user *u, pgal_err *e);
+int my_user_delete(struct my *q, pgal_id id, pgal_err *e);
+int my_session_create(struct my *q, const pgal_session_row *r, pgal_err *e);
+int my_session_get(struct my *q, const char *token_hash, pgal_session_row *r, pgal_err *e);
+int my_session_touch(struct my *q, const char *token_hash, int64_t now, pgal_err *e);
+int my_session_delete(struct my *q, const char *token_hash, pgal_err *e);
+int my_session_delete_user(struct my *q, pgal_id user_id, const char *keep_hash, pgal_err *e);
+int my_album_create(struct my *q, pgal_album *a, pgal_err *e);
+int my_album_get(struct my *q, pgal_id user_id, const char *name, pgal_album *a, pgal_err *e);
+int my_album_list(struct my *q, pgal_id user_id, pgal_album **out, size_t *n, pgal_err *e);
+int my_album_update(struct my *q, const pgal_album *a, pgal_err *e);
+int my_album_delete(struct my *q, pgal_id album_id, pgal_err *e);
+int my_photo_insert(struct my *q, pgal_photo *p, pgal_err *e);
+int my_photo_get(struct my *q, pgal_id album_id, const char *name, pgal_photo *p, pgal_err *e);
+int my_photo_update(struct my *q, const pgal_photo *p, pgal_err *e);
+int my_photo_delete(struct my *q, pgal_id photo_id, pgal_err *e);
+int my_photo_find_sha(struct my *q, pgal_id user_id, const char *sha256, pgal_photo *p, pgal_err *e);
+int my_photo_list(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
+    size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+int my_photo_list_before(struct my *q, pgal_id album_id, pgal_sort sort,
+    const pgal_cursor *before, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+int my_photo_search(struct my *q, pgal_id user_id, pgal_id album_id, const char *const *words,
+    size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+int my_blob_ids(struct my *q, int id, pgal_id key, char ***ids, size_t *n, pgal_err *e);
+int my_blob_id_used(struct my *q, const char *blob_id, int *used, pgal_err *e);
+int my_key_add(struct my *q, pgal_id user_id, pgal_ssh_key *k, const char *key_base64, pgal_err *e);
+int my_key_list(struct my *q, pgal_id user_id, pgal_ssh_key **out, size_t *n, pgal_err *e);
+int my_key_find(struct my *q, pgal_id user_id, const char *fingerprint, pgal_ssh_key *k, pgal_err *e);
+int my_key_delete(struct my *q, pgal_id user_id, const char *fingerprint, pgal_err *e);
+
+#endif

@@ -1,0 +1,650 @@
+/* Metadata store on MySQL 8 / RDS / MariaDB: one connection per handle,
+ * utf8mb4, TLS with a CA file, compiled-in migrations applied under a
+ * server-wide lock, every data statement prepared once per connection and
+ * bound. The operations live in accounts.c and photos.c, the statement
+ * layer in stmt.c; this file holds the statements' text, connects,
+ * migrates, and wraps each operation so that a connection the server
+ * dropped (restart, failover, idle timeout) is reopened and the call run
+ * again once, unless it had already changed something inside a
+ * transaction: that is reported, never replayed blindly. */
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mysql.h>
+
+#include "store/migrations.h"
+#include "store/mysql/mysql-int.h"
+#include "store/store.h"
+
+const char *const my_sql[MS_COUNT] = {
+	[MS_USER_INSERT] = "INSERT INTO users (name, email, pwhash, confirmed, "
+	    "created_at, code_hash, code_expires_at, code_tries, failed_logins, "
+	    "locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[MS_USER_BY_NAME] = "SELECT " MY_USER_COLS " FROM users WHERE name = ?",
+	[MS_USER_BY_ID] = "SELECT " MY_USER_COLS " FROM users WHERE id = ?",
+	[MS_USER_UPDATE] = "UPDATE users SET email = ?, pwhash = ?, confirmed = ?, "
+	    "code_hash = ?, code_expires_at = ?, code_tries = ?, "
+	    "failed_logins = ?, locked_until = ? WHERE id = ?",
+	/* the foreign keys cascade to sessions, albums, photos, tags, keys */
+	[MS_USER_DELETE] = "DELETE FROM users WHERE id = ?",
+
+	[MS_SESSION_INSERT] = "INSERT INTO sessions (token_hash, user_id, "
+	    "created_at, last_seen) VALUES (?, ?, ?, ?)",
+	[MS_SESSION_GET] = "SELECT token_hash, user_id, created_at, last_seen "
+	    "FROM sessions WHERE token_hash = ?",
+	[MS_SESSION_TOUCH] = "UPDATE sessions SET last_seen = ? WHERE token_hash = ?",
+	[MS_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?",
+	[MS_SESSION_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?",
+	[MS_SESSION_DELETE_USER_KEEP] = "DELETE FROM sessions WHERE user_id = ? "
+	    "AND token_hash <> ?",
+
+	[MS_ALBUM_INSERT] = "INSERT INTO albums (user_id, name, title, "
+	    "description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+	[MS_ALBUM_GET] = "SELECT " MY_ALBUM_COLS " FROM albums "
+	    "WHERE user_id = ? AND name = ?",
+	[MS_ALBUM_LIST] = "SELECT " MY_ALBUM_COLS " FROM albums "
+	    "WHERE user_id = ? ORDER BY name",
+	[MS_ALBUM_UPDATE] = "UPDATE albums SET name = ?, title = ?, "
+	    "description = ?, updated_at = ? WHERE id = ?",
+	/* photos, tags cascade */
+	[MS_ALBUM_DELETE] = "DELETE FROM albums WHERE id = ?",
+	[MS_ALBUM_TOUCH] = "UPDATE albums SET updated_at = ? WHERE id = ?",
+	[MS_ALBUM_ADD] = "UPDATE albums SET photo_count = photo_count + ?, "
+	    "bytes = bytes + ?, updated_at = ? WHERE id = ?",
+
+	[MS_PHOTO_INSERT] = "INSERT INTO photos (album_id, user_id, name, "
+	    "title, description, tags, mime, width, height, bytes, sha256, "
+	    "blob_id, added_at, sort_taken, exif_make, exif_model, exif_lens, "
+	    "exif_exposure_time, exif_f_number, exif_iso, exif_focal_length, "
+	    "exif_orientation, exif_taken_at, gps_present, gps_lat, gps_lon, "
+	    "gps_alt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[MS_PHOTO_GET] = "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM
+	    "WHERE p.album_id = ? AND p.name = ?",
+	[MS_PHOTO_LOCK] = "SELECT album_id, bytes FROM photos WHERE id = ? FOR UPDATE",
+	[MS_PHOTO_UPDATE] = "UPDATE photos SET name = ?, album_id = ?, "
+	    "title = ?, description = ?, tags = ? WHERE id = ?",
+	[MS_PHOTO_DELETE] = "DELETE FROM photos WHERE id = ?",
+	[MS_PHOTO_SHA] = "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM
+	    "WHERE p.user_id = ? AND p.sha256 = ? ORDER BY p.id LIMIT 1",
+	[MS_PHOTO_LIST_TAKEN] = MY_PHOTO_PAGE("sort_taken"),
+	[MS_PHOTO_LIST_ADDED] = MY_PHOTO_PAGE("added_at"),
+	[MS_PHOTO_LIST_TITLE] = MY_PHOTO_PAGE("title"),
+	[MS_PHOTO_BEFORE_TAKEN] = MY_PHOTO_PAGE_BEFORE("sort_taken"),
+	[MS_PHOTO_BEFORE_ADDED] = MY_PHOTO_PAGE_BEFORE("added_at"),
+	[MS_PHOTO_BEFORE_TITLE] = MY_PHOTO_PAGE_BEFORE("title"),
+	[MS_PHOTO_LAST_TAKEN] = MY_PHOTO_PAGE_LAST("sort_taken"),
+	[MS_PHOTO_LAST_ADDED] = MY_PHOTO_PAGE_LAST("added_at"),
+	[MS_PHOTO_LAST_TITLE] = MY_PHOTO_PAGE_LAST("title"),
+
+	[MS_TAGS_CLEAR] = "DELETE FROM photo_tags WHERE photo_id = ?",
+	/* not INSERT IGNORE: that would also swallow real errors */
+	[MS_TAG_INSERT] = "INSERT INTO photo_tags (photo_id, tag) VALUES (?, ?) "
+	    "ON DUPLICATE KEY UPDATE tag = tag",
+
+	[MS_BLOBS_USER] = "SELECT blob_id FROM photos WHERE user_id = ?",
+	[MS_BLOBS_ALBUM] = "SELECT blob_id FROM photos WHERE album_id = ?",
+	[MS_BLOB_USED] = "SELECT 1 FROM photos WHERE blob_id = ? LIMIT 1",
+
+	[MS_KEY_INSERT] = "INSERT INTO ssh_keys (user_id, algo, key_base64, "
+	    "comment, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+	[MS_KEY_LIST] = "SELECT " MY_KEY_COLS " FROM ssh_keys WHERE user_id = ? "
+	    "ORDER BY created_at, id",
+	[MS_KEY_FIND] = "SELECT " MY_KEY_COLS " FROM ssh_keys "
+	    "WHERE user_id = ? AND fingerprint = ?",
+	[MS_KEY_DELETE] = "DELETE FROM ssh_keys WHERE user_id = ? AND fingerprint = ?",
+};
+
+/* ---- connecting ---- */
+
+static void
+my_drop_statements(struct my *q)
+{
+	size_t i, j;
+
+	for (i = 0; i < MS_COUNT; i++) {
+		if (q->st[i] != NULL)
+			mysql_stmt_close(q->st[i]);
+		q->st[i] = NULL;
+	}
+	for (i = 0; i < MY_SEARCH_SHAPES; i++)
+		for (j = 0; j <= MY_SEARCH_CACHED; j++) {
+			if (q->search[i][j] != NULL)
+				mysql_stmt_close(q->search[i][j]);
+			q->search[i][j] = NULL;
+		}
+}
+
+static void
+my_disconnect(struct my *q)
+{
+	my_drop_statements(q);
+	if (q->db != NULL)
+		mysql_close(q->db);
+	q->db = NULL;
+	q->in_tx = 0;
+}
+
+/* Where we connect, for messages: never the password. */
+static void
+my_where(const struct my *q, char *buf, size_t len)
+{
+	const pgal_config *c = &q->cfg;
+
+	if (c->mysql_host[0] != '\0')
+		snprintf(buf, len, "%.64s@%.128s:%d", c->mysql_user, c->mysql_host,
+		    c->mysql_port != 0 ? c->mysql_port : 3306);
+	else
+		snprintf(buf, len, "%.64s@%.200s", c->mysql_user,
+		    c->mysql_socket[0] != '\0' ? c->mysql_socket : "localhost");
+}
+
+/* Statements run once per connection: strict mode (a value that does not
+ * fit is an error, not silently cut) and READ COMMITTED (fewer gap locks
+ * between hosts writing to the same album). */
+static const char *const session_sql[] = {
+	"SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
+	    "NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'",
+	"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+};
+
+int
+my_connect(struct my *q, pgal_err *e)
+{
+	const pgal_config *c = &q->cfg;
+	unsigned int timeout = 10, io_timeout = 60;
+	my_bool yes = 1;
+	unsigned int no = 0;
+	char where[512];
+	size_t i;
+	int rc;
+
+	my_disconnect(q);
+	my_where(q, where, sizeof where);
+	if ((q->db = mysql_init(NULL)) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "MySQL: out of memory");
+	mysql_options(q->db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(q->db, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(q->db, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
+	mysql_options(q->db, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
+	/* a hostile server must not make us read local files */
+	mysql_options(q->db, MYSQL_OPT_LOCAL_INFILE, &no);
+	if (c->mysql_ssl_ca[0] != '\0') {
+		if (access(c->mysql_ssl_ca, R_OK) != 0) {
+			int saved = errno;
+
+			my_disconnect(q);
+			return pgal_fail(e, PGAL_EBACKEND, "MySQL: mysql_ssl_ca %s: %s",
+			    c->mysql_ssl_ca, strerror(saved));
+		}
+		mysql_options(q->db, MYSQL_OPT_SSL_CA, c->mysql_ssl_ca);
+		mysql_options(q->db, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
+		mysql_options(q->db, MYSQL_OPT_SSL_ENFORCE, &yes);
+	}
+	if (mysql_real_connect(q->db,
+	    c->mysql_host[0] != '\0' ? c->mysql_host : NULL,
+	    c->mysql_user[0] != '\0' ? c->mysql_user : NULL,
+	    c->mysql_password,
+	    c->mysql_database[0] != '\0' ? c->mysql_database : "pgal",
+	    (unsigned int)c->mysql_port,
+	    c->mysql_socket[0] != '\0' ? c->mysql_socket : NULL,
+	    CLIENT_FOUND_ROWS) == NULL) {
+		rc = pgal_fail(e, PGAL_EBACKEND, "MySQL %s: cannot connect: %s", where,
+		    mysql_error(q->db));
+		my_disconnect(q);
+		return rc;
+	}
+	for (i = 0; i < sizeof session_sql / sizeof session_sql[0]; i++) {
+		if (mysql_query(q->db, session_sql[i]) != 0) {
+			rc = pgal_fail(e, PGAL_EBACKEND, "MySQL %s: %s", where,
+			    mysql_error(q->db));
+			my_disconnect(q);
+			return rc;
+		}
+	}
+	return PGAL_OK;
+}
+
+/* ---- migrations ---- */
+
+/* A constant query returning one integer (NULL: -1). */
+static int
+my_scalar(struct my *q, const char *sql, long long *v, pgal_err *e)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	if (mysql_query(q->db, sql) != 0)
+		return my_fail_db(q, e);
+	if ((res = mysql_store_result(q->db)) == NULL)
+		return my_fail_db(q, e);
+	row = mysql_fetch_row(res);
+	*v = row != NULL && row[0] != NULL ? strtoll(row[0], NULL, 10) : -1;
+	mysql_free_result(res);
+	return PGAL_OK;
+}
+
+/* 1 if text holds only blanks and "--" comment lines. */
+static int
+sql_is_blank(const char *p, const char *end)
+{
+	while (p < end) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			p++;
+		} else if (end - p >= 2 && p[0] == '-' && p[1] == '-') {
+			while (p < end && *p != '\n')
+				p++;
+		} else
+			return 0;
+	}
+	return 1;
+}
+
+/* Runs a migration file statement by statement: each ends with ';' at the
+ * end of a line (sql/mysql/ is written that way). */
+static int
+my_run_file(struct my *q, const pgal_migration *m, pgal_err *e)
+{
+	const char *p = m->sql, *end, *stop;
+
+	while (*p != '\0') {
+		end = p;
+		for (;;) {
+			stop = strchr(end, '\n');
+			if (stop == NULL) {
+				stop = end + strlen(end);
+				break;
+			}
+			if (stop > p && stop[-1] == ';')
+				break;
+			end = stop + 1;
+		}
+		if (!sql_is_blank(p, stop) &&
+		    mysql_real_query(q->db, p, (unsigned long)(stop - p)) != 0)
+			return pgal_fail(e, PGAL_EBACKEND, "MySQL migration %s: %s",
+			    m->file, mysql_error(q->db));
+		p = *stop != '\0' ? stop + 1 : stop;
+	}
+	return PGAL_OK;
+}
+
+static int
+my_record(struct my *q, const pgal_migration *m, pgal_err *e)
+{
+	static const char sql[] = "INSERT INTO schema_migrations "
+	    "(version, file, applied_at) VALUES (?, ?, ?)";
+	MYSQL_STMT *st;
+	struct my_args a;
+	int rc;
+
+	if ((st = my_prepare(q, sql, e)) == NULL)
+		return e->code;
+	my_args_init(&a);
+	arg_i64(&a, m->version);
+	arg_text(&a, m->file, 255);
+	arg_i64(&a, (int64_t)time(NULL));
+	rc = my_exec_st(q, st, &a, e, NULL, NULL);
+	mysql_stmt_close(st);
+	return rc;
+}
+
+/* Applies each compiled-in migration above the recorded version, holding a
+ * named lock so that hosts starting together apply each exactly once: the
+ * version is read again once the lock is held. */
+static int
+my_migrate(struct my *q, pgal_err *e)
+{
+	const pgal_migration *m;
+	long long got, have;
+	int newest = 0, rc;
+
+	for (m = pgal_migrations_mysql; m->sql != NULL; m++)
+		newest = m->version;
+	if ((rc = my_scalar(q, "SELECT GET_LOCK(CONCAT('pgal-migrate:', "
+	    "LEFT(DATABASE(), 48)), 60)", &got, e)) != PGAL_OK)
+		return rc;
+	if (got != 1)
+		return pgal_fail(e, PGAL_EBACKEND, "MySQL: another host has been "
+		    "migrating the schema for 60 s; try again");
+	if (mysql_query(q->db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    "version INT NOT NULL PRIMARY KEY, file VARCHAR(255) NOT NULL, "
+	    "applied_at BIGINT NOT NULL) ENGINE=InnoDB") != 0) {
+		rc = my_fail_db(q, e);
+		goto out;
+	}
+	if ((rc = my_scalar(q, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+	    &have, e)) != PGAL_OK)
+		goto out;
+	if (have > newest) {
+		rc = pgal_fail(e, PGAL_EBACKEND, "database schema version %lld is "
+		    "newer than this pgal knows (%d)", have, newest);
+		goto out;
+	}
+	for (m = pgal_migrations_mysql; m->sql != NULL; m++) {
+		if (m->version <= have)
+			continue;
+		if ((rc = my_run_file(q, m, e)) != PGAL_OK ||
+		    (rc = my_record(q, m, e)) != PGAL_OK)
+			goto out;
+	}
+out:
+	if (q->db != NULL)
+		mysql_query(q->db, "DO RELEASE_LOCK(CONCAT('pgal-migrate:', "
+		    "LEFT(DATABASE(), 48)))");
+	return rc;
+}
+
+/* ---- open, close ---- */
+
+static void
+my_close(pgal_store *s)
+{
+	struct my *q = my_of(s);
+
+	if (q == NULL)
+		return;
+	my_disconnect(q);
+	/* the copy holds the password (and any other secret of the config) */
+	explicit_bzero(&q->cfg, sizeof q->cfg);
+	free(q);
+}
+
+static int
+my_open(pgal_store **out, const pgal_config *cfg, pgal_err *e)
+{
+	struct my *q;
+	int rc;
+
+	*out = NULL;
+	if ((q = calloc(1, sizeof *q)) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	q->base.ops = &pgal_store_mysql;
+	q->cfg = *cfg;
+	if ((rc = my_connect(q, e)) != PGAL_OK || (rc = my_migrate(q, e)) != PGAL_OK) {
+		my_close(&q->base);
+		return rc;
+	}
+	*out = &q->base;
+	return PGAL_OK;
+}
+
+/* ---- the retry around every operation ---- */
+
+static void
+my_op_start(struct my *q)
+{
+	q->lost = 0;
+	q->deadlock = 0;
+	q->tx_work = 0;
+}
+
+/* After a failed attempt: 1 if the operation is to run once more. A lost
+ * connection is reopened (statements are prepared again on use). */
+static int
+my_again(struct my *q, int rc, pgal_err *e)
+{
+	pgal_err ce;
+	char first[sizeof e->msg];
+	int tx_work = q->tx_work;
+
+	if (rc == PGAL_OK)
+		return 0;
+	if (q->deadlock && !q->lost) {
+		/* InnoDB rolled the whole transaction back: safe to rerun */
+		my_rollback(q);
+		return 1;
+	}
+	if (!q->lost)
+		return 0;
+	q->reconnects++;
+	if (my_connect(q, &ce) != PGAL_OK) {
+		memcpy(first, e->msg, sizeof first);
+		pgal_fail(e, PGAL_EBACKEND, "%.200s; reconnecting failed: %.280s", first, ce.msg);
+		return 0;
+	}
+	if (tx_work) {
+		pgal_fail(e, PGAL_EBACKEND, "MySQL: the connection was lost in the "
+		    "middle of a change, which may not have been saved; it was not "
+		    "retried (reconnected for the next call)");
+		return 0;
+	}
+	return 1;
+}
+
+#define MY_CALL(s, call) do {						\
+	struct my *q_ = my_of(s);					\
+	int rc_;							\
+	my_op_start(q_);						\
+	rc_ = (call);							\
+	if (my_again(q_, rc_, e)) {					\
+		my_op_start(q_);					\
+		rc_ = (call);						\
+	}								\
+	return rc_;							\
+} while (0)
+
+static int
+w_user_create(pgal_store *s, pgal_user *u, pgal_err *e)
+{
+	MY_CALL(s, my_user_create(q_, u, e));
+}
+
+static int
+w_user_get_by_name(pgal_store *s, const char *name, pgal_user *u, pgal_err *e)
+{
+	MY_CALL(s, my_user_get_by_name(q_, name, u, e));
+}
+
+static int
+w_user_get(pgal_store *s, pgal_id id, pgal_user *u, pgal_err *e)
+{
+	MY_CALL(s, my_user_get(q_, id, u, e));
+}
+
+static int
+w_user_update(pgal_store *s, const pgal_user *u, pgal_err *e)
+{
+	MY_CALL(s, my_user_update(q_, u, e));
+}
+
+static int
+w_user_delete(pgal_store *s, pgal_id id, pgal_err *e)
+{
+	MY_CALL(s, my_user_delete(q_, id, e));
+}
+
+static int
+w_session_create(pgal_store *s, const pgal_session_row *r, pgal_err *e)
+{
+	MY_CALL(s, my_session_create(q_, r, e));
+}
+
+static int
+w_session_get(pgal_store *s, const char *h, pgal_session_row *r, pgal_err *e)
+{
+	MY_CALL(s, my_session_get(q_, h, r, e));
+}
+
+static int
+w_session_touch(pgal_store *s, const char *h, int64_t now, pgal_err *e)
+{
+	MY_CALL(s, my_session_touch(q_, h, now, e));
+}
+
+static int
+w_session_delete(pgal_store *s, const char *h, pgal_err *e)
+{
+	MY_CALL(s, my_session_delete(q_, h, e));
+}
+
+static int
+w_session_delete_user(pgal_store *s, pgal_id user_id, const char *keep, pgal_err *e)
+{
+	MY_CALL(s, my_session_delete_user(q_, user_id, keep, e));
+}
+
+static int
+w_album_create(pgal_store *s, pgal_album *a, pgal_err *e)
+{
+	MY_CALL(s, my_album_create(q_, a, e));
+}
+
+static int
+w_album_get(pgal_store *s, pgal_id user_id, const char *name, pgal_album *a, pgal_err *e)
+{
+	MY_CALL(s, my_album_get(q_, user_id, name, a, e));
+}
+
+static int
+w_album_list(pgal_store *s, pgal_id user_id, pgal_album **out, size_t *n, pgal_err *e)
+{
+	MY_CALL(s, my_album_list(q_, user_id, out, n, e));
+}
+
+static int
+w_album_update(pgal_store *s, const pgal_album *a, pgal_err *e)
+{
+	MY_CALL(s, my_album_update(q_, a, e));
+}
+
+static int
+w_album_delete(pgal_store *s, pgal_id album_id, pgal_err *e)
+{
+	MY_CALL(s, my_album_delete(q_, album_id, e));
+}
+
+static int
+w_photo_insert(pgal_store *s, pgal_photo *p, pgal_err *e)
+{
+	MY_CALL(s, my_photo_insert(q_, p, e));
+}
+
+static int
+w_photo_get(pgal_store *s, pgal_id album_id, const char *name, pgal_photo *p, pgal_err *e)
+{
+	MY_CALL(s, my_photo_get(q_, album_id, name, p, e));
+}
+
+static int
+w_photo_update(pgal_store *s, const pgal_photo *p, pgal_err *e)
+{
+	MY_CALL(s, my_photo_update(q_, p, e));
+}
+
+static int
+w_photo_delete(pgal_store *s, pgal_id photo_id, pgal_err *e)
+{
+	MY_CALL(s, my_photo_delete(q_, photo_id, e));
+}
+
+static int
+w_photo_find_sha(pgal_store *s, pgal_id user_id, const char *sha, pgal_photo *p, pgal_err *e)
+{
+	MY_CALL(s, my_photo_find_sha(q_, user_id, sha, p, e));
+}
+
+static int
+w_photo_list(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
+    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	MY_CALL(s, my_photo_list(q_, album_id, sort, after, limit, out, n, e));
+}
+
+static int
+w_photo_list_before(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *before,
+    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	MY_CALL(s, my_photo_list_before(q_, album_id, sort, before, limit, out, n, e));
+}
+
+static int
+w_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *const *words,
+    size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	MY_CALL(s, my_photo_search(q_, user_id, album_id, words, nwords, tag, limit, out, n, e));
+}
+
+static int
+w_blob_ids_user(pgal_store *s, pgal_id user_id, char ***ids, size_t *n, pgal_err *e)
+{
+	MY_CALL(s, my_blob_ids(q_, MS_BLOBS_USER, user_id, ids, n, e));
+}
+
+static int
+w_blob_ids_album(pgal_store *s, pgal_id album_id, char ***ids, size_t *n, pgal_err *e)
+{
+	MY_CALL(s, my_blob_ids(q_, MS_BLOBS_ALBUM, album_id, ids, n, e));
+}
+
+static int
+w_blob_id_used(pgal_store *s, const char *blob_id, int *used, pgal_err *e)
+{
+	MY_CALL(s, my_blob_id_used(q_, blob_id, used, e));
+}
+
+static int
+w_key_add(pgal_store *s, pgal_id user_id, pgal_ssh_key *k, const char *b64, pgal_err *e)
+{
+	MY_CALL(s, my_key_add(q_, user_id, k, b64, e));
+}
+
+static int
+w_key_list(pgal_store *s, pgal_id user_id, pgal_ssh_key **out, size_t *n, pgal_err *e)
+{
+	MY_CALL(s, my_key_list(q_, user_id, out, n, e));
+}
+
+static int
+w_key_find(pgal_store *s, pgal_id user_id, const char *fp, pgal_ssh_key *k, pgal_err *e)
+{
+	MY_CALL(s, my_key_find(q_, user_id, fp, k, e));
+}
+
+static int
+w_key_delete(pgal_store *s, pgal_id user_id, const char *fp, pgal_err *e)
+{
+	MY_CALL(s, my_key_delete(q_, user_id, fp, e));
+}
+
+const pgal_store_ops pgal_store_mysql = {
+	.name = "mysql",
+	.open = my_open,
+	.close = my_close,
+	.user_create = w_user_create,
+	.user_get_by_name = w_user_get_by_name,
+	.user_get = w_user_get,
+	.user_update = w_user_update,
+	.user_delete = w_user_delete,
+	.session_create = w_session_create,
+	.session_get = w_session_get,
+	.session_touch = w_session_touch,
+	.session_delete = w_session_delete,
+	.session_delete_user = w_session_delete_user,
+	.album_create = w_album_create,
+	.album_get = w_album_get,
+	.album_list = w_album_list,
+	.album_update = w_album_update,
+	.album_delete = w_album_delete,
+	.photo_insert = w_photo_insert,
+	.photo_get = w_photo_get,
+	.photo_update = w_photo_update,
+	.photo_delete = w_photo_delete,
+	.photo_find_sha = w_photo_find_sha,
+	.photo_list = w_photo_list,
+	.photo_list_before = w_photo_list_before,
+	.photo_search = w_photo_search,
+	.blob_ids_user = w_blob_ids_user,
+	.blob_ids_album = w_blob_ids_album,
+	.blob_id_used = w_blob_id_used,
+	.key_add = w_key_add,
+	.key_list = w_key_list,
+	.key_find = w_key_find,
+	.key_delete = w_key_delete,
+};

@@ -1,0 +1,690 @@
+/* MySQL store: albums, photos, keyset pages, search, blob ids.
+ *
+ * An album's photo_count and bytes change in the same transaction as its
+ * photos, and the album row is locked first (UPDATE before INSERT) so two
+ * hosts adding to one album queue on that row instead of deadlocking on the
+ * foreign key's shared lock. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/mysql/mysql-int.h"
+#include "store/sql-like.h"
+
+/* ---- albums ---- */
+
+static void
+album_cols(struct my_cols *c, void *row)
+{
+	pgal_album *a = row;
+
+	memset(a, 0, sizeof *a);
+	col_i64(c, &a->id);
+	col_i64(c, &a->user_id);
+	COL_FIELD(c, a->name);
+	COL_FIELD(c, a->title);
+	COL_FIELD(c, a->description);
+	col_i64(c, &a->created_at);
+	col_i64(c, &a->updated_at);
+	col_i64(c, &a->photo_count);
+	col_i64(c, &a->bytes);
+}
+
+static void
+album_thing(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "album '%.*s'", PGAL_ALBUM_MAX, name);
+}
+
+int
+my_album_create(struct my *q, pgal_album *a, pgal_err *e)
+{
+	struct my_args args;
+	char thing[PGAL_ALBUM_MAX + 16];
+	int rc;
+
+	my_args_init(&args);
+	arg_i64(&args, a->user_id);
+	ARG_FIELD(&args, a->name);
+	ARG_FIELD(&args, a->title);
+	ARG_FIELD(&args, a->description);
+	arg_i64(&args, a->created_at);
+	arg_i64(&args, a->updated_at);
+	album_thing(thing, sizeof thing, a->name);
+	if ((rc = my_exec(q, MS_ALBUM_INSERT, &args, e, thing, "user")) != PGAL_OK)
+		return rc;
+	a->id = (pgal_id)my_insert_id(q, MS_ALBUM_INSERT);
+	a->photo_count = 0;
+	a->bytes = 0;
+	return PGAL_OK;
+}
+
+int
+my_album_get(struct my *q, pgal_id user_id, const char *name, pgal_album *a, pgal_err *e)
+{
+	struct my_args args;
+	struct my_cols c;
+	pgal_album tmp;
+	char what[PGAL_ALBUM_MAX + 32];
+	int rc;
+
+	my_args_init(&args);
+	arg_i64(&args, user_id);
+	arg_text(&args, name, PGAL_ALBUM_MAX + 1);
+	snprintf(what, sizeof what, "no such album '%.*s'", PGAL_ALBUM_MAX, name);
+	my_cols_init(&c);
+	album_cols(&c, &tmp);
+	if ((rc = my_get_row(q, MS_ALBUM_GET, &args, &c, e, what)) != PGAL_OK)
+		return rc;
+	*a = tmp;
+	return PGAL_OK;
+}
+
+int
+my_album_list(struct my *q, pgal_id user_id, pgal_album **out, size_t *n, pgal_err *e)
+{
+	struct my_args args;
+
+	my_args_init(&args);
+	arg_i64(&args, user_id);
+	return my_collect(q, MS_ALBUM_LIST, &args, sizeof **out, album_cols, (void **)out, n, e);
+}
+
+int
+my_album_update(struct my *q, const pgal_album *a, pgal_err *e)
+{
+	struct my_args args;
+	char thing[PGAL_ALBUM_MAX + 16];
+
+	my_args_init(&args);
+	ARG_FIELD(&args, a->name);
+	ARG_FIELD(&args, a->title);
+	ARG_FIELD(&args, a->description);
+	arg_i64(&args, a->updated_at);
+	arg_i64(&args, a->id);
+	album_thing(thing, sizeof thing, a->name);
+	return my_change_one(q, MS_ALBUM_UPDATE, &args, e, thing, NULL, "no such album");
+}
+
+/* One statement: InnoDB removes the album with all its photos and tags, or
+ * (interrupted, e.g. the server killed) nothing. */
+int
+my_album_delete(struct my *q, pgal_id album_id, pgal_err *e)
+{
+	struct my_args args;
+
+	my_args_init(&args);
+	arg_i64(&args, album_id);
+	return my_change_one(q, MS_ALBUM_DELETE, &args, e, NULL, NULL, "no such album");
+}
+
+/* Adds n photos of `bytes` to an album's counters and sets updated_at. */
+static int
+album_add(struct my *q, pgal_id album_id, int64_t n, int64_t bytes, int64_t now, pgal_err *e)
+{
+	struct my_args args;
+
+	my_args_init(&args);
+	arg_i64(&args, n);
+	arg_i64(&args, bytes);
+	arg_i64(&args, now);
+	arg_i64(&args, album_id);
+	return my_change_one(q, MS_ALBUM_ADD, &args, e, NULL, NULL, "no such album");
+}
+
+/* ---- photos ---- */
+
+/* column indexes of the NULL-able ones, for photo_fix */
+struct photo_nulls {
+	int f_number, focal, taken, lat, lon, alt;
+};
+
+static void
+photo_cols(struct my_cols *c, pgal_photo *p, struct photo_nulls *nl)
+{
+	pgal_exif *x = &p->exif;
+
+	memset(p, 0, sizeof *p);
+	col_i64(c, &p->id);
+	col_i64(c, &p->album_id);
+	col_i64(c, &p->user_id);
+	COL_FIELD(c, p->album);
+	COL_FIELD(c, p->name);
+	COL_FIELD(c, p->title);
+	COL_FIELD(c, p->description);
+	COL_FIELD(c, p->tags);
+	COL_FIELD(c, p->mime);
+	col_int(c, &p->width);
+	col_int(c, &p->height);
+	col_i64(c, &p->bytes);
+	COL_FIELD(c, p->sha256);
+	COL_FIELD(c, p->blob_id);
+	col_i64(c, &p->added_at);
+	col_i64(c, &p->sort_taken);
+	COL_FIELD(c, x->make);
+	COL_FIELD(c, x->model);
+	COL_FIELD(c, x->lens);
+	COL_FIELD(c, x->exposure_time);
+	nl->f_number = col_double(c, &x->f_number);
+	col_int(c, &x->iso);
+	nl->focal = col_double(c, &x->focal_length);
+	col_int(c, &x->orientation);
+	nl->taken = col_i64(c, &x->taken_at);
+	col_int(c, &x->gps.present);
+	nl->lat = col_double(c, &x->gps.lat);
+	nl->lon = col_double(c, &x->gps.lon);
+	nl->alt = col_double(c, &x->gps.alt);
+}
+
+/* What SQLite's reader makes of NULLs: unknown taken_at -1, altitude NaN,
+ * coordinates only with gps present. */
+static void
+photo_fix(const struct my_cols *c, const struct photo_nulls *nl, pgal_photo *p)
+{
+	pgal_exif *x = &p->exif;
+
+	if (col_was_null(c, nl->taken))
+		x->taken_at = -1;
+	x->gps.present = x->gps.present != 0;
+	if (!x->gps.present)
+		x->gps.lat = x->gps.lon = 0;
+	if (col_was_null(c, nl->alt))
+		x->gps.alt = NAN;
+}
+
+static void
+photo_thing(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "photo '%.*s' in this album", PGAL_PHOTO_NAME_MAX, name);
+}
+
+/* Makes photo_tags hold exactly the tags of the ','-joined list; a new
+ * photo has none to clear (one round trip less per upload). */
+static int
+tags_sync(struct my *q, pgal_id photo_id, const char *tags, int is_new, pgal_err *e)
+{
+	struct my_args a;
+	const char *p, *end, *comma;
+	size_t len = strnlen(tags, PGAL_TAGS_MAX + 1);
+	int rc;
+
+	my_args_init(&a);
+	arg_i64(&a, photo_id);
+	if (!is_new && (rc = my_exec(q, MS_TAGS_CLEAR, &a, e, NULL, NULL)) != PGAL_OK)
+		return rc;
+	for (p = tags, end = tags + len; p < end; p = comma + 1) {
+		if ((comma = memchr(p, ',', (size_t)(end - p))) == NULL)
+			comma = end;
+		if (comma == p)
+			continue;
+		my_args_init(&a);
+		arg_i64(&a, photo_id);
+		arg_bytes(&a, p, (size_t)(comma - p));
+		if ((rc = my_exec(q, MS_TAG_INSERT, &a, e, NULL, "photo")) != PGAL_OK)
+			return rc;
+	}
+	return PGAL_OK;
+}
+
+static void
+photo_args(struct my_args *a, const pgal_photo *p)
+{
+	const pgal_exif *x = &p->exif;
+
+	my_args_init(a);
+	arg_i64(a, p->album_id);
+	arg_i64(a, p->user_id);
+	ARG_FIELD(a, p->name);
+	ARG_FIELD(a, p->title);
+	ARG_FIELD(a, p->description);
+	ARG_FIELD(a, p->tags);
+	ARG_FIELD(a, p->mime);
+	arg_i64(a, p->width);
+	arg_i64(a, p->height);
+	arg_i64(a, p->bytes);
+	ARG_FIELD(a, p->sha256);
+	ARG_FIELD(a, p->blob_id);
+	arg_i64(a, p->added_at);
+	arg_i64(a, p->sort_taken);
+	ARG_FIELD(a, x->make);
+	ARG_FIELD(a, x->model);
+	ARG_FIELD(a, x->lens);
+	ARG_FIELD(a, x->exposure_time);
+	arg_double(a, x->f_number);
+	arg_i64(a, x->iso);
+	arg_double(a, x->focal_length);
+	arg_i64(a, x->orientation);
+	if (x->taken_at != -1)
+		arg_i64(a, x->taken_at);
+	else
+		arg_null(a);
+	arg_i64(a, x->gps.present != 0);
+	if (x->gps.present) {
+		arg_double(a, x->gps.lat);
+		arg_double(a, x->gps.lon);
+		arg_double(a, x->gps.alt);
+	} else {
+		arg_null(a);
+		arg_null(a);
+		arg_null(a);
+	}
+}
+
+int
+my_photo_insert(struct my *q, pgal_photo *p, pgal_err *e)
+{
+	struct my_args a;
+	char thing[PGAL_PHOTO_NAME_MAX + 32];
+	pgal_id id;
+	int rc;
+
+	if ((rc = my_begin(q, e)) != PGAL_OK)
+		return rc;
+	/* the album row first: it is the lock every writer to it queues on */
+	if ((rc = album_add(q, p->album_id, 1, p->bytes, p->added_at, e)) != PGAL_OK)
+		goto fail;
+	photo_args(&a, p);
+	photo_thing(thing, sizeof thing, p->name);
+	if ((rc = my_exec(q, MS_PHOTO_INSERT, &a, e, thing, "album or user")) != PGAL_OK) {
+		/* a conflict on blob_id is not about the name the user chose */
+		if (rc == PGAL_EINPUT && q->st[MS_PHOTO_INSERT] != NULL &&
+		    strstr(mysql_stmt_error(q->st[MS_PHOTO_INSERT]), "blob_id") != NULL)
+			rc = pgal_fail(e, PGAL_EINPUT, "blob id already exists");
+		goto fail;
+	}
+	id = (pgal_id)my_insert_id(q, MS_PHOTO_INSERT);
+	if ((rc = tags_sync(q, id, p->tags, 1, e)) != PGAL_OK ||
+	    (rc = my_commit(q, e)) != PGAL_OK)
+		goto fail;
+	p->id = id;
+	return PGAL_OK;
+fail:
+	my_rollback(q);
+	return rc;
+}
+
+static int
+photo_get(struct my *q, int id, struct my_args *a, pgal_photo *p, pgal_err *e, const char *what)
+{
+	struct my_cols c;
+	struct photo_nulls nl;
+	pgal_photo tmp;
+	int rc;
+
+	my_cols_init(&c);
+	photo_cols(&c, &tmp, &nl);
+	if ((rc = my_get_row(q, id, a, &c, e, what)) != PGAL_OK)
+		return rc;
+	photo_fix(&c, &nl, &tmp);
+	*p = tmp;
+	return PGAL_OK;
+}
+
+int
+my_photo_get(struct my *q, pgal_id album_id, const char *name, pgal_photo *p, pgal_err *e)
+{
+	struct my_args a;
+	char what[PGAL_PHOTO_NAME_MAX + 32];
+
+	my_args_init(&a);
+	arg_i64(&a, album_id);
+	arg_text(&a, name, PGAL_PHOTO_NAME_MAX + 1);
+	snprintf(what, sizeof what, "no such photo '%.*s'", PGAL_PHOTO_NAME_MAX, name);
+	return photo_get(q, MS_PHOTO_GET, &a, p, e, what);
+}
+
+/* The album and size of a photo, its row locked for the caller's transaction. */
+static int
+photo_lock(struct my *q, pgal_id photo_id, pgal_id *album_id, int64_t *bytes, pgal_err *e)
+{
+	struct my_args a;
+	struct my_cols c;
+	int rc;
+
+	my_args_init(&a);
+	arg_i64(&a, photo_id);
+	my_cols_init(&c);
+	col_i64(&c, album_id);
+	col_i64(&c, bytes);
+	rc = my_get_row(q, MS_PHOTO_LOCK, &a, &c, e, "no such photo");
+	return rc;
+}
+
+int
+my_photo_update(struct my *q, const pgal_photo *p, pgal_err *e)
+{
+	struct my_args a;
+	char thing[PGAL_PHOTO_NAME_MAX + 32];
+	pgal_id old_album;
+	int64_t bytes, now = time(NULL);
+	int rc;
+
+	if ((rc = my_begin(q, e)) != PGAL_OK)
+		return rc;
+	if ((rc = photo_lock(q, p->id, &old_album, &bytes, e)) != PGAL_OK)
+		goto fail;
+	my_args_init(&a);
+	ARG_FIELD(&a, p->name);
+	arg_i64(&a, p->album_id);
+	ARG_FIELD(&a, p->title);
+	ARG_FIELD(&a, p->description);
+	ARG_FIELD(&a, p->tags);
+	arg_i64(&a, p->id);
+	photo_thing(thing, sizeof thing, p->name);
+	if ((rc = my_exec(q, MS_PHOTO_UPDATE, &a, e, thing, "album")) != PGAL_OK ||
+	    (rc = tags_sync(q, p->id, p->tags, 0, e)) != PGAL_OK)
+		goto fail;
+	if (p->album_id == old_album) {
+		my_args_init(&a);
+		arg_i64(&a, now);
+		arg_i64(&a, old_album);
+		rc = my_exec(q, MS_ALBUM_TOUCH, &a, e, NULL, NULL);
+	} else if ((rc = album_add(q, old_album, -1, -bytes, now, e)) == PGAL_OK)
+		rc = album_add(q, p->album_id, 1, bytes, now, e);
+	if (rc != PGAL_OK || (rc = my_commit(q, e)) != PGAL_OK)
+		goto fail;
+	return PGAL_OK;
+fail:
+	my_rollback(q);
+	return rc;
+}
+
+int
+my_photo_delete(struct my *q, pgal_id photo_id, pgal_err *e)
+{
+	struct my_args a;
+	pgal_id album_id;
+	int64_t bytes;
+	int rc;
+
+	if ((rc = my_begin(q, e)) != PGAL_OK)
+		return rc;
+	if ((rc = photo_lock(q, photo_id, &album_id, &bytes, e)) != PGAL_OK)
+		goto fail;
+	my_args_init(&a);
+	arg_i64(&a, photo_id);
+	if ((rc = my_exec(q, MS_PHOTO_DELETE, &a, e, NULL, NULL)) != PGAL_OK ||
+	    (rc = album_add(q, album_id, -1, -bytes, time(NULL), e)) != PGAL_OK ||
+	    (rc = my_commit(q, e)) != PGAL_OK)
+		goto fail;
+	return PGAL_OK;
+fail:
+	my_rollback(q);
+	return rc;
+}
+
+int
+my_photo_find_sha(struct my *q, pgal_id user_id, const char *sha256, pgal_photo *p, pgal_err *e)
+{
+	struct my_args a;
+
+	my_args_init(&a);
+	arg_i64(&a, user_id);
+	arg_text(&a, sha256, PGAL_SHA256_HEX + 1);
+	return photo_get(q, MS_PHOTO_SHA, &a, p, e, "no photo with this content");
+}
+
+/* Executes a photo query and reads up to limit rows into out. */
+static int
+photo_rows(struct my *q, MYSQL_STMT *st, struct my_args *a, size_t limit, pgal_photo *out,
+    size_t *n, pgal_err *e)
+{
+	struct my_cols c;
+	struct photo_nulls nl;
+	pgal_photo *tmp;
+	size_t len = 0;
+	int rc;
+
+	*n = 0;
+	if ((tmp = malloc(sizeof *tmp)) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	my_cols_init(&c);
+	photo_cols(&c, tmp, &nl);
+	if ((rc = my_query_st(q, st, a, &c, e)) != PGAL_OK) {
+		free(tmp);
+		return rc;
+	}
+	while (len < limit && (rc = my_fetch(q, st, &c, e)) == 1) {
+		photo_fix(&c, &nl, tmp);
+		out[len++] = *tmp;
+	}
+	free(tmp);
+	if (len == limit)
+		my_done(st);
+	else if (rc < 0)
+		return e->code;
+	*n = len;
+	return PGAL_OK;
+}
+
+/* A page after the cursor, or (backward) the page before it; the statement
+ * ids of each sort come in the order taken, added, title. */
+static int
+photo_page(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *cur,
+    int backward, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	struct my_args a;
+	MYSQL_STMT *st;
+	int id, has_cur = cur != NULL && cur->valid, rc;
+
+	*n = 0;
+	if (sort != PGAL_SORT_TAKEN && sort != PGAL_SORT_ADDED && sort != PGAL_SORT_TITLE)
+		return pgal_fail(e, PGAL_EUSAGE, "unknown sort order");
+	if (limit == 0)
+		return PGAL_OK;
+	if (!backward)
+		id = MS_PHOTO_LIST_TAKEN;
+	else if (has_cur)
+		id = MS_PHOTO_BEFORE_TAKEN;
+	else
+		id = MS_PHOTO_LAST_TAKEN;
+	id += sort == PGAL_SORT_TAKEN ? 0 : sort == PGAL_SORT_ADDED ? 1 : 2;
+	if ((st = my_stmt(q, id, e)) == NULL)
+		return e->code;
+	my_args_init(&a);
+	arg_i64(&a, album_id);
+	if (has_cur) {
+		if (sort == PGAL_SORT_TITLE) {
+			ARG_FIELD(&a, cur->text);
+			ARG_FIELD(&a, cur->text);
+		} else {
+			arg_i64(&a, cur->num);
+			arg_i64(&a, cur->num);
+		}
+		arg_i64(&a, cur->id);
+	} else if (!backward) {
+		/* no cursor: before every row (every text sorts at or after '') */
+		if (sort == PGAL_SORT_TITLE) {
+			arg_bytes(&a, "", 0);
+			arg_bytes(&a, "", 0);
+		} else {
+			arg_i64(&a, INT64_MIN);
+			arg_i64(&a, INT64_MIN);
+		}
+		arg_i64(&a, INT64_MIN);
+	}
+	arg_i64(&a, limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit);
+	if ((rc = photo_rows(q, st, &a, limit, out, n, e)) == PGAL_OK && backward)
+		pgal_store_photos_reverse(out, *n);
+	return rc;
+}
+
+int
+my_photo_list(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
+    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	return photo_page(q, album_id, sort, after, 0, limit, out, n, e);
+}
+
+int
+my_photo_list_before(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *before,
+    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	return photo_page(q, album_id, sort, before, 1, limit, out, n, e);
+}
+
+/* ---- search ---- */
+
+/* SQL for a search with or without a tag, within an album or not, and
+ * nwords words. Parameters: user, [album], [tag], three patterns per word,
+ * limit. Only the shape depends on
+ * the arguments; every value is bound. Both sides are lowercased (the
+ * columns compare as utf8mb4_bin), so it is case-insensitive, not
+ * accent-insensitive; '!' escapes LIKE's wildcards. */
+static char *
+search_sql(int has_tag, int in_album, size_t nwords)
+{
+	static const char head[] = "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM
+	    "WHERE p.user_id = ?";
+	static const char album[] = " AND p.album_id = ?";
+	static const char tag[] = " AND EXISTS (SELECT 1 FROM photo_tags t "
+	    "WHERE t.photo_id = p.id AND t.tag = ?)";
+	static const char word[] = " AND (LOWER(p.title) LIKE LOWER(?) ESCAPE '!' "
+	    "OR LOWER(p.description) LIKE LOWER(?) ESCAPE '!' "
+	    "OR LOWER(CONVERT(p.name USING utf8mb4) COLLATE utf8mb4_bin) "
+	    "LIKE LOWER(?) ESCAPE '!')";
+	static const char tail[] = " ORDER BY p.added_at DESC, p.id DESC LIMIT ?";
+	size_t cap = sizeof head + sizeof album + sizeof tag + sizeof tail +
+	    nwords * sizeof word;
+	size_t off, i;
+	char *sql;
+
+	if ((sql = malloc(cap)) == NULL)
+		return NULL;
+	off = (size_t)snprintf(sql, cap, "%s%s%s", head, in_album ? album : "",
+	    has_tag ? tag : "");
+	for (i = 0; i < nwords; i++)
+		off += (size_t)snprintf(sql + off, cap - off, "%s", word);
+	snprintf(sql + off, cap - off, "%s", tail);
+	return sql;
+}
+
+int
+my_photo_search(struct my *q, pgal_id user_id, pgal_id album_id, const char *const *words,
+    size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	MYSQL_STMT *st = NULL, **slot = NULL;
+	struct my_args a;
+	char *sql, **pats = NULL;
+	size_t i;
+	int has_tag = tag != NULL, in_album = album_id != 0, rc;
+
+	*n = 0;
+	if (limit == 0)
+		return PGAL_OK;
+	/* three parameters a word, plus user, album, tag and limit */
+	if (nwords > (MY_MAXP - 4) / 3)
+		return pgal_fail(e, PGAL_EINPUT, "too many search words");
+	if (nwords <= MY_SEARCH_CACHED) {
+		slot = &q->search[has_tag | in_album << 1][nwords];
+		st = q->db != NULL ? *slot : NULL;
+	}
+	if (st == NULL) {
+		if ((sql = search_sql(has_tag, in_album, nwords)) == NULL)
+			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+		st = my_prepare(q, sql, e);
+		free(sql);
+		if (st == NULL)
+			return e->code;
+		if (slot != NULL)
+			*slot = st;
+	}
+	if (nwords > 0 && (pats = calloc(nwords, sizeof *pats)) == NULL) {
+		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
+		goto out;
+	}
+	my_args_init(&a);
+	arg_i64(&a, user_id);
+	if (in_album)
+		arg_i64(&a, album_id);
+	if (has_tag)
+		arg_text(&a, tag, PGAL_TAG_MAX + 1);
+	for (i = 0; i < nwords; i++) {
+		if ((pats[i] = pgal_sql_like_pattern(words[i], '!')) == NULL) {
+			rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
+			goto out;
+		}
+		arg_text(&a, pats[i], SIZE_MAX);
+		arg_text(&a, pats[i], SIZE_MAX);
+		arg_text(&a, pats[i], SIZE_MAX);
+	}
+	arg_i64(&a, limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit);
+	rc = photo_rows(q, st, &a, limit, out, n, e);
+out:
+	if (slot == NULL)
+		mysql_stmt_close(st);
+	if (pats != NULL)
+		for (i = 0; i < nwords; i++)
+			free(pats[i]);
+	free(pats);
+	return rc;
+}
+
+/* ---- blob ids ---- */
+
+int
+my_blob_ids(struct my *q, int id, pgal_id key, char ***ids, size_t *n, pgal_err *e)
+{
+	struct my_args a;
+	struct my_cols c;
+	char blob[PGAL_BLOB_ID_HEX + 1], **v = NULL, **nv;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	my_args_init(&a);
+	arg_i64(&a, key);
+	my_cols_init(&c);
+	COL_FIELD(&c, blob);
+	if ((rc = my_query(q, id, &a, &c, e)) != PGAL_OK)
+		return rc;
+	while ((rc = my_fetch(q, q->st[id], &c, e)) == 1) {
+		if (len == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
+				goto nomem;
+			v = nv;
+		}
+		if ((v[len] = strdup(blob)) == NULL)
+			goto nomem;
+		len++;
+	}
+	if (rc < 0) {
+		pgal_store_free_ids(v, len);
+		return e->code;
+	}
+	*ids = v;
+	*n = len;
+	return PGAL_OK;
+nomem:
+	my_done(q->st[id]);
+	pgal_store_free_ids(v, len);
+	return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+}
+
+int
+my_blob_id_used(struct my *q, const char *blob_id, int *used, pgal_err *e)
+{
+	struct my_args a;
+	struct my_cols c;
+	int64_t one;
+	int rc;
+
+	my_args_init(&a);
+	arg_text(&a, blob_id, PGAL_BLOB_ID_HEX + 1);
+	my_cols_init(&c);
+	col_i64(&c, &one);
+	rc = my_get_row(q, MS_BLOB_USED, &a, &c, e, "unused");
+	if (rc == PGAL_ENOTFOUND) {
+		*used = 0;
+		return PGAL_OK;
+	}
+	if (rc != PGAL_OK)
+		return rc;
+	*used = 1;
+	return PGAL_OK;
+}

@@ -1,0 +1,527 @@
+/* SQLite store: photos, keyset pages, search, blob ids. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/sql-like.h"
+#include "store/sqlite/sqlite-int.h"
+
+/* ---- photos ---- */
+
+static void
+photo_read(sqlite3_stmt *st, pgal_photo *p)
+{
+	pgal_exif *x = &p->exif;
+
+	memset(p, 0, sizeof *p);
+	p->id = sqlite3_column_int64(st, 0);
+	p->album_id = sqlite3_column_int64(st, 1);
+	p->user_id = sqlite3_column_int64(st, 2);
+	COL_FIELD(st, 3, p->album);
+	COL_FIELD(st, 4, p->name);
+	COL_FIELD(st, 5, p->title);
+	COL_FIELD(st, 6, p->description);
+	COL_FIELD(st, 7, p->tags);
+	COL_FIELD(st, 8, p->mime);
+	p->width = sqlite3_column_int(st, 9);
+	p->height = sqlite3_column_int(st, 10);
+	p->bytes = sqlite3_column_int64(st, 11);
+	COL_FIELD(st, 12, p->sha256);
+	COL_FIELD(st, 13, p->blob_id);
+	p->added_at = sqlite3_column_int64(st, 14);
+	p->sort_taken = sqlite3_column_int64(st, 15);
+	COL_FIELD(st, 16, x->make);
+	COL_FIELD(st, 17, x->model);
+	COL_FIELD(st, 18, x->lens);
+	COL_FIELD(st, 19, x->exposure_time);
+	x->f_number = col_double(st, 20, 0);
+	x->iso = sqlite3_column_int(st, 21);
+	x->focal_length = col_double(st, 22, 0);
+	x->orientation = sqlite3_column_int(st, 23);
+	if (sqlite3_column_type(st, 24) == SQLITE_NULL)
+		x->taken_at = -1;
+	else
+		x->taken_at = sqlite3_column_int64(st, 24);
+	x->gps.present = sqlite3_column_int(st, 25) != 0;
+	if (x->gps.present) {
+		x->gps.lat = col_double(st, 26, 0);
+		x->gps.lon = col_double(st, 27, 0);
+	}
+	x->gps.alt = col_double(st, 28, NAN);
+}
+
+static void
+photo_thing(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "photo '%.*s' in this album", PGAL_PHOTO_NAME_MAX, name);
+}
+
+/* A unique conflict on blob_id is not about the name the user chose. */
+static int
+photo_fail(struct sq *q, int code, pgal_err *e)
+{
+	if (code == PGAL_EINPUT && strstr(sqlite3_errmsg(q->db), "blob_id") != NULL)
+		return pgal_fail(e, PGAL_EINPUT, "blob id already exists");
+	return code;
+}
+
+/* Makes photo_tags hold exactly the tags of the ','-joined list. */
+static int
+tags_sync(struct sq *q, pgal_id photo_id, const char *tags, pgal_err *e)
+{
+	sqlite3_stmt *st = sq_st(q, ST_TAGS_CLEAR);
+	const char *p, *end, *comma;
+	size_t len = strnlen(tags, PGAL_TAGS_MAX + 1);
+	int rc;
+
+	bind_i64(st, 1, photo_id);
+	if ((rc = sq_exec(q, st, e, NULL, NULL)) != PGAL_OK)
+		return rc;
+	for (p = tags, end = tags + len; p < end; p = comma + 1) {
+		if ((comma = memchr(p, ',', (size_t)(end - p))) == NULL)
+			comma = end;
+		if (comma == p)
+			continue;
+		st = sq_st(q, ST_TAG_INSERT);
+		bind_i64(st, 1, photo_id);
+		sqlite3_bind_text(st, 2, p, (int)(comma - p), SQLITE_STATIC);
+		if ((rc = sq_exec(q, st, e, NULL, "photo")) != PGAL_OK)
+			return rc;
+	}
+	return PGAL_OK;
+}
+
+static int
+album_touch(struct sq *q, pgal_id album_id, int64_t now, pgal_err *e)
+{
+	sqlite3_stmt *st = sq_st(q, ST_ALBUM_TOUCH);
+
+	bind_i64(st, 1, album_id);
+	bind_i64(st, 2, now);
+	return sq_exec(q, st, e, NULL, NULL);
+}
+
+int
+sq_photo_insert(pgal_store *s, pgal_photo *p, pgal_err *e)
+{
+	struct sq *q = sq_of(s);
+	const pgal_exif *x = &p->exif;
+	sqlite3_stmt *st;
+	char thing[PGAL_PHOTO_NAME_MAX + 32];
+	pgal_id id;
+	int rc;
+
+	if ((rc = sq_begin(q, e)) != PGAL_OK)
+		return rc;
+	st = sq_st(q, ST_PHOTO_INSERT);
+	bind_i64(st, 1, p->album_id);
+	bind_i64(st, 2, p->user_id);
+	BIND_FIELD(st, 3, p->name);
+	BIND_FIELD(st, 4, p->title);
+	BIND_FIELD(st, 5, p->description);
+	BIND_FIELD(st, 6, p->tags);
+	BIND_FIELD(st, 7, p->mime);
+	sqlite3_bind_int(st, 8, p->width);
+	sqlite3_bind_int(st, 9, p->height);
+	bind_i64(st, 10, p->bytes);
+	BIND_FIELD(st, 11, p->sha256);
+	BIND_FIELD(st, 12, p->blob_id);
+	bind_i64(st, 13, p->added_at);
+	bind_i64(st, 14, p->sort_taken);
+	BIND_FIELD(st, 15, x->make);
+	BIND_FIELD(st, 16, x->model);
+	BIND_FIELD(st, 17, x->lens);
+	BIND_FIELD(st, 18, x->exposure_time);
+	/* a NaN binds as NULL */
+	sqlite3_bind_double(st, 19, x->f_number);
+	sqlite3_bind_int(st, 20, x->iso);
+	sqlite3_bind_double(st, 21, x->focal_length);
+	sqlite3_bind_int(st, 22, x->orientation);
+	if (x->taken_at != -1)
+		bind_i64(st, 23, x->taken_at);
+	sqlite3_bind_int(st, 24, x->gps.present != 0);
+	if (x->gps.present) {
+		sqlite3_bind_double(st, 25, x->gps.lat);
+		sqlite3_bind_double(st, 26, x->gps.lon);
+		sqlite3_bind_double(st, 27, x->gps.alt);
+	}
+	photo_thing(thing, sizeof thing, p->name);
+	if ((rc = sq_exec(q, st, e, thing, "album or user")) != PGAL_OK) {
+		rc = photo_fail(q, rc, e);
+		goto fail;
+	}
+	id = sqlite3_last_insert_rowid(q->db);
+	if ((rc = tags_sync(q, id, p->tags, e)) != PGAL_OK ||
+	    (rc = album_touch(q, p->album_id, p->added_at, e)) != PGAL_OK ||
+	    (rc = sq_commit(q, e)) != PGAL_OK)
+		goto fail;
+	p->id = id;
+	return PGAL_OK;
+fail:
+	sq_rollback(q);
+	return rc;
+}
+
+int
+sq_photo_get(pgal_store *s, pgal_id album_id, const char *name, pgal_photo *p, pgal_err *e)
+{
+	struct sq *q = sq_of(s);
+	sqlite3_stmt *st = sq_st(q, ST_PHOTO_GET);
+	char what[PGAL_PHOTO_NAME_MAX + 32];
+	int rc;
+
+	bind_i64(st, 1, album_id);
+	bind_text(st, 2, name, PGAL_PHOTO_NAME_MAX + 1);
+	snprintf(what, sizeof what, "no such photo '%.*s'", PGAL_PHOTO_NAME_MAX, name);
+	if ((rc = sq_get_row(q, st, e, what)) != PGAL_OK)
+		return rc;
+	photo_read(st, p);
+	sqlite3_reset(st);
+	return PGAL_OK;
+}
+
+/* The album a photo is in, inside the caller's transaction. */
+static int
+photo_album_of(struct sq *q, pgal_id photo_id, pgal_id *album_id, pgal_err *e)
+{
+	sqlite3_stmt *st = sq_st(q, ST_PHOTO_ALBUM_OF);
+	int rc;
+
+	bind_i64(st, 1, photo_id);
+	if ((rc = sq_get_row(q, st, e, "no such photo")) != PGAL_OK)
+		return rc;
+	*album_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return PGAL_OK;
+}
+
+int
+sq_photo_update(pgal_store *s, const pgal_photo *p, pgal_err *e)
+{
+	struct sq *q = sq_of(s);
+	sqlite3_stmt *st;
+	char thing[PGAL_PHOTO_NAME_MAX + 32];
+	pgal_id old_album;
+	int64_t now = time(NULL);
+	int rc;
+
+	if ((rc = sq_begin(q, e)) != PGAL_OK)
+		return rc;
+	if ((rc = photo_album_of(q, p->id, &old_album, e)) != PGAL_OK)
+		goto fail;
+	st = sq_st(q, ST_PHOTO_UPDATE);
+	bind_i64(st, 1, p->id);
+	BIND_FIELD(st, 2, p->name);
+	bind_i64(st, 3, p->album_id);
+	BIND_FIELD(st, 4, p->title);
+	BIND_FIELD(st, 5, p->description);
+	BIND_FIELD(st, 6, p->tags);
+	photo_thing(thing, sizeof thing, p->name);
+	if ((rc = sq_exec(q, st, e, thing, "album")) != PGAL_OK)
+		goto fail;
+	if ((rc = tags_sync(q, p->id, p->tags, e)) != PGAL_OK ||
+	    (rc = album_touch(q, old_album, now, e)) != PGAL_OK)
+		goto fail;
+	if (p->album_id != old_album &&
+	    (rc = album_touch(q, p->album_id, now, e)) != PGAL_OK)
+		goto fail;
+	if ((rc = sq_commit(q, e)) != PGAL_OK)
+		goto fail;
+	return PGAL_OK;
+fail:
+	sq_rollback(q);
+	return rc;
+}
+
+int
+sq_photo_delete(pgal_store *s, pgal_id photo_id, pgal_err *e)
+{
+	struct sq *q = sq_of(s);
+	sqlite3_stmt *st;
+	pgal_id album_id;
+	int rc;
+
+	if ((rc = sq_begin(q, e)) != PGAL_OK)
+		return rc;
+	if ((rc = photo_album_of(q, photo_id, &album_id, e)) != PGAL_OK)
+		goto fail;
+	st = sq_st(q, ST_PHOTO_DELETE);
+	bind_i64(st, 1, photo_id);
+	if ((rc = sq_exec(q, st, e, NULL, NULL)) != PGAL_OK ||
+	    (rc = album_touch(q, album_id, time(NULL), e)) != PGAL_OK ||
+	    (rc = sq_commit(q, e)) != PGAL_OK)
+		goto fail;
+	return PGAL_OK;
+fail:
+	sq_rollback(q);
+	return rc;
+}
+
+int
+sq_photo_find_sha(pgal_store *s, pgal_id user_id, const char *sha256, pgal_photo *p, pgal_err *e)
+{
+	struct sq *q = sq_of(s);
+	sqlite3_stmt *st = sq_st(q, ST_PHOTO_SHA);
+	int rc;
+
+	bind_i64(st, 1, user_id);
+	bind_text(st, 2, sha256, PGAL_SHA256_HEX + 1);
+	if ((rc = sq_get_row(q, st, e, "no photo with this content")) != PGAL_OK)
+		return rc;
+	photo_read(st, p);
+	sqlite3_reset(st);
+	return PGAL_OK;
+}
+
+/* Steps a photo query into out[0..limit). */
+static int
+photo_rows(struct sq *q, sqlite3_stmt *st, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	size_t len = 0;
+	int rc = SQLITE_DONE;
+
+	while (len < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		photo_read(st, &out[len++]);
+	if (len < limit && rc != SQLITE_DONE) {
+		rc = sq_fail(q, rc, e, NULL, NULL);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	*n = len;
+	return PGAL_OK;
+}
+
+/* A page after the cursor, or (backward) the page before it; the statement
+ * ids of each sort come in the order taken, added, title. */
+static int
+photo_page(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *cur,
+    int backward, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	struct sq *q = sq_of(s);
+	sqlite3_stmt *st;
+	int id, has_cur = cur != NULL && cur->valid, rc;
+
+	*n = 0;
+	if (sort != PGAL_SORT_TAKEN && sort != PGAL_SORT_ADDED && sort != PGAL_SORT_TITLE)
+		return pgal_fail(e, PGAL_EUSAGE, "unknown sort order");
+	if (limit == 0)
+		return PGAL_OK;
+	if (!backward)
+		id = ST_PHOTO_LIST_TAKEN;
+	else if (has_cur)
+		id = ST_PHOTO_BEFORE_TAKEN;
+	else
+		id = ST_PHOTO_LAST_TAKEN;
+	id += sort == PGAL_SORT_TAKEN ? 0 : sort == PGAL_SORT_ADDED ? 1 : 2;
+	st = sq_st(q, id);
+	bind_i64(st, 1, album_id);
+	if (has_cur) {
+		if (sort == PGAL_SORT_TITLE)
+			BIND_FIELD(st, 2, cur->text);
+		else
+			bind_i64(st, 2, cur->num);
+		bind_i64(st, 3, cur->id);
+	} else if (!backward) {
+		/* no cursor: before every row (every text sorts at or after
+		 * '', and ids are positive) */
+		if (sort == PGAL_SORT_TITLE)
+			sqlite3_bind_text(st, 2, "", 0, SQLITE_STATIC);
+		else
+			bind_i64(st, 2, INT64_MIN);
+		bind_i64(st, 3, INT64_MIN);
+	}
+	sqlite3_bind_int64(st, 4, limit_i64(limit));
+	if ((rc = photo_rows(q, st, limit, out, n, e)) == PGAL_OK && backward)
+		pgal_store_photos_reverse(out, *n);
+	return rc;
+}
+
+int
+sq_photo_list(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
+    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	return photo_page(s, album_id, sort, after, 0, limit, out, n, e);
+}
+
+int
+sq_photo_list_before(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *before,
+    size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	return photo_page(s, album_id, sort, before, 1, limit, out, n, e);
+}
+
+/* ---- search ---- */
+
+/* SQL for a search with or without a tag, within an album or not, and
+ * nwords words: ?1 user, ?2 limit, ?3 tag, ?4 album, ?5.. one LIKE pattern
+ * per word. Only the shape depends on the arguments; every value is bound.
+ * Within an album the album's (added_at, id) index gives the order: the
+ * unary + keeps the planner off the user's index, which would read every
+ * photo of the user to find the album's. */
+static char *
+search_sql(int has_tag, int in_album, size_t nwords)
+{
+	static const char head[] = "SELECT " PHOTO_COLS PHOTO_FROM
+	    "WHERE p.user_id = ?1";
+	static const char album[] = "SELECT " PHOTO_COLS PHOTO_FROM
+	    "WHERE p.album_id = ?4 AND +p.user_id = ?1";
+	static const char tag[] = " AND EXISTS (SELECT 1 FROM photo_tags t "
+	    "WHERE t.photo_id = p.id AND t.tag = ?3)";
+	static const char word[] = " AND (p.title LIKE ?%zu ESCAPE '\\' OR "
+	    "p.description LIKE ?%zu ESCAPE '\\' OR p.name LIKE ?%zu ESCAPE '\\')";
+	static const char tail[] = " ORDER BY p.added_at DESC, p.id DESC LIMIT ?2";
+	size_t cap = sizeof album + sizeof tag + sizeof tail +
+	    nwords * (sizeof word + 3 * 20);
+	size_t off, i;
+	char *sql;
+
+	if ((sql = malloc(cap)) == NULL)
+		return NULL;
+	off = (size_t)snprintf(sql, cap, "%s%s", in_album ? album : head,
+	    has_tag ? tag : "");
+	for (i = 0; i < nwords; i++)
+		off += (size_t)snprintf(sql + off, cap - off, word, i + 5, i + 5, i + 5);
+	snprintf(sql + off, cap - off, "%s", tail);
+	return sql;
+}
+
+int
+sq_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *const *words,
+    size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+{
+	struct sq *q = sq_of(s);
+	sqlite3_stmt *st = NULL, **slot = NULL;
+	char *sql, **pats = NULL;
+	size_t i;
+	int has_tag = tag != NULL, in_album = album_id != 0, rc;
+
+	*n = 0;
+	if (limit == 0)
+		return PGAL_OK;
+	if (nwords > 999 - 5)
+		return pgal_fail(e, PGAL_EINPUT, "too many search words");
+	if (nwords <= SQ_SEARCH_CACHED) {
+		slot = &q->search[has_tag | in_album << 1][nwords];
+		st = *slot;
+	}
+	if (st == NULL) {
+		if ((sql = search_sql(has_tag, in_album, nwords)) == NULL)
+			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+		rc = sqlite3_prepare_v3(q->db, sql, -1,
+		    slot != NULL ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			return sq_fail(q, rc, e, NULL, NULL);
+		if (slot != NULL)
+			*slot = st;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+
+	if (nwords > 0 && (pats = calloc(nwords, sizeof *pats)) == NULL) {
+		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
+		goto out;
+	}
+	bind_i64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, limit_i64(limit));
+	if (has_tag)
+		bind_text(st, 3, tag, PGAL_TAG_MAX + 1);
+	if (in_album)
+		bind_i64(st, 4, album_id);
+	for (i = 0; i < nwords; i++) {
+		if ((pats[i] = pgal_sql_like_pattern(words[i], '\\')) == NULL) {
+			rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
+			goto out;
+		}
+		sqlite3_bind_text(st, (int)i + 5, pats[i], -1, SQLITE_STATIC);
+	}
+	rc = photo_rows(q, st, limit, out, n, e);
+out:
+	/* the patterns are bound SQLITE_STATIC: unbind before freeing */
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (slot == NULL)
+		sqlite3_finalize(st);
+	if (pats != NULL)
+		for (i = 0; i < nwords; i++)
+			free(pats[i]);
+	free(pats);
+	return rc;
+}
+
+/* ---- blob ids ---- */
+
+static int
+blob_ids(struct sq *q, int which, pgal_id id, char ***ids, size_t *n, pgal_err *e)
+{
+	sqlite3_stmt *st = sq_st(q, which);
+	char **v = NULL, **nv;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	bind_i64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+
+		if (len == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
+				goto nomem;
+			v = nv;
+		}
+		if ((v[len] = strdup(t != NULL ? t : "")) == NULL)
+			goto nomem;
+		len++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = sq_fail(q, rc, e, NULL, NULL);
+		sqlite3_reset(st);
+		pgal_store_free_ids(v, len);
+		return rc;
+	}
+	sqlite3_reset(st);
+	*ids = v;
+	*n = len;
+	return PGAL_OK;
+nomem:
+	sqlite3_reset(st);
+	pgal_store_free_ids(v, len);
+	return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+}
+
+int
+sq_blob_ids_user(pgal_store *s, pgal_id user_id, char ***ids, size_t *n, pgal_err *e)
+{
+	return blob_ids(sq_of(s), ST_BLOBS_USER, user_id, ids, n, e);
+}
+
+int
+sq_blob_ids_album(pgal_store *s, pgal_id album_id, char ***ids, size_t *n, pgal_err *e)
+{
+	return blob_ids(sq_of(s), ST_BLOBS_ALBUM, album_id, ids, n, e);
+}
+
+int
+sq_blob_id_used(pgal_store *s, const char *blob_id, int *used, pgal_err *e)
+{
+	struct sq *q = sq_of(s);
+	sqlite3_stmt *st = sq_st(q, ST_BLOB_USED);
+	int rc;
+
+	bind_text(st, 1, blob_id, PGAL_BLOB_ID_HEX + 1);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = sq_fail(q, rc, e, NULL, NULL);
+		sqlite3_reset(st);
+		return rc;
+	}
+	*used = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	return PGAL_OK;
+}

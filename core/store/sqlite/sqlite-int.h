@@ -1,0 +1,222 @@
+/* Internal to the SQLite store (core/store/sqlite/): the handle, the
+ * prepared statement table and the small binding helpers every part uses. */
+#ifndef PGAL_STORE_SQLITE_INT_H
+#define PGAL_STORE_SQLITE_INT_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+#define SQ_BUSY_MS 5000
+/* search statements are cached for up to this many words; more are rare and
+ * get a statement of their own that is finalized after use */
+#define SQ_SEARCH_CACHED 8
+/* search statement shapes: with or without a tag, within an album or not */
+#define SQ_SEARCH_SHAPES 4
+
+enum {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_USER_INSERT,
+	ST_USER_BY_NAME,
+	ST_USER_BY_ID,
+	ST_USER_UPDATE,
+	ST_USER_DELETE,
+	ST_SESSION_INSERT,
+	ST_SESSION_GET,
+	ST_SESSION_TOUCH,
+	ST_SESSION_DELETE,
+	ST_SESSION_DELETE_USER,
+	ST_ALBUM_INSERT,
+	ST_ALBUM_GET,
+	ST_ALBUM_LIST,
+	ST_ALBUM_UPDATE,
+	ST_ALBUM_DELETE,
+	ST_ALBUM_TOUCH,
+	ST_PHOTO_INSERT,
+	ST_PHOTO_GET,
+	ST_PHOTO_ALBUM_OF,
+	ST_PHOTO_UPDATE,
+	ST_PHOTO_DELETE,
+	ST_PHOTO_SHA,
+	ST_PHOTO_LIST_TAKEN,
+	ST_PHOTO_LIST_ADDED,
+	ST_PHOTO_LIST_TITLE,
+	ST_PHOTO_BEFORE_TAKEN,
+	ST_PHOTO_BEFORE_ADDED,
+	ST_PHOTO_BEFORE_TITLE,
+	ST_PHOTO_LAST_TAKEN,
+	ST_PHOTO_LAST_ADDED,
+	ST_PHOTO_LAST_TITLE,
+	ST_TAGS_CLEAR,
+	ST_TAG_INSERT,
+	ST_BLOBS_USER,
+	ST_BLOBS_ALBUM,
+	ST_BLOB_USED,
+	ST_KEY_INSERT,
+	ST_KEY_LIST,
+	ST_KEY_FIND,
+	ST_KEY_DELETE,
+	ST_COUNT
+};
+
+#define USER_COLS "id, name, email, pwhash, confirmed, created_at, code_hash, " \
+	"code_expires_at, code_tries, failed_logins, locked_until"
+#define ALBUM_COLS "id, user_id, name, title, description, created_at, " \
+	"updated_at, photo_count, bytes"
+#define KEY_COLS "id, algo, fingerprint, comment, created_at"
+/* column order read by photo_read() */
+#define PHOTO_COLS "p.id, p.album_id, p.user_id, a.name, p.name, p.title, " \
+	"p.description, p.tags, p.mime, p.width, p.height, p.bytes, p.sha256, " \
+	"p.blob_id, p.added_at, p.sort_taken, p.exif_make, p.exif_model, " \
+	"p.exif_lens, p.exif_exposure_time, p.exif_f_number, p.exif_iso, " \
+	"p.exif_focal_length, p.exif_orientation, p.exif_taken_at, " \
+	"p.gps_present, p.gps_lat, p.gps_lon, p.gps_alt"
+#define PHOTO_FROM " FROM photos p JOIN albums a ON a.id = p.album_id "
+/* keyset page: strictly after (?2, ?3) in (key, id) order */
+#define PHOTO_PAGE(key) "SELECT " PHOTO_COLS PHOTO_FROM \
+	"WHERE p.album_id = ?1 AND (p." key ", p.id) > (?2, ?3) " \
+	"ORDER BY p." key ", p.id LIMIT ?4"
+/* the reverse read: strictly before (?2, ?3), nearest first (the caller
+ * puts the rows back in forward order); without a cursor, the last rows */
+#define PHOTO_PAGE_BEFORE(key) "SELECT " PHOTO_COLS PHOTO_FROM \
+	"WHERE p.album_id = ?1 AND (p." key ", p.id) < (?2, ?3) " \
+	"ORDER BY p." key " DESC, p.id DESC LIMIT ?4"
+#define PHOTO_PAGE_LAST(key) "SELECT " PHOTO_COLS PHOTO_FROM \
+	"WHERE p.album_id = ?1 ORDER BY p." key " DESC, p.id DESC LIMIT ?4"
+
+/* SQL text of each statement, indexed by the enum above (sqlite.c) */
+extern const char *const sq_sql[ST_COUNT];
+
+struct sq {
+	pgal_store base; /* first: the core sees a pgal_store */
+	sqlite3 *db;
+	sqlite3_stmt *st[ST_COUNT];
+	/* [has tag | in album << 1][number of words] */
+	sqlite3_stmt *search[SQ_SEARCH_SHAPES][SQ_SEARCH_CACHED + 1];
+};
+
+static inline struct sq *
+sq_of(pgal_store *s)
+{
+	return (struct sq *)s;
+}
+
+/* ---- statements ---- */
+
+/* The cached statement, reset and cleared for fresh bindings. */
+static inline sqlite3_stmt *
+sq_st(struct sq *q, int id)
+{
+	sqlite3_stmt *st = q->st[id];
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+/* Binds a NUL-terminated string of at most max bytes (a record field). */
+static inline int
+bind_text(sqlite3_stmt *st, int i, const char *s, size_t max)
+{
+	return sqlite3_bind_text(st, i, s, (int)strnlen(s, max), SQLITE_STATIC);
+}
+#define BIND_FIELD(st, i, field) bind_text(st, i, field, sizeof(field))
+
+static inline int
+bind_i64(sqlite3_stmt *st, int i, int64_t v)
+{
+	return sqlite3_bind_int64(st, i, (sqlite3_int64)v);
+}
+
+static inline sqlite3_int64
+limit_i64(size_t n)
+{
+	return n > (size_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)n;
+}
+
+/* Copies column i into a fixed buffer, cut at a UTF-8 boundary if the stored
+ * text is longer than the buffer (a row written by something else). */
+static inline void
+col_text(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	size_t len;
+
+	if (t == NULL) {
+		buf[0] = '\0';
+		return;
+	}
+	len = (size_t)sqlite3_column_bytes(st, i);
+	if (len >= size) {
+		len = size - 1;
+		while (len > 0 && (t[len] & 0xc0) == 0x80)
+			len--;
+	}
+	memcpy(buf, t, len);
+	buf[len] = '\0';
+}
+#define COL_FIELD(st, i, field) col_text(st, i, field, sizeof(field))
+
+static inline double
+col_double(sqlite3_stmt *st, int i, double null_value)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return null_value;
+	return sqlite3_column_double(st, i);
+}
+
+/* Steps a statement that returns no row, then resets it. */
+/* ---- shared steps (sqlite.c) ---- */
+
+int sq_fail(struct sq *q, int rc, pgal_err *e, const char *thing, const char *parent);
+int sq_exec(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *thing, const char *parent);
+int sq_begin(struct sq *q, pgal_err *e);
+int sq_commit(struct sq *q, pgal_err *e);
+void sq_rollback(struct sq *q);
+typedef void (*sq_row_reader)(sqlite3_stmt *st, void *row);
+int sq_collect(struct sq *q, sqlite3_stmt *st, size_t size, sq_row_reader read, void **out,
+    size_t *n, pgal_err *e);
+int sq_get_row(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *what);
+int sq_change_one(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *thing,
+    const char *parent, const char *missing);
+
+/* ---- the operations, one file per concept ---- */
+
+int sq_user_create(pgal_store *s, pgal_user *u, pgal_err *e);
+int sq_user_get_by_name(pgal_store *s, const char *name, pgal_user *u, pgal_err *e);
+int sq_user_get(pgal_store *s, pgal_id id, pgal_user *u, pgal_err *e);
+int sq_user_update(pgal_store *s, const pgal_user *u, pgal_err *e);
+int sq_user_delete(pgal_store *s, pgal_id id, pgal_err *e);
+int sq_session_create(pgal_store *s, const pgal_session_row *r, pgal_err *e);
+int sq_session_get(pgal_store *s, const char *token_hash, pgal_session_row *r, pgal_err *e);
+int sq_session_touch(pgal_store *s, const char *token_hash, int64_t now, pgal_err *e);
+int sq_session_delete(pgal_store *s, const char *token_hash, pgal_err *e);
+int sq_session_delete_user(pgal_store *s, pgal_id user_id, const char *keep_hash, pgal_err *e);
+int sq_album_create(pgal_store *s, pgal_album *a, pgal_err *e);
+int sq_album_get(pgal_store *s, pgal_id user_id, const char *name, pgal_album *a, pgal_err *e);
+int sq_album_list(pgal_store *s, pgal_id user_id, pgal_album **out, size_t *n, pgal_err *e);
+int sq_album_update(pgal_store *s, const pgal_album *a, pgal_err *e);
+int sq_album_delete(pgal_store *s, pgal_id album_id, pgal_err *e);
+int sq_photo_insert(pgal_store *s, pgal_photo *p, pgal_err *e);
+int sq_photo_get(pgal_store *s, pgal_id album_id, const char *name, pgal_photo *p, pgal_err *e);
+int sq_photo_update(pgal_store *s, const pgal_photo *p, pgal_err *e);
+int sq_photo_delete(pgal_store *s, pgal_id photo_id, pgal_err *e);
+int sq_photo_find_sha(pgal_store *s, pgal_id user_id, const char *sha256, pgal_photo *p, pgal_err *e);
+int sq_photo_list(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *after, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+int sq_photo_list_before(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *before, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+int sq_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *const *words, size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
+int sq_blob_ids_user(pgal_store *s, pgal_id user_id, char ***ids, size_t *n, pgal_err *e);
+int sq_blob_ids_album(pgal_store *s, pgal_id album_id, char ***ids, size_t *n, pgal_err *e);
+int sq_blob_id_used(pgal_store *s, const char *blob_id, int *used, pgal_err *e);
+int sq_key_add(pgal_store *s, pgal_id user_id, pgal_ssh_key *k, const char *key_base64, pgal_err *e);
+int sq_key_list(pgal_store *s, pgal_id user_id, pgal_ssh_key **out, size_t *n, pgal_err *e);
+int sq_key_find(pgal_store *s, pgal_id user_id, const char *fingerprint, pgal_ssh_key *k, pgal_err *e);
+int sq_key_delete(pgal_store *s, pgal_id user_id, const char *fingerprint, pgal_err *e);
+
+#endif
