@@ -1,6 +1,6 @@
 /* Blob storage: photos and their renditions as opaque objects named by keys
- * the core makes (never from user-chosen names). Backends: local folder now,
- * S3 later. */
+ * the core makes (never from user-chosen names). Backends: a local folder
+ * (fs) and S3. */
 #ifndef PGAL_BLOBS_H
 #define PGAL_BLOBS_H
 
@@ -17,6 +17,11 @@ typedef int (*pgal_blob_visit)(void *arg, const char *key, int64_t mtime, int64_
 
 typedef struct pgal_blobs_ops {
 	const char *name;
+	/* `pgal init`: prepare checks what open does not (NULL: nothing);
+	 * describe then says where the objects live, the text after
+	 * "blobs <name>: " ("bucket 'photos' reachable"), never a secret. */
+	int (*prepare)(pgal_blobs *b, const pgal_config *cfg, pgal_err *e);
+	void (*describe)(pgal_blobs *b, const pgal_config *cfg, char *out, size_t size);
 	int (*open)(pgal_blobs **b, const pgal_config *cfg, pgal_err *e);
 	void (*close)(pgal_blobs *b);
 	/* store the bytes read from fd (from its current offset to EOF) atomically:
