@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "blobs/blobs.h"
 #include "cmd.h"
 #include "fsutil.h"
 #include "quota.h"

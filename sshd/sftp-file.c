@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "blobs/blobs.h"
 #include "cmd.h"
 #include "quota.h"
 #include "sftp-int.h"

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "err.h"
+#include "records.h"
 
 typedef struct pgal_blobs pgal_blobs;
 
@@ -62,12 +63,8 @@ extern const pgal_blobs_ops pgal_blobs_fs;
 extern const pgal_blobs_ops pgal_blobs_s3;
 
 /* Blob keys of a photo, derived from its random blob id. A key is
- * "<kind>/<id[0..1]>/<id>" with kind "orig", "thumb" or "preview". */
-typedef enum pgal_blob_kind {
-	PGAL_BLOB_ORIG = 0,
-	PGAL_BLOB_THUMB,
-	PGAL_BLOB_PREVIEW,
-} pgal_blob_kind;
+ * "<kind>/<id[0..1]>/<id>" with kind (records.h) "orig", "thumb" or
+ * "preview". */
 #define PGAL_BLOB_KEY_MAX 64
 void pgal_blob_key(char out[PGAL_BLOB_KEY_MAX], const char *blob_id, pgal_blob_kind kind);
 /* The blob id in a key made by pgal_blob_key, or 0 if key is not such a key. */
