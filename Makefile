@@ -150,6 +150,8 @@ install: $(PGAL)
 	install -D -m 0755 $(PGAL) $(DESTDIR)$(PREFIX)/bin/pgal
 	[ ! -f $(PGAL_SSHD) ] || install -D -m 0755 $(PGAL_SSHD) $(DESTDIR)$(PREFIX)/sbin/pgal-sshd
 	[ ! -f $(PGAL_TUI) ] || install -D -m 0755 $(PGAL_TUI) $(DESTDIR)$(PREFIX)/bin/pgal-tui
+	install -D -m 0644 assets/pgal.1 $(DESTDIR)$(PREFIX)/share/man/man1/pgal.1
+	[ ! -f $(PGAL_SSHD) ] || install -D -m 0644 assets/pgal-sshd.8 $(DESTDIR)$(PREFIX)/share/man/man8/pgal-sshd.8
 
 clean:
 	rm -rf build build-asan
