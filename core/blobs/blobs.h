@@ -17,7 +17,7 @@ typedef struct pgal_blobs pgal_blobs;
 typedef int (*pgal_blob_visit)(void *arg, const char *key, int64_t mtime, int64_t bytes);
 
 typedef struct pgal_blobs_ops {
-	const char *name;
+	const char *name;	/* first: the registry finds the table by it */
 	/* `pgal init`: prepare checks what open does not (NULL: nothing);
 	 * describe then says where the objects live, the text after
 	 * "blobs <name>: " ("bucket 'photos' reachable"), never a secret. */

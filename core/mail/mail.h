@@ -9,7 +9,7 @@
 typedef struct pgal_mail pgal_mail;
 
 typedef struct pgal_mail_ops {
-	const char *name;
+	const char *name;	/* first: the registry finds the table by it */
 	/* `pgal init`: prepare checks what open does not (NULL: nothing);
 	 * describe then says where mail goes, the text after "mail <name>: "
 	 * ("configured (from ..., region ...)"), never a secret. */

@@ -21,7 +21,7 @@
 typedef struct pgal_store pgal_store;
 
 typedef struct pgal_store_ops {
-	const char *name;
+	const char *name;	/* first: the registry finds the table by it */
 	/* `pgal init`: prepare does what open leaves out because every command
 	 * and connection opens the store and must not wait (NULL: nothing to
 	 * do); describe then says where the data lives, the text after
