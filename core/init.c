@@ -36,7 +36,7 @@ pgal_backend_status(pgal *g, pgal_status_fn fn, void *arg, pgal_err *e)
 
 	/* a backend without describe has nothing to add to "ok" */
 	strcpy(said, "ok");
-	rc = so->prepare != NULL ? so->prepare(g->store, e) : PGAL_OK;
+	rc = so->prepare != NULL ? so->prepare(g->store, &g->cfg, e) : PGAL_OK;
 	if (rc == PGAL_OK && so->describe != NULL)
 		so->describe(g->store, &g->cfg, said, sizeof said);
 	if ((rc = report("store", so->name, rc, said, fn, arg, e)) != PGAL_OK)

@@ -20,7 +20,8 @@ typedef struct pgal_blobs_ops {
 	const char *name;	/* first: the registry finds the table by it */
 	/* `pgal init`: prepare checks what open does not (NULL: nothing);
 	 * describe then says where the objects live, the text after
-	 * "blobs <name>: " ("bucket 'photos' reachable"), never a secret. */
+	 * "blobs <name>: " ("bucket 'photos' reachable"; NULL: "ok"), never a
+	 * secret. */
 	int (*prepare)(pgal_blobs *b, const pgal_config *cfg, pgal_err *e);
 	void (*describe)(pgal_blobs *b, const pgal_config *cfg, char *out, size_t size);
 	int (*open)(pgal_blobs **b, const pgal_config *cfg, pgal_err *e);

@@ -12,7 +12,7 @@ typedef struct pgal_mail_ops {
 	const char *name;	/* first: the registry finds the table by it */
 	/* `pgal init`: prepare checks what open does not (NULL: nothing);
 	 * describe then says where mail goes, the text after "mail <name>: "
-	 * ("configured (from ..., region ...)"), never a secret. */
+	 * ("configured (from ..., region ...)"; NULL: "ok"), never a secret. */
 	int (*prepare)(pgal_mail *m, const pgal_config *cfg, pgal_err *e);
 	void (*describe)(pgal_mail *m, const pgal_config *cfg, char *out, size_t size);
 	/* Optional: when mail stays on this machine instead of being sent,

@@ -25,9 +25,9 @@ typedef struct pgal_store_ops {
 	/* `pgal init`: prepare does what open leaves out because every command
 	 * and connection opens the store and must not wait (NULL: nothing to
 	 * do); describe then says where the data lives, the text after
-	 * "store <name>: " ("ok (schema version 3, /var/pgal/pgal.db)"), never
-	 * a secret. */
-	int (*prepare)(pgal_store *s, pgal_err *e);
+	 * "store <name>: " ("ok (schema version 1, /var/pgal/pgal.db)"; NULL:
+	 * "ok"), never a secret. */
+	int (*prepare)(pgal_store *s, const pgal_config *cfg, pgal_err *e);
 	void (*describe)(pgal_store *s, const pgal_config *cfg, char *out, size_t size);
 	/* open creates/migrates the schema; called once per process. */
 	int (*open)(pgal_store **s, const pgal_config *cfg, pgal_err *e);

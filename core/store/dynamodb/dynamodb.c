@@ -485,7 +485,7 @@ tables(struct ddb *d, int init, pgal_err *e)
  * missing global indexes and waits until they are ACTIVE, gives the items
  * of an older layout what they lack */
 static int
-ddb_prepare(pgal_store *s, pgal_err *e)
+ddb_prepare(pgal_store *s, const pgal_config *cfg, pgal_err *e)
 {
 	return tables(ddb_of(s), 1, e);
 }
