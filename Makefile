@@ -43,7 +43,7 @@ CLI_SRC  := $(wildcard cli/*.c)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 # the TUI as a library (tui/main.c excluded) so the SSH server runs the same code
 TUI_SRC  := $(filter-out tui/main.c,$(wildcard tui/*.c))
-TUI_OBJ  := $(TUI_SRC:%.c=$(BUILD)/%.o)
+TUI_OBJ  := $(TUI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/banner.o
 TUI_LIB  := $(BUILD)/libpgaltui.a
 PGAL_TUI := $(BUILD)/pgal-tui
 SSHD_SRC := $(wildcard sshd/*.c)
@@ -87,6 +87,14 @@ $(BUILD)/gen/sql_mysql.c: $(sort $(wildcard sql/mysql/*.sql)) tools/embed-sql.sh
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CFLAGS) -c $< -o $@
+
+# the welcome screen's banner is an asset, compiled in like the SQL
+$(BUILD)/gen/banner.c: assets/banner.txt tools/embed-banner.sh
+	@mkdir -p $(dir $@)
+	sh tools/embed-banner.sh assets/banner.txt > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/banner.o: $(BUILD)/gen/banner.c tui/banner.h
+	$(CC) $(CFLAGS) -Itui -c $< -o $@
 
 # the DynamoDB table definitions are embedded with .incbin
 $(BUILD)/core/store/dynamodb/dynamodb.o: $(wildcard sql/dynamodb/*.json)
@@ -144,6 +152,8 @@ install: $(PGAL)
 	install -D -m 0755 $(PGAL) $(DESTDIR)$(PREFIX)/bin/pgal
 	[ ! -f $(PGAL_SSHD) ] || install -D -m 0755 $(PGAL_SSHD) $(DESTDIR)$(PREFIX)/sbin/pgal-sshd
 	[ ! -f $(PGAL_TUI) ] || install -D -m 0755 $(PGAL_TUI) $(DESTDIR)$(PREFIX)/bin/pgal-tui
+	install -D -m 0644 assets/pgal.1 $(DESTDIR)$(PREFIX)/share/man/man1/pgal.1
+	[ ! -f $(PGAL_SSHD) ] || install -D -m 0644 assets/pgal-sshd.8 $(DESTDIR)$(PREFIX)/share/man/man8/pgal-sshd.8
 
 clean:
 	rm -rf build build-asan

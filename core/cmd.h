@@ -16,6 +16,7 @@
 
 #include "err.h"
 #include "gallery.h"
+#include "human-size.h" /* sizes in every command's output */
 #include "records.h"
 
 typedef struct pgal_cmd_ctx pgal_cmd_ctx;
@@ -128,8 +129,6 @@ int pgal_cmd_fail(pgal_cmd_ctx *ctx, const pgal_err *e);
 void pgal_fmt_iso(char out[32], int64_t t, int utc_z);
 /* "2024-01-02 03:04" in local time, or "-" for t < 0. */
 void pgal_fmt_local(char out[32], int64_t t);
-/* "8.1 MB", "512 B" (decimal units). */
-void pgal_fmt_size(char out[16], int64_t bytes);
 /* Writes s left aligned in width terminal columns (at least one space after). */
 void pgal_put_col(FILE *f, const char *s, int width);
 

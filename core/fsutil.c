@@ -48,6 +48,14 @@ pgal_fs_mkdirs(const char *path, pgal_err *e)
 }
 
 int
+pgal_fs_check_writable(const char *dir, pgal_err *e)
+{
+	if (access(dir, W_OK | X_OK) != 0)
+		return pgal_fail(e, PGAL_EBACKEND, "%s is not writable", dir);
+	return PGAL_OK;
+}
+
+int
 pgal_fs_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

@@ -17,6 +17,11 @@
 /* mkdir -p with mode 0700 for what it creates; an existing directory is fine. */
 int pgal_fs_mkdirs(const char *path, pgal_err *e);
 
+/* PGAL_OK if this process may create files in dir, else PGAL_EBACKEND
+ * "DIR is not writable" (open made the folder; whoever runs the server
+ * may still lack the right). */
+int pgal_fs_check_writable(const char *dir, pgal_err *e);
+
 /* write(2) until done, across EINTR and short writes: 0 or -1 with errno. */
 int pgal_fs_write_all(int fd, const void *buf, size_t len);
 /* read(2) across EINTR: bytes read, 0 at EOF, -1 with errno. */

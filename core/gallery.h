@@ -190,11 +190,15 @@ typedef struct pgal_gc_stats {
 /* Removes blobs no photo row references and older than min_age seconds. */
 int pgal_gc(pgal *g, int64_t min_age, pgal_gc_stats *st, pgal_err *e);
 
-/* What pgal_open made ready (schema migrated, DynamoDB tables created,
- * bucket and folders checked), as one line per backend given to fn:
+/* `pgal init`: what pgal_open made ready (schema migrated, DynamoDB tables
+ * created, bucket checked), plus what only init does (DynamoDB indexes
+ * added, folders checked writable), as one line per backend given to fn:
  * "store mysql: ok (schema version 1, ...)", "blobs s3: bucket 'x'
  * reachable", "mail ses: ...". Fails if a backend is not usable after all. */
 typedef void (*pgal_status_fn)(void *arg, const char *line);
 int pgal_backend_status(pgal *g, pgal_status_fn fn, void *arg, pgal_err *e);
+/* 1 and a line in out ("mail is kept as files in DIR") when mail stays on
+ * this machine instead of being sent; 0 when it leaves. */
+int pgal_mail_where_kept(pgal *g, char *out, size_t size);
 
 #endif

@@ -95,6 +95,13 @@ typedef struct pgal_photo {
 	pgal_exif exif;
 } pgal_photo;
 
+/* The stored renditions of a photo's blob id: what pgal_photo_read gives. */
+typedef enum pgal_blob_kind {
+	PGAL_BLOB_ORIG = 0,
+	PGAL_BLOB_THUMB,
+	PGAL_BLOB_PREVIEW,
+} pgal_blob_kind;
+
 /* An SSH public key registered to an account. */
 typedef struct pgal_ssh_key {
 	pgal_id id;

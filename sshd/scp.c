@@ -22,9 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "blobs/blobs.h"
-#include "cmd.h"
 #include "fsutil.h"
+#include "human-size.h"
 #include "quota.h"
 #include "reader.h"
 #include "sanitize.h"

@@ -10,8 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "blobs/blobs.h"
-#include "cmd.h"
+#include "human-size.h"
 #include "quota.h"
 #include "sftp-int.h"
 

@@ -14,7 +14,6 @@
 
 #include <chafa.h>
 
-#include "blobs/blobs.h"
 #include "image/decode.h"
 #include "preview-blit.h"
 #include "preview.h"

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "app.h"
-#include "blobs/blobs.h"
 #include "pager.h"
 #include "preview.h"
 

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "app.h"
-#include "blobs/blobs.h"
 #include "preview.h"
 
 struct photo_view {

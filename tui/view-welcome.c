@@ -3,14 +3,7 @@
 #include <stdlib.h>
 
 #include "app.h"
-
-static const char *banner[] = {
-	"                  _ ",
-	"  _ __  __ _ __ _| |",
-	" | '_ \\/ _` / _` | |",
-	" | .__/\\__, \\__,_|_|",
-	" |_|   |___/        ",
-};
+#include "banner.h"
 
 static const char *items[] = { "Log in", "Sign up", "Quit" };
 #define NITEMS 3
@@ -31,10 +24,10 @@ welcome_draw(tui *t, tui_view *v, int y0, int h)
 	tui_list *l = v->data;
 	int i, y = y0 + 1, x = (COLS - 24) / 2;
 
-	for (i = 0; i < 5; i++)
-		tui_text(y++, x, 24, banner[i], TS_HEAD);
+	for (i = 0; tui_banner[i] != NULL; i++)
+		tui_text(y++, x, 24, tui_banner[i], TS_HEAD);
 	y++;
-	tui_text(y++, (COLS - 36) / 2, 36, "a photo gallery for your terminal", TS_DIM);
+	tui_text(y++, (COLS - 36) / 2, 36, tui_banner_tagline, TS_DIM);
 	y += 2;
 	for (i = 0; i < NITEMS; i++, y += 2) {
 		int sel = (size_t)i == l->sel;

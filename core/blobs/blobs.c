@@ -2,11 +2,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backend-find.h"
 #include "blobs/blobs.h"
 #include "records.h"
 
 /* every blob backend, by its config name */
-static const pgal_blobs_ops *const backends[] = {
+static const void *const backends[] = {
 	&pgal_blobs_fs,
 	&pgal_blobs_s3,
 };
@@ -14,14 +15,7 @@ static const pgal_blobs_ops *const backends[] = {
 const pgal_blobs_ops *
 pgal_blobs_find(const char *name)
 {
-	size_t i;
-
-	if (name == NULL)
-		return NULL;
-	for (i = 0; i < sizeof backends / sizeof backends[0]; i++)
-		if (strcmp(backends[i]->name, name) == 0)
-			return backends[i];
-	return NULL;
+	return pgal_backend_find(backends, sizeof backends / sizeof backends[0], name);
 }
 
 static const char *const kinds[] = { "orig", "thumb", "preview" };

@@ -1,6 +1,6 @@
 /* Blob storage: photos and their renditions as opaque objects named by keys
- * the core makes (never from user-chosen names). Backends: local folder now,
- * S3 later. */
+ * the core makes (never from user-chosen names). Backends: a local folder
+ * (fs) and S3. */
 #ifndef PGAL_BLOBS_H
 #define PGAL_BLOBS_H
 
@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "err.h"
+#include "records.h"
 
 typedef struct pgal_blobs pgal_blobs;
 
@@ -16,7 +17,13 @@ typedef struct pgal_blobs pgal_blobs;
 typedef int (*pgal_blob_visit)(void *arg, const char *key, int64_t mtime, int64_t bytes);
 
 typedef struct pgal_blobs_ops {
-	const char *name;
+	const char *name;	/* first: the registry finds the table by it */
+	/* `pgal init`: prepare checks what open does not (NULL: nothing);
+	 * describe then says where the objects live, the text after
+	 * "blobs <name>: " ("bucket 'photos' reachable"; NULL: "ok"), never a
+	 * secret. */
+	int (*prepare)(pgal_blobs *b, const pgal_config *cfg, pgal_err *e);
+	void (*describe)(pgal_blobs *b, const pgal_config *cfg, char *out, size_t size);
 	int (*open)(pgal_blobs **b, const pgal_config *cfg, pgal_err *e);
 	void (*close)(pgal_blobs *b);
 	/* store the bytes read from fd (from its current offset to EOF) atomically:
@@ -57,12 +64,8 @@ extern const pgal_blobs_ops pgal_blobs_fs;
 extern const pgal_blobs_ops pgal_blobs_s3;
 
 /* Blob keys of a photo, derived from its random blob id. A key is
- * "<kind>/<id[0..1]>/<id>" with kind "orig", "thumb" or "preview". */
-typedef enum pgal_blob_kind {
-	PGAL_BLOB_ORIG = 0,
-	PGAL_BLOB_THUMB,
-	PGAL_BLOB_PREVIEW,
-} pgal_blob_kind;
+ * "<kind>/<id[0..1]>/<id>" with kind (records.h) "orig", "thumb" or
+ * "preview". */
 #define PGAL_BLOB_KEY_MAX 64
 void pgal_blob_key(char out[PGAL_BLOB_KEY_MAX], const char *blob_id, pgal_blob_kind kind);
 /* The blob id in a key made by pgal_blob_key, or 0 if key is not such a key. */

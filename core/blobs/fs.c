@@ -386,8 +386,23 @@ fs_sweep_partial(pgal_blobs *base, int64_t cutoff, int64_t *removed, pgal_err *e
 	return rc;
 }
 
+/* open made the folder; a service user may still lack the right to write */
+static int
+fs_prepare(pgal_blobs *b, const pgal_config *cfg, pgal_err *e)
+{
+	return pgal_fs_check_writable(cfg->blobs_dir, e);
+}
+
+static void
+fs_describe(pgal_blobs *b, const pgal_config *cfg, char *out, size_t size)
+{
+	snprintf(out, size, "folder %s writable", cfg->blobs_dir);
+}
+
 const pgal_blobs_ops pgal_blobs_fs = {
 	.name = "fs",
+	.prepare = fs_prepare,
+	.describe = fs_describe,
 	.open = fs_open,
 	.close = fs_close,
 	.put_fd = fs_put_fd,

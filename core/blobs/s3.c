@@ -747,8 +747,18 @@ s3_share_url(pgal_blobs *base, const char *key, int64_t ttl_secs, char **url,
 	return pgal_s3_presign_get(base, key, (int)ttl_secs, url, e);
 }
 
+/* open made a HeadBucket: the bucket answered */
+static void
+s3_describe(pgal_blobs *b, const pgal_config *cfg, char *out, size_t size)
+{
+	snprintf(out, size, "bucket '%s' reachable%s%s%s", cfg->s3_bucket,
+	    cfg->s3_prefix[0] != '\0' ? " (prefix '" : "", cfg->s3_prefix,
+	    cfg->s3_prefix[0] != '\0' ? "')" : "");
+}
+
 const pgal_blobs_ops pgal_blobs_s3 = {
 	.name = "s3",
+	.describe = s3_describe,
 	.open = s3_open,
 	.close = s3_close,
 	.put_fd = s3_put_fd,

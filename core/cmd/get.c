@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "blobs/blobs.h"
 #include "cmd.h"
 #include "sanitize.h"
 

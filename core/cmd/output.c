@@ -1,4 +1,5 @@
-/* How commands write: error lines, times, sizes, aligned columns, JSON. */
+/* How commands write: error lines, times, aligned columns, JSON (sizes:
+ * human-size.c). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,28 +58,6 @@ pgal_fmt_local(char out[32], int64_t t)
 		return;
 	}
 	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
-}
-
-void
-pgal_fmt_size(char out[16], int64_t bytes)
-{
-	static const char *const units[] = { "kB", "MB", "GB", "TB", "PB" };
-	double v = (double)bytes;
-	int u = -1;
-
-	if (bytes < 1000) {
-		snprintf(out, 16, "%lld B", (long long)(bytes < 0 ? 0 : bytes));
-		return;
-	}
-	/* decimal units; one decimal below 100 so "8.1 MB" and "214 MB" */
-	while (v >= 999.95 && u < 4) {
-		v /= 1000.0;
-		u++;
-	}
-	if (v < 99.95)
-		snprintf(out, 16, "%.1f %s", v, units[u]);
-	else
-		snprintf(out, 16, "%.0f %s", v, units[u]);
 }
 
 void

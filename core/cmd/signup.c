@@ -1,6 +1,6 @@
 /* signup USER EMAIL: creates an account and mails a confirmation code. */
+#include <limits.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cmd.h"
 #include "validate.h"
@@ -9,9 +9,8 @@ static int
 cmd_signup_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 {
 	const char *user = a->argv[0], *email = a->argv[1];
-	const pgal_config *cfg;
 	pgal_err e;
-	char *pw;
+	char *pw, kept[PATH_MAX + 64];
 	int rc;
 
 	/* say what is wrong with the names before asking for a password */
@@ -27,9 +26,8 @@ cmd_signup_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 		return pgal_cmd_fail(ctx, &e);
 
 	fprintf(ctx->out, "signed up %s; a confirmation code was mailed to %s\n", user, email);
-	cfg = pgal_get_config(ctx->g);
-	if (cfg != NULL && strcmp(cfg->mail, "outbox") == 0)
-		fprintf(ctx->out, "(mail is kept as files in %s)\n", cfg->outbox_dir);
+	if (pgal_mail_where_kept(ctx->g, kept, sizeof kept))
+		fprintf(ctx->out, "(%s)\n", kept);
 	fprintf(ctx->out, "next: pgal confirm %s CODE\n", user);
 	return PGAL_OK;
 }

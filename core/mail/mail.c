@@ -1,9 +1,8 @@
 /* Mail backends, by their config name. */
-#include <string.h>
-
+#include "backend-find.h"
 #include "mail/mail.h"
 
-static const pgal_mail_ops *const backends[] = {
+static const void *const backends[] = {
 	&pgal_mail_outbox,
 	&pgal_mail_ses,
 	&pgal_mail_smtp,
@@ -12,12 +11,5 @@ static const pgal_mail_ops *const backends[] = {
 const pgal_mail_ops *
 pgal_mail_find(const char *name)
 {
-	size_t i;
-
-	if (name == NULL)
-		return NULL;
-	for (i = 0; i < sizeof backends / sizeof backends[0]; i++)
-		if (strcmp(backends[i]->name, name) == 0)
-			return backends[i];
-	return NULL;
+	return pgal_backend_find(backends, sizeof backends / sizeof backends[0], name);
 }

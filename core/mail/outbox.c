@@ -353,8 +353,30 @@ out:
 	return rc;
 }
 
+/* open made the folder; a service user may still lack the right to write */
+static int
+outbox_prepare(pgal_mail *m, const pgal_config *cfg, pgal_err *e)
+{
+	return pgal_fs_check_writable(cfg->outbox_dir, e);
+}
+
+static void
+outbox_describe(pgal_mail *m, const pgal_config *cfg, char *out, size_t size)
+{
+	snprintf(out, size, "folder %s writable (mail is kept, not sent)", cfg->outbox_dir);
+}
+
+static void
+outbox_where_kept(pgal_mail *m, const pgal_config *cfg, char *out, size_t size)
+{
+	snprintf(out, size, "mail is kept as files in %s", cfg->outbox_dir);
+}
+
 const pgal_mail_ops pgal_mail_outbox = {
 	.name = "outbox",
+	.prepare = outbox_prepare,
+	.describe = outbox_describe,
+	.where_kept = outbox_where_kept,
 	.open = outbox_open,
 	.close = outbox_close,
 	.send = outbox_send,

@@ -96,8 +96,20 @@ ses_send(pgal_mail *base, const char *to, const char *subject, const char *body,
 	return rc;
 }
 
+static void
+ses_describe(pgal_mail *m, const pgal_config *cfg, char *out, size_t size)
+{
+	char from[300];
+
+	pgal_sanitize(from, sizeof from, cfg->mail_from, 0);
+	snprintf(out, size, "configured (from %s, region %s; the address must be "
+	    "verified in SES)", from,
+	    cfg->aws_region[0] != '\0' ? cfg->aws_region : "from the environment");
+}
+
 const pgal_mail_ops pgal_mail_ses = {
 	.name = "ses",
+	.describe = ses_describe,
 	.open = ses_open,
 	.close = ses_close,
 	.send = ses_send,

@@ -263,8 +263,35 @@ smtp_send(pgal_mail *base, const char *to, const char *subject, const char *body
 	return rc;
 }
 
+/* host[:port] of a URL, without any user:password@ */
+static void
+url_host(char *out, size_t size, const char *url)
+{
+	const char *p = strstr(url, "://"), *end, *at;
+
+	p = p != NULL ? p + 3 : url;
+	end = p + strcspn(p, "/?#");
+	at = memchr(p, '@', (size_t)(end - p));
+	if (at != NULL)
+		p = at + 1;
+	pgal_sanitize_n(out, size, p, (size_t)(end - p), 0);
+}
+
+/* open only checked the URL: the server is first contacted by a send */
+static void
+smtp_describe(pgal_mail *m, const pgal_config *cfg, char *out, size_t size)
+{
+	char from[300], host[300];
+
+	pgal_sanitize(from, sizeof from, cfg->mail_from, 0);
+	url_host(host, sizeof host, cfg->smtp_url);
+	snprintf(out, size, "configured (server %s, from %s%s; contacted when mail "
+	    "is sent)", host, from, cfg->smtp_user[0] != '\0' ? ", with a login" : "");
+}
+
 const pgal_mail_ops pgal_mail_smtp = {
 	.name = "smtp",
+	.describe = smtp_describe,
 	.open = smtp_open,
 	.close = smtp_close,
 	.send = smtp_send,

@@ -15,4 +15,7 @@ typedef struct pgal_migration {
 extern const pgal_migration pgal_migrations_sqlite[];
 extern const pgal_migration pgal_migrations_mysql[];
 
+/* The newest version in a table (0 if empty): what open brings a schema to. */
+int pgal_migrations_newest(const pgal_migration *m);
+
 #endif

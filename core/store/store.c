@@ -2,11 +2,11 @@
  * line in the table below plus its folder core/store/<name>/. */
 
 #include <stdlib.h>
-#include <string.h>
 
+#include "backend-find.h"
 #include "store/store.h"
 
-static const pgal_store_ops *const backends[] = {
+static const void *const backends[] = {
 	&pgal_store_sqlite,
 	&pgal_store_mysql,
 	&pgal_store_dynamodb,
@@ -15,14 +15,7 @@ static const pgal_store_ops *const backends[] = {
 const pgal_store_ops *
 pgal_store_find(const char *name)
 {
-	size_t i;
-
-	if (name == NULL)
-		return NULL;
-	for (i = 0; i < sizeof backends / sizeof backends[0]; i++)
-		if (strcmp(backends[i]->name, name) == 0)
-			return backends[i];
-	return NULL;
+	return pgal_backend_find(backends, sizeof backends / sizeof backends[0], name);
 }
 
 void

@@ -1,5 +1,5 @@
-/* Metadata store: a vtable chosen once from the config. Backends (sqlite now;
- * mysql and dynamodb later) implement exactly these operations; the core does
+/* Metadata store: a vtable chosen once from the config. Backends (sqlite,
+ * mysql, dynamodb) implement exactly these operations; the core does
  * every check (validation, ownership) before calling them, so a backend only
  * stores and fetches. All functions return PGAL_OK or a pgal_code and fill e.
  *
@@ -21,7 +21,14 @@
 typedef struct pgal_store pgal_store;
 
 typedef struct pgal_store_ops {
-	const char *name;
+	const char *name;	/* first: the registry finds the table by it */
+	/* `pgal init`: prepare does what open leaves out because every command
+	 * and connection opens the store and must not wait (NULL: nothing to
+	 * do); describe then says where the data lives, the text after
+	 * "store <name>: " ("ok (schema version 1, /var/pgal/pgal.db)"; NULL:
+	 * "ok"), never a secret. */
+	int (*prepare)(pgal_store *s, const pgal_config *cfg, pgal_err *e);
+	void (*describe)(pgal_store *s, const pgal_config *cfg, char *out, size_t size);
 	/* open creates/migrates the schema; called once per process. */
 	int (*open)(pgal_store **s, const pgal_config *cfg, pgal_err *e);
 	void (*close)(pgal_store *s);
@@ -113,13 +120,5 @@ void *pgal_store_rows_slot(void **v, size_t *cap, size_t len, size_t size);
 extern const pgal_store_ops pgal_store_sqlite;
 extern const pgal_store_ops pgal_store_mysql;
 extern const pgal_store_ops pgal_store_dynamodb;
-/* `pgal init`'s work on a DynamoDB store beyond open (which every command
- * and connection does, so it never waits for an index): adds missing
- * global indexes and waits until they are ACTIVE, gives the items of an
- * older layout what they lack. PGAL_OK at once when s is another store. */
-int pgal_store_dynamodb_prepare(pgal_store *s, pgal_err *e);
-/* The global indexes pgal_store_dynamodb_prepare added to an existing
- * table ("by-user, by-sha"), "" when none or when s is another store. */
-const char *pgal_store_dynamodb_added(pgal_store *s);
 
 #endif

@@ -1,12 +1,13 @@
 #!/bin/sh
-# contrib/: every example pgal.conf (and the one cloud-init writes) loads
-# with pgal itself, so every key in them exists; the IAM policy is JSON,
+# assets/ and contrib/: every example pgal.conf (and the one cloud-init
+# writes) loads with pgal itself, so every key in them exists; the IAM policy is JSON,
 # least-privilege and grants exactly the DynamoDB calls the store makes; the
 # systemd unit passes systemd-analyze verify with its sandbox in place and
 # starts pgal-sshd with flags it accepts; the scripts parse.
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 C="$top/contrib"
+A="$top/assets" # the example configs
 setup_home
 # nothing real behind any backend: a port nobody listens on, no credentials
 DEAD=$(python3 -c 'import socket
@@ -24,17 +25,17 @@ no_config_error() {
 }
 
 # ---- example configurations ----
-ok "pgal.conf.sqlite: init runs with it (home moved to a scratch folder)" env PGAL_HOME="$T/sqlite" "$PGAL" -f "$C/pgal.conf.sqlite" init
+ok "pgal.conf.sqlite: init runs with it (home moved to a scratch folder)" env PGAL_HOME="$T/sqlite" "$PGAL" -f "$A/pgal.conf.sqlite" init
 check "it is the sqlite + fs + smtp variant" 'grep -q "^store sqlite: ok" "$T/out" && grep -q "^blobs fs: " "$T/out" && grep -q "^mail smtp: configured (server smtp.example.org:587" "$T/out"'
-expect_rc 4 "pgal.conf.sql-rds: loads, then MySQL is not there" env PGAL_HOME="$T/rds" PGAL_MYSQL_HOST=127.0.0.1 PGAL_MYSQL_PORT="$DEAD" "$PGAL" -f "$C/pgal.conf.sql-rds" init
+expect_rc 4 "pgal.conf.sql-rds: loads, then MySQL is not there" env PGAL_HOME="$T/rds" PGAL_MYSQL_HOST=127.0.0.1 PGAL_MYSQL_PORT="$DEAD" "$PGAL" -f "$A/pgal.conf.sql-rds" init
 check "the failure is the store, not the file" 'grep -q "^pgal: store mysql: " "$T/err" && no_config_error'
-expect_rc 4 "pgal.conf.nosql-dynamodb: loads, then DynamoDB is not there" env PGAL_HOME="$T/ddb" "$PGAL" -f "$C/pgal.conf.nosql-dynamodb" init
+expect_rc 4 "pgal.conf.nosql-dynamodb: loads, then DynamoDB is not there" env PGAL_HOME="$T/ddb" "$PGAL" -f "$A/pgal.conf.nosql-dynamodb" init
 check "the failure is the store, not the file" 'grep -q "^pgal: store dynamodb: " "$T/err" && no_config_error'
 # the method catches a bad key: the same file with one key misspelt
-sed 's/^s3_bucket /s3_bukket /' "$C/pgal.conf.nosql-dynamodb" > "$T/bad.conf"
+sed 's/^s3_bucket /s3_bukket /' "$A/pgal.conf.nosql-dynamodb" > "$T/bad.conf"
 expect_rc 5 "control: a misspelt key is refused" env PGAL_HOME="$T/ddb" "$PGAL" -f "$T/bad.conf" init
 check "naming file, line and key" 'grep -q "bad.conf:[0-9]*: unknown key .s3_bukket." "$T/err"'
-check "no example holds an AWS key (the instance role provides them)" '! grep -q "^aws_\(access_key_id\|secret_access_key\|session_token\)" "$C"/pgal.conf.*'
+check "no example holds an AWS key (the instance role provides them)" '! grep -q "^aws_\(access_key_id\|secret_access_key\|session_token\)" "$A"/pgal.conf.*'
 
 # ---- cloud-init ----
 check "cloud-init.yaml starts with #cloud-config" '[ "$(head -n 1 "$C/cloud-init.yaml")" = "#cloud-config" ]'

@@ -10,6 +10,7 @@ PW='correct horse battery'
 
 tui_start 120 40 $ENVS
 step "starts at the welcome screen without a session" "Sign up"
+check "with the banner and its tagline (assets/banner.txt, compiled in)" "grep -qF '|_|   |___/' '$T/screen' && grep -qF 'a photo gallery for your terminal' '$T/screen'"
 keys s
 step "sign up asks for the password twice" "Password again"
 type_text alice; keys Enter

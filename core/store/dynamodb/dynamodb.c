@@ -7,9 +7,9 @@
  * table takes DynamoDB a long while, and every command and SSH connection
  * opens the store. It notes each global index's state; a call that needs
  * one that cannot answer yet fails at once naming it (ddb_need_index), the
- * rest works. Only `pgal init` (pgal_store_dynamodb_prepare) adds missing
- * global indexes, waits until they are ACTIVE, and gives the photos of a
- * table from before refs their refs (refs.c).
+ * rest works. Only `pgal init` (ddb_prepare) adds missing global indexes,
+ * waits until they are ACTIVE, and gives the photos of a table from before
+ * refs their refs (refs.c).
  *
  * Rules every part follows (the layout is in dynamodb-int.h):
  * - Reads of items are GetItem/BatchGetItem with ConsistentRead, lists are
@@ -481,11 +481,12 @@ tables(struct ddb *d, int init, pgal_err *e)
 	return PGAL_OK;
 }
 
-int
-pgal_store_dynamodb_prepare(pgal_store *s, pgal_err *e)
+/* `pgal init`'s work beyond open, which never waits for an index: adds
+ * missing global indexes and waits until they are ACTIVE, gives the items
+ * of an older layout what they lack */
+static int
+ddb_prepare(pgal_store *s, const pgal_config *cfg, pgal_err *e)
 {
-	if (s == NULL || s->ops != &pgal_store_dynamodb)
-		return PGAL_OK;
 	return tables(ddb_of(s), 1, e);
 }
 
@@ -534,16 +535,22 @@ ddb_open(pgal_store **out, const pgal_config *cfg, pgal_err *e)
 	return PGAL_OK;
 }
 
-const char *
-pgal_store_dynamodb_added(pgal_store *s)
+/* after prepare: names the global indexes it added to an existing table */
+static void
+ddb_describe(pgal_store *s, const pgal_config *cfg, char *out, size_t size)
 {
-	if (s == NULL || s->ops != &pgal_store_dynamodb)
-		return "";
-	return ddb_of(s)->added;
+	const char *added = ddb_of(s)->added;
+
+	snprintf(out, size, "ok (tables '%s' and '%s' active%s%s%s)",
+	    cfg->dynamodb_table, cfg->dynamodb_users_table,
+	    added[0] != '\0' ? "; added missing global index " : "", added,
+	    added[0] != '\0' ? ", now ACTIVE" : "");
 }
 
 const pgal_store_ops pgal_store_dynamodb = {
 	.name = "dynamodb",
+	.prepare = ddb_prepare,
+	.describe = ddb_describe,
 	.open = ddb_open,
 	.close = ddb_close,
 	.user_create = ddb_user_create,

@@ -19,6 +19,7 @@
 
 #include <mysql.h>
 
+#include "sanitize.h"
 #include "store/migrations.h"
 #include "store/mysql/mysql-int.h"
 #include "store/store.h"
@@ -303,10 +304,8 @@ my_migrate(struct my *q, pgal_err *e)
 {
 	const pgal_migration *m;
 	long long got, have;
-	int newest = 0, rc;
+	int newest = pgal_migrations_newest(pgal_migrations_mysql), rc;
 
-	for (m = pgal_migrations_mysql; m->sql != NULL; m++)
-		newest = m->version;
 	if ((rc = my_scalar(q, "SELECT GET_LOCK(CONCAT('pgal-migrate:', "
 	    "LEFT(DATABASE(), 48)), 60)", &got, e)) != PGAL_OK)
 		return rc;
@@ -373,6 +372,25 @@ my_open(pgal_store **out, const pgal_config *cfg, pgal_err *e)
 	}
 	*out = &q->base;
 	return PGAL_OK;
+}
+
+/* open has migrated the schema; "TLS verified" only with a CA to check
+ * the server against */
+static void
+my_describe(pgal_store *s, const pgal_config *cfg, char *out, size_t size)
+{
+	char where[600];
+
+	if (cfg->mysql_host[0] != '\0')
+		snprintf(where, sizeof where, "%s:%d", cfg->mysql_host,
+		    cfg->mysql_port != 0 ? cfg->mysql_port : 3306);
+	else
+		pgal_sanitize(where, sizeof where, cfg->mysql_socket[0] != '\0' ?
+		    cfg->mysql_socket : "the local socket", 0);
+	snprintf(out, size, "ok (schema version %d, database '%s' on %s%s)",
+	    pgal_migrations_newest(pgal_migrations_mysql),
+	    cfg->mysql_database[0] != '\0' ? cfg->mysql_database : "pgal", where,
+	    cfg->mysql_ssl_ca[0] != '\0' ? ", TLS verified" : "");
 }
 
 /* ---- the retry around every operation ---- */
@@ -615,6 +633,7 @@ w_key_delete(pgal_store *s, pgal_id user_id, const char *fp, pgal_err *e)
 
 const pgal_store_ops pgal_store_mysql = {
 	.name = "mysql",
+	.describe = my_describe,
 	.open = my_open,
 	.close = my_close,
 	.user_create = w_user_create,

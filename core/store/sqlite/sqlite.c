@@ -21,6 +21,7 @@
 
 #include <sqlite3.h>
 
+#include "sanitize.h"
 #include "sshkey.h"
 #include "store/migrations.h"
 #include "store/sqlite/sqlite-int.h"
@@ -329,10 +330,8 @@ sq_migrate(struct sq *q, pgal_err *e)
 	const pgal_migration *m;
 	char setv[64];
 	char *msg = NULL;
-	int have, newest = 0, rc;
+	int have, newest = pgal_migrations_newest(pgal_migrations_sqlite), rc;
 
-	for (m = pgal_migrations_sqlite; m->sql != NULL; m++)
-		newest = m->version;
 	if ((rc = sq_user_version(q, &have, e)) != PGAL_OK)
 		return rc;
 	if (have > newest)
@@ -450,6 +449,17 @@ fail:
 	return rc;
 }
 
+/* open has migrated the schema to the newest version */
+static void
+sq_describe(pgal_store *s, const pgal_config *cfg, char *out, size_t size)
+{
+	char where[600];
+
+	pgal_sanitize(where, sizeof where, cfg->sqlite_path, 0);
+	snprintf(out, size, "ok (schema version %d, %s)",
+	    pgal_migrations_newest(pgal_migrations_sqlite), where);
+}
+
 sqlite3 *
 pgal_store_sqlite_db(pgal_store *s)
 {
@@ -458,6 +468,7 @@ pgal_store_sqlite_db(pgal_store *s)
 
 const pgal_store_ops pgal_store_sqlite = {
 	.name = "sqlite",
+	.describe = sq_describe,
 	.open = sq_open,
 	.close = sq_close,
 	.user_create = sq_user_create,
