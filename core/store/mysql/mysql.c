@@ -27,8 +27,8 @@ const char *const my_sql[MS_COUNT] = {
 	[MS_USER_INSERT] = "INSERT INTO users (name, email, pwhash, confirmed, "
 	    "created_at, code_hash, code_expires_at, code_tries, failed_logins, "
 	    "locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[MS_USER_BY_NAME] = "SELECT " MY_USER_COLS " FROM users WHERE name = ?",
-	[MS_USER_BY_ID] = "SELECT " MY_USER_COLS " FROM users WHERE id = ?",
+	[MS_USER_BY_NAME] = "SELECT " PGAL_SQL_USER_COLS " FROM users WHERE name = ?",
+	[MS_USER_BY_ID] = "SELECT " PGAL_SQL_USER_COLS " FROM users WHERE id = ?",
 	[MS_USER_UPDATE] = "UPDATE users SET email = ?, pwhash = ?, confirmed = ?, "
 	    "code_hash = ?, code_expires_at = ?, code_tries = ?, "
 	    "failed_logins = ?, locked_until = ? WHERE id = ?",
@@ -47,9 +47,9 @@ const char *const my_sql[MS_COUNT] = {
 
 	[MS_ALBUM_INSERT] = "INSERT INTO albums (user_id, name, title, "
 	    "description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-	[MS_ALBUM_GET] = "SELECT " MY_ALBUM_COLS " FROM albums "
+	[MS_ALBUM_GET] = "SELECT " PGAL_SQL_ALBUM_COLS " FROM albums "
 	    "WHERE user_id = ? AND name = ?",
-	[MS_ALBUM_LIST] = "SELECT " MY_ALBUM_COLS " FROM albums "
+	[MS_ALBUM_LIST] = "SELECT " PGAL_SQL_ALBUM_COLS " FROM albums "
 	    "WHERE user_id = ? ORDER BY name",
 	[MS_ALBUM_UPDATE] = "UPDATE albums SET name = ?, title = ?, "
 	    "description = ?, updated_at = ? WHERE id = ?",
@@ -66,23 +66,14 @@ const char *const my_sql[MS_COUNT] = {
 	    "exif_orientation, exif_taken_at, gps_present, gps_lat, gps_lon, "
 	    "gps_alt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[MS_PHOTO_GET] = "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM
+	[MS_PHOTO_GET] = "SELECT " PGAL_SQL_PHOTO_COLS MY_PHOTO_FROM
 	    "WHERE p.album_id = ? AND p.name = ?",
 	[MS_PHOTO_LOCK] = "SELECT album_id, bytes FROM photos WHERE id = ? FOR UPDATE",
 	[MS_PHOTO_UPDATE] = "UPDATE photos SET name = ?, album_id = ?, "
 	    "title = ?, description = ?, tags = ? WHERE id = ?",
 	[MS_PHOTO_DELETE] = "DELETE FROM photos WHERE id = ?",
-	[MS_PHOTO_SHA] = "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM
+	[MS_PHOTO_SHA] = "SELECT " PGAL_SQL_PHOTO_COLS MY_PHOTO_FROM
 	    "WHERE p.user_id = ? AND p.sha256 = ? ORDER BY p.id LIMIT 1",
-	[MS_PHOTO_LIST_TAKEN] = MY_PHOTO_PAGE("sort_taken"),
-	[MS_PHOTO_LIST_ADDED] = MY_PHOTO_PAGE("added_at"),
-	[MS_PHOTO_LIST_TITLE] = MY_PHOTO_PAGE("title"),
-	[MS_PHOTO_BEFORE_TAKEN] = MY_PHOTO_PAGE_BEFORE("sort_taken"),
-	[MS_PHOTO_BEFORE_ADDED] = MY_PHOTO_PAGE_BEFORE("added_at"),
-	[MS_PHOTO_BEFORE_TITLE] = MY_PHOTO_PAGE_BEFORE("title"),
-	[MS_PHOTO_LAST_TAKEN] = MY_PHOTO_PAGE_LAST("sort_taken"),
-	[MS_PHOTO_LAST_ADDED] = MY_PHOTO_PAGE_LAST("added_at"),
-	[MS_PHOTO_LAST_TITLE] = MY_PHOTO_PAGE_LAST("title"),
 
 	[MS_TAGS_CLEAR] = "DELETE FROM photo_tags WHERE photo_id = ?",
 	/* not INSERT IGNORE: that would also swallow real errors */
@@ -95,14 +86,23 @@ const char *const my_sql[MS_COUNT] = {
 
 	[MS_KEY_INSERT] = "INSERT INTO ssh_keys (user_id, algo, key_base64, "
 	    "comment, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-	[MS_KEY_LIST] = "SELECT " MY_KEY_COLS " FROM ssh_keys WHERE user_id = ? "
+	[MS_KEY_LIST] = "SELECT " PGAL_SQL_KEY_COLS " FROM ssh_keys WHERE user_id = ? "
 	    "ORDER BY created_at, id",
-	[MS_KEY_FIND] = "SELECT " MY_KEY_COLS " FROM ssh_keys "
+	[MS_KEY_FIND] = "SELECT " PGAL_SQL_KEY_COLS " FROM ssh_keys "
 	    "WHERE user_id = ? AND fingerprint = ?",
 	[MS_KEY_DELETE] = "DELETE FROM ssh_keys WHERE user_id = ? AND fingerprint = ?",
 };
 
 /* ---- connecting ---- */
+
+/* The statement goes with the connection; its text stays for the next. */
+static void
+my_built_drop(struct my_built *b)
+{
+	if (b->st != NULL)
+		mysql_stmt_close(b->st);
+	b->st = NULL;
+}
 
 static void
 my_drop_statements(struct my *q)
@@ -114,12 +114,11 @@ my_drop_statements(struct my *q)
 			mysql_stmt_close(q->st[i]);
 		q->st[i] = NULL;
 	}
+	for (i = 0; i < PGAL_SQL_PAGE_SHAPES; i++)
+		my_built_drop(&q->page[i]);
 	for (i = 0; i < MY_SEARCH_SHAPES; i++)
-		for (j = 0; j <= MY_SEARCH_CACHED; j++) {
-			if (q->search[i][j] != NULL)
-				mysql_stmt_close(q->search[i][j]);
-			q->search[i][j] = NULL;
-		}
+		for (j = 0; j <= MY_SEARCH_CACHED; j++)
+			my_built_drop(&q->search[i][j]);
 }
 
 static void
@@ -347,10 +346,16 @@ static void
 my_close(pgal_store *s)
 {
 	struct my *q = my_of(s);
+	size_t i, j;
 
 	if (q == NULL)
 		return;
 	my_disconnect(q);
+	for (i = 0; i < PGAL_SQL_PAGE_SHAPES; i++)
+		pgal_sql_query_free(&q->page[i].q);
+	for (i = 0; i < MY_SEARCH_SHAPES; i++)
+		for (j = 0; j <= MY_SEARCH_CACHED; j++)
+			pgal_sql_query_free(&q->search[i][j].q);
 	/* the copy holds the password (and any other secret of the config) */
 	explicit_bzero(&q->cfg, sizeof q->cfg);
 	free(q);

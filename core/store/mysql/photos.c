@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "store/mysql/mysql-int.h"
-#include "store/sql-like.h"
 
 /* ---- albums ---- */
 
@@ -460,54 +459,46 @@ photo_rows(struct my *q, MYSQL_STMT *st, struct my_args *a, size_t limit, pgal_p
 	return PGAL_OK;
 }
 
-/* A page after the cursor, or (backward) the page before it; the statement
- * ids of each sort come in the order taken, added, title. */
+/* How MySQL spells the photo reads of core/store/sql-query.c. Both sides
+ * of a LIKE are lowercased (the columns compare as utf8mb4_bin, names are
+ * binary and made text first), so search is case-insensitive, not
+ * accent-insensitive; '!' escapes LIKE's wildcards (a backslash is an
+ * escape in MySQL's string literals). */
+static const pgal_sql_dialect my_dialect = {
+	.numbered = 0,
+	.row_values = 0,
+	.photos_from = MY_PHOTO_FROM,
+	.no_index = "",
+	.like_escape = '!',
+	.fold = "LOWER(%s)",
+	.fold_binary = "LOWER(CONVERT(%s USING utf8mb4) COLLATE utf8mb4_bin)",
+};
+
+/* A page after the cursor, or (backward) the page before it. */
 static int
 photo_page(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *cur,
     int backward, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
-	struct my_args a;
+	struct my_built *b;
+	struct my_args args;
+	pgal_sql_args a;
 	MYSQL_STMT *st;
-	int id, has_cur = cur != NULL && cur->valid, rc;
+	int shape, rc;
 
 	*n = 0;
-	if (sort != PGAL_SORT_TAKEN && sort != PGAL_SORT_ADDED && sort != PGAL_SORT_TITLE)
-		return pgal_fail(e, PGAL_EUSAGE, "unknown sort order");
+	if ((rc = pgal_sql_page_shape(sort, cur, backward, &shape, e)) != PGAL_OK)
+		return rc;
 	if (limit == 0)
 		return PGAL_OK;
-	if (!backward)
-		id = MS_PHOTO_LIST_TAKEN;
-	else if (has_cur)
-		id = MS_PHOTO_BEFORE_TAKEN;
-	else
-		id = MS_PHOTO_LAST_TAKEN;
-	id += sort == PGAL_SORT_TAKEN ? 0 : sort == PGAL_SORT_ADDED ? 1 : 2;
-	if ((st = my_stmt(q, id, e)) == NULL)
+	b = &q->page[shape];
+	if (b->q.sql == NULL && pgal_sql_page(&my_dialect, shape, &b->q) != 0)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	if ((st = my_built_stmt(q, b, e)) == NULL)
 		return e->code;
-	my_args_init(&a);
-	arg_i64(&a, album_id);
-	if (has_cur) {
-		if (sort == PGAL_SORT_TITLE) {
-			ARG_FIELD(&a, cur->text);
-			ARG_FIELD(&a, cur->text);
-		} else {
-			arg_i64(&a, cur->num);
-			arg_i64(&a, cur->num);
-		}
-		arg_i64(&a, cur->id);
-	} else if (!backward) {
-		/* no cursor: before every row (every text sorts at or after '') */
-		if (sort == PGAL_SORT_TITLE) {
-			arg_bytes(&a, "", 0);
-			arg_bytes(&a, "", 0);
-		} else {
-			arg_i64(&a, INT64_MIN);
-			arg_i64(&a, INT64_MIN);
-		}
-		arg_i64(&a, INT64_MIN);
-	}
-	arg_i64(&a, limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit);
-	if ((rc = photo_rows(q, st, &a, limit, out, n, e)) == PGAL_OK && backward)
+	pgal_sql_page_args(&a, album_id, sort, cur, limit);
+	my_args_init(&args);
+	arg_sql(&args, &b->q, &a);
+	if ((rc = photo_rows(q, st, &args, limit, out, n, e)) == PGAL_OK && backward)
 		pgal_store_photos_reverse(out, *n);
 	return rc;
 }
@@ -528,48 +519,16 @@ my_photo_list_before(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_
 
 /* ---- search ---- */
 
-/* SQL for a search with or without a tag, within an album or not, and
- * nwords words. Parameters: user, [album], [tag], three patterns per word,
- * limit. Only the shape depends on
- * the arguments; every value is bound. Both sides are lowercased (the
- * columns compare as utf8mb4_bin), so it is case-insensitive, not
- * accent-insensitive; '!' escapes LIKE's wildcards. */
-static char *
-search_sql(int has_tag, int in_album, size_t nwords)
-{
-	static const char head[] = "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM
-	    "WHERE p.user_id = ?";
-	static const char album[] = " AND p.album_id = ?";
-	static const char tag[] = " AND EXISTS (SELECT 1 FROM photo_tags t "
-	    "WHERE t.photo_id = p.id AND t.tag = ?)";
-	static const char word[] = " AND (LOWER(p.title) LIKE LOWER(?) ESCAPE '!' "
-	    "OR LOWER(p.description) LIKE LOWER(?) ESCAPE '!' "
-	    "OR LOWER(CONVERT(p.name USING utf8mb4) COLLATE utf8mb4_bin) "
-	    "LIKE LOWER(?) ESCAPE '!')";
-	static const char tail[] = " ORDER BY p.added_at DESC, p.id DESC LIMIT ?";
-	size_t cap = sizeof head + sizeof album + sizeof tag + sizeof tail +
-	    nwords * sizeof word;
-	size_t off, i;
-	char *sql;
-
-	if ((sql = malloc(cap)) == NULL)
-		return NULL;
-	off = (size_t)snprintf(sql, cap, "%s%s%s", head, in_album ? album : "",
-	    has_tag ? tag : "");
-	for (i = 0; i < nwords; i++)
-		off += (size_t)snprintf(sql + off, cap - off, "%s", word);
-	snprintf(sql + off, cap - off, "%s", tail);
-	return sql;
-}
-
+/* Statements for up to MY_SEARCH_CACHED words stay prepared; a longer
+ * search gets one of its own, closed after use. */
 int
 my_photo_search(struct my *q, pgal_id user_id, pgal_id album_id, const char *const *words,
     size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
-	MYSQL_STMT *st = NULL, **slot = NULL;
-	struct my_args a;
-	char *sql, **pats = NULL;
-	size_t i;
+	struct my_built one = { { NULL, NULL, 0 }, NULL }, *b = &one;
+	struct my_args args;
+	pgal_sql_args a;
+	MYSQL_STMT *st;
 	int has_tag = tag != NULL, in_album = album_id != 0, rc;
 
 	*n = 0;
@@ -578,48 +537,28 @@ my_photo_search(struct my *q, pgal_id user_id, pgal_id album_id, const char *con
 	/* three parameters a word, plus user, album, tag and limit */
 	if (nwords > (MY_MAXP - 4) / 3)
 		return pgal_fail(e, PGAL_EINPUT, "too many search words");
-	if (nwords <= MY_SEARCH_CACHED) {
-		slot = &q->search[has_tag | in_album << 1][nwords];
-		st = q->db != NULL ? *slot : NULL;
+	if (nwords <= MY_SEARCH_CACHED)
+		b = &q->search[has_tag | in_album << 1][nwords];
+	if (b->q.sql == NULL &&
+	    pgal_sql_search(&my_dialect, has_tag, in_album, nwords, &b->q) != 0)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	if ((st = my_built_stmt(q, b, e)) == NULL) {
+		rc = e->code;
+		goto out;
 	}
-	if (st == NULL) {
-		if ((sql = search_sql(has_tag, in_album, nwords)) == NULL)
-			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		st = my_prepare(q, sql, e);
-		free(sql);
-		if (st == NULL)
-			return e->code;
-		if (slot != NULL)
-			*slot = st;
-	}
-	if (nwords > 0 && (pats = calloc(nwords, sizeof *pats)) == NULL) {
+	if (pgal_sql_search_args(&a, &my_dialect, user_id, album_id, words, nwords, tag,
+	    limit) != 0) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
 		goto out;
 	}
-	my_args_init(&a);
-	arg_i64(&a, user_id);
-	if (in_album)
-		arg_i64(&a, album_id);
-	if (has_tag)
-		arg_text(&a, tag, PGAL_TAG_MAX + 1);
-	for (i = 0; i < nwords; i++) {
-		if ((pats[i] = pgal_sql_like_pattern(words[i], '!')) == NULL) {
-			rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
-			goto out;
-		}
-		arg_text(&a, pats[i], SIZE_MAX);
-		arg_text(&a, pats[i], SIZE_MAX);
-		arg_text(&a, pats[i], SIZE_MAX);
-	}
-	arg_i64(&a, limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit);
-	rc = photo_rows(q, st, &a, limit, out, n, e);
+	my_args_init(&args);
+	arg_sql(&args, &b->q, &a);
+	rc = photo_rows(q, st, &args, limit, out, n, e);
+	pgal_sql_args_free(&a);
 out:
-	if (slot == NULL)
-		mysql_stmt_close(st);
-	if (pats != NULL)
-		for (i = 0; i < nwords; i++)
-			free(pats[i]);
-	free(pats);
+	if (one.st != NULL)
+		mysql_stmt_close(one.st);
+	pgal_sql_query_free(&one.q);
 	return rc;
 }
 

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "store/sql-like.h"
 #include "store/sqlite/sqlite-int.h"
 
 /* ---- photos ---- */
@@ -295,47 +294,41 @@ photo_rows(struct sq *q, sqlite3_stmt *st, size_t limit, pgal_photo *out, size_t
 	return PGAL_OK;
 }
 
-/* A page after the cursor, or (backward) the page before it; the statement
- * ids of each sort come in the order taken, added, title. */
+/* How SQLite spells the photo reads of core/store/sql-query.c: its LIKE
+ * folds ASCII case by itself, a backslash escapes its wildcards. */
+static const pgal_sql_dialect sq_dialect = {
+	.numbered = 1,
+	.row_values = 1,
+	.photos_from = PHOTO_FROM,
+	.no_index = "+",
+	.like_escape = '\\',
+	.fold = "%s",
+	.fold_binary = "%s",
+};
+
+/* A page after the cursor, or (backward) the page before it. */
 static int
 photo_page(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *cur,
     int backward, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
 	struct sq *q = sq_of(s);
-	sqlite3_stmt *st;
-	int id, has_cur = cur != NULL && cur->valid, rc;
+	struct sq_built *b;
+	pgal_sql_args a;
+	int shape, rc;
 
 	*n = 0;
-	if (sort != PGAL_SORT_TAKEN && sort != PGAL_SORT_ADDED && sort != PGAL_SORT_TITLE)
-		return pgal_fail(e, PGAL_EUSAGE, "unknown sort order");
+	if ((rc = pgal_sql_page_shape(sort, cur, backward, &shape, e)) != PGAL_OK)
+		return rc;
 	if (limit == 0)
 		return PGAL_OK;
-	if (!backward)
-		id = ST_PHOTO_LIST_TAKEN;
-	else if (has_cur)
-		id = ST_PHOTO_BEFORE_TAKEN;
-	else
-		id = ST_PHOTO_LAST_TAKEN;
-	id += sort == PGAL_SORT_TAKEN ? 0 : sort == PGAL_SORT_ADDED ? 1 : 2;
-	st = sq_st(q, id);
-	bind_i64(st, 1, album_id);
-	if (has_cur) {
-		if (sort == PGAL_SORT_TITLE)
-			BIND_FIELD(st, 2, cur->text);
-		else
-			bind_i64(st, 2, cur->num);
-		bind_i64(st, 3, cur->id);
-	} else if (!backward) {
-		/* no cursor: before every row (every text sorts at or after
-		 * '', and ids are positive) */
-		if (sort == PGAL_SORT_TITLE)
-			sqlite3_bind_text(st, 2, "", 0, SQLITE_STATIC);
-		else
-			bind_i64(st, 2, INT64_MIN);
-		bind_i64(st, 3, INT64_MIN);
-	}
-	sqlite3_bind_int64(st, 4, limit_i64(limit));
-	if ((rc = photo_rows(q, st, limit, out, n, e)) == PGAL_OK && backward)
+	b = &q->page[shape];
+	if (b->q.sql == NULL && pgal_sql_page(&sq_dialect, shape, &b->q) != 0)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	if ((rc = sq_built_ready(q, b, 1, e)) != PGAL_OK)
+		return rc;
+	pgal_sql_page_args(&a, album_id, sort, cur, limit);
+	sq_built_bind(b, &a);
+	if ((rc = photo_rows(q, b->st, limit, out, n, e)) == PGAL_OK && backward)
 		pgal_store_photos_reverse(out, *n);
 	return rc;
 }
@@ -356,100 +349,44 @@ sq_photo_list_before(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal
 
 /* ---- search ---- */
 
-/* SQL for a search with or without a tag, within an album or not, and
- * nwords words: ?1 user, ?2 limit, ?3 tag, ?4 album, ?5.. one LIKE pattern
- * per word. Only the shape depends on the arguments; every value is bound.
- * Within an album the album's (added_at, id) index gives the order: the
- * unary + keeps the planner off the user's index, which would read every
- * photo of the user to find the album's. */
-static char *
-search_sql(int has_tag, int in_album, size_t nwords)
-{
-	static const char head[] = "SELECT " PHOTO_COLS PHOTO_FROM
-	    "WHERE p.user_id = ?1";
-	static const char album[] = "SELECT " PHOTO_COLS PHOTO_FROM
-	    "WHERE p.album_id = ?4 AND +p.user_id = ?1";
-	static const char tag[] = " AND EXISTS (SELECT 1 FROM photo_tags t "
-	    "WHERE t.photo_id = p.id AND t.tag = ?3)";
-	static const char word[] = " AND (p.title LIKE ?%zu ESCAPE '\\' OR "
-	    "p.description LIKE ?%zu ESCAPE '\\' OR p.name LIKE ?%zu ESCAPE '\\')";
-	static const char tail[] = " ORDER BY p.added_at DESC, p.id DESC LIMIT ?2";
-	size_t cap = sizeof album + sizeof tag + sizeof tail +
-	    nwords * (sizeof word + 3 * 20);
-	size_t off, i;
-	char *sql;
-
-	if ((sql = malloc(cap)) == NULL)
-		return NULL;
-	off = (size_t)snprintf(sql, cap, "%s%s", in_album ? album : head,
-	    has_tag ? tag : "");
-	for (i = 0; i < nwords; i++)
-		off += (size_t)snprintf(sql + off, cap - off, word, i + 5, i + 5, i + 5);
-	snprintf(sql + off, cap - off, "%s", tail);
-	return sql;
-}
-
+/* Statements for up to SQ_SEARCH_CACHED words stay prepared; a longer
+ * search gets one of its own, finalized after use. */
 int
 sq_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *const *words,
     size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
 	struct sq *q = sq_of(s);
-	sqlite3_stmt *st = NULL, **slot = NULL;
-	char *sql, **pats = NULL;
-	size_t i;
+	struct sq_built one = { { NULL, NULL, 0 }, NULL }, *b = &one;
+	pgal_sql_args a;
 	int has_tag = tag != NULL, in_album = album_id != 0, rc;
 
 	*n = 0;
 	if (limit == 0)
 		return PGAL_OK;
-	if (nwords > 999 - 5)
+	/* one parameter a word, plus user, album, tag and limit: within the
+	 * 999 of SQLite builds before 3.32 */
+	if (nwords > 999 - 4)
 		return pgal_fail(e, PGAL_EINPUT, "too many search words");
-	if (nwords <= SQ_SEARCH_CACHED) {
-		slot = &q->search[has_tag | in_album << 1][nwords];
-		st = *slot;
-	}
-	if (st == NULL) {
-		if ((sql = search_sql(has_tag, in_album, nwords)) == NULL)
-			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		rc = sqlite3_prepare_v3(q->db, sql, -1,
-		    slot != NULL ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL);
-		free(sql);
-		if (rc != SQLITE_OK)
-			return sq_fail(q, rc, e, NULL, NULL);
-		if (slot != NULL)
-			*slot = st;
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-
-	if (nwords > 0 && (pats = calloc(nwords, sizeof *pats)) == NULL) {
+	if (nwords <= SQ_SEARCH_CACHED)
+		b = &q->search[has_tag | in_album << 1][nwords];
+	if (b->q.sql == NULL &&
+	    pgal_sql_search(&sq_dialect, has_tag, in_album, nwords, &b->q) != 0)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	if ((rc = sq_built_ready(q, b, b != &one, e)) != PGAL_OK)
+		goto out;
+	if (pgal_sql_search_args(&a, &sq_dialect, user_id, album_id, words, nwords, tag,
+	    limit) != 0) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
 		goto out;
 	}
-	bind_i64(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, limit_i64(limit));
-	if (has_tag)
-		bind_text(st, 3, tag, PGAL_TAG_MAX + 1);
-	if (in_album)
-		bind_i64(st, 4, album_id);
-	for (i = 0; i < nwords; i++) {
-		if ((pats[i] = pgal_sql_like_pattern(words[i], '\\')) == NULL) {
-			rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
-			goto out;
-		}
-		sqlite3_bind_text(st, (int)i + 5, pats[i], -1, SQLITE_STATIC);
-	}
-	rc = photo_rows(q, st, limit, out, n, e);
-out:
+	sq_built_bind(b, &a);
+	rc = photo_rows(q, b->st, limit, out, n, e);
 	/* the patterns are bound SQLITE_STATIC: unbind before freeing */
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (slot == NULL)
-		sqlite3_finalize(st);
-	if (pats != NULL)
-		for (i = 0; i < nwords; i++)
-			free(pats[i]);
-	free(pats);
+	sqlite3_reset(b->st);
+	sqlite3_clear_bindings(b->st);
+	pgal_sql_args_free(&a);
+out:
+	sq_built_free(&one);
 	return rc;
 }
 

@@ -9,6 +9,8 @@
 
 #include <sqlite3.h>
 
+#include "store/sql-columns.h"
+#include "store/sql-query.h"
 #include "store/store.h"
 
 #define SQ_BUSY_MS 5000
@@ -44,15 +46,6 @@ enum {
 	ST_PHOTO_UPDATE,
 	ST_PHOTO_DELETE,
 	ST_PHOTO_SHA,
-	ST_PHOTO_LIST_TAKEN,
-	ST_PHOTO_LIST_ADDED,
-	ST_PHOTO_LIST_TITLE,
-	ST_PHOTO_BEFORE_TAKEN,
-	ST_PHOTO_BEFORE_ADDED,
-	ST_PHOTO_BEFORE_TITLE,
-	ST_PHOTO_LAST_TAKEN,
-	ST_PHOTO_LAST_ADDED,
-	ST_PHOTO_LAST_TITLE,
 	ST_TAGS_CLEAR,
 	ST_TAG_INSERT,
 	ST_BLOBS_USER,
@@ -65,40 +58,28 @@ enum {
 	ST_COUNT
 };
 
-#define USER_COLS "id, name, email, pwhash, confirmed, created_at, code_hash, " \
-	"code_expires_at, code_tries, failed_logins, locked_until"
-#define ALBUM_COLS "id, user_id, name, title, description, created_at, " \
-	"updated_at, photo_count, bytes"
-#define KEY_COLS "id, algo, fingerprint, comment, created_at"
-/* column order read by photo_read() */
-#define PHOTO_COLS "p.id, p.album_id, p.user_id, a.name, p.name, p.title, " \
-	"p.description, p.tags, p.mime, p.width, p.height, p.bytes, p.sha256, " \
-	"p.blob_id, p.added_at, p.sort_taken, p.exif_make, p.exif_model, " \
-	"p.exif_lens, p.exif_exposure_time, p.exif_f_number, p.exif_iso, " \
-	"p.exif_focal_length, p.exif_orientation, p.exif_taken_at, " \
-	"p.gps_present, p.gps_lat, p.gps_lon, p.gps_alt"
+/* photos joined to their album's name (the column list is
+ * PGAL_SQL_PHOTO_COLS, read by photo_read()) */
 #define PHOTO_FROM " FROM photos p JOIN albums a ON a.id = p.album_id "
-/* keyset page: strictly after (?2, ?3) in (key, id) order */
-#define PHOTO_PAGE(key) "SELECT " PHOTO_COLS PHOTO_FROM \
-	"WHERE p.album_id = ?1 AND (p." key ", p.id) > (?2, ?3) " \
-	"ORDER BY p." key ", p.id LIMIT ?4"
-/* the reverse read: strictly before (?2, ?3), nearest first (the caller
- * puts the rows back in forward order); without a cursor, the last rows */
-#define PHOTO_PAGE_BEFORE(key) "SELECT " PHOTO_COLS PHOTO_FROM \
-	"WHERE p.album_id = ?1 AND (p." key ", p.id) < (?2, ?3) " \
-	"ORDER BY p." key " DESC, p.id DESC LIMIT ?4"
-#define PHOTO_PAGE_LAST(key) "SELECT " PHOTO_COLS PHOTO_FROM \
-	"WHERE p.album_id = ?1 ORDER BY p." key " DESC, p.id DESC LIMIT ?4"
 
 /* SQL text of each statement, indexed by the enum above (sqlite.c) */
 extern const char *const sq_sql[ST_COUNT];
+
+/* A statement of core/store/sql-query.c: its text and parameters, and
+ * once prepared the statement. */
+struct sq_built {
+	pgal_sql_query q;
+	sqlite3_stmt *st;
+};
 
 struct sq {
 	pgal_store base; /* first: the core sees a pgal_store */
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
+	/* keyset pages by shape (core/store/sql-query.h) */
+	struct sq_built page[PGAL_SQL_PAGE_SHAPES];
 	/* [has tag | in album << 1][number of words] */
-	sqlite3_stmt *search[SQ_SEARCH_SHAPES][SQ_SEARCH_CACHED + 1];
+	struct sq_built search[SQ_SEARCH_SHAPES][SQ_SEARCH_CACHED + 1];
 };
 
 static inline struct sq *
@@ -132,12 +113,6 @@ static inline int
 bind_i64(sqlite3_stmt *st, int i, int64_t v)
 {
 	return sqlite3_bind_int64(st, i, (sqlite3_int64)v);
-}
-
-static inline sqlite3_int64
-limit_i64(size_t n)
-{
-	return n > (size_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)n;
 }
 
 /* Copies column i into a fixed buffer, cut at a UTF-8 boundary if the stored
@@ -185,6 +160,13 @@ int sq_collect(struct sq *q, sqlite3_stmt *st, size_t size, sq_row_reader read, 
 int sq_get_row(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *what);
 int sq_change_one(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *thing,
     const char *parent, const char *missing);
+/* Prepares b's statement from its text if it is not yet (persistent: it is
+ * kept for the life of the handle), then readies it for fresh bindings. */
+int sq_built_ready(struct sq *q, struct sq_built *b, int persistent, pgal_err *e);
+/* Binds a's values to b's parameters (texts SQLITE_STATIC: clear the
+ * bindings before the values go). */
+void sq_built_bind(struct sq_built *b, const pgal_sql_args *a);
+void sq_built_free(struct sq_built *b);
 
 /* ---- the operations, one file per concept ---- */
 
