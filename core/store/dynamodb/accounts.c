@@ -246,27 +246,6 @@ user_part(struct ddb *d, json_t *it, void *arg, pgal_err *e)
 	return 0;
 }
 
-struct album_ids {
-	pgal_id *v;
-	size_t n, cap;
-};
-
-static int
-album_dir_entry(struct ddb *d, json_t *it, void *arg, pgal_err *e)
-{
-	struct album_ids *a = arg;
-	pgal_id *nv;
-
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 16;
-		if ((nv = reallocarray(a->v, a->cap, sizeof *nv)) == NULL)
-			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		a->v = nv;
-	}
-	a->v[a->n++] = rd_n(it, "aid", 0);
-	return 0;
-}
-
 /* Sessions go first (every open session of the user ends at once), then
  * albums and photos, keys, the user item, and the name lock last: until the
  * lock is gone the name cannot be taken again, and a cancel interrupted by
@@ -276,11 +255,11 @@ ddb_user_delete(pgal_store *s, pgal_id id, pgal_err *e)
 {
 	struct ddb *d = ddb_of(s);
 	struct user_parts parts = { d, json_array(), json_array() };
-	struct album_ids albums = { NULL, 0, 0 };
+	pgal_id *albums = NULL;
 	pgal_user u;
 	char pk[32], lock[PGAL_USER_MAX + 8];
 	json_t *rq;
-	size_t i;
+	size_t i, nalbums;
 	int rc;
 
 	if ((rc = ddb_user_get(s, id, &u, e)) != PGAL_OK)
@@ -298,17 +277,10 @@ ddb_user_delete(pgal_store *s, pgal_id id, pgal_err *e)
 	if (rc != PGAL_OK)
 		goto out;
 
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "KeyConditionExpression", json_string(
-	    "#albumID = :pk AND begins_with(#photoID, :a)"));
-	json_object_set_new(rq, "ConsistentRead", json_true());
-	rq_names(rq, "albumID", "photoID", NULL);
-	rq_val(rq, ":pk", av_s(d, pk));
-	rq_val(rq, ":a", av_s(d, "A#"));
-	if ((rc = ddb_query(d, rq, album_dir_entry, &albums, e)) != PGAL_OK)
+	if ((rc = ddb_album_dir(d, id, &albums, &nalbums, e)) != PGAL_OK)
 		goto out;
-	for (i = 0; i < albums.n; i++) {
-		rc = ddb_album_delete(s, albums.v[i], e);
+	for (i = 0; i < nalbums; i++) {
+		rc = ddb_album_delete(s, albums[i], e);
 		if (rc != PGAL_OK && rc != PGAL_ENOTFOUND)
 			goto out;
 	}
@@ -332,7 +304,7 @@ ddb_user_delete(pgal_store *s, pgal_id id, pgal_err *e)
 out:
 	json_decref(parts.sessions);
 	json_decref(parts.own);
-	free(albums.v);
+	free(albums);
 	return rc;
 }
 

@@ -35,12 +35,19 @@ meta_key(struct ddb *d, pgal_id album_id)
 	return gkey(d, pk, META);
 }
 
+/* the partition of a user's album directory */
+static void
+dir_pk(char *buf, size_t size, pgal_id user_id)
+{
+	snprintf(buf, size, "U#%lld", (long long)user_id);
+}
+
 static json_t *
 dir_key(struct ddb *d, pgal_id user_id, const char *name)
 {
 	char pk[32], sk[PGAL_ALBUM_MAX + 8];
 
-	snprintf(pk, sizeof pk, "U#%lld", (long long)user_id);
+	dir_pk(pk, sizeof pk, user_id);
 	snprintf(sk, sizeof sk, "A#%.*s", PGAL_ALBUM_MAX, name);
 	return gkey(d, pk, sk);
 }
@@ -371,8 +378,7 @@ ddb_album_get(pgal_store *s, pgal_id user_id, const char *name, pgal_album *a, p
 }
 
 struct dir {
-	json_t *keys;	/* album item keys, in name order, no duplicates */
-	pgal_id *ids;
+	pgal_id *ids;	/* in name order, no duplicates */
 	size_t n, cap;
 };
 
@@ -380,21 +386,46 @@ static int
 dir_collect(struct ddb *d, json_t *it, void *arg, pgal_err *e)
 {
 	struct dir *l = arg;
-	pgal_id aid = rd_n(it, "aid", 0), *nv;
+	pgal_id aid = rd_n(it, "aid", 0), *slot;
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
 		if (l->ids[i] == aid)
 			return 0;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		if ((nv = reallocarray(l->ids, l->cap, sizeof *nv)) == NULL)
-			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		l->ids = nv;
-	}
-	l->ids[l->n++] = aid;
-	json_array_append_new(l->keys, meta_key(d, aid));
+	if ((slot = pgal_store_rows_slot((void **)&l->ids, &l->cap, l->n,
+	    sizeof *l->ids)) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	*slot = aid;
+	l->n++;
 	return 0;
+}
+
+/* One strongly consistent Query over the directory partition, page by
+ * page. */
+int
+ddb_album_dir(struct ddb *d, pgal_id user_id, pgal_id **ids, size_t *n, pgal_err *e)
+{
+	struct dir l = { NULL, 0, 0 };
+	json_t *rq = rq_new(d->gallery);
+	char pk[32];
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	dir_pk(pk, sizeof pk, user_id);
+	json_object_set_new(rq, "KeyConditionExpression", json_string(
+	    "#albumID = :pk AND begins_with(#photoID, :a)"));
+	json_object_set_new(rq, "ConsistentRead", json_true());
+	rq_names(rq, "albumID", "photoID", NULL);
+	rq_val(rq, ":pk", av_s(d, pk));
+	rq_val(rq, ":a", av_s(d, "A#"));
+	if ((rc = ddb_query(d, rq, dir_collect, &l, e)) != PGAL_OK) {
+		free(l.ids);
+		return rc;
+	}
+	*ids = l.ids;
+	*n = l.n;
+	return PGAL_OK;
 }
 
 static int
@@ -407,30 +438,20 @@ int
 ddb_album_list(pgal_store *s, pgal_id user_id, pgal_album **out, size_t *n, pgal_err *e)
 {
 	struct ddb *d = ddb_of(s);
-	struct dir l = { json_array(), NULL, 0, 0 };
 	pgal_album *v = NULL;
-	json_t *rq, *items = NULL, *it;
-	char pk[32];
-	size_t i, len = 0;
+	pgal_id *ids = NULL;
+	json_t *keys, *items = NULL, *it;
+	size_t i, nids, len = 0;
 	int rc, changed;
 
 	*out = NULL;
 	*n = 0;
-	snprintf(pk, sizeof pk, "U#%lld", (long long)user_id);
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "KeyConditionExpression", json_string(
-	    "#albumID = :pk AND begins_with(#photoID, :a)"));
-	json_object_set_new(rq, "ConsistentRead", json_true());
-	rq_names(rq, "albumID", "photoID", NULL);
-	rq_val(rq, ":pk", av_s(d, pk));
-	rq_val(rq, ":a", av_s(d, "A#"));
-	if ((rc = ddb_query(d, rq, dir_collect, &l, e)) != PGAL_OK)
+	if ((rc = ddb_album_dir(d, user_id, &ids, &nids, e)) != PGAL_OK || nids == 0)
 		goto out;
-	if (l.n == 0)
-		goto out;
-	rc = ddb_batch_get(d, d->gallery, l.keys, &items, e);
-	l.keys = NULL;
-	if (rc != PGAL_OK)
+	keys = json_array();
+	for (i = 0; i < nids; i++)
+		json_array_append_new(keys, meta_key(d, ids[i]));
+	if ((rc = ddb_batch_get(d, d->gallery, keys, &items, e)) != PGAL_OK)
 		goto out;
 	if ((v = calloc(json_array_size(items) + 1, sizeof *v)) == NULL) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
@@ -463,8 +484,7 @@ ddb_album_list(pgal_store *s, pgal_id user_id, pgal_album **out, size_t *n, pgal
 	rc = PGAL_OK;
 out:
 	free(v);
-	free(l.ids);
-	json_decref(l.keys);
+	free(ids);
 	json_decref(items);
 	return rc;
 }

@@ -179,6 +179,9 @@ int ddb_album_delete(pgal_store *s, pgal_id album_id, pgal_err *e);
 /* albums: the helpers photos need */
 void ddb_album_pk(char *buf, size_t size, pgal_id album_id);
 int ddb_album_name(struct ddb *d, pgal_id album_id, char *name, size_t size, pgal_err *e);
+/* the ids of a user's albums from the directory, in name order, each once
+ * (a leftover entry of a renamed album names it again); *ids malloc'd */
+int ddb_album_dir(struct ddb *d, pgal_id user_id, pgal_id **ids, size_t *n, pgal_err *e);
 /* counter intents: "i" (insert) or "d" (delete) of photo_id with bytes */
 int ddb_intent_begin(struct ddb *d, pgal_id album_id, char kind, pgal_id photo_id,
     int64_t bytes, char *elem, size_t elemsz, pgal_err *e);
