@@ -192,18 +192,29 @@ pgal_sql_page_args(pgal_sql_args *a, pgal_id album_id, pgal_sort sort,
  * album the album's (added_at, id) index gives the order: the dialect's
  * no_index keeps the planner off the user's index, which would read every
  * photo of the user to find the album's. */
+/* user, album, tag and limit, and a pattern a word: once (numbered) or
+ * once for each of the three columns; SIZE_MAX when that does not fit */
+size_t
+pgal_sql_search_params(const pgal_sql_dialect *d, size_t nwords)
+{
+	size_t per_word = d->numbered ? 1 : 3;
+
+	if (nwords > (SIZE_MAX - 4) / per_word)
+		return SIZE_MAX;
+	return 4 + per_word * nwords;
+}
+
 int
 pgal_sql_search(const pgal_sql_dialect *d, int has_tag, int in_album, size_t nwords,
     pgal_sql_query *q)
 {
 	static const char *const cols[] = { "p.title", "p.description", "p.name" };
+	size_t max = pgal_sql_search_params(d, nwords), i, c;
 	struct build b;
-	size_t i, c;
 
-	if (nwords > (size_t)(INT_MAX - PGAL_SQL_WORD) || nwords > (SIZE_MAX - 4) / 3)
+	if (nwords > (size_t)(INT_MAX - PGAL_SQL_WORD) || max == SIZE_MAX)
 		return -1;
-	/* user, album, tag, limit and three patterns a word at the most */
-	if (build_start(&b, d, q, 4 + 3 * nwords) != 0)
+	if (build_start(&b, d, q, max) != 0)
 		return -1;
 	fprintf(b.f, "SELECT " PGAL_SQL_PHOTO_COLS "%sWHERE ", d->photos_from);
 	if (in_album) {

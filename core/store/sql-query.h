@@ -33,6 +33,8 @@ typedef struct pgal_sql_dialect {
 	const char *fold;
 	/* the same for a binary column (names) */
 	const char *fold_binary;
+	/* the most parameters one statement may have */
+	size_t max_params;
 } pgal_sql_dialect;
 
 /* A built statement: its text and, for parameter i + 1 (numbered or in
@@ -63,6 +65,9 @@ int pgal_sql_page_shape(pgal_sort sort, const pgal_cursor *cur, int backward, in
 /* The statement of a page shape: parameters album, key, id, limit (those it
  * uses). 0, or -1 when out of memory. */
 int pgal_sql_page(const pgal_sql_dialect *d, int shape, pgal_sql_query *q);
+/* The parameters of a search for nwords words, at the most (more than the
+ * dialect's max_params: too many words). */
+size_t pgal_sql_search_params(const pgal_sql_dialect *d, size_t nwords);
 /* The statement of a search with or without a tag, within an album or not,
  * for nwords words: newest added first. 0, or -1 when out of memory. */
 int pgal_sql_search(const pgal_sql_dialect *d, int has_tag, int in_album, size_t nwords,

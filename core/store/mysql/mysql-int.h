@@ -11,13 +11,9 @@
 #include <mysql.h>
 
 #include "store/sql-columns.h"
-#include "store/sql-query.h"
+#include "store/sql-reads.h"
 #include "store/store.h"
 
-/* search statements are cached for up to this many words */
-#define MY_SEARCH_CACHED 8
-/* search statement shapes: with or without a tag, within an album or not */
-#define MY_SEARCH_SHAPES 4
 #define MY_MAXP 40 /* parameters of one statement */
 #define MY_MAXC 32 /* result columns of one statement */
 
@@ -66,23 +62,16 @@ enum {
 
 extern const char *const my_sql[MS_COUNT];
 
-/* A statement of core/store/sql-query.c: its text and parameters, and the
- * statement prepared from it on this connection (NULL: not yet, or dropped
- * with the connection). */
-struct my_built {
-	pgal_sql_query q;
-	MYSQL_STMT *st;
-};
+/* how the photo reads of core/store/sql-reads.c run here (photos.c) */
+extern const pgal_sql_read_ops my_read_ops;
 
 struct my {
 	pgal_store base; /* first: the core sees a pgal_store */
 	pgal_config cfg; /* to reconnect */
 	MYSQL *db;       /* NULL after a failed reconnect: the next call tries again */
 	MYSQL_STMT *st[MS_COUNT]; /* prepared on first use, again after a reconnect */
-	/* keyset pages by shape (core/store/sql-query.h) */
-	struct my_built page[PGAL_SQL_PAGE_SHAPES];
-	/* [has tag | in album << 1][number of words] */
-	struct my_built search[MY_SEARCH_SHAPES][MY_SEARCH_CACHED + 1];
+	/* keyset pages and search, prepared on first use on a connection */
+	pgal_sql_reads reads;
 	/* state of the operation being run, for the retry decision */
 	int lost;     /* the connection went away during it */
 	int deadlock; /* InnoDB rolled its transaction back */
@@ -117,8 +106,6 @@ void arg_bytes(struct my_args *a, const char *s, size_t len);
 void arg_double(struct my_args *a, double v);
 void arg_null(struct my_args *a);
 #define ARG_FIELD(a, field) arg_text(a, field, sizeof(field))
-/* the values of a run (a) for the parameters of a built statement (q) */
-void arg_sql(struct my_args *args, const pgal_sql_query *q, const pgal_sql_args *a);
 
 /* ---- result columns of one row ---- */
 
@@ -187,8 +174,6 @@ int my_collect(struct my *q, int id, struct my_args *a, size_t size, my_binder b
 int my_get_row(struct my *q, int id, struct my_args *a, struct my_cols *c, pgal_err *e,
     const char *what);
 MYSQL_STMT *my_stmt(struct my *q, int id, pgal_err *e);
-/* b's statement, prepared from its text on first use on this connection */
-MYSQL_STMT *my_built_stmt(struct my *q, struct my_built *b, pgal_err *e);
 MYSQL_STMT *my_prepare(struct my *q, const char *sql, pgal_err *e);
 int my_fail_st(struct my *q, MYSQL_STMT *st, pgal_err *e, const char *thing,
     const char *parent);

@@ -95,30 +95,17 @@ const char *const my_sql[MS_COUNT] = {
 
 /* ---- connecting ---- */
 
-/* The statement goes with the connection; its text stays for the next. */
-static void
-my_built_drop(struct my_built *b)
-{
-	if (b->st != NULL)
-		mysql_stmt_close(b->st);
-	b->st = NULL;
-}
-
 static void
 my_drop_statements(struct my *q)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < MS_COUNT; i++) {
 		if (q->st[i] != NULL)
 			mysql_stmt_close(q->st[i]);
 		q->st[i] = NULL;
 	}
-	for (i = 0; i < PGAL_SQL_PAGE_SHAPES; i++)
-		my_built_drop(&q->page[i]);
-	for (i = 0; i < MY_SEARCH_SHAPES; i++)
-		for (j = 0; j <= MY_SEARCH_CACHED; j++)
-			my_built_drop(&q->search[i][j]);
+	pgal_sql_reads_release(&my_read_ops, q, &q->reads);
 }
 
 static void
@@ -346,16 +333,11 @@ static void
 my_close(pgal_store *s)
 {
 	struct my *q = my_of(s);
-	size_t i, j;
 
 	if (q == NULL)
 		return;
 	my_disconnect(q);
-	for (i = 0; i < PGAL_SQL_PAGE_SHAPES; i++)
-		pgal_sql_query_free(&q->page[i].q);
-	for (i = 0; i < MY_SEARCH_SHAPES; i++)
-		for (j = 0; j <= MY_SEARCH_CACHED; j++)
-			pgal_sql_query_free(&q->search[i][j].q);
+	pgal_sql_reads_free(&my_read_ops, q, &q->reads);
 	/* the copy holds the password (and any other secret of the config) */
 	explicit_bzero(&q->cfg, sizeof q->cfg);
 	free(q);

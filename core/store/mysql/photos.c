@@ -459,11 +459,13 @@ photo_rows(struct my *q, MYSQL_STMT *st, struct my_args *a, size_t limit, pgal_p
 	return PGAL_OK;
 }
 
-/* How MySQL spells the photo reads of core/store/sql-query.c. Both sides
- * of a LIKE are lowercased (the columns compare as utf8mb4_bin, names are
- * binary and made text first), so search is case-insensitive, not
- * accent-insensitive; '!' escapes LIKE's wildcards (a backslash is an
- * escape in MySQL's string literals). */
+/* ---- keyset pages and search (core/store/sql-reads.c) ---- */
+
+/* How MySQL spells them. Both sides of a LIKE are lowercased (the columns
+ * compare as utf8mb4_bin, names are binary and made text first), so search
+ * is case-insensitive, not accent-insensitive; '!' escapes LIKE's
+ * wildcards (a backslash is an escape in MySQL's string literals); a
+ * statement has at most MY_MAXP parameters (struct my_args). */
 static const pgal_sql_dialect my_dialect = {
 	.numbered = 0,
 	.row_values = 0,
@@ -472,94 +474,66 @@ static const pgal_sql_dialect my_dialect = {
 	.like_escape = '!',
 	.fold = "LOWER(%s)",
 	.fold_binary = "LOWER(CONVERT(%s USING utf8mb4) COLLATE utf8mb4_bin)",
+	.max_params = MY_MAXP,
 };
 
-/* A page after the cursor, or (backward) the page before it. */
+/* A statement is prepared on the connection it runs on: a reconnect drops
+ * them all (my_drop_statements), the texts stay. */
 static int
-photo_page(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *cur,
-    int backward, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+my_run(void *store, pgal_sql_stmt *s, int keep, const pgal_sql_args *a, size_t limit,
+    pgal_photo *out, size_t *n, pgal_err *e)
 {
-	struct my_built *b;
+	struct my *q = store;
 	struct my_args args;
-	pgal_sql_args a;
-	MYSQL_STMT *st;
-	int shape, rc;
+	pgal_sql_value v;
+	size_t i;
 
-	*n = 0;
-	if ((rc = pgal_sql_page_shape(sort, cur, backward, &shape, e)) != PGAL_OK)
-		return rc;
-	if (limit == 0)
-		return PGAL_OK;
-	b = &q->page[shape];
-	if (b->q.sql == NULL && pgal_sql_page(&my_dialect, shape, &b->q) != 0)
-		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-	if ((st = my_built_stmt(q, b, e)) == NULL)
+	if (q->db == NULL || s->st == NULL)
+		s->st = my_prepare(q, s->q.sql, e);
+	if (s->st == NULL)
 		return e->code;
-	pgal_sql_page_args(&a, album_id, sort, cur, limit);
 	my_args_init(&args);
-	arg_sql(&args, &b->q, &a);
-	if ((rc = photo_rows(q, st, &args, limit, out, n, e)) == PGAL_OK && backward)
-		pgal_store_photos_reverse(out, *n);
-	return rc;
+	for (i = 0; i < s->q.nparams; i++) {
+		v = pgal_sql_value_of(&s->q, i, a);
+		if (v.text != NULL)
+			arg_bytes(&args, v.text, v.len);
+		else
+			arg_i64(&args, v.num);
+	}
+	return photo_rows(q, s->st, &args, limit, out, n, e);
 }
+
+static void
+my_release(void *store, pgal_sql_stmt *s)
+{
+	mysql_stmt_close(s->st);
+	s->st = NULL;
+}
+
+const pgal_sql_read_ops my_read_ops = { &my_dialect, my_run, my_release };
 
 int
 my_photo_list(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
     size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
-	return photo_page(q, album_id, sort, after, 0, limit, out, n, e);
+	return pgal_sql_read_page(&my_read_ops, q, &q->reads, album_id, sort, after, 0,
+	    limit, out, n, e);
 }
 
 int
 my_photo_list_before(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *before,
     size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
-	return photo_page(q, album_id, sort, before, 1, limit, out, n, e);
+	return pgal_sql_read_page(&my_read_ops, q, &q->reads, album_id, sort, before, 1,
+	    limit, out, n, e);
 }
 
-/* ---- search ---- */
-
-/* Statements for up to MY_SEARCH_CACHED words stay prepared; a longer
- * search gets one of its own, closed after use. */
 int
 my_photo_search(struct my *q, pgal_id user_id, pgal_id album_id, const char *const *words,
     size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
-	struct my_built one = { { NULL, NULL, 0 }, NULL }, *b = &one;
-	struct my_args args;
-	pgal_sql_args a;
-	MYSQL_STMT *st;
-	int has_tag = tag != NULL, in_album = album_id != 0, rc;
-
-	*n = 0;
-	if (limit == 0)
-		return PGAL_OK;
-	/* three parameters a word, plus user, album, tag and limit */
-	if (nwords > (MY_MAXP - 4) / 3)
-		return pgal_fail(e, PGAL_EINPUT, "too many search words");
-	if (nwords <= MY_SEARCH_CACHED)
-		b = &q->search[has_tag | in_album << 1][nwords];
-	if (b->q.sql == NULL &&
-	    pgal_sql_search(&my_dialect, has_tag, in_album, nwords, &b->q) != 0)
-		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-	if ((st = my_built_stmt(q, b, e)) == NULL) {
-		rc = e->code;
-		goto out;
-	}
-	if (pgal_sql_search_args(&a, &my_dialect, user_id, album_id, words, nwords, tag,
-	    limit) != 0) {
-		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		goto out;
-	}
-	my_args_init(&args);
-	arg_sql(&args, &b->q, &a);
-	rc = photo_rows(q, st, &args, limit, out, n, e);
-	pgal_sql_args_free(&a);
-out:
-	if (one.st != NULL)
-		mysql_stmt_close(one.st);
-	pgal_sql_query_free(&one.q);
-	return rc;
+	return pgal_sql_read_search(&my_read_ops, q, &q->reads, user_id, album_id, words,
+	    nwords, tag, limit, out, n, e);
 }
 
 /* ---- blob ids ---- */

@@ -90,21 +90,6 @@ arg_double(struct my_args *a, double v)
 	b->buffer = &a->d[k];
 }
 
-void
-arg_sql(struct my_args *args, const pgal_sql_query *q, const pgal_sql_args *a)
-{
-	pgal_sql_value v;
-	size_t i;
-
-	for (i = 0; i < q->nparams; i++) {
-		v = pgal_sql_value_of(q, i, a);
-		if (v.text != NULL)
-			arg_bytes(args, v.text, v.len);
-		else
-			arg_i64(args, v.num);
-	}
-}
-
 /* ---- result columns ---- */
 
 enum { K_I64, K_INT, K_DOUBLE, K_TEXT };
@@ -285,14 +270,6 @@ my_stmt(struct my *q, int id, pgal_err *e)
 	if (q->db == NULL || q->st[id] == NULL)
 		q->st[id] = my_prepare(q, my_sql[id], e);
 	return q->st[id];
-}
-
-MYSQL_STMT *
-my_built_stmt(struct my *q, struct my_built *b, pgal_err *e)
-{
-	if (q->db == NULL || b->st == NULL)
-		b->st = my_prepare(q, b->q.sql, e);
-	return b->st;
 }
 
 int

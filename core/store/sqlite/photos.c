@@ -294,8 +294,10 @@ photo_rows(struct sq *q, sqlite3_stmt *st, size_t limit, pgal_photo *out, size_t
 	return PGAL_OK;
 }
 
-/* How SQLite spells the photo reads of core/store/sql-query.c: its LIKE
- * folds ASCII case by itself, a backslash escapes its wildcards. */
+/* ---- keyset pages and search (core/store/sql-reads.c) ---- */
+
+/* How SQLite spells them: its LIKE folds ASCII case by itself, a backslash
+ * escapes its wildcards; 999 parameters in builds before 3.32. */
 static const pgal_sql_dialect sq_dialect = {
 	.numbered = 1,
 	.row_values = 1,
@@ -304,90 +306,71 @@ static const pgal_sql_dialect sq_dialect = {
 	.like_escape = '\\',
 	.fold = "%s",
 	.fold_binary = "%s",
+	.max_params = 999,
 };
 
-/* A page after the cursor, or (backward) the page before it. */
 static int
-photo_page(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *cur,
-    int backward, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
+sq_run(void *store, pgal_sql_stmt *s, int keep, const pgal_sql_args *a, size_t limit,
+    pgal_photo *out, size_t *n, pgal_err *e)
 {
-	struct sq *q = sq_of(s);
-	struct sq_built *b;
-	pgal_sql_args a;
-	int shape, rc;
+	struct sq *q = store;
+	sqlite3_stmt *st = s->st;
+	pgal_sql_value v;
+	size_t i;
+	int rc;
 
-	*n = 0;
-	if ((rc = pgal_sql_page_shape(sort, cur, backward, &shape, e)) != PGAL_OK)
-		return rc;
-	if (limit == 0)
-		return PGAL_OK;
-	b = &q->page[shape];
-	if (b->q.sql == NULL && pgal_sql_page(&sq_dialect, shape, &b->q) != 0)
-		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-	if ((rc = sq_built_ready(q, b, 1, e)) != PGAL_OK)
-		return rc;
-	pgal_sql_page_args(&a, album_id, sort, cur, limit);
-	sq_built_bind(b, &a);
-	if ((rc = photo_rows(q, b->st, limit, out, n, e)) == PGAL_OK && backward)
-		pgal_store_photos_reverse(out, *n);
+	if (st == NULL) {
+		if ((rc = sqlite3_prepare_v3(q->db, s->q.sql, -1,
+		    keep ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL)) != SQLITE_OK)
+			return sq_fail(q, rc, e, NULL, NULL);
+		s->st = st;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	for (i = 0; i < s->q.nparams; i++) {
+		v = pgal_sql_value_of(&s->q, i, a);
+		if (v.text != NULL)
+			sqlite3_bind_text(st, (int)i + 1, v.text, (int)v.len, SQLITE_STATIC);
+		else
+			bind_i64(st, (int)i + 1, v.num);
+	}
+	rc = photo_rows(q, st, limit, out, n, e);
+	/* the texts are bound SQLITE_STATIC: unbind before they go */
+	sqlite3_clear_bindings(st);
 	return rc;
 }
+
+static void
+sq_release(void *store, pgal_sql_stmt *s)
+{
+	sqlite3_finalize(s->st);
+	s->st = NULL;
+}
+
+const pgal_sql_read_ops sq_read_ops = { &sq_dialect, sq_run, sq_release };
 
 int
 sq_photo_list(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
     size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
-	return photo_page(s, album_id, sort, after, 0, limit, out, n, e);
+	return pgal_sql_read_page(&sq_read_ops, sq_of(s), &sq_of(s)->reads, album_id, sort,
+	    after, 0, limit, out, n, e);
 }
 
 int
 sq_photo_list_before(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *before,
     size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
-	return photo_page(s, album_id, sort, before, 1, limit, out, n, e);
+	return pgal_sql_read_page(&sq_read_ops, sq_of(s), &sq_of(s)->reads, album_id, sort,
+	    before, 1, limit, out, n, e);
 }
 
-/* ---- search ---- */
-
-/* Statements for up to SQ_SEARCH_CACHED words stay prepared; a longer
- * search gets one of its own, finalized after use. */
 int
 sq_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *const *words,
     size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
-	struct sq *q = sq_of(s);
-	struct sq_built one = { { NULL, NULL, 0 }, NULL }, *b = &one;
-	pgal_sql_args a;
-	int has_tag = tag != NULL, in_album = album_id != 0, rc;
-
-	*n = 0;
-	if (limit == 0)
-		return PGAL_OK;
-	/* one parameter a word, plus user, album, tag and limit: within the
-	 * 999 of SQLite builds before 3.32 */
-	if (nwords > 999 - 4)
-		return pgal_fail(e, PGAL_EINPUT, "too many search words");
-	if (nwords <= SQ_SEARCH_CACHED)
-		b = &q->search[has_tag | in_album << 1][nwords];
-	if (b->q.sql == NULL &&
-	    pgal_sql_search(&sq_dialect, has_tag, in_album, nwords, &b->q) != 0)
-		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-	if ((rc = sq_built_ready(q, b, b != &one, e)) != PGAL_OK)
-		goto out;
-	if (pgal_sql_search_args(&a, &sq_dialect, user_id, album_id, words, nwords, tag,
-	    limit) != 0) {
-		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		goto out;
-	}
-	sq_built_bind(b, &a);
-	rc = photo_rows(q, b->st, limit, out, n, e);
-	/* the patterns are bound SQLITE_STATIC: unbind before freeing */
-	sqlite3_reset(b->st);
-	sqlite3_clear_bindings(b->st);
-	pgal_sql_args_free(&a);
-out:
-	sq_built_free(&one);
-	return rc;
+	return pgal_sql_read_search(&sq_read_ops, sq_of(s), &sq_of(s)->reads, user_id,
+	    album_id, words, nwords, tag, limit, out, n, e);
 }
 
 /* ---- blob ids ---- */

@@ -10,15 +10,10 @@
 #include <sqlite3.h>
 
 #include "store/sql-columns.h"
-#include "store/sql-query.h"
+#include "store/sql-reads.h"
 #include "store/store.h"
 
 #define SQ_BUSY_MS 5000
-/* search statements are cached for up to this many words; more are rare and
- * get a statement of their own that is finalized after use */
-#define SQ_SEARCH_CACHED 8
-/* search statement shapes: with or without a tag, within an album or not */
-#define SQ_SEARCH_SHAPES 4
 
 enum {
 	ST_BEGIN,
@@ -65,21 +60,14 @@ enum {
 /* SQL text of each statement, indexed by the enum above (sqlite.c) */
 extern const char *const sq_sql[ST_COUNT];
 
-/* A statement of core/store/sql-query.c: its text and parameters, and
- * once prepared the statement. */
-struct sq_built {
-	pgal_sql_query q;
-	sqlite3_stmt *st;
-};
+/* how the photo reads of core/store/sql-reads.c run here (photos.c) */
+extern const pgal_sql_read_ops sq_read_ops;
 
 struct sq {
 	pgal_store base; /* first: the core sees a pgal_store */
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
-	/* keyset pages by shape (core/store/sql-query.h) */
-	struct sq_built page[PGAL_SQL_PAGE_SHAPES];
-	/* [has tag | in album << 1][number of words] */
-	struct sq_built search[SQ_SEARCH_SHAPES][SQ_SEARCH_CACHED + 1];
+	pgal_sql_reads reads; /* keyset pages and search */
 };
 
 static inline struct sq *
@@ -160,13 +148,6 @@ int sq_collect(struct sq *q, sqlite3_stmt *st, size_t size, sq_row_reader read, 
 int sq_get_row(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *what);
 int sq_change_one(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *thing,
     const char *parent, const char *missing);
-/* Prepares b's statement from its text if it is not yet (persistent: it is
- * kept for the life of the handle), then readies it for fresh bindings. */
-int sq_built_ready(struct sq *q, struct sq_built *b, int persistent, pgal_err *e);
-/* Binds a's values to b's parameters (texts SQLITE_STATIC: clear the
- * bindings before the values go). */
-void sq_built_bind(struct sq_built *b, const pgal_sql_args *a);
-void sq_built_free(struct sq_built *b);
 
 /* ---- the operations, one file per concept ---- */
 

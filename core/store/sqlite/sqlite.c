@@ -218,44 +218,6 @@ sq_collect(struct sq *q, sqlite3_stmt *st, size_t size, sq_row_reader read, void
 	return PGAL_OK;
 }
 
-/* ---- statements built by core/store/sql-query.c ---- */
-
-int
-sq_built_ready(struct sq *q, struct sq_built *b, int persistent, pgal_err *e)
-{
-	int rc;
-
-	if (b->st == NULL && (rc = sqlite3_prepare_v3(q->db, b->q.sql, -1,
-	    persistent ? SQLITE_PREPARE_PERSISTENT : 0, &b->st, NULL)) != SQLITE_OK)
-		return sq_fail(q, rc, e, NULL, NULL);
-	sqlite3_reset(b->st);
-	sqlite3_clear_bindings(b->st);
-	return PGAL_OK;
-}
-
-void
-sq_built_bind(struct sq_built *b, const pgal_sql_args *a)
-{
-	pgal_sql_value v;
-	size_t i;
-
-	for (i = 0; i < b->q.nparams; i++) {
-		v = pgal_sql_value_of(&b->q, i, a);
-		if (v.text != NULL)
-			sqlite3_bind_text(b->st, (int)i + 1, v.text, (int)v.len, SQLITE_STATIC);
-		else
-			bind_i64(b->st, (int)i + 1, v.num);
-	}
-}
-
-void
-sq_built_free(struct sq_built *b)
-{
-	sqlite3_finalize(b->st);
-	b->st = NULL;
-	pgal_sql_query_free(&b->q);
-}
-
 /* ---- open, migrate, close ---- */
 
 /* mkdir -p of the directory holding path, new directories private. */
@@ -402,17 +364,13 @@ static void
 sq_close(pgal_store *s)
 {
 	struct sq *q = sq_of(s);
-	size_t i, j;
+	size_t i;
 
 	if (q == NULL)
 		return;
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(q->st[i]);
-	for (i = 0; i < PGAL_SQL_PAGE_SHAPES; i++)
-		sq_built_free(&q->page[i]);
-	for (i = 0; i < SQ_SEARCH_SHAPES; i++)
-		for (j = 0; j <= SQ_SEARCH_CACHED; j++)
-			sq_built_free(&q->search[i][j]);
+	pgal_sql_reads_free(&sq_read_ops, q, &q->reads);
 	sqlite3_close_v2(q->db);
 	free(q);
 }
