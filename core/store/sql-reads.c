@@ -1,8 +1,8 @@
 /* The photo reads of the SQL stores (see sql-reads.h). */
 #include <stddef.h>
 
+#include "store/rows.h"
 #include "store/sql-reads.h"
-#include "store/store.h"
 
 int
 pgal_sql_read_page(const pgal_sql_read_ops *ops, void *store, pgal_sql_reads *r,

@@ -529,15 +529,12 @@ static int
 key_collect(struct ddb *d, json_t *it, void *arg, pgal_err *e)
 {
 	struct keys *k = arg;
-	pgal_ssh_key *nv;
+	pgal_ssh_key *slot;
 
-	if (k->n == k->cap) {
-		k->cap = k->cap ? k->cap * 2 : 8;
-		if ((nv = reallocarray(k->v, k->cap, sizeof *nv)) == NULL)
-			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		k->v = nv;
-	}
-	key_read(it, &k->v[k->n++]);
+	if ((slot = pgal_store_rows_slot((void **)&k->v, &k->cap, k->n, sizeof *k->v)) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	key_read(it, slot);
+	k->n++;
 	return 0;
 }
 

@@ -36,6 +36,7 @@
 #include <jansson.h>
 
 #include "aws/aws.h"
+#include "store/rows.h"
 #include "store/store.h"
 
 #define DDB_TABLE_MAX 256

@@ -241,36 +241,21 @@ ddb_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *c
 
 /* ---- blob ids ---- */
 
-struct ids {
-	char **v;
-	size_t n, cap;
-};
-
 static int
 id_add(struct ddb *d, json_t *it, void *arg, pgal_err *e)
 {
-	struct ids *l = arg;
-	char id[PGAL_BLOB_ID_HEX + 1], **nv;
+	char id[PGAL_BLOB_ID_HEX + 1];
 
 	rd_s(it, "blob_id", id, sizeof id);
 	if (id[0] == '\0')
 		return 0;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		if ((nv = reallocarray(l->v, l->cap, sizeof *nv)) == NULL)
-			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		l->v = nv;
-	}
-	if ((l->v[l->n] = strdup(id)) == NULL)
-		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-	l->n++;
-	return 0;
+	return pgal_store_ids_add(arg, id, e);
 }
 
 static int
 ids_run(struct ddb *d, json_t *rq, char ***ids, size_t *n, pgal_err *e)
 {
-	struct ids l = { NULL, 0, 0 };
+	pgal_store_ids l = { NULL, 0, 0 };
 	int rc;
 
 	*ids = NULL;

@@ -12,6 +12,7 @@
 
 #include "store/sql-columns.h"
 #include "store/sql-reads.h"
+#include "store/rows.h"
 #include "store/store.h"
 
 #define MY_MAXP 40 /* parameters of one statement */

@@ -543,8 +543,8 @@ my_blob_ids(struct my *q, int id, pgal_id key, char ***ids, size_t *n, pgal_err 
 {
 	struct my_args a;
 	struct my_cols c;
-	char blob[PGAL_BLOB_ID_HEX + 1], **v = NULL, **nv;
-	size_t len = 0, cap = 0;
+	pgal_store_ids l = { NULL, 0, 0 };
+	char blob[PGAL_BLOB_ID_HEX + 1];
 	int rc;
 
 	*ids = NULL;
@@ -556,27 +556,18 @@ my_blob_ids(struct my *q, int id, pgal_id key, char ***ids, size_t *n, pgal_err 
 	if ((rc = my_query(q, id, &a, &c, e)) != PGAL_OK)
 		return rc;
 	while ((rc = my_fetch(q, q->st[id], &c, e)) == 1) {
-		if (len == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
-				goto nomem;
-			v = nv;
+		if (pgal_store_ids_add(&l, blob, e) != PGAL_OK) {
+			my_done(q->st[id]);
+			break;
 		}
-		if ((v[len] = strdup(blob)) == NULL)
-			goto nomem;
-		len++;
 	}
-	if (rc < 0) {
-		pgal_store_free_ids(v, len);
+	if (rc != 0) {
+		pgal_store_free_ids(l.v, l.n);
 		return e->code;
 	}
-	*ids = v;
-	*n = len;
+	*ids = l.v;
+	*n = l.n;
 	return PGAL_OK;
-nomem:
-	my_done(q->st[id]);
-	pgal_store_free_ids(v, len);
-	return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 }
 
 int

@@ -379,40 +379,30 @@ static int
 blob_ids(struct sq *q, int which, pgal_id id, char ***ids, size_t *n, pgal_err *e)
 {
 	sqlite3_stmt *st = sq_st(q, which);
-	char **v = NULL, **nv;
-	size_t len = 0, cap = 0;
+	pgal_store_ids l = { NULL, 0, 0 };
+	const char *t;
 	int rc;
 
 	*ids = NULL;
 	*n = 0;
 	bind_i64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-
-		if (len == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
-				goto nomem;
-			v = nv;
-		}
-		if ((v[len] = strdup(t != NULL ? t : "")) == NULL)
-			goto nomem;
-		len++;
+		t = (const char *)sqlite3_column_text(st, 0);
+		if ((rc = pgal_store_ids_add(&l, t != NULL ? t : "", e)) != PGAL_OK)
+			goto fail;
 	}
 	if (rc != SQLITE_DONE) {
 		rc = sq_fail(q, rc, e, NULL, NULL);
-		sqlite3_reset(st);
-		pgal_store_free_ids(v, len);
-		return rc;
+		goto fail;
 	}
 	sqlite3_reset(st);
-	*ids = v;
-	*n = len;
+	*ids = l.v;
+	*n = l.n;
 	return PGAL_OK;
-nomem:
+fail:
 	sqlite3_reset(st);
-	pgal_store_free_ids(v, len);
-	return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	pgal_store_free_ids(l.v, l.n);
+	return rc;
 }
 
 int

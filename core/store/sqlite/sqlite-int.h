@@ -11,6 +11,7 @@
 
 #include "store/sql-columns.h"
 #include "store/sql-reads.h"
+#include "store/rows.h"
 #include "store/store.h"
 
 #define SQ_BUSY_MS 5000
