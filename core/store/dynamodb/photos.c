@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "store/dynamodb/dynamodb-int.h"
+#include "validate.h"
 
 json_t *
 ddb_photo_key(struct ddb *d, pgal_id album_id, const char *name)
@@ -93,29 +94,26 @@ derived(struct ddb *d, json_t *it, pgal_id pid, const char *name, const char *ti
 	char text[PGAL_TITLE_MAX + PGAL_DESC_MAX + PGAL_PHOTO_NAME_MAX + 4];
 	char ks[PGAL_TITLE_MAX + 20], hex[17];
 	json_t *set = json_array();
-	const char *p, *comma, *end = tags + strnlen(tags, PGAL_TAGS_MAX);
+	const char *p = tags, *end = tags + strnlen(tags, PGAL_TAGS_MAX), *tag;
+	size_t len;
 
-	for (p = tags; p < end; p = comma + 1) {
-		if ((comma = memchr(p, ',', (size_t)(end - p))) == NULL)
-			comma = end;
-		if (comma > p) {
-			json_t *t = json_stringn(p, (size_t)(comma - p));
-			size_t i;
-			json_t *v;
-			int dup = 0;
+	while (pgal_tags_next(&p, end, &tag, &len)) {
+		json_t *t = json_stringn(tag, len);
+		size_t i;
+		json_t *v;
+		int dup = 0;
 
-			if (t == NULL) {
-				d->bad = 1;
-				continue;
-			}
-			json_array_foreach(set, i, v)
-				if (json_equal(v, t))
-					dup = 1;
-			if (dup)
-				json_decref(t);
-			else
-				json_array_append_new(set, t);
+		if (t == NULL) {
+			d->bad = 1;
+			continue;
 		}
+		json_array_foreach(set, i, v)
+			if (json_equal(v, t))
+				dup = 1;
+		if (dup)
+			json_decref(t);
+		else
+			json_array_append_new(set, t);
 	}
 	if (json_array_size(set) > 0)
 		json_object_set_new(it, "tagset", json_pack("{s:o}", "SS", set));

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "store/mysql/mysql-int.h"
+#include "validate.h"
 
 /* ---- albums ---- */
 
@@ -206,22 +207,18 @@ static int
 tags_sync(struct my *q, pgal_id photo_id, const char *tags, int is_new, pgal_err *e)
 {
 	struct my_args a;
-	const char *p, *end, *comma;
-	size_t len = strnlen(tags, PGAL_TAGS_MAX + 1);
+	const char *p = tags, *end = tags + strnlen(tags, PGAL_TAGS_MAX + 1), *tag;
+	size_t len;
 	int rc;
 
 	my_args_init(&a);
 	arg_i64(&a, photo_id);
 	if (!is_new && (rc = my_exec(q, MS_TAGS_CLEAR, &a, e, NULL, NULL)) != PGAL_OK)
 		return rc;
-	for (p = tags, end = tags + len; p < end; p = comma + 1) {
-		if ((comma = memchr(p, ',', (size_t)(end - p))) == NULL)
-			comma = end;
-		if (comma == p)
-			continue;
+	while (pgal_tags_next(&p, end, &tag, &len)) {
 		my_args_init(&a);
 		arg_i64(&a, photo_id);
-		arg_bytes(&a, p, (size_t)(comma - p));
+		arg_bytes(&a, tag, len);
 		if ((rc = my_exec(q, MS_TAG_INSERT, &a, e, NULL, "photo")) != PGAL_OK)
 			return rc;
 	}

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "store/sqlite/sqlite-int.h"
+#include "validate.h"
 
 /* ---- photos ---- */
 
@@ -72,21 +73,17 @@ static int
 tags_sync(struct sq *q, pgal_id photo_id, const char *tags, pgal_err *e)
 {
 	sqlite3_stmt *st = sq_st(q, ST_TAGS_CLEAR);
-	const char *p, *end, *comma;
-	size_t len = strnlen(tags, PGAL_TAGS_MAX + 1);
+	const char *p = tags, *end = tags + strnlen(tags, PGAL_TAGS_MAX + 1), *tag;
+	size_t len;
 	int rc;
 
 	bind_i64(st, 1, photo_id);
 	if ((rc = sq_exec(q, st, e, NULL, NULL)) != PGAL_OK)
 		return rc;
-	for (p = tags, end = tags + len; p < end; p = comma + 1) {
-		if ((comma = memchr(p, ',', (size_t)(end - p))) == NULL)
-			comma = end;
-		if (comma == p)
-			continue;
+	while (pgal_tags_next(&p, end, &tag, &len)) {
 		st = sq_st(q, ST_TAG_INSERT);
 		bind_i64(st, 1, photo_id);
-		sqlite3_bind_text(st, 2, p, (int)(comma - p), SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, tag, (int)len, SQLITE_STATIC);
 		if ((rc = sq_exec(q, st, e, NULL, "photo")) != PGAL_OK)
 			return rc;
 	}
