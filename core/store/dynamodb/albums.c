@@ -290,9 +290,9 @@ dir_release(struct ddb *d, pgal_id user_id, const char *name, pgal_id album_id,
 
 /* The album item, created only where no item has this id (or ours does). */
 static int
-meta_create(struct ddb *d, const pgal_album *a, pgal_id id, const char *tok, pgal_err *e)
+meta_create(struct ddb *d, const pgal_album *a, pgal_id id, pgal_err *e)
 {
-	json_t *it = meta_key(d, id), *rq;
+	json_t *it = meta_key(d, id);
 
 	it_n(it, "aid", id);
 	it_n(it, "owner", a->user_id);
@@ -303,14 +303,7 @@ meta_create(struct ddb *d, const pgal_album *a, pgal_id id, const char *tok, pga
 	it_n(it, "updated_at", a->updated_at);
 	it_n(it, "photo_count", 0);
 	it_n(it, "bytes", 0);
-	it_s(d, it, "wtok", tok);
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "Item", it);
-	rq_names(rq, "albumID", "wtok", NULL);
-	rq_val(rq, ":w", av_s(d, tok));
-	json_object_set_new(rq, "ConditionExpression", json_string(
-	    "attribute_not_exists(#albumID) OR #wtok = :w"));
-	return ddb_call(d, "PutItem", rq, NULL, e);
+	return ddb_put_new(d, d->gallery, "albumID", it, e);
 }
 
 int
@@ -319,7 +312,6 @@ ddb_album_create(pgal_store *s, pgal_album *a, pgal_err *e)
 	struct ddb *d = ddb_of(s);
 	pgal_user u;
 	json_t *rq;
-	char tok[17];
 	pgal_id id = 0;
 	int rc = PGAL_OK, tries;
 
@@ -329,8 +321,7 @@ ddb_album_create(pgal_store *s, pgal_album *a, pgal_err *e)
 	 * an id another process drew in the same millisecond: draw again */
 	for (tries = 0; tries < DDB_ID_TRIES; tries++)
 		if ((rc = ddb_new_id(d, &id, e)) != PGAL_OK ||
-		    (rc = ddb_token(tok, e)) != PGAL_OK ||
-		    (rc = meta_create(d, a, id, tok, e)) != DDB_CONDFAIL)
+		    (rc = meta_create(d, a, id, e)) != DDB_CONDFAIL)
 			break;
 	if (rc != PGAL_OK)
 		return rc == DDB_CONDFAIL ? pgal_fail(e, PGAL_EBACKEND, "album id collision") : rc;
@@ -406,20 +397,14 @@ int
 ddb_album_dir(struct ddb *d, pgal_id user_id, pgal_id **ids, size_t *n, pgal_err *e)
 {
 	struct dir l = { NULL, 0, 0 };
-	json_t *rq = rq_new(d->gallery);
 	char pk[32];
 	int rc;
 
 	*ids = NULL;
 	*n = 0;
 	dir_pk(pk, sizeof pk, user_id);
-	json_object_set_new(rq, "KeyConditionExpression", json_string(
-	    "#albumID = :pk AND begins_with(#photoID, :a)"));
-	json_object_set_new(rq, "ConsistentRead", json_true());
-	rq_names(rq, "albumID", "photoID", NULL);
-	rq_val(rq, ":pk", av_s(d, pk));
-	rq_val(rq, ":a", av_s(d, "A#"));
-	if ((rc = ddb_query(d, rq, dir_collect, &l, e)) != PGAL_OK) {
+	if ((rc = ddb_query(d, rq_partition(d, d->gallery, "albumID", pk, "photoID", "A#"),
+	    dir_collect, &l, e)) != PGAL_OK) {
 		free(l.ids);
 		return rc;
 	}
@@ -581,13 +566,10 @@ ddb_album_delete(pgal_store *s, pgal_id album_id, pgal_err *e)
 	ddb_album_pk(pk, sizeof pk, album_id);
 	c.keys = json_array();
 	c.after = json_array();
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "KeyConditionExpression", json_string("#albumID = :pk"));
-	json_object_set_new(rq, "ConsistentRead", json_true());
+	rq = rq_partition(d, d->gallery, "albumID", pk, NULL, NULL);
 	json_object_set_new(rq, "ProjectionExpression", json_string(
 	    "#albumID, #photoID, #pid, #owner, #sha256, #blob_id, #mv"));
 	rq_names(rq, "albumID", "photoID", "pid", "owner", "sha256", "blob_id", "mv", NULL);
-	rq_val(rq, ":pk", av_s(d, pk));
 	if ((rc = ddb_query(d, rq, cascade_one, &c, e)) != PGAL_OK) {
 		json_decref(c.keys);
 		json_decref(c.after);

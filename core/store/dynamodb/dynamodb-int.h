@@ -123,6 +123,17 @@ void upd_done(struct upd *u);
  * with `missing` as the message. */
 int ddb_get(struct ddb *d, const char *table, json_t *key, json_t **item,
     const char *missing, pgal_err *e);
+/* PutItem of an item only where no item has its key yet or the one there is
+ * our own (a retried write): the item carries a fresh write token. hash is
+ * the table's hash key attribute; another item there is DDB_CONDFAIL.
+ * item is consumed. */
+int ddb_put_new(struct ddb *d, const char *table, const char *hash, json_t *item,
+    pgal_err *e);
+/* A strongly consistent Query of the partition hash = pk of table; when
+ * prefix is not NULL only its items whose range key begins with prefix.
+ * Placeholders :pk and :prefix are taken. */
+json_t *rq_partition(struct ddb *d, const char *table, const char *hash, const char *pk,
+    const char *range, const char *prefix);
 /* Runs a Query to its end (or until fn returns 1), page by page with
  * ExclusiveStartKey. fn returns 0 to go on, 1 to stop, or a pgal code. */
 typedef int (*ddb_item_fn)(struct ddb *d, json_t *item, void *arg, pgal_err *e);

@@ -294,15 +294,9 @@ int
 ddb_blob_ids_album(pgal_store *s, pgal_id album_id, char ***ids, size_t *n, pgal_err *e)
 {
 	struct ddb *d = ddb_of(s);
-	json_t *rq = rq_new(d->gallery);
 	char pk[32];
 
 	ddb_album_pk(pk, sizeof pk, album_id);
-	json_object_set_new(rq, "KeyConditionExpression", json_string(
-	    "#albumID = :a AND begins_with(#photoID, :p)"));
-	json_object_set_new(rq, "ConsistentRead", json_true());
-	rq_names(rq, "albumID", "photoID", NULL);
-	rq_val(rq, ":a", av_s(d, pk));
-	rq_val(rq, ":p", av_s(d, "P#"));
-	return ids_run(d, rq, ids, n, e);
+	return ids_run(d, rq_partition(d, d->gallery, "albumID", pk, "photoID", "P#"), ids,
+	    n, e);
 }

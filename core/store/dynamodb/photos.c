@@ -300,27 +300,18 @@ claim_id(struct ddb *d, const pgal_photo *p, pgal_id *pid, char *elem, size_t el
     pgal_err *e)
 {
 	pgal_err ignored;
-	json_t *rq, *it;
-	char tok[17];
+	json_t *it;
 	int rc = PGAL_OK, tries;
 
 	for (tries = 0; tries < DDB_ID_TRIES; tries++) {
 		if ((rc = ddb_new_id(d, pid, e)) != PGAL_OK ||
-		    (rc = ddb_token(tok, e)) != PGAL_OK ||
 		    (rc = ddb_intent_begin(d, p->album_id, 'i', *pid, p->bytes, elem,
 		    elemsz, e)) != PGAL_OK)
 			return rc;
 		it = loc_key(d, *pid);
 		it_n(it, "aid", p->album_id);
 		it_s(d, it, "name", p->name);
-		it_s(d, it, "wtok", tok);
-		rq = rq_new(d->gallery);
-		json_object_set_new(rq, "Item", it);
-		rq_names(rq, "albumID", "wtok", NULL);
-		rq_val(rq, ":w", av_s(d, tok));
-		json_object_set_new(rq, "ConditionExpression", json_string(
-		    "attribute_not_exists(#albumID) OR #wtok = :w"));
-		if ((rc = ddb_call(d, "PutItem", rq, NULL, e)) == PGAL_OK)
+		if ((rc = ddb_put_new(d, d->gallery, "albumID", it, e)) == PGAL_OK)
 			return PGAL_OK;
 		ddb_intent_end(d, p->album_id, elem, 0, 0, &ignored);
 		if (rc != DDB_CONDFAIL)

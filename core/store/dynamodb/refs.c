@@ -294,11 +294,7 @@ ddb_photo_find_sha(pgal_store *s, pgal_id user_id, const char *sha256, pgal_phot
 	if (*sha256 == '\0' || strlen(sha256) > PGAL_SHA256_HEX)
 		return pgal_fail(e, PGAL_ENOTFOUND, "no photo with this content");
 	content_pk(pk, sizeof pk, user_id, sha256);
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "KeyConditionExpression", json_string("#albumID = :h"));
-	json_object_set_new(rq, "ConsistentRead", json_true());
-	rq_name(rq, "albumID");
-	rq_val(rq, ":h", av_s(d, pk));
+	rq = rq_partition(d, d->gallery, "albumID", pk, NULL, NULL);
 	if ((rc = ddb_query(d, rq, sha_ref, &sh, e)) != PGAL_OK)
 		return rc;
 	if (!sh.found && !d->refs) {
