@@ -196,10 +196,7 @@ ddb_user_update(pgal_store *s, const pgal_user *u, pgal_err *e)
 	upd_set_n(&up, "code_tries", u->code_tries);
 	upd_set_n(&up, "failed_logins", u->failed_logins);
 	upd_set_n(&up, "locked_until", u->locked_until);
-	upd_done(&up);
-	rq_name(rq, "pk");
-	json_object_set_new(rq, "ConditionExpression", json_string("attribute_exists(#pk)"));
-	rc = ddb_call(d, "UpdateItem", rq, NULL, e);
+	rc = ddb_update_existing(&up, "pk", e);
 	if (rc == DDB_CONDFAIL)
 		return pgal_fail(e, PGAL_ENOTFOUND, "no such user");
 	return rc;
@@ -273,12 +270,7 @@ ddb_user_delete(pgal_store *s, pgal_id id, pgal_err *e)
 	    e)) != PGAL_OK)
 		goto out;
 	snprintf(lock, sizeof lock, "N#%s", u.name);
-	rq = rq_new(d->users);
-	json_object_set_new(rq, "Key", ukey(d, lock, "#"));
-	json_object_set_new(rq, "ConditionExpression", json_string("#uid = :uid"));
-	rq_name(rq, "uid");
-	rq_val(rq, ":uid", av_n(id));
-	rc = ddb_call(d, "DeleteItem", rq, NULL, e);
+	rc = ddb_delete_if(d, d->users, ukey(d, lock, "#"), "uid", id, e);
 	/* a lock that is not ours any more (or already gone) stays */
 	if (rc == DDB_CONDFAIL)
 		rc = PGAL_OK;
@@ -360,10 +352,7 @@ ddb_session_touch(pgal_store *s, const char *token_hash, int64_t now, pgal_err *
 	json_object_set_new(rq, "Key", ukey(d, spk, "#"));
 	upd_init(&up, d, rq);
 	upd_set_n(&up, "last_seen", now);
-	upd_done(&up);
-	rq_name(rq, "pk");
-	json_object_set_new(rq, "ConditionExpression", json_string("attribute_exists(#pk)"));
-	rc = ddb_call(d, "UpdateItem", rq, NULL, e);
+	rc = ddb_update_existing(&up, "pk", e);
 	if (rc == DDB_CONDFAIL)
 		return pgal_fail(e, PGAL_ENOTFOUND, "no such session");
 	return rc;

@@ -82,10 +82,7 @@ ddb_intent_begin(struct ddb *d, pgal_id album_id, char kind, pgal_id photo_id,
 	json_object_set_new(rq, "Key", meta_key(d, album_id));
 	upd_init(&u, d, rq);
 	upd_add_ss(&u, "pending", elem);
-	upd_done(&u);
-	rq_name(rq, "albumID");
-	json_object_set_new(rq, "ConditionExpression", json_string("attribute_exists(#albumID)"));
-	rc = ddb_call(d, "UpdateItem", rq, NULL, e);
+	rc = ddb_update_existing(&u, "albumID", e);
 	if (rc == DDB_CONDFAIL)
 		return pgal_fail(e, PGAL_ENOTFOUND, "no such album");
 	return rc;
@@ -258,13 +255,8 @@ dir_claim(struct ddb *d, pgal_id user_id, const char *name, pgal_id album_id,
 		}
 		if (strcmp(have, name) == 0 || time(NULL) - at < DDB_STALE_SECS)
 			break;
-		rq = rq_new(d->gallery);
-		json_object_set_new(rq, "Key", dir_key(d, user_id, name));
-		rq_name(rq, "aid");
-		rq_val(rq, ":old", av_n(old));
-		json_object_set_new(rq, "ConditionExpression", json_string("#aid = :old"));
-		if ((rc = ddb_call(d, "DeleteItem", rq, NULL, e)) != PGAL_OK &&
-		    rc != DDB_CONDFAIL)
+		if ((rc = ddb_delete_if(d, d->gallery, dir_key(d, user_id, name), "aid", old,
+		    e)) != PGAL_OK && rc != DDB_CONDFAIL)
 			return rc;
 	}
 	return pgal_fail(e, PGAL_EINPUT, "album '%.*s' already exists", PGAL_ALBUM_MAX, name);
@@ -275,14 +267,8 @@ static int
 dir_release(struct ddb *d, pgal_id user_id, const char *name, pgal_id album_id,
     pgal_err *e)
 {
-	json_t *rq = rq_new(d->gallery);
-	int rc;
+	int rc = ddb_delete_if(d, d->gallery, dir_key(d, user_id, name), "aid", album_id, e);
 
-	json_object_set_new(rq, "Key", dir_key(d, user_id, name));
-	rq_name(rq, "aid");
-	rq_val(rq, ":aid", av_n(album_id));
-	json_object_set_new(rq, "ConditionExpression", json_string("#aid = :aid"));
-	rc = ddb_call(d, "DeleteItem", rq, NULL, e);
 	return rc == DDB_CONDFAIL ? PGAL_OK : rc;
 }
 
@@ -498,10 +484,7 @@ ddb_album_update(pgal_store *s, const pgal_album *a, pgal_err *e)
 	upd_set_s(&u, "title", a->title);
 	upd_set_s(&u, "description", a->description);
 	upd_set_n(&u, "updated_at", a->updated_at);
-	upd_done(&u);
-	rq_name(rq, "albumID");
-	json_object_set_new(rq, "ConditionExpression", json_string("attribute_exists(#albumID)"));
-	rc = ddb_call(d, "UpdateItem", rq, NULL, e);
+	rc = ddb_update_existing(&u, "albumID", e);
 	if (rc != PGAL_OK) {
 		pgal_err ignored;
 

@@ -118,11 +118,18 @@ void upd_add_ss(struct upd *u, const char *attr, const char *elem);
 void upd_del_ss(struct upd *u, const char *attr, const char *elem);
 /* puts UpdateExpression into the request */
 void upd_done(struct upd *u);
+/* upd_done, then UpdateItem only if the item is there (its hash key
+ * attribute exists): DDB_CONDFAIL when it is not */
+int ddb_update_existing(struct upd *u, const char *hash, pgal_err *e);
 
 /* GetItem, strongly consistent: PGAL_OK with *item (decref), or PGAL_ENOTFOUND
  * with `missing` as the message. */
 int ddb_get(struct ddb *d, const char *table, json_t *key, json_t **item,
     const char *missing, pgal_err *e);
+/* DeleteItem of key (consumed) only while its attr holds the number v:
+ * DDB_CONDFAIL when it holds another (or the item is gone) */
+int ddb_delete_if(struct ddb *d, const char *table, json_t *key, const char *attr, int64_t v,
+    pgal_err *e);
 /* PutItem of an item only where no item has its key yet or the one there is
  * our own (a retried write): the item carries a fresh write token. hash is
  * the table's hash key attribute; another item there is DDB_CONDFAIL.

@@ -429,10 +429,7 @@ touch_album(struct ddb *d, pgal_id album_id, int64_t now, pgal_err *e)
 	json_object_set_new(rq, "Key", key2(d, "albumID", pk, "photoID", "#ALBUM"));
 	upd_init(&u, d, rq);
 	upd_set_n(&u, "updated_at", now);
-	upd_done(&u);
-	rq_name(rq, "albumID");
-	json_object_set_new(rq, "ConditionExpression", json_string("attribute_exists(#albumID)"));
-	rc = ddb_call(d, "UpdateItem", rq, NULL, e);
+	rc = ddb_update_existing(&u, "albumID", e);
 	return rc == DDB_CONDFAIL ? PGAL_OK : rc;
 }
 
@@ -576,12 +573,8 @@ update_move(struct ddb *d, const pgal_photo *p, json_t *old, pgal_err *e)
 	json_object_set_new(rq, "Item", it);
 	if ((rc = ddb_call(d, "PutItem", rq, NULL, e)) != PGAL_OK)
 		return rc;
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "Key", ddb_photo_key(d, oaid, oname));
-	rq_name(rq, "pid");
-	rq_val(rq, ":pid", av_n(p->id));
-	json_object_set_new(rq, "ConditionExpression", json_string("#pid = :pid"));
-	if ((rc = ddb_call(d, "DeleteItem", rq, NULL, e)) != PGAL_OK && rc != DDB_CONDFAIL)
+	if ((rc = ddb_delete_if(d, d->gallery, ddb_photo_key(d, oaid, oname), "pid", p->id,
+	    e)) != PGAL_OK && rc != DDB_CONDFAIL)
 		return rc;
 	if (moved) {
 		if ((rc = ddb_intent_end(d, p->album_id, ein, 1, now, e)) != PGAL_OK ||
@@ -638,12 +631,7 @@ ddb_photo_delete(pgal_store *s, pgal_id photo_id, pgal_err *e)
 	json_decref(it);
 	if (rc != PGAL_OK)
 		return rc;
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "Key", ddb_photo_key(d, aid, name));
-	rq_name(rq, "pid");
-	rq_val(rq, ":pid", av_n(photo_id));
-	json_object_set_new(rq, "ConditionExpression", json_string("#pid = :pid"));
-	rc = ddb_call(d, "DeleteItem", rq, NULL, e);
+	rc = ddb_delete_if(d, d->gallery, ddb_photo_key(d, aid, name), "pid", photo_id, e);
 	if (rc == DDB_CONDFAIL && d->attempts > 1)
 		rc = PGAL_OK;
 	if (rc != PGAL_OK) {

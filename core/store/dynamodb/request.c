@@ -381,7 +381,17 @@ upd_done(struct upd *u)
 	json_object_set_new(u->rq, "UpdateExpression", json_string(expr));
 }
 
-/* ---- get, query, batches ---- */
+int
+ddb_update_existing(struct upd *u, const char *hash, pgal_err *e)
+{
+	upd_done(u);
+	rq_name(u->rq, hash);
+	json_object_set_new(u->rq, "ConditionExpression", json_sprintf(
+	    "attribute_exists(#%s)", hash));
+	return ddb_call(u->d, "UpdateItem", u->rq, NULL, e);
+}
+
+/* ---- get, delete, query, batches ---- */
 
 int
 ddb_get(struct ddb *d, const char *table, json_t *key, json_t **item,
@@ -408,6 +418,19 @@ ddb_get(struct ddb *d, const char *table, json_t *key, json_t **item,
 	*item = json_incref(it);
 	json_decref(out);
 	return PGAL_OK;
+}
+
+int
+ddb_delete_if(struct ddb *d, const char *table, json_t *key, const char *attr, int64_t v,
+    pgal_err *e)
+{
+	json_t *rq = rq_new(table);
+
+	json_object_set_new(rq, "Key", key);
+	rq_name(rq, attr);
+	rq_val(rq, ":v", av_n(v));
+	json_object_set_new(rq, "ConditionExpression", json_sprintf("#%s = :v", attr));
+	return ddb_call(d, "DeleteItem", rq, NULL, e);
 }
 
 int
