@@ -377,3 +377,20 @@ too_long:
 	return pgal_fail(e, PGAL_EINPUT, "too many tags (at most %d bytes in all)",
 	    PGAL_TAGS_MAX);
 }
+
+int
+pgal_tags_next(const char **p, const char *end, const char **tag, size_t *len)
+{
+	const char *comma;
+
+	while (*p < end) {
+		if ((comma = memchr(*p, ',', (size_t)(end - *p))) == NULL)
+			comma = end;
+		*tag = *p;
+		*len = (size_t)(comma - *p);
+		*p = comma < end ? comma + 1 : end;
+		if (*len > 0)
+			return 1;
+	}
+	return 0;
+}

@@ -29,5 +29,9 @@ int pgal_valid_photo_name(const char *s, pgal_err *e);
  * 1..PGAL_TAG_MAX bytes with no ',', duplicates removed, sorted, joined by ','.
  * Empty input gives "". PGAL_EINPUT if a tag or the total is too long. */
 int pgal_tags_normalize(const char *in, char out[PGAL_TAGS_MAX + 1], pgal_err *e);
+/* The tags of such a list one by one, from *p up to end: 1 with the next
+ * tag in *tag (len bytes, no NUL) and *p moved past it, 0 when none is
+ * left. Empty entries are passed over. */
+int pgal_tags_next(const char **p, const char *end, const char **tag, size_t *len);
 
 #endif

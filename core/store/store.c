@@ -29,32 +29,3 @@ pgal_store_free_ids(char **ids, size_t n)
 		free(ids[i]);
 	free(ids);
 }
-
-void
-pgal_store_photos_reverse(pgal_photo *v, size_t n)
-{
-	pgal_photo tmp;
-	size_t i;
-
-	for (i = 0; i < n / 2; i++) {
-		tmp = v[i];
-		v[i] = v[n - 1 - i];
-		v[n - 1 - i] = tmp;
-	}
-}
-
-void *
-pgal_store_rows_slot(void **v, size_t *cap, size_t len, size_t size)
-{
-	unsigned char *nv;
-	size_t ncap;
-
-	if (len == *cap) {
-		ncap = *cap == 0 ? 8 : *cap * 2;
-		if ((nv = reallocarray(*v, ncap, size)) == NULL)
-			return NULL;
-		*v = nv;
-		*cap = ncap;
-	}
-	return (unsigned char *)*v + len * size;
-}

@@ -109,13 +109,6 @@ struct pgal_store {
 /* The backend named by cfg->store ("sqlite"), or NULL. */
 const pgal_store_ops *pgal_store_find(const char *name);
 void pgal_store_free_ids(char **ids, size_t n);
-/* For the backends: puts a reverse page read's rows (nearest the cursor
- * first) in forward order. */
-void pgal_store_photos_reverse(pgal_photo *v, size_t n);
-/* For the backends' row collectors: row len (of size bytes) of the growing
- * array *v of *cap rows, grown when full; NULL when out of memory (*v is
- * then unchanged, still the caller's to free). */
-void *pgal_store_rows_slot(void **v, size_t *cap, size_t len, size_t size);
 
 extern const pgal_store_ops pgal_store_sqlite;
 extern const pgal_store_ops pgal_store_mysql;

@@ -420,16 +420,17 @@ test_plans(void **state)
 	assert_plan_uses(f, "ORDER BY p.added_at, p.id LIMIT", "photos_album_added");
 	assert_plan_uses(f, "ORDER BY p.title,", "photos_album_title");
 	assert_plan_uses(f, "ORDER BY p.sort_taken DESC", "photos_album_taken");
-	assert_plan_uses(f, "ORDER BY p.added_at DESC, p.id DESC LIMIT ?4", "photos_album_added");
+	assert_plan_uses(f, "(?2, ?3) ORDER BY p.added_at DESC", "photos_album_added");
+	assert_plan_uses(f, "p.album_id = ?1 ORDER BY p.added_at DESC", "photos_album_added");
 	assert_plan_uses(f, "ORDER BY p.title DESC", "photos_album_title");
 	/* search walks the user's photos newest first on its index, and an
 	 * album search that album's */
 	assert_int_equal(f->ops->photo_search(f->s, f->alice, 0, words, 1, "t1", 50, page, &n, &e),
 	    PGAL_OK);
-	assert_plan_uses(f, "ORDER BY p.added_at DESC, p.id DESC LIMIT ?2", "photos_user_added");
+	assert_plan_uses(f, "WHERE p.user_id = ?1 AND EXISTS", "photos_user_added");
 	assert_int_equal(f->ops->photo_search(f->s, f->alice, f->a1, words, 1, "t1", 50, page, &n,
 	    &e), PGAL_OK);
-	assert_plan_uses(f, "p.album_id = ?4", "photos_album_added");
+	assert_plan_uses(f, "+p.user_id = ?1 AND p.album_id = ?2", "photos_album_added");
 }
 
 /* The key text itself is kept (the API returns only its fingerprint). */

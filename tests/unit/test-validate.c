@@ -409,6 +409,31 @@ test_tags(void **state)
 	assert_int_equal(pgal_tags_normalize(in, out, &e), PGAL_EINPUT);
 }
 
+/* Reading a list back: each tag once, empty entries passed over, never
+ * past the end given. */
+static void
+test_tags_next(void **state)
+{
+	static const char list[] = ",beach,,sunset,";
+	const char *p = list, *tag;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(pgal_tags_next(&p, list + strlen(list), &tag, &len), 1);
+	assert_int_equal(len, 5);
+	assert_memory_equal(tag, "beach", 5);
+	assert_int_equal(pgal_tags_next(&p, list + strlen(list), &tag, &len), 1);
+	assert_int_equal(len, 6);
+	assert_memory_equal(tag, "sunset", 6);
+	assert_int_equal(pgal_tags_next(&p, list + strlen(list), &tag, &len), 0);
+	p = list;
+	assert_int_equal(pgal_tags_next(&p, list + 4, &tag, &len), 1);
+	assert_int_equal(len, 3);
+	assert_int_equal(pgal_tags_next(&p, list + 4, &tag, &len), 0);
+	p = list;
+	assert_int_equal(pgal_tags_next(&p, list, &tag, &len), 0);
+}
+
 int
 main(void)
 {
@@ -421,6 +446,7 @@ main(void)
 		cmocka_unit_test(test_name_variant),
 		cmocka_unit_test(test_valid_photo_name),
 		cmocka_unit_test(test_tags),
+		cmocka_unit_test(test_tags_next),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

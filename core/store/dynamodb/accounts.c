@@ -10,8 +10,6 @@
 #include "sshkey.h"
 #include "store/dynamodb/dynamodb-int.h"
 
-#define CREATE_COND "attribute_not_exists(#pk) OR #wtok = :w"
-
 static json_t *
 ukey(struct ddb *d, const char *pk, const char *sk)
 {
@@ -24,25 +22,12 @@ user_pk(char *buf, size_t size, pgal_id id)
 	snprintf(buf, size, "U#%lld", (long long)id);
 }
 
-/* A conditional create that a retry of our own write passes (write token). */
+/* A conditional create in the users table that a retry of our own write
+ * passes. */
 static int
-put_new(struct ddb *d, const char *table, json_t *item, pgal_err *e)
+put_new(struct ddb *d, json_t *item, pgal_err *e)
 {
-	json_t *rq = rq_new(table);
-	char tok[17];
-	int rc;
-
-	if ((rc = ddb_token(tok, e)) != PGAL_OK) {
-		json_decref(item);
-		json_decref(rq);
-		return rc;
-	}
-	json_object_set_new(item, "wtok", av_s(d, tok));
-	json_object_set_new(rq, "Item", item);
-	json_object_set_new(rq, "ConditionExpression", json_string(CREATE_COND));
-	rq_names(rq, "pk", "wtok", NULL);
-	rq_val(rq, ":w", av_s(d, tok));
-	return ddb_call(d, "PutItem", rq, NULL, e);
+	return ddb_put_new(d, d->users, "pk", item, e);
 }
 
 /* DeleteItem returning the old item: PGAL_OK, or `missing` when there was
@@ -131,7 +116,7 @@ ddb_user_create(pgal_store *s, pgal_user *u, pgal_err *e)
 		it_n(it, "code_tries", u->code_tries);
 		it_n(it, "failed_logins", u->failed_logins);
 		it_n(it, "locked_until", u->locked_until);
-		if ((rc = put_new(d, d->users, it, e)) != DDB_CONDFAIL)
+		if ((rc = put_new(d, it, e)) != DDB_CONDFAIL)
 			break;
 	}
 	if (rc != PGAL_OK)
@@ -140,7 +125,7 @@ ddb_user_create(pgal_store *s, pgal_user *u, pgal_err *e)
 	snprintf(lock, sizeof lock, "N#%.*s", PGAL_USER_MAX, u->name);
 	it = ukey(d, lock, "#");
 	it_n(it, "uid", id);
-	if ((rc = put_new(d, d->users, it, e)) != PGAL_OK) {
+	if ((rc = put_new(d, it, e)) != PGAL_OK) {
 		pgal_err ignored;
 
 		delete_old(d, d->users, ukey(d, pk, "#USER"), NULL, "", &ignored);
@@ -211,10 +196,7 @@ ddb_user_update(pgal_store *s, const pgal_user *u, pgal_err *e)
 	upd_set_n(&up, "code_tries", u->code_tries);
 	upd_set_n(&up, "failed_logins", u->failed_logins);
 	upd_set_n(&up, "locked_until", u->locked_until);
-	upd_done(&up);
-	rq_name(rq, "pk");
-	json_object_set_new(rq, "ConditionExpression", json_string("attribute_exists(#pk)"));
-	rc = ddb_call(d, "UpdateItem", rq, NULL, e);
+	rc = ddb_update_existing(&up, "pk", e);
 	if (rc == DDB_CONDFAIL)
 		return pgal_fail(e, PGAL_ENOTFOUND, "no such user");
 	return rc;
@@ -246,27 +228,6 @@ user_part(struct ddb *d, json_t *it, void *arg, pgal_err *e)
 	return 0;
 }
 
-struct album_ids {
-	pgal_id *v;
-	size_t n, cap;
-};
-
-static int
-album_dir_entry(struct ddb *d, json_t *it, void *arg, pgal_err *e)
-{
-	struct album_ids *a = arg;
-	pgal_id *nv;
-
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 16;
-		if ((nv = reallocarray(a->v, a->cap, sizeof *nv)) == NULL)
-			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		a->v = nv;
-	}
-	a->v[a->n++] = rd_n(it, "aid", 0);
-	return 0;
-}
-
 /* Sessions go first (every open session of the user ends at once), then
  * albums and photos, keys, the user item, and the name lock last: until the
  * lock is gone the name cannot be taken again, and a cancel interrupted by
@@ -276,21 +237,17 @@ ddb_user_delete(pgal_store *s, pgal_id id, pgal_err *e)
 {
 	struct ddb *d = ddb_of(s);
 	struct user_parts parts = { d, json_array(), json_array() };
-	struct album_ids albums = { NULL, 0, 0 };
+	pgal_id *albums = NULL;
 	pgal_user u;
 	char pk[32], lock[PGAL_USER_MAX + 8];
 	json_t *rq;
-	size_t i;
+	size_t i, nalbums;
 	int rc;
 
 	if ((rc = ddb_user_get(s, id, &u, e)) != PGAL_OK)
 		goto out;
 	user_pk(pk, sizeof pk, id);
-	rq = rq_new(d->users);
-	json_object_set_new(rq, "KeyConditionExpression", json_string("#pk = :pk"));
-	json_object_set_new(rq, "ConsistentRead", json_true());
-	rq_name(rq, "pk");
-	rq_val(rq, ":pk", av_s(d, pk));
+	rq = rq_partition(d, d->users, "pk", pk, "sk", NULL);
 	if ((rc = ddb_query(d, rq, user_part, &parts, e)) != PGAL_OK)
 		goto out;
 	rc = ddb_batch_delete(d, d->users, parts.sessions, e);
@@ -298,17 +255,10 @@ ddb_user_delete(pgal_store *s, pgal_id id, pgal_err *e)
 	if (rc != PGAL_OK)
 		goto out;
 
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "KeyConditionExpression", json_string(
-	    "#albumID = :pk AND begins_with(#photoID, :a)"));
-	json_object_set_new(rq, "ConsistentRead", json_true());
-	rq_names(rq, "albumID", "photoID", NULL);
-	rq_val(rq, ":pk", av_s(d, pk));
-	rq_val(rq, ":a", av_s(d, "A#"));
-	if ((rc = ddb_query(d, rq, album_dir_entry, &albums, e)) != PGAL_OK)
+	if ((rc = ddb_album_dir(d, id, &albums, &nalbums, e)) != PGAL_OK)
 		goto out;
-	for (i = 0; i < albums.n; i++) {
-		rc = ddb_album_delete(s, albums.v[i], e);
+	for (i = 0; i < nalbums; i++) {
+		rc = ddb_album_delete(s, albums[i], e);
 		if (rc != PGAL_OK && rc != PGAL_ENOTFOUND)
 			goto out;
 	}
@@ -320,19 +270,14 @@ ddb_user_delete(pgal_store *s, pgal_id id, pgal_err *e)
 	    e)) != PGAL_OK)
 		goto out;
 	snprintf(lock, sizeof lock, "N#%s", u.name);
-	rq = rq_new(d->users);
-	json_object_set_new(rq, "Key", ukey(d, lock, "#"));
-	json_object_set_new(rq, "ConditionExpression", json_string("#uid = :uid"));
-	rq_name(rq, "uid");
-	rq_val(rq, ":uid", av_n(id));
-	rc = ddb_call(d, "DeleteItem", rq, NULL, e);
+	rc = ddb_delete_if(d, d->users, ukey(d, lock, "#"), "uid", id, e);
 	/* a lock that is not ours any more (or already gone) stays */
 	if (rc == DDB_CONDFAIL)
 		rc = PGAL_OK;
 out:
 	json_decref(parts.sessions);
 	json_decref(parts.own);
-	free(albums.v);
+	free(albums);
 	return rc;
 }
 
@@ -366,7 +311,7 @@ ddb_session_create(pgal_store *s, const pgal_session_row *r, pgal_err *e)
 	it_n(it, "uid", r->user_id);
 	it_n(it, "created_at", r->created_at);
 	it_n(it, "last_seen", r->last_seen);
-	rc = put_new(d, d->users, it, e);
+	rc = put_new(d, it, e);
 	if (rc == DDB_CONDFAIL)
 		return pgal_fail(e, PGAL_EINPUT, "session already exists");
 	return rc;
@@ -407,10 +352,7 @@ ddb_session_touch(pgal_store *s, const char *token_hash, int64_t now, pgal_err *
 	json_object_set_new(rq, "Key", ukey(d, spk, "#"));
 	upd_init(&up, d, rq);
 	upd_set_n(&up, "last_seen", now);
-	upd_done(&up);
-	rq_name(rq, "pk");
-	json_object_set_new(rq, "ConditionExpression", json_string("attribute_exists(#pk)"));
-	rc = ddb_call(d, "UpdateItem", rq, NULL, e);
+	rc = ddb_update_existing(&up, "pk", e);
 	if (rc == DDB_CONDFAIL)
 		return pgal_fail(e, PGAL_ENOTFOUND, "no such session");
 	return rc;
@@ -471,13 +413,7 @@ ddb_session_delete_user(pgal_store *s, pgal_id user_id, const char *keep_hash, p
 	r.upk = upk;
 	r.sessions = json_array();
 	r.entries = json_array();
-	rq = rq_new(d->users);
-	json_object_set_new(rq, "KeyConditionExpression", json_string(
-	    "#pk = :pk AND begins_with(#sk, :s)"));
-	json_object_set_new(rq, "ConsistentRead", json_true());
-	rq_names(rq, "pk", "sk", NULL);
-	rq_val(rq, ":pk", av_s(d, upk));
-	rq_val(rq, ":s", av_s(d, "S#"));
+	rq = rq_partition(d, d->users, "pk", upk, "sk", "S#");
 	if ((rc = ddb_query(d, rq, revoke_one, &r, e)) != PGAL_OK) {
 		json_decref(r.sessions);
 		json_decref(r.entries);
@@ -537,7 +473,7 @@ ddb_key_add(pgal_store *s, pgal_id user_id, pgal_ssh_key *k, const char *key_bas
 	it_s(d, it, "comment", k->comment);
 	it_s(d, it, "fingerprint", k->fingerprint);
 	it_n(it, "created_at", created);
-	rc = put_new(d, d->users, it, e);
+	rc = put_new(d, it, e);
 	if (rc == DDB_CONDFAIL)
 		return pgal_fail(e, PGAL_EINPUT, "key %.*s already exists",
 		    (int)sizeof k->fingerprint, k->fingerprint);
@@ -557,15 +493,12 @@ static int
 key_collect(struct ddb *d, json_t *it, void *arg, pgal_err *e)
 {
 	struct keys *k = arg;
-	pgal_ssh_key *nv;
+	pgal_ssh_key *slot;
 
-	if (k->n == k->cap) {
-		k->cap = k->cap ? k->cap * 2 : 8;
-		if ((nv = reallocarray(k->v, k->cap, sizeof *nv)) == NULL)
-			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		k->v = nv;
-	}
-	key_read(it, &k->v[k->n++]);
+	if ((slot = pgal_store_rows_slot((void **)&k->v, &k->cap, k->n, sizeof *k->v)) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	key_read(it, slot);
+	k->n++;
 	return 0;
 }
 
@@ -585,19 +518,13 @@ ddb_key_list(pgal_store *s, pgal_id user_id, pgal_ssh_key **out, size_t *n, pgal
 	struct ddb *d = ddb_of(s);
 	struct keys k = { NULL, 0, 0 };
 	char upk[32];
-	json_t *rq = rq_new(d->users);
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	user_pk(upk, sizeof upk, user_id);
-	json_object_set_new(rq, "KeyConditionExpression", json_string(
-	    "#pk = :pk AND begins_with(#sk, :k)"));
-	json_object_set_new(rq, "ConsistentRead", json_true());
-	rq_names(rq, "pk", "sk", NULL);
-	rq_val(rq, ":pk", av_s(d, upk));
-	rq_val(rq, ":k", av_s(d, "K#"));
-	if ((rc = ddb_query(d, rq, key_collect, &k, e)) != PGAL_OK) {
+	if ((rc = ddb_query(d, rq_partition(d, d->users, "pk", upk, "sk", "K#"), key_collect,
+	    &k, e)) != PGAL_OK) {
 		free(k.v);
 		return rc;
 	}

@@ -35,12 +35,19 @@ meta_key(struct ddb *d, pgal_id album_id)
 	return gkey(d, pk, META);
 }
 
+/* the partition of a user's album directory */
+static void
+dir_pk(char *buf, size_t size, pgal_id user_id)
+{
+	snprintf(buf, size, "U#%lld", (long long)user_id);
+}
+
 static json_t *
 dir_key(struct ddb *d, pgal_id user_id, const char *name)
 {
 	char pk[32], sk[PGAL_ALBUM_MAX + 8];
 
-	snprintf(pk, sizeof pk, "U#%lld", (long long)user_id);
+	dir_pk(pk, sizeof pk, user_id);
 	snprintf(sk, sizeof sk, "A#%.*s", PGAL_ALBUM_MAX, name);
 	return gkey(d, pk, sk);
 }
@@ -75,10 +82,7 @@ ddb_intent_begin(struct ddb *d, pgal_id album_id, char kind, pgal_id photo_id,
 	json_object_set_new(rq, "Key", meta_key(d, album_id));
 	upd_init(&u, d, rq);
 	upd_add_ss(&u, "pending", elem);
-	upd_done(&u);
-	rq_name(rq, "albumID");
-	json_object_set_new(rq, "ConditionExpression", json_string("attribute_exists(#albumID)"));
-	rc = ddb_call(d, "UpdateItem", rq, NULL, e);
+	rc = ddb_update_existing(&u, "albumID", e);
 	if (rc == DDB_CONDFAIL)
 		return pgal_fail(e, PGAL_ENOTFOUND, "no such album");
 	return rc;
@@ -251,13 +255,8 @@ dir_claim(struct ddb *d, pgal_id user_id, const char *name, pgal_id album_id,
 		}
 		if (strcmp(have, name) == 0 || time(NULL) - at < DDB_STALE_SECS)
 			break;
-		rq = rq_new(d->gallery);
-		json_object_set_new(rq, "Key", dir_key(d, user_id, name));
-		rq_name(rq, "aid");
-		rq_val(rq, ":old", av_n(old));
-		json_object_set_new(rq, "ConditionExpression", json_string("#aid = :old"));
-		if ((rc = ddb_call(d, "DeleteItem", rq, NULL, e)) != PGAL_OK &&
-		    rc != DDB_CONDFAIL)
+		if ((rc = ddb_delete_if(d, d->gallery, dir_key(d, user_id, name), "aid", old,
+		    e)) != PGAL_OK && rc != DDB_CONDFAIL)
 			return rc;
 	}
 	return pgal_fail(e, PGAL_EINPUT, "album '%.*s' already exists", PGAL_ALBUM_MAX, name);
@@ -268,14 +267,8 @@ static int
 dir_release(struct ddb *d, pgal_id user_id, const char *name, pgal_id album_id,
     pgal_err *e)
 {
-	json_t *rq = rq_new(d->gallery);
-	int rc;
+	int rc = ddb_delete_if(d, d->gallery, dir_key(d, user_id, name), "aid", album_id, e);
 
-	json_object_set_new(rq, "Key", dir_key(d, user_id, name));
-	rq_name(rq, "aid");
-	rq_val(rq, ":aid", av_n(album_id));
-	json_object_set_new(rq, "ConditionExpression", json_string("#aid = :aid"));
-	rc = ddb_call(d, "DeleteItem", rq, NULL, e);
 	return rc == DDB_CONDFAIL ? PGAL_OK : rc;
 }
 
@@ -283,9 +276,9 @@ dir_release(struct ddb *d, pgal_id user_id, const char *name, pgal_id album_id,
 
 /* The album item, created only where no item has this id (or ours does). */
 static int
-meta_create(struct ddb *d, const pgal_album *a, pgal_id id, const char *tok, pgal_err *e)
+meta_create(struct ddb *d, const pgal_album *a, pgal_id id, pgal_err *e)
 {
-	json_t *it = meta_key(d, id), *rq;
+	json_t *it = meta_key(d, id);
 
 	it_n(it, "aid", id);
 	it_n(it, "owner", a->user_id);
@@ -296,14 +289,7 @@ meta_create(struct ddb *d, const pgal_album *a, pgal_id id, const char *tok, pga
 	it_n(it, "updated_at", a->updated_at);
 	it_n(it, "photo_count", 0);
 	it_n(it, "bytes", 0);
-	it_s(d, it, "wtok", tok);
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "Item", it);
-	rq_names(rq, "albumID", "wtok", NULL);
-	rq_val(rq, ":w", av_s(d, tok));
-	json_object_set_new(rq, "ConditionExpression", json_string(
-	    "attribute_not_exists(#albumID) OR #wtok = :w"));
-	return ddb_call(d, "PutItem", rq, NULL, e);
+	return ddb_put_new(d, d->gallery, "albumID", it, e);
 }
 
 int
@@ -312,7 +298,6 @@ ddb_album_create(pgal_store *s, pgal_album *a, pgal_err *e)
 	struct ddb *d = ddb_of(s);
 	pgal_user u;
 	json_t *rq;
-	char tok[17];
 	pgal_id id = 0;
 	int rc = PGAL_OK, tries;
 
@@ -322,8 +307,7 @@ ddb_album_create(pgal_store *s, pgal_album *a, pgal_err *e)
 	 * an id another process drew in the same millisecond: draw again */
 	for (tries = 0; tries < DDB_ID_TRIES; tries++)
 		if ((rc = ddb_new_id(d, &id, e)) != PGAL_OK ||
-		    (rc = ddb_token(tok, e)) != PGAL_OK ||
-		    (rc = meta_create(d, a, id, tok, e)) != DDB_CONDFAIL)
+		    (rc = meta_create(d, a, id, e)) != DDB_CONDFAIL)
 			break;
 	if (rc != PGAL_OK)
 		return rc == DDB_CONDFAIL ? pgal_fail(e, PGAL_EBACKEND, "album id collision") : rc;
@@ -371,8 +355,7 @@ ddb_album_get(pgal_store *s, pgal_id user_id, const char *name, pgal_album *a, p
 }
 
 struct dir {
-	json_t *keys;	/* album item keys, in name order, no duplicates */
-	pgal_id *ids;
+	pgal_id *ids;	/* in name order, no duplicates */
 	size_t n, cap;
 };
 
@@ -380,21 +363,40 @@ static int
 dir_collect(struct ddb *d, json_t *it, void *arg, pgal_err *e)
 {
 	struct dir *l = arg;
-	pgal_id aid = rd_n(it, "aid", 0), *nv;
+	pgal_id aid = rd_n(it, "aid", 0), *slot;
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
 		if (l->ids[i] == aid)
 			return 0;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		if ((nv = reallocarray(l->ids, l->cap, sizeof *nv)) == NULL)
-			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		l->ids = nv;
-	}
-	l->ids[l->n++] = aid;
-	json_array_append_new(l->keys, meta_key(d, aid));
+	if ((slot = pgal_store_rows_slot((void **)&l->ids, &l->cap, l->n,
+	    sizeof *l->ids)) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	*slot = aid;
+	l->n++;
 	return 0;
+}
+
+/* One strongly consistent Query over the directory partition, page by
+ * page. */
+int
+ddb_album_dir(struct ddb *d, pgal_id user_id, pgal_id **ids, size_t *n, pgal_err *e)
+{
+	struct dir l = { NULL, 0, 0 };
+	char pk[32];
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	dir_pk(pk, sizeof pk, user_id);
+	if ((rc = ddb_query(d, rq_partition(d, d->gallery, "albumID", pk, "photoID", "A#"),
+	    dir_collect, &l, e)) != PGAL_OK) {
+		free(l.ids);
+		return rc;
+	}
+	*ids = l.ids;
+	*n = l.n;
+	return PGAL_OK;
 }
 
 static int
@@ -407,30 +409,20 @@ int
 ddb_album_list(pgal_store *s, pgal_id user_id, pgal_album **out, size_t *n, pgal_err *e)
 {
 	struct ddb *d = ddb_of(s);
-	struct dir l = { json_array(), NULL, 0, 0 };
 	pgal_album *v = NULL;
-	json_t *rq, *items = NULL, *it;
-	char pk[32];
-	size_t i, len = 0;
+	pgal_id *ids = NULL;
+	json_t *keys, *items = NULL, *it;
+	size_t i, nids, len = 0;
 	int rc, changed;
 
 	*out = NULL;
 	*n = 0;
-	snprintf(pk, sizeof pk, "U#%lld", (long long)user_id);
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "KeyConditionExpression", json_string(
-	    "#albumID = :pk AND begins_with(#photoID, :a)"));
-	json_object_set_new(rq, "ConsistentRead", json_true());
-	rq_names(rq, "albumID", "photoID", NULL);
-	rq_val(rq, ":pk", av_s(d, pk));
-	rq_val(rq, ":a", av_s(d, "A#"));
-	if ((rc = ddb_query(d, rq, dir_collect, &l, e)) != PGAL_OK)
+	if ((rc = ddb_album_dir(d, user_id, &ids, &nids, e)) != PGAL_OK || nids == 0)
 		goto out;
-	if (l.n == 0)
-		goto out;
-	rc = ddb_batch_get(d, d->gallery, l.keys, &items, e);
-	l.keys = NULL;
-	if (rc != PGAL_OK)
+	keys = json_array();
+	for (i = 0; i < nids; i++)
+		json_array_append_new(keys, meta_key(d, ids[i]));
+	if ((rc = ddb_batch_get(d, d->gallery, keys, &items, e)) != PGAL_OK)
 		goto out;
 	if ((v = calloc(json_array_size(items) + 1, sizeof *v)) == NULL) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
@@ -463,8 +455,7 @@ ddb_album_list(pgal_store *s, pgal_id user_id, pgal_album **out, size_t *n, pgal
 	rc = PGAL_OK;
 out:
 	free(v);
-	free(l.ids);
-	json_decref(l.keys);
+	free(ids);
 	json_decref(items);
 	return rc;
 }
@@ -493,10 +484,7 @@ ddb_album_update(pgal_store *s, const pgal_album *a, pgal_err *e)
 	upd_set_s(&u, "title", a->title);
 	upd_set_s(&u, "description", a->description);
 	upd_set_n(&u, "updated_at", a->updated_at);
-	upd_done(&u);
-	rq_name(rq, "albumID");
-	json_object_set_new(rq, "ConditionExpression", json_string("attribute_exists(#albumID)"));
-	rc = ddb_call(d, "UpdateItem", rq, NULL, e);
+	rc = ddb_update_existing(&u, "albumID", e);
 	if (rc != PGAL_OK) {
 		pgal_err ignored;
 
@@ -561,13 +549,10 @@ ddb_album_delete(pgal_store *s, pgal_id album_id, pgal_err *e)
 	ddb_album_pk(pk, sizeof pk, album_id);
 	c.keys = json_array();
 	c.after = json_array();
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "KeyConditionExpression", json_string("#albumID = :pk"));
-	json_object_set_new(rq, "ConsistentRead", json_true());
+	rq = rq_partition(d, d->gallery, "albumID", pk, NULL, NULL);
 	json_object_set_new(rq, "ProjectionExpression", json_string(
 	    "#albumID, #photoID, #pid, #owner, #sha256, #blob_id, #mv"));
 	rq_names(rq, "albumID", "photoID", "pid", "owner", "sha256", "blob_id", "mv", NULL);
-	rq_val(rq, ":pk", av_s(d, pk));
 	if ((rc = ddb_query(d, rq, cascade_one, &c, e)) != PGAL_OK) {
 		json_decref(c.keys);
 		json_decref(c.after);

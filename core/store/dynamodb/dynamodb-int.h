@@ -36,6 +36,7 @@
 #include <jansson.h>
 
 #include "aws/aws.h"
+#include "store/rows.h"
 #include "store/store.h"
 
 #define DDB_TABLE_MAX 256
@@ -117,11 +118,29 @@ void upd_add_ss(struct upd *u, const char *attr, const char *elem);
 void upd_del_ss(struct upd *u, const char *attr, const char *elem);
 /* puts UpdateExpression into the request */
 void upd_done(struct upd *u);
+/* upd_done, then UpdateItem only if the item is there (its hash key
+ * attribute exists): DDB_CONDFAIL when it is not */
+int ddb_update_existing(struct upd *u, const char *hash, pgal_err *e);
 
 /* GetItem, strongly consistent: PGAL_OK with *item (decref), or PGAL_ENOTFOUND
  * with `missing` as the message. */
 int ddb_get(struct ddb *d, const char *table, json_t *key, json_t **item,
     const char *missing, pgal_err *e);
+/* DeleteItem of key (consumed) only while its attr holds the number v:
+ * DDB_CONDFAIL when it holds another (or the item is gone) */
+int ddb_delete_if(struct ddb *d, const char *table, json_t *key, const char *attr, int64_t v,
+    pgal_err *e);
+/* PutItem of an item only where no item has its key yet or the one there is
+ * our own (a retried write): the item carries a fresh write token. hash is
+ * the table's hash key attribute; another item there is DDB_CONDFAIL.
+ * item is consumed. */
+int ddb_put_new(struct ddb *d, const char *table, const char *hash, json_t *item,
+    pgal_err *e);
+/* A strongly consistent Query of the partition hash = pk of table; when
+ * prefix is not NULL only its items whose range key begins with prefix.
+ * Placeholders :pk and :prefix are taken. */
+json_t *rq_partition(struct ddb *d, const char *table, const char *hash, const char *pk,
+    const char *range, const char *prefix);
 /* Runs a Query to its end (or until fn returns 1), page by page with
  * ExclusiveStartKey. fn returns 0 to go on, 1 to stop, or a pgal code. */
 typedef int (*ddb_item_fn)(struct ddb *d, json_t *item, void *arg, pgal_err *e);
@@ -179,6 +198,9 @@ int ddb_album_delete(pgal_store *s, pgal_id album_id, pgal_err *e);
 /* albums: the helpers photos need */
 void ddb_album_pk(char *buf, size_t size, pgal_id album_id);
 int ddb_album_name(struct ddb *d, pgal_id album_id, char *name, size_t size, pgal_err *e);
+/* the ids of a user's albums from the directory, in name order, each once
+ * (a leftover entry of a renamed album names it again); *ids malloc'd */
+int ddb_album_dir(struct ddb *d, pgal_id user_id, pgal_id **ids, size_t *n, pgal_err *e);
 /* counter intents: "i" (insert) or "d" (delete) of photo_id with bytes */
 int ddb_intent_begin(struct ddb *d, pgal_id album_id, char kind, pgal_id photo_id,
     int64_t bytes, char *elem, size_t elemsz, pgal_err *e);

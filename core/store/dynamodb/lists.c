@@ -241,36 +241,21 @@ ddb_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *c
 
 /* ---- blob ids ---- */
 
-struct ids {
-	char **v;
-	size_t n, cap;
-};
-
 static int
 id_add(struct ddb *d, json_t *it, void *arg, pgal_err *e)
 {
-	struct ids *l = arg;
-	char id[PGAL_BLOB_ID_HEX + 1], **nv;
+	char id[PGAL_BLOB_ID_HEX + 1];
 
 	rd_s(it, "blob_id", id, sizeof id);
 	if (id[0] == '\0')
 		return 0;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		if ((nv = reallocarray(l->v, l->cap, sizeof *nv)) == NULL)
-			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		l->v = nv;
-	}
-	if ((l->v[l->n] = strdup(id)) == NULL)
-		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-	l->n++;
-	return 0;
+	return pgal_store_ids_add(arg, id, e);
 }
 
 static int
 ids_run(struct ddb *d, json_t *rq, char ***ids, size_t *n, pgal_err *e)
 {
-	struct ids l = { NULL, 0, 0 };
+	pgal_store_ids l = { NULL, 0, 0 };
 	int rc;
 
 	*ids = NULL;
@@ -309,15 +294,9 @@ int
 ddb_blob_ids_album(pgal_store *s, pgal_id album_id, char ***ids, size_t *n, pgal_err *e)
 {
 	struct ddb *d = ddb_of(s);
-	json_t *rq = rq_new(d->gallery);
 	char pk[32];
 
 	ddb_album_pk(pk, sizeof pk, album_id);
-	json_object_set_new(rq, "KeyConditionExpression", json_string(
-	    "#albumID = :a AND begins_with(#photoID, :p)"));
-	json_object_set_new(rq, "ConsistentRead", json_true());
-	rq_names(rq, "albumID", "photoID", NULL);
-	rq_val(rq, ":a", av_s(d, pk));
-	rq_val(rq, ":p", av_s(d, "P#"));
-	return ids_run(d, rq, ids, n, e);
+	return ids_run(d, rq_partition(d, d->gallery, "albumID", pk, "photoID", "P#"), ids,
+	    n, e);
 }

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "store/dynamodb/dynamodb-int.h"
+#include "validate.h"
 
 json_t *
 ddb_photo_key(struct ddb *d, pgal_id album_id, const char *name)
@@ -93,29 +94,26 @@ derived(struct ddb *d, json_t *it, pgal_id pid, const char *name, const char *ti
 	char text[PGAL_TITLE_MAX + PGAL_DESC_MAX + PGAL_PHOTO_NAME_MAX + 4];
 	char ks[PGAL_TITLE_MAX + 20], hex[17];
 	json_t *set = json_array();
-	const char *p, *comma, *end = tags + strnlen(tags, PGAL_TAGS_MAX);
+	const char *p = tags, *end = tags + strnlen(tags, PGAL_TAGS_MAX), *tag;
+	size_t len;
 
-	for (p = tags; p < end; p = comma + 1) {
-		if ((comma = memchr(p, ',', (size_t)(end - p))) == NULL)
-			comma = end;
-		if (comma > p) {
-			json_t *t = json_stringn(p, (size_t)(comma - p));
-			size_t i;
-			json_t *v;
-			int dup = 0;
+	while (pgal_tags_next(&p, end, &tag, &len)) {
+		json_t *t = json_stringn(tag, len);
+		size_t i;
+		json_t *v;
+		int dup = 0;
 
-			if (t == NULL) {
-				d->bad = 1;
-				continue;
-			}
-			json_array_foreach(set, i, v)
-				if (json_equal(v, t))
-					dup = 1;
-			if (dup)
-				json_decref(t);
-			else
-				json_array_append_new(set, t);
+		if (t == NULL) {
+			d->bad = 1;
+			continue;
 		}
+		json_array_foreach(set, i, v)
+			if (json_equal(v, t))
+				dup = 1;
+		if (dup)
+			json_decref(t);
+		else
+			json_array_append_new(set, t);
 	}
 	if (json_array_size(set) > 0)
 		json_object_set_new(it, "tagset", json_pack("{s:o}", "SS", set));
@@ -302,27 +300,18 @@ claim_id(struct ddb *d, const pgal_photo *p, pgal_id *pid, char *elem, size_t el
     pgal_err *e)
 {
 	pgal_err ignored;
-	json_t *rq, *it;
-	char tok[17];
+	json_t *it;
 	int rc = PGAL_OK, tries;
 
 	for (tries = 0; tries < DDB_ID_TRIES; tries++) {
 		if ((rc = ddb_new_id(d, pid, e)) != PGAL_OK ||
-		    (rc = ddb_token(tok, e)) != PGAL_OK ||
 		    (rc = ddb_intent_begin(d, p->album_id, 'i', *pid, p->bytes, elem,
 		    elemsz, e)) != PGAL_OK)
 			return rc;
 		it = loc_key(d, *pid);
 		it_n(it, "aid", p->album_id);
 		it_s(d, it, "name", p->name);
-		it_s(d, it, "wtok", tok);
-		rq = rq_new(d->gallery);
-		json_object_set_new(rq, "Item", it);
-		rq_names(rq, "albumID", "wtok", NULL);
-		rq_val(rq, ":w", av_s(d, tok));
-		json_object_set_new(rq, "ConditionExpression", json_string(
-		    "attribute_not_exists(#albumID) OR #wtok = :w"));
-		if ((rc = ddb_call(d, "PutItem", rq, NULL, e)) == PGAL_OK)
+		if ((rc = ddb_put_new(d, d->gallery, "albumID", it, e)) == PGAL_OK)
 			return PGAL_OK;
 		ddb_intent_end(d, p->album_id, elem, 0, 0, &ignored);
 		if (rc != DDB_CONDFAIL)
@@ -440,10 +429,7 @@ touch_album(struct ddb *d, pgal_id album_id, int64_t now, pgal_err *e)
 	json_object_set_new(rq, "Key", key2(d, "albumID", pk, "photoID", "#ALBUM"));
 	upd_init(&u, d, rq);
 	upd_set_n(&u, "updated_at", now);
-	upd_done(&u);
-	rq_name(rq, "albumID");
-	json_object_set_new(rq, "ConditionExpression", json_string("attribute_exists(#albumID)"));
-	rc = ddb_call(d, "UpdateItem", rq, NULL, e);
+	rc = ddb_update_existing(&u, "albumID", e);
 	return rc == DDB_CONDFAIL ? PGAL_OK : rc;
 }
 
@@ -587,12 +573,8 @@ update_move(struct ddb *d, const pgal_photo *p, json_t *old, pgal_err *e)
 	json_object_set_new(rq, "Item", it);
 	if ((rc = ddb_call(d, "PutItem", rq, NULL, e)) != PGAL_OK)
 		return rc;
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "Key", ddb_photo_key(d, oaid, oname));
-	rq_name(rq, "pid");
-	rq_val(rq, ":pid", av_n(p->id));
-	json_object_set_new(rq, "ConditionExpression", json_string("#pid = :pid"));
-	if ((rc = ddb_call(d, "DeleteItem", rq, NULL, e)) != PGAL_OK && rc != DDB_CONDFAIL)
+	if ((rc = ddb_delete_if(d, d->gallery, ddb_photo_key(d, oaid, oname), "pid", p->id,
+	    e)) != PGAL_OK && rc != DDB_CONDFAIL)
 		return rc;
 	if (moved) {
 		if ((rc = ddb_intent_end(d, p->album_id, ein, 1, now, e)) != PGAL_OK ||
@@ -649,12 +631,7 @@ ddb_photo_delete(pgal_store *s, pgal_id photo_id, pgal_err *e)
 	json_decref(it);
 	if (rc != PGAL_OK)
 		return rc;
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "Key", ddb_photo_key(d, aid, name));
-	rq_name(rq, "pid");
-	rq_val(rq, ":pid", av_n(photo_id));
-	json_object_set_new(rq, "ConditionExpression", json_string("#pid = :pid"));
-	rc = ddb_call(d, "DeleteItem", rq, NULL, e);
+	rc = ddb_delete_if(d, d->gallery, ddb_photo_key(d, aid, name), "pid", photo_id, e);
 	if (rc == DDB_CONDFAIL && d->attempts > 1)
 		rc = PGAL_OK;
 	if (rc != PGAL_OK) {

@@ -106,12 +106,7 @@ ddb_refs_del(struct ddb *d, pgal_id user_id, const char *sha256, const char *blo
 		return rc;
 	if (*blob_id == '\0')
 		return PGAL_OK;
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "Key", blob_key(d, blob_id));
-	rq_name(rq, "pid");
-	rq_val(rq, ":pid", av_n(pid));
-	json_object_set_new(rq, "ConditionExpression", json_string("#pid = :pid"));
-	rc = ddb_call(d, "DeleteItem", rq, NULL, e);
+	rc = ddb_delete_if(d, d->gallery, blob_key(d, blob_id), "pid", pid, e);
 	return rc == DDB_CONDFAIL ? PGAL_OK : rc;
 }
 
@@ -141,7 +136,7 @@ ref_check(struct ddb *d, const json_t *ref, enum ref_state *st, json_t **photo,
 {
 	char pk[PGAL_SHA256_HEX + 32], sk[24];
 	int64_t at = rd_n(ref, "at", 0);
-	json_t *it, *rq;
+	json_t *it;
 	int rc;
 
 	*st = REF_STALE;
@@ -163,12 +158,7 @@ ref_check(struct ddb *d, const json_t *ref, enum ref_state *st, json_t **photo,
 	}
 	rd_s(ref, "albumID", pk, sizeof pk);
 	rd_s(ref, "photoID", sk, sizeof sk);
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "Key", key2(d, "albumID", pk, "photoID", sk));
-	rq_name(rq, "at");
-	rq_val(rq, ":at", av_n(at));
-	json_object_set_new(rq, "ConditionExpression", json_string("#at = :at"));
-	rc = ddb_call(d, "DeleteItem", rq, NULL, e);
+	rc = ddb_delete_if(d, d->gallery, key2(d, "albumID", pk, "photoID", sk), "at", at, e);
 	return rc == DDB_CONDFAIL ? PGAL_OK : rc;
 }
 
@@ -294,11 +284,7 @@ ddb_photo_find_sha(pgal_store *s, pgal_id user_id, const char *sha256, pgal_phot
 	if (*sha256 == '\0' || strlen(sha256) > PGAL_SHA256_HEX)
 		return pgal_fail(e, PGAL_ENOTFOUND, "no photo with this content");
 	content_pk(pk, sizeof pk, user_id, sha256);
-	rq = rq_new(d->gallery);
-	json_object_set_new(rq, "KeyConditionExpression", json_string("#albumID = :h"));
-	json_object_set_new(rq, "ConsistentRead", json_true());
-	rq_name(rq, "albumID");
-	rq_val(rq, ":h", av_s(d, pk));
+	rq = rq_partition(d, d->gallery, "albumID", pk, NULL, NULL);
 	if ((rc = ddb_query(d, rq, sha_ref, &sh, e)) != PGAL_OK)
 		return rc;
 	if (!sh.found && !d->refs) {

@@ -283,19 +283,28 @@ clause(char *buf, size_t size, const char *fmt, const char *attr)
 		snprintf(buf + len, size - len, fmt, attr, attr);
 }
 
-void
-upd_set_av(struct upd *u, const char *attr, json_t *av)
+/* One term of a clause with a value: #attr named, the value under
+ * :attr<suffix>, the term written by fmt (attr twice). */
+static void
+term(struct upd *u, char *buf, size_t size, const char *fmt, const char *attr,
+    const char *suffix, json_t *av)
 {
 	char ph[64];
 
+	snprintf(ph, sizeof ph, ":%s%s", attr, suffix);
+	rq_name(u->rq, attr);
+	rq_val(u->rq, ph, av);
+	clause(buf, size, fmt, attr);
+}
+
+void
+upd_set_av(struct upd *u, const char *attr, json_t *av)
+{
 	if (av == NULL) {
 		u->d->bad = 1;
 		return;
 	}
-	snprintf(ph, sizeof ph, ":%s", attr);
-	rq_name(u->rq, attr);
-	rq_val(u->rq, ph, av);
-	clause(u->set, sizeof u->set, "#%s = :%s", attr);
+	term(u, u->set, sizeof u->set, "#%s = :%s", attr, "", av);
 }
 
 void
@@ -323,12 +332,7 @@ upd_remove(struct upd *u, const char *attr)
 void
 upd_add_n(struct upd *u, const char *attr, int64_t delta)
 {
-	char ph[64];
-
-	snprintf(ph, sizeof ph, ":%s", attr);
-	rq_name(u->rq, attr);
-	rq_val(u->rq, ph, av_n(delta));
-	clause(u->add, sizeof u->add, "#%s :%s", attr);
+	term(u, u->add, sizeof u->add, "#%s :%s", attr, "", av_n(delta));
 }
 
 static json_t *
@@ -346,23 +350,13 @@ av_ss1(struct ddb *d, const char *elem)
 void
 upd_add_ss(struct upd *u, const char *attr, const char *elem)
 {
-	char ph[64];
-
-	snprintf(ph, sizeof ph, ":%s", attr);
-	rq_name(u->rq, attr);
-	rq_val(u->rq, ph, av_ss1(u->d, elem));
-	clause(u->add, sizeof u->add, "#%s :%s", attr);
+	term(u, u->add, sizeof u->add, "#%s :%s", attr, "", av_ss1(u->d, elem));
 }
 
 void
 upd_del_ss(struct upd *u, const char *attr, const char *elem)
 {
-	char ph[64];
-
-	snprintf(ph, sizeof ph, ":%s_del", attr);
-	rq_name(u->rq, attr);
-	rq_val(u->rq, ph, av_ss1(u->d, elem));
-	clause(u->del, sizeof u->del, "#%s :%s_del", attr);
+	term(u, u->del, sizeof u->del, "#%s :%s_del", attr, "_del", av_ss1(u->d, elem));
 }
 
 void
@@ -387,7 +381,17 @@ upd_done(struct upd *u)
 	json_object_set_new(u->rq, "UpdateExpression", json_string(expr));
 }
 
-/* ---- get, query, batches ---- */
+int
+ddb_update_existing(struct upd *u, const char *hash, pgal_err *e)
+{
+	upd_done(u);
+	rq_name(u->rq, hash);
+	json_object_set_new(u->rq, "ConditionExpression", json_sprintf(
+	    "attribute_exists(#%s)", hash));
+	return ddb_call(u->d, "UpdateItem", u->rq, NULL, e);
+}
+
+/* ---- get, delete, query, batches ---- */
 
 int
 ddb_get(struct ddb *d, const char *table, json_t *key, json_t **item,
@@ -414,6 +418,61 @@ ddb_get(struct ddb *d, const char *table, json_t *key, json_t **item,
 	*item = json_incref(it);
 	json_decref(out);
 	return PGAL_OK;
+}
+
+int
+ddb_delete_if(struct ddb *d, const char *table, json_t *key, const char *attr, int64_t v,
+    pgal_err *e)
+{
+	json_t *rq = rq_new(table);
+
+	json_object_set_new(rq, "Key", key);
+	rq_name(rq, attr);
+	rq_val(rq, ":v", av_n(v));
+	json_object_set_new(rq, "ConditionExpression", json_sprintf("#%s = :v", attr));
+	return ddb_call(d, "DeleteItem", rq, NULL, e);
+}
+
+int
+ddb_put_new(struct ddb *d, const char *table, const char *hash, json_t *item, pgal_err *e)
+{
+	json_t *rq = rq_new(table);
+	char tok[17];
+	int rc;
+
+	if ((rc = ddb_token(tok, e)) != PGAL_OK) {
+		json_decref(item);
+		json_decref(rq);
+		return rc;
+	}
+	it_s(d, item, "wtok", tok);
+	json_object_set_new(rq, "Item", item);
+	json_object_set_new(rq, "ConditionExpression", json_sprintf(
+	    "attribute_not_exists(#%s) OR #wtok = :w", hash));
+	rq_names(rq, hash, "wtok", NULL);
+	rq_val(rq, ":w", av_s(d, tok));
+	return ddb_call(d, "PutItem", rq, NULL, e);
+}
+
+json_t *
+rq_partition(struct ddb *d, const char *table, const char *hash, const char *pk,
+    const char *range, const char *prefix)
+{
+	json_t *rq = rq_new(table);
+
+	json_object_set_new(rq, "ConsistentRead", json_true());
+	rq_name(rq, hash);
+	rq_val(rq, ":pk", av_s(d, pk));
+	if (prefix == NULL) {
+		json_object_set_new(rq, "KeyConditionExpression", json_sprintf(
+		    "#%s = :pk", hash));
+		return rq;
+	}
+	json_object_set_new(rq, "KeyConditionExpression", json_sprintf(
+	    "#%s = :pk AND begins_with(#%s, :prefix)", hash, range));
+	rq_name(rq, range);
+	rq_val(rq, ":prefix", av_s(d, prefix));
+	return rq;
 }
 
 /* Query (or Scan), page by page */

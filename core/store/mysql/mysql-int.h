@@ -10,12 +10,11 @@
 
 #include <mysql.h>
 
+#include "store/sql-columns.h"
+#include "store/sql-reads.h"
+#include "store/rows.h"
 #include "store/store.h"
 
-/* search statements are cached for up to this many words */
-#define MY_SEARCH_CACHED 8
-/* search statement shapes: with or without a tag, within an album or not */
-#define MY_SEARCH_SHAPES 4
 #define MY_MAXP 40 /* parameters of one statement */
 #define MY_MAXC 32 /* result columns of one statement */
 
@@ -44,15 +43,6 @@ enum {
 	MS_PHOTO_UPDATE,
 	MS_PHOTO_DELETE,
 	MS_PHOTO_SHA,
-	MS_PHOTO_LIST_TAKEN,
-	MS_PHOTO_LIST_ADDED,
-	MS_PHOTO_LIST_TITLE,
-	MS_PHOTO_BEFORE_TAKEN,
-	MS_PHOTO_BEFORE_ADDED,
-	MS_PHOTO_BEFORE_TITLE,
-	MS_PHOTO_LAST_TAKEN,
-	MS_PHOTO_LAST_ADDED,
-	MS_PHOTO_LAST_TITLE,
 	MS_TAGS_CLEAR,
 	MS_TAG_INSERT,
 	MS_BLOBS_USER,
@@ -65,44 +55,24 @@ enum {
 	MS_COUNT
 };
 
-#define MY_USER_COLS "id, name, email, pwhash, confirmed, created_at, code_hash, " \
-	"code_expires_at, code_tries, failed_logins, locked_until"
-#define MY_ALBUM_COLS "id, user_id, name, title, description, created_at, " \
-	"updated_at, photo_count, bytes"
-#define MY_KEY_COLS "id, algo, fingerprint, comment, created_at"
-/* column order read by my_photo_cols() */
-#define MY_PHOTO_COLS "p.id, p.album_id, p.user_id, a.name, p.name, p.title, " \
-	"p.description, p.tags, p.mime, p.width, p.height, p.bytes, p.sha256, " \
-	"p.blob_id, p.added_at, p.sort_taken, p.exif_make, p.exif_model, " \
-	"p.exif_lens, p.exif_exposure_time, p.exif_f_number, p.exif_iso, " \
-	"p.exif_focal_length, p.exif_orientation, p.exif_taken_at, " \
-	"p.gps_present, p.gps_lat, p.gps_lon, p.gps_alt"
-/* photos first, always: every query filters and orders on photos' indexes
- * (left to itself the optimizer may start from albums and sort) */
+/* photos joined to their album's name (the column list is
+ * PGAL_SQL_PHOTO_COLS, read by photo_cols()). Photos first, always: every
+ * query filters and orders on photos' indexes (left to itself the
+ * optimizer may start from albums and sort). */
 #define MY_PHOTO_FROM " FROM photos p STRAIGHT_JOIN albums a ON a.id = p.album_id "
-/* keyset page strictly after (key, id) = (?, ?): parameters album, key, key,
- * id, limit. The first comparison lets the index range start at the key. */
-#define MY_PHOTO_PAGE(key) "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM \
-	"WHERE p.album_id = ? AND p." key " >= ? AND (p." key " > ? OR p.id > ?) " \
-	"ORDER BY p." key ", p.id LIMIT ?"
-/* the reverse read, strictly before (key, id) = (?, ?) nearest first (the
- * caller puts the rows back in forward order): the same parameters; without
- * a cursor, the last rows (album, limit) */
-#define MY_PHOTO_PAGE_BEFORE(key) "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM \
-	"WHERE p.album_id = ? AND p." key " <= ? AND (p." key " < ? OR p.id < ?) " \
-	"ORDER BY p." key " DESC, p.id DESC LIMIT ?"
-#define MY_PHOTO_PAGE_LAST(key) "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM \
-	"WHERE p.album_id = ? ORDER BY p." key " DESC, p.id DESC LIMIT ?"
 
 extern const char *const my_sql[MS_COUNT];
+
+/* how the photo reads of core/store/sql-reads.c run here (photos.c) */
+extern const pgal_sql_read_ops my_read_ops;
 
 struct my {
 	pgal_store base; /* first: the core sees a pgal_store */
 	pgal_config cfg; /* to reconnect */
 	MYSQL *db;       /* NULL after a failed reconnect: the next call tries again */
 	MYSQL_STMT *st[MS_COUNT]; /* prepared on first use, again after a reconnect */
-	/* [has tag | in album << 1][number of words] */
-	MYSQL_STMT *search[MY_SEARCH_SHAPES][MY_SEARCH_CACHED + 1];
+	/* keyset pages and search, prepared on first use on a connection */
+	pgal_sql_reads reads;
 	/* state of the operation being run, for the retry decision */
 	int lost;     /* the connection went away during it */
 	int deadlock; /* InnoDB rolled its transaction back */

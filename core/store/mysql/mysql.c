@@ -28,8 +28,8 @@ const char *const my_sql[MS_COUNT] = {
 	[MS_USER_INSERT] = "INSERT INTO users (name, email, pwhash, confirmed, "
 	    "created_at, code_hash, code_expires_at, code_tries, failed_logins, "
 	    "locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[MS_USER_BY_NAME] = "SELECT " MY_USER_COLS " FROM users WHERE name = ?",
-	[MS_USER_BY_ID] = "SELECT " MY_USER_COLS " FROM users WHERE id = ?",
+	[MS_USER_BY_NAME] = "SELECT " PGAL_SQL_USER_COLS " FROM users WHERE name = ?",
+	[MS_USER_BY_ID] = "SELECT " PGAL_SQL_USER_COLS " FROM users WHERE id = ?",
 	[MS_USER_UPDATE] = "UPDATE users SET email = ?, pwhash = ?, confirmed = ?, "
 	    "code_hash = ?, code_expires_at = ?, code_tries = ?, "
 	    "failed_logins = ?, locked_until = ? WHERE id = ?",
@@ -48,9 +48,9 @@ const char *const my_sql[MS_COUNT] = {
 
 	[MS_ALBUM_INSERT] = "INSERT INTO albums (user_id, name, title, "
 	    "description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-	[MS_ALBUM_GET] = "SELECT " MY_ALBUM_COLS " FROM albums "
+	[MS_ALBUM_GET] = "SELECT " PGAL_SQL_ALBUM_COLS " FROM albums "
 	    "WHERE user_id = ? AND name = ?",
-	[MS_ALBUM_LIST] = "SELECT " MY_ALBUM_COLS " FROM albums "
+	[MS_ALBUM_LIST] = "SELECT " PGAL_SQL_ALBUM_COLS " FROM albums "
 	    "WHERE user_id = ? ORDER BY name",
 	[MS_ALBUM_UPDATE] = "UPDATE albums SET name = ?, title = ?, "
 	    "description = ?, updated_at = ? WHERE id = ?",
@@ -67,23 +67,14 @@ const char *const my_sql[MS_COUNT] = {
 	    "exif_orientation, exif_taken_at, gps_present, gps_lat, gps_lon, "
 	    "gps_alt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[MS_PHOTO_GET] = "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM
+	[MS_PHOTO_GET] = "SELECT " PGAL_SQL_PHOTO_COLS MY_PHOTO_FROM
 	    "WHERE p.album_id = ? AND p.name = ?",
 	[MS_PHOTO_LOCK] = "SELECT album_id, bytes FROM photos WHERE id = ? FOR UPDATE",
 	[MS_PHOTO_UPDATE] = "UPDATE photos SET name = ?, album_id = ?, "
 	    "title = ?, description = ?, tags = ? WHERE id = ?",
 	[MS_PHOTO_DELETE] = "DELETE FROM photos WHERE id = ?",
-	[MS_PHOTO_SHA] = "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM
+	[MS_PHOTO_SHA] = "SELECT " PGAL_SQL_PHOTO_COLS MY_PHOTO_FROM
 	    "WHERE p.user_id = ? AND p.sha256 = ? ORDER BY p.id LIMIT 1",
-	[MS_PHOTO_LIST_TAKEN] = MY_PHOTO_PAGE("sort_taken"),
-	[MS_PHOTO_LIST_ADDED] = MY_PHOTO_PAGE("added_at"),
-	[MS_PHOTO_LIST_TITLE] = MY_PHOTO_PAGE("title"),
-	[MS_PHOTO_BEFORE_TAKEN] = MY_PHOTO_PAGE_BEFORE("sort_taken"),
-	[MS_PHOTO_BEFORE_ADDED] = MY_PHOTO_PAGE_BEFORE("added_at"),
-	[MS_PHOTO_BEFORE_TITLE] = MY_PHOTO_PAGE_BEFORE("title"),
-	[MS_PHOTO_LAST_TAKEN] = MY_PHOTO_PAGE_LAST("sort_taken"),
-	[MS_PHOTO_LAST_ADDED] = MY_PHOTO_PAGE_LAST("added_at"),
-	[MS_PHOTO_LAST_TITLE] = MY_PHOTO_PAGE_LAST("title"),
 
 	[MS_TAGS_CLEAR] = "DELETE FROM photo_tags WHERE photo_id = ?",
 	/* not INSERT IGNORE: that would also swallow real errors */
@@ -96,9 +87,9 @@ const char *const my_sql[MS_COUNT] = {
 
 	[MS_KEY_INSERT] = "INSERT INTO ssh_keys (user_id, algo, key_base64, "
 	    "comment, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-	[MS_KEY_LIST] = "SELECT " MY_KEY_COLS " FROM ssh_keys WHERE user_id = ? "
+	[MS_KEY_LIST] = "SELECT " PGAL_SQL_KEY_COLS " FROM ssh_keys WHERE user_id = ? "
 	    "ORDER BY created_at, id",
-	[MS_KEY_FIND] = "SELECT " MY_KEY_COLS " FROM ssh_keys "
+	[MS_KEY_FIND] = "SELECT " PGAL_SQL_KEY_COLS " FROM ssh_keys "
 	    "WHERE user_id = ? AND fingerprint = ?",
 	[MS_KEY_DELETE] = "DELETE FROM ssh_keys WHERE user_id = ? AND fingerprint = ?",
 };
@@ -108,19 +99,14 @@ const char *const my_sql[MS_COUNT] = {
 static void
 my_drop_statements(struct my *q)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < MS_COUNT; i++) {
 		if (q->st[i] != NULL)
 			mysql_stmt_close(q->st[i]);
 		q->st[i] = NULL;
 	}
-	for (i = 0; i < MY_SEARCH_SHAPES; i++)
-		for (j = 0; j <= MY_SEARCH_CACHED; j++) {
-			if (q->search[i][j] != NULL)
-				mysql_stmt_close(q->search[i][j]);
-			q->search[i][j] = NULL;
-		}
+	pgal_sql_reads_release(&my_read_ops, q, &q->reads);
 }
 
 static void
@@ -350,6 +336,7 @@ my_close(pgal_store *s)
 	if (q == NULL)
 		return;
 	my_disconnect(q);
+	pgal_sql_reads_free(&my_read_ops, q, &q->reads);
 	/* the copy holds the password (and any other secret of the config) */
 	explicit_bzero(&q->cfg, sizeof q->cfg);
 	free(q);

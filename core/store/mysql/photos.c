@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "store/mysql/mysql-int.h"
-#include "store/sql-like.h"
+#include "validate.h"
 
 /* ---- albums ---- */
 
@@ -207,22 +207,18 @@ static int
 tags_sync(struct my *q, pgal_id photo_id, const char *tags, int is_new, pgal_err *e)
 {
 	struct my_args a;
-	const char *p, *end, *comma;
-	size_t len = strnlen(tags, PGAL_TAGS_MAX + 1);
+	const char *p = tags, *end = tags + strnlen(tags, PGAL_TAGS_MAX + 1), *tag;
+	size_t len;
 	int rc;
 
 	my_args_init(&a);
 	arg_i64(&a, photo_id);
 	if (!is_new && (rc = my_exec(q, MS_TAGS_CLEAR, &a, e, NULL, NULL)) != PGAL_OK)
 		return rc;
-	for (p = tags, end = tags + len; p < end; p = comma + 1) {
-		if ((comma = memchr(p, ',', (size_t)(end - p))) == NULL)
-			comma = end;
-		if (comma == p)
-			continue;
+	while (pgal_tags_next(&p, end, &tag, &len)) {
 		my_args_init(&a);
 		arg_i64(&a, photo_id);
-		arg_bytes(&a, p, (size_t)(comma - p));
+		arg_bytes(&a, tag, len);
 		if ((rc = my_exec(q, MS_TAG_INSERT, &a, e, NULL, "photo")) != PGAL_OK)
 			return rc;
 	}
@@ -460,167 +456,81 @@ photo_rows(struct my *q, MYSQL_STMT *st, struct my_args *a, size_t limit, pgal_p
 	return PGAL_OK;
 }
 
-/* A page after the cursor, or (backward) the page before it; the statement
- * ids of each sort come in the order taken, added, title. */
-static int
-photo_page(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *cur,
-    int backward, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
-{
-	struct my_args a;
-	MYSQL_STMT *st;
-	int id, has_cur = cur != NULL && cur->valid, rc;
+/* ---- keyset pages and search (core/store/sql-reads.c) ---- */
 
-	*n = 0;
-	if (sort != PGAL_SORT_TAKEN && sort != PGAL_SORT_ADDED && sort != PGAL_SORT_TITLE)
-		return pgal_fail(e, PGAL_EUSAGE, "unknown sort order");
-	if (limit == 0)
-		return PGAL_OK;
-	if (!backward)
-		id = MS_PHOTO_LIST_TAKEN;
-	else if (has_cur)
-		id = MS_PHOTO_BEFORE_TAKEN;
-	else
-		id = MS_PHOTO_LAST_TAKEN;
-	id += sort == PGAL_SORT_TAKEN ? 0 : sort == PGAL_SORT_ADDED ? 1 : 2;
-	if ((st = my_stmt(q, id, e)) == NULL)
+/* How MySQL spells them. Both sides of a LIKE are lowercased (the columns
+ * compare as utf8mb4_bin, names are binary and made text first), so search
+ * is case-insensitive, not accent-insensitive; '!' escapes LIKE's
+ * wildcards (a backslash is an escape in MySQL's string literals); a
+ * statement has at most MY_MAXP parameters (struct my_args). */
+static const pgal_sql_dialect my_dialect = {
+	.numbered = 0,
+	.row_values = 0,
+	.photos_from = MY_PHOTO_FROM,
+	.no_index = "",
+	.like_escape = '!',
+	.fold = "LOWER(%s)",
+	.fold_binary = "LOWER(CONVERT(%s USING utf8mb4) COLLATE utf8mb4_bin)",
+	.max_params = MY_MAXP,
+};
+
+/* A statement is prepared on the connection it runs on: a reconnect drops
+ * them all (my_drop_statements), the texts stay. */
+static int
+my_run(void *store, pgal_sql_stmt *s, int keep, const pgal_sql_args *a, size_t limit,
+    pgal_photo *out, size_t *n, pgal_err *e)
+{
+	struct my *q = store;
+	struct my_args args;
+	pgal_sql_value v;
+	size_t i;
+
+	if (q->db == NULL || s->st == NULL)
+		s->st = my_prepare(q, s->q.sql, e);
+	if (s->st == NULL)
 		return e->code;
-	my_args_init(&a);
-	arg_i64(&a, album_id);
-	if (has_cur) {
-		if (sort == PGAL_SORT_TITLE) {
-			ARG_FIELD(&a, cur->text);
-			ARG_FIELD(&a, cur->text);
-		} else {
-			arg_i64(&a, cur->num);
-			arg_i64(&a, cur->num);
-		}
-		arg_i64(&a, cur->id);
-	} else if (!backward) {
-		/* no cursor: before every row (every text sorts at or after '') */
-		if (sort == PGAL_SORT_TITLE) {
-			arg_bytes(&a, "", 0);
-			arg_bytes(&a, "", 0);
-		} else {
-			arg_i64(&a, INT64_MIN);
-			arg_i64(&a, INT64_MIN);
-		}
-		arg_i64(&a, INT64_MIN);
+	my_args_init(&args);
+	for (i = 0; i < s->q.nparams; i++) {
+		v = pgal_sql_value_of(&s->q, i, a);
+		if (v.text != NULL)
+			arg_bytes(&args, v.text, v.len);
+		else
+			arg_i64(&args, v.num);
 	}
-	arg_i64(&a, limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit);
-	if ((rc = photo_rows(q, st, &a, limit, out, n, e)) == PGAL_OK && backward)
-		pgal_store_photos_reverse(out, *n);
-	return rc;
+	return photo_rows(q, s->st, &args, limit, out, n, e);
 }
+
+static void
+my_release(void *store, pgal_sql_stmt *s)
+{
+	mysql_stmt_close(s->st);
+	s->st = NULL;
+}
+
+const pgal_sql_read_ops my_read_ops = { &my_dialect, my_run, my_release };
 
 int
 my_photo_list(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
     size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
-	return photo_page(q, album_id, sort, after, 0, limit, out, n, e);
+	return pgal_sql_read_page(&my_read_ops, q, &q->reads, album_id, sort, after, 0,
+	    limit, out, n, e);
 }
 
 int
 my_photo_list_before(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *before,
     size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
-	return photo_page(q, album_id, sort, before, 1, limit, out, n, e);
-}
-
-/* ---- search ---- */
-
-/* SQL for a search with or without a tag, within an album or not, and
- * nwords words. Parameters: user, [album], [tag], three patterns per word,
- * limit. Only the shape depends on
- * the arguments; every value is bound. Both sides are lowercased (the
- * columns compare as utf8mb4_bin), so it is case-insensitive, not
- * accent-insensitive; '!' escapes LIKE's wildcards. */
-static char *
-search_sql(int has_tag, int in_album, size_t nwords)
-{
-	static const char head[] = "SELECT " MY_PHOTO_COLS MY_PHOTO_FROM
-	    "WHERE p.user_id = ?";
-	static const char album[] = " AND p.album_id = ?";
-	static const char tag[] = " AND EXISTS (SELECT 1 FROM photo_tags t "
-	    "WHERE t.photo_id = p.id AND t.tag = ?)";
-	static const char word[] = " AND (LOWER(p.title) LIKE LOWER(?) ESCAPE '!' "
-	    "OR LOWER(p.description) LIKE LOWER(?) ESCAPE '!' "
-	    "OR LOWER(CONVERT(p.name USING utf8mb4) COLLATE utf8mb4_bin) "
-	    "LIKE LOWER(?) ESCAPE '!')";
-	static const char tail[] = " ORDER BY p.added_at DESC, p.id DESC LIMIT ?";
-	size_t cap = sizeof head + sizeof album + sizeof tag + sizeof tail +
-	    nwords * sizeof word;
-	size_t off, i;
-	char *sql;
-
-	if ((sql = malloc(cap)) == NULL)
-		return NULL;
-	off = (size_t)snprintf(sql, cap, "%s%s%s", head, in_album ? album : "",
-	    has_tag ? tag : "");
-	for (i = 0; i < nwords; i++)
-		off += (size_t)snprintf(sql + off, cap - off, "%s", word);
-	snprintf(sql + off, cap - off, "%s", tail);
-	return sql;
+	return pgal_sql_read_page(&my_read_ops, q, &q->reads, album_id, sort, before, 1,
+	    limit, out, n, e);
 }
 
 int
 my_photo_search(struct my *q, pgal_id user_id, pgal_id album_id, const char *const *words,
     size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
-	MYSQL_STMT *st = NULL, **slot = NULL;
-	struct my_args a;
-	char *sql, **pats = NULL;
-	size_t i;
-	int has_tag = tag != NULL, in_album = album_id != 0, rc;
-
-	*n = 0;
-	if (limit == 0)
-		return PGAL_OK;
-	/* three parameters a word, plus user, album, tag and limit */
-	if (nwords > (MY_MAXP - 4) / 3)
-		return pgal_fail(e, PGAL_EINPUT, "too many search words");
-	if (nwords <= MY_SEARCH_CACHED) {
-		slot = &q->search[has_tag | in_album << 1][nwords];
-		st = q->db != NULL ? *slot : NULL;
-	}
-	if (st == NULL) {
-		if ((sql = search_sql(has_tag, in_album, nwords)) == NULL)
-			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		st = my_prepare(q, sql, e);
-		free(sql);
-		if (st == NULL)
-			return e->code;
-		if (slot != NULL)
-			*slot = st;
-	}
-	if (nwords > 0 && (pats = calloc(nwords, sizeof *pats)) == NULL) {
-		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		goto out;
-	}
-	my_args_init(&a);
-	arg_i64(&a, user_id);
-	if (in_album)
-		arg_i64(&a, album_id);
-	if (has_tag)
-		arg_text(&a, tag, PGAL_TAG_MAX + 1);
-	for (i = 0; i < nwords; i++) {
-		if ((pats[i] = pgal_sql_like_pattern(words[i], '!')) == NULL) {
-			rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
-			goto out;
-		}
-		arg_text(&a, pats[i], SIZE_MAX);
-		arg_text(&a, pats[i], SIZE_MAX);
-		arg_text(&a, pats[i], SIZE_MAX);
-	}
-	arg_i64(&a, limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit);
-	rc = photo_rows(q, st, &a, limit, out, n, e);
-out:
-	if (slot == NULL)
-		mysql_stmt_close(st);
-	if (pats != NULL)
-		for (i = 0; i < nwords; i++)
-			free(pats[i]);
-	free(pats);
-	return rc;
+	return pgal_sql_read_search(&my_read_ops, q, &q->reads, user_id, album_id, words,
+	    nwords, tag, limit, out, n, e);
 }
 
 /* ---- blob ids ---- */
@@ -630,8 +540,8 @@ my_blob_ids(struct my *q, int id, pgal_id key, char ***ids, size_t *n, pgal_err 
 {
 	struct my_args a;
 	struct my_cols c;
-	char blob[PGAL_BLOB_ID_HEX + 1], **v = NULL, **nv;
-	size_t len = 0, cap = 0;
+	pgal_store_ids l = { NULL, 0, 0 };
+	char blob[PGAL_BLOB_ID_HEX + 1];
 	int rc;
 
 	*ids = NULL;
@@ -643,27 +553,18 @@ my_blob_ids(struct my *q, int id, pgal_id key, char ***ids, size_t *n, pgal_err 
 	if ((rc = my_query(q, id, &a, &c, e)) != PGAL_OK)
 		return rc;
 	while ((rc = my_fetch(q, q->st[id], &c, e)) == 1) {
-		if (len == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
-				goto nomem;
-			v = nv;
+		if (pgal_store_ids_add(&l, blob, e) != PGAL_OK) {
+			my_done(q->st[id]);
+			break;
 		}
-		if ((v[len] = strdup(blob)) == NULL)
-			goto nomem;
-		len++;
 	}
-	if (rc < 0) {
-		pgal_store_free_ids(v, len);
+	if (rc != 0) {
+		pgal_store_free_ids(l.v, l.n);
 		return e->code;
 	}
-	*ids = v;
-	*n = len;
+	*ids = l.v;
+	*n = l.n;
 	return PGAL_OK;
-nomem:
-	my_done(q->st[id]);
-	pgal_store_free_ids(v, len);
-	return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 }
 
 int

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "store/sql-like.h"
 #include "store/sqlite/sqlite-int.h"
+#include "validate.h"
 
 /* ---- photos ---- */
 
@@ -73,21 +73,17 @@ static int
 tags_sync(struct sq *q, pgal_id photo_id, const char *tags, pgal_err *e)
 {
 	sqlite3_stmt *st = sq_st(q, ST_TAGS_CLEAR);
-	const char *p, *end, *comma;
-	size_t len = strnlen(tags, PGAL_TAGS_MAX + 1);
+	const char *p = tags, *end = tags + strnlen(tags, PGAL_TAGS_MAX + 1), *tag;
+	size_t len;
 	int rc;
 
 	bind_i64(st, 1, photo_id);
 	if ((rc = sq_exec(q, st, e, NULL, NULL)) != PGAL_OK)
 		return rc;
-	for (p = tags, end = tags + len; p < end; p = comma + 1) {
-		if ((comma = memchr(p, ',', (size_t)(end - p))) == NULL)
-			comma = end;
-		if (comma == p)
-			continue;
+	while (pgal_tags_next(&p, end, &tag, &len)) {
 		st = sq_st(q, ST_TAG_INSERT);
 		bind_i64(st, 1, photo_id);
-		sqlite3_bind_text(st, 2, p, (int)(comma - p), SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, tag, (int)len, SQLITE_STATIC);
 		if ((rc = sq_exec(q, st, e, NULL, "photo")) != PGAL_OK)
 			return rc;
 	}
@@ -295,162 +291,83 @@ photo_rows(struct sq *q, sqlite3_stmt *st, size_t limit, pgal_photo *out, size_t
 	return PGAL_OK;
 }
 
-/* A page after the cursor, or (backward) the page before it; the statement
- * ids of each sort come in the order taken, added, title. */
-static int
-photo_page(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *cur,
-    int backward, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
-{
-	struct sq *q = sq_of(s);
-	sqlite3_stmt *st;
-	int id, has_cur = cur != NULL && cur->valid, rc;
+/* ---- keyset pages and search (core/store/sql-reads.c) ---- */
 
-	*n = 0;
-	if (sort != PGAL_SORT_TAKEN && sort != PGAL_SORT_ADDED && sort != PGAL_SORT_TITLE)
-		return pgal_fail(e, PGAL_EUSAGE, "unknown sort order");
-	if (limit == 0)
-		return PGAL_OK;
-	if (!backward)
-		id = ST_PHOTO_LIST_TAKEN;
-	else if (has_cur)
-		id = ST_PHOTO_BEFORE_TAKEN;
-	else
-		id = ST_PHOTO_LAST_TAKEN;
-	id += sort == PGAL_SORT_TAKEN ? 0 : sort == PGAL_SORT_ADDED ? 1 : 2;
-	st = sq_st(q, id);
-	bind_i64(st, 1, album_id);
-	if (has_cur) {
-		if (sort == PGAL_SORT_TITLE)
-			BIND_FIELD(st, 2, cur->text);
-		else
-			bind_i64(st, 2, cur->num);
-		bind_i64(st, 3, cur->id);
-	} else if (!backward) {
-		/* no cursor: before every row (every text sorts at or after
-		 * '', and ids are positive) */
-		if (sort == PGAL_SORT_TITLE)
-			sqlite3_bind_text(st, 2, "", 0, SQLITE_STATIC);
-		else
-			bind_i64(st, 2, INT64_MIN);
-		bind_i64(st, 3, INT64_MIN);
+/* How SQLite spells them: its LIKE folds ASCII case by itself, a backslash
+ * escapes its wildcards; 999 parameters in builds before 3.32. */
+static const pgal_sql_dialect sq_dialect = {
+	.numbered = 1,
+	.row_values = 1,
+	.photos_from = PHOTO_FROM,
+	.no_index = "+",
+	.like_escape = '\\',
+	.fold = "%s",
+	.fold_binary = "%s",
+	.max_params = 999,
+};
+
+static int
+sq_run(void *store, pgal_sql_stmt *s, int keep, const pgal_sql_args *a, size_t limit,
+    pgal_photo *out, size_t *n, pgal_err *e)
+{
+	struct sq *q = store;
+	sqlite3_stmt *st = s->st;
+	pgal_sql_value v;
+	size_t i;
+	int rc;
+
+	if (st == NULL) {
+		if ((rc = sqlite3_prepare_v3(q->db, s->q.sql, -1,
+		    keep ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL)) != SQLITE_OK)
+			return sq_fail(q, rc, e, NULL, NULL);
+		s->st = st;
 	}
-	sqlite3_bind_int64(st, 4, limit_i64(limit));
-	if ((rc = photo_rows(q, st, limit, out, n, e)) == PGAL_OK && backward)
-		pgal_store_photos_reverse(out, *n);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	for (i = 0; i < s->q.nparams; i++) {
+		v = pgal_sql_value_of(&s->q, i, a);
+		if (v.text != NULL)
+			sqlite3_bind_text(st, (int)i + 1, v.text, (int)v.len, SQLITE_STATIC);
+		else
+			bind_i64(st, (int)i + 1, v.num);
+	}
+	rc = photo_rows(q, st, limit, out, n, e);
+	/* the texts are bound SQLITE_STATIC: unbind before they go */
+	sqlite3_clear_bindings(st);
 	return rc;
 }
+
+static void
+sq_release(void *store, pgal_sql_stmt *s)
+{
+	sqlite3_finalize(s->st);
+	s->st = NULL;
+}
+
+const pgal_sql_read_ops sq_read_ops = { &sq_dialect, sq_run, sq_release };
 
 int
 sq_photo_list(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
     size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
-	return photo_page(s, album_id, sort, after, 0, limit, out, n, e);
+	return pgal_sql_read_page(&sq_read_ops, sq_of(s), &sq_of(s)->reads, album_id, sort,
+	    after, 0, limit, out, n, e);
 }
 
 int
 sq_photo_list_before(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *before,
     size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
-	return photo_page(s, album_id, sort, before, 1, limit, out, n, e);
-}
-
-/* ---- search ---- */
-
-/* SQL for a search with or without a tag, within an album or not, and
- * nwords words: ?1 user, ?2 limit, ?3 tag, ?4 album, ?5.. one LIKE pattern
- * per word. Only the shape depends on the arguments; every value is bound.
- * Within an album the album's (added_at, id) index gives the order: the
- * unary + keeps the planner off the user's index, which would read every
- * photo of the user to find the album's. */
-static char *
-search_sql(int has_tag, int in_album, size_t nwords)
-{
-	static const char head[] = "SELECT " PHOTO_COLS PHOTO_FROM
-	    "WHERE p.user_id = ?1";
-	static const char album[] = "SELECT " PHOTO_COLS PHOTO_FROM
-	    "WHERE p.album_id = ?4 AND +p.user_id = ?1";
-	static const char tag[] = " AND EXISTS (SELECT 1 FROM photo_tags t "
-	    "WHERE t.photo_id = p.id AND t.tag = ?3)";
-	static const char word[] = " AND (p.title LIKE ?%zu ESCAPE '\\' OR "
-	    "p.description LIKE ?%zu ESCAPE '\\' OR p.name LIKE ?%zu ESCAPE '\\')";
-	static const char tail[] = " ORDER BY p.added_at DESC, p.id DESC LIMIT ?2";
-	size_t cap = sizeof album + sizeof tag + sizeof tail +
-	    nwords * (sizeof word + 3 * 20);
-	size_t off, i;
-	char *sql;
-
-	if ((sql = malloc(cap)) == NULL)
-		return NULL;
-	off = (size_t)snprintf(sql, cap, "%s%s", in_album ? album : head,
-	    has_tag ? tag : "");
-	for (i = 0; i < nwords; i++)
-		off += (size_t)snprintf(sql + off, cap - off, word, i + 5, i + 5, i + 5);
-	snprintf(sql + off, cap - off, "%s", tail);
-	return sql;
+	return pgal_sql_read_page(&sq_read_ops, sq_of(s), &sq_of(s)->reads, album_id, sort,
+	    before, 1, limit, out, n, e);
 }
 
 int
 sq_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *const *words,
     size_t nwords, const char *tag, size_t limit, pgal_photo *out, size_t *n, pgal_err *e)
 {
-	struct sq *q = sq_of(s);
-	sqlite3_stmt *st = NULL, **slot = NULL;
-	char *sql, **pats = NULL;
-	size_t i;
-	int has_tag = tag != NULL, in_album = album_id != 0, rc;
-
-	*n = 0;
-	if (limit == 0)
-		return PGAL_OK;
-	if (nwords > 999 - 5)
-		return pgal_fail(e, PGAL_EINPUT, "too many search words");
-	if (nwords <= SQ_SEARCH_CACHED) {
-		slot = &q->search[has_tag | in_album << 1][nwords];
-		st = *slot;
-	}
-	if (st == NULL) {
-		if ((sql = search_sql(has_tag, in_album, nwords)) == NULL)
-			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		rc = sqlite3_prepare_v3(q->db, sql, -1,
-		    slot != NULL ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL);
-		free(sql);
-		if (rc != SQLITE_OK)
-			return sq_fail(q, rc, e, NULL, NULL);
-		if (slot != NULL)
-			*slot = st;
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-
-	if (nwords > 0 && (pats = calloc(nwords, sizeof *pats)) == NULL) {
-		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		goto out;
-	}
-	bind_i64(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, limit_i64(limit));
-	if (has_tag)
-		bind_text(st, 3, tag, PGAL_TAG_MAX + 1);
-	if (in_album)
-		bind_i64(st, 4, album_id);
-	for (i = 0; i < nwords; i++) {
-		if ((pats[i] = pgal_sql_like_pattern(words[i], '\\')) == NULL) {
-			rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
-			goto out;
-		}
-		sqlite3_bind_text(st, (int)i + 5, pats[i], -1, SQLITE_STATIC);
-	}
-	rc = photo_rows(q, st, limit, out, n, e);
-out:
-	/* the patterns are bound SQLITE_STATIC: unbind before freeing */
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (slot == NULL)
-		sqlite3_finalize(st);
-	if (pats != NULL)
-		for (i = 0; i < nwords; i++)
-			free(pats[i]);
-	free(pats);
-	return rc;
+	return pgal_sql_read_search(&sq_read_ops, sq_of(s), &sq_of(s)->reads, user_id,
+	    album_id, words, nwords, tag, limit, out, n, e);
 }
 
 /* ---- blob ids ---- */
@@ -459,40 +376,30 @@ static int
 blob_ids(struct sq *q, int which, pgal_id id, char ***ids, size_t *n, pgal_err *e)
 {
 	sqlite3_stmt *st = sq_st(q, which);
-	char **v = NULL, **nv;
-	size_t len = 0, cap = 0;
+	pgal_store_ids l = { NULL, 0, 0 };
+	const char *t;
 	int rc;
 
 	*ids = NULL;
 	*n = 0;
 	bind_i64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-
-		if (len == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
-				goto nomem;
-			v = nv;
-		}
-		if ((v[len] = strdup(t != NULL ? t : "")) == NULL)
-			goto nomem;
-		len++;
+		t = (const char *)sqlite3_column_text(st, 0);
+		if ((rc = pgal_store_ids_add(&l, t != NULL ? t : "", e)) != PGAL_OK)
+			goto fail;
 	}
 	if (rc != SQLITE_DONE) {
 		rc = sq_fail(q, rc, e, NULL, NULL);
-		sqlite3_reset(st);
-		pgal_store_free_ids(v, len);
-		return rc;
+		goto fail;
 	}
 	sqlite3_reset(st);
-	*ids = v;
-	*n = len;
+	*ids = l.v;
+	*n = l.n;
 	return PGAL_OK;
-nomem:
+fail:
 	sqlite3_reset(st);
-	pgal_store_free_ids(v, len);
-	return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	pgal_store_free_ids(l.v, l.n);
+	return rc;
 }
 
 int

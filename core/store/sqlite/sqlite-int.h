@@ -9,14 +9,12 @@
 
 #include <sqlite3.h>
 
+#include "store/sql-columns.h"
+#include "store/sql-reads.h"
+#include "store/rows.h"
 #include "store/store.h"
 
 #define SQ_BUSY_MS 5000
-/* search statements are cached for up to this many words; more are rare and
- * get a statement of their own that is finalized after use */
-#define SQ_SEARCH_CACHED 8
-/* search statement shapes: with or without a tag, within an album or not */
-#define SQ_SEARCH_SHAPES 4
 
 enum {
 	ST_BEGIN,
@@ -44,15 +42,6 @@ enum {
 	ST_PHOTO_UPDATE,
 	ST_PHOTO_DELETE,
 	ST_PHOTO_SHA,
-	ST_PHOTO_LIST_TAKEN,
-	ST_PHOTO_LIST_ADDED,
-	ST_PHOTO_LIST_TITLE,
-	ST_PHOTO_BEFORE_TAKEN,
-	ST_PHOTO_BEFORE_ADDED,
-	ST_PHOTO_BEFORE_TITLE,
-	ST_PHOTO_LAST_TAKEN,
-	ST_PHOTO_LAST_ADDED,
-	ST_PHOTO_LAST_TITLE,
 	ST_TAGS_CLEAR,
 	ST_TAG_INSERT,
 	ST_BLOBS_USER,
@@ -65,40 +54,21 @@ enum {
 	ST_COUNT
 };
 
-#define USER_COLS "id, name, email, pwhash, confirmed, created_at, code_hash, " \
-	"code_expires_at, code_tries, failed_logins, locked_until"
-#define ALBUM_COLS "id, user_id, name, title, description, created_at, " \
-	"updated_at, photo_count, bytes"
-#define KEY_COLS "id, algo, fingerprint, comment, created_at"
-/* column order read by photo_read() */
-#define PHOTO_COLS "p.id, p.album_id, p.user_id, a.name, p.name, p.title, " \
-	"p.description, p.tags, p.mime, p.width, p.height, p.bytes, p.sha256, " \
-	"p.blob_id, p.added_at, p.sort_taken, p.exif_make, p.exif_model, " \
-	"p.exif_lens, p.exif_exposure_time, p.exif_f_number, p.exif_iso, " \
-	"p.exif_focal_length, p.exif_orientation, p.exif_taken_at, " \
-	"p.gps_present, p.gps_lat, p.gps_lon, p.gps_alt"
+/* photos joined to their album's name (the column list is
+ * PGAL_SQL_PHOTO_COLS, read by photo_read()) */
 #define PHOTO_FROM " FROM photos p JOIN albums a ON a.id = p.album_id "
-/* keyset page: strictly after (?2, ?3) in (key, id) order */
-#define PHOTO_PAGE(key) "SELECT " PHOTO_COLS PHOTO_FROM \
-	"WHERE p.album_id = ?1 AND (p." key ", p.id) > (?2, ?3) " \
-	"ORDER BY p." key ", p.id LIMIT ?4"
-/* the reverse read: strictly before (?2, ?3), nearest first (the caller
- * puts the rows back in forward order); without a cursor, the last rows */
-#define PHOTO_PAGE_BEFORE(key) "SELECT " PHOTO_COLS PHOTO_FROM \
-	"WHERE p.album_id = ?1 AND (p." key ", p.id) < (?2, ?3) " \
-	"ORDER BY p." key " DESC, p.id DESC LIMIT ?4"
-#define PHOTO_PAGE_LAST(key) "SELECT " PHOTO_COLS PHOTO_FROM \
-	"WHERE p.album_id = ?1 ORDER BY p." key " DESC, p.id DESC LIMIT ?4"
 
 /* SQL text of each statement, indexed by the enum above (sqlite.c) */
 extern const char *const sq_sql[ST_COUNT];
+
+/* how the photo reads of core/store/sql-reads.c run here (photos.c) */
+extern const pgal_sql_read_ops sq_read_ops;
 
 struct sq {
 	pgal_store base; /* first: the core sees a pgal_store */
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
-	/* [has tag | in album << 1][number of words] */
-	sqlite3_stmt *search[SQ_SEARCH_SHAPES][SQ_SEARCH_CACHED + 1];
+	pgal_sql_reads reads; /* keyset pages and search */
 };
 
 static inline struct sq *
@@ -132,12 +102,6 @@ static inline int
 bind_i64(sqlite3_stmt *st, int i, int64_t v)
 {
 	return sqlite3_bind_int64(st, i, (sqlite3_int64)v);
-}
-
-static inline sqlite3_int64
-limit_i64(size_t n)
-{
-	return n > (size_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)n;
 }
 
 /* Copies column i into a fixed buffer, cut at a UTF-8 boundary if the stored

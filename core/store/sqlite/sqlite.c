@@ -36,8 +36,8 @@ const char *const sq_sql[ST_COUNT] = {
 	[ST_USER_INSERT] = "INSERT INTO users (name, email, pwhash, confirmed, "
 	    "created_at, code_hash, code_expires_at, code_tries, failed_logins, "
 	    "locked_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	[ST_USER_BY_NAME] = "SELECT " USER_COLS " FROM users WHERE name = ?1",
-	[ST_USER_BY_ID] = "SELECT " USER_COLS " FROM users WHERE id = ?1",
+	[ST_USER_BY_NAME] = "SELECT " PGAL_SQL_USER_COLS " FROM users WHERE name = ?1",
+	[ST_USER_BY_ID] = "SELECT " PGAL_SQL_USER_COLS " FROM users WHERE id = ?1",
 	[ST_USER_UPDATE] = "UPDATE users SET email = ?2, pwhash = ?3, "
 	    "confirmed = ?4, code_hash = ?5, code_expires_at = ?6, "
 	    "code_tries = ?7, failed_logins = ?8, locked_until = ?9 WHERE id = ?1",
@@ -56,9 +56,9 @@ const char *const sq_sql[ST_COUNT] = {
 	[ST_ALBUM_INSERT] = "INSERT INTO albums (user_id, name, title, "
 	    "description, created_at, updated_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[ST_ALBUM_GET] = "SELECT " ALBUM_COLS " FROM albums "
+	[ST_ALBUM_GET] = "SELECT " PGAL_SQL_ALBUM_COLS " FROM albums "
 	    "WHERE user_id = ?1 AND name = ?2",
-	[ST_ALBUM_LIST] = "SELECT " ALBUM_COLS " FROM albums "
+	[ST_ALBUM_LIST] = "SELECT " PGAL_SQL_ALBUM_COLS " FROM albums "
 	    "WHERE user_id = ?1 ORDER BY name",
 	[ST_ALBUM_UPDATE] = "UPDATE albums SET name = ?2, title = ?3, "
 	    "description = ?4, updated_at = ?5 WHERE id = ?1",
@@ -73,23 +73,14 @@ const char *const sq_sql[ST_COUNT] = {
 	    "gps_alt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
 	    "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
 	    "?25, ?26, ?27)",
-	[ST_PHOTO_GET] = "SELECT " PHOTO_COLS PHOTO_FROM
+	[ST_PHOTO_GET] = "SELECT " PGAL_SQL_PHOTO_COLS PHOTO_FROM
 	    "WHERE p.album_id = ?1 AND p.name = ?2",
 	[ST_PHOTO_ALBUM_OF] = "SELECT album_id FROM photos WHERE id = ?1",
 	[ST_PHOTO_UPDATE] = "UPDATE photos SET name = ?2, album_id = ?3, "
 	    "title = ?4, description = ?5, tags = ?6 WHERE id = ?1",
 	[ST_PHOTO_DELETE] = "DELETE FROM photos WHERE id = ?1",
-	[ST_PHOTO_SHA] = "SELECT " PHOTO_COLS PHOTO_FROM
+	[ST_PHOTO_SHA] = "SELECT " PGAL_SQL_PHOTO_COLS PHOTO_FROM
 	    "WHERE p.user_id = ?1 AND p.sha256 = ?2 ORDER BY p.id LIMIT 1",
-	[ST_PHOTO_LIST_TAKEN] = PHOTO_PAGE("sort_taken"),
-	[ST_PHOTO_LIST_ADDED] = PHOTO_PAGE("added_at"),
-	[ST_PHOTO_LIST_TITLE] = PHOTO_PAGE("title"),
-	[ST_PHOTO_BEFORE_TAKEN] = PHOTO_PAGE_BEFORE("sort_taken"),
-	[ST_PHOTO_BEFORE_ADDED] = PHOTO_PAGE_BEFORE("added_at"),
-	[ST_PHOTO_BEFORE_TITLE] = PHOTO_PAGE_BEFORE("title"),
-	[ST_PHOTO_LAST_TAKEN] = PHOTO_PAGE_LAST("sort_taken"),
-	[ST_PHOTO_LAST_ADDED] = PHOTO_PAGE_LAST("added_at"),
-	[ST_PHOTO_LAST_TITLE] = PHOTO_PAGE_LAST("title"),
 
 	[ST_TAGS_CLEAR] = "DELETE FROM photo_tags WHERE photo_id = ?1",
 	[ST_TAG_INSERT] = "INSERT OR IGNORE INTO photo_tags (photo_id, tag) "
@@ -101,9 +92,9 @@ const char *const sq_sql[ST_COUNT] = {
 
 	[ST_KEY_INSERT] = "INSERT INTO ssh_keys (user_id, algo, key_base64, "
 	    "comment, fingerprint, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[ST_KEY_LIST] = "SELECT " KEY_COLS " FROM ssh_keys WHERE user_id = ?1 "
+	[ST_KEY_LIST] = "SELECT " PGAL_SQL_KEY_COLS " FROM ssh_keys WHERE user_id = ?1 "
 	    "ORDER BY created_at, id",
-	[ST_KEY_FIND] = "SELECT " KEY_COLS " FROM ssh_keys "
+	[ST_KEY_FIND] = "SELECT " PGAL_SQL_KEY_COLS " FROM ssh_keys "
 	    "WHERE user_id = ?1 AND fingerprint = ?2",
 	[ST_KEY_DELETE] = "DELETE FROM ssh_keys WHERE user_id = ?1 AND fingerprint = ?2",
 };
@@ -372,15 +363,13 @@ static void
 sq_close(pgal_store *s)
 {
 	struct sq *q = sq_of(s);
-	size_t i, j;
+	size_t i;
 
 	if (q == NULL)
 		return;
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(q->st[i]);
-	for (i = 0; i < SQ_SEARCH_SHAPES; i++)
-		for (j = 0; j <= SQ_SEARCH_CACHED; j++)
-			sqlite3_finalize(q->search[i][j]);
+	pgal_sql_reads_free(&sq_read_ops, q, &q->reads);
 	sqlite3_close_v2(q->db);
 	free(q);
 }
