@@ -119,22 +119,24 @@ open_gallery(pgal_cmd_ctx *ctx, pgal_err *e)
 	return pgal_open(&ctx->g, st->cfg, e);
 }
 
-/* Commands that read or change photos; not whoami or help, and not an
- * scp sink, which adds uploads (parallel scp uploads must not wait for
- * each other). */
+/* Whether the command waits for this user's uploads still being stored
+ * on this host: the table says so for gallery commands; an scp source
+ * (scp -f) reads photos, a sink (scp -t) adds uploads (parallel scp
+ * uploads must not wait for each other). */
 static int
 waits_for_uploads(int argc, char **argv)
 {
+	const pgal_cmd_entry *cmd;
 	int i;
 
-	if (strcmp(argv[0], "whoami") == 0 || strcmp(argv[0], "help") == 0)
+	if (strcmp(argv[0], "scp") == 0) {
+		for (i = 1; i < argc && argv[i][0] == '-'; i++)
+			if (strchr(argv[i], 'f') != NULL)
+				return 1;
 		return 0;
-	if (strcmp(argv[0], "scp") != 0)
-		return 1;
-	for (i = 1; i < argc && argv[i][0] == '-'; i++)
-		if (strchr(argv[i], 'f') != NULL)
-			return 1;
-	return 0;
+	}
+	cmd = pgal_cmd_find(argv[0]);
+	return cmd != NULL && (cmd->flags & PGAL_CMD_AFTER_UPLOADS);
 }
 
 int
