@@ -80,7 +80,7 @@ struct conn {
 	const pgal_config *cfg;
 	ssh_session s;
 	ssh_event ev;
-	pgal *g; /* opened on demand, closed before every fork */
+	struct sshd_gallery gallery;
 	int authed;
 	int guest;
 	int vips_used; /* an ingest ran here: no more forks (libvips threads) */
@@ -93,8 +93,6 @@ struct conn {
 };
 
 /* session.c */
-int conn_gallery(struct conn *c, pgal_err *e);
-void conn_drop_gallery(struct conn *c);
 void conn_sleep_ms(int ms);
 
 /* session-auth.c: libssh's server callbacks for authentication */
@@ -131,8 +129,5 @@ void sshd_pty_resize(struct chan *ch);
 
 /* exec.c: forks a command child with pipes; 0 or -1 (message in err). */
 int sshd_exec_spawn(struct conn *c, struct chan *ch, char *err, size_t errsz);
-
-/* In a freshly forked child: closes every descriptor above 2. */
-void sshd_child_close_fds(void);
 
 #endif

@@ -2,9 +2,7 @@
  * backslashes, no expansion), then run in a child whose stdin, stdout and
  * stderr are the channel: a gallery command through the shared command
  * table (remote: local-only commands are not offered), or scp -t / -f. */
-#include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,16 +105,11 @@ nomem:
 	return -1;
 }
 
-struct exec_state {
-	const pgal_config *cfg;
-};
-
 static int
 open_gallery(pgal_cmd_ctx *ctx, pgal_err *e)
 {
-	struct exec_state *st = ctx->arg;
-
-	return pgal_open(&ctx->g, st->cfg, e);
+	ctx->g = sshd_gallery_get(ctx->arg, e);
+	return ctx->g != NULL ? PGAL_OK : e->code;
 }
 
 /* Whether the command waits for this user's uploads still being stored
@@ -140,13 +133,11 @@ waits_for_uploads(int argc, char **argv)
 }
 
 int
-sshd_exec_child(const pgal_config *cfg, const char *token, const char *user, int argc,
+sshd_exec_child(struct sshd_gallery *sg, const char *token, const char *user, int argc,
     char **argv)
 {
-	struct exec_state st;
+	const pgal_config *cfg = sg->cfg;
 	pgal_cmd_ctx ctx;
-	pgal_err e;
-	pgal *g = NULL;
 	int rc;
 
 	/* "ssh host pgal ls" reads as well as "ssh host ls" */
@@ -162,20 +153,12 @@ sshd_exec_child(const pgal_config *cfg, const char *token, const char *user, int
 		fprintf(stderr, "pgal: uploads are still being stored; showing what is "
 		    "stored so far\n");
 	if (argc > 0 && strcmp(argv[0], "scp") == 0) {
-		pgal_err_clear(&e);
-		if (pgal_open(&g, cfg, &e) != PGAL_OK) {
-			fprintf(stderr, "pgal: %s\n", e.msg);
-			return e.code;
-		}
-		/* &g: the upload queue reopens it around its fork */
-		rc = sshd_scp(cfg, &g, token, user, argc, argv);
-		if (g != NULL)
-			pgal_close(g);
+		rc = sshd_scp(sg, token, user, argc, argv);
+		sshd_gallery_close(sg);
 		return rc;
 	}
 	memset(&ctx, 0, sizeof ctx);
-	st.cfg = cfg;
-	ctx.arg = &st;
+	ctx.arg = sg;
 	ctx.token = token;
 	ctx.out = stdout;
 	ctx.err = stderr;
@@ -186,8 +169,7 @@ sshd_exec_child(const pgal_config *cfg, const char *token, const char *user, int
 	rc = pgal_cmd_exec(&ctx, argc, argv);
 	fflush(stdout);
 	fflush(stderr);
-	if (ctx.g != NULL)
-		pgal_close(ctx.g);
+	sshd_gallery_close(sg);
 	return rc;
 }
 
@@ -195,6 +177,7 @@ int
 sshd_exec_spawn(struct conn *c, struct chan *k, char *err, size_t errsz)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	struct sshd_child_fds fds = { .extra = -1 };
 	char **argv = NULL;
 	int argc;
 	pid_t pid;
@@ -210,27 +193,15 @@ sshd_exec_spawn(struct conn *c, struct chan *k, char *err, size_t errsz)
 		snprintf(err, errsz, "pgal: server busy, try again");
 		goto fail;
 	}
-	conn_drop_gallery(c);
-	if ((pid = fork()) == -1) {
+	fds.in = in[0];
+	fds.out = out[1];
+	fds.err = errp[1];
+	if ((pid = sshd_child_fork(&c->gallery, &fds)) == -1) {
 		snprintf(err, errsz, "pgal: server busy, try again");
 		goto fail;
 	}
 	if (pid == 0) {
-		int rc, logfd = dup(STDERR_FILENO);
-
-		/* the server log stays on fd 3; stderr becomes the channel's */
-		if (logfd == -1 || dup2(in[0], 0) == -1 || dup2(out[1], 1) == -1 ||
-		    dup2(errp[1], 2) == -1 || dup2(logfd, 3) == -1)
-			_exit(1);
-		if (close_range(4, ~0U, 0) == -1)
-			_exit(1);
-		sshd_log_set_fd(3);
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGCHLD, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGALRM, SIG_DFL);
-		rc = sshd_exec_child(c->cfg, c->token, c->user, argc, argv);
+		int rc = sshd_exec_child(&c->gallery, c->token, c->user, argc, argv);
 		fflush(stdout);
 		fflush(stderr);
 		_exit(rc);

@@ -31,7 +31,6 @@
  * stored; the blobs it wrote have no row and gc removes them); the others
  * and a new one take the rest. */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,11 +80,10 @@ struct iq_worker {
 
 struct sshd_iq {
 	const pgal_config *cfg;
-	pgal **gp; /* the caller's gallery: closed around a fork */
+	struct sshd_gallery *gal; /* the caller's: closed around a fork */
 	char door[8];
 	char user[64];
 	char token[PGAL_TOKEN_HEX + 1];
-	int logfd;
 	int pending; /* held while jobs are queued (pending.c); -1 when not */
 	struct iq_worker w[IQ_WORKERS_MAX];
 	int nworkers; /* at most this many run */
@@ -101,9 +99,9 @@ struct sshd_iq {
 };
 
 struct sshd_iq *
-sshd_iq_new(const pgal_config *cfg, const char *door, const char *user, const char *token,
-    int logfd)
+sshd_iq_new(struct sshd_gallery *sg, const char *door, const char *user, const char *token)
 {
+	const pgal_config *cfg = sg->cfg;
 	struct sshd_iq *q = calloc(1, sizeof *q);
 	struct rlimit rl;
 	long ncpu;
@@ -112,10 +110,10 @@ sshd_iq_new(const pgal_config *cfg, const char *door, const char *user, const ch
 	if (q == NULL)
 		return NULL;
 	q->cfg = cfg;
+	q->gal = sg;
 	snprintf(q->door, sizeof q->door, "%s", door);
 	snprintf(q->user, sizeof q->user, "%s", user);
 	snprintf(q->token, sizeof q->token, "%s", token);
-	q->logfd = logfd;
 	q->pending = -1;
 	for (i = 0; i < IQ_WORKERS_MAX; i++) {
 		q->w[i].pid = -1;
@@ -218,39 +216,26 @@ ingest_one(struct sshd_iq *q, pgal *g, const pgal_err *open_err, struct iq_msg *
 	}
 }
 
+/* The queue is on SSHD_CHILD_EXTRA_FD, the log on 2 (for the libraries'
+ * own messages too). */
 static void __attribute__((noreturn))
-worker(struct sshd_iq *q, int sock)
+worker(struct sshd_iq *q)
 {
+	const int sock = SSHD_CHILD_EXTRA_FD;
 	struct iq_msg m;
 	pgal_err oe;
-	pgal *g = NULL;
-	int fd, null, rc, prio;
+	pgal *g;
+	int fd, rc, prio;
 
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGINT, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGALRM, SIG_DFL);
-	alarm(0);
-	/* the log on 2, the queue on 3, nothing else: no client connection
-	 * or channel pipe is held open by this process */
-	if ((null = open("/dev/null", O_RDWR)) == -1 || dup2(null, 0) == -1 ||
-	    dup2(null, 1) == -1 || (q->logfd != 2 && dup2(q->logfd, 2) == -1) ||
-	    dup2(sock, 3) == -1 || close_range(4, ~0U, 0) == -1)
-		_exit(1);
-	sshd_log_set_fd(2);
 	/* before libvips starts its threads, which inherit it */
 	errno = 0;
 	prio = getpriority(PRIO_PROCESS, 0);
 	if (errno == 0 && prio < q->cfg->ssh_ingest_nice)
 		(void)setpriority(PRIO_PROCESS, 0, q->cfg->ssh_ingest_nice);
 	pgal_err_clear(&oe);
-	if (pgal_open(&g, q->cfg, &oe) != PGAL_OK) {
+	if ((g = sshd_gallery_get(q->gal, &oe)) == NULL)
 		sshd_log("%s: ingest: %s", q->door, oe.msg);
-		g = NULL;
-	}
-	while ((rc = recv_job(3, &m, &fd)) != 0) {
+	while ((rc = recv_job(sock, &m, &fd)) != 0) {
 		if (rc == -1)
 			continue;
 		/* a decoder that hangs ends this process (SIGALRM's default) */
@@ -259,10 +244,9 @@ worker(struct sshd_iq *q, int sock)
 		alarm(0);
 		close(fd);
 		/* this process may be gone: the result is then for nobody */
-		(void)send(3, &m, sizeof m, MSG_NOSIGNAL);
+		(void)send(sock, &m, sizeof m, MSG_NOSIGNAL);
 	}
-	if (g != NULL)
-		pgal_close(g);
+	sshd_gallery_close(q->gal);
 	explicit_bzero(q->token, sizeof q->token);
 	_exit(0);
 }
@@ -281,26 +265,20 @@ now_ms(void)
 static int
 start(struct sshd_iq *q, struct iq_worker *w)
 {
+	/* an upload the client was told is accepted is finished even when
+	 * the client or this process is gone */
+	struct sshd_child_fds fds = { .in = -1, .out = -1, .detached = 1 };
 	int sv[2];
-	pgal_err e;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
 		return -1;
-	if (q->gp != NULL && *q->gp != NULL) {
-		pgal_close(*q->gp);
-		*q->gp = NULL;
-	}
-	if ((pid = fork()) == 0) {
-		close(sv[0]);
-		worker(q, sv[1]);
-	}
+	fds.err = sshd_log_fd();
+	fds.extra = sv[1];
+	/* the caller's gallery is opened again when it next needs it */
+	if ((pid = sshd_child_fork(q->gal, &fds)) == 0)
+		worker(q);
 	close(sv[1]);
-	pgal_err_clear(&e);
-	if (q->gp != NULL && pgal_open(q->gp, q->cfg, &e) != PGAL_OK) {
-		sshd_log("%s: gallery: %s", q->door, e.msg);
-		*q->gp = NULL;
-	}
 	if (pid == -1) {
 		close(sv[0]);
 		return -1;
@@ -673,13 +651,12 @@ sshd_iq_taken(void *arg, const char *album, const char *name)
 }
 
 int
-sshd_iq_submit(struct sshd_iq *q, pgal **gp, int fd, const char *album, const char *name,
+sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
     int64_t bytes, char *err, size_t errsz)
 {
 	struct iq_job *j;
 	size_t ncap;
 
-	q->gp = gp;
 	if (q->njobs >= q->max) {
 		snprintf(err, errsz, "too many files waiting to be stored");
 		close(fd);

@@ -115,6 +115,12 @@ sshd_log_set_fd(int fd)
 	log_fd = fd;
 }
 
+int
+sshd_log_fd(void)
+{
+	return log_fd;
+}
+
 void
 sshd_log_init(int use_syslog, const char *socket_path)
 {

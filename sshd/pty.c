@@ -4,28 +4,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pty.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
-#include <utmp.h>
 
 #include "conn.h"
 #include "tui.h"
-
-void
-sshd_child_close_fds(void)
-{
-	if (close_range(3, ~0U, 0) == -1) {
-		int fd;
-
-		for (fd = 3; fd < 1024; fd++)
-			close(fd);
-	}
-}
 
 static void
 fill_winsize(const struct chan *k, struct winsize *ws)
@@ -49,24 +36,16 @@ sshd_pty_resize(struct chan *k)
 }
 
 static void __attribute__((noreturn))
-tui_child(struct conn *c, struct chan *k, int slave)
+tui_child(struct conn *c, struct chan *k)
 {
 	const pgal_config *cfg = c->cfg;
 	pgal_tui_env env;
 	char host[256], port[16];
-	pgal *g = NULL;
+	pgal *g;
 	pgal_err e;
 	FILE *in, *out;
 	int rc;
 
-	if (login_tty(slave) == -1)
-		_exit(1);
-	sshd_child_close_fds();
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGALRM, SIG_DFL);
 	setenv("TERM", k->term[0] != '\0' ? k->term : "xterm", 1);
 	if (k->colorterm[0] != '\0')
 		setenv("COLORTERM", k->colorterm, 1);
@@ -76,7 +55,7 @@ tui_child(struct conn *c, struct chan *k, int slave)
 	 * TUI's own locale stays the C.UTF-8 that main set */
 	setenv("LANG", k->lang[0] != '\0' ? k->lang : "C.UTF-8", 1);
 	pgal_err_clear(&e);
-	if (pgal_open(&g, cfg, &e) != PGAL_OK) {
+	if ((g = sshd_gallery_get(&c->gallery, &e)) == NULL) {
 		printf("pgal: the gallery is not available right now: %s\r\n", e.msg);
 		fflush(stdout);
 		_exit(4);
@@ -103,13 +82,14 @@ tui_child(struct conn *c, struct chan *k, int slave)
 	env.no_color = NULL;
 	rc = pgal_tui_run(g, &env);
 	fflush(out);
-	pgal_close(g);
+	sshd_gallery_close(&c->gallery);
 	_exit(rc == 0 ? 0 : 1);
 }
 
 int
 sshd_pty_spawn(struct conn *c, struct chan *k, char *err, size_t errsz)
 {
+	struct sshd_child_fds fds = { .extra = -1, .tty = 1 };
 	struct winsize ws;
 	int master, slave;
 	pid_t pid;
@@ -120,17 +100,15 @@ sshd_pty_spawn(struct conn *c, struct chan *k, char *err, size_t errsz)
 		sshd_log("openpty: %s", strerror(errno));
 		return -1;
 	}
-	conn_drop_gallery(c);
-	if ((pid = fork()) == -1) {
+	fds.in = fds.out = fds.err = slave;
+	if ((pid = sshd_child_fork(&c->gallery, &fds)) == -1) {
 		snprintf(err, errsz, "pgal: server busy, try again");
 		close(master);
 		close(slave);
 		return -1;
 	}
-	if (pid == 0) {
-		close(master);
-		tui_child(c, k, slave);
-	}
+	if (pid == 0)
+		tui_child(c, k);
 	close(slave);
 	fcntl(master, F_SETFD, FD_CLOEXEC);
 	/* input is written only when it fits: a TUI not reading must not

@@ -33,11 +33,9 @@
 
 #define HEADER_MAX 1024
 #define PAGE 200
-/* exec.c keeps the server log on this descriptor in an exec child */
-#define LOG_FD 3
 
 struct scp {
-	pgal **gp; /* reopened when the ingest queue's worker forks */
+	struct sshd_gallery *gal;
 	const pgal_config *cfg;
 	struct sshd_iq *iq; /* sink: accepted files on their way to the store */
 	const char *token;
@@ -47,17 +45,11 @@ struct scp {
 	int errs;
 };
 
+/* closed around the queue worker's fork: opened again here */
 static pgal *
 gal(struct scp *s)
 {
-	pgal_err e;
-
-	/* closed around the queue worker's fork: opened again there, or here */
-	if (*s->gp == NULL && pgal_open(s->gp, s->cfg, &e) != PGAL_OK) {
-		sshd_log("scp: gallery: %s", e.msg);
-		_exit(PGAL_EBACKEND);
-	}
-	return *s->gp;
+	return sshd_gallery_need(s->gal, "scp");
 }
 
 static int
@@ -289,7 +281,7 @@ sink_file(struct scp *s, const char *album, const char *name, uint64_t size)
 		warn_peer(s, "%s: %s", name, e.msg);
 		return 0;
 	}
-	if (sshd_iq_submit(s->iq, s->gp, fd, album, info.name, info.bytes, err, sizeof err) != 0) {
+	if (sshd_iq_submit(s->iq, fd, album, info.name, info.bytes, err, sizeof err) != 0) {
 		warn_peer(s, "%s: %s", name, err);
 		return 0;
 	}
@@ -465,7 +457,7 @@ sink_all(struct scp *s, const char *target)
 	 * input then ends too, and the queue is still finished */
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-	if ((s->iq = sshd_iq_new(s->cfg, "scp", s->user, s->token, LOG_FD)) == NULL) {
+	if ((s->iq = sshd_iq_new(s->gal, "scp", s->user, s->token)) == NULL) {
 		fatal_peer(s, "out of memory");
 		return 1;
 	}
@@ -668,16 +660,22 @@ source_one(struct scp *s, const char *arg)
 }
 
 int
-sshd_scp(const pgal_config *cfg, pgal **gp, const char *token, const char *user, int argc,
+sshd_scp(struct sshd_gallery *sg, const char *token, const char *user, int argc,
     char **argv)
 {
 	struct scp s;
 	pgal_err e;
+	pgal *g;
 	int i, to = 0, from = 0;
 
+	pgal_err_clear(&e);
+	if ((g = sshd_gallery_get(sg, &e)) == NULL) {
+		fprintf(stderr, "pgal: %s\n", e.msg);
+		return e.code;
+	}
 	memset(&s, 0, sizeof s);
-	s.gp = gp;
-	s.cfg = cfg;
+	s.gal = sg;
+	s.cfg = sg->cfg;
 	s.token = token;
 	s.user = user;
 	reader_init(&s.r, STDIN_FILENO);
@@ -707,8 +705,7 @@ sshd_scp(const pgal_config *cfg, pgal **gp, const char *token, const char *user,
 		    "computer: scp FILE %s@HOST:ALBUM/\n", user);
 		return PGAL_EUSAGE;
 	}
-	pgal_err_clear(&e);
-	if (pgal_session_check(*gp, token, NULL, &e) != PGAL_OK) {
+	if (pgal_session_check(g, token, NULL, &e) != PGAL_OK) {
 		warn_peer(&s, "%s", e.msg);
 		return PGAL_EDENIED;
 	}

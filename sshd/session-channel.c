@@ -241,7 +241,7 @@ chan_start(struct conn *c, struct chan *k)
 		sftp_session sftp;
 
 		pgal_err_clear(&e);
-		if (conn_gallery(c, &e) != PGAL_OK) {
+		if (sshd_gallery_get(&c->gallery, &e) == NULL) {
 			sshd_log("gallery: %s", e.msg);
 			chan_finish(k, 1);
 			return;
@@ -250,7 +250,7 @@ chan_start(struct conn *c, struct chan *k)
 		/* the init packet is whole (see service): reading it will not block */
 		k->sftp_whole--;
 		if ((sftp = sftp_server_new(c->s, k->ch)) == NULL || sftp_server_init(sftp) != 0 ||
-		    (k->sftp = sshd_sftp_new(c->cfg, &c->g, c->token, c->user, sftp)) == NULL) {
+		    (k->sftp = sshd_sftp_new(&c->gallery, c->token, c->user, sftp)) == NULL) {
 			if (sftp != NULL && k->sftp == NULL)
 				sftp_server_free(sftp);
 			chan_finish(k, 1);

@@ -50,23 +50,6 @@ on_alarm(int sig)
 	_exit(SSHD_EXIT_GRACE);
 }
 
-int
-conn_gallery(struct conn *c, pgal_err *e)
-{
-	if (c->g != NULL)
-		return PGAL_OK;
-	return pgal_open(&c->g, c->cfg, e);
-}
-
-/* SQLite handles must not cross a fork: close ours before every fork. */
-void
-conn_drop_gallery(struct conn *c)
-{
-	if (c->g != NULL)
-		pgal_close(c->g);
-	c->g = NULL;
-}
-
 void
 conn_sleep_ms(int ms)
 {
@@ -182,6 +165,7 @@ sshd_conn_main(const struct sshd_conn_args *a)
 	struct conn c;
 	ssh_bind bind;
 	pgal_err e;
+	pgal *g;
 	int i, off = 0, one = 1, busy = 0;
 	long wait_secs;
 	time_t start = time(NULL);
@@ -189,6 +173,7 @@ sshd_conn_main(const struct sshd_conn_args *a)
 	memset(&c, 0, sizeof c);
 	c.a = a;
 	c.cfg = a->cfg;
+	c.gallery.cfg = a->cfg;
 	c.last_activity = start;
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
@@ -269,11 +254,11 @@ sshd_conn_main(const struct sshd_conn_args *a)
 	if (c.token[0] != '\0') {
 		/* this connection's session ends with it */
 		pgal_err_clear(&e);
-		if (conn_gallery(&c, &e) == PGAL_OK)
-			pgal_logout(c.g, c.token, &e);
+		if ((g = sshd_gallery_get(&c.gallery, &e)) != NULL)
+			pgal_logout(g, c.token, &e);
 		explicit_bzero(c.token, sizeof c.token);
 	}
-	conn_drop_gallery(&c);
+	sshd_gallery_close(&c.gallery);
 	sshd_log("disconnected: %s%s from %s after %lds", c.authed ? "user " : "unauthenticated",
 	    c.user, a->peer, (long)(time(NULL) - start));
 	ssh_event_free(c.ev);

@@ -249,7 +249,7 @@ finish_upload(struct sshd_sftp *s, sftp_client_message m, struct handle *h)
 		sftpd_reply_pgal(s, m, &e);
 		return;
 	}
-	if (sshd_iq_submit(sftpd_iq, s->gp, h->fd, h->album, info.name, info.bytes, err,
+	if (sshd_iq_submit(sftpd_iq, h->fd, h->album, info.name, info.bytes, err,
 	    sizeof err) != 0) {
 		h->fd = -1;
 		sshd_log("sftp: user %s: %s/%s refused: %s", s->user, h->album, h->name, err);

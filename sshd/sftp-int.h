@@ -49,7 +49,7 @@ struct handle {
 };
 
 struct sshd_sftp {
-	pgal **gp; /* the connection's: reopened when the queue's worker forks */
+	struct sshd_gallery *gal; /* the connection's */
 	const pgal_config *cfg;
 	const char *token;
 	const char *user;

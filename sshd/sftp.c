@@ -32,32 +32,26 @@
 int64_t sftpd_spool_used;
 struct sshd_iq *sftpd_iq;
 
+/* closed around the queue worker's fork: opened again here */
 pgal *
 sftpd_gal(struct sshd_sftp *s)
 {
-	pgal_err e;
-
-	/* closed around the queue worker's fork: opened again there, or here */
-	if (*s->gp == NULL && pgal_open(s->gp, s->cfg, &e) != PGAL_OK) {
-		sshd_log("sftp: gallery: %s", e.msg);
-		_exit(PGAL_EBACKEND);
-	}
-	return *s->gp;
+	return sshd_gallery_need(s->gal, "sftp");
 }
 
 struct sshd_sftp *
-sshd_sftp_new(const pgal_config *cfg, pgal **gp, const char *token, const char *user,
+sshd_sftp_new(struct sshd_gallery *sg, const char *token, const char *user,
     struct sftp_session_struct *sftp)
 {
 	struct sshd_sftp *s;
 
 	if (sftpd_iq == NULL &&
-	    (sftpd_iq = sshd_iq_new(cfg, "sftp", user, token, STDERR_FILENO)) == NULL)
+	    (sftpd_iq = sshd_iq_new(sg, "sftp", user, token)) == NULL)
 		return NULL;
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return NULL;
-	s->gp = gp;
-	s->cfg = cfg;
+	s->gal = sg;
+	s->cfg = sg->cfg;
 	s->token = token;
 	s->user = user;
 	s->sftp = sftp;

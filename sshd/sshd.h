@@ -30,9 +30,41 @@ struct sshd_opts {
 void sshd_log_init(int use_syslog, const char *socket_path);
 /* Where stderr logs go (a child whose stderr is a channel keeps a copy). */
 void sshd_log_set_fd(int fd);
+int sshd_log_fd(void);
 void sshd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A peer address as "1.2.3.4" or "::1" for logs and limits. */
 void sshd_addr_str(const struct sockaddr_storage *ss, char *buf, size_t size);
+
+/* ---- gallery.c: the connection's gallery, opened when first needed ---- */
+/* One per connection; closed before every fork, as SQLite handles must not
+ * cross one: each process of the connection opens its own through it. */
+struct sshd_gallery {
+	const pgal_config *cfg;
+	pgal *g; /* NULL until needed, and again after a fork */
+};
+/* The gallery, opened if need be; NULL (e set) when it cannot be. */
+pgal *sshd_gallery_get(struct sshd_gallery *sg, pgal_err *e);
+/* For a door that cannot go on without it (sftp, scp): the gallery, or
+ * the process ends after logging why. */
+pgal *sshd_gallery_need(struct sshd_gallery *sg, const char *door);
+/* Closes it (before a fork, at the end); the next get opens it again. */
+void sshd_gallery_close(struct sshd_gallery *sg);
+
+/* ---- child.c: the one way a connection forks a process ---- */
+struct sshd_child_fds {
+	int in, out, err; /* the child's 0, 1 and 2; -1: /dev/null */
+	int tty;          /* in is a pty slave: the child's terminal, on 0, 1 and 2 */
+	int extra;        /* kept as SSHD_CHILD_EXTRA_FD; -1: none */
+	/* ignores SIGHUP, SIGTERM, SIGINT and SIGPIPE: it finishes what it
+	 * was given after the client and the connection are gone */
+	int detached;
+};
+#define SSHD_CHILD_LOG_FD 3 /* the server log, in every child */
+#define SSHD_CHILD_EXTRA_FD 4
+/* Forks after closing sg's gallery. The child holds fds as told, the log
+ * and nothing else, with the signals the connection handles at their
+ * defaults and no alarm; it exits 1 when that fails. Returns as fork. */
+pid_t sshd_child_fork(struct sshd_gallery *sg, const struct sshd_child_fds *fds);
 
 /* ---- hostkey.c ---- */
 /* Makes PGAL_HOME/ssh_host_ed25519_key (0600) unless it exists; fills path. */
@@ -81,21 +113,18 @@ int sshd_split_words(const char *line, char ***argv, char *err, size_t errsz);
 void sshd_free_words(char **argv);
 /* In an exec child: runs the words (a gallery command or scp), stdin/out/err
  * are the channel. Returns the exit status. */
-int sshd_exec_child(const pgal_config *cfg, const char *token, const char *user, int argc,
+int sshd_exec_child(struct sshd_gallery *sg, const char *token, const char *user, int argc,
 		    char **argv);
 
 /* ---- scp.c ---- */
-/* *gp is the caller's gallery: closed and opened again when the upload
- * queue's worker is forked (see ingest-queue.c). */
-int sshd_scp(const pgal_config *cfg, pgal **gp, const char *token, const char *user, int argc,
+int sshd_scp(struct sshd_gallery *sg, const char *token, const char *user, int argc,
 	     char **argv);
 
 /* ---- sftp.c ---- */
 struct sftp_session_struct;
 struct sshd_sftp;
-/* gp: the connection's gallery, which the upload queue may reopen. */
-struct sshd_sftp *sshd_sftp_new(const pgal_config *cfg, pgal **gp, const char *token,
-				const char *user, struct sftp_session_struct *sftp);
+struct sshd_sftp *sshd_sftp_new(struct sshd_gallery *sg, const char *token, const char *user,
+				struct sftp_session_struct *sftp);
 /* How many whole SFTP packets the channel's unread data starts with (libssh
  * reads a packet blocking, so only whole ones are handed to it), or -1 when
  * the next one declares a length no client sends. */
@@ -128,15 +157,16 @@ struct sshd_iq_job {
 };
 struct sshd_iq;
 typedef void (*sshd_iq_fail_fn)(void *arg, const struct sshd_iq_job *j, const char *msg);
-/* door ("sftp", "scp") and user name the log lines; logfd is the server log. */
-struct sshd_iq *sshd_iq_new(const pgal_config *cfg, const char *door, const char *user,
-			    const char *token, int logfd);
+/* door ("sftp", "scp") and user name the log lines. The workers open the
+ * gallery through sg, closed around each fork. */
+struct sshd_iq *sshd_iq_new(struct sshd_gallery *sg, const char *door, const char *user,
+			    const char *token);
 /* Called for each queued upload the full ingest refused. */
 void sshd_iq_on_fail(struct sshd_iq *q, sshd_iq_fail_fn fn, void *arg);
 /* Queues an upload that passed pgal_ingest_check under its chosen name; the
- * queue owns fd from here. The first call forks the worker, closing *gp and
- * opening it again around the fork. 0, or -1 with the reason in err. */
-int sshd_iq_submit(struct sshd_iq *q, pgal **gp, int fd, const char *album, const char *name,
+ * queue owns fd from here. The first call forks the worker. 0, or -1 with
+ * the reason in err. */
+int sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
 		   int64_t bytes, char *err, size_t errsz);
 /* Takes finished jobs in without waiting. */
 void sshd_iq_poll(struct sshd_iq *q);
