@@ -81,6 +81,7 @@ struct conn {
 	ssh_session s;
 	ssh_event ev;
 	struct sshd_gallery gallery;
+	struct sftpd_uploads *sftp_uploads; /* from the first SFTP channel on */
 	int authed;
 	int guest;
 	int vips_used; /* an ingest ran here: no more forks (libvips threads) */

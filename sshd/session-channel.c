@@ -249,8 +249,12 @@ chan_start(struct conn *c, struct chan *k)
 		k->kind = CHAN_SFTP;
 		/* the init packet is whole (see service): reading it will not block */
 		k->sftp_whole--;
+		if (c->sftp_uploads == NULL)
+			c->sftp_uploads = sftpd_uploads_new(&c->gallery, c->token, c->user);
 		if ((sftp = sftp_server_new(c->s, k->ch)) == NULL || sftp_server_init(sftp) != 0 ||
-		    (k->sftp = sshd_sftp_new(&c->gallery, c->token, c->user, sftp)) == NULL) {
+		    c->sftp_uploads == NULL ||
+		    (k->sftp = sshd_sftp_new(c->sftp_uploads, &c->gallery, c->token, c->user,
+		    sftp)) == NULL) {
 			if (sftp != NULL && k->sftp == NULL)
 				sftp_server_free(sftp);
 			chan_finish(k, 1);

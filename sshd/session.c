@@ -237,7 +237,7 @@ sshd_conn_main(const struct sshd_conn_args *a)
 		if (!ssh_is_connected(c.s))
 			break;
 		service(&c);
-		busy = sshd_sftp_tick();
+		busy = sftpd_uploads_tick(c.sftp_uploads);
 		if (c.authed && c.cfg->ssh_idle_secs > 0 &&
 		    time(NULL) - c.last_activity > c.cfg->ssh_idle_secs) {
 			sshd_log("idle timeout: user %s from %s", c.user, a->peer);
@@ -249,7 +249,8 @@ sshd_conn_main(const struct sshd_conn_args *a)
 		if (c.chans[i].ch != NULL)
 			chan_release(&c, &c.chans[i]);
 	/* accepted uploads are stored before the session's token goes */
-	sshd_sftp_drain();
+	sftpd_uploads_free(c.sftp_uploads);
+	c.sftp_uploads = NULL;
 	wait_children();
 	if (c.token[0] != '\0') {
 		/* this connection's session ends with it */

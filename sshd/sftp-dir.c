@@ -50,18 +50,18 @@ sftpd_do_opendir(struct sshd_sftp *s, sftp_client_message m)
  * during the listing is then either met among the stored photos (seen) or
  * listed from here: never twice, never missed. */
 static int
-snapshot_queue(struct handle *h)
+snapshot_queue(struct sshd_sftp *s, struct handle *h)
 {
 	const struct sshd_iq_job *j;
 	size_t i, n = 0;
 
-	sshd_iq_poll(sftpd_iq);
-	n = sshd_iq_count(sftpd_iq);
+	sshd_iq_poll(s->up->iq);
+	n = sshd_iq_count(s->up->iq);
 	if ((h->queued = calloc(n ? n : 1, sizeof *h->queued)) == NULL ||
 	    (h->seen = calloc(n ? n : 1, 1)) == NULL)
 		return -1;
 	n = 0;
-	for (i = 0; (j = sshd_iq_job(sftpd_iq, i)) != NULL; i++)
+	for (i = 0; (j = sshd_iq_job(s->up->iq, i)) != NULL; i++)
 		if (strcmp(j->album, h->album) == 0)
 			h->queued[n++] = *j;
 	h->nqueued = n;
@@ -148,7 +148,7 @@ sftpd_do_readdir(struct sshd_sftp *s, sftp_client_message m)
 		pgal_photo *page;
 		pgal_cursor next;
 
-		if (h->seen == NULL && snapshot_queue(h) == -1) {
+		if (h->seen == NULL && snapshot_queue(s, h) == -1) {
 			sftpd_reply_err(s, m, PGAL_EBACKEND, "out of memory");
 			return;
 		}

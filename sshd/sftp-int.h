@@ -48,7 +48,16 @@ struct handle {
 	struct handle *next;
 };
 
+struct sftpd_uploads {
+	/* the connection's uploads on their way through the full ingest */
+	struct sshd_iq *iq;
+	/* spool bytes held by the open handles of every SFTP channel of the
+	 * connection; the ingest queue's files count on top */
+	int64_t spool_used;
+};
+
 struct sshd_sftp {
+	struct sftpd_uploads *up; /* the connection's */
 	struct sshd_gallery *gal; /* the connection's */
 	const pgal_config *cfg;
 	const char *token;
@@ -58,12 +67,6 @@ struct sshd_sftp {
 	int nhandles;
 	uint32_t window_max; /* the largest window the client gave */
 };
-
-/* Spool bytes held by the open handles of every SFTP channel of this
- * connection (a process); the ingest queue's files count on top. */
-extern int64_t sftpd_spool_used;
-/* The connection's uploads on their way through the full ingest. */
-extern struct sshd_iq *sftpd_iq;
 
 /* ---- sftp.c ---- */
 pgal *sftpd_gal(struct sshd_sftp *s);

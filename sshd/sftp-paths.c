@@ -37,9 +37,9 @@ stat_path(struct sshd_sftp *s, const struct vpath *v, struct sftp_attributes_str
 	if (rc != PGAL_OK) {
 		const struct sshd_iq_job *j;
 
-		sshd_iq_poll(sftpd_iq);
+		sshd_iq_poll(s->up->iq);
 		if (rc != PGAL_ENOTFOUND ||
-		    (j = sshd_iq_find(sftpd_iq, v->album, v->photo)) == NULL)
+		    (j = sshd_iq_find(s->up->iq, v->album, v->photo)) == NULL)
 			return rc;
 		sftpd_queued_photo(&ph, j);
 		pgal_err_clear(e);
@@ -177,7 +177,7 @@ sftpd_do_rmdir(struct sshd_sftp *s, sftp_client_message m)
 	pgal_err_clear(&e);
 	if (path_at(s, m, &v, 1, "the root cannot be removed", "not an album") != 0)
 		return;
-	sshd_iq_wait_album(sftpd_iq, v.album);
+	sshd_iq_wait_album(s->up->iq, v.album);
 	if (pgal_album_get(sftpd_gal(s), s->token, v.album, &al, &e) != PGAL_OK) {
 		sftpd_reply_pgal(s, m, &e);
 		return;
@@ -200,7 +200,7 @@ sftpd_do_remove(struct sshd_sftp *s, sftp_client_message m)
 	pgal_err_clear(&e);
 	if (path_at(s, m, &v, 2, NULL, "not a photo (remove albums with rmdir)") != 0)
 		return;
-	sshd_iq_wait_album(sftpd_iq, v.album);
+	sshd_iq_wait_album(s->up->iq, v.album);
 	rc = pgal_photo_delete(sftpd_gal(s), s->token, v.album, v.photo, &e);
 	reply_change(s, m, rc, &e, "removed %s/%s", v.album, v.photo);
 }
@@ -221,8 +221,8 @@ sftpd_do_rename(struct sshd_sftp *s, sftp_client_message m, const char *from, co
 		return;
 	}
 	/* queued uploads are stored first: under the names they were given */
-	sshd_iq_wait_album(sftpd_iq, a.album);
-	sshd_iq_wait_album(sftpd_iq, b.album);
+	sshd_iq_wait_album(s->up->iq, a.album);
+	sshd_iq_wait_album(s->up->iq, b.album);
 	if (a.depth == 2 && b.depth == 2)
 		rc = pgal_photo_move(sftpd_gal(s), s->token, a.album, a.photo, b.album, b.photo,
 		    &ph, &e);

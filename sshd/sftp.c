@@ -29,9 +29,6 @@
  * with headers. */
 #define REPLY_MAX (READ_MAX + 1024)
 
-int64_t sftpd_spool_used;
-struct sshd_iq *sftpd_iq;
-
 /* closed around the queue worker's fork: opened again here */
 pgal *
 sftpd_gal(struct sshd_sftp *s)
@@ -39,44 +36,56 @@ sftpd_gal(struct sshd_sftp *s)
 	return sshd_gallery_need(s->gal, "sftp");
 }
 
+struct sftpd_uploads *
+sftpd_uploads_new(struct sshd_gallery *sg, const char *token, const char *user)
+{
+	struct sftpd_uploads *u;
+
+	if ((u = calloc(1, sizeof *u)) == NULL)
+		return NULL;
+	if ((u->iq = sshd_iq_new(sg, "sftp", user, token)) == NULL) {
+		free(u);
+		return NULL;
+	}
+	return u;
+}
+
+void
+sftpd_uploads_free(struct sftpd_uploads *u)
+{
+	if (u == NULL)
+		return;
+	if (sshd_iq_count(u->iq) > 0)
+		sshd_log("sftp: %zu upload(s) still to store before the connection ends",
+		    sshd_iq_count(u->iq));
+	sshd_iq_free(u->iq);
+	free(u);
+}
+
+int
+sftpd_uploads_tick(struct sftpd_uploads *u)
+{
+	if (u == NULL)
+		return 0;
+	sshd_iq_poll(u->iq);
+	return sshd_iq_count(u->iq) > 0;
+}
+
 struct sshd_sftp *
-sshd_sftp_new(struct sshd_gallery *sg, const char *token, const char *user,
-    struct sftp_session_struct *sftp)
+sshd_sftp_new(struct sftpd_uploads *u, struct sshd_gallery *sg, const char *token,
+    const char *user, struct sftp_session_struct *sftp)
 {
 	struct sshd_sftp *s;
 
-	if (sftpd_iq == NULL &&
-	    (sftpd_iq = sshd_iq_new(sg, "sftp", user, token)) == NULL)
-		return NULL;
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return NULL;
+	s->up = u;
 	s->gal = sg;
 	s->cfg = sg->cfg;
 	s->token = token;
 	s->user = user;
 	s->sftp = sftp;
 	return s;
-}
-
-void
-sshd_sftp_drain(void)
-{
-	if (sftpd_iq == NULL)
-		return;
-	if (sshd_iq_count(sftpd_iq) > 0)
-		sshd_log("sftp: %zu upload(s) still to store before the connection ends",
-		    sshd_iq_count(sftpd_iq));
-	sshd_iq_free(sftpd_iq);
-	sftpd_iq = NULL;
-}
-
-int
-sshd_sftp_tick(void)
-{
-	if (sftpd_iq == NULL)
-		return 0;
-	sshd_iq_poll(sftpd_iq);
-	return sshd_iq_count(sftpd_iq) > 0;
 }
 
 int
@@ -134,7 +143,7 @@ sftpd_handle_free(struct sshd_sftp *s, struct handle *h)
 		}
 	}
 	s->nhandles--;
-	sftpd_spool_used -= h->spooled;
+	s->up->spool_used -= h->spooled;
 	if (h->fd != -1)
 		close(h->fd);
 	free(h->albums);
@@ -199,8 +208,8 @@ sftpd_wait_others(struct sshd_sftp *s)
 {
 	int ms = s->cfg->ssh_ingest_timeout_secs * 1000;
 
-	sshd_iq_poll(sftpd_iq);
-	if (sshd_iq_count(sftpd_iq) > 0)
+	sshd_iq_poll(s->up->iq);
+	if (sshd_iq_count(s->up->iq) > 0)
 		return;
 	if (ms > SFTP_OTHERS_WAIT_MS)
 		ms = SFTP_OTHERS_WAIT_MS;

@@ -123,19 +123,26 @@ int sshd_scp(struct sshd_gallery *sg, const char *token, const char *user, int a
 /* ---- sftp.c ---- */
 struct sftp_session_struct;
 struct sshd_sftp;
-struct sshd_sftp *sshd_sftp_new(struct sshd_gallery *sg, const char *token, const char *user,
+/* A connection's uploads over SFTP, shared by its SFTP channels: the
+ * ingest queue and the spool their open handles hold. */
+struct sftpd_uploads;
+struct sftpd_uploads *sftpd_uploads_new(struct sshd_gallery *sg, const char *token,
+					const char *user);
+/* Once a loop: takes finished uploads in (handing the workers the next)
+ * and ends an ingest that overran its time, also while the client sends
+ * nothing. 1 while uploads are queued: the loop then comes back soon. */
+int sftpd_uploads_tick(struct sftpd_uploads *u);
+/* At the end of the connection: waits until every upload accepted over
+ * SFTP is stored or refused (before the session's token is given up). */
+void sftpd_uploads_free(struct sftpd_uploads *u);
+/* An SFTP channel; sg is the connection's gallery. */
+struct sshd_sftp *sshd_sftp_new(struct sftpd_uploads *u, struct sshd_gallery *sg,
+				const char *token, const char *user,
 				struct sftp_session_struct *sftp);
 /* How many whole SFTP packets the channel's unread data starts with (libssh
  * reads a packet blocking, so only whole ones are handed to it), or -1 when
  * the next one declares a length no client sends. */
 int sshd_sftp_packets(const void *data, size_t len);
-/* At the end of the connection: waits until every upload accepted over
- * SFTP is stored or refused (before the session's token is given up). */
-void sshd_sftp_drain(void);
-/* Once a loop: takes finished uploads in (handing the workers the next)
- * and ends an ingest that overran its time, also while the client sends
- * nothing. 1 while uploads are queued: the loop then comes back soon. */
-int sshd_sftp_tick(void);
 /* The reply to any message fits the client's window now: a reply is
  * never written when it would wait for the client to read. */
 int sshd_sftp_ready(struct sshd_sftp *s);
