@@ -68,7 +68,7 @@ struct chan {
 	int in_added; /* in_fd (a pipe) is in the event, for POLLOUT */
 	int draining; /* the loop reads the channel itself: cb_data takes none */
 
-	struct sshd_sftp *sftp;
+	struct sftpd *sftp;
 	/* whole SFTP packets at the head of the unread data (counted by
 	 * cb_data, which sees it all), -1 for one too long to wait for */
 	int sftp_whole;

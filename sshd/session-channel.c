@@ -24,7 +24,7 @@ cb_data(ssh_session s, ssh_channel ch, void *data, uint32_t len, int is_stderr, 
 	/* left in the channel: for sftp_get_client_message, until the child
 	 * that will read it has started, or for the loop that is reading it */
 	if (!is_stderr && (k->kind == CHAN_SFTP || k->pending == PEND_SFTP))
-		k->sftp_whole = sshd_sftp_packets(data, len);
+		k->sftp_whole = sftpd_packets(data, len);
 	if (k->kind == CHAN_SFTP || k->pending != PEND_NONE || k->draining)
 		return 0;
 	if ((k->kind == CHAN_PTY || k->kind == CHAN_EXEC) && k->in_fd != -1 && !k->in_err &&
@@ -253,7 +253,7 @@ chan_start(struct conn *c, struct chan *k)
 			c->sftp_uploads = sftpd_uploads_new(&c->gallery, c->token, c->user);
 		if ((sftp = sftp_server_new(c->s, k->ch)) == NULL || sftp_server_init(sftp) != 0 ||
 		    c->sftp_uploads == NULL ||
-		    (k->sftp = sshd_sftp_new(c->sftp_uploads, &c->gallery, c->token, c->user,
+		    (k->sftp = sftpd_new(c->sftp_uploads, &c->gallery, c->token, c->user,
 		    sftp)) == NULL) {
 			if (sftp != NULL && k->sftp == NULL)
 				sftp_server_free(sftp);
@@ -299,7 +299,7 @@ chan_release(struct conn *c, struct chan *k)
 {
 	chan_relay_end(c, k);
 	if (k->sftp != NULL) {
-		sshd_sftp_free(k->sftp);
+		sftpd_free(k->sftp);
 		k->sftp = NULL;
 	}
 	free(k->cmd);

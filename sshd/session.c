@@ -110,10 +110,10 @@ service(struct conn *c)
 			 * client's window to open or the buffer to drain */
 			while (!k->closed && k->kind == CHAN_SFTP && k->sftp_whole > 0 &&
 			    !(ssh_get_status(c->s) & SSH_WRITE_PENDING) &&
-			    sshd_sftp_ready(k->sftp)) {
+			    sftpd_ready(k->sftp)) {
 				k->sftp_whole--;
 				c->last_activity = time(NULL);
-				if (sshd_sftp_step(k->sftp) == -1) {
+				if (sftpd_step(k->sftp) == -1) {
 					chan_finish(k, 0);
 					break;
 				}

@@ -22,7 +22,7 @@
  * (backpressure: the client waits rather than the disk filling). 1 when it
  * fits, 0 over the budget, -1 with the disk too full. */
 static int
-spool_fits(struct sshd_sftp *s, int64_t n, int fd)
+spool_fits(struct sftpd *s, int64_t n, int fd)
 {
 	int64_t cap = s->cfg->ssh_spool_max, used;
 
@@ -38,14 +38,14 @@ spool_fits(struct sshd_sftp *s, int64_t n, int fd)
 }
 
 static void
-spool_account(struct sshd_sftp *s, struct handle *h, int64_t now)
+spool_account(struct sftpd *s, struct handle *h, int64_t now)
 {
 	s->up->spool_used += now - h->spooled;
 	h->spooled = now;
 }
 
 void
-sftpd_do_open(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_open(struct sftpd *s, sftp_client_message m)
 {
 	struct vpath v;
 	struct handle *h;
@@ -132,7 +132,7 @@ sftpd_do_open(struct sshd_sftp *s, sftp_client_message m)
 }
 
 void
-sftpd_do_read(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_read(struct sftpd *s, sftp_client_message m)
 {
 	struct handle *h = sftpd_find_handle(s, m);
 	char *buf;
@@ -163,7 +163,7 @@ sftpd_do_read(struct sshd_sftp *s, sftp_client_message m)
 }
 
 void
-sftpd_do_write(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_write(struct sftpd *s, sftp_client_message m)
 {
 	struct handle *h = sftpd_find_handle(s, m);
 	size_t len;
@@ -228,7 +228,7 @@ sftpd_do_write(struct sshd_sftp *s, sftp_client_message m)
 /* The close of an upload: the quick checks decide and the answer goes out;
  * the spool file moves to the ingest queue, which stores it meanwhile. */
 static void
-finish_upload(struct sshd_sftp *s, sftp_client_message m, struct handle *h)
+finish_upload(struct sftpd *s, sftp_client_message m, struct handle *h)
 {
 	pgal_ingest_info info;
 	char err[256];
@@ -261,7 +261,7 @@ finish_upload(struct sshd_sftp *s, sftp_client_message m, struct handle *h)
 }
 
 void
-sftpd_do_close(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_close(struct sftpd *s, sftp_client_message m)
 {
 	struct handle *h = sftpd_find_handle(s, m);
 

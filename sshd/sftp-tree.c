@@ -38,7 +38,7 @@ is_dotdot(const char *start, size_t len)
  * characters and broken UTF-8 refused; at most ALBUM/PHOTO. Relative
  * paths are taken from the root (the client's home). */
 int
-sftp_parse_path(const char *in, struct vpath *v, const char **why)
+sftpd_parse_path(const char *in, struct vpath *v, const char **why)
 {
 	const char *p = in, *start;
 	size_t len;
@@ -82,7 +82,7 @@ sftp_parse_path(const char *in, struct vpath *v, const char **why)
 
 /* Resolves ".." lexically for REALPATH only (it cannot leave the root). */
 int
-sftp_realpath_of(const char *in, char *out, size_t size)
+sftpd_realpath(const char *in, char *out, size_t size)
 {
 	char parts[3][PGAL_PHOTO_NAME_MAX + 1];
 	const char *p = in, *start;
@@ -118,7 +118,7 @@ sftp_realpath_of(const char *in, char *out, size_t size)
 }
 
 void
-sftp_attr_dir(struct sftp_attributes_struct *a, int64_t mtime)
+sftpd_attr_dir(struct sftp_attributes_struct *a, int64_t mtime)
 {
 	memset(a, 0, sizeof *a);
 	a->flags = SSH_FILEXFER_ATTR_SIZE | SSH_FILEXFER_ATTR_PERMISSIONS |
@@ -131,7 +131,7 @@ sftp_attr_dir(struct sftp_attributes_struct *a, int64_t mtime)
 }
 
 void
-sftp_attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p)
+sftpd_attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p)
 {
 	memset(a, 0, sizeof *a);
 	a->flags = SSH_FILEXFER_ATTR_SIZE | SSH_FILEXFER_ATTR_PERMISSIONS |
@@ -145,7 +145,7 @@ sftp_attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p)
 }
 
 void
-sftp_longname(char *out, size_t size, const struct sftp_attributes_struct *a, const char *user,
+sftpd_longname(char *out, size_t size, const struct sftp_attributes_struct *a, const char *user,
     const char *name)
 {
 	char when[32];

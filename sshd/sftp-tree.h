@@ -19,13 +19,13 @@ struct vpath {
 };
 
 /* 0, or -1 with *why set: see sftp-tree.c */
-int sftp_parse_path(const char *in, struct vpath *v, const char **why);
+int sftpd_parse_path(const char *in, struct vpath *v, const char **why);
 /* The canonical absolute form of a client path; -1 if it is not one. */
-int sftp_realpath_of(const char *in, char *out, size_t size);
-void sftp_attr_dir(struct sftp_attributes_struct *a, int64_t mtime);
-void sftp_attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p);
+int sftpd_realpath(const char *in, char *out, size_t size);
+void sftpd_attr_dir(struct sftp_attributes_struct *a, int64_t mtime);
+void sftpd_attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p);
 /* An "ls -l" line for readdir's long name. */
-void sftp_longname(char *out, size_t size, const struct sftp_attributes_struct *a,
+void sftpd_longname(char *out, size_t size, const struct sftp_attributes_struct *a,
     const char *user, const char *name);
 
 #endif

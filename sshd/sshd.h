@@ -120,9 +120,9 @@ int sshd_exec_child(struct sshd_gallery *sg, const char *token, const char *user
 int sshd_scp(struct sshd_gallery *sg, const char *token, const char *user, int argc,
 	     char **argv);
 
-/* ---- sftp.c ---- */
+/* ---- sftp*.c: the SFTP subsystem (sftp-int.h) ---- */
 struct sftp_session_struct;
-struct sshd_sftp;
+struct sftpd;
 /* A connection's uploads over SFTP, shared by its SFTP channels: the
  * ingest queue and the spool their open handles hold. */
 struct sftpd_uploads;
@@ -136,19 +136,18 @@ int sftpd_uploads_tick(struct sftpd_uploads *u);
  * SFTP is stored or refused (before the session's token is given up). */
 void sftpd_uploads_free(struct sftpd_uploads *u);
 /* An SFTP channel; sg is the connection's gallery. */
-struct sshd_sftp *sshd_sftp_new(struct sftpd_uploads *u, struct sshd_gallery *sg,
-				const char *token, const char *user,
-				struct sftp_session_struct *sftp);
+struct sftpd *sftpd_new(struct sftpd_uploads *u, struct sshd_gallery *sg, const char *token,
+			const char *user, struct sftp_session_struct *sftp);
 /* How many whole SFTP packets the channel's unread data starts with (libssh
  * reads a packet blocking, so only whole ones are handed to it), or -1 when
  * the next one declares a length no client sends. */
-int sshd_sftp_packets(const void *data, size_t len);
+int sftpd_packets(const void *data, size_t len);
 /* The reply to any message fits the client's window now: a reply is
  * never written when it would wait for the client to read. */
-int sshd_sftp_ready(struct sshd_sftp *s);
+int sftpd_ready(struct sftpd *s);
 /* Handles one client message; -1 when the channel is done. */
-int sshd_sftp_step(struct sshd_sftp *s);
-void sshd_sftp_free(struct sshd_sftp *s);
+int sftpd_step(struct sftpd *s);
+void sftpd_free(struct sftpd *s);
 
 /* ---- ingest-queue.c: the full ingest of accepted uploads, in a worker
  * process, while the client goes on sending ---- */
