@@ -1,5 +1,6 @@
-/* The connection process' state, shared by session*.c (libssh side), pty.c
- * (the TUI child) and exec.c (command children). */
+/* The connection process' state, shared by conn*.c (libssh side) and
+ * chan*.c (its channels: chan-pty.c the TUI child, chan-exec.c command
+ * children). */
 #ifndef PGAL_SSHD_CONN_H
 #define PGAL_SSHD_CONN_H
 
@@ -93,16 +94,16 @@ struct conn {
 	struct chan chans[CONN_MAX_CHANNELS];
 };
 
-/* session.c */
+/* conn.c */
 void conn_sleep_ms(int ms);
 
-/* session-auth.c: libssh's server callbacks for authentication */
+/* conn-auth.c: libssh's server callbacks for authentication */
 int conn_auth_none(ssh_session s, const char *user, void *ud);
 int conn_auth_password(ssh_session s, const char *user, const char *password, void *ud);
 int conn_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *pubkey,
     char state, void *ud);
 
-/* session-channel.c */
+/* chan.c */
 /* libssh's server callback for a new session channel; NULL refuses it. */
 ssh_channel conn_channel_open(ssh_session s, void *ud);
 /* Starts what the client asked for on k (k->pending), from the loop. */
@@ -111,7 +112,7 @@ void chan_finish(struct chan *k, int status);
 /* Frees what a channel that is done holds. */
 void chan_release(struct conn *c, struct chan *k);
 
-/* session-relay.c */
+/* chan-relay.c */
 /* Client input for k's child, from cb_data: the bytes taken (buffered or
  * written); the rest stays in libssh. */
 int chan_take_input(struct chan *k, const void *data, uint32_t len);
@@ -124,11 +125,11 @@ void chan_relay(struct conn *c, struct chan *k);
 /* Closes the child's descriptors and drops the input still buffered. */
 void chan_relay_end(struct conn *c, struct chan *k);
 
-/* pty.c: forks the TUI on a new pty; 0 or -1 (message in err). */
+/* chan-pty.c: forks the TUI on a new pty; 0 or -1 (message in err). */
 int sshd_pty_spawn(struct conn *c, struct chan *ch, char *err, size_t errsz);
 void sshd_pty_resize(struct chan *ch);
 
-/* exec.c: forks a command child with pipes; 0 or -1 (message in err). */
+/* chan-exec.c: forks a command child with pipes; 0 or -1 (message in err). */
 int sshd_exec_spawn(struct conn *c, struct chan *ch, char *err, size_t errsz);
 
 #endif

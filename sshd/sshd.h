@@ -94,7 +94,7 @@ int sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg);
 /* Applies -p and -l to cfg; -1 after printing why. */
 int sshd_listen_overrides(const struct sshd_opts *o, pgal_config *cfg);
 
-/* ---- session.c: the connection process ---- */
+/* ---- conn.c: the connection process ---- */
 struct sshd_conn_args {
 	int fd;              /* the accepted socket */
 	int report_fd;       /* to the listener: 'A' authenticated, 'F' failed */
@@ -106,7 +106,7 @@ struct sshd_conn_args {
 /* Never returns. */
 void sshd_conn_main(const struct sshd_conn_args *a) __attribute__((noreturn));
 
-/* ---- exec.c: exec channel children ---- */
+/* ---- chan-exec.c: exec channel children ---- */
 /* Splits a command line like a POSIX shell would with quotes and
  * backslashes but no expansions. Returns argc, or -1 (message in err). */
 int sshd_split_words(const char *line, char ***argv, char *err, size_t errsz);

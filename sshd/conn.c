@@ -2,10 +2,10 @@
  * client, in an ssh_event loop that also polls the children's descriptors.
  * libssh callbacks only check and record requests; the loop starts the
  * work, so nothing is written to the channel from inside a request.
- *   session.c          the process and its loop
- *   session-auth.c     authentication
- *   session-channel.c  channel requests, and starting and ending the work
- *   session-relay.c    bytes between a channel and its child's descriptors */
+ *   conn.c        the process and its loop
+ *   conn-auth.c   authentication
+ *   chan.c        channel requests, and starting and ending the work
+ *   chan-relay.c  bytes between a channel and its child's descriptors */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
