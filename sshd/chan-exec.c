@@ -1,7 +1,8 @@
-/* exec channels: the command line is split like a shell would (quotes and
- * backslashes, no expansion), then run in a child whose stdin, stdout and
- * stderr are the channel: a gallery command through the shared command
- * table (remote: local-only commands are not offered), or scp -t / -f. */
+/* The exec channel kind: the command line is split like a shell would
+ * (words.c), then run in a child whose stdin, stdout and stderr are the
+ * channel: a gallery command through the shared command table (remote:
+ * local-only commands are not offered), or scp -t / -f (scp.c). The relay
+ * (chan-relay.c) serves its pipes. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,100 +11,6 @@
 
 #include "cmd.h"
 #include "conn.h"
-
-#define WORDS_MAX 4096
-
-void
-sshd_free_words(char **argv)
-{
-	char **p;
-
-	if (argv == NULL)
-		return;
-	for (p = argv; *p != NULL; p++)
-		free(*p);
-	free(argv);
-}
-
-int
-sshd_split_words(const char *line, char ***out, char *err, size_t errsz)
-{
-	size_t len = strlen(line), n = 0, cap = 8, wl;
-	char **argv, *w;
-	const char *p = line;
-	int quote;
-
-	*out = NULL;
-	if ((argv = calloc(cap + 1, sizeof *argv)) == NULL)
-		goto nomem;
-	if ((w = malloc(len + 1)) == NULL) {
-		free(argv);
-		goto nomem;
-	}
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		if (*p == '\0')
-			break;
-		wl = 0;
-		quote = 0;
-		while (*p != '\0') {
-			char ch = *p;
-
-			if (quote == 0 && (ch == ' ' || ch == '\t' || ch == '\n'))
-				break;
-			if (quote == 0 && (ch == '\'' || ch == '"')) {
-				quote = ch;
-				p++;
-			} else if (quote != 0 && ch == quote) {
-				quote = 0;
-				p++;
-			} else if (ch == '\\' && quote != '\'' && p[1] != '\0') {
-				/* inside "..." a backslash only escapes these */
-				if (quote == '"' && strchr("\\\"$`", p[1]) == NULL)
-					w[wl++] = ch;
-				w[wl++] = p[1];
-				p += 2;
-			} else if (quote == 0 && strchr("|&;<>()$`", ch) != NULL) {
-				snprintf(err, errsz, "pgal: '%c' is not supported: commands run "
-				    "without a shell", ch);
-				goto fail;
-			} else {
-				w[wl++] = ch;
-				p++;
-			}
-		}
-		if (quote != 0) {
-			snprintf(err, errsz, "pgal: unmatched %c in command", quote);
-			goto fail;
-		}
-		if (n == WORDS_MAX) {
-			snprintf(err, errsz, "pgal: too many words in command");
-			goto fail;
-		}
-		if (n == cap) {
-			char **na = realloc(argv, (cap * 2 + 1) * sizeof *argv);
-
-			if (na == NULL)
-				goto fail;
-			argv = na;
-			cap *= 2;
-		}
-		if ((argv[n] = strndup(w, wl)) == NULL)
-			goto fail;
-		argv[++n] = NULL;
-	}
-	free(w);
-	*out = argv;
-	return (int)n;
-fail:
-	free(w);
-	sshd_free_words(argv);
-	return -1;
-nomem:
-	snprintf(err, errsz, "pgal: out of memory");
-	return -1;
-}
 
 static int
 open_gallery(pgal_cmd_ctx *ctx, pgal_err *e)
@@ -132,9 +39,9 @@ waits_for_uploads(int argc, char **argv)
 	return cmd != NULL && (cmd->flags & PGAL_CMD_AFTER_UPLOADS);
 }
 
-int
-sshd_exec_child(struct sshd_gallery *sg, const char *token, const char *user, int argc,
-    char **argv)
+/* In the child: runs the words; returns the exit status. */
+static int
+exec_run(struct sshd_gallery *sg, const char *token, const char *user, int argc, char **argv)
 {
 	const pgal_config *cfg = sg->cfg;
 	pgal_cmd_ctx ctx;
@@ -173,8 +80,8 @@ sshd_exec_child(struct sshd_gallery *sg, const char *token, const char *user, in
 	return rc;
 }
 
-int
-sshd_exec_spawn(struct conn *c, struct chan *k, char *err, size_t errsz)
+static int
+chan_exec_start(struct conn *c, struct chan *k, pgal_err *e)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	struct sshd_child_fds fds = { .extra = -1 };
@@ -182,31 +89,33 @@ sshd_exec_spawn(struct conn *c, struct chan *k, char *err, size_t errsz)
 	int argc;
 	pid_t pid;
 
-	if ((argc = sshd_split_words(k->cmd, &argv, err, errsz)) == -1)
-		return -1;
+	argc = sshd_words_split(k->cmd, &argv, e);
+	free(k->cmd);
+	k->cmd = NULL;
+	if (argc == -1)
+		return e->code;
 	if (argc == 0) {
-		sshd_free_words(argv);
-		snprintf(err, errsz, "pgal: empty command; try 'help'");
-		return -1;
+		sshd_words_free(argv);
+		return pgal_fail(e, PGAL_EUSAGE, "empty command; try 'help'");
 	}
 	if (pipe(in) == -1 || pipe(out) == -1 || pipe(errp) == -1) {
-		snprintf(err, errsz, "pgal: server busy, try again");
+		pgal_fail(e, PGAL_EBACKEND, "server busy, try again");
 		goto fail;
 	}
 	fds.in = in[0];
 	fds.out = out[1];
 	fds.err = errp[1];
 	if ((pid = sshd_child_fork(&c->gallery, &fds)) == -1) {
-		snprintf(err, errsz, "pgal: server busy, try again");
+		pgal_fail(e, PGAL_EBACKEND, "server busy, try again");
 		goto fail;
 	}
 	if (pid == 0) {
-		int rc = sshd_exec_child(&c->gallery, c->token, c->user, argc, argv);
+		int rc = exec_run(&c->gallery, c->token, c->user, argc, argv);
 		fflush(stdout);
 		fflush(stderr);
 		_exit(rc);
 	}
-	sshd_free_words(argv);
+	sshd_words_free(argv);
 	close(in[0]);
 	close(out[1]);
 	close(errp[1]);
@@ -219,11 +128,29 @@ sshd_exec_spawn(struct conn *c, struct chan *k, char *err, size_t errsz)
 	k->in_fd = in[1];
 	k->out_fd = out[0];
 	k->err_fd = errp[0];
-	return 0;
+	chan_relay_start(c, k);
+	return PGAL_OK;
 fail:
-	sshd_free_words(argv);
+	sshd_words_free(argv);
 	if (in[0] != -1) { close(in[0]); close(in[1]); }
 	if (out[0] != -1) { close(out[0]); close(out[1]); }
 	if (errp[0] != -1) { close(errp[0]); close(errp[1]); }
-	return -1;
+	return e->code;
 }
+
+static void
+chan_exec_release(struct conn *c, struct chan *k)
+{
+	chan_relay_release(c, k);
+	free(k->cmd);
+	k->cmd = NULL;
+}
+
+const struct chan_ops chan_exec_ops = {
+	.name = "exec",
+	.forks = 1,
+	.start = chan_exec_start,
+	.input = chan_relay_input,
+	.service = chan_relay_service,
+	.release = chan_exec_release,
+};

@@ -1,6 +1,7 @@
-/* The TUI on a pseudo-terminal: openpty, a child that makes the slave its
- * controlling terminal and runs the same TUI code as pgal-tui, and window
- * changes passed on with TIOCSWINSZ (the kernel then sends SIGWINCH). */
+/* The shell channel kind: the TUI on a pseudo-terminal. openpty, a child
+ * that makes the slave its controlling terminal and runs the same TUI code
+ * as pgal-tui, and window changes passed on with TIOCSWINSZ (the kernel
+ * then sends SIGWINCH). The relay (chan-relay.c) serves the master. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pty.h>
@@ -25,7 +26,7 @@ fill_winsize(const struct chan *k, struct winsize *ws)
 }
 
 void
-sshd_pty_resize(struct chan *k)
+chan_pty_resize(struct chan *k)
 {
 	struct winsize ws;
 
@@ -56,7 +57,7 @@ tui_child(struct conn *c, struct chan *k)
 	setenv("LANG", k->lang[0] != '\0' ? k->lang : "C.UTF-8", 1);
 	pgal_err_clear(&e);
 	if ((g = sshd_gallery_get(&c->gallery, &e)) == NULL) {
-		printf("pgal: the gallery is not available right now: %s\r\n", e.msg);
+		printf("the gallery is not available right now: %s\r\n", e.msg);
 		fflush(stdout);
 		_exit(4);
 	}
@@ -86,26 +87,29 @@ tui_child(struct conn *c, struct chan *k)
 	_exit(rc == 0 ? 0 : 1);
 }
 
-int
-sshd_pty_spawn(struct conn *c, struct chan *k, char *err, size_t errsz)
+static int
+chan_pty_start(struct conn *c, struct chan *k, pgal_err *e)
 {
 	struct sshd_child_fds fds = { .extra = -1, .tty = 1 };
 	struct winsize ws;
 	int master, slave;
 	pid_t pid;
 
+	if (!k->has_pty)
+		return pgal_fail(e, PGAL_EUSAGE, c->guest ?
+		    "the gallery is a full-screen app: connect with 'ssh -t'" :
+		    "the gallery is a full-screen app: connect with 'ssh -t', or "
+		    "give a command (ssh HOST help)");
 	fill_winsize(k, &ws);
 	if (openpty(&master, &slave, NULL, NULL, &ws) == -1) {
-		snprintf(err, errsz, "pgal: no pseudo-terminal available");
 		sshd_log("openpty: %s", strerror(errno));
-		return -1;
+		return pgal_fail(e, PGAL_EBACKEND, "no pseudo-terminal available");
 	}
 	fds.in = fds.out = fds.err = slave;
 	if ((pid = sshd_child_fork(&c->gallery, &fds)) == -1) {
-		snprintf(err, errsz, "pgal: server busy, try again");
 		close(master);
 		close(slave);
-		return -1;
+		return pgal_fail(e, PGAL_EBACKEND, "server busy, try again");
 	}
 	if (pid == 0)
 		tui_child(c, k);
@@ -119,5 +123,15 @@ sshd_pty_spawn(struct conn *c, struct chan *k, char *err, size_t errsz)
 	k->err_fd = -1;
 	sshd_log("tui: user %s%s term %s %dx%d", c->user, c->guest ? " (guest)" : "", k->term,
 	    k->cols, k->rows);
-	return 0;
+	chan_relay_start(c, k);
+	return PGAL_OK;
 }
+
+const struct chan_ops chan_pty_ops = {
+	.name = "tui",
+	.forks = 1,
+	.start = chan_pty_start,
+	.input = chan_relay_input,
+	.service = chan_relay_service,
+	.release = chan_relay_release,
+};

@@ -4,8 +4,7 @@
  * work, so nothing is written to the channel from inside a request.
  *   conn.c        the process and its loop
  *   conn-auth.c   authentication
- *   chan.c        channel requests, and starting and ending the work
- *   chan-relay.c  bytes between a channel and its child's descriptors */
+ *   chan*.c       its session channels (chan.h) */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -88,52 +87,9 @@ service(struct conn *c)
 {
 	int i;
 
-	for (i = 0; i < CONN_MAX_CHANNELS; i++) {
-		struct chan *k = &c->chans[i];
-
-		if (k->ch == NULL)
-			continue;
-		/* libssh reads an SFTP packet blocking: only whole ones are
-		 * handed to it, so a stalled client meets the idle timeout */
-		if (!k->closed && k->sftp_whole == -1 &&
-		    (k->kind == CHAN_SFTP || k->pending == PEND_SFTP)) {
-			sshd_log("sftp: user %s: a packet longer than any client sends", c->user);
-			k->pending = PEND_NONE;
-			chan_finish(k, 1);
-		}
-		if (k->pending != PEND_NONE && !k->closed &&
-		    (k->pending != PEND_SFTP || k->sftp_whole > 0))
-			chan_start(c, k);
-		if (k->kind == CHAN_SFTP && k->sftp != NULL) {
-			/* a reply is written only when it cannot block (see
-			 * CONN_WRITE_WAIT_SECS): else the loop waits for the
-			 * client's window to open or the buffer to drain */
-			while (!k->closed && k->kind == CHAN_SFTP && k->sftp_whole > 0 &&
-			    !(ssh_get_status(c->s) & SSH_WRITE_PENDING) &&
-			    sftpd_ready(k->sftp)) {
-				k->sftp_whole--;
-				c->last_activity = time(NULL);
-				if (sftpd_step(k->sftp) == -1) {
-					chan_finish(k, 0);
-					break;
-				}
-			}
-			if (ssh_channel_is_eof(k->ch) && k->sftp_whole == 0 && k->kind == CHAN_SFTP)
-				chan_finish(k, 0);
-		}
-		chan_relay(c, k);
-		if ((k->kind == CHAN_PTY || k->kind == CHAN_EXEC) && k->exited &&
-		    k->out_eof && k->err_eof) {
-			sshd_log("%s done: user %s status %d", k->kind == CHAN_PTY ? "tui" : "exec",
-			    c->user, k->status);
-			chan_finish(k, k->status);
-		}
-		if (k->closed || (k->kind == CHAN_DONE && ssh_channel_is_closed(k->ch))) {
-			if (k->pid > 0 && !k->exited)
-				kill(k->pid, SIGHUP);
-			chan_release(c, k);
-		}
-	}
+	for (i = 0; i < CONN_MAX_CHANNELS; i++)
+		if (c->chans[i].ch != NULL)
+			chan_service(c, &c->chans[i]);
 }
 
 /* Waits (bounded) for the children told to end: an scp sink first
@@ -209,7 +165,7 @@ sshd_conn_main(const struct sshd_conn_args *a)
 	scb.auth_none_function = conn_auth_none;
 	scb.auth_password_function = conn_auth_password;
 	scb.auth_pubkey_function = conn_auth_pubkey;
-	scb.channel_open_request_session_function = conn_channel_open;
+	scb.channel_open_request_session_function = chan_open;
 	ssh_set_server_callbacks(c.s, &scb);
 	if (ssh_handle_key_exchange(c.s) != SSH_OK) {
 		sshd_log("key exchange with %s failed: %s", a->peer, ssh_get_error(c.s));

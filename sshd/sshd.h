@@ -106,15 +106,12 @@ struct sshd_conn_args {
 /* Never returns. */
 void sshd_conn_main(const struct sshd_conn_args *a) __attribute__((noreturn));
 
-/* ---- chan-exec.c: exec channel children ---- */
+/* ---- words.c ---- */
 /* Splits a command line like a POSIX shell would with quotes and
- * backslashes but no expansions. Returns argc, or -1 (message in err). */
-int sshd_split_words(const char *line, char ***argv, char *err, size_t errsz);
-void sshd_free_words(char **argv);
-/* In an exec child: runs the words (a gallery command or scp), stdin/out/err
- * are the channel. Returns the exit status. */
-int sshd_exec_child(struct sshd_gallery *sg, const char *token, const char *user, int argc,
-		    char **argv);
+ * backslashes but no expansions. Returns argc (argv NULL-terminated, for
+ * sshd_words_free), or -1 with e set. */
+int sshd_words_split(const char *line, char ***argv, pgal_err *e);
+void sshd_words_free(char **argv);
 
 /* ---- scp.c ---- */
 int sshd_scp(struct sshd_gallery *sg, const char *token, const char *user, int argc,
