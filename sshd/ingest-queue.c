@@ -652,31 +652,28 @@ sshd_iq_taken(void *arg, const char *album, const char *name)
 
 int
 sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
-    int64_t bytes, char *err, size_t errsz)
+    int64_t bytes, pgal_err *e)
 {
 	struct iq_job *j;
 	size_t ncap;
 
 	if (q->njobs >= q->max) {
-		snprintf(err, errsz, "too many files waiting to be stored");
 		close(fd);
-		return -1;
+		return pgal_fail(e, PGAL_EBACKEND, "too many files waiting to be stored");
 	}
 	if (q->njobs == q->cap) {
 		ncap = q->cap ? q->cap * 2 : 16;
 		if ((j = reallocarray(q->jobs, ncap, sizeof *j)) == NULL) {
-			snprintf(err, errsz, "the server cannot take files right now");
 			close(fd);
-			return -1;
+			return pgal_fail(e, PGAL_EBACKEND, "the server cannot take files right now");
 		}
 		q->jobs = j;
 		q->cap = ncap;
 	}
 	/* no worker, no promise: the file is refused now, not later */
 	if (running(q) == 0 && start(q, &q->w[0]) == -1) {
-		snprintf(err, errsz, "the server cannot take files right now");
 		close(fd);
-		return -1;
+		return pgal_fail(e, PGAL_EBACKEND, "the server cannot take files right now");
 	}
 	j = &q->jobs[q->njobs++];
 	memset(j, 0, sizeof *j);
@@ -694,7 +691,7 @@ sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
 		q->pending = sshd_pending_hold(q->cfg, q->user);
 	/* a worker lost from here on loses files accepted: reported as such */
 	feed(q);
-	return 0;
+	return PGAL_OK;
 }
 
 int

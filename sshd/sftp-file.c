@@ -231,7 +231,6 @@ static void
 finish_upload(struct sftpd *s, sftp_client_message m, struct handle *h)
 {
 	pgal_ingest_info info;
-	char err[256];
 	pgal_err e;
 
 	pgal_err_clear(&e);
@@ -249,11 +248,10 @@ finish_upload(struct sftpd *s, sftp_client_message m, struct handle *h)
 		sftpd_reply_pgal(s, m, &e);
 		return;
 	}
-	if (sshd_iq_submit(s->up->iq, h->fd, h->album, info.name, info.bytes, err,
-	    sizeof err) != 0) {
+	if (sshd_iq_submit(s->up->iq, h->fd, h->album, info.name, info.bytes, &e) != PGAL_OK) {
 		h->fd = -1;
-		sshd_log("sftp: user %s: %s/%s refused: %s", s->user, h->album, h->name, err);
-		sftpd_reply_err(s, m, PGAL_EBACKEND, err);
+		sshd_log("sftp: user %s: %s/%s refused: %s", s->user, h->album, h->name, e.msg);
+		sftpd_reply_pgal(s, m, &e);
 		return;
 	}
 	h->fd = -1; /* the queue's now */

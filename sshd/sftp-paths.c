@@ -219,15 +219,14 @@ sftpd_do_rename(struct sftpd *s, sftp_client_message m)
 {
 	const char *from = m->filename, *to = sftp_client_message_get_data(m);
 	struct vpath a, b;
-	const char *why;
 	pgal_album al;
 	pgal_photo ph;
 	pgal_err e;
 	int rc;
 
 	pgal_err_clear(&e);
-	if (sftpd_parse_path(from, &a, &why) != 0 || sftpd_parse_path(to, &b, &why) != 0) {
-		sftpd_reply_err(s, m, PGAL_EINPUT, why);
+	if (sftpd_parse_path(from, &a, &e) != PGAL_OK || sftpd_parse_path(to, &b, &e) != PGAL_OK) {
+		sftpd_reply_pgal(s, m, &e);
 		return;
 	}
 	/* queued uploads are stored first: under the names they were given */

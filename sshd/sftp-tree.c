@@ -38,46 +38,34 @@ is_dotdot(const char *start, size_t len)
  * characters and broken UTF-8 refused; at most ALBUM/PHOTO. Relative
  * paths are taken from the root (the client's home). */
 int
-sftpd_parse_path(const char *in, struct vpath *v, const char **why)
+sftpd_parse_path(const char *in, struct vpath *v, pgal_err *e)
 {
 	const char *p = in, *start;
 	size_t len;
 
 	memset(v, 0, sizeof *v);
-	if (in == NULL) {
-		*why = "missing path";
-		return -1;
-	}
-	if (!pgal_text_is_clean(in, 0)) {
-		*why = "control characters or invalid UTF-8 in the path";
-		return -1;
-	}
+	if (in == NULL)
+		return pgal_fail(e, PGAL_EINPUT, "missing path");
+	if (!pgal_text_is_clean(in, 0))
+		return pgal_fail(e, PGAL_EINPUT, "control characters or invalid UTF-8 in the path");
 	while ((len = next_component(&p, &start)) != 0) {
-		if (is_dotdot(start, len)) {
-			*why = "'..' is not allowed in paths";
-			return -1;
-		}
+		if (is_dotdot(start, len))
+			return pgal_fail(e, PGAL_EINPUT, "'..' is not allowed in paths");
 		if (v->depth == 0) {
-			if (len > PGAL_ALBUM_MAX) {
-				*why = "album name too long";
-				return -1;
-			}
+			if (len > PGAL_ALBUM_MAX)
+				return pgal_fail(e, PGAL_EINPUT, "album name too long");
 			memcpy(v->album, start, len);
 			v->album[len] = '\0';
 		} else if (v->depth == 1) {
-			if (len > PGAL_PHOTO_NAME_MAX) {
-				*why = "photo name too long";
-				return -1;
-			}
+			if (len > PGAL_PHOTO_NAME_MAX)
+				return pgal_fail(e, PGAL_EINPUT, "photo name too long");
 			memcpy(v->photo, start, len);
 			v->photo[len] = '\0';
-		} else {
-			*why = "albums hold photos, not folders";
-			return -2;
-		}
+		} else
+			return pgal_fail(e, PGAL_EINPUT, "albums hold photos, not folders");
 		v->depth++;
 	}
-	return 0;
+	return PGAL_OK;
 }
 
 /* Resolves ".." lexically for REALPATH only (it cannot leave the root). */

@@ -194,11 +194,11 @@ sftpd_reply_pgal(struct sftpd *s, sftp_client_message m, const pgal_err *e)
 int
 sftpd_client_path(struct sftpd *s, sftp_client_message m, struct vpath *v, int code)
 {
-	const char *why;
+	pgal_err e;
 
-	if (sftpd_parse_path(m->filename, v, &why) == 0)
+	if (sftpd_parse_path(m->filename, v, &e) == PGAL_OK)
 		return 0;
-	sftpd_reply_err(s, m, code, why);
+	sftpd_reply_err(s, m, code, e.msg);
 	return -1;
 }
 

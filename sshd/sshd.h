@@ -81,10 +81,10 @@ struct sshd_limits {
 /* The source a connection counts against: the IPv4 address, or the /64 of
  * an IPv6 one ("2001:db8:1:2::/64"). */
 void sshd_limits_key(const struct sockaddr_storage *ss, char *buf, size_t size);
-/* 0 to accept a connection from addr, -1 to refuse (reason set). On accept
- * *penalty_ms is the delay its failed logins earned. */
+/* PGAL_OK to accept a connection from addr, else a code with the reason in
+ * e. On accept *penalty_ms is the delay its failed logins earned. */
 int sshd_limits_admit(const struct sshd_limits *l, const char *addr, int *penalty_ms,
-		      const char **reason);
+		      pgal_err *e);
 void sshd_limits_authed(const char *addr);
 void sshd_limits_failed(const char *addr);
 void sshd_limits_gone(const char *addr, int authed);
@@ -167,10 +167,10 @@ struct sshd_iq *sshd_iq_new(struct sshd_gallery *sg, const char *door, const cha
 /* Called for each queued upload the full ingest refused. */
 void sshd_iq_on_fail(struct sshd_iq *q, sshd_iq_fail_fn fn, void *arg);
 /* Queues an upload that passed pgal_ingest_check under its chosen name; the
- * queue owns fd from here. The first call forks the worker. 0, or -1 with
- * the reason in err. */
+ * queue owns fd from here. The first call forks the worker. PGAL_OK, or a
+ * code with the reason in e. */
 int sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
-		   int64_t bytes, char *err, size_t errsz);
+		   int64_t bytes, pgal_err *e);
 /* Takes finished jobs in without waiting. */
 void sshd_iq_poll(struct sshd_iq *q);
 /* Waits for the next job to finish; -1 if none is queued. */
