@@ -114,7 +114,7 @@ end_children(struct conn *c)
 }
 
 void
-sshd_conn_main(const struct sshd_conn_args *a)
+conn_main(const struct conn_args *a)
 {
 	struct ssh_server_callbacks_struct scb;
 	struct sigaction sa;

@@ -16,7 +16,7 @@
 #define CONN_MAX_CHANNELS 8
 
 struct conn {
-	const struct sshd_conn_args *a;
+	const struct conn_args *a;
 	const pgal_config *cfg;
 	ssh_session s;
 	ssh_event ev;

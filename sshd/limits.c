@@ -37,13 +37,13 @@ sshd_limits_key(const struct sockaddr_storage *ss, char *buf, size_t size)
 	char tmp[INET6_ADDRSTRLEN];
 
 	if (ss->ss_family != AF_INET6) {
-		sshd_addr_str(ss, buf, size);
+		sshd_log_addr(ss, buf, size);
 		return;
 	}
 	s6 = (const struct sockaddr_in6 *)(const void *)ss;
 	if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
 		/* an IPv4 client of a dual-stack listener is an IPv4 source */
-		sshd_addr_str(ss, buf, size);
+		sshd_log_addr(ss, buf, size);
 		return;
 	}
 	net = s6->sin6_addr;

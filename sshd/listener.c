@@ -238,14 +238,14 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
     const char *hostkey)
 {
 	struct sshd_limits l;
-	struct sshd_conn_args a;
+	struct conn_args a;
 	pgal_err e;
 	char addr[SSHD_ADDR_MAX], peer[SSHD_ADDR_MAX];
 	int rp[2], penalty;
 	pid_t pid;
 	size_t i;
 
-	sshd_addr_str(ss, peer, sizeof peer);
+	sshd_log_addr(ss, peer, sizeof peer);
 	sshd_limits_key(ss, addr, sizeof addr);
 	limits_from(cfg, &l);
 	pgal_err_clear(&e);
@@ -299,7 +299,7 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 		a.peer = peer;
 		a.penalty_ms = penalty;
 		a.cfg = cfg;
-		sshd_conn_main(&a);
+		conn_main(&a);
 	}
 	close(fd);
 	close(rp[1]);

@@ -158,7 +158,7 @@ sshd_log(const char *fmt, ...)
 }
 
 void
-sshd_addr_str(const struct sockaddr_storage *ss, char *buf, size_t size)
+sshd_log_addr(const struct sockaddr_storage *ss, char *buf, size_t size)
 {
 	const struct sockaddr_in6 *s6;
 	const void *a;

@@ -1,13 +1,20 @@
 /* pgal-sshd: the gallery over SSH. One listener process accepts and forks a
  * connection process per client (like OpenSSH); the connection process does
  * the key exchange, authentication and channels with libssh, and forks a
- * child per shell (the TUI on a pty) or exec (a command, scp) channel. */
+ * child per shell (the TUI on a pty) or exec (a command, scp) channel.
+ *
+ * Names: a module of several files has its own header and prefix, used
+ * here too: conn_ (conn*.c, conn.h), chan_ (chan*.c, chan.h), sftpd_
+ * (sftp*.c, sftp-int.h; never libssh's sftp_). A module of one file is
+ * sshd_<module>_ (sshd_log, sshd_limits_, sshd_iq_ for ingest-queue.c...),
+ * and reader_ for the bounded reader. */
 #ifndef PGAL_SSHD_H
 #define PGAL_SSHD_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "gallery.h"
@@ -33,7 +40,7 @@ void sshd_log_set_fd(int fd);
 int sshd_log_fd(void);
 void sshd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A peer address as "1.2.3.4" or "::1" for logs and limits. */
-void sshd_addr_str(const struct sockaddr_storage *ss, char *buf, size_t size);
+void sshd_log_addr(const struct sockaddr_storage *ss, char *buf, size_t size);
 
 /* ---- gallery.c: the connection's gallery, opened when first needed ---- */
 /* One per connection; closed before every fork, as SQLite handles must not
@@ -94,8 +101,8 @@ int sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg);
 /* Applies -p and -l to cfg; -1 after printing why. */
 int sshd_listen_overrides(const struct sshd_opts *o, pgal_config *cfg);
 
-/* ---- conn.c: the connection process ---- */
-struct sshd_conn_args {
+/* ---- conn.c: the connection process (conn.h) ---- */
+struct conn_args {
 	int fd;              /* the accepted socket */
 	int report_fd;       /* to the listener: 'A' authenticated, 'F' failed */
 	const char *hostkey; /* path */
@@ -104,7 +111,7 @@ struct sshd_conn_args {
 	const pgal_config *cfg;
 };
 /* Never returns. */
-void sshd_conn_main(const struct sshd_conn_args *a) __attribute__((noreturn));
+void conn_main(const struct conn_args *a) __attribute__((noreturn));
 
 /* ---- words.c ---- */
 /* Splits a command line like a POSIX shell would with quotes and
