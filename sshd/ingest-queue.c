@@ -142,6 +142,28 @@ sshd_iq_on_fail(struct sshd_iq *q, sshd_iq_fail_fn fn, void *arg)
 	q->arg = arg;
 }
 
+/* A job on the socket: the message and room for its one descriptor. */
+struct iq_packet {
+	struct msghdr mh;
+	struct iovec iov;
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+};
+
+static void
+packet_init(struct iq_packet *p, struct iq_msg *m)
+{
+	memset(p, 0, sizeof *p);
+	p->iov.iov_base = m;
+	p->iov.iov_len = sizeof *m;
+	p->mh.msg_iov = &p->iov;
+	p->mh.msg_iovlen = 1;
+	p->mh.msg_control = p->ctl.buf;
+	p->mh.msg_controllen = sizeof p->ctl.buf;
+}
+
 /* ---- the worker ---- */
 
 /* One job: 1 with *fd set, 0 at the end of the queue, -1 on a bad message
@@ -149,34 +171,24 @@ sshd_iq_on_fail(struct sshd_iq *q, sshd_iq_fail_fn fn, void *arg)
 static int
 recv_job(int sock, struct iq_msg *m, int *fd)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct msghdr mh;
+	struct iq_packet pk;
+	struct msghdr *mh = &pk.mh;
 	struct cmsghdr *cm;
-	struct iovec iov;
 	ssize_t n;
 
 	*fd = -1;
-	memset(&mh, 0, sizeof mh);
-	iov.iov_base = m;
-	iov.iov_len = sizeof *m;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = ctl.buf;
-	mh.msg_controllen = sizeof ctl.buf;
+	packet_init(&pk, m);
 	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, mh, MSG_CMSG_CLOEXEC);
 	while (n == -1 && errno == EINTR);
 	if (n <= 0)
 		return 0;
-	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
+	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm)) {
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
 		    cm->cmsg_len == CMSG_LEN(sizeof(int)))
 			memcpy(fd, CMSG_DATA(cm), sizeof *fd);
 	}
-	if ((size_t)n != sizeof *m || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || *fd == -1) {
+	if ((size_t)n != sizeof *m || (mh->msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || *fd == -1) {
 		if (*fd != -1)
 			close(*fd);
 		return -1;
@@ -387,33 +399,21 @@ worker_kill(struct sshd_iq *q, int wi)
 }
 
 static int
-send_job(int sock, const struct iq_msg *m, int fd)
+send_job(int sock, struct iq_msg *m, int fd)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct msghdr mh;
+	struct iq_packet pk;
 	struct cmsghdr *cm;
-	struct iovec iov;
 	ssize_t n;
 
-	memset(&mh, 0, sizeof mh);
-	memset(&ctl, 0, sizeof ctl);
-	iov.iov_base = (void *)m;
-	iov.iov_len = sizeof *m;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = ctl.buf;
-	mh.msg_controllen = sizeof ctl.buf;
-	cm = CMSG_FIRSTHDR(&mh);
+	packet_init(&pk, m);
+	cm = CMSG_FIRSTHDR(&pk.mh);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
 	/* never blocks: at most IQ_INFLIGHT jobs are in the socket */
 	do
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+		n = sendmsg(sock, &pk.mh, MSG_NOSIGNAL | MSG_DONTWAIT);
 	while (n == -1 && errno == EINTR);
 	return n == (ssize_t)sizeof *m ? 0 : -1;
 }
