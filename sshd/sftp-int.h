@@ -95,7 +95,7 @@ void sftpd_wait_others(struct sftpd *s);
 /* ... for at most this long: interactive clients give up on a server that
  * stays silent (FileZilla after 20 s by default); a listing then shows
  * what is stored so far. */
-#define SFTP_OTHERS_WAIT_MS 10000
+#define SFTPD_OTHERS_WAIT_MS 10000
 /* A queued upload as the photo it will be: its name, size and time. */
 void sftpd_queued_photo(pgal_photo *ph, const struct sshd_iq_job *j);
 

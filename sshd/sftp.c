@@ -21,7 +21,7 @@
 #include "sanitize.h"
 #include "sftp-int.h"
 
-#define SFTP_HANDLES 256 /* libssh's handle table */
+#define LIBSSH_HANDLES 256 /* libssh's handle table */
 /* The longest packet taken: a write of 256 KiB and its header (what
  * OpenSSH's sftp-server takes too). */
 #define PACKET_MAX (256 * 1024 + 1024)
@@ -211,8 +211,8 @@ sftpd_wait_others(struct sftpd *s)
 	sshd_iq_poll(s->up->iq);
 	if (sshd_iq_count(s->up->iq) > 0)
 		return;
-	if (ms > SFTP_OTHERS_WAIT_MS)
-		ms = SFTP_OTHERS_WAIT_MS;
+	if (ms > SFTPD_OTHERS_WAIT_MS)
+		ms = SFTPD_OTHERS_WAIT_MS;
 	(void)sshd_pending_wait(s->cfg, s->user, ms);
 }
 
@@ -266,7 +266,7 @@ sftpd_find_handle(struct sftpd *s, sftp_client_message m)
 	if (m->handle == NULL || ssh_string_len(m->handle) != sizeof(uint32_t))
 		return NULL;
 	memcpy(&idx, ssh_string_data(m->handle), sizeof idx);
-	if (idx >= SFTP_HANDLES || (want = sftp_handle(s->sftp, m->handle)) == NULL)
+	if (idx >= LIBSSH_HANDLES || (want = sftp_handle(s->sftp, m->handle)) == NULL)
 		return NULL;
 	/* only pointers we handed out */
 	for (h = s->handles; h != NULL; h = h->next)
