@@ -67,6 +67,9 @@ void pgal_cmd_usage(pgal_cmd_ctx *ctx, FILE *f);
 #define PGAL_CMD_LOCAL_ONLY 0x2    /* not offered over SSH */
 #define PGAL_CMD_READ 0x4          /* accepts --json */
 #define PGAL_CMD_NO_GALLERY 0x8    /* runs without opening the gallery */
+/* Over SSH, runs once this user's uploads still being stored on this host are
+ * in: a script's scp then ls sees what it sent (sshd/pending.c). */
+#define PGAL_CMD_AFTER_UPLOADS 0x10
 
 #define PGAL_ARGS_MAX_OPTS 16
 #define PGAL_ARGS_MAX_POS 4096

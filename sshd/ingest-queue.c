@@ -31,7 +31,6 @@
  * stored; the blobs it wrote have no row and gc removes them); the others
  * and a new one take the rest. */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,11 +80,10 @@ struct iq_worker {
 
 struct sshd_iq {
 	const pgal_config *cfg;
-	pgal **gp; /* the caller's gallery: closed around a fork */
+	struct sshd_gallery *gal; /* the caller's: closed around a fork */
 	char door[8];
 	char user[64];
 	char token[PGAL_TOKEN_HEX + 1];
-	int logfd;
 	int pending; /* held while jobs are queued (pending.c); -1 when not */
 	struct iq_worker w[IQ_WORKERS_MAX];
 	int nworkers; /* at most this many run */
@@ -101,9 +99,9 @@ struct sshd_iq {
 };
 
 struct sshd_iq *
-sshd_iq_new(const pgal_config *cfg, const char *door, const char *user, const char *token,
-    int logfd)
+sshd_iq_new(struct sshd_gallery *sg, const char *door, const char *user, const char *token)
 {
+	const pgal_config *cfg = sg->cfg;
 	struct sshd_iq *q = calloc(1, sizeof *q);
 	struct rlimit rl;
 	long ncpu;
@@ -112,10 +110,10 @@ sshd_iq_new(const pgal_config *cfg, const char *door, const char *user, const ch
 	if (q == NULL)
 		return NULL;
 	q->cfg = cfg;
+	q->gal = sg;
 	snprintf(q->door, sizeof q->door, "%s", door);
 	snprintf(q->user, sizeof q->user, "%s", user);
 	snprintf(q->token, sizeof q->token, "%s", token);
-	q->logfd = logfd;
 	q->pending = -1;
 	for (i = 0; i < IQ_WORKERS_MAX; i++) {
 		q->w[i].pid = -1;
@@ -144,6 +142,28 @@ sshd_iq_on_fail(struct sshd_iq *q, sshd_iq_fail_fn fn, void *arg)
 	q->arg = arg;
 }
 
+/* A job on the socket: the message and room for its one descriptor. */
+struct iq_packet {
+	struct msghdr mh;
+	struct iovec iov;
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+};
+
+static void
+packet_init(struct iq_packet *p, struct iq_msg *m)
+{
+	memset(p, 0, sizeof *p);
+	p->iov.iov_base = m;
+	p->iov.iov_len = sizeof *m;
+	p->mh.msg_iov = &p->iov;
+	p->mh.msg_iovlen = 1;
+	p->mh.msg_control = p->ctl.buf;
+	p->mh.msg_controllen = sizeof p->ctl.buf;
+}
+
 /* ---- the worker ---- */
 
 /* One job: 1 with *fd set, 0 at the end of the queue, -1 on a bad message
@@ -151,34 +171,24 @@ sshd_iq_on_fail(struct sshd_iq *q, sshd_iq_fail_fn fn, void *arg)
 static int
 recv_job(int sock, struct iq_msg *m, int *fd)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct msghdr mh;
+	struct iq_packet pk;
+	struct msghdr *mh = &pk.mh;
 	struct cmsghdr *cm;
-	struct iovec iov;
 	ssize_t n;
 
 	*fd = -1;
-	memset(&mh, 0, sizeof mh);
-	iov.iov_base = m;
-	iov.iov_len = sizeof *m;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = ctl.buf;
-	mh.msg_controllen = sizeof ctl.buf;
+	packet_init(&pk, m);
 	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, mh, MSG_CMSG_CLOEXEC);
 	while (n == -1 && errno == EINTR);
 	if (n <= 0)
 		return 0;
-	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
+	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm)) {
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
 		    cm->cmsg_len == CMSG_LEN(sizeof(int)))
 			memcpy(fd, CMSG_DATA(cm), sizeof *fd);
 	}
-	if ((size_t)n != sizeof *m || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || *fd == -1) {
+	if ((size_t)n != sizeof *m || (mh->msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || *fd == -1) {
 		if (*fd != -1)
 			close(*fd);
 		return -1;
@@ -218,39 +228,26 @@ ingest_one(struct sshd_iq *q, pgal *g, const pgal_err *open_err, struct iq_msg *
 	}
 }
 
+/* The queue is on SSHD_CHILD_EXTRA_FD, the log on 2 (for the libraries'
+ * own messages too). */
 static void __attribute__((noreturn))
-worker(struct sshd_iq *q, int sock)
+worker(struct sshd_iq *q)
 {
+	const int sock = SSHD_CHILD_EXTRA_FD;
 	struct iq_msg m;
 	pgal_err oe;
-	pgal *g = NULL;
-	int fd, null, rc, prio;
+	pgal *g;
+	int fd, rc, prio;
 
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGINT, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGALRM, SIG_DFL);
-	alarm(0);
-	/* the log on 2, the queue on 3, nothing else: no client connection
-	 * or channel pipe is held open by this process */
-	if ((null = open("/dev/null", O_RDWR)) == -1 || dup2(null, 0) == -1 ||
-	    dup2(null, 1) == -1 || (q->logfd != 2 && dup2(q->logfd, 2) == -1) ||
-	    dup2(sock, 3) == -1 || close_range(4, ~0U, 0) == -1)
-		_exit(1);
-	sshd_log_set_fd(2);
 	/* before libvips starts its threads, which inherit it */
 	errno = 0;
 	prio = getpriority(PRIO_PROCESS, 0);
 	if (errno == 0 && prio < q->cfg->ssh_ingest_nice)
 		(void)setpriority(PRIO_PROCESS, 0, q->cfg->ssh_ingest_nice);
 	pgal_err_clear(&oe);
-	if (pgal_open(&g, q->cfg, &oe) != PGAL_OK) {
+	if ((g = sshd_gallery_get(q->gal, &oe)) == NULL)
 		sshd_log("%s: ingest: %s", q->door, oe.msg);
-		g = NULL;
-	}
-	while ((rc = recv_job(3, &m, &fd)) != 0) {
+	while ((rc = recv_job(sock, &m, &fd)) != 0) {
 		if (rc == -1)
 			continue;
 		/* a decoder that hangs ends this process (SIGALRM's default) */
@@ -259,10 +256,9 @@ worker(struct sshd_iq *q, int sock)
 		alarm(0);
 		close(fd);
 		/* this process may be gone: the result is then for nobody */
-		(void)send(3, &m, sizeof m, MSG_NOSIGNAL);
+		(void)send(sock, &m, sizeof m, MSG_NOSIGNAL);
 	}
-	if (g != NULL)
-		pgal_close(g);
+	sshd_gallery_close(q->gal);
 	explicit_bzero(q->token, sizeof q->token);
 	_exit(0);
 }
@@ -281,26 +277,20 @@ now_ms(void)
 static int
 start(struct sshd_iq *q, struct iq_worker *w)
 {
+	/* an upload the client was told is accepted is finished even when
+	 * the client or this process is gone */
+	struct sshd_child_fds fds = { .in = -1, .out = -1, .detached = 1 };
 	int sv[2];
-	pgal_err e;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
 		return -1;
-	if (q->gp != NULL && *q->gp != NULL) {
-		pgal_close(*q->gp);
-		*q->gp = NULL;
-	}
-	if ((pid = fork()) == 0) {
-		close(sv[0]);
-		worker(q, sv[1]);
-	}
+	fds.err = sshd_log_fd();
+	fds.extra = sv[1];
+	/* the caller's gallery is opened again when it next needs it */
+	if ((pid = sshd_child_fork(q->gal, &fds)) == 0)
+		worker(q);
 	close(sv[1]);
-	pgal_err_clear(&e);
-	if (q->gp != NULL && pgal_open(q->gp, q->cfg, &e) != PGAL_OK) {
-		sshd_log("%s: gallery: %s", q->door, e.msg);
-		*q->gp = NULL;
-	}
 	if (pid == -1) {
 		close(sv[0]);
 		return -1;
@@ -409,33 +399,21 @@ worker_kill(struct sshd_iq *q, int wi)
 }
 
 static int
-send_job(int sock, const struct iq_msg *m, int fd)
+send_job(int sock, struct iq_msg *m, int fd)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct msghdr mh;
+	struct iq_packet pk;
 	struct cmsghdr *cm;
-	struct iovec iov;
 	ssize_t n;
 
-	memset(&mh, 0, sizeof mh);
-	memset(&ctl, 0, sizeof ctl);
-	iov.iov_base = (void *)m;
-	iov.iov_len = sizeof *m;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = ctl.buf;
-	mh.msg_controllen = sizeof ctl.buf;
-	cm = CMSG_FIRSTHDR(&mh);
+	packet_init(&pk, m);
+	cm = CMSG_FIRSTHDR(&pk.mh);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
 	/* never blocks: at most IQ_INFLIGHT jobs are in the socket */
 	do
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+		n = sendmsg(sock, &pk.mh, MSG_NOSIGNAL | MSG_DONTWAIT);
 	while (n == -1 && errno == EINTR);
 	return n == (ssize_t)sizeof *m ? 0 : -1;
 }
@@ -673,33 +651,29 @@ sshd_iq_taken(void *arg, const char *album, const char *name)
 }
 
 int
-sshd_iq_submit(struct sshd_iq *q, pgal **gp, int fd, const char *album, const char *name,
-    int64_t bytes, char *err, size_t errsz)
+sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
+    int64_t bytes, pgal_err *e)
 {
 	struct iq_job *j;
 	size_t ncap;
 
-	q->gp = gp;
 	if (q->njobs >= q->max) {
-		snprintf(err, errsz, "too many files waiting to be stored");
 		close(fd);
-		return -1;
+		return pgal_fail(e, PGAL_EBACKEND, "too many files waiting to be stored");
 	}
 	if (q->njobs == q->cap) {
 		ncap = q->cap ? q->cap * 2 : 16;
 		if ((j = reallocarray(q->jobs, ncap, sizeof *j)) == NULL) {
-			snprintf(err, errsz, "the server cannot take files right now");
 			close(fd);
-			return -1;
+			return pgal_fail(e, PGAL_EBACKEND, "the server cannot take files right now");
 		}
 		q->jobs = j;
 		q->cap = ncap;
 	}
 	/* no worker, no promise: the file is refused now, not later */
 	if (running(q) == 0 && start(q, &q->w[0]) == -1) {
-		snprintf(err, errsz, "the server cannot take files right now");
 		close(fd);
-		return -1;
+		return pgal_fail(e, PGAL_EBACKEND, "the server cannot take files right now");
 	}
 	j = &q->jobs[q->njobs++];
 	memset(j, 0, sizeof *j);
@@ -717,7 +691,7 @@ sshd_iq_submit(struct sshd_iq *q, pgal **gp, int fd, const char *album, const ch
 		q->pending = sshd_pending_hold(q->cfg, q->user);
 	/* a worker lost from here on loses files accepted: reported as such */
 	feed(q);
-	return 0;
+	return PGAL_OK;
 }
 
 int

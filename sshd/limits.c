@@ -37,13 +37,13 @@ sshd_limits_key(const struct sockaddr_storage *ss, char *buf, size_t size)
 	char tmp[INET6_ADDRSTRLEN];
 
 	if (ss->ss_family != AF_INET6) {
-		sshd_addr_str(ss, buf, size);
+		sshd_log_addr(ss, buf, size);
 		return;
 	}
 	s6 = (const struct sockaddr_in6 *)(const void *)ss;
 	if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
 		/* an IPv4 client of a dual-stack listener is an IPv4 source */
-		sshd_addr_str(ss, buf, size);
+		sshd_log_addr(ss, buf, size);
 		return;
 	}
 	net = s6->sin6_addr;
@@ -117,31 +117,22 @@ early_drop(const struct sshd_limits *l)
 }
 
 int
-sshd_limits_admit(const struct sshd_limits *l, const char *addr, int *penalty_ms,
-    const char **reason)
+sshd_limits_admit(const struct sshd_limits *l, const char *addr, int *penalty_ms, pgal_err *e)
 {
 	struct addr_entry *a;
 	long ms;
 
 	*penalty_ms = 0;
-	if (total_active >= l->max_sessions) {
-		*reason = "too many connections";
-		return -1;
-	}
-	if ((a = lookup(addr, 0)) != NULL && a->active >= l->per_addr) {
-		*reason = "too many connections from this address";
-		return -1;
-	}
-	if (early_drop(l)) {
-		*reason = total_unauth >= l->startups_full ?
+	if (total_active >= l->max_sessions)
+		return pgal_fail(e, PGAL_EDENIED, "too many connections");
+	if ((a = lookup(addr, 0)) != NULL && a->active >= l->per_addr)
+		return pgal_fail(e, PGAL_EDENIED, "too many connections from this address");
+	if (early_drop(l))
+		return pgal_fail(e, PGAL_EDENIED, total_unauth >= l->startups_full ?
 		    "too many unauthenticated connections" :
-		    "too many unauthenticated connections (random early drop)";
-		return -1;
-	}
-	if (a == NULL && (a = lookup(addr, 1)) == NULL) {
-		*reason = "out of memory";
-		return -1;
-	}
+		    "too many unauthenticated connections (random early drop)");
+	if (a == NULL && (a = lookup(addr, 1)) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	decay(a, time(NULL));
 	ms = (long)a->fails * PENALTY_STEP_MS;
 	*penalty_ms = ms > PENALTY_MAX_MS ? PENALTY_MAX_MS : (int)ms;
@@ -149,7 +140,7 @@ sshd_limits_admit(const struct sshd_limits *l, const char *addr, int *penalty_ms
 	a->unauth++;
 	total_active++;
 	total_unauth++;
-	return 0;
+	return PGAL_OK;
 }
 
 void

@@ -41,7 +41,7 @@ static struct child *children;
 static size_t nchildren, children_cap;
 static time_t refused_second;
 static int refused_logged, refused_quiet;
-static const char *refused_last;
+static char refused_last[sizeof(((pgal_err *)0)->msg)];
 
 static void
 on_signal(int sig)
@@ -128,7 +128,7 @@ log_refused(const char *peer, const char *reason)
 		sshd_log("refused connection from %s: %s", peer, reason);
 	else {
 		refused_quiet++;
-		refused_last = reason;
+		snprintf(refused_last, sizeof refused_last, "%s", reason);
 	}
 }
 
@@ -238,18 +238,19 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
     const char *hostkey)
 {
 	struct sshd_limits l;
-	struct sshd_conn_args a;
-	const char *reason;
+	struct conn_args a;
+	pgal_err e;
 	char addr[SSHD_ADDR_MAX], peer[SSHD_ADDR_MAX];
 	int rp[2], penalty;
 	pid_t pid;
 	size_t i;
 
-	sshd_addr_str(ss, peer, sizeof peer);
+	sshd_log_addr(ss, peer, sizeof peer);
 	sshd_limits_key(ss, addr, sizeof addr);
 	limits_from(cfg, &l);
-	if (sshd_limits_admit(&l, addr, &penalty, &reason) == -1) {
-		log_refused(peer, reason);
+	pgal_err_clear(&e);
+	if (sshd_limits_admit(&l, addr, &penalty, &e) != PGAL_OK) {
+		log_refused(peer, e.msg);
 		close(fd);
 		return;
 	}
@@ -298,7 +299,7 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 		a.peer = peer;
 		a.penalty_ms = penalty;
 		a.cfg = cfg;
-		sshd_conn_main(&a);
+		conn_main(&a);
 	}
 	close(fd);
 	close(rp[1]);

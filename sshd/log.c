@@ -115,6 +115,12 @@ sshd_log_set_fd(int fd)
 	log_fd = fd;
 }
 
+int
+sshd_log_fd(void)
+{
+	return log_fd;
+}
+
 void
 sshd_log_init(int use_syslog, const char *socket_path)
 {
@@ -152,7 +158,7 @@ sshd_log(const char *fmt, ...)
 }
 
 void
-sshd_addr_str(const struct sockaddr_storage *ss, char *buf, size_t size)
+sshd_log_addr(const struct sockaddr_storage *ss, char *buf, size_t size)
 {
 	const struct sockaddr_in6 *s6;
 	const void *a;

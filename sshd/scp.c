@@ -32,11 +32,9 @@
 
 #define HEADER_MAX 1024
 #define PAGE 200
-/* exec.c keeps the server log on this descriptor in an exec child */
-#define LOG_FD 3
 
 struct scp {
-	pgal **gp; /* reopened when the ingest queue's worker forks */
+	struct sshd_gallery *gal;
 	const pgal_config *cfg;
 	struct sshd_iq *iq; /* sink: accepted files on their way to the store */
 	const char *token;
@@ -46,17 +44,11 @@ struct scp {
 	int errs;
 };
 
+/* closed around the queue worker's fork: opened again here */
 static pgal *
 gal(struct scp *s)
 {
-	pgal_err e;
-
-	/* closed around the queue worker's fork: opened again there, or here */
-	if (*s->gp == NULL && pgal_open(s->gp, s->cfg, &e) != PGAL_OK) {
-		sshd_log("scp: gallery: %s", e.msg);
-		_exit(PGAL_EBACKEND);
-	}
-	return *s->gp;
+	return sshd_gallery_need(s->gal, "scp");
 }
 
 static int
@@ -110,33 +102,23 @@ fatal_peer(struct scp *s, const char *fmt, ...)
 
 /* A name from the wire: one path component, printable, not "." or "..". */
 static int
-name_ok(const char *name, const char **why)
+check_name(const char *name, pgal_err *e)
 {
 	const unsigned char *p;
 
-	if (*name == '\0') {
-		*why = "empty name";
-		return 0;
-	}
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
-		*why = "'.' and '..' are not allowed";
-		return 0;
-	}
+	if (*name == '\0')
+		return pgal_fail(e, PGAL_EINPUT, "empty name");
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return pgal_fail(e, PGAL_EINPUT, "'.' and '..' are not allowed");
 	for (p = (const unsigned char *)name; *p != '\0'; p++) {
-		if (*p == '/') {
-			*why = "'/' in a name";
-			return 0;
-		}
-		if (*p < 0x20 || *p == 0x7f) {
-			*why = "control characters in a name";
-			return 0;
-		}
+		if (*p == '/')
+			return pgal_fail(e, PGAL_EINPUT, "'/' in a name");
+		if (*p < 0x20 || *p == 0x7f)
+			return pgal_fail(e, PGAL_EINPUT, "control characters in a name");
 	}
-	if (!pgal_text_is_clean(name, 0)) {
-		*why = "invalid UTF-8 in a name";
-		return 0;
-	}
-	return 1;
+	if (!pgal_text_is_clean(name, 0))
+		return pgal_fail(e, PGAL_EINPUT, "invalid UTF-8 in a name");
+	return PGAL_OK;
 }
 
 /* "C0644 123 name" / "D0755 0 name": strict digits, bounded size. */
@@ -189,8 +171,7 @@ parse_times(const char *line)
 /* Splits a remote path into album and photo (either may come out empty:
  * the root, or an album). '..' and control characters are refused. */
 static int
-split_target(const char *path, char *album, size_t asz, char *photo, size_t psz,
-    const char **why)
+split_target(const char *path, char *album, size_t asz, char *photo, size_t psz, pgal_err *e)
 {
 	char buf[1024], *slash;
 	const char *p = path;
@@ -200,36 +181,28 @@ split_target(const char *path, char *album, size_t asz, char *photo, size_t psz,
 	while (*p == '/' || (p[0] == '.' && p[1] == '/') || (p[0] == '~' && p[1] == '/'))
 		p += *p == '/' ? 1 : 2;
 	if (strcmp(p, ".") == 0 || strcmp(p, "~") == 0 || *p == '\0')
-		return 0;
-	if ((n = strlen(p)) >= sizeof buf) {
-		*why = "path too long";
-		return -1;
-	}
+		return PGAL_OK;
+	if ((n = strlen(p)) >= sizeof buf)
+		return pgal_fail(e, PGAL_EINPUT, "path too long");
 	memcpy(buf, p, n + 1);
 	while (n > 0 && buf[n - 1] == '/')
 		buf[--n] = '\0';
 	if ((slash = strchr(buf, '/')) != NULL) {
 		*slash++ = '\0';
-		if (strchr(slash, '/') != NULL) {
-			*why = "albums hold photos, not folders: use ALBUM/PHOTO";
-			return -1;
-		}
-		if (!name_ok(slash, why))
-			return -1;
-		if (strlen(slash) >= psz) {
-			*why = "photo name too long";
-			return -1;
-		}
+		if (strchr(slash, '/') != NULL)
+			return pgal_fail(e, PGAL_EINPUT, "albums hold photos, not folders: use ALBUM/PHOTO");
+		if (check_name(slash, e) != PGAL_OK)
+			return e->code;
+		if (strlen(slash) >= psz)
+			return pgal_fail(e, PGAL_EINPUT, "photo name too long");
 		strcpy(photo, slash);
 	}
-	if (!name_ok(buf, why))
-		return -1;
-	if (strlen(buf) >= asz) {
-		*why = "album name too long";
-		return -1;
-	}
+	if (check_name(buf, e) != PGAL_OK)
+		return e->code;
+	if (strlen(buf) >= asz)
+		return pgal_fail(e, PGAL_EINPUT, "album name too long");
 	strcpy(album, buf);
-	return 0;
+	return PGAL_OK;
 }
 
 static int
@@ -246,7 +219,7 @@ album_exists(struct scp *s, const char *album)
 static int
 sink_file(struct scp *s, const char *album, const char *name, uint64_t size)
 {
-	char path[64], err[256];
+	char path[64];
 	pgal_ingest_info info;
 	pgal_err e;
 	int fd, rc, short_read, st;
@@ -288,8 +261,8 @@ sink_file(struct scp *s, const char *album, const char *name, uint64_t size)
 		warn_peer(s, "%s: %s", name, e.msg);
 		return 0;
 	}
-	if (sshd_iq_submit(s->iq, s->gp, fd, album, info.name, info.bytes, err, sizeof err) != 0) {
-		warn_peer(s, "%s: %s", name, err);
+	if (sshd_iq_submit(s->iq, fd, album, info.name, info.bytes, &e) != PGAL_OK) {
+		warn_peer(s, "%s: %s", name, e.msg);
 		return 0;
 	}
 	ack();
@@ -301,14 +274,15 @@ sink(struct scp *s, const char *target)
 {
 	char line[HEADER_MAX + 1], album[PGAL_ALBUM_MAX + 1], photo[PGAL_PHOTO_NAME_MAX + 1];
 	char cur[PGAL_ALBUM_MAX + 1], outer[PGAL_ALBUM_MAX + 1];
-	const char *why = NULL, *name;
+	const char *name;
 	int depth = 0, target_exists, rc, first = 1;
 	unsigned mode;
 	uint64_t size;
 	pgal_err e;
 
-	if (split_target(target, album, sizeof album, photo, sizeof photo, &why) == -1) {
-		warn_peer(s, "%s", why);
+	pgal_err_clear(&e);
+	if (split_target(target, album, sizeof album, photo, sizeof photo, &e) != PGAL_OK) {
+		warn_peer(s, "%s", e.msg);
 		return 1;
 	}
 	target_exists = album[0] != '\0' && album_exists(s, album);
@@ -363,9 +337,9 @@ sink(struct scp *s, const char *target)
 			fatal_peer(s, "protocol error: bad %c header", line[0]);
 			return 1;
 		}
-		if (!name_ok(name, &why)) {
+		if (check_name(name, &e) != PGAL_OK) {
 			/* a refused directory is skipped whole by the client */
-			warn_peer(s, "%s", why);
+			warn_peer(s, "%s", e.msg);
 			continue;
 		}
 		if (line[0] == 'D') {
@@ -464,7 +438,7 @@ sink_all(struct scp *s, const char *target)
 	 * input then ends too, and the queue is still finished */
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-	if ((s->iq = sshd_iq_new(s->cfg, "scp", s->user, s->token, LOG_FD)) == NULL) {
+	if ((s->iq = sshd_iq_new(s->gal, "scp", s->user, s->token)) == NULL) {
 		fatal_peer(s, "out of memory");
 		return 1;
 	}
@@ -615,13 +589,13 @@ static void
 source_one(struct scp *s, const char *arg)
 {
 	char album[PGAL_ALBUM_MAX + 1], photo[PGAL_PHOTO_NAME_MAX + 1];
-	const char *why = NULL;
 	pgal_photo p;
 	pgal_err e;
 	int matched = 0;
 
-	if (split_target(arg, album, sizeof album, photo, sizeof photo, &why) == -1) {
-		warn_peer(s, "%s", why);
+	pgal_err_clear(&e);
+	if (split_target(arg, album, sizeof album, photo, sizeof photo, &e) != PGAL_OK) {
+		warn_peer(s, "%s", e.msg);
 		return;
 	}
 	pgal_err_clear(&e);
@@ -667,16 +641,22 @@ source_one(struct scp *s, const char *arg)
 }
 
 int
-sshd_scp(const pgal_config *cfg, pgal **gp, const char *token, const char *user, int argc,
+sshd_scp(struct sshd_gallery *sg, const char *token, const char *user, int argc,
     char **argv)
 {
 	struct scp s;
 	pgal_err e;
+	pgal *g;
 	int i, to = 0, from = 0;
 
+	pgal_err_clear(&e);
+	if ((g = sshd_gallery_get(sg, &e)) == NULL) {
+		fprintf(stderr, "pgal: %s\n", e.msg);
+		return e.code;
+	}
 	memset(&s, 0, sizeof s);
-	s.gp = gp;
-	s.cfg = cfg;
+	s.gal = sg;
+	s.cfg = sg->cfg;
 	s.token = token;
 	s.user = user;
 	reader_init(&s.r, STDIN_FILENO);
@@ -706,8 +686,7 @@ sshd_scp(const pgal_config *cfg, pgal **gp, const char *token, const char *user,
 		    "computer: scp FILE %s@HOST:ALBUM/\n", user);
 		return PGAL_EUSAGE;
 	}
-	pgal_err_clear(&e);
-	if (pgal_session_check(*gp, token, NULL, &e) != PGAL_OK) {
+	if (pgal_session_check(g, token, NULL, &e) != PGAL_OK) {
 		warn_peer(&s, "%s", e.msg);
 		return PGAL_EDENIED;
 	}

@@ -13,7 +13,7 @@
 #define ENTRY_MAX (PGAL_PHOTO_NAME_MAX + 512 + 64)
 
 void
-sftpd_do_opendir(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_opendir(struct sftpd *s, sftp_client_message m)
 {
 	struct vpath v;
 	struct handle *h;
@@ -50,18 +50,18 @@ sftpd_do_opendir(struct sshd_sftp *s, sftp_client_message m)
  * during the listing is then either met among the stored photos (seen) or
  * listed from here: never twice, never missed. */
 static int
-snapshot_queue(struct handle *h)
+snapshot_queue(struct sftpd *s, struct handle *h)
 {
 	const struct sshd_iq_job *j;
 	size_t i, n = 0;
 
-	sshd_iq_poll(sftpd_iq);
-	n = sshd_iq_count(sftpd_iq);
+	sshd_iq_poll(s->up->iq);
+	n = sshd_iq_count(s->up->iq);
 	if ((h->queued = calloc(n ? n : 1, sizeof *h->queued)) == NULL ||
 	    (h->seen = calloc(n ? n : 1, 1)) == NULL)
 		return -1;
 	n = 0;
-	for (i = 0; (j = sshd_iq_job(sftpd_iq, i)) != NULL; i++)
+	for (i = 0; (j = sshd_iq_job(s->up->iq, i)) != NULL; i++)
 		if (strcmp(j->album, h->album) == 0)
 			h->queued[n++] = *j;
 	h->nqueued = n;
@@ -80,7 +80,7 @@ mark_seen(struct handle *h, const char *name)
 
 /* Up to max queued photos not listed yet; *rest tells whether any remain. */
 static size_t
-list_queued(struct sshd_sftp *s, sftp_client_message m, struct handle *h, size_t max,
+list_queued(struct sftpd *s, sftp_client_message m, struct handle *h, size_t max,
     int *rest)
 {
 	struct sftp_attributes_struct a;
@@ -97,8 +97,8 @@ list_queued(struct sshd_sftp *s, sftp_client_message m, struct handle *h, size_t
 			break;
 		}
 		sftpd_queued_photo(&ph, &h->queued[i]);
-		sftp_attr_photo(&a, &ph);
-		sftp_longname(ln, sizeof ln, &a, s->user, ph.name);
+		sftpd_attr_photo(&a, &ph);
+		sftpd_longname(ln, sizeof ln, &a, s->user, ph.name);
 		sftp_reply_names_add(m, ph.name, ln, &a);
 		h->seen[i] = 1;
 		n++;
@@ -107,7 +107,7 @@ list_queued(struct sshd_sftp *s, sftp_client_message m, struct handle *h, size_t
 }
 
 void
-sftpd_do_readdir(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_readdir(struct sftpd *s, sftp_client_message m)
 {
 	struct handle *h = sftpd_find_handle(s, m);
 	struct sftp_attributes_struct a;
@@ -138,8 +138,8 @@ sftpd_do_readdir(struct sshd_sftp *s, sftp_client_message m)
 		for (i = 0; i < batch && h->pos < h->nalbums; i++, h->pos++, n++) {
 			const pgal_album *al = &h->albums[h->pos];
 
-			sftp_attr_dir(&a, al->updated_at);
-			sftp_longname(ln, sizeof ln, &a, s->user, al->name);
+			sftpd_attr_dir(&a, al->updated_at);
+			sftpd_longname(ln, sizeof ln, &a, s->user, al->name);
 			sftp_reply_names_add(m, al->name, ln, &a);
 		}
 		if (h->pos >= h->nalbums)
@@ -148,7 +148,7 @@ sftpd_do_readdir(struct sshd_sftp *s, sftp_client_message m)
 		pgal_photo *page;
 		pgal_cursor next;
 
-		if (h->seen == NULL && snapshot_queue(h) == -1) {
+		if (h->seen == NULL && snapshot_queue(s, h) == -1) {
 			sftpd_reply_err(s, m, PGAL_EBACKEND, "out of memory");
 			return;
 		}
@@ -165,8 +165,8 @@ sftpd_do_readdir(struct sshd_sftp *s, sftp_client_message m)
 			}
 			for (i = 0; i < n; i++) {
 				mark_seen(h, page[i].name);
-				sftp_attr_photo(&a, &page[i]);
-				sftp_longname(ln, sizeof ln, &a, s->user, page[i].name);
+				sftpd_attr_photo(&a, &page[i]);
+				sftpd_longname(ln, sizeof ln, &a, s->user, page[i].name);
 				sftp_reply_names_add(m, page[i].name, ln, &a);
 			}
 			free(page);

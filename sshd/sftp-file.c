@@ -21,30 +21,30 @@
  * (backpressure: the client waits rather than the disk filling). 1 when it
  * fits, 0 over the budget, -1 with the disk too full. */
 static int
-spool_fits(struct sshd_sftp *s, int64_t n, int fd)
+spool_fits(struct sftpd *s, int64_t n, int fd)
 {
 	int64_t cap = s->cfg->ssh_spool_max, used;
 
-	sshd_iq_poll(sftpd_iq);
+	sshd_iq_poll(s->up->iq);
 	for (;;) {
-		used = sftpd_spool_used + sshd_iq_bytes(sftpd_iq);
+		used = s->up->spool_used + sshd_iq_bytes(s->up->iq);
 		if (n <= sshd_spool_room(s->cfg, fd) &&
 		    (used == 0 || (n >= 0 && used <= cap && n <= cap - used)))
 			return 1;
-		if (sshd_iq_wait(sftpd_iq) == -1)
+		if (sshd_iq_wait(s->up->iq) == -1)
 			return n <= sshd_spool_room(s->cfg, fd) ? 0 : -1;
 	}
 }
 
 static void
-spool_account(struct handle *h, int64_t now)
+spool_account(struct sftpd *s, struct handle *h, int64_t now)
 {
-	sftpd_spool_used += now - h->spooled;
+	s->up->spool_used += now - h->spooled;
 	h->spooled = now;
 }
 
 void
-sftpd_do_open(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_open(struct sftpd *s, sftp_client_message m)
 {
 	struct vpath v;
 	struct handle *h;
@@ -73,8 +73,8 @@ sftpd_do_open(struct sshd_sftp *s, sftp_client_message m)
 			sftpd_reply_pgal(s, m, &e);
 			return;
 		}
-		sshd_iq_poll(sftpd_iq);
-		if (pgal_quota_check(sftpd_gal(s), s->token, sshd_iq_bytes(sftpd_iq) + 1, &e)
+		sshd_iq_poll(s->up->iq);
+		if (pgal_quota_check(sftpd_gal(s), s->token, sshd_iq_bytes(s->up->iq) + 1, &e)
 		    != PGAL_OK) {
 			sftpd_reply_pgal(s, m, &e);
 			return;
@@ -90,9 +90,9 @@ sftpd_do_open(struct sshd_sftp *s, sftp_client_message m)
 		}
 	} else {
 		/* a photo still queued is there to read once stored */
-		sshd_iq_poll(sftpd_iq);
-		if (sshd_iq_find(sftpd_iq, v.album, v.photo) != NULL)
-			sshd_iq_wait_album(sftpd_iq, v.album);
+		sshd_iq_poll(s->up->iq);
+		if (sshd_iq_find(s->up->iq, v.album, v.photo) != NULL)
+			sshd_iq_wait_album(s->up->iq, v.album);
 		if ((rc = pgal_photo_get(sftpd_gal(s), s->token, v.album, v.photo, &ph, &e)) ==
 		    PGAL_ENOTFOUND) {
 			sftpd_wait_others(s);
@@ -123,7 +123,7 @@ sftpd_do_open(struct sshd_sftp *s, sftp_client_message m)
 			return;
 		}
 		if (fstat(h->fd, &st) == 0)
-			spool_account(h, st.st_size);
+			spool_account(s, h, st.st_size);
 	}
 	snprintf(h->album, sizeof h->album, "%s", v.album);
 	snprintf(h->name, sizeof h->name, "%s", v.photo);
@@ -131,7 +131,7 @@ sftpd_do_open(struct sshd_sftp *s, sftp_client_message m)
 }
 
 void
-sftpd_do_read(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_read(struct sftpd *s, sftp_client_message m)
 {
 	struct handle *h = sftpd_find_handle(s, m);
 	char *buf;
@@ -162,7 +162,7 @@ sftpd_do_read(struct sshd_sftp *s, sftp_client_message m)
 }
 
 void
-sftpd_do_write(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_write(struct sftpd *s, sftp_client_message m)
 {
 	struct handle *h = sftpd_find_handle(s, m);
 	size_t len;
@@ -188,7 +188,7 @@ sftpd_do_write(struct sshd_sftp *s, sftp_client_message m)
 		/* the spool space goes back at once */
 		if (ftruncate(h->fd, 0) == 0) {
 			h->size = 0;
-			spool_account(h, 0);
+			spool_account(s, h, 0);
 		}
 		sftpd_reply_err(s, m, PGAL_EINPUT, h->fail);
 		return;
@@ -205,7 +205,7 @@ sftpd_do_write(struct sshd_sftp *s, sftp_client_message m)
 			    "try again later", h->name);
 		if (ftruncate(h->fd, 0) == 0) {
 			h->size = 0;
-			spool_account(h, 0);
+			spool_account(s, h, 0);
 		}
 		sftpd_reply_err(s, m, PGAL_EBACKEND, h->fail);
 		return;
@@ -219,7 +219,7 @@ sftpd_do_write(struct sshd_sftp *s, sftp_client_message m)
 	}
 	if ((int64_t)end > h->size) {
 		h->size = (int64_t)end;
-		spool_account(h, h->size);
+		spool_account(s, h, h->size);
 	}
 	sftp_reply_status(m, SSH_FX_OK, NULL);
 }
@@ -227,10 +227,9 @@ sftpd_do_write(struct sshd_sftp *s, sftp_client_message m)
 /* The close of an upload: the quick checks decide and the answer goes out;
  * the spool file moves to the ingest queue, which stores it meanwhile. */
 static void
-finish_upload(struct sshd_sftp *s, sftp_client_message m, struct handle *h)
+finish_upload(struct sftpd *s, sftp_client_message m, struct handle *h)
 {
 	pgal_ingest_info info;
-	char err[256];
 	pgal_err e;
 
 	pgal_err_clear(&e);
@@ -239,20 +238,19 @@ finish_upload(struct sshd_sftp *s, sftp_client_message m, struct handle *h)
 		return;
 	}
 	/* backpressure: a full queue makes the client wait here */
-	sshd_iq_poll(sftpd_iq);
-	while (sshd_iq_full(sftpd_iq) && sshd_iq_wait(sftpd_iq) == 0)
+	sshd_iq_poll(s->up->iq);
+	while (sshd_iq_full(s->up->iq) && sshd_iq_wait(s->up->iq) == 0)
 		;
 	if (pgal_ingest_check(sftpd_gal(s), s->token, h->album, h->fd, h->name,
-	    sshd_iq_bytes(sftpd_iq), sshd_iq_taken, sftpd_iq, &info, &e) != PGAL_OK) {
+	    sshd_iq_bytes(s->up->iq), sshd_iq_taken, s->up->iq, &info, &e) != PGAL_OK) {
 		sshd_log("sftp: user %s: %s/%s refused: %s", s->user, h->album, h->name, e.msg);
 		sftpd_reply_pgal(s, m, &e);
 		return;
 	}
-	if (sshd_iq_submit(sftpd_iq, s->gp, h->fd, h->album, info.name, info.bytes, err,
-	    sizeof err) != 0) {
+	if (sshd_iq_submit(s->up->iq, h->fd, h->album, info.name, info.bytes, &e) != PGAL_OK) {
 		h->fd = -1;
-		sshd_log("sftp: user %s: %s/%s refused: %s", s->user, h->album, h->name, err);
-		sftpd_reply_err(s, m, PGAL_EBACKEND, err);
+		sshd_log("sftp: user %s: %s/%s refused: %s", s->user, h->album, h->name, e.msg);
+		sftpd_reply_pgal(s, m, &e);
 		return;
 	}
 	h->fd = -1; /* the queue's now */
@@ -260,7 +258,7 @@ finish_upload(struct sshd_sftp *s, sftp_client_message m, struct handle *h)
 }
 
 void
-sftpd_do_close(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_close(struct sftpd *s, sftp_client_message m)
 {
 	struct handle *h = sftpd_find_handle(s, m);
 

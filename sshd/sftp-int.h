@@ -48,8 +48,17 @@ struct handle {
 	struct handle *next;
 };
 
-struct sshd_sftp {
-	pgal **gp; /* the connection's: reopened when the queue's worker forks */
+struct sftpd_uploads {
+	/* the connection's uploads on their way through the full ingest */
+	struct sshd_iq *iq;
+	/* spool bytes held by the open handles of every SFTP channel of the
+	 * connection; the ingest queue's files count on top */
+	int64_t spool_used;
+};
+
+struct sftpd {
+	struct sftpd_uploads *up; /* the connection's */
+	struct sshd_gallery *gal; /* the connection's */
 	const pgal_config *cfg;
 	const char *token;
 	const char *user;
@@ -59,60 +68,54 @@ struct sshd_sftp {
 	uint32_t window_max; /* the largest window the client gave */
 };
 
-/* Spool bytes held by the open handles of every SFTP channel of this
- * connection (a process); the ingest queue's files count on top. */
-extern int64_t sftpd_spool_used;
-/* The connection's uploads on their way through the full ingest. */
-extern struct sshd_iq *sftpd_iq;
-
 /* ---- sftp.c ---- */
-pgal *sftpd_gal(struct sshd_sftp *s);
+pgal *sftpd_gal(struct sftpd *s);
 /* The client's window (what may be sent before it reads): a reply that
  * does not fit would make libssh wait for the client inside the write. */
-uint32_t sftpd_window(struct sshd_sftp *s);
-struct handle *sftpd_handle_new(struct sshd_sftp *s, enum hkind kind);
-void sftpd_handle_free(struct sshd_sftp *s, struct handle *h);
+uint32_t sftpd_window(struct sftpd *s);
+struct handle *sftpd_handle_new(struct sftpd *s, enum hkind kind);
+void sftpd_handle_free(struct sftpd *s, struct handle *h);
 /* Replies with a handle for h; on failure h is freed, the error sent and
  * -1 returned. */
-int sftpd_give_handle(struct sshd_sftp *s, sftp_client_message m, struct handle *h);
+int sftpd_give_handle(struct sftpd *s, sftp_client_message m, struct handle *h);
 /* The open handle the message names, or NULL. */
-struct handle *sftpd_find_handle(struct sshd_sftp *s, sftp_client_message m);
+struct handle *sftpd_find_handle(struct sftpd *s, sftp_client_message m);
 /* A status reply with a pgal code and a message (sanitized here). */
-void sftpd_reply_err(struct sshd_sftp *s, sftp_client_message m, int code, const char *msg);
-void sftpd_reply_pgal(struct sshd_sftp *s, sftp_client_message m, const pgal_err *e);
+void sftpd_reply_err(struct sftpd *s, sftp_client_message m, int code, const char *msg);
+void sftpd_reply_pgal(struct sftpd *s, sftp_client_message m, const pgal_err *e);
 /* The message's path in the virtual tree; on a bad path the reply (with
  * `code`) is sent and -1 returned. */
-int sftpd_client_path(struct sshd_sftp *s, sftp_client_message m, struct vpath *v, int code);
+int sftpd_client_path(struct sftpd *s, sftp_client_message m, struct vpath *v, int code);
 /* This user's uploads still being stored by another connection on this
  * host (scp then sftp; FileZilla's transfer connections) are waited for
  * before a photo is found missing or an album listed; not while this
  * connection has its own queued (it lists those, and must keep feeding
  * them). */
-void sftpd_wait_others(struct sshd_sftp *s);
+void sftpd_wait_others(struct sftpd *s);
 /* ... for at most this long: interactive clients give up on a server that
  * stays silent (FileZilla after 20 s by default); a listing then shows
  * what is stored so far. */
-#define SFTP_OTHERS_WAIT_MS 10000
+#define SFTPD_OTHERS_WAIT_MS 10000
 /* A queued upload as the photo it will be: its name, size and time. */
 void sftpd_queued_photo(pgal_photo *ph, const struct sshd_iq_job *j);
 
 /* ---- the request handlers: each sends its reply ---- */
 /* sftp-file.c */
-void sftpd_do_open(struct sshd_sftp *s, sftp_client_message m);
-void sftpd_do_read(struct sshd_sftp *s, sftp_client_message m);
-void sftpd_do_write(struct sshd_sftp *s, sftp_client_message m);
-void sftpd_do_close(struct sshd_sftp *s, sftp_client_message m);
+void sftpd_do_open(struct sftpd *s, sftp_client_message m);
+void sftpd_do_read(struct sftpd *s, sftp_client_message m);
+void sftpd_do_write(struct sftpd *s, sftp_client_message m);
+void sftpd_do_close(struct sftpd *s, sftp_client_message m);
 /* sftp-dir.c */
-void sftpd_do_opendir(struct sshd_sftp *s, sftp_client_message m);
-void sftpd_do_readdir(struct sshd_sftp *s, sftp_client_message m);
+void sftpd_do_opendir(struct sftpd *s, sftp_client_message m);
+void sftpd_do_readdir(struct sftpd *s, sftp_client_message m);
 /* sftp-paths.c */
-void sftpd_do_stat(struct sshd_sftp *s, sftp_client_message m);
-void sftpd_do_fstat(struct sshd_sftp *s, sftp_client_message m);
-void sftpd_do_realpath(struct sshd_sftp *s, sftp_client_message m);
-void sftpd_do_mkdir(struct sshd_sftp *s, sftp_client_message m);
-void sftpd_do_rmdir(struct sshd_sftp *s, sftp_client_message m);
-void sftpd_do_remove(struct sshd_sftp *s, sftp_client_message m);
-void sftpd_do_rename(struct sshd_sftp *s, sftp_client_message m, const char *from,
-    const char *to);
+void sftpd_do_stat(struct sftpd *s, sftp_client_message m);
+void sftpd_do_fstat(struct sftpd *s, sftp_client_message m);
+void sftpd_do_realpath(struct sftpd *s, sftp_client_message m);
+void sftpd_do_mkdir(struct sftpd *s, sftp_client_message m);
+void sftpd_do_rmdir(struct sftpd *s, sftp_client_message m);
+void sftpd_do_remove(struct sftpd *s, sftp_client_message m);
+void sftpd_do_rename(struct sftpd *s, sftp_client_message m);
+void sftpd_do_setstat(struct sftpd *s, sftp_client_message m);
 
 #endif

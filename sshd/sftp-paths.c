@@ -11,7 +11,7 @@
 #include "sftp-int.h"
 
 static int
-stat_path(struct sshd_sftp *s, const struct vpath *v, struct sftp_attributes_struct *a,
+stat_path(struct sftpd *s, const struct vpath *v, struct sftp_attributes_struct *a,
     pgal_err *e)
 {
 	pgal_album al;
@@ -19,13 +19,13 @@ stat_path(struct sshd_sftp *s, const struct vpath *v, struct sftp_attributes_str
 	int rc;
 
 	if (v->depth == 0) {
-		sftp_attr_dir(a, 0);
+		sftpd_attr_dir(a, 0);
 		return pgal_session_check(sftpd_gal(s), s->token, NULL, e);
 	}
 	if (v->depth == 1) {
 		if ((rc = pgal_album_get(sftpd_gal(s), s->token, v->album, &al, e)) != PGAL_OK)
 			return rc;
-		sftp_attr_dir(a, al.updated_at);
+		sftpd_attr_dir(a, al.updated_at);
 		return PGAL_OK;
 	}
 	rc = pgal_photo_get(sftpd_gal(s), s->token, v->album, v->photo, &ph, e);
@@ -37,20 +37,20 @@ stat_path(struct sshd_sftp *s, const struct vpath *v, struct sftp_attributes_str
 	if (rc != PGAL_OK) {
 		const struct sshd_iq_job *j;
 
-		sshd_iq_poll(sftpd_iq);
+		sshd_iq_poll(s->up->iq);
 		if (rc != PGAL_ENOTFOUND ||
-		    (j = sshd_iq_find(sftpd_iq, v->album, v->photo)) == NULL)
+		    (j = sshd_iq_find(s->up->iq, v->album, v->photo)) == NULL)
 			return rc;
 		sftpd_queued_photo(&ph, j);
 		pgal_err_clear(e);
 	}
-	sftp_attr_photo(a, &ph);
+	sftpd_attr_photo(a, &ph);
 	return PGAL_OK;
 }
 
 /* The attributes of v, or why there are none. */
 static void
-reply_stat(struct sshd_sftp *s, sftp_client_message m, const struct vpath *v)
+reply_stat(struct sftpd *s, sftp_client_message m, const struct vpath *v)
 {
 	struct sftp_attributes_struct a;
 	pgal_err e;
@@ -64,7 +64,7 @@ reply_stat(struct sshd_sftp *s, sftp_client_message m, const struct vpath *v)
 }
 
 void
-sftpd_do_stat(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_stat(struct sftpd *s, sftp_client_message m)
 {
 	struct vpath v;
 
@@ -74,7 +74,7 @@ sftpd_do_stat(struct sshd_sftp *s, sftp_client_message m)
 }
 
 void
-sftpd_do_fstat(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_fstat(struct sftpd *s, sftp_client_message m)
 {
 	struct sftp_attributes_struct a;
 	struct handle *h = sftpd_find_handle(s, m);
@@ -91,7 +91,7 @@ sftpd_do_fstat(struct sshd_sftp *s, sftp_client_message m)
 		memset(&ph, 0, sizeof ph);
 		ph.bytes = st.st_size;
 		ph.added_at = ph.sort_taken = (int64_t)time(NULL);
-		sftp_attr_photo(&a, &ph);
+		sftpd_attr_photo(&a, &ph);
 		sftp_reply_attr(m, &a);
 		return;
 	}
@@ -101,17 +101,24 @@ sftpd_do_fstat(struct sshd_sftp *s, sftp_client_message m)
 	reply_stat(s, m, &v);
 }
 
+/* Times and modes mean nothing in the virtual tree. */
 void
-sftpd_do_realpath(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_setstat(struct sftpd *s, sftp_client_message m)
+{
+	sftp_reply_status(m, SSH_FX_OK, NULL);
+}
+
+void
+sftpd_do_realpath(struct sftpd *s, sftp_client_message m)
 {
 	struct sftp_attributes_struct a;
 	char out[512];
 
-	if (sftp_realpath_of(m->filename, out, sizeof out) == -1) {
+	if (sftpd_realpath(m->filename, out, sizeof out) == -1) {
 		sftpd_reply_err(s, m, PGAL_ENOTFOUND, "no such path");
 		return;
 	}
-	sftp_attr_dir(&a, 0);
+	sftpd_attr_dir(&a, 0);
 	sftp_reply_name(m, out, &a);
 }
 
@@ -119,7 +126,7 @@ sftpd_do_realpath(struct sshd_sftp *s, sftp_client_message m)
  * photo); else the refusal goes out, at_root's reason for the root (NULL:
  * the same as elsewhere), and -1 is returned. */
 static int
-path_at(struct sshd_sftp *s, sftp_client_message m, struct vpath *v, int want,
+path_at(struct sftpd *s, sftp_client_message m, struct vpath *v, int want,
     const char *at_root, const char *elsewhere)
 {
 	if (sftpd_client_path(s, m, v, PGAL_EINPUT) != 0)
@@ -134,7 +141,7 @@ path_at(struct sshd_sftp *s, sftp_client_message m, struct vpath *v, int want,
 /* The answer to a change, rc and e as core gave them: its error, or OK
  * once the change is logged (fmt says what the user did). */
 static void __attribute__((format(printf, 5, 6)))
-reply_change(struct sshd_sftp *s, sftp_client_message m, int rc, const pgal_err *e,
+reply_change(struct sftpd *s, sftp_client_message m, int rc, const pgal_err *e,
     const char *fmt, ...)
 {
 	char what[512];
@@ -152,7 +159,7 @@ reply_change(struct sshd_sftp *s, sftp_client_message m, int rc, const pgal_err 
 }
 
 void
-sftpd_do_mkdir(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_mkdir(struct sftpd *s, sftp_client_message m)
 {
 	struct vpath v;
 	pgal_album al;
@@ -167,7 +174,7 @@ sftpd_do_mkdir(struct sshd_sftp *s, sftp_client_message m)
 }
 
 void
-sftpd_do_rmdir(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_rmdir(struct sftpd *s, sftp_client_message m)
 {
 	struct vpath v;
 	pgal_album al;
@@ -177,7 +184,7 @@ sftpd_do_rmdir(struct sshd_sftp *s, sftp_client_message m)
 	pgal_err_clear(&e);
 	if (path_at(s, m, &v, 1, "the root cannot be removed", "not an album") != 0)
 		return;
-	sshd_iq_wait_album(sftpd_iq, v.album);
+	sshd_iq_wait_album(s->up->iq, v.album);
 	if (pgal_album_get(sftpd_gal(s), s->token, v.album, &al, &e) != PGAL_OK) {
 		sftpd_reply_pgal(s, m, &e);
 		return;
@@ -191,7 +198,7 @@ sftpd_do_rmdir(struct sshd_sftp *s, sftp_client_message m)
 }
 
 void
-sftpd_do_remove(struct sshd_sftp *s, sftp_client_message m)
+sftpd_do_remove(struct sftpd *s, sftp_client_message m)
 {
 	struct vpath v;
 	pgal_err e;
@@ -200,29 +207,31 @@ sftpd_do_remove(struct sshd_sftp *s, sftp_client_message m)
 	pgal_err_clear(&e);
 	if (path_at(s, m, &v, 2, NULL, "not a photo (remove albums with rmdir)") != 0)
 		return;
-	sshd_iq_wait_album(sftpd_iq, v.album);
+	sshd_iq_wait_album(s->up->iq, v.album);
 	rc = pgal_photo_delete(sftpd_gal(s), s->token, v.album, v.photo, &e);
 	reply_change(s, m, rc, &e, "removed %s/%s", v.album, v.photo);
 }
 
+/* SSH_FXP_RENAME and posix-rename@openssh.com alike: moves a photo
+ * (ALBUM/PHOTO to ALBUM/PHOTO) or renames an album. */
 void
-sftpd_do_rename(struct sshd_sftp *s, sftp_client_message m, const char *from, const char *to)
+sftpd_do_rename(struct sftpd *s, sftp_client_message m)
 {
+	const char *from = m->filename, *to = sftp_client_message_get_data(m);
 	struct vpath a, b;
-	const char *why;
 	pgal_album al;
 	pgal_photo ph;
 	pgal_err e;
 	int rc;
 
 	pgal_err_clear(&e);
-	if (sftp_parse_path(from, &a, &why) != 0 || sftp_parse_path(to, &b, &why) != 0) {
-		sftpd_reply_err(s, m, PGAL_EINPUT, why);
+	if (sftpd_parse_path(from, &a, &e) != PGAL_OK || sftpd_parse_path(to, &b, &e) != PGAL_OK) {
+		sftpd_reply_pgal(s, m, &e);
 		return;
 	}
 	/* queued uploads are stored first: under the names they were given */
-	sshd_iq_wait_album(sftpd_iq, a.album);
-	sshd_iq_wait_album(sftpd_iq, b.album);
+	sshd_iq_wait_album(s->up->iq, a.album);
+	sshd_iq_wait_album(s->up->iq, b.album);
 	if (a.depth == 2 && b.depth == 2)
 		rc = pgal_photo_move(sftpd_gal(s), s->token, a.album, a.photo, b.album, b.photo,
 		    &ph, &e);

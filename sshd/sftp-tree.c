@@ -38,51 +38,39 @@ is_dotdot(const char *start, size_t len)
  * characters and broken UTF-8 refused; at most ALBUM/PHOTO. Relative
  * paths are taken from the root (the client's home). */
 int
-sftp_parse_path(const char *in, struct vpath *v, const char **why)
+sftpd_parse_path(const char *in, struct vpath *v, pgal_err *e)
 {
 	const char *p = in, *start;
 	size_t len;
 
 	memset(v, 0, sizeof *v);
-	if (in == NULL) {
-		*why = "missing path";
-		return -1;
-	}
-	if (!pgal_text_is_clean(in, 0)) {
-		*why = "control characters or invalid UTF-8 in the path";
-		return -1;
-	}
+	if (in == NULL)
+		return pgal_fail(e, PGAL_EINPUT, "missing path");
+	if (!pgal_text_is_clean(in, 0))
+		return pgal_fail(e, PGAL_EINPUT, "control characters or invalid UTF-8 in the path");
 	while ((len = next_component(&p, &start)) != 0) {
-		if (is_dotdot(start, len)) {
-			*why = "'..' is not allowed in paths";
-			return -1;
-		}
+		if (is_dotdot(start, len))
+			return pgal_fail(e, PGAL_EINPUT, "'..' is not allowed in paths");
 		if (v->depth == 0) {
-			if (len > PGAL_ALBUM_MAX) {
-				*why = "album name too long";
-				return -1;
-			}
+			if (len > PGAL_ALBUM_MAX)
+				return pgal_fail(e, PGAL_EINPUT, "album name too long");
 			memcpy(v->album, start, len);
 			v->album[len] = '\0';
 		} else if (v->depth == 1) {
-			if (len > PGAL_PHOTO_NAME_MAX) {
-				*why = "photo name too long";
-				return -1;
-			}
+			if (len > PGAL_PHOTO_NAME_MAX)
+				return pgal_fail(e, PGAL_EINPUT, "photo name too long");
 			memcpy(v->photo, start, len);
 			v->photo[len] = '\0';
-		} else {
-			*why = "albums hold photos, not folders";
-			return -2;
-		}
+		} else
+			return pgal_fail(e, PGAL_EINPUT, "albums hold photos, not folders");
 		v->depth++;
 	}
-	return 0;
+	return PGAL_OK;
 }
 
 /* Resolves ".." lexically for REALPATH only (it cannot leave the root). */
 int
-sftp_realpath_of(const char *in, char *out, size_t size)
+sftpd_realpath(const char *in, char *out, size_t size)
 {
 	char parts[3][PGAL_PHOTO_NAME_MAX + 1];
 	const char *p = in, *start;
@@ -118,7 +106,7 @@ sftp_realpath_of(const char *in, char *out, size_t size)
 }
 
 void
-sftp_attr_dir(struct sftp_attributes_struct *a, int64_t mtime)
+sftpd_attr_dir(struct sftp_attributes_struct *a, int64_t mtime)
 {
 	memset(a, 0, sizeof *a);
 	a->flags = SSH_FILEXFER_ATTR_SIZE | SSH_FILEXFER_ATTR_PERMISSIONS |
@@ -131,7 +119,7 @@ sftp_attr_dir(struct sftp_attributes_struct *a, int64_t mtime)
 }
 
 void
-sftp_attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p)
+sftpd_attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p)
 {
 	memset(a, 0, sizeof *a);
 	a->flags = SSH_FILEXFER_ATTR_SIZE | SSH_FILEXFER_ATTR_PERMISSIONS |
@@ -145,7 +133,7 @@ sftp_attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p)
 }
 
 void
-sftp_longname(char *out, size_t size, const struct sftp_attributes_struct *a, const char *user,
+sftpd_longname(char *out, size_t size, const struct sftp_attributes_struct *a, const char *user,
     const char *name)
 {
 	char when[32];

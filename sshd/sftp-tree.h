@@ -10,6 +10,7 @@
 #include <libssh/libssh.h>
 #include <libssh/sftp.h>
 
+#include "err.h"
 #include "records.h"
 
 struct vpath {
@@ -18,14 +19,14 @@ struct vpath {
 	char photo[PGAL_PHOTO_NAME_MAX + 1];
 };
 
-/* 0, or -1 with *why set: see sftp-tree.c */
-int sftp_parse_path(const char *in, struct vpath *v, const char **why);
+/* PGAL_OK, or PGAL_EINPUT with the reason in e: see sftp-tree.c */
+int sftpd_parse_path(const char *in, struct vpath *v, pgal_err *e);
 /* The canonical absolute form of a client path; -1 if it is not one. */
-int sftp_realpath_of(const char *in, char *out, size_t size);
-void sftp_attr_dir(struct sftp_attributes_struct *a, int64_t mtime);
-void sftp_attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p);
+int sftpd_realpath(const char *in, char *out, size_t size);
+void sftpd_attr_dir(struct sftp_attributes_struct *a, int64_t mtime);
+void sftpd_attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p);
 /* An "ls -l" line for readdir's long name. */
-void sftp_longname(char *out, size_t size, const struct sftp_attributes_struct *a,
+void sftpd_longname(char *out, size_t size, const struct sftp_attributes_struct *a,
     const char *user, const char *name);
 
 #endif

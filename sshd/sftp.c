@@ -11,7 +11,7 @@
  * Refusals carry a status message that says why. The spool holds up to
  * ssh_spool_max of a connection's uploads (and leaves its file system's
  * reserve): beyond, a write or close waits for the queue. A message is
- * handled only when its reply fits the client's window (sshd_sftp_ready),
+ * handled only when its reply fits the client's window (sftpd_ready),
  * so a client that stops reading cannot hold this process in a write. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +21,7 @@
 #include "sanitize.h"
 #include "sftp-int.h"
 
-#define SFTP_HANDLES 256 /* libssh's handle table */
+#define LIBSSH_HANDLES 256 /* libssh's handle table */
 /* The longest packet taken: a write of 256 KiB and its header (what
  * OpenSSH's sftp-server takes too). */
 #define PACKET_MAX (256 * 1024 + 1024)
@@ -29,64 +29,67 @@
  * with headers. */
 #define REPLY_MAX (READ_MAX + 1024)
 
-int64_t sftpd_spool_used;
-struct sshd_iq *sftpd_iq;
-
+/* closed around the queue worker's fork: opened again here */
 pgal *
-sftpd_gal(struct sshd_sftp *s)
+sftpd_gal(struct sftpd *s)
 {
-	pgal_err e;
-
-	/* closed around the queue worker's fork: opened again there, or here */
-	if (*s->gp == NULL && pgal_open(s->gp, s->cfg, &e) != PGAL_OK) {
-		sshd_log("sftp: gallery: %s", e.msg);
-		_exit(PGAL_EBACKEND);
-	}
-	return *s->gp;
+	return sshd_gallery_need(s->gal, "sftp");
 }
 
-struct sshd_sftp *
-sshd_sftp_new(const pgal_config *cfg, pgal **gp, const char *token, const char *user,
-    struct sftp_session_struct *sftp)
+struct sftpd_uploads *
+sftpd_uploads_new(struct sshd_gallery *sg, const char *token, const char *user)
 {
-	struct sshd_sftp *s;
+	struct sftpd_uploads *u;
 
-	if (sftpd_iq == NULL &&
-	    (sftpd_iq = sshd_iq_new(cfg, "sftp", user, token, STDERR_FILENO)) == NULL)
+	if ((u = calloc(1, sizeof *u)) == NULL)
 		return NULL;
+	if ((u->iq = sshd_iq_new(sg, "sftp", user, token)) == NULL) {
+		free(u);
+		return NULL;
+	}
+	return u;
+}
+
+void
+sftpd_uploads_free(struct sftpd_uploads *u)
+{
+	if (u == NULL)
+		return;
+	if (sshd_iq_count(u->iq) > 0)
+		sshd_log("sftp: %zu upload(s) still to store before the connection ends",
+		    sshd_iq_count(u->iq));
+	sshd_iq_free(u->iq);
+	free(u);
+}
+
+int
+sftpd_uploads_tick(struct sftpd_uploads *u)
+{
+	if (u == NULL)
+		return 0;
+	sshd_iq_poll(u->iq);
+	return sshd_iq_count(u->iq) > 0;
+}
+
+struct sftpd *
+sftpd_new(struct sftpd_uploads *u, struct sshd_gallery *sg, const char *token,
+    const char *user, struct sftp_session_struct *sftp)
+{
+	struct sftpd *s;
+
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return NULL;
-	s->gp = gp;
-	s->cfg = cfg;
+	s->up = u;
+	s->gal = sg;
+	s->cfg = sg->cfg;
 	s->token = token;
 	s->user = user;
 	s->sftp = sftp;
 	return s;
 }
 
-void
-sshd_sftp_drain(void)
-{
-	if (sftpd_iq == NULL)
-		return;
-	if (sshd_iq_count(sftpd_iq) > 0)
-		sshd_log("sftp: %zu upload(s) still to store before the connection ends",
-		    sshd_iq_count(sftpd_iq));
-	sshd_iq_free(sftpd_iq);
-	sftpd_iq = NULL;
-}
-
 int
-sshd_sftp_tick(void)
-{
-	if (sftpd_iq == NULL)
-		return 0;
-	sshd_iq_poll(sftpd_iq);
-	return sshd_iq_count(sftpd_iq) > 0;
-}
-
-int
-sshd_sftp_packets(const void *data, size_t len)
+sftpd_packets(const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	size_t off = 0;
@@ -109,13 +112,13 @@ sshd_sftp_packets(const void *data, size_t len)
 /* The client's window (what may be sent before it reads): a reply that
  * does not fit would make libssh wait for the client inside the write. */
 uint32_t
-sftpd_window(struct sshd_sftp *s)
+sftpd_window(struct sftpd *s)
 {
 	return ssh_channel_window_size(s->sftp->channel);
 }
 
 int
-sshd_sftp_ready(struct sshd_sftp *s)
+sftpd_ready(struct sftpd *s)
 {
 	uint32_t w = sftpd_window(s), need = REPLY_MAX;
 
@@ -129,7 +132,7 @@ sshd_sftp_ready(struct sshd_sftp *s)
 }
 
 void
-sftpd_handle_free(struct sshd_sftp *s, struct handle *h)
+sftpd_handle_free(struct sftpd *s, struct handle *h)
 {
 	struct handle **pp;
 
@@ -140,7 +143,7 @@ sftpd_handle_free(struct sshd_sftp *s, struct handle *h)
 		}
 	}
 	s->nhandles--;
-	sftpd_spool_used -= h->spooled;
+	s->up->spool_used -= h->spooled;
 	if (h->fd != -1)
 		close(h->fd);
 	free(h->albums);
@@ -150,7 +153,7 @@ sftpd_handle_free(struct sshd_sftp *s, struct handle *h)
 }
 
 void
-sshd_sftp_free(struct sshd_sftp *s)
+sftpd_free(struct sftpd *s)
 {
 	if (s == NULL)
 		return;
@@ -172,7 +175,7 @@ status_of(int code)
 }
 
 void
-sftpd_reply_err(struct sshd_sftp *s, sftp_client_message m, int code, const char *msg)
+sftpd_reply_err(struct sftpd *s, sftp_client_message m, int code, const char *msg)
 {
 	char clean[512];
 
@@ -181,7 +184,7 @@ sftpd_reply_err(struct sshd_sftp *s, sftp_client_message m, int code, const char
 }
 
 void
-sftpd_reply_pgal(struct sshd_sftp *s, sftp_client_message m, const pgal_err *e)
+sftpd_reply_pgal(struct sftpd *s, sftp_client_message m, const pgal_err *e)
 {
 	sftpd_reply_err(s, m, e->code, e->msg);
 }
@@ -189,27 +192,27 @@ sftpd_reply_pgal(struct sshd_sftp *s, sftp_client_message m, const pgal_err *e)
 /* The message's path in the virtual tree; on a bad path the reply (with
  * `code`) is sent and -1 returned. */
 int
-sftpd_client_path(struct sshd_sftp *s, sftp_client_message m, struct vpath *v, int code)
+sftpd_client_path(struct sftpd *s, sftp_client_message m, struct vpath *v, int code)
 {
-	const char *why;
+	pgal_err e;
 
-	if (sftp_parse_path(m->filename, v, &why) == 0)
+	if (sftpd_parse_path(m->filename, v, &e) == PGAL_OK)
 		return 0;
-	sftpd_reply_err(s, m, code, why);
+	sftpd_reply_err(s, m, code, e.msg);
 	return -1;
 }
 
 /* A queued upload as the photo it will be: its name, size and time. */
 void
-sftpd_wait_others(struct sshd_sftp *s)
+sftpd_wait_others(struct sftpd *s)
 {
 	int ms = s->cfg->ssh_ingest_timeout_secs * 1000;
 
-	sshd_iq_poll(sftpd_iq);
-	if (sshd_iq_count(sftpd_iq) > 0)
+	sshd_iq_poll(s->up->iq);
+	if (sshd_iq_count(s->up->iq) > 0)
 		return;
-	if (ms > SFTP_OTHERS_WAIT_MS)
-		ms = SFTP_OTHERS_WAIT_MS;
+	if (ms > SFTPD_OTHERS_WAIT_MS)
+		ms = SFTPD_OTHERS_WAIT_MS;
 	(void)sshd_pending_wait(s->cfg, s->user, ms);
 }
 
@@ -224,7 +227,7 @@ sftpd_queued_photo(pgal_photo *ph, const struct sshd_iq_job *j)
 }
 
 struct handle *
-sftpd_handle_new(struct sshd_sftp *s, enum hkind kind)
+sftpd_handle_new(struct sftpd *s, enum hkind kind)
 {
 	struct handle *h = calloc(1, sizeof *h);
 
@@ -239,7 +242,7 @@ sftpd_handle_new(struct sshd_sftp *s, enum hkind kind)
 }
 
 int
-sftpd_give_handle(struct sshd_sftp *s, sftp_client_message m, struct handle *h)
+sftpd_give_handle(struct sftpd *s, sftp_client_message m, struct handle *h)
 {
 	ssh_string hs = sftp_handle_alloc(s->sftp, h);
 
@@ -254,7 +257,7 @@ sftpd_give_handle(struct sshd_sftp *s, sftp_client_message m, struct handle *h)
 }
 
 struct handle *
-sftpd_find_handle(struct sshd_sftp *s, sftp_client_message m)
+sftpd_find_handle(struct sftpd *s, sftp_client_message m)
 {
 	struct handle *h, *want;
 	uint32_t idx;
@@ -263,7 +266,7 @@ sftpd_find_handle(struct sshd_sftp *s, sftp_client_message m)
 	if (m->handle == NULL || ssh_string_len(m->handle) != sizeof(uint32_t))
 		return NULL;
 	memcpy(&idx, ssh_string_data(m->handle), sizeof idx);
-	if (idx >= SFTP_HANDLES || (want = sftp_handle(s->sftp, m->handle)) == NULL)
+	if (idx >= LIBSSH_HANDLES || (want = sftp_handle(s->sftp, m->handle)) == NULL)
 		return NULL;
 	/* only pointers we handed out */
 	for (h = s->handles; h != NULL; h = h->next)
@@ -285,9 +288,9 @@ wire_u32(const unsigned char *p, size_t len, size_t *off, uint32_t *v)
 }
 
 /* libssh hands paths over as C strings: a NUL inside one would silently cut
- * it short ("a\0b" becoming "a"). Checks the wire lengths of the path (the
- * first string after the id, or after the name of an extended request) and
- * of a rename's target against what arrived. */
+ * it short ("a\0b" becoming "a"). Checks the wire length of the path (the
+ * first string after the id, or after the name of an extended request)
+ * against what arrived. */
 static int
 paths_whole(sftp_client_message m, int type)
 {
@@ -310,84 +313,81 @@ paths_whole(sftp_client_message m, int type)
 		if (wire_u32(p, len, &off, &v) == -1 || v != strlen(m->filename))
 			return 0;
 	}
-	if ((type == SSH_FXP_RENAME || type == SSH_FXP_EXTENDED) && m->data != NULL &&
-	    memchr(ssh_string_data(m->data), '\0', ssh_string_len(m->data)) != NULL)
-		return 0;
 	return 1;
 }
 
-int
-sshd_sftp_step(struct sshd_sftp *s)
+/* The second path (a rename's target) comes as a string: it must hold no
+ * NUL for the C string libssh makes of it. */
+static int
+target_whole(sftp_client_message m)
 {
+	return m->data == NULL ||
+	    memchr(ssh_string_data(m->data), '\0', ssh_string_len(m->data)) == NULL;
+}
+
+/* The requests taken, one row each like OpenSSH's sftp-server.c: the
+ * type, the extension's name for SSH_FXP_EXTENDED, how many paths the
+ * request carries (checked whole before the handler runs) and the handler,
+ * which sends the reply. */
+static const struct sftpd_request {
+	uint8_t type;
+	const char *extension;
+	int paths;
+	void (*handler)(struct sftpd *s, sftp_client_message m);
+} requests[] = {
+	{ SSH_FXP_OPEN, NULL, 1, sftpd_do_open },
+	{ SSH_FXP_CLOSE, NULL, 0, sftpd_do_close },
+	{ SSH_FXP_READ, NULL, 0, sftpd_do_read },
+	{ SSH_FXP_WRITE, NULL, 0, sftpd_do_write },
+	{ SSH_FXP_LSTAT, NULL, 1, sftpd_do_stat },
+	{ SSH_FXP_FSTAT, NULL, 0, sftpd_do_fstat },
+	{ SSH_FXP_SETSTAT, NULL, 1, sftpd_do_setstat },
+	{ SSH_FXP_FSETSTAT, NULL, 0, sftpd_do_setstat },
+	{ SSH_FXP_OPENDIR, NULL, 1, sftpd_do_opendir },
+	{ SSH_FXP_READDIR, NULL, 0, sftpd_do_readdir },
+	{ SSH_FXP_REMOVE, NULL, 1, sftpd_do_remove },
+	{ SSH_FXP_MKDIR, NULL, 1, sftpd_do_mkdir },
+	{ SSH_FXP_RMDIR, NULL, 1, sftpd_do_rmdir },
+	{ SSH_FXP_REALPATH, NULL, 1, sftpd_do_realpath },
+	{ SSH_FXP_STAT, NULL, 1, sftpd_do_stat },
+	{ SSH_FXP_RENAME, NULL, 2, sftpd_do_rename },
+	{ SSH_FXP_EXTENDED, "posix-rename@openssh.com", 2, sftpd_do_rename },
+};
+
+static const struct sftpd_request *
+find_request(sftp_client_message m)
+{
+	uint8_t type = sftp_client_message_get_type(m);
+	const char *ext = type == SSH_FXP_EXTENDED ? sftp_client_message_get_submessage(m) : NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof requests / sizeof requests[0]; i++) {
+		if (requests[i].type != type)
+			continue;
+		if (requests[i].extension == NULL ||
+		    (ext != NULL && strcmp(requests[i].extension, ext) == 0))
+			return &requests[i];
+	}
+	return NULL;
+}
+
+int
+sftpd_step(struct sftpd *s)
+{
+	const struct sftpd_request *r;
 	sftp_client_message m;
-	const char *sub;
-	int type;
 
 	if ((m = sftp_get_client_message(s->sftp)) == NULL)
 		return -1;
-	type = sftp_client_message_get_type(m);
-	if (!paths_whole(m, type)) {
+	if ((r = find_request(m)) == NULL)
+		sftp_reply_status(m, SSH_FX_OP_UNSUPPORTED,
+		    sftp_client_message_get_type(m) == SSH_FXP_EXTENDED ? "not supported" :
+		    "not supported here");
+	else if ((r->paths >= 1 && !paths_whole(m, r->type)) ||
+	    (r->paths >= 2 && !target_whole(m)))
 		sftpd_reply_err(s, m, PGAL_EINPUT, "a NUL byte in a path");
-		sftp_client_message_free(m);
-		return 0;
-	}
-	switch (type) {
-	case SSH_FXP_OPEN:
-		sftpd_do_open(s, m);
-		break;
-	case SSH_FXP_READ:
-		sftpd_do_read(s, m);
-		break;
-	case SSH_FXP_WRITE:
-		sftpd_do_write(s, m);
-		break;
-	case SSH_FXP_CLOSE:
-		sftpd_do_close(s, m);
-		break;
-	case SSH_FXP_OPENDIR:
-		sftpd_do_opendir(s, m);
-		break;
-	case SSH_FXP_READDIR:
-		sftpd_do_readdir(s, m);
-		break;
-	case SSH_FXP_STAT:
-	case SSH_FXP_LSTAT:
-		sftpd_do_stat(s, m);
-		break;
-	case SSH_FXP_FSTAT:
-		sftpd_do_fstat(s, m);
-		break;
-	case SSH_FXP_REALPATH:
-		sftpd_do_realpath(s, m);
-		break;
-	case SSH_FXP_MKDIR:
-		sftpd_do_mkdir(s, m);
-		break;
-	case SSH_FXP_RMDIR:
-		sftpd_do_rmdir(s, m);
-		break;
-	case SSH_FXP_REMOVE:
-		sftpd_do_remove(s, m);
-		break;
-	case SSH_FXP_RENAME:
-		sftpd_do_rename(s, m, m->filename, sftp_client_message_get_data(m));
-		break;
-	case SSH_FXP_SETSTAT:
-	case SSH_FXP_FSETSTAT:
-		/* times and modes mean nothing in the virtual tree */
-		sftp_reply_status(m, SSH_FX_OK, NULL);
-		break;
-	case SSH_FXP_EXTENDED:
-		sub = sftp_client_message_get_submessage(m);
-		if (sub != NULL && strcmp(sub, "posix-rename@openssh.com") == 0)
-			sftpd_do_rename(s, m, m->filename, sftp_client_message_get_data(m));
-		else
-			sftp_reply_status(m, SSH_FX_OP_UNSUPPORTED, "not supported");
-		break;
-	default:
-		sftp_reply_status(m, SSH_FX_OP_UNSUPPORTED, "not supported here");
-		break;
-	}
+	else
+		r->handler(s, m);
 	sftp_client_message_free(m);
 	return 0;
 }

@@ -1,13 +1,20 @@
 /* pgal-sshd: the gallery over SSH. One listener process accepts and forks a
  * connection process per client (like OpenSSH); the connection process does
  * the key exchange, authentication and channels with libssh, and forks a
- * child per shell (the TUI on a pty) or exec (a command, scp) channel. */
+ * child per shell (the TUI on a pty) or exec (a command, scp) channel.
+ *
+ * Names: a module of several files has its own header and prefix, used
+ * here too: conn_ (conn*.c, conn.h), chan_ (chan*.c, chan.h), sftpd_
+ * (sftp*.c, sftp-int.h; never libssh's sftp_). A module of one file is
+ * sshd_<module>_ (sshd_log, sshd_limits_, sshd_iq_ for ingest-queue.c...),
+ * and reader_ for the bounded reader. */
 #ifndef PGAL_SSHD_H
 #define PGAL_SSHD_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "gallery.h"
@@ -30,9 +37,41 @@ struct sshd_opts {
 void sshd_log_init(int use_syslog, const char *socket_path);
 /* Where stderr logs go (a child whose stderr is a channel keeps a copy). */
 void sshd_log_set_fd(int fd);
+int sshd_log_fd(void);
 void sshd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A peer address as "1.2.3.4" or "::1" for logs and limits. */
-void sshd_addr_str(const struct sockaddr_storage *ss, char *buf, size_t size);
+void sshd_log_addr(const struct sockaddr_storage *ss, char *buf, size_t size);
+
+/* ---- gallery.c: the connection's gallery, opened when first needed ---- */
+/* One per connection; closed before every fork, as SQLite handles must not
+ * cross one: each process of the connection opens its own through it. */
+struct sshd_gallery {
+	const pgal_config *cfg;
+	pgal *g; /* NULL until needed, and again after a fork */
+};
+/* The gallery, opened if need be; NULL (e set) when it cannot be. */
+pgal *sshd_gallery_get(struct sshd_gallery *sg, pgal_err *e);
+/* For a door that cannot go on without it (sftp, scp): the gallery, or
+ * the process ends after logging why. */
+pgal *sshd_gallery_need(struct sshd_gallery *sg, const char *door);
+/* Closes it (before a fork, at the end); the next get opens it again. */
+void sshd_gallery_close(struct sshd_gallery *sg);
+
+/* ---- child.c: the one way a connection forks a process ---- */
+struct sshd_child_fds {
+	int in, out, err; /* the child's 0, 1 and 2; -1: /dev/null */
+	int tty;          /* in is a pty slave: the child's terminal, on 0, 1 and 2 */
+	int extra;        /* kept as SSHD_CHILD_EXTRA_FD; -1: none */
+	/* ignores SIGHUP, SIGTERM, SIGINT and SIGPIPE: it finishes what it
+	 * was given after the client and the connection are gone */
+	int detached;
+};
+#define SSHD_CHILD_LOG_FD 3 /* the server log, in every child */
+#define SSHD_CHILD_EXTRA_FD 4
+/* Forks after closing sg's gallery. The child holds fds as told, the log
+ * and nothing else, with the signals the connection handles at their
+ * defaults and no alarm; it exits 1 when that fails. Returns as fork. */
+pid_t sshd_child_fork(struct sshd_gallery *sg, const struct sshd_child_fds *fds);
 
 /* ---- hostkey.c ---- */
 /* Makes PGAL_HOME/ssh_host_ed25519_key (0600) unless it exists; fills path. */
@@ -49,10 +88,10 @@ struct sshd_limits {
 /* The source a connection counts against: the IPv4 address, or the /64 of
  * an IPv6 one ("2001:db8:1:2::/64"). */
 void sshd_limits_key(const struct sockaddr_storage *ss, char *buf, size_t size);
-/* 0 to accept a connection from addr, -1 to refuse (reason set). On accept
- * *penalty_ms is the delay its failed logins earned. */
+/* PGAL_OK to accept a connection from addr, else a code with the reason in
+ * e. On accept *penalty_ms is the delay its failed logins earned. */
 int sshd_limits_admit(const struct sshd_limits *l, const char *addr, int *penalty_ms,
-		      const char **reason);
+		      pgal_err *e);
 void sshd_limits_authed(const char *addr);
 void sshd_limits_failed(const char *addr);
 void sshd_limits_gone(const char *addr, int authed);
@@ -62,8 +101,8 @@ int sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg);
 /* Applies -p and -l to cfg; -1 after printing why. */
 int sshd_listen_overrides(const struct sshd_opts *o, pgal_config *cfg);
 
-/* ---- session.c: the connection process ---- */
-struct sshd_conn_args {
+/* ---- conn.c: the connection process (conn.h) ---- */
+struct conn_args {
 	int fd;              /* the accepted socket */
 	int report_fd;       /* to the listener: 'A' authenticated, 'F' failed */
 	const char *hostkey; /* path */
@@ -72,47 +111,47 @@ struct sshd_conn_args {
 	const pgal_config *cfg;
 };
 /* Never returns. */
-void sshd_conn_main(const struct sshd_conn_args *a) __attribute__((noreturn));
+void conn_main(const struct conn_args *a) __attribute__((noreturn));
 
-/* ---- exec.c: exec channel children ---- */
+/* ---- words.c ---- */
 /* Splits a command line like a POSIX shell would with quotes and
- * backslashes but no expansions. Returns argc, or -1 (message in err). */
-int sshd_split_words(const char *line, char ***argv, char *err, size_t errsz);
-void sshd_free_words(char **argv);
-/* In an exec child: runs the words (a gallery command or scp), stdin/out/err
- * are the channel. Returns the exit status. */
-int sshd_exec_child(const pgal_config *cfg, const char *token, const char *user, int argc,
-		    char **argv);
+ * backslashes but no expansions. Returns argc (argv NULL-terminated, for
+ * sshd_words_free), or -1 with e set. */
+int sshd_words_split(const char *line, char ***argv, pgal_err *e);
+void sshd_words_free(char **argv);
 
 /* ---- scp.c ---- */
-/* *gp is the caller's gallery: closed and opened again when the upload
- * queue's worker is forked (see ingest-queue.c). */
-int sshd_scp(const pgal_config *cfg, pgal **gp, const char *token, const char *user, int argc,
+int sshd_scp(struct sshd_gallery *sg, const char *token, const char *user, int argc,
 	     char **argv);
 
-/* ---- sftp.c ---- */
+/* ---- sftp*.c: the SFTP subsystem (sftp-int.h) ---- */
 struct sftp_session_struct;
-struct sshd_sftp;
-/* gp: the connection's gallery, which the upload queue may reopen. */
-struct sshd_sftp *sshd_sftp_new(const pgal_config *cfg, pgal **gp, const char *token,
-				const char *user, struct sftp_session_struct *sftp);
-/* How many whole SFTP packets the channel's unread data starts with (libssh
- * reads a packet blocking, so only whole ones are handed to it), or -1 when
- * the next one declares a length no client sends. */
-int sshd_sftp_packets(const void *data, size_t len);
-/* At the end of the connection: waits until every upload accepted over
- * SFTP is stored or refused (before the session's token is given up). */
-void sshd_sftp_drain(void);
+struct sftpd;
+/* A connection's uploads over SFTP, shared by its SFTP channels: the
+ * ingest queue and the spool their open handles hold. */
+struct sftpd_uploads;
+struct sftpd_uploads *sftpd_uploads_new(struct sshd_gallery *sg, const char *token,
+					const char *user);
 /* Once a loop: takes finished uploads in (handing the workers the next)
  * and ends an ingest that overran its time, also while the client sends
  * nothing. 1 while uploads are queued: the loop then comes back soon. */
-int sshd_sftp_tick(void);
+int sftpd_uploads_tick(struct sftpd_uploads *u);
+/* At the end of the connection: waits until every upload accepted over
+ * SFTP is stored or refused (before the session's token is given up). */
+void sftpd_uploads_free(struct sftpd_uploads *u);
+/* An SFTP channel; sg is the connection's gallery. */
+struct sftpd *sftpd_new(struct sftpd_uploads *u, struct sshd_gallery *sg, const char *token,
+			const char *user, struct sftp_session_struct *sftp);
+/* How many whole SFTP packets the channel's unread data starts with (libssh
+ * reads a packet blocking, so only whole ones are handed to it), or -1 when
+ * the next one declares a length no client sends. */
+int sftpd_packets(const void *data, size_t len);
 /* The reply to any message fits the client's window now: a reply is
  * never written when it would wait for the client to read. */
-int sshd_sftp_ready(struct sshd_sftp *s);
+int sftpd_ready(struct sftpd *s);
 /* Handles one client message; -1 when the channel is done. */
-int sshd_sftp_step(struct sshd_sftp *s);
-void sshd_sftp_free(struct sshd_sftp *s);
+int sftpd_step(struct sftpd *s);
+void sftpd_free(struct sftpd *s);
 
 /* ---- ingest-queue.c: the full ingest of accepted uploads, in a worker
  * process, while the client goes on sending ---- */
@@ -128,16 +167,17 @@ struct sshd_iq_job {
 };
 struct sshd_iq;
 typedef void (*sshd_iq_fail_fn)(void *arg, const struct sshd_iq_job *j, const char *msg);
-/* door ("sftp", "scp") and user name the log lines; logfd is the server log. */
-struct sshd_iq *sshd_iq_new(const pgal_config *cfg, const char *door, const char *user,
-			    const char *token, int logfd);
+/* door ("sftp", "scp") and user name the log lines. The workers open the
+ * gallery through sg, closed around each fork. */
+struct sshd_iq *sshd_iq_new(struct sshd_gallery *sg, const char *door, const char *user,
+			    const char *token);
 /* Called for each queued upload the full ingest refused. */
 void sshd_iq_on_fail(struct sshd_iq *q, sshd_iq_fail_fn fn, void *arg);
 /* Queues an upload that passed pgal_ingest_check under its chosen name; the
- * queue owns fd from here. The first call forks the worker, closing *gp and
- * opening it again around the fork. 0, or -1 with the reason in err. */
-int sshd_iq_submit(struct sshd_iq *q, pgal **gp, int fd, const char *album, const char *name,
-		   int64_t bytes, char *err, size_t errsz);
+ * queue owns fd from here. The first call forks the worker. PGAL_OK, or a
+ * code with the reason in e. */
+int sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
+		   int64_t bytes, pgal_err *e);
 /* Takes finished jobs in without waiting. */
 void sshd_iq_poll(struct sshd_iq *q);
 /* Waits for the next job to finish; -1 if none is queued. */

@@ -34,6 +34,6 @@ const pgal_cmd_entry pgal_cmd_edit_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.options = "title=,description=,tags=,json",
-	.flags = PGAL_CMD_NEEDS_SESSION,
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_AFTER_UPLOADS,
 	.exec = cmd_edit_exec,
 };

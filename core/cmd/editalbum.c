@@ -34,6 +34,6 @@ const pgal_cmd_entry pgal_cmd_editalbum_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.options = "name=,title=,description=,json",
-	.flags = PGAL_CMD_NEEDS_SESSION,
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_AFTER_UPLOADS,
 	.exec = cmd_editalbum_exec,
 };

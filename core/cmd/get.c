@@ -88,6 +88,6 @@ const pgal_cmd_entry pgal_cmd_get_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.options = "thumb,preview,o=",
-	.flags = PGAL_CMD_NEEDS_SESSION,
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_AFTER_UPLOADS,
 	.exec = cmd_get_exec,
 };

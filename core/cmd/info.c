@@ -25,6 +25,6 @@ const pgal_cmd_entry pgal_cmd_info_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.options = "",
-	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_READ,
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_READ | PGAL_CMD_AFTER_UPLOADS,
 	.exec = cmd_info_exec,
 };

@@ -83,6 +83,6 @@ const pgal_cmd_entry pgal_cmd_ls_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.options = "sort=",
-	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_READ,
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_READ | PGAL_CMD_AFTER_UPLOADS,
 	.exec = cmd_ls_exec,
 };

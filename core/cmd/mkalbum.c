@@ -28,6 +28,6 @@ const pgal_cmd_entry pgal_cmd_mkalbum_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.options = "title=,description=,json",
-	.flags = PGAL_CMD_NEEDS_SESSION,
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_AFTER_UPLOADS,
 	.exec = cmd_mkalbum_exec,
 };

@@ -31,6 +31,6 @@ const pgal_cmd_entry pgal_cmd_mv_entry = {
 	.min_args = 2,
 	.max_args = 2,
 	.options = "json",
-	.flags = PGAL_CMD_NEEDS_SESSION,
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_AFTER_UPLOADS,
 	.exec = cmd_mv_exec,
 };

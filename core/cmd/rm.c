@@ -31,6 +31,6 @@ const pgal_cmd_entry pgal_cmd_rm_entry = {
 	.min_args = 1,
 	.max_args = -1,
 	.options = "",
-	.flags = PGAL_CMD_NEEDS_SESSION,
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_AFTER_UPLOADS,
 	.exec = cmd_rm_exec,
 };

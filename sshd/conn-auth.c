@@ -87,6 +87,7 @@ conn_auth_password(ssh_session s, const char *user, const char *password, void *
 {
 	struct conn *c = ud;
 	pgal_err e;
+	pgal *g;
 
 	if (c->authed)
 		return SSH_AUTH_DENIED;
@@ -94,11 +95,11 @@ conn_auth_password(ssh_session s, const char *user, const char *password, void *
 	pgal_err_clear(&e);
 	if (is_guest(c, user) || pgal_valid_username(user, NULL) != PGAL_OK)
 		return auth_failed(c, user, "password", "no such account");
-	if (conn_gallery(c, &e) != PGAL_OK) {
+	if ((g = sshd_gallery_get(&c->gallery, &e)) == NULL) {
 		sshd_log("gallery: %s", e.msg);
 		return auth_failed(c, user, "password", "backend");
 	}
-	if (pgal_login(c->g, user, password, c->token, &e) != PGAL_OK)
+	if (pgal_login(g, user, password, c->token, &e) != PGAL_OK)
 		return auth_failed(c, user, "password", pgal_code_name(e.code));
 	return auth_ok(c, user, "password", 0);
 }
@@ -111,6 +112,7 @@ conn_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *pubkey,
 	const char *algo;
 	char *b64 = NULL;
 	pgal_err e;
+	pgal *g;
 	int rc;
 
 	if (c->authed)
@@ -126,12 +128,12 @@ conn_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *pubkey,
 	if ((algo = ssh_key_type_to_char(ssh_key_type(pubkey))) == NULL ||
 	    ssh_pki_export_pubkey_base64(pubkey, &b64) != SSH_OK)
 		goto unknown;
-	if (conn_gallery(c, &e) != PGAL_OK) {
+	if ((g = sshd_gallery_get(&c->gallery, &e)) == NULL) {
 		sshd_log("gallery: %s", e.msg);
 		free(b64);
 		goto unknown;
 	}
-	rc = pgal_key_check(c->g, user, algo, b64, &e);
+	rc = pgal_key_check(g, user, algo, b64, &e);
 	free(b64);
 	if (rc != PGAL_OK)
 		goto unknown;
@@ -140,7 +142,7 @@ conn_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *pubkey,
 		return SSH_AUTH_SUCCESS;
 	if (state != SSH_PUBLICKEY_STATE_VALID)
 		goto unknown;
-	if (pgal_login_trusted(c->g, user, c->token, &e) != PGAL_OK)
+	if (pgal_login_trusted(g, user, c->token, &e) != PGAL_OK)
 		return auth_failed(c, user, "publickey", pgal_code_name(e.code));
 	return auth_ok(c, user, "publickey", 0);
 unknown:

@@ -1,8 +1,9 @@
 /* The relay between a channel and its child (the TUI's pty, a command's
- * pipes), in the connection process' event loop. Nothing here waits:
- * client input is buffered (up to CONN_IN_MAX) and written as the child
- * reads, and the child's output is read only while the client's window
- * has room, so neither side can stall the other or the loop. */
+ * pipes), in the connection process' event loop: the input, service and
+ * release ops of the kinds that run a child. Nothing here waits: client
+ * input is buffered (up to CHAN_IN_MAX) and written as the child reads,
+ * and the child's output is read only while the client's window has room,
+ * so neither side can stall the other or the loop. */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -20,9 +21,9 @@ in_put(struct chan *k, const char *p, uint32_t len)
 {
 	size_t n;
 
-	if (k->ibuf == NULL && (k->ibuf = malloc(CONN_IN_MAX)) == NULL)
+	if (k->ibuf == NULL && (k->ibuf = malloc(CHAN_IN_MAX)) == NULL)
 		return 0;
-	n = CONN_IN_MAX - k->ilen;
+	n = CHAN_IN_MAX - k->ilen;
 	if (n > len)
 		n = len;
 	memcpy(k->ibuf + k->ilen, p, n);
@@ -52,10 +53,17 @@ in_flush(struct chan *k)
 }
 
 int
-chan_take_input(struct chan *k, const void *data, uint32_t len)
+chan_relay_input(struct chan *k, const void *data, uint32_t len, int is_stderr)
 {
 	uint32_t used;
 
+	/* left in the channel until the child runs, and for the loop while
+	 * it reads the channel itself */
+	if (!k->started || k->draining)
+		return 0;
+	/* no reader: dropped */
+	if (k->in_fd == -1 || k->in_err || is_stderr)
+		return (int)len;
 	/* what does not fit stays in libssh and holds the window shut */
 	used = in_put(k, data, len);
 	in_flush(k);
@@ -201,10 +209,10 @@ chan_watch(struct conn *c, struct chan *k)
 	}
 }
 
-/* Moves client input on: libssh keeps what cb_data could not take, and no
- * new packet may come to hand it over (the client's window is shut), so
- * it is fetched here as room frees. A few chunks a pass: never a loop
- * that a client or a child can keep going. */
+/* Moves client input on: libssh keeps what chan_relay_input could not
+ * take, and no new packet may come to hand it over (the client's window
+ * is shut), so it is fetched here as room frees. A few chunks a pass:
+ * never a loop that a client or a child can keep going. */
 static void
 chan_input(struct conn *c, struct chan *k)
 {
@@ -212,7 +220,7 @@ chan_input(struct conn *c, struct chan *k)
 	size_t room;
 	int i, n, eof;
 
-	if (k->kind != CHAN_PTY && k->kind != CHAN_EXEC) {
+	if (k->done) {
 		/* finished: a pipe nobody reads would poll as an error */
 		if (k->in_added)
 			close_in(c, k);
@@ -230,10 +238,10 @@ chan_input(struct conn *c, struct chan *k)
 			close_in(c, k);
 		room = sizeof buf;
 		if (k->in_fd != -1) {
-			if (k->ibuf == NULL && (k->ibuf = malloc(CONN_IN_MAX)) == NULL)
+			if (k->ibuf == NULL && (k->ibuf = malloc(CHAN_IN_MAX)) == NULL)
 				break;
-			if (CONN_IN_MAX - k->ilen < room)
-				room = CONN_IN_MAX - k->ilen;
+			if (CHAN_IN_MAX - k->ilen < room)
+				room = CHAN_IN_MAX - k->ilen;
 			if (room == 0)
 				break;
 		}
@@ -250,8 +258,9 @@ chan_input(struct conn *c, struct chan *k)
 	in_flush(k);
 	if (k->in_err && k->in_fd != -1)
 		close_in(c, k);
-	/* a command's stdin ends after the input sent before the EOF */
-	if (k->kind == CHAN_EXEC && k->in_fd != -1 && k->ilen == 0 && !k->closed &&
+	/* a command's stdin (a pipe, not the pty) ends after the input sent
+	 * before the EOF */
+	if (k->in_fd != -1 && k->in_fd != k->out_fd && k->ilen == 0 && !k->closed &&
 	    ssh_channel_is_eof(k->ch)) {
 		k->draining = 1;
 		eof = ssh_channel_poll(k->ch, 0) <= 0;
@@ -292,7 +301,8 @@ chan_relay_start(struct conn *c, struct chan *k)
 	chan_input(c, k);
 }
 
-void
+/* Descriptors at EOF are dropped and client input moves on. */
+static void
 chan_relay(struct conn *c, struct chan *k)
 {
 	if (k->out_eof && k->out_added) {
@@ -306,7 +316,17 @@ chan_relay(struct conn *c, struct chan *k)
 }
 
 void
-chan_relay_end(struct conn *c, struct chan *k)
+chan_relay_service(struct conn *c, struct chan *k)
+{
+	chan_relay(c, k);
+	if (!k->done && k->exited && k->out_eof && k->err_eof) {
+		sshd_log("%s done: user %s status %d", k->ops->name, k->c->user, k->status);
+		chan_finish(k, k->status);
+	}
+}
+
+void
+chan_relay_release(struct conn *c, struct chan *k)
 {
 	close_in(c, k);
 	drop_fd(c, &k->out_fd, &k->out_added);

@@ -1,31 +1,19 @@
-/* The TUI on a pseudo-terminal: openpty, a child that makes the slave its
- * controlling terminal and runs the same TUI code as pgal-tui, and window
- * changes passed on with TIOCSWINSZ (the kernel then sends SIGWINCH). */
+/* The shell channel kind: the TUI on a pseudo-terminal. openpty, a child
+ * that makes the slave its controlling terminal and runs the same TUI code
+ * as pgal-tui, and window changes passed on with TIOCSWINSZ (the kernel
+ * then sends SIGWINCH). The relay (chan-relay.c) serves the master. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pty.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
-#include <utmp.h>
 
 #include "conn.h"
 #include "tui.h"
-
-void
-sshd_child_close_fds(void)
-{
-	if (close_range(3, ~0U, 0) == -1) {
-		int fd;
-
-		for (fd = 3; fd < 1024; fd++)
-			close(fd);
-	}
-}
 
 static void
 fill_winsize(const struct chan *k, struct winsize *ws)
@@ -38,7 +26,7 @@ fill_winsize(const struct chan *k, struct winsize *ws)
 }
 
 void
-sshd_pty_resize(struct chan *k)
+chan_pty_resize(struct chan *k)
 {
 	struct winsize ws;
 
@@ -49,24 +37,16 @@ sshd_pty_resize(struct chan *k)
 }
 
 static void __attribute__((noreturn))
-tui_child(struct conn *c, struct chan *k, int slave)
+tui_child(struct conn *c, struct chan *k)
 {
 	const pgal_config *cfg = c->cfg;
 	pgal_tui_env env;
 	char host[256], port[16];
-	pgal *g = NULL;
+	pgal *g;
 	pgal_err e;
 	FILE *in, *out;
 	int rc;
 
-	if (login_tty(slave) == -1)
-		_exit(1);
-	sshd_child_close_fds();
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGALRM, SIG_DFL);
 	setenv("TERM", k->term[0] != '\0' ? k->term : "xterm", 1);
 	if (k->colorterm[0] != '\0')
 		setenv("COLORTERM", k->colorterm, 1);
@@ -76,8 +56,8 @@ tui_child(struct conn *c, struct chan *k, int slave)
 	 * TUI's own locale stays the C.UTF-8 that main set */
 	setenv("LANG", k->lang[0] != '\0' ? k->lang : "C.UTF-8", 1);
 	pgal_err_clear(&e);
-	if (pgal_open(&g, cfg, &e) != PGAL_OK) {
-		printf("pgal: the gallery is not available right now: %s\r\n", e.msg);
+	if ((g = sshd_gallery_get(&c->gallery, &e)) == NULL) {
+		printf("the gallery is not available right now: %s\r\n", e.msg);
 		fflush(stdout);
 		_exit(4);
 	}
@@ -103,34 +83,36 @@ tui_child(struct conn *c, struct chan *k, int slave)
 	env.no_color = NULL;
 	rc = pgal_tui_run(g, &env);
 	fflush(out);
-	pgal_close(g);
+	sshd_gallery_close(&c->gallery);
 	_exit(rc == 0 ? 0 : 1);
 }
 
-int
-sshd_pty_spawn(struct conn *c, struct chan *k, char *err, size_t errsz)
+static int
+chan_pty_start(struct conn *c, struct chan *k, pgal_err *e)
 {
+	struct sshd_child_fds fds = { .extra = -1, .tty = 1 };
 	struct winsize ws;
 	int master, slave;
 	pid_t pid;
 
+	if (!k->has_pty)
+		return pgal_fail(e, PGAL_EUSAGE, c->guest ?
+		    "the gallery is a full-screen app: connect with 'ssh -t'" :
+		    "the gallery is a full-screen app: connect with 'ssh -t', or "
+		    "give a command (ssh HOST help)");
 	fill_winsize(k, &ws);
 	if (openpty(&master, &slave, NULL, NULL, &ws) == -1) {
-		snprintf(err, errsz, "pgal: no pseudo-terminal available");
 		sshd_log("openpty: %s", strerror(errno));
-		return -1;
+		return pgal_fail(e, PGAL_EBACKEND, "no pseudo-terminal available");
 	}
-	conn_drop_gallery(c);
-	if ((pid = fork()) == -1) {
-		snprintf(err, errsz, "pgal: server busy, try again");
+	fds.in = fds.out = fds.err = slave;
+	if ((pid = sshd_child_fork(&c->gallery, &fds)) == -1) {
 		close(master);
 		close(slave);
-		return -1;
+		return pgal_fail(e, PGAL_EBACKEND, "server busy, try again");
 	}
-	if (pid == 0) {
-		close(master);
-		tui_child(c, k, slave);
-	}
+	if (pid == 0)
+		tui_child(c, k);
 	close(slave);
 	fcntl(master, F_SETFD, FD_CLOEXEC);
 	/* input is written only when it fits: a TUI not reading must not
@@ -141,5 +123,15 @@ sshd_pty_spawn(struct conn *c, struct chan *k, char *err, size_t errsz)
 	k->err_fd = -1;
 	sshd_log("tui: user %s%s term %s %dx%d", c->user, c->guest ? " (guest)" : "", k->term,
 	    k->cols, k->rows);
-	return 0;
+	chan_relay_start(c, k);
+	return PGAL_OK;
 }
+
+const struct chan_ops chan_pty_ops = {
+	.name = "tui",
+	.forks = 1,
+	.start = chan_pty_start,
+	.input = chan_relay_input,
+	.service = chan_relay_service,
+	.release = chan_relay_release,
+};

@@ -2,10 +2,9 @@
  * client, in an ssh_event loop that also polls the children's descriptors.
  * libssh callbacks only check and record requests; the loop starts the
  * work, so nothing is written to the channel from inside a request.
- *   session.c          the process and its loop
- *   session-auth.c     authentication
- *   session-channel.c  channel requests, and starting and ending the work
- *   session-relay.c    bytes between a channel and its child's descriptors */
+ *   conn.c        the process and its loop
+ *   conn-auth.c   authentication
+ *   chan*.c       its session channels (chan.h) */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -50,23 +49,6 @@ on_alarm(int sig)
 	_exit(SSHD_EXIT_GRACE);
 }
 
-int
-conn_gallery(struct conn *c, pgal_err *e)
-{
-	if (c->g != NULL)
-		return PGAL_OK;
-	return pgal_open(&c->g, c->cfg, e);
-}
-
-/* SQLite handles must not cross a fork: close ours before every fork. */
-void
-conn_drop_gallery(struct conn *c)
-{
-	if (c->g != NULL)
-		pgal_close(c->g);
-	c->g = NULL;
-}
-
 void
 conn_sleep_ms(int ms)
 {
@@ -105,52 +87,9 @@ service(struct conn *c)
 {
 	int i;
 
-	for (i = 0; i < CONN_MAX_CHANNELS; i++) {
-		struct chan *k = &c->chans[i];
-
-		if (k->ch == NULL)
-			continue;
-		/* libssh reads an SFTP packet blocking: only whole ones are
-		 * handed to it, so a stalled client meets the idle timeout */
-		if (!k->closed && k->sftp_whole == -1 &&
-		    (k->kind == CHAN_SFTP || k->pending == PEND_SFTP)) {
-			sshd_log("sftp: user %s: a packet longer than any client sends", c->user);
-			k->pending = PEND_NONE;
-			chan_finish(k, 1);
-		}
-		if (k->pending != PEND_NONE && !k->closed &&
-		    (k->pending != PEND_SFTP || k->sftp_whole > 0))
-			chan_start(c, k);
-		if (k->kind == CHAN_SFTP && k->sftp != NULL) {
-			/* a reply is written only when it cannot block (see
-			 * CONN_WRITE_WAIT_SECS): else the loop waits for the
-			 * client's window to open or the buffer to drain */
-			while (!k->closed && k->kind == CHAN_SFTP && k->sftp_whole > 0 &&
-			    !(ssh_get_status(c->s) & SSH_WRITE_PENDING) &&
-			    sshd_sftp_ready(k->sftp)) {
-				k->sftp_whole--;
-				c->last_activity = time(NULL);
-				if (sshd_sftp_step(k->sftp) == -1) {
-					chan_finish(k, 0);
-					break;
-				}
-			}
-			if (ssh_channel_is_eof(k->ch) && k->sftp_whole == 0 && k->kind == CHAN_SFTP)
-				chan_finish(k, 0);
-		}
-		chan_relay(c, k);
-		if ((k->kind == CHAN_PTY || k->kind == CHAN_EXEC) && k->exited &&
-		    k->out_eof && k->err_eof) {
-			sshd_log("%s done: user %s status %d", k->kind == CHAN_PTY ? "tui" : "exec",
-			    c->user, k->status);
-			chan_finish(k, k->status);
-		}
-		if (k->closed || (k->kind == CHAN_DONE && ssh_channel_is_closed(k->ch))) {
-			if (k->pid > 0 && !k->exited)
-				kill(k->pid, SIGHUP);
-			chan_release(c, k);
-		}
-	}
+	for (i = 0; i < CONN_MAX_CHANNELS; i++)
+		if (c->chans[i].ch != NULL)
+			chan_service(c, &c->chans[i]);
 }
 
 /* Waits (bounded) for the children told to end: an scp sink first
@@ -175,13 +114,14 @@ end_children(struct conn *c)
 }
 
 void
-sshd_conn_main(const struct sshd_conn_args *a)
+conn_main(const struct conn_args *a)
 {
 	struct ssh_server_callbacks_struct scb;
 	struct sigaction sa;
 	struct conn c;
 	ssh_bind bind;
 	pgal_err e;
+	pgal *g;
 	int i, off = 0, one = 1, busy = 0;
 	long wait_secs;
 	time_t start = time(NULL);
@@ -189,6 +129,7 @@ sshd_conn_main(const struct sshd_conn_args *a)
 	memset(&c, 0, sizeof c);
 	c.a = a;
 	c.cfg = a->cfg;
+	c.gallery.cfg = a->cfg;
 	c.last_activity = start;
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
@@ -224,7 +165,7 @@ sshd_conn_main(const struct sshd_conn_args *a)
 	scb.auth_none_function = conn_auth_none;
 	scb.auth_password_function = conn_auth_password;
 	scb.auth_pubkey_function = conn_auth_pubkey;
-	scb.channel_open_request_session_function = conn_channel_open;
+	scb.channel_open_request_session_function = chan_open;
 	ssh_set_server_callbacks(c.s, &scb);
 	if (ssh_handle_key_exchange(c.s) != SSH_OK) {
 		sshd_log("key exchange with %s failed: %s", a->peer, ssh_get_error(c.s));
@@ -252,7 +193,7 @@ sshd_conn_main(const struct sshd_conn_args *a)
 		if (!ssh_is_connected(c.s))
 			break;
 		service(&c);
-		busy = sshd_sftp_tick();
+		busy = sftpd_uploads_tick(c.sftp_uploads);
 		if (c.authed && c.cfg->ssh_idle_secs > 0 &&
 		    time(NULL) - c.last_activity > c.cfg->ssh_idle_secs) {
 			sshd_log("idle timeout: user %s from %s", c.user, a->peer);
@@ -264,16 +205,17 @@ sshd_conn_main(const struct sshd_conn_args *a)
 		if (c.chans[i].ch != NULL)
 			chan_release(&c, &c.chans[i]);
 	/* accepted uploads are stored before the session's token goes */
-	sshd_sftp_drain();
+	sftpd_uploads_free(c.sftp_uploads);
+	c.sftp_uploads = NULL;
 	wait_children();
 	if (c.token[0] != '\0') {
 		/* this connection's session ends with it */
 		pgal_err_clear(&e);
-		if (conn_gallery(&c, &e) == PGAL_OK)
-			pgal_logout(c.g, c.token, &e);
+		if ((g = sshd_gallery_get(&c.gallery, &e)) != NULL)
+			pgal_logout(g, c.token, &e);
 		explicit_bzero(c.token, sizeof c.token);
 	}
-	conn_drop_gallery(&c);
+	sshd_gallery_close(&c.gallery);
 	sshd_log("disconnected: %s%s from %s after %lds", c.authed ? "user " : "unauthenticated",
 	    c.user, a->peer, (long)(time(NULL) - start));
 	ssh_event_free(c.ev);

@@ -1,15 +1,14 @@
 /* Session channels of the connection process. The libssh callbacks check
  * and record what the client asks for (a pty, its size, a few variables,
- * a shell, a command, the SFTP subsystem); the loop then starts it (the
- * TUI on a pty, a command child, the SFTP server here) and ends the
- * channel the way OpenSSH does. */
+ * and the kind: a shell, a command, the SFTP subsystem); the loop then
+ * starts the kind's work (chan-pty.c, chan-exec.c, chan-sftp.c), services
+ * it once a pass, ends the channel the way OpenSSH does and frees it once
+ * the client has closed it. */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define WITH_SERVER 1 /* the server half of sftp.h */
-#include <libssh/sftp.h>
 
 #include "conn.h"
 #include "sanitize.h"
@@ -21,16 +20,10 @@ cb_data(ssh_session s, ssh_channel ch, void *data, uint32_t len, int is_stderr, 
 	struct chan *k = ud;
 
 	k->c->last_activity = time(NULL);
-	/* left in the channel: for sftp_get_client_message, until the child
-	 * that will read it has started, or for the loop that is reading it */
-	if (!is_stderr && (k->kind == CHAN_SFTP || k->pending == PEND_SFTP))
-		k->sftp_whole = sshd_sftp_packets(data, len);
-	if (k->kind == CHAN_SFTP || k->pending != PEND_NONE || k->draining)
-		return 0;
-	if ((k->kind == CHAN_PTY || k->kind == CHAN_EXEC) && k->in_fd != -1 && !k->in_err &&
-	    !is_stderr)
-		return chan_take_input(k, data, len);
-	return (int)len;
+	/* nothing asked for, or done: nobody reads it */
+	if (k->ops == NULL || k->done)
+		return (int)len;
+	return k->ops->input(k, data, len, is_stderr);
 }
 
 static void
@@ -48,7 +41,7 @@ cb_pty(ssh_session s, ssh_channel ch, const char *term, int w, int h, int pw, in
 {
 	struct chan *k = ud;
 
-	if (k->has_pty || k->kind != CHAN_IDLE || k->pending != PEND_NONE)
+	if (k->has_pty || k->ops != NULL)
 		return -1;
 	if (term == NULL || strlen(term) >= sizeof k->term || !pgal_text_is_clean(term, 0) ||
 	    strpbrk(term, "/ ") != NULL)
@@ -73,8 +66,8 @@ cb_window(ssh_session s, ssh_channel ch, int w, int h, int pw, int ph, void *ud)
 	k->rows = h > 0 && h <= 1000 ? h : k->rows;
 	k->pxw = pw > 0 && pw <= 100000 ? pw : 0;
 	k->pxh = ph > 0 && ph <= 100000 ? ph : 0;
-	if (k->kind == CHAN_PTY)
-		sshd_pty_resize(k);
+	if (k->ops == &chan_pty_ops && k->started && !k->done)
+		chan_pty_resize(k);
 	return 0;
 }
 
@@ -107,9 +100,9 @@ cb_shell(ssh_session s, ssh_channel ch, void *ud)
 {
 	struct chan *k = ud;
 
-	if (k->kind != CHAN_IDLE || k->pending != PEND_NONE)
+	if (k->ops != NULL)
 		return -1;
-	k->pending = PEND_SHELL;
+	k->ops = &chan_pty_ops;
 	return 0;
 }
 
@@ -120,11 +113,11 @@ cb_exec(ssh_session s, ssh_channel ch, const char *command, void *ud)
 	struct conn *c = k->c;
 	char shown[80];
 
-	if (c->guest || k->kind != CHAN_IDLE || k->pending != PEND_NONE) {
+	if (c->guest || k->ops != NULL) {
 		sshd_log("exec refused for %s%s", c->user, c->guest ? " (guest)" : "");
 		return -1;
 	}
-	if (strlen(command) >= CONN_CMD_MAX) {
+	if (strlen(command) >= CHAN_CMD_MAX) {
 		sshd_log("exec refused for %s: command too long", c->user);
 		return -1;
 	}
@@ -132,7 +125,7 @@ cb_exec(ssh_session s, ssh_channel ch, const char *command, void *ud)
 		return -1;
 	pgal_sanitize_n(shown, sizeof shown, command, strnlen(command, 60), 0);
 	sshd_log("exec: user %s: %s", c->user, shown);
-	k->pending = PEND_EXEC;
+	k->ops = &chan_exec_ops;
 	return 0;
 }
 
@@ -142,14 +135,13 @@ cb_subsystem(ssh_session s, ssh_channel ch, const char *name, void *ud)
 	struct chan *k = ud;
 	struct conn *c = k->c;
 
-	if (c->guest || strcmp(name, "sftp") != 0 || k->kind != CHAN_IDLE ||
-	    k->pending != PEND_NONE) {
+	if (c->guest || strcmp(name, "sftp") != 0 || k->ops != NULL) {
 		sshd_log("subsystem %s refused for %s%s", strcmp(name, "sftp") == 0 ? "sftp" :
 		    "(other)", c->user, c->guest ? " (guest)" : "");
 		return -1;
 	}
 	sshd_log("sftp: user %s", c->user);
-	k->pending = PEND_SFTP;
+	k->ops = &chan_sftp_ops;
 	return 0;
 }
 
@@ -166,7 +158,7 @@ chan_limit(const struct conn *c)
 }
 
 ssh_channel
-conn_channel_open(ssh_session s, void *ud)
+chan_open(ssh_session s, void *ud)
 {
 	struct conn *c = ud;
 	struct chan *k = NULL;
@@ -206,7 +198,6 @@ conn_channel_open(ssh_session s, void *ud)
 	return k->ch;
 }
 
-/* Ends a channel the way OpenSSH does: exit-status, EOF, close. */
 void
 chan_finish(struct chan *k, int status)
 {
@@ -215,91 +206,60 @@ chan_finish(struct chan *k, int status)
 		ssh_channel_send_eof(k->ch);
 		ssh_channel_close(k->ch);
 	}
-	k->kind = CHAN_DONE;
+	k->done = 1;
 }
 
+/* Ends a channel whose work could not start, saying why on its stderr
+ * ("pgal: why"; nothing when msg is empty). */
 static void
 chan_fail(struct chan *k, const char *msg)
 {
-	if (k->ch != NULL && !k->closed) {
-		ssh_channel_write_stderr(k->ch, msg, (uint32_t)strlen(msg));
-		ssh_channel_write_stderr(k->ch, "\r\n", 2);
+	char line[sizeof(((pgal_err *)0)->msg) + 16];
+
+	if (k->ch != NULL && !k->closed && msg[0] != '\0') {
+		snprintf(line, sizeof line, "pgal: %s\r\n", msg);
+		ssh_channel_write_stderr(k->ch, line, (uint32_t)strlen(line));
 	}
 	chan_finish(k, 1);
 }
 
-void
+static void
 chan_start(struct conn *c, struct chan *k)
 {
-	char err[256];
-	enum chan_pending p = k->pending;
 	pgal_err e;
 
-	k->pending = PEND_NONE;
-	err[0] = '\0';
-	if (p == PEND_SFTP) {
-		sftp_session sftp;
+	pgal_err_clear(&e);
+	/* libvips' threads must not cross a fork */
+	if (k->ops->forks && c->vips_used)
+		pgal_fail(&e, PGAL_EBACKEND,
+		    "open a new connection for this (this one transferred files)");
+	else
+		(void)k->ops->start(c, k, &e);
+	if (e.code != PGAL_OK)
+		chan_fail(k, e.msg);
+	else
+		k->started = 1;
+}
 
-		pgal_err_clear(&e);
-		if (conn_gallery(c, &e) != PGAL_OK) {
-			sshd_log("gallery: %s", e.msg);
-			chan_finish(k, 1);
-			return;
-		}
-		k->kind = CHAN_SFTP;
-		/* the init packet is whole (see service): reading it will not block */
-		k->sftp_whole--;
-		if ((sftp = sftp_server_new(c->s, k->ch)) == NULL || sftp_server_init(sftp) != 0 ||
-		    (k->sftp = sshd_sftp_new(c->cfg, &c->g, c->token, c->user, sftp)) == NULL) {
-			if (sftp != NULL && k->sftp == NULL)
-				sftp_server_free(sftp);
-			chan_finish(k, 1);
-		}
-		/* the sftp server may have ingested: see conn->vips_used */
-		c->vips_used = 1;
-		return;
+void
+chan_service(struct conn *c, struct chan *k)
+{
+	if (k->ops != NULL && !k->started && !k->done && !k->closed)
+		chan_start(c, k);
+	if (k->started)
+		k->ops->service(c, k);
+	if (k->closed || (k->done && ssh_channel_is_closed(k->ch))) {
+		if (k->pid > 0 && !k->exited)
+			kill(k->pid, SIGHUP);
+		chan_release(c, k);
 	}
-	if (c->vips_used) {
-		chan_fail(k, "pgal: open a new connection for this (this one transferred files)");
-		return;
-	}
-	if (p == PEND_SHELL) {
-		if (!k->has_pty) {
-			chan_fail(k, c->guest ?
-			    "pgal: the gallery is a full-screen app: connect with 'ssh -t'" :
-			    "pgal: the gallery is a full-screen app: connect with 'ssh -t', or "
-			    "give a command (ssh HOST help)");
-			return;
-		}
-		if (sshd_pty_spawn(c, k, err, sizeof err) == -1) {
-			chan_fail(k, err);
-			return;
-		}
-		k->kind = CHAN_PTY;
-	} else if (p == PEND_EXEC) {
-		int rc = sshd_exec_spawn(c, k, err, sizeof err);
-
-		free(k->cmd);
-		k->cmd = NULL;
-		if (rc == -1) {
-			chan_fail(k, err);
-			return;
-		}
-		k->kind = CHAN_EXEC;
-	}
-	chan_relay_start(c, k);
 }
 
 void
 chan_release(struct conn *c, struct chan *k)
 {
-	chan_relay_end(c, k);
-	if (k->sftp != NULL) {
-		sshd_sftp_free(k->sftp);
-		k->sftp = NULL;
-	}
-	free(k->cmd);
-	k->cmd = NULL;
+	if (k->ops != NULL)
+		k->ops->release(c, k);
 	if (k->ch != NULL)
 		ssh_channel_free(k->ch);
 	k->ch = NULL;

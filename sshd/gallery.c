@@ -1,0 +1,36 @@
+/* The connection's gallery, opened when first needed. SQLite handles must
+ * not cross a fork, so it is closed before every fork (child.c), and each
+ * process of the connection (the connection process, a command or the TUI,
+ * an ingest worker) opens its own through the same object when it needs it. */
+#include <unistd.h>
+
+#include "sshd.h"
+
+pgal *
+sshd_gallery_get(struct sshd_gallery *sg, pgal_err *e)
+{
+	if (sg->g == NULL)
+		(void)pgal_open(&sg->g, sg->cfg, e); /* leaves it NULL on failure */
+	return sg->g;
+}
+
+pgal *
+sshd_gallery_need(struct sshd_gallery *sg, const char *door)
+{
+	pgal_err e;
+
+	pgal_err_clear(&e);
+	if (sshd_gallery_get(sg, &e) == NULL) {
+		sshd_log("%s: gallery: %s", door, e.msg);
+		_exit(PGAL_EBACKEND);
+	}
+	return sg->g;
+}
+
+void
+sshd_gallery_close(struct sshd_gallery *sg)
+{
+	if (sg->g != NULL)
+		pgal_close(sg->g);
+	sg->g = NULL;
+}
