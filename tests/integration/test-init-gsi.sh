@@ -70,9 +70,17 @@ print(" ".join(sorted("%s:%s" % (g["IndexName"], g["IndexStatus"]) for g in t.ge
 WANT=$(python3 -c 'import json, sys
 print(" ".join(sorted(g["IndexName"] + ":ACTIVE" for g in json.load(open(sys.argv[1]))["GlobalSecondaryIndexes"])))' "$top/sql/dynamodb/PhotoGallery.json")
 
+# table_active TABLE: DescribeTable says ACTIVE (CreateTable answers while
+# the table is still CREATING, and item calls on it fail until then)
+table_active() {
+	ddb DescribeTable "{\"TableName\": \"$1\"}" > /dev/null && python3 -c 'import json, sys
+sys.exit(0 if json.load(open(sys.argv[1]))["Table"]["TableStatus"] == "ACTIVE" else 1)' "$T/ddb"
+}
+
 # ---- an on-demand table lacking by-user and by-blob ----
 check "made by hand without by-user and by-blob" \
-	'[ "$(ddb CreateTable "$(old_table PhotoGallery PAY_PER_REQUEST by-user by-blob)")" = 200 ]'
+	'[ "$(ddb CreateTable "$(old_table PhotoGallery PAY_PER_REQUEST by-user by-blob)")" = 200 ] &&
+	wait_until 10 table_active PhotoGallery'
 check "DescribeTable lists by-sha only" '[ "$(gsis PhotoGallery)" = "by-sha:ACTIVE" ]'
 # an item already in the table, which the new by-user index must hold
 check "an item already there" \

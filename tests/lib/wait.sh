@@ -4,13 +4,14 @@
 # returns 1. This is the one bounded wait of the shell tiers: a test waits
 # for the state it needs, never for a fixed time.
 wait_until() {
-	wu_limit=$(( $1 * 10 ))
+	wu_secs=$1
 	shift
-	wu_i=0
+	# a deadline on the clock, not a count of turns: a slow COMMAND does
+	# not stretch the bound
+	wu_end=$(( $(date +%s%N) / 1000000 + wu_secs * 1000 ))
 	while ! "$@" > /dev/null 2>&1; do
-		wu_i=$((wu_i + 1))
-		if [ "$wu_i" -ge "$wu_limit" ]; then
-			echo "# timed out after $((wu_limit / 10)) s waiting for: $*"
+		if [ "$(( $(date +%s%N) / 1000000 ))" -ge "$wu_end" ]; then
+			echo "# timed out after $wu_secs s waiting for: $*"
 			return 1
 		fi
 		sleep 0.1

@@ -29,7 +29,7 @@ sftp_has() {
 }
 # sftp_wait REGEX: until the sftp output matches (0) or 15 s pass (1)
 sftp_wait() {
-	wait_until 15 sftp_has "$1"
+	wait_until 30 sftp_has "$1"
 }
 echo "ls -1 /trip" >&3
 check "the open sftp session lists the album" "sftp_wait nikon-d2h-gps.jpg"

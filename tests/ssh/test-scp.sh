@@ -83,7 +83,7 @@ check "photos go into an album" "grep -q 'photos go into an album' '$T/err'"
 dir2_listed() {
 	pw_ssh alice "$PW" ls dir2 2>/dev/null | grep -q orient-2
 }
-wait_until 5 dir2_listed
+wait_until 30 dir2_listed
 ok "ls dir2" pw_ssh alice "$PW" ls dir2 --json
 jcheck "the folder's album holds only the folder's photo" "[p['name'] for p in j] == ['orient-2.jpg']"
 mkdir -p "$T/dir3"

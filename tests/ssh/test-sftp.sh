@@ -30,7 +30,7 @@ stored_now() {
 # is answered after the quick checks; the connection's ingest queue stores
 # it meanwhile, so another connection sees it a moment later.
 stored() {
-	wait_until 30 stored_now "$1" "$2"
+	wait_until 60 stored_now "$1" "$2"
 }
 
 mkdir -p "$T/many" "$T/few"

@@ -49,7 +49,7 @@ ok "the photo goes in with scp" pw_scp "$PW" "$NIKON" alice@$HOST:trip/
 listed() {
 	a ls trip 2>/dev/null | grep -q nikon-d2h-gps.jpg
 }
-wait_until 10 listed
+wait_until 30 listed
 check "its original is in the bucket, not in a local folder" \
 	'[ "$(find "$P/s3" -path "*sshshare/orig/*" -type f | grep -c -v metadata)" -ge 1 ] && [ "$(count_blobs)" -eq 0 ]'
 

@@ -58,6 +58,5 @@ void test_search(void **state);                 /* -search.c */
 void test_search_album(void **state);
 void test_peer_restart(void **state);           /* -faults.c */
 void test_peer_kill_during_album_delete(void **state);
-void test_bench(void **state);                  /* -bench.c */
 
 #endif

@@ -255,9 +255,6 @@ pgal_store_contract_run(pgal_contract_backend *b)
 		cmocka_unit_test_setup_teardown(test_peer_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_kill_during_album_delete, setup, teardown),
 	};
-	const struct CMUnitTest bench[] = {
-		cmocka_unit_test_setup_teardown(test_bench, setup, teardown),
-	};
 	char name[64];
 	int rc;
 
@@ -269,10 +266,6 @@ pgal_store_contract_run(pgal_contract_backend *b)
 		snprintf(name, sizeof name, "store contract faults (%s)", b->name);
 		rc += _cmocka_run_group_tests(name, faults, sizeof faults / sizeof faults[0],
 		    NULL, NULL);
-	}
-	if (getenv("PGAL_TEST_BENCH") != NULL) {
-		snprintf(name, sizeof name, "store timing (%s)", b->name);
-		rc += _cmocka_run_group_tests(name, bench, 1, NULL, NULL);
 	}
 	return rc;
 }

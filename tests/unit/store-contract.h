@@ -33,8 +33,6 @@
  *       peer restarted between two calls on one open store, stopped for a
  *       while, and killed in the middle of a cascading album delete (all or
  *       nothing). peers.sh-style scripts for other peers fit the same shape.
- *   PGAL_TEST_BENCH=N   adds a timing case: N photo_insert, then pages of
- *       100 walked through the album; prints "# bench ..." lines.
  *
  * A backend that offers an independent view of its rows (probe: raw SQL on
  * a second connection) gets extra checks (no orphan tag rows, nothing left
