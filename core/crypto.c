@@ -1,4 +1,4 @@
-/* Random tokens, SHA-256 and constant-time comparison on OpenSSL. */
+/* Random tokens, SHA-256, constant-time comparison and wiping on OpenSSL. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -176,4 +176,10 @@ pgal_ct_streq(const char *a, const char *b)
 	if (la != lb)
 		return 0;
 	return CRYPTO_memcmp(a, b, la) == 0;
+}
+
+void
+pgal_wipe(void *p, size_t n)
+{
+	OPENSSL_cleanse(p, n);
 }

@@ -13,6 +13,7 @@
 
 #include "aws/aws.h"
 #include "aws/aws-int.h"
+#include "crypto.h"
 
 #define IMDS_DEFAULT "http://169.254.169.254"
 #define IMDS_MAX_BODY 16384

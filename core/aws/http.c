@@ -535,7 +535,7 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 	pgal_aws_creds	    creds;
 	struct xfer	    x;
 	pgal_aws_kv	   *hdrs = NULL;
-	pgal_sbuf	    path = { 0 }, url = { 0 }, host = { 0 };
+	pgal_buf	    path = { 0 }, url = { 0 }, host = { 0 };
 	char		   *query = NULL, hash[65], errbuf[CURL_ERROR_SIZE];
 	char		    code[128], msg[256], reqid[128], why[320];
 	int64_t		    body_len;
@@ -577,18 +577,18 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 		if (fstat(r->resp_fd, &st) == 0 && S_ISREG(st.st_mode))
 			resp_start = lseek(r->resp_fd, 0, SEEK_CUR);
 	}
-	pgal_sb_adds(&path, c->ep.base_path);
-	pgal_sb_adds(&path, r->path);
-	pgal_sb_adds(&host, r->host_prefix ? r->host_prefix : "");
-	pgal_sb_adds(&host, c->ep.host);
+	pgal_buf_adds(&path, c->ep.base_path);
+	pgal_buf_adds(&path, r->path);
+	pgal_buf_adds(&host, r->host_prefix ? r->host_prefix : "");
+	pgal_buf_adds(&host, c->ep.host);
 	if ((query = pgal_aws_query_string(r->query, r->nquery)) == NULL ||
-	    path.oom || host.oom) {
+	    path.failed || host.failed) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
 		goto out;
 	}
-	pgal_sb_addf(&url, "%s://%s%s%s%s", c->ep.tls ? "https" : "http",
+	pgal_buf_addf(&url, "%s://%s%s%s%s", c->ep.tls ? "https" : "http",
 	    host.p, path.p, query[0] ? "?" : "", query);
-	if (url.oom || (hdrs = calloc(r->nheaders + 1, sizeof *hdrs)) == NULL) {
+	if (url.failed || (hdrs = calloc(r->nheaders + 1, sizeof *hdrs)) == NULL) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
 		goto out;
 	}
@@ -600,7 +600,7 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 
 	for (attempt = 0; attempt < c->opts.max_attempts; attempt++) {
 		struct curl_slist *hl = NULL;
-		pgal_sbuf line = { 0 };
+		pgal_buf line = { 0 };
 
 		if (attempt > 0)
 			backoff(c, attempt - 1);
@@ -631,12 +631,12 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 			const pgal_aws_kv *kv = i < nh ? &hdrs[i] : i < nh + res.nadd ?
 			    &res.add[i - nh] : NULL;
 
-			line.len = 0;
+			pgal_buf_clear(&line);
 			if (kv != NULL)
-				pgal_sb_addf(&line, "%s: %s", kv->name, kv->value);
+				pgal_buf_addf(&line, "%s: %s", kv->name, kv->value);
 			else
-				pgal_sb_addf(&line, "Authorization: %s", res.authorization);
-			if (line.oom || (hl = curl_slist_append(hl, line.p)) == NULL)
+				pgal_buf_addf(&line, "Authorization: %s", res.authorization);
+			if (line.failed || (hl = curl_slist_append(hl, line.p)) == NULL)
 				break;
 		}
 		pgal_sigv4_result_free(&res);
@@ -647,7 +647,7 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 			hl = curl_slist_append(hl, "Content-Type:");
 		if (line.p != NULL)
 			pgal_wipe(line.p, line.cap);
-		pgal_sb_free(&line);
+		pgal_buf_free(&line);
 		if (hl == NULL || i < nh + res.nadd + 1) {
 			curl_slist_free_all(hl);
 			rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
@@ -777,9 +777,9 @@ out:
 	free(x.mem);
 	free(hdrs);
 	free(query);
-	pgal_sb_free(&path);
-	pgal_sb_free(&url);
-	pgal_sb_free(&host);
+	pgal_buf_free(&path);
+	pgal_buf_free(&url);
+	pgal_buf_free(&host);
 	if (resp == &local)
 		pgal_aws_response_free(&local);
 	return rc;

@@ -9,7 +9,7 @@
 
 #include <curl/curl.h>
 
-#include "aws/aws-int.h"
+#include "buf.h"
 #include "crypto.h"
 #include "mail/mail.h"
 #include "sanitize.h"
@@ -101,7 +101,7 @@ ascii(const char *s)
 /* RFC 2047 B-words of at most 45 bytes of text each, cut on UTF-8
  * character boundaries. */
 static void
-add_encoded_words(pgal_sbuf *sb, const char *s)
+add_encoded_words(pgal_buf *sb, const char *s)
 {
 	static const char b64[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -112,8 +112,8 @@ add_encoded_words(pgal_sbuf *sb, const char *s)
 		while (at + n < len && ((unsigned char)s[at + n] & 0xc0) == 0x80)
 			n--;
 		if (at > 0)
-			pgal_sb_adds(sb, "\r\n ");
-		pgal_sb_adds(sb, "=?UTF-8?B?");
+			pgal_buf_adds(sb, "\r\n ");
+		pgal_buf_adds(sb, "=?UTF-8?B?");
 		for (i = 0; i < n; i += 3) {
 			unsigned v = (unsigned char)s[at + i] << 16;
 			size_t k = n - i;
@@ -122,12 +122,12 @@ add_encoded_words(pgal_sbuf *sb, const char *s)
 				v |= (unsigned char)s[at + i + 1] << 8;
 			if (k > 2)
 				v |= (unsigned char)s[at + i + 2];
-			pgal_sb_addc(sb, b64[(v >> 18) & 63]);
-			pgal_sb_addc(sb, b64[(v >> 12) & 63]);
-			pgal_sb_addc(sb, k > 1 ? b64[(v >> 6) & 63] : '=');
-			pgal_sb_addc(sb, k > 2 ? b64[v & 63] : '=');
+			pgal_buf_addc(sb, b64[(v >> 18) & 63]);
+			pgal_buf_addc(sb, b64[(v >> 12) & 63]);
+			pgal_buf_addc(sb, k > 1 ? b64[(v >> 6) & 63] : '=');
+			pgal_buf_addc(sb, k > 2 ? b64[v & 63] : '=');
 		}
-		pgal_sb_adds(sb, "?=");
+		pgal_buf_adds(sb, "?=");
 		at += n;
 	}
 }
@@ -158,7 +158,7 @@ smtp_send(pgal_mail *base, const char *to, const char *subject, const char *body
 	struct smtp_mail   *m = (struct smtp_mail *)base;
 	struct curl_slist  *rcpt = NULL;
 	struct upload	    u;
-	pgal_sbuf	    msg = { 0 };
+	pgal_buf	    msg = { 0 };
 	char		    date[64], id[33], rcptbuf[300], mfrom[300];
 	char		    errbuf[CURL_ERROR_SIZE] = "";
 	const char	   *p, *domain;
@@ -180,9 +180,9 @@ smtp_send(pgal_mail *base, const char *to, const char *subject, const char *body
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	domain = strchr(m->from_addr, '@') + 1;
-	pgal_sb_adds(&msg, "From: ");
+	pgal_buf_adds(&msg, "From: ");
 	if (ascii(m->from))
-		pgal_sb_adds(&msg, m->from);
+		pgal_buf_adds(&msg, m->from);
 	else {
 		/* encode the display name only; the address stays readable */
 		const char *lt = strrchr(m->from, '<');
@@ -192,26 +192,26 @@ smtp_send(pgal_mail *base, const char *to, const char *subject, const char *body
 		while (strlen(name) > 0 && name[strlen(name) - 1] == ' ')
 			name[strlen(name) - 1] = '\0';
 		add_encoded_words(&msg, name);
-		pgal_sb_addf(&msg, " <%s>", m->from_addr);
+		pgal_buf_addf(&msg, " <%s>", m->from_addr);
 	}
-	pgal_sb_addf(&msg, "\r\nTo: <%s>\r\nSubject: ", to);
+	pgal_buf_addf(&msg, "\r\nTo: <%s>\r\nSubject: ", to);
 	if (ascii(subject))
-		pgal_sb_adds(&msg, subject);
+		pgal_buf_adds(&msg, subject);
 	else
 		add_encoded_words(&msg, subject);
-	pgal_sb_addf(&msg, "\r\nDate: %s\r\nMessage-ID: <%s@%s>\r\n"
+	pgal_buf_addf(&msg, "\r\nDate: %s\r\nMessage-ID: <%s@%s>\r\n"
 	    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
 	    "Content-Transfer-Encoding: 8bit\r\n\r\n", date, id, domain);
 	/* CRLF line ends; libcurl does the dot-stuffing */
 	for (p = body; *p != '\0'; p++) {
 		if (*p == '\n')
-			pgal_sb_addc(&msg, '\r');
-		pgal_sb_addc(&msg, *p);
+			pgal_buf_addc(&msg, '\r');
+		pgal_buf_addc(&msg, *p);
 	}
 	if (msg.len < 2 || msg.p[msg.len - 1] != '\n')
-		pgal_sb_adds(&msg, "\r\n");
-	if (msg.oom) {
-		pgal_sb_free(&msg);
+		pgal_buf_adds(&msg, "\r\n");
+	if (msg.failed) {
+		pgal_buf_free(&msg);
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	}
 	snprintf(rcptbuf, sizeof rcptbuf, "<%s>", to);
@@ -220,7 +220,7 @@ smtp_send(pgal_mail *base, const char *to, const char *subject, const char *body
 	    (rcpt = curl_slist_append(NULL, rcptbuf)) == NULL) {
 		if (curl != NULL)
 			curl_easy_cleanup(curl);
-		pgal_sb_free(&msg);
+		pgal_buf_free(&msg);
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	}
 	u.p = msg.p;
@@ -259,7 +259,7 @@ smtp_send(pgal_mail *base, const char *to, const char *subject, const char *body
 		rc = PGAL_OK;
 	curl_slist_free_all(rcpt);
 	curl_easy_cleanup(curl);
-	pgal_sb_free(&msg);
+	pgal_buf_free(&msg);
 	return rc;
 }
 
