@@ -189,8 +189,8 @@ struct xfer {
 	int64_t			 sent;
 	int			 read_err;
 	/* response */
-	char			*mem;
-	size_t			 len, cap, max;
+	pgal_buf		 body;		/* in memory: an error, or memory mode */
+	size_t			 max;
 	int			 too_big;	/* a 2xx body over the cap */
 	int			 write_err;	/* errno of a failed write to resp_fd */
 	int64_t			 written;	/* bytes written to resp_fd */
@@ -277,32 +277,21 @@ write_body(char *p, size_t size, size_t n, void *arg)
 		}
 		return len;
 	}
-	if (!ok && x->len + len > ERROR_BODY_MAX) {
+	if (!ok && x->body.len + len > ERROR_BODY_MAX) {
 		/* keep the head of an error body; the rest says nothing more */
-		len = x->len < ERROR_BODY_MAX ? ERROR_BODY_MAX - x->len : 0;
+		len = x->body.len < ERROR_BODY_MAX ? ERROR_BODY_MAX - x->body.len : 0;
 		if (len == 0)
 			return size * n;
 	}
-	if (ok && len > x->max - x->len) {
+	if (ok && len > x->max - x->body.len) {
 		x->too_big = 1;
 		return 0;
 	}
-	if (x->len + len + 1 > x->cap) {
-		size_t ncap = x->cap ? x->cap : 4096;
-		char *np;
-
-		while (ncap < x->len + len + 1)
-			ncap *= 2;
-		if ((np = realloc(x->mem, ncap)) == NULL) {
-			x->write_err = ENOMEM;
-			return 0;
-		}
-		x->mem = np;
-		x->cap = ncap;
+	pgal_buf_add(&x->body, p, len);
+	if (x->body.failed) {
+		x->write_err = ENOMEM;
+		return 0;
 	}
-	memcpy(x->mem + x->len, p, len);
-	x->len += len;
-	x->mem[x->len] = '\0';
 	return size * n;
 }
 
@@ -604,7 +593,7 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 
 		if (attempt > 0)
 			backoff(c, attempt - 1);
-		free(x.mem);
+		pgal_buf_free(&x.body);
 		memset(&x, 0, sizeof x);
 		x.r = r;
 		x.c = c;
@@ -718,7 +707,7 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 			rc = PGAL_OK;
 			break;
 		} else {
-			pgal_aws_parse_error(r->errfmt, x.mem, x.len, code, sizeof code,
+			pgal_aws_parse_error(r->errfmt, x.body.p, x.body.len, code, sizeof code,
 			    msg, sizeof msg, reqid, sizeof reqid);
 			retryable = status >= 500 || status == 429 ||
 			    throttling_code(x.error_type[0] ? x.error_type : code);
@@ -737,9 +726,10 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 	snprintf(resp->etag, sizeof resp->etag, "%s", x.etag);
 	snprintf(resp->content_type, sizeof resp->content_type, "%s", x.content_type);
 	resp->content_length = x.content_length;
-	resp->body = x.mem;
-	resp->body_len = x.len;
-	x.mem = NULL;
+	/* handed over as it is: NULL when nothing came */
+	resp->body = x.body.p;
+	resp->body_len = x.body.len;
+	x.body = (pgal_buf){ 0 };
 	if (status >= 200 && status < 300 && cc == CURLE_OK) {
 		rc = PGAL_OK;
 		goto out;
@@ -774,7 +764,7 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 	    resp->attempts > 1 ? ", gave up after retries" : "");
 out:
 	pgal_aws_creds_wipe(&creds);
-	free(x.mem);
+	pgal_buf_free(&x.body);
 	free(hdrs);
 	free(query);
 	pgal_buf_free(&path);

@@ -42,6 +42,7 @@
 
 #include <glib.h>
 
+#include "buf.h"
 #include "fsutil.h"
 #include "image/confine.h"
 #include "image/exif.h"
@@ -72,66 +73,32 @@ static int last_landlocked = -1;
 
 /* ---- the message, written by the child ---- */
 
-struct wbuf {
-	unsigned char *p;
-	size_t len, cap;
-	int failed;
-};
-
 static void
-put(struct wbuf *w, const void *data, size_t n)
+put_u32(pgal_buf *w, uint32_t v)
 {
-	unsigned char *np;
-	size_t cap;
-
-	if (w->failed)
-		return;
-	if (w->cap - w->len < n) {
-		cap = w->cap ? w->cap : 4096;
-		while (cap - w->len < n) {
-			if (cap > SIZE_MAX / 2) {
-				w->failed = 1;
-				return;
-			}
-			cap *= 2;
-		}
-		if ((np = realloc(w->p, cap)) == NULL) {
-			w->failed = 1;
-			return;
-		}
-		w->p = np;
-		w->cap = cap;
-	}
-	memcpy(w->p + w->len, data, n);
-	w->len += n;
+	pgal_buf_add(w, &v, sizeof v);
 }
 
 static void
-put_u32(struct wbuf *w, uint32_t v)
+put_i32(pgal_buf *w, int32_t v)
 {
-	put(w, &v, sizeof v);
+	pgal_buf_add(w, &v, sizeof v);
 }
 
 static void
-put_i32(struct wbuf *w, int32_t v)
+put_i64(pgal_buf *w, int64_t v)
 {
-	put(w, &v, sizeof v);
+	pgal_buf_add(w, &v, sizeof v);
 }
 
 static void
-put_i64(struct wbuf *w, int64_t v)
+put_f64(pgal_buf *w, double v)
 {
-	put(w, &v, sizeof v);
+	pgal_buf_add(w, &v, sizeof v);
 }
 
 static void
-put_f64(struct wbuf *w, double v)
-{
-	put(w, &v, sizeof v);
-}
-
-static void
-put_rendition(struct wbuf *w, const pgal_rendition *rd)
+put_rendition(pgal_buf *w, const pgal_rendition *rd)
 {
 	put_i32(w, rd->width);
 	put_i32(w, rd->height);
@@ -140,16 +107,16 @@ put_rendition(struct wbuf *w, const pgal_rendition *rd)
 		return;
 	}
 	put_u32(w, (uint32_t)rd->len);
-	put(w, rd->data, rd->len);
+	pgal_buf_add(w, rd->data, rd->len);
 }
 
 static void
-put_exif(struct wbuf *w, const pgal_exif *x)
+put_exif(pgal_buf *w, const pgal_exif *x)
 {
-	put(w, x->make, sizeof x->make);
-	put(w, x->model, sizeof x->model);
-	put(w, x->lens, sizeof x->lens);
-	put(w, x->exposure_time, sizeof x->exposure_time);
+	pgal_buf_add(w, x->make, sizeof x->make);
+	pgal_buf_add(w, x->model, sizeof x->model);
+	pgal_buf_add(w, x->lens, sizeof x->lens);
+	pgal_buf_add(w, x->exposure_time, sizeof x->exposure_time);
 	put_f64(w, x->f_number);
 	put_i32(w, x->iso);
 	put_f64(w, x->focal_length);
@@ -164,7 +131,7 @@ put_exif(struct wbuf *w, const pgal_exif *x)
 static int
 send_msg(int code, uint32_t flags, const char *msg, const pgal_image_result *r)
 {
-	struct wbuf w = { NULL, 0, 0, 0 };
+	pgal_buf w = { 0 };
 	size_t n;
 	int rc;
 
@@ -175,7 +142,7 @@ send_msg(int code, uint32_t flags, const char *msg, const pgal_image_result *r)
 	if (code != PGAL_OK) {
 		n = strnlen(msg, WIRE_MSG_MAX);
 		put_u32(&w, (uint32_t)n);
-		put(&w, msg, n);
+		pgal_buf_add(&w, msg, n);
 	} else {
 		put_i32(&w, r->width);
 		put_i32(&w, r->height);
@@ -185,7 +152,7 @@ send_msg(int code, uint32_t flags, const char *msg, const pgal_image_result *r)
 	}
 	put_u32(&w, WIRE_END);
 	rc = w.failed ? -1 : pgal_fs_write_all(CHILD_OUT_FD, w.p, w.len);
-	free(w.p);
+	pgal_buf_free(&w);
 	return rc;
 }
 
@@ -522,19 +489,16 @@ now_ms(void)
 
 enum outcome { READ_EOF, READ_TIMEOUT, READ_TOO_MUCH, READ_ERROR };
 
-/* Reads the pipe to EOF into *buf, at most cap bytes, until deadline. */
+/* Reads the pipe to EOF into in, at most cap bytes, until deadline. */
 static enum outcome
-read_all(int fd, size_t cap, int64_t deadline, unsigned char **buf,
-    size_t *len)
+read_all(int fd, size_t cap, int64_t deadline, pgal_buf *in)
 {
 	struct pollfd pfd;
-	unsigned char *np;
-	size_t size = 0;
+	size_t want;
 	int64_t left;
 	ssize_t n;
+	void *at;
 
-	*buf = NULL;
-	*len = 0;
 	for (;;) {
 		if ((left = deadline - now_ms()) <= 0)
 			return READ_TIMEOUT;
@@ -548,24 +512,19 @@ read_all(int fd, size_t cap, int64_t deadline, unsigned char **buf,
 		}
 		if (pfd.revents == 0)
 			continue;
-		if (*len == size) {
-			if (size == cap)
-				return READ_TOO_MUCH;
-			size = size == 0 ? 65536 : size * 2;
-			if (size > cap)
-				size = cap;
-			if ((np = realloc(*buf, size)) == NULL)
-				return READ_ERROR;
-			*buf = np;
-		}
-		n = read(fd, *buf + *len, size - *len);
+		if (in->len == cap)
+			return READ_TOO_MUCH;
+		want = cap - in->len < 65536 ? cap - in->len : 65536;
+		if ((at = pgal_buf_room(in, want)) == NULL)
+			return READ_ERROR;
+		n = read(fd, at, want);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0)
 			return READ_ERROR;
 		if (n == 0)
 			return READ_EOF;
-		*len += (size_t)n;
+		pgal_buf_used(in, (size_t)n);
 	}
 }
 
@@ -711,8 +670,8 @@ pgal_image_sandbox_finish(pgal_image_job *j, pgal_image_result *r,
     int *status, pgal_err *e)
 {
 	static int warned;
-	unsigned char *buf = NULL;
-	size_t len = 0, cap;
+	pgal_buf in = { 0 };
+	size_t cap;
 	enum outcome how;
 	uint32_t flags = 0;
 	int st = -1, rc, pr;
@@ -729,7 +688,7 @@ pgal_image_sandbox_finish(pgal_image_job *j, pgal_image_result *r,
 	/* the largest message the limits allow */
 	cap = 4096 + sizeof(pgal_exif) + 64 + rendition_max(j->thumb_px) +
 	    rendition_max(j->preview_px);
-	how = read_all(j->fd, cap, j->deadline, &buf, &len);
+	how = read_all(j->fd, cap, j->deadline, &in);
 	close(j->fd);
 	if (how != READ_EOF)
 		kill(j->pid, SIGKILL);
@@ -758,14 +717,14 @@ pgal_image_sandbox_finish(pgal_image_job *j, pgal_image_result *r,
 	else if (st != -1 && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
 		pgal_fail(e, rc, "the decoder failed (exit status %d)",
 		    WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-	else if ((pr = parse(buf, len, j->max_pixels, j->thumb_px,
+	else if ((pr = parse((const unsigned char *)in.p, in.len, j->max_pixels, j->thumb_px,
 	    j->preview_px, r, &flags, e)) < 0)
 		pgal_fail(e, rc, "the decoder failed: it sent a malformed result");
 	else if (pr > 0)
 		rc = pr;
 	else
 		rc = PGAL_OK;
-	free(buf);
+	pgal_buf_free(&in);
 	free(j);
 	if (rc != PGAL_OK) {
 		pgal_image_result_free(r);
