@@ -17,6 +17,7 @@
 #include "aws/aws.h"
 #include "aws/aws-int.h"
 #include "crypto.h"
+#include "hex.h"
 
 #define DEFAULT_RESP_MAX (16u * 1024 * 1024)
 #define ERROR_BODY_MAX (64u * 1024)

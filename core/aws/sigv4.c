@@ -7,9 +7,11 @@
 #include <strings.h>
 #include <time.h>
 
+#include <openssl/hmac.h>
+
 #include "aws/aws.h"
-#include "aws/aws-int.h"
 #include "crypto.h"
+#include "hex.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
 #define MAX_PRESIGN_SECS 604800
@@ -358,6 +360,15 @@ out:
 	return rc;
 }
 
+static void
+hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+    unsigned char out[32])
+{
+	unsigned int olen = 32;
+
+	HMAC(EVP_sha256(), key, (int)keylen, data, len, out, &olen);
+}
+
 /* signature = hex(HMAC(signing key, string to sign)) */
 static void
 signature(const pgal_aws_creds *creds, const char *date8, const char *region,
@@ -370,11 +381,11 @@ signature(const pgal_aws_creds *creds, const char *date8, const char *region,
 	n = (size_t)snprintf(secret, sizeof secret, "AWS4%s", creds->secret_access_key);
 	if (n >= sizeof secret)
 		n = sizeof secret - 1;
-	pgal_hmac_sha256(secret, n, date8, strlen(date8), k);
-	pgal_hmac_sha256(k, 32, region, strlen(region), k2);
-	pgal_hmac_sha256(k2, 32, service, strlen(service), k);
-	pgal_hmac_sha256(k, 32, "aws4_request", 12, k2);
-	pgal_hmac_sha256(k2, 32, sts, strlen(sts), k);
+	hmac_sha256(secret, n, date8, strlen(date8), k);
+	hmac_sha256(k, 32, region, strlen(region), k2);
+	hmac_sha256(k2, 32, service, strlen(service), k);
+	hmac_sha256(k, 32, "aws4_request", 12, k2);
+	hmac_sha256(k2, 32, sts, strlen(sts), k);
 	pgal_hex(k, 32, out);
 	pgal_wipe(secret, sizeof secret);
 	pgal_wipe(k, sizeof k);
