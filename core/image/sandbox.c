@@ -47,6 +47,7 @@
 #include "image/confine.h"
 #include "image/exif.h"
 #include "image/sandbox.h"
+#include "reader.h"
 #include "sanitize.h"
 
 #define CHILD_ARGV0 "pgal-decode"
@@ -73,29 +74,18 @@ static int last_landlocked = -1;
 
 /* ---- the message, written by the child ---- */
 
-static void
-put_u32(pgal_buf *w, uint32_t v)
-{
-	pgal_buf_add(w, &v, sizeof v);
+/* put_u32, put_i32, put_i64, put_f64: one fixed-size field in host order. */
+#define PUT_FIELD(name, type)						\
+static void								\
+name(pgal_buf *w, type v)						\
+{									\
+	pgal_buf_add(w, &v, sizeof v);					\
 }
-
-static void
-put_i32(pgal_buf *w, int32_t v)
-{
-	pgal_buf_add(w, &v, sizeof v);
-}
-
-static void
-put_i64(pgal_buf *w, int64_t v)
-{
-	pgal_buf_add(w, &v, sizeof v);
-}
-
-static void
-put_f64(pgal_buf *w, double v)
-{
-	pgal_buf_add(w, &v, sizeof v);
-}
+PUT_FIELD(put_u32, uint32_t)
+PUT_FIELD(put_i32, int32_t)
+PUT_FIELD(put_i64, int64_t)
+PUT_FIELD(put_f64, double)
+#undef PUT_FIELD
 
 static void
 put_rendition(pgal_buf *w, const pgal_rendition *rd)
@@ -307,35 +297,16 @@ exec_child(int fd, int outfd, int nul, pid_t parent, char *const argv[],
 
 /* ---- this side: reading and checking the message ---- */
 
-struct rd {
-	const unsigned char *p;
-	size_t len, off;
-	int bad;
-};
-
-/* The next n bytes of the message; zeros once fewer are left (bad set,
- * checked after a run of fields). */
-static void
-get(struct rd *r, void *out, size_t n)
-{
-	if (r->bad || r->len - r->off < n) {
-		r->bad = 1;
-		memset(out, 0, n);
-		return;
-	}
-	memcpy(out, r->p + r->off, n);
-	r->off += n;
-}
-
-/* get_u32, get_i32, get_i64, get_f64: one fixed-size field, through get()
- * and so bounded (0 once the message is short). */
+/* get_u32, get_i32, get_i64, get_f64: one fixed-size field in host order,
+ * through the bounded reader (0 once the message is short, the reader
+ * failed, checked after a run of fields). */
 #define GET_FIELD(name, type)						\
 static type								\
-name(struct rd *r)							\
+name(pgal_reader *r)							\
 {									\
 	type v;								\
 									\
-	get(r, &v, sizeof v);						\
+	pgal_read_bytes(r, &v, sizeof v);				\
 	return v;							\
 }
 GET_FIELD(get_u32, uint32_t)
@@ -392,7 +363,7 @@ rendition_max(int edge)
 
 /* A JPEG whose long edge is at most edge, its bytes copied out. */
 static int
-get_rendition(struct rd *r, int edge, pgal_rendition *out)
+get_rendition(pgal_reader *r, int edge, pgal_rendition *out)
 {
 	int32_t w, h;
 	uint32_t len;
@@ -401,12 +372,11 @@ get_rendition(struct rd *r, int edge, pgal_rendition *out)
 	w = get_i32(r);
 	h = get_i32(r);
 	len = get_u32(r);
-	if (r->bad || w < 1 || h < 1 || w > edge || h > edge ||
+	if (r->failed || w < 1 || h < 1 || w > edge || h > edge ||
 	    len < 4 || len > rendition_max(edge) ||
 	    len > (size_t)w * (size_t)h * 4 + WIRE_JPEG_SLACK ||
-	    r->len - r->off < len)
+	    pgal_read_view(r, &p, len) == -1)
 		return -1;
-	p = r->p + r->off;
 	/* SOI first, EOI last: the shape of what jpegsave writes */
 	if (p[0] != 0xff || p[1] != 0xd8 || p[2] != 0xff ||
 	    p[len - 2] != 0xff || p[len - 1] != 0xd9)
@@ -417,7 +387,6 @@ get_rendition(struct rd *r, int edge, pgal_rendition *out)
 	out->len = len;
 	out->width = w;
 	out->height = h;
-	r->off += len;
 	return 0;
 }
 
@@ -426,39 +395,39 @@ static int
 parse(const unsigned char *buf, size_t len, int64_t max_pixels, int thumb_px,
     int preview_px, pgal_image_result *r, uint32_t *flags, pgal_err *e)
 {
-	struct rd rd = { buf, len, 0, 0 };
+	pgal_reader rd;
 	char text[WIRE_MSG_MAX + 1];
+	const unsigned char *msg;
 	pgal_exif *x = &r->exif;
 	int32_t code;
 	uint32_t n;
 
+	pgal_reader_init(&rd, buf, len);
 	if (get_u32(&rd) != WIRE_MAGIC || get_u32(&rd) != WIRE_VERSION)
 		return -1;
 	code = get_i32(&rd);
 	*flags = get_u32(&rd);
-	if (rd.bad)
+	if (rd.failed)
 		return -1;
 	if (code != PGAL_OK) {
 		/* a decoder reports bad input or its own failure, no more */
 		if (code != PGAL_EINPUT && code != PGAL_EBACKEND)
 			return -1;
 		n = get_u32(&rd);
-		if (rd.bad || n > WIRE_MSG_MAX || rd.len - rd.off < n)
+		if (rd.failed || n > WIRE_MSG_MAX || pgal_read_view(&rd, &msg, n) == -1)
 			return -1;
-		pgal_sanitize_n(text, sizeof text, (const char *)rd.p + rd.off,
-		    n, 0);
-		rd.off += n;
-		if (get_u32(&rd) != WIRE_END || rd.bad || rd.off != rd.len)
+		pgal_sanitize_n(text, sizeof text, (const char *)msg, n, 0);
+		if (get_u32(&rd) != WIRE_END || rd.failed || pgal_reader_left(&rd) != 0)
 			return -1;
 		return pgal_fail(e, code, "%s", text[0] != '\0' ? text :
 		    "the decoder failed");
 	}
 	r->width = get_i32(&rd);
 	r->height = get_i32(&rd);
-	get(&rd, x->make, sizeof x->make);
-	get(&rd, x->model, sizeof x->model);
-	get(&rd, x->lens, sizeof x->lens);
-	get(&rd, x->exposure_time, sizeof x->exposure_time);
+	pgal_read_bytes(&rd, x->make, sizeof x->make);
+	pgal_read_bytes(&rd, x->model, sizeof x->model);
+	pgal_read_bytes(&rd, x->lens, sizeof x->lens);
+	pgal_read_bytes(&rd, x->exposure_time, sizeof x->exposure_time);
 	x->f_number = get_f64(&rd);
 	x->iso = get_i32(&rd);
 	x->focal_length = get_f64(&rd);
@@ -468,12 +437,12 @@ parse(const unsigned char *buf, size_t len, int64_t max_pixels, int thumb_px,
 	x->gps.lat = get_f64(&rd);
 	x->gps.lon = get_f64(&rd);
 	x->gps.alt = get_f64(&rd);
-	if (rd.bad || r->width < 1 || r->height < 1 ||
+	if (rd.failed || r->width < 1 || r->height < 1 ||
 	    (int64_t)r->width * r->height > max_pixels || !exif_ok(x))
 		return -1;
 	if (get_rendition(&rd, thumb_px, &r->thumb) != 0 ||
 	    get_rendition(&rd, preview_px, &r->preview) != 0 ||
-	    get_u32(&rd) != WIRE_END || rd.bad || rd.off != rd.len)
+	    get_u32(&rd) != WIRE_END || rd.failed || pgal_reader_left(&rd) != 0)
 		return -1;
 	return 0;
 }
