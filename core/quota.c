@@ -1,5 +1,5 @@
 /* Storage quota: the sum of a user's originals against quota_bytes. */
-#include "cmd.h"
+#include "fmt.h"
 #include "quota.h"
 
 int
