@@ -17,11 +17,11 @@
 # the median.   usage: sh bench/aws.sh [BUILD_DIR]   (BENCH_RUNS=5 by default)
 set -eu
 cd "$(dirname "$0")/.."
+. bench/timing.sh
 top=$(pwd)
 build=${1:-build}
 case $build in /*) ;; *) build="$top/$build" ;; esac
-runs=${BENCH_RUNS:-5}
-[ "$runs" -ge 3 ] || runs=3
+runs=$(bench_runs 5 3)
 meta_n=${BENCH_META_N:-500}
 meta_pages=${BENCH_META_PAGES:-100}
 peers=tests/integration/peers.sh
@@ -66,21 +66,7 @@ cmd_curl() {
 	    -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -T "$obj" \
 	    "http://127.0.0.1:$s3/pgal-test/bench/curl-object"
 }
-# one discarded warm-up round, then $runs timed rounds
-round=0
-while [ "$round" -le "$runs" ]; do
-	for l in pgal curl hash; do
-		t0=$(date +%s%N)
-		if ! "cmd_$l" 2> "$work/err"; then
-			echo "bench: $l upload failed:" >&2
-			cat "$work/err" >&2
-			exit 1
-		fi
-		t1=$(date +%s%N)
-		[ "$round" -gt 0 ] && echo $(( (t1 - t0) / 1000 )) >> "$work/$l.us"
-	done
-	round=$((round + 1))
-done
+bench_rounds "$work" "$runs" pgal curl hash
 # both arrived whole
 for k in "$(cat "$work/pgal.key")" "$(cat "$work/hash.key")" curl-object; do
 	got=$(curl -s -o /dev/null -w '%{size_download}' -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
@@ -88,12 +74,9 @@ for k in "$(cat "$work/pgal.key")" "$(cat "$work/hash.key")" curl-object; do
 	[ "$got" -eq "$size" ] || { echo "bench: bench/$k has $got bytes, not $size" >&2; exit 1; }
 done
 
-median() { sort -n "$1" | awk '{ v[NR] = $1 } END {
-	if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2
-	print m }'; }
-pg=$(median "$work/pgal.us")
-cu=$(median "$work/curl.us")
-hs=$(median "$work/hash.us")
+pg=$(bench_median "$work/pgal.us")
+cu=$(bench_median "$work/curl.us")
+hs=$(bench_median "$work/hash.us")
 echo "aws benchmark: s3rver, dynalite and MariaDB on loopback, median of $runs interleaved runs, $(nproc) CPUs"
 awk -v p="$pg" -v c="$cu" -v h="$hs" -v b="$size" 'BEGIN {
 	printf "  %-58s %8.0f ms  %6.1f MiB/s\n", "pgal put_fd_sha256, hash known (ingest path)", p / 1000, b / 1048576 / (p / 1e6)
@@ -141,10 +124,10 @@ while [ "$round" -le "$runs" ]; do
 done
 printf '  %-12s %18s %22s\n' "store" "photo rows / s" "album pages of 100 / s"
 for st in $ok_stores; do
-	printf '  %-12s %18s %22s\n' "$st" "$(median "$work/ins.$st")" "$(median "$work/pages.$st")"
+	printf '  %-12s %18s %22s\n' "$st" "$(bench_median "$work/ins.$st")" "$(bench_median "$work/pages.$st")"
 done
 printf 'metadata ops/s (insert, page of 100):'
 for st in $ok_stores; do
-	printf ' %s %s, %s;' "$st" "$(median "$work/ins.$st")" "$(median "$work/pages.$st")"
+	printf ' %s %s, %s;' "$st" "$(bench_median "$work/ins.$st")" "$(bench_median "$work/pages.$st")"
 done
 echo

@@ -7,35 +7,21 @@
 #   usage: sh bench/ingest.sh [BUILD_DIR]     (BENCH_RUNS=7 by default, >= 5)
 set -eu
 cd "$(dirname "$0")/.."
+. bench/timing.sh
 top=$(pwd)
 build=${1:-build}
 case $build in /*) ;; *) build="$top/$build" ;; esac
-runs=${BENCH_RUNS:-7}
-[ "$runs" -ge 5 ] || runs=5
+runs=$(bench_runs 7 5)
 fixtures=${PGAL_FIXTURES:-$top/build/fixtures}
 py=/usr/bin/python3
 
 work=$(mktemp -d /tmp/pgal-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT INT TERM
 
-# A camera-like 24 MP JPEG (~10 MB): a real photo (the Nikon D2H sample,
-# with its EXIF and GPS) upscaled to 6000x4000 with mild sensor-like noise.
-# Pure noise (build/fixtures/big-24mp.jpg) would measure only the entropy
-# decoder; real photos spend more in the IDCT, which shrink-on-load skips.
+# A camera-like 24 MP JPEG (~10 MB), made once
 photo="$build/bench/camera-24mp.jpg"
-if [ ! -s "$photo" ]; then
-	mkdir -p "$build/bench"
-	g="$work/gen"
-	mkdir -p "$g"
-	vips resize "$fixtures/nikon-d2h-gps.jpg" "$g/up.v" 12 --kernel cubic
-	vips crop "$g/up.v" "$g/crop.v" 0 0 6000 4000
-	vips gaussnoise "$g/noise.v" 6000 4000 --sigma 6 --mean 0
-	vips add "$g/crop.v" "$g/noise.v" "$g/sum.v"
-	vips cast "$g/sum.v" "$g/cast.v" uchar
-	vips copy "$g/cast.v" "$g/camera.jpg[Q=94]"
-	mv "$g/camera.jpg" "$photo"
-	rm -rf "$g"
-fi
+[ -s "$photo" ] || sh bench/make-camera-photo.sh "$fixtures" "$photo"
+mkdir -p "$build/bench"
 
 # The ingest core without the gallery around it (always reported).
 core="$build/bench/ingest-core"
@@ -75,25 +61,10 @@ cmd_py() { "$py" "$top/bench/ingest_pil.py" "$photo" "$work/py-out"; }
 labels="core vt py"
 [ "$have_put" -eq 1 ] && labels="put $labels"
 
-# one discarded warm-up round, then $runs timed rounds
-round=0
-while [ "$round" -le "$runs" ]; do
-	for l in $labels; do
-		t0=$(date +%s%N)
-		if ! "cmd_$l" >/dev/null 2>"$work/err"; then
-			echo "bench: $l failed:" >&2
-			cat "$work/err" >&2
-			exit 1
-		fi
-		t1=$(date +%s%N)
-		[ "$round" -gt 0 ] && echo $(( (t1 - t0) / 1000 )) >> "$work/$l.us"
-	done
-	round=$((round + 1))
-done
+bench_rounds "$work" "$runs" $labels
 
-median() { sort -n "$work/$1.us" | awk '{ v[NR] = $1 } END {
-	if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2
-	printf "%.1f", m / 1000 }'; }
+# median LABEL: of LABEL's rounds, in ms
+median() { bench_median "$work/$1.us" | awk '{ printf "%.1f", $1 / 1000 }'; }
 
 size=$(vipsheader -f width "$photo")x$(vipsheader -f height "$photo")
 mb=$(awk -v b="$(wc -c < "$photo")" 'BEGIN { printf "%.1f", b / 1048576 }')

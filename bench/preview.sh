@@ -13,11 +13,11 @@
 #          BENCH_TUI_LIB=another libpgaltui.a to compare, e.g. an older one)
 set -eu
 cd "$(dirname "$0")/.."
+. bench/timing.sh
 top=$(pwd)
 build=${1:-build}
 case $build in /*) ;; *) build="$top/$build" ;; esac
-runs=${BENCH_RUNS:-7}
-[ "$runs" -ge 3 ] || runs=3
+runs=$(bench_runs 7 3)
 rows=${BENCH_ALBUM_ROWS:-100000}
 fixtures=${PGAL_FIXTURES:-$top/build/fixtures}
 
@@ -33,19 +33,9 @@ fi
 work=$(mktemp -d /tmp/pgal-bench-preview.XXXXXX)
 trap 'rm -rf "$work"' EXIT INT TERM
 
-# the same camera-like 24 MP JPEG as bench/ingest.sh (made there if absent)
+# the same camera-like 24 MP JPEG as bench/ingest.sh, made once
 photo="$build/bench/camera-24mp.jpg"
-if [ ! -s "$photo" ]; then
-	mkdir -p "$build/bench" "$work/gen"
-	g="$work/gen"
-	vips resize "$fixtures/nikon-d2h-gps.jpg" "$g/up.v" 12 --kernel cubic
-	vips crop "$g/up.v" "$g/crop.v" 0 0 6000 4000
-	vips gaussnoise "$g/noise.v" 6000 4000 --sigma 6 --mean 0
-	vips add "$g/crop.v" "$g/noise.v" "$g/sum.v"
-	vips cast "$g/sum.v" "$g/cast.v" uchar
-	vips copy "$g/cast.v" "$g/camera.jpg[Q=94]"
-	mv "$g/camera.jpg" "$photo.$$" && mv "$photo.$$" "$photo"
-fi
+[ -s "$photo" ] || sh bench/make-camera-photo.sh "$fixtures" "$photo"
 # a second photo of the same kind for flipping between two in the photo view
 other="$build/bench/camera-24mp-b.jpg"
 if [ ! -s "$other" ]; then
@@ -78,19 +68,13 @@ name=$(basename "$photo")
 oname=$(basename "$other")
 "$pgal" get "b/$name" --preview -o "$work/preview.jpg" >/dev/null
 
-ms() {
-	date +%s%N
-}
 # chafa_ms FILE SIZE: one run of the CLI, in ms, output discarded
 chafa_ms() {
-	a=$(ms)
+	a=$(bench_now)
 	chafa -f symbols -c 240 --symbols block+border+space+solid+quad+half-wide \
 		--size "$2" --animate off "$1" > /dev/null
-	b=$(ms)
+	b=$(bench_now)
 	echo "$(( (b - a) / 1000 ))" | awk '{ printf "%.2f", $1 / 1000 }'
-}
-med() {
-	sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.6f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 echo "preview: $name (6000x4000), stored preview $(vipsheader "$work/preview.jpg" | sed 's/.*: //;s/ .*//'), $runs rounds, medians"
@@ -113,10 +97,12 @@ for size in 80x24 200x60; do
 		echo >> "$work/orig"; echo >> "$work/prev"
 		r=$((r + 1))
 	done
-	o=$(grep . "$work/orig" | med); p=$(grep . "$work/prev" | med)
-	t=$(med < "$work/tui"); a=$(med < "$work/again"); c=$(med < "$work/cold"); l=$(med < "$work/look")
-	by=$(med < "$work/bytes"); sc=$(med < "$work/screen")
-	dt=$(med < "$work/dtui"); da=$(med < "$work/dagain"); db=$(med < "$work/dbytes"); ds=$(med < "$work/dscreen")
+	o=$(grep . "$work/orig" | bench_median); p=$(grep . "$work/prev" | bench_median)
+	t=$(bench_median "$work/tui"); a=$(bench_median "$work/again")
+	c=$(bench_median "$work/cold"); l=$(bench_median "$work/look")
+	by=$(bench_median "$work/bytes"); sc=$(bench_median "$work/screen")
+	dt=$(bench_median "$work/dtui"); da=$(bench_median "$work/dagain")
+	db=$(bench_median "$work/dbytes"); ds=$(bench_median "$work/dscreen")
 	awk -v s="$size" -v o="$o" -v p="$p" -v t="$t" -v a="$a" -v c="$c" -v l="$l" \
 	    -v by="$by" -v sc="$sc" -v dt="$dt" -v da="$da" -v db="$db" -v ds="$ds" 'BEGIN {
 		printf "  %-7s pgal-tui first view %8.2f ms | chafa CLI original %8.2f ms (%.3fx, target <= 0.25x %s) | chafa CLI preview %7.2f ms (%.3fx, target <= 1.0x %s)\n",
@@ -131,9 +117,9 @@ done
 # time to the first album screen of a big album (rows made by the test seeder)
 "$pgal" mkalbum big >/dev/null
 "$pgal" put big "$fixtures/nikon-d2h-gps.jpg" >/dev/null
-a=$(ms)
+a=$(bench_now)
 "$work/seed" bench big $((rows - 1))
-b=$(ms)
+b=$(bench_now)
 t=$("$work/preview-bench" album big "$runs")
 awk -v n="$rows" -v t="$t" -v s="$(( (b - a) / 1000000 ))" 'BEGIN {
 	printf "  album of %d photos (seeded in %d ms): first album screen %.2f ms (target < 50 ms %s)\n",

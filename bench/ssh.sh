@@ -22,6 +22,7 @@ os.execvp("sh", ["sh"] + sys.argv[1:])' "$0" "$@"
 fi
 
 cd "$(dirname "$0")/.."
+. bench/timing.sh
 top=$(pwd)
 B=build
 SMOKE=${BENCH_SSH_SMOKE:-0}
@@ -81,7 +82,6 @@ pids_max=$(cat /sys/fs/cgroup/pids.max 2>/dev/null || echo max)
 
 port() { python3 -c 'import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-now() { date +%s%N; }
 # a long step runs in the background and is waited for: a signal to this
 # shell then ends the run at once, not after the step
 run() { "$@" & wait $!; }
@@ -175,10 +175,10 @@ total=$(echo "$files" | xargs cat | wc -c)
 # write-back
 echo "$files" | xargs cat > /dev/null
 sync
-t0=$(now)
+t0=$(bench_now)
 run sftp $SO -P "$PPORT" -b "$W/batch.pgal" bench@127.0.0.1 > "$W/sftp.pgal" 2>&1 ||
 	{ tail -5 "$W/sftp.pgal" >&2; fail "sftp upload to pgal-sshd failed"; }
-t1=$(now)
+t1=$(bench_now)
 # (b) stops when the last photo is listed with its thumbnail: right after
 # the client when photos are processed on close, later when they are
 # processed in the background. Core writes a photo's row only after its
@@ -192,16 +192,16 @@ shift
 pready_how=$*
 run $HELP verify "$PGAL" up $files || fail "pgal-sshd did not store the photos as sent"
 sync
-t2=$(now)
+t2=$(bench_now)
 run sftp $SO -P "$OPORT" -b "$W/batch.ossh" "$OUSER@127.0.0.1" > "$W/sftp.ossh" 2>&1 ||
 	{ tail -5 "$W/sftp.ossh" >&2; fail "sftp upload to OpenSSH failed"; }
-t3=$(now)
+t3=$(bench_now)
 # what a user scripts after uploading: a thumbnail of each file, the size
 # and quality pgal makes (core: thumb_px 256, Q 82, metadata stripped)
 for f in "$W"/osshd/up/*.jpg; do
 	vipsthumbnail "$f" -s 256 -o "$W/osshd/thumbs/%s.jpg[Q=82,strip]"
 done
-t4=$(now)
+t4=$(bench_now)
 [ "$(ls "$W/osshd/thumbs" | wc -l)" = "$NPHOTOS" ] || fail "OpenSSH side: thumbnails missing"
 [ "$(cat "$W"/osshd/up/*.jpg | wc -c)" = "$total" ] || fail "OpenSSH side: uploads incomplete"
 python3 - "$t0" "$t1" "$pready" "$t2" "$t3" "$t4" "$total" "$NPHOTOS" <<'PY'

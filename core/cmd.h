@@ -15,8 +15,8 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "fmt.h"
 #include "gallery.h"
-#include "human-size.h" /* sizes in every command's output */
 #include "records.h"
 
 typedef struct pgal_cmd_ctx pgal_cmd_ctx;
@@ -128,10 +128,6 @@ int pgal_cmd_error(pgal_cmd_ctx *ctx, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Writes e's message (with a login hint for an ended session), returns e->code. */
 int pgal_cmd_fail(pgal_cmd_ctx *ctx, const pgal_err *e);
-/* "2008-10-22T16:29:49" (utc_z 0) or "2024-01-02T03:04:05Z" (utc_z 1); t < 0 gives "". */
-void pgal_fmt_iso(char out[32], int64_t t, int utc_z);
-/* "2024-01-02 03:04" in local time, or "-" for t < 0. */
-void pgal_fmt_local(char out[32], int64_t t);
 /* Writes s left aligned in width terminal columns (at least one space after). */
 void pgal_put_col(FILE *f, const char *s, int width);
 

@@ -1,4 +1,4 @@
-/* Random tokens, SHA-256 and constant-time comparison on OpenSSL. */
+/* Random tokens, SHA-256, constant-time comparison and wiping on OpenSSL. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,22 +11,9 @@
 #include <openssl/rand.h>
 
 #include "crypto.h"
+#include "hex.h"
 
 #define SHA256_READ (64 * 1024)
-
-static const char hexdigits[] = "0123456789abcdef";
-
-static void
-to_hex(const unsigned char *in, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hexdigits[in[i] >> 4];
-		out[2 * i + 1] = hexdigits[in[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
 
 int
 pgal_random_bytes(void *buf, size_t n, pgal_err *e)
@@ -59,7 +46,7 @@ pgal_random_hex(char *out, size_t nbytes, pgal_err *e)
 	if ((raw = malloc(nbytes ? nbytes : 1)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	if ((rc = pgal_random_bytes(raw, nbytes, e)) == PGAL_OK)
-		to_hex(raw, nbytes, out);
+		pgal_hex(raw, nbytes, out);
 	else
 		out[0] = '\0';
 	OPENSSL_cleanse(raw, nbytes);
@@ -114,7 +101,7 @@ pgal_sha256_hex(const void *data, size_t len, char out[65])
 		out[0] = '\0';
 		return;
 	}
-	to_hex(md, 32, out);
+	pgal_hex(md, 32, out);
 }
 
 int
@@ -156,7 +143,7 @@ pgal_sha256_fd(int fd, char out[65], pgal_err *e)
 		rc = pgal_fail(e, PGAL_EBACKEND, "sha256: digest failed");
 		goto out;
 	}
-	to_hex(md, 32, out);
+	pgal_hex(md, 32, out);
 out:
 	EVP_MD_CTX_free(ctx);
 	free(buf);
@@ -176,4 +163,10 @@ pgal_ct_streq(const char *a, const char *b)
 	if (la != lb)
 		return 0;
 	return CRYPTO_memcmp(a, b, la) == 0;
+}
+
+void
+pgal_wipe(void *p, size_t n)
+{
+	OPENSSL_cleanse(p, n);
 }

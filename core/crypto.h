@@ -1,4 +1,5 @@
-/* Small crypto helpers on OpenSSL: random tokens, SHA-256, constant-time compare. */
+/* Small crypto helpers on OpenSSL: random tokens, SHA-256, constant-time
+ * compare, wiping secrets. */
 #ifndef PGAL_CRYPTO_H
 #define PGAL_CRYPTO_H
 
@@ -22,5 +23,8 @@ int pgal_sha256_fd(int fd, char out[65], pgal_err *e);
 /* Constant-time equality of two NUL-terminated strings of the same length
  * (different lengths compare unequal without leaking where they differ). */
 int pgal_ct_streq(const char *a, const char *b);
+
+/* Wipes n bytes of a secret in a way the compiler keeps. */
+void pgal_wipe(void *p, size_t n);
 
 #endif

@@ -1,5 +1,5 @@
 /* Storage quota: the sum of a user's originals against quota_bytes. */
-#include "human-size.h"
+#include "fmt.h"
 #include "quota.h"
 
 int

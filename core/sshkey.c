@@ -7,6 +7,7 @@
 
 #include <openssl/evp.h>
 
+#include "reader.h"
 #include "sanitize.h"
 #include "sshkey.h"
 
@@ -74,43 +75,21 @@ b64_decode(const char *in, unsigned char *out, size_t outsz)
 	return (long)(o - (size_t)pad);
 }
 
-/* A bounded reader over the key blob: SSH strings are uint32 length + bytes. */
-struct reader {
-	const unsigned char *p;
-	size_t left;
-};
-
-static int
-read_string(struct reader *r, const unsigned char **s, size_t *len)
-{
-	uint32_t n;
-
-	if (r->left < 4)
-		return -1;
-	n = (uint32_t)r->p[0] << 24 | (uint32_t)r->p[1] << 16 | (uint32_t)r->p[2] << 8 | r->p[3];
-	if (n > r->left - 4)
-		return -1;
-	*s = r->p + 4;
-	*len = n;
-	r->p += 4 + n;
-	r->left -= 4 + n;
-	return 0;
-}
-
 /* Checks the blob: its type string, then as many fields as the type has. */
 static int
 blob_well_formed(const char *algo, const unsigned char *blob, size_t len)
 {
-	struct reader r = { blob, len };
+	pgal_reader r;
 	const unsigned char *s;
 	size_t n, fields, i;
 
-	if (read_string(&r, &s, &n) != 0 || n != strlen(algo) || memcmp(s, algo, n) != 0)
+	pgal_reader_init(&r, blob, len);
+	if (pgal_read_string(&r, &s, &n) != 0 || n != strlen(algo) || memcmp(s, algo, n) != 0)
 		return 0;
 	if (strcmp(algo, "ssh-ed25519") == 0) {
-		if (read_string(&r, &s, &n) != 0 || n != 32)
+		if (pgal_read_string(&r, &s, &n) != 0 || n != 32)
 			return 0;
-		return r.left == 0;
+		return pgal_reader_left(&r) == 0;
 	}
 	if (strcmp(algo, "ssh-rsa") == 0)
 		fields = 2; /* e, n */
@@ -121,14 +100,14 @@ blob_well_formed(const char *algo, const unsigned char *blob, size_t len)
 	else
 		fields = 2; /* curve, point */
 	for (i = 0; i < fields; i++)
-		if (read_string(&r, &s, &n) != 0 || n == 0)
+		if (pgal_read_string(&r, &s, &n) != 0 || n == 0)
 			return 0;
 	if (strcmp(algo, "ssh-rsa") == 0) {
 		/* modulus: at least 2048 bits (256 bytes, maybe a leading zero) */
 		if (n < 256)
 			return 0;
 	}
-	return r.left == 0;
+	return pgal_reader_left(&r) == 0;
 }
 
 static int

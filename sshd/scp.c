@@ -22,8 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "fsutil.h"
-#include "human-size.h"
 #include "quota.h"
 #include "reader.h"
 #include "sanitize.h"
@@ -39,7 +39,8 @@ struct scp {
 	struct sshd_iq *iq; /* sink: accepted files on their way to the store */
 	const char *token;
 	const char *user;
-	struct reader r;
+	pgal_reader r;
+	unsigned char rbuf[16384]; /* what r holds of stdin */
 	int recursive, preserve, verbose;
 	int errs;
 };
@@ -229,21 +230,21 @@ sink_file(struct scp *s, const char *album, const char *name, uint64_t size)
 		return 0;
 	}
 	ack();
-	rc = reader_copy(&s->r, size, fd, &short_read);
+	rc = pgal_read_copy(&s->r, size, fd, &short_read);
 	if (short_read) {
 		/* the client went away mid-file: nothing is stored */
 		close(fd);
 		sshd_log("scp: user %s: connection lost during %s", s->user, name);
 		return -1;
 	}
-	st = reader_byte(&s->r);
+	st = pgal_read_byte(&s->r);
 	if (st != 0) {
 		char line[HEADER_MAX + 1];
 
 		close(fd);
 		if (st == -1)
 			return -1;
-		if (reader_line(&s->r, line, HEADER_MAX) != 1)
+		if (pgal_read_line(&s->r, line, HEADER_MAX) != 1)
 			return -1;
 		s->errs++;
 		return 0; /* the client reported a read error: nothing stored */
@@ -294,7 +295,7 @@ sink(struct scp *s, const char *target)
 	outer[0] = '\0';
 	ack();
 	for (;;) {
-		rc = reader_line(&s->r, line, HEADER_MAX);
+		rc = pgal_read_line(&s->r, line, HEADER_MAX);
 		if (rc == 0)
 			break;
 		if (rc == -1) {
@@ -456,13 +457,13 @@ static int
 response(struct scp *s)
 {
 	char line[HEADER_MAX + 1];
-	int ch = reader_byte(&s->r);
+	int ch = pgal_read_byte(&s->r);
 
 	if (ch == 0)
 		return 0;
 	if (ch == -1)
 		exit(1);
-	if (reader_line(&s->r, line, HEADER_MAX) != 1 || ch == 2)
+	if (pgal_read_line(&s->r, line, HEADER_MAX) != 1 || ch == 2)
 		exit(1);
 	s->errs++;
 	return -1;
@@ -659,7 +660,7 @@ sshd_scp(struct sshd_gallery *sg, const char *token, const char *user, int argc,
 	s.cfg = sg->cfg;
 	s.token = token;
 	s.user = user;
-	reader_init(&s.r, STDIN_FILENO);
+	pgal_reader_init_fd(&s.r, STDIN_FILENO, s.rbuf, sizeof s.rbuf);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *f;
 

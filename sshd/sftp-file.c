@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "human-size.h"
+#include "fmt.h"
 #include "quota.h"
 #include "sftp-int.h"
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "reader.h"
 #include "sanitize.h"
 #include "sftp-int.h"
 
@@ -91,19 +92,16 @@ sftpd_new(struct sftpd_uploads *u, struct sshd_gallery *sg, const char *token,
 int
 sftpd_packets(const void *data, size_t len)
 {
-	const unsigned char *p = data;
-	size_t off = 0;
+	pgal_reader r;
 	uint32_t n;
 	int count = 0;
 
-	while (len - off >= 4 && count < 1000000) {
-		n = (uint32_t)p[off] << 24 | (uint32_t)p[off + 1] << 16 |
-		    (uint32_t)p[off + 2] << 8 | p[off + 3];
+	pgal_reader_init(&r, data, len);
+	while (count < 1000000 && pgal_read_u32be(&r, &n) == 0) {
 		if (n == 0 || n > PACKET_MAX)
 			return count > 0 ? count : -1;
-		if (len - off - 4 < n)
+		if (pgal_read_skip(&r, n) == -1)
 			break;
-		off += 4 + (size_t)n;
 		count++;
 	}
 	return count;
@@ -275,18 +273,6 @@ sftpd_find_handle(struct sftpd *s, sftp_client_message m)
 	return NULL;
 }
 
-/* Reads a big-endian u32 at *off of the raw message. */
-static int
-wire_u32(const unsigned char *p, size_t len, size_t *off, uint32_t *v)
-{
-	if (len - *off < 4)
-		return -1;
-	p += *off;
-	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-	*off += 4;
-	return 0;
-}
-
 /* libssh hands paths over as C strings: a NUL inside one would silently cut
  * it short ("a\0b" becoming "a"). Checks the wire length of the path (the
  * first string after the id, or after the name of an extended request)
@@ -294,23 +280,23 @@ wire_u32(const unsigned char *p, size_t len, size_t *off, uint32_t *v)
 static int
 paths_whole(sftp_client_message m, int type)
 {
-	const unsigned char *p;
-	size_t len, off = 0;
+	const unsigned char *p, *ext;
+	pgal_reader r;
+	size_t extlen;
 	uint32_t v;
 
 	if (m->filename != NULL) {
 		if (m->complete_message == NULL)
 			return 0;
 		p = ssh_buffer_get(m->complete_message);
-		len = ssh_buffer_get_len(m->complete_message);
-		if (p == NULL || wire_u32(p, len, &off, &v) == -1)
+		if (p == NULL)
 			return 0;
-		if (type == SSH_FXP_EXTENDED) {
-			if (wire_u32(p, len, &off, &v) == -1 || v > len - off)
-				return 0;
-			off += v;
-		}
-		if (wire_u32(p, len, &off, &v) == -1 || v != strlen(m->filename))
+		pgal_reader_init(&r, p, ssh_buffer_get_len(m->complete_message));
+		if (pgal_read_u32be(&r, &v) == -1)
+			return 0;
+		if (type == SSH_FXP_EXTENDED && pgal_read_string(&r, &ext, &extlen) == -1)
+			return 0;
+		if (pgal_read_u32be(&r, &v) == -1 || v != strlen(m->filename))
 			return 0;
 	}
 	return 1;

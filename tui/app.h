@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fmt.h"
 #include "gallery.h"
 #include "tui.h"
 
@@ -120,10 +121,6 @@ void tui_fill(int y, int x, int w, int style);
 void tui_frame(int y, int x, int h, int w, const char *title);
 /* wraps s into lines of width w from row y; at most maxlines; returns lines used */
 int tui_wrap(int y, int x, int w, int maxlines, const char *s, int style);
-/* "12.3 MB" */
-void tui_human_bytes(char *buf, size_t sz, int64_t bytes);
-/* "2024-05-01 14:03" (UTC), or "-" */
-void tui_date(char *buf, size_t sz, int64_t t);
 
 /* colour.c */
 void tui_colour_init(tui *t);

@@ -5,7 +5,6 @@
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <wchar.h>
 
 #include "app.h"
@@ -176,34 +175,4 @@ tui_wrap(int y, int x, int w, int maxlines, const char *s, int style)
 			p++;
 	}
 	return lines;
-}
-
-void
-tui_human_bytes(char *buf, size_t sz, int64_t bytes)
-{
-	const char *unit[] = { "B", "kB", "MB", "GB", "TB" };
-	double v = (double)bytes;
-	int i = 0;
-
-	while (v >= 1000.0 && i < 4) {
-		v /= 1000.0;
-		i++;
-	}
-	if (i == 0)
-		snprintf(buf, sz, "%lld B", (long long)bytes);
-	else
-		snprintf(buf, sz, "%.*f %s", v < 10 ? 1 : 0, v, unit[i]);
-}
-
-void
-tui_date(char *buf, size_t sz, int64_t t)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (t < 0 || gmtime_r(&tt, &tm) == NULL) {
-		snprintf(buf, sz, "-");
-		return;
-	}
-	strftime(buf, sz, "%Y-%m-%d %H:%M", &tm);
 }

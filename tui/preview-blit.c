@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "buf.h"
 #include "preview-blit.h"
 
 struct tui_blit {
@@ -26,47 +27,6 @@ struct tui_blit {
 	char *bytes;    /* row r is bytes[off[r]] .. bytes[off[r + 1]] */
 	size_t *off;
 };
-
-struct buf {
-	char *p;
-	size_t len, cap;
-	int failed;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	char *np;
-	size_t cap;
-
-	if (b->failed)
-		return;
-	if (n > SIZE_MAX / 2 - b->len) {
-		b->failed = 1;
-		return;
-	}
-	if (b->len + n > b->cap) {
-		for (cap = b->cap > 0 ? b->cap : 4096; cap < b->len + n; cap *= 2)
-			;
-		if ((np = realloc(b->p, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-static void
-buf_str(struct buf *b, const char *s)
-{
-	if (s == NULL)
-		b->failed = 1;
-	else
-		buf_add(b, s, strlen(s));
-}
 
 /* a terminfo string capability, or NULL when the terminal has none */
 static const char *
@@ -139,7 +99,7 @@ sgr_params(const char *s, size_t *n)
  * in one sequence when the terminal's strings are plain SGRs, which take
  * any number of parameters. */
 static void
-sgr_colours(struct buf *o, const char *setaf, const char *setab, int32_t fg, int32_t bg)
+sgr_colours(pgal_buf *o, const char *setaf, const char *setab, int32_t fg, int32_t bg)
 {
 	char af[64], *ab;
 	const char *pa, *pb;
@@ -150,7 +110,7 @@ sgr_colours(struct buf *o, const char *setaf, const char *setab, int32_t fg, int
 		return;
 	}
 	if (fg < 0 || bg < 0) {
-		buf_str(o, fg >= 0 ? tiparm(setaf, (int)fg) : tiparm(setab, (int)bg));
+		pgal_buf_adds(o, fg >= 0 ? tiparm(setaf, (int)fg) : tiparm(setab, (int)bg));
 		return;
 	}
 	/* tiparm's result lives until its next call */
@@ -159,15 +119,15 @@ sgr_colours(struct buf *o, const char *setaf, const char *setab, int32_t fg, int
 	pa = sgr_params(af, &na);
 	pb = sgr_params(ab, &nb);
 	if (pa == NULL || pb == NULL || strlen(af) >= sizeof af - 1) {
-		buf_str(o, tiparm(setaf, (int)fg));
-		buf_str(o, tiparm(setab, (int)bg));
+		pgal_buf_adds(o, tiparm(setaf, (int)fg));
+		pgal_buf_adds(o, tiparm(setab, (int)bg));
 		return;
 	}
-	buf_add(o, "\033[", 2);
-	buf_add(o, pa, na);
-	buf_add(o, ";", 1);
-	buf_add(o, pb, nb);
-	buf_add(o, "m", 1);
+	pgal_buf_add(o, "\033[", 2);
+	pgal_buf_add(o, pa, na);
+	pgal_buf_add(o, ";", 1);
+	pgal_buf_add(o, pb, nb);
+	pgal_buf_add(o, "m", 1);
 }
 
 /* The rows as terminal output: each starts in the default colours, sets
@@ -176,7 +136,7 @@ static void
 make_bytes(const tui_cells *c, struct tui_blit *b)
 {
 	const char *setaf = cap("setaf"), *setab = cap("setab"), *op = cap("op");
-	struct buf o = { 0 };
+	pgal_buf o = { 0 };
 	mbstate_t mbs;
 	char mb[MB_LEN_MAX];
 	int32_t cf, cb;
@@ -191,7 +151,7 @@ make_bytes(const tui_cells *c, struct tui_blit *b)
 		cf = cb = -1;
 		for (x = 0; x < c->w; x++, i++) {
 			if ((c->fg[i] < 0 && cf >= 0) || (c->bg[i] < 0 && cb >= 0)) {
-				buf_str(&o, op);
+				pgal_buf_adds(&o, op);
 				cf = cb = -1;
 			}
 			if (c->fg[i] != cf || c->bg[i] != cb)
@@ -204,14 +164,14 @@ make_bytes(const tui_cells *c, struct tui_blit *b)
 			if (n == (size_t)-1 || n == 0)
 				o.failed = 1; /* the locale cannot say it: ncurses draws it */
 			else
-				buf_add(&o, mb, n);
+				pgal_buf_add(&o, mb, n);
 		}
 		if (cf >= 0 || cb >= 0)
-			buf_str(&o, op);
+			pgal_buf_adds(&o, op);
 	}
 	b->off[c->h] = o.len;
 	if (o.failed) {
-		free(o.p);
+		pgal_buf_free(&o);
 		return;
 	}
 	b->bytes = o.p;
@@ -243,7 +203,7 @@ static void
 blit(tui *t, const tui_cells *c, struct tui_blit *b, int y, int x)
 {
 	const char *cup = cap("cup"), *sc = cap("sc"), *rc = cap("rc");
-	struct buf o = { 0 };
+	pgal_buf o = { 0 };
 	cchar_t *want = NULL, *have = NULL;
 	unsigned char *dirty = NULL;
 	int r, rows = c->h, cy, cx, any = 0;
@@ -266,7 +226,7 @@ blit(tui *t, const tui_cells *c, struct tui_blit *b, int y, int x)
 	if (want == NULL || have == NULL || dirty == NULL)
 		goto out;
 	getyx(curscr, cy, cx);
-	buf_str(&o, sc);
+	pgal_buf_adds(&o, sc);
 	for (r = 0; r < rows; r++) {
 		mvwin_wchnstr(stdscr, y + r, x, want, c->w);
 		mvwin_wchnstr(curscr, y + r, x, have, c->w);
@@ -274,10 +234,10 @@ blit(tui *t, const tui_cells *c, struct tui_blit *b, int y, int x)
 			continue;
 		dirty[r] = 1;
 		any = 1;
-		buf_str(&o, tiparm(cup, y + r, x));
-		buf_add(&o, b->bytes + b->off[r], b->off[r + 1] - b->off[r]);
+		pgal_buf_adds(&o, tiparm(cup, y + r, x));
+		pgal_buf_add(&o, b->bytes + b->off[r], b->off[r + 1] - b->off[r]);
 	}
-	buf_str(&o, rc);
+	pgal_buf_adds(&o, rc);
 	if (!any || o.failed)
 		goto out;
 	/* whatever ncurses still holds goes first */
@@ -293,7 +253,7 @@ blit(tui *t, const tui_cells *c, struct tui_blit *b, int y, int x)
 	}
 	wmove(curscr, cy, cx);
 out:
-	free(o.p);
+	pgal_buf_free(&o);
 	free(want);
 	free(have);
 	free(dirty);

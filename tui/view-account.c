@@ -46,10 +46,10 @@ account_draw(tui *t, tui_view *v, int y0, int h)
 		tui_text(y++, x + 12, COLS - x - 14, a->who.user, TS_NORMAL);
 		tui_text(y, x, 12, "Email", TS_LABEL);
 		tui_text(y++, x + 12, COLS - x - 14, a->who.email, TS_NORMAL);
-		tui_date(buf, sizeof buf, a->who.created_at);
+		pgal_fmt_local(buf, a->who.created_at);
 		tui_text(y, x, 12, "Since", TS_LABEL);
 		tui_text(y++, x + 12, COLS - x - 14, buf, TS_NORMAL);
-		tui_human_bytes(buf, sizeof buf, a->who.bytes);
+		pgal_fmt_size(buf, a->who.bytes);
 		tui_text(y, x, 12, "Holds", TS_LABEL);
 		{
 			char line[160];
@@ -129,7 +129,7 @@ choose(tui *t, struct account *a, size_t i)
 		tui_view_keys(t);
 		break;
 	case 2:
-		tui_human_bytes(size, sizeof size, a->who.bytes);
+		pgal_fmt_size(size, a->who.bytes);
 		snprintf(intro, sizeof intro, "This deletes the account '%s' with its %lld "
 		    "album%s and %lld photo%s (%s), and ends every session. It cannot be "
 		    "undone. Enter your password and type your user name to confirm.",

@@ -101,9 +101,9 @@ album_draw(tui *t, tui_view *v, int y0, int h)
 			sel = p;
 			tui_fill(y, 0, lw, st);
 		}
-		tui_date(when, sizeof when, p->sort_taken);
+		pgal_fmt_taken(when, p->sort_taken);
 		when[10] = '\0';
-		tui_human_bytes(size, sizeof size, p->bytes);
+		pgal_fmt_size(size, p->bytes);
 		tui_text(y, x, nw, p->name, st);
 		tui_text(y, x + nw + 1, tiw, p->title, st);
 		tui_text(y, x + nw + tiw + 2, 10, when, st);

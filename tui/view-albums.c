@@ -72,7 +72,7 @@ albums_draw(tui *t, tui_view *v, int y0, int h)
 		if (st == TS_SELECT)
 			tui_fill(y, 0, COLS, st);
 		snprintf(count, sizeof count, "%lld", (long long)al->photo_count);
-		tui_date(when, sizeof when, al->updated_at);
+		pgal_fmt_local(when, al->updated_at);
 		tui_text(y, 1, wname, al->name, st);
 		tui_text(y, 2 + wname, wtitle, al->title, st);
 		tui_text_right(y, 3 + wname + wtitle, 8, count, st);

@@ -63,7 +63,7 @@ keys_draw(tui *t, tui_view *v, int y0, int h)
 		y = y0 + 1 + i;
 		if (st == TS_SELECT)
 			tui_fill(y, 0, COLS, st);
-		tui_date(when, sizeof when, key->created_at);
+		pgal_fmt_local(when, key->created_at);
 		tui_text(y, 1, aw, key->algo, st);
 		tui_text(y, 2 + aw, fw, key->fingerprint, st);
 		tui_text(y, 3 + aw + fw, cw, key->comment, st);

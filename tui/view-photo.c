@@ -1,7 +1,6 @@
 /* One photo: the preview fills the free space, title, description, tags
  * and EXIF beside it; next/previous walk the list it was opened from. */
 #include <curses.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,10 +60,11 @@ static void
 photo_info(tui *t, struct photo_view *pv, int y, int x, int w, int h)
 {
 	const pgal_photo *p = &pv->cur;
-	const pgal_exif *ex = &p->exif;
-	char buf[256], num[64];
+	pgal_photo_facts pf;
+	char buf[256];
 	int y1 = y + h, n;
 
+	pgal_fmt_photo_facts(p, &pf);
 	n = tui_wrap(y, x, w, 2, p->title[0] != '\0' ? p->title : p->name, TS_HEAD);
 	y += n + 1;
 	if (p->description[0] != '\0' && y < y1)
@@ -72,47 +72,18 @@ photo_info(tui *t, struct photo_view *pv, int y, int x, int w, int h)
 	y += info_line(y, x, w, "Name", p->name);
 	y += info_line(y, x, w, "Album", p->album);
 	y += info_line(y, x, w, "Tags", p->tags[0] != '\0' ? p->tags : "-");
-	tui_human_bytes(num, sizeof num, p->bytes);
-	snprintf(buf, sizeof buf, "%dx%d, %s", p->width, p->height, num);
+	snprintf(buf, sizeof buf, "%s, %s", pf.pixels, pf.size);
 	y += info_line(y, x, w, "Size", buf);
 	y++;
-	/* "NIKON CORPORATION" + "NIKON D2H" reads best as the model alone */
-	if (ex->make[0] != '\0' && strncmp(ex->model, ex->make, strcspn(ex->make, " ")) != 0)
-		snprintf(buf, sizeof buf, "%s %s", ex->make, ex->model);
-	else
-		snprintf(buf, sizeof buf, "%s", ex->model[0] != '\0' ? ex->model : ex->make);
-	y += info_line(y, x, w, "Camera", buf);
-	y += info_line(y, x, w, "Lens", ex->lens);
-	if (ex->exposure_time[0] != '\0') {
-		snprintf(buf, sizeof buf, "%s s", ex->exposure_time);
-		y += info_line(y, x, w, "Exposure", buf);
-	}
-	if (ex->f_number > 0) {
-		snprintf(buf, sizeof buf, "f/%.1f", ex->f_number);
-		y += info_line(y, x, w, "Aperture", buf);
-	}
-	if (ex->iso > 0) {
-		snprintf(buf, sizeof buf, "%d", ex->iso);
-		y += info_line(y, x, w, "ISO", buf);
-	}
-	if (ex->focal_length > 0) {
-		snprintf(buf, sizeof buf, "%.0f mm", ex->focal_length);
-		y += info_line(y, x, w, "Focal", buf);
-	}
-	if (ex->taken_at >= 0) {
-		tui_date(buf, sizeof buf, ex->taken_at);
-		y += info_line(y, x, w, "Taken", buf);
-	}
-	if (ex->gps.present) {
-		if (isnan(ex->gps.alt))
-			snprintf(buf, sizeof buf, "%.5f, %.5f", ex->gps.lat, ex->gps.lon);
-		else
-			snprintf(buf, sizeof buf, "%.5f, %.5f, %.0f m", ex->gps.lat, ex->gps.lon,
-			    ex->gps.alt);
-		y += info_line(y, x, w, "GPS", buf);
-	}
-	tui_date(buf, sizeof buf, p->added_at);
-	y += info_line(y, x, w, "Added", buf);
+	y += info_line(y, x, w, "Camera", pf.camera);
+	y += info_line(y, x, w, "Lens", p->exif.lens);
+	y += info_line(y, x, w, "Exposure", pf.exposure);
+	y += info_line(y, x, w, "Aperture", pf.aperture);
+	y += info_line(y, x, w, "ISO", pf.iso);
+	y += info_line(y, x, w, "Focal", pf.focal);
+	y += info_line(y, x, w, "Taken", pf.taken);
+	y += info_line(y, x, w, "GPS", pf.gps);
+	y += info_line(y, x, w, "Added", pf.added);
 	snprintf(buf, sizeof buf, "%zu of %zu", pv->i + 1, pv->src->ops->count(pv->src));
 	if (y < y1)
 		tui_text(y1 - 1, x, w, buf, TS_DIM);

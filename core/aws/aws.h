@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "buf.h"
 #include "config.h"
 #include "err.h"
 
@@ -82,6 +83,8 @@ int pgal_aws_endpoint_parse(const char *url, pgal_aws_endpoint *out, pgal_err *e
 size_t pgal_aws_uri_encode(char *out, size_t size, const char *s, size_t len, int keep_slash);
 /* The same into a malloc'd string (NULL when out of memory). */
 char *pgal_aws_uri_encode_dup(const char *s, int keep_slash);
+/* The same appended to a buffer. */
+void pgal_aws_uri_append(pgal_buf *b, const char *s, size_t len, int keep_slash);
 
 /* ------------------------------------------------------------------ */
 /* SigV4 */

@@ -12,7 +12,7 @@
 #include <jansson.h>
 
 #include "aws/aws.h"
-#include "aws/aws-int.h"
+#include "crypto.h"
 
 #define IMDS_DEFAULT "http://169.254.169.254"
 #define IMDS_MAX_BODY 16384

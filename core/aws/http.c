@@ -17,6 +17,7 @@
 #include "aws/aws.h"
 #include "aws/aws-int.h"
 #include "crypto.h"
+#include "hex.h"
 
 #define DEFAULT_RESP_MAX (16u * 1024 * 1024)
 #define ERROR_BODY_MAX (64u * 1024)
@@ -189,8 +190,8 @@ struct xfer {
 	int64_t			 sent;
 	int			 read_err;
 	/* response */
-	char			*mem;
-	size_t			 len, cap, max;
+	pgal_buf		 body;		/* in memory: an error, or memory mode */
+	size_t			 max;
 	int			 too_big;	/* a 2xx body over the cap */
 	int			 write_err;	/* errno of a failed write to resp_fd */
 	int64_t			 written;	/* bytes written to resp_fd */
@@ -277,32 +278,21 @@ write_body(char *p, size_t size, size_t n, void *arg)
 		}
 		return len;
 	}
-	if (!ok && x->len + len > ERROR_BODY_MAX) {
+	if (!ok && x->body.len + len > ERROR_BODY_MAX) {
 		/* keep the head of an error body; the rest says nothing more */
-		len = x->len < ERROR_BODY_MAX ? ERROR_BODY_MAX - x->len : 0;
+		len = x->body.len < ERROR_BODY_MAX ? ERROR_BODY_MAX - x->body.len : 0;
 		if (len == 0)
 			return size * n;
 	}
-	if (ok && len > x->max - x->len) {
+	if (ok && len > x->max - x->body.len) {
 		x->too_big = 1;
 		return 0;
 	}
-	if (x->len + len + 1 > x->cap) {
-		size_t ncap = x->cap ? x->cap : 4096;
-		char *np;
-
-		while (ncap < x->len + len + 1)
-			ncap *= 2;
-		if ((np = realloc(x->mem, ncap)) == NULL) {
-			x->write_err = ENOMEM;
-			return 0;
-		}
-		x->mem = np;
-		x->cap = ncap;
+	pgal_buf_add(&x->body, p, len);
+	if (x->body.failed) {
+		x->write_err = ENOMEM;
+		return 0;
 	}
-	memcpy(x->mem + x->len, p, len);
-	x->len += len;
-	x->mem[x->len] = '\0';
 	return size * n;
 }
 
@@ -535,7 +525,7 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 	pgal_aws_creds	    creds;
 	struct xfer	    x;
 	pgal_aws_kv	   *hdrs = NULL;
-	pgal_sbuf	    path = { 0 }, url = { 0 }, host = { 0 };
+	pgal_buf	    path = { 0 }, url = { 0 }, host = { 0 };
 	char		   *query = NULL, hash[65], errbuf[CURL_ERROR_SIZE];
 	char		    code[128], msg[256], reqid[128], why[320];
 	int64_t		    body_len;
@@ -577,18 +567,18 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 		if (fstat(r->resp_fd, &st) == 0 && S_ISREG(st.st_mode))
 			resp_start = lseek(r->resp_fd, 0, SEEK_CUR);
 	}
-	pgal_sb_adds(&path, c->ep.base_path);
-	pgal_sb_adds(&path, r->path);
-	pgal_sb_adds(&host, r->host_prefix ? r->host_prefix : "");
-	pgal_sb_adds(&host, c->ep.host);
+	pgal_buf_adds(&path, c->ep.base_path);
+	pgal_buf_adds(&path, r->path);
+	pgal_buf_adds(&host, r->host_prefix ? r->host_prefix : "");
+	pgal_buf_adds(&host, c->ep.host);
 	if ((query = pgal_aws_query_string(r->query, r->nquery)) == NULL ||
-	    path.oom || host.oom) {
+	    path.failed || host.failed) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
 		goto out;
 	}
-	pgal_sb_addf(&url, "%s://%s%s%s%s", c->ep.tls ? "https" : "http",
+	pgal_buf_addf(&url, "%s://%s%s%s%s", c->ep.tls ? "https" : "http",
 	    host.p, path.p, query[0] ? "?" : "", query);
-	if (url.oom || (hdrs = calloc(r->nheaders + 1, sizeof *hdrs)) == NULL) {
+	if (url.failed || (hdrs = calloc(r->nheaders + 1, sizeof *hdrs)) == NULL) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
 		goto out;
 	}
@@ -600,11 +590,11 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 
 	for (attempt = 0; attempt < c->opts.max_attempts; attempt++) {
 		struct curl_slist *hl = NULL;
-		pgal_sbuf line = { 0 };
+		pgal_buf line = { 0 };
 
 		if (attempt > 0)
 			backoff(c, attempt - 1);
-		free(x.mem);
+		pgal_buf_free(&x.body);
 		memset(&x, 0, sizeof x);
 		x.r = r;
 		x.c = c;
@@ -631,12 +621,12 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 			const pgal_aws_kv *kv = i < nh ? &hdrs[i] : i < nh + res.nadd ?
 			    &res.add[i - nh] : NULL;
 
-			line.len = 0;
+			pgal_buf_clear(&line);
 			if (kv != NULL)
-				pgal_sb_addf(&line, "%s: %s", kv->name, kv->value);
+				pgal_buf_addf(&line, "%s: %s", kv->name, kv->value);
 			else
-				pgal_sb_addf(&line, "Authorization: %s", res.authorization);
-			if (line.oom || (hl = curl_slist_append(hl, line.p)) == NULL)
+				pgal_buf_addf(&line, "Authorization: %s", res.authorization);
+			if (line.failed || (hl = curl_slist_append(hl, line.p)) == NULL)
 				break;
 		}
 		pgal_sigv4_result_free(&res);
@@ -647,7 +637,7 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 			hl = curl_slist_append(hl, "Content-Type:");
 		if (line.p != NULL)
 			pgal_wipe(line.p, line.cap);
-		pgal_sb_free(&line);
+		pgal_buf_free(&line);
 		if (hl == NULL || i < nh + res.nadd + 1) {
 			curl_slist_free_all(hl);
 			rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
@@ -718,7 +708,7 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 			rc = PGAL_OK;
 			break;
 		} else {
-			pgal_aws_parse_error(r->errfmt, x.mem, x.len, code, sizeof code,
+			pgal_aws_parse_error(r->errfmt, x.body.p, x.body.len, code, sizeof code,
 			    msg, sizeof msg, reqid, sizeof reqid);
 			retryable = status >= 500 || status == 429 ||
 			    throttling_code(x.error_type[0] ? x.error_type : code);
@@ -737,9 +727,10 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 	snprintf(resp->etag, sizeof resp->etag, "%s", x.etag);
 	snprintf(resp->content_type, sizeof resp->content_type, "%s", x.content_type);
 	resp->content_length = x.content_length;
-	resp->body = x.mem;
-	resp->body_len = x.len;
-	x.mem = NULL;
+	/* handed over as it is: NULL when nothing came */
+	resp->body = x.body.p;
+	resp->body_len = x.body.len;
+	x.body = (pgal_buf){ 0 };
 	if (status >= 200 && status < 300 && cc == CURLE_OK) {
 		rc = PGAL_OK;
 		goto out;
@@ -774,12 +765,12 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 	    resp->attempts > 1 ? ", gave up after retries" : "");
 out:
 	pgal_aws_creds_wipe(&creds);
-	free(x.mem);
+	pgal_buf_free(&x.body);
 	free(hdrs);
 	free(query);
-	pgal_sb_free(&path);
-	pgal_sb_free(&url);
-	pgal_sb_free(&host);
+	pgal_buf_free(&path);
+	pgal_buf_free(&url);
+	pgal_buf_free(&host);
 	if (resp == &local)
 		pgal_aws_response_free(&local);
 	return rc;

@@ -7,9 +7,11 @@
 #include <strings.h>
 #include <time.h>
 
+#include <openssl/hmac.h>
+
 #include "aws/aws.h"
-#include "aws/aws-int.h"
 #include "crypto.h"
+#include "hex.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
 #define MAX_PRESIGN_SECS 604800
@@ -97,7 +99,7 @@ canon_name(const char *s)
 static char *
 canon_value(const char *s)
 {
-	pgal_sbuf sb = { 0 };
+	pgal_buf sb = { 0 };
 	int	  space = 0;
 
 	while (is_ws(*s))
@@ -108,11 +110,11 @@ canon_value(const char *s)
 			continue;
 		}
 		if (space)
-			pgal_sb_addc(&sb, ' ');
+			pgal_buf_addc(&sb, ' ');
 		space = 0;
-		pgal_sb_addc(&sb, *s);
+		pgal_buf_addc(&sb, *s);
 	}
-	return pgal_sb_take(&sb);
+	return pgal_buf_take(&sb);
 }
 
 static int
@@ -129,19 +131,19 @@ has_header(const pgal_aws_kv *h, size_t n, const char *name)
 /* The path for the canonical request: as is for S3; otherwise with ".",
  * ".." and empty segments resolved, then encoded once more. */
 static void
-canon_path(pgal_sbuf *sb, const char *path, int s3)
+canon_path(pgal_buf *sb, const char *path, int s3)
 {
 	const char **seg = NULL;
 	const char *p, *end;
 	size_t	   *len = NULL, nseg = 0, cap = 0, i, n;
-	pgal_sbuf   norm = { 0 };
+	pgal_buf   norm = { 0 };
 
 	if (path == NULL || *path == '\0') {
-		pgal_sb_addc(sb, '/');
+		pgal_buf_addc(sb, '/');
 		return;
 	}
 	if (s3) {
-		pgal_sb_adds(sb, path);
+		pgal_buf_adds(sb, path);
 		return;
 	}
 	for (p = path; ; p = end + 1) {
@@ -165,7 +167,7 @@ canon_path(pgal_sbuf *sb, const char *path, int s3)
 				if (nl != NULL)
 					len = nl;
 				if (ns == NULL || nl == NULL) {
-					sb->oom = 1;
+					sb->failed = 1;
 					goto out;
 				}
 			}
@@ -176,21 +178,21 @@ canon_path(pgal_sbuf *sb, const char *path, int s3)
 			break;
 	}
 	if (path[0] == '/')
-		pgal_sb_addc(&norm, '/');
+		pgal_buf_addc(&norm, '/');
 	for (i = 0; i < nseg; i++) {
 		if (i > 0)
-			pgal_sb_addc(&norm, '/');
-		pgal_sb_add(&norm, seg[i], len[i]);
+			pgal_buf_addc(&norm, '/');
+		pgal_buf_add(&norm, seg[i], len[i]);
 	}
 	n = strlen(path);
 	if (nseg > 0 && path[n - 1] == '/')
-		pgal_sb_addc(&norm, '/');
-	if (norm.oom)
-		sb->oom = 1;
+		pgal_buf_addc(&norm, '/');
+	if (norm.failed)
+		sb->failed = 1;
 	else
-		pgal_sb_add_encoded(sb, norm.p ? norm.p : "", norm.len, 1);
+		pgal_aws_uri_append(sb, norm.p ? norm.p : "", norm.len, 1);
 out:
-	pgal_sb_free(&norm);
+	pgal_buf_free(&norm);
 	free(seg);
 	free(len);
 }
@@ -225,16 +227,16 @@ canon_query(const pgal_aws_kv *q, size_t n, const pgal_aws_kv *extra,
 }
 
 static void
-add_query(pgal_sbuf *sb, const struct item *it, size_t n)
+add_query(pgal_buf *sb, const struct item *it, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			pgal_sb_addc(sb, '&');
-		pgal_sb_adds(sb, it[i].name);
-		pgal_sb_addc(sb, '=');
-		pgal_sb_adds(sb, it[i].value);
+			pgal_buf_addc(sb, '&');
+		pgal_buf_adds(sb, it[i].name);
+		pgal_buf_addc(sb, '=');
+		pgal_buf_adds(sb, it[i].value);
 	}
 }
 
@@ -242,14 +244,14 @@ char *
 pgal_aws_query_string(const pgal_aws_kv *q, size_t n)
 {
 	struct item *it;
-	pgal_sbuf    sb = { 0 };
+	pgal_buf    sb = { 0 };
 	size_t	     k;
 
 	if ((it = canon_query(q, n, NULL, 0, &k)) == NULL)
 		return NULL;
 	add_query(&sb, it, k);
 	items_free(it, k);
-	return pgal_sb_take(&sb);
+	return pgal_buf_take(&sb);
 }
 
 static int
@@ -315,7 +317,7 @@ check_request(const pgal_sigv4_request *r, const pgal_aws_creds *creds, pgal_err
  * signer adds); returns -1 on a bad name or out of memory. */
 static int
 canon_headers(const pgal_aws_kv *h, size_t n, const pgal_aws_kv *extra,
-    size_t nextra, pgal_sbuf *canon, pgal_sbuf *signed_list)
+    size_t nextra, pgal_buf *canon, pgal_buf *signed_list)
 {
 	struct item *it;
 	size_t	     i, k = 0;
@@ -337,25 +339,34 @@ canon_headers(const pgal_aws_kv *h, size_t n, const pgal_aws_kv *extra,
 	for (i = 0; i < k; i++) {
 		if (i > 0 && strcmp(it[i].name, it[i - 1].name) == 0) {
 			/* a repeated header: its values joined, in order */
-			pgal_sb_addc(canon, ',');
-			pgal_sb_adds(canon, it[i].value);
+			pgal_buf_addc(canon, ',');
+			pgal_buf_adds(canon, it[i].value);
 			continue;
 		}
 		if (i > 0) {
-			pgal_sb_addc(canon, '\n');
-			pgal_sb_addc(signed_list, ';');
+			pgal_buf_addc(canon, '\n');
+			pgal_buf_addc(signed_list, ';');
 		}
-		pgal_sb_adds(canon, it[i].name);
-		pgal_sb_addc(canon, ':');
-		pgal_sb_adds(canon, it[i].value);
-		pgal_sb_adds(signed_list, it[i].name);
+		pgal_buf_adds(canon, it[i].name);
+		pgal_buf_addc(canon, ':');
+		pgal_buf_adds(canon, it[i].value);
+		pgal_buf_adds(signed_list, it[i].name);
 	}
 	if (k > 0)
-		pgal_sb_addc(canon, '\n');
+		pgal_buf_addc(canon, '\n');
 	rc = 0;
 out:
 	items_free(it, k);
 	return rc;
+}
+
+static void
+hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+    unsigned char out[32])
+{
+	unsigned int olen = 32;
+
+	HMAC(EVP_sha256(), key, (int)keylen, data, len, out, &olen);
 }
 
 /* signature = hex(HMAC(signing key, string to sign)) */
@@ -370,11 +381,11 @@ signature(const pgal_aws_creds *creds, const char *date8, const char *region,
 	n = (size_t)snprintf(secret, sizeof secret, "AWS4%s", creds->secret_access_key);
 	if (n >= sizeof secret)
 		n = sizeof secret - 1;
-	pgal_hmac_sha256(secret, n, date8, strlen(date8), k);
-	pgal_hmac_sha256(k, 32, region, strlen(region), k2);
-	pgal_hmac_sha256(k2, 32, service, strlen(service), k);
-	pgal_hmac_sha256(k, 32, "aws4_request", 12, k2);
-	pgal_hmac_sha256(k2, 32, sts, strlen(sts), k);
+	hmac_sha256(secret, n, date8, strlen(date8), k);
+	hmac_sha256(k, 32, region, strlen(region), k2);
+	hmac_sha256(k2, 32, service, strlen(service), k);
+	hmac_sha256(k, 32, "aws4_request", 12, k2);
+	hmac_sha256(k2, 32, sts, strlen(sts), k);
 	pgal_hex(k, 32, out);
 	pgal_wipe(secret, sizeof secret);
 	pgal_wipe(k, sizeof k);
@@ -401,8 +412,8 @@ build(const pgal_sigv4_request *r, const pgal_aws_kv *xh, size_t nxh,
     const pgal_aws_kv *xq, size_t nxq, const char *date8, pgal_sigv4_result *out,
     char **signed_headers, char **query, pgal_err *e)
 {
-	pgal_sbuf    creq = { 0 }, sts = { 0 }, hcanon = { 0 }, hlist = { 0 };
-	pgal_sbuf    qs = { 0 };
+	pgal_buf    creq = { 0 }, sts = { 0 }, hcanon = { 0 }, hlist = { 0 };
+	pgal_buf    qs = { 0 };
 	struct item *qit;
 	size_t	     nq;
 	char	     hash[65];
@@ -412,34 +423,34 @@ build(const pgal_sigv4_request *r, const pgal_aws_kv *xh, size_t nxh,
 	add_query(&qs, qit, nq);
 	items_free(qit, nq);
 	if (canon_headers(r->headers, r->nheaders, xh, nxh, &hcanon, &hlist) == -1) {
-		pgal_sb_free(&qs);
-		pgal_sb_free(&hcanon);
-		pgal_sb_free(&hlist);
+		pgal_buf_free(&qs);
+		pgal_buf_free(&hcanon);
+		pgal_buf_free(&hlist);
 		return pgal_fail(e, PGAL_EINPUT, "sigv4: bad header name");
 	}
-	pgal_sb_adds(&creq, r->method);
-	pgal_sb_addc(&creq, '\n');
+	pgal_buf_adds(&creq, r->method);
+	pgal_buf_addc(&creq, '\n');
 	canon_path(&creq, r->path, r->s3);
-	pgal_sb_addc(&creq, '\n');
-	pgal_sb_add(&creq, qs.p ? qs.p : "", qs.len);
-	pgal_sb_addc(&creq, '\n');
-	pgal_sb_add(&creq, hcanon.p ? hcanon.p : "", hcanon.len);
-	pgal_sb_addc(&creq, '\n');
-	pgal_sb_add(&creq, hlist.p ? hlist.p : "", hlist.len);
-	pgal_sb_addc(&creq, '\n');
-	pgal_sb_adds(&creq, r->payload_hash);
-	pgal_sb_free(&hcanon);
-	if (creq.oom || hlist.oom || qs.oom)
+	pgal_buf_addc(&creq, '\n');
+	pgal_buf_add(&creq, qs.p ? qs.p : "", qs.len);
+	pgal_buf_addc(&creq, '\n');
+	pgal_buf_add(&creq, hcanon.p ? hcanon.p : "", hcanon.len);
+	pgal_buf_addc(&creq, '\n');
+	pgal_buf_add(&creq, hlist.p ? hlist.p : "", hlist.len);
+	pgal_buf_addc(&creq, '\n');
+	pgal_buf_adds(&creq, r->payload_hash);
+	pgal_buf_free(&hcanon);
+	if (creq.failed || hlist.failed || qs.failed)
 		goto oom;
 	pgal_sha256_hex(creq.p, creq.len, hash);
-	pgal_sb_addf(&sts, "%s\n%s\n%s/%s/%s/aws4_request\n%s", ALGORITHM,
+	pgal_buf_addf(&sts, "%s\n%s\n%s/%s/%s/aws4_request\n%s", ALGORITHM,
 	    out->amz_date, date8, r->region, r->service, hash);
-	if (sts.oom)
+	if (sts.failed)
 		goto oom;
-	out->canonical_request = pgal_sb_take(&creq);
-	out->string_to_sign = pgal_sb_take(&sts);
-	*signed_headers = pgal_sb_take(&hlist);
-	*query = pgal_sb_take(&qs);
+	out->canonical_request = pgal_buf_take(&creq);
+	out->string_to_sign = pgal_buf_take(&sts);
+	*signed_headers = pgal_buf_take(&hlist);
+	*query = pgal_buf_take(&qs);
 	if (out->canonical_request == NULL || out->string_to_sign == NULL ||
 	    *signed_headers == NULL || *query == NULL) {
 		free(*signed_headers);
@@ -449,10 +460,10 @@ build(const pgal_sigv4_request *r, const pgal_aws_kv *xh, size_t nxh,
 	}
 	return PGAL_OK;
 oom:
-	pgal_sb_free(&creq);
-	pgal_sb_free(&sts);
-	pgal_sb_free(&hlist);
-	pgal_sb_free(&qs);
+	pgal_buf_free(&creq);
+	pgal_buf_free(&sts);
+	pgal_buf_free(&hlist);
+	pgal_buf_free(&qs);
 	return pgal_fail(e, PGAL_EBACKEND, "sigv4: out of memory");
 }
 
@@ -460,7 +471,7 @@ int
 pgal_sigv4_sign(const pgal_sigv4_request *r, const pgal_aws_creds *creds,
     pgal_sigv4_result *out, pgal_err *e)
 {
-	pgal_sbuf  auth = { 0 };
+	pgal_buf  auth = { 0 };
 	char	   date8[9], *hlist = NULL, *query = NULL;
 	int	   rc;
 
@@ -488,12 +499,12 @@ pgal_sigv4_sign(const pgal_sigv4_request *r, const pgal_aws_creds *creds,
 		goto fail;
 	signature(creds, date8, r->region, r->service, out->string_to_sign,
 	    out->signature);
-	pgal_sb_addf(&auth, "%s Credential=%s/%s/%s/%s/aws4_request, "
+	pgal_buf_addf(&auth, "%s Credential=%s/%s/%s/%s/aws4_request, "
 	    "SignedHeaders=%s, Signature=%s", ALGORITHM, creds->access_key_id,
 	    date8, r->region, r->service, hlist, out->signature);
 	free(hlist);
 	free(query);
-	if ((out->authorization = pgal_sb_take(&auth)) == NULL) {
+	if ((out->authorization = pgal_buf_take(&auth)) == NULL) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "sigv4: out of memory");
 		goto fail;
 	}
@@ -508,7 +519,7 @@ pgal_sigv4_presign(const pgal_sigv4_request *r, const pgal_aws_creds *creds,
     int expires_secs, pgal_sigv4_result *out, pgal_err *e)
 {
 	pgal_aws_kv xq[6];
-	pgal_sbuf   cred = { 0 }, hl = { 0 }, qs = { 0 };
+	pgal_buf   cred = { 0 }, hl = { 0 }, qs = { 0 };
 	char	    date8[9], expires[16], *hlist = NULL, *query = NULL, *credential;
 	size_t	    nxq = 0;
 	int	    rc;
@@ -526,19 +537,19 @@ pgal_sigv4_presign(const pgal_sigv4_request *r, const pgal_aws_creds *creds,
 		return pgal_fail(e, PGAL_EINPUT, "sigv4: bad session token");
 	/* the signed header list goes into the query, so it is known first */
 	{
-		pgal_sbuf hc = { 0 };
+		pgal_buf hc = { 0 };
 
 		if (canon_headers(r->headers, r->nheaders, NULL, 0, &hc, &hl) == -1) {
-			pgal_sb_free(&hc);
-			pgal_sb_free(&hl);
+			pgal_buf_free(&hc);
+			pgal_buf_free(&hl);
 			return pgal_fail(e, PGAL_EINPUT, "sigv4: bad header name");
 		}
-		pgal_sb_free(&hc);
+		pgal_buf_free(&hc);
 	}
-	pgal_sb_addf(&cred, "%s/%s/%s/%s/aws4_request", creds->access_key_id,
+	pgal_buf_addf(&cred, "%s/%s/%s/%s/aws4_request", creds->access_key_id,
 	    date8, r->region, r->service);
-	credential = pgal_sb_take(&cred);
-	hlist = pgal_sb_take(&hl);
+	credential = pgal_buf_take(&cred);
+	hlist = pgal_buf_take(&hl);
 	if (credential == NULL || hlist == NULL) {
 		free(credential);
 		free(hlist);
@@ -564,11 +575,11 @@ pgal_sigv4_presign(const pgal_sigv4_request *r, const pgal_aws_creds *creds,
 		goto fail;
 	signature(creds, date8, r->region, r->service, out->string_to_sign,
 	    out->signature);
-	pgal_sb_adds(&qs, query);
-	pgal_sb_adds(&qs, "&X-Amz-Signature=");
-	pgal_sb_adds(&qs, out->signature);
+	pgal_buf_adds(&qs, query);
+	pgal_buf_adds(&qs, "&X-Amz-Signature=");
+	pgal_buf_adds(&qs, out->signature);
 	free(query);
-	if ((out->query = pgal_sb_take(&qs)) == NULL) {
+	if ((out->query = pgal_buf_take(&qs)) == NULL) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "sigv4: out of memory");
 		goto fail;
 	}

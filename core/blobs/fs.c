@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "blobs/blobs.h"
+#include "buf.h"
 #include "fsutil.h"
 #include "records.h"
 
@@ -192,9 +193,10 @@ fs_get_mem(pgal_blobs *base, const char *key, size_t max, void **data,
 {
 	struct fs_blobs *b = (struct fs_blobs *)base;
 	struct stat st;
-	char	*buf = NULL;
-	size_t	 have = 0, cap;
-	ssize_t	 r;
+	pgal_buf buf = { 0 };
+	size_t	 size, want;
+	ssize_t	 r = 0;
+	void	*at;
 	int	 fd, rc;
 
 	*data = NULL;
@@ -212,43 +214,34 @@ fs_get_mem(pgal_blobs *base, const char *key, size_t max, void **data,
 	}
 	if ((uint64_t)st.st_size > max)
 		goto too_big;
-	/* one byte more than the size: the file may have grown meanwhile */
-	cap = (size_t)st.st_size + 1;
-	if ((buf = malloc(cap)) == NULL) {
-		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		goto out;
-	}
-	while ((r = pgal_fs_read(fd, buf + have, cap - have)) > 0) {
-		have += (size_t)r;
-		if (have > max)
-			goto too_big;
-		if (have == cap) {
-			char *nbuf;
-
-			if (cap > max)
-				goto too_big;
-			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
-			if ((nbuf = realloc(buf, cap)) == NULL) {
-				rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
-				goto out;
-			}
-			buf = nbuf;
+	/* one byte more than the size, so EOF shows in one read; should the
+	 * file have grown meanwhile, twice what came so far */
+	size = (size_t)st.st_size + 1;
+	for (;;) {
+		want = buf.len < size ? size - buf.len : buf.len;
+		if ((at = pgal_buf_room(&buf, want)) == NULL) {
+			rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
+			goto out;
 		}
+		if ((r = pgal_fs_read(fd, at, want)) <= 0)
+			break;
+		pgal_buf_used(&buf, (size_t)r);
+		if (buf.len > max)
+			goto too_big;
 	}
 	if (r == -1) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "%s/%s: read: %s", b->path, key,
 		    strerror(errno));
 		goto out;
 	}
-	*data = buf;
-	*len = have;
-	buf = NULL;
+	*len = buf.len;
+	*data = pgal_buf_take(&buf);
 	rc = PGAL_OK;
 	goto out;
 too_big:
 	rc = pgal_fail(e, PGAL_EINPUT, "blob %s: larger than %zu bytes", key, max);
 out:
-	free(buf);
+	pgal_buf_free(&buf);
 	close(fd);
 	return rc;
 }

@@ -10,7 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aws/aws-int.h"
 #include "aws/aws.h"
 #include "aws/s3.h"
 #include "blobs/blobs.h"
@@ -67,19 +66,19 @@ prefix_ok(const char *s)
 static char *
 object_path(struct s3_blobs *b, const char *key)
 {
-	pgal_sbuf sb = { 0 };
+	pgal_buf sb = { 0 };
 
 	if (b->path_style) {
-		pgal_sb_addc(&sb, '/');
-		pgal_sb_adds(&sb, b->bucket);
+		pgal_buf_addc(&sb, '/');
+		pgal_buf_adds(&sb, b->bucket);
 	}
 	if (key != NULL) {
-		pgal_sb_addc(&sb, '/');
-		pgal_sb_add_encoded(&sb, b->prefix, strlen(b->prefix), 1);
-		pgal_sb_add_encoded(&sb, key, strlen(key), 1);
+		pgal_buf_addc(&sb, '/');
+		pgal_aws_uri_append(&sb, b->prefix, strlen(b->prefix), 1);
+		pgal_aws_uri_append(&sb, key, strlen(key), 1);
 	} else if (!b->path_style)
-		pgal_sb_addc(&sb, '/');
-	return pgal_sb_take(&sb);
+		pgal_buf_addc(&sb, '/');
+	return pgal_buf_take(&sb);
 }
 
 static void
@@ -298,7 +297,7 @@ put_multipart(struct s3_blobs *b, const char *key, struct source *src,
 	pgal_aws_request  r;
 	pgal_aws_response resp;
 	pgal_aws_kv	  q[2], h[1] = { { "Content-Type", "application/octet-stream" } };
-	pgal_sbuf	  done = { 0 };
+	pgal_buf	  done = { 0 };
 	char		  hp[80], upload_id[1024], num[16], *path, *xml = NULL;
 	char		(*etags)[256] = NULL;
 	const char	 *data = first;
@@ -362,7 +361,7 @@ put_multipart(struct s3_blobs *b, const char *key, struct source *src,
 			goto fail;
 		}
 	}
-	pgal_sb_adds(&done, "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/"
+	pgal_buf_adds(&done, "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/"
 	    "doc/2006-03-01/\">");
 	{
 		int i;
@@ -375,12 +374,12 @@ put_multipart(struct s3_blobs *b, const char *key, struct source *src,
 				rc = pgal_fail(e, PGAL_EBACKEND, "S3 UploadPart: bad ETag");
 				goto fail;
 			}
-			pgal_sb_addf(&done, "<Part><PartNumber>%d</PartNumber>"
+			pgal_buf_addf(&done, "<Part><PartNumber>%d</PartNumber>"
 			    "<ETag>%s</ETag></Part>", i + 1, t);
 		}
 	}
-	pgal_sb_adds(&done, "</CompleteMultipartUpload>");
-	if ((xml = pgal_sb_take(&done)) == NULL) {
+	pgal_buf_adds(&done, "</CompleteMultipartUpload>");
+	if ((xml = pgal_buf_take(&done)) == NULL) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
 		goto fail;
 	}
@@ -415,7 +414,7 @@ put_multipart(struct s3_blobs *b, const char *key, struct source *src,
 	return PGAL_OK;
 fail:
 	abort_upload(b, path, upload_id);
-	pgal_sb_free(&done);
+	pgal_buf_free(&done);
 	free(xml);
 	free(etags);
 	free(path);
@@ -686,7 +685,7 @@ pgal_s3_presign_get(pgal_blobs *base, const char *key, int ttl_secs, char **url,
 	pgal_sigv4_result   res;
 	pgal_aws_creds	    creds;
 	pgal_aws_kv	    h[1];
-	pgal_sbuf	    host = { 0 }, path = { 0 }, out = { 0 };
+	pgal_buf	    host = { 0 }, path = { 0 }, out = { 0 };
 	char		   *p;
 	int		    rc;
 
@@ -699,15 +698,15 @@ pgal_s3_presign_get(pgal_blobs *base, const char *key, int ttl_secs, char **url,
 		return rc;
 	ep = pgal_aws_client_endpoint(b->c);
 	if (!b->path_style) {
-		pgal_sb_adds(&host, b->bucket);
-		pgal_sb_addc(&host, '.');
+		pgal_buf_adds(&host, b->bucket);
+		pgal_buf_addc(&host, '.');
 	}
-	pgal_sb_adds(&host, ep->host);
-	pgal_sb_adds(&path, ep->base_path);
+	pgal_buf_adds(&host, ep->host);
+	pgal_buf_adds(&path, ep->base_path);
 	if ((p = object_path(b, key)) != NULL)
-		pgal_sb_adds(&path, p);
+		pgal_buf_adds(&path, p);
 	free(p);
-	if (p == NULL || host.oom || path.oom) {
+	if (p == NULL || host.failed || path.failed) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
 		goto out;
 	}
@@ -724,15 +723,15 @@ pgal_s3_presign_get(pgal_blobs *base, const char *key, int ttl_secs, char **url,
 	sr.when = time(NULL);
 	if ((rc = pgal_sigv4_presign(&sr, &creds, ttl_secs, &res, e)) != PGAL_OK)
 		goto out;
-	pgal_sb_addf(&out, "%s://%s%s?%s", ep->tls ? "https" : "http", host.p,
+	pgal_buf_addf(&out, "%s://%s%s?%s", ep->tls ? "https" : "http", host.p,
 	    path.p, res.query);
 	pgal_sigv4_result_free(&res);
-	if ((*url = pgal_sb_take(&out)) == NULL)
+	if ((*url = pgal_buf_take(&out)) == NULL)
 		rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
 out:
 	pgal_aws_creds_wipe(&creds);
-	pgal_sb_free(&host);
-	pgal_sb_free(&path);
+	pgal_buf_free(&host);
+	pgal_buf_free(&path);
 	return rc;
 }
 

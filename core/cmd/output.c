@@ -1,10 +1,8 @@
-/* How commands write: error lines, times, aligned columns, JSON (sizes:
- * human-size.c). */
+/* How commands write: error lines, aligned columns, photo details, JSON. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -33,31 +31,6 @@ pgal_cmd_fail(pgal_cmd_ctx *ctx, const pgal_err *e)
 	const char *msg = e->msg[0] != '\0' ? e->msg : pgal_code_name(e->code);
 
 	return pgal_cmd_error(ctx, code, "%s", msg);
-}
-
-void
-pgal_fmt_iso(char out[32], int64_t t, int utc_z)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	out[0] = '\0';
-	if (t < 0 || gmtime_r(&tt, &tm) == NULL)
-		return;
-	strftime(out, 32, utc_z ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%dT%H:%M:%S", &tm);
-}
-
-void
-pgal_fmt_local(char out[32], int64_t t)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (t < 0 || localtime_r(&tt, &tm) == NULL) {
-		strcpy(out, "-");
-		return;
-	}
-	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
 }
 
 void
@@ -189,6 +162,17 @@ pgal_json_print_line(pgal_cmd_ctx *ctx, json_t *v)
 
 /* ---- text ---- */
 
+/* Appends label and part to line, two spaces after what is there; an
+ * empty part adds nothing. */
+static void
+join(char *line, size_t size, const char *label, const char *part)
+{
+	size_t n = strlen(line);
+
+	if (part[0] != '\0')
+		snprintf(line + n, size - n, "%s%s%s", n > 0 ? "  " : "", label, part);
+}
+
 static void
 field(FILE *f, const char *key, const char *value)
 {
@@ -201,45 +185,29 @@ pgal_print_photo_info(pgal_cmd_ctx *ctx, const pgal_photo *p)
 {
 	const pgal_exif *x = &p->exif;
 	FILE *f = ctx->out;
-	char buf[256], size[16];
+	pgal_photo_facts pf;
+	char buf[256];
 
+	pgal_fmt_photo_facts(p, &pf);
 	snprintf(buf, sizeof buf, "%s/%s", p->album, p->name);
 	field(f, "photo", buf);
 	field(f, "title", p->title);
 	field(f, "description", p->description);
 	field(f, "tags", p->tags);
-	pgal_fmt_size(size, p->bytes);
-	snprintf(buf, sizeof buf, "%dx%d, %s, %s", p->width, p->height, size, p->mime);
+	snprintf(buf, sizeof buf, "%s, %s, %s", pf.pixels, pf.size, p->mime);
 	field(f, "image", buf);
-	pgal_fmt_iso(buf, x->taken_at, 0);
-	if (buf[0] != '\0')
-		buf[10] = ' ';
-	field(f, "taken", buf);
-	pgal_fmt_local(buf, p->added_at);
-	field(f, "added", buf);
-	snprintf(buf, sizeof buf, "%s%s%s", x->make,
-		 x->make[0] != '\0' && x->model[0] != '\0' ? " " : "", x->model);
-	field(f, "camera", buf);
+	field(f, "taken", pf.taken);
+	field(f, "added", pf.added);
+	field(f, "camera", pf.camera);
 	field(f, "lens", x->lens);
+	/* one line: "1/125 s  f/4.5  ISO 200  23.3 mm" */
 	buf[0] = '\0';
-	if (x->exposure_time[0] != '\0')
-		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s s  ", x->exposure_time);
-	if (x->f_number > 0)
-		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "f/%.1f  ", x->f_number);
-	if (x->iso > 0)
-		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "ISO %d  ", x->iso);
-	if (x->focal_length > 0)
-		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%.1f mm  ", x->focal_length);
-	while (strlen(buf) > 0 && buf[strlen(buf) - 1] == ' ')
-		buf[strlen(buf) - 1] = '\0';
+	join(buf, sizeof buf, "", pf.exposure);
+	join(buf, sizeof buf, "", pf.aperture);
+	join(buf, sizeof buf, "ISO ", pf.iso);
+	join(buf, sizeof buf, "", pf.focal);
 	field(f, "exposure", buf);
-	if (x->gps.present) {
-		if (isnan(x->gps.alt))
-			snprintf(buf, sizeof buf, "%.6f, %.6f", x->gps.lat, x->gps.lon);
-		else
-			snprintf(buf, sizeof buf, "%.6f, %.6f, %.0f m", x->gps.lat, x->gps.lon, x->gps.alt);
-		field(f, "gps", buf);
-	}
+	field(f, "gps", pf.gps);
 	if (x->orientation > 0) {
 		snprintf(buf, sizeof buf, "%d", x->orientation);
 		field(f, "orientation", buf);
@@ -259,7 +227,7 @@ void
 pgal_print_photo_header(pgal_cmd_ctx *ctx, int namew)
 {
 	pgal_put_col(ctx->out, "NAME", namew);
-	fprintf(ctx->out, "%11s %9s  %-19s  %s\n", "PIXELS", "SIZE", "TAKEN", "TITLE");
+	fprintf(ctx->out, "%11s %9s  %-16s  %s\n", "PIXELS", "SIZE", "TAKEN", "TITLE");
 }
 
 void
@@ -273,11 +241,9 @@ pgal_print_photo_row(pgal_cmd_ctx *ctx, const pgal_photo *p, int namew, int with
 		snprintf(name, sizeof name, "%s", p->name);
 	snprintf(dims, sizeof dims, "%dx%d", p->width, p->height);
 	pgal_fmt_size(size, p->bytes);
-	pgal_fmt_iso(taken, p->exif.taken_at, 0);
-	if (taken[0] != '\0')
-		taken[10] = ' ';
-	else
+	pgal_fmt_taken(taken, p->exif.taken_at);
+	if (taken[0] == '\0')
 		snprintf(taken, sizeof taken, "-");
 	pgal_put_col(ctx->out, name, namew);
-	fprintf(ctx->out, "%11s %9s  %-19s  %s\n", dims, size, taken, p->title);
+	fprintf(ctx->out, "%11s %9s  %-16s  %s\n", dims, size, taken, p->title);
 }

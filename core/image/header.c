@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "image/header.h"
+#include "reader.h"
 
 /* Markers and fill bytes looked at before giving up on a JPEG. */
 #define JPEG_STEPS_MAX 4096
@@ -34,35 +35,21 @@ rd(int fd, int64_t size, int64_t off, void *buf, size_t n)
 	return 0;
 }
 
-static uint32_t
-be16(const unsigned char *p)
+/* A TIFF number in the file's byte order. */
+static int
+tiff_u16(pgal_reader *r, int big, uint32_t *v)
 {
-	return (uint32_t)p[0] << 8 | p[1];
+	uint16_t x;
+	int rc = big ? pgal_read_u16be(r, &x) : pgal_read_u16le(r, &x);
+
+	*v = x;
+	return rc;
 }
 
-static uint32_t
-le16(const unsigned char *p)
+static int
+tiff_u32(pgal_reader *r, int big, uint32_t *v)
 {
-	return (uint32_t)p[1] << 8 | p[0];
-}
-
-static uint32_t
-le24(const unsigned char *p)
-{
-	return (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
-static uint32_t
-u16(const unsigned char *p, int big)
-{
-	return big ? be16(p) : le16(p);
-}
-
-static uint32_t
-u32(const unsigned char *p, int big)
-{
-	return big ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3] :
-	    (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+	return big ? pgal_read_u32be(r, v) : pgal_read_u32le(r, v);
 }
 
 static int
@@ -79,9 +66,10 @@ set(uint32_t w, uint32_t h, int *ow, int *oh)
 static int
 jpeg_size(int fd, int64_t size, int *w, int *h)
 {
-	unsigned char b[6];
+	unsigned char b[7];
+	pgal_reader r;
 	int64_t pos = 2;
-	uint32_t len;
+	uint16_t len, lines, samples;
 	int i, m;
 
 	for (i = 0; i < JPEG_STEPS_MAX; i++) {
@@ -97,14 +85,22 @@ jpeg_size(int fd, int64_t size, int *w, int *h)
 			continue; /* markers without a length */
 		if (m == 0xd9 || m == 0xda)
 			return -1; /* the end, or scan data, before any frame */
-		if (rd(fd, size, pos, b, 2) == -1 || (len = be16(b)) < 2)
+		if (rd(fd, size, pos, b, 2) == -1)
+			return -1;
+		pgal_reader_init(&r, b, 2);
+		if (pgal_read_u16be(&r, &len) == -1 || len < 2)
 			return -1;
 		/* SOF0..SOF15, but C4 (DHT), C8 (JPG) and CC (DAC) are not frames */
 		if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
 			/* length, precision, lines, samples per line, ... */
-			if (len < 8 || rd(fd, size, pos + 2, b, 5) == -1)
+			if (len < 8 || rd(fd, size, pos, b, 7) == -1)
 				return -1;
-			return set(be16(b + 3), be16(b + 1), w, h);
+			pgal_reader_init(&r, b, 7);
+			if (pgal_read_skip(&r, 3) == -1 ||
+			    pgal_read_u16be(&r, &lines) == -1 ||
+			    pgal_read_u16be(&r, &samples) == -1)
+				return -1;
+			return set(samples, lines, w, h);
 		}
 		pos += len;
 	}
@@ -115,49 +111,79 @@ static int
 png_size(int fd, int64_t size, int *w, int *h)
 {
 	unsigned char b[24];
+	const unsigned char *type;
+	pgal_reader r;
+	uint32_t len, iw, ih;
 
-	if (rd(fd, size, 0, b, sizeof b) == -1 || be16(b + 8) != 0 || be16(b + 10) != 13 ||
-	    memcmp(b + 12, "IHDR", 4) != 0)
+	/* the signature, then the first chunk: IHDR, 13 bytes long */
+	if (rd(fd, size, 0, b, sizeof b) == -1)
 		return -1;
-	return set(u32(b + 16, 1), u32(b + 20, 1), w, h);
+	pgal_reader_init(&r, b, sizeof b);
+	if (pgal_read_skip(&r, 8) == -1 || pgal_read_u32be(&r, &len) == -1 ||
+	    len != 13 || pgal_read_view(&r, &type, 4) == -1 ||
+	    memcmp(type, "IHDR", 4) != 0 || pgal_read_u32be(&r, &iw) == -1 ||
+	    pgal_read_u32be(&r, &ih) == -1)
+		return -1;
+	return set(iw, ih, w, h);
 }
 
 static int
 gif_size(int fd, int64_t size, int *w, int *h)
 {
 	unsigned char b[10];
+	pgal_reader r;
+	uint16_t sw, sh;
 
+	/* the signature, then the logical screen */
 	if (rd(fd, size, 0, b, sizeof b) == -1)
 		return -1;
+	pgal_reader_init(&r, b, sizeof b);
+	if (pgal_read_skip(&r, 6) == -1 || pgal_read_u16le(&r, &sw) == -1 ||
+	    pgal_read_u16le(&r, &sh) == -1)
+		return -1;
 	/* an empty logical screen: the frames say, so leave it to the decoder */
-	if (le16(b + 6) == 0 || le16(b + 8) == 0)
+	if (sw == 0 || sh == 0)
 		return 0;
-	return set(le16(b + 6), le16(b + 8), w, h);
+	return set(sw, sh, w, h);
 }
 
 static int
 webp_size(int fd, int64_t size, int *w, int *h)
 {
 	unsigned char b[30];
-	uint32_t bits;
+	const unsigned char *chunk, *start;
+	pgal_reader r;
+	uint16_t vw, vh;
+	uint32_t bits, cw, ch;
 
+	/* "RIFF", its size and "WEBP", then the first chunk's name and size */
 	if (rd(fd, size, 0, b, sizeof b) == -1)
 		return -1;
-	if (memcmp(b + 12, "VP8 ", 4) == 0) {
+	pgal_reader_init(&r, b, sizeof b);
+	if (pgal_read_skip(&r, 12) == -1 || pgal_read_view(&r, &chunk, 4) == -1 ||
+	    pgal_read_skip(&r, 4) == -1)
+		return -1;
+	if (memcmp(chunk, "VP8 ", 4) == 0) {
 		/* lossy: frame tag, start code, then 14-bit sizes */
-		if (b[23] != 0x9d || b[24] != 0x01 || b[25] != 0x2a)
+		if (pgal_read_skip(&r, 3) == -1 || pgal_read_view(&r, &start, 3) == -1 ||
+		    memcmp(start, "\x9d\x01\x2a", 3) != 0 ||
+		    pgal_read_u16le(&r, &vw) == -1 || pgal_read_u16le(&r, &vh) == -1)
 			return -1;
-		return set(le16(b + 26) & 0x3fff, le16(b + 28) & 0x3fff, w, h);
+		return set(vw & 0x3fff, vh & 0x3fff, w, h);
 	}
-	if (memcmp(b + 12, "VP8L", 4) == 0) {
+	if (memcmp(chunk, "VP8L", 4) == 0) {
 		/* lossless: signature, then width-1 and height-1 in 14 bits each */
-		if (b[20] != 0x2f)
+		if (pgal_read_byte(&r) != 0x2f || pgal_read_u32le(&r, &bits) == -1)
 			return -1;
-		bits = u32(b + 21, 0);
 		return set((bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1, w, h);
 	}
-	if (memcmp(b + 12, "VP8X", 4) == 0)
-		return set(le24(b + 24) + 1, le24(b + 27) + 1, w, h); /* the canvas */
+	if (memcmp(chunk, "VP8X", 4) == 0) {
+		/* flags, then the canvas: width-1 and height-1 in 24 bits each */
+		if (pgal_read_skip(&r, 4) == -1 || pgal_read_u24le(&r, &cw) == -1 ||
+		    pgal_read_u24le(&r, &ch) == -1)
+			return -1;
+		return set(cw + 1, ch + 1, w, h);
+	}
 	return -1;
 }
 
@@ -165,27 +191,37 @@ static int
 tiff_size(int fd, int64_t size, int *w, int *h)
 {
 	unsigned char b[12];
-	uint32_t n, i, tag, type, v, iw = 0, ih = 0;
-	int64_t ifd;
+	pgal_reader r;
+	uint32_t n, i, tag, type, count, v, ifd, iw = 0, ih = 0;
 	int big;
 
+	/* byte order ("II" or "MM"), 42, then where the first IFD is */
 	if (rd(fd, size, 0, b, 8) == -1)
 		return -1;
 	big = b[0] == 'M';
-	ifd = u32(b + 4, big);
-	if (rd(fd, size, ifd, b, 2) == -1 || (n = u16(b, big)) == 0 || n > TIFF_ENTRIES_MAX)
+	pgal_reader_init(&r, b, 8);
+	if (pgal_read_skip(&r, 4) == -1 || tiff_u32(&r, big, &ifd) == -1)
+		return -1;
+	if (rd(fd, size, ifd, b, 2) == -1)
+		return -1;
+	pgal_reader_init(&r, b, 2);
+	if (tiff_u16(&r, big, &n) == -1 || n == 0 || n > TIFF_ENTRIES_MAX)
 		return -1;
 	for (i = 0; i < n && (iw == 0 || ih == 0); i++) {
-		if (rd(fd, size, ifd + 2 + (int64_t)i * 12, b, 12) == -1)
+		/* tag, type, count, then the value or where it is */
+		if (rd(fd, size, (int64_t)ifd + 2 + (int64_t)i * 12, b, 12) == -1)
 			return -1;
-		tag = u16(b, big);
-		type = u16(b + 2, big);
+		pgal_reader_init(&r, b, 12);
+		if (tiff_u16(&r, big, &tag) == -1 || tiff_u16(&r, big, &type) == -1 ||
+		    tiff_u32(&r, big, &count) == -1)
+			return -1;
 		if (tag != 256 && tag != 257)
 			continue;
 		/* SHORT or LONG, the value itself in the entry */
-		if (u32(b + 4, big) < 1 || (type != 3 && type != 4))
+		if (count < 1 || (type != 3 && type != 4))
 			return -1;
-		v = type == 3 ? u16(b + 8, big) : u32(b + 8, big);
+		if ((type == 3 ? tiff_u16(&r, big, &v) : tiff_u32(&r, big, &v)) == -1)
+			return -1;
 		if (tag == 256)
 			iw = v;
 		else

@@ -16,6 +16,7 @@
 
 #include "image/exif.h"
 #include "image/image.h"
+#include "reader.h"
 
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static int init_done;
@@ -41,13 +42,6 @@ static const struct {
 /* JPEG quality of the renditions: small files, no visible blocking. */
 #define PGAL_IMG_Q 82
 
-static uint32_t
-be32(const unsigned char *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	    ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
-
 static int
 heif_brand(const unsigned char *b)
 {
@@ -62,31 +56,37 @@ heif_brand(const unsigned char *b)
 	return 0;
 }
 
+static int
+avif_brand(const unsigned char *b)
+{
+	return memcmp(b, "avif", 4) == 0 || memcmp(b, "avis", 4) == 0;
+}
+
 /* An ISO BMFF "ftyp" box naming a HEIF brand. mif1/msf1 are generic HEIF
  * brands that AVIF files carry too, so an avif/avis brand anywhere in the box
  * means "not HEIC". */
 static int
 is_heic(const unsigned char *h, size_t n)
 {
-	size_t box, end, off;
-	int heif = 0;
+	pgal_reader r;
+	const unsigned char *type, *brand;
+	uint32_t box;
+	int heif;
 
-	if (n < 16 || memcmp(h + 4, "ftyp", 4) != 0)
+	pgal_reader_init(&r, h, n);
+	if (pgal_read_u32be(&r, &box) == -1 || box < 16)
 		return 0;
-	box = be32(h);
-	if (box < 16)
+	/* the box, or as much of it as the head holds: its type, the major
+	 * brand, a minor version, then compatible brands */
+	pgal_reader_init(&r, h + 4, (box < n ? box : n) - 4);
+	if (pgal_read_view(&r, &type, 4) == -1 || memcmp(type, "ftyp", 4) != 0 ||
+	    pgal_read_view(&r, &brand, 4) == -1 || pgal_read_skip(&r, 4) == -1 ||
+	    avif_brand(brand))
 		return 0;
-	end = box < n ? box : n;
-	if (heif_brand(h + 8))
-		heif = 1;
-	if (memcmp(h + 8, "avif", 4) == 0 || memcmp(h + 8, "avis", 4) == 0)
-		return 0;
-	/* compatible brands follow the 4-byte minor version */
-	for (off = 16; off + 4 <= end; off += 4) {
-		if (memcmp(h + off, "avif", 4) == 0 ||
-		    memcmp(h + off, "avis", 4) == 0)
+	heif = heif_brand(brand);
+	while (pgal_read_view(&r, &brand, 4) == 0)
+		if (avif_brand(brand))
 			return 0;
-	}
 	return heif;
 }
 

@@ -42,10 +42,12 @@
 
 #include <glib.h>
 
+#include "buf.h"
 #include "fsutil.h"
 #include "image/confine.h"
 #include "image/exif.h"
 #include "image/sandbox.h"
+#include "reader.h"
 #include "sanitize.h"
 
 #define CHILD_ARGV0 "pgal-decode"
@@ -72,66 +74,21 @@ static int last_landlocked = -1;
 
 /* ---- the message, written by the child ---- */
 
-struct wbuf {
-	unsigned char *p;
-	size_t len, cap;
-	int failed;
-};
-
-static void
-put(struct wbuf *w, const void *data, size_t n)
-{
-	unsigned char *np;
-	size_t cap;
-
-	if (w->failed)
-		return;
-	if (w->cap - w->len < n) {
-		cap = w->cap ? w->cap : 4096;
-		while (cap - w->len < n) {
-			if (cap > SIZE_MAX / 2) {
-				w->failed = 1;
-				return;
-			}
-			cap *= 2;
-		}
-		if ((np = realloc(w->p, cap)) == NULL) {
-			w->failed = 1;
-			return;
-		}
-		w->p = np;
-		w->cap = cap;
-	}
-	memcpy(w->p + w->len, data, n);
-	w->len += n;
+/* put_u32, put_i32, put_i64, put_f64: one fixed-size field in host order. */
+#define PUT_FIELD(name, type)						\
+static void								\
+name(pgal_buf *w, type v)						\
+{									\
+	pgal_buf_add(w, &v, sizeof v);					\
 }
+PUT_FIELD(put_u32, uint32_t)
+PUT_FIELD(put_i32, int32_t)
+PUT_FIELD(put_i64, int64_t)
+PUT_FIELD(put_f64, double)
+#undef PUT_FIELD
 
 static void
-put_u32(struct wbuf *w, uint32_t v)
-{
-	put(w, &v, sizeof v);
-}
-
-static void
-put_i32(struct wbuf *w, int32_t v)
-{
-	put(w, &v, sizeof v);
-}
-
-static void
-put_i64(struct wbuf *w, int64_t v)
-{
-	put(w, &v, sizeof v);
-}
-
-static void
-put_f64(struct wbuf *w, double v)
-{
-	put(w, &v, sizeof v);
-}
-
-static void
-put_rendition(struct wbuf *w, const pgal_rendition *rd)
+put_rendition(pgal_buf *w, const pgal_rendition *rd)
 {
 	put_i32(w, rd->width);
 	put_i32(w, rd->height);
@@ -140,16 +97,16 @@ put_rendition(struct wbuf *w, const pgal_rendition *rd)
 		return;
 	}
 	put_u32(w, (uint32_t)rd->len);
-	put(w, rd->data, rd->len);
+	pgal_buf_add(w, rd->data, rd->len);
 }
 
 static void
-put_exif(struct wbuf *w, const pgal_exif *x)
+put_exif(pgal_buf *w, const pgal_exif *x)
 {
-	put(w, x->make, sizeof x->make);
-	put(w, x->model, sizeof x->model);
-	put(w, x->lens, sizeof x->lens);
-	put(w, x->exposure_time, sizeof x->exposure_time);
+	pgal_buf_add(w, x->make, sizeof x->make);
+	pgal_buf_add(w, x->model, sizeof x->model);
+	pgal_buf_add(w, x->lens, sizeof x->lens);
+	pgal_buf_add(w, x->exposure_time, sizeof x->exposure_time);
 	put_f64(w, x->f_number);
 	put_i32(w, x->iso);
 	put_f64(w, x->focal_length);
@@ -164,7 +121,7 @@ put_exif(struct wbuf *w, const pgal_exif *x)
 static int
 send_msg(int code, uint32_t flags, const char *msg, const pgal_image_result *r)
 {
-	struct wbuf w = { NULL, 0, 0, 0 };
+	pgal_buf w = { 0 };
 	size_t n;
 	int rc;
 
@@ -175,7 +132,7 @@ send_msg(int code, uint32_t flags, const char *msg, const pgal_image_result *r)
 	if (code != PGAL_OK) {
 		n = strnlen(msg, WIRE_MSG_MAX);
 		put_u32(&w, (uint32_t)n);
-		put(&w, msg, n);
+		pgal_buf_add(&w, msg, n);
 	} else {
 		put_i32(&w, r->width);
 		put_i32(&w, r->height);
@@ -185,7 +142,7 @@ send_msg(int code, uint32_t flags, const char *msg, const pgal_image_result *r)
 	}
 	put_u32(&w, WIRE_END);
 	rc = w.failed ? -1 : pgal_fs_write_all(CHILD_OUT_FD, w.p, w.len);
-	free(w.p);
+	pgal_buf_free(&w);
 	return rc;
 }
 
@@ -340,35 +297,16 @@ exec_child(int fd, int outfd, int nul, pid_t parent, char *const argv[],
 
 /* ---- this side: reading and checking the message ---- */
 
-struct rd {
-	const unsigned char *p;
-	size_t len, off;
-	int bad;
-};
-
-/* The next n bytes of the message; zeros once fewer are left (bad set,
- * checked after a run of fields). */
-static void
-get(struct rd *r, void *out, size_t n)
-{
-	if (r->bad || r->len - r->off < n) {
-		r->bad = 1;
-		memset(out, 0, n);
-		return;
-	}
-	memcpy(out, r->p + r->off, n);
-	r->off += n;
-}
-
-/* get_u32, get_i32, get_i64, get_f64: one fixed-size field, through get()
- * and so bounded (0 once the message is short). */
+/* get_u32, get_i32, get_i64, get_f64: one fixed-size field in host order,
+ * through the bounded reader (0 once the message is short, the reader
+ * failed, checked after a run of fields). */
 #define GET_FIELD(name, type)						\
 static type								\
-name(struct rd *r)							\
+name(pgal_reader *r)							\
 {									\
 	type v;								\
 									\
-	get(r, &v, sizeof v);						\
+	pgal_read_bytes(r, &v, sizeof v);				\
 	return v;							\
 }
 GET_FIELD(get_u32, uint32_t)
@@ -425,7 +363,7 @@ rendition_max(int edge)
 
 /* A JPEG whose long edge is at most edge, its bytes copied out. */
 static int
-get_rendition(struct rd *r, int edge, pgal_rendition *out)
+get_rendition(pgal_reader *r, int edge, pgal_rendition *out)
 {
 	int32_t w, h;
 	uint32_t len;
@@ -434,12 +372,11 @@ get_rendition(struct rd *r, int edge, pgal_rendition *out)
 	w = get_i32(r);
 	h = get_i32(r);
 	len = get_u32(r);
-	if (r->bad || w < 1 || h < 1 || w > edge || h > edge ||
+	if (r->failed || w < 1 || h < 1 || w > edge || h > edge ||
 	    len < 4 || len > rendition_max(edge) ||
 	    len > (size_t)w * (size_t)h * 4 + WIRE_JPEG_SLACK ||
-	    r->len - r->off < len)
+	    pgal_read_view(r, &p, len) == -1)
 		return -1;
-	p = r->p + r->off;
 	/* SOI first, EOI last: the shape of what jpegsave writes */
 	if (p[0] != 0xff || p[1] != 0xd8 || p[2] != 0xff ||
 	    p[len - 2] != 0xff || p[len - 1] != 0xd9)
@@ -450,7 +387,6 @@ get_rendition(struct rd *r, int edge, pgal_rendition *out)
 	out->len = len;
 	out->width = w;
 	out->height = h;
-	r->off += len;
 	return 0;
 }
 
@@ -459,39 +395,39 @@ static int
 parse(const unsigned char *buf, size_t len, int64_t max_pixels, int thumb_px,
     int preview_px, pgal_image_result *r, uint32_t *flags, pgal_err *e)
 {
-	struct rd rd = { buf, len, 0, 0 };
+	pgal_reader rd;
 	char text[WIRE_MSG_MAX + 1];
+	const unsigned char *msg;
 	pgal_exif *x = &r->exif;
 	int32_t code;
 	uint32_t n;
 
+	pgal_reader_init(&rd, buf, len);
 	if (get_u32(&rd) != WIRE_MAGIC || get_u32(&rd) != WIRE_VERSION)
 		return -1;
 	code = get_i32(&rd);
 	*flags = get_u32(&rd);
-	if (rd.bad)
+	if (rd.failed)
 		return -1;
 	if (code != PGAL_OK) {
 		/* a decoder reports bad input or its own failure, no more */
 		if (code != PGAL_EINPUT && code != PGAL_EBACKEND)
 			return -1;
 		n = get_u32(&rd);
-		if (rd.bad || n > WIRE_MSG_MAX || rd.len - rd.off < n)
+		if (rd.failed || n > WIRE_MSG_MAX || pgal_read_view(&rd, &msg, n) == -1)
 			return -1;
-		pgal_sanitize_n(text, sizeof text, (const char *)rd.p + rd.off,
-		    n, 0);
-		rd.off += n;
-		if (get_u32(&rd) != WIRE_END || rd.bad || rd.off != rd.len)
+		pgal_sanitize_n(text, sizeof text, (const char *)msg, n, 0);
+		if (get_u32(&rd) != WIRE_END || rd.failed || pgal_reader_left(&rd) != 0)
 			return -1;
 		return pgal_fail(e, code, "%s", text[0] != '\0' ? text :
 		    "the decoder failed");
 	}
 	r->width = get_i32(&rd);
 	r->height = get_i32(&rd);
-	get(&rd, x->make, sizeof x->make);
-	get(&rd, x->model, sizeof x->model);
-	get(&rd, x->lens, sizeof x->lens);
-	get(&rd, x->exposure_time, sizeof x->exposure_time);
+	pgal_read_bytes(&rd, x->make, sizeof x->make);
+	pgal_read_bytes(&rd, x->model, sizeof x->model);
+	pgal_read_bytes(&rd, x->lens, sizeof x->lens);
+	pgal_read_bytes(&rd, x->exposure_time, sizeof x->exposure_time);
 	x->f_number = get_f64(&rd);
 	x->iso = get_i32(&rd);
 	x->focal_length = get_f64(&rd);
@@ -501,12 +437,12 @@ parse(const unsigned char *buf, size_t len, int64_t max_pixels, int thumb_px,
 	x->gps.lat = get_f64(&rd);
 	x->gps.lon = get_f64(&rd);
 	x->gps.alt = get_f64(&rd);
-	if (rd.bad || r->width < 1 || r->height < 1 ||
+	if (rd.failed || r->width < 1 || r->height < 1 ||
 	    (int64_t)r->width * r->height > max_pixels || !exif_ok(x))
 		return -1;
 	if (get_rendition(&rd, thumb_px, &r->thumb) != 0 ||
 	    get_rendition(&rd, preview_px, &r->preview) != 0 ||
-	    get_u32(&rd) != WIRE_END || rd.bad || rd.off != rd.len)
+	    get_u32(&rd) != WIRE_END || rd.failed || pgal_reader_left(&rd) != 0)
 		return -1;
 	return 0;
 }
@@ -522,19 +458,16 @@ now_ms(void)
 
 enum outcome { READ_EOF, READ_TIMEOUT, READ_TOO_MUCH, READ_ERROR };
 
-/* Reads the pipe to EOF into *buf, at most cap bytes, until deadline. */
+/* Reads the pipe to EOF into in, at most cap bytes, until deadline. */
 static enum outcome
-read_all(int fd, size_t cap, int64_t deadline, unsigned char **buf,
-    size_t *len)
+read_all(int fd, size_t cap, int64_t deadline, pgal_buf *in)
 {
 	struct pollfd pfd;
-	unsigned char *np;
-	size_t size = 0;
+	size_t want;
 	int64_t left;
 	ssize_t n;
+	void *at;
 
-	*buf = NULL;
-	*len = 0;
 	for (;;) {
 		if ((left = deadline - now_ms()) <= 0)
 			return READ_TIMEOUT;
@@ -548,24 +481,19 @@ read_all(int fd, size_t cap, int64_t deadline, unsigned char **buf,
 		}
 		if (pfd.revents == 0)
 			continue;
-		if (*len == size) {
-			if (size == cap)
-				return READ_TOO_MUCH;
-			size = size == 0 ? 65536 : size * 2;
-			if (size > cap)
-				size = cap;
-			if ((np = realloc(*buf, size)) == NULL)
-				return READ_ERROR;
-			*buf = np;
-		}
-		n = read(fd, *buf + *len, size - *len);
+		if (in->len == cap)
+			return READ_TOO_MUCH;
+		want = cap - in->len < 65536 ? cap - in->len : 65536;
+		if ((at = pgal_buf_room(in, want)) == NULL)
+			return READ_ERROR;
+		n = read(fd, at, want);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0)
 			return READ_ERROR;
 		if (n == 0)
 			return READ_EOF;
-		*len += (size_t)n;
+		pgal_buf_used(in, (size_t)n);
 	}
 }
 
@@ -711,8 +639,8 @@ pgal_image_sandbox_finish(pgal_image_job *j, pgal_image_result *r,
     int *status, pgal_err *e)
 {
 	static int warned;
-	unsigned char *buf = NULL;
-	size_t len = 0, cap;
+	pgal_buf in = { 0 };
+	size_t cap;
 	enum outcome how;
 	uint32_t flags = 0;
 	int st = -1, rc, pr;
@@ -729,7 +657,7 @@ pgal_image_sandbox_finish(pgal_image_job *j, pgal_image_result *r,
 	/* the largest message the limits allow */
 	cap = 4096 + sizeof(pgal_exif) + 64 + rendition_max(j->thumb_px) +
 	    rendition_max(j->preview_px);
-	how = read_all(j->fd, cap, j->deadline, &buf, &len);
+	how = read_all(j->fd, cap, j->deadline, &in);
 	close(j->fd);
 	if (how != READ_EOF)
 		kill(j->pid, SIGKILL);
@@ -758,14 +686,14 @@ pgal_image_sandbox_finish(pgal_image_job *j, pgal_image_result *r,
 	else if (st != -1 && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
 		pgal_fail(e, rc, "the decoder failed (exit status %d)",
 		    WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-	else if ((pr = parse(buf, len, j->max_pixels, j->thumb_px,
+	else if ((pr = parse((const unsigned char *)in.p, in.len, j->max_pixels, j->thumb_px,
 	    j->preview_px, r, &flags, e)) < 0)
 		pgal_fail(e, rc, "the decoder failed: it sent a malformed result");
 	else if (pr > 0)
 		rc = pr;
 	else
 		rc = PGAL_OK;
-	free(buf);
+	pgal_buf_free(&in);
 	free(j);
 	if (rc != PGAL_OK) {
 		pgal_image_result_free(r);

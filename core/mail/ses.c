@@ -1,6 +1,7 @@
 /* Mail through Amazon SES: SESv2 SendEmail (POST /v2/email/outbound-emails)
- * with Simple content, signed for service "ses". Never retried: a repeat
- * could send the mail twice. */
+ * with Simple content, signed for service "ses": SES builds the MIME
+ * itself from the parts, checked by the rules every mail backend keeps
+ * (mail/message.h). Never retried: a repeat could send the mail twice. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,15 +10,13 @@
 
 #include "aws/aws.h"
 #include "mail/mail.h"
+#include "mail/message.h"
 #include "sanitize.h"
 
-#define SUBJECT_MAX 900
-#define BODY_MAX (1024 * 1024)
-
 struct ses_mail {
-	pgal_mail	 base;
-	pgal_aws_client	*c;
-	char		 from[256];
+	pgal_mail		 base;
+	pgal_aws_client		*c;
+	pgal_mail_sender	 from;
 };
 
 static int
@@ -32,8 +31,8 @@ ses_open(pgal_mail **mp, const pgal_config *cfg, pgal_err *e)
 	if ((m = calloc(1, sizeof *m)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	m->base.ops = &pgal_mail_ses;
-	snprintf(m->from, sizeof m->from, "%s", cfg->mail_from);
-	if ((rc = pgal_aws_client_open(&m->c, cfg, "ses", NULL, e)) != PGAL_OK) {
+	if ((rc = pgal_mail_sender_init(&m->from, cfg->mail_from, e)) != PGAL_OK ||
+	    (rc = pgal_aws_client_open(&m->c, cfg, "ses", NULL, e)) != PGAL_OK) {
 		free(m);
 		return rc;
 	}
@@ -64,15 +63,11 @@ ses_send(pgal_mail *base, const char *to, const char *subject, const char *body,
 	char		 *json;
 	int		  rc;
 
-	if (to == NULL || *to == '\0' || strpbrk(to, "\r\n,;<>") != NULL)
-		return pgal_fail(e, PGAL_EINPUT, "mail: bad recipient");
-	if (strlen(subject) > SUBJECT_MAX || strpbrk(subject, "\r\n") != NULL ||
-	    !pgal_text_is_clean(subject, 0))
-		return pgal_fail(e, PGAL_EINPUT, "mail: bad subject");
-	if (strlen(body) > BODY_MAX || !pgal_text_is_clean(body, 1))
-		return pgal_fail(e, PGAL_EINPUT, "mail: bad body");
+	if ((rc = pgal_mail_check(to, subject, body, e)) != PGAL_OK)
+		return rc;
+	/* From as a header has it: SES wants a non-ASCII name encoded */
 	j = json_pack("{s:s, s:{s:[s]}, s:{s:{s:{s:s, s:s}, s:{s:{s:s, s:s}}}}}",
-	    "FromEmailAddress", m->from,
+	    "FromEmailAddress", m->from.header,
 	    "Destination", "ToAddresses", to,
 	    "Content", "Simple",
 	    "Subject", "Data", subject, "Charset", "UTF-8",

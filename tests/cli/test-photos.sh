@@ -34,7 +34,8 @@ jcheck "ISO 50, f/2.4, 1/1284, 4.28 mm" "j['exif']['iso'] == 50 and abs(j['exif'
 jcheck "GPS N 59 19 57.17, E 18 3 53.79, 29 m" "abs(j['exif']['gps']['lat'] - (59 + 19/60 + 57.17/3600)) < 1e-5 and abs(j['exif']['gps']['lon'] - (18 + 3/60 + 53.79/3600)) < 1e-5 and abs(j['exif']['gps']['alt'] - 29) < 1e-6"
 jcheck "taken 2014-09-01T15:03:47" "j['taken_at'] == '2014-09-01T15:03:47'"
 ok "info as text" "$PGAL" info trip/nikon-d2h-gps.jpg
-check "shows the camera" 'grep -q "NIKON CORPORATION NIKON D2H" "$T/out"'
+check "shows the camera as the TUI does: the model repeats the make" 'grep -qx "camera  *NIKON D2H" "$T/out"'
+check "the camera's clock to the minute, the exposure on one line" 'grep -qx "taken  *2003-11-23 18:07" "$T/out" && grep -qx "exposure  *1/125 s  f/4.5  23.3 mm" "$T/out"'
 expect_rc 2 "info of a missing photo" "$PGAL" info trip/nope.jpg
 expect_rc 1 "info without ALBUM/PHOTO" "$PGAL" info trip
 
