@@ -40,8 +40,8 @@ cmd_ls_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 	memset(&after, 0, sizeof after);
 	for (;;) {
 		memset(&next, 0, sizeof next);
-		if (pgal_photo_list(ctx->g, ctx->token, a->argv[0], sort, &after, LS_PAGE, page, &n,
-				    &next, &e) != PGAL_OK) {
+		if (pgal_photo_list(ctx->g, ctx->token, ctx->target->album, sort, &after, LS_PAGE,
+				    page, &n, &next, &e) != PGAL_OK) {
 			rc = pgal_cmd_fail(ctx, &e);
 			break;
 		}
@@ -83,6 +83,7 @@ const pgal_cmd_entry pgal_cmd_ls_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.options = "sort=",
-	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_READ,
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_JSON,
+	.target = PGAL_TARGET_ALBUM,
 	.exec = cmd_ls_exec,
 };
