@@ -15,15 +15,6 @@ struct account {
 	tui_list list;
 };
 
-static const tui_keyhelp account_keys[] = {
-	{ "Enter", "choose", 1 },
-	{ "p", "password", 1 },
-	{ "K", "SSH keys", 1 },
-	{ "C", "cancel account", 1 },
-	{ "L", "log out", 1 },
-	{ NULL, NULL, 0 },
-};
-
 static void
 account_load(tui *t, struct account *a)
 {
@@ -150,33 +141,60 @@ choose(tui *t, struct account *a, size_t i)
 }
 
 static int
-account_key(tui *t, tui_view *v, int key)
+account_move(tui *t, tui_view *v, int key)
 {
 	struct account *a = v->data;
 
-	if (tui_list_key(&a->list, key, NITEMS))
-		return 1;
-	switch (key) {
-	case TK_ENTER:
-	case 'l':
-	case TK(KEY_RIGHT):
-		choose(t, a, a->list.sel);
-		return 1;
-	case 'p':
-		choose(t, a, 0);
-		return 1;
-	case 'K':
-		choose(t, a, 1);
-		return 1;
-	case 'C':
-		choose(t, a, 2);
-		return 1;
-	case 'L':
-		choose(t, a, 3);
-		return 1;
-	}
-	return 0;
+	return tui_list_key(&a->list, key, NITEMS);
 }
+
+static int
+account_choose(tui *t, tui_view *v, int key)
+{
+	struct account *a = v->data;
+
+	choose(t, a, a->list.sel);
+	return 1;
+}
+
+static int
+account_password(tui *t, tui_view *v, int key)
+{
+	choose(t, v->data, 0);
+	return 1;
+}
+
+static int
+account_ssh_keys(tui *t, tui_view *v, int key)
+{
+	choose(t, v->data, 1);
+	return 1;
+}
+
+static int
+account_cancel(tui *t, tui_view *v, int key)
+{
+	choose(t, v->data, 2);
+	return 1;
+}
+
+static int
+account_logout(tui *t, tui_view *v, int key)
+{
+	choose(t, v->data, 3);
+	return 1;
+}
+
+static const tui_binding account_keys[] = {
+	{ { TK_ENTER, 'l', TK(KEY_RIGHT) }, account_choose, "Enter", "choose", TUI_KEY_BAR },
+	{ { 'p' }, account_password, "p", "password", TUI_KEY_BAR },
+	{ { 'K' }, account_ssh_keys, "K", "SSH keys", TUI_KEY_BAR },
+	{ { 'C' }, account_cancel, "C", "cancel account", TUI_KEY_BAR },
+	{ { 'L' }, account_logout, "L", "log out", TUI_KEY_BAR },
+	{ { TUI_LIST_STEP_KEYS, TUI_LIST_ENDS_KEYS, TUI_LIST_HALF_KEYS, TUI_LIST_PAGE_KEYS },
+	  account_move, NULL, NULL, 0 },
+	TUI_KEYS_END,
+};
 
 static void
 account_enter(tui *t, tui_view *v)
@@ -191,12 +209,9 @@ account_free(tui_view *v)
 }
 
 static const tui_view_ops account_ops = {
-	.name = "account",
 	.draw = account_draw,
-	.key = account_key,
 	.enter = account_enter,
 	.free = account_free,
-	.keys = account_keys,
 };
 
 int
@@ -207,7 +222,7 @@ tui_view_account(tui *t)
 	if (a == NULL)
 		return -1;
 	a->list.n = NITEMS;
-	if (tui_push(t, &account_ops, a, "account") != 0)
+	if (tui_push(t, &account_ops, account_keys, a, "account") != 0)
 		return -1;
 	account_load(t, a);
 	return 0;
