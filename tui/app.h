@@ -199,6 +199,8 @@ int tui_view_key(tui *t, tui_view *v, int key);
 int tui_key_is_text(int key);
 /* shared actions, also for views that show them in their own bar */
 int tui_key_back(tui *t, tui_view *v, int key);
+int tui_key_quit(tui *t, tui_view *v, int key);
+int tui_key_logout(tui *t, tui_view *v, int key);
 
 /* help.c: the overlay listing every key of the top view */
 void tui_help_draw(tui *t);

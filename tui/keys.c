@@ -1,7 +1,7 @@
-/* Key tables: the keys every view shares and the walk that finds a key's
- * row in a table. A key goes first to the shared rows marked
- * TUI_KEY_ALWAYS, then to the view's own table, then to the other shared
- * rows (app.c); help.c and keybar.c draw the same tables. */
+/* Key tables: the keys every view shares, the actions several views bind,
+ * and the walk that finds a key's row in a table. A key goes first to the
+ * shared rows marked TUI_KEY_ALWAYS, then to the view's own table, then to
+ * the other shared rows (app.c); help.c and keybar.c draw the same tables. */
 #include <curses.h>
 
 #include "app.h"
@@ -17,10 +17,18 @@ tui_key_back(tui *t, tui_view *v, int key)
 	return 1;
 }
 
-static int
-key_quit(tui *t, tui_view *v, int key)
+int
+tui_key_quit(tui *t, tui_view *v, int key)
 {
 	t->quit = 1;
+	return 1;
+}
+
+/* L in the albums and account views */
+int
+tui_key_logout(tui *t, tui_view *v, int key)
+{
+	tui_logged_out(t, "logged out");
 	return 1;
 }
 
@@ -41,10 +49,10 @@ key_redraw(tui *t, tui_view *v, int key)
 const tui_binding tui_shared_keys[] = {
 	{ { 'q', TK_ESC, 'h', TK(KEY_LEFT) }, tui_key_back, "q Esc h",
 	  "back (q on the first screen quits)", 0 },
-	{ { 'Q' }, key_quit, "Q", "quit", 0 },
+	{ { 'Q' }, tui_key_quit, "Q", "quit", 0 },
 	{ { '?', TK(KEY_F(1)) }, key_help, "? F1", "this help", 0 },
 	{ { TK_CTRL('l') }, key_redraw, "Ctrl-L", "redraw the screen", TUI_KEY_ALWAYS },
-	{ { TK_CTRL('c') }, key_quit, NULL, NULL, TUI_KEY_ALWAYS },
+	{ { TK_CTRL('c') }, tui_key_quit, NULL, NULL, TUI_KEY_ALWAYS },
 	TUI_KEYS_END,
 };
 

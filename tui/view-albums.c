@@ -179,21 +179,24 @@ albums_new(tui *t, tui_view *v, int key)
 	return 1;
 }
 
+/* A form about album al, which goes to submit by its name. */
+static tui_form *
+album_form(tui *t, const pgal_album *al, const char *title, tui_form_submit submit)
+{
+	tui_form_spec spec = { .title = title, .submit = submit, .own_arg = 1 };
+
+	if ((spec.arg = strdup(al->name)) == NULL)
+		return NULL;
+	return tui_form_view(t, &spec);
+}
+
 static int
 albums_rename(tui *t, tui_view *v, int key)
 {
 	const pgal_album *al = selected(v->data);
-	tui_form_spec spec = {
-		.title = "rename album",
-		.submit = rename_submit,
-		.own_arg = 1,
-	};
 	tui_form *f;
 
-	if (al == NULL)
-		return 1;
-	spec.arg = strdup(al->name);
-	if (spec.arg != NULL && (f = tui_form_view(t, &spec)) != NULL)
+	if (al != NULL && (f = album_form(t, al, "rename album", rename_submit)) != NULL)
 		tui_field_set(tui_form_add(f, "New name", PGAL_ALBUM_MAX, 0), al->name);
 	return 1;
 }
@@ -202,17 +205,9 @@ static int
 albums_edit(tui *t, tui_view *v, int key)
 {
 	const pgal_album *al = selected(v->data);
-	tui_form_spec spec = {
-		.title = "edit album",
-		.submit = edit_submit,
-		.own_arg = 1,
-	};
 	tui_form *f;
 
-	if (al == NULL)
-		return 1;
-	spec.arg = strdup(al->name);
-	if (spec.arg != NULL && (f = tui_form_view(t, &spec)) != NULL) {
+	if (al != NULL && (f = album_form(t, al, "edit album", edit_submit)) != NULL) {
 		tui_field_set(tui_form_add(f, "Title", PGAL_TITLE_MAX, 0), al->title);
 		tui_field_set(tui_form_add(f, "Description", PGAL_DESC_MAX, 0),
 		    al->description);
@@ -248,13 +243,6 @@ albums_account(tui *t, tui_view *v, int key)
 	return 1;
 }
 
-static int
-albums_logout(tui *t, tui_view *v, int key)
-{
-	tui_logged_out(t, "logged out");
-	return 1;
-}
-
 static const tui_binding albums_keys[] = {
 	{ { TK_ENTER, TK(KEY_RIGHT), 'l' }, albums_open, "Enter", "open", TUI_KEY_BAR },
 	{ { 'n' }, albums_new, "n", "new album", TUI_KEY_BAR },
@@ -263,7 +251,7 @@ static const tui_binding albums_keys[] = {
 	{ { 'd', TK(KEY_DC) }, albums_delete, "d", "delete", TUI_KEY_BAR },
 	{ { '/' }, albums_search, "/", "search all albums", TUI_KEY_BAR },
 	{ { 'a' }, albums_account, "a", "account", TUI_KEY_BAR },
-	{ { 'L' }, albums_logout, "L", "log out", 0 },
+	{ { 'L' }, tui_key_logout, "L", "log out", 0 },
 	{ { TUI_LIST_STEP_KEYS }, albums_move, "j/k ↓/↑", "move", 0 },
 	{ { TUI_LIST_ENDS_KEYS }, albums_move, "g/G", "first/last", 0 },
 	{ { TUI_LIST_HALF_KEYS }, albums_move, "Ctrl-d/u", "half a page down/up", 0 },

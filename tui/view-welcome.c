@@ -5,7 +5,30 @@
 #include "app.h"
 #include "banner.h"
 
-static const char *items[] = { "Log in", "Sign up", "Quit" };
+/* ---- the menu: each item is also a key ---- */
+
+static int
+welcome_login(tui *t, tui_view *v, int key)
+{
+	tui_view_login(t, NULL);
+	return 1;
+}
+
+static int
+welcome_signup(tui *t, tui_view *v, int key)
+{
+	tui_view_signup(t);
+	return 1;
+}
+
+static const struct {
+	const char *label;
+	int (*run)(tui *t, tui_view *v, int key);
+} items[] = {
+	{ "Log in", welcome_login },
+	{ "Sign up", welcome_signup },
+	{ "Quit", tui_key_quit },
+};
 #define NITEMS 3
 
 static void
@@ -22,22 +45,7 @@ welcome_draw(tui *t, tui_view *v, int y0, int h)
 	for (i = 0; i < NITEMS; i++, y += 2) {
 		int sel = (size_t)i == l->sel;
 		tui_fill(y, x - 2, 24, sel ? TS_SELECT : TS_NORMAL);
-		tui_text(y, x, 20, items[i], sel ? TS_SELECT : TS_NORMAL);
-	}
-}
-
-static void
-choose(tui *t, size_t i)
-{
-	switch (i) {
-	case 0:
-		tui_view_login(t, NULL);
-		break;
-	case 1:
-		tui_view_signup(t);
-		break;
-	default:
-		t->quit = 1;
+		tui_text(y, x, 20, items[i].label, sel ? TS_SELECT : TS_NORMAL);
 	}
 }
 
@@ -52,22 +60,7 @@ welcome_choose(tui *t, tui_view *v, int key)
 {
 	tui_list *l = v->data;
 
-	choose(t, l->sel);
-	return 1;
-}
-
-static int
-welcome_login(tui *t, tui_view *v, int key)
-{
-	choose(t, 0);
-	return 1;
-}
-
-static int
-welcome_signup(tui *t, tui_view *v, int key)
-{
-	choose(t, 1);
-	return 1;
+	return items[l->sel].run(t, v, key);
 }
 
 static int
