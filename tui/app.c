@@ -57,18 +57,28 @@ view_free(tui_view *v)
 	free(v);
 }
 
+/* Frees the top view; returns the one below, now on top (or NULL). */
+static tui_view *
+drop_top(tui *t)
+{
+	view_free(t->stack[--t->depth]);
+	t->gfx_dirty |= t->graphics != TUI_GFX_SYMBOLS; /* cells need no repaint */
+	return tui_top(t);
+}
+
+/* the view on top again: its data may have changed meanwhile */
+static void
+enter(tui *t, tui_view *top)
+{
+	if (top != NULL && top->ops->enter != NULL)
+		top->ops->enter(t, top);
+}
+
 void
 tui_pop(tui *t)
 {
-	tui_view *top;
-
-	if (t->depth == 0)
-		return;
-	view_free(t->stack[--t->depth]);
-	t->gfx_dirty |= t->graphics != TUI_GFX_SYMBOLS; /* cells need no repaint */
-	top = tui_top(t);
-	if (top != NULL && top->ops->enter != NULL)
-		top->ops->enter(t, top);
+	if (t->depth > 0)
+		enter(t, drop_top(t));
 }
 
 void
@@ -78,26 +88,20 @@ tui_pop_run(tui *t, tui_confirm_cb cb, void *arg)
 
 	if (t->depth == 0)
 		return;
-	view_free(t->stack[--t->depth]);
-	t->gfx_dirty |= t->graphics != TUI_GFX_SYMBOLS; /* cells need no repaint */
-	top = tui_top(t);
+	top = drop_top(t);
 	cb(t, arg);
 	/* refresh what is below unless cb already changed the screens */
-	if (top != NULL && tui_top(t) == top && top->ops->enter != NULL)
-		top->ops->enter(t, top);
+	if (tui_top(t) == top)
+		enter(t, top);
 }
 
 void
 tui_pop_to(tui *t, const tui_view_ops *ops)
 {
-	tui_view *top;
-
 	while (t->depth > 0 && t->stack[t->depth - 1]->ops != ops)
 		view_free(t->stack[--t->depth]);
 	t->gfx_dirty |= t->graphics != TUI_GFX_SYMBOLS; /* cells need no repaint */
-	top = tui_top(t);
-	if (top != NULL && top->ops->enter != NULL)
-		top->ops->enter(t, top);
+	enter(t, tui_top(t));
 }
 
 static void
