@@ -172,8 +172,10 @@ struct json_t *pgal_json_photo(const pgal_photo *p);
 struct json_t *pgal_json_album(const pgal_album *a);
 /* Dumps v (indented) and a newline to ctx->out, then drops the reference. */
 int pgal_json_print(pgal_cmd_ctx *ctx, struct json_t *v);
-/* Dumps v on one line (for streamed arrays), then drops the reference. */
-int pgal_json_print_line(pgal_cmd_ctx *ctx, struct json_t *v);
+/* An array written as it is read (ls, put): element n (from 0) on a line
+ * of its own (the reference is dropped), then the end after n elements. */
+int pgal_json_array_item(pgal_cmd_ctx *ctx, size_t n, struct json_t *v);
+void pgal_json_array_end(pgal_cmd_ctx *ctx, size_t n);
 
 /* Text views shared by several commands. */
 void pgal_print_photo_info(pgal_cmd_ctx *ctx, const pgal_photo *p);

@@ -55,8 +55,7 @@ cmd_ls_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 		}
 		for (i = 0; i < n && rc == PGAL_OK; i++, total++) {
 			if (json) {
-				fputs(total == 0 ? "[\n" : ",\n", ctx->out);
-				rc = pgal_json_print_line(ctx, pgal_json_photo(&page[i]));
+				rc = pgal_json_array_item(ctx, total, pgal_json_photo(&page[i]));
 				continue;
 			}
 			if ((w = pgal_photo_name_width(&page[i], 0)) > namew && total >= LS_PAGE)
@@ -70,7 +69,7 @@ cmd_ls_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 	}
 	free(page);
 	if (json && rc == PGAL_OK)
-		fputs(total == 0 ? "[]\n" : "]\n", ctx->out);
+		pgal_json_array_end(ctx, total);
 	return rc;
 }
 

@@ -58,8 +58,7 @@ cmd_put_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 		if (ctx->progress != NULL)
 			ctx->progress(ctx, (size_t)i + 1, (size_t)nfiles, NULL);
 		if (json) {
-			fputs(added == 0 ? "[\n" : ",\n", ctx->out);
-			pgal_json_print_line(ctx, pgal_json_photo(&p));
+			pgal_json_array_item(ctx, (size_t)added, pgal_json_photo(&p));
 		} else {
 			pgal_fmt_size(size, p.bytes);
 			fprintf(ctx->out, "added %s/%s (%dx%d, %s)\n", p.album, p.name, p.width,
@@ -69,7 +68,7 @@ cmd_put_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 		added++;
 	}
 	if (json)
-		fputs(added == 0 ? "[]\n" : "]\n", ctx->out);
+		pgal_json_array_end(ctx, (size_t)added);
 	return rc;
 }
 
