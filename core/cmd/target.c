@@ -2,7 +2,6 @@
  * resolved once for every command before it runs (as tmux resolves a
  * command's target), so the commands get names, never "ALBUM/PHOTO". */
 #include <stdlib.h>
-#include <string.h>
 
 #include "cmd.h"
 
