@@ -176,7 +176,7 @@ press(tui *t, tui_view *v, const pgal_photo *rows2, int key, int cols, int rows,
 
 	settle();
 	t0 = now_ms();
-	v->ops->key(t, v, key);
+	tui_view_key(t, v, key);
 	frame(t, v, &rows2[key == 'n'], cols, rows, whole);
 	return now_ms() - t0;
 }

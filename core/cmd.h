@@ -52,6 +52,10 @@ struct pgal_cmd_ctx {
 
 	/* Filled by the dispatcher for NEEDS_SESSION commands. */
 	pgal_whoami who;
+	/* Filled by the dispatcher from the entry's target kind, once the
+	 * session is checked: what the positional words name (see below). */
+	struct pgal_cmd_target *target;
+	int ntargets;
 };
 
 /* Runs one command: argv[0] is the command name (or --help, --version).
@@ -65,7 +69,7 @@ void pgal_cmd_usage(pgal_cmd_ctx *ctx, FILE *f);
 
 #define PGAL_CMD_NEEDS_SESSION 0x1 /* a valid session is checked first */
 #define PGAL_CMD_LOCAL_ONLY 0x2    /* not offered over SSH */
-#define PGAL_CMD_READ 0x4          /* accepts --json */
+#define PGAL_CMD_JSON 0x4          /* takes --json (usage and help say so) */
 #define PGAL_CMD_NO_GALLERY 0x8    /* runs without opening the gallery */
 /* Over SSH, runs once this user's uploads still being stored on this host are
  * in: a script's scp then ls sees what it sent (sshd/pending.c). */
@@ -85,6 +89,27 @@ typedef struct pgal_args {
 	} opts[PGAL_ARGS_MAX_OPTS];
 } pgal_args;
 
+/* What a command's first words name. The dispatcher resolves them into
+ * ctx->target before the command runs, the way tmux resolves a command's
+ * target, so no command splits "ALBUM/PHOTO" itself. A word that names no
+ * target is reported before the command runs, except for PHOTOS, where
+ * the command reports each in its turn and goes on with the others. */
+typedef enum pgal_cmd_target_kind {
+	PGAL_TARGET_NONE = 0,
+	PGAL_TARGET_ALBUM,  /* ALBUM: target[0] */
+	PGAL_TARGET_PHOTO,  /* ALBUM/PHOTO: target[0] */
+	PGAL_TARGET_PHOTOS, /* ALBUM/PHOTO...: one target per positional word */
+	PGAL_TARGET_MOVE,   /* ALBUM/PHOTO ALBUM[/NAME]: the photo, where it goes */
+} pgal_cmd_target_kind;
+
+typedef struct pgal_cmd_target {
+	const char *album; /* the album's name (as given for ALBUM: the core checks it) */
+	const char *photo; /* the photo's name; "" when the word names an album alone */
+	pgal_err err;      /* PGAL_OK, or why the word names no target */
+	char album_buf[PGAL_ALBUM_MAX + 1];
+	char photo_buf[PGAL_PHOTO_NAME_MAX + 1];
+} pgal_cmd_target;
+
 typedef struct pgal_cmd_entry {
 	const char *name;
 	const char *usage;   /* arguments and options, e.g. "NAME [--title T]" */
@@ -94,12 +119,15 @@ typedef struct pgal_cmd_entry {
 	int max_args;        /* -1: no limit */
 	const char *options; /* accepted options: "title=,yes,o=" ('=' takes a value) */
 	int flags;
+	pgal_cmd_target_kind target;
 	int (*exec)(pgal_cmd_ctx *ctx, const pgal_args *a);
 } pgal_cmd_entry;
 
 /* The table, NULL-terminated (core/cmd/table.c). */
 extern const pgal_cmd_entry *const pgal_cmd_table[];
 const pgal_cmd_entry *pgal_cmd_find(const char *name);
+/* " [--json]" after the usage of a command that takes it, else "" (help.c). */
+const char *pgal_cmd_json_usage(const pgal_cmd_entry *c);
 
 /* Parses argv (argc words, the command name excluded) against `accepted`:
  * `--opt value`, `--opt=value`, `--flag`, `-o value`, `-ovalue` (one-letter
@@ -121,6 +149,12 @@ int pgal_cmd_parse_sort(const char *s, pgal_sort *sort);
  * allow_no_photo, "ALBUM" alone is accepted and photo is set to "". */
 int pgal_split_path(const char *s, char album[PGAL_ALBUM_MAX + 1], char photo[PGAL_PHOTO_NAME_MAX + 1],
 		    int allow_no_photo, pgal_err *e);
+/* Resolves a's positional words into the targets c->target asks for
+ * (core/cmd/target.c): *out is malloc'd (free() it), *n of them, NULL for
+ * NONE. Returns PGAL_OK, or fills e like the first target that has to
+ * resolve and did not (every one but PHOTOS'). */
+int pgal_cmd_targets(const pgal_cmd_entry *c, const pgal_args *a, pgal_cmd_target **out, int *n,
+		     pgal_err *e);
 
 /* Output helpers (core/cmd/output.c). */
 /* Writes "pgal: <message>" to ctx->err, returns code. */
@@ -137,8 +171,10 @@ struct json_t *pgal_json_photo(const pgal_photo *p);
 struct json_t *pgal_json_album(const pgal_album *a);
 /* Dumps v (indented) and a newline to ctx->out, then drops the reference. */
 int pgal_json_print(pgal_cmd_ctx *ctx, struct json_t *v);
-/* Dumps v on one line (for streamed arrays), then drops the reference. */
-int pgal_json_print_line(pgal_cmd_ctx *ctx, struct json_t *v);
+/* An array written as it is read (ls, put): element n (from 0) on a line
+ * of its own (the reference is dropped), then the end after n elements. */
+int pgal_json_array_item(pgal_cmd_ctx *ctx, size_t n, struct json_t *v);
+void pgal_json_array_end(pgal_cmd_ctx *ctx, size_t n);
 
 /* Text views shared by several commands. */
 void pgal_print_photo_info(pgal_cmd_ctx *ctx, const pgal_photo *p);

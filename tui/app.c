@@ -28,7 +28,8 @@ tui_copy(char *dst, size_t sz, const char *src)
 }
 
 int
-tui_push(tui *t, const tui_view_ops *ops, void *data, const char *title)
+tui_push(tui *t, const tui_view_ops *ops, const tui_binding *keys, void *data,
+    const char *title)
 {
 	tui_view *v;
 
@@ -41,6 +42,7 @@ tui_push(tui *t, const tui_view_ops *ops, void *data, const char *title)
 		return -1;
 	}
 	v->ops = ops;
+	v->keys = keys;
 	v->data = data;
 	snprintf(v->title, sizeof v->title, "%s", title);
 	t->stack[t->depth++] = v;
@@ -55,18 +57,28 @@ view_free(tui_view *v)
 	free(v);
 }
 
+/* Frees the top view; returns the one below, now on top (or NULL). */
+static tui_view *
+drop_top(tui *t)
+{
+	view_free(t->stack[--t->depth]);
+	t->gfx_dirty |= t->graphics != TUI_GFX_SYMBOLS; /* cells need no repaint */
+	return tui_top(t);
+}
+
+/* the view on top again: its data may have changed meanwhile */
+static void
+enter(tui *t, tui_view *top)
+{
+	if (top != NULL && top->ops->enter != NULL)
+		top->ops->enter(t, top);
+}
+
 void
 tui_pop(tui *t)
 {
-	tui_view *top;
-
-	if (t->depth == 0)
-		return;
-	view_free(t->stack[--t->depth]);
-	t->gfx_dirty |= t->graphics != TUI_GFX_SYMBOLS; /* cells need no repaint */
-	top = tui_top(t);
-	if (top != NULL && top->ops->enter != NULL)
-		top->ops->enter(t, top);
+	if (t->depth > 0)
+		enter(t, drop_top(t));
 }
 
 void
@@ -76,26 +88,20 @@ tui_pop_run(tui *t, tui_confirm_cb cb, void *arg)
 
 	if (t->depth == 0)
 		return;
-	view_free(t->stack[--t->depth]);
-	t->gfx_dirty |= t->graphics != TUI_GFX_SYMBOLS; /* cells need no repaint */
-	top = tui_top(t);
+	top = drop_top(t);
 	cb(t, arg);
 	/* refresh what is below unless cb already changed the screens */
-	if (top != NULL && tui_top(t) == top && top->ops->enter != NULL)
-		top->ops->enter(t, top);
+	if (tui_top(t) == top)
+		enter(t, top);
 }
 
 void
-tui_pop_to(tui *t, const char *name)
+tui_pop_to(tui *t, const tui_view_ops *ops)
 {
-	tui_view *top;
-
-	while (t->depth > 0 && strcmp(t->stack[t->depth - 1]->ops->name, name) != 0)
+	while (t->depth > 0 && t->stack[t->depth - 1]->ops != ops)
 		view_free(t->stack[--t->depth]);
 	t->gfx_dirty |= t->graphics != TUI_GFX_SYMBOLS; /* cells need no repaint */
-	top = tui_top(t);
-	if (top != NULL && top->ops->enter != NULL)
-		top->ops->enter(t, top);
+	enter(t, tui_top(t));
 }
 
 static void
@@ -302,10 +308,14 @@ read_key(int wait_ms)
 	return (int)wc;
 }
 
+/* A key goes to the shared keys no view may take, then to the top view's
+ * table, then to the other shared keys (not the letters while a form takes
+ * text). */
 static void
 handle_key(tui *t, int key)
 {
 	tui_view *v = tui_top(t);
+	const tui_binding *shared;
 
 	if (key == TK(KEY_RESIZE))
 		return; /* ncurses resized stdscr; the next frame fits it */
@@ -319,37 +329,17 @@ handle_key(tui *t, int key)
 		t->help = 0;
 		return;
 	}
-	if (key == TK_CTRL('c')) {
-		t->quit = 1;
-		return;
-	}
-	if (key == TK_CTRL('l')) {
-		clearok(curscr, TRUE);
+	shared = tui_binding_find(tui_shared_keys, key);
+	if (shared != NULL && (shared->flags & TUI_KEY_ALWAYS)) {
+		shared->run(t, v, key);
 		return;
 	}
 	t->msg[0] = '\0';
-	if (v != NULL && v->ops->key != NULL && v->ops->key(t, v, key))
+	if (v != NULL && tui_view_key(t, v, key))
 		return;
-	if (key == TK(KEY_F(1)) || (key == '?' && (v == NULL || !v->ops->text_input))) {
-		t->help = 1;
+	if (shared == NULL || (v != NULL && v->ops->text_input && tui_key_is_text(key)))
 		return;
-	}
-	if (v != NULL && v->ops->text_input && key != TK_ESC)
-		return;
-	switch (key) {
-	case 'Q':
-		t->quit = 1;
-		break;
-	case 'q':
-	case TK_ESC:
-	case TK(KEY_LEFT):
-	case 'h':
-		if (t->depth > 1)
-			tui_pop(t);
-		else if (key == 'q')
-			t->quit = 1;
-		break;
-	}
+	shared->run(t, v, key);
 }
 
 static const char *

@@ -25,32 +25,42 @@
 struct tui;
 struct tui_view;
 
-/* One line of help: the key as shown and what it does; `bar` puts it in
- * the key bar too. A NULL key ends a table. */
-typedef struct tui_keyhelp {
-	const char *key;
-	const char *what;
-	int bar;
-} tui_keyhelp;
+/* One row of a view's key table: the keys, what they do, and how the help
+ * overlay and the key bar show them. The one table drives the dispatch
+ * (the first row that binds a key runs it), the help (the rows with a
+ * label, in order) and the key bar (the rows marked TUI_KEY_BAR), so each
+ * key is written down once. A row whose run is NULL ends a table. */
+#define TUI_KEY_ANY (-1)   /* in keys: any key (what is typed into a form) */
+#define TUI_KEY_BAR 0x1    /* in the key bar too */
+#define TUI_KEY_ALWAYS 0x2 /* shared keys: run before the view's own keys */
+#define TUI_KEYS_MAX 16
+typedef struct tui_binding {
+	int keys[TUI_KEYS_MAX]; /* key codes, 0 ends them */
+	/* returns 1 when the key was used; 0 lets the shared keys have it */
+	int (*run)(struct tui *t, struct tui_view *v, int key);
+	const char *label; /* the keys as help shows them; NULL: not in help */
+	const char *help;  /* what they do */
+	unsigned flags;
+} tui_binding;
+#define TUI_KEYS_END { { 0 }, NULL, NULL, NULL, 0 }
 
 typedef struct tui_view_ops {
-	const char *name;
 	/* paints the body (rows y0 .. y0+h-1, all columns) */
 	void (*draw)(struct tui *t, struct tui_view *v, int y0, int h);
-	/* returns 1 when the key was used */
-	int (*key)(struct tui *t, struct tui_view *v, int key);
 	/* the view is on top again (data may have changed below it) */
 	void (*enter)(struct tui *t, struct tui_view *v);
 	/* called between key reads while it returns 1 (work in steps) */
 	int (*tick)(struct tui *t, struct tui_view *v);
 	void (*free)(struct tui_view *v);
-	const tui_keyhelp *keys;
 	int overlay; /* drawn over the view below it (dialogs) */
-	int text_input; /* printable keys are text: no global letter keys */
+	int text_input; /* printable keys are text: no shared letter keys */
 } tui_view_ops;
 
+/* A screen on the stack: what kind it is (compared by pointer), its key
+ * table, its own state. */
 typedef struct tui_view {
 	const tui_view_ops *ops;
+	const tui_binding *keys;
 	void *data;
 	char title[128];
 } tui_view;
@@ -93,13 +103,14 @@ typedef struct tui {
 /* app.c: the view stack and messages */
 /* copies src into dst (size sz), always terminated, cut at a character boundary */
 void tui_copy(char *dst, size_t sz, const char *src);
-int tui_push(tui *t, const tui_view_ops *ops, void *data, const char *title);
+int tui_push(tui *t, const tui_view_ops *ops, const tui_binding *keys, void *data,
+    const char *title);
 void tui_pop(tui *t);
 typedef void (*tui_confirm_cb)(struct tui *t, void *arg);
 /* pops the top view, runs cb, then refreshes the view below */
 void tui_pop_run(tui *t, tui_confirm_cb cb, void *arg);
-/* pops views until `name` is on top (or the stack is empty) */
-void tui_pop_to(tui *t, const char *name);
+/* pops views until one of kind ops is on top (or the stack is empty) */
+void tui_pop_to(tui *t, const tui_view_ops *ops);
 tui_view *tui_top(tui *t);
 void tui_msg(tui *t, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* says "what…" on the status line at once, before slow work */
@@ -138,6 +149,11 @@ typedef struct tui_list {
 } tui_list;
 /* moves on arrows/vi keys; returns 1 if the key was a movement key */
 int tui_list_key(tui_list *l, int key, int page);
+/* the keys tui_list_key moves by, in the groups key tables show them in */
+#define TUI_LIST_STEP_KEYS 'j', 'k', TK(KEY_DOWN), TK(KEY_UP)
+#define TUI_LIST_ENDS_KEYS 'g', 'G', TK(KEY_HOME), TK(KEY_END)
+#define TUI_LIST_HALF_KEYS TK_CTRL('d'), TK_CTRL('u')
+#define TUI_LIST_PAGE_KEYS TK(KEY_NPAGE), TK(KEY_PPAGE), TK_CTRL('f'), TK_CTRL('b')
 /* keeps sel visible in a window of `page` rows */
 void tui_list_fit(tui_list *l, int page);
 
@@ -170,6 +186,19 @@ int tui_complete_path(char *buf, size_t bufsz, size_t *len, char *msg, size_t ms
 void tui_progress_bar(int y, int x, int w, int64_t done, int64_t total);
 const char *tui_spinner(unsigned tick);
 
+/* keys.c: the keys every view shares, and running a key through a table */
+extern const tui_binding tui_shared_keys[];
+/* the row of keys that binds key, or NULL */
+const tui_binding *tui_binding_find(const tui_binding *keys, int key);
+/* runs key through v's table; 1 if a row used it */
+int tui_view_key(tui *t, tui_view *v, int key);
+/* 1 for a key that types a character (not a control or function key) */
+int tui_key_is_text(int key);
+/* shared actions, also for views that show them in their own bar */
+int tui_key_back(tui *t, tui_view *v, int key);
+int tui_key_quit(tui *t, tui_view *v, int key);
+int tui_key_logout(tui *t, tui_view *v, int key);
+
 /* help.c: the overlay listing every key of the top view */
 void tui_help_draw(tui *t);
 /* keybar.c: the last line */
@@ -183,18 +212,25 @@ typedef struct tui_form_spec {
 	tui_form_submit submit; /* 0: done (it pops or replaces), else stay */
 	void *arg;           /* freed with free() when the view goes (if owned) */
 	int own_arg;
-	/* an extra key (e.g. Ctrl-R resend) and its action */
-	int extra_key;
-	const char *extra_label;
-	tui_form_submit extra;
+	/* the form's key table, for a form with keys of its own (its rows
+	 * run tui_form_edit_key, tui_form_cancel or their own action);
+	 * NULL: a plain form's (Enter, Tab, Esc, editing) */
+	const tui_binding *keys;
 } tui_form_spec;
 /* pushes a form view; fields are added to the returned form by the caller */
 tui_form *tui_form_view(tui *t, const tui_form_spec *spec);
+/* form key actions: the key edits the fields (Enter in the last one
+ * submits); Esc closes the form */
+int tui_form_edit_key(tui *t, tui_view *v, int key);
+int tui_form_cancel(tui *t, tui_view *v, int key);
+/* the form of a form view (for a key action of its own) */
+tui_form *tui_form_of(tui_view *v);
 
 /* a yes/no dialog; cb runs on yes; arg is freed with free() afterwards */
 int tui_confirm(tui *t, const char *question, tui_confirm_cb cb, void *arg);
 
 int tui_view_welcome(tui *t);
+extern const tui_view_ops tui_welcome_ops; /* the first screen, for tui_pop_to */
 int tui_view_login(tui *t, const char *user);
 int tui_view_signup(tui *t);
 int tui_view_confirm(tui *t, const char *user);

@@ -12,12 +12,6 @@ struct dialog {
 	void *arg;
 };
 
-static const tui_keyhelp dialog_keys[] = {
-	{ "y", "yes, do it", 1 },
-	{ "n Esc", "no, keep it", 1 },
-	{ NULL, NULL, 0 },
-};
-
 static void
 dialog_draw(tui *t, tui_view *v, int y0, int h)
 {
@@ -31,31 +25,39 @@ dialog_draw(tui *t, tui_view *v, int y0, int h)
 }
 
 static int
-dialog_key(tui *t, tui_view *v, int key)
+dialog_yes(tui *t, tui_view *v, int key)
 {
 	struct dialog *d = v->data;
-	tui_confirm_cb cb;
-	void *arg;
+	tui_confirm_cb cb = d->cb;
+	void *arg = d->arg;
 
-	switch (key) {
-	case 'y':
-	case 'Y':
-		cb = d->cb;
-		arg = d->arg;
-		d->arg = NULL;
-		tui_pop_run(t, cb, arg);
-		free(arg);
-		return 1;
-	case 'n':
-	case 'N':
-	case 'q':
-	case TK_ESC:
-		tui_pop(t);
-		tui_msg(t, 0, "nothing deleted");
-		return 1;
-	}
-	return 1; /* nothing else reaches the screen below */
+	d->arg = NULL;
+	tui_pop_run(t, cb, arg);
+	free(arg);
+	return 1;
 }
+
+static int
+dialog_no(tui *t, tui_view *v, int key)
+{
+	tui_pop(t);
+	tui_msg(t, 0, "nothing deleted");
+	return 1;
+}
+
+/* nothing else reaches the screen below */
+static int
+dialog_other(tui *t, tui_view *v, int key)
+{
+	return 1;
+}
+
+static const tui_binding dialog_keys[] = {
+	{ { 'y', 'Y' }, dialog_yes, "y", "yes, do it", TUI_KEY_BAR },
+	{ { 'n', 'N', 'q', TK_ESC }, dialog_no, "n Esc", "no, keep it", TUI_KEY_BAR },
+	{ { TUI_KEY_ANY }, dialog_other, NULL, NULL, 0 },
+	TUI_KEYS_END,
+};
 
 static void
 dialog_free(tui_view *v)
@@ -67,11 +69,8 @@ dialog_free(tui_view *v)
 }
 
 static const tui_view_ops dialog_ops = {
-	.name = "confirm",
 	.draw = dialog_draw,
-	.key = dialog_key,
 	.free = dialog_free,
-	.keys = dialog_keys,
 	.overlay = 1,
 };
 
@@ -87,5 +86,5 @@ tui_confirm(tui *t, const char *question, tui_confirm_cb cb, void *arg)
 	pgal_sanitize(d->question, sizeof d->question, question, 0);
 	d->cb = cb;
 	d->arg = arg;
-	return tui_push(t, &dialog_ops, d, "confirm");
+	return tui_push(t, &dialog_ops, dialog_keys, d, "confirm");
 }

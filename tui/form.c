@@ -153,7 +153,7 @@ tui_form_key(tui *t, tui_form *f, int key)
 		cut(fl, p, fl->cur);
 		return 1;
 	}
-	if (key >= 0x20 && key < TK_FN && key != 0x7f && (key < 0x80 || key >= 0xa0)) {
+	if (tui_key_is_text(key)) {
 		insert(fl, key);
 		return 1;
 	}

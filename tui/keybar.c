@@ -1,4 +1,5 @@
-/* The key bar on the last line: the top view's main keys, then help. */
+/* The key bar on the last line: the top view's rows marked TUI_KEY_BAR,
+ * from its key table, then the way to the help. */
 #include <curses.h>
 #include <string.h>
 
@@ -8,22 +9,22 @@ void
 tui_keybar_draw(tui *t, int y)
 {
 	tui_view *v = tui_top(t);
-	const tui_keyhelp *k;
+	const tui_binding *b;
 	int x = 0, kw, ww;
 
 	tui_fill(y, 0, COLS, TS_BAR);
-	if (v == NULL || v->ops->keys == NULL)
+	if (v == NULL || v->keys == NULL)
 		return;
-	for (k = v->ops->keys; k->key != NULL; k++) {
-		if (!k->bar)
+	for (b = v->keys; b->run != NULL; b++) {
+		if (!(b->flags & TUI_KEY_BAR) || b->label == NULL)
 			continue;
-		kw = (int)strlen(k->key);
-		ww = (int)strlen(k->what);
+		kw = (int)strlen(b->label);
+		ww = (int)strlen(b->help);
 		if (x + kw + ww + 2 > COLS - 7)
 			break;
-		tui_text(y, x, kw, k->key, TS_BARKEY);
+		tui_text(y, x, kw, b->label, TS_BARKEY);
 		tui_text(y, x + kw, ww + 1, " ", TS_BAR);
-		tui_text(y, x + kw + 1, ww, k->what, TS_BAR);
+		tui_text(y, x + kw + 1, ww, b->help, TS_BAR);
 		x += kw + ww + 2;
 	}
 	tui_text(y, COLS - 6, 1, "?", TS_BARKEY);

@@ -6,22 +6,10 @@
 
 #include "app.h"
 
-static const char *items[] = { "Change password", "SSH keys", "Cancel account", "Log out" };
-#define NITEMS 4
-
 struct account {
 	pgal_whoami who;
 	int have;
 	tui_list list;
-};
-
-static const tui_keyhelp account_keys[] = {
-	{ "Enter", "choose", 1 },
-	{ "p", "password", 1 },
-	{ "K", "SSH keys", 1 },
-	{ "C", "cancel account", 1 },
-	{ "L", "log out", 1 },
-	{ NULL, NULL, 0 },
 };
 
 static void
@@ -32,39 +20,6 @@ account_load(tui *t, struct account *a)
 	a->have = pgal_session_check(t->g, t->token, &a->who, &e) == PGAL_OK;
 	if (!a->have)
 		tui_fail(t, "cannot read the account", &e);
-}
-
-static void
-account_draw(tui *t, tui_view *v, int y0, int h)
-{
-	struct account *a = v->data;
-	char buf[128];
-	int x = 4, y = y0 + 1, i;
-
-	if (a->have) {
-		tui_text(y, x, 12, "User", TS_LABEL);
-		tui_text(y++, x + 12, COLS - x - 14, a->who.user, TS_NORMAL);
-		tui_text(y, x, 12, "Email", TS_LABEL);
-		tui_text(y++, x + 12, COLS - x - 14, a->who.email, TS_NORMAL);
-		pgal_fmt_local(buf, a->who.created_at);
-		tui_text(y, x, 12, "Since", TS_LABEL);
-		tui_text(y++, x + 12, COLS - x - 14, buf, TS_NORMAL);
-		pgal_fmt_size(buf, a->who.bytes);
-		tui_text(y, x, 12, "Holds", TS_LABEL);
-		{
-			char line[160];
-			snprintf(line, sizeof line, "%lld album%s, %lld photo%s, %s",
-			    (long long)a->who.albums, a->who.albums == 1 ? "" : "s",
-			    (long long)a->who.photos, a->who.photos == 1 ? "" : "s", buf);
-			tui_text(y++, x + 12, COLS - x - 14, line, TS_NORMAL);
-		}
-	}
-	y += 2;
-	for (i = 0; i < NITEMS; i++, y += 2) {
-		int sel = (size_t)i == a->list.sel;
-		tui_fill(y, x - 2, 30, sel ? TS_SELECT : TS_NORMAL);
-		tui_text(y, x, 26, items[i], sel ? TS_SELECT : TS_NORMAL);
-	}
 }
 
 static int
@@ -105,78 +60,129 @@ cancel_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 	return 0;
 }
 
-static void
-choose(tui *t, struct account *a, size_t i)
-{
-	tui_form_spec spec;
-	tui_form *f;
-	char intro[512], size[32];
+/* ---- the menu: each item is also a key ---- */
 
-	memset(&spec, 0, sizeof spec);
-	switch (i) {
-	case 0:
-		spec.title = "change password";
-		spec.intro = "Your other sessions (other terminals, SSH) end when the "
-			     "password changes.";
-		spec.submit = passwd_submit;
-		if ((f = tui_form_view(t, &spec)) != NULL) {
-			tui_form_add(f, "Current password", 256, 1);
-			tui_form_add(f, "New password", 256, 1);
-			tui_form_add(f, "New password again", 256, 1);
+static int
+account_password(tui *t, tui_view *v, int key)
+{
+	tui_form_spec spec = {
+		.title = "change password",
+		.intro = "Your other sessions (other terminals, SSH) end when the "
+			 "password changes.",
+		.submit = passwd_submit,
+	};
+	tui_form *f;
+
+	if ((f = tui_form_view(t, &spec)) != NULL) {
+		tui_form_add(f, "Current password", 256, 1);
+		tui_form_add(f, "New password", 256, 1);
+		tui_form_add(f, "New password again", 256, 1);
+	}
+	return 1;
+}
+
+static int
+account_ssh_keys(tui *t, tui_view *v, int key)
+{
+	tui_view_keys(t);
+	return 1;
+}
+
+static int
+account_cancel(tui *t, tui_view *v, int key)
+{
+	struct account *a = v->data;
+	tui_form_spec spec = {
+		.title = "cancel account",
+		.submit = cancel_submit,
+	};
+	char intro[512], size[32];
+	tui_form *f;
+
+	pgal_fmt_size(size, a->who.bytes);
+	snprintf(intro, sizeof intro, "This deletes the account '%s' with its %lld "
+	    "album%s and %lld photo%s (%s), and ends every session. It cannot be "
+	    "undone. Enter your password and type your user name to confirm.",
+	    t->user, (long long)a->who.albums, a->who.albums == 1 ? "" : "s",
+	    (long long)a->who.photos, a->who.photos == 1 ? "" : "s", size);
+	spec.intro = intro; /* copied by the form view */
+	if ((f = tui_form_view(t, &spec)) != NULL) {
+		tui_form_add(f, "Password", 256, 1);
+		tui_form_add(f, "Type your user name", PGAL_USER_MAX, 0);
+	}
+	return 1;
+}
+
+static const struct {
+	const char *label;
+	int (*run)(tui *t, tui_view *v, int key);
+} items[] = {
+	{ "Change password", account_password },
+	{ "SSH keys", account_ssh_keys },
+	{ "Cancel account", account_cancel },
+	{ "Log out", tui_key_logout },
+};
+#define NITEMS 4
+
+static void
+account_draw(tui *t, tui_view *v, int y0, int h)
+{
+	struct account *a = v->data;
+	char buf[128];
+	int x = 4, y = y0 + 1, i;
+
+	if (a->have) {
+		tui_text(y, x, 12, "User", TS_LABEL);
+		tui_text(y++, x + 12, COLS - x - 14, a->who.user, TS_NORMAL);
+		tui_text(y, x, 12, "Email", TS_LABEL);
+		tui_text(y++, x + 12, COLS - x - 14, a->who.email, TS_NORMAL);
+		pgal_fmt_local(buf, a->who.created_at);
+		tui_text(y, x, 12, "Since", TS_LABEL);
+		tui_text(y++, x + 12, COLS - x - 14, buf, TS_NORMAL);
+		pgal_fmt_size(buf, a->who.bytes);
+		tui_text(y, x, 12, "Holds", TS_LABEL);
+		{
+			char line[160];
+			snprintf(line, sizeof line, "%lld album%s, %lld photo%s, %s",
+			    (long long)a->who.albums, a->who.albums == 1 ? "" : "s",
+			    (long long)a->who.photos, a->who.photos == 1 ? "" : "s", buf);
+			tui_text(y++, x + 12, COLS - x - 14, line, TS_NORMAL);
 		}
-		break;
-	case 1:
-		tui_view_keys(t);
-		break;
-	case 2:
-		pgal_fmt_size(size, a->who.bytes);
-		snprintf(intro, sizeof intro, "This deletes the account '%s' with its %lld "
-		    "album%s and %lld photo%s (%s), and ends every session. It cannot be "
-		    "undone. Enter your password and type your user name to confirm.",
-		    t->user, (long long)a->who.albums, a->who.albums == 1 ? "" : "s",
-		    (long long)a->who.photos, a->who.photos == 1 ? "" : "s", size);
-		spec.title = "cancel account";
-		spec.intro = intro; /* copied by the form view */
-		spec.submit = cancel_submit;
-		if ((f = tui_form_view(t, &spec)) != NULL) {
-			tui_form_add(f, "Password", 256, 1);
-			tui_form_add(f, "Type your user name", PGAL_USER_MAX, 0);
-		}
-		break;
-	case 3:
-		tui_logged_out(t, "logged out");
-		break;
+	}
+	y += 2;
+	for (i = 0; i < NITEMS; i++, y += 2) {
+		int sel = (size_t)i == a->list.sel;
+		tui_fill(y, x - 2, 30, sel ? TS_SELECT : TS_NORMAL);
+		tui_text(y, x, 26, items[i].label, sel ? TS_SELECT : TS_NORMAL);
 	}
 }
 
 static int
-account_key(tui *t, tui_view *v, int key)
+account_move(tui *t, tui_view *v, int key)
 {
 	struct account *a = v->data;
 
-	if (tui_list_key(&a->list, key, NITEMS))
-		return 1;
-	switch (key) {
-	case TK_ENTER:
-	case 'l':
-	case TK(KEY_RIGHT):
-		choose(t, a, a->list.sel);
-		return 1;
-	case 'p':
-		choose(t, a, 0);
-		return 1;
-	case 'K':
-		choose(t, a, 1);
-		return 1;
-	case 'C':
-		choose(t, a, 2);
-		return 1;
-	case 'L':
-		choose(t, a, 3);
-		return 1;
-	}
-	return 0;
+	return tui_list_key(&a->list, key, NITEMS);
 }
+
+static int
+account_choose(tui *t, tui_view *v, int key)
+{
+	struct account *a = v->data;
+
+	return items[a->list.sel].run(t, v, key);
+}
+
+static const tui_binding account_keys[] = {
+	{ { TK_ENTER, 'l', TK(KEY_RIGHT) }, account_choose, "Enter", "choose", TUI_KEY_BAR },
+	{ { 'p' }, account_password, "p", "password", TUI_KEY_BAR },
+	{ { 'K' }, account_ssh_keys, "K", "SSH keys", TUI_KEY_BAR },
+	{ { 'C' }, account_cancel, "C", "cancel account", TUI_KEY_BAR },
+	{ { 'L' }, tui_key_logout, "L", "log out", TUI_KEY_BAR },
+	{ { TUI_LIST_STEP_KEYS, TUI_LIST_ENDS_KEYS, TUI_LIST_HALF_KEYS, TUI_LIST_PAGE_KEYS },
+	  account_move, NULL, NULL, 0 },
+	TUI_KEYS_END,
+};
 
 static void
 account_enter(tui *t, tui_view *v)
@@ -191,12 +197,9 @@ account_free(tui_view *v)
 }
 
 static const tui_view_ops account_ops = {
-	.name = "account",
 	.draw = account_draw,
-	.key = account_key,
 	.enter = account_enter,
 	.free = account_free,
-	.keys = account_keys,
 };
 
 int
@@ -207,7 +210,7 @@ tui_view_account(tui *t)
 	if (a == NULL)
 		return -1;
 	a->list.n = NITEMS;
-	if (tui_push(t, &account_ops, a, "account") != 0)
+	if (tui_push(t, &account_ops, account_keys, a, "account") != 0)
 		return -1;
 	account_load(t, a);
 	return 0;

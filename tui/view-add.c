@@ -24,12 +24,6 @@ struct add_job {
 	int done, cancelled;
 };
 
-static const tui_keyhelp add_keys[] = {
-	{ "Esc", "stop / back", 1 },
-	{ "Enter", "back when done", 1 },
-	{ NULL, NULL, 0 },
-};
-
 static int
 add_file(struct add_job *j, const char *path)
 {
@@ -180,24 +174,46 @@ add_tick(tui *t, tui_view *v)
 	return 1;
 }
 
+/* Esc or q stops after the current file, or once done goes back. */
 static int
-add_key(tui *t, tui_view *v, int key)
+add_stop(tui *t, tui_view *v, int key)
 {
 	struct add_job *j = v->data;
 
-	if (!j->done) {
-		if (key == TK_ESC || key == 'q') {
-			j->done = j->cancelled = 1;
-			tui_msg(t, 0, "stopped: %zu added", j->added);
-		}
-		return 1;
-	}
-	if (key == TK_ENTER || key == TK_ESC || key == 'q') {
+	if (j->done) {
 		tui_pop(t);
 		return 1;
 	}
-	return 0;
+	j->done = j->cancelled = 1;
+	tui_msg(t, 0, "stopped: %zu added", j->added);
+	return 1;
 }
+
+static int
+add_back(tui *t, tui_view *v, int key)
+{
+	struct add_job *j = v->data;
+
+	if (j->done)
+		tui_pop(t);
+	return 1;
+}
+
+/* while files are added, no other key does anything */
+static int
+add_busy(tui *t, tui_view *v, int key)
+{
+	struct add_job *j = v->data;
+
+	return !j->done;
+}
+
+static const tui_binding add_keys[] = {
+	{ { TK_ESC, 'q' }, add_stop, "Esc", "stop / back", TUI_KEY_BAR },
+	{ { TK_ENTER }, add_back, "Enter", "back when done", TUI_KEY_BAR },
+	{ { TUI_KEY_ANY }, add_busy, NULL, NULL, 0 },
+	TUI_KEYS_END,
+};
 
 static void
 add_free(tui_view *v)
@@ -212,12 +228,9 @@ add_free(tui_view *v)
 }
 
 static const tui_view_ops add_ops = {
-	.name = "add",
 	.draw = add_draw,
-	.key = add_key,
 	.tick = add_tick,
 	.free = add_free,
-	.keys = add_keys,
 };
 
 static int
@@ -255,7 +268,7 @@ path_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 		return -1;
 	}
 	tui_pop(t);
-	return tui_push(t, &add_ops, j, "add photos");
+	return tui_push(t, &add_ops, add_keys, j, "add photos");
 }
 
 /* ---- over SSH ---- */
@@ -264,9 +277,9 @@ struct remote_info {
 	char album[PGAL_ALBUM_MAX + 1];
 };
 
-static const tui_keyhelp remote_keys[] = {
-	{ "q", "back", 1 },
-	{ NULL, NULL, 0 },
+static const tui_binding remote_keys[] = {
+	{ { 'q' }, tui_key_back, "q", "back", TUI_KEY_BAR },
+	TUI_KEYS_END,
 };
 
 static void
@@ -306,10 +319,18 @@ remote_free(tui_view *v)
 }
 
 static const tui_view_ops remote_ops = {
-	.name = "add",
 	.draw = remote_draw,
 	.free = remote_free,
-	.keys = remote_keys,
+};
+
+/* the path prompt: a form whose Tab completes */
+static const tui_binding path_keys[] = {
+	{ { TK_ENTER }, tui_form_edit_key, "Enter", "add", TUI_KEY_BAR },
+	{ { '\t' }, tui_form_edit_key, "Tab", "complete path", TUI_KEY_BAR },
+	{ { TK_ESC }, tui_form_cancel, "Esc", "cancel", TUI_KEY_BAR },
+	{ { TK_CTRL('u') }, tui_form_edit_key, "Ctrl-U", "clear to start", 0 },
+	{ { TUI_KEY_ANY }, tui_form_edit_key, NULL, NULL, 0 },
+	TUI_KEYS_END,
 };
 
 int
@@ -321,7 +342,7 @@ tui_view_add(tui *t, const char *album)
 			 "subfolders are added). Tab completes the path.",
 		.submit = path_submit,
 		.own_arg = 1,
-		.extra_label = "path",
+		.keys = path_keys,
 	};
 	struct remote_info *r;
 	tui_form *f;
@@ -331,7 +352,7 @@ tui_view_add(tui *t, const char *album)
 		if ((r = calloc(1, sizeof *r)) == NULL)
 			return -1;
 		tui_copy(r->album, sizeof r->album, album);
-		return tui_push(t, &remote_ops, r, "add photos");
+		return tui_push(t, &remote_ops, remote_keys, r, "add photos");
 	}
 	if ((spec.arg = strdup(album)) == NULL)
 		return -1;

@@ -19,21 +19,6 @@ struct album_view {
 
 static const char *sort_names[] = { "taken", "added", "title" };
 
-static const tui_keyhelp album_keys[] = {
-	{ "Enter", "open", 1 },
-	{ "a", "add photos", 1 },
-	{ "e", "edit", 1 },
-	{ "d", "delete", 1 },
-	{ "s", "sort", 1 },
-	{ "/", "search", 1 },
-	{ "j/k ↓/↑", "move", 0 },
-	{ "g/G", "first/last photo", 0 },
-	{ "Ctrl-d/u", "half a page down/up", 0 },
-	{ "PgDn/PgUp", "a page down/up", 0 },
-	{ "r", "reload", 0 },
-	{ NULL, NULL, 0 },
-};
-
 static void
 album_reload(tui *t, struct album_view *a)
 {
@@ -131,62 +116,143 @@ album_draw(tui *t, tui_view *v, int y0, int h)
 	}
 }
 
-static int
-album_key(tui *t, tui_view *v, int key)
+/* ---- the keys: none is used while the album could not be read ---- */
+
+static struct album_view *
+ready(tui_view *v)
 {
 	struct album_view *a = v->data;
-	const pgal_photo *p = NULL;
+
+	return a->src != NULL ? a : NULL;
+}
+
+/* the selected photo, or NULL */
+static const pgal_photo *
+selected(struct album_view *a)
+{
 	pgal_err e;
 
-	if (a->src == NULL)
-		return 0;
-	if (tui_list_key(&a->list, key, a->page)) {
-		if (key == 'G' || key == TK(KEY_END)) {
-			/* the last page is one reverse read (pager.c); reading
-			 * it may correct the count, so select its last row */
-			(void)a->src->ops->get(a->src, a->list.sel, &e);
-			a->list.n = a->src->ops->count(a->src);
-			a->list.sel = a->list.n > 0 ? a->list.n - 1 : 0;
-			tui_list_fit(&a->list, a->page > 0 ? a->page : 1);
-		}
-		return 1;
-	}
-	if (a->list.n > 0)
-		p = a->src->ops->get(a->src, a->list.sel, &e);
-	switch (key) {
-	case TK_ENTER:
-	case TK(KEY_RIGHT):
-	case 'l':
-		if (p != NULL)
-			tui_view_photo(t, a->src, a->list.sel);
-		return 1;
-	case 'a':
-		tui_view_add(t, a->album);
-		return 1;
-	case 'e':
-		if (p != NULL)
-			tui_photo_edit(t, p);
-		return 1;
-	case 'd':
-	case TK(KEY_DC):
-		if (p != NULL)
-			tui_photo_delete_ask(t, p);
-		return 1;
-	case 's':
-		a->sort = (a->sort + 1) % 3;
-		a->list.sel = a->list.top = 0;
-		album_reload(t, a);
-		tui_msg(t, 0, "sorted by %s", sort_names[a->sort]);
-		return 1;
-	case '/':
-		tui_view_search_prompt(t, a->album);
-		return 1;
-	case 'r':
-		album_reload(t, a);
-		return 1;
-	}
-	return 0;
+	return a->list.n > 0 ? a->src->ops->get(a->src, a->list.sel, &e) : NULL;
 }
+
+static int
+album_move(tui *t, tui_view *v, int key)
+{
+	struct album_view *a = ready(v);
+	pgal_err e;
+
+	if (a == NULL || !tui_list_key(&a->list, key, a->page))
+		return 0;
+	if (key == 'G' || key == TK(KEY_END)) {
+		/* the last page is one reverse read (pager.c); reading it may
+		 * correct the count, so select its last row */
+		(void)a->src->ops->get(a->src, a->list.sel, &e);
+		a->list.n = a->src->ops->count(a->src);
+		a->list.sel = a->list.n > 0 ? a->list.n - 1 : 0;
+		tui_list_fit(&a->list, a->page > 0 ? a->page : 1);
+	}
+	return 1;
+}
+
+static int
+album_open(tui *t, tui_view *v, int key)
+{
+	struct album_view *a = ready(v);
+
+	if (a == NULL)
+		return 0;
+	if (selected(a) != NULL)
+		tui_view_photo(t, a->src, a->list.sel);
+	return 1;
+}
+
+static int
+album_add(tui *t, tui_view *v, int key)
+{
+	struct album_view *a = ready(v);
+
+	if (a == NULL)
+		return 0;
+	tui_view_add(t, a->album);
+	return 1;
+}
+
+static int
+album_edit(tui *t, tui_view *v, int key)
+{
+	struct album_view *a = ready(v);
+	const pgal_photo *p;
+
+	if (a == NULL)
+		return 0;
+	if ((p = selected(a)) != NULL)
+		tui_photo_edit(t, p);
+	return 1;
+}
+
+static int
+album_delete(tui *t, tui_view *v, int key)
+{
+	struct album_view *a = ready(v);
+	const pgal_photo *p;
+
+	if (a == NULL)
+		return 0;
+	if ((p = selected(a)) != NULL)
+		tui_photo_delete_ask(t, p);
+	return 1;
+}
+
+static int
+album_sort(tui *t, tui_view *v, int key)
+{
+	struct album_view *a = ready(v);
+
+	if (a == NULL)
+		return 0;
+	a->sort = (a->sort + 1) % 3;
+	a->list.sel = a->list.top = 0;
+	album_reload(t, a);
+	tui_msg(t, 0, "sorted by %s", sort_names[a->sort]);
+	return 1;
+}
+
+static int
+album_search(tui *t, tui_view *v, int key)
+{
+	struct album_view *a = ready(v);
+
+	if (a == NULL)
+		return 0;
+	tui_view_search_prompt(t, a->album);
+	return 1;
+}
+
+static int
+album_reload_key(tui *t, tui_view *v, int key)
+{
+	struct album_view *a = ready(v);
+
+	if (a == NULL)
+		return 0;
+	album_reload(t, a);
+	return 1;
+}
+
+static const tui_binding album_keys[] = {
+	{ { TK_ENTER, TK(KEY_RIGHT), 'l' }, album_open, "Enter", "open", TUI_KEY_BAR },
+	{ { 'a' }, album_add, "a", "add photos", TUI_KEY_BAR },
+	{ { 'e' }, album_edit, "e", "edit", TUI_KEY_BAR },
+	{ { 'd', TK(KEY_DC) }, album_delete, "d", "delete", TUI_KEY_BAR },
+	{ { 's' }, album_sort, "s", "sort", TUI_KEY_BAR },
+	{ { '/' }, album_search, "/", "search", TUI_KEY_BAR },
+	{ { TUI_LIST_STEP_KEYS }, album_move, "j/k ↓/↑", "move", 0 },
+	{ { TUI_LIST_ENDS_KEYS }, album_move, "g/G", "first/last photo", 0 },
+	{ { TUI_LIST_HALF_KEYS }, album_move, "Ctrl-d/u", "half a page down/up", 0 },
+	{ { TUI_LIST_PAGE_KEYS }, album_move, "PgDn/PgUp", "a page down/up", 0 },
+	{ { 'r' }, album_reload_key, "r", "reload", 0 },
+	TUI_KEYS_END,
+};
 
 static void
 album_enter(tui *t, tui_view *v)
@@ -204,12 +270,9 @@ album_free(tui_view *v)
 }
 
 static const tui_view_ops album_ops = {
-	.name = "album",
 	.draw = album_draw,
-	.key = album_key,
 	.enter = album_enter,
 	.free = album_free,
-	.keys = album_keys,
 };
 
 int
@@ -222,7 +285,7 @@ tui_view_album(tui *t, const char *album)
 		return -1;
 	tui_copy(a->album, sizeof a->album, album);
 	snprintf(title, sizeof title, "album %s", a->album);
-	if (tui_push(t, &album_ops, a, title) != 0)
+	if (tui_push(t, &album_ops, album_keys, a, title) != 0)
 		return -1;
 	album_reload(t, a);
 	return 0;

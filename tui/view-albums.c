@@ -12,21 +12,6 @@ struct albums {
 	int page;
 };
 
-static const tui_keyhelp albums_keys[] = {
-	{ "Enter", "open", 1 },
-	{ "n", "new album", 1 },
-	{ "r", "rename", 1 },
-	{ "e", "edit title/description", 1 },
-	{ "d", "delete", 1 },
-	{ "/", "search all albums", 1 },
-	{ "a", "account", 1 },
-	{ "L", "log out", 0 },
-	{ "j/k ↓/↑", "move", 0 },
-	{ "g/G", "first/last", 0 },
-	{ "Ctrl-d/u", "half a page down/up", 0 },
-	{ NULL, NULL, 0 },
-};
-
 static void
 albums_load(tui *t, struct albums *a)
 {
@@ -155,79 +140,124 @@ delete_yes(tui *t, void *arg)
 	    (long long)gone, gone == 1 ? "" : "s");
 }
 
+/* ---- the keys ---- */
+
 static int
-albums_key(tui *t, tui_view *v, int key)
+albums_move(tui *t, tui_view *v, int key)
 {
 	struct albums *a = v->data;
-	const pgal_album *al = selected(a);
-	tui_form_spec spec;
+
+	return tui_list_key(&a->list, key, a->page);
+}
+
+static int
+albums_open(tui *t, tui_view *v, int key)
+{
+	const pgal_album *al = selected(v->data);
+
+	if (al != NULL)
+		tui_view_album(t, al->name);
+	return 1;
+}
+
+static int
+albums_new(tui *t, tui_view *v, int key)
+{
+	tui_form_spec spec = {
+		.title = "new album",
+		.intro = "The name is how the album is known (letters, digits, '.', '_', "
+			 "'-' and spaces); the title and description are free text.",
+		.submit = create_submit,
+	};
 	tui_form *f;
+
+	if ((f = tui_form_view(t, &spec)) != NULL) {
+		tui_form_add(f, "Name", PGAL_ALBUM_MAX, 0);
+		tui_form_add(f, "Title", PGAL_TITLE_MAX, 0);
+		tui_form_add(f, "Description", PGAL_DESC_MAX, 0);
+	}
+	return 1;
+}
+
+/* A form about album al, which goes to submit by its name. */
+static tui_form *
+album_form(tui *t, const pgal_album *al, const char *title, tui_form_submit submit)
+{
+	tui_form_spec spec = { .title = title, .submit = submit, .own_arg = 1 };
+
+	if ((spec.arg = strdup(al->name)) == NULL)
+		return NULL;
+	return tui_form_view(t, &spec);
+}
+
+static int
+albums_rename(tui *t, tui_view *v, int key)
+{
+	const pgal_album *al = selected(v->data);
+	tui_form *f;
+
+	if (al != NULL && (f = album_form(t, al, "rename album", rename_submit)) != NULL)
+		tui_field_set(tui_form_add(f, "New name", PGAL_ALBUM_MAX, 0), al->name);
+	return 1;
+}
+
+static int
+albums_edit(tui *t, tui_view *v, int key)
+{
+	const pgal_album *al = selected(v->data);
+	tui_form *f;
+
+	if (al != NULL && (f = album_form(t, al, "edit album", edit_submit)) != NULL) {
+		tui_field_set(tui_form_add(f, "Title", PGAL_TITLE_MAX, 0), al->title);
+		tui_field_set(tui_form_add(f, "Description", PGAL_DESC_MAX, 0),
+		    al->description);
+	}
+	return 1;
+}
+
+static int
+albums_delete(tui *t, tui_view *v, int key)
+{
+	const pgal_album *al = selected(v->data);
 	char q[256];
 
-	if (tui_list_key(&a->list, key, a->page))
+	if (al == NULL)
 		return 1;
-	memset(&spec, 0, sizeof spec);
-	switch (key) {
-	case TK_ENTER:
-	case TK(KEY_RIGHT):
-	case 'l':
-		if (al != NULL)
-			tui_view_album(t, al->name);
-		return 1;
-	case 'n':
-		spec.title = "new album";
-		spec.intro = "The name is how the album is known (letters, digits, '.', '_', "
-			     "'-' and spaces); the title and description are free text.";
-		spec.submit = create_submit;
-		if ((f = tui_form_view(t, &spec)) != NULL) {
-			tui_form_add(f, "Name", PGAL_ALBUM_MAX, 0);
-			tui_form_add(f, "Title", PGAL_TITLE_MAX, 0);
-			tui_form_add(f, "Description", PGAL_DESC_MAX, 0);
-		}
-		return 1;
-	case 'r':
-		if (al == NULL)
-			return 1;
-		spec.title = "rename album";
-		spec.submit = rename_submit;
-		spec.arg = strdup(al->name);
-		spec.own_arg = 1;
-		if (spec.arg != NULL && (f = tui_form_view(t, &spec)) != NULL)
-			tui_field_set(tui_form_add(f, "New name", PGAL_ALBUM_MAX, 0), al->name);
-		return 1;
-	case 'e':
-		if (al == NULL)
-			return 1;
-		spec.title = "edit album";
-		spec.submit = edit_submit;
-		spec.arg = strdup(al->name);
-		spec.own_arg = 1;
-		if (spec.arg != NULL && (f = tui_form_view(t, &spec)) != NULL) {
-			tui_field_set(tui_form_add(f, "Title", PGAL_TITLE_MAX, 0), al->title);
-			tui_field_set(tui_form_add(f, "Description", PGAL_DESC_MAX, 0),
-			    al->description);
-		}
-		return 1;
-	case 'd':
-	case TK(KEY_DC):
-		if (al == NULL)
-			return 1;
-		snprintf(q, sizeof q, "delete album '%s' and its %lld photo%s?", al->name,
-		    (long long)al->photo_count, al->photo_count == 1 ? "" : "s");
-		tui_confirm(t, q, delete_yes, strdup(al->name));
-		return 1;
-	case '/':
-		tui_view_search_prompt(t, NULL);
-		return 1;
-	case 'a':
-		tui_view_account(t);
-		return 1;
-	case 'L':
-		tui_logged_out(t, "logged out");
-		return 1;
-	}
-	return 0;
+	snprintf(q, sizeof q, "delete album '%s' and its %lld photo%s?", al->name,
+	    (long long)al->photo_count, al->photo_count == 1 ? "" : "s");
+	tui_confirm(t, q, delete_yes, strdup(al->name));
+	return 1;
 }
+
+static int
+albums_search(tui *t, tui_view *v, int key)
+{
+	tui_view_search_prompt(t, NULL);
+	return 1;
+}
+
+static int
+albums_account(tui *t, tui_view *v, int key)
+{
+	tui_view_account(t);
+	return 1;
+}
+
+static const tui_binding albums_keys[] = {
+	{ { TK_ENTER, TK(KEY_RIGHT), 'l' }, albums_open, "Enter", "open", TUI_KEY_BAR },
+	{ { 'n' }, albums_new, "n", "new album", TUI_KEY_BAR },
+	{ { 'r' }, albums_rename, "r", "rename", TUI_KEY_BAR },
+	{ { 'e' }, albums_edit, "e", "edit title/description", TUI_KEY_BAR },
+	{ { 'd', TK(KEY_DC) }, albums_delete, "d", "delete", TUI_KEY_BAR },
+	{ { '/' }, albums_search, "/", "search all albums", TUI_KEY_BAR },
+	{ { 'a' }, albums_account, "a", "account", TUI_KEY_BAR },
+	{ { 'L' }, tui_key_logout, "L", "log out", 0 },
+	{ { TUI_LIST_STEP_KEYS }, albums_move, "j/k ↓/↑", "move", 0 },
+	{ { TUI_LIST_ENDS_KEYS }, albums_move, "g/G", "first/last", 0 },
+	{ { TUI_LIST_HALF_KEYS }, albums_move, "Ctrl-d/u", "half a page down/up", 0 },
+	{ { TUI_LIST_PAGE_KEYS }, albums_move, NULL, NULL, 0 },
+	TUI_KEYS_END,
+};
 
 static void
 albums_enter(tui *t, tui_view *v)
@@ -245,12 +275,9 @@ albums_free(tui_view *v)
 }
 
 static const tui_view_ops albums_ops = {
-	.name = "albums",
 	.draw = albums_draw,
-	.key = albums_key,
 	.enter = albums_enter,
 	.free = albums_free,
-	.keys = albums_keys,
 };
 
 int
@@ -260,7 +287,7 @@ tui_view_albums(tui *t)
 
 	if (a == NULL)
 		return -1;
-	if (tui_push(t, &albums_ops, a, "albums") != 0)
+	if (tui_push(t, &albums_ops, albums_keys, a, "albums") != 0)
 		return -1;
 	albums_load(t, a);
 	return 0;

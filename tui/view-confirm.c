@@ -18,30 +18,40 @@ confirm_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 		return -1;
 	}
 	tui_copy(user, sizeof user, f->f[0].buf);
-	tui_pop_to(t, "welcome");
+	tui_pop_to(t, &tui_welcome_ops);
 	tui_view_login(t, user);
 	tui_msg(t, 0, "account confirmed; log in");
 	return 0;
 }
 
+/* Ctrl-R: mails a new code to the user named in the form */
 static int
-confirm_resend(tui *t, tui_view *v, tui_form *f, void *arg)
+confirm_resend(tui *t, tui_view *v, int key)
 {
+	tui_form *f = tui_form_of(v);
 	pgal_err e;
 
 	if (f->f[0].len == 0) {
 		tui_msg(t, 1, "enter the user name first");
 		f->focus = 0;
-		return -1;
+		return 1;
 	}
 	tui_busy(t, "mailing a new code…");
 	if (pgal_resend_code(t->g, f->f[0].buf, &e) != PGAL_OK) {
 		tui_msg(t, 1, "%s", e.msg);
-		return -1;
+		return 1;
 	}
 	tui_msg(t, 0, "a new code was mailed; the old one no longer works");
-	return 0;
+	return 1;
 }
+
+static const tui_binding confirm_keys[] = {
+	{ { TK_ENTER }, tui_form_edit_key, "Enter", "next field / submit", TUI_KEY_BAR },
+	{ { TK_CTRL('r') }, confirm_resend, "Ctrl-R", "mail a new code", TUI_KEY_BAR },
+	{ { TK_ESC }, tui_form_cancel, "Esc", "cancel", TUI_KEY_BAR },
+	{ { TUI_KEY_ANY }, tui_form_edit_key, NULL, NULL, 0 },
+	TUI_KEYS_END,
+};
 
 int
 tui_view_confirm(tui *t, const char *user)
@@ -51,8 +61,7 @@ tui_view_confirm(tui *t, const char *user)
 		.intro = "Enter the 10-character code from the confirmation mail. "
 			 "Ctrl-R mails a new code.",
 		.submit = confirm_submit,
-		.extra_key = TK_CTRL('r'),
-		.extra = confirm_resend,
+		.keys = confirm_keys,
 	};
 	tui_form *f;
 	tui_field *u;

@@ -1,6 +1,8 @@
 /* A screen that is a form: an explanation, fields, and an action on Enter
  * in the last field. Log in, sign up, confirm, album and photo edits,
- * password and cancel all are forms with their own submit function. */
+ * password and cancel all are forms with their own submit function; a form
+ * with keys of its own (the path prompt, the code's resend) brings its key
+ * table, made of the actions below and its own. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +13,6 @@ struct form_view {
 	tui_form form;
 	tui_form_spec spec;
 	char intro[1024];
-	tui_keyhelp keys[8];
 };
 
 static void
@@ -26,27 +27,31 @@ form_draw(tui *t, tui_view *v, int y0, int h)
 	tui_form_draw(t, &fv->form, y, x, w);
 }
 
-static int
-form_key(tui *t, tui_view *v, int key)
+tui_form *
+tui_form_of(tui_view *v)
+{
+	return &((struct form_view *)v->data)->form;
+}
+
+int
+tui_form_edit_key(tui *t, tui_view *v, int key)
 {
 	struct form_view *fv = v->data;
-	int r;
+	int r = tui_form_key(t, &fv->form, key);
 
-	if (fv->spec.extra != NULL && key == fv->spec.extra_key) {
-		fv->spec.extra(t, v, &fv->form, fv->spec.arg);
-		return 1;
-	}
-	if (key == TK_ESC) {
-		tui_pop(t);
-		return 1;
-	}
-	r = tui_form_key(t, &fv->form, key);
 	if (r == 2) {
 		/* the submit function may pop this view: fv is gone then */
 		fv->spec.submit(t, v, &fv->form, fv->spec.arg);
 		return 1;
 	}
 	return r;
+}
+
+int
+tui_form_cancel(tui *t, tui_view *v, int key)
+{
+	tui_pop(t);
+	return 1;
 }
 
 static void
@@ -61,48 +66,27 @@ form_free(tui_view *v)
 	free(fv);
 }
 
-static const tui_keyhelp form_keys[] = {
-	{ "Enter", "next field / submit", 1 },
-	{ "Tab", "next field", 1 },
-	{ "Esc", "cancel", 1 },
-	{ "Ctrl-U", "clear to start", 0 },
-	{ "Ctrl-W", "delete word", 0 },
-	{ NULL, NULL, 0 },
+static const tui_binding form_keys[] = {
+	{ { TK_ENTER }, tui_form_edit_key, "Enter", "next field / submit", TUI_KEY_BAR },
+	{ { '\t' }, tui_form_edit_key, "Tab", "next field", TUI_KEY_BAR },
+	{ { TK_ESC }, tui_form_cancel, "Esc", "cancel", TUI_KEY_BAR },
+	{ { TK_CTRL('u') }, tui_form_edit_key, "Ctrl-U", "clear to start", 0 },
+	{ { TK_CTRL('w') }, tui_form_edit_key, "Ctrl-W", "delete word", 0 },
+	/* typing, and the editing keys help does not list */
+	{ { TUI_KEY_ANY }, tui_form_edit_key, NULL, NULL, 0 },
+	TUI_KEYS_END,
 };
 
-static const tui_keyhelp form_keys_path[] = {
-	{ "Enter", "add", 1 },
-	{ "Tab", "complete path", 1 },
-	{ "Esc", "cancel", 1 },
-	{ "Ctrl-U", "clear to start", 0 },
-	{ NULL, NULL, 0 },
-};
-
-static const tui_keyhelp form_keys_resend[] = {
-	{ "Enter", "next field / submit", 1 },
-	{ "Ctrl-R", "mail a new code", 1 },
-	{ "Esc", "cancel", 1 },
-	{ NULL, NULL, 0 },
-};
-
-static const tui_view_ops form_ops_plain = {
-	.name = "form", .draw = form_draw, .key = form_key, .free = form_free,
-	.keys = form_keys, .text_input = 1,
-};
-static const tui_view_ops form_ops_path = {
-	.name = "form", .draw = form_draw, .key = form_key, .free = form_free,
-	.keys = form_keys_path, .text_input = 1,
-};
-static const tui_view_ops form_ops_resend = {
-	.name = "form", .draw = form_draw, .key = form_key, .free = form_free,
-	.keys = form_keys_resend, .text_input = 1,
+static const tui_view_ops form_ops = {
+	.draw = form_draw,
+	.free = form_free,
+	.text_input = 1,
 };
 
 tui_form *
 tui_form_view(tui *t, const tui_form_spec *spec)
 {
 	struct form_view *fv;
-	const tui_view_ops *ops = &form_ops_plain;
 
 	if ((fv = calloc(1, sizeof *fv)) == NULL) {
 		if (spec->own_arg)
@@ -112,11 +96,8 @@ tui_form_view(tui *t, const tui_form_spec *spec)
 	fv->spec = *spec;
 	if (spec->intro != NULL)
 		snprintf(fv->intro, sizeof fv->intro, "%s", spec->intro);
-	if (spec->extra_key == TK_CTRL('r'))
-		ops = &form_ops_resend;
-	else if (spec->extra_label != NULL && strcmp(spec->extra_label, "path") == 0)
-		ops = &form_ops_path;
-	if (tui_push(t, ops, fv, spec->title) != 0)
+	if (tui_push(t, &form_ops, spec->keys != NULL ? spec->keys : form_keys, fv,
+	    spec->title) != 0)
 		return NULL;
 	return &fv->form;
 }

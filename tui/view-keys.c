@@ -12,14 +12,6 @@ struct keys_view {
 	int page;
 };
 
-static const tui_keyhelp keys_keys[] = {
-	{ "a", "add a key", 1 },
-	{ "d", "remove", 1 },
-	{ "q", "back", 1 },
-	{ "j/k ↓/↑", "move", 0 },
-	{ NULL, NULL, 0 },
-};
-
 static void
 keys_load(tui *t, struct keys_view *k)
 {
@@ -99,36 +91,53 @@ remove_yes(tui *t, void *arg)
 }
 
 static int
-keys_key(tui *t, tui_view *v, int key)
+keys_move(tui *t, tui_view *v, int key)
 {
 	struct keys_view *k = v->data;
-	tui_form_spec spec;
+
+	return tui_list_key(&k->list, key, k->page);
+}
+
+static int
+keys_add(tui *t, tui_view *v, int key)
+{
+	tui_form_spec spec = {
+		.title = "add SSH key",
+		.intro = "Paste one public key line: type, base64 key and an optional "
+			 "comment, as in ~/.ssh/id_ed25519.pub.",
+		.submit = add_submit,
+	};
 	tui_form *f;
+
+	if ((f = tui_form_view(t, &spec)) != NULL)
+		tui_form_add(f, "Public key", TUI_FIELD_MAX - 1, 0);
+	return 1;
+}
+
+static int
+keys_remove(tui *t, tui_view *v, int key)
+{
+	struct keys_view *k = v->data;
+	const pgal_ssh_key *sel;
 	char q[300];
 
-	if (tui_list_key(&k->list, key, k->page))
+	if (k->list.n == 0)
 		return 1;
-	switch (key) {
-	case 'a':
-		memset(&spec, 0, sizeof spec);
-		spec.title = "add SSH key";
-		spec.intro = "Paste one public key line: type, base64 key and an optional "
-			     "comment, as in ~/.ssh/id_ed25519.pub.";
-		spec.submit = add_submit;
-		if ((f = tui_form_view(t, &spec)) != NULL)
-			tui_form_add(f, "Public key", TUI_FIELD_MAX - 1, 0);
-		return 1;
-	case 'd':
-	case TK(KEY_DC):
-		if (k->list.n == 0)
-			return 1;
-		snprintf(q, sizeof q, "remove the key %s (%s)? It can no longer log in.",
-		    k->rows[k->list.sel].fingerprint, k->rows[k->list.sel].comment);
-		tui_confirm(t, q, remove_yes, strdup(k->rows[k->list.sel].fingerprint));
-		return 1;
-	}
-	return 0;
+	sel = &k->rows[k->list.sel];
+	snprintf(q, sizeof q, "remove the key %s (%s)? It can no longer log in.",
+	    sel->fingerprint, sel->comment);
+	tui_confirm(t, q, remove_yes, strdup(sel->fingerprint));
+	return 1;
 }
+
+static const tui_binding keys_keys[] = {
+	{ { 'a' }, keys_add, "a", "add a key", TUI_KEY_BAR },
+	{ { 'd', TK(KEY_DC) }, keys_remove, "d", "remove", TUI_KEY_BAR },
+	{ { 'q' }, tui_key_back, "q", "back", TUI_KEY_BAR },
+	{ { TUI_LIST_STEP_KEYS }, keys_move, "j/k ↓/↑", "move", 0 },
+	{ { TUI_LIST_ENDS_KEYS, TUI_LIST_HALF_KEYS, TUI_LIST_PAGE_KEYS }, keys_move, NULL, NULL, 0 },
+	TUI_KEYS_END,
+};
 
 static void
 keys_enter(tui *t, tui_view *v)
@@ -146,12 +155,9 @@ keys_free(tui_view *v)
 }
 
 static const tui_view_ops keys_ops = {
-	.name = "keys",
 	.draw = keys_draw,
-	.key = keys_key,
 	.enter = keys_enter,
 	.free = keys_free,
-	.keys = keys_keys,
 };
 
 int
@@ -161,7 +167,7 @@ tui_view_keys(tui *t)
 
 	if (k == NULL)
 		return -1;
-	if (tui_push(t, &keys_ops, k, "SSH keys") != 0)
+	if (tui_push(t, &keys_ops, keys_keys, k, "SSH keys") != 0)
 		return -1;
 	keys_load(t, k);
 	return 0;

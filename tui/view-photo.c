@@ -14,18 +14,6 @@ struct photo_view {
 	int have;
 };
 
-static const tui_keyhelp photo_keys[] = {
-	{ "n/j", "next", 1 },
-	{ "p/k", "previous", 1 },
-	{ "e", "edit", 1 },
-	{ "d", "delete", 1 },
-	{ "q", "back", 1 },
-	{ "Space ↓", "next photo", 0 },
-	{ "Backspace ↑", "previous photo", 0 },
-	{ "g/G", "first/last photo", 0 },
-	{ NULL, NULL, 0 },
-};
-
 /* Loads row i of the source and re-reads it, so edits show at once. */
 static void
 photo_load(tui *t, struct photo_view *pv)
@@ -117,50 +105,71 @@ go(tui *t, struct photo_view *pv, size_t to)
 }
 
 static int
-photo_key(tui *t, tui_view *v, int key)
+photo_next(tui *t, tui_view *v, int key)
+{
+	struct photo_view *pv = v->data;
+
+	if (pv->i + 1 < pv->src->ops->count(pv->src))
+		go(t, pv, pv->i + 1);
+	else
+		tui_msg(t, 0, "this is the last photo");
+	return 1;
+}
+
+static int
+photo_previous(tui *t, tui_view *v, int key)
+{
+	struct photo_view *pv = v->data;
+
+	if (pv->i > 0)
+		go(t, pv, pv->i - 1);
+	else
+		tui_msg(t, 0, "this is the first photo");
+	return 1;
+}
+
+static int
+photo_ends(tui *t, tui_view *v, int key)
 {
 	struct photo_view *pv = v->data;
 	size_t n = pv->src->ops->count(pv->src);
 
-	switch (key) {
-	case 'n':
-	case 'j':
-	case ' ':
-	case TK(KEY_DOWN):
-	case TK(KEY_NPAGE):
-		if (pv->i + 1 < n)
-			go(t, pv, pv->i + 1);
-		else
-			tui_msg(t, 0, "this is the last photo");
-		return 1;
-	case 'p':
-	case 'k':
-	case TK(KEY_BACKSPACE):
-	case TK(KEY_UP):
-	case TK(KEY_PPAGE):
-		if (pv->i > 0)
-			go(t, pv, pv->i - 1);
-		else
-			tui_msg(t, 0, "this is the first photo");
-		return 1;
-	case 'g':
-		go(t, pv, 0);
-		return 1;
-	case 'G':
-		go(t, pv, n > 0 ? n - 1 : 0);
-		return 1;
-	case 'e':
-		if (pv->have)
-			tui_photo_edit(t, &pv->cur);
-		return 1;
-	case 'd':
-	case TK(KEY_DC):
-		if (pv->have)
-			tui_photo_delete_ask(t, &pv->cur);
-		return 1;
-	}
-	return 0;
+	go(t, pv, key == 'g' || n == 0 ? 0 : n - 1);
+	return 1;
 }
+
+static int
+photo_edit(tui *t, tui_view *v, int key)
+{
+	struct photo_view *pv = v->data;
+
+	if (pv->have)
+		tui_photo_edit(t, &pv->cur);
+	return 1;
+}
+
+static int
+photo_delete(tui *t, tui_view *v, int key)
+{
+	struct photo_view *pv = v->data;
+
+	if (pv->have)
+		tui_photo_delete_ask(t, &pv->cur);
+	return 1;
+}
+
+static const tui_binding photo_keys[] = {
+	{ { 'n', 'j' }, photo_next, "n/j", "next", TUI_KEY_BAR },
+	{ { 'p', 'k' }, photo_previous, "p/k", "previous", TUI_KEY_BAR },
+	{ { 'e' }, photo_edit, "e", "edit", TUI_KEY_BAR },
+	{ { 'd', TK(KEY_DC) }, photo_delete, "d", "delete", TUI_KEY_BAR },
+	{ { 'q' }, tui_key_back, "q", "back", TUI_KEY_BAR },
+	{ { ' ', TK(KEY_DOWN), TK(KEY_NPAGE) }, photo_next, "Space ↓", "next photo", 0 },
+	{ { TK(KEY_BACKSPACE), TK(KEY_UP), TK(KEY_PPAGE) }, photo_previous, "Backspace ↑",
+	  "previous photo", 0 },
+	{ { 'g', 'G' }, photo_ends, "g/G", "first/last photo", 0 },
+	TUI_KEYS_END,
+};
 
 static void
 photo_enter(tui *t, tui_view *v)
@@ -181,12 +190,9 @@ photo_free(tui_view *v)
 }
 
 static const tui_view_ops photo_ops = {
-	.name = "photo",
 	.draw = photo_draw,
-	.key = photo_key,
 	.enter = photo_enter,
 	.free = photo_free,
-	.keys = photo_keys,
 };
 
 int
@@ -199,7 +205,7 @@ tui_view_photo(tui *t, tui_source *src, size_t i)
 	tui_source_ref(src);
 	pv->src = src;
 	pv->i = i;
-	if (tui_push(t, &photo_ops, pv, "photo") != 0)
+	if (tui_push(t, &photo_ops, photo_keys, pv, "photo") != 0)
 		return -1;
 	photo_load(t, pv);
 	return 0;
@@ -274,7 +280,7 @@ delete_yes(tui *t, void *arg)
 		return;
 	}
 	/* the photo view has nothing left to show: back to the list */
-	if (top != NULL && strcmp(top->ops->name, "photo") == 0)
+	if (top != NULL && top->ops == &photo_ops)
 		tui_pop(t);
 	tui_msg(t, 0, "photo '%s' deleted", r->name);
 }

@@ -16,15 +16,6 @@ struct search_view {
 	int page;
 };
 
-static const tui_keyhelp search_keys[] = {
-	{ "Enter", "open", 1 },
-	{ "/", "new search", 1 },
-	{ "q", "back", 1 },
-	{ "j/k ↓/↑", "move", 0 },
-	{ "g/G", "first/last", 0 },
-	{ NULL, NULL, 0 },
-};
-
 /* Splits the query into words and a tag. */
 static void
 parse(const char *q, char *words, size_t wsz, char *tag, size_t tsz)
@@ -112,25 +103,41 @@ search_draw(tui *t, tui_view *v, int y0, int h)
 }
 
 static int
-search_key(tui *t, tui_view *v, int key)
+search_move(tui *t, tui_view *v, int key)
 {
 	struct search_view *s = v->data;
 
-	if (tui_list_key(&s->list, key, s->page))
-		return 1;
-	switch (key) {
-	case TK_ENTER:
-	case 'l':
-	case TK(KEY_RIGHT):
-		if (s->src != NULL && s->list.n > 0)
-			tui_view_photo(t, s->src, s->list.sel);
-		return 1;
-	case '/':
-		tui_view_search_prompt(t, s->album[0] ? s->album : NULL);
-		return 1;
-	}
-	return 0;
+	return tui_list_key(&s->list, key, s->page);
 }
+
+static int
+search_open(tui *t, tui_view *v, int key)
+{
+	struct search_view *s = v->data;
+
+	if (s->src != NULL && s->list.n > 0)
+		tui_view_photo(t, s->src, s->list.sel);
+	return 1;
+}
+
+static int
+search_again(tui *t, tui_view *v, int key)
+{
+	struct search_view *s = v->data;
+
+	tui_view_search_prompt(t, s->album[0] ? s->album : NULL);
+	return 1;
+}
+
+static const tui_binding search_keys[] = {
+	{ { TK_ENTER, 'l', TK(KEY_RIGHT) }, search_open, "Enter", "open", TUI_KEY_BAR },
+	{ { '/' }, search_again, "/", "new search", TUI_KEY_BAR },
+	{ { 'q' }, tui_key_back, "q", "back", TUI_KEY_BAR },
+	{ { TUI_LIST_STEP_KEYS }, search_move, "j/k ↓/↑", "move", 0 },
+	{ { TUI_LIST_ENDS_KEYS }, search_move, "g/G", "first/last", 0 },
+	{ { TUI_LIST_HALF_KEYS, TUI_LIST_PAGE_KEYS }, search_move, NULL, NULL, 0 },
+	TUI_KEYS_END,
+};
 
 static void
 search_enter(tui *t, tui_view *v)
@@ -148,12 +155,9 @@ search_free(tui_view *v)
 }
 
 static const tui_view_ops search_ops = {
-	.name = "search",
 	.draw = search_draw,
-	.key = search_key,
 	.enter = search_enter,
 	.free = search_free,
-	.keys = search_keys,
 };
 
 int
@@ -166,7 +170,7 @@ tui_view_search(tui *t, const char *album, const char *query)
 	if (album != NULL)
 		tui_copy(s->album, sizeof s->album, album);
 	tui_copy(s->query, sizeof s->query, query);
-	if (tui_push(t, &search_ops, s, "search results") != 0)
+	if (tui_push(t, &search_ops, search_keys, s, "search results") != 0)
 		return -1;
 	run(t, s);
 	return 0;
@@ -189,7 +193,7 @@ prompt_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 	tui_pop(t);
 	/* a new search replaces the results it was started from */
 	top = tui_top(t);
-	if (top != NULL && strcmp(top->ops->name, "search") == 0)
+	if (top != NULL && top->ops == &search_ops)
 		tui_pop(t);
 	tui_view_search(t, album[0] ? album : NULL, query);
 	return 0;

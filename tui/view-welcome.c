@@ -5,18 +5,31 @@
 #include "app.h"
 #include "banner.h"
 
-static const char *items[] = { "Log in", "Sign up", "Quit" };
-#define NITEMS 3
+/* ---- the menu: each item is also a key ---- */
 
-static const tui_keyhelp welcome_keys[] = {
-	{ "l", "log in", 1 },
-	{ "s", "sign up", 1 },
-	{ "c", "enter a mailed code", 1 },
-	{ "Enter", "choose", 0 },
-	{ "j/k", "move", 0 },
-	{ "q", "quit", 1 },
-	{ NULL, NULL, 0 },
+static int
+welcome_login(tui *t, tui_view *v, int key)
+{
+	tui_view_login(t, NULL);
+	return 1;
+}
+
+static int
+welcome_signup(tui *t, tui_view *v, int key)
+{
+	tui_view_signup(t);
+	return 1;
+}
+
+static const struct {
+	const char *label;
+	int (*run)(tui *t, tui_view *v, int key);
+} items[] = {
+	{ "Log in", welcome_login },
+	{ "Sign up", welcome_signup },
+	{ "Quit", tui_key_quit },
 };
+#define NITEMS 3
 
 static void
 welcome_draw(tui *t, tui_view *v, int y0, int h)
@@ -32,49 +45,42 @@ welcome_draw(tui *t, tui_view *v, int y0, int h)
 	for (i = 0; i < NITEMS; i++, y += 2) {
 		int sel = (size_t)i == l->sel;
 		tui_fill(y, x - 2, 24, sel ? TS_SELECT : TS_NORMAL);
-		tui_text(y, x, 20, items[i], sel ? TS_SELECT : TS_NORMAL);
-	}
-}
-
-static void
-choose(tui *t, size_t i)
-{
-	switch (i) {
-	case 0:
-		tui_view_login(t, NULL);
-		break;
-	case 1:
-		tui_view_signup(t);
-		break;
-	default:
-		t->quit = 1;
+		tui_text(y, x, 20, items[i].label, sel ? TS_SELECT : TS_NORMAL);
 	}
 }
 
 static int
-welcome_key(tui *t, tui_view *v, int key)
+welcome_move(tui *t, tui_view *v, int key)
+{
+	return tui_list_key(v->data, key, NITEMS);
+}
+
+static int
+welcome_choose(tui *t, tui_view *v, int key)
 {
 	tui_list *l = v->data;
 
-	if (tui_list_key(l, key, NITEMS))
-		return 1;
-	switch (key) {
-	case TK_ENTER:
-	case TK(KEY_RIGHT):
-		choose(t, l->sel);
-		return 1;
-	case 'l':
-		choose(t, 0);
-		return 1;
-	case 's':
-		choose(t, 1);
-		return 1;
-	case 'c':
-		tui_view_confirm(t, NULL);
-		return 1;
-	}
-	return 0;
+	return items[l->sel].run(t, v, key);
 }
+
+static int
+welcome_code(tui *t, tui_view *v, int key)
+{
+	tui_view_confirm(t, NULL);
+	return 1;
+}
+
+static const tui_binding welcome_keys[] = {
+	{ { 'l' }, welcome_login, "l", "log in", TUI_KEY_BAR },
+	{ { 's' }, welcome_signup, "s", "sign up", TUI_KEY_BAR },
+	{ { 'c' }, welcome_code, "c", "enter a mailed code", TUI_KEY_BAR },
+	{ { TK_ENTER, TK(KEY_RIGHT) }, welcome_choose, "Enter", "choose", 0 },
+	{ { TUI_LIST_STEP_KEYS, TUI_LIST_ENDS_KEYS, TUI_LIST_HALF_KEYS, TUI_LIST_PAGE_KEYS },
+	  welcome_move, "j/k", "move", 0 },
+	/* the shared back: q on the first screen quits */
+	{ { 'q' }, tui_key_back, "q", "quit", TUI_KEY_BAR },
+	TUI_KEYS_END,
+};
 
 static void
 welcome_free(tui_view *v)
@@ -82,12 +88,9 @@ welcome_free(tui_view *v)
 	free(v->data);
 }
 
-static const tui_view_ops welcome_ops = {
-	.name = "welcome",
+const tui_view_ops tui_welcome_ops = {
 	.draw = welcome_draw,
-	.key = welcome_key,
 	.free = welcome_free,
-	.keys = welcome_keys,
 };
 
 int
@@ -98,5 +101,5 @@ tui_view_welcome(tui *t)
 	if (l == NULL)
 		return -1;
 	l->n = NITEMS;
-	return tui_push(t, &welcome_ops, l, "welcome");
+	return tui_push(t, &tui_welcome_ops, welcome_keys, l, "welcome");
 }

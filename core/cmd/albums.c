@@ -70,6 +70,6 @@ const pgal_cmd_entry pgal_cmd_albums_entry = {
 	.min_args = 0,
 	.max_args = 0,
 	.options = "",
-	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_READ | PGAL_CMD_AFTER_UPLOADS,
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_JSON | PGAL_CMD_AFTER_UPLOADS,
 	.exec = cmd_albums_exec,
 };

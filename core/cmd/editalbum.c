@@ -7,7 +7,7 @@
 static int
 cmd_editalbum_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 {
-	const char *name = a->argv[0], *new_name = pgal_args_get(a, "name");
+	const char *name = ctx->target->album, *new_name = pgal_args_get(a, "name");
 	const char *title = pgal_args_get(a, "title"), *desc = pgal_args_get(a, "description");
 	pgal_album al;
 	pgal_err e;
@@ -29,11 +29,12 @@ cmd_editalbum_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 
 const pgal_cmd_entry pgal_cmd_editalbum_entry = {
 	.name = "editalbum",
-	.usage = "NAME [--name NEW] [--title T] [--description D] [--json]",
+	.usage = "NAME [--name NEW] [--title T] [--description D]",
 	.summary = "rename an album or change its title or description",
 	.min_args = 1,
 	.max_args = 1,
-	.options = "name=,title=,description=,json",
-	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_AFTER_UPLOADS,
+	.options = "name=,title=,description=",
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_JSON | PGAL_CMD_AFTER_UPLOADS,
+	.target = PGAL_TARGET_ALBUM,
 	.exec = cmd_editalbum_exec,
 };

@@ -1,7 +1,8 @@
 /* The dispatcher: finds the command, parses and checks its arguments, opens
- * the gallery and checks the session when the command needs them, then runs
- * it. Usage errors never touch the gallery. */
+ * the gallery and checks the session when the command needs them, resolves
+ * its target, then runs it. Usage errors never touch the gallery. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -95,7 +96,7 @@ pgal_cmd_exec(pgal_cmd_ctx *ctx, int argc, char **argv)
 		return unknown_command(ctx, name);
 
 	snprintf(spec, sizeof spec, "%s%s%s", c->options != NULL ? c->options : "",
-		 (c->flags & PGAL_CMD_READ) ? ",json" : "", ",help");
+		 (c->flags & PGAL_CMD_JSON) ? ",json" : "", ",help");
 	if (pgal_args_parse(&a, spec, argc - 1, argv + 1, &e) != PGAL_OK) {
 		return pgal_cmd_error(ctx, e.code, "%s: %s; see 'pgal help %s'", c->name, e.msg,
 				      c->name);
@@ -109,7 +110,7 @@ pgal_cmd_exec(pgal_cmd_ctx *ctx, int argc, char **argv)
 	if (a.argc < c->min_args || (c->max_args >= 0 && a.argc > c->max_args)) {
 		rc = pgal_cmd_error(ctx, PGAL_EUSAGE, "%s: %s; usage: pgal %s %s%s", c->name,
 				    a.argc < c->min_args ? "missing argument" : "too many arguments",
-				    c->name, c->usage, (c->flags & PGAL_CMD_READ) ? " [--json]" : "");
+				    c->name, c->usage, pgal_cmd_json_usage(c));
 		pgal_args_free(&a);
 		return rc;
 	}
@@ -134,7 +135,15 @@ pgal_cmd_exec(pgal_cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 
+	if ((rc = pgal_cmd_targets(c, &a, &ctx->target, &ctx->ntargets, &e)) != PGAL_OK) {
+		pgal_args_free(&a);
+		return pgal_cmd_fail(ctx, &e);
+	}
+
 	rc = c->exec(ctx, &a);
+	free(ctx->target);
+	ctx->target = NULL;
+	ctx->ntargets = 0;
 	pgal_args_free(&a);
 	if (fflush(ctx->out) != 0 && rc == PGAL_OK)
 		rc = pgal_cmd_error(ctx, PGAL_EBACKEND, "cannot write output");

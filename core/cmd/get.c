@@ -47,7 +47,7 @@ get_to_file(pgal_cmd_ctx *ctx, const char *album, const char *name, int kind, co
 static int
 cmd_get_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 {
-	char album[PGAL_ALBUM_MAX + 1], name[PGAL_PHOTO_NAME_MAX + 1];
+	const pgal_cmd_target *t = ctx->target;
 	const char *path = pgal_args_get(a, "o");
 	int kind = PGAL_BLOB_ORIG;
 	pgal_err e;
@@ -59,14 +59,11 @@ cmd_get_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 		kind = PGAL_BLOB_THUMB;
 	else if (pgal_args_has(a, "preview"))
 		kind = PGAL_BLOB_PREVIEW;
-	if (pgal_split_path(a->argv[0], album, name, 0, &e) != PGAL_OK)
-		return pgal_cmd_fail(ctx, &e);
-
 	if (path != NULL && strcmp(path, "-") != 0) {
 		/* over SSH a path would name a file on the server */
 		if (ctx->remote)
 			return pgal_cmd_error(ctx, PGAL_EUSAGE, "get: -o is not available here");
-		return get_to_file(ctx, album, name, kind, path);
+		return get_to_file(ctx, t->album, t->photo, kind, path);
 	}
 	if (ctx->out_is_tty)
 		return pgal_cmd_error(ctx, PGAL_EUSAGE,
@@ -74,7 +71,8 @@ cmd_get_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 	if (ctx->out_fd < 0)
 		return pgal_cmd_error(ctx, PGAL_EUSAGE, "get: no output for binary data");
 	fflush(ctx->out);
-	if (pgal_photo_read(ctx->g, ctx->token, album, name, kind, ctx->out_fd, &e) != PGAL_OK)
+	if (pgal_photo_read(ctx->g, ctx->token, t->album, t->photo, kind, ctx->out_fd, &e) !=
+	    PGAL_OK)
 		return pgal_cmd_fail(ctx, &e);
 	return PGAL_OK;
 }
@@ -89,5 +87,6 @@ const pgal_cmd_entry pgal_cmd_get_entry = {
 	.max_args = 1,
 	.options = "thumb,preview,o=",
 	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_AFTER_UPLOADS,
+	.target = PGAL_TARGET_PHOTO,
 	.exec = cmd_get_exec,
 };

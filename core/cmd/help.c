@@ -32,6 +32,12 @@ pgal_cmd_usage(pgal_cmd_ctx *ctx, FILE *f)
 		      "PGAL_NEW_PASSWORD and PGAL_<KEY> for any configuration key.\n", f);
 }
 
+const char *
+pgal_cmd_json_usage(const pgal_cmd_entry *c)
+{
+	return (c->flags & PGAL_CMD_JSON) ? " [--json]" : "";
+}
+
 static int
 cmd_help_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 {
@@ -49,10 +55,10 @@ cmd_help_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 				      shown);
 	}
 	fprintf(ctx->out, "usage: pgal %s %s%s\n\n%s\n", c->name, c->usage,
-		(c->flags & PGAL_CMD_READ) ? " [--json]" : "", c->summary);
+		pgal_cmd_json_usage(c), c->summary);
 	if (c->help != NULL)
 		fprintf(ctx->out, "\n%s\n", c->help);
-	if (c->flags & PGAL_CMD_READ)
+	if (c->flags & PGAL_CMD_JSON)
 		fputs("\n--json writes the result as JSON.\n", ctx->out);
 	if (c->flags & PGAL_CMD_NEEDS_SESSION && !ctx->remote)
 		fputs("Needs a session: run 'pgal login USER' first.\n", ctx->out);

@@ -4,13 +4,12 @@
 static int
 cmd_info_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 {
-	char album[PGAL_ALBUM_MAX + 1], name[PGAL_PHOTO_NAME_MAX + 1];
+	const pgal_cmd_target *t = ctx->target;
 	pgal_photo p;
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	if (pgal_split_path(a->argv[0], album, name, 0, &e) != PGAL_OK ||
-	    pgal_photo_get(ctx->g, ctx->token, album, name, &p, &e) != PGAL_OK)
+	if (pgal_photo_get(ctx->g, ctx->token, t->album, t->photo, &p, &e) != PGAL_OK)
 		return pgal_cmd_fail(ctx, &e);
 	if (pgal_args_has(a, "json"))
 		return pgal_json_print(ctx, pgal_json_photo(&p));
@@ -25,6 +24,7 @@ const pgal_cmd_entry pgal_cmd_info_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.options = "",
-	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_READ | PGAL_CMD_AFTER_UPLOADS,
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_JSON | PGAL_CMD_AFTER_UPLOADS,
+	.target = PGAL_TARGET_PHOTO,
 	.exec = cmd_info_exec,
 };

@@ -118,7 +118,7 @@ const pgal_cmd_entry pgal_cmd_key_entry = {
 		"  key rm 2                               removes the second\n",
 	.min_args = 1,
 	.max_args = 64,
-	.options = "json",
-	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_READ,
+	.options = "",
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_JSON,
 	.exec = cmd_key_exec,
 };

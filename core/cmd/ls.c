@@ -40,8 +40,8 @@ cmd_ls_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 	memset(&after, 0, sizeof after);
 	for (;;) {
 		memset(&next, 0, sizeof next);
-		if (pgal_photo_list(ctx->g, ctx->token, a->argv[0], sort, &after, LS_PAGE, page, &n,
-				    &next, &e) != PGAL_OK) {
+		if (pgal_photo_list(ctx->g, ctx->token, ctx->target->album, sort, &after, LS_PAGE,
+				    page, &n, &next, &e) != PGAL_OK) {
 			rc = pgal_cmd_fail(ctx, &e);
 			break;
 		}
@@ -55,8 +55,7 @@ cmd_ls_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 		}
 		for (i = 0; i < n && rc == PGAL_OK; i++, total++) {
 			if (json) {
-				fputs(total == 0 ? "[\n" : ",\n", ctx->out);
-				rc = pgal_json_print_line(ctx, pgal_json_photo(&page[i]));
+				rc = pgal_json_array_item(ctx, total, pgal_json_photo(&page[i]));
 				continue;
 			}
 			if ((w = pgal_photo_name_width(&page[i], 0)) > namew && total >= LS_PAGE)
@@ -70,7 +69,7 @@ cmd_ls_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 	}
 	free(page);
 	if (json && rc == PGAL_OK)
-		fputs(total == 0 ? "[]\n" : "]\n", ctx->out);
+		pgal_json_array_end(ctx, total);
 	return rc;
 }
 
@@ -83,6 +82,7 @@ const pgal_cmd_entry pgal_cmd_ls_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.options = "sort=",
-	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_READ | PGAL_CMD_AFTER_UPLOADS,
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_JSON | PGAL_CMD_AFTER_UPLOADS,
+	.target = PGAL_TARGET_ALBUM,
 	.exec = cmd_ls_exec,
 };

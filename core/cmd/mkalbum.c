@@ -21,13 +21,13 @@ cmd_mkalbum_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 
 const pgal_cmd_entry pgal_cmd_mkalbum_entry = {
 	.name = "mkalbum",
-	.usage = "NAME [--title T] [--description D] [--json]",
+	.usage = "NAME [--title T] [--description D]",
 	.summary = "create an album",
 	.help = "Album names are 1 to 64 of A-Z a-z 0-9 . _ - and space, starting with a\n"
 		"letter or digit.",
 	.min_args = 1,
 	.max_args = 1,
-	.options = "title=,description=,json",
-	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_AFTER_UPLOADS,
+	.options = "title=,description=",
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_JSON | PGAL_CMD_AFTER_UPLOADS,
 	.exec = cmd_mkalbum_exec,
 };

@@ -155,9 +155,16 @@ pgal_json_print(pgal_cmd_ctx *ctx, json_t *v)
 }
 
 int
-pgal_json_print_line(pgal_cmd_ctx *ctx, json_t *v)
+pgal_json_array_item(pgal_cmd_ctx *ctx, size_t n, json_t *v)
 {
+	fputs(n == 0 ? "[\n" : ",\n", ctx->out);
 	return json_out(ctx, v, JSON_COMPACT);
+}
+
+void
+pgal_json_array_end(pgal_cmd_ctx *ctx, size_t n)
+{
+	fputs(n == 0 ? "[]\n" : "]\n", ctx->out);
 }
 
 /* ---- text ---- */

@@ -18,7 +18,7 @@ base_name(const char *path)
 static int
 cmd_put_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 {
-	const char *album = a->argv[0];
+	const char *album = ctx->target->album;
 	int json = pgal_args_has(a, "json"), rc = PGAL_OK, added = 0, i, nfiles = a->argc - 1;
 	char shown[256], size[16];
 	pgal_put_opts opts;
@@ -58,8 +58,7 @@ cmd_put_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 		if (ctx->progress != NULL)
 			ctx->progress(ctx, (size_t)i + 1, (size_t)nfiles, NULL);
 		if (json) {
-			fputs(added == 0 ? "[\n" : ",\n", ctx->out);
-			pgal_json_print_line(ctx, pgal_json_photo(&p));
+			pgal_json_array_item(ctx, (size_t)added, pgal_json_photo(&p));
 		} else {
 			pgal_fmt_size(size, p.bytes);
 			fprintf(ctx->out, "added %s/%s (%dx%d, %s)\n", p.album, p.name, p.width,
@@ -69,13 +68,13 @@ cmd_put_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 		added++;
 	}
 	if (json)
-		fputs(added == 0 ? "[]\n" : "]\n", ctx->out);
+		pgal_json_array_end(ctx, (size_t)added);
 	return rc;
 }
 
 const pgal_cmd_entry pgal_cmd_put_entry = {
 	.name = "put",
-	.usage = "ALBUM FILE... [--title T] [--description D] [--tags a,b] [--force] [--json]",
+	.usage = "ALBUM FILE... [--title T] [--description D] [--tags a,b] [--force]",
 	.summary = "add photos to an album",
 	.help = "JPEG, PNG, WebP, GIF and TIFF. A photo already in the gallery (same bytes)\n"
 		"is refused unless --force. Names come from the file names, made unique\n"
@@ -83,7 +82,8 @@ const pgal_cmd_entry pgal_cmd_put_entry = {
 		"exit status is that of the first failure.",
 	.min_args = 2,
 	.max_args = -1,
-	.options = "title=,description=,tags=,force,json",
-	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_LOCAL_ONLY,
+	.options = "title=,description=,tags=,force",
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_LOCAL_ONLY | PGAL_CMD_JSON,
+	.target = PGAL_TARGET_ALBUM,
 	.exec = cmd_put_exec,
 };

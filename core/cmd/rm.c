@@ -6,20 +6,21 @@
 static int
 cmd_rm_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 {
-	char album[PGAL_ALBUM_MAX + 1], name[PGAL_PHOTO_NAME_MAX + 1];
+	const pgal_cmd_target *t;
 	pgal_err e;
 	int i, rc = PGAL_OK;
 
-	for (i = 0; i < a->argc; i++) {
-		pgal_err_clear(&e);
-		if (pgal_split_path(a->argv[i], album, name, 0, &e) != PGAL_OK ||
-		    pgal_photo_delete(ctx->g, ctx->token, album, name, &e) != PGAL_OK) {
+	for (i = 0; i < ctx->ntargets; i++) {
+		t = &ctx->target[i];
+		e = t->err; /* a word that names no photo fails in its turn */
+		if (e.code != PGAL_OK ||
+		    pgal_photo_delete(ctx->g, ctx->token, t->album, t->photo, &e) != PGAL_OK) {
 			pgal_cmd_fail(ctx, &e);
 			if (rc == PGAL_OK)
 				rc = e.code;
 			continue;
 		}
-		fprintf(ctx->out, "deleted %s/%s\n", album, name);
+		fprintf(ctx->out, "deleted %s/%s\n", t->album, t->photo);
 	}
 	return rc;
 }
@@ -32,5 +33,6 @@ const pgal_cmd_entry pgal_cmd_rm_entry = {
 	.max_args = -1,
 	.options = "",
 	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_AFTER_UPLOADS,
+	.target = PGAL_TARGET_PHOTOS,
 	.exec = cmd_rm_exec,
 };

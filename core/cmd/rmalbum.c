@@ -12,7 +12,7 @@ cmd_rmalbum_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	if (pgal_album_get(ctx->g, ctx->token, a->argv[0], &al, &e) != PGAL_OK)
+	if (pgal_album_get(ctx->g, ctx->token, ctx->target->album, &al, &e) != PGAL_OK)
 		return pgal_cmd_fail(ctx, &e);
 	if (!pgal_args_has(a, "yes")) {
 		if (ctx->ask_yes_no == NULL)
@@ -39,5 +39,6 @@ const pgal_cmd_entry pgal_cmd_rmalbum_entry = {
 	.max_args = 1,
 	.options = "yes",
 	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_AFTER_UPLOADS,
+	.target = PGAL_TARGET_ALBUM,
 	.exec = cmd_rmalbum_exec,
 };

@@ -10,7 +10,8 @@
 static int
 cmd_share_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 {
-	char album[PGAL_ALBUM_MAX + 1], name[PGAL_PHOTO_NAME_MAX + 1], when[32];
+	const pgal_cmd_target *t = ctx->target;
+	char when[32];
 	const char *ttl_s = pgal_args_get(a, "ttl");
 	int64_t ttl = PGAL_SHARE_TTL_DEFAULT, expires = 0;
 	char *url = NULL;
@@ -20,14 +21,13 @@ cmd_share_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 	pgal_err_clear(&e);
 	if (ttl_s != NULL && pgal_share_parse_ttl(ttl_s, &ttl, &e) != PGAL_OK)
 		return pgal_cmd_error(ctx, e.code, "share: --ttl: %s", e.msg);
-	if (pgal_split_path(a->argv[0], album, name, 0, &e) != PGAL_OK ||
-	    pgal_share(ctx->g, ctx->token, album, name, ttl, &url, &expires, &e) != PGAL_OK)
+	if (pgal_share(ctx->g, ctx->token, t->album, t->photo, ttl, &url, &expires, &e) != PGAL_OK)
 		return pgal_cmd_fail(ctx, &e);
 	if (pgal_args_has(a, "json")) {
 		pgal_fmt_iso(when, expires, 1);
 		rc = pgal_json_print(ctx, json_pack("{s:s, s:s, s:s, s:I, s:s}",
-						    "album", album,
-						    "photo", name,
+						    "album", t->album,
+						    "photo", t->photo,
 						    "url", url,
 						    "ttl", (json_int_t)ttl,
 						    "expires_at", when));
@@ -50,6 +50,7 @@ const pgal_cmd_entry pgal_cmd_share_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.options = "ttl=",
-	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_READ | PGAL_CMD_AFTER_UPLOADS,
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_JSON | PGAL_CMD_AFTER_UPLOADS,
+	.target = PGAL_TARGET_PHOTO,
 	.exec = cmd_share_exec,
 };

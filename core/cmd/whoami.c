@@ -36,6 +36,6 @@ const pgal_cmd_entry pgal_cmd_whoami_entry = {
 	.min_args = 0,
 	.max_args = 0,
 	.options = "",
-	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_READ,
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_JSON,
 	.exec = cmd_whoami_exec,
 };

@@ -335,7 +335,15 @@ test_table(void **state)
 		assert_true((*c)->max_args == -1 || (*c)->max_args >= (*c)->min_args);
 		assert_int_equal(((*c)->flags & PGAL_CMD_LOCAL_ONLY) != 0, in_list((*c)->name, local_only));
 		if (in_list((*c)->name, reads))
-			assert_true((*c)->flags & PGAL_CMD_READ);
+			assert_true((*c)->flags & PGAL_CMD_JSON);
+		/* --json is declared by the flag alone */
+		assert_null(strstr((*c)->options, "json"));
+		assert_null(strstr((*c)->usage, "--json"));
+		/* the words a target resolves are always there */
+		if ((*c)->target == PGAL_TARGET_MOVE)
+			assert_true((*c)->min_args >= 2);
+		else if ((*c)->target != PGAL_TARGET_NONE)
+			assert_true((*c)->min_args >= 1);
 		/* option specs: comma-separated names, '=' only at the end */
 		for (const char *p = (*c)->options; *p != '\0'; p++) {
 			if (*p == '=')
