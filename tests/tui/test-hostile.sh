@@ -21,11 +21,11 @@ ok "a photo whose EXIF make and model carry escapes" "$PGAL" put evil "$FIX/evil
 # a detector check first: a raw OSC 0 in a pane does change its title
 tui_start 100 30 PGAL_HOME=$PGAL_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME
 # (cat keeps the window's program running until kill-window ends it)
-tm new-window -d -t t "printf '\\033]0;detector\\007'; exec cat"
+tm new-window -d -t t:1 "printf '\\033]0;detector\\007'; exec cat"
 detector_titled() {
 	[ "$(tm display -p -t t:1 '#{pane_title}')" = detector ]
 }
-wait_until 3 detector_titled
+wait_until "$WAIT" detector_titled
 check "a raw OSC 0 would retitle a pane (the check below can fail)" \
 	"[ \"\$(tm display -p -t t:1 '#{pane_title}')\" = detector ]"
 tm kill-window -t t:1
