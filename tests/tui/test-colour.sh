@@ -13,11 +13,13 @@ ENVS="PGAL_HOME=$PGAL_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME"
 
 ok "a tmux-direct terminfo compiles" tmux_direct_terminfo
 
-# open_photo: from the albums screen into the photo, leaves -e capture in $T/screen-e
+# open_photo: from the albums screen into the photo, leaves -e capture in
+# $T/screen-e (the album names the camera too, beside the list: the photo
+# view's Camera line)
 open_photo() {
 	wait_for "pics" >/dev/null && keys Enter &&
 	wait_for "nikon-d2h-gps\.jpg" >/dev/null && keys Enter &&
-	wait_for "NIKON D2H" >/dev/null && settle && screen_e > "$T/screen-e"
+	wait_for "Camera +NIKON D2H" >/dev/null && settle && screen_e > "$T/screen-e"
 }
 
 tui_start 100 30 $ENVS
@@ -54,7 +56,8 @@ check "NO_COLOR: the EXIF is readable" "grep -q 'Aperture *f/4.5' '$T/screen'"
 keys q
 # the album's column header (the photo view names the photo too)
 wait_for "NAME +TITLE" >/dev/null; settle; screen_e > "$T/screen-e"
-check "NO_COLOR: the selection shows in reverse video" "grep -q '\[7m' '$T/screen-e' || grep -q ';7m' '$T/screen-e'"
+# the photo's row (the title bar is in reverse video on every screen)
+check "NO_COLOR: the selection shows in reverse video" "grep 'nikon-d2h-gps' '$T/screen-e' | grep -Eq '\[7m|;7m'"
 tui_quit "monochrome: exits cleanly"
 
 # sixel and kitty, forced by the setting: tmux does not show them, so the
@@ -65,7 +68,7 @@ for gfx in sixel kitty; do
 	: > "$T/raw-$gfx"
 	tm pipe-pane -o -t t "cat >> '$T/raw-$gfx'"
 	keys Enter; wait_for "nikon-d2h-gps\.jpg" >/dev/null; keys Enter
-	step "$gfx: the photo view" "NIKON D2H"
+	step "$gfx: the photo view" "Camera +NIKON D2H"
 	settle
 	# until an image (DCS or APC) has come through the pipe
 	wait_until "$WAIT" log_has "$T/raw-$gfx" "$(printf '\033')[P_]"

@@ -7,6 +7,13 @@
 setup_home
 ENVS="PGAL_HOME=$PGAL_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME"
 PW='correct horse battery'
+# cursor_on PATTERN: the terminal's cursor is on the first line matching
+# PATTERN (the screen, saved to $T/screen)
+cursor_on() {
+	screen > "$T/screen" 2>/dev/null || return 1
+	cl=$(grep -nE -- "$1" "$T/screen" | head -1 | cut -d: -f1)
+	[ -n "$cl" ] && [ "$(tm display -p -t t '#{cursor_y}')" = $((cl - 1)) ]
+}
 
 tui_start 120 40 $ENVS
 step "starts at the welcome screen without a session" "Sign up"
@@ -16,9 +23,12 @@ step "sign up asks for the password twice" "Password again"
 type_text alice; keys Enter
 type_text alice@example.org; keys Enter
 type_text "$PW"; keys Enter
+# the password taken (the cursor on the next field), its field still on
+# the screen: the code screen after the form has no password to show
+wait_until "$WAIT" cursor_on "Password again"
+check "the password was not echoed" "cursor_on 'Password again' && ! grep -q 'correct horse' '$T/screen'"
 type_text "$PW"; keys Enter
 step "sign up leads to the code screen" "Code"
-check "the password was not echoed" "! grep -q 'correct horse' '$T/screen'"
 code=$(tr -d '\r' < "$(ls -t "$PGAL_HOME/outbox"/*.eml | head -1)" | grep -E '^[2-9A-HJ-NP-Z]{10}$' | tail -1)
 check "a 10-character code was mailed" "[ -n '$code' ]"
 type_text "WRONGCODE9"; keys Enter
@@ -39,7 +49,8 @@ step "login opens the albums screen" "No albums yet"
 ok "the session was saved for pgal" "$PGAL" whoami
 
 keys n
-step "n asks for a new album" "new album"
+# the form's title (the key bar says "new album" too)
+step "n asks for a new album" "pgal +new album"
 type_text trip; keys Enter; type_text "Summer trip"; keys Enter; type_text "Where we went"; keys Enter
 step "the album is listed with its title" "trip +Summer trip +0"
 
@@ -60,7 +71,8 @@ check "the progress counted it" "grep -q 'added 1, failed 0' '$T/screen'"
 keys Enter
 step "the album lists the photo" "nikon-d2h-gps\.jpg"
 keys Enter
-step "the photo view shows the EXIF camera model" "NIKON D2H"
+# (the album names the camera too, beside the list)
+step "the photo view shows the EXIF camera model" "Camera +NIKON D2H"
 settle
 check "and the aperture and GPS" "grep -q 'f/4.5' '$T/screen' && grep -q '39.9' '$T/screen'"
 # the preview: rows 3..30, left of the info pane, full of coloured cells
@@ -71,10 +83,15 @@ filled=$(coloured_cells 3 30 78 < "$T/screen-e")
 check "the preview area is filled with coloured cells ($filled)" "[ $filled -ge 1500 ]"
 
 keys e
-step "e opens the edit form" "Tags"
+# the form's title (the photo view has a Tags line too)
+step "e opens the edit form" "pgal +edit photo"
 keys Down Down
 type_text "beijing,night"; keys Enter
-step "the tags are saved" "Tags +beijing,night"
+# the form shows the typed tags before Enter: saved, it says so, and the
+# photo view shows them
+step "the tags are saved" "photo 'nikon-d2h-gps\.jpg' changed"
+settle
+check "and the photo view shows them" "grep -q 'Tags  *beijing,night' '$T/screen'"
 keys q
 step "back in the album" "nikon-d2h-gps\.jpg +.*beijing,night"
 keys /

@@ -12,9 +12,10 @@ tui_start 110 32 PGAL_HOME=$PGAL_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME
 step "the album with two photos" "trip +Old title +2"
 
 keys '?'
-# the overlay first: the key bar below it says "new album" too
+# the overlay drawn down to its last line (for the check below); the key
+# bar says "new album" too, with one space after the key
 wait_for "this help" >/dev/null
-step "? lists the keys of the albums screen" "new album"
+step "? lists the keys of the albums screen" "n {2,}new album"
 check "and the shared keys" "grep -q 'quit' '$T/screen'"
 keys Escape
 wait_gone "this help" >/dev/null
@@ -32,7 +33,8 @@ step "the title changed" "voyage +New title +2"
 keys Enter
 step "the album opens" "2 photos, by taken"
 keys Enter
-step "the first photo (taken first: the Nikon, 2003)" "NIKON D2H"
+# (the album names the camera too, beside the list)
+step "the first photo (taken first: the Nikon, 2003)" "Camera +NIKON D2H"
 keys n
 step "n shows the next photo (the iPhone)" "iPhone 4S"
 check "with its lens" "grep -q 'Lens' '$T/screen'"
@@ -41,7 +43,8 @@ step "the last photo says so" "this is the last photo"
 keys p
 step "p goes back" "NIKON D2H"
 keys q q
-step "back at the albums" "voyage"
+# the album's row (the photo view names the album too)
+step "back at the albums" "voyage +New title +2"
 keys /
 step "/ on the albums searches every album" "search every album"
 type_text "iphone4s"; keys Enter

@@ -36,7 +36,9 @@ type_text "carol@exa"
 step "typed text shows" "Email +carol@exa"
 
 resize 80 24
-step "at 80x24 the form is redrawn with its input" "User name +carol"
+# centred in 80 columns the form starts at column 5 (at 23 on the old
+# screen, cropped)
+step "at 80x24 the form is redrawn with its input" "^ {4}User name +carol"
 check "the email typed so far is still there" "grep -q 'Email  *carol@exa' '$T/screen'"
 settle
 check "the key bar is on the last line" "[ \"\$(sed -n 24p '$T/screen' | grep -c 'help')\" = 1 ]"
@@ -63,7 +65,9 @@ step "Esc leaves the form" "Log in"
 keys '?'
 step "? shows the help" "this help"
 resize 80 24
-step "the help survives a resize" "this help"
+# centred in 80 columns the overlay starts at column 8 (at 18 on the old
+# screen, cropped)
+step "the help survives a resize" "^ {7}│ +\? F1 +this help"
 keys q
 resize 120 40
 step "back to the welcome screen" "Sign up"
