@@ -2,8 +2,8 @@
 # Runs every test once per build directory given (e.g. "build build-asan"):
 # the cmocka unit tests (tests/unit) and the script tiers (tests/cli, tui,
 # ssh, integration), all speaking TAP. Test files run in parallel
-# (PGAL_TEST_JOBS at once, default: online CPUs + 1, since most files spend
-# much of their time waiting on peers and terminals); each file's output is
+# (PGAL_TEST_JOBS at once, default: twice the online CPUs + 1, since most
+# files spend much of their time waiting on peers, clients and terminals); each file's output is
 # printed in one piece when it ends. Ends with one line: "N passed, N failed".
 #
 # PGAL_TEST_ONLY="tests/cli/test-x.sh tests/unit/test-y.c ..." narrows the run
@@ -63,7 +63,7 @@ PGAL_TEST_RESULTS="$PGAL_TEST_SCRATCH/results"
 export PGAL_TEST_SCRATCH PGAL_TEST_RESULTS
 trap 'rm -rf "$PGAL_TEST_SCRATCH"' EXIT
 mkdir -p "$PGAL_TEST_RESULTS"
-jobs=${PGAL_TEST_JOBS:-$(( $(nproc) + 1 ))}
+jobs=${PGAL_TEST_JOBS:-$(( 2 * $(nproc) + 1 ))}
 
 # The job list, slowest kinds first so the long files do not start last:
 # the SSH and integration tiers, then the TUI, the CLI and the unit tests;
