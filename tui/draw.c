@@ -47,8 +47,9 @@ to_cells(const char *s, int maxw, wchar_t *out, size_t outn, size_t *nout)
 	return w;
 }
 
-int
-tui_text(int y, int x, int maxw, const char *s, int style)
+/* s in at most maxw cells from column x, flush left or flush right */
+static int
+text_at(int y, int x, int maxw, const char *s, int style, int right)
 {
 	wchar_t buf[TEXT_MAX];
 	size_t n;
@@ -61,30 +62,22 @@ tui_text(int y, int x, int maxw, const char *s, int style)
 	w = to_cells(s, maxw, buf, TEXT_MAX, &n);
 	if (n > 0) {
 		attrset(tui_style(style));
-		mvaddnwstr(y, x, buf, (int)n);
+		mvaddnwstr(y, right ? x + maxw - w : x, buf, (int)n);
 		attrset(A_NORMAL);
 	}
 	return w;
 }
 
 int
+tui_text(int y, int x, int maxw, const char *s, int style)
+{
+	return text_at(y, x, maxw, s, style, 0);
+}
+
+int
 tui_text_right(int y, int x, int maxw, const char *s, int style)
 {
-	wchar_t buf[TEXT_MAX];
-	size_t n;
-	int w;
-
-	if (y < 0 || y >= LINES || x < 0 || x >= COLS)
-		return 0;
-	if (x + maxw > COLS)
-		maxw = COLS - x;
-	w = to_cells(s, maxw, buf, TEXT_MAX, &n);
-	if (n > 0) {
-		attrset(tui_style(style));
-		mvaddnwstr(y, x + maxw - w, buf, (int)n);
-		attrset(A_NORMAL);
-	}
-	return w;
+	return text_at(y, x, maxw, s, style, 1);
 }
 
 void
