@@ -108,6 +108,10 @@ start() {
 		echo "$port" > "$dir/mariadb.port"
 	fi
 	rm -f "$sock"
+	# temporary tables in a folder of this server's own: in a shared /tmp
+	# one got removed under a running query ("Error on delete of
+	# '/tmp/#sql-temptable-...MAI'") while other servers ran beside it
+	mkdir -p "$dir/tmp" || die "cannot make $dir/tmp"
 	tls=""
 	if [ -n "${MARIADB_TLS_DIR:-}" ]; then
 		tls="--ssl-ca=$MARIADB_TLS_DIR/ca.pem --ssl-cert=$MARIADB_TLS_DIR/server.pem"
@@ -117,7 +121,7 @@ start() {
 	setsid mariadbd --no-defaults --user=root --datadir="$dir/data" \
 	    --socket="$sock" --port="$port" --bind-address=127.0.0.1 \
 	    --pid-file="$dir/mariadb.pidfile" --log-error="$dir/mariadb.log" \
-	    --skip-name-resolve --innodb-log-file-size=4M \
+	    --tmpdir="$dir/tmp" --skip-name-resolve --innodb-log-file-size=4M \
 	    --innodb-buffer-pool-size=32M --innodb-flush-log-at-trx-commit=2 \
 	    --max-connections=200 $tls > /dev/null 2>&1 < /dev/null &
 	pid=$!
