@@ -66,11 +66,13 @@ mkdir -p "$PGAL_TEST_RESULTS"
 jobs=${PGAL_TEST_JOBS:-$(( 2 * $(nproc) + 1 ))}
 
 # The job list, slowest kinds first so the long files do not start last:
-# the SSH and integration tiers, then the TUI, the CLI and the unit tests;
+# the SSH, third-party client, fleet and integration tiers, then the TUI,
+# the CLI, the fuzz corpus replays and the unit tests;
 # the sanitizer build before the plain one at each step.
 all_files() {
-	ls tests/ssh/test-*.sh tests/integration/test-*.sh tests/tui/test-*.sh \
-		tests/cli/test-*.sh tests/unit/test-*.c 2>/dev/null
+	ls tests/ssh/test-*.sh tests/clients/test-*.sh tests/fleet/test-*.sh \
+		tests/integration/test-*.sh tests/tui/test-*.sh \
+		tests/cli/test-*.sh tests/fuzz/test-*.sh tests/unit/test-*.c 2>/dev/null
 }
 files=${PGAL_TEST_ONLY:-$(all_files)}
 for t in $files; do
