@@ -18,9 +18,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 . bench/timing.sh
-top=$(pwd)
-build=${1:-build}
-case $build in /*) ;; *) build="$top/$build" ;; esac
+bench_dirs "${1:-}"
 runs=$(bench_runs 5 3)
 meta_n=${BENCH_META_N:-500}
 meta_pages=${BENCH_META_PAGES:-100}

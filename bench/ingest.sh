@@ -8,9 +8,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 . bench/timing.sh
-top=$(pwd)
-build=${1:-build}
-case $build in /*) ;; *) build="$top/$build" ;; esac
+bench_dirs "${1:-}"
 runs=$(bench_runs 7 5)
 fixtures=${PGAL_FIXTURES:-$top/build/fixtures}
 py=/usr/bin/python3

@@ -14,9 +14,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 . bench/timing.sh
-top=$(pwd)
-build=${1:-build}
-case $build in /*) ;; *) build="$top/$build" ;; esac
+bench_dirs "${1:-}"
 runs=$(bench_runs 7 3)
 rows=${BENCH_ALBUM_ROWS:-100000}
 fixtures=${PGAL_FIXTURES:-$top/build/fixtures}

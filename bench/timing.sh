@@ -1,6 +1,14 @@
 # The timing every bench script shares: a clock, interleaved rounds of
 # commands, and the median. Sourced (". bench/timing.sh") from the top.
 
+# bench_dirs [BUILD_DIR]: sets top (the tree, the current folder) and build
+# (BUILD_DIR or "build", made absolute) for a script run from the top.
+bench_dirs() {
+	top=$(pwd)
+	build=${1:-build}
+	case $build in /*) ;; *) build="$top/$build" ;; esac
+}
+
 # The time in nanoseconds: a wall clock, so only differences mean anything.
 bench_now() {
 	date +%s%N
