@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -557,12 +558,23 @@ pgal_config_defaults(pgal_config *c)
 	}
 }
 
+/* A process that loads the configuration holds its secrets (the database
+ * password, AWS keys): a core file of it would write them to disk. */
+static void
+no_core_files(void)
+{
+	struct rlimit none = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &none);
+}
+
 int
 pgal_config_load(pgal_config *c, const char *path, pgal_err *e)
 {
 	const char *envpath;
 	int rc;
 
+	no_core_files();
 	base_defaults(c);
 	if (path == NULL && (envpath = getenv("PGAL_CONFIG")) != NULL &&
 	    *envpath != '\0')

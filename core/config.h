@@ -80,7 +80,8 @@ typedef struct pgal_config {
 
 /* Fills defaults, then reads `path` if not NULL (a missing explicit file is an
  * error), then PGAL_CONFIG's file if path is NULL and it is set, then PGAL_*
- * variables. Derived paths are completed from home last. */
+ * variables. Derived paths are completed from home last. The process then
+ * holds secrets, so it also stops writing core files (RLIMIT_CORE 0). */
 int pgal_config_load(pgal_config *c, const char *path, pgal_err *e);
 
 /* Defaults only (no file, no environment): for tests. */

@@ -8,6 +8,7 @@ SSHD_PID=
 . "$TESTS_LIB/tmux.sh"
 
 # start_sshd [CONFIG LINE...]: writes $T/pgal.conf and starts the server
+# (under $SSHD_WRAP, a command and its arguments, if set)
 start_sshd() {
 	PORT=$(free_port)
 	{
@@ -19,7 +20,7 @@ start_sshd() {
 		for l in "$@"; do echo "$l"; done
 	} > "$T/pgal.conf"
 	: > "$T/sshd.log"
-	"$SSHD" -D -f "$T/pgal.conf" >> "$T/sshd.log" 2>&1 &
+	${SSHD_WRAP:-} "$SSHD" -D -f "$T/pgal.conf" >> "$T/sshd.log" 2>&1 &
 	SSHD_PID=$!
 	if ! wait_until 10 log_has "$T/sshd.log" "listening on"; then
 		echo "Bail out! pgal-sshd did not start"; cat "$T/sshd.log"; exit 1
