@@ -243,7 +243,8 @@ typedef struct pgal_aws_response {
  * codes and network errors, capped exponential backoff with full jitter.
  * A non-2xx final answer fails with one message "S3 PutObject: NoSuchBucket:
  * <message> (HTTP 404, request id ...)" and code PGAL_ENOTFOUND for 404,
- * PGAL_EDENIED for 401/403, PGAL_EBACKEND otherwise; resp is filled either
+ * PGAL_EBACKEND otherwise (401/403 included: AWS refusing the host's
+ * credentials is the backend failing, not the user being refused); resp is filled either
  * way (resp->status tells callers e.g. that a 404 on delete is fine).
  * resp may be NULL. */
 int pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,

@@ -415,7 +415,7 @@ pgal_aws_creds_resolve(const pgal_config *cfg, pgal_aws_creds *out, pgal_err *e)
 			return PGAL_OK;
 		snprintf(imds, sizeof imds, "%.200s", ie.msg[0] ? ie.msg : "disabled");
 	}
-	return pgal_fail(e, PGAL_EDENIED, "no AWS credentials: set aws_access_key_id "
+	return pgal_fail(e, PGAL_EBACKEND, "no AWS credentials: set aws_access_key_id "
 	    "and aws_secret_access_key, or AWS_ACCESS_KEY_ID and "
 	    "AWS_SECRET_ACCESS_KEY, or a profile in ~/.aws/credentials, or run "
 	    "with an EC2 instance role (%s)", imds);

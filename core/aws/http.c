@@ -757,8 +757,9 @@ pgal_aws_do(pgal_aws_client *c, const pgal_aws_request *r,
 	snprintf(resp->error_code, sizeof resp->error_code, "%s", code);
 	if (resp->request_id[0] == '\0')
 		snprintf(resp->request_id, sizeof resp->request_id, "%s", reqid);
-	rc = pgal_fail(e, status == 404 ? PGAL_ENOTFOUND :
-	    (status == 401 || status == 403) ? PGAL_EDENIED : PGAL_EBACKEND,
+	/* a 401/403 refuses the host's credentials, not the user: a backend
+	 * failure (PGAL_EDENIED would read as "not logged in") */
+	rc = pgal_fail(e, status == 404 ? PGAL_ENOTFOUND : PGAL_EBACKEND,
 	    "%s %s: %s%s%s (HTTP %ld%s%s%s)", c->label, r->op, code,
 	    msg[0] ? ": " : "", msg, status,
 	    resp->request_id[0] ? ", request id " : "", resp->request_id,

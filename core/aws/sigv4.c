@@ -295,7 +295,7 @@ check_request(const pgal_sigv4_request *r, const pgal_aws_creds *creds, pgal_err
 			return pgal_fail(e, PGAL_EINPUT, "sigv4: bad method");
 	if (creds == NULL || creds->access_key_id[0] == '\0' ||
 	    creds->secret_access_key[0] == '\0')
-		return pgal_fail(e, PGAL_EDENIED, "sigv4: no credentials");
+		return pgal_fail(e, PGAL_EBACKEND, "sigv4: no credentials");
 	if (strchr(creds->access_key_id, '/') != NULL ||
 	    check_text(creds->access_key_id, "key id", 0, NULL) != PGAL_OK)
 		return pgal_fail(e, PGAL_EINPUT, "sigv4: bad access key id");

@@ -145,8 +145,8 @@ smtp_send(pgal_mail *base, const char *to, const char *subject, const char *body
 
 		/* the URL without any user:password@ part */
 		snprintf(shown, sizeof shown, "%.190s", at ? at + 1 : m->url);
-		rc = pgal_fail(e, cc == CURLE_LOGIN_DENIED ? PGAL_EDENIED :
-		    PGAL_EBACKEND, "SMTP %s: %s", shown,
+		/* a refused SMTP login is the host's mail set-up failing */
+		rc = pgal_fail(e, PGAL_EBACKEND, "SMTP %s: %s", shown,
 		    errbuf[0] ? errbuf : curl_easy_strerror(cc));
 	} else
 		rc = PGAL_OK;

@@ -65,6 +65,15 @@ curl -s -X POST "http://127.0.0.1:$PROXY/__fault/fail?n=20&status=503" > /dev/nu
 expect_rc 4 "endless 503s: a backend error after the capped retries" "$PGAL" get trip/nikon-d2h-gps.jpg -o "$T/nikon3.out"
 check "the error says S3, what failed and that it gave up" 'grep -q "^pgal: blobs s3: S3 HeadBucket: ServiceUnavailable (HTTP 503, request id FAULTPROXY[0-9]*, gave up after retries)$" "$T/err"'
 check "the secret key is not in the message" '! grep -q "$SECRET" "$T/out" "$T/err"'
+# S3 refusing the instance's credentials is the backend failing (exit 4),
+# not the user being refused (exit 3 means "not logged in")
+curl -s -X POST "http://127.0.0.1:$PROXY/__fault/reset" > /dev/null
+curl -s -X POST "http://127.0.0.1:$PROXY/__fault/fail?n=20&status=403" > /dev/null
+expect_rc 4 "S3 answers 403: a backend failure, exit 4" "$PGAL" get trip/nikon-d2h-gps.jpg -o "$T/nikon4.out"
+check "the error says S3 refused (a HEAD has no error body)" 'grep -q "S3 HeadBucket: Forbidden (HTTP 403" "$T/err"'
+curl -s -X POST "http://127.0.0.1:$PROXY/__fault/reset" > /dev/null
+expect_rc 4 "no AWS credentials at all: a backend failure too" env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_SHARED_CREDENTIALS_FILE=/nonexistent AWS_CONFIG_FILE=/nonexistent AWS_EC2_METADATA_DISABLED=true "$PGAL" get trip/nikon-d2h-gps.jpg -o "$T/nikon5.out"
+check "saying where credentials come from" 'grep -q "no AWS credentials" "$T/err"'
 
 # ---- the peer dies mid-upload (the proxy drops the connection half way
 # through a PUT body): retried where safe, and when it keeps dying, a clear

@@ -96,7 +96,7 @@ test_chain_order(void **state)
 	clear_env();
 	pgal_config_defaults(&c);
 	/* nothing anywhere: one message naming every source */
-	assert_int_equal(pgal_aws_creds_resolve(&c, &cr, &e), PGAL_EDENIED);
+	assert_int_equal(pgal_aws_creds_resolve(&c, &cr, &e), PGAL_EBACKEND);
 	assert_non_null(strstr(e.msg, "no AWS credentials"));
 	assert_non_null(strstr(e.msg, "~/.aws/credentials"));
 
@@ -198,7 +198,7 @@ test_imds(void **state)
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/", imds_port);
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", url, 1);
 	/* disabled means disabled */
-	assert_int_equal(pgal_aws_creds_resolve(&c, &cr, &e), PGAL_EDENIED);
+	assert_int_equal(pgal_aws_creds_resolve(&c, &cr, &e), PGAL_EBACKEND);
 	unsetenv("AWS_EC2_METADATA_DISABLED");
 	imds_expires(3600);
 	assert_int_equal(pgal_aws_creds_resolve(&c, &cr, &e), PGAL_OK);
@@ -236,7 +236,7 @@ test_imds(void **state)
 
 	/* nothing listening: the chain ends with a clear message, quickly */
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1", 1);
-	assert_int_equal(pgal_aws_creds_resolve(&c, &cr, &e), PGAL_EDENIED);
+	assert_int_equal(pgal_aws_creds_resolve(&c, &cr, &e), PGAL_EBACKEND);
 	assert_non_null(strstr(e.msg, "instance metadata at http://127.0.0.1:1"));
 	clear_env();
 }

@@ -575,7 +575,7 @@ test_retries(void **state)
 	fault("reset");
 	fault("fail?n=1&status=403");
 	pgal_aws_request_init(&r, "GetObject", "GET", path);
-	assert_int_equal(pgal_aws_do(cl, &r, &resp, &e), PGAL_EDENIED);
+	assert_int_equal(pgal_aws_do(cl, &r, &resp, &e), PGAL_EBACKEND);
 	assert_int_equal(resp.attempts, 1);
 	pgal_aws_response_free(&resp);
 
