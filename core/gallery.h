@@ -156,7 +156,9 @@ int pgal_search(pgal *g, const char *token, const char *album, const char *words
 
 /* A link anyone can download the original of one of the session's photos
  * from, without credentials, for ttl_secs (1 s to PGAL_SHARE_TTL_MAX):
- * malloc'd into *url; *expires (may be NULL) gets the time it stops working.
+ * malloc'd into *url; *expires (may be NULL) gets the time it stops working
+ * (sooner than asked when the AWS credentials signing it expire first). The
+ * link opens in a browser under the photo's name.
  * PGAL_EUSAGE when the blob backend cannot make links (blobs = fs). */
 int pgal_share(pgal *g, const char *token, const char *album, const char *name,
 	       int64_t ttl_secs, char **url, int64_t *expires, pgal_err *e);

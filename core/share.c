@@ -1,8 +1,6 @@
 /* Sharing: a time-limited link to a photo's original that needs no
  * account. Only a blob backend that can sign URLs (S3) makes them; the
  * session and ownership are checked here like for every other read. */
-#include <time.h>
-
 #include "gallery-int.h"
 
 int
@@ -13,7 +11,7 @@ pgal_share(pgal *g, const char *token, const char *album, const char *name,
 	pgal_album a;
 	pgal_photo p;
 	pgal_user u;
-	int64_t now;
+	int64_t until = 0;
 	int rc;
 
 	*url = NULL;
@@ -30,12 +28,13 @@ pgal_share(pgal *g, const char *token, const char *album, const char *name,
 	if (key[0] == '\0')
 		return pgal_fail(e, PGAL_EBACKEND, "photo '%s/%s' has a malformed blob id",
 				 a.name, p.name);
-	/* the signer stamps the real clock: the link expires from now */
-	now = (int64_t)time(NULL);
-	if ((rc = g->blobs->ops->share_url(g->blobs, key, ttl_secs, url, e)) != PGAL_OK)
+	/* the backend says when the link really ends (sooner than asked
+	 * when the credentials signing it expire first) */
+	if ((rc = g->blobs->ops->share_url(g->blobs, key, p.name, ttl_secs, url,
+	    &until, e)) != PGAL_OK)
 		return rc;
 	if (expires != NULL)
-		*expires = now + ttl_secs;
+		*expires = until;
 	return PGAL_OK;
 }
 

@@ -2,6 +2,8 @@
 #ifndef PGAL_AWS_S3_H
 #define PGAL_AWS_S3_H
 
+#include <time.h>
+
 #include "blobs/blobs.h"
 #include "err.h"
 
@@ -12,9 +14,13 @@
 #define PGAL_S3_PART_SIZE (8 * 1024 * 1024)
 
 /* A presigned GET URL for a blob key of an open S3 backend, valid ttl_secs
- * (1 s to 7 days); malloc'd into *url. PGAL_EUSAGE if b is not S3. */
-int pgal_s3_presign_get(pgal_blobs *b, const char *key, int ttl_secs, char **url,
-    pgal_err *e);
+ * (1 s to 7 days); malloc'd into *url. PGAL_EUSAGE if b is not S3. With
+ * filename, the answer names the download (Content-Disposition inline, so a
+ * browser shows the photo). A URL cannot outlive the credentials that sign
+ * it: with temporary ones (an instance role) the validity is cut to their
+ * expiry. *expires (may be NULL) gets the moment the URL stops working. */
+int pgal_s3_presign_get(pgal_blobs *b, const char *key, const char *filename,
+    int ttl_secs, char **url, time_t *expires, pgal_err *e);
 
 /* The payload hash of an S3 PUT: known (the caller's SHA-256 of the body)
  * when given; else UNSIGNED-PAYLOAD over https (TLS protects the bytes;

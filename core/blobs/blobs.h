@@ -42,9 +42,11 @@ typedef struct pgal_blobs_ops {
 	 * before cutoff (unix time); list never reports them. */
 	int (*sweep_partial)(pgal_blobs *b, int64_t cutoff, int64_t *removed, pgal_err *e);
 	/* Optional (NULL: this backend cannot share). A URL anyone can GET the
-	 * object from, without credentials, for ttl_secs (1 s to 7 days);
-	 * malloc'd into *url. */
-	int (*share_url)(pgal_blobs *b, const char *key, int64_t ttl_secs, char **url, pgal_err *e);
+	 * object from, without credentials, for ttl_secs (1 s to 7 days, less
+	 * when the credentials signing it end sooner: *expires says when it
+	 * stops working); filename names the download. malloc'd into *url. */
+	int (*share_url)(pgal_blobs *b, const char *key, const char *filename,
+	    int64_t ttl_secs, char **url, int64_t *expires, pgal_err *e);
 	/* Optional (NULL: call put_fd). put_fd for a caller that already knows
 	 * sha256, the SHA-256 (64 lowercase hex) of the bytes from fd's offset
 	 * to EOF: a backend that signs the payload (S3) sends it instead of

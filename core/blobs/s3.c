@@ -13,6 +13,7 @@
 #include "aws/aws.h"
 #include "aws/s3.h"
 #include "blobs/blobs.h"
+#include "image/image.h"
 #include "records.h"
 
 #define MAX_PARTS 10000
@@ -197,15 +198,37 @@ is_tls(struct s3_blobs *b)
 	return pgal_aws_client_endpoint(b->c)->tls;
 }
 
+/* The Content-Type an object is stored with, from the first bytes of its
+ * body: a browser opening a share link shows a photo instead of saving a
+ * file of unknown type. */
+static const char *
+content_type(const void *head, size_t n)
+{
+	const char *mime = pgal_image_mime(pgal_image_detect(head, n));
+
+	return mime != NULL ? mime : "application/octet-stream";
+}
+
+/* content_type() of a regular file's bytes from offset off */
+static const char *
+file_content_type(int fd, int64_t off)
+{
+	unsigned char head[PGAL_IMG_HEAD];
+	ssize_t n = pread(fd, head, sizeof head, (off_t)off);
+
+	return content_type(head, n > 0 ? (size_t)n : 0);
+}
+
 /* One PutObject from memory or from a stretch of fd; sha256 is the body's
  * hash when the caller knows it, else NULL. */
 static int
 put_single(struct s3_blobs *b, const char *key, const void *data, size_t len,
-    int fd, int64_t off, int64_t flen, const char *sha256, pgal_err *e)
+    int fd, int64_t off, int64_t flen, const char *sha256, const char *ctype,
+    pgal_err *e)
 {
 	pgal_aws_request r;
 	char		 hp[80], *path;
-	pgal_aws_kv	 h[1] = { { "Content-Type", "application/octet-stream" } };
+	pgal_aws_kv	 h[1] = { { "Content-Type", ctype } };
 	int		 rc;
 
 	if ((path = object_path(b, key)) == NULL)
@@ -296,7 +319,7 @@ put_multipart(struct s3_blobs *b, const char *key, struct source *src,
 {
 	pgal_aws_request  r;
 	pgal_aws_response resp;
-	pgal_aws_kv	  q[2], h[1] = { { "Content-Type", "application/octet-stream" } };
+	pgal_aws_kv	  q[2], h[1] = { { "Content-Type", content_type(first, firstlen) } };
 	pgal_buf	  done = { 0 };
 	char		  hp[80], upload_id[1024], num[16], *path, *xml = NULL;
 	char		(*etags)[256] = NULL;
@@ -450,7 +473,8 @@ put_fd(pgal_blobs *base, const char *key, int fd, const char *sha256, pgal_err *
 		src.left = st.st_size > cur ? st.st_size - cur : 0;
 		/* streamed from the file: memory stays bounded at any size */
 		if (src.left <= b->single_file_max) {
-			rc = put_single(b, key, NULL, 0, fd, cur, src.left, sha256, e);
+			rc = put_single(b, key, NULL, 0, fd, cur, src.left, sha256,
+			    file_content_type(fd, cur), e);
 			if (rc == PGAL_OK)
 				lseek(fd, 0, SEEK_END);
 			return rc;
@@ -467,7 +491,8 @@ put_fd(pgal_blobs *base, const char *key, int fd, const char *sha256, pgal_err *
 		return PGAL_EBACKEND;
 	}
 	if (src.eof && !src.regular)
-		rc = put_single(b, key, data, (size_t)len, -1, 0, 0, sha256, e);
+		rc = put_single(b, key, data, (size_t)len, -1, 0, 0, sha256,
+		    content_type(data, (size_t)len), e);
 	else
 		rc = put_multipart(b, key, &src, data, (size_t)len, partsz, e);
 	free(src.buf);
@@ -505,7 +530,8 @@ s3_put_mem(pgal_blobs *base, const char *key, const void *data, size_t len,
 	if ((rc = check_key(key, e)) != PGAL_OK)
 		return rc;
 	if (len <= PGAL_S3_SINGLE_MAX)
-		return put_single(b, key, data, len, -1, 0, 0, NULL, e);
+		return put_single(b, key, data, len, -1, 0, 0, NULL,
+		    content_type(data, len), e);
 	memset(&src, 0, sizeof src);
 	src.mem = data;
 	src.left = (int64_t)len;
@@ -675,18 +701,47 @@ s3_list(pgal_blobs *base, pgal_blob_visit visit, void *arg, pgal_err *e)
 	return rc;
 }
 
+/* The Content-Disposition a share link asks S3 to answer with: inline (a
+ * browser shows the photo) under the photo's name, an ASCII fallback and the
+ * UTF-8 name (RFC 6266, RFC 5987). NULL when out of memory. */
+static char *
+inline_disposition(const char *name)
+{
+	static const char hexd[] = "0123456789ABCDEF";
+	pgal_buf b = { 0 };
+	const unsigned char *c;
+
+	pgal_buf_adds(&b, "inline; filename=\"");
+	for (c = (const unsigned char *)name; *c != '\0'; c++)
+		pgal_buf_addc(&b, (*c < 0x20 || *c >= 0x7f || *c == '"' ||
+		    *c == '\\') ? '_' : (char)*c);
+	pgal_buf_adds(&b, "\"; filename*=UTF-8''");
+	for (c = (const unsigned char *)name; *c != '\0'; c++) {
+		if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+		    (*c >= '0' && *c <= '9') || strchr("!#$&+-.^_`|~", *c) != NULL)
+			pgal_buf_addc(&b, (char)*c);
+		else {
+			pgal_buf_addc(&b, '%');
+			pgal_buf_addc(&b, hexd[*c >> 4]);
+			pgal_buf_addc(&b, hexd[*c & 15]);
+		}
+	}
+	return pgal_buf_take(&b);
+}
+
 int
-pgal_s3_presign_get(pgal_blobs *base, const char *key, int ttl_secs, char **url,
-    pgal_err *e)
+pgal_s3_presign_get(pgal_blobs *base, const char *key, const char *filename,
+    int ttl_secs, char **url, time_t *expires, pgal_err *e)
 {
 	struct s3_blobs	   *b = (struct s3_blobs *)base;
 	const pgal_aws_endpoint *ep;
 	pgal_sigv4_request  sr;
 	pgal_sigv4_result   res;
 	pgal_aws_creds	    creds;
-	pgal_aws_kv	    h[1];
+	pgal_aws_kv	    h[1], q[2];
 	pgal_buf	    host = { 0 }, path = { 0 }, out = { 0 };
-	char		   *p;
+	char		   *p, *disposition = NULL;
+	time_t		    now;
 	int		    rc;
 
 	*url = NULL;
@@ -717,12 +772,34 @@ pgal_s3_presign_get(pgal_blobs *base, const char *key, int ttl_secs, char **url,
 	sr.s3 = 1;
 	sr.headers = h;
 	sr.nheaders = 1;
+	if (filename != NULL) {
+		if ((disposition = inline_disposition(filename)) == NULL) {
+			rc = pgal_fail(e, PGAL_EBACKEND, "out of memory");
+			goto out;
+		}
+		/* S3 answers with these headers: the type was stored with the
+		 * object; the disposition is asked for here, signed */
+		q[0] = (pgal_aws_kv){ "response-content-disposition", disposition };
+		sr.query = q;
+		sr.nquery = 1;
+	}
 	sr.payload_hash = PGAL_AWS_UNSIGNED_PAYLOAD;
 	sr.service = "s3";
 	sr.region = pgal_aws_client_region(b->c);
-	sr.when = time(NULL);
+	sr.when = now = time(NULL);
+	/* a URL signed with temporary credentials dies with them */
+	if (creds.expires != 0 && creds.expires - now < ttl_secs) {
+		if (creds.expires - now < 1) {
+			rc = pgal_fail(e, PGAL_EBACKEND, "the AWS credentials (%s) "
+			    "have expired", creds.source);
+			goto out;
+		}
+		ttl_secs = (int)(creds.expires - now);
+	}
 	if ((rc = pgal_sigv4_presign(&sr, &creds, ttl_secs, &res, e)) != PGAL_OK)
 		goto out;
+	if (expires != NULL)
+		*expires = now + ttl_secs;
 	pgal_buf_addf(&out, "%s://%s%s?%s", ep->tls ? "https" : "http", host.p,
 	    path.p, res.query);
 	pgal_sigv4_result_free(&res);
@@ -732,18 +809,25 @@ out:
 	pgal_aws_creds_wipe(&creds);
 	pgal_buf_free(&host);
 	pgal_buf_free(&path);
+	free(disposition);
 	return rc;
 }
 
 static int
-s3_share_url(pgal_blobs *base, const char *key, int64_t ttl_secs, char **url,
-    pgal_err *e)
+s3_share_url(pgal_blobs *base, const char *key, const char *filename,
+    int64_t ttl_secs, char **url, int64_t *expires, pgal_err *e)
 {
+	time_t until = 0;
+	int rc;
+
 	*url = NULL;
 	/* SigV4 caps a presigned URL at 7 days */
 	if (ttl_secs < 1 || ttl_secs > 7 * 86400)
 		return pgal_fail(e, PGAL_EUSAGE, "a link lasts 1 second to 7 days");
-	return pgal_s3_presign_get(base, key, (int)ttl_secs, url, e);
+	rc = pgal_s3_presign_get(base, key, filename, (int)ttl_secs, url, &until, e);
+	if (rc == PGAL_OK && expires != NULL)
+		*expires = (int64_t)until;
+	return rc;
 }
 
 /* open made a HeadBucket: the bucket answered */

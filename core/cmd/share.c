@@ -2,6 +2,7 @@
  * without an account until it expires (S3 presigned GET). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -13,7 +14,7 @@ cmd_share_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 	const pgal_cmd_target *t = ctx->target;
 	char when[32];
 	const char *ttl_s = pgal_args_get(a, "ttl");
-	int64_t ttl = PGAL_SHARE_TTL_DEFAULT, expires = 0;
+	int64_t ttl = PGAL_SHARE_TTL_DEFAULT, expires = 0, now;
 	char *url = NULL;
 	pgal_err e;
 	int rc;
@@ -21,8 +22,17 @@ cmd_share_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 	pgal_err_clear(&e);
 	if (ttl_s != NULL && pgal_share_parse_ttl(ttl_s, &ttl, &e) != PGAL_OK)
 		return pgal_cmd_error(ctx, e.code, "share: --ttl: %s", e.msg);
+	now = (int64_t)time(NULL);
 	if (pgal_share(ctx->g, ctx->token, t->album, t->photo, ttl, &url, &expires, &e) != PGAL_OK)
 		return pgal_cmd_fail(ctx, &e);
+	if (expires - now < ttl) {
+		/* temporary credentials (an instance role) sign it: it cannot
+		 * outlive them, so say when it really ends */
+		pgal_fmt_iso(when, expires, 1);
+		fprintf(ctx->err, "share: the link expires at %s, sooner than "
+		    "asked: the AWS credentials signing it end then\n", when);
+		ttl = expires - now;
+	}
 	if (pgal_args_has(a, "json")) {
 		pgal_fmt_iso(when, expires, 1);
 		rc = pgal_json_print(ctx, json_pack("{s:s, s:s, s:s, s:I, s:s}",

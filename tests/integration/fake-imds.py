@@ -6,7 +6,8 @@ Usage: fake-imds.py PORT
   GET /latest/meta-data/iam/security-credentials/        -> "pgal-role"
   GET /latest/meta-data/iam/security-credentials/pgal-role -> JSON; each
       fetch hands out new keys ASIAIMDS<n> / imds-secret-<n> / imds-token-<n>
-      expiring in `expires` seconds (POST /__imds/expires?secs=S, default 3600)
+      expiring in `expires` seconds (POST /__imds/expires?secs=S, default 3600);
+      POST /__imds/keyid?id=ID hands out ID instead (s3rver knows one id)
   GET /__imds/stats -> {"tokens": a, "creds": b, "rejected": c}
 Any metadata GET without a valid token is answered 401, as IMDSv2 does.
 """
@@ -18,7 +19,8 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 lock = threading.Lock()
-st = {"tokens": 0, "creds": 0, "rejected": 0, "expires": 3600, "issued": set()}
+st = {"tokens": 0, "creds": 0, "rejected": 0, "expires": 3600, "issued": set(),
+      "keyid": None}
 ROLE = "pgal-role"
 
 
@@ -59,6 +61,10 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 st["expires"] = int(q.get("secs", "3600"))
             return self.reply(200, "ok")
+        if u.path == "/__imds/keyid":
+            with lock:
+                st["keyid"] = q.get("id") or None
+            return self.reply(200, "ok")
         self.reply(404, "")
 
     def do_GET(self):
@@ -80,11 +86,11 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == base + ROLE:
             with lock:
                 st["creds"] += 1
-                n, exp = st["creds"], st["expires"]
+                n, exp, keyid = st["creds"], st["expires"], st["keyid"]
             body = json.dumps({
                 "Code": "Success", "Type": "AWS-HMAC",
                 "LastUpdated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "AccessKeyId": "ASIAIMDS%d" % n,
+                "AccessKeyId": keyid or "ASIAIMDS%d" % n,
                 "SecretAccessKey": "imds-secret-%d" % n,
                 "Token": "imds-token-%d" % n,
                 "Expiration": time.strftime("%Y-%m-%dT%H:%M:%SZ",

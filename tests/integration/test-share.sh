@@ -52,6 +52,41 @@ jcheck "expires_at is an hour from now" "abs(__import__('calendar').timegm(__imp
 ok "7 days is the longest" "$PGAL" share "$PHOTO" --ttl 7d
 check "X-Amz-Expires=604800" '[ "$(qparam "$(head -n 1 "$T/out")" X-Amz-Expires)" = 604800 ]'
 ok "168h is 7 days too" "$PGAL" share "$PHOTO" --ttl 168h
+# a browser shows the photo: stored as image/jpeg, answered inline under
+# the photo's name (s3rver honours the signed response-* parameters)
+ok "share for a browser" "$PGAL" share "$PHOTO"
+URLB=$(head -n 1 "$T/out")
+check "the link asks for an inline answer under the photo's name, signed" \
+	'[ "$(qparam "$URLB" response-content-disposition)" = "inline; filename=\"nikon-d2h-gps.jpg\"; filename*=UTF-8'"''"'nikon-d2h-gps.jpg" ] && node "$here/presign-check.js" "$URLB" "$SECRET"'
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY curl -s -q -D "$T/hdrs" -o "$T/dlb" "$URLB"
+check "the answer is Content-Type image/jpeg (stored with the object)" 'tr -d "\r" < "$T/hdrs" | grep -qix "content-type: image/jpeg"'
+check "and Content-Disposition inline with the name" 'tr -d "\r" < "$T/hdrs" | grep -qi "^content-disposition: inline; filename=\"nikon-d2h-gps.jpg\""'
+check "the bytes are the original" 'cmp -s "$NIKON" "$T/dlb"'
+ok "put a PNG" "$PGAL" put trip "$FIX/big-24mp.png"
+ok "share it" "$PGAL" share trip/big-24mp.png
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY curl -s -q -D "$T/hdrs" -o /dev/null "$(head -n 1 "$T/out")"
+check "a PNG is stored as image/png" 'tr -d "\r" < "$T/hdrs" | grep -qix "content-type: image/png"'
+
+# temporary credentials (an instance role over IMDSv2) ending in 30 minutes:
+# a 7-day link would die with them, so it is cut to their end and says so
+peer_start IMDS "the fake instance metadata service" imds
+curl -s -X POST "http://127.0.0.1:$IMDS/__imds/expires?secs=1800" > /dev/null
+curl -s -X POST "http://127.0.0.1:$IMDS/__imds/keyid?id=S3RVER" > /dev/null
+role() {
+	env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
+	    AWS_CONFIG_FILE=/nonexistent AWS_EC2_METADATA_DISABLED=false \
+	    AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:$IMDS/" "$@"
+}
+ok "share --ttl 7d with the instance role's credentials" role "$PGAL" share "$PHOTO" --ttl 7d
+URLR=$(head -n 1 "$T/out")
+check "signed with the role's session token" 'case $(qparam "$URLR" X-Amz-Security-Token) in imds-token-*) true ;; *) false ;; esac'
+check "valid until the credentials end, not 7 days" '[ "$(qparam "$URLR" X-Amz-Expires)" -le 1800 ] && [ "$(qparam "$URLR" X-Amz-Expires)" -ge 1700 ]'
+check "the user is told when it really expires" 'grep -q "^share: the link expires at .*sooner than asked: the AWS credentials signing it end then" "$T/err"'
+ok "the same with --json" role "$PGAL" share "$PHOTO" --ttl 7d --json
+NOW=$(date +%s)
+jcheck "ttl and expires_at are the real ones" "j['ttl'] <= 1800 and abs(__import__('calendar').timegm(__import__('time').strptime(j['expires_at'], '%Y-%m-%dT%H:%M:%SZ')) - $NOW - 1800) <= 60"
+ok "a 10-minute link with them is left as asked" role "$PGAL" share "$PHOTO" --ttl 10m
+check "600 s, no note" '[ "$(qparam "$(head -n 1 "$T/out")" X-Amz-Expires)" = 600 ] && [ ! -s "$T/err" ]'
 expect_rc 1 "8 days is refused" "$PGAL" share "$PHOTO" --ttl 8d
 check "saying the bounds" 'grep -q "7 days" "$T/err"'
 expect_rc 1 "0 s is refused" "$PGAL" share "$PHOTO" --ttl 0
