@@ -73,6 +73,7 @@ static const struct ckey keys[] = {
 	{ STR(mysql_database) },
 	{ STR(mysql_ssl_ca) },
 	{ STR(mysql_socket) },
+	{ NUM(mysql_tls, C_BOOL, 0, 1) },
 	{ STR(dynamodb_table) },
 	{ STR(dynamodb_users_table) },
 	{ NUM(quota_bytes, C_SIZE, 0, INT64_C(1) << 50) },
@@ -106,6 +107,7 @@ base_defaults(pgal_config *c)
 	strcpy(c->blobs, "fs");
 	strcpy(c->mail, "outbox");
 	strcpy(c->mail_from, "pgal <noreply@localhost>");
+	c->mysql_tls = 1;
 	strcpy(c->dynamodb_table, "PhotoGallery");
 	strcpy(c->dynamodb_users_table, "PhotoGalleryUsers");
 	c->max_upload_bytes = INT64_C(200) * 1024 * 1024;

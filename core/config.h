@@ -48,6 +48,8 @@ typedef struct pgal_config {
 	char mysql_database[65];      /* empty: pgal */
 	char mysql_ssl_ca[PATH_MAX];  /* CA file: TLS required and the server certificate verified */
 	char mysql_socket[PATH_MAX];  /* Unix socket, with an empty mysql_host */
+	int mysql_tls;                /* 1 (default): plaintext only to this host
+	                               * (socket, loopback); 0: allowed anywhere */
 	/* store = dynamodb: albums and photos, and users/sessions/keys */
 	char dynamodb_table[256];      /* default PhotoGallery */
 	char dynamodb_users_table[256]; /* default PhotoGalleryUsers */

@@ -18,6 +18,7 @@
 # once there and copied for each server.
 # With MARIADB_TLS_DIR set (ca.pem, server.pem, server-key.pem in it), start
 # serves TLS with that certificate and refuses connections without it.
+# MARIADB_BIND: the address to listen on (127.0.0.1 by default).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 tests=$(dirname "$here")
@@ -119,7 +120,7 @@ start() {
 	fi
 	# shellcheck disable=SC2086 # $tls is several words on purpose
 	setsid mariadbd --no-defaults --user=root --datadir="$dir/data" \
-	    --socket="$sock" --port="$port" --bind-address=127.0.0.1 \
+	    --socket="$sock" --port="$port" --bind-address="${MARIADB_BIND:-127.0.0.1}" \
 	    --pid-file="$dir/mariadb.pidfile" --log-error="$dir/mariadb.log" \
 	    --tmpdir="$dir/tmp" --skip-name-resolve --innodb-log-file-size=4M \
 	    --innodb-buffer-pool-size=32M --innodb-flush-log-at-trx-commit=2 \

@@ -8,12 +8,16 @@
  * again once, unless it had already changed something inside a
  * transaction: that is reported, never replayed blindly. */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -133,6 +137,35 @@ my_where(const struct my *q, char *buf, size_t len)
 		    c->mysql_socket[0] != '\0' ? c->mysql_socket : "localhost");
 }
 
+/* The server is on this host: a socket, or a name whose every address is a
+ * loopback one. Only there may the password and the photos' metadata go
+ * in plaintext without the operator saying so (mysql_tls = off). */
+static int
+server_is_local(const pgal_config *c)
+{
+	struct addrinfo hints, *res, *ai;
+	int local = 1;
+
+	if (c->mysql_host[0] == '\0' || strcmp(c->mysql_host, "localhost") == 0)
+		return 1;	/* libmariadb uses the socket for these */
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(c->mysql_host, NULL, &hints, &res) != 0)
+		return 0;
+	for (ai = res; ai != NULL && local; ai = ai->ai_next) {
+		if (ai->ai_family == AF_INET)
+			local = (ntohl(((struct sockaddr_in *)(void *)ai->ai_addr)->
+			    sin_addr.s_addr) >> 24) == 127;
+		else if (ai->ai_family == AF_INET6)
+			local = IN6_IS_ADDR_LOOPBACK(
+			    &((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr);
+		else
+			local = 0;
+	}
+	freeaddrinfo(res);
+	return local;
+}
+
 /* Statements run once per connection: strict mode (a value that does not
  * fit is an error, not silently cut) and READ COMMITTED (fewer gap locks
  * between hosts writing to the same album). */
@@ -155,6 +188,11 @@ my_connect(struct my *q, pgal_err *e)
 
 	my_disconnect(q);
 	my_where(q, where, sizeof where);
+	if (c->mysql_ssl_ca[0] == '\0' && c->mysql_tls && !server_is_local(c))
+		return pgal_fail(e, PGAL_EBACKEND, "MySQL %s: not sending the "
+		    "password in plaintext to another host: set mysql_ssl_ca to the "
+		    "CA that signed the server's certificate (for RDS, Amazon's "
+		    "global bundle), or mysql_tls = off to allow plaintext", where);
 	if ((q->db = mysql_init(NULL)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "MySQL: out of memory");
 	mysql_options(q->db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
@@ -377,7 +415,8 @@ my_describe(pgal_store *s, const pgal_config *cfg, char *out, size_t size)
 	snprintf(out, size, "ok (schema version %d, database '%s' on %s%s)",
 	    pgal_migrations_newest(pgal_migrations_mysql),
 	    cfg->mysql_database[0] != '\0' ? cfg->mysql_database : "pgal", where,
-	    cfg->mysql_ssl_ca[0] != '\0' ? ", TLS verified" : "");
+	    cfg->mysql_ssl_ca[0] != '\0' ? ", TLS verified" :
+	    server_is_local(cfg) ? "" : ", PLAINTEXT over the network (mysql_tls = off)");
 }
 
 /* ---- the retry around every operation ---- */
