@@ -17,6 +17,9 @@ struct ses_mail {
 	pgal_mail		 base;
 	pgal_aws_client		*c;
 	pgal_mail_sender	 from;
+	/* what GetAccount said (pgal init) */
+	int			 checked, production;
+	double			 max_24h, max_rate;
 };
 
 static int
@@ -91,19 +94,69 @@ ses_send(pgal_mail *base, const char *to, const char *subject, const char *body,
 	return rc;
 }
 
-static void
-ses_describe(pgal_mail *m, const pgal_config *cfg, char *out, size_t size)
+/* `pgal init`: SES is asked for real (GetAccount), so that "configured"
+ * means reachable with these credentials and allowed to send. */
+static int
+ses_prepare(pgal_mail *base, const pgal_config *cfg, pgal_err *e)
 {
-	char from[300];
+	struct ses_mail	 *m = (struct ses_mail *)base;
+	pgal_aws_request  r;
+	pgal_aws_response resp;
+	json_t		 *j, *q;
+	int		  rc, sending;
+
+	pgal_aws_request_init(&r, "GetAccount", "GET", "/v2/email/account");
+	r.retry = PGAL_AWS_RETRY_SAFE;
+	r.errfmt = PGAL_AWS_ERR_JSON;
+	r.resp_max = 65536;
+	if ((rc = pgal_aws_do(m->c, &r, &resp, e)) != PGAL_OK) {
+		pgal_aws_response_free(&resp);
+		return rc;
+	}
+	j = json_loadb(resp.body != NULL ? resp.body : "", resp.body_len, 0, NULL);
+	pgal_aws_response_free(&resp);
+	if (!json_is_object(j) || !json_is_boolean(json_object_get(j, "SendingEnabled"))) {
+		json_decref(j);
+		return pgal_fail(e, PGAL_EBACKEND, "SES GetAccount: an answer "
+		    "without SendingEnabled");
+	}
+	sending = json_is_true(json_object_get(j, "SendingEnabled"));
+	m->production = json_is_true(json_object_get(j, "ProductionAccessEnabled"));
+	q = json_object_get(j, "SendQuota");
+	m->max_24h = json_number_value(json_object_get(q, "Max24HourSend"));
+	m->max_rate = json_number_value(json_object_get(q, "MaxSendRate"));
+	json_decref(j);
+	if (!sending)
+		return pgal_fail(e, PGAL_EBACKEND, "SES: sending is paused for "
+		    "this account (see the SES console's reputation page): no "
+		    "confirmation code would go out");
+	m->checked = 1;
+	return PGAL_OK;
+}
+
+static void
+ses_describe(pgal_mail *base, const pgal_config *cfg, char *out, size_t size)
+{
+	struct ses_mail *m = (struct ses_mail *)base;
+	char from[300], account[200] = "";
 
 	pgal_sanitize(from, sizeof from, cfg->mail_from, 0);
+	if (m->checked && m->production)
+		snprintf(account, sizeof account, "; sending enabled, up to %.0f "
+		    "a day, %.0f a second", m->max_24h, m->max_rate);
+	else if (m->checked)
+		snprintf(account, sizeof account, "; sending enabled, but in the "
+		    "SES sandbox: mail reaches verified addresses only, %.0f a "
+		    "day (ask AWS for production access)", m->max_24h);
 	snprintf(out, size, "configured (from %s, region %s; the address must be "
-	    "verified in SES)", from,
-	    cfg->aws_region[0] != '\0' ? cfg->aws_region : "from the environment");
+	    "verified in SES%s)", from,
+	    cfg->aws_region[0] != '\0' ? cfg->aws_region : "from the environment",
+	    account);
 }
 
 const pgal_mail_ops pgal_mail_ses = {
 	.name = "ses",
+	.prepare = ses_prepare,
 	.describe = ses_describe,
 	.open = ses_open,
 	.close = ses_close,

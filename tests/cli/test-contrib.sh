@@ -101,7 +101,9 @@ for a in ddb:
     for r, c in acts["dynamodb:" + a]:
         assert all(x.startswith("arn:aws:dynamodb:") and ":table/PhotoGallery" in x for x in r), r
 ses = {a for a in acts if a.startswith("ses:")}
-assert ses == {"ses:SendEmail"}, ses
+assert ses == {"ses:SendEmail", "ses:GetAccount"}, ses
+(r, c), = acts["ses:GetAccount"]
+assert r == ["*"] and c is None, (r, c)  # an account-level call has no resource
 (r, c), = acts["ses:SendEmail"]
 assert c["StringEquals"]["ses:FromAddress"], c
 assert set(acts) == s3 | ses | {"dynamodb:" + a for a in ddb}, sorted(acts)

@@ -2,7 +2,7 @@
 # Test peers on loopback, each in a throwaway directory, on a free port:
 #   peers.sh start s3rver DIR            s3rver (data in DIR/s3), bucket "pgal-test"
 #   peers.sh start dynalite DIR          dynalite (in memory)
-#   peers.sh start ses DIR               aws-ses-v2-local
+#   peers.sh start ses DIR [NAME]        aws-ses-v2-local (GetAccount: AWS_SES_ACCOUNT)
 #   peers.sh start proxy DIR NAME PORT   fault-proxy.py in front of 127.0.0.1:PORT
 #   peers.sh start verify DIR NAME PORT  s3-verify-proxy.py (checks payload hashes
 #                                        as S3 does) in front of s3rver on PORT
@@ -127,8 +127,13 @@ start)
 		    "$target" "$dir/$name.ready"
 		;;
 	ses)
+		# GetAccount answers what AWS_SES_ACCOUNT says: by default a new
+		# account, sending enabled, still in the sandbox
+		[ -n "${AWS_SES_ACCOUNT:-}" ] ||
+		    AWS_SES_ACCOUNT='{"DedicatedIpAutoWarmupEnabled":false,"Details":{"AdditionalContactEmailAddresses":[],"ContactLanguage":"EN","MailType":"TRANSACTIONAL","ReviewDetails":{"CaseId":"","Status":"PENDING"},"UseCaseDescription":"","WebsiteURL":""},"EnforcementStatus":"HEALTHY","ProductionAccessEnabled":false,"SendingEnabled":true,"SendQuota":{"Max24HourSend":200,"MaxSendRate":1,"SentLast24Hours":0},"SuppressionAttributes":{"SuppressedReasons":[]}}'
+		export AWS_SES_ACCOUNT
 		free_port
-		launch ses "$port" "$bin/aws-ses-v2-local" --port "$port" --host 127.0.0.1
+		launch "${4:-ses}" "$port" "$bin/aws-ses-v2-local" --port "$port" --host 127.0.0.1
 		;;
 	proxy)
 		name=${4:?peers.sh: start proxy DIR NAME TARGET_PORT}

@@ -12,9 +12,18 @@ DB="$T/mariadb"
 peers_init 'sh "$here/mariadb.sh" stop "$DB" > /dev/null 2>&1'
 peer_start S3 s3rver s3rver
 peer_start DDB dynalite dynalite
+# SES as a new account has it (sending, sandbox), one with production
+# access, and one whose sending AWS paused
+peer_start SES aws-ses-v2-local ses
+acct() {
+	printf '{"DedicatedIpAutoWarmupEnabled":false,"Details":{"AdditionalContactEmailAddresses":[],"ContactLanguage":"EN","MailType":"TRANSACTIONAL","ReviewDetails":{"CaseId":"","Status":"GRANTED"},"UseCaseDescription":"","WebsiteURL":""},"EnforcementStatus":"%s","ProductionAccessEnabled":%s,"SendingEnabled":%s,"SendQuota":{"Max24HourSend":%s,"MaxSendRate":%s,"SentLast24Hours":0},"SuppressionAttributes":{"SuppressedReasons":[]}}' "$@"
+}
+AWS_SES_ACCOUNT=$(acct HEALTHY true true 50000 14) peer_start SES_PROD "aws-ses-v2-local (production)" ses ses-prod
+AWS_SES_ACCOUNT=$(acct SHUTDOWN true false 50000 14) peer_start SES_PAUSED "aws-ses-v2-local (paused)" ses ses-paused
 sh "$here/mariadb.sh" start "$DB" > /dev/null || { echo "not ok 1 - mariadb did not start"; exit 1; }
 aws_env S3RVER init-secret-P3x
 export AWS_ENDPOINT_URL_S3="http://127.0.0.1:$S3" AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$DDB"
+export AWS_ENDPOINT_URL_SES="http://127.0.0.1:$SES"
 
 # the newest migration of a SQL backend and its tables, from the files
 newest() {
@@ -124,6 +133,13 @@ expect_rc 5 "a bad smtp_url names mail smtp" env PGAL_MAIL=smtp PGAL_SMTP_URL="h
 check "naming it" 'grep -q "^pgal: mail smtp: smtp_url: " "$T/err"'
 ok "init with mail = ses" env PGAL_MAIL=ses PGAL_MAIL_FROM="pgal <noreply@example.org>" "$PGAL" init
 check "mail ses: configured, from and region" 'grep -q "^mail ses: configured (from pgal <noreply@example.org>, region " "$T/out"'
+check "SES was asked: sending enabled, and the sandbox named" 'grep -q "^mail ses: .*sending enabled, but in the SES sandbox: mail reaches verified addresses only, 200 a day" "$T/out"'
+ok "an account with production access" env PGAL_MAIL=ses PGAL_MAIL_FROM="pgal <noreply@example.org>" AWS_ENDPOINT_URL_SES="http://127.0.0.1:$SES_PROD" "$PGAL" init
+check "says its quota, no sandbox" 'grep -q "^mail ses: .*sending enabled, up to 50000 a day, 14 a second)$" "$T/out" && ! grep -q sandbox "$T/out"'
+expect_rc 4 "an account whose sending is paused: init fails" env PGAL_MAIL=ses PGAL_MAIL_FROM="pgal <noreply@example.org>" AWS_ENDPOINT_URL_SES="http://127.0.0.1:$SES_PAUSED" "$PGAL" init
+check "saying so" 'grep -q "^pgal: mail ses: SES: sending is paused for this account" "$T/err"'
+expect_rc 4 "an unreachable SES: init fails (it said \"configured\")" env PGAL_MAIL=ses PGAL_MAIL_FROM="pgal <noreply@example.org>" AWS_ENDPOINT_URL_SES="http://127.0.0.1:$(dead_port)" "$PGAL" init
+check "naming mail ses" 'grep -q "^pgal: mail ses: SES GetAccount: " "$T/err"'
 
 # ---- the full production combination at once ----
 ok "mysql + s3 + ses" env PGAL_STORE=mysql PGAL_BLOBS=s3 PGAL_S3_BUCKET=pgal-test PGAL_MAIL=ses "$PGAL" init

@@ -297,7 +297,7 @@ test_bad_keys(void **state)
 		assert_int_equal(b->ops->get_mem(b, bad[i], 10, &data, &len, &e), PGAL_EINPUT);
 		assert_int_equal(b->ops->get_fd(b, bad[i], 1, &e), PGAL_EINPUT);
 		assert_int_equal(b->ops->del(b, bad[i], &e), PGAL_EINPUT);
-		assert_int_equal(pgal_s3_presign_get(b, bad[i], 60, &url, &e), PGAL_EINPUT);
+		assert_int_equal(pgal_s3_presign_get(b, bad[i], NULL, 60, &url, NULL, &e), PGAL_EINPUT);
 		assert_null(url);
 	}
 	b->ops->close(b);
@@ -424,7 +424,7 @@ test_presign(void **state)
 
 	pgal_blob_key(key, ID1, PGAL_BLOB_PREVIEW);
 	assert_int_equal(b->ops->put_mem(b, key, "shared bytes", 12, &e), PGAL_OK);
-	assert_int_equal(pgal_s3_presign_get(b, key, 60, &url, &e), PGAL_OK);
+	assert_int_equal(pgal_s3_presign_get(b, key, NULL, 60, &url, NULL, &e), PGAL_OK);
 	assert_non_null(strstr(url, "X-Amz-Expires=60&"));
 	assert_null(strstr(url, SECRET));
 	/* anyone with the link reads the object, with no credentials */
@@ -432,10 +432,10 @@ test_presign(void **state)
 	assert_int_equal(m.len, 12);
 	assert_memory_equal(m.buf, "shared bytes", 12);
 	free(url);
-	assert_int_equal(pgal_s3_presign_get(b, key, 0, &url, &e), PGAL_EINPUT);
-	assert_int_equal(pgal_s3_presign_get(b, key, 8 * 86400, &url, &e), PGAL_EINPUT);
+	assert_int_equal(pgal_s3_presign_get(b, key, NULL, 0, &url, NULL, &e), PGAL_EINPUT);
+	assert_int_equal(pgal_s3_presign_get(b, key, NULL, 8 * 86400, &url, NULL, &e), PGAL_EINPUT);
 	assert_int_equal(pgal_blobs_fs.open(&fs, &cfg, &e), PGAL_OK);
-	assert_int_equal(pgal_s3_presign_get(fs, key, 60, &url, &e), PGAL_EUSAGE);
+	assert_int_equal(pgal_s3_presign_get(fs, key, NULL, 60, &url, NULL, &e), PGAL_EUSAGE);
 	fs->ops->close(fs);
 	b->ops->close(b);
 }
@@ -463,7 +463,7 @@ test_virtual_hosted(void **state)
 	assert_int_equal(len, 5);
 	assert_memory_equal(data, "vhost", 5);
 	free(data);
-	assert_int_equal(pgal_s3_presign_get(b, key, 30, &purl, &e), PGAL_OK);
+	assert_int_equal(pgal_s3_presign_get(b, key, NULL, 30, &purl, NULL, &e), PGAL_OK);
 	assert_non_null(strstr(purl, "://pgal-test.s3.localhost:"));
 	assert_int_equal(http("GET", purl, &m), 200);
 	assert_string_equal(m.buf, "vhost");
