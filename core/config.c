@@ -1,6 +1,7 @@
 /* Configuration: defaults, then pgal.conf, then PGAL_* variables, then paths
  * derived from home. Every key is one line in the table below. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -8,9 +9,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "reader.h"
 #include "sanitize.h"
 
 #define LINE_MAX_BYTES 4096
@@ -359,45 +362,27 @@ is_space(int ch)
 	return ch == ' ' || ch == '\t';
 }
 
-/* One line, NUL-terminated and without its newline. Returns 1 for a line,
- * 0 at EOF, -1 for a line longer than LINE_MAX_BYTES or holding a NUL. */
-static int
-read_line(FILE *f, char *buf, size_t *len)
-{
-	int ch, nul = 0;
-	size_t n = 0;
-
-	while ((ch = getc(f)) != EOF && ch != '\n') {
-		if (n == LINE_MAX_BYTES) {
-			/* swallow the rest of it, then fail */
-			while ((ch = getc(f)) != EOF && ch != '\n')
-				;
-			return -1;
-		}
-		if (ch == '\0')
-			nul = 1;
-		buf[n++] = (char)ch;
-	}
-	if (ch == EOF && n == 0)
-		return 0;
-	buf[n] = '\0';
-	*len = n;
-	return nul ? -2 : 1;
-}
-
 static int
 read_file(pgal_config *c, const char *path, pgal_err *e)
 {
 	char	 line[LINE_MAX_BYTES + 1], where[PATH_MAX + 32], pbuf[PATH_MAX];
-	FILE	*f;
+	char	 buf[LINE_MAX_BYTES + 1];
+	pgal_reader rd;
+	struct stat st;
 	size_t	 len, lineno = 0;
-	int	 r, rc = PGAL_OK;
+	int	 fd, r, rc = PGAL_OK;
 
 	shown(path, pbuf, sizeof pbuf);
-	if ((f = fopen(path, "r")) == NULL)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return pgal_fail(e, errno == ENOENT ? PGAL_ENOTFOUND : PGAL_EBACKEND,
 		    "%s: %s", pbuf, strerror(errno));
-	while ((r = read_line(f, line, &len)) != 0) {
+	/* a folder reads as no bytes at all: say what it is */
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return pgal_fail(e, PGAL_EBACKEND, "%s: %s", pbuf, strerror(EISDIR));
+	}
+	pgal_reader_init_fd(&rd, fd, buf, sizeof buf);
+	while ((r = pgal_read_text_line(&rd, line, LINE_MAX_BYTES)) != 0) {
 		char *p, *key, *eq, *val, *end;
 
 		lineno++;
@@ -412,9 +397,6 @@ read_file(pgal_config *c, const char *path, pgal_err *e)
 			rc = pgal_fail(e, PGAL_EINPUT, "%s: NUL byte in line", where);
 			break;
 		}
-		/* CRLF files are fine */
-		if (len > 0 && line[len - 1] == '\r')
-			line[--len] = '\0';
 		for (p = line; is_space(*p); p++)
 			;
 		if (*p == '\0' || *p == '#')
@@ -447,9 +429,7 @@ read_file(pgal_config *c, const char *path, pgal_err *e)
 		if ((rc = pgal_config_set(c, key, val, where, e)) != PGAL_OK)
 			break;
 	}
-	if (rc == PGAL_OK && ferror(f))
-		rc = pgal_fail(e, PGAL_EBACKEND, "%s: read error", pbuf);
-	fclose(f);
+	close(fd);
 	return rc;
 }
 

@@ -195,8 +195,11 @@ pgal_read_byte(pgal_reader *r)
 	return pgal_read_view(r, &p, 1) == -1 ? -1 : p[0];
 }
 
-int
-pgal_read_line(pgal_reader *r, char *out, size_t max)
+/* One line into out (max bytes at most): 1 a line, 0 the end before any
+ * byte, -1 too long or the end inside the line (unless last_ok: then the
+ * last line needs no newline), -2 a NUL inside. */
+static int
+read_line(pgal_reader *r, char *out, size_t max, int last_ok)
 {
 	size_t n = 0;
 	int ch;
@@ -206,6 +209,8 @@ pgal_read_line(pgal_reader *r, char *out, size_t max)
 		return r->eof && r->off == r->len ? 0 : -1;
 	for (;;) {
 		if ((ch = pgal_read_byte(r)) == -1) {
+			if (n > 0 && r->eof && r->off == r->len && last_ok)
+				break;
 			out[0] = '\0';
 			return n == 0 && r->eof ? 0 : -1;
 		}
@@ -213,12 +218,33 @@ pgal_read_line(pgal_reader *r, char *out, size_t max)
 			break;
 		if (ch == '\0' || n == max) {
 			out[0] = '\0';
-			return fail(r);
+			fail(r);
+			return ch == '\0' ? -2 : -1;
 		}
 		out[n++] = (char)ch;
 	}
 	out[n] = '\0';
 	return 1;
+}
+
+int
+pgal_read_line(pgal_reader *r, char *out, size_t max)
+{
+	int rc = read_line(r, out, max, 0);
+
+	return rc == -2 ? -1 : rc;
+}
+
+int
+pgal_read_text_line(pgal_reader *r, char *out, size_t max)
+{
+	int rc = read_line(r, out, max, 1);
+	size_t n;
+
+	/* CRLF files are fine */
+	if (rc == 1 && (n = strlen(out)) > 0 && out[n - 1] == '\r')
+		out[n - 1] = '\0';
+	return rc;
 }
 
 int

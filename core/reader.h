@@ -59,6 +59,11 @@ int pgal_read_byte(pgal_reader *r);
  * holds max + 1): 1 ok, 0 the end before any byte, -1 too long, a NUL
  * inside, or the end inside the line. */
 int pgal_read_line(pgal_reader *r, char *out, size_t max);
+/* A line of a text file (a configuration, a profile): as pgal_read_line,
+ * but the last line needs no newline and a CR before the newline is
+ * dropped; 1 a line, 0 the end, -1 a line over max bytes (or a read
+ * error), -2 a NUL inside. */
+int pgal_read_text_line(pgal_reader *r, char *out, size_t max);
 /* Exactly n bytes passed on to out_fd (-1: dropped), however long: 0 ok;
  * -1 the end came first (*short_read set); -2 writing failed (the bytes
  * are still read, so the stream stays in step). */

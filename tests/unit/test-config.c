@@ -301,7 +301,7 @@ test_file_errors(void **state)
 	WRITE("pgal.conf", "home = /x\n");
 	load_fails("pgal.conf/x", PGAL_EBACKEND, "pgal.conf/x: Not a directory");
 	assert_int_equal(mkdir("adir", 0700), 0);
-	load_fails("adir", PGAL_EBACKEND, "adir: read error");
+	load_fails("adir", PGAL_EBACKEND, "adir: Is a directory");
 }
 
 static void

@@ -100,6 +100,36 @@ test_ssh_strings(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* text-file lines (configuration, profiles): the last line needs no
+ * newline, a CR before the newline goes, too long and NUL are told apart */
+static void
+test_text_lines(void **state)
+{
+	static const char text[] = "a = 1\r\nb = 2\n\nlast";
+	char line[8];
+	pgal_reader r;
+
+	pgal_reader_init(&r, text, strlen(text));
+	assert_int_equal(pgal_read_text_line(&r, line, 7), 1);
+	assert_string_equal(line, "a = 1");
+	assert_int_equal(pgal_read_text_line(&r, line, 7), 1);
+	assert_string_equal(line, "b = 2");
+	assert_int_equal(pgal_read_text_line(&r, line, 7), 1);
+	assert_string_equal(line, "");
+	assert_int_equal(pgal_read_text_line(&r, line, 7), 1);
+	assert_string_equal(line, "last");
+	assert_int_equal(pgal_read_text_line(&r, line, 7), 0);
+	assert_int_equal(pgal_read_text_line(&r, line, 7), 0);
+
+	pgal_reader_init(&r, "0123456789\n", 11);
+	assert_int_equal(pgal_read_text_line(&r, line, 7), -1);
+	pgal_reader_init(&r, "ab\0c\n", 5);
+	assert_int_equal(pgal_read_text_line(&r, line, 7), -2);
+	/* scp's lines still need their newline */
+	pgal_reader_init(&r, "last", 4);
+	assert_int_equal(pgal_read_line(&r, line, 7), -1);
+}
+
 static void
 test_lines_in_memory(void **state)
 {
@@ -207,6 +237,7 @@ main(void)
 		cmocka_unit_test(test_failure_sticks),
 		cmocka_unit_test(test_ssh_strings),
 		cmocka_unit_test(test_lines_in_memory),
+		cmocka_unit_test(test_text_lines),
 		cmocka_unit_test(test_stream),
 	};
 
