@@ -8,7 +8,7 @@ libssh-dev libcurl4-openssl-dev tmux openssh-client openssh-server sshpass xauth
 python3 python3-pil python3-exifread hyperfine xxd sqlite3 ncurses-term openssl curl imagemagick
 default-libmysqlclient-dev mariadb-server nodejs strace
 rclone lftp putty-tools python3-paramiko python3-asyncssh dropbear-bin haproxy clang
-libseccomp-dev systemd awscli"
+libseccomp-dev systemd awscli python3-yaml"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -67,6 +67,43 @@ check "cloud-init.yaml parses and writes a pgal.conf" '[ -s "$T/cloud.conf" ]'
 expect_rc 4 "the pgal.conf cloud-init writes loads too" env PGAL_HOME="$T/cloud" "$PGAL" -f "$T/cloud.conf" init
 check "failing only at the unreachable store" 'grep -q "^pgal: store dynamodb: " "$T/err" && no_config_error'
 check "cloud-init enables the unit and runs pgal init" 'grep -q "enable, --now, pgal-sshd.service" "$C/cloud-init.yaml" && grep -q "pgal, -f, /etc/pgal/pgal.conf, init" "$C/cloud-init.yaml"'
+# every program its steps call comes from a package it installs (or one
+# every Debian and Ubuntu image has); Debian's python3-yaml reads it
+cat > "$T/steps.py" <<'PY'
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+pk = set(d["packages"])
+base = {"systemctl": "systemd", "runuser": "util-linux", "install": "coreutils",
+        "env": "coreutils", "sh": "dash"}
+need = {"git": "git", "make": "build-essential"}
+files = {w["path"] for w in d["write_files"]}
+for step in d["runcmd"]:
+    prog = step[0] if isinstance(step, list) else step.split()[0]
+    if prog in files or prog.startswith("/usr/local/"):
+        assert prog in files or prog == "/usr/local/bin/pgal", prog
+        continue
+    assert prog in base or need.get(prog) in pk, "%s: no package installs it" % prog
+    if prog == "git":
+        assert "ca-certificates" in pk, "git over https needs ca-certificates"
+assert "awscli" not in pk, "Ubuntu 24.04 has no awscli package"
+for w in d["write_files"]:
+    if w["path"] == "/usr/local/sbin/pgal-move-admin-ssh":
+        open(sys.argv[2], "w").write(w["content"])
+PY
+ok "cloud-init: every step's program is installed, no package Ubuntu 24.04 lacks" /usr/bin/python3 "$T/steps.py" "$C/cloud-init.yaml" "$T/move-ssh.sh"
+# the admin OpenSSH's move off port 22, run against a systemctl that plays
+# each image: Ubuntu 24.04 (ssh.socket enabled) and Debian 12 (ssh.service)
+mkdir -p "$T/fakebin"
+cat > "$T/fakebin/systemctl" <<'SH'
+#!/bin/sh
+echo "systemctl $*" >> "$SYSTEMCTL_LOG"
+case "$*" in "is-enabled --quiet ssh.socket") [ "$SOCKET_ACTIVATED" = 1 ] ;; esac
+SH
+chmod +x "$T/fakebin/systemctl"
+ok "on Ubuntu 24.04 (socket activation)" env PATH="$T/fakebin:$PATH" SYSTEMCTL_LOG="$T/ubuntu.log" SOCKET_ACTIVATED=1 sh "$T/move-ssh.sh"
+check "it reloads the generator and restarts ssh.socket" '[ "$(sed -n 2,3p "$T/ubuntu.log" | tr "\n" ";")" = "systemctl daemon-reload;systemctl restart ssh.socket;" ] && ! grep -q ssh.service "$T/ubuntu.log"'
+ok "on Debian 12" env PATH="$T/fakebin:$PATH" SYSTEMCTL_LOG="$T/debian.log" SOCKET_ACTIVATED=0 sh "$T/move-ssh.sh"
+check "it restarts ssh.service" '[ "$(sed -n 2p "$T/debian.log")" = "systemctl restart ssh.service" ]'
 
 # ---- IAM policy ----
 ok "iam-policy.json is JSON" python3 -m json.tool "$C/iam-policy.json"
