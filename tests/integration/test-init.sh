@@ -65,6 +65,27 @@ check "every table of the schema is in the database" 'have=$(sh "$here/mariadb.s
 check "the password is not shown" '! grep -q "$PGAL_MYSQL_PASSWORD" "$T/out" "$T/err"'
 ok "init again on the migrated database" env PGAL_STORE=mysql "$PGAL" init
 DEAD=$(dead_port)
+# a database the old gallery (the Flask app) already uses: its own albums
+# and photos tables, photos pointing at albums
+sh "$here/mariadb.sh" sql "$DB" "CREATE DATABASE pgal_flask;
+  CREATE TABLE pgal_flask.albums (albumID VARCHAR(36) PRIMARY KEY, name VARCHAR(255) NOT NULL,
+    description TEXT, thumbnailURL TEXT, createdAt DATETIME) ENGINE=InnoDB;
+  CREATE TABLE pgal_flask.photos (photoID VARCHAR(36) PRIMARY KEY, albumID VARCHAR(36) NOT NULL,
+    title VARCHAR(255), description TEXT, tags TEXT, photoURL TEXT, EXIFData TEXT,
+    createdAt DATETIME, FOREIGN KEY (albumID) REFERENCES albums(albumID)) ENGINE=InnoDB;
+  INSERT INTO pgal_flask.albums VALUES ('a1', 'Holidays', 'the old one', NULL, NOW());
+  INSERT INTO pgal_flask.photos VALUES ('p1', 'a1', 'beach', NULL, 'sea', 's3://old/p1.jpg', NULL, NOW())"
+flask_state() {
+	sh "$here/mariadb.sh" sql "$DB" "SELECT GROUP_CONCAT(table_name ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'pgal_flask';
+	  SELECT COUNT(*) FROM pgal_flask.albums; SELECT COUNT(*) FROM pgal_flask.photos; SHOW CREATE TABLE pgal_flask.albums; SHOW CREATE TABLE pgal_flask.photos"
+}
+flask_state > "$T/flask-before"
+expect_rc 4 "init on a database holding the old gallery's tables: refused" env PGAL_STORE=mysql PGAL_MYSQL_DATABASE=pgal_flask "$PGAL" init
+check "naming the tables in the way and the way out" 'grep -q "^pgal: store mysql: MySQL: the database already has tables named like pgal.s (albums, photos).*nothing was changed.*database of its own (mysql_database)" "$T/err"'
+flask_state > "$T/flask-after"
+check "the database is exactly as it was: no table added, none changed, rows kept" 'cmp -s "$T/flask-before" "$T/flask-after"'
+expect_rc 4 "again: the same answer (nothing half applied)" env PGAL_STORE=mysql PGAL_MYSQL_DATABASE=pgal_flask "$PGAL" init
+check "the same tables named" 'grep -q "(albums, photos)" "$T/err"'
 expect_rc 4 "unreachable MySQL: init fails" env PGAL_STORE=mysql PGAL_MYSQL_PORT="$DEAD" "$PGAL" init
 check "naming the store and where it tried" 'grep -q "^pgal: store mysql: .*127.0.0.1:$DEAD" "$T/err"'
 check "nothing on stdout" '[ ! -s "$T/out" ]'

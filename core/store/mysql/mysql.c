@@ -320,6 +320,71 @@ my_record(struct my *q, const pgal_migration *m, pgal_err *e)
 	return rc;
 }
 
+/* Whether table `name` exists in the connection's database: 1, 0, or -1
+ * with e set. */
+static int
+table_exists(struct my *q, MYSQL_STMT *st, const char *name, pgal_err *e)
+{
+	struct my_args a;
+	struct my_cols c;
+	int64_t n = 0;
+	int got;
+
+	my_args_init(&a);
+	arg_text(&a, name, 64);
+	my_cols_init(&c);
+	col_i64(&c, &n);
+	if (my_query_st(q, st, &a, &c, e) != PGAL_OK)
+		return -1;
+	got = my_fetch(q, st, &c, e);
+	if (got == 1)
+		my_done(st);
+	return got == -1 ? -1 : n > 0;
+}
+
+/* Before migration m creates its tables: none of them may be there
+ * already, made by someone else (the old gallery's `albums` and `photos`,
+ * say). CREATE TABLE IF NOT EXISTS would keep theirs and the migration
+ * would stop half way on a foreign key, leaving the database half changed
+ * for good; so nothing is changed and the tables in the way are named. */
+static int
+check_tables_free(struct my *q, const pgal_migration *m, pgal_err *e)
+{
+	static const char create[] = "CREATE TABLE IF NOT EXISTS ";
+	char name[65], in_way[512] = "";
+	const char *p = m->sql;
+	MYSQL_STMT *st;
+	size_t n, used = 0;
+	int rc = PGAL_OK, r;
+
+	if ((st = my_prepare(q, "SELECT COUNT(*) FROM information_schema.tables "
+	    "WHERE table_schema = DATABASE() AND table_name = ?", e)) == NULL)
+		return e->code;
+	while ((p = strstr(p, create)) != NULL) {
+		p += sizeof create - 1;
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyz_0123456789");
+		if (n == 0 || n >= sizeof name)
+			continue;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if ((r = table_exists(q, st, name, e)) == -1) {
+			rc = e->code;
+			break;
+		}
+		if (r == 1 && used + n + 3 < sizeof in_way)
+			used += (size_t)snprintf(in_way + used, sizeof in_way - used,
+			    "%s%s", used > 0 ? ", " : "", name);
+	}
+	mysql_stmt_close(st);
+	if (rc == PGAL_OK && used > 0)
+		rc = pgal_fail(e, PGAL_EBACKEND, "MySQL: the database already has "
+		    "tables named like pgal's (%s), made by another application or "
+		    "by a pgal init that stopped half way; nothing was changed. Give "
+		    "pgal a database of its own (mysql_database), or drop those "
+		    "tables if they are pgal's", in_way);
+	return rc;
+}
+
 /* Applies each compiled-in migration above the recorded version, holding a
  * named lock so that hosts starting together apply each exactly once: the
  * version is read again once the lock is held. */
@@ -336,18 +401,27 @@ my_migrate(struct my *q, pgal_err *e)
 	if (got != 1)
 		return pgal_fail(e, PGAL_EBACKEND, "MySQL: another host has been "
 		    "migrating the schema for 60 s; try again");
-	if (mysql_query(q->db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	    "version INT NOT NULL PRIMARY KEY, file VARCHAR(255) NOT NULL, "
-	    "applied_at BIGINT NOT NULL) ENGINE=InnoDB") != 0) {
-		rc = my_fail_db(q, e);
+	if ((rc = my_scalar(q, "SELECT COUNT(*) FROM information_schema.tables "
+	    "WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'",
+	    &got, e)) != PGAL_OK)
 		goto out;
-	}
-	if ((rc = my_scalar(q, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-	    &have, e)) != PGAL_OK)
+	have = 0;
+	if (got > 0 && (rc = my_scalar(q, "SELECT COALESCE(MAX(version), 0) "
+	    "FROM schema_migrations", &have, e)) != PGAL_OK)
 		goto out;
 	if (have > newest) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "database schema version %lld is "
 		    "newer than this pgal knows (%d)", have, newest);
+		goto out;
+	}
+	/* every pending migration's tables checked before anything changes */
+	for (m = pgal_migrations_mysql; m->sql != NULL; m++)
+		if (m->version > have && (rc = check_tables_free(q, m, e)) != PGAL_OK)
+			goto out;
+	if (have < newest && mysql_query(q->db, "CREATE TABLE IF NOT EXISTS "
+	    "schema_migrations (version INT NOT NULL PRIMARY KEY, file "
+	    "VARCHAR(255) NOT NULL, applied_at BIGINT NOT NULL) ENGINE=InnoDB") != 0) {
+		rc = my_fail_db(q, e);
 		goto out;
 	}
 	for (m = pgal_migrations_mysql; m->sql != NULL; m++) {
