@@ -58,10 +58,13 @@ TESTLIB_SRC := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 TESTLIB_OBJ := $(TESTLIB_SRC:%.c=$(BUILD)/%.o)
 
 LIB  := $(BUILD)/libpgal.a
+GEN_MAN := $(BUILD)/gen-man
+MAN_PAGES := $(BUILD)/man/pgal.1 $(BUILD)/man/pgal.conf.5 $(BUILD)/man/pgal-tui.1 \
+	$(BUILD)/man/pgal-sshd.8
 PGAL := $(BUILD)/pgal
 
-.PHONY: all deps fixtures run serve test unit bench clean install
-all: $(PGAL) $(UNIT_BIN) $(if $(wildcard tui/main.c),$(PGAL_TUI)) $(if $(SSHD_SRC),$(PGAL_SSHD))
+.PHONY: all deps fixtures run serve test unit bench clean install uninstall man
+all: $(PGAL) $(UNIT_BIN) $(PGAL_TUI) $(PGAL_SSHD) $(MAN_PAGES)
 
 # Missing Debian packages are installed first (a fresh machine has none).
 deps:
@@ -148,12 +151,49 @@ bench: deps
 	@$(MAKE) --no-print-directory all fixtures
 	@sh bench/run.sh $(BUILD)
 
-install: $(PGAL)
+# The man pages: pgal(1)'s commands and pgal.conf(5)'s keys are made from
+# the programs' own tables, so they cannot drift from them.
+man: $(MAN_PAGES)
+$(GEN_MAN): tools/gen-man.c $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tools/gen-man.c $(LIB) $(LDLIBS)
+$(BUILD)/man/pgal.1: assets/pgal.1.in $(GEN_MAN)
+	@mkdir -p $(dir $@)
+	$(GEN_MAN) commands > $@.part
+	sed -e '/^@COMMANDS@$$/{r $@.part' -e 'd;}' assets/pgal.1.in > $@ && rm -f $@.part
+$(BUILD)/man/pgal.conf.5: assets/pgal.conf.5.in $(GEN_MAN) tools/man-keys.sh core/config.h
+	@mkdir -p $(dir $@)
+	$(GEN_MAN) keys | sh tools/man-keys.sh core/config.h > $@.part
+	sed -e '/^@KEYS@$$/{r $@.part' -e 'd;}' assets/pgal.conf.5.in > $@ && rm -f $@.part
+$(BUILD)/man/%: assets/%
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+# `make install` (PREFIX, DESTDIR) builds what it installs; `make uninstall`
+# removes exactly that list.
+INSTALLED = $(PREFIX)/bin/pgal $(PREFIX)/bin/pgal-tui $(PREFIX)/sbin/pgal-sshd \
+	$(PREFIX)/share/man/man1/pgal.1 $(PREFIX)/share/man/man1/pgal-tui.1 \
+	$(PREFIX)/share/man/man5/pgal.conf.5 $(PREFIX)/share/man/man8/pgal-sshd.8 \
+	$(PREFIX)/share/doc/pgal/examples/pgal.conf.sqlite \
+	$(PREFIX)/share/doc/pgal/examples/pgal.conf.sql-rds \
+	$(PREFIX)/share/doc/pgal/examples/pgal.conf.nosql-dynamodb \
+	$(PREFIX)/lib/systemd/system/pgal-sshd.service
+install: $(PGAL) $(PGAL_TUI) $(PGAL_SSHD) $(MAN_PAGES)
 	install -D -m 0755 $(PGAL) $(DESTDIR)$(PREFIX)/bin/pgal
-	[ ! -f $(PGAL_SSHD) ] || install -D -m 0755 $(PGAL_SSHD) $(DESTDIR)$(PREFIX)/sbin/pgal-sshd
-	[ ! -f $(PGAL_TUI) ] || install -D -m 0755 $(PGAL_TUI) $(DESTDIR)$(PREFIX)/bin/pgal-tui
-	install -D -m 0644 assets/pgal.1 $(DESTDIR)$(PREFIX)/share/man/man1/pgal.1
-	[ ! -f $(PGAL_SSHD) ] || install -D -m 0644 assets/pgal-sshd.8 $(DESTDIR)$(PREFIX)/share/man/man8/pgal-sshd.8
+	install -D -m 0755 $(PGAL_TUI) $(DESTDIR)$(PREFIX)/bin/pgal-tui
+	install -D -m 0755 $(PGAL_SSHD) $(DESTDIR)$(PREFIX)/sbin/pgal-sshd
+	install -D -m 0644 $(BUILD)/man/pgal.1 $(DESTDIR)$(PREFIX)/share/man/man1/pgal.1
+	install -D -m 0644 $(BUILD)/man/pgal-tui.1 $(DESTDIR)$(PREFIX)/share/man/man1/pgal-tui.1
+	install -D -m 0644 $(BUILD)/man/pgal.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/pgal.conf.5
+	install -D -m 0644 $(BUILD)/man/pgal-sshd.8 $(DESTDIR)$(PREFIX)/share/man/man8/pgal-sshd.8
+	for f in pgal.conf.sqlite pgal.conf.sql-rds pgal.conf.nosql-dynamodb; do \
+		install -D -m 0644 assets/$$f $(DESTDIR)$(PREFIX)/share/doc/pgal/examples/$$f || exit 1; \
+	done
+	sed 's|/usr/local/|$(PREFIX)/|g' contrib/pgal-sshd.service > $(BUILD)/pgal-sshd.service
+	install -D -m 0644 $(BUILD)/pgal-sshd.service $(DESTDIR)$(PREFIX)/lib/systemd/system/pgal-sshd.service
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(PREFIX)/share/doc/pgal/examples $(DESTDIR)$(PREFIX)/share/doc/pgal 2>/dev/null
 
 clean:
 	rm -rf build build-asan

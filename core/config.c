@@ -101,6 +101,54 @@ static const struct ckey keys[] = {
 #define NKEYS (sizeof keys / sizeof keys[0])
 
 /* Defaults, with the derived paths left empty so load can tell them unset. */
+static void base_defaults(pgal_config *c);
+
+int
+pgal_config_key_at(size_t i, pgal_config_key_desc *d)
+{
+	static const char *const kinds[] = {
+		[C_STR] = "text", [C_INT] = "number", [C_I64] = "number",
+		[C_SIZE] = "size", [C_BOOL] = "yes or no",
+		[C_STARTUPS] = "start:rate:full",
+	};
+	const struct ckey *k;
+	pgal_config c;
+	const char *f;
+
+	if (i >= NKEYS)
+		return -1;
+	k = &keys[i];
+	base_defaults(&c);
+	f = (const char *)&c + k->off;
+	memset(d, 0, sizeof *d);
+	d->name = k->name;
+	d->kind = kinds[k->type];
+	d->min = k->min;
+	d->max = k->max;
+	switch (k->type) {
+	case C_STR:
+		snprintf(d->def, sizeof d->def, "%s", f);
+		break;
+	case C_INT:
+		snprintf(d->def, sizeof d->def, "%d", *(const int *)(const void *)f);
+		break;
+	case C_I64:
+	case C_SIZE:
+		snprintf(d->def, sizeof d->def, "%lld",
+		    (long long)*(const int64_t *)(const void *)f);
+		break;
+	case C_BOOL:
+		snprintf(d->def, sizeof d->def, "%s",
+		    *(const int *)(const void *)f ? "yes" : "no");
+		break;
+	case C_STARTUPS:
+		snprintf(d->def, sizeof d->def, "%d:%d:%d", c.ssh_max_startups,
+		    c.ssh_max_startups_rate, c.ssh_max_startups_full);
+		break;
+	}
+	return 0;
+}
+
 static void
 base_defaults(pgal_config *c)
 {

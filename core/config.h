@@ -10,59 +10,60 @@
 #include "err.h"
 
 typedef struct pgal_config {
-	char home[PATH_MAX];   /* PGAL_HOME: sqlite file, blobs, outbox, host key */
-	char store[16];        /* sqlite */
-	char blobs[16];        /* fs */
-	char mail[16];         /* outbox */
-	char mail_from[256];   /* From: of confirmation mail */
-	char sqlite_path[PATH_MAX]; /* default: <home>/pgal.db */
-	char blobs_dir[PATH_MAX];   /* default: <home>/blobs */
-	char outbox_dir[PATH_MAX];  /* default: <home>/outbox */
-	int64_t max_upload_bytes;   /* per file */
-	int64_t max_pixels;         /* width*height refused above this before decoding */
-	int thumb_px;               /* long edge of the thumbnail */
-	int preview_px;             /* long edge of the preview */
-	int decode_sandbox;         /* decode uploads in a sandboxed child (image/sandbox.h) */
+	char home[PATH_MAX];   /* the data folder (PGAL_HOME): the SQLite file, blobs, outbox, host key */
+	char store[16];        /* where metadata lives: sqlite, mysql or dynamodb */
+	char blobs[16];        /* where photos live: fs (a folder) or s3 */
+	char mail[16];         /* how confirmation codes go out: outbox (kept as files), smtp or ses */
+	char mail_from[256];   /* the From: of confirmation mail, "Name <address>" */
+	char sqlite_path[PATH_MAX]; /* the SQLite file; default <home>/pgal.db */
+	char blobs_dir[PATH_MAX];   /* the photo folder of blobs = fs; default <home>/blobs */
+	char outbox_dir[PATH_MAX];  /* where mail = outbox keeps mail; default <home>/outbox */
+	int64_t max_upload_bytes;   /* the largest photo file taken */
+	int64_t max_pixels;         /* width times height above which a photo is refused before decoding */
+	int thumb_px;               /* the long edge of thumbnails, in pixels */
+	int preview_px;             /* the long edge of previews, in pixels */
+	int decode_sandbox;         /* decode uploads in a sandboxed child process */
 	int session_idle_secs;      /* a session unused this long expires */
 	int session_max_secs;       /* a session expires this long after login */
 	int code_ttl_secs;          /* confirmation code lifetime */
 	int code_tries;             /* wrong codes allowed before a resend is needed */
 	/* AWS (blobs = s3, mail = ses); endpoints come from AWS_ENDPOINT_URL* */
-	char aws_region[64];          /* else AWS_REGION / AWS_DEFAULT_REGION */
-	char aws_access_key_id[128];  /* else AWS_*, ~/.aws/credentials, instance role */
-	char aws_secret_access_key[128];
-	char aws_session_token[4096];
-	char s3_bucket[64];
-	char s3_prefix[256];          /* prepended to every key, e.g. "pgal/" */
-	int s3_path_style;            /* http://host/bucket/key (S3-compatible stores) */
+	char aws_region[64];          /* the AWS region; else AWS_REGION, AWS_DEFAULT_REGION */
+	char aws_access_key_id[128];  /* AWS credentials; else AWS_*, ~/.aws/credentials, instance role */
+	char aws_secret_access_key[128]; /* goes with aws_access_key_id; never logged */
+	char aws_session_token[4096];  /* with temporary credentials */
+	char s3_bucket[64];           /* the bucket of blobs = s3 */
+	char s3_prefix[256];          /* put before every object key, e.g. "pgal/" */
+	int s3_path_style;            /* URLs http://host/bucket/key (S3-compatible stores) */
 	int64_t s3_multipart_threshold; /* files up to this go in one streamed PUT */
 	char smtp_url[512];           /* mail = smtp: smtp://host:587 (STARTTLS) or smtps:// */
-	char smtp_user[256];
-	char smtp_password[256];
-	char smtp_ca_file[512];       /* CA bundle for the SMTP server's certificate; default: system's */
+	char smtp_user[256];          /* the SMTP login */
+	char smtp_password[256];      /* never logged */
+	char smtp_ca_file[512];       /* CA bundle for the SMTP server's certificate; default the system's */
 	/* store = mysql (MySQL 8, RDS, MariaDB) */
-	char mysql_host[256];         /* empty: localhost through mysql_socket or the default socket */
+	char mysql_host[256];         /* the MySQL server; empty: this host through mysql_socket or the default socket */
 	int mysql_port;               /* 0: 3306 */
-	char mysql_user[128];
+	char mysql_user[128];         /* the MySQL account */
 	char mysql_password[256];     /* never logged nor put in a message */
-	char mysql_database[65];      /* empty: pgal */
+	char mysql_database[65];      /* a database of pgal's own; empty: pgal */
 	char mysql_ssl_ca[PATH_MAX];  /* CA file: TLS required and the server certificate verified */
 	char mysql_socket[PATH_MAX];  /* Unix socket, with an empty mysql_host */
-	int mysql_tls;                /* 1 (default): plaintext only to this host
-	                               * (socket, loopback); 0: allowed anywhere */
+	int mysql_tls;                /* yes: without mysql_ssl_ca, plaintext only to this host (socket,
+	                               * loopback); no: plaintext allowed to any host */
 	/* store = dynamodb: albums and photos, and users/sessions/keys */
-	char dynamodb_table[256];      /* default PhotoGallery */
-	char dynamodb_users_table[256]; /* default PhotoGalleryUsers */
-	int64_t quota_bytes;        /* per user, sum of originals; 0: no quota */
+	char dynamodb_table[256];      /* the table of albums and photos */
+	char dynamodb_users_table[256]; /* the table of users, sessions and keys */
+	int64_t quota_bytes;        /* per user, the sum of the originals; 0: no quota */
 	/* pgal-sshd */
-	char ssh_listen[64];        /* address to listen on */
-	int ssh_port;
-	char ssh_guest[33];         /* the name that logs in with "none" to the TUI */
-	int ssh_login_grace_secs;   /* to authenticate after connecting */
+	char ssh_listen[64];        /* pgal-sshd: the address to listen on */
+	int ssh_port;               /* the port to listen on */
+	char ssh_guest[33];         /* the name that logs in without a password, to sign up */
+	int ssh_login_grace_secs;   /* the time to authenticate after connecting */
 	/* ssh_max_startups = start:rate:full (or one number N, meaning N:100:N):
 	 * beyond start unauthenticated connections a new one is dropped with
 	 * probability rate %, rising linearly to 100 % at full */
-	int ssh_max_startups;       /* start */
+	int ssh_max_startups;       /* unauthenticated connections at once: beyond start a new one is dropped
+	                             * with probability rate %, rising to 100 % at full (N alone: N:100:N) */
 	int ssh_max_startups_rate;  /* percent, 1 to 100 */
 	int ssh_max_startups_full;  /* >= start */
 	int ssh_per_addr_max;       /* connections at once from one address (IPv6: one /64) */
@@ -73,7 +74,7 @@ typedef struct pgal_config {
 	char ssh_syslog_socket[108]; /* the syslog daemon's datagram socket, default /dev/log */
 	int ssh_rmdir_nonempty;     /* SFTP rmdir deletes an album with photos in it */
 	/* uploads spooled and waiting for the full ingest, per connection; also
-	 * bounded by the spool file system's free space (see sshd/spool.c) */
+	 * bounded by the spool file system's free space */
 	int64_t ssh_spool_max;
 	int ssh_ingest_nice;        /* the ingest worker's nice value: it takes leftover CPU */
 	int ssh_ingest_timeout_secs; /* one file's full ingest takes longer: not stored */
@@ -85,6 +86,17 @@ typedef struct pgal_config {
  * variables. Derived paths are completed from home last. The process then
  * holds secrets, so it also stops writing core files (RLIMIT_CORE 0). */
 int pgal_config_load(pgal_config *c, const char *path, pgal_err *e);
+
+/* One key of the table, as pgal.conf(5) describes it. */
+typedef struct pgal_config_key_desc {
+	const char *name;
+	const char *kind;	/* "text", "number", "size", "yes or no", "start:rate:full" */
+	int64_t min, max;	/* numbers and sizes */
+	char def[128];		/* the default as it would be written ("" none) */
+} pgal_config_key_desc;
+
+/* The i-th key of the table (0, 1, ...): 0, or -1 past the last. */
+int pgal_config_key_at(size_t i, pgal_config_key_desc *d);
 
 /* Defaults only (no file, no environment): for tests. */
 void pgal_config_defaults(pgal_config *c);

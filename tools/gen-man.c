@@ -1,0 +1,114 @@
+/* gen-man commands|keys: the parts of the man pages that come from pgal's
+ * own tables, so that the pages cannot drift from the programs.
+ *   commands  the COMMANDS section of pgal(1), as groff, from the command
+ *             table (usage, summary, help)
+ *   keys      one line per pgal.conf key, tab-separated: name, kind, range,
+ *             default; tools/man-keys.sh adds each key's description from
+ *             core/config.h and makes pgal.conf(5)'s KEYS section
+ * A build tool; not installed. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config.h"
+
+/* text as groff reads it: backslashes doubled, '-' as \-, and a line
+ * starting with '.' or '\'' guarded */
+static void
+roff(const char *s)
+{
+	int bol = 1;
+
+	for (; *s != '\0'; s++) {
+		if (bol && (*s == '.' || *s == '\''))
+			fputs("\\&", stdout);
+		if (*s == '\\')
+			fputs("\\e", stdout);
+		else if (*s == '-')
+			fputs("\\-", stdout);
+		else
+			putchar(*s);
+		bol = *s == '\n';
+	}
+}
+
+static int
+commands(void)
+{
+	const pgal_cmd_entry *const *c;
+
+	for (c = pgal_cmd_table; *c != NULL; c++) {
+		fputs(".TP\n\\fB", stdout);
+		roff((*c)->name);
+		fputs("\\fR", stdout);
+		if ((*c)->usage != NULL && (*c)->usage[0] != '\0') {
+			putchar(' ');
+			roff((*c)->usage);
+			roff(pgal_cmd_json_usage(*c));
+		}
+		putchar('\n');
+		roff((*c)->summary);
+		fputs(".\n", stdout);
+		if ((*c)->help != NULL) {
+			fputs(".br\n", stdout);
+			roff((*c)->help);
+			putchar('\n');
+		}
+	}
+	return 0;
+}
+
+/* a size the way pgal.conf takes it: 200M rather than 209715200 */
+static void
+size_text(char *out, size_t n, int64_t v)
+{
+	static const char units[] = "kMGTP";
+	int u = -1;
+
+	while (v != 0 && v % 1024 == 0 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(out, n, "%" PRId64, v);
+	else
+		snprintf(out, n, "%" PRId64 "%c", v, units[u]);
+}
+
+static int
+keys(void)
+{
+	pgal_config_key_desc d;
+	char lo[32], hi[32], def[128];
+	size_t i;
+
+	for (i = 0; pgal_config_key_at(i, &d) == 0; i++) {
+		lo[0] = hi[0] = '\0';
+		snprintf(def, sizeof def, "%s", d.def);
+		if (strcmp(d.kind, "size") == 0) {
+			size_text(lo, sizeof lo, d.min);
+			size_text(hi, sizeof hi, d.max);
+			size_text(def, sizeof def, (int64_t)strtoll(d.def, NULL, 10));
+		} else if (strcmp(d.kind, "number") == 0 ||
+		    strcmp(d.kind, "start:rate:full") == 0) {
+			snprintf(lo, sizeof lo, "%" PRId64, d.min);
+			snprintf(hi, sizeof hi, "%" PRId64, d.max);
+		}
+		printf("%s\t%s\t%s%s%s\t%s\n", d.name, d.kind, lo, lo[0] ? " to " : "",
+		    hi, def);
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "commands") == 0)
+		return commands();
+	if (argc == 2 && strcmp(argv[1], "keys") == 0)
+		return keys();
+	fprintf(stderr, "usage: gen-man commands|keys\n");
+	return 2;
+}
