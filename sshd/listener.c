@@ -224,7 +224,6 @@ static void
 read_report(struct child *c, const struct sshd_limits *l)
 {
 	pgal_err e;
-
 	char buf[64];
 	ssize_t n, i;
 
