@@ -34,7 +34,7 @@ check "each eviction is logged with what the evicted client lacked" \
 stop_sshd
 start_sshd "ssh_max_startups = 4:30:16" "ssh_per_addr_max = 3" "ssh_login_grace_secs = 60"
 SRCS=$(seq -s, -f 127.0.1.%g 1 20)
-$RAW hold "$PORT" 25 0.5 1 "$SRCS" > "$T/hold.json" &
+$RAW hold "$PORT" 15 0.5 1 "$SRCS" > "$T/hold.json" &
 hold=$!
 HELPERS="$HELPERS $hold"
 # at full its own new connections start taking each other's slots
