@@ -92,6 +92,27 @@ guest_overstayed(struct conn *c, time_t now)
 	return now - c->guest_bare_since >= c->cfg->ssh_guest_open_secs;
 }
 
+/* The listener's "no room for this guest" is SIGUSR1, kept blocked and
+ * taken between two turns of the loop: libssh is never interrupted. */
+static int
+no_room_told(void)
+{
+	sigset_t pending;
+
+	return sigpending(&pending) == 0 && sigismember(&pending, SIGUSR1);
+}
+
+/* Ends a guest's connection saying why. libssh writes a disconnect
+ * message at once only if it saw the socket writable since its last write
+ * (else it queues it and closes the socket): one turn of the event loop
+ * first lets it see that. */
+static void
+no_room_disconnect(struct conn *c)
+{
+	ssh_session_set_disconnect_message(c->s, "too many guests right now; try again later");
+	(void)ssh_event_dopoll(c->ev, 100);
+}
+
 void
 conn_sleep_ms(int ms)
 {
@@ -162,6 +183,7 @@ conn_main(const struct conn_args *a)
 	struct ssh_server_callbacks_struct scb;
 	struct ssh_callbacks_struct cb;
 	struct sigaction sa;
+	sigset_t usr1;
 	struct conn c;
 	ssh_bind bind;
 	pgal_err e;
@@ -186,6 +208,9 @@ conn_main(const struct conn_args *a)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	alarm((unsigned)c.cfg->ssh_login_grace_secs);
 	sshd_log("connection from %s", a->peer);
 
@@ -230,7 +255,7 @@ conn_main(const struct conn_args *a)
 	if ((c.ev = ssh_event_new()) == NULL || ssh_event_add_session(c.ev, c.s) != SSH_OK)
 		_exit(1);
 
-	while (!got_term) {
+	while (!got_term && !no_room_told()) {
 		/* while uploads are queued the workers are fed at least every
 		 * 50 ms, even when the client is quiet */
 		int rc = ssh_event_dopoll(c.ev, busy ? 50 : 1000);
@@ -257,6 +282,8 @@ conn_main(const struct conn_args *a)
 			break;
 		}
 	}
+	if (no_room_told())
+		no_room_disconnect(&c);
 	end_children(&c);
 	for (i = 0; i < CONN_MAX_CHANNELS; i++)
 		if (c.chans[i].ch != NULL)

@@ -252,7 +252,7 @@ read_report(struct child *c, const struct sshd_limits *l)
 			pgal_err_clear(&e);
 			if (!c->released && sshd_limits_guest(l, c->addr, &e) != PGAL_OK) {
 				log_refused(c->peer, e.msg);
-				kill(c->pid, SIGTERM);
+				kill(c->pid, SIGUSR1); /* it says why and ends */
 			}
 		}
 	}

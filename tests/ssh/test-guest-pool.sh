@@ -13,10 +13,11 @@ add_key alice "$PW"
 HELPERS=
 trap 'kill $HELPERS 2>/dev/null; exec 3>&-; cleanup_ssh' EXIT
 
-# guest_from SOURCE: a guest connection with no channel (-N), in the background
+# guest_from SOURCE: a guest connection with no channel (-N), in the
+# background; its stderr in $T/guest.SOURCE
 guest_from() {
 	ssh $SSHO -p "$PORT" -b "$1" -o BatchMode=yes -o PubkeyAuthentication=no -N \
-		gallery@$HOST > /dev/null 2>&1 &
+		gallery@$HOST > /dev/null 2> "$T/guest.$1" &
 	LAST=$!
 	HELPERS="$HELPERS $LAST"
 }
@@ -53,6 +54,7 @@ guest_from 127.0.5.3; g3=$LAST
 check "a third is closed at once (ssh_max_guests = 2)" "wait_until 10 pid_gone $g3"
 check "logged as too many guests" \
 	"grep -q 'refused connection from 127.0.5.3: too many guests$' '$T/sshd.log'"
+check "and the guest is told so" "grep -q 'too many guests right now; try again later' '$T/guest.127.0.5.3'"
 check "the two without a channel are closed after ssh_guest_open_secs" \
 	"wait_until 15 pid_gone $g1 && wait_until 5 pid_gone $g2"
 t1=$(date +%s)
