@@ -115,6 +115,7 @@ ssh_port = $PPORT
 ssh_per_addr_max = $((NSESS + 50))
 ssh_max_startups = $((NSESS + 50))
 ssh_max_sessions = $((NSESS + 50))
+ssh_max_guests = $((NSESS + 50))
 max_upload_bytes = 64M
 C
 "$SSHD" -D -f "$W/pgal.conf" > "$W/pgal-sshd.log" 2>&1 &

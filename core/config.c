@@ -85,8 +85,12 @@ static const struct ckey keys[] = {
 	{ STR(ssh_guest) },
 	{ NUM(ssh_login_grace_secs, C_INT, 1, 3600) },
 	{ NUM(ssh_max_startups, C_STARTUPS, 1, 100000) },
+	{ NUM(ssh_kex_grace_secs, C_INT, 1, 3600) },
 	{ NUM(ssh_per_addr_max, C_INT, 1, 100000) },
 	{ NUM(ssh_max_sessions, C_INT, 1, 100000) },
+	{ NUM(ssh_max_guests, C_INT, 1, 100000) },
+	{ NUM(ssh_guest_open_secs, C_INT, 1, 3600) },
+	{ NUM(ssh_guest_idle_secs, C_INT, 0, 30 * DAY) },
 	/* pgal-sshd holds at most 8 channels per connection */
 	{ NUM(ssh_max_channels, C_INT, 1, 8) },
 	{ NUM(ssh_idle_secs, C_INT, 0, 30 * DAY) },
@@ -180,8 +184,12 @@ base_defaults(pgal_config *c)
 	c->ssh_max_startups = 10;
 	c->ssh_max_startups_rate = 30;
 	c->ssh_max_startups_full = 100;
+	c->ssh_kex_grace_secs = 10;
 	c->ssh_per_addr_max = 10;
 	c->ssh_max_sessions = 1000;
+	c->ssh_max_guests = 100;
+	c->ssh_guest_open_secs = 20;
+	c->ssh_guest_idle_secs = 900;
 	c->ssh_max_channels = 8;
 	strcpy(c->ssh_syslog_socket, "/dev/log");
 	c->ssh_idle_secs = 3600;

@@ -60,14 +60,22 @@ typedef struct pgal_config {
 	char ssh_guest[33];         /* the name that logs in without a password, to sign up */
 	int ssh_login_grace_secs;   /* the time to authenticate after connecting */
 	/* ssh_max_startups = start:rate:full (or one number N, meaning N:100:N):
-	 * beyond start unauthenticated connections a new one is dropped with
-	 * probability rate %, rising linearly to 100 % at full */
-	int ssh_max_startups;       /* unauthenticated connections at once: beyond start a new one is dropped
-	                             * with probability rate %, rising to 100 % at full (N alone: N:100:N) */
+	 * beyond start unauthenticated connections a new one from a source
+	 * that holds one already is dropped with probability rate %, rising
+	 * linearly to 100 % at full; at full a new one takes the slot of the
+	 * one that made the least progress */
+	int ssh_max_startups;       /* unauthenticated connections at once: beyond start a new one from a
+	                             * source holding one is dropped with probability rate %, rising to
+	                             * 100 % at full, where it takes the slot of the one that made the
+	                             * least progress (N alone: N:100:N) */
 	int ssh_max_startups_rate;  /* percent, 1 to 100 */
 	int ssh_max_startups_full;  /* >= start */
+	int ssh_kex_grace_secs;     /* from start on: to finish the key exchange */
 	int ssh_per_addr_max;       /* connections at once from one address (IPv6: one /64) */
-	int ssh_max_sessions;       /* connections at once in all */
+	int ssh_max_sessions;       /* connections at once in all, guests apart */
+	int ssh_max_guests;         /* guest connections at once in all */
+	int ssh_guest_open_secs;    /* a guest connection without a channel this long is closed */
+	int ssh_guest_idle_secs;    /* ssh_idle_secs of a guest; 0: never */
 	int ssh_max_channels;       /* session channels at once on one user connection */
 	int ssh_idle_secs;          /* a connection with no traffic this long is closed; 0: never */
 	int ssh_syslog;             /* log to syslog instead of stderr */

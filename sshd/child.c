@@ -61,6 +61,7 @@ pid_t
 sshd_child_fork(struct sshd_gallery *sg, const struct sshd_child_fds *fds)
 {
 	void (*end)(int) = fds->detached ? SIG_IGN : SIG_DFL;
+	sigset_t usr1;
 	pid_t pid;
 
 	/* SQLite handles must not cross a fork */
@@ -74,6 +75,9 @@ sshd_child_fork(struct sshd_gallery *sg, const struct sshd_child_fds *fds)
 		signal(SIGINT, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGALRM, SIG_DFL);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL); /* conn.c blocks it */
 	alarm(0);
 	setup(fds);
 	return 0;

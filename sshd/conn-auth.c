@@ -57,7 +57,7 @@ auth_ok(struct conn *c, const char *user, const char *method, int guest)
 	c->authed = 1;
 	c->guest = guest;
 	alarm(0);
-	report(c, 'A');
+	report(c, guest ? 'G' : 'A');
 	sshd_log("auth ok: user %s method %s from %s%s", c->user, method, c->a->peer,
 	    guest ? " (guest)" : "");
 	return SSH_AUTH_SUCCESS;

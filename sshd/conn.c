@@ -27,6 +27,7 @@
 
 static volatile sig_atomic_t got_chld;
 static volatile sig_atomic_t got_term;
+static const struct conn *the_conn; /* for on_alarm */
 
 static void
 on_chld(int sig)
@@ -42,11 +43,74 @@ on_term(int sig)
 
 /* The login grace time covers everything before authentication, from the
  * first byte of the banner on (a client that sends nothing included); the
- * listener logs it from the exit status. */
+ * listener logs it from the exit status. The listener also sends SIGALRM
+ * to end a connection early; once logged in it no longer applies. */
 static void
 on_alarm(int sig)
 {
+	if (the_conn != NULL && the_conn->authed)
+		return;
 	_exit(SSHD_EXIT_GRACE);
+}
+
+/* Tells the listener how far the client got (sshd.h, conn_args). */
+static void
+tell_listener(const struct conn *c, char what)
+{
+	if (c->a->report_fd != -1)
+		(void)write(c->a->report_fd, &what, 1);
+}
+
+/* libssh's progress of the key exchange: 0.4 once the client's version
+ * string is in. */
+static void
+on_kex_progress(void *ud, float status)
+{
+	struct conn *c = ud;
+
+	if (status >= 0.4f && !c->version_seen) {
+		c->version_seen = 1;
+		tell_listener(c, 'V');
+	}
+}
+
+/* A guest is there for the TUI: a guest connection without a channel for
+ * ssh_guest_open_secs (after login or after its last channel closed) ends,
+ * and so does one idle for ssh_guest_idle_secs rather than ssh_idle_secs. */
+static int
+guest_overstayed(struct conn *c, time_t now)
+{
+	int i;
+
+	for (i = 0; i < CONN_MAX_CHANNELS; i++)
+		if (c->chans[i].ch != NULL) {
+			c->guest_bare_since = 0;
+			return 0;
+		}
+	if (c->guest_bare_since == 0)
+		c->guest_bare_since = now;
+	return now - c->guest_bare_since >= c->cfg->ssh_guest_open_secs;
+}
+
+/* The listener's "no room for this guest" is SIGUSR1, kept blocked and
+ * taken between two turns of the loop: libssh is never interrupted. */
+static int
+no_room_told(void)
+{
+	sigset_t pending;
+
+	return sigpending(&pending) == 0 && sigismember(&pending, SIGUSR1);
+}
+
+/* Ends a guest's connection saying why. libssh writes a disconnect
+ * message at once only if it saw the socket writable since its last write
+ * (else it queues it and closes the socket): one turn of the event loop
+ * first lets it see that. */
+static void
+no_room_disconnect(struct conn *c)
+{
+	ssh_session_set_disconnect_message(c->s, "too many guests right now; try again later");
+	(void)ssh_event_dopoll(c->ev, 100);
 }
 
 void
@@ -117,20 +181,23 @@ void
 conn_main(const struct conn_args *a)
 {
 	struct ssh_server_callbacks_struct scb;
+	struct ssh_callbacks_struct cb;
 	struct sigaction sa;
+	sigset_t usr1;
 	struct conn c;
 	ssh_bind bind;
 	pgal_err e;
 	pgal *g;
-	int i, off = 0, one = 1, busy = 0;
+	int i, off = 0, one = 1, busy = 0, idle;
 	long wait_secs;
-	time_t start = time(NULL);
+	time_t start = time(NULL), now;
 
 	memset(&c, 0, sizeof c);
 	c.a = a;
 	c.cfg = a->cfg;
 	c.gallery.cfg = a->cfg;
 	c.last_activity = start;
+	the_conn = &c;
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_alarm;
@@ -141,6 +208,9 @@ conn_main(const struct conn_args *a)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	alarm((unsigned)c.cfg->ssh_login_grace_secs);
 	sshd_log("connection from %s", a->peer);
 
@@ -167,10 +237,16 @@ conn_main(const struct conn_args *a)
 	scb.auth_pubkey_function = conn_auth_pubkey;
 	scb.channel_open_request_session_function = chan_open;
 	ssh_set_server_callbacks(c.s, &scb);
+	memset(&cb, 0, sizeof cb);
+	ssh_callbacks_init(&cb);
+	cb.userdata = &c;
+	cb.connect_status_function = on_kex_progress;
+	ssh_set_callbacks(c.s, &cb);
 	if (ssh_handle_key_exchange(c.s) != SSH_OK) {
 		sshd_log("key exchange with %s failed: %s", a->peer, ssh_get_error(c.s));
 		_exit(1);
 	}
+	tell_listener(&c, 'K');
 	ssh_set_auth_methods(c.s, SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY);
 	wait_secs = CONN_WRITE_WAIT_SECS;
 	if (c.cfg->ssh_idle_secs > 0 && c.cfg->ssh_idle_secs < wait_secs)
@@ -179,7 +255,7 @@ conn_main(const struct conn_args *a)
 	if ((c.ev = ssh_event_new()) == NULL || ssh_event_add_session(c.ev, c.s) != SSH_OK)
 		_exit(1);
 
-	while (!got_term) {
+	while (!got_term && !no_room_told()) {
 		/* while uploads are queued the workers are fed at least every
 		 * 50 ms, even when the client is quiet */
 		int rc = ssh_event_dopoll(c.ev, busy ? 50 : 1000);
@@ -194,12 +270,20 @@ conn_main(const struct conn_args *a)
 			break;
 		service(&c);
 		busy = sftpd_uploads_tick(c.sftp_uploads);
-		if (c.authed && c.cfg->ssh_idle_secs > 0 &&
-		    time(NULL) - c.last_activity > c.cfg->ssh_idle_secs) {
+		now = time(NULL);
+		idle = c.guest ? c.cfg->ssh_guest_idle_secs : c.cfg->ssh_idle_secs;
+		if (c.authed && idle > 0 && now - c.last_activity > idle) {
 			sshd_log("idle timeout: user %s from %s", c.user, a->peer);
 			break;
 		}
+		if (c.guest && guest_overstayed(&c, now)) {
+			sshd_log("no channel: guest %s from %s for %ds", c.user, a->peer,
+			    c.cfg->ssh_guest_open_secs);
+			break;
+		}
 	}
+	if (no_room_told())
+		no_room_disconnect(&c);
 	end_children(&c);
 	for (i = 0; i < CONN_MAX_CHANNELS; i++)
 		if (c.chans[i].ch != NULL)

@@ -1,9 +1,12 @@
 /* Per source counters in the listener: connections at once, unauthenticated
- * ones (MaxStartups with random early drop, like OpenSSH), and failed
- * logins, which earn that source a growing delay before every further
- * attempt. A source is an IPv4 address, or an IPv6 /64: one host or
- * subscriber usually owns a whole /64, so counting single IPv6 addresses
- * would let it take as many slots as it likes. */
+ * ones (MaxStartups, like OpenSSH, except that a source holding none is
+ * never dropped at random and at full the listener evicts instead of
+ * refusing), guests (a pool of their own, so they never take a user's
+ * slot), and failed logins, which earn that source a growing delay before
+ * every further attempt until one succeeds. A source is an IPv4 address,
+ * or an IPv6 /64: one host or subscriber usually owns a whole /64, so
+ * counting single IPv6 addresses would let it take as many slots as it
+ * likes. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -19,15 +22,16 @@
 
 struct addr_entry {
 	char addr[SSHD_ADDR_MAX];
-	int active;
+	int active; /* connections not (yet) known as guests */
 	int unauth;
+	int guests;
 	int fails;
 	time_t last_fail;
 	struct addr_entry *next;
 };
 
 static struct addr_entry *addrs;
-static int total_active, total_unauth;
+static int total_active, total_unauth, total_guests;
 
 void
 sshd_limits_key(const struct sockaddr_storage *ss, char *buf, size_t size)
@@ -89,7 +93,7 @@ forget_idle(time_t now)
 
 	while ((a = *pp) != NULL) {
 		decay(a, now);
-		if (a->active == 0 && a->fails == 0) {
+		if (a->active == 0 && a->guests == 0 && a->fails == 0) {
 			*pp = a->next;
 			free(a);
 		} else
@@ -99,14 +103,15 @@ forget_idle(time_t now)
 
 /* Random early drop: below start everyone gets in, from full on nobody, in
  * between a new connection is dropped with a probability rising linearly
- * from rate % to 100 %, so a flood of silent connections cannot hold the
- * door shut for everybody until their grace time runs out. */
+ * from rate % to 100 %. Only a source that already holds an
+ * unauthenticated connection is at risk: a client making its one
+ * connection is not dropped at random for what others do. */
 static int
-early_drop(const struct sshd_limits *l)
+early_drop(const struct sshd_limits *l, const struct addr_entry *a)
 {
 	int span, p;
 
-	if (total_unauth < l->max_startups)
+	if (total_unauth < l->max_startups || a == NULL || a->unauth == 0)
 		return 0;
 	if (total_unauth >= l->startups_full)
 		return 1;
@@ -114,6 +119,32 @@ early_drop(const struct sshd_limits *l)
 	p = l->startups_rate + (100 - l->startups_rate) * (total_unauth - l->max_startups) /
 	    span;
 	return (int)arc4random_uniform(100) < p;
+}
+
+int
+sshd_limits_full(const struct sshd_limits *l, const char *addr)
+{
+	struct addr_entry *a = lookup(addr, 0);
+
+	/* refused whatever is evicted: too many from this source, or it
+	 * already waits on an unauthenticated connection (early drop) */
+	if (a != NULL && (a->active >= l->per_addr || a->unauth > 0))
+		return 0;
+	return total_active >= l->max_sessions || total_unauth >= l->startups_full;
+}
+
+int
+sshd_limits_pressure(const struct sshd_limits *l)
+{
+	return total_unauth >= l->max_startups;
+}
+
+int
+sshd_limits_unauth_of(const char *addr)
+{
+	struct addr_entry *a = lookup(addr, 0);
+
+	return a != NULL ? a->unauth : 0;
 }
 
 int
@@ -127,9 +158,10 @@ sshd_limits_admit(const struct sshd_limits *l, const char *addr, int *penalty_ms
 		return pgal_fail(e, PGAL_EDENIED, "too many connections");
 	if ((a = lookup(addr, 0)) != NULL && a->active >= l->per_addr)
 		return pgal_fail(e, PGAL_EDENIED, "too many connections from this address");
-	if (early_drop(l))
-		return pgal_fail(e, PGAL_EDENIED, total_unauth >= l->startups_full ?
-		    "too many unauthenticated connections" :
+	if (total_unauth >= l->startups_full)
+		return pgal_fail(e, PGAL_EDENIED, "too many unauthenticated connections");
+	if (early_drop(l, a))
+		return pgal_fail(e, PGAL_EDENIED,
 		    "too many unauthenticated connections (random early drop)");
 	if (a == NULL && (a = lookup(addr, 1)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
@@ -143,15 +175,53 @@ sshd_limits_admit(const struct sshd_limits *l, const char *addr, int *penalty_ms
 	return PGAL_OK;
 }
 
-void
-sshd_limits_authed(const char *addr)
+static void
+unauth_done(struct addr_entry *a)
 {
-	struct addr_entry *a = lookup(addr, 0);
-
-	if (a != NULL && a->unauth > 0) {
+	if (a->unauth > 0) {
 		a->unauth--;
 		total_unauth--;
 	}
+}
+
+static void
+active_done(struct addr_entry *a)
+{
+	if (a->active > 0) {
+		a->active--;
+		total_active--;
+	}
+}
+
+void
+sshd_limits_user(const char *addr)
+{
+	struct addr_entry *a = lookup(addr, 0);
+
+	if (a == NULL)
+		return;
+	unauth_done(a);
+	/* whoever logs in from here knows a password or holds a key: the
+	 * failures before were typos, not an attack worth a delay */
+	a->fails = 0;
+}
+
+int
+sshd_limits_guest(const struct sshd_limits *l, const char *addr, pgal_err *e)
+{
+	struct addr_entry *a = lookup(addr, 0);
+
+	if (a == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "unknown source");
+	unauth_done(a);
+	active_done(a);
+	a->guests++;
+	total_guests++;
+	if (total_guests > l->max_guests)
+		return pgal_fail(e, PGAL_EDENIED, "too many guests");
+	if (a->guests > l->per_addr)
+		return pgal_fail(e, PGAL_EDENIED, "too many guests from this address");
+	return PGAL_OK;
 }
 
 void
@@ -169,19 +239,21 @@ sshd_limits_failed(const char *addr)
 }
 
 void
-sshd_limits_gone(const char *addr, int authed)
+sshd_limits_gone(const char *addr, enum sshd_conn_state state)
 {
 	struct addr_entry *a = lookup(addr, 0);
 
 	if (a == NULL)
 		return;
-	if (!authed && a->unauth > 0) {
-		a->unauth--;
-		total_unauth--;
-	}
-	if (a->active > 0) {
-		a->active--;
-		total_active--;
+	if (state == SSHD_CONN_GUEST) {
+		if (a->guests > 0) {
+			a->guests--;
+			total_guests--;
+		}
+	} else {
+		if (state == SSHD_CONN_UNAUTH)
+			unauth_done(a);
+		active_done(a);
 	}
 	forget_idle(time(NULL));
 }

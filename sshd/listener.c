@@ -3,7 +3,13 @@
  * state of its own, so each child starts clean. SIGTERM stops accepting and
  * waits for running sessions (drain); SIGHUP reloads the config. A child
  * enforces its own login grace time; the listener ends one that overstays
- * it anyway, so a connection that never sends a byte cannot keep a slot. */
+ * it anyway, so a connection that never sends a byte cannot keep a slot.
+ * Each child reports how far its client got (version string, key
+ * exchange, a login attempt, logged in): under pressure one that has not
+ * finished its key exchange in ssh_kex_grace_secs is ended, and when all
+ * slots are taken a new connection takes the slot of the unauthenticated
+ * one that made the least progress, so a flood of silent connections
+ * cannot keep a real client out. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -23,13 +29,24 @@
 #define GRACE_SLACK_SECS 5
 /* refusals logged per second at most; the rest are counted */
 #define REFUSALS_LOGGED 10
+/* a connection this young has had no time to show its progress yet */
+#define ON_TIME_MS 1000
+
+/* How far an unauthenticated client got, in order. */
+enum stage { STAGE_TCP, STAGE_VERSION, STAGE_KEX, STAGE_AUTH };
+static const char *const stage_names[] = {
+	"no version string", "no key exchange", "no login attempt", "failed logins",
+};
 
 struct child {
 	pid_t pid;
 	int report_fd; /* -1 once closed */
-	int authed;
+	enum sshd_conn_state state;
+	enum stage stage;
+	int released;  /* its limits slot went to another connection */
 	int killed;    /* by the grace backstop */
-	time_t started;
+	int64_t ending_ms; /* told to end (SIGALRM) at, or 0 */
+	int64_t started_ms;
 	char addr[SSHD_ADDR_MAX]; /* the limits key */
 	char peer[SSHD_ADDR_MAX]; /* the address, for logs */
 };
@@ -39,6 +56,7 @@ static int wake_pipe[2] = { -1, -1 };
 
 static struct child *children;
 static size_t nchildren, children_cap;
+static int64_t pressure_until; /* ms; see grace_backstop */
 static time_t refused_second;
 static int refused_logged, refused_quiet;
 static char refused_last[sizeof(((pgal_err *)0)->msg)];
@@ -102,6 +120,16 @@ limits_from(const pgal_config *cfg, struct sshd_limits *l)
 	l->startups_full = cfg->ssh_max_startups_full;
 	l->per_addr = cfg->ssh_per_addr_max;
 	l->max_sessions = cfg->ssh_max_sessions;
+	l->max_guests = cfg->ssh_max_guests;
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Says how many refusals went unlogged, once their second is over (or
@@ -153,7 +181,8 @@ remove_child(size_t i)
 {
 	if (children[i].report_fd != -1)
 		close(children[i].report_fd);
-	sshd_limits_gone(children[i].addr, children[i].authed);
+	if (!children[i].released)
+		sshd_limits_gone(children[i].addr, children[i].state);
 	children[i] = children[--nchildren];
 }
 
@@ -168,10 +197,10 @@ reap(void)
 		for (i = 0; i < nchildren; i++) {
 			if (children[i].pid == pid) {
 				if (WIFEXITED(status) && WEXITSTATUS(status) == SSHD_EXIT_GRACE &&
-				    !children[i].authed)
+				    children[i].state == SSHD_CONN_UNAUTH && children[i].ending_ms == 0)
 					sshd_log("login grace time over: connection from %s "
-					    "closed unauthenticated after %lds", children[i].peer,
-					    (long)(time(NULL) - children[i].started));
+					    "closed unauthenticated after %llds", children[i].peer,
+					    (long long)(now_ms() - children[i].started_ms) / 1000);
 				else if (WIFSIGNALED(status) && !children[i].killed)
 					sshd_log("connection process %ld from %s killed by signal %d",
 					    (long)pid, children[i].peer, WTERMSIG(status));
@@ -182,9 +211,19 @@ reap(void)
 	}
 }
 
+/* Tells an unauthenticated child to end as if its grace time were over
+ * (it ignores this once logged in); the backstop kills it if it does not. */
 static void
-read_report(struct child *c)
+end_unauth(struct child *c)
 {
+	kill(c->pid, SIGALRM);
+	c->ending_ms = now_ms();
+}
+
+static void
+read_report(struct child *c, const struct sshd_limits *l)
+{
+	pgal_err e;
 	char buf[64];
 	ssize_t n, i;
 
@@ -197,40 +236,134 @@ read_report(struct child *c)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		if (buf[i] == 'A' && !c->authed) {
-			c->authed = 1;
-			sshd_limits_authed(c->addr);
-		} else if (buf[i] == 'F')
+		if (buf[i] == 'V' && c->stage < STAGE_VERSION)
+			c->stage = STAGE_VERSION;
+		else if (buf[i] == 'K' && c->stage < STAGE_KEX)
+			c->stage = STAGE_KEX;
+		else if (buf[i] == 'F') {
+			c->stage = STAGE_AUTH;
 			sshd_limits_failed(c->addr);
+		} else if (buf[i] == 'A' && c->state == SSHD_CONN_UNAUTH) {
+			c->state = SSHD_CONN_USER;
+			if (!c->released)
+				sshd_limits_user(c->addr);
+		} else if (buf[i] == 'G' && c->state == SSHD_CONN_UNAUTH) {
+			c->state = SSHD_CONN_GUEST;
+			pgal_err_clear(&e);
+			if (!c->released && sshd_limits_guest(l, c->addr, &e) != PGAL_OK) {
+				log_refused(c->peer, e.msg);
+				kill(c->pid, SIGUSR1); /* it says why and ends */
+			}
+		}
 	}
 }
 
 /* Ends unauthenticated children that outlived their grace time (the
- * child's own alarm should have done it); returns the ms until the next
- * one is due, or -1 for none. */
+ * child's own alarm should have done it), and under pressure those that
+ * have not finished their key exchange in ssh_kex_grace_secs; returns
+ * the ms until the next one is due, or -1 for none. Pressure lasts that
+ * long after the count fell below start: ending the first silent
+ * connections must not spare the next ones. */
 static int
-grace_backstop(const pgal_config *cfg)
+grace_backstop(const pgal_config *cfg, const struct sshd_limits *l)
 {
-	time_t now = time(NULL), due, next = 0;
+	int64_t now = now_ms(), due, next = -1;
+	int pressure;
+	size_t i;
+
+	if (sshd_limits_pressure(l))
+		pressure_until = now + (int64_t)cfg->ssh_kex_grace_secs * 1000;
+	pressure = now < pressure_until;
+
+	for (i = 0; i < nchildren; i++) {
+		struct child *c = &children[i];
+
+		if (c->state != SSHD_CONN_UNAUTH || c->killed)
+			continue;
+		due = c->started_ms + (int64_t)cfg->ssh_login_grace_secs * 1000;
+		if (c->ending_ms != 0 && c->ending_ms < due)
+			due = c->ending_ms;
+		due += GRACE_SLACK_SECS * 1000;
+		if (now >= due) {
+			sshd_log("login grace time over: ending connection from %s after %llds",
+			    c->peer, (long long)(now - c->started_ms) / 1000);
+			kill(c->pid, SIGKILL);
+			c->killed = 1;
+			continue;
+		}
+		if (next == -1 || due < next)
+			next = due;
+		if (!pressure || c->ending_ms != 0 || c->stage >= STAGE_KEX)
+			continue;
+		due = c->started_ms + (int64_t)cfg->ssh_kex_grace_secs * 1000;
+		if (now >= due) {
+			sshd_log("many unauthenticated connections: ending connection from %s "
+			    "after %llds (%s)", c->peer, (long long)(now - c->started_ms) / 1000,
+			    stage_names[c->stage]);
+			end_unauth(c);
+			due = c->ending_ms + GRACE_SLACK_SECS * 1000;
+		}
+		if (due < next)
+			next = due;
+	}
+	if (next == -1)
+		return -1;
+	return next > now ? (int)(next - now) : 0;
+}
+
+/* How little a connection made of its time, for eviction: the lowest goes
+ * first. A young one still has time, so it ranks between those that sent
+ * their version string late and those that finished the key exchange. */
+static int
+progress_rank(const struct child *c, int64_t now)
+{
+	if (c->stage < STAGE_KEX && now - c->started_ms < ON_TIME_MS)
+		return 2 * STAGE_VERSION + 1;
+	return 2 * (int)c->stage;
+}
+
+/* 1 when a should be evicted before b: least progress, then from the
+ * source holding the most unauthenticated connections, then the oldest. */
+static int
+evict_before(const struct child *a, const struct child *b, int64_t now)
+{
+	int ra = progress_rank(a, now), rb = progress_rank(b, now);
+	int na, nb;
+
+	if (ra != rb)
+		return ra < rb;
+	na = sshd_limits_unauth_of(a->addr);
+	nb = sshd_limits_unauth_of(b->addr);
+	if (na != nb)
+		return na > nb;
+	return a->started_ms < b->started_ms;
+}
+
+/* All slots are taken: the unauthenticated connection that made the least
+ * progress gives its slot to the one from peer. 0 when there is none. */
+static int
+evict_least_progress(const char *peer)
+{
+	int64_t now = now_ms();
+	struct child *v = NULL;
 	size_t i;
 
 	for (i = 0; i < nchildren; i++) {
 		struct child *c = &children[i];
 
-		if (c->authed || c->killed)
+		if (c->state != SSHD_CONN_UNAUTH || c->released || c->killed || c->ending_ms != 0)
 			continue;
-		due = c->started + cfg->ssh_login_grace_secs + GRACE_SLACK_SECS;
-		if (now >= due) {
-			sshd_log("login grace time over: ending connection from %s after %lds",
-			    c->peer, (long)(now - c->started));
-			kill(c->pid, SIGKILL);
-			c->killed = 1;
-		} else if (next == 0 || due < next)
-			next = due;
+		if (v == NULL || evict_before(c, v, now))
+			v = c;
 	}
-	if (next == 0)
-		return -1;
-	return (int)(next - now) * 1000;
+	if (v == NULL)
+		return 0;
+	sshd_log("all slots taken: ending connection from %s after %llds (%s) for one from %s",
+	    v->peer, (long long)(now - v->started_ms) / 1000, stage_names[v->stage], peer);
+	end_unauth(v);
+	sshd_limits_gone(v->addr, SSHD_CONN_UNAUTH);
+	v->released = 1;
+	return 1;
 }
 
 static void
@@ -249,6 +382,8 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 	sshd_limits_key(ss, addr, sizeof addr);
 	limits_from(cfg, &l);
 	pgal_err_clear(&e);
+	if (sshd_limits_full(&l, addr))
+		(void)evict_least_progress(peer);
 	if (sshd_limits_admit(&l, addr, &penalty, &e) != PGAL_OK) {
 		log_refused(peer, e.msg);
 		close(fd);
@@ -259,7 +394,7 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 		struct child *n = realloc(children, cap * sizeof *n);
 
 		if (n == NULL) {
-			sshd_limits_gone(addr, 0);
+			sshd_limits_gone(addr, SSHD_CONN_UNAUTH);
 			close(fd);
 			return;
 		}
@@ -267,13 +402,13 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 		children_cap = cap;
 	}
 	if (pipe2(rp, O_CLOEXEC) == -1) {
-		sshd_limits_gone(addr, 0);
+		sshd_limits_gone(addr, SSHD_CONN_UNAUTH);
 		close(fd);
 		return;
 	}
 	if ((pid = fork()) == -1) {
 		sshd_log("fork: %s", strerror(errno));
-		sshd_limits_gone(addr, 0);
+		sshd_limits_gone(addr, SSHD_CONN_UNAUTH);
 		close(fd);
 		close(rp[0]);
 		close(rp[1]);
@@ -306,9 +441,12 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 	fcntl(rp[0], F_SETFL, fcntl(rp[0], F_GETFL) | O_NONBLOCK);
 	children[nchildren].pid = pid;
 	children[nchildren].report_fd = rp[0];
-	children[nchildren].authed = 0;
+	children[nchildren].state = SSHD_CONN_UNAUTH;
+	children[nchildren].stage = STAGE_TCP;
+	children[nchildren].released = 0;
 	children[nchildren].killed = 0;
-	children[nchildren].started = time(NULL);
+	children[nchildren].ending_ms = 0;
+	children[nchildren].started_ms = now_ms();
 	memcpy(children[nchildren].addr, addr, sizeof addr);
 	memcpy(children[nchildren].peer, peer, sizeof peer);
 	nchildren++;
@@ -318,6 +456,7 @@ int
 sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 {
 	struct sigaction sa;
+	struct sshd_limits l;
 	struct pollfd *pfd = NULL;
 	char hostkey[PATH_MAX + 64];
 	int lfd, term_seen = 0, wait_ms;
@@ -402,7 +541,8 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 			pfd[2 + i].events = POLLIN;
 		}
 		refusals_flush(0);
-		wait_ms = grace_backstop(cfg);
+		limits_from(cfg, &l);
+		wait_ms = grace_backstop(cfg, &l);
 		if (refused_quiet > 0 && (wait_ms == -1 || wait_ms > 1000))
 			wait_ms = 1000;
 		if (poll(pfd, npfd, wait_ms) == -1) {
@@ -419,7 +559,7 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 		/* children first: the table may not change under pfd */
 		for (i = 0; i < nchildren; i++)
 			if (children[i].report_fd != -1 && pfd[2 + i].revents)
-				read_report(&children[i]);
+				read_report(&children[i], &l);
 		if (lfd != -1 && (pfd[1].revents & POLLIN)) {
 			struct sockaddr_storage ss;
 			socklen_t sl;

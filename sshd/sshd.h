@@ -80,11 +80,16 @@ int sshd_hostkey_ensure(const pgal_config *cfg, char *path, size_t size);
 /* ---- limits.c: per source address bookkeeping in the listener ---- */
 struct sshd_limits {
 	int max_startups; /* unauthenticated connections at once before early drop */
-	int per_addr;     /* connections at once from one source */
-	int max_sessions; /* connections at once in all */
+	int per_addr;     /* connections at once from one source (guests apart) */
+	int max_sessions; /* connections at once in all, guests apart */
 	int startups_rate; /* drop probability at max_startups, percent */
-	int startups_full; /* unauthenticated connections at which all are dropped */
+	int startups_full; /* unauthenticated connections held at most */
+	int max_guests;    /* guest connections at once in all */
 };
+/* What a connection is to the limits: it starts unauthenticated, then
+ * becomes a user's (it keeps its slot) or a guest's (it moves to the
+ * guests' pool). */
+enum sshd_conn_state { SSHD_CONN_UNAUTH, SSHD_CONN_USER, SSHD_CONN_GUEST };
 /* The source a connection counts against: the IPv4 address, or the /64 of
  * an IPv6 one ("2001:db8:1:2::/64"). */
 void sshd_limits_key(const struct sockaddr_storage *ss, char *buf, size_t size);
@@ -92,9 +97,24 @@ void sshd_limits_key(const struct sockaddr_storage *ss, char *buf, size_t size);
  * e. On accept *penalty_ms is the delay its failed logins earned. */
 int sshd_limits_admit(const struct sshd_limits *l, const char *addr, int *penalty_ms,
 		      pgal_err *e);
-void sshd_limits_authed(const char *addr);
+/* 1 when a connection from addr would be refused only because all
+ * connections or all unauthenticated ones are taken and addr holds no
+ * unauthenticated one: ending one that is (sshd_limits_gone) makes room
+ * for it. */
+int sshd_limits_full(const struct sshd_limits *l, const char *addr);
+/* 1 from max_startups unauthenticated connections on. */
+int sshd_limits_pressure(const struct sshd_limits *l);
+/* Unauthenticated connections from addr now. */
+int sshd_limits_unauth_of(const char *addr);
+/* A connection from addr logged in as a user: it also ends that source's
+ * penalty. */
+void sshd_limits_user(const char *addr);
+/* One logged in as the guest moves to the guests' pool; PGAL_OK, or the
+ * pool (or the source's share of it) is over its limit and e says which:
+ * the caller ends the connection, then calls sshd_limits_gone as usual. */
+int sshd_limits_guest(const struct sshd_limits *l, const char *addr, pgal_err *e);
 void sshd_limits_failed(const char *addr);
-void sshd_limits_gone(const char *addr, int authed);
+void sshd_limits_gone(const char *addr, enum sshd_conn_state state);
 
 /* ---- listener.c ---- */
 int sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg);
@@ -104,7 +124,10 @@ int sshd_listen_overrides(const struct sshd_opts *o, pgal_config *cfg);
 /* ---- conn.c: the connection process (conn.h) ---- */
 struct conn_args {
 	int fd;              /* the accepted socket */
-	int report_fd;       /* to the listener: 'A' authenticated, 'F' failed */
+	/* to the listener, one letter each: 'V' the client's version string
+	 * came, 'K' key exchange done, 'F' a login failed, 'A' a user logged
+	 * in, 'G' the guest did */
+	int report_fd;
 	const char *hostkey; /* path */
 	const char *peer;    /* address for logs */
 	int penalty_ms;      /* delay before every failure reply */

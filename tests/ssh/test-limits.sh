@@ -1,10 +1,11 @@
 #!/bin/sh
 # The limits of pgal-sshd, with OpenSSH and raw silent TCP clients as the
-# peers: ssh_max_startups (start:rate:full, random early drop), the login
+# peers: ssh_max_startups (start:rate:full, random early drop of a source
+# that holds an unauthenticated connection already), the login
 # grace time for clients that never send a byte, per source limits (IPv4
 # address, IPv6 /64, in a network namespace of our own), ssh_max_sessions,
 # the guest's single session and ssh_max_channels, the failed-login penalty,
-# the idle timeout of a TUI, the storage quota over scp and SFTP, syslog
+# the idle timeout of a guest's TUI, the storage quota over scp and SFTP, syslog
 # through a throwaway receiver, and no secret in any log.
 . "$(dirname "$0")/lib.sh"
 setup_home
@@ -69,8 +70,9 @@ check "four fields are refused" "bad_startups 1:2:3:4 'start:rate:full'"
 check "a negative start is refused" "bad_startups -1:30:100 'start:rate:full'"
 check "words are refused" "bad_startups ten 'start:rate:full'"
 
-# ---- MaxStartups: 3 always, then dropped with rising odds, none past 8 ----
-start_sshd "ssh_max_startups = 3:70:8" "ssh_login_grace_secs = 10"
+# ---- MaxStartups: 3 always, then dropped with rising odds, none past 8
+# (all from one source; the key exchange grace is beyond the login's) ----
+start_sshd "ssh_max_startups = 3:70:8" "ssh_login_grace_secs = 10" "ssh_kex_grace_secs = 30"
 t0=$(date +%s)
 $RAW fill "$PORT" 3 8 20 10 > "$T/fill.json"
 t1=$(date +%s)
@@ -115,10 +117,12 @@ check "the refusal names the address" \
 	"grep -q 'refused connection from 127.0.0.1: too many connections from this address' '$T/sshd.log'"
 # the connections of those steps are gone, so they no longer count
 wait_until 10 no_children "$SSHD_PID"
+# (a new source takes the slot of a silent connection, test-preauth-slots.sh;
+# a source that holds one already is refused)
 check "ssh_max_sessions (5) caps connections from all sources" \
-	"[ \"\$($RAW steps $PORT 127.0.0.1 127.0.0.1 127.0.0.1 127.0.0.1,127.0.0.2 127.0.0.1,127.0.0.2 127.0.0.1,127.0.0.3)\" = AAAAAD ]"
+	"[ \"\$($RAW steps $PORT 127.0.0.1 127.0.0.1 127.0.0.1 127.0.0.1,127.0.0.2 127.0.0.1,127.0.0.2 127.0.0.1,127.0.0.3 127.0.0.1,127.0.0.2)\" = AAAAAAD ]"
 check "logged as too many connections" \
-	"grep -q 'refused connection from 127.0.0.3: too many connections$' '$T/sshd.log'"
+	"grep -q 'refused connection from 127.0.0.2: too many connections$' '$T/sshd.log'"
 
 # ---- IPv6: a /64 is one source; IPv4 on a dual-stack listener stays IPv4 ----
 cat > "$T/netns.sh" <<EOF
@@ -249,10 +253,10 @@ check "but from the failing source only after the penalty ($((c - b)) ms, at lea
 check "which the clean source does not wait ($((c - b)) ms vs $base ms)" \
 	"[ $((c - b - base)) -ge 1000 ]"
 
-# ---- idle timeout of a TUI session ----
+# ---- idle timeout of a guest's TUI session (ssh_guest_idle_secs) ----
 stop_sshd
 save_log channels
-start_sshd "ssh_idle_secs = 3"
+start_sshd "ssh_guest_idle_secs = 3"
 s0=$(ms)
 silent
 ssh -tt $SSHO -p "$PORT" -o BatchMode=yes -o PubkeyAuthentication=no gallery@$HOST \

@@ -6,7 +6,7 @@
 # the hung-up terminal; and it still ends at the idle timeout.
 . "$(dirname "$0")/lib.sh"
 setup_home
-start_sshd "ssh_idle_secs = 12"
+start_sshd "ssh_guest_idle_secs = 12"
 python3 "$(dirname "$0")/stallclient.py" \
 	"ssh $SSHO -p $PORT -o BatchMode=yes -o PubkeyAuthentication=no -tt gallery@$HOST" &
 CLIENT=$!
