@@ -174,8 +174,14 @@ pgal_aws_client_creds(pgal_aws_client *c, pgal_aws_creds *out, pgal_err *e)
 	    time(NULL) >= c->creds.expires - CREDS_MARGIN)) {
 		pgal_aws_creds fresh;
 
-		if ((rc = pgal_aws_creds_resolve(c->cfg, &fresh, e)) != PGAL_OK)
-			return rc;
+		/* whatever is wrong with the host's credentials (a profile, a
+		 * helper, an endpoint) is the backend failing, never the
+		 * user's input */
+		if ((rc = pgal_aws_creds_resolve(c->cfg, &fresh, e)) != PGAL_OK) {
+			if (e != NULL)
+				e->code = PGAL_EBACKEND;
+			return PGAL_EBACKEND;
+		}
 		pgal_aws_creds_wipe(&c->creds);
 		c->creds = fresh;
 		pgal_aws_creds_wipe(&fresh);
