@@ -53,6 +53,10 @@ typedef struct pgal_aws_meta {
 	char	err[256];			/* why a call failed (no secret) */
 } pgal_aws_meta;
 
+/* A zeroed answer buffer on the heap (16 KiB; callers may run in threads),
+ * NULL when out of memory; freed wiped, as answers hold secrets. */
+pgal_aws_meta *pgal_aws_meta_new(void);
+void pgal_aws_meta_free(pgal_aws_meta *m);
 /* GET (or PUT with an empty body) url with one extra header (or NULL);
  * returns the HTTP status or -1 (then m->err says why). */
 long pgal_aws_meta_call(const char *method, const char *url, const char *header,

@@ -64,20 +64,28 @@ region_profile(char out[PGAL_AWS_REGION_MAX], pgal_err *e)
 static int
 region_imds(char out[PGAL_AWS_REGION_MAX], pgal_err *e)
 {
-	static pgal_aws_meta m;
+	pgal_aws_meta *m;
 	pgal_aws_imds s;
 	long st;
 	int rc;
 
-	if ((rc = pgal_aws_imds_open(&s, &m, e)) != PGAL_OK)
+	if ((m = pgal_aws_meta_new()) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	if ((rc = pgal_aws_imds_open(&s, m, e)) != PGAL_OK) {
+		pgal_aws_meta_free(m);
 		return rc == PGAL_EINPUT ? rc : PGAL_ENOTFOUND;
-	st = pgal_aws_imds_get(&s, "/latest/meta-data/placement/region", &m);
+	}
+	st = pgal_aws_imds_get(&s, "/latest/meta-data/placement/region", m);
 	pgal_aws_imds_close(&s);
 	if (st != 200)
-		return pgal_fail(e, PGAL_ENOTFOUND, "instance metadata: %s",
-		    st == -1 ? m.err : "no placement region");
-	m.body[strcspn(m.body, "\r\n")] = '\0';
-	return region_set(out, m.body, "instance metadata placement region", e);
+		rc = pgal_fail(e, PGAL_ENOTFOUND, "instance metadata: %s",
+		    st == -1 ? m->err : "no placement region");
+	else {
+		m->body[strcspn(m->body, "\r\n")] = '\0';
+		rc = region_set(out, m->body, "instance metadata placement region", e);
+	}
+	pgal_aws_meta_free(m);
+	return rc;
 }
 
 int

@@ -39,6 +39,21 @@ meta_write(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+pgal_aws_meta *
+pgal_aws_meta_new(void)
+{
+	return calloc(1, sizeof(pgal_aws_meta));
+}
+
+void
+pgal_aws_meta_free(pgal_aws_meta *m)
+{
+	if (m == NULL)
+		return;
+	pgal_wipe(m, sizeof *m);
+	free(m);
+}
+
 long
 pgal_aws_meta_call(const char *method, const char *url, const char *header,
     pgal_aws_meta *m)
@@ -212,7 +227,7 @@ pgal_aws_creds_from_json(const char *json, size_t len, const char *token_key,
 int
 pgal_aws_creds_imds(pgal_aws_creds *out, pgal_err *e)
 {
-	static pgal_aws_meta m;	/* 16 KiB: off the stack */
+	pgal_aws_meta	    *m;
 	pgal_aws_imds	     s;
 	const char	    *code;
 	char		     role[256], path[512];
@@ -222,33 +237,37 @@ pgal_aws_creds_imds(pgal_aws_creds *out, pgal_err *e)
 	int		     rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = pgal_aws_imds_open(&s, &m, e)) != PGAL_OK)
+	if ((m = pgal_aws_meta_new()) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	if ((rc = pgal_aws_imds_open(&s, m, e)) != PGAL_OK) {
+		pgal_aws_meta_free(m);
 		return rc;
-	st = pgal_aws_imds_get(&s, "/latest/meta-data/iam/security-credentials/", &m);
+	}
+	st = pgal_aws_imds_get(&s, "/latest/meta-data/iam/security-credentials/", m);
 	if (st != 200) {
 		rc = pgal_fail(e, PGAL_ENOTFOUND, "instance metadata at %.100s: %s",
-		    s.base, st == -1 ? m.err : "no instance role");
+		    s.base, st == -1 ? m->err : "no instance role");
 		goto out;
 	}
 	/* the first line names the role */
-	n = strcspn(m.body, "\r\n");
+	n = strcspn(m->body, "\r\n");
 	if (n == 0 || n >= sizeof role ||
-	    strspn(m.body, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    strspn(m->body, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789+=,.@_-") < n) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "instance metadata: bad role name");
 		goto out;
 	}
-	memcpy(role, m.body, n);
+	memcpy(role, m->body, n);
 	role[n] = '\0';
 	snprintf(path, sizeof path, "/latest/meta-data/iam/security-credentials/%s", role);
-	st = pgal_aws_imds_get(&s, path, &m);
+	st = pgal_aws_imds_get(&s, path, m);
 	if (st != 200) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "instance metadata: credentials of "
-		    "role %s: %s", role, st == -1 ? m.err : "not available");
+		    "role %s: %s", role, st == -1 ? m->err : "not available");
 		goto out;
 	}
 	/* a Code other than Success says why there are none */
-	if ((j = json_loadb(m.body, m.len, 0, NULL)) != NULL) {
+	if ((j = json_loadb(m->body, m->len, 0, NULL)) != NULL) {
 		code = json_string_value(json_object_get(j, "Code"));
 		if (code != NULL && strcmp(code, "Success") != 0) {
 			char shown[65];
@@ -263,9 +282,9 @@ pgal_aws_creds_imds(pgal_aws_creds *out, pgal_err *e)
 		if (rc != PGAL_OK)
 			goto out;
 	}
-	rc = pgal_aws_creds_from_json(m.body, m.len, "Token", "instance role", out, e);
+	rc = pgal_aws_creds_from_json(m->body, m->len, "Token", "instance role", out, e);
 out:
-	pgal_wipe(m.body, sizeof m.body);
+	pgal_aws_meta_free(m);
 	pgal_aws_imds_close(&s);
 	return rc;
 }
@@ -359,7 +378,7 @@ container_token(char *out, size_t outsz, pgal_err *e)
 int
 pgal_aws_creds_container(pgal_aws_creds *out, pgal_err *e)
 {
-	static pgal_aws_meta m;
+	pgal_aws_meta *m;
 	const char *rel = getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
 	const char *full = getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
 	char	    url[2048], shown[128], token[4096], hdr[4200];
@@ -385,19 +404,23 @@ pgal_aws_creds_container(pgal_aws_creds *out, pgal_err *e)
 		return PGAL_ENOTFOUND;
 	if ((rc = container_token(token, sizeof token, e)) != PGAL_OK)
 		return rc;
+	if ((m = pgal_aws_meta_new()) == NULL) {
+		pgal_wipe(token, sizeof token);
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	}
 	have_token = token[0] != '\0';
 	snprintf(hdr, sizeof hdr, "Authorization: %s", token);
 	pgal_wipe(token, sizeof token);
 	pgal_aws_printable(shown, sizeof shown, url, strcspn(url, "?"));
-	st = pgal_aws_meta_call("GET", url, have_token ? hdr : NULL, &m);
+	st = pgal_aws_meta_call("GET", url, have_token ? hdr : NULL, m);
 	pgal_wipe(hdr, sizeof hdr);
 	if (st != 200)
 		rc = pgal_fail(e, PGAL_EBACKEND, "container credentials at %s: %s",
-		    shown, st == -1 ? m.err : st == 401 || st == 403 ?
+		    shown, st == -1 ? m->err : st == 401 || st == 403 ?
 		    "the authorization token was refused" : "no credentials");
 	else
-		rc = pgal_aws_creds_from_json(m.body, m.len, "Token",
+		rc = pgal_aws_creds_from_json(m->body, m->len, "Token",
 		    "container credentials", out, e);
-	pgal_wipe(m.body, sizeof m.body);
+	pgal_aws_meta_free(m);
 	return rc;
 }

@@ -124,12 +124,13 @@ pgal_aws_creds_process(const char *command, const char *profile,
     pgal_aws_creds *out, pgal_err *e)
 {
 	posix_spawn_file_actions_t fa;
-	char	   *words = NULL, *argv[MAX_WORDS + 1], source[112];
-	static char outbuf[OUT_MAX + 1];
+	posix_spawnattr_t attr;
+	sigset_t    none, dflt;
+	char	   *words = NULL, *argv[MAX_WORDS + 1], source[112], *outbuf;
 	json_t	   *j = NULL;
 	size_t	    len = 0;
 	pid_t	    pid;
-	int	    fds[2] = { -1, -1 }, status = 0, rc, rd;
+	int	    fds[2] = { -1, -1 }, status = 0, rc, rd, rd_errno, reaped;
 
 	memset(out, 0, sizeof *out);
 	snprintf(source, sizeof source, "credential_process of profile '%.64s'",
@@ -141,17 +142,31 @@ pgal_aws_creds_process(const char *command, const char *profile,
 		return pgal_fail(e, PGAL_EINPUT, "%s: empty, unbalanced quotes or "
 		    "more than %d words", source, MAX_WORDS);
 	}
+	if ((outbuf = malloc(OUT_MAX + 1)) == NULL) {
+		free(words);
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	}
 	if (pipe2(fds, O_CLOEXEC) == -1) {
 		free(words);
+		free(outbuf);
 		return pgal_fail(e, PGAL_EBACKEND, "%s: pipe: %s", source, strerror(errno));
 	}
+	/* the helper starts with no signal blocked or ignored (a server
+	 * ignores SIGPIPE; an exec'd program would inherit that) */
+	sigemptyset(&none);
+	sigfillset(&dflt);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &dflt);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
 	/* nothing else of ours (database, sockets) reaches the helper */
 	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	close(fds[1]);
 	if (rc != 0) {
 		char shown[80];
@@ -159,16 +174,22 @@ pgal_aws_creds_process(const char *command, const char *profile,
 		pgal_aws_printable(shown, sizeof shown, argv[0], strlen(argv[0]));
 		close(fds[0]);
 		free(words);
+		free(outbuf);
 		return pgal_fail(e, PGAL_EBACKEND, "%s: cannot run %s: %s", source,
 		    shown, strerror(rc));
 	}
 	free(words);
 	rd = read_all(fds[0], outbuf, &len);
+	rd_errno = errno;
 	close(fds[0]);
 	if (rd != 0)
 		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+	/* a server's own SIGCHLD handler may reap it first (ECHILD): then
+	 * its output alone decides */
+	while ((reaped = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
 		;
+	if (reaped == -1)
+		status = 0;
 	outbuf[len] = '\0';
 	if (rd == -1)
 		rc = pgal_fail(e, PGAL_EINPUT, "%s: printed more than %d bytes",
@@ -178,7 +199,7 @@ pgal_aws_creds_process(const char *command, const char *profile,
 		    source, RUN_SECS);
 	else if (rd != 0)
 		rc = pgal_fail(e, PGAL_EBACKEND, "%s: reading its output: %s",
-		    source, strerror(errno));
+		    source, strerror(rd_errno));
 	else if (WIFSIGNALED(status))
 		rc = pgal_fail(e, PGAL_EBACKEND, "%s: killed by signal %d", source,
 		    WTERMSIG(status));
@@ -205,6 +226,7 @@ pgal_aws_creds_process(const char *command, const char *profile,
 			pgal_wipe((void *)json_string_value(s), json_string_length(s));
 		json_decref(j);
 	}
-	pgal_wipe(outbuf, sizeof outbuf);
+	pgal_wipe(outbuf, OUT_MAX + 1);
+	free(outbuf);
 	return rc;
 }

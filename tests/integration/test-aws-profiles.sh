@@ -141,7 +141,8 @@ check "saying which profile's helper and how it ended, nothing it printed" \
 	'grep -q "credential_process of profile .procfail.: exited with status 3" "$T/err" && ! grep -q "helper diagnostics" "$T/out"'
 
 # ---- region: the profile's, as the AWS CLI reads it ----
-for p in default west credonly; do
+# [profile west] of the config file, [credonly] of the credentials file
+for p in west credonly; do
 	ok "share with AWS_PROFILE=$p (keys from the environment)" env AWS_PROFILE=$p \
 	    AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=x "$PGAL" share "$PHOTO"
 	R=$(link_region)
