@@ -14,11 +14,11 @@ Usage: fake-imds.py PORT
 Any metadata GET without a valid token is answered 401, as IMDSv2 does.
 """
 import json
-import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import fakelib
 
 lock = threading.Lock()
 st = {"tokens": 0, "creds": 0, "rejected": 0, "expires": 3600, "issued": set(),
@@ -26,20 +26,7 @@ st = {"tokens": 0, "creds": 0, "rejected": 0, "expires": 3600, "issued": set(),
 ROLE = "pgal-role"
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def reply(self, status, body, ctype="text/plain"):
-        body = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
+class Handler(fakelib.Handler):
     def do_PUT(self):
         n = int(self.headers.get("Content-Length") or 0)
         if n:
@@ -109,11 +96,5 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(404, "")
 
 
-def main():
-    srv = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
-    srv.daemon_threads = True
-    srv.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    fakelib.serve(Handler)

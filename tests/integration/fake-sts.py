@@ -24,11 +24,11 @@ Usage: fake-sts.py PORT
 import hashlib
 import hmac
 import json
-import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import fakelib
 
 lock = threading.Lock()
 st = {"assume": 0, "ecs": 0, "rejected": 0, "calls": [], "known": {},
@@ -115,20 +115,9 @@ def check_sigv4(method, path, query, headers, body):
     return (keyid, region), None
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def reply(self, status, body, ctype="text/xml"):
-        body = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("x-amzn-RequestId", "fake-sts-request")
-        self.end_headers()
-        self.wfile.write(body)
+class Handler(fakelib.Handler):
+    content_type = "text/xml"
+    extra_headers = (("x-amzn-RequestId", "fake-sts-request"),)
 
     def sts_error(self, status, code, msg):
         with lock:
@@ -227,11 +216,5 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(404, "")
 
 
-def main():
-    srv = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
-    srv.daemon_threads = True
-    srv.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    fakelib.serve(Handler)
