@@ -111,6 +111,7 @@ profile_static(const pgal_aws_profile *p, int where, pgal_aws_creds *out,
 {
 	const char *id = pgal_aws_profile_get(p, "aws_access_key_id", where);
 	const char *secret = pgal_aws_profile_get(p, "aws_secret_access_key", where);
+	const char *token;
 	char source[48];
 
 	if (id == NULL && secret == NULL)
@@ -119,9 +120,11 @@ profile_static(const pgal_aws_profile *p, int where, pgal_aws_creds *out,
 		return pgal_fail(e, PGAL_EINPUT, "%.200s: profile '%.64s' needs both "
 		    "aws_access_key_id and aws_secret_access_key",
 		    where == PGAL_AWS_IN_CREDS ? p->creds_path : p->config_path, p->name);
+	/* botocore reads the old name aws_security_token first */
+	if ((token = pgal_aws_profile_get(p, "aws_security_token", where)) == NULL)
+		token = pgal_aws_profile_get(p, "aws_session_token", where);
 	snprintf(source, sizeof source, "profile %.38s", p->name);
-	return pgal_aws_creds_set(out, id, secret,
-	    pgal_aws_profile_get(p, "aws_session_token", where), source, e);
+	return pgal_aws_creds_set(out, id, secret, token, source, e);
 }
 
 /* What a profile without role_arn gives, in botocore's order: the

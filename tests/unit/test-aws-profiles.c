@@ -241,6 +241,11 @@ test_ini_rules(void **state)
 	assert_int_equal(pgal_aws_creds_resolve(&c, &cr, &e), PGAL_OK);
 	assert_string_equal(cr.access_key_id, "AKIDCONFIGFILE");
 	assert_string_equal(cr.secret_access_key, "config-secret");
+	/* the old name of the session token, as botocore reads it */
+	write_file(creds, "[default]\naws_access_key_id = AKIDOLDTOKEN\n"
+	    "aws_secret_access_key = creds-secret\naws_security_token = old-token\n", 0600);
+	assert_int_equal(pgal_aws_creds_resolve(&c, &cr, &e), PGAL_OK);
+	assert_string_equal(cr.session_token, "old-token");
 	/* the credentials file's keys over the config file's */
 	write_file(creds, "[default]\naws_access_key_id = AKIDCREDSFILE\n"
 	    "aws_secret_access_key = creds-secret\n", 0600);
