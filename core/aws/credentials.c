@@ -290,7 +290,8 @@ pgal_aws_creds_resolve(const pgal_config *cfg, pgal_aws_creds *out, pgal_err *e)
 	snprintf(imds, sizeof imds, "%.200s", ie.msg[0] ? ie.msg : "disabled");
 	return pgal_fail(e, PGAL_EBACKEND, "no AWS credentials: set aws_access_key_id "
 	    "and aws_secret_access_key, or AWS_ACCESS_KEY_ID and "
-	    "AWS_SECRET_ACCESS_KEY, or a profile in ~/.aws/credentials or "
-	    "~/.aws/config, or run in a container with a task role or on EC2 "
-	    "with an instance role (%s)", imds);
+	    "AWS_SECRET_ACCESS_KEY, or a profile in ~/.aws/credentials, or run "
+	    "with an EC2 instance role or a container task role; a profile in "
+	    "~/.aws/config may also name a role_arn or a credential_process (%s)",
+	    imds);
 }
