@@ -3,15 +3,9 @@
  * static keys of the credentials file, credential_process, static keys of
  * the config file), the container endpoint, the EC2 instance role. Secrets
  * are copied into fixed buffers, wiped after use and never printed. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
-
-#include <curl/curl.h>
-#include <jansson.h>
 
 #include "aws/aws.h"
 #include "aws/aws-int.h"
