@@ -37,12 +37,21 @@ typedef struct pgal_aws_creds {
 				 * "environment", "profile default", "instance role" */
 } pgal_aws_creds;
 
-/* Resolves credentials in the SDKs' order: config keys aws_access_key_id /
- * aws_secret_access_key / aws_session_token, then AWS_ACCESS_KEY_ID /
- * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, then the profile AWS_PROFILE
- * (or "default") of AWS_SHARED_CREDENTIALS_FILE (or ~/.aws/credentials),
- * then the EC2 instance role over IMDSv2 (base address overridable by
- * AWS_EC2_METADATA_SERVICE_ENDPOINT; AWS_EC2_METADATA_DISABLED=true skips it).
+/* Resolves credentials in botocore's order, pgal.conf first:
+ *  1. config keys aws_access_key_id / aws_secret_access_key / aws_session_token
+ *  2. AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
+ *  3. the profile AWS_PROFILE (or "default") of AWS_CONFIG_FILE (or
+ *     ~/.aws/config, sections [profile NAME] and [default]) merged with
+ *     AWS_SHARED_CREDENTIALS_FILE (or ~/.aws/credentials, sections [NAME]):
+ *     role_arn (STS AssumeRole with source_profile or credential_source,
+ *     at AWS_ENDPOINT_URL_STS or sts.<region>), else the credentials file's
+ *     keys, credential_process, the config file's keys. An AWS_PROFILE that
+ *     exists in neither file is an error.
+ *  4. the container endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or
+ *     _FULL_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE])
+ *  5. the EC2 instance role over IMDSv2 (base address overridable by
+ *     AWS_EC2_METADATA_SERVICE_ENDPOINT; AWS_EC2_METADATA_DISABLED=true
+ *     skips it).
  * No caching: see pgal_aws_client_creds for the cached, refreshed copy. */
 int pgal_aws_creds_resolve(const pgal_config *cfg, pgal_aws_creds *out, pgal_err *e);
 
@@ -54,7 +63,9 @@ void pgal_aws_creds_wipe(pgal_aws_creds *c);
 
 #define PGAL_AWS_REGION_MAX 64
 
-/* Config aws_region, then AWS_REGION, then AWS_DEFAULT_REGION. */
+/* Config aws_region, then AWS_REGION, AWS_DEFAULT_REGION, the region of
+ * the profile (as above), IMDSv2's placement region: the AWS CLI's order
+ * with pgal's own key first. */
 int pgal_aws_region(const pgal_config *cfg, char out[PGAL_AWS_REGION_MAX], pgal_err *e);
 
 typedef struct pgal_aws_endpoint {
@@ -65,9 +76,9 @@ typedef struct pgal_aws_endpoint {
 	int overridden;		/* came from an AWS_ENDPOINT_URL* variable */
 } pgal_aws_endpoint;
 
-/* The endpoint of service "s3", "dynamodb" or "ses": AWS_ENDPOINT_URL_S3 /
- * _DYNAMODB / _SES (also _SESV2), then AWS_ENDPOINT_URL, else
- * https://<s3|dynamodb|email>.<region>.amazonaws.com. */
+/* The endpoint of service "s3", "dynamodb", "ses" or "sts":
+ * AWS_ENDPOINT_URL_S3 / _DYNAMODB / _SES (also _SESV2) / _STS, then
+ * AWS_ENDPOINT_URL, else https://<s3|dynamodb|email|sts>.<region>.amazonaws.com. */
 int pgal_aws_endpoint_resolve(const char *service, const char *region,
     pgal_aws_endpoint *out, pgal_err *e);
 
@@ -167,7 +178,7 @@ typedef struct pgal_aws_client_opts {
 	long backoff_cap_ms;		/* default 5000 */
 } pgal_aws_client_opts;
 
-/* A client for one service ("s3", "dynamodb", "ses"): resolves region and
+/* A client for one service ("s3", "dynamodb", "ses", "sts"): resolves region and
  * endpoint now, credentials on first use (cached, refreshed 5 minutes
  * before they expire). One reused CURL handle: connections are kept.
  * opts may be NULL for the defaults. */

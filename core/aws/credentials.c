@@ -1,22 +1,18 @@
-/* AWS credentials in the SDKs' order: config keys, AWS_* variables, the
- * shared credentials file, the EC2 instance role over IMDSv2. Secrets are
- * copied into fixed buffers and never printed. */
-#include <errno.h>
+/* AWS credentials in the SDKs' order (botocore's chain): pgal.conf's keys
+ * first (pgal's own), the AWS_* variables, the profile (role_arn through STS,
+ * static keys of the credentials file, credential_process, static keys of
+ * the config file), the container endpoint, the EC2 instance role. Secrets
+ * are copied into fixed buffers, wiped after use and never printed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
-
-#include <curl/curl.h>
-#include <jansson.h>
 
 #include "aws/aws.h"
+#include "aws/aws-int.h"
 #include "crypto.h"
 
-#define IMDS_DEFAULT "http://169.254.169.254"
-#define IMDS_MAX_BODY 16384
-#define PROFILE_LINE_MAX 8192
+/* role profiles sourcing role profiles: at most this deep */
+#define ROLE_CHAIN_MAX 8
 
 void
 pgal_aws_creds_wipe(pgal_aws_creds *c)
@@ -44,8 +40,8 @@ set_field(char *dst, size_t dstsz, const char *v, const char *what,
 	return PGAL_OK;
 }
 
-static int
-set_all(pgal_aws_creds *out, const char *id, const char *secret,
+int
+pgal_aws_creds_set(pgal_aws_creds *out, const char *id, const char *secret,
     const char *token, const char *source, pgal_err *e)
 {
 	int rc;
@@ -81,7 +77,7 @@ from_config(const pgal_config *cfg, pgal_aws_creds *out, pgal_err *e)
 	if (id != secret)
 		return pgal_fail(e, PGAL_EINPUT, "config: aws_access_key_id and "
 		    "aws_secret_access_key must be set together");
-	return set_all(out, cfg->aws_access_key_id, cfg->aws_secret_access_key,
+	return pgal_aws_creds_set(out, cfg->aws_access_key_id, cfg->aws_secret_access_key,
 	    cfg->aws_session_token, "config", e);
 }
 
@@ -97,326 +93,199 @@ from_env(pgal_aws_creds *out, pgal_err *e)
 	if (hid != hsecret)
 		return pgal_fail(e, PGAL_EINPUT, "environment: AWS_ACCESS_KEY_ID "
 		    "and AWS_SECRET_ACCESS_KEY must be set together");
-	return set_all(out, id, secret, getenv("AWS_SESSION_TOKEN"),
+	return pgal_aws_creds_set(out, id, secret, getenv("AWS_SESSION_TOKEN"),
 	    "environment", e);
 }
 
-static char *
-trim(char *s)
+/* A pair of static keys of the profile out of one file; PGAL_ENOTFOUND
+ * when neither is there. */
+static int
+profile_static(const pgal_aws_profile *p, int where, pgal_aws_creds *out,
+    pgal_err *e)
 {
-	char *end;
+	const char *id = pgal_aws_profile_get(p, "aws_access_key_id", where);
+	const char *secret = pgal_aws_profile_get(p, "aws_secret_access_key", where);
+	const char *token;
+	char source[48];
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	end = s + strlen(s);
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
-	    end[-1] == '\n'))
-		*--end = '\0';
-	return s;
+	if (id == NULL && secret == NULL)
+		return PGAL_ENOTFOUND;
+	if (id == NULL || secret == NULL)
+		return pgal_fail(e, PGAL_EINPUT, "%.200s: profile '%.64s' needs both "
+		    "aws_access_key_id and aws_secret_access_key",
+		    where == PGAL_AWS_IN_CREDS ? p->creds_path : p->config_path, p->name);
+	/* botocore reads the old name aws_security_token first */
+	if ((token = pgal_aws_profile_get(p, "aws_security_token", where)) == NULL)
+		token = pgal_aws_profile_get(p, "aws_session_token", where);
+	snprintf(source, sizeof source, "profile %.38s", p->name);
+	return pgal_aws_creds_set(out, id, secret, token, source, e);
 }
 
-/* The shared credentials file, INI style: [profile] then key = value. */
+/* What a profile without role_arn gives, in botocore's order: the
+ * credentials file's keys, credential_process, the config file's keys. */
 static int
-from_profile(pgal_aws_creds *out, pgal_err *e)
+profile_plain(const pgal_aws_profile *p, pgal_aws_creds *out, pgal_err *e)
 {
-	const char *file = getenv("AWS_SHARED_CREDENTIALS_FILE");
-	const char *profile = getenv("AWS_PROFILE");
-	char	    path[4096], line[PROFILE_LINE_MAX], source[48];
-	char	    id[PGAL_AWS_KEY_ID_MAX] = "", secret[PGAL_AWS_SECRET_MAX] = "";
-	char	    token[PGAL_AWS_TOKEN_MAX] = "";
-	int	    explicit = profile != NULL && *profile != '\0';
-	int	    in = 0, found = 0, rc;
-	size_t	    lineno = 0;
-	FILE	   *f;
+	const char *cmd = pgal_aws_profile_get(p, "credential_process", PGAL_AWS_IN_ANY);
+	int rc;
 
-	if (!explicit)
-		profile = "default";
-	if (file == NULL || *file == '\0') {
-		const char *home = getenv("HOME");
+	if ((rc = profile_static(p, PGAL_AWS_IN_CREDS, out, e)) != PGAL_ENOTFOUND)
+		return rc;
+	if (cmd != NULL && *cmd != '\0')
+		return pgal_aws_creds_process(cmd, p->name, out, e);
+	return profile_static(p, PGAL_AWS_IN_CONFIG, out, e);
+}
 
-		if (home == NULL || *home == '\0')
-			return PGAL_ENOTFOUND;
-		snprintf(path, sizeof path, "%s/.aws/credentials", home);
-	} else
-		snprintf(path, sizeof path, "%s", file);
-	if ((f = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT && !explicit)
-			return PGAL_ENOTFOUND;
-		if (errno == ENOENT)
-			return pgal_fail(e, PGAL_ENOTFOUND, "AWS_PROFILE=%.64s but "
-			    "no credentials file %.200s", profile, path);
-		return pgal_fail(e, PGAL_EBACKEND, "%.200s: %s", path, strerror(errno));
+static int profile_role(const pgal_config *cfg, const pgal_aws_profile *p,
+    int depth, pgal_aws_creds *out, pgal_err *e);
+
+/* The credentials a role profile signs its AssumeRole with. */
+static int
+role_source(const pgal_config *cfg, const pgal_aws_profile *p, int depth,
+    pgal_aws_creds *out, pgal_err *e)
+{
+	const char *sp = pgal_aws_profile_get(p, "source_profile", PGAL_AWS_IN_ANY);
+	const char *cs = pgal_aws_profile_get(p, "credential_source", PGAL_AWS_IN_ANY);
+	pgal_aws_profile src;
+	int rc;
+
+	if (sp != NULL && cs != NULL)
+		return pgal_fail(e, PGAL_EINPUT, "profile '%.64s' has both "
+		    "source_profile and credential_source", p->name);
+	if (cs != NULL) {
+		if (strcmp(cs, "Environment") == 0)
+			rc = from_env(out, e);
+		else if (strcmp(cs, "Ec2InstanceMetadata") == 0)
+			rc = pgal_aws_creds_imds(out, e);
+		else if (strcmp(cs, "EcsContainer") == 0)
+			rc = pgal_aws_creds_container(out, e);
+		else
+			return pgal_fail(e, PGAL_EINPUT, "profile '%.64s': credential_"
+			    "source must be Environment, Ec2InstanceMetadata or "
+			    "EcsContainer", p->name);
+		if (rc == PGAL_ENOTFOUND)
+			rc = pgal_fail(e, PGAL_ENOTFOUND, "profile '%.64s': no "
+			    "credentials in its credential_source %s", p->name, cs);
+		return rc;
 	}
-	while (fgets(line, sizeof line, f) != NULL) {
-		char *p, *eq, *k, *v;
-
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			fclose(f);
-			return pgal_fail(e, PGAL_EINPUT, "%.200s:%zu: line too long",
-			    path, lineno);
-		}
-		p = trim(line);
-		if (*p == '\0' || *p == '#' || *p == ';')
-			continue;
-		if (*p == '[') {
-			char *end = strchr(p, ']');
-
-			if (end == NULL)
-				continue;
-			*end = '\0';
-			p = trim(p + 1);
-			/* "profile x" is the config file's spelling; accept it */
-			if (strncmp(p, "profile ", 8) == 0)
-				p = trim(p + 8);
-			in = strcmp(p, profile) == 0;
-			found |= in;
-			continue;
-		}
-		if (!in || (eq = strchr(p, '=')) == NULL)
-			continue;
-		*eq = '\0';
-		k = trim(p);
-		v = trim(eq + 1);
-		if (strcasecmp(k, "aws_access_key_id") == 0)
-			snprintf(id, sizeof id, "%s", v);
-		else if (strcasecmp(k, "aws_secret_access_key") == 0)
-			snprintf(secret, sizeof secret, "%s", v);
-		else if (strcasecmp(k, "aws_session_token") == 0)
-			snprintf(token, sizeof token, "%s", v);
+	if (sp == NULL)
+		return pgal_fail(e, PGAL_EINPUT, "profile '%.64s' has role_arn but "
+		    "neither source_profile nor credential_source", p->name);
+	/* a profile may source itself for its own static keys */
+	if (strcmp(sp, p->name) == 0) {
+		if ((rc = profile_plain(p, out, e)) == PGAL_ENOTFOUND)
+			rc = pgal_fail(e, PGAL_EINPUT, "profile '%.64s' is its own "
+			    "source_profile but holds no keys", p->name);
+		return rc;
 	}
-	fclose(f);
-	pgal_wipe(line, sizeof line);
-	if (!found || (id[0] == '\0' && secret[0] == '\0')) {
-		if (explicit)
-			return pgal_fail(e, PGAL_ENOTFOUND,
-			    "%.200s: no credentials for profile '%.64s'", path, profile);
-		return PGAL_ENOTFOUND;
-	}
-	snprintf(source, sizeof source, "profile %.38s", profile);
-	if (id[0] == '\0' || secret[0] == '\0')
-		rc = pgal_fail(e, PGAL_EINPUT, "%.200s: profile '%.64s' needs both "
-		    "aws_access_key_id and aws_secret_access_key", path, profile);
-	else
-		rc = set_all(out, id, secret, token, source, e);
-	pgal_wipe(secret, sizeof secret);
-	pgal_wipe(token, sizeof token);
+	if (depth >= ROLE_CHAIN_MAX)
+		return pgal_fail(e, PGAL_EINPUT, "profile '%.64s': source_profile "
+		    "chain longer than %d (a loop?)", p->name, ROLE_CHAIN_MAX);
+	if ((rc = pgal_aws_profile_load(sp, &src, e)) != PGAL_OK)
+		return rc;
+	if (!src.found)
+		rc = pgal_fail(e, PGAL_EINPUT, "profile '%.64s': its source_profile "
+		    "'%.64s' does not exist", p->name, sp);
+	else if (pgal_aws_profile_get(&src, "role_arn", PGAL_AWS_IN_ANY) != NULL &&
+	    profile_static(&src, PGAL_AWS_IN_ANY, out, e) == PGAL_ENOTFOUND)
+		rc = profile_role(cfg, &src, depth + 1, out, e);
+	else if ((rc = profile_plain(&src, out, e)) == PGAL_ENOTFOUND)
+		rc = pgal_fail(e, PGAL_EINPUT, "profile '%.64s': its source_profile "
+		    "'%.64s' holds no credentials", p->name, sp);
+	pgal_aws_profile_free(&src);
 	return rc;
 }
 
-struct membuf {
-	char	buf[IMDS_MAX_BODY];
-	size_t	len;
-	int	overflow;
-};
-
-static size_t
-mem_write(char *p, size_t size, size_t n, void *arg)
-{
-	struct membuf *m = arg;
-	size_t len = size * n;
-
-	if (len > sizeof m->buf - 1 - m->len) {
-		m->overflow = 1;
-		return 0;
-	}
-	memcpy(m->buf + m->len, p, len);
-	m->len += len;
-	m->buf[m->len] = '\0';
-	return len;
-}
-
-/* One IMDS call; the answer lands in m. Returns the HTTP status or -1. */
-static long
-imds_call(CURL *curl, const char *base, const char *method, const char *path,
-    const char *header, struct membuf *m, char *err, size_t errsz)
-{
-	struct curl_slist *h = NULL;
-	char		   url[1024], errbuf[CURL_ERROR_SIZE] = "";
-	long		   status = -1;
-	CURLcode	   cc;
-
-	snprintf(url, sizeof url, "%s%s", base, path);
-	m->len = 0;
-	m->buf[0] = '\0';
-	m->overflow = 0;
-	curl_easy_reset(curl);
-	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 3000L);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, mem_write);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, m);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(curl, CURLOPT_PROXY, "");
-	if (strcmp(method, "PUT") == 0) {
-		curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, 0L);
-	}
-	if (header != NULL)
-		h = curl_slist_append(h, header);
-	h = curl_slist_append(h, "Content-Type:");
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
-	cc = curl_easy_perform(curl);
-	curl_slist_free_all(h);
-	if (cc != CURLE_OK)
-		snprintf(err, errsz, "%s", errbuf[0] ? errbuf : curl_easy_strerror(cc));
-	else
-		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-	return status;
-}
-
-static time_t
-parse_time(const char *s)
-{
-	struct tm tm;
-	const char *end;
-
-	memset(&tm, 0, sizeof tm);
-	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
-		return (time_t)-1;
-	return timegm(&tm);
-}
-
+/* role_arn: AssumeRole with the source's credentials. */
 static int
-from_imds(pgal_aws_creds *out, pgal_err *e)
+profile_role(const pgal_config *cfg, const pgal_aws_profile *p, int depth,
+    pgal_aws_creds *out, pgal_err *e)
 {
-	const char	*base = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
-	const char	*dis = getenv("AWS_EC2_METADATA_DISABLED");
-	static struct membuf m;	/* 16 KiB: keep it off the stack */
-	char		 token[1024], tokhdr[1100], role[256], path[512], err[256] = "";
-	char		 b[256];
-	CURL		*curl;
-	json_t		*j = NULL;
-	json_error_t	 jerr;
-	long		 st;
-	int		 rc;
-	size_t		 n;
+	const char *dur = pgal_aws_profile_get(p, "duration_seconds", PGAL_AWS_IN_ANY);
+	pgal_aws_assume a = {
+		.role_arn = pgal_aws_profile_get(p, "role_arn", PGAL_AWS_IN_ANY),
+		.session_name = pgal_aws_profile_get(p, "role_session_name", PGAL_AWS_IN_ANY),
+		.external_id = pgal_aws_profile_get(p, "external_id", PGAL_AWS_IN_ANY),
+		.profile = p->name,
+	};
+	pgal_aws_creds source;
+	pgal_err ignore;
+	char region[PGAL_AWS_REGION_MAX];
+	int rc;
 
-	if (dis != NULL && strcasecmp(dis, "true") == 0)
-		return PGAL_ENOTFOUND;
-	if (base == NULL || *base == '\0')
-		base = IMDS_DEFAULT;
-	snprintf(b, sizeof b, "%s", base);
-	n = strlen(b);
-	while (n > 0 && b[n - 1] == '/')
-		b[--n] = '\0';
-	if (strncmp(b, "http://", 7) != 0 && strncmp(b, "https://", 8) != 0)
-		return pgal_fail(e, PGAL_EINPUT,
-		    "AWS_EC2_METADATA_SERVICE_ENDPOINT: not an http(s) URL");
-	if ((curl = curl_easy_init()) == NULL)
-		return pgal_fail(e, PGAL_EBACKEND, "instance metadata: out of memory");
-	st = imds_call(curl, b, "PUT", "/latest/api/token",
-	    "X-aws-ec2-metadata-token-ttl-seconds: 21600", &m, err, sizeof err);
-	if (st != 200 || m.len == 0 || m.len >= sizeof token) {
-		rc = pgal_fail(e, PGAL_ENOTFOUND, "instance metadata at %.100s: %s",
-		    b, st == -1 ? err : "no session token");
-		goto out;
-	}
-	memcpy(token, m.buf, m.len + 1);
-	snprintf(tokhdr, sizeof tokhdr, "X-aws-ec2-metadata-token: %s", trim(token));
-	st = imds_call(curl, b, "GET", "/latest/meta-data/iam/security-credentials/",
-	    tokhdr, &m, err, sizeof err);
-	if (st != 200) {
-		rc = pgal_fail(e, PGAL_ENOTFOUND, "instance metadata at %.100s: %s",
-		    b, st == -1 ? err : "no instance role");
-		goto out;
-	}
-	/* the first line names the role */
-	n = strcspn(m.buf, "\r\n");
-	if (n == 0 || n >= sizeof role ||
-	    strspn(m.buf, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789+=,.@_-") < n) {
-		rc = pgal_fail(e, PGAL_EBACKEND, "instance metadata: bad role name");
-		goto out;
-	}
-	memcpy(role, m.buf, n);
-	role[n] = '\0';
-	snprintf(path, sizeof path, "/latest/meta-data/iam/security-credentials/%s", role);
-	st = imds_call(curl, b, "GET", path, tokhdr, &m, err, sizeof err);
-	if (st != 200) {
-		rc = pgal_fail(e, PGAL_EBACKEND, "instance metadata: credentials of "
-		    "role %s: %s", role, st == -1 ? err : "not available");
-		goto out;
-	}
-	if ((j = json_loadb(m.buf, m.len, 0, &jerr)) == NULL || !json_is_object(j)) {
-		rc = pgal_fail(e, PGAL_EBACKEND, "instance metadata: credentials of "
-		    "role %s are not JSON", role);
-		goto out;
-	}
-	{
-		const char *code = json_string_value(json_object_get(j, "Code"));
-		const char *id = json_string_value(json_object_get(j, "AccessKeyId"));
-		const char *secret = json_string_value(json_object_get(j, "SecretAccessKey"));
-		const char *tok = json_string_value(json_object_get(j, "Token"));
-		const char *exp = json_string_value(json_object_get(j, "Expiration"));
+	memset(out, 0, sizeof *out);
+	if (dur != NULL) {
+		char *end;
+		long v = strtol(dur, &end, 10);
 
-		if (code != NULL && strcmp(code, "Success") != 0) {
-			rc = pgal_fail(e, PGAL_EBACKEND, "instance metadata: role %s: "
-			    "code %.64s", role, code);
-			goto out;
-		}
-		if (id == NULL || secret == NULL) {
-			rc = pgal_fail(e, PGAL_EBACKEND, "instance metadata: role %s: "
-			    "incomplete credentials", role);
-			goto out;
-		}
-		if ((rc = set_all(out, id, secret, tok, "instance role", e)) != PGAL_OK)
-			goto out;
-		out->expires = exp ? parse_time(exp) : 0;
-		if (out->expires == (time_t)-1) {
-			pgal_aws_creds_wipe(out);
-			rc = pgal_fail(e, PGAL_EBACKEND, "instance metadata: role %s: "
-			    "bad Expiration", role);
-			goto out;
-		}
+		/* STS's bounds: 15 minutes to 12 hours */
+		if (*dur == '\0' || *end != '\0' || v < 900 || v > 43200)
+			return pgal_fail(e, PGAL_EINPUT, "profile '%.64s': "
+			    "duration_seconds must be 900 to 43200", p->name);
+		a.duration_secs = (int)v;
 	}
-	rc = PGAL_OK;
-out:
-	pgal_wipe(m.buf, sizeof m.buf);
-	pgal_wipe(token, sizeof token);
-	pgal_wipe(tokhdr, sizeof tokhdr);
-	if (j != NULL) {
-		/* jansson keeps its copy of the secret; wipe before freeing */
-		json_t *s = json_object_get(j, "SecretAccessKey");
-
-		if (json_is_string(s))
-			pgal_wipe((void *)json_string_value(s), json_string_length(s));
-		s = json_object_get(j, "Token");
-		if (json_is_string(s))
-			pgal_wipe((void *)json_string_value(s), json_string_length(s));
-		json_decref(j);
-	}
-	curl_easy_cleanup(curl);
+	if (pgal_aws_profile_get(p, "mfa_serial", PGAL_AWS_IN_ANY) != NULL)
+		return pgal_fail(e, PGAL_EUSAGE, "profile '%.64s': mfa_serial needs "
+		    "a code typed in; a server cannot: use a role without MFA",
+		    p->name);
+	if ((rc = role_source(cfg, p, depth, &source, e)) != PGAL_OK)
+		return rc;
+	/* STS of the region pgal runs in, as the SDKs' regional endpoints */
+	pgal_err_clear(&ignore);
+	a.region = pgal_aws_region(cfg, region, &ignore) == PGAL_OK ? region : NULL;
+	rc = pgal_aws_sts_assume_role(&a, &source, out, e);
+	pgal_aws_creds_wipe(&source);
 	return rc;
 }
 
+/* The profile's credentials; PGAL_ENOTFOUND when it gives none. */
+static int
+from_profile(const pgal_config *cfg, pgal_aws_creds *out, int *missing,
+    pgal_err *e)
+{
+	pgal_aws_profile p;
+	const char *name;
+	int explicit, rc;
+
+	name = pgal_aws_profile_name(&explicit);
+	if ((rc = pgal_aws_profile_load(name, &p, e)) != PGAL_OK)
+		return rc;
+	if ((*missing = !p.found && explicit))
+		rc = pgal_fail(e, PGAL_ENOTFOUND, "AWS_PROFILE: no credentials for "
+		    "profile '%.64s': no such profile in %.200s or %.200s", name,
+		    p.config_path, p.creds_path);
+	else if (pgal_aws_profile_get(&p, "role_arn", PGAL_AWS_IN_ANY) != NULL)
+		rc = profile_role(cfg, &p, 0, out, e);
+	else
+		rc = profile_plain(&p, out, e);
+	pgal_aws_profile_free(&p);
+	return rc;
+}
 int
 pgal_aws_creds_resolve(const pgal_config *cfg, pgal_aws_creds *out, pgal_err *e)
 {
-	char imds[256] = "";
-	int rc;
+	pgal_err ie;
+	char	 imds[256] = "";
+	int	 rc, missing = 0;
 
 	memset(out, 0, sizeof *out);
 	if ((rc = from_config(cfg, out, e)) != PGAL_ENOTFOUND)
 		return rc;
 	if ((rc = from_env(out, e)) != PGAL_ENOTFOUND)
 		return rc;
-	/* an explicit AWS_PROFILE that is missing is an error of its own */
-	if ((rc = from_profile(out, e)) != PGAL_ENOTFOUND ||
-	    (getenv("AWS_PROFILE") != NULL && *getenv("AWS_PROFILE") != '\0'))
+	/* an explicit AWS_PROFILE that does not exist is an error of its own */
+	if ((rc = from_profile(cfg, out, &missing, e)) != PGAL_ENOTFOUND || missing)
 		return rc;
-	{
-		pgal_err ie;
-
-		pgal_err_clear(&ie);
-		if ((rc = from_imds(out, &ie)) == PGAL_OK)
-			return PGAL_OK;
-		snprintf(imds, sizeof imds, "%.200s", ie.msg[0] ? ie.msg : "disabled");
-	}
+	if ((rc = pgal_aws_creds_container(out, e)) != PGAL_ENOTFOUND)
+		return rc;
+	pgal_err_clear(&ie);
+	if ((rc = pgal_aws_creds_imds(out, &ie)) == PGAL_OK)
+		return PGAL_OK;
+	snprintf(imds, sizeof imds, "%.200s", ie.msg[0] ? ie.msg : "disabled");
 	return pgal_fail(e, PGAL_EBACKEND, "no AWS credentials: set aws_access_key_id "
 	    "and aws_secret_access_key, or AWS_ACCESS_KEY_ID and "
 	    "AWS_SECRET_ACCESS_KEY, or a profile in ~/.aws/credentials, or run "
-	    "with an EC2 instance role (%s)", imds);
+	    "with an EC2 instance role or a container task role; a profile in "
+	    "~/.aws/config may also name a role_arn or a credential_process (%s)",
+	    imds);
 }

@@ -1,5 +1,8 @@
-/* Region and service endpoints: config, then the standard AWS_* variables,
- * then the public https://<service>.<region>.amazonaws.com. */
+/* Region and service endpoints. The region in the AWS CLI's order:
+ * pgal.conf's aws_region (pgal's own, first), AWS_REGION,
+ * AWS_DEFAULT_REGION, the profile's region, IMDSv2's placement region.
+ * Endpoints: the AWS_ENDPOINT_URL* variables, then the public
+ * https://<service>.<region>.amazonaws.com. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,69 @@ region_ok(const char *s)
 	return 1;
 }
 
+static int
+region_set(char out[PGAL_AWS_REGION_MAX], const char *v, const char *where,
+    pgal_err *e)
+{
+	char shown[80];
+
+	if (!region_ok(v)) {
+		pgal_aws_printable(shown, sizeof shown, v, strlen(v));
+		return pgal_fail(e, PGAL_EINPUT, "%s: not an AWS region: '%s'",
+		    where, shown);
+	}
+	snprintf(out, PGAL_AWS_REGION_MAX, "%s", v);
+	return PGAL_OK;
+}
+
+/* The region of the profile (AWS_PROFILE or default) in the shared
+ * files; PGAL_ENOTFOUND when it names none. */
+static int
+region_profile(char out[PGAL_AWS_REGION_MAX], pgal_err *e)
+{
+	pgal_aws_profile p;
+	const char *v;
+	char where[200];
+	int explicit, rc;
+
+	if ((rc = pgal_aws_profile_load(pgal_aws_profile_name(&explicit), &p, e)) !=
+	    PGAL_OK)
+		return rc;
+	v = pgal_aws_profile_get(&p, "region", PGAL_AWS_IN_ANY);
+	snprintf(where, sizeof where, "region of profile '%.64s'", p.name);
+	rc = v != NULL && *v != '\0' ? region_set(out, v, where, e) : PGAL_ENOTFOUND;
+	pgal_aws_profile_free(&p);
+	return rc;
+}
+
+/* The instance's region from IMDSv2; PGAL_ENOTFOUND with the reason in e. */
+static int
+region_imds(char out[PGAL_AWS_REGION_MAX], pgal_err *e)
+{
+	pgal_aws_meta *m;
+	pgal_aws_imds s;
+	long st;
+	int rc;
+
+	if ((m = pgal_aws_meta_new()) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	if ((rc = pgal_aws_imds_open(&s, m, e)) != PGAL_OK) {
+		pgal_aws_meta_free(m);
+		return rc == PGAL_EINPUT ? rc : PGAL_ENOTFOUND;
+	}
+	st = pgal_aws_imds_get(&s, "/latest/meta-data/placement/region", m);
+	pgal_aws_imds_close(&s);
+	if (st != 200)
+		rc = pgal_fail(e, PGAL_ENOTFOUND, "instance metadata: %s",
+		    st == -1 ? m->err : "no placement region");
+	else {
+		m->body[strcspn(m->body, "\r\n")] = '\0';
+		rc = region_set(out, m->body, "instance metadata placement region", e);
+	}
+	pgal_aws_meta_free(m);
+	return rc;
+}
+
 int
 pgal_aws_region(const pgal_config *cfg, char out[PGAL_AWS_REGION_MAX], pgal_err *e)
 {
@@ -30,24 +96,27 @@ pgal_aws_region(const pgal_config *cfg, char out[PGAL_AWS_REGION_MAX], pgal_err 
 		{ getenv("AWS_REGION"), "AWS_REGION" },
 		{ getenv("AWS_DEFAULT_REGION"), "AWS_DEFAULT_REGION" },
 	};
-	char shown[80];
+	pgal_err ie;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < 3; i++) {
 		const char *v = src[i][0];
 
-		if (v == NULL || *v == '\0')
-			continue;
-		if (!region_ok(v)) {
-			pgal_aws_printable(shown, sizeof shown, v, strlen(v));
-			return pgal_fail(e, PGAL_EINPUT, "%s: not an AWS region: '%s'",
-			    src[i][1], shown);
-		}
-		snprintf(out, PGAL_AWS_REGION_MAX, "%s", v);
-		return PGAL_OK;
+		if (v != NULL && *v != '\0')
+			return region_set(out, v, src[i][1], e);
 	}
-	return pgal_fail(e, PGAL_EUSAGE,
-	    "no AWS region: set aws_region in pgal.conf or AWS_REGION");
+	if ((rc = region_profile(out, e)) != PGAL_ENOTFOUND)
+		return rc;
+	pgal_err_clear(&ie);
+	if ((rc = region_imds(out, &ie)) != PGAL_ENOTFOUND) {
+		if (rc != PGAL_OK && e != NULL)
+			*e = ie;
+		return rc;
+	}
+	return pgal_fail(e, PGAL_EUSAGE, "no AWS region: set aws_region in "
+	    "pgal.conf, AWS_REGION, or region in the profile of ~/.aws/config, "
+	    "or run on EC2 (%.120s)", ie.msg[0] ? ie.msg : "instance metadata: disabled");
 }
 
 int
@@ -135,6 +204,8 @@ pgal_aws_endpoint_resolve(const char *service, const char *region,
 		{ "dynamodb", "AWS_ENDPOINT_URL_DYNAMODB", NULL, "dynamodb" },
 		/* SES answers at email.<region>; SESv2's SDK id is "SESv2" */
 		{ "ses", "AWS_ENDPOINT_URL_SES", "AWS_ENDPOINT_URL_SESV2", "email" },
+		/* AssumeRole for role profiles; regional, as the SDKs now do */
+		{ "sts", "AWS_ENDPOINT_URL_STS", NULL, "sts" },
 	};
 	const char *v, *name;
 	char	    url[512];

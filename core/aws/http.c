@@ -33,6 +33,7 @@ struct pgal_aws_client {
 	pgal_config		*cfg;		/* for the credential chain */
 	pgal_aws_creds		 creds;
 	int			 have_creds;
+	int			 fixed_creds;	/* given at open, never resolved */
 	pgal_aws_client_opts	 opts;
 	uint64_t		 rng;		/* jitter only; not for secrets */
 };
@@ -50,14 +51,16 @@ curl_ready(void)
 	return 0;
 }
 
-int
-pgal_aws_client_open(pgal_aws_client **cp, const pgal_config *cfg,
-    const char *service, const pgal_aws_client_opts *opts, pgal_err *e)
+/* region NULL: resolved from the config and the environment */
+static int
+client_open(pgal_aws_client **cp, const pgal_config *cfg, const char *service,
+    const char *region, const pgal_aws_client_opts *opts, pgal_err *e)
 {
 	static const struct {
 		const char *service, *label;
 	} labels[] = {
 		{ "s3", "S3" }, { "dynamodb", "DynamoDB" }, { "ses", "SES" },
+		{ "sts", "STS" },
 	};
 	pgal_aws_client *c;
 	size_t		 i;
@@ -80,7 +83,10 @@ pgal_aws_client_open(pgal_aws_client **cp, const pgal_config *cfg,
 	for (i = 0; i < sizeof labels / sizeof labels[0]; i++)
 		if (strcmp(labels[i].service, service) == 0)
 			snprintf(c->label, sizeof c->label, "%s", labels[i].label);
-	if ((rc = pgal_aws_region(c->cfg, c->region, e)) != PGAL_OK ||
+	if (region != NULL)
+		snprintf(c->region, sizeof c->region, "%s", region);
+	if ((region == NULL &&
+	    (rc = pgal_aws_region(c->cfg, c->region, e)) != PGAL_OK) ||
 	    (rc = pgal_aws_endpoint_resolve(service, c->region, &c->ep, e)) != PGAL_OK)
 		goto fail;
 	if (opts != NULL)
@@ -108,6 +114,26 @@ pgal_aws_client_open(pgal_aws_client **cp, const pgal_config *cfg,
 fail:
 	pgal_aws_client_close(c);
 	return rc;
+}
+
+int
+pgal_aws_client_open(pgal_aws_client **cp, const pgal_config *cfg,
+    const char *service, const pgal_aws_client_opts *opts, pgal_err *e)
+{
+	return client_open(cp, cfg, service, NULL, opts, e);
+}
+
+int
+pgal_aws_client_open_fixed(pgal_aws_client **cp, const char *service,
+    const char *region, const pgal_aws_creds *creds, pgal_err *e)
+{
+	int rc;
+
+	if ((rc = client_open(cp, NULL, service, region, NULL, e)) != PGAL_OK)
+		return rc;
+	(*cp)->creds = *creds;
+	(*cp)->have_creds = (*cp)->fixed_creds = 1;
+	return PGAL_OK;
 }
 
 void
@@ -144,12 +170,18 @@ pgal_aws_client_creds(pgal_aws_client *c, pgal_aws_creds *out, pgal_err *e)
 {
 	int rc;
 
-	if (!c->have_creds || (c->creds.expires != 0 &&
+	if (!c->have_creds || (!c->fixed_creds && c->creds.expires != 0 &&
 	    time(NULL) >= c->creds.expires - CREDS_MARGIN)) {
 		pgal_aws_creds fresh;
 
-		if ((rc = pgal_aws_creds_resolve(c->cfg, &fresh, e)) != PGAL_OK)
-			return rc;
+		/* whatever is wrong with the host's credentials (a profile, a
+		 * helper, an endpoint) is the backend failing, never the
+		 * user's input */
+		if ((rc = pgal_aws_creds_resolve(c->cfg, &fresh, e)) != PGAL_OK) {
+			if (e != NULL)
+				e->code = PGAL_EBACKEND;
+			return PGAL_EBACKEND;
+		}
 		pgal_aws_creds_wipe(&c->creds);
 		c->creds = fresh;
 		pgal_aws_creds_wipe(&fresh);

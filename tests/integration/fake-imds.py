@@ -8,36 +8,25 @@ Usage: fake-imds.py PORT
       fetch hands out new keys ASIAIMDS<n> / imds-secret-<n> / imds-token-<n>
       expiring in `expires` seconds (POST /__imds/expires?secs=S, default 3600);
       POST /__imds/keyid?id=ID hands out ID instead (s3rver knows one id)
+  GET /latest/meta-data/placement/region -> the instance's region
+      (POST /__imds/region?r=R, default eu-north-1)
   GET /__imds/stats -> {"tokens": a, "creds": b, "rejected": c}
 Any metadata GET without a valid token is answered 401, as IMDSv2 does.
 """
 import json
-import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import fakelib
 
 lock = threading.Lock()
 st = {"tokens": 0, "creds": 0, "rejected": 0, "expires": 3600, "issued": set(),
-      "keyid": None}
+      "keyid": None, "region": "eu-north-1"}
 ROLE = "pgal-role"
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def reply(self, status, body, ctype="text/plain"):
-        body = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
+class Handler(fakelib.Handler):
     def do_PUT(self):
         n = int(self.headers.get("Content-Length") or 0)
         if n:
@@ -61,6 +50,10 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 st["expires"] = int(q.get("secs", "3600"))
             return self.reply(200, "ok")
+        if u.path == "/__imds/region":
+            with lock:
+                st["region"] = q.get("r", "")
+            return self.reply(200, "ok")
         if u.path == "/__imds/keyid":
             with lock:
                 st["keyid"] = q.get("id") or None
@@ -80,6 +73,10 @@ class Handler(BaseHTTPRequestHandler):
                 st["rejected"] += 1
         if not ok:
             return self.reply(401, "")
+        if self.path == "/latest/meta-data/placement/region":
+            with lock:
+                region = st["region"]
+            return self.reply(200, region) if region else self.reply(404, "")
         base = "/latest/meta-data/iam/security-credentials/"
         if self.path == base:
             return self.reply(200, ROLE)
@@ -99,11 +96,5 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(404, "")
 
 
-def main():
-    srv = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
-    srv.daemon_threads = True
-    srv.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    fakelib.serve(Handler)

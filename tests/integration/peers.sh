@@ -9,6 +9,8 @@
 #   peers.sh start dynalite-gsi DIR      dynalite that can also add a global index
 #                                        to a table (dynalite-gsi.js)
 #   peers.sh start imds DIR              fake-imds.py (EC2 instance metadata)
+#   peers.sh start sts DIR               fake-sts.py (STS AssumeRole and the
+#                                        container credentials endpoint)
 #   peers.sh start smtp DIR NAME CERT KEY USER PASSWORD [notls]
 #                                        fake-smtp.py (STARTTLS, AUTH); mail in DIR/NAME.mail
 #   peers.sh stop DIR                    stops every peer started in DIR
@@ -153,6 +155,10 @@ start)
 	imds)
 		free_port
 		launch imds "$port" python3 "$here/fake-imds.py" "$port"
+		;;
+	sts)
+		free_port
+		launch sts "$port" python3 "$here/fake-sts.py" "$port"
 		;;
 	*)
 		die "unknown peer '$kind'"
