@@ -24,7 +24,6 @@ struct conn {
 	struct sftpd_uploads *sftp_uploads; /* from the first SFTP channel on */
 	int authed;
 	int guest;
-	int vips_used; /* an ingest ran here: no more forks (libvips threads) */
 	int tries;
 	char user[64];
 	char method[16];
