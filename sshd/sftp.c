@@ -115,6 +115,14 @@ sftpd_window(struct sftpd *s)
 	return ssh_channel_window_size(s->sftp->channel);
 }
 
+/* Clients re-open their window only once part of it is used: OpenSSH,
+ * asyncssh and Go's ssh (rclone) when half is, dropbear a third (its
+ * default window is 24 KiB). Waiting for more than what is left then
+ * waits forever, so a message is handled once a quarter of the largest
+ * window the client granted is open, or a whole reply of the largest kind.
+ * Replies are cut to the window (read, readdir); the rest are small. */
+#define WINDOW_WAIT_DIVISOR 4
+
 int
 sftpd_ready(struct sftpd *s)
 {
@@ -122,10 +130,8 @@ sftpd_ready(struct sftpd *s)
 
 	if (w > s->window_max)
 		s->window_max = w;
-	/* a client with a smaller window gets replies cut to fit (read,
-	 * readdir), once it is open all the way */
-	if (need > s->window_max)
-		need = s->window_max;
+	if (need > s->window_max / WINDOW_WAIT_DIVISOR)
+		need = s->window_max / WINDOW_WAIT_DIVISOR;
 	return w > 0 && w >= need;
 }
 
