@@ -46,7 +46,7 @@ chan_sftp_open(struct conn *c, struct chan *k)
 	k->sftp_whole--;
 	if ((sftp = sftp_server_new(c->s, k->ch)) == NULL)
 		return -1;
-	if (sftp_server_init(sftp) != 0 ||
+	if (sftpd_server_init(sftp) != 0 ||
 	    (k->sftp = sftpd_new(c->sftp_uploads, &c->gallery, c->token, c->user, sftp)) ==
 	    NULL) {
 		sftp_server_free(sftp);

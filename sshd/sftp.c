@@ -344,6 +344,8 @@ static const struct sftpd_request {
 	{ SSH_FXP_STAT, NULL, 1, sftpd_do_stat },
 	{ SSH_FXP_RENAME, NULL, 2, sftpd_do_rename },
 	{ SSH_FXP_EXTENDED, "posix-rename@openssh.com", 2, sftpd_do_rename },
+	/* its path is read by the handler: libssh leaves it in the message */
+	{ SSH_FXP_EXTENDED, "statvfs@openssh.com", 0, sftpd_do_statvfs },
 };
 
 static const struct sftpd_request *

@@ -11,6 +11,7 @@ extern const pgal_cmd_entry pgal_cmd_resend_entry;
 extern const pgal_cmd_entry pgal_cmd_login_entry;
 extern const pgal_cmd_entry pgal_cmd_logout_entry;
 extern const pgal_cmd_entry pgal_cmd_whoami_entry;
+extern const pgal_cmd_entry pgal_cmd_df_entry;
 extern const pgal_cmd_entry pgal_cmd_passwd_entry;
 extern const pgal_cmd_entry pgal_cmd_cancel_entry;
 extern const pgal_cmd_entry pgal_cmd_albums_entry;
@@ -38,6 +39,7 @@ const pgal_cmd_entry *const pgal_cmd_table[] = {
 	&pgal_cmd_login_entry,
 	&pgal_cmd_logout_entry,
 	&pgal_cmd_whoami_entry,
+	&pgal_cmd_df_entry,
 	&pgal_cmd_passwd_entry,
 	&pgal_cmd_cancel_entry,
 	&pgal_cmd_albums_entry,

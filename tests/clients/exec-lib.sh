@@ -51,3 +51,9 @@ pid=\$(sed -n 's/.*pgal-sshd\[\([0-9]*\)\]: auth ok: user $1 .*/\1/p' '$T/sshd.l
 OTS
 	echo "sh $T/one-thread.sh"
 }
+
+# key_sftp BATCH: OpenSSH's sftp as alice with her key, commands from BATCH
+key_sftp() {
+	timeout 60 sftp $SSHO -P "$PORT" -o BatchMode=yes -o IdentitiesOnly=yes \
+		-i "$T/id_alice" -b "$1" alice@"$HOST"
+}
