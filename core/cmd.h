@@ -156,6 +156,17 @@ int pgal_split_path(const char *s, char album[PGAL_ALBUM_MAX + 1], char photo[PG
 int pgal_cmd_targets(const pgal_cmd_entry *c, const pgal_args *a, pgal_cmd_target **out, int *n,
 		     pgal_err *e);
 
+/* md5sum, sha1sum, sha256sum (core/cmd/digest.c): one digest of each
+ * photo named, or of the input. */
+typedef enum pgal_digest_kind {
+	PGAL_DIGEST_MD5,
+	PGAL_DIGEST_SHA1,
+	PGAL_DIGEST_SHA256,
+} pgal_digest_kind;
+int pgal_cmd_digest_run(pgal_cmd_ctx *ctx, const pgal_args *a, pgal_digest_kind k);
+#define PGAL_CMD_DIGEST_HELP "PHOTO is ALBUM/PHOTO or /ALBUM/PHOTO (the SFTP path); lines as\n" \
+	"coreutils writes them. Without PHOTO, or for -, the input is hashed."
+
 /* Output helpers (core/cmd/output.c). */
 /* Writes "pgal: <message>" to ctx->err, returns code. */
 int pgal_cmd_error(pgal_cmd_ctx *ctx, int code, const char *fmt, ...)

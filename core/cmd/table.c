@@ -25,6 +25,9 @@ extern const pgal_cmd_entry pgal_cmd_edit_entry;
 extern const pgal_cmd_entry pgal_cmd_mv_entry;
 extern const pgal_cmd_entry pgal_cmd_rm_entry;
 extern const pgal_cmd_entry pgal_cmd_get_entry;
+extern const pgal_cmd_entry pgal_cmd_md5sum_entry;
+extern const pgal_cmd_entry pgal_cmd_sha1sum_entry;
+extern const pgal_cmd_entry pgal_cmd_sha256sum_entry;
 extern const pgal_cmd_entry pgal_cmd_search_entry;
 extern const pgal_cmd_entry pgal_cmd_share_entry;
 extern const pgal_cmd_entry pgal_cmd_key_entry;
@@ -53,6 +56,9 @@ const pgal_cmd_entry *const pgal_cmd_table[] = {
 	&pgal_cmd_mv_entry,
 	&pgal_cmd_rm_entry,
 	&pgal_cmd_get_entry,
+	&pgal_cmd_md5sum_entry,
+	&pgal_cmd_sha1sum_entry,
+	&pgal_cmd_sha256sum_entry,
 	&pgal_cmd_search_entry,
 	&pgal_cmd_share_entry,
 	&pgal_cmd_key_entry,

@@ -18,7 +18,7 @@ else
 fi
 
 ok "pgal --help lists the commands" "$PGAL" --help
-sed -n 's/^  \([a-z][a-z]*\).*/\1/p' "$T/out" > "$T/commands"
+sed -n 's/^  \([a-z][a-z0-9]*\).*/\1/p' "$T/out" > "$T/commands"
 check "(some were found)" '[ "$(wc -l < "$T/commands")" -ge 20 ]'
 for c in $(cat "$T/commands"); do
 	check "pgal.1 names the command $c" 'grep -qw "$c" "$A/pgal.1"'
