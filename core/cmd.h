@@ -164,8 +164,16 @@ typedef enum pgal_digest_kind {
 	PGAL_DIGEST_SHA256,
 } pgal_digest_kind;
 int pgal_cmd_digest_run(pgal_cmd_ctx *ctx, const pgal_args *a, pgal_digest_kind k);
-#define PGAL_CMD_DIGEST_HELP "PHOTO is ALBUM/PHOTO or /ALBUM/PHOTO (the SFTP path); lines as\n" \
-	"coreutils writes them. Without PHOTO, or for -, the input is hashed."
+/* The entry fields the three share. */
+#define PGAL_CMD_DIGEST_FIELDS \
+	.usage = "[PHOTO...]", \
+	.help = "PHOTO is ALBUM/PHOTO or /ALBUM/PHOTO (the SFTP path); lines as\n" \
+		"coreutils writes them. Without PHOTO, or for -, the input is hashed.", \
+	.min_args = 0, \
+	.max_args = -1, \
+	.options = "", \
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_AFTER_UPLOADS, \
+	.target = PGAL_TARGET_PHOTOS
 
 /* Output helpers (core/cmd/output.c). */
 /* Writes "pgal: <message>" to ctx->err, returns code. */

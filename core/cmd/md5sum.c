@@ -10,13 +10,7 @@ cmd_md5sum_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 
 const pgal_cmd_entry pgal_cmd_md5sum_entry = {
 	.name = "md5sum",
-	.usage = "[PHOTO...]",
 	.summary = "print the MD5 of photos",
-	.help = PGAL_CMD_DIGEST_HELP,
-	.min_args = 0,
-	.max_args = -1,
-	.options = "",
-	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_AFTER_UPLOADS,
-	.target = PGAL_TARGET_PHOTOS,
 	.exec = cmd_md5sum_exec,
+	PGAL_CMD_DIGEST_FIELDS,
 };

@@ -10,13 +10,7 @@ cmd_sha1sum_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 
 const pgal_cmd_entry pgal_cmd_sha1sum_entry = {
 	.name = "sha1sum",
-	.usage = "[PHOTO...]",
 	.summary = "print the SHA-1 of photos",
-	.help = PGAL_CMD_DIGEST_HELP,
-	.min_args = 0,
-	.max_args = -1,
-	.options = "",
-	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_AFTER_UPLOADS,
-	.target = PGAL_TARGET_PHOTOS,
 	.exec = cmd_sha1sum_exec,
+	PGAL_CMD_DIGEST_FIELDS,
 };

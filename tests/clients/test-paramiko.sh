@@ -10,7 +10,7 @@ pk() { "$PY" "$CLIENTS_DIR/paramiko-exec.py" "$PORT" alice "$T/id_alice" "$@"; }
 
 ok "200 commands in a row on one connection all end with their output and status 0" pk seq 200
 # ssh_max_channels (8 by default) channels at once, again and again
-ok "8 commands at once, 25 times, on one connection" pk par 8 25
+ok "8 commands at once, 15 times, on one connection" pk par 8 15
 check "the server logs the end of every command it started" \
 	"[ \$(grep -c 'exec: user alice' '$T/sshd.log') -eq \$(grep -c 'exec done: user alice status 0' '$T/sshd.log') ]"
 
