@@ -30,10 +30,6 @@ db_sql() { sqlite3 -cmd '.timeout 5000' "$PGAL_HOME/pgal.db" "$1"; }
 rc() { timeout 60 rclone --config "$T/rclone.conf" --low-level-retries 1 --retries 1 "$@"; }
 r() { key_ssh "$T/id_alice" alice "$@"; }
 
-# what the account holds, from whoami, in the 1 KiB blocks df counts
-r whoami --json > "$T/who.json"
-USED_KIB=$(python3 -c "import json,sys; b=json.load(open(sys.argv[1]))['bytes']; print((b + 1023) // 1024)" "$T/who.json")
-
 # the expected lines, from coreutils on the originals
 (cd "$T/src" && md5sum -- * | sort > "$T/want.md5" && sha1sum -- * | sort > "$T/want.sha1")
 same_sums() { sort "$T/out" | diff "$1" - > "$T/diff"; }
@@ -62,6 +58,13 @@ ok "rclone md5sum of photos stored without digests" rc md5sum pg:trip
 check "gives the MD5 of every original" "same_sums '$T/want.md5'"
 check "and the digests are stored now" \
 	"[ \$(db_sql \"SELECT count(*) FROM photos WHERE md5 != '' AND sha1 != ''\") -eq 3 ]"
+# an SFTP upload is stored with its digests (the command waits for it)
+b=$(printf 'put %s /trip/up.tif\n' "$FIX/small.tif" | batch)
+ok "an upload over SFTP" key_sftp "$b"
+ok "md5sum of it over exec" r md5sum /trip/up.tif
+check "is coreutils' MD5" "[ \"\$(cut -d' ' -f1 '$T/out')\" = \"\$(md5sum < '$FIX/small.tif' | cut -d' ' -f1)\" ]"
+check "stored by the ingest (the row has both digests)" \
+	"[ \"\$(db_sql \"SELECT md5 != '' AND sha1 != '' FROM photos WHERE name = 'up.tif'\")\" = 1 ]"
 ok "sha256sum over exec, with the SFTP path" r sha256sum "'/trip/two words.jpg'"
 check "is coreutils' SHA-256" "[ \"\$(cut -d' ' -f1 '$T/out')\" = \"\$(sha256sum < '$T/src/two words.jpg' | cut -d' ' -f1)\" ]"
 printf '' > "$T/empty"
@@ -69,6 +72,10 @@ md5_empty=$(md5sum < "$T/empty" | cut -d' ' -f1)
 ok "md5sum of its input (rclone's probe, on empty input)" sh -c "$(command -v ssh) $SSHO -p $PORT -o BatchMode=yes -o IdentitiesOnly=yes -i '$T/id_alice' alice@$HOST md5sum < '$T/empty'"
 check "is the MD5 of nothing" "[ \"\$(cut -d' ' -f1 '$T/out')\" = $md5_empty ]"
 expect_rc 2 "md5sum of a missing photo: exit 2" r md5sum /trip/nope.jpg
+
+# what the account holds, from whoami, in the 1 KiB blocks df counts
+r whoami --json > "$T/who.json"
+USED_KIB=$(python3 -c "import json,sys; b=json.load(open(sys.argv[1]))['bytes']; print((b + 1023) // 1024)" "$T/who.json")
 
 ok "rclone about (statvfs@openssh.com)" rc about pg:trip --json
 jcheck "shows the quota, what the photos use and the rest free" \
