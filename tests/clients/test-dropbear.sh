@@ -13,11 +13,16 @@ dropbearconvert openssh dropbear "$T/id_alice" "$T/id_alice.db" > /dev/null 2>&1
 	{ echo "Bail out! dropbearconvert failed"; exit 1; }
 "$PGAL" put trip "$FIX/small.tif" > /dev/null || { echo "Bail out! pgal put failed"; exit 1; }
 
+# db WINDOW COMMAND...: a command over dbclient at that receive window
 db() {
-	timeout 30 dbclient -y -y -i "$T/id_alice.db" -p "$PORT" alice@"$HOST" "$@"
+	db_w=$1
+	shift
+	timeout 30 dbclient -y -y -i "$T/id_alice.db" -W "$db_w" -p "$PORT" alice@"$HOST" "$@"
 }
-ok "a command over dbclient" db whoami
+ok "a command over dbclient" db 24576 whoami
 check "prints the user" "grep -q '^alice' '$T/out'"
+ok "a command's binary output through a 1000-byte window" db 1000 get trip/small.tif
+check "comes byte for byte" "cmp -s '$FIX/small.tif' '$T/out'"
 
 # sftp -S PROGRAM runs PROGRAM with OpenSSH options (dbclient ignores
 # them with a warning) and "-s HOST sftp"; timeout turns a hang into a
