@@ -230,9 +230,12 @@ chan_start(struct conn *c, struct chan *k)
 
 	pgal_err_clear(&e);
 	(void)k->ops->start(c, k, &e);
-	if (e.code != PGAL_OK)
+	if (e.code != PGAL_OK) {
+		/* every request logged gets an end line, this one too */
+		sshd_log("%s not started: user %s: %s", k->ops->name, c->user,
+		    e.msg[0] != '\0' ? e.msg : "see above");
 		chan_fail(k, e.msg);
-	else
+	} else
 		k->started = 1;
 }
 
