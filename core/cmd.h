@@ -156,6 +156,25 @@ int pgal_split_path(const char *s, char album[PGAL_ALBUM_MAX + 1], char photo[PG
 int pgal_cmd_targets(const pgal_cmd_entry *c, const pgal_args *a, pgal_cmd_target **out, int *n,
 		     pgal_err *e);
 
+/* md5sum, sha1sum, sha256sum (core/cmd/digest.c): one digest of each
+ * photo named, or of the input. */
+typedef enum pgal_digest_kind {
+	PGAL_DIGEST_MD5,
+	PGAL_DIGEST_SHA1,
+	PGAL_DIGEST_SHA256,
+} pgal_digest_kind;
+int pgal_cmd_digest_run(pgal_cmd_ctx *ctx, const pgal_args *a, pgal_digest_kind k);
+/* The entry fields the three share. */
+#define PGAL_CMD_DIGEST_FIELDS \
+	.usage = "[PHOTO...]", \
+	.help = "PHOTO is ALBUM/PHOTO or /ALBUM/PHOTO (the SFTP path); lines as\n" \
+		"coreutils writes them. Without PHOTO, or for -, the input is hashed.", \
+	.min_args = 0, \
+	.max_args = -1, \
+	.options = "", \
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_AFTER_UPLOADS, \
+	.target = PGAL_TARGET_PHOTOS
+
 /* Output helpers (core/cmd/output.c). */
 /* Writes "pgal: <message>" to ctx->err, returns code. */
 int pgal_cmd_error(pgal_cmd_ctx *ctx, int code, const char *fmt, ...)

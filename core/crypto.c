@@ -1,5 +1,6 @@
 /* Random tokens, SHA-256, constant-time comparison and wiping on OpenSSL. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,46 +108,80 @@ pgal_sha256_hex(const void *data, size_t len, char out[65])
 int
 pgal_sha256_fd(int fd, char out[65], pgal_err *e)
 {
-	EVP_MD_CTX	*ctx;
+	pgal_digests d;
+	int rc;
+
+	rc = pgal_digests_fd(fd, &d, e);
+	memcpy(out, d.sha256, sizeof d.sha256);
+	return rc;
+}
+
+int
+pgal_digests_fd(int fd, pgal_digests *d, pgal_err *e)
+{
+	static const struct {
+		const char *name;
+		const EVP_MD *(*md)(void);
+		size_t off, len; /* where the hex goes in d, and the digest's bytes */
+	} kinds[] = {
+		{ "md5", EVP_md5, offsetof(pgal_digests, md5), 16 },
+		{ "sha1", EVP_sha1, offsetof(pgal_digests, sha1), 20 },
+		{ "sha256", EVP_sha256, offsetof(pgal_digests, sha256), 32 },
+	};
+	enum { NKINDS = sizeof kinds / sizeof kinds[0] };
+	EVP_MD_CTX	*ctx[NKINDS] = { NULL };
 	unsigned char	*buf, md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen = 0;
+	unsigned int	 mdlen;
 	ssize_t		 r;
+	size_t		 i;
 	int		 rc = PGAL_OK;
 
-	out[0] = '\0';
+	memset(d, 0, sizeof *d);
 	/* a pipe has no offset: hash what it gives */
 	if (lseek(fd, 0, SEEK_SET) == -1 && errno != ESPIPE)
-		return pgal_fail(e, PGAL_EBACKEND, "sha256: seek: %s", strerror(errno));
+		return pgal_fail(e, PGAL_EBACKEND, "digest: seek: %s", strerror(errno));
 	if ((buf = malloc(SHA256_READ)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		rc = pgal_fail(e, PGAL_EBACKEND, "sha256: cannot initialise digest");
-		goto out;
+	for (i = 0; i < NKINDS; i++) {
+		if ((ctx[i] = EVP_MD_CTX_new()) == NULL ||
+		    EVP_DigestInit_ex(ctx[i], kinds[i].md(), NULL) != 1) {
+			rc = pgal_fail(e, PGAL_EBACKEND, "%s: cannot initialise digest",
+			    kinds[i].name);
+			goto out;
+		}
 	}
 	for (;;) {
 		r = read(fd, buf, SHA256_READ);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
-			rc = pgal_fail(e, PGAL_EBACKEND, "sha256: read: %s", strerror(errno));
+			rc = pgal_fail(e, PGAL_EBACKEND, "digest: read: %s", strerror(errno));
 			goto out;
 		}
 		if (r == 0)
 			break;
-		if (EVP_DigestUpdate(ctx, buf, (size_t)r) != 1) {
-			rc = pgal_fail(e, PGAL_EBACKEND, "sha256: digest failed");
-			goto out;
+		for (i = 0; i < NKINDS; i++) {
+			if (EVP_DigestUpdate(ctx[i], buf, (size_t)r) != 1) {
+				rc = pgal_fail(e, PGAL_EBACKEND, "%s: digest failed",
+				    kinds[i].name);
+				goto out;
+			}
 		}
 	}
-	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
-		rc = pgal_fail(e, PGAL_EBACKEND, "sha256: digest failed");
-		goto out;
+	for (i = 0; i < NKINDS; i++) {
+		mdlen = 0;
+		if (EVP_DigestFinal_ex(ctx[i], md, &mdlen) != 1 || mdlen != kinds[i].len) {
+			rc = pgal_fail(e, PGAL_EBACKEND, "%s: digest failed", kinds[i].name);
+			goto out;
+		}
+		pgal_hex(md, mdlen, (char *)d + kinds[i].off);
 	}
-	pgal_hex(md, 32, out);
 out:
-	EVP_MD_CTX_free(ctx);
+	for (i = 0; i < NKINDS; i++)
+		EVP_MD_CTX_free(ctx[i]);
 	free(buf);
+	if (rc != PGAL_OK)
+		memset(d, 0, sizeof *d);
 	return rc;
 }
 

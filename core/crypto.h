@@ -1,4 +1,4 @@
-/* Small crypto helpers on OpenSSL: random tokens, SHA-256, constant-time
+/* Small crypto helpers on OpenSSL: random tokens, digests, constant-time
  * compare, wiping secrets. */
 #ifndef PGAL_CRYPTO_H
 #define PGAL_CRYPTO_H
@@ -19,6 +19,14 @@ int pgal_random_from(char *out, size_t len, const char *alphabet, pgal_err *e);
 void pgal_sha256_hex(const void *data, size_t len, char out[65]);
 /* SHA-256 of fd from offset 0 to EOF; the offset is left at EOF. */
 int pgal_sha256_fd(int fd, char out[65], pgal_err *e);
+/* The digests of a file that clients check it by, as lowercase hex. */
+typedef struct pgal_digests {
+	char md5[33];
+	char sha1[41];
+	char sha256[65];
+} pgal_digests;
+/* All three in one read of fd from offset 0 (a pipe: what it gives) to EOF. */
+int pgal_digests_fd(int fd, pgal_digests *d, pgal_err *e);
 
 /* Constant-time equality of two NUL-terminated strings of the same length
  * (different lengths compare unequal without leaking where they differ). */

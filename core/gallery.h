@@ -128,6 +128,11 @@ int pgal_photo_list_before(pgal *g, const char *token, const char *album, pgal_s
 			   pgal_cursor *prev, pgal_err *e);
 int pgal_photo_get(pgal *g, const char *token, const char *album, const char *name,
 		   pgal_photo *out, pgal_err *e);
+/* The photo with the MD5, SHA-1 and SHA-256 of its original filled in: a
+ * photo stored before the first two were kept is hashed once (its
+ * original read back) and they are saved (core/photo-digests.c). */
+int pgal_photo_digests(pgal *g, const char *token, const char *album, const char *name,
+		       pgal_photo *out, pgal_err *e);
 /* NULL arguments leave that field unchanged; tags replace the whole set */
 int pgal_photo_update(pgal *g, const char *token, const char *album, const char *name,
 		      const char *title, const char *description, const char *tags,

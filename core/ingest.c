@@ -206,6 +206,7 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	pgal_image_job *job = NULL;
 	pgal_img_type type = PGAL_IMG_UNKNOWN;
 	pgal_photo p, dup;
+	pgal_digests dg;
 	pgal_album a;
 	pgal_user u;
 	int fd = -1, rc, blobs_written = 0;
@@ -236,8 +237,11 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	    (rc = pgal_image_sandbox_start(fd, type, g->cfg.max_pixels, g->cfg.thumb_px,
 					   g->cfg.preview_px, NULL, &job, e)) != PGAL_OK)
 		goto out;
-	if ((rc = pgal_sha256_fd(fd, p.sha256, e)) != PGAL_OK)
+	if ((rc = pgal_digests_fd(fd, &dg, e)) != PGAL_OK)
 		goto out;
+	memcpy(p.sha256, dg.sha256, sizeof p.sha256);
+	memcpy(p.sha1, dg.sha1, sizeof p.sha1);
+	memcpy(p.md5, dg.md5, sizeof p.md5);
 	if (!opts->force) {
 		rc = g->store->ops->photo_find_sha(g->store, u.id, p.sha256, &dup, e);
 		if (rc == PGAL_OK) {

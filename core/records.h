@@ -18,6 +18,8 @@ typedef int64_t pgal_id;
 #define PGAL_TAGS_MAX 512       /* tags joined by ',' ; each tag [^,] */
 #define PGAL_TAG_MAX 40
 #define PGAL_SHA256_HEX 64
+#define PGAL_SHA1_HEX 40
+#define PGAL_MD5_HEX 32
 #define PGAL_BLOB_ID_HEX 32     /* random id; blob keys derive from it */
 
 typedef struct pgal_user {
@@ -93,6 +95,10 @@ typedef struct pgal_photo {
 	int64_t added_at;
 	int64_t sort_taken; /* taken_at if known, else added_at: keyset sort key */
 	pgal_exif exif;
+	/* of the original too, for sync tools' checks (md5sum, sha1sum); empty
+	 * in a row stored before they were kept, until first asked for */
+	char md5[PGAL_MD5_HEX + 1];
+	char sha1[PGAL_SHA1_HEX + 1];
 } pgal_photo;
 
 /* The stored renditions of a photo's blob id: what pgal_photo_read gives. */

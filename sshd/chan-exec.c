@@ -148,7 +148,6 @@ chan_exec_release(struct conn *c, struct chan *k)
 
 const struct chan_ops chan_exec_ops = {
 	.name = "exec",
-	.forks = 1,
 	.start = chan_exec_start,
 	.input = chan_relay_input,
 	.service = chan_relay_service,

@@ -129,7 +129,6 @@ chan_pty_start(struct conn *c, struct chan *k, pgal_err *e)
 
 const struct chan_ops chan_pty_ops = {
 	.name = "tui",
-	.forks = 1,
 	.start = chan_pty_start,
 	.input = chan_relay_input,
 	.service = chan_relay_service,

@@ -44,11 +44,9 @@ chan_sftp_open(struct conn *c, struct chan *k)
 	sftp_session sftp;
 
 	k->sftp_whole--;
-	/* the server may ingest from here on: see conn->vips_used */
-	c->vips_used = 1;
 	if ((sftp = sftp_server_new(c->s, k->ch)) == NULL)
 		return -1;
-	if (sftp_server_init(sftp) != 0 ||
+	if (sftpd_server_init(sftp) != 0 ||
 	    (k->sftp = sftpd_new(c->sftp_uploads, &c->gallery, c->token, c->user, sftp)) ==
 	    NULL) {
 		sftp_server_free(sftp);

@@ -229,15 +229,13 @@ chan_start(struct conn *c, struct chan *k)
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	/* libvips' threads must not cross a fork */
-	if (k->ops->forks && c->vips_used)
-		pgal_fail(&e, PGAL_EBACKEND,
-		    "open a new connection for this (this one transferred files)");
-	else
-		(void)k->ops->start(c, k, &e);
-	if (e.code != PGAL_OK)
+	(void)k->ops->start(c, k, &e);
+	if (e.code != PGAL_OK) {
+		/* every request logged gets an end line, this one too */
+		sshd_log("%s not started: user %s: %s", k->ops->name, c->user,
+		    e.msg[0] != '\0' ? e.msg : "see above");
 		chan_fail(k, e.msg);
-	else
+	} else
 		k->started = 1;
 }
 
@@ -260,7 +258,12 @@ chan_release(struct conn *c, struct chan *k)
 {
 	if (k->ops != NULL)
 		k->ops->release(c, k);
-	if (k->ch != NULL)
+	if (k->ch != NULL) {
+		/* libssh keeps a channel we closed until the client's close
+		 * arrives, and would call these callbacks then: with the slot
+		 * reused, on the next channel (cb_close ending its command) */
+		ssh_remove_channel_callbacks(k->ch, &k->cb);
 		ssh_channel_free(k->ch);
+	}
 	k->ch = NULL;
 }

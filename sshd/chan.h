@@ -25,9 +25,6 @@ struct chan;
 
 struct chan_ops {
 	const char *name; /* for the logs: "tui", "exec", "sftp" */
-	/* runs in a child process: refused once the connection has ingested
-	 * (conn->vips_used) */
-	int forks;
 	/* Starts what the client asked for, from the loop (never from a
 	 * callback): PGAL_OK, or a code with the message for the client's
 	 * stderr in e (none when empty); the channel then ends. */

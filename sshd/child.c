@@ -3,7 +3,10 @@
  * before the fork (each process opens its own), and in the child exactly
  * the descriptors it is given, the server log on 3 and nothing else (no
  * client connection or other channel's pipe stays open in it), the
- * signals the connection handles back to their defaults and no alarm. */
+ * signals the connection handles back to their defaults and no alarm.
+ * The connection process runs no thread of its own (libvips starts only
+ * in the ingest workers, ingest-queue.c), so it may fork at any time:
+ * commands run on a connection that has SFTP open too. */
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>

@@ -6,8 +6,10 @@
  *   conn-auth.c   authentication
  *   chan*.c       its session channels (chan.h) */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,11 +30,31 @@
 static volatile sig_atomic_t got_chld;
 static volatile sig_atomic_t got_term;
 static const struct conn *the_conn; /* for on_alarm */
+/* The handler's wake-up for the event loop: a SIGCHLD that comes between
+ * the check of got_chld and the poll would otherwise wait out the poll's
+ * timeout, with the command's output sent and its exit status held back. */
+static int chld_wake[2] = { -1, -1 };
 
 static void
 on_chld(int sig)
 {
+	int saved = errno;
+
 	got_chld = 1;
+	if (chld_wake[1] != -1)
+		(void)write(chld_wake[1], "", 1);
+	errno = saved;
+}
+
+/* The event loop woke for a SIGCHLD: the loop reaps after the poll. */
+static int
+cb_chld_wake(socket_t fd, int revents, void *ud)
+{
+	char buf[64];
+
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	return 0;
 }
 
 static void
@@ -193,6 +215,8 @@ conn_main(const struct conn_args *a)
 	time_t start = time(NULL), now;
 
 	memset(&c, 0, sizeof c);
+	if (pipe2(chld_wake, O_CLOEXEC | O_NONBLOCK) == -1)
+		_exit(1);
 	c.a = a;
 	c.cfg = a->cfg;
 	c.gallery.cfg = a->cfg;
@@ -252,7 +276,8 @@ conn_main(const struct conn_args *a)
 	if (c.cfg->ssh_idle_secs > 0 && c.cfg->ssh_idle_secs < wait_secs)
 		wait_secs = c.cfg->ssh_idle_secs;
 	ssh_options_set(c.s, SSH_OPTIONS_TIMEOUT, &wait_secs);
-	if ((c.ev = ssh_event_new()) == NULL || ssh_event_add_session(c.ev, c.s) != SSH_OK)
+	if ((c.ev = ssh_event_new()) == NULL || ssh_event_add_session(c.ev, c.s) != SSH_OK ||
+	    ssh_event_add_fd(c.ev, chld_wake[0], POLLIN, cb_chld_wake, NULL) != SSH_OK)
 		_exit(1);
 
 	while (!got_term && !no_room_told()) {

@@ -26,7 +26,6 @@ struct conn {
 	int guest;
 	int version_seen;        /* told the listener ('V') */
 	time_t guest_bare_since; /* a guest's connection has had no channel since */
-	int vips_used; /* an ingest ran here: no more forks (libvips threads) */
 	int tries;
 	char user[64];
 	char method[16];

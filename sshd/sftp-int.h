@@ -5,7 +5,8 @@
  *   sftp-dir.c    listings of the root and of an album
  *   sftp-paths.c  requests on names: stat, realpath, mkdir, rmdir, remove,
  *                 rename
- *   sftp-tree.c   client paths and attributes of the virtual tree */
+ *   sftp-tree.c   client paths and attributes of the virtual tree
+ *   sftp-ext.c    the version reply and the protocol extensions */
 #ifndef PGAL_SSHD_SFTP_INT_H
 #define PGAL_SSHD_SFTP_INT_H
 
@@ -117,5 +118,7 @@ void sftpd_do_rmdir(struct sftpd *s, sftp_client_message m);
 void sftpd_do_remove(struct sftpd *s, sftp_client_message m);
 void sftpd_do_rename(struct sftpd *s, sftp_client_message m);
 void sftpd_do_setstat(struct sftpd *s, sftp_client_message m);
+/* sftp-ext.c */
+void sftpd_do_statvfs(struct sftpd *s, sftp_client_message m);
 
 #endif

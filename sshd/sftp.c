@@ -115,6 +115,14 @@ sftpd_window(struct sftpd *s)
 	return ssh_channel_window_size(s->sftp->channel);
 }
 
+/* Clients re-open their window only once part of it is used: OpenSSH,
+ * asyncssh and Go's ssh (rclone) when half is, dropbear a third (its
+ * default window is 24 KiB). Waiting for more than what is left then
+ * waits forever, so a message is handled once a quarter of the largest
+ * window the client granted is open, or a whole reply of the largest kind.
+ * Replies are cut to the window (read, readdir); the rest are small. */
+#define WINDOW_WAIT_DIVISOR 4
+
 int
 sftpd_ready(struct sftpd *s)
 {
@@ -122,10 +130,8 @@ sftpd_ready(struct sftpd *s)
 
 	if (w > s->window_max)
 		s->window_max = w;
-	/* a client with a smaller window gets replies cut to fit (read,
-	 * readdir), once it is open all the way */
-	if (need > s->window_max)
-		need = s->window_max;
+	if (need > s->window_max / WINDOW_WAIT_DIVISOR)
+		need = s->window_max / WINDOW_WAIT_DIVISOR;
 	return w > 0 && w >= need;
 }
 
@@ -338,6 +344,8 @@ static const struct sftpd_request {
 	{ SSH_FXP_STAT, NULL, 1, sftpd_do_stat },
 	{ SSH_FXP_RENAME, NULL, 2, sftpd_do_rename },
 	{ SSH_FXP_EXTENDED, "posix-rename@openssh.com", 2, sftpd_do_rename },
+	/* its path is read by the handler: libssh leaves it in the message */
+	{ SSH_FXP_EXTENDED, "statvfs@openssh.com", 0, sftpd_do_statvfs },
 };
 
 static const struct sftpd_request *

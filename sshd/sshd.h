@@ -162,6 +162,9 @@ int sftpd_uploads_tick(struct sftpd_uploads *u);
 /* At the end of the connection: waits until every upload accepted over
  * SFTP is stored or refused (before the session's token is given up). */
 void sftpd_uploads_free(struct sftpd_uploads *u);
+/* Reads the client's INIT (whole in the channel) and sends the version
+ * reply with the extensions the server answers; -1 on failure. */
+int sftpd_server_init(struct sftp_session_struct *sftp);
 /* An SFTP channel; sg is the connection's gallery. */
 struct sftpd *sftpd_new(struct sftpd_uploads *u, struct sshd_gallery *sg, const char *token,
 			const char *user, struct sftp_session_struct *sftp);

@@ -11,6 +11,7 @@ extern const pgal_cmd_entry pgal_cmd_resend_entry;
 extern const pgal_cmd_entry pgal_cmd_login_entry;
 extern const pgal_cmd_entry pgal_cmd_logout_entry;
 extern const pgal_cmd_entry pgal_cmd_whoami_entry;
+extern const pgal_cmd_entry pgal_cmd_df_entry;
 extern const pgal_cmd_entry pgal_cmd_passwd_entry;
 extern const pgal_cmd_entry pgal_cmd_cancel_entry;
 extern const pgal_cmd_entry pgal_cmd_albums_entry;
@@ -24,6 +25,9 @@ extern const pgal_cmd_entry pgal_cmd_edit_entry;
 extern const pgal_cmd_entry pgal_cmd_mv_entry;
 extern const pgal_cmd_entry pgal_cmd_rm_entry;
 extern const pgal_cmd_entry pgal_cmd_get_entry;
+extern const pgal_cmd_entry pgal_cmd_md5sum_entry;
+extern const pgal_cmd_entry pgal_cmd_sha1sum_entry;
+extern const pgal_cmd_entry pgal_cmd_sha256sum_entry;
 extern const pgal_cmd_entry pgal_cmd_search_entry;
 extern const pgal_cmd_entry pgal_cmd_share_entry;
 extern const pgal_cmd_entry pgal_cmd_key_entry;
@@ -38,6 +42,7 @@ const pgal_cmd_entry *const pgal_cmd_table[] = {
 	&pgal_cmd_login_entry,
 	&pgal_cmd_logout_entry,
 	&pgal_cmd_whoami_entry,
+	&pgal_cmd_df_entry,
 	&pgal_cmd_passwd_entry,
 	&pgal_cmd_cancel_entry,
 	&pgal_cmd_albums_entry,
@@ -51,6 +56,9 @@ const pgal_cmd_entry *const pgal_cmd_table[] = {
 	&pgal_cmd_mv_entry,
 	&pgal_cmd_rm_entry,
 	&pgal_cmd_get_entry,
+	&pgal_cmd_md5sum_entry,
+	&pgal_cmd_sha1sum_entry,
+	&pgal_cmd_sha256sum_entry,
 	&pgal_cmd_search_entry,
 	&pgal_cmd_share_entry,
 	&pgal_cmd_key_entry,

@@ -5,10 +5,14 @@
 
 #include "cmd.h"
 
-/* "ALBUM/PHOTO" (or with photo_optional "ALBUM[/PHOTO]") into t. */
+/* "ALBUM/PHOTO" (or with photo_optional "ALBUM[/PHOTO]") into t. The
+ * SFTP tree's "/ALBUM/PHOTO" names the same photo: sync tools run their
+ * commands with the path they uploaded to (rclone's md5sum). */
 static int
 resolve_photo(pgal_cmd_target *t, const char *word, int photo_optional)
 {
+	if (word[0] == '/')
+		word++;
 	t->album = t->album_buf;
 	t->photo = t->photo_buf;
 	return pgal_split_path(word, t->album_buf, t->photo_buf, photo_optional, &t->err);

@@ -67,6 +67,10 @@ typedef struct pgal_store_ops {
 	/* writes name, album_id, title, description, tags of photo p->id */
 	int (*photo_update)(pgal_store *s, const pgal_photo *p, pgal_err *e);
 	int (*photo_delete)(pgal_store *s, pgal_id photo_id, pgal_err *e);
+	/* writes the MD5 and SHA-1 (hex) of photo photo_id's original, for a
+	 * row stored before they were kept; PGAL_ENOTFOUND if it is gone */
+	int (*photo_set_digests)(pgal_store *s, pgal_id photo_id, const char *md5,
+				 const char *sha1, pgal_err *e);
 	/* a photo of this user with this SHA-256, if any (PGAL_ENOTFOUND if none) */
 	int (*photo_find_sha)(pgal_store *s, pgal_id user_id, const char *sha256, pgal_photo *p, pgal_err *e);
 	/* one page, keyset-paginated after `after` in the given order; out has room for `limit` */

@@ -17,7 +17,7 @@ for m in pgal.1 pgal.conf.5 pgal-tui.1 pgal-sshd.8; do
 done
 
 ok "pgal --help lists the commands" "$PGAL" --help
-sed -n 's/^  \([a-z][a-z]*\).*/\1/p' "$T/out" > "$T/commands"
+sed -n 's/^  \([a-z][a-z0-9]*\).*/\1/p' "$T/out" > "$T/commands"
 check "(some were found)" '[ "$(wc -l < "$T/commands")" -ge 20 ]'
 for c in $(cat "$T/commands"); do
 	check "pgal.1 describes the command $c" 'grep -q "^\\\\fB$c\\\\fR" "$M/pgal.1"'

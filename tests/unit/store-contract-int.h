@@ -50,6 +50,7 @@ void test_albums(void **state);                 /* -albums.c */
 void test_album_counts(void **state);
 void test_photo_roundtrip(void **state);        /* -photos.c */
 void test_photo_update_delete(void **state);
+void test_photo_digests(void **state);
 void test_sha_and_blobs(void **state);
 void test_user_delete_cascades(void **state);   /* -cascades.c */
 void test_album_delete_cascades(void **state);

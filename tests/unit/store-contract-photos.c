@@ -132,6 +132,38 @@ test_photo_roundtrip(void **state)
 	assert_int_equal(f->ops->photo_get(f->s, f->b1, "DSC_0001.JPG", &got, &e), PGAL_ENOTFOUND);
 }
 
+/* A row stored before the MD5 and SHA-1 were kept reads them empty; saved
+ * later, they read back, and moving the photo keeps them. */
+void
+test_photo_digests(void **state)
+{
+	pgal_contract_fx *f = *state;
+	pgal_photo p, got;
+	pgal_err e;
+
+	pgal_contract_fill_photo(f, &p, f->alice, f->a1, "old.jpg");
+	p.md5[0] = p.sha1[0] = '\0';
+	pgal_contract_insert_photo(f, &p);
+	assert_int_equal(f->ops->photo_get(f->s, f->a1, "old.jpg", &got, &e), PGAL_OK);
+	assert_string_equal(got.md5, "");
+	assert_string_equal(got.sha1, "");
+	assert_int_equal(f->ops->photo_set_digests(f->s, p.id, "0123456789abcdef0123456789abcdef",
+	    "0123456789abcdef0123456789abcdef01234567", &e), PGAL_OK);
+	assert_int_equal(f->ops->photo_get(f->s, f->a1, "old.jpg", &got, &e), PGAL_OK);
+	assert_string_equal(got.md5, "0123456789abcdef0123456789abcdef");
+	assert_string_equal(got.sha1, "0123456789abcdef0123456789abcdef01234567");
+	assert_string_equal(got.sha256, p.sha256);
+	snprintf(got.name, sizeof got.name, "renamed.jpg");
+	got.album_id = f->a2;
+	assert_int_equal(f->ops->photo_update(f->s, &got, &e), PGAL_OK);
+	assert_int_equal(f->ops->photo_get(f->s, f->a2, "renamed.jpg", &p, &e), PGAL_OK);
+	assert_string_equal(p.md5, "0123456789abcdef0123456789abcdef");
+	assert_string_equal(p.sha1, "0123456789abcdef0123456789abcdef01234567");
+	assert_int_equal(f->ops->photo_delete(f->s, p.id, &e), PGAL_OK);
+	assert_int_equal(f->ops->photo_set_digests(f->s, p.id, "0123456789abcdef0123456789abcdef",
+	    "0123456789abcdef0123456789abcdef01234567", &e), PGAL_ENOTFOUND);
+}
+
 void
 test_photo_update_delete(void **state)
 {

@@ -113,6 +113,8 @@ pgal_contract_fill_photo(pgal_contract_fx *f, pgal_photo *p, pgal_id user, pgal_
 	p->height = 3000;
 	p->bytes = 1000 + n;
 	snprintf(p->sha256, sizeof p->sha256, "%064x", n);
+	snprintf(p->sha1, sizeof p->sha1, "%040x", n * 3u);
+	snprintf(p->md5, sizeof p->md5, "%032x", n * 5u);
 	snprintf(p->blob_id, sizeof p->blob_id, "%032x", n * 7u + 3u);
 	p->added_at = 1700001000 + n;
 	p->sort_taken = p->added_at;
@@ -240,6 +242,7 @@ pgal_store_contract_run(pgal_contract_backend *b)
 		cmocka_unit_test_setup_teardown(test_albums, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_photo_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_photo_update_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_photo_digests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_album_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sha_and_blobs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_delete_cascades, setup, teardown),

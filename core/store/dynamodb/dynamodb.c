@@ -573,6 +573,7 @@ const pgal_store_ops pgal_store_dynamodb = {
 	.photo_update = ddb_photo_update,
 	.photo_delete = ddb_photo_delete,
 	.photo_find_sha = ddb_photo_find_sha,
+	.photo_set_digests = ddb_photo_set_digests,
 	.photo_list = ddb_photo_list,
 	.photo_list_before = ddb_photo_list_before,
 	.photo_search = ddb_photo_search,

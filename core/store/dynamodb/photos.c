@@ -56,6 +56,8 @@ ddb_photo_read(const json_t *it, const char *album, pgal_photo *p)
 	p->height = (int)rd_n(it, "height", 0);
 	p->bytes = rd_n(it, "bytes", 0);
 	rd_s(it, "sha256", p->sha256, sizeof p->sha256);
+	rd_s(it, "md5", p->md5, sizeof p->md5);
+	rd_s(it, "sha1", p->sha1, sizeof p->sha1);
 	rd_s(it, "blob_id", p->blob_id, sizeof p->blob_id);
 	p->added_at = rd_n(it, "added_at", 0);
 	p->sort_taken = rd_n(it, "sort_taken", 0);
@@ -166,6 +168,8 @@ photo_item(struct ddb *d, const pgal_photo *p, pgal_id pid)
 	it_n(it, "height", p->height);
 	it_n(it, "bytes", p->bytes);
 	it_s(d, it, "sha256", p->sha256);
+	it_s(d, it, "md5", p->md5);
+	it_s(d, it, "sha1", p->sha1);
 	it_s(d, it, "blob_id", p->blob_id);
 	it_n(it, "added_at", p->added_at);
 	it_n(it, "sort_taken", p->sort_taken);
@@ -604,6 +608,39 @@ ddb_photo_update(pgal_store *s, const pgal_photo *p, pgal_err *e)
 	else
 		rc = update_move(d, p, old, e);
 	json_decref(old);
+	return rc;
+}
+
+/* One conditional update of the item where the locator says it is. */
+int
+ddb_photo_set_digests(pgal_store *s, pgal_id photo_id, const char *md5, const char *sha1,
+		      pgal_err *e)
+{
+	struct ddb *d = ddb_of(s);
+	char name[PGAL_PHOTO_NAME_MAX + 1];
+	json_t *it, *rq;
+	struct upd u;
+	pgal_id aid;
+	int rc;
+
+	if ((rc = ddb_photo_locate(d, photo_id, &it, e)) != PGAL_OK)
+		return rc;
+	aid = rd_n(it, "aid", 0);
+	rd_s(it, "name", name, sizeof name);
+	json_decref(it);
+	rq = rq_new(d->gallery);
+	json_object_set_new(rq, "Key", ddb_photo_key(d, aid, name));
+	upd_init(&u, d, rq);
+	upd_set_s(&u, "md5", md5);
+	upd_set_s(&u, "sha1", sha1);
+	upd_done(&u);
+	rq_name(rq, "pid");
+	rq_val(rq, ":c_pid", av_n(photo_id));
+	json_object_set_new(rq, "ConditionExpression", json_string("#pid = :c_pid"));
+	rc = ddb_call(d, "UpdateItem", rq, NULL, e);
+	/* moved or deleted since it was located */
+	if (rc == DDB_CONDFAIL)
+		return pgal_fail(e, PGAL_ENOTFOUND, "no such photo");
 	return rc;
 }
 

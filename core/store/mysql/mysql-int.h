@@ -42,6 +42,7 @@ enum {
 	MS_PHOTO_LOCK,
 	MS_PHOTO_UPDATE,
 	MS_PHOTO_DELETE,
+	MS_PHOTO_SET_DIGESTS,
 	MS_PHOTO_SHA,
 	MS_TAGS_CLEAR,
 	MS_TAG_INSERT,
@@ -205,6 +206,8 @@ int my_photo_insert(struct my *q, pgal_photo *p, pgal_err *e);
 int my_photo_get(struct my *q, pgal_id album_id, const char *name, pgal_photo *p, pgal_err *e);
 int my_photo_update(struct my *q, const pgal_photo *p, pgal_err *e);
 int my_photo_delete(struct my *q, pgal_id photo_id, pgal_err *e);
+int my_photo_set_digests(struct my *q, pgal_id photo_id, const char *md5, const char *sha1,
+			 pgal_err *e);
 int my_photo_find_sha(struct my *q, pgal_id user_id, const char *sha256, pgal_photo *p, pgal_err *e);
 int my_photo_list(struct my *q, pgal_id album_id, pgal_sort sort, const pgal_cursor *after,
     size_t limit, pgal_photo *out, size_t *n, pgal_err *e);

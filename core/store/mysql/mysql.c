@@ -69,14 +69,15 @@ const char *const my_sql[MS_COUNT] = {
 	    "blob_id, added_at, sort_taken, exif_make, exif_model, exif_lens, "
 	    "exif_exposure_time, exif_f_number, exif_iso, exif_focal_length, "
 	    "exif_orientation, exif_taken_at, gps_present, gps_lat, gps_lon, "
-	    "gps_alt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "gps_alt, md5, sha1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[MS_PHOTO_GET] = "SELECT " PGAL_SQL_PHOTO_COLS MY_PHOTO_FROM
 	    "WHERE p.album_id = ? AND p.name = ?",
 	[MS_PHOTO_LOCK] = "SELECT album_id, bytes FROM photos WHERE id = ? FOR UPDATE",
 	[MS_PHOTO_UPDATE] = "UPDATE photos SET name = ?, album_id = ?, "
 	    "title = ?, description = ?, tags = ? WHERE id = ?",
 	[MS_PHOTO_DELETE] = "DELETE FROM photos WHERE id = ?",
+	[MS_PHOTO_SET_DIGESTS] = "UPDATE photos SET md5 = ?, sha1 = ? WHERE id = ?",
 	[MS_PHOTO_SHA] = "SELECT " PGAL_SQL_PHOTO_COLS MY_PHOTO_FROM
 	    "WHERE p.user_id = ? AND p.sha256 = ? ORDER BY p.id LIMIT 1",
 
@@ -663,6 +664,13 @@ w_photo_delete(pgal_store *s, pgal_id photo_id, pgal_err *e)
 }
 
 static int
+w_photo_set_digests(pgal_store *s, pgal_id photo_id, const char *md5, const char *sha1,
+    pgal_err *e)
+{
+	MY_CALL(s, my_photo_set_digests(q_, photo_id, md5, sha1, e));
+}
+
+static int
 w_photo_find_sha(pgal_store *s, pgal_id user_id, const char *sha, pgal_photo *p, pgal_err *e)
 {
 	MY_CALL(s, my_photo_find_sha(q_, user_id, sha, p, e));
@@ -756,6 +764,7 @@ const pgal_store_ops pgal_store_mysql = {
 	.photo_update = w_photo_update,
 	.photo_delete = w_photo_delete,
 	.photo_find_sha = w_photo_find_sha,
+	.photo_set_digests = w_photo_set_digests,
 	.photo_list = w_photo_list,
 	.photo_list_before = w_photo_list_before,
 	.photo_search = w_photo_search,

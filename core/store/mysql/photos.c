@@ -177,6 +177,8 @@ photo_cols(struct my_cols *c, pgal_photo *p, struct photo_nulls *nl)
 	nl->lat = col_double(c, &x->gps.lat);
 	nl->lon = col_double(c, &x->gps.lon);
 	nl->alt = col_double(c, &x->gps.alt);
+	COL_FIELD(c, p->md5);
+	COL_FIELD(c, p->sha1);
 }
 
 /* What SQLite's reader makes of NULLs: unknown taken_at -1, altitude NaN,
@@ -267,6 +269,8 @@ photo_args(struct my_args *a, const pgal_photo *p)
 		arg_null(a);
 		arg_null(a);
 	}
+	ARG_FIELD(a, p->md5);
+	ARG_FIELD(a, p->sha1);
 }
 
 int
@@ -410,6 +414,25 @@ my_photo_delete(struct my *q, pgal_id photo_id, pgal_err *e)
 fail:
 	my_rollback(q);
 	return rc;
+}
+
+int
+my_photo_set_digests(struct my *q, pgal_id photo_id, const char *md5, const char *sha1,
+		     pgal_err *e)
+{
+	struct my_args a;
+	int rc;
+
+	my_args_init(&a);
+	arg_text(&a, md5, PGAL_MD5_HEX + 1);
+	arg_text(&a, sha1, PGAL_SHA1_HEX + 1);
+	arg_i64(&a, photo_id);
+	if ((rc = my_exec(q, MS_PHOTO_SET_DIGESTS, &a, e, NULL, NULL)) != PGAL_OK)
+		return rc;
+	/* rows matched (CLIENT_FOUND_ROWS), also when the digests were there */
+	if (my_changes(q, MS_PHOTO_SET_DIGESTS) == 0)
+		return pgal_fail(e, PGAL_ENOTFOUND, "no such photo");
+	return PGAL_OK;
 }
 
 int

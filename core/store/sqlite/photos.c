@@ -51,6 +51,8 @@ photo_read(sqlite3_stmt *st, pgal_photo *p)
 		x->gps.lon = col_double(st, 27, 0);
 	}
 	x->gps.alt = col_double(st, 28, NAN);
+	COL_FIELD(st, 29, p->md5);
+	COL_FIELD(st, 30, p->sha1);
 }
 
 static void
@@ -144,6 +146,8 @@ sq_photo_insert(pgal_store *s, pgal_photo *p, pgal_err *e)
 		sqlite3_bind_double(st, 26, x->gps.lon);
 		sqlite3_bind_double(st, 27, x->gps.alt);
 	}
+	BIND_FIELD(st, 28, p->md5);
+	BIND_FIELD(st, 29, p->sha1);
 	photo_thing(thing, sizeof thing, p->name);
 	if ((rc = sq_exec(q, st, e, thing, "album or user")) != PGAL_OK) {
 		rc = photo_fail(q, rc, e);
@@ -254,6 +258,24 @@ sq_photo_delete(pgal_store *s, pgal_id photo_id, pgal_err *e)
 fail:
 	sq_rollback(q);
 	return rc;
+}
+
+int
+sq_photo_set_digests(pgal_store *s, pgal_id photo_id, const char *md5, const char *sha1,
+		     pgal_err *e)
+{
+	struct sq *q = sq_of(s);
+	sqlite3_stmt *st = sq_st(q, ST_PHOTO_SET_DIGESTS);
+	int rc;
+
+	bind_i64(st, 1, photo_id);
+	bind_text(st, 2, md5, PGAL_MD5_HEX + 1);
+	bind_text(st, 3, sha1, PGAL_SHA1_HEX + 1);
+	if ((rc = sq_exec(q, st, e, NULL, NULL)) != PGAL_OK)
+		return rc;
+	if (sqlite3_changes(q->db) == 0)
+		return pgal_fail(e, PGAL_ENOTFOUND, "no such photo");
+	return PGAL_OK;
 }
 
 int

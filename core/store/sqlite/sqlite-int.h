@@ -41,6 +41,7 @@ enum {
 	ST_PHOTO_ALBUM_OF,
 	ST_PHOTO_UPDATE,
 	ST_PHOTO_DELETE,
+	ST_PHOTO_SET_DIGESTS,
 	ST_PHOTO_SHA,
 	ST_TAGS_CLEAR,
 	ST_TAG_INSERT,
@@ -171,6 +172,8 @@ int sq_photo_insert(pgal_store *s, pgal_photo *p, pgal_err *e);
 int sq_photo_get(pgal_store *s, pgal_id album_id, const char *name, pgal_photo *p, pgal_err *e);
 int sq_photo_update(pgal_store *s, const pgal_photo *p, pgal_err *e);
 int sq_photo_delete(pgal_store *s, pgal_id photo_id, pgal_err *e);
+int sq_photo_set_digests(pgal_store *s, pgal_id photo_id, const char *md5, const char *sha1,
+			 pgal_err *e);
 int sq_photo_find_sha(pgal_store *s, pgal_id user_id, const char *sha256, pgal_photo *p, pgal_err *e);
 int sq_photo_list(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *after, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);
 int sq_photo_list_before(pgal_store *s, pgal_id album_id, pgal_sort sort, const pgal_cursor *before, size_t limit, pgal_photo *out, size_t *n, pgal_err *e);

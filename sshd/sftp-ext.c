@@ -1,0 +1,174 @@
+/* The SFTP version exchange and the protocol extensions. libssh's own
+ * server init advertises hardlink@openssh.com, which a gallery cannot do
+ * (one photo under two names), and not statvfs@openssh.com, which clients
+ * ask for the free space (OpenSSH's "df", rclone's "about"): the version
+ * reply is written here, listing what the request table (sftp.c) answers.
+ * statvfs@openssh.com reports the user's storage under the quota, as
+ * `df` does over exec (core/cmd/df.c). */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+
+#include "buf.h"
+#include "quota.h"
+#include "reader.h"
+#include "sftp-int.h"
+
+#define SSH_FXP_EXTENDED_REPLY 201
+#define INIT_MAX 4096 /* an INIT with its extensions; OpenSSH's has none */
+#define STATVFS_BLOCK 1024
+
+/* The extensions advertised, as name and version pairs. */
+static const char *const extensions[][2] = {
+	{ "posix-rename@openssh.com", "1" },
+	{ "statvfs@openssh.com", "2" },
+};
+
+static void
+put_u32(pgal_buf *b, uint32_t v)
+{
+	unsigned char x[4] = { v >> 24, v >> 16, v >> 8, v };
+
+	pgal_buf_add(b, x, sizeof x);
+}
+
+static void
+put_u64(pgal_buf *b, uint64_t v)
+{
+	put_u32(b, (uint32_t)(v >> 32));
+	put_u32(b, (uint32_t)v);
+}
+
+static void
+put_string(pgal_buf *b, const char *s)
+{
+	put_u32(b, (uint32_t)strlen(s));
+	pgal_buf_adds(b, s);
+}
+
+/* Writes one packet: b holds its type and body after 4 bytes left for its
+ * length. The caller saw the reply fit the client's window (sftpd_ready). */
+static int
+send_packet(ssh_channel ch, pgal_buf *b)
+{
+	uint32_t n;
+
+	if (b->failed || b->len < 5)
+		return -1;
+	n = (uint32_t)(b->len - 4);
+	b->p[0] = (char)(n >> 24);
+	b->p[1] = (char)(n >> 16);
+	b->p[2] = (char)(n >> 8);
+	b->p[3] = (char)n;
+	return ssh_channel_write(ch, b->p, (uint32_t)b->len) == (int)b->len ? 0 : -1;
+}
+
+int
+sftpd_server_init(sftp_session sftp)
+{
+	unsigned char head[4], *body;
+	pgal_reader r;
+	pgal_buf b = { 0 };
+	uint32_t len, version;
+	size_t i;
+	int rc = -1;
+
+	/* the whole packet is in (chan-sftp.c counts them): no read waits */
+	if (ssh_channel_read(sftp->channel, head, sizeof head, 0) != sizeof head)
+		return -1;
+	pgal_reader_init(&r, head, sizeof head);
+	if (pgal_read_u32be(&r, &len) == -1 || len < 5 || len > INIT_MAX ||
+	    (body = malloc(len)) == NULL)
+		return -1;
+	if (ssh_channel_read(sftp->channel, body, len, 0) != (int)len)
+		goto out;
+	pgal_reader_init(&r, body, len);
+	if (pgal_read_byte(&r) != SSH_FXP_INIT || pgal_read_u32be(&r, &version) == -1)
+		goto out;
+	sftp->client_version = (int)version;
+	sftp->version = version < LIBSFTP_VERSION ? (int)version : LIBSFTP_VERSION;
+	put_u32(&b, 0);
+	pgal_buf_addc(&b, SSH_FXP_VERSION);
+	put_u32(&b, LIBSFTP_VERSION);
+	for (i = 0; i < sizeof extensions / sizeof extensions[0]; i++) {
+		put_string(&b, extensions[i][0]);
+		put_string(&b, extensions[i][1]);
+	}
+	rc = send_packet(sftp->channel, &b);
+out:
+	free(body);
+	pgal_buf_free(&b);
+	return rc;
+}
+
+/* The request's path: libssh leaves an extension's fields unread, so they
+ * are read here from the whole message (id, extension name, path). */
+static int
+ext_path(sftp_client_message m, char *out, size_t size)
+{
+	const unsigned char *p, *s;
+	pgal_reader r;
+	uint32_t id;
+	size_t n;
+
+	if (m->complete_message == NULL ||
+	    (p = ssh_buffer_get(m->complete_message)) == NULL)
+		return -1;
+	pgal_reader_init(&r, p, ssh_buffer_get_len(m->complete_message));
+	if (pgal_read_u32be(&r, &id) == -1 || pgal_read_string(&r, &s, &n) == -1 ||
+	    pgal_read_string(&r, &s, &n) == -1 || n >= size || memchr(s, '\0', n) != NULL)
+		return -1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return 0;
+}
+
+void
+sftpd_do_statvfs(struct sftpd *s, sftp_client_message m)
+{
+	char path[PGAL_ALBUM_MAX + PGAL_PHOTO_NAME_MAX + 64];
+	pgal_quota_usage u;
+	struct vpath v;
+	pgal_album a;
+	pgal_buf b = { 0 };
+	uint64_t blocks, used;
+	pgal_err e;
+
+	pgal_err_clear(&e);
+	if (ext_path(m, path, sizeof path) == -1) {
+		sftpd_reply_err(s, m, PGAL_EINPUT, "a bad or too long path");
+		return;
+	}
+	if (sftpd_parse_path(path, &v, &e) != PGAL_OK) {
+		sftpd_reply_pgal(s, m, &e);
+		return;
+	}
+	/* the account is the same everywhere, but a path must exist */
+	if ((v.depth >= 1 && pgal_album_get(sftpd_gal(s), s->token, v.album, &a, &e) != PGAL_OK) ||
+	    pgal_quota_usage_get(sftpd_gal(s), s->token, &u, &e) != PGAL_OK) {
+		sftpd_reply_pgal(s, m, &e);
+		return;
+	}
+	blocks = (uint64_t)u.size / STATVFS_BLOCK;
+	used = ((uint64_t)u.used + STATVFS_BLOCK - 1) / STATVFS_BLOCK;
+	if (used > blocks)
+		used = blocks;
+	put_u32(&b, 0);
+	pgal_buf_addc(&b, (char)SSH_FXP_EXTENDED_REPLY);
+	/* libssh keeps the request id as it came, in network order */
+	pgal_buf_add(&b, &m->id, sizeof m->id);
+	put_u64(&b, STATVFS_BLOCK);        /* f_bsize */
+	put_u64(&b, STATVFS_BLOCK);        /* f_frsize */
+	put_u64(&b, blocks);               /* f_blocks */
+	put_u64(&b, blocks - used);        /* f_bfree */
+	put_u64(&b, blocks - used);        /* f_bavail */
+	put_u64(&b, (uint64_t)u.photos);   /* f_files */
+	put_u64(&b, 0);                    /* f_ffree: no inodes to count */
+	put_u64(&b, 0);                    /* f_favail */
+	put_u64(&b, 0);                    /* f_fsid */
+	put_u64(&b, ST_NOSUID);            /* f_flag */
+	put_u64(&b, PGAL_PHOTO_NAME_MAX);  /* f_namemax */
+	if (send_packet(s->sftp->channel, &b) == -1)
+		sshd_log("sftp: user %s: statvfs reply not sent", s->user);
+	pgal_buf_free(&b);
+}
