@@ -5,11 +5,15 @@
  * host first waits for an exclusive lock on it, that is until none of the
  * user's queues has a file left, for at most a bounded time. Hosts behind
  * a load balancer each know only their own queues. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
@@ -87,4 +91,164 @@ sshd_pending_wait(const pgal_config *cfg, const char *user, int max_ms)
 	}
 	close(fd);
 	return rc;
+}
+
+/* ---- the queued uploads themselves, for the user's other connections ----
+ * PGAL_HOME/pending/<user>.q/<album>/<name> holds "pid bytes queued_at"
+ * while the connection process pid has album/name in its queue: another
+ * connection (rclone stats and sets times on any of its connections) finds
+ * the file there, with its size, before its row exists. A record whose
+ * process is gone (a crash) counts as absent. Album names are safe file
+ * names ([A-Za-z0-9][A-Za-z0-9._ -]*); photo names hold no '/' and never
+ * start with '.', which the record's temporary file does. */
+
+static int
+record_dir(const pgal_config *cfg, const char *user, const char *album, char *out,
+    size_t size)
+{
+	if (album[0] == '\0' || album[0] == '.' || strchr(album, '/') != NULL)
+		return -1;
+	return (size_t)snprintf(out, size, "%s/pending/%s.q/%s", cfg->home, user, album) >= size ?
+	    -1 : 0;
+}
+
+static int
+record_path(const pgal_config *cfg, const char *user, const char *album, const char *name,
+    char *out, size_t size)
+{
+	char dir[PATH_MAX];
+
+	if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL ||
+	    record_dir(cfg, user, album, dir, sizeof dir) == -1)
+		return -1;
+	return (size_t)snprintf(out, size, "%s/%s", dir, name) >= size ? -1 : 0;
+}
+
+static int
+alive(long pid)
+{
+	return pid > 0 && pid <= INT_MAX && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+/* The record at path: 0 when it is there and its process lives. */
+static int
+record_read(const char *path, long *pid, struct sshd_pending_rec *r)
+{
+	char buf[96];
+	long long bytes, at;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "%ld %lld %lld", pid, &bytes, &at) != 3 || bytes < 0 || !alive(*pid))
+		return -1;
+	r->bytes = bytes;
+	r->queued_at = at;
+	return 0;
+}
+
+void
+sshd_pending_note(const pgal_config *cfg, const char *user, const char *album,
+    const char *name, int64_t bytes, int64_t queued_at)
+{
+	char dir[PATH_MAX], path[PATH_MAX], tmp[PATH_MAX + 32], line[96];
+	pgal_err e;
+	int fd, len;
+
+	if (record_dir(cfg, user, album, dir, sizeof dir) == -1 ||
+	    record_path(cfg, user, album, name, path, sizeof path) == -1 ||
+	    pgal_fs_mkdirs(dir, &e) != PGAL_OK)
+		return;
+	snprintf(tmp, sizeof tmp, "%s/.new-%ld", dir, (long)getpid());
+	len = snprintf(line, sizeof line, "%ld %lld %lld\n", (long)getpid(), (long long)bytes,
+	    (long long)queued_at);
+	if ((fd = open(tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
+		return;
+	if (pgal_fs_write_all(fd, line, (size_t)len) == -1 || close(fd) == -1 ||
+	    rename(tmp, path) == -1)
+		unlink(tmp);
+}
+
+void
+sshd_pending_forget(const pgal_config *cfg, const char *user, const char *album,
+    const char *name)
+{
+	char path[PATH_MAX];
+	struct sshd_pending_rec r;
+	long pid;
+
+	/* another connection may have queued the name since: its record stays */
+	if (record_path(cfg, user, album, name, path, sizeof path) == 0 &&
+	    (record_read(path, &pid, &r) == -1 || pid == (long)getpid()))
+		unlink(path);
+}
+
+int
+sshd_pending_find(const pgal_config *cfg, const char *user, const char *album,
+    const char *name, struct sshd_pending_rec *r)
+{
+	char path[PATH_MAX];
+	long pid;
+
+	memset(r, 0, sizeof *r);
+	if (record_path(cfg, user, album, name, path, sizeof path) == -1 ||
+	    record_read(path, &pid, r) == -1)
+		return -1;
+	snprintf(r->album, sizeof r->album, "%s", album);
+	snprintf(r->name, sizeof r->name, "%s", name);
+	return 0;
+}
+
+int
+sshd_pending_list(const pgal_config *cfg, const char *user, const char *album,
+    struct sshd_pending_rec **out, size_t *n)
+{
+	char dir[PATH_MAX];
+	struct sshd_pending_rec *v = NULL, *nv;
+	struct dirent *d;
+	size_t cap = 0;
+	DIR *dp;
+
+	*out = NULL;
+	*n = 0;
+	if (record_dir(cfg, user, album, dir, sizeof dir) == -1 || (dp = opendir(dir)) == NULL)
+		return 0;
+	/* bounded: a queue holds at most SSHD_IQ_JOBS_MAX per connection */
+	while ((d = readdir(dp)) != NULL && *n < 64 * SSHD_IQ_JOBS_MAX) {
+		if (d->d_name[0] == '.' || strlen(d->d_name) > PGAL_PHOTO_NAME_MAX)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
+				break;
+			v = nv;
+		}
+		if (sshd_pending_find(cfg, user, album, d->d_name, &v[*n]) == 0)
+			(*n)++;
+	}
+	closedir(dp);
+	*out = v;
+	return 0;
+}
+
+int
+sshd_pending_wait_name(const pgal_config *cfg, const char *user, const char *album,
+    const char *name, int max_ms)
+{
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
+	struct sshd_pending_rec r;
+	int64_t until = mono_ms() + max_ms;
+
+	while (sshd_pending_find(cfg, user, album, name, &r) == 0) {
+		if (mono_ms() >= until)
+			return -1;
+		nanosleep(&nap, NULL);
+	}
+	return 0;
 }

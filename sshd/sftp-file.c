@@ -40,7 +40,86 @@ static void
 spool_account(struct sftpd *s, struct handle *h, int64_t now)
 {
 	s->up->spool_used += now - h->spooled;
+	if (h->kind == H_WRITE)
+		s->up->writing += now - h->spooled;
 	h->spooled = now;
+}
+
+/* The store is asked about the quota once per this many bytes arriving:
+ * a write is not a database round trip. */
+#define QUOTA_STEP (1 << 20)
+
+/* Whether the quota has room for `incoming` bytes on their way (queued,
+ * being written) besides what is stored: PGAL_OK, or PGAL_EINPUT saying
+ * "over quota" and why. */
+static int
+quota_room(struct sftpd *s, const char *album, const char *name, int64_t incoming,
+    pgal_err *e)
+{
+	pgal_err why;
+	int rc;
+
+	if (s->cfg->quota_bytes <= 0 || incoming <= s->up->quota_ok_upto)
+		return PGAL_OK;
+	pgal_err_clear(&why);
+	if (pgal_quota_check(sftpd_gal(s), s->token, incoming + QUOTA_STEP, &why) == PGAL_OK) {
+		s->up->quota_ok_upto = incoming + QUOTA_STEP;
+		return PGAL_OK;
+	}
+	pgal_err_clear(&why);
+	if ((rc = pgal_quota_check(sftpd_gal(s), s->token, incoming, &why)) == PGAL_OK) {
+		s->up->quota_ok_upto = incoming;
+		return PGAL_OK;
+	}
+	sshd_log("sftp: user %s: %s/%s refused: %s", s->user, album, name, why.msg);
+	if (rc != PGAL_EINPUT)
+		return pgal_fail(e, rc, "%s", why.msg);
+	return pgal_fail(e, PGAL_EINPUT, "%s: over quota (%s)", name, why.msg);
+}
+
+/* What an upload's OPEN can be refused for: no such album, no room left,
+ * and when the client says its size, that size over a limit. */
+static int
+open_limits(struct sftpd *s, const struct vpath *v, sftp_attributes attr, pgal_err *e)
+{
+	pgal_album al;
+	int64_t size = 0;
+	char lim[16];
+	int rc;
+
+	if ((rc = pgal_album_get(sftpd_gal(s), s->token, v->album, &al, e)) != PGAL_OK) {
+		if (rc == PGAL_ENOTFOUND)
+			return pgal_fail(e, rc, "%s: no such album (make it with mkdir %s)",
+			    v->album, v->album);
+		return rc;
+	}
+	if (attr != NULL && (attr->flags & SSH_FILEXFER_ATTR_SIZE) && attr->size > 0) {
+		if (attr->size > (uint64_t)s->cfg->max_upload_bytes) {
+			pgal_fmt_size(lim, s->cfg->max_upload_bytes);
+			return pgal_fail(e, PGAL_EINPUT, "%s: larger than the upload limit of %s",
+			    v->photo, lim);
+		}
+		size = (int64_t)attr->size;
+	}
+	sshd_iq_poll(s->up->iq);
+	/* one byte at least must fit */
+	s->up->quota_ok_upto = 0;
+	return quota_room(s, v->album, v->photo, sshd_iq_bytes(s->up->iq) + s->up->writing +
+	    (size > 0 ? size : 1), e);
+}
+
+/* A write refused: the reason is kept for the close, the bytes so far go
+ * (a refused upload keeps nothing, and its spool space comes back). */
+static void
+refuse_write(struct sftpd *s, sftp_client_message m, struct handle *h, int code,
+    const char *why)
+{
+	snprintf(h->fail, sizeof h->fail, "%s", why);
+	if (ftruncate(h->fd, 0) == 0) {
+		h->size = 0;
+		spool_account(s, h, 0);
+	}
+	sftpd_reply_err(s, m, code, h->fail);
 }
 
 void
@@ -73,9 +152,7 @@ sftpd_do_open(struct sftpd *s, sftp_client_message m)
 			sftpd_reply_pgal(s, m, &e);
 			return;
 		}
-		sshd_iq_poll(s->up->iq);
-		if (pgal_quota_check(sftpd_gal(s), s->token, sshd_iq_bytes(s->up->iq) + 1, &e)
-		    != PGAL_OK) {
+		if (open_limits(s, &v, m->attr, &e) != PGAL_OK) {
 			sftpd_reply_pgal(s, m, &e);
 			return;
 		}
@@ -89,17 +166,10 @@ sftpd_do_open(struct sftpd *s, sftp_client_message m)
 			return;
 		}
 	} else {
-		/* a photo still queued is there to read once stored */
-		sshd_iq_poll(s->up->iq);
-		if (sshd_iq_find(s->up->iq, v.album, v.photo) != NULL)
-			sshd_iq_wait_album(s->up->iq, v.album);
-		if ((rc = pgal_photo_get(sftpd_gal(s), s->token, v.album, v.photo, &ph, &e)) ==
-		    PGAL_ENOTFOUND) {
-			sftpd_wait_others(s);
-			pgal_err_clear(&e);
-			rc = pgal_photo_get(sftpd_gal(s), s->token, v.album, v.photo, &ph, &e);
-		}
-		if (rc != PGAL_OK) {
+		/* a photo still queued (on any connection) is read once stored */
+		sftpd_wait_stored(s, v.album, v.photo);
+		if ((rc = pgal_photo_get(sftpd_gal(s), s->token, v.album, v.photo, &ph, &e)) !=
+		    PGAL_OK) {
 			sftpd_reply_pgal(s, m, &e);
 			return;
 		}
@@ -165,10 +235,13 @@ void
 sftpd_do_write(struct sftpd *s, sftp_client_message m)
 {
 	struct handle *h = sftpd_find_handle(s, m);
+	char why[sizeof h->fail];
 	size_t len;
 	uint64_t end;
+	pgal_err e;
 	int rc;
 
+	pgal_err_clear(&e);
 	if (h == NULL || h->kind != H_WRITE) {
 		sftpd_reply_err(s, m, PGAL_EUSAGE, "not a file open for writing");
 		return;
@@ -183,38 +256,44 @@ sftpd_do_write(struct sftpd *s, sftp_client_message m)
 		char lim[16];
 
 		pgal_fmt_size(lim, s->cfg->max_upload_bytes);
-		snprintf(h->fail, sizeof h->fail, "%s: larger than the upload limit of %s",
-		    h->name, lim);
-		/* the spool space goes back at once */
-		if (ftruncate(h->fd, 0) == 0) {
-			h->size = 0;
-			spool_account(s, h, 0);
-		}
-		sftpd_reply_err(s, m, PGAL_EINPUT, h->fail);
+		snprintf(why, sizeof why, "%s: larger than the upload limit of %s", h->name, lim);
+		refuse_write(s, m, h, PGAL_EINPUT, why);
 		return;
 	}
-	if ((int64_t)end > h->size &&
-	    (rc = spool_fits(s, (int64_t)end - h->spooled, h->fd)) != 1) {
-		/* other handles hold the spool, or the disk is full; a hole
-		 * must not be ingested */
-		if (rc == 0)
-			snprintf(h->fail, sizeof h->fail, "%s: too much open at once: close some "
-			    "files first", h->name);
-		else
-			snprintf(h->fail, sizeof h->fail, "%s: the server is short of disk space: "
-			    "try again later", h->name);
-		if (ftruncate(h->fd, 0) == 0) {
-			h->size = 0;
-			spool_account(s, h, 0);
+	/* the first block tells an image from anything else (writes may come
+	 * out of order: only the one at offset 0 has it) */
+	if (m->offset == 0 && !h->head_checked && len > 0) {
+		if (pgal_ingest_check_head(ssh_string_data(m->data), len, &e) != PGAL_OK) {
+			snprintf(why, sizeof why, "%s: %s", h->name, e.msg);
+			sshd_log("sftp: user %s: %s/%s refused: %s", s->user, h->album, h->name,
+			    e.msg);
+			refuse_write(s, m, h, PGAL_EINPUT, why);
+			return;
 		}
-		sftpd_reply_err(s, m, PGAL_EBACKEND, h->fail);
-		return;
+		h->head_checked = 1;
+	}
+	if ((int64_t)end > h->size) {
+		/* the quota, as the bytes arrive on every handle */
+		sshd_iq_poll(s->up->iq);
+		if ((rc = quota_room(s, h->album, h->name, sshd_iq_bytes(s->up->iq) +
+		    s->up->writing + ((int64_t)end - h->spooled), &e)) != PGAL_OK) {
+			refuse_write(s, m, h, rc, e.msg);
+			return;
+		}
+		if ((rc = spool_fits(s, (int64_t)end - h->spooled, h->fd)) != 1) {
+			/* other handles hold the spool, or the disk is full; a
+			 * hole must not be ingested */
+			snprintf(why, sizeof why, rc == 0 ?
+			    "%s: too much open at once: close some files first" :
+			    "%s: the server is short of disk space: try again later", h->name);
+			refuse_write(s, m, h, PGAL_EBACKEND, why);
+			return;
+		}
 	}
 	if (len > 0 && pwrite(h->fd, ssh_string_data(m->data), len, (off_t)m->offset) !=
 	    (ssize_t)len) {
-		snprintf(h->fail, sizeof h->fail, "%s: the server could not store the data",
-		    h->name);
-		sftpd_reply_err(s, m, PGAL_EBACKEND, h->fail);
+		snprintf(why, sizeof why, "%s: the server could not store the data", h->name);
+		refuse_write(s, m, h, PGAL_EBACKEND, why);
 		return;
 	}
 	if ((int64_t)end > h->size) {
@@ -241,10 +320,20 @@ finish_upload(struct sftpd *s, sftp_client_message m, struct handle *h)
 	sshd_iq_poll(s->up->iq);
 	while (sshd_iq_full(s->up->iq) && sshd_iq_wait(s->up->iq) == 0)
 		;
-	if (pgal_ingest_check(sftpd_gal(s), s->token, h->album, h->fd, h->name,
-	    sshd_iq_bytes(s->up->iq), sshd_iq_taken, s->up->iq, &info, &e) != PGAL_OK) {
+	/* a write to a name is that photo's new content, as on a file system */
+	if (pgal_ingest_check_as(sftpd_gal(s), s->token, h->album, h->fd, h->name,
+	    sshd_iq_bytes(s->up->iq) + s->up->writing - h->spooled, &info, &e) != PGAL_OK) {
+		char why[sizeof e.msg + PGAL_PHOTO_NAME_MAX + 2];
+
 		sshd_log("sftp: user %s: %s/%s refused: %s", s->user, h->album, h->name, e.msg);
-		sftpd_reply_pgal(s, m, &e);
+		snprintf(why, sizeof why, "%s: %s", h->name, e.msg);
+		sftpd_reply_err(s, m, e.code, why);
+		return;
+	}
+	if (info.unchanged) {
+		sshd_log("sftp: user %s: %s/%s unchanged (the same bytes)", s->user, h->album,
+		    info.name);
+		sftp_reply_status(m, SSH_FX_OK, NULL);
 		return;
 	}
 	if (sshd_iq_submit(s->up->iq, h->fd, h->album, info.name, info.bytes, &e) != PGAL_OK) {

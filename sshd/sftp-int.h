@@ -33,16 +33,19 @@ struct handle {
 	char path[64];
 	int64_t size; /* written so far (high-water mark) */
 	int64_t spooled; /* bytes of the spool this handle holds */
-	char fail[256]; /* a write was refused: the reason, given at close */
+	int head_checked; /* an upload's first bytes were seen to be an image's */
+	/* a write was refused: "NAME: why", given again at close */
+	char fail[sizeof(((pgal_err *)0)->msg) + PGAL_PHOTO_NAME_MAX + 2];
 	/* directory listing */
 	pgal_album *albums;
 	size_t nalbums, pos;
 	pgal_cursor cur;
 	int dir_done;
 	int photos_done; /* the stored ones listed: the queued ones next */
-	/* uploads of the album queued when the listing began, each listed
-	 * after the stored photos unless a stored one of its name came by */
-	struct sshd_iq_job *queued;
+	/* uploads of the album queued (on any connection of the user) when
+	 * the listing began, each listed after the stored photos unless a
+	 * stored one of its name came by */
+	struct sshd_pending_rec *queued;
 	size_t nqueued;
 	unsigned char *seen;
 	struct handle *next;
@@ -54,6 +57,11 @@ struct sftpd_uploads {
 	/* spool bytes held by the open handles of every SFTP channel of the
 	 * connection; the ingest queue's files count on top */
 	int64_t spool_used;
+	/* of them, the bytes written to uploads not closed yet */
+	int64_t writing;
+	/* the quota was found to have room for this much incoming (queued
+	 * and being written): asked again beyond it */
+	int64_t quota_ok_upto;
 };
 
 struct sftpd {
@@ -66,6 +74,10 @@ struct sftpd {
 	struct handle *handles;
 	int nhandles;
 	uint32_t window_max; /* the largest window the client gave */
+	int quiet; /* the request only looks: its refusal is not on stderr */
+	/* the album this channel's last mkdir made: a failed mkdir below it
+	 * ("rclone mkdir a/b") takes it back while it is empty */
+	char made_album[PGAL_ALBUM_MAX + 1];
 };
 
 /* ---- sftp.c ---- */
@@ -80,24 +92,25 @@ void sftpd_handle_free(struct sftpd *s, struct handle *h);
 int sftpd_give_handle(struct sftpd *s, sftp_client_message m, struct handle *h);
 /* The open handle the message names, or NULL. */
 struct handle *sftpd_find_handle(struct sftpd *s, sftp_client_message m);
-/* A status reply with a pgal code and a message (sanitized here). */
+/* A status reply with a pgal code and a message (sanitized here). A
+ * refusal of a change (not of a request that only looks) also goes to the
+ * channel's stderr, where OpenSSH's sftp and scp show it: they print only
+ * the status code's standard text. */
 void sftpd_reply_err(struct sftpd *s, sftp_client_message m, int code, const char *msg);
 void sftpd_reply_pgal(struct sftpd *s, sftp_client_message m, const pgal_err *e);
 /* The message's path in the virtual tree; on a bad path the reply (with
  * `code`) is sent and -1 returned. */
 int sftpd_client_path(struct sftpd *s, sftp_client_message m, struct vpath *v, int code);
-/* This user's uploads still being stored by another connection on this
- * host (scp then sftp; FileZilla's transfer connections) are waited for
- * before a photo is found missing or an album listed; not while this
- * connection has its own queued (it lists those, and must keep feeding
- * them). */
-void sftpd_wait_others(struct sftpd *s);
-/* ... for at most this long: interactive clients give up on a server that
- * stays silent (FileZilla after 20 s by default); a listing then shows
- * what is stored so far. */
-#define SFTPD_OTHERS_WAIT_MS 10000
+/* Waits until album/name, queued by this or another connection of the
+ * user on this host, is stored or refused (a read, rename or remove of it
+ * then meets it stored); at most the ingest's time limit. */
+void sftpd_wait_stored(struct sftpd *s, const char *album, const char *name);
 /* A queued upload as the photo it will be: its name, size and time. */
-void sftpd_queued_photo(pgal_photo *ph, const struct sshd_iq_job *j);
+void sftpd_queued_photo(pgal_photo *ph, const struct sshd_pending_rec *r);
+/* The photo at album/name as a client sees it: an upload queued on any of
+ * the user's connections (its new content), else the stored one. */
+int sftpd_photo_get(struct sftpd *s, const char *album, const char *name, pgal_photo *ph,
+    pgal_err *e);
 
 /* ---- the request handlers: each sends its reply ---- */
 /* sftp-file.c */

@@ -48,6 +48,8 @@ sftpd_uploads_new(struct sshd_gallery *sg, const char *token, const char *user)
 		free(u);
 		return NULL;
 	}
+	/* a write to a photo's name replaces it, as on a file system */
+	sshd_iq_replace(u->iq, 1);
 	return u;
 }
 
@@ -142,6 +144,8 @@ sftpd_handle_free(struct sftpd *s, struct handle *h)
 	}
 	s->nhandles--;
 	s->up->spool_used -= h->spooled;
+	if (h->kind == H_WRITE)
+		s->up->writing -= h->spooled;
 	if (h->fd != -1)
 		close(h->fd);
 	free(h->albums);
@@ -172,6 +176,21 @@ status_of(int code)
 	}
 }
 
+/* A line on the channel's stderr, if the client's window has room (it is
+ * a courtesy: never worth waiting for). */
+static void
+sftpd_tell(struct sftpd *s, const char *msg)
+{
+	char line[600];
+	int n;
+
+	n = snprintf(line, sizeof line, "pgal: %s\n", msg);
+	if (n < 0 || (size_t)n >= sizeof line)
+		n = (int)sizeof line - 1;
+	if (sftpd_window(s) >= (uint32_t)n + 256)
+		(void)ssh_channel_write_stderr(s->sftp->channel, line, (uint32_t)n);
+}
+
 void
 sftpd_reply_err(struct sftpd *s, sftp_client_message m, int code, const char *msg)
 {
@@ -179,6 +198,8 @@ sftpd_reply_err(struct sftpd *s, sftp_client_message m, int code, const char *ms
 
 	pgal_sanitize(clean, sizeof clean, msg, 0);
 	sftp_reply_status(m, (uint32_t)status_of(code), clean);
+	if (!s->quiet)
+		sftpd_tell(s, clean);
 }
 
 void
@@ -200,28 +221,59 @@ sftpd_client_path(struct sftpd *s, sftp_client_message m, struct vpath *v, int c
 	return -1;
 }
 
-/* A queued upload as the photo it will be: its name, size and time. */
 void
-sftpd_wait_others(struct sftpd *s)
+sftpd_wait_stored(struct sftpd *s, const char *album, const char *name)
 {
-	int ms = s->cfg->ssh_ingest_timeout_secs * 1000;
+	struct sshd_pending_rec r;
 
 	sshd_iq_poll(s->up->iq);
-	if (sshd_iq_count(s->up->iq) > 0)
-		return;
-	if (ms > SFTPD_OTHERS_WAIT_MS)
-		ms = SFTPD_OTHERS_WAIT_MS;
-	(void)sshd_pending_wait(s->cfg, s->user, ms);
+	if (sshd_iq_find(s->up->iq, album, name) != NULL)
+		sshd_iq_wait_album(s->up->iq, album);
+	else if (sshd_pending_find(s->cfg, s->user, album, name, &r) == 0)
+		(void)sshd_pending_wait_name(s->cfg, s->user, album, name,
+		    s->cfg->ssh_ingest_timeout_secs * 1000 + 2000);
 }
 
 void
-sftpd_queued_photo(pgal_photo *ph, const struct sshd_iq_job *j)
+sftpd_queued_photo(pgal_photo *ph, const struct sshd_pending_rec *r)
 {
 	memset(ph, 0, sizeof *ph);
-	snprintf(ph->album, sizeof ph->album, "%s", j->album);
-	snprintf(ph->name, sizeof ph->name, "%s", j->name);
-	ph->bytes = j->bytes;
-	ph->added_at = ph->sort_taken = j->queued_at;
+	snprintf(ph->album, sizeof ph->album, "%s", r->album);
+	snprintf(ph->name, sizeof ph->name, "%s", r->name);
+	ph->bytes = r->bytes;
+	ph->added_at = ph->sort_taken = r->queued_at;
+}
+
+int
+sftpd_photo_get(struct sftpd *s, const char *album, const char *name, pgal_photo *ph,
+    pgal_err *e)
+{
+	struct sshd_pending_rec r;
+	const struct sshd_iq_job *j;
+	int rc;
+
+	sshd_iq_poll(s->up->iq);
+	if (sshd_pending_find(s->cfg, s->user, album, name, &r) == 0) {
+		/* the album must still be the user's */
+		pgal_album al;
+
+		if ((rc = pgal_album_get(sftpd_gal(s), s->token, album, &al, e)) != PGAL_OK)
+			return rc;
+		sftpd_queued_photo(ph, &r);
+		return PGAL_OK;
+	}
+	rc = pgal_photo_get(sftpd_gal(s), s->token, album, name, ph, e);
+	/* the record is best effort: this connection's own queue is known */
+	if (rc == PGAL_ENOTFOUND && (j = sshd_iq_find(s->up->iq, album, name)) != NULL) {
+		snprintf(r.album, sizeof r.album, "%s", j->album);
+		snprintf(r.name, sizeof r.name, "%s", j->name);
+		r.bytes = j->bytes;
+		r.queued_at = j->queued_at;
+		sftpd_queued_photo(ph, &r);
+		pgal_err_clear(e);
+		return PGAL_OK;
+	}
+	return rc;
 }
 
 struct handle *
@@ -357,6 +409,23 @@ find_request(sftp_client_message m)
 	return NULL;
 }
 
+/* A request that only looks: a refusal is an answer (a client probing
+ * for a name), not news for the user's terminal. */
+static int
+looks_only(sftp_client_message m)
+{
+	switch (sftp_client_message_get_type(m)) {
+	case SSH_FXP_STAT: case SSH_FXP_LSTAT: case SSH_FXP_FSTAT:
+	case SSH_FXP_OPENDIR: case SSH_FXP_READDIR: case SSH_FXP_REALPATH:
+	case SSH_FXP_READ:
+		return 1;
+	case SSH_FXP_OPEN:
+		return !(sftp_client_message_get_flags(m) & SSH_FXF_WRITE);
+	default:
+		return 0;
+	}
+}
+
 int
 sftpd_step(struct sftpd *s)
 {
@@ -365,6 +434,7 @@ sftpd_step(struct sftpd *s)
 
 	if ((m = sftp_get_client_message(s->sftp)) == NULL)
 		return -1;
+	s->quiet = looks_only(m);
 	if ((r = find_request(m)) == NULL)
 		sftp_reply_status(m, SSH_FX_OP_UNSUPPORTED,
 		    sftp_client_message_get_type(m) == SSH_FXP_EXTENDED ? "not supported" :

@@ -191,6 +191,9 @@ int64_t sshd_iq_bytes(const struct sshd_iq *q); /* spool bytes the queue holds *
 const struct sshd_iq_job *sshd_iq_job(const struct sshd_iq *q, size_t i);
 const struct sshd_iq_job *sshd_iq_find(const struct sshd_iq *q, const char *album,
 				       const char *name);
+/* Uploads of this queue replace a photo of their name (pgal_put_opts
+ * replace: the SFTP tree's file-system writes). */
+void sshd_iq_replace(struct sshd_iq *q, int replace);
 /* A pgal_taken_fn: a name queued in album (arg is the queue). */
 int sshd_iq_taken(void *arg, const char *album, const char *name);
 /* Closes the queue and waits until the worker has finished every job;
@@ -204,6 +207,29 @@ int sshd_pending_hold(const pgal_config *cfg, const char *user);
 void sshd_pending_release(int fd);
 /* Waits until no queue of user's holds a file: 0, or -1 after max_ms. */
 int sshd_pending_wait(const pgal_config *cfg, const char *user, int max_ms);
+
+/* Each queued upload as a record the user's other connections on this
+ * host read (pending/<user>.q/<album>/<name>): written when queued, gone
+ * when stored or refused, ignored once its process is gone. */
+struct sshd_pending_rec {
+	char album[PGAL_ALBUM_MAX + 1];
+	char name[PGAL_PHOTO_NAME_MAX + 1];
+	int64_t bytes;
+	int64_t queued_at;
+};
+void sshd_pending_note(const pgal_config *cfg, const char *user, const char *album,
+		       const char *name, int64_t bytes, int64_t queued_at);
+void sshd_pending_forget(const pgal_config *cfg, const char *user, const char *album,
+			 const char *name);
+/* album/name queued by a live connection: 0 and *r, or -1. */
+int sshd_pending_find(const pgal_config *cfg, const char *user, const char *album,
+		      const char *name, struct sshd_pending_rec *r);
+/* The album's queued uploads (*out malloc'd, maybe NULL when none). */
+int sshd_pending_list(const pgal_config *cfg, const char *user, const char *album,
+		      struct sshd_pending_rec **out, size_t *n);
+/* Waits until album/name is no longer queued: 0, or -1 after max_ms. */
+int sshd_pending_wait_name(const pgal_config *cfg, const char *user, const char *album,
+			   const char *name, int max_ms);
 
 /* ---- spool.c: private temporary files for uploads and downloads ---- */
 /* An unnamed file in PGAL_HOME/spool (0700); it vanishes when closed or
