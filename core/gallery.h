@@ -85,6 +85,7 @@ typedef struct pgal_put_opts {
 	 * replaced (new bytes, its title, description and tags kept, its old
 	 * blobs freed); the same bytes under that name store nothing */
 	int replace;
+	int64_t mtime;           /* the file's time as a client gave it; 0: none */
 } pgal_put_opts;
 
 /* The one ingest pipeline: type, size and pixel limits before decoding, EXIF,
@@ -155,6 +156,10 @@ int pgal_photo_update(pgal *g, const char *token, const char *album, const char 
 int pgal_photo_move(pgal *g, const char *token, const char *album, const char *name,
 		    const char *to_album, const char *to_name, pgal_photo *out, pgal_err *e);
 int pgal_photo_delete(pgal *g, const char *token, const char *album, const char *name, pgal_err *e);
+/* Sets the photo's file time (what SFTP clients show and sync tools
+ * compare; the EXIF time stays as it is): seconds since the epoch, > 0. */
+int pgal_photo_set_mtime(pgal *g, const char *token, const char *album, const char *name,
+			 int64_t mtime, pgal_err *e);
 /* Writes the original, thumbnail or preview to fd. */
 int pgal_photo_read(pgal *g, const char *token, const char *album, const char *name,
 		    int kind /* pgal_blob_kind */, int fd, pgal_err *e);

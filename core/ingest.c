@@ -379,6 +379,7 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	p.height = r.height;
 	p.exif = r.exif;
 	p.added_at = pgal_now(g);
+	p.mtime = opts->mtime > 0 ? opts->mtime : 0;
 	p.sort_taken = r.exif.taken_at >= 0 ? r.exif.taken_at : p.added_at;
 	/* again just before the row: uploads running in parallel may have used
 	 * the room meanwhile (a window remains; the store has no quota lock) */

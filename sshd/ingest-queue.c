@@ -53,6 +53,7 @@ struct iq_msg {
 	char name[PGAL_PHOTO_NAME_MAX + 1]; /* the result: the name stored under */
 	char msg[sizeof(((pgal_err *)0)->msg)]; /* the result: why not */
 	int32_t replace; /* the job: pgal_put_opts replace */
+	int64_t mtime;   /* the job: pgal_put_opts mtime */
 };
 
 /* Jobs handed to one worker at once: enough that it never waits for the
@@ -217,6 +218,7 @@ ingest_one(struct sshd_iq *q, pgal *g, const pgal_err *open_err, struct iq_msg *
 		memset(&opts, 0, sizeof opts);
 		opts.filename = m->name;
 		opts.replace = m->replace != 0;
+		opts.mtime = m->mtime;
 		m->code = pgal_photo_add(g, q->token, m->album, path, &opts, &ph, &e);
 	}
 	if (m->code == PGAL_OK) {
@@ -474,6 +476,7 @@ feed(struct sshd_iq *q)
 		m.id = q->jobs[i].pub.id;
 		m.bytes = q->jobs[i].pub.bytes;
 		m.replace = q->replace;
+		m.mtime = q->jobs[i].pub.mtime;
 		snprintf(m.album, sizeof m.album, "%s", q->jobs[i].pub.album);
 		snprintf(m.name, sizeof m.name, "%s", q->jobs[i].pub.name);
 		if (send_job(q->w[wi].fd, &m, q->jobs[i].fd) == -1) {
@@ -665,7 +668,7 @@ sshd_iq_taken(void *arg, const char *album, const char *name)
 
 int
 sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
-    int64_t bytes, pgal_err *e)
+    int64_t bytes, int64_t mtime, pgal_err *e)
 {
 	struct iq_job *j;
 	size_t ncap;
@@ -695,6 +698,7 @@ sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
 	snprintf(j->pub.name, sizeof j->pub.name, "%s", name);
 	j->pub.bytes = bytes;
 	j->pub.queued_at = (int64_t)time(NULL);
+	j->pub.mtime = mtime;
 	j->fd = fd;
 	j->worker = -1;
 	q->bytes += bytes;
@@ -703,7 +707,7 @@ sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
 	 * connections find it (best effort) */
 	if (q->pending == -1)
 		q->pending = sshd_pending_hold(q->cfg, q->user);
-	sshd_pending_note(q->cfg, q->user, album, name, bytes, j->pub.queued_at);
+	sshd_pending_note(q->cfg, q->user, album, name, bytes, j->pub.queued_at, mtime);
 	/* a worker lost from here on loses files accepted: reported as such */
 	feed(q);
 	return PGAL_OK;

@@ -94,7 +94,7 @@ sshd_pending_wait(const pgal_config *cfg, const char *user, int max_ms)
 }
 
 /* ---- the queued uploads themselves, for the user's other connections ----
- * PGAL_HOME/pending/<user>.q/<album>/<name> holds "pid bytes queued_at"
+ * PGAL_HOME/pending/<user>.q/<album>/<name> holds "pid bytes queued_at mtime"
  * while the connection process pid has album/name in its queue: another
  * connection (rclone stats and sets times on any of its connections) finds
  * the file there, with its size, before its row exists. A record whose
@@ -135,7 +135,7 @@ static int
 record_read(const char *path, long *pid, struct sshd_pending_rec *r)
 {
 	char buf[96];
-	long long bytes, at;
+	long long bytes, at, mtime;
 	ssize_t n;
 	int fd;
 
@@ -146,16 +146,18 @@ record_read(const char *path, long *pid, struct sshd_pending_rec *r)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	if (sscanf(buf, "%ld %lld %lld", pid, &bytes, &at) != 3 || bytes < 0 || !alive(*pid))
+	if (sscanf(buf, "%ld %lld %lld %lld", pid, &bytes, &at, &mtime) != 4 || bytes < 0 ||
+	    !alive(*pid))
 		return -1;
 	r->bytes = bytes;
 	r->queued_at = at;
+	r->mtime = mtime;
 	return 0;
 }
 
 void
 sshd_pending_note(const pgal_config *cfg, const char *user, const char *album,
-    const char *name, int64_t bytes, int64_t queued_at)
+    const char *name, int64_t bytes, int64_t queued_at, int64_t mtime)
 {
 	char dir[PATH_MAX], path[PATH_MAX], tmp[PATH_MAX + 32], line[96];
 	pgal_err e;
@@ -166,8 +168,8 @@ sshd_pending_note(const pgal_config *cfg, const char *user, const char *album,
 	    pgal_fs_mkdirs(dir, &e) != PGAL_OK)
 		return;
 	snprintf(tmp, sizeof tmp, "%s/.new-%ld", dir, (long)getpid());
-	len = snprintf(line, sizeof line, "%ld %lld %lld\n", (long)getpid(), (long long)bytes,
-	    (long long)queued_at);
+	len = snprintf(line, sizeof line, "%ld %lld %lld %lld\n", (long)getpid(),
+	    (long long)bytes, (long long)queued_at, (long long)mtime);
 	if ((fd = open(tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
 		return;
 	if (pgal_fs_write_all(fd, line, (size_t)len) == -1 || close(fd) == -1 ||

@@ -333,10 +333,14 @@ finish_upload(struct sftpd *s, sftp_client_message m, struct handle *h)
 	if (info.unchanged) {
 		sshd_log("sftp: user %s: %s/%s unchanged (the same bytes)", s->user, h->album,
 		    info.name);
+		if (h->mtime > 0)
+			(void)pgal_photo_set_mtime(sftpd_gal(s), s->token, h->album, info.name,
+			    h->mtime, &e);
 		sftp_reply_status(m, SSH_FX_OK, NULL);
 		return;
 	}
-	if (sshd_iq_submit(s->up->iq, h->fd, h->album, info.name, info.bytes, &e) != PGAL_OK) {
+	if (sshd_iq_submit(s->up->iq, h->fd, h->album, info.name, info.bytes, h->mtime, &e) !=
+	    PGAL_OK) {
 		h->fd = -1;
 		sshd_log("sftp: user %s: %s/%s refused: %s", s->user, h->album, h->name, e.msg);
 		sftpd_reply_pgal(s, m, &e);

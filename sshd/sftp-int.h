@@ -34,6 +34,7 @@ struct handle {
 	int64_t size; /* written so far (high-water mark) */
 	int64_t spooled; /* bytes of the spool this handle holds */
 	int head_checked; /* an upload's first bytes were seen to be an image's */
+	int64_t mtime; /* an upload's time, set by FSETSTAT (put -p); 0: none */
 	/* a write was refused: "NAME: why", given again at close */
 	char fail[sizeof(((pgal_err *)0)->msg) + PGAL_PHOTO_NAME_MAX + 2];
 	/* directory listing */

@@ -88,24 +88,45 @@ sftpd_do_fstat(struct sftpd *s, sftp_client_message m)
 	reply_stat(s, m, &v);
 }
 
-/* Modes mean nothing in the virtual tree; the path must exist. */
+/* A photo's mtime is kept (what sync tools compare); modes, owners and
+ * the times of albums mean nothing in the virtual tree. The path must
+ * exist. */
 void
 sftpd_do_setstat(struct sftpd *s, sftp_client_message m)
 {
 	struct sftp_attributes_struct a;
+	sftp_attributes want = m->attr;
+	int64_t mtime = 0;
+	struct handle *h;
 	struct vpath v;
 	pgal_err e;
+	int rc;
 
 	pgal_err_clear(&e);
+	if (want != NULL && (want->flags & SSH_FILEXFER_ATTR_ACMODTIME) && want->mtime > 0)
+		mtime = want->mtime;
 	if (sftp_client_message_get_type(m) == SSH_FXP_FSETSTAT) {
-		if (sftpd_find_handle(s, m) == NULL) {
+		if ((h = sftpd_find_handle(s, m)) == NULL) {
 			sftpd_reply_err(s, m, PGAL_EUSAGE, "no such handle");
 			return;
 		}
-	} else {
-		if (sftpd_client_path(s, m, &v, PGAL_ENOTFOUND) != 0)
-			return;
-		if (stat_path(s, &v, &a, &e) != PGAL_OK) {
+		/* an upload's time goes with it to the queue (put -p) */
+		if (h->kind == H_WRITE && mtime > 0)
+			h->mtime = mtime;
+		sftp_reply_status(m, SSH_FX_OK, NULL);
+		return;
+	}
+	if (sftpd_client_path(s, m, &v, PGAL_ENOTFOUND) != 0)
+		return;
+	if (stat_path(s, &v, &a, &e) != PGAL_OK) {
+		sftpd_reply_pgal(s, m, &e);
+		return;
+	}
+	if (v.depth == 2 && mtime > 0) {
+		/* a queued upload gets its time once stored */
+		sftpd_wait_stored(s, v.album, v.photo);
+		rc = pgal_photo_set_mtime(sftpd_gal(s), s->token, v.album, v.photo, mtime, &e);
+		if (rc != PGAL_OK) {
 			sftpd_reply_pgal(s, m, &e);
 			return;
 		}

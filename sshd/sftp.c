@@ -227,9 +227,12 @@ sftpd_wait_stored(struct sftpd *s, const char *album, const char *name)
 	struct sshd_pending_rec r;
 
 	sshd_iq_poll(s->up->iq);
-	if (sshd_iq_find(s->up->iq, album, name) != NULL)
-		sshd_iq_wait_album(s->up->iq, album);
-	else if (sshd_pending_find(s->cfg, s->user, album, name, &r) == 0)
+	if (sshd_iq_find(s->up->iq, album, name) != NULL) {
+		/* each wait ends a job (or the queue): bounded by the queue */
+		while (sshd_iq_find(s->up->iq, album, name) != NULL &&
+		    sshd_iq_wait(s->up->iq) == 0)
+			;
+	} else if (sshd_pending_find(s->cfg, s->user, album, name, &r) == 0)
 		(void)sshd_pending_wait_name(s->cfg, s->user, album, name,
 		    s->cfg->ssh_ingest_timeout_secs * 1000 + 2000);
 }
@@ -242,6 +245,7 @@ sftpd_queued_photo(pgal_photo *ph, const struct sshd_pending_rec *r)
 	snprintf(ph->name, sizeof ph->name, "%s", r->name);
 	ph->bytes = r->bytes;
 	ph->added_at = ph->sort_taken = r->queued_at;
+	ph->mtime = r->mtime;
 }
 
 int
@@ -269,6 +273,7 @@ sftpd_photo_get(struct sftpd *s, const char *album, const char *name, pgal_photo
 		snprintf(r.name, sizeof r.name, "%s", j->name);
 		r.bytes = j->bytes;
 		r.queued_at = j->queued_at;
+		r.mtime = j->mtime;
 		sftpd_queued_photo(ph, &r);
 		pgal_err_clear(e);
 		return PGAL_OK;

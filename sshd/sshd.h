@@ -164,6 +164,7 @@ struct sshd_iq_job {
 	char name[PGAL_PHOTO_NAME_MAX + 1];
 	int64_t bytes;
 	int64_t queued_at;
+	int64_t mtime; /* the file's time as the client set it; 0: none */
 };
 struct sshd_iq;
 typedef void (*sshd_iq_fail_fn)(void *arg, const struct sshd_iq_job *j, const char *msg);
@@ -177,7 +178,7 @@ void sshd_iq_on_fail(struct sshd_iq *q, sshd_iq_fail_fn fn, void *arg);
  * queue owns fd from here. The first call forks the worker. PGAL_OK, or a
  * code with the reason in e. */
 int sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
-		   int64_t bytes, pgal_err *e);
+		   int64_t bytes, int64_t mtime, pgal_err *e);
 /* Takes finished jobs in without waiting. */
 void sshd_iq_poll(struct sshd_iq *q);
 /* Waits for the next job to finish; -1 if none is queued. */
@@ -216,9 +217,10 @@ struct sshd_pending_rec {
 	char name[PGAL_PHOTO_NAME_MAX + 1];
 	int64_t bytes;
 	int64_t queued_at;
+	int64_t mtime; /* 0: none set */
 };
 void sshd_pending_note(const pgal_config *cfg, const char *user, const char *album,
-		       const char *name, int64_t bytes, int64_t queued_at);
+		       const char *name, int64_t bytes, int64_t queued_at, int64_t mtime);
 void sshd_pending_forget(const pgal_config *cfg, const char *user, const char *album,
 			 const char *name);
 /* album/name queued by a live connection: 0 and *r, or -1. */

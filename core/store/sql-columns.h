@@ -15,6 +15,6 @@
 	"p.sha256, p.blob_id, p.added_at, p.sort_taken, p.exif_make, " \
 	"p.exif_model, p.exif_lens, p.exif_exposure_time, p.exif_f_number, " \
 	"p.exif_iso, p.exif_focal_length, p.exif_orientation, " \
-	"p.exif_taken_at, p.gps_present, p.gps_lat, p.gps_lon, p.gps_alt"
+	"p.exif_taken_at, p.gps_present, p.gps_lat, p.gps_lon, p.gps_alt, p.mtime"
 
 #endif

@@ -19,9 +19,11 @@ make_jpegs "$T/src" 30 || echo "Bail out! cannot make test photos"
 # pinned is not rclone's default (it checks none)
 R=":sftp,host=$HOST,port=$PORT,user=alice,key_file=$T/id_alice:trip"
 rc_run() { rclone --config /dev/null --low-level-retries 1 --retries 1 --stats-log-level NOTICE --stats 1h "$@"; }
-# transferred FILE: the number of files the final stats line counts
+# transferred FILE: the number of files the final stats count (rclone
+# prints no count line when it transferred none)
 transferred() {
-	sed -n 's/^Transferred: *\([0-9]*\) \/ [0-9]*, .*/\1/p' "$1" | tail -1
+	tf=$(sed -n 's/^Transferred: *\([0-9][0-9]*\) \/ [0-9][0-9]*, [0-9-].*/\1/p' "$1" | tail -1)
+	echo "${tf:-0}"
 }
 
 ok "rclone copy of 30 photos exits 0" rc_run copy "$T/src" "$R"
@@ -33,3 +35,26 @@ check "the first copy transferred 30" "[ \"\$(transferred '$T/copy1.err')\" = 30
 ok "a second copy exits 0" rc_run copy "$T/src" "$R"
 cp "$T/err" "$T/copy2.err"
 check "and transfers nothing" "[ \"\$(transferred '$T/copy2.err')\" = 0 ]" || sed 's/^/# /' "$T/copy2.err" | tail -12
+
+# a changed file: the photo of its name gets the new content (rclone saw
+# the old size and deleted "the failed copy" when it was stored as -2)
+vips crop "$FIX/big-24mp.jpg" "$T/src/p005.jpg[Q=80]" 900 700 640 480 || echo "Bail out! vips"
+sha_new=$(sha256sum "$T/src/p005.jpg" | cut -d' ' -f1)
+ok "a copy with one file changed exits 0" rc_run copy "$T/src" "$R"
+cp "$T/err" "$T/copy3.err"
+check "it transferred that one" "[ \"\$(transferred '$T/copy3.err')\" = 1 ]"
+sha_is() { [ "$(photo_field trip "$1" sha256)" = "$2" ]; }
+check "p005.jpg holds the new bytes" "wait_until 30 sha_is p005.jpg $sha_new"
+check "under its name only: still 30 photos, no p005-2.jpg" "stored_names trip > '$T/got.names' && cmp -s '$T/got.names' '$T/want.names'"
+check "the old blobs were freed: each row has its 3 blobs" blobs_match_rows
+
+# sync: what the source no longer has goes
+rm "$T/src/p029.jpg"
+(cd "$T/src" && ls) > "$T/want.names"
+ok "rclone sync exits 0" rc_run sync "$T/src" "$R"
+check "p029.jpg is gone, the 29 others stay" "wait_until 30 names_stored trip '$T/want.names'"
+ok "rclone check finds the two sides the same" rc_run check "$T/src" "$R"
+ok "a copy after the sync exits 0" rc_run copy "$T/src" "$R"
+check "and transfers nothing" "[ \"\$(transferred '$T/err')\" = 0 ]"
+check "no spool file left behind" "[ -z \"\$(ls -A '$PGAL_HOME/spool' 2>/dev/null)\" ]"
+done_testing

@@ -65,13 +65,13 @@ const char *const my_sql[MS_COUNT] = {
 	    "blob_id, added_at, sort_taken, exif_make, exif_model, exif_lens, "
 	    "exif_exposure_time, exif_f_number, exif_iso, exif_focal_length, "
 	    "exif_orientation, exif_taken_at, gps_present, gps_lat, gps_lon, "
-	    "gps_alt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "gps_alt, mtime) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[MS_PHOTO_GET] = "SELECT " PGAL_SQL_PHOTO_COLS MY_PHOTO_FROM
 	    "WHERE p.album_id = ? AND p.name = ?",
 	[MS_PHOTO_LOCK] = "SELECT album_id, bytes FROM photos WHERE id = ? FOR UPDATE",
 	[MS_PHOTO_UPDATE] = "UPDATE photos SET name = ?, album_id = ?, "
-	    "title = ?, description = ?, tags = ? WHERE id = ?",
+	    "title = ?, description = ?, tags = ?, mtime = ? WHERE id = ?",
 	[MS_PHOTO_DELETE] = "DELETE FROM photos WHERE id = ?",
 	[MS_PHOTO_SHA] = "SELECT " PGAL_SQL_PHOTO_COLS MY_PHOTO_FROM
 	    "WHERE p.user_id = ? AND p.sha256 = ? ORDER BY p.id LIMIT 1",

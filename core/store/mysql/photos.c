@@ -177,6 +177,7 @@ photo_cols(struct my_cols *c, pgal_photo *p, struct photo_nulls *nl)
 	nl->lat = col_double(c, &x->gps.lat);
 	nl->lon = col_double(c, &x->gps.lon);
 	nl->alt = col_double(c, &x->gps.alt);
+	col_i64(c, &p->mtime);
 }
 
 /* What SQLite's reader makes of NULLs: unknown taken_at -1, altitude NaN,
@@ -267,6 +268,7 @@ photo_args(struct my_args *a, const pgal_photo *p)
 		arg_null(a);
 		arg_null(a);
 	}
+	arg_i64(a, p->mtime);
 }
 
 int
@@ -368,6 +370,7 @@ my_photo_update(struct my *q, const pgal_photo *p, pgal_err *e)
 	ARG_FIELD(&a, p->title);
 	ARG_FIELD(&a, p->description);
 	ARG_FIELD(&a, p->tags);
+	arg_i64(&a, p->mtime);
 	arg_i64(&a, p->id);
 	photo_thing(thing, sizeof thing, p->name);
 	if ((rc = my_exec(q, MS_PHOTO_UPDATE, &a, e, thing, "album")) != PGAL_OK ||

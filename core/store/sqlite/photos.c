@@ -51,6 +51,7 @@ photo_read(sqlite3_stmt *st, pgal_photo *p)
 		x->gps.lon = col_double(st, 27, 0);
 	}
 	x->gps.alt = col_double(st, 28, NAN);
+	p->mtime = sqlite3_column_int64(st, 29);
 }
 
 static void
@@ -144,6 +145,7 @@ sq_photo_insert(pgal_store *s, pgal_photo *p, pgal_err *e)
 		sqlite3_bind_double(st, 26, x->gps.lon);
 		sqlite3_bind_double(st, 27, x->gps.alt);
 	}
+	bind_i64(st, 28, p->mtime);
 	photo_thing(thing, sizeof thing, p->name);
 	if ((rc = sq_exec(q, st, e, thing, "album or user")) != PGAL_OK) {
 		rc = photo_fail(q, rc, e);
@@ -215,6 +217,7 @@ sq_photo_update(pgal_store *s, const pgal_photo *p, pgal_err *e)
 	BIND_FIELD(st, 4, p->title);
 	BIND_FIELD(st, 5, p->description);
 	BIND_FIELD(st, 6, p->tags);
+	bind_i64(st, 7, p->mtime);
 	photo_thing(thing, sizeof thing, p->name);
 	if ((rc = sq_exec(q, st, e, thing, "album")) != PGAL_OK)
 		goto fail;
