@@ -165,6 +165,20 @@ sftpd_do_open(struct sftpd *s, sftp_client_message m)
 			sftpd_reply_err(s, m, PGAL_EBACKEND, "the server cannot take files right now");
 			return;
 		}
+	} else if (sftpd_temp_name(v.photo)) {
+		struct sftpd_temp *t = sftpd_temp_find(s->up, v.album, v.photo);
+
+		if (t == NULL) {
+			sftpd_reply_err(s, m, PGAL_ENOTFOUND, "no such file");
+			return;
+		}
+		if ((h = sftpd_handle_new(s, H_READ)) == NULL ||
+		    (h->fd = dup(t->fd)) == -1) {
+			if (h != NULL)
+				sftpd_handle_free(s, h);
+			sftpd_reply_err(s, m, PGAL_EBACKEND, "too many open files");
+			return;
+		}
 	} else {
 		/* a photo still queued (on any connection) is read once stored */
 		sftpd_wait_stored(s, v.album, v.photo);
@@ -303,50 +317,63 @@ sftpd_do_write(struct sftpd *s, sftp_client_message m)
 	sftp_reply_status(m, SSH_FX_OK, NULL);
 }
 
+int
+sftpd_upload_store(struct sftpd *s, const char *album, const char *name, int *fd,
+    int64_t held, int64_t mtime, pgal_err *e)
+{
+	pgal_ingest_info info;
+	pgal_err why;
+	int rc;
+
+	pgal_err_clear(&why);
+	/* backpressure: a full queue makes the client wait here */
+	sshd_iq_poll(s->up->iq);
+	while (sshd_iq_full(s->up->iq) && sshd_iq_wait(s->up->iq) == 0)
+		;
+	/* a write to a name is that photo's new content, as on a file system */
+	rc = pgal_ingest_check_as(sftpd_gal(s), s->token, album, *fd, name,
+	    sshd_iq_bytes(s->up->iq) + s->up->writing - held, &info, &why);
+	if (rc == PGAL_OK && info.unchanged) {
+		sshd_log("sftp: user %s: %s/%s unchanged (the same bytes)", s->user, album,
+		    info.name);
+		if (mtime > 0)
+			(void)pgal_photo_set_mtime(sftpd_gal(s), s->token, album, info.name, mtime,
+			    &why);
+		return PGAL_OK;
+	}
+	if (rc == PGAL_OK) {
+		rc = sshd_iq_submit(s->up->iq, *fd, album, info.name, info.bytes, mtime, &why);
+		*fd = -1; /* the queue's now, or closed */
+	}
+	if (rc != PGAL_OK) {
+		sshd_log("sftp: user %s: %s/%s refused: %s", s->user, album, name, why.msg);
+		return pgal_fail(e, rc, "%s: %s", name, why.msg);
+	}
+	return PGAL_OK;
+}
+
 /* The close of an upload: the quick checks decide and the answer goes out;
- * the spool file moves to the ingest queue, which stores it meanwhile. */
+ * the spool file moves to the ingest queue, which stores it meanwhile. A
+ * temporary name keeps its file aside until it is renamed. */
 static void
 finish_upload(struct sftpd *s, sftp_client_message m, struct handle *h)
 {
-	pgal_ingest_info info;
 	pgal_err e;
+	int rc;
 
 	pgal_err_clear(&e);
 	if (h->fail[0] != '\0') {
 		sftpd_reply_err(s, m, PGAL_EINPUT, h->fail);
 		return;
 	}
-	/* backpressure: a full queue makes the client wait here */
-	sshd_iq_poll(s->up->iq);
-	while (sshd_iq_full(s->up->iq) && sshd_iq_wait(s->up->iq) == 0)
-		;
-	/* a write to a name is that photo's new content, as on a file system */
-	if (pgal_ingest_check_as(sftpd_gal(s), s->token, h->album, h->fd, h->name,
-	    sshd_iq_bytes(s->up->iq) + s->up->writing - h->spooled, &info, &e) != PGAL_OK) {
-		char why[sizeof e.msg + PGAL_PHOTO_NAME_MAX + 2];
-
-		sshd_log("sftp: user %s: %s/%s refused: %s", s->user, h->album, h->name, e.msg);
-		snprintf(why, sizeof why, "%s: %s", h->name, e.msg);
-		sftpd_reply_err(s, m, e.code, why);
-		return;
-	}
-	if (info.unchanged) {
-		sshd_log("sftp: user %s: %s/%s unchanged (the same bytes)", s->user, h->album,
-		    info.name);
-		if (h->mtime > 0)
-			(void)pgal_photo_set_mtime(sftpd_gal(s), s->token, h->album, info.name,
-			    h->mtime, &e);
-		sftp_reply_status(m, SSH_FX_OK, NULL);
-		return;
-	}
-	if (sshd_iq_submit(s->up->iq, h->fd, h->album, info.name, info.bytes, h->mtime, &e) !=
-	    PGAL_OK) {
-		h->fd = -1;
-		sshd_log("sftp: user %s: %s/%s refused: %s", s->user, h->album, h->name, e.msg);
+	if (sftpd_temp_name(h->name))
+		rc = sftpd_temp_keep(s, h, &e);
+	else
+		rc = sftpd_upload_store(s, h->album, h->name, &h->fd, h->spooled, h->mtime, &e);
+	if (rc != PGAL_OK) {
 		sftpd_reply_pgal(s, m, &e);
 		return;
 	}
-	h->fd = -1; /* the queue's now */
 	sftp_reply_status(m, SSH_FX_OK, NULL);
 }
 

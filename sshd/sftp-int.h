@@ -2,6 +2,7 @@
  * open handles and the helpers every request handler uses.
  *   sftp.c        the channel: framing, dispatch, handles, replies
  *   sftp-file.c   photos as files: downloads and uploads through the spool
+ *   sftp-temp.c   uploads under a temporary name, kept aside until renamed
  *   sftp-dir.c    listings of the root and of an album
  *   sftp-paths.c  requests on names: stat, realpath, mkdir, rmdir, remove,
  *                 rename
@@ -63,6 +64,20 @@ struct sftpd_uploads {
 	/* the quota was found to have room for this much incoming (queued
 	 * and being written): asked again beyond it */
 	int64_t quota_ok_upto;
+	/* uploads under a temporary name, closed, not renamed yet */
+	struct sftpd_temp *temps;
+};
+
+/* A closed upload under a temporary name (".in.a.jpg", "a.jpg.partial"):
+ * its spool file, kept as written until renamed to its final name. */
+struct sftpd_temp {
+	char album[PGAL_ALBUM_MAX + 1];
+	char name[PGAL_PHOTO_NAME_MAX + 1];
+	int fd;
+	int64_t bytes;
+	int64_t mtime; /* as the client set it; 0: when it was closed */
+	int64_t closed_at;
+	struct sftpd_temp *next;
 };
 
 struct sftpd {
@@ -119,6 +134,24 @@ void sftpd_do_open(struct sftpd *s, sftp_client_message m);
 void sftpd_do_read(struct sftpd *s, sftp_client_message m);
 void sftpd_do_write(struct sftpd *s, sftp_client_message m);
 void sftpd_do_close(struct sftpd *s, sftp_client_message m);
+/* Checks an upload (fd) under its final name and queues it: PGAL_OK, or
+ * the reason ("NAME: why") in e. *fd becomes -1 once the queue has it;
+ * held is what of it already counts as being written. */
+int sftpd_upload_store(struct sftpd *s, const char *album, const char *name, int *fd,
+    int64_t held, int64_t mtime, pgal_err *e);
+/* sftp-temp.c */
+/* Whether a name is one clients upload under before renaming: a leading
+ * dot, or ending in .partial, .filepart, .tmp or ~. */
+int sftpd_temp_name(const char *name);
+/* At the close of h (a temporary name): its file is kept aside. */
+int sftpd_temp_keep(struct sftpd *s, struct handle *h, pgal_err *e);
+struct sftpd_temp *sftpd_temp_find(struct sftpd_uploads *u, const char *album,
+    const char *name);
+/* Renames temporary album/name to `to` (in album to_album): a final name
+ * queues it as an upload. PGAL_OK, or the reason in e. */
+int sftpd_temp_rename(struct sftpd *s, struct sftpd_temp *t, const char *to_album,
+    const char *to, pgal_err *e);
+void sftpd_temp_drop(struct sftpd_uploads *u, struct sftpd_temp *t);
 /* sftp-dir.c */
 void sftpd_do_opendir(struct sftpd *s, sftp_client_message m);
 void sftpd_do_readdir(struct sftpd *s, sftp_client_message m);

@@ -122,7 +122,9 @@ sftpd_do_setstat(struct sftpd *s, sftp_client_message m)
 		sftpd_reply_pgal(s, m, &e);
 		return;
 	}
-	if (v.depth == 2 && mtime > 0) {
+	if (v.depth == 2 && mtime > 0 && sftpd_temp_name(v.photo)) {
+		sftpd_temp_find(s->up, v.album, v.photo)->mtime = mtime;
+	} else if (v.depth == 2 && mtime > 0) {
 		/* a queued upload gets its time once stored */
 		sftpd_wait_stored(s, v.album, v.photo);
 		rc = pgal_photo_set_mtime(sftpd_gal(s), s->token, v.album, v.photo, mtime, &e);
@@ -266,6 +268,17 @@ sftpd_do_remove(struct sftpd *s, sftp_client_message m)
 	pgal_err_clear(&e);
 	if (path_at(s, m, &v, 2, NULL, "not a photo (remove albums with rmdir)") != 0)
 		return;
+	if (sftpd_temp_name(v.photo)) {
+		struct sftpd_temp *t = sftpd_temp_find(s->up, v.album, v.photo);
+
+		if (t == NULL) {
+			sftpd_reply_err(s, m, PGAL_ENOTFOUND, "no such file");
+			return;
+		}
+		sftpd_temp_drop(s->up, t);
+		sftp_reply_status(m, SSH_FX_OK, NULL);
+		return;
+	}
 	/* a queued upload is removed once stored */
 	sftpd_wait_stored(s, v.album, v.photo);
 	rc = pgal_photo_delete(sftpd_gal(s), s->token, v.album, v.photo, &e);
@@ -287,6 +300,19 @@ sftpd_do_rename(struct sftpd *s, sftp_client_message m)
 	pgal_err_clear(&e);
 	if (sftpd_parse_path(from, &a, &e) != PGAL_OK || sftpd_parse_path(to, &b, &e) != PGAL_OK) {
 		sftpd_reply_pgal(s, m, &e);
+		return;
+	}
+	/* a file under a temporary name becomes an upload under its final one */
+	if (a.depth == 2 && b.depth == 2 && sftpd_temp_name(a.photo)) {
+		struct sftpd_temp *t = sftpd_temp_find(s->up, a.album, a.photo);
+
+		if (t == NULL) {
+			sftpd_reply_err(s, m, PGAL_ENOTFOUND, "no such file");
+			return;
+		}
+		rc = sftpd_temp_rename(s, t, b.album, b.photo, &e);
+		reply_change(s, m, rc, &e, "renamed %s/%s to %s/%s", a.album, a.photo, b.album,
+		    b.photo);
 		return;
 	}
 	/* queued uploads are stored first: under the names they were given */

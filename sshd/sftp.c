@@ -61,6 +61,11 @@ sftpd_uploads_free(struct sftpd_uploads *u)
 	if (sshd_iq_count(u->iq) > 0)
 		sshd_log("sftp: %zu upload(s) still to store before the connection ends",
 		    sshd_iq_count(u->iq));
+	while (u->temps != NULL) {
+		sshd_log("sftp: %s/%s dropped: a temporary name never renamed", u->temps->album,
+		    u->temps->name);
+		sftpd_temp_drop(u, u->temps);
+	}
 	sshd_iq_free(u->iq);
 	free(u);
 }
@@ -254,8 +259,21 @@ sftpd_photo_get(struct sftpd *s, const char *album, const char *name, pgal_photo
 {
 	struct sshd_pending_rec r;
 	const struct sshd_iq_job *j;
+	struct sftpd_temp *t;
 	int rc;
 
+	/* a temporary name: this connection's file aside, or nothing */
+	if (sftpd_temp_name(name)) {
+		if ((t = sftpd_temp_find(s->up, album, name)) == NULL)
+			return pgal_fail(e, PGAL_ENOTFOUND, "no such file");
+		memset(ph, 0, sizeof *ph);
+		snprintf(ph->album, sizeof ph->album, "%s", album);
+		snprintf(ph->name, sizeof ph->name, "%s", name);
+		ph->bytes = t->bytes;
+		ph->added_at = ph->sort_taken = t->closed_at;
+		ph->mtime = t->mtime;
+		return PGAL_OK;
+	}
 	sshd_iq_poll(s->up->iq);
 	if (sshd_pending_find(s->cfg, s->user, album, name, &r) == 0) {
 		/* the album must still be the user's */

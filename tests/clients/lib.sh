@@ -31,3 +31,18 @@ stored_names() {
 	"$PGAL" ls "$1" --json 2>/dev/null |
 		python3 -c 'import json, sys; [print(p["name"]) for p in sorted(json.load(sys.stdin), key=lambda p: p["name"])]'
 }
+
+# make_exif_jpegs DIR COUNT [FIRST]: distinct small JPEGs p000.jpg... that
+# keep a camera's EXIF (taken 2003): crops of the Nikon fixture at a
+# different offset each (FIRST: start at that one's offset). A sync tool
+# that saw the EXIF time as the file's mtime would send them again.
+make_exif_jpegs() {
+	mkdir -p "$1"
+	python3 - "$FIX/nikon-d2h-gps.jpg" "$1" "$2" "${3:-0}" <<'PY' || return 1
+import subprocess, sys
+src, d, n, first = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+for i in range(first, first + n):
+    subprocess.run(["vips", "crop", src, f"{d}/p{i - first:03d}.jpg[Q=85]",
+                    str(3 * i), str(2 * i), "320", "240"], check=True)
+PY
+}
