@@ -77,6 +77,14 @@ quota_room(struct sftpd *s, const char *album, const char *name, int64_t incomin
 	return pgal_fail(e, PGAL_EINPUT, "%s: over quota (%s)", name, why.msg);
 }
 
+/* The reason an upload into a missing album gets, in e (returned). */
+static const char *
+no_album(const char *album, pgal_err *e)
+{
+	pgal_fail(e, PGAL_ENOTFOUND, "%s: no such album (make it with mkdir %s)", album, album);
+	return e->msg;
+}
+
 /* What an upload's OPEN can be refused for: no such album, no room left,
  * and when the client says its size, that size over a limit. */
 static int
@@ -89,8 +97,7 @@ open_limits(struct sftpd *s, const struct vpath *v, sftp_attributes attr, pgal_e
 
 	if ((rc = pgal_album_get(sftpd_gal(s), s->token, v->album, &al, e)) != PGAL_OK) {
 		if (rc == PGAL_ENOTFOUND)
-			return pgal_fail(e, rc, "%s: no such album (make it with mkdir %s)",
-			    v->album, v->album);
+			no_album(v->album, e);
 		return rc;
 	}
 	if (attr != NULL && (attr->flags & SSH_FILEXFER_ATTR_SIZE) && attr->size > 0) {
@@ -137,8 +144,16 @@ sftpd_do_open(struct sftpd *s, sftp_client_message m)
 	if (sftpd_client_path(s, m, &v, PGAL_EINPUT) != 0)
 		return;
 	if (v.depth < 2) {
-		sftpd_reply_err(s, m, PGAL_EINPUT, v.depth == 0 ?
-		    "photos go into an album: put them into /ALBUM/" : "that is an album (a directory)");
+		pgal_album al;
+
+		/* "pscp a.jpg host:nosuch/" opens nosuch/ itself */
+		if (v.depth == 1 && pgal_album_get(sftpd_gal(s), s->token, v.album, &al, &e) ==
+		    PGAL_ENOTFOUND)
+			sftpd_reply_err(s, m, PGAL_ENOTFOUND, no_album(v.album, &e));
+		else
+			sftpd_reply_err(s, m, PGAL_EINPUT, v.depth == 0 ?
+			    "photos go into an album: put them into /ALBUM/" :
+			    "that is an album (a directory)");
 		return;
 	}
 	if (s->nhandles >= HANDLES_MAX) {
