@@ -100,6 +100,7 @@ typedef struct pgal_ingest_info {
 	int64_t bytes;
 	int width, height; /* as the header says; 0 when it keeps them elsewhere (HEIC) */
 	int unchanged; /* pgal_ingest_check_as: the photo of that name has these bytes */
+	char sha256[PGAL_SHA256_HEX + 1]; /* pgal_ingest_check_as: the file's hash */
 } pgal_ingest_info;
 
 /* Whether the name `name` (already made valid) is taken by an upload that

@@ -85,14 +85,13 @@ check_file(pgal *g, int fd, pgal_img_type *type, int64_t *bytes, pgal_err *e)
 	return PGAL_OK;
 }
 
-/* The bytes of fd hashed: PGAL_EINPUT when another photo of the user has
+/* The bytes of fd hashed (into sha): PGAL_EINPUT when another photo of the user has
  * them ("already stored as ALBUM/NAME"); *unchanged when the photo that
  * holds them is album's photo `name` (NULL: none is). */
 static int
 check_duplicate(pgal *g, const pgal_user *u, const pgal_album *a, int fd, const char *name,
-		int *unchanged, pgal_err *e)
+		int *unchanged, char sha[PGAL_SHA256_HEX + 1], pgal_err *e)
 {
-	char sha[PGAL_SHA256_HEX + 1];
 	pgal_photo dup;
 	int rc;
 
@@ -150,7 +149,7 @@ ingest_check(pgal *g, const char *token, const char *album, int fd, const char *
 	pgal_photo_name_from_file(filename, base);
 	if (exact) {
 		snprintf(info->name, sizeof info->name, "%s", base);
-		return check_duplicate(g, &u, &a, fd, info->name, &info->unchanged, e);
+		return check_duplicate(g, &u, &a, fd, info->name, &info->unchanged, info->sha256, e);
 	}
 	for (i = 1; i <= NAME_VARIANTS; i++) {
 		pgal_photo_name_variant(base, i, info->name);

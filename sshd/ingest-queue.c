@@ -668,7 +668,7 @@ sshd_iq_taken(void *arg, const char *album, const char *name)
 
 int
 sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
-    int64_t bytes, int64_t mtime, pgal_err *e)
+    int64_t bytes, int64_t mtime, const char *sha256, pgal_err *e)
 {
 	struct iq_job *j;
 	size_t ncap;
@@ -699,6 +699,7 @@ sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
 	j->pub.bytes = bytes;
 	j->pub.queued_at = (int64_t)time(NULL);
 	j->pub.mtime = mtime;
+	snprintf(j->pub.sha256, sizeof j->pub.sha256, "%s", sha256 != NULL ? sha256 : "");
 	j->fd = fd;
 	j->worker = -1;
 	q->bytes += bytes;
@@ -707,7 +708,8 @@ sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
 	 * connections find it (best effort) */
 	if (q->pending == -1)
 		q->pending = sshd_pending_hold(q->cfg, q->user);
-	sshd_pending_note(q->cfg, q->user, album, name, bytes, j->pub.queued_at, mtime);
+	sshd_pending_note(q->cfg, q->user, album, name, bytes, j->pub.queued_at, mtime,
+	    j->pub.sha256);
 	/* a worker lost from here on loses files accepted: reported as such */
 	feed(q);
 	return PGAL_OK;

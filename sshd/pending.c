@@ -94,13 +94,17 @@ sshd_pending_wait(const pgal_config *cfg, const char *user, int max_ms)
 }
 
 /* ---- the queued uploads themselves, for the user's other connections ----
- * PGAL_HOME/pending/<user>.q/<album>/<name> holds "pid bytes queued_at mtime"
+ * PGAL_HOME/pending/<user>.q/<album>/<name> holds "pid bytes queued_at
+ * mtime sha256"
  * while the connection process pid has album/name in its queue: another
  * connection (rclone stats and sets times on any of its connections) finds
  * the file there, with its size, before its row exists. A record whose
  * process is gone (a crash) counts as absent. Album names are safe file
  * names ([A-Za-z0-9][A-Za-z0-9._ -]*); photo names hold no '/' and never
  * start with '.', which the record's temporary file does. */
+
+/* One record's line: five numbers and a hash, with room to spare. */
+#define RECORD_MAX 192
 
 static int
 record_dir(const pgal_config *cfg, const char *user, const char *album, char *out,
@@ -134,7 +138,7 @@ alive(long pid)
 static int
 record_read(const char *path, long *pid, struct sshd_pending_rec *r)
 {
-	char buf[96];
+	char buf[RECORD_MAX], sha[PGAL_SHA256_HEX + 1];
 	long long bytes, at, mtime;
 	ssize_t n;
 	int fd;
@@ -146,20 +150,21 @@ record_read(const char *path, long *pid, struct sshd_pending_rec *r)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	if (sscanf(buf, "%ld %lld %lld %lld", pid, &bytes, &at, &mtime) != 4 || bytes < 0 ||
-	    !alive(*pid))
+	if (sscanf(buf, "%ld %lld %lld %lld %64s", pid, &bytes, &at, &mtime, sha) != 5 ||
+	    bytes < 0 || !alive(*pid))
 		return -1;
 	r->bytes = bytes;
 	r->queued_at = at;
 	r->mtime = mtime;
+	snprintf(r->sha256, sizeof r->sha256, "%s", strcmp(sha, "-") == 0 ? "" : sha);
 	return 0;
 }
 
 void
 sshd_pending_note(const pgal_config *cfg, const char *user, const char *album,
-    const char *name, int64_t bytes, int64_t queued_at, int64_t mtime)
+    const char *name, int64_t bytes, int64_t queued_at, int64_t mtime, const char *sha256)
 {
-	char dir[PATH_MAX], path[PATH_MAX], tmp[PATH_MAX + 32], line[96];
+	char dir[PATH_MAX], path[PATH_MAX], tmp[PATH_MAX + 32], line[RECORD_MAX];
 	pgal_err e;
 	int fd, len;
 
@@ -168,8 +173,10 @@ sshd_pending_note(const pgal_config *cfg, const char *user, const char *album,
 	    pgal_fs_mkdirs(dir, &e) != PGAL_OK)
 		return;
 	snprintf(tmp, sizeof tmp, "%s/.new-%ld", dir, (long)getpid());
-	len = snprintf(line, sizeof line, "%ld %lld %lld %lld\n", (long)getpid(),
-	    (long long)bytes, (long long)queued_at, (long long)mtime);
+	/* the hash, when known, is hex: "-" stands for none */
+	len = snprintf(line, sizeof line, "%ld %lld %lld %lld %s\n", (long)getpid(),
+	    (long long)bytes, (long long)queued_at, (long long)mtime,
+	    sha256 != NULL && sha256[0] != '\0' ? sha256 : "-");
 	if ((fd = open(tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
 		return;
 	if (pgal_fs_write_all(fd, line, (size_t)len) == -1 || close(fd) == -1 ||
@@ -237,6 +244,37 @@ sshd_pending_list(const pgal_config *cfg, const char *user, const char *album,
 	closedir(dp);
 	*out = v;
 	return 0;
+}
+
+int
+sshd_pending_find_sha(const pgal_config *cfg, const char *user, const char *sha256,
+    struct sshd_pending_rec *r)
+{
+	char dir[PATH_MAX];
+	struct sshd_pending_rec *v;
+	struct dirent *d;
+	size_t i, n, albums = 0;
+	int found = -1;
+	DIR *dp;
+
+	if (sha256 == NULL || sha256[0] == '\0' ||
+	    (size_t)snprintf(dir, sizeof dir, "%s/pending/%s.q", cfg->home, user) >= sizeof dir ||
+	    (dp = opendir(dir)) == NULL)
+		return -1;
+	/* bounded: a user has at most so many albums with uploads queued */
+	while (found == -1 && (d = readdir(dp)) != NULL && albums++ < 100000) {
+		if (d->d_name[0] == '.' || sshd_pending_list(cfg, user, d->d_name, &v, &n) != 0)
+			continue;
+		for (i = 0; i < n && found == -1; i++) {
+			if (strcmp(v[i].sha256, sha256) == 0) {
+				*r = v[i];
+				found = 0;
+			}
+		}
+		free(v);
+	}
+	closedir(dp);
+	return found;
 }
 
 int

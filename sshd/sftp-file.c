@@ -161,12 +161,6 @@ sftpd_do_open(struct sftpd *s, sftp_client_message m)
 		return;
 	}
 	if (fl & SSH_FXF_WRITE) {
-		pgal_album al;
-
-		if (pgal_album_get(sftpd_gal(s), s->token, v.album, &al, &e) != PGAL_OK) {
-			sftpd_reply_pgal(s, m, &e);
-			return;
-		}
 		if (open_limits(s, &v, m->attr, &e) != PGAL_OK) {
 			sftpd_reply_pgal(s, m, &e);
 			return;
@@ -336,6 +330,7 @@ int
 sftpd_upload_store(struct sftpd *s, const char *album, const char *name, int *fd,
     int64_t held, int64_t mtime, pgal_err *e)
 {
+	struct sshd_pending_rec other;
 	pgal_ingest_info info;
 	pgal_err why;
 	int rc;
@@ -356,8 +351,14 @@ sftpd_upload_store(struct sftpd *s, const char *album, const char *name, int *fd
 			    &why);
 		return PGAL_OK;
 	}
+	/* the same bytes may be on their way under another name */
+	if (rc == PGAL_OK && sshd_pending_find_sha(s->cfg, s->user, info.sha256, &other) == 0 &&
+	    (strcmp(other.album, album) != 0 || strcmp(other.name, info.name) != 0))
+		rc = pgal_fail(&why, PGAL_EINPUT, "already stored as %s/%s", other.album,
+		    other.name);
 	if (rc == PGAL_OK) {
-		rc = sshd_iq_submit(s->up->iq, *fd, album, info.name, info.bytes, mtime, &why);
+		rc = sshd_iq_submit(s->up->iq, *fd, album, info.name, info.bytes, mtime,
+		    info.sha256, &why);
 		*fd = -1; /* the queue's now, or closed */
 	}
 	if (rc != PGAL_OK) {

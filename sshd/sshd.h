@@ -165,6 +165,7 @@ struct sshd_iq_job {
 	int64_t bytes;
 	int64_t queued_at;
 	int64_t mtime; /* the file's time as the client set it; 0: none */
+	char sha256[PGAL_SHA256_HEX + 1]; /* when known at the close; else "" */
 };
 struct sshd_iq;
 typedef void (*sshd_iq_fail_fn)(void *arg, const struct sshd_iq_job *j, const char *msg);
@@ -178,7 +179,7 @@ void sshd_iq_on_fail(struct sshd_iq *q, sshd_iq_fail_fn fn, void *arg);
  * queue owns fd from here. The first call forks the worker. PGAL_OK, or a
  * code with the reason in e. */
 int sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
-		   int64_t bytes, int64_t mtime, pgal_err *e);
+		   int64_t bytes, int64_t mtime, const char *sha256, pgal_err *e);
 /* Takes finished jobs in without waiting. */
 void sshd_iq_poll(struct sshd_iq *q);
 /* Waits for the next job to finish; -1 if none is queued. */
@@ -218,9 +219,11 @@ struct sshd_pending_rec {
 	int64_t bytes;
 	int64_t queued_at;
 	int64_t mtime; /* 0: none set */
+	char sha256[PGAL_SHA256_HEX + 1]; /* "" when not known */
 };
 void sshd_pending_note(const pgal_config *cfg, const char *user, const char *album,
-		       const char *name, int64_t bytes, int64_t queued_at, int64_t mtime);
+		       const char *name, int64_t bytes, int64_t queued_at, int64_t mtime,
+		       const char *sha256);
 void sshd_pending_forget(const pgal_config *cfg, const char *user, const char *album,
 			 const char *name);
 /* album/name queued by a live connection: 0 and *r, or -1. */
@@ -229,6 +232,9 @@ int sshd_pending_find(const pgal_config *cfg, const char *user, const char *albu
 /* The album's queued uploads (*out malloc'd, maybe NULL when none). */
 int sshd_pending_list(const pgal_config *cfg, const char *user, const char *album,
 		      struct sshd_pending_rec **out, size_t *n);
+/* An upload of these bytes queued in any album: 0 and *r, or -1. */
+int sshd_pending_find_sha(const pgal_config *cfg, const char *user, const char *sha256,
+			  struct sshd_pending_rec *r);
 /* Waits until album/name is no longer queued: 0, or -1 after max_ms. */
 int sshd_pending_wait_name(const pgal_config *cfg, const char *user, const char *album,
 			   const char *name, int max_ms);

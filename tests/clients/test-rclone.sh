@@ -56,5 +56,14 @@ check "p029.jpg is gone, the 29 others stay" "wait_until 30 names_stored trip '$
 ok "rclone check finds the two sides the same" rc_run check "$T/src" "$R"
 ok "a copy after the sync exits 0" rc_run copy "$T/src" "$R"
 check "and transfers nothing" "[ \"\$(transferred '$T/err')\" = 0 ]"
+# albums hold photos, not folders: "rclone mkdir a/b" makes a, then fails
+# on a/b, and must not leave a behind
+R0=":sftp,host=$HOST,port=$PORT,user=alice,key_file=$T/id_alice:"
+fails "rclone mkdir newalbum/sub fails" rc_run mkdir "${R0}newalbum/sub"
+ok "albums over exec" key_ssh "$T/id_alice" alice albums --json
+jcheck "newalbum was not left behind" "'newalbum' not in [a['name'] for a in j]"
+ok "rclone mkdir of an album works" rc_run mkdir "${R0}other"
+ok "albums over exec" key_ssh "$T/id_alice" alice albums --json
+jcheck "it is there" "'other' in [a['name'] for a in j]"
 check "no spool file left behind" "[ -z \"\$(ls -A '$PGAL_HOME/spool' 2>/dev/null)\" ]"
 done_testing
