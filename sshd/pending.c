@@ -279,16 +279,19 @@ sshd_pending_find_sha(const pgal_config *cfg, const char *user, const char *sha2
 
 int
 sshd_pending_wait_name(const pgal_config *cfg, const char *user, const char *album,
-    const char *name, int max_ms)
+    const char *name, int max_ms, void (*tick)(void *), void *arg)
 {
 	struct timespec nap = { 0, 20 * 1000 * 1000 };
 	struct sshd_pending_rec r;
 	int64_t until = mono_ms() + max_ms;
 
-	while (sshd_pending_find(cfg, user, album, name, &r) == 0) {
+	for (;;) {
+		if (tick != NULL)
+			tick(arg);
+		if (sshd_pending_find(cfg, user, album, name, &r) == -1)
+			return 0;
 		if (mono_ms() >= until)
 			return -1;
 		nanosleep(&nap, NULL);
 	}
-	return 0;
 }

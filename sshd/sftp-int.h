@@ -66,6 +66,9 @@ struct sftpd_uploads {
 	int64_t quota_ok_upto;
 	/* uploads under a temporary name, closed, not renamed yet */
 	struct sftpd_temp *temps;
+	/* the album the connection's last mkdir made: a failed mkdir below
+	 * it ("rclone mkdir a/b") takes it back while it is empty */
+	char made_album[PGAL_ALBUM_MAX + 1];
 };
 
 /* A closed upload under a temporary name (".in.a.jpg", "a.jpg.partial"):
@@ -91,9 +94,6 @@ struct sftpd {
 	int nhandles;
 	uint32_t window_max; /* the largest window the client gave */
 	int quiet; /* the request only looks: its refusal is not on stderr */
-	/* the album this channel's last mkdir made: a failed mkdir below it
-	 * ("rclone mkdir a/b") takes it back while it is empty */
-	char made_album[PGAL_ALBUM_MAX + 1];
 };
 
 /* ---- sftp.c ---- */

@@ -186,7 +186,7 @@ reply_change(struct sftpd *s, sftp_client_message m, int rc, const pgal_err *e,
 	sftp_reply_status(m, SSH_FX_OK, NULL);
 }
 
-/* The album this channel's last mkdir made, if it is still empty, is
+/* The album the connection's last mkdir made, if it is still empty, is
  * deleted: it was the first half of a "mkdir -p" that failed. */
 static void
 take_back_album(struct sftpd *s, const char *album)
@@ -196,9 +196,9 @@ take_back_album(struct sftpd *s, const char *album)
 	pgal_err e;
 	size_t nq = 0;
 
-	if (strcmp(s->made_album, album) != 0)
+	if (strcmp(s->up->made_album, album) != 0)
 		return;
-	s->made_album[0] = '\0';
+	s->up->made_album[0] = '\0';
 	if (sshd_pending_list(s->cfg, s->user, album, &q, &nq) == 0)
 		free(q);
 	if (nq > 0 || pgal_album_get(sftpd_gal(s), s->token, album, &al, &e) != PGAL_OK ||
@@ -230,7 +230,7 @@ sftpd_do_mkdir(struct sftpd *s, sftp_client_message m)
 	}
 	rc = pgal_album_create(sftpd_gal(s), s->token, v.album, NULL, NULL, &al, &e);
 	if (rc == PGAL_OK)
-		snprintf(s->made_album, sizeof s->made_album, "%s", v.album);
+		snprintf(s->up->made_album, sizeof s->up->made_album, "%s", v.album);
 	reply_change(s, m, rc, &e, "created album %s", v.album);
 }
 

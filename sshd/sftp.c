@@ -226,6 +226,14 @@ sftpd_client_path(struct sftpd *s, sftp_client_message m, struct vpath *v, int c
 	return -1;
 }
 
+/* While waiting for another connection's upload: this one's results are
+ * taken in (that connection may be waiting for one of them). */
+static void
+poll_own(void *iq)
+{
+	sshd_iq_poll(iq);
+}
+
 void
 sftpd_wait_stored(struct sftpd *s, const char *album, const char *name)
 {
@@ -239,7 +247,7 @@ sftpd_wait_stored(struct sftpd *s, const char *album, const char *name)
 			;
 	} else if (sshd_pending_find(s->cfg, s->user, album, name, &r) == 0)
 		(void)sshd_pending_wait_name(s->cfg, s->user, album, name,
-		    s->cfg->ssh_ingest_timeout_secs * 1000 + 2000);
+		    s->cfg->ssh_ingest_timeout_secs * 1000 + 2000, poll_own, s->up->iq);
 }
 
 void

@@ -235,9 +235,11 @@ int sshd_pending_list(const pgal_config *cfg, const char *user, const char *albu
 /* An upload of these bytes queued in any album: 0 and *r, or -1. */
 int sshd_pending_find_sha(const pgal_config *cfg, const char *user, const char *sha256,
 			  struct sshd_pending_rec *r);
-/* Waits until album/name is no longer queued: 0, or -1 after max_ms. */
+/* Waits until album/name is no longer queued: 0, or -1 after max_ms.
+ * tick(arg) runs between looks: the waiting connection's own queue must
+ * go on (the other one may be waiting for it in turn). */
 int sshd_pending_wait_name(const pgal_config *cfg, const char *user, const char *album,
-			   const char *name, int max_ms);
+			   const char *name, int max_ms, void (*tick)(void *), void *arg);
 
 /* ---- spool.c: private temporary files for uploads and downloads ---- */
 /* An unnamed file in PGAL_HOME/spool (0700); it vanishes when closed or
