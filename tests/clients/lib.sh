@@ -15,6 +15,17 @@ need_client() {
 	done
 }
 
+# setup_alice [CONFIG LINE...]: a fresh PGAL_HOME, a server started with
+# the config lines, user alice (password $PW) with the key $T/id_alice,
+# the CLI logged in as her, and her album trip
+PW='alice password 1'
+setup_alice() {
+	setup_home
+	start_sshd "$@"
+	make_user alice "$PW" && add_key alice "$PW" && "$PGAL" mkalbum trip >/dev/null ||
+		{ echo "Bail out! cannot make user alice"; exit 1; }
+}
+
 # host_fingerprint: the server's host key as "SHA256:..." (PuTTY's -hostkey)
 host_fingerprint() {
 	ssh-keyscan -p "$PORT" -t ed25519 "$HOST" 2>/dev/null > "$T/hostkey.scan"

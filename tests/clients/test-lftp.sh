@@ -5,12 +5,7 @@
 # NAME, which must store NAME (never a photo under the temporary name).
 . "$(dirname "$0")/lib.sh"
 need_client lftp
-setup_home
-PW='alice password 1'
-start_sshd "max_upload_bytes = 16M"
-make_user alice "$PW"
-add_key alice "$PW"
-"$PGAL" mkalbum trip >/dev/null
+setup_alice "max_upload_bytes = 16M"
 "$PGAL" mkalbum tmp >/dev/null
 # camera photos (EXIF time 2003): their mtime must not become that time
 make_exif_jpegs "$T/src" 10 || echo "Bail out! cannot make test photos"

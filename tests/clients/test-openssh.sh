@@ -6,14 +6,9 @@
 # keeps the file's time, times set on a missing path fail, the quota is
 # checked as the bytes arrive; ls -l of an album names the owner.
 . "$(dirname "$0")/lib.sh"
-setup_home
-PW='alice password 1'
 nikon=$(stat -c %s "$FIX/nikon-d2h-gps.jpg")
 # room for the small photos, not for a 4 MB one besides
-start_sshd "max_upload_bytes = 16M" "quota_bytes = $((nikon * 4 + 3000000))"
-make_user alice "$PW"
-add_key alice "$PW"
-"$PGAL" mkalbum trip >/dev/null
+setup_alice "max_upload_bytes = 16M" "quota_bytes = $((nikon * 4 + 3000000))"
 k_sftp() {
 	sftp $SSHO -P "$PORT" -o IdentitiesOnly=yes -i "$T/id_alice" -b "$1" alice@$HOST
 }

@@ -5,12 +5,7 @@
 # server's reason printed. Host key given by fingerprint: no prompt.
 . "$(dirname "$0")/lib.sh"
 need_client pscp psftp
-setup_home
-PW='alice password 1'
-start_sshd "max_upload_bytes = 16M"
-make_user alice "$PW"
-PGAL_PASSWORD=$PW "$PGAL" login alice >/dev/null
-"$PGAL" mkalbum trip >/dev/null
+setup_alice "max_upload_bytes = 16M"
 FP=$(host_fingerprint)
 check "the host key's fingerprint ($FP)" "[ -n '$FP' ]"
 make_jpegs "$T/src" 3 || echo "Bail out! cannot make test photos"

@@ -8,12 +8,7 @@
 # remove what the source no longer has, check find nothing to report.
 . "$(dirname "$0")/lib.sh"
 need_client rclone
-setup_home
-PW='alice password 1'
-start_sshd "max_upload_bytes = 16M"
-make_user alice "$PW"
-add_key alice "$PW"
-"$PGAL" mkalbum trip >/dev/null
+setup_alice "max_upload_bytes = 16M"
 make_jpegs "$T/src" 30 || echo "Bail out! cannot make test photos"
 # a connection string, no config file: key file auth, the server's key
 # pinned is not rclone's default (it checks none)
