@@ -270,6 +270,8 @@ sftpd_do_write(struct sftpd *s, sftp_client_message m)
 		return;
 	}
 	if (h->fail[0] != '\0') {
+		/* the client was told at the write refused: once is enough */
+		s->quiet = 1;
 		sftpd_reply_err(s, m, PGAL_EINPUT, h->fail);
 		return;
 	}
@@ -379,6 +381,7 @@ finish_upload(struct sftpd *s, sftp_client_message m, struct handle *h)
 
 	pgal_err_clear(&e);
 	if (h->fail[0] != '\0') {
+		s->quiet = 1; /* told at the write refused */
 		sftpd_reply_err(s, m, PGAL_EINPUT, h->fail);
 		return;
 	}
