@@ -3,7 +3,8 @@
 # open handle of the connection: 16 handles written in turn stop being
 # taken once together they pass the quota (a write refused with a status
 # that says "over quota"), and nothing of them is kept. Before, each write
-# was taken until the close, so a full account could fill the spool.
+# was taken until the close, so a full account could fill the spool. A
+# client that gives the size at OPEN is refused there.
 . "$(dirname "$0")/lib.sh"
 setup_home
 PW='alice password 1'
@@ -64,4 +65,24 @@ check "the closes fail too" "[ \$(grep -c '^close 4 ' '$T/handles.out') -eq 16 ]
 check "nothing of them kept: no spool file" "wait_until 10 eval '[ -z \"\$(ls -A \"$PGAL_HOME/spool\")\" ]'"
 ok "ls trip" "$PGAL" ls trip --json
 jcheck "no photo stored" "j == []"
+
+# a client that gives the size at OPEN is refused there
+cat > "$T/opensize.py" <<'PY'
+import struct, sys
+
+import sftpwire
+from sftpwire import req, s, status
+
+if not sftpwire.connect(sys.argv[1]):
+    sys.exit("no VERSION")
+for name, size in (("over-limit.jpg", 17 * 1024 * 1024), ("over-quota.jpg", 4000000),
+                   ("fits.jpg", 100000)):
+    # flags WRITE|CREAT|TRUNC, attributes: SIZE
+    t, b = req(3, s("/trip/" + name) + struct.pack(">IIQ", 0x02 | 0x08 | 0x10, 1, size))
+    print("open %s %s %s" % (name, *status((t, b))) if t != 102 else "open %s handle" % name)
+PY
+ok "OPENs that give the size" raw_sftp_py "$T/opensize.py" alice
+check "over the upload limit: refused at OPEN, saying so" "grep -q '^open over-limit.jpg 4 over-limit.jpg: larger than the upload limit' '$T/out'"
+check "over the quota: refused at OPEN, saying so" "grep -q '^open over-quota.jpg 4 over-quota.jpg: over quota' '$T/out'"
+check "within both: a handle" "grep -q '^open fits.jpg handle' '$T/out'"
 done_testing
