@@ -1,9 +1,12 @@
 /* SFTP on photos as files. A download copies the original to the spool
- * at open and reads from there. An upload is written to an unnamed spool
- * file; at close the quick checks decide and the answer goes out while the
- * ingest queue stores it. The spool holds up to ssh_spool_max of the
- * connection's files (and leaves its file system's reserve): beyond, a
- * write or an open waits for the queue. */
+ * at open and reads from there (a photo still queued once it is stored).
+ * An upload is written to an unnamed spool file: refused at OPEN when the
+ * album is missing or its given size is over a limit, at the first WRITE
+ * when it is no image, at the WRITE that passes the quota; at close the
+ * quick checks decide and the answer goes out while the ingest queue
+ * stores it. The spool holds up to ssh_spool_max of the connection's files
+ * (and leaves its file system's reserve): beyond, a write or an open waits
+ * for the queue. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,8 @@
 /* SFTP requests on names in the virtual tree: attributes, the canonical
  * path, and the changes (mkdir makes an album, rmdir deletes one, remove a
- * photo, rename moves a photo or renames an album). A change first waits
- * for the album's queued uploads, so it meets them stored. */
+ * photo, rename moves a photo or renames an album, setstat sets a photo's
+ * time). A change first waits for the queued uploads it touches (on any
+ * of the user's connections), so it meets them stored. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

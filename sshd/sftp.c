@@ -2,13 +2,19 @@
  * sftp_reply_*). A virtual tree, nothing on the real file system:
  *   /                 the user's albums, as directories
  *   /ALBUM/           its photos (the originals), as files
- * Uploads are spooled to an unnamed private file. When the client closes
- * the handle, the quick checks decide (pgal_ingest_check: type, header,
- * limits, quota, name) and the answer goes out at once; the full ingest
- * runs in the connection's ingest queue (ingest-queue.c) meanwhile, and
- * listings show a queued photo (with its size) until its row exists. A
+ * It behaves like the file system sync tools expect: a write to a name is
+ * that photo's new content (pgal_put_opts replace), a file's time is what
+ * the client set, temporary names wait for their rename (sftp-temp.c).
+ * Uploads are spooled to an unnamed private file: the first block must be
+ * an image's, the quota is checked as the bytes arrive. When the client
+ * closes the handle, the quick checks decide (pgal_ingest_check_as: type,
+ * header, limits, quota, duplicates) and the answer goes out at once; the
+ * full ingest runs in the connection's ingest queue (ingest-queue.c)
+ * meanwhile, and every connection of the user finds a queued photo (with
+ * its size and time) by its record (pending.c) until its row exists. A
  * connection that drops before the close stores nothing of that file.
- * Refusals carry a status message that says why. The spool holds up to
+ * Refusals carry a status message that says why, also on the channel's
+ * stderr for the clients that print only the code. The spool holds up to
  * ssh_spool_max of a connection's uploads (and leaves its file system's
  * reserve): beyond, a write or close waits for the queue. A message is
  * handled only when its reply fits the client's window (sftpd_ready),
