@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,16 +93,16 @@ sshd_pending_wait(const pgal_config *cfg, const char *user, int max_ms)
 }
 
 /* ---- the queued uploads themselves, for the user's other connections ----
- * PGAL_HOME/pending/<user>.q/<album>/<name> holds "pid bytes queued_at
- * mtime sha256"
+ * PGAL_HOME/pending/<user>.q/<album>/<name> holds "pid start bytes
+ * queued_at mtime sha256"
  * while the connection process pid has album/name in its queue: another
  * connection (rclone stats and sets times on any of its connections) finds
  * the file there, with its size, before its row exists. A record whose
- * process is gone (a crash) counts as absent. Album names are safe file
+ * process is gone (a crash; pid and start time name it) is removed. Album names are safe file
  * names ([A-Za-z0-9][A-Za-z0-9._ -]*); photo names hold no '/' and never
  * start with '.', which the record's temporary file does. */
 
-/* One record's line: five numbers and a hash, with room to spare. */
+/* One record's line: six numbers and a hash, with room to spare. */
 #define RECORD_MAX 192
 
 static int
@@ -128,10 +127,42 @@ record_path(const pgal_config *cfg, const char *user, const char *album, const c
 	return (size_t)snprintf(out, size, "%s/%s", dir, name) >= size ? -1 : 0;
 }
 
-static int
-alive(long pid)
+/* When process pid started (clock ticks after boot, /proc/PID/stat's 22nd
+ * field): with the pid, it names one process, whatever reuses the pid
+ * later. -1 if there is no such process. */
+static long long
+started(long pid)
 {
-	return pid > 0 && pid <= INT_MAX && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+	char path[64], buf[1024], *p;
+	long long t = -1;
+	ssize_t n;
+	int fd, i;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* the name in parentheses may hold anything: fields follow the last ')' */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return -1;
+	/* field 3 (the state) is the first after it: 19 more to the 22nd */
+	for (p++, i = 0; i < 19 && p != NULL; i++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p, " %lld", &t) != 1)
+		return -1;
+	return t;
+}
+
+/* The process that wrote a record still runs: the same pid, started at
+ * the same time. */
+static int
+alive(long pid, long long start)
+{
+	return pid > 0 && pid <= INT_MAX && start >= 0 && started(pid) == start;
 }
 
 /* The record at path: 0 when it is there and its process lives. */
@@ -139,7 +170,7 @@ static int
 record_read(const char *path, long *pid, struct sshd_pending_rec *r)
 {
 	char buf[RECORD_MAX], sha[PGAL_SHA256_HEX + 1];
-	long long bytes, at, mtime;
+	long long start, bytes, at, mtime;
 	ssize_t n;
 	int fd;
 
@@ -150,9 +181,14 @@ record_read(const char *path, long *pid, struct sshd_pending_rec *r)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	if (sscanf(buf, "%ld %lld %lld %lld %64s", pid, &bytes, &at, &mtime, sha) != 5 ||
-	    bytes < 0 || !alive(*pid))
+	if (sscanf(buf, "%ld %lld %lld %lld %lld %64s", pid, &start, &bytes, &at, &mtime,
+	    sha) != 6 || bytes < 0)
 		return -1;
+	if (!alive(*pid, start)) {
+		/* left by a connection that crashed: nobody stores it */
+		unlink(path);
+		return -1;
+	}
 	r->bytes = bytes;
 	r->queued_at = at;
 	r->mtime = mtime;
@@ -174,8 +210,8 @@ sshd_pending_note(const pgal_config *cfg, const char *user, const char *album,
 		return;
 	snprintf(tmp, sizeof tmp, "%s/.new-%ld", dir, (long)getpid());
 	/* the hash, when known, is hex: "-" stands for none */
-	len = snprintf(line, sizeof line, "%ld %lld %lld %lld %s\n", (long)getpid(),
-	    (long long)bytes, (long long)queued_at, (long long)mtime,
+	len = snprintf(line, sizeof line, "%ld %lld %lld %lld %lld %s\n", (long)getpid(),
+	    started((long)getpid()), (long long)bytes, (long long)queued_at, (long long)mtime,
 	    sha256 != NULL && sha256[0] != '\0' ? sha256 : "-");
 	if ((fd = open(tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
 		return;
