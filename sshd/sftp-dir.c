@@ -45,15 +45,38 @@ sftpd_do_opendir(struct sftpd *s, sftp_client_message m)
 }
 
 /* The album's queued uploads (on any of the user's connections) when its
- * listing starts. A job that finishes during the listing is then either
- * met among the stored photos (seen) or listed from here: never twice,
- * never missed. */
+ * listing starts, and this connection's files under a temporary name. A
+ * job that finishes during the listing is then either met among the
+ * stored photos (seen) or listed from here: never twice, never missed. */
 static int
 snapshot_queue(struct sftpd *s, struct handle *h)
 {
+	struct sshd_pending_rec *v;
+	struct sftpd_temp *t;
+	size_t n = 0;
+
 	sshd_iq_poll(s->up->iq);
-	if (sshd_pending_list(s->cfg, s->user, h->album, &h->queued, &h->nqueued) == -1 ||
-	    (h->seen = calloc(h->nqueued ? h->nqueued : 1, 1)) == NULL)
+	if (sshd_pending_list(s->cfg, s->user, h->album, &h->queued, &h->nqueued) == -1)
+		return -1;
+	for (t = s->up->temps; t != NULL; t = t->next)
+		n += strcmp(t->album, h->album) == 0;
+	if (n > 0) {
+		if ((v = reallocarray(h->queued, h->nqueued + n, sizeof *v)) == NULL)
+			return -1;
+		h->queued = v;
+		for (t = s->up->temps; t != NULL; t = t->next) {
+			if (strcmp(t->album, h->album) != 0)
+				continue;
+			v = &h->queued[h->nqueued++];
+			memset(v, 0, sizeof *v);
+			snprintf(v->album, sizeof v->album, "%s", t->album);
+			snprintf(v->name, sizeof v->name, "%s", t->name);
+			v->bytes = t->bytes;
+			v->queued_at = t->closed_at;
+			v->mtime = t->mtime;
+		}
+	}
+	if ((h->seen = calloc(h->nqueued ? h->nqueued : 1, 1)) == NULL)
 		return -1;
 	return 0;
 }

@@ -38,6 +38,17 @@ ok "chmod on a photo is accepted (and means nothing)" k_sftp "$(b "chmod 600 /tr
 fails "chmod on a missing path fails" k_sftp "$(b "chmod 644 /trip/none.jpg")"
 check "saying no such file" "grep -qi 'no such file' '$T/err'"
 
+# a temporary name: kept as written (listed, with its size), a photo only
+# once renamed to its final name
+vips crop "$FIX/nikon-d2h-gps.jpg" "$T/c.jpg[Q=90]" 20 20 300 200 || echo "Bail out! vips"
+ok "put under a temporary name, ls, rename to the final name" \
+	k_sftp "$(b "put $T/c.jpg /trip/c.jpg.partial" "ls -l /trip" "rename /trip/c.jpg.partial /trip/c.jpg")"
+check "listed under its temporary name with its size" \
+	"grep -Eq ' $(stat -c %s "$T/c.jpg") .* c.jpg.partial\$' '$T/out'"
+check "stored under the final name only" "wait_until 20 eval '[ \"\$(stored_names trip | tr \"\\n\" \" \")\" = \"a.jpg b.jpg c.jpg \" ]'"
+ok "a temporary file dropped: never a photo" k_sftp "$(b "put $T/c.jpg /trip/.d.jpg" "rm /trip/.d.jpg")"
+check "nothing more stored" "[ \"\$(stored_names trip | tr '\\n' ' ')\" = 'a.jpg b.jpg c.jpg ' ]"
+
 # a file still being stored is renamed or removed from another
 # connection: the change applies once it is stored (a camera-size photo:
 # its decode takes far longer than the next connection)
@@ -60,6 +71,6 @@ fails "a file over the quota: fails" k_sftp "$(b "put $T/big.jpg /trip/big.jpg")
 check "stderr says over quota" "grep -q 'big.jpg: over quota' '$T/err'"
 check "refused before its last byte arrived" "grep -q 'trip/big.jpg refused: storage quota exceeded' '$T/sshd.log'"
 check "nothing of it kept: no spool file" "wait_until 10 eval '[ -z \"\$(ls -A \"$PGAL_HOME/spool\")\" ]'"
-check "two photos stored, their blobs only" "[ \"\$(stored_names trip | tr '\\n' ' ')\" = 'a.jpg b.jpg ' ] && blobs_match_rows"
+check "three photos stored, their blobs only" "[ \"\$(stored_names trip | tr '\\n' ' ')\" = 'a.jpg b.jpg c.jpg ' ] && blobs_match_rows"
 check "the refusal was told once" "[ \$(grep -c 'over quota' '$T/err') -eq 1 ]"
 done_testing
