@@ -127,6 +127,24 @@ record_path(const pgal_config *cfg, const char *user, const char *album, const c
 	return (size_t)snprintf(out, size, "%s/%s", dir, name) >= size ? -1 : 0;
 }
 
+/* The start of a small text file (what fits in buf, NUL-terminated): 0,
+ * or -1 when it cannot be read or is empty. */
+static int
+read_text(const char *path, int flags, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | flags)) == -1)
+		return -1;
+	n = pgal_fs_read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
 /* When process pid started (clock ticks after boot, /proc/PID/stat's 22nd
  * field): with the pid, it names one process, whatever reuses the pid
  * later. -1 if there is no such process. */
@@ -135,17 +153,11 @@ started(long pid)
 {
 	char path[64], buf[1024], *p;
 	long long t = -1;
-	ssize_t n;
-	int fd, i;
+	int i;
 
 	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (read_text(path, 0, buf, sizeof buf) == -1)
 		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	/* the name in parentheses may hold anything: fields follow the last ')' */
 	if ((p = strrchr(buf, ')')) == NULL)
 		return -1;
@@ -171,16 +183,9 @@ record_read(const char *path, long *pid, struct sshd_pending_rec *r)
 {
 	char buf[RECORD_MAX], sha[PGAL_SHA256_HEX + 1];
 	long long start, bytes, at, mtime;
-	ssize_t n;
-	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+	if (read_text(path, O_NOFOLLOW, buf, sizeof buf) == -1)
 		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	if (sscanf(buf, "%ld %lld %lld %lld %lld %64s", pid, &start, &bytes, &at, &mtime,
 	    sha) != 6 || bytes < 0)
 		return -1;
