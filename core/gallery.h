@@ -81,6 +81,11 @@ typedef struct pgal_put_opts {
 	const char *description; /* NULL: none */
 	const char *tags;        /* comma-separated, NULL: none */
 	int force;               /* store even if the same bytes are already there */
+	/* a file system's write: a photo of the same name in the album is
+	 * replaced (new bytes, its title, description and tags kept, its old
+	 * blobs freed); the same bytes under that name store nothing */
+	int replace;
+	int64_t mtime;           /* the file's time as a client gave it; 0: none */
 } pgal_put_opts;
 
 /* The one ingest pipeline: type, size and pixel limits before decoding, EXIF,
@@ -94,6 +99,8 @@ typedef struct pgal_ingest_info {
 	char name[PGAL_PHOTO_NAME_MAX + 1]; /* the free name it gets */
 	int64_t bytes;
 	int width, height; /* as the header says; 0 when it keeps them elsewhere (HEIC) */
+	int unchanged; /* pgal_ingest_check_as: the photo of that name has these bytes */
+	char sha256[PGAL_SHA256_HEX + 1]; /* pgal_ingest_check_as: the file's hash */
 } pgal_ingest_info;
 
 /* Whether the name `name` (already made valid) is taken by an upload that
@@ -113,6 +120,20 @@ typedef int (*pgal_taken_fn)(void *arg, const char *album, const char *name);
 int pgal_ingest_check(pgal *g, const char *token, const char *album, int fd,
 		      const char *filename, int64_t pending, pgal_taken_fn taken, void *arg,
 		      pgal_ingest_info *info, pgal_err *e);
+
+/* pgal_ingest_check for a file system's write of `name` exactly (made
+ * valid): a stored photo of that name is to be replaced (pgal_put_opts
+ * replace), so no variant is looked for; the file is hashed too, and bytes
+ * already stored under another name are refused now ("already stored as
+ * ALBUM/NAME"), the same bytes under this name set info->unchanged. */
+int pgal_ingest_check_as(pgal *g, const char *token, const char *album, int fd,
+			 const char *name, int64_t pending, pgal_ingest_info *info, pgal_err *e);
+
+/* The first `len` bytes of an upload on its way: PGAL_OK when they are an
+ * image type's or too few to tell, PGAL_EINPUT "not a supported image"
+ * when they can be no image: a client is told at its first write, not
+ * after sending the whole file. */
+int pgal_ingest_check_head(const void *head, size_t len, pgal_err *e);
 
 /* A page of an album in the given order, after `after` (NULL: from the start).
  * next is filled for the following page (next->valid 0 when this was the last). */
@@ -141,6 +162,10 @@ int pgal_photo_update(pgal *g, const char *token, const char *album, const char 
 int pgal_photo_move(pgal *g, const char *token, const char *album, const char *name,
 		    const char *to_album, const char *to_name, pgal_photo *out, pgal_err *e);
 int pgal_photo_delete(pgal *g, const char *token, const char *album, const char *name, pgal_err *e);
+/* Sets the photo's file time (what SFTP clients show and sync tools
+ * compare; the EXIF time stays as it is): seconds since the epoch, > 0. */
+int pgal_photo_set_mtime(pgal *g, const char *token, const char *album, const char *name,
+			 int64_t mtime, pgal_err *e);
 /* Writes the original, thumbnail or preview to fd. */
 int pgal_photo_read(pgal *g, const char *token, const char *album, const char *name,
 		    int kind /* pgal_blob_kind */, int fd, pgal_err *e);

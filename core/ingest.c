@@ -85,10 +85,39 @@ check_file(pgal *g, int fd, pgal_img_type *type, int64_t *bytes, pgal_err *e)
 	return PGAL_OK;
 }
 
-int
-pgal_ingest_check(pgal *g, const char *token, const char *album, int fd, const char *filename,
-		  int64_t pending, pgal_taken_fn taken, void *arg, pgal_ingest_info *info,
-		  pgal_err *e)
+/* The bytes of fd hashed (into sha): PGAL_EINPUT when another photo of the user has
+ * them ("already stored as ALBUM/NAME"); *unchanged when the photo that
+ * holds them is album's photo `name` (NULL: none is). */
+static int
+check_duplicate(pgal *g, const pgal_user *u, const pgal_album *a, int fd, const char *name,
+		int *unchanged, char sha[PGAL_SHA256_HEX + 1], pgal_err *e)
+{
+	pgal_photo dup;
+	int rc;
+
+	*unchanged = 0;
+	if ((rc = pgal_sha256_fd(fd, sha, e)) != PGAL_OK)
+		return rc;
+	rc = g->store->ops->photo_find_sha(g->store, u->id, sha, &dup, e);
+	if (rc == PGAL_ENOTFOUND) {
+		pgal_err_clear(e);
+		return PGAL_OK;
+	}
+	if (rc != PGAL_OK)
+		return rc;
+	if (name != NULL && dup.album_id == a->id && strcmp(dup.name, name) == 0) {
+		*unchanged = 1;
+		return PGAL_OK;
+	}
+	return pgal_fail(e, PGAL_EINPUT, "already stored as %s/%s", dup.album, dup.name);
+}
+
+/* pgal_ingest_check and pgal_ingest_check_as: `exact` takes the name as
+ * it is (a photo of that name is replaced) and hashes the file. */
+static int
+ingest_check(pgal *g, const char *token, const char *album, int fd, const char *filename,
+	     int64_t pending, pgal_taken_fn taken, void *arg, int exact,
+	     pgal_ingest_info *info, pgal_err *e)
 {
 	char base[PGAL_PHOTO_NAME_MAX + 1];
 	pgal_img_type type = PGAL_IMG_UNKNOWN;
@@ -118,6 +147,10 @@ pgal_ingest_check(pgal *g, const char *token, const char *album, int fd, const c
 	if ((rc = pgal_quota_check(g, token, info->bytes + pending, e)) != PGAL_OK)
 		return rc;
 	pgal_photo_name_from_file(filename, base);
+	if (exact) {
+		snprintf(info->name, sizeof info->name, "%s", base);
+		return check_duplicate(g, &u, &a, fd, info->name, &info->unchanged, info->sha256, e);
+	}
 	for (i = 1; i <= NAME_VARIANTS; i++) {
 		pgal_photo_name_variant(base, i, info->name);
 		rc = g->store->ops->photo_get(g->store, a.id, info->name, &p, e);
@@ -131,6 +164,29 @@ pgal_ingest_check(pgal *g, const char *token, const char *album, int fd, const c
 		}
 	}
 	return pgal_fail(e, PGAL_EINPUT, "too many photos named '%s'", base);
+}
+
+int
+pgal_ingest_check(pgal *g, const char *token, const char *album, int fd, const char *filename,
+		  int64_t pending, pgal_taken_fn taken, void *arg, pgal_ingest_info *info,
+		  pgal_err *e)
+{
+	return ingest_check(g, token, album, fd, filename, pending, taken, arg, 0, info, e);
+}
+
+int
+pgal_ingest_check_as(pgal *g, const char *token, const char *album, int fd, const char *name,
+		     int64_t pending, pgal_ingest_info *info, pgal_err *e)
+{
+	return ingest_check(g, token, album, fd, name, pending, NULL, NULL, 1, info, e);
+}
+
+int
+pgal_ingest_check_head(const void *head, size_t len, pgal_err *e)
+{
+	if (len >= PGAL_IMG_HEAD && pgal_image_detect(head, len) == PGAL_IMG_UNKNOWN)
+		return unsupported(e);
+	return PGAL_OK;
 }
 
 static int
@@ -196,6 +252,38 @@ back_out_if_duplicate(pgal *g, const pgal_photo *p, pgal_err *e)
 			 "(use --force to store it again)", first.album, first.name);
 }
 
+/* A replacement keeps what the user wrote about the photo it replaces,
+ * unless the upload gives it anew. */
+static void
+keep_details(pgal_photo *p, const pgal_photo *old, const pgal_put_opts *opts)
+{
+	if (opts->title == NULL)
+		snprintf(p->title, sizeof p->title, "%s", old->title);
+	if (opts->description == NULL)
+		snprintf(p->description, sizeof p->description, "%s", old->description);
+	if (opts->tags == NULL)
+		snprintf(p->tags, sizeof p->tags, "%s", old->tags);
+}
+
+/* The new row p (stored under a free variant of the name, beside the old
+ * one) takes the place of old: the old row goes, p gets the name, the old
+ * blobs are freed. A crash in between leaves the new photo under the
+ * variant name and the old one, or the new one alone: never neither. */
+static void
+take_place_of(pgal *g, pgal_photo *p, const pgal_photo *old)
+{
+	char name[PGAL_PHOTO_NAME_MAX + 1];
+	pgal_err e2;
+
+	if (g->store->ops->photo_delete(g->store, old->id, &e2) != PGAL_OK)
+		return; /* both stay: the new one under its variant name */
+	pgal_delete_blobs(g, old->blob_id);
+	snprintf(name, sizeof name, "%s", p->name);
+	snprintf(p->name, sizeof p->name, "%s", old->name);
+	if (g->store->ops->photo_update(g->store, p, &e2) != PGAL_OK)
+		snprintf(p->name, sizeof p->name, "%s", name);
+}
+
 int
 pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	       const pgal_put_opts *opts, pgal_photo *out, pgal_err *e)
@@ -205,16 +293,17 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	pgal_image_result r;
 	pgal_image_job *job = NULL;
 	pgal_img_type type = PGAL_IMG_UNKNOWN;
-	pgal_photo p, dup;
+	pgal_photo p, dup, old;
 	pgal_digests dg;
 	pgal_album a;
 	pgal_user u;
-	int fd = -1, rc, blobs_written = 0;
+	int fd = -1, rc, blobs_written = 0, replacing = 0;
 
 	if (opts == NULL)
 		opts = &none;
 	memset(&r, 0, sizeof r);
 	memset(&p, 0, sizeof p);
+	memset(&old, 0, sizeof old);
 	if ((rc = pgal_auth(g, token, &u, e)) != PGAL_OK ||
 	    (rc = pgal_own_album(g, &u, album, &a, e)) != PGAL_OK)
 		return rc;
@@ -242,6 +331,23 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	memcpy(p.sha256, dg.sha256, sizeof p.sha256);
 	memcpy(p.sha1, dg.sha1, sizeof p.sha1);
 	memcpy(p.md5, dg.md5, sizeof p.md5);
+	if (opts->replace) {
+		rc = g->store->ops->photo_get(g->store, a.id, p.name, &old, e);
+		if (rc != PGAL_OK && rc != PGAL_ENOTFOUND)
+			goto out;
+		replacing = rc == PGAL_OK;
+		pgal_err_clear(e);
+		rc = PGAL_OK;
+		if (replacing && strcmp(old.sha256, p.sha256) == 0) {
+			/* the same bytes under the same name: nothing to do */
+			snprintf(old.album, sizeof old.album, "%s", a.name);
+			if (out != NULL)
+				*out = old;
+			goto out;
+		}
+		if (replacing)
+			keep_details(&p, &old, opts);
+	}
 	if (!opts->force) {
 		rc = g->store->ops->photo_find_sha(g->store, u.id, p.sha256, &dup, e);
 		if (rc == PGAL_OK) {
@@ -276,6 +382,7 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	p.height = r.height;
 	p.exif = r.exif;
 	p.added_at = pgal_now(g);
+	p.mtime = opts->mtime > 0 ? opts->mtime : 0;
 	p.sort_taken = r.exif.taken_at >= 0 ? r.exif.taken_at : p.added_at;
 	/* again just before the row: uploads running in parallel may have used
 	 * the room meanwhile (a window remains; the store has no quota lock) */
@@ -285,6 +392,8 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	blobs_written = 0; /* the row owns them now */
 	if (!opts->force && (rc = back_out_if_duplicate(g, &p, e)) != PGAL_OK)
 		goto out;
+	if (replacing)
+		take_place_of(g, &p, &old);
 	if (out != NULL)
 		*out = p;
 out:

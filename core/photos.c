@@ -153,6 +153,26 @@ pgal_photo_delete(pgal *g, const char *token, const char *album, const char *nam
 	return PGAL_OK;
 }
 
+int
+pgal_photo_set_mtime(pgal *g, const char *token, const char *album, const char *name,
+		     int64_t mtime, pgal_err *e)
+{
+	pgal_album a;
+	pgal_photo p;
+	pgal_user u;
+	int rc;
+
+	if (mtime <= 0)
+		return pgal_fail(e, PGAL_EINPUT, "a file time must be after 1970");
+	if ((rc = pgal_auth(g, token, &u, e)) != PGAL_OK ||
+	    (rc = pgal_own_photo(g, &u, album, name, &a, &p, e)) != PGAL_OK)
+		return rc;
+	if (p.mtime == mtime)
+		return PGAL_OK;
+	p.mtime = mtime;
+	return g->store->ops->photo_update(g->store, &p, e);
+}
+
 static int
 photo_blob_key(pgal *g, const char *token, const char *album, const char *name, int kind,
 	       char key[PGAL_BLOB_KEY_MAX], pgal_err *e)

@@ -94,6 +94,7 @@ typedef struct pgal_photo {
 	char blob_id[PGAL_BLOB_ID_HEX + 1];
 	int64_t added_at;
 	int64_t sort_taken; /* taken_at if known, else added_at: keyset sort key */
+	int64_t mtime;      /* the file's time as a client set it (SFTP); 0: added_at */
 	pgal_exif exif;
 	/* of the original too, for sync tools' checks (md5sum, sha1sum); empty
 	 * in a row stored before they were kept, until first asked for */

@@ -52,6 +52,8 @@ struct iq_msg {
 	char album[PGAL_ALBUM_MAX + 1];
 	char name[PGAL_PHOTO_NAME_MAX + 1]; /* the result: the name stored under */
 	char msg[sizeof(((pgal_err *)0)->msg)]; /* the result: why not */
+	int32_t replace; /* the job: pgal_put_opts replace */
+	int64_t mtime;   /* the job: pgal_put_opts mtime */
 };
 
 /* Jobs handed to one worker at once: enough that it never waits for the
@@ -93,6 +95,7 @@ struct sshd_iq {
 	uint32_t next_id;
 	int64_t last_submit_ms;
 	int closing; /* no more uploads come: every worker may start */
+	int replace; /* uploads replace a photo of their name */
 	int failed;
 	sshd_iq_fail_fn on_fail;
 	void *arg;
@@ -214,6 +217,8 @@ ingest_one(struct sshd_iq *q, pgal *g, const pgal_err *open_err, struct iq_msg *
 		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 		memset(&opts, 0, sizeof opts);
 		opts.filename = m->name;
+		opts.replace = m->replace != 0;
+		opts.mtime = m->mtime;
 		m->code = pgal_photo_add(g, q->token, m->album, path, &opts, &ph, &e);
 	}
 	if (m->code == PGAL_OK) {
@@ -328,6 +333,9 @@ job_done(struct sshd_iq *q, size_t i, int code, const char *msg)
 	}
 	if (j.fd != -1)
 		close(j.fd);
+	/* the name may be queued again behind it (a replacement) */
+	if (sshd_iq_find(q, j.pub.album, j.pub.name) == NULL)
+		sshd_pending_forget(q->cfg, q->user, j.pub.album, j.pub.name);
 	if (q->njobs == 0) {
 		sshd_pending_release(q->pending);
 		q->pending = -1;
@@ -467,6 +475,8 @@ feed(struct sshd_iq *q)
 		memset(&m, 0, sizeof m);
 		m.id = q->jobs[i].pub.id;
 		m.bytes = q->jobs[i].pub.bytes;
+		m.replace = q->replace;
+		m.mtime = q->jobs[i].pub.mtime;
 		snprintf(m.album, sizeof m.album, "%s", q->jobs[i].pub.album);
 		snprintf(m.name, sizeof m.name, "%s", q->jobs[i].pub.name);
 		if (send_job(q->w[wi].fd, &m, q->jobs[i].fd) == -1) {
@@ -608,6 +618,12 @@ sshd_iq_wait_album(struct sshd_iq *q, const char *album)
 	}
 }
 
+void
+sshd_iq_replace(struct sshd_iq *q, int replace)
+{
+	q->replace = replace;
+}
+
 size_t
 sshd_iq_count(const struct sshd_iq *q)
 {
@@ -652,7 +668,7 @@ sshd_iq_taken(void *arg, const char *album, const char *name)
 
 int
 sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
-    int64_t bytes, pgal_err *e)
+    int64_t bytes, int64_t mtime, const char *sha256, pgal_err *e)
 {
 	struct iq_job *j;
 	size_t ncap;
@@ -682,13 +698,18 @@ sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
 	snprintf(j->pub.name, sizeof j->pub.name, "%s", name);
 	j->pub.bytes = bytes;
 	j->pub.queued_at = (int64_t)time(NULL);
+	j->pub.mtime = mtime;
+	snprintf(j->pub.sha256, sizeof j->pub.sha256, "%s", sha256 != NULL ? sha256 : "");
 	j->fd = fd;
 	j->worker = -1;
 	q->bytes += bytes;
 	q->last_submit_ms = now_ms();
-	/* the user's commands on this host wait for it (best effort) */
+	/* the user's commands on this host wait for it, and the user's other
+	 * connections find it (best effort) */
 	if (q->pending == -1)
 		q->pending = sshd_pending_hold(q->cfg, q->user);
+	sshd_pending_note(q->cfg, q->user, album, name, bytes, j->pub.queued_at, mtime,
+	    j->pub.sha256);
 	/* a worker lost from here on loses files accepted: reported as such */
 	feed(q);
 	return PGAL_OK;

@@ -262,7 +262,7 @@ sink_file(struct scp *s, const char *album, const char *name, uint64_t size)
 		warn_peer(s, "%s: %s", name, e.msg);
 		return 0;
 	}
-	if (sshd_iq_submit(s->iq, fd, album, info.name, info.bytes, &e) != PGAL_OK) {
+	if (sshd_iq_submit(s->iq, fd, album, info.name, info.bytes, 0, NULL, &e) != PGAL_OK) {
 		warn_peer(s, "%s: %s", name, e.msg);
 		return 0;
 	}

@@ -36,8 +36,6 @@ sftpd_do_opendir(struct sftpd *s, sftp_client_message m)
 		sftpd_reply_pgal(s, m, &e);
 		return;
 	}
-	if (v.depth == 1)
-		sftpd_wait_others(s);
 	if ((h = sftpd_handle_new(s, v.depth == 0 ? H_ROOT : H_ALBUM)) == NULL) {
 		sftpd_reply_err(s, m, PGAL_EBACKEND, "out of memory");
 		return;
@@ -46,36 +44,56 @@ sftpd_do_opendir(struct sftpd *s, sftp_client_message m)
 	sftpd_give_handle(s, m, h);
 }
 
-/* The album's queued uploads when its listing starts. A job that finishes
- * during the listing is then either met among the stored photos (seen) or
- * listed from here: never twice, never missed. */
+/* The album's queued uploads (on any of the user's connections) when its
+ * listing starts, and this connection's files under a temporary name. A
+ * job that finishes during the listing is then either met among the
+ * stored photos (seen) or listed from here: never twice, never missed. */
 static int
 snapshot_queue(struct sftpd *s, struct handle *h)
 {
-	const struct sshd_iq_job *j;
-	size_t i, n = 0;
+	struct sshd_pending_rec *v;
+	struct sftpd_temp *t;
+	size_t n = 0;
 
 	sshd_iq_poll(s->up->iq);
-	n = sshd_iq_count(s->up->iq);
-	if ((h->queued = calloc(n ? n : 1, sizeof *h->queued)) == NULL ||
-	    (h->seen = calloc(n ? n : 1, 1)) == NULL)
+	if (sshd_pending_list(s->cfg, s->user, h->album, &h->queued, &h->nqueued) == -1)
 		return -1;
-	n = 0;
-	for (i = 0; (j = sshd_iq_job(s->up->iq, i)) != NULL; i++)
-		if (strcmp(j->album, h->album) == 0)
-			h->queued[n++] = *j;
-	h->nqueued = n;
+	for (t = s->up->temps; t != NULL; t = t->next)
+		n += strcmp(t->album, h->album) == 0;
+	if (n > 0) {
+		if ((v = reallocarray(h->queued, h->nqueued + n, sizeof *v)) == NULL)
+			return -1;
+		h->queued = v;
+		for (t = s->up->temps; t != NULL; t = t->next) {
+			if (strcmp(t->album, h->album) != 0)
+				continue;
+			v = &h->queued[h->nqueued++];
+			memset(v, 0, sizeof *v);
+			snprintf(v->album, sizeof v->album, "%s", t->album);
+			snprintf(v->name, sizeof v->name, "%s", t->name);
+			v->bytes = t->bytes;
+			v->queued_at = t->closed_at;
+			v->mtime = t->mtime;
+		}
+	}
+	if ((h->seen = calloc(h->nqueued ? h->nqueued : 1, 1)) == NULL)
+		return -1;
 	return 0;
 }
 
+/* A stored photo met in the listing: an upload queued under its name
+ * (its replacement) is listed in its place, and not again later. */
 static void
-mark_seen(struct handle *h, const char *name)
+mark_seen(struct handle *h, pgal_photo *p)
 {
 	size_t i;
 
-	for (i = 0; i < h->nqueued; i++)
-		if (strcmp(h->queued[i].name, name) == 0)
+	for (i = 0; i < h->nqueued; i++) {
+		if (strcmp(h->queued[i].name, p->name) == 0) {
 			h->seen[i] = 1;
+			sftpd_queued_photo(p, &h->queued[i]);
+		}
+	}
 }
 
 /* Up to max queued photos not listed yet; *rest tells whether any remain. */
@@ -164,7 +182,7 @@ sftpd_do_readdir(struct sftpd *s, sftp_client_message m)
 				return;
 			}
 			for (i = 0; i < n; i++) {
-				mark_seen(h, page[i].name);
+				mark_seen(h, &page[i]);
 				sftpd_attr_photo(&a, &page[i]);
 				sftpd_longname(ln, sizeof ln, &a, s->user, page[i].name);
 				sftp_reply_names_add(m, page[i].name, ln, &a);

@@ -2,6 +2,7 @@
  * open handles and the helpers every request handler uses.
  *   sftp.c        the channel: framing, dispatch, handles, replies
  *   sftp-file.c   photos as files: downloads and uploads through the spool
+ *   sftp-temp.c   uploads under a temporary name, kept aside until renamed
  *   sftp-dir.c    listings of the root and of an album
  *   sftp-paths.c  requests on names: stat, realpath, mkdir, rmdir, remove,
  *                 rename
@@ -34,16 +35,20 @@ struct handle {
 	char path[64];
 	int64_t size; /* written so far (high-water mark) */
 	int64_t spooled; /* bytes of the spool this handle holds */
-	char fail[256]; /* a write was refused: the reason, given at close */
+	int head_checked; /* an upload's first bytes were seen to be an image's */
+	int64_t mtime; /* an upload's time, set by FSETSTAT (put -p); 0: none */
+	/* a write was refused: "NAME: why", given again at close */
+	char fail[sizeof(((pgal_err *)0)->msg) + PGAL_PHOTO_NAME_MAX + 2];
 	/* directory listing */
 	pgal_album *albums;
 	size_t nalbums, pos;
 	pgal_cursor cur;
 	int dir_done;
 	int photos_done; /* the stored ones listed: the queued ones next */
-	/* uploads of the album queued when the listing began, each listed
-	 * after the stored photos unless a stored one of its name came by */
-	struct sshd_iq_job *queued;
+	/* uploads of the album queued (on any connection of the user) when
+	 * the listing began, each listed after the stored photos unless a
+	 * stored one of its name came by */
+	struct sshd_pending_rec *queued;
 	size_t nqueued;
 	unsigned char *seen;
 	struct handle *next;
@@ -55,6 +60,28 @@ struct sftpd_uploads {
 	/* spool bytes held by the open handles of every SFTP channel of the
 	 * connection; the ingest queue's files count on top */
 	int64_t spool_used;
+	/* of them, the bytes written to uploads not closed yet */
+	int64_t writing;
+	/* the quota was found to have room for this much incoming (queued
+	 * and being written): asked again beyond it */
+	int64_t quota_ok_upto;
+	/* uploads under a temporary name, closed, not renamed yet */
+	struct sftpd_temp *temps;
+	/* the album the connection's last mkdir made: a failed mkdir below
+	 * it ("rclone mkdir a/b") takes it back while it is empty */
+	char made_album[PGAL_ALBUM_MAX + 1];
+};
+
+/* A closed upload under a temporary name (".in.a.jpg", "a.jpg.partial"):
+ * its spool file, kept as written until renamed to its final name. */
+struct sftpd_temp {
+	char album[PGAL_ALBUM_MAX + 1];
+	char name[PGAL_PHOTO_NAME_MAX + 1];
+	int fd;
+	int64_t bytes;
+	int64_t mtime; /* as the client set it; 0: when it was closed */
+	int64_t closed_at;
+	struct sftpd_temp *next;
 };
 
 struct sftpd {
@@ -67,6 +94,7 @@ struct sftpd {
 	struct handle *handles;
 	int nhandles;
 	uint32_t window_max; /* the largest window the client gave */
+	int quiet; /* the request only looks: its refusal is not on stderr */
 };
 
 /* ---- sftp.c ---- */
@@ -81,24 +109,25 @@ void sftpd_handle_free(struct sftpd *s, struct handle *h);
 int sftpd_give_handle(struct sftpd *s, sftp_client_message m, struct handle *h);
 /* The open handle the message names, or NULL. */
 struct handle *sftpd_find_handle(struct sftpd *s, sftp_client_message m);
-/* A status reply with a pgal code and a message (sanitized here). */
+/* A status reply with a pgal code and a message (sanitized here). A
+ * refusal of a change (not of a request that only looks) also goes to the
+ * channel's stderr, where OpenSSH's sftp and scp show it: they print only
+ * the status code's standard text. */
 void sftpd_reply_err(struct sftpd *s, sftp_client_message m, int code, const char *msg);
 void sftpd_reply_pgal(struct sftpd *s, sftp_client_message m, const pgal_err *e);
 /* The message's path in the virtual tree; on a bad path the reply (with
  * `code`) is sent and -1 returned. */
 int sftpd_client_path(struct sftpd *s, sftp_client_message m, struct vpath *v, int code);
-/* This user's uploads still being stored by another connection on this
- * host (scp then sftp; FileZilla's transfer connections) are waited for
- * before a photo is found missing or an album listed; not while this
- * connection has its own queued (it lists those, and must keep feeding
- * them). */
-void sftpd_wait_others(struct sftpd *s);
-/* ... for at most this long: interactive clients give up on a server that
- * stays silent (FileZilla after 20 s by default); a listing then shows
- * what is stored so far. */
-#define SFTPD_OTHERS_WAIT_MS 10000
+/* Waits until album/name, queued by this or another connection of the
+ * user on this host, is stored or refused (a read, rename or remove of it
+ * then meets it stored); at most the ingest's time limit. */
+void sftpd_wait_stored(struct sftpd *s, const char *album, const char *name);
 /* A queued upload as the photo it will be: its name, size and time. */
-void sftpd_queued_photo(pgal_photo *ph, const struct sshd_iq_job *j);
+void sftpd_queued_photo(pgal_photo *ph, const struct sshd_pending_rec *r);
+/* The photo at album/name as a client sees it: an upload queued on any of
+ * the user's connections (its new content), else the stored one. */
+int sftpd_photo_get(struct sftpd *s, const char *album, const char *name, pgal_photo *ph,
+    pgal_err *e);
 
 /* ---- the request handlers: each sends its reply ---- */
 /* sftp-file.c */
@@ -106,6 +135,24 @@ void sftpd_do_open(struct sftpd *s, sftp_client_message m);
 void sftpd_do_read(struct sftpd *s, sftp_client_message m);
 void sftpd_do_write(struct sftpd *s, sftp_client_message m);
 void sftpd_do_close(struct sftpd *s, sftp_client_message m);
+/* Checks an upload (fd) under its final name and queues it: PGAL_OK, or
+ * the reason ("NAME: why") in e. *fd becomes -1 once the queue has it;
+ * held is what of it already counts as being written. */
+int sftpd_upload_store(struct sftpd *s, const char *album, const char *name, int *fd,
+    int64_t held, int64_t mtime, pgal_err *e);
+/* sftp-temp.c */
+/* Whether a name is one clients upload under before renaming: a leading
+ * dot, or ending in .partial, .filepart, .tmp or ~. */
+int sftpd_temp_name(const char *name);
+/* At the close of h (a temporary name): its file is kept aside. */
+int sftpd_temp_keep(struct sftpd *s, struct handle *h, pgal_err *e);
+struct sftpd_temp *sftpd_temp_find(struct sftpd_uploads *u, const char *album,
+    const char *name);
+/* Renames temporary album/name to `to` (in album to_album): a final name
+ * queues it as an upload. PGAL_OK, or the reason in e. */
+int sftpd_temp_rename(struct sftpd *s, struct sftpd_temp *t, const char *to_album,
+    const char *to, pgal_err *e);
+void sftpd_temp_drop(struct sftpd_uploads *u, struct sftpd_temp *t);
 /* sftp-dir.c */
 void sftpd_do_opendir(struct sftpd *s, sftp_client_message m);
 void sftpd_do_readdir(struct sftpd *s, sftp_client_message m);

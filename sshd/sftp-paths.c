@@ -1,9 +1,11 @@
 /* SFTP requests on names in the virtual tree: attributes, the canonical
  * path, and the changes (mkdir makes an album, rmdir deletes one, remove a
- * photo, rename moves a photo or renames an album). A change first waits
- * for the album's queued uploads, so it meets them stored. */
+ * photo, rename moves a photo or renames an album, setstat sets a photo's
+ * time). A change first waits for the queued uploads it touches (on any
+ * of the user's connections), so it meets them stored. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -28,22 +30,8 @@ stat_path(struct sftpd *s, const struct vpath *v, struct sftp_attributes_struct 
 		sftpd_attr_dir(a, al.updated_at);
 		return PGAL_OK;
 	}
-	rc = pgal_photo_get(sftpd_gal(s), s->token, v->album, v->photo, &ph, e);
-	if (rc == PGAL_ENOTFOUND) {
-		sftpd_wait_others(s);
-		pgal_err_clear(e);
-		rc = pgal_photo_get(sftpd_gal(s), s->token, v->album, v->photo, &ph, e);
-	}
-	if (rc != PGAL_OK) {
-		const struct sshd_iq_job *j;
-
-		sshd_iq_poll(s->up->iq);
-		if (rc != PGAL_ENOTFOUND ||
-		    (j = sshd_iq_find(s->up->iq, v->album, v->photo)) == NULL)
-			return rc;
-		sftpd_queued_photo(&ph, j);
-		pgal_err_clear(e);
-	}
+	if ((rc = sftpd_photo_get(s, v->album, v->photo, &ph, e)) != PGAL_OK)
+		return rc;
 	sftpd_attr_photo(a, &ph);
 	return PGAL_OK;
 }
@@ -101,10 +89,51 @@ sftpd_do_fstat(struct sftpd *s, sftp_client_message m)
 	reply_stat(s, m, &v);
 }
 
-/* Times and modes mean nothing in the virtual tree. */
+/* A photo's mtime is kept (what sync tools compare); modes, owners and
+ * the times of albums mean nothing in the virtual tree. The path must
+ * exist. */
 void
 sftpd_do_setstat(struct sftpd *s, sftp_client_message m)
 {
+	struct sftp_attributes_struct a;
+	sftp_attributes want = m->attr;
+	int64_t mtime = 0;
+	struct handle *h;
+	struct vpath v;
+	pgal_err e;
+	int rc;
+
+	pgal_err_clear(&e);
+	if (want != NULL && (want->flags & SSH_FILEXFER_ATTR_ACMODTIME) && want->mtime > 0)
+		mtime = want->mtime;
+	if (sftp_client_message_get_type(m) == SSH_FXP_FSETSTAT) {
+		if ((h = sftpd_find_handle(s, m)) == NULL) {
+			sftpd_reply_err(s, m, PGAL_EUSAGE, "no such handle");
+			return;
+		}
+		/* an upload's time goes with it to the queue (put -p) */
+		if (h->kind == H_WRITE && mtime > 0)
+			h->mtime = mtime;
+		sftp_reply_status(m, SSH_FX_OK, NULL);
+		return;
+	}
+	if (sftpd_client_path(s, m, &v, PGAL_ENOTFOUND) != 0)
+		return;
+	if (stat_path(s, &v, &a, &e) != PGAL_OK) {
+		sftpd_reply_pgal(s, m, &e);
+		return;
+	}
+	if (v.depth == 2 && mtime > 0 && sftpd_temp_name(v.photo)) {
+		sftpd_temp_find(s->up, v.album, v.photo)->mtime = mtime;
+	} else if (v.depth == 2 && mtime > 0) {
+		/* a queued upload gets its time once stored */
+		sftpd_wait_stored(s, v.album, v.photo);
+		rc = pgal_photo_set_mtime(sftpd_gal(s), s->token, v.album, v.photo, mtime, &e);
+		if (rc != PGAL_OK) {
+			sftpd_reply_pgal(s, m, &e);
+			return;
+		}
+	}
 	sftp_reply_status(m, SSH_FX_OK, NULL);
 }
 
@@ -158,6 +187,29 @@ reply_change(struct sftpd *s, sftp_client_message m, int rc, const pgal_err *e,
 	sftp_reply_status(m, SSH_FX_OK, NULL);
 }
 
+/* The album the connection's last mkdir made, if it is still empty, is
+ * deleted: it was the first half of a "mkdir -p" that failed. */
+static void
+take_back_album(struct sftpd *s, const char *album)
+{
+	struct sshd_pending_rec *q;
+	pgal_album al;
+	pgal_err e;
+	size_t nq = 0;
+
+	if (strcmp(s->up->made_album, album) != 0)
+		return;
+	s->up->made_album[0] = '\0';
+	if (sshd_pending_list(s->cfg, s->user, album, &q, &nq) == 0)
+		free(q);
+	if (nq > 0 || pgal_album_get(sftpd_gal(s), s->token, album, &al, &e) != PGAL_OK ||
+	    al.photo_count > 0)
+		return;
+	if (pgal_album_delete(sftpd_gal(s), s->token, album, NULL, &e) == PGAL_OK)
+		sshd_log("sftp: user %s: album %s taken back (mkdir below it failed)", s->user,
+		    album);
+}
+
 void
 sftpd_do_mkdir(struct sftpd *s, sftp_client_message m)
 {
@@ -167,9 +219,19 @@ sftpd_do_mkdir(struct sftpd *s, sftp_client_message m)
 	int rc;
 
 	pgal_err_clear(&e);
-	if (path_at(s, m, &v, 1, "the root exists", "albums hold photos, not folders") != 0)
+	if (sftpd_client_path(s, m, &v, PGAL_EINPUT) != 0)
 		return;
+	if (v.depth != 1) {
+		/* "mkdir -p a/b" made a first: a failure leaves nothing */
+		if (v.depth == 2)
+			take_back_album(s, v.album);
+		sftpd_reply_err(s, m, PGAL_EINPUT, v.depth == 0 ? "the root exists" :
+		    "albums hold photos, not folders");
+		return;
+	}
 	rc = pgal_album_create(sftpd_gal(s), s->token, v.album, NULL, NULL, &al, &e);
+	if (rc == PGAL_OK)
+		snprintf(s->up->made_album, sizeof s->up->made_album, "%s", v.album);
 	reply_change(s, m, rc, &e, "created album %s", v.album);
 }
 
@@ -207,7 +269,19 @@ sftpd_do_remove(struct sftpd *s, sftp_client_message m)
 	pgal_err_clear(&e);
 	if (path_at(s, m, &v, 2, NULL, "not a photo (remove albums with rmdir)") != 0)
 		return;
-	sshd_iq_wait_album(s->up->iq, v.album);
+	if (sftpd_temp_name(v.photo)) {
+		struct sftpd_temp *t = sftpd_temp_find(s->up, v.album, v.photo);
+
+		if (t == NULL) {
+			sftpd_reply_err(s, m, PGAL_ENOTFOUND, "no such file");
+			return;
+		}
+		sftpd_temp_drop(s->up, t);
+		sftp_reply_status(m, SSH_FX_OK, NULL);
+		return;
+	}
+	/* a queued upload is removed once stored */
+	sftpd_wait_stored(s, v.album, v.photo);
 	rc = pgal_photo_delete(sftpd_gal(s), s->token, v.album, v.photo, &e);
 	reply_change(s, m, rc, &e, "removed %s/%s", v.album, v.photo);
 }
@@ -229,9 +303,24 @@ sftpd_do_rename(struct sftpd *s, sftp_client_message m)
 		sftpd_reply_pgal(s, m, &e);
 		return;
 	}
+	/* a file under a temporary name becomes an upload under its final one */
+	if (a.depth == 2 && b.depth == 2 && sftpd_temp_name(a.photo)) {
+		struct sftpd_temp *t = sftpd_temp_find(s->up, a.album, a.photo);
+
+		if (t == NULL) {
+			sftpd_reply_err(s, m, PGAL_ENOTFOUND, "no such file");
+			return;
+		}
+		rc = sftpd_temp_rename(s, t, b.album, b.photo, &e);
+		reply_change(s, m, rc, &e, "renamed %s/%s to %s/%s", a.album, a.photo, b.album,
+		    b.photo);
+		return;
+	}
 	/* queued uploads are stored first: under the names they were given */
 	sshd_iq_wait_album(s->up->iq, a.album);
 	sshd_iq_wait_album(s->up->iq, b.album);
+	if (a.depth == 2)
+		sftpd_wait_stored(s, a.album, a.photo);
 	if (a.depth == 2 && b.depth == 2)
 		rc = pgal_photo_move(sftpd_gal(s), s->token, a.album, a.photo, b.album, b.photo,
 		    &ph, &e);

@@ -127,8 +127,9 @@ sftpd_attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p)
 	a->type = SSH_FILEXFER_TYPE_REGULAR;
 	a->permissions = S_IFREG | 0644;
 	a->size = (uint64_t)p->bytes;
-	/* mtime: when it was taken (else added); atime: when it was added */
-	a->mtime = (uint32_t)(p->sort_taken > 0 ? p->sort_taken : p->added_at);
+	/* mtime: the file's time as the client set it, else when it was
+	 * uploaded (the EXIF time is in `info`); atime: when it was added */
+	a->mtime = (uint32_t)(p->mtime > 0 ? p->mtime : p->added_at > 0 ? p->added_at : 0);
 	a->atime = (uint32_t)(p->added_at > 0 ? p->added_at : 0);
 }
 

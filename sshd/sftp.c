@@ -2,13 +2,19 @@
  * sftp_reply_*). A virtual tree, nothing on the real file system:
  *   /                 the user's albums, as directories
  *   /ALBUM/           its photos (the originals), as files
- * Uploads are spooled to an unnamed private file. When the client closes
- * the handle, the quick checks decide (pgal_ingest_check: type, header,
- * limits, quota, name) and the answer goes out at once; the full ingest
- * runs in the connection's ingest queue (ingest-queue.c) meanwhile, and
- * listings show a queued photo (with its size) until its row exists. A
+ * It behaves like the file system sync tools expect: a write to a name is
+ * that photo's new content (pgal_put_opts replace), a file's time is what
+ * the client set, temporary names wait for their rename (sftp-temp.c).
+ * Uploads are spooled to an unnamed private file: the first block must be
+ * an image's, the quota is checked as the bytes arrive. When the client
+ * closes the handle, the quick checks decide (pgal_ingest_check_as: type,
+ * header, limits, quota, duplicates) and the answer goes out at once; the
+ * full ingest runs in the connection's ingest queue (ingest-queue.c)
+ * meanwhile, and every connection of the user finds a queued photo (with
+ * its size and time) by its record (pending.c) until its row exists. A
  * connection that drops before the close stores nothing of that file.
- * Refusals carry a status message that says why. The spool holds up to
+ * Refusals carry a status message that says why, also on the channel's
+ * stderr for the clients that print only the code. The spool holds up to
  * ssh_spool_max of a connection's uploads (and leaves its file system's
  * reserve): beyond, a write or close waits for the queue. A message is
  * handled only when its reply fits the client's window (sftpd_ready),
@@ -48,6 +54,8 @@ sftpd_uploads_new(struct sshd_gallery *sg, const char *token, const char *user)
 		free(u);
 		return NULL;
 	}
+	/* a write to a photo's name replaces it, as on a file system */
+	sshd_iq_replace(u->iq, 1);
 	return u;
 }
 
@@ -59,6 +67,11 @@ sftpd_uploads_free(struct sftpd_uploads *u)
 	if (sshd_iq_count(u->iq) > 0)
 		sshd_log("sftp: %zu upload(s) still to store before the connection ends",
 		    sshd_iq_count(u->iq));
+	while (u->temps != NULL) {
+		sshd_log("sftp: %s/%s dropped: a temporary name never renamed", u->temps->album,
+		    u->temps->name);
+		sftpd_temp_drop(u, u->temps);
+	}
 	sshd_iq_free(u->iq);
 	free(u);
 }
@@ -148,6 +161,8 @@ sftpd_handle_free(struct sftpd *s, struct handle *h)
 	}
 	s->nhandles--;
 	s->up->spool_used -= h->spooled;
+	if (h->kind == H_WRITE)
+		s->up->writing -= h->spooled;
 	if (h->fd != -1)
 		close(h->fd);
 	free(h->albums);
@@ -178,6 +193,21 @@ status_of(int code)
 	}
 }
 
+/* A line on the channel's stderr, if the client's window has room (it is
+ * a courtesy: never worth waiting for). */
+static void
+sftpd_tell(struct sftpd *s, const char *msg)
+{
+	char line[600];
+	int n;
+
+	n = snprintf(line, sizeof line, "pgal: %s\n", msg);
+	if (n < 0 || (size_t)n >= sizeof line)
+		n = (int)sizeof line - 1;
+	if (sftpd_window(s) >= (uint32_t)n + 256)
+		(void)ssh_channel_write_stderr(s->sftp->channel, line, (uint32_t)n);
+}
+
 void
 sftpd_reply_err(struct sftpd *s, sftp_client_message m, int code, const char *msg)
 {
@@ -185,6 +215,8 @@ sftpd_reply_err(struct sftpd *s, sftp_client_message m, int code, const char *ms
 
 	pgal_sanitize(clean, sizeof clean, msg, 0);
 	sftp_reply_status(m, (uint32_t)status_of(code), clean);
+	if (!s->quiet)
+		sftpd_tell(s, clean);
 }
 
 void
@@ -206,28 +238,85 @@ sftpd_client_path(struct sftpd *s, sftp_client_message m, struct vpath *v, int c
 	return -1;
 }
 
-/* A queued upload as the photo it will be: its name, size and time. */
-void
-sftpd_wait_others(struct sftpd *s)
+/* While waiting for another connection's upload: this one's results are
+ * taken in (that connection may be waiting for one of them). */
+static void
+poll_own(void *iq)
 {
-	int ms = s->cfg->ssh_ingest_timeout_secs * 1000;
-
-	sshd_iq_poll(s->up->iq);
-	if (sshd_iq_count(s->up->iq) > 0)
-		return;
-	if (ms > SFTPD_OTHERS_WAIT_MS)
-		ms = SFTPD_OTHERS_WAIT_MS;
-	(void)sshd_pending_wait(s->cfg, s->user, ms);
+	sshd_iq_poll(iq);
 }
 
 void
-sftpd_queued_photo(pgal_photo *ph, const struct sshd_iq_job *j)
+sftpd_wait_stored(struct sftpd *s, const char *album, const char *name)
+{
+	struct sshd_pending_rec r;
+
+	sshd_iq_poll(s->up->iq);
+	if (sshd_iq_find(s->up->iq, album, name) != NULL) {
+		/* each wait ends a job (or the queue): bounded by the queue */
+		while (sshd_iq_find(s->up->iq, album, name) != NULL &&
+		    sshd_iq_wait(s->up->iq) == 0)
+			;
+	} else if (sshd_pending_find(s->cfg, s->user, album, name, &r) == 0)
+		(void)sshd_pending_wait_name(s->cfg, s->user, album, name,
+		    s->cfg->ssh_ingest_timeout_secs * 1000 + 2000, poll_own, s->up->iq);
+}
+
+void
+sftpd_queued_photo(pgal_photo *ph, const struct sshd_pending_rec *r)
 {
 	memset(ph, 0, sizeof *ph);
-	snprintf(ph->album, sizeof ph->album, "%s", j->album);
-	snprintf(ph->name, sizeof ph->name, "%s", j->name);
-	ph->bytes = j->bytes;
-	ph->added_at = ph->sort_taken = j->queued_at;
+	snprintf(ph->album, sizeof ph->album, "%s", r->album);
+	snprintf(ph->name, sizeof ph->name, "%s", r->name);
+	ph->bytes = r->bytes;
+	ph->added_at = ph->sort_taken = r->queued_at;
+	ph->mtime = r->mtime;
+}
+
+int
+sftpd_photo_get(struct sftpd *s, const char *album, const char *name, pgal_photo *ph,
+    pgal_err *e)
+{
+	struct sshd_pending_rec r;
+	const struct sshd_iq_job *j;
+	struct sftpd_temp *t;
+	int rc;
+
+	/* a temporary name: this connection's file aside, or nothing */
+	if (sftpd_temp_name(name)) {
+		if ((t = sftpd_temp_find(s->up, album, name)) == NULL)
+			return pgal_fail(e, PGAL_ENOTFOUND, "no such file");
+		memset(ph, 0, sizeof *ph);
+		snprintf(ph->album, sizeof ph->album, "%s", album);
+		snprintf(ph->name, sizeof ph->name, "%s", name);
+		ph->bytes = t->bytes;
+		ph->added_at = ph->sort_taken = t->closed_at;
+		ph->mtime = t->mtime;
+		return PGAL_OK;
+	}
+	sshd_iq_poll(s->up->iq);
+	if (sshd_pending_find(s->cfg, s->user, album, name, &r) == 0) {
+		/* the album must still be the user's */
+		pgal_album al;
+
+		if ((rc = pgal_album_get(sftpd_gal(s), s->token, album, &al, e)) != PGAL_OK)
+			return rc;
+		sftpd_queued_photo(ph, &r);
+		return PGAL_OK;
+	}
+	rc = pgal_photo_get(sftpd_gal(s), s->token, album, name, ph, e);
+	/* the record is best effort: this connection's own queue is known */
+	if (rc == PGAL_ENOTFOUND && (j = sshd_iq_find(s->up->iq, album, name)) != NULL) {
+		snprintf(r.album, sizeof r.album, "%s", j->album);
+		snprintf(r.name, sizeof r.name, "%s", j->name);
+		r.bytes = j->bytes;
+		r.queued_at = j->queued_at;
+		r.mtime = j->mtime;
+		sftpd_queued_photo(ph, &r);
+		pgal_err_clear(e);
+		return PGAL_OK;
+	}
+	return rc;
 }
 
 struct handle *
@@ -365,6 +454,23 @@ find_request(sftp_client_message m)
 	return NULL;
 }
 
+/* A request that only looks: a refusal is an answer (a client probing
+ * for a name), not news for the user's terminal. */
+static int
+looks_only(sftp_client_message m)
+{
+	switch (sftp_client_message_get_type(m)) {
+	case SSH_FXP_STAT: case SSH_FXP_LSTAT: case SSH_FXP_FSTAT:
+	case SSH_FXP_OPENDIR: case SSH_FXP_READDIR: case SSH_FXP_REALPATH:
+	case SSH_FXP_READ:
+		return 1;
+	case SSH_FXP_OPEN:
+		return !(sftp_client_message_get_flags(m) & SSH_FXF_WRITE);
+	default:
+		return 0;
+	}
+}
+
 int
 sftpd_step(struct sftpd *s)
 {
@@ -373,6 +479,7 @@ sftpd_step(struct sftpd *s)
 
 	if ((m = sftp_get_client_message(s->sftp)) == NULL)
 		return -1;
+	s->quiet = looks_only(m);
 	if ((r = find_request(m)) == NULL)
 		sftp_reply_status(m, SSH_FX_OP_UNSUPPORTED,
 		    sftp_client_message_get_type(m) == SSH_FXP_EXTENDED ? "not supported" :

@@ -190,6 +190,8 @@ struct sshd_iq_job {
 	char name[PGAL_PHOTO_NAME_MAX + 1];
 	int64_t bytes;
 	int64_t queued_at;
+	int64_t mtime; /* the file's time as the client set it; 0: none */
+	char sha256[PGAL_SHA256_HEX + 1]; /* when known at the close; else "" */
 };
 struct sshd_iq;
 typedef void (*sshd_iq_fail_fn)(void *arg, const struct sshd_iq_job *j, const char *msg);
@@ -203,7 +205,7 @@ void sshd_iq_on_fail(struct sshd_iq *q, sshd_iq_fail_fn fn, void *arg);
  * queue owns fd from here. The first call forks the worker. PGAL_OK, or a
  * code with the reason in e. */
 int sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
-		   int64_t bytes, pgal_err *e);
+		   int64_t bytes, int64_t mtime, const char *sha256, pgal_err *e);
 /* Takes finished jobs in without waiting. */
 void sshd_iq_poll(struct sshd_iq *q);
 /* Waits for the next job to finish; -1 if none is queued. */
@@ -217,6 +219,9 @@ int64_t sshd_iq_bytes(const struct sshd_iq *q); /* spool bytes the queue holds *
 const struct sshd_iq_job *sshd_iq_job(const struct sshd_iq *q, size_t i);
 const struct sshd_iq_job *sshd_iq_find(const struct sshd_iq *q, const char *album,
 				       const char *name);
+/* Uploads of this queue replace a photo of their name (pgal_put_opts
+ * replace: the SFTP tree's file-system writes). */
+void sshd_iq_replace(struct sshd_iq *q, int replace);
 /* A pgal_taken_fn: a name queued in album (arg is the queue). */
 int sshd_iq_taken(void *arg, const char *album, const char *name);
 /* Closes the queue and waits until the worker has finished every job;
@@ -230,6 +235,37 @@ int sshd_pending_hold(const pgal_config *cfg, const char *user);
 void sshd_pending_release(int fd);
 /* Waits until no queue of user's holds a file: 0, or -1 after max_ms. */
 int sshd_pending_wait(const pgal_config *cfg, const char *user, int max_ms);
+
+/* Each queued upload as a record the user's other connections on this
+ * host read (pending/<user>.q/<album>/<name>): written when queued, gone
+ * when stored or refused, ignored once its process is gone. */
+struct sshd_pending_rec {
+	char album[PGAL_ALBUM_MAX + 1];
+	char name[PGAL_PHOTO_NAME_MAX + 1];
+	int64_t bytes;
+	int64_t queued_at;
+	int64_t mtime; /* 0: none set */
+	char sha256[PGAL_SHA256_HEX + 1]; /* "" when not known */
+};
+void sshd_pending_note(const pgal_config *cfg, const char *user, const char *album,
+		       const char *name, int64_t bytes, int64_t queued_at, int64_t mtime,
+		       const char *sha256);
+void sshd_pending_forget(const pgal_config *cfg, const char *user, const char *album,
+			 const char *name);
+/* album/name queued by a live connection: 0 and *r, or -1. */
+int sshd_pending_find(const pgal_config *cfg, const char *user, const char *album,
+		      const char *name, struct sshd_pending_rec *r);
+/* The album's queued uploads (*out malloc'd, maybe NULL when none). */
+int sshd_pending_list(const pgal_config *cfg, const char *user, const char *album,
+		      struct sshd_pending_rec **out, size_t *n);
+/* An upload of these bytes queued in any album: 0 and *r, or -1. */
+int sshd_pending_find_sha(const pgal_config *cfg, const char *user, const char *sha256,
+			  struct sshd_pending_rec *r);
+/* Waits until album/name is no longer queued: 0, or -1 after max_ms.
+ * tick(arg) runs between looks: the waiting connection's own queue must
+ * go on (the other one may be waiting for it in turn). */
+int sshd_pending_wait_name(const pgal_config *cfg, const char *user, const char *album,
+			   const char *name, int max_ms, void (*tick)(void *), void *arg);
 
 /* ---- spool.c: private temporary files for uploads and downloads ---- */
 /* An unnamed file in PGAL_HOME/spool (0700); it vanishes when closed or

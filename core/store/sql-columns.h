@@ -16,6 +16,6 @@
 	"p.exif_model, p.exif_lens, p.exif_exposure_time, p.exif_f_number, " \
 	"p.exif_iso, p.exif_focal_length, p.exif_orientation, " \
 	"p.exif_taken_at, p.gps_present, p.gps_lat, p.gps_lon, p.gps_alt, " \
-	"p.md5, p.sha1"
+	"p.md5, p.sha1, p.mtime"
 
 #endif

@@ -64,7 +64,7 @@ typedef struct pgal_store_ops {
 	 * Also bumps the album's updated_at. */
 	int (*photo_insert)(pgal_store *s, pgal_photo *p, pgal_err *e);
 	int (*photo_get)(pgal_store *s, pgal_id album_id, const char *name, pgal_photo *p, pgal_err *e);
-	/* writes name, album_id, title, description, tags of photo p->id */
+	/* writes name, album_id, title, description, tags, mtime of photo p->id */
 	int (*photo_update)(pgal_store *s, const pgal_photo *p, pgal_err *e);
 	int (*photo_delete)(pgal_store *s, pgal_id photo_id, pgal_err *e);
 	/* writes the MD5 and SHA-1 (hex) of photo photo_id's original, for a

@@ -87,16 +87,18 @@ add_key() {
 	"$PGAL" key add $(cat "$T/id_$1.pub") >/dev/null
 }
 
-# distinct JPEGs: a crop of a fixture at a different offset each
+# make_jpegs DIR COUNT [FIRST]: distinct JPEGs p000.jpg...: a crop of a
+# fixture at a different offset each (FIRST: start at that one's offset,
+# for a second set with other bytes under the same names)
 make_jpegs() {
 	dir=$1; count=$2
 	mkdir -p "$dir"
-	python3 - "$FIX/big-24mp.jpg" "$dir" "$count" <<'PY' || return 1
+	python3 - "$FIX/big-24mp.jpg" "$dir" "$count" "${3:-0}" <<'PY' || return 1
 import subprocess, sys
-src, d, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+src, d, n, first = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 for i in range(n):
     subprocess.run(["vips", "crop", src, f"{d}/p{i:03d}.jpg[Q=85]",
-                    str(17 * i), str(11 * i), "640", "480"], check=True)
+                    str(17 * (first + i)), str(11 * (first + i)), "640", "480"], check=True)
 PY
 }
 

@@ -183,6 +183,10 @@ test_photo_update_delete(void **state)
 	assert_int_equal(pgal_contract_tagged(f, f->alice, "one", ids, 4), 1);
 	assert_int_equal(ids[0], p.id);
 	assert_int_equal(pgal_contract_tagged(f, f->alice, "two", ids, 4), 2);
+	/* a file time: none until set, then kept (and moved with a rename) */
+	assert_int_equal(f->ops->photo_get(f->s, f->a1, "a.jpg", &got, &e), PGAL_OK);
+	assert_int_equal(got.mtime, 0);
+	p.mtime = 1262304000;
 
 	/* metadata and tags */
 	before = time(NULL);
@@ -197,6 +201,7 @@ test_photo_update_delete(void **state)
 	assert_string_equal(got.description, "new description");
 	assert_string_equal(got.tags, "three,two");
 	assert_int_equal(got.bytes, p.bytes);
+	assert_int_equal(got.mtime, 1262304000);
 	assert_int_equal(pgal_contract_tagged(f, f->alice, "one", ids, 4), 0);
 	assert_int_equal(pgal_contract_tagged(f, f->alice, "three", ids, 4), 1);
 	assert_int_equal(ids[0], p.id);

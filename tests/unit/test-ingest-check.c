@@ -413,6 +413,83 @@ test_ingest_check(void **state)
 	    PGAL_ENOTFOUND);
 }
 
+/* A file system's write (SFTP): the first block tells a non-image, the
+ * exact name is kept, the same bytes elsewhere are refused at once, and
+ * the full ingest replaces the photo of that name in place. */
+static void
+test_ingest_replace(void **state)
+{
+	struct fx *f = *state;
+	char one[PATH_MAX], two[PATH_MAX];
+	pgal_ingest_info info;
+	pgal_photo p, q;
+	pgal_put_opts opts;
+	pgal_err e;
+	int fd;
+
+	snprintf(one, sizeof one, "%s", pgal_test_fixture("orient-1.jpg"));
+	snprintf(two, sizeof two, "%s", pgal_test_fixture("orient-2.jpg"));
+	/* the first block */
+	assert_int_equal(pgal_ingest_check_head("\xff\xd8\xff\xe0 a JPEG's first 32 bytes..", 32,
+	    &e), PGAL_OK);
+	assert_int_equal(pgal_ingest_check_head("plain text, surely no photo at all", 32, &e),
+	    PGAL_EINPUT);
+	assert_non_null(strstr(e.msg, "not a supported image"));
+	assert_int_equal(pgal_ingest_check_head("too short to tell", 17, &e), PGAL_OK);
+
+	/* stored as x.jpg, with a title and a file time */
+	memset(&opts, 0, sizeof opts);
+	opts.filename = "x.jpg";
+	opts.title = "kept";
+	opts.mtime = 1262304000;
+	assert_int_equal(pgal_photo_add(f->g, f->tok, "a", one, &opts, &p, &e), PGAL_OK);
+	assert_int_equal(p.mtime, 1262304000);
+	/* the check: the same bytes under x.jpg change nothing, under y.jpg
+	 * they are refused naming x.jpg, other bytes under x.jpg go ahead */
+	fd = open(one, O_RDONLY);
+	assert_int_equal(pgal_ingest_check_as(f->g, f->tok, "a", fd, "x.jpg", 0, &info, &e),
+	    PGAL_OK);
+	assert_true(info.unchanged);
+	assert_string_equal(info.sha256, p.sha256);
+	assert_int_equal(pgal_ingest_check_as(f->g, f->tok, "a", fd, "y.jpg", 0, &info, &e),
+	    PGAL_EINPUT);
+	assert_non_null(strstr(e.msg, "already stored as a/x.jpg"));
+	close(fd);
+	fd = open(two, O_RDONLY);
+	assert_int_equal(pgal_ingest_check_as(f->g, f->tok, "a", fd, "x.jpg", 0, &info, &e),
+	    PGAL_OK);
+	assert_false(info.unchanged);
+	assert_string_equal(info.name, "x.jpg");
+	close(fd);
+
+	/* the replacement: new bytes under the same name, the title kept, the
+	 * file time its own (none given: the upload time), the old blobs gone */
+	memset(&opts, 0, sizeof opts);
+	opts.filename = "x.jpg";
+	opts.replace = 1;
+	assert_int_equal(pgal_photo_add(f->g, f->tok, "a", two, &opts, &q, &e), PGAL_OK);
+	assert_string_equal(q.name, "x.jpg");
+	assert_string_not_equal(q.sha256, p.sha256);
+	assert_int_equal(pgal_photo_get(f->g, f->tok, "a", "x.jpg", &q, &e), PGAL_OK);
+	assert_string_equal(q.title, "kept");
+	assert_int_equal(q.mtime, 0);
+	assert_int_equal(pgal_photo_get(f->g, f->tok, "a", "x-2.jpg", &q, &e), PGAL_ENOTFOUND);
+	assert_int_equal(pgal_test_count_files(f->cfg.blobs_dir), 3);
+	/* the same bytes again: nothing changes */
+	assert_int_equal(pgal_photo_get(f->g, f->tok, "a", "x.jpg", &p, &e), PGAL_OK);
+	assert_int_equal(pgal_photo_add(f->g, f->tok, "a", two, &opts, &q, &e), PGAL_OK);
+	assert_int_equal(q.id, p.id);
+	assert_int_equal(pgal_test_count_files(f->cfg.blobs_dir), 3);
+	/* the file time, set later */
+	assert_int_equal(pgal_photo_set_mtime(f->g, f->tok, "a", "x.jpg", 1400000000, &e),
+	    PGAL_OK);
+	assert_int_equal(pgal_photo_get(f->g, f->tok, "a", "x.jpg", &q, &e), PGAL_OK);
+	assert_int_equal(q.mtime, 1400000000);
+	assert_int_equal(pgal_photo_set_mtime(f->g, f->tok, "a", "none.jpg", 1400000000, &e),
+	    PGAL_ENOTFOUND);
+	assert_int_equal(pgal_photo_set_mtime(f->g, f->tok, "a", "x.jpg", 0, &e), PGAL_EINPUT);
+}
+
 int
 main(void)
 {
@@ -420,6 +497,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_header_sizes_of_fixtures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_sizes_built_here, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ingest_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ingest_replace, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

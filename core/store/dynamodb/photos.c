@@ -61,6 +61,7 @@ ddb_photo_read(const json_t *it, const char *album, pgal_photo *p)
 	rd_s(it, "blob_id", p->blob_id, sizeof p->blob_id);
 	p->added_at = rd_n(it, "added_at", 0);
 	p->sort_taken = rd_n(it, "sort_taken", 0);
+	p->mtime = rd_n(it, "mtime", 0);
 	rd_s(it, "exif_make", x->make, sizeof x->make);
 	rd_s(it, "exif_model", x->model, sizeof x->model);
 	rd_s(it, "exif_lens", x->lens, sizeof x->lens);
@@ -173,6 +174,7 @@ photo_item(struct ddb *d, const pgal_photo *p, pgal_id pid)
 	it_s(d, it, "blob_id", p->blob_id);
 	it_n(it, "added_at", p->added_at);
 	it_n(it, "sort_taken", p->sort_taken);
+	it_n(it, "mtime", p->mtime);
 	it_s(d, it, "exif_make", x->make);
 	it_s(d, it, "exif_model", x->model);
 	it_s(d, it, "exif_lens", x->lens);
@@ -473,6 +475,7 @@ update_in_place(struct ddb *d, const pgal_photo *p, pgal_err *e)
 	upd_set_s(&u, "title", p->title);
 	upd_set_s(&u, "description", p->description);
 	upd_set_s(&u, "tags", p->tags);
+	upd_set_n(&u, "mtime", p->mtime);
 	derived(d, tmp, p->id, p->name, p->title, p->description, p->tags);
 	if (json_object_get(tmp, "tagset") == NULL)
 		upd_remove(&u, "tagset");
@@ -553,6 +556,7 @@ update_move(struct ddb *d, const pgal_photo *p, json_t *old, pgal_err *e)
 	it_s(d, it, "title", p->title);
 	it_s(d, it, "description", p->description);
 	it_s(d, it, "tags", p->tags);
+	it_n(it, "mtime", p->mtime);
 	it_n(it, "mv", now);
 	derived(d, it, p->id, p->name, p->title, p->description, p->tags);
 	rq = rq_new(d->gallery);

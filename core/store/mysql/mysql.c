@@ -69,13 +69,13 @@ const char *const my_sql[MS_COUNT] = {
 	    "blob_id, added_at, sort_taken, exif_make, exif_model, exif_lens, "
 	    "exif_exposure_time, exif_f_number, exif_iso, exif_focal_length, "
 	    "exif_orientation, exif_taken_at, gps_present, gps_lat, gps_lon, "
-	    "gps_alt, md5, sha1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "gps_alt, md5, sha1, mtime) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[MS_PHOTO_GET] = "SELECT " PGAL_SQL_PHOTO_COLS MY_PHOTO_FROM
 	    "WHERE p.album_id = ? AND p.name = ?",
 	[MS_PHOTO_LOCK] = "SELECT album_id, bytes FROM photos WHERE id = ? FOR UPDATE",
 	[MS_PHOTO_UPDATE] = "UPDATE photos SET name = ?, album_id = ?, "
-	    "title = ?, description = ?, tags = ? WHERE id = ?",
+	    "title = ?, description = ?, tags = ?, mtime = ? WHERE id = ?",
 	[MS_PHOTO_DELETE] = "DELETE FROM photos WHERE id = ?",
 	[MS_PHOTO_SET_DIGESTS] = "UPDATE photos SET md5 = ?, sha1 = ? WHERE id = ?",
 	[MS_PHOTO_SHA] = "SELECT " PGAL_SQL_PHOTO_COLS MY_PHOTO_FROM

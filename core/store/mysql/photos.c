@@ -179,6 +179,7 @@ photo_cols(struct my_cols *c, pgal_photo *p, struct photo_nulls *nl)
 	nl->alt = col_double(c, &x->gps.alt);
 	COL_FIELD(c, p->md5);
 	COL_FIELD(c, p->sha1);
+	col_i64(c, &p->mtime);
 }
 
 /* What SQLite's reader makes of NULLs: unknown taken_at -1, altitude NaN,
@@ -271,6 +272,7 @@ photo_args(struct my_args *a, const pgal_photo *p)
 	}
 	ARG_FIELD(a, p->md5);
 	ARG_FIELD(a, p->sha1);
+	arg_i64(a, p->mtime);
 }
 
 int
@@ -372,6 +374,7 @@ my_photo_update(struct my *q, const pgal_photo *p, pgal_err *e)
 	ARG_FIELD(&a, p->title);
 	ARG_FIELD(&a, p->description);
 	ARG_FIELD(&a, p->tags);
+	arg_i64(&a, p->mtime);
 	arg_i64(&a, p->id);
 	photo_thing(thing, sizeof thing, p->name);
 	if ((rc = my_exec(q, MS_PHOTO_UPDATE, &a, e, thing, "album")) != PGAL_OK ||

@@ -53,6 +53,7 @@ photo_read(sqlite3_stmt *st, pgal_photo *p)
 	x->gps.alt = col_double(st, 28, NAN);
 	COL_FIELD(st, 29, p->md5);
 	COL_FIELD(st, 30, p->sha1);
+	p->mtime = sqlite3_column_int64(st, 31);
 }
 
 static void
@@ -148,6 +149,7 @@ sq_photo_insert(pgal_store *s, pgal_photo *p, pgal_err *e)
 	}
 	BIND_FIELD(st, 28, p->md5);
 	BIND_FIELD(st, 29, p->sha1);
+	bind_i64(st, 30, p->mtime);
 	photo_thing(thing, sizeof thing, p->name);
 	if ((rc = sq_exec(q, st, e, thing, "album or user")) != PGAL_OK) {
 		rc = photo_fail(q, rc, e);
@@ -219,6 +221,7 @@ sq_photo_update(pgal_store *s, const pgal_photo *p, pgal_err *e)
 	BIND_FIELD(st, 4, p->title);
 	BIND_FIELD(st, 5, p->description);
 	BIND_FIELD(st, 6, p->tags);
+	bind_i64(st, 7, p->mtime);
 	photo_thing(thing, sizeof thing, p->name);
 	if ((rc = sq_exec(q, st, e, thing, "album")) != PGAL_OK)
 		goto fail;

@@ -70,14 +70,14 @@ const char *const sq_sql[ST_COUNT] = {
 	    "blob_id, added_at, sort_taken, exif_make, exif_model, exif_lens, "
 	    "exif_exposure_time, exif_f_number, exif_iso, exif_focal_length, "
 	    "exif_orientation, exif_taken_at, gps_present, gps_lat, gps_lon, "
-	    "gps_alt, md5, sha1) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-	    "?23, ?24, ?25, ?26, ?27, ?28, ?29)",
+	    "gps_alt, md5, sha1, mtime) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+	    "?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
 	[ST_PHOTO_GET] = "SELECT " PGAL_SQL_PHOTO_COLS PHOTO_FROM
 	    "WHERE p.album_id = ?1 AND p.name = ?2",
 	[ST_PHOTO_ALBUM_OF] = "SELECT album_id FROM photos WHERE id = ?1",
 	[ST_PHOTO_UPDATE] = "UPDATE photos SET name = ?2, album_id = ?3, "
-	    "title = ?4, description = ?5, tags = ?6 WHERE id = ?1",
+	    "title = ?4, description = ?5, tags = ?6, mtime = ?7 WHERE id = ?1",
 	[ST_PHOTO_DELETE] = "DELETE FROM photos WHERE id = ?1",
 	[ST_PHOTO_SET_DIGESTS] = "UPDATE photos SET md5 = ?2, sha1 = ?3 WHERE id = ?1",
 	[ST_PHOTO_SHA] = "SELECT " PGAL_SQL_PHOTO_COLS PHOTO_FROM
