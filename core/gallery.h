@@ -22,7 +22,8 @@ int pgal_open(pgal **g, const pgal_config *cfg, pgal_err *e);
 void pgal_close(pgal *g);
 const pgal_config *pgal_get_config(const pgal *g);
 
-/* Clock used for expiry; tests may move it. 0 restores the real clock. */
+/* Clock used for expiry; tests may move it (a fixed clock also skips the
+ * password throttle's slow-down waits). 0 restores the real clock. */
 void pgal_set_clock(pgal *g, int64_t fixed_now);
 
 /* ---- accounts ---- */
@@ -37,8 +38,9 @@ int pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e);
 /* Mails a fresh code (the old one stops working). */
 int pgal_resend_code(pgal *g, const char *user, pgal_err *e);
 /* On success writes a new session token (PGAL_TOKEN_HEX + NUL) to token. Wrong
- * user and wrong password give the same PGAL_EDENIED message; repeated
- * failures lock the account for a growing time. */
+ * user and wrong password give the same PGAL_EDENIED message; every check
+ * goes through the password throttle (throttle.h: per source address and
+ * per name and source; failures from elsewhere only slow a name down). */
 int pgal_login(pgal *g, const char *user, const char *password, char token[PGAL_TOKEN_HEX + 1], pgal_err *e);
 /* Starts a session for an already authenticated user (e.g. SSH public key). */
 int pgal_login_trusted(pgal *g, const char *user, char token[PGAL_TOKEN_HEX + 1], pgal_err *e);
