@@ -7,4 +7,4 @@ CREATE TABLE IF NOT EXISTS marks (
 	until_at BIGINT NOT NULL,
 	PRIMARY KEY (name),
 	KEY marks_until (until_at)
-) ENGINE=InnoDB;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
