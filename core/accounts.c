@@ -9,6 +9,7 @@
 #include "crypto.h"
 #include "gallery-int.h"
 #include "password.h"
+#include "signup-limits.h"
 #include "throttle.h"
 #include "validate.h"
 
@@ -31,7 +32,9 @@ check_password_rules(const char *pw, pgal_err *e)
 	return PGAL_OK;
 }
 
-/* Gives u a fresh code (stored hashed) and mails it. */
+/* Gives u a fresh code (stored hashed) and mails it. The codes mailed
+ * before stay good until they expire (signup-limits.h); the newest is
+ * also kept in the account. */
 static int
 send_code(pgal *g, pgal_user *u, pgal_err *e)
 {
@@ -43,7 +46,9 @@ send_code(pgal *g, pgal_user *u, pgal_err *e)
 	pgal_sha256_hex(code, PGAL_CODE_LEN, u->code_hash);
 	u->code_expires_at = pgal_now(g) + g->cfg.code_ttl_secs;
 	u->code_tries = g->cfg.code_tries;
-	if ((rc = g->store->ops->user_update(g->store, u, e)) != PGAL_OK)
+	if ((rc = pgal_code_remember(g, "confirm", u->id, u->code_hash, u->code_expires_at,
+				     e)) != PGAL_OK ||
+	    (rc = g->store->ops->user_update(g->store, u, e)) != PGAL_OK)
 		goto out;
 	snprintf(subject, sizeof subject, "Your pgal confirmation code");
 	snprintf(body, sizeof body,
@@ -88,18 +93,38 @@ pgal_signup(pgal *g, const char *user, const char *email, const char *password, 
 	/* over SSH that name always means the guest: it can never log in */
 	if (strcmp(user, g->cfg.ssh_guest) == 0)
 		return pgal_fail(e, PGAL_EINPUT, "the user name '%s' is taken", user);
+	pgal_signup_gc_now_and_then(g);
+	/* before anything is created: a refused sign-up leaves nothing */
+	if ((rc = pgal_mail_limits_take(g, PGAL_MAIL_ADDRESS | PGAL_MAIL_SOURCE, 0, email,
+					e)) != PGAL_OK)
+		return rc;
 	memset(&u, 0, sizeof u);
 	snprintf(u.name, sizeof u.name, "%s", user);
 	snprintf(u.email, sizeof u.email, "%s", email);
 	if ((rc = pgal_password_hash(password, u.pwhash, e)) != PGAL_OK)
-		return rc;
+		goto refused;
 	u.created_at = pgal_now(g);
-	if ((rc = g->store->ops->user_create(g->store, &u, e)) != PGAL_OK) {
+	rc = g->store->ops->user_create(g->store, &u, e);
+	/* a name held by an account that never confirmed in time is free */
+	if (rc == PGAL_EINPUT && pgal_signup_reclaim(g, user))
+		rc = g->store->ops->user_create(g->store, &u, e);
+	if (rc != PGAL_OK) {
 		if (rc == PGAL_EINPUT)
 			pgal_fail(e, PGAL_EINPUT, "the user name '%s' is taken", user);
-		return rc;
+		goto refused;
 	}
-	return send_code(g, &u, e);
+	/* the account's first mail always fits; it starts its cool-down */
+	if ((rc = pgal_mail_limits_take(g, PGAL_MAIL_ACCOUNT, u.id, NULL, e)) != PGAL_OK)
+		goto refused;
+	if ((rc = send_code(g, &u, e)) != PGAL_OK) {
+		/* "try again with resend": not in a cool-down */
+		pgal_mail_limits_give_back(g, PGAL_MAIL_ACCOUNT, u.id, NULL);
+		goto refused;
+	}
+	return PGAL_OK;
+refused:
+	pgal_mail_limits_give_back(g, PGAL_MAIL_ADDRESS | PGAL_MAIL_SOURCE, 0, email);
+	return rc;
 }
 
 /* Codes are compared upper case with spaces and dashes removed. */
@@ -148,13 +173,16 @@ pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e)
 		return rc;
 	if (u.code_hash[0] == '\0' || u.code_tries <= 0)
 		return pgal_fail(e, PGAL_EDENIED, "too many wrong codes; ask for a new one (resend)");
+	/* the newest code is the last to expire */
 	if (pgal_now(g) > u.code_expires_at)
 		return pgal_fail(e, PGAL_EDENIED, "the code has expired; ask for a new one (resend)");
 	if (normalize_code(code, norm))
 		pgal_sha256_hex(norm, PGAL_CODE_LEN, hash);
 	else
 		hash[0] = '\0';
-	if (hash[0] == '\0' || !pgal_ct_streq(hash, u.code_hash)) {
+	/* any code mailed and not expired, not only the newest */
+	if (hash[0] == '\0' ||
+	    (!pgal_ct_streq(hash, u.code_hash) && !pgal_code_live(g, "confirm", u.id, hash))) {
 		u.code_tries--;
 		if ((rc = g->store->ops->user_update(g->store, &u, e)) != PGAL_OK)
 			return rc;
@@ -176,7 +204,13 @@ pgal_resend_code(pgal *g, const char *user, pgal_err *e)
 
 	if ((rc = unconfirmed_account(g, user, &u, e)) != PGAL_OK)
 		return rc;
-	return send_code(g, &u, e);
+	if ((rc = pgal_mail_limits_take(g, PGAL_MAIL_ACCOUNT | PGAL_MAIL_ADDRESS |
+					PGAL_MAIL_SOURCE, u.id, u.email, e)) != PGAL_OK)
+		return rc;
+	if ((rc = send_code(g, &u, e)) != PGAL_OK)
+		pgal_mail_limits_give_back(g, PGAL_MAIL_ACCOUNT | PGAL_MAIL_ADDRESS |
+					   PGAL_MAIL_SOURCE, u.id, u.email);
+	return rc;
 }
 
 static int

@@ -35,7 +35,10 @@ void pgal_set_clock(pgal *g, int64_t fixed_now);
 int pgal_signup(pgal *g, const char *user, const char *email, const char *password, pgal_err *e);
 /* Checks the mailed code; at most cfg->code_tries wrong tries, then a resend is needed. */
 int pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e);
-/* Mails a fresh code (the old one stops working). */
+/* Mails a fresh code; codes mailed before keep working until they expire.
+ * Mail is limited per account, per address and per source
+ * (signup-limits.h): inside a cool-down nothing is sent and the error says
+ * when the next can be. */
 int pgal_resend_code(pgal *g, const char *user, pgal_err *e);
 /* On success writes a new session token (PGAL_TOKEN_HEX + NUL) to token. Wrong
  * user and wrong password give the same PGAL_EDENIED message; every check
@@ -188,8 +191,12 @@ typedef struct pgal_gc_stats {
 	int64_t bytes_removed;
 	int64_t kept_young; /* orphans younger than min_age, maybe an ingest in flight */
 	int64_t removed_partial; /* unfinished writes a crash left (temp files, multipart) */
+	int64_t unconfirmed_removed; /* accounts not confirmed within code_ttl_secs */
+	int64_t marks_removed;       /* expired throttle and mail marks */
 } pgal_gc_stats;
-/* Removes blobs no photo row references and older than min_age seconds. */
+/* Removes the accounts never confirmed within code_ttl_secs (freeing
+ * their names), expired marks, and blobs no photo row references and
+ * older than min_age seconds. */
 int pgal_gc(pgal *g, int64_t min_age, pgal_gc_stats *st, pgal_err *e);
 
 /* `pgal init`: what pgal_open made ready (schema migrated, DynamoDB tables

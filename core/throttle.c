@@ -111,22 +111,28 @@ mark_name(char out[PGAL_MARK_NAME_MAX + 1], const char *kind, const char *name_h
 		 source != NULL ? source : "");
 }
 
-/* Counts one event on a rate's mark: *wait the seconds until it would
- * have fitted (0: it fits). An event that does not fit is taken back, so
- * hammering a closed door does not keep it closed. */
-static int
-count(pgal *g, const char *name, const pgal_rate *r, int64_t now, int64_t *wait, pgal_err *e)
+int
+pgal_rate_take(pgal *g, const char *name, const pgal_rate *r, int64_t now, int64_t *wait,
+	       pgal_err *e)
 {
 	int64_t until;
-	pgal_err ig; /* a failed refund only errs on the strict side */
 	int rc;
 
 	if ((rc = g->store->ops->mark_add(g->store, name, now, r->interval, &until, e)) != PGAL_OK)
 		return rc;
 	*wait = pgal_rate_wait(r, until, now);
 	if (*wait > 0)
-		(void)g->store->ops->mark_add(g->store, name, now, -r->interval, &until, &ig);
+		pgal_rate_give_back(g, name, r, now);
 	return PGAL_OK;
+}
+
+void
+pgal_rate_give_back(pgal *g, const char *name, const pgal_rate *r, int64_t now)
+{
+	pgal_err ig; /* a failed give-back only errs on the strict side */
+	int64_t until;
+
+	(void)g->store->ops->mark_add(g->store, name, now, -r->interval, &until, &ig);
 }
 
 static void
@@ -159,18 +165,16 @@ pgal_pwcheck_begin(pgal *g, pgal_pwcheck *t, const char *what, const char *user,
 	mark_name(pair, "pair", t->name_hash, c->source);
 	mark_name(acct, "acct", t->name_hash, NULL);
 
-	if ((rc = count(g, src, &pgal_rate_source, now, &wait_src, e)) != PGAL_OK)
+	if ((rc = pgal_rate_take(g, src, &pgal_rate_source, now, &wait_src, e)) != PGAL_OK)
 		return rc;
 	if (wait_src == 0 &&
-	    (rc = count(g, pair, &pgal_rate_pair, now, &wait_pair, e)) != PGAL_OK) {
-		(void)g->store->ops->mark_add(g->store, src, now, -pgal_rate_source.interval,
-					      &until, &ig);
+	    (rc = pgal_rate_take(g, pair, &pgal_rate_pair, now, &wait_pair, e)) != PGAL_OK) {
+		pgal_rate_give_back(g, src, &pgal_rate_source, now);
 		return rc;
 	}
 	if (wait_src > 0 || wait_pair > 0) {
 		if (wait_pair > 0)
-			(void)g->store->ops->mark_add(g->store, src, now,
-						      -pgal_rate_source.interval, &until, &ig);
+			pgal_rate_give_back(g, src, &pgal_rate_source, now);
 		note(g, t, "refused: throttled (too many failures from this %s)",
 		     wait_src > 0 ? "address" : "address for this user");
 		/* the same words whether the name exists or not */
@@ -228,8 +232,7 @@ pgal_pwcheck_end(pgal *g, pgal_pwcheck *t, int outcome, const pgal_user *u)
 		mark_name(name, "pair", t->name_hash, g->client.source);
 		(void)g->store->ops->mark_delete(g->store, name, &ig);
 		mark_name(name, "src", NULL, g->client.source);
-		(void)g->store->ops->mark_add(g->store, name, now, -pgal_rate_source.interval,
-					      &until, &ig);
+		pgal_rate_give_back(g, name, &pgal_rate_source, now);
 		note(g, t, "right password");
 		return;
 	}

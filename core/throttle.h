@@ -71,7 +71,17 @@ int64_t pgal_rate_wait(const pgal_rate *r, int64_t until, int64_t now);
 /* The most events a key of rate r lets through in `secs` from rest. */
 int64_t pgal_rate_most(const pgal_rate *r, int64_t secs);
 
-/* ---- one password check (used inside the core) ---- */
+/* ---- inside the core ---- */
+
+/* Counts one event on the rate r kept in mark `name`: *wait the seconds
+ * until it would have fitted, 0 when it fits. One that does not fit is
+ * taken back at once, so hammering a closed door does not keep it closed. */
+int pgal_rate_take(pgal *g, const char *name, const pgal_rate *r, int64_t now, int64_t *wait,
+		   pgal_err *e);
+/* Takes back one event counted by pgal_rate_take (best effort). */
+void pgal_rate_give_back(pgal *g, const char *name, const pgal_rate *r, int64_t now);
+
+/* ---- one password check ---- */
 
 typedef struct pgal_pwcheck {
 	const char *what; /* "login", "passwd", "cancel" */
