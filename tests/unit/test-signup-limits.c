@@ -32,16 +32,9 @@ static int
 setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	pgal_err e;
 
-	pgal_test_config(&f->cfg);
-	if (pgal_open(&f->g, &f->cfg, &e) != PGAL_OK) {
-		fprintf(stderr, "pgal_open: %s\n", e.msg);
-		return -1;
-	}
-	pgal_set_clock(f->g, T0);
 	*state = f;
-	return 0;
+	return f == NULL ? -1 : pgal_test_gallery_open(&f->cfg, &f->g, T0);
 }
 
 static int
@@ -49,8 +42,7 @@ teardown(void **state)
 {
 	struct fx *f = *state;
 
-	pgal_close(f->g);
-	pgal_test_rmdir(f->cfg.home);
+	pgal_test_gallery_close(&f->cfg, f->g);
 	free(f);
 	return 0;
 }

@@ -63,18 +63,14 @@ setup(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	pgal_err e;
 
-	pgal_test_config(&f->cfg);
-	if (pgal_open(&f->g, &f->cfg, &e) != PGAL_OK) {
-		fprintf(stderr, "pgal_open: %s\n", e.msg);
+	*state = f;
+	if (f == NULL || pgal_test_gallery_open(&f->cfg, &f->g, T0) != 0)
 		return -1;
-	}
-	pgal_set_clock(f->g, T0);
 	if (pgal_test_user(f->g, &f->cfg, "carol", PW, f->tok, &e) != PGAL_OK) {
 		fprintf(stderr, "user: %s\n", e.msg);
 		return -1;
 	}
 	pgal_test_outbox_clear(&f->cfg);
-	*state = f;
 	return 0;
 }
 
@@ -83,8 +79,7 @@ teardown(void **state)
 {
 	struct fx *f = *state;
 
-	pgal_close(f->g);
-	pgal_test_rmdir(f->cfg.home);
+	pgal_test_gallery_close(&f->cfg, f->g);
 	free(f);
 	return 0;
 }
