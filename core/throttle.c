@@ -144,13 +144,32 @@ sleep_ms(int ms)
 		;
 }
 
+/* *wait: seconds until one more failure fits the rate kept in `name`
+ * (0: it fits now). Only failures are counted, and only once judged: a
+ * right password never uses up a source's room, however many
+ * connections of one client log in at once. */
+static int
+rate_peek(pgal *g, const char *name, const pgal_rate *r, int64_t now, int64_t *wait, pgal_err *e)
+{
+	int64_t until;
+	int rc;
+
+	*wait = 0;
+	rc = g->store->ops->mark_get(g->store, name, now, &until, e);
+	if (rc == PGAL_ENOTFOUND)
+		return PGAL_OK;
+	if (rc == PGAL_OK)
+		*wait = pgal_rate_wait(r, until + r->interval, now);
+	return rc;
+}
+
 int
 pgal_pwcheck_begin(pgal *g, pgal_pwcheck *t, const char *what, const char *user,
 		   pgal_err *e)
 {
 	char src[PGAL_MARK_NAME_MAX + 1], pair[PGAL_MARK_NAME_MAX + 1];
 	char acct[PGAL_MARK_NAME_MAX + 1], hash[PGAL_SHA256_HEX + 1];
-	int64_t now = pgal_now(g), wait_src, wait_pair = 0, until;
+	int64_t now = pgal_now(g), wait_src, wait_pair, wait_acct;
 	const pgal_client *c = &g->client;
 	pgal_err ig;
 	int rc;
@@ -165,26 +184,20 @@ pgal_pwcheck_begin(pgal *g, pgal_pwcheck *t, const char *what, const char *user,
 	mark_name(pair, "pair", t->name_hash, c->source);
 	mark_name(acct, "acct", t->name_hash, NULL);
 
-	if ((rc = pgal_rate_take(g, src, &pgal_rate_source, now, &wait_src, e)) != PGAL_OK)
+	if ((rc = rate_peek(g, src, &pgal_rate_source, now, &wait_src, e)) != PGAL_OK ||
+	    (rc = rate_peek(g, pair, &pgal_rate_pair, now, &wait_pair, e)) != PGAL_OK)
 		return rc;
-	if (wait_src == 0 &&
-	    (rc = pgal_rate_take(g, pair, &pgal_rate_pair, now, &wait_pair, e)) != PGAL_OK) {
-		pgal_rate_give_back(g, src, &pgal_rate_source, now);
-		return rc;
-	}
 	if (wait_src > 0 || wait_pair > 0) {
-		if (wait_pair > 0)
-			pgal_rate_give_back(g, src, &pgal_rate_source, now);
 		note(g, t, "refused: throttled (too many failures from this %s)",
 		     wait_src > 0 ? "address" : "address for this user");
 		/* the same words whether the name exists or not */
 		return pgal_fail(e, PGAL_EDENIED, "too many failed logins; try again in %lld s",
-				 (long long)(wait_src > 0 ? wait_src : wait_pair));
+				 (long long)(wait_src > wait_pair ? wait_src : wait_pair));
 	}
-	t->counted = 1;
+	t->judged = 1;
 	/* a name failing from everywhere is slowed for everyone, never closed */
-	if (g->store->ops->mark_get(g->store, acct, now, &until, &ig) == PGAL_OK &&
-	    pgal_rate_wait(&pgal_rate_account, until, now) > 0 && g->fixed_now == 0)
+	if (rate_peek(g, acct, &pgal_rate_account, now, &wait_acct, &ig) == PGAL_OK &&
+	    wait_acct > 0 && g->fixed_now == 0)
 		sleep_ms(PGAL_THROTTLE_SLOW_MS);
 	return PGAL_OK;
 }
@@ -215,31 +228,42 @@ alert_owner(pgal *g, const pgal_user *u, int64_t now)
 				 body, &ig);
 }
 
+/* Counts a failure against a rate's mark; the new mark in *until. */
+static int
+count_failure(pgal *g, const char *name, const pgal_rate *r, int64_t now, int64_t *until)
+{
+	pgal_err ig; /* bookkeeping after the answer is known: best effort */
+
+	return g->store->ops->mark_add(g->store, name, now, r->interval, until, &ig);
+}
+
 void
 pgal_pwcheck_end(pgal *g, pgal_pwcheck *t, int outcome, const pgal_user *u)
 {
 	char name[PGAL_MARK_NAME_MAX + 1];
 	int64_t now = pgal_now(g), until;
-	pgal_err ig; /* bookkeeping after the answer is known: best effort */
+	pgal_err ig;
 
-	if (!t->counted)
+	if (!t->judged)
 		return;
 	if (outcome == PGAL_PWCHECK_ERROR) {
 		note(g, t, "not judged (the store failed)");
 		return;
 	}
 	if (outcome) {
+		/* the owner's own typos from here are forgiven */
 		mark_name(name, "pair", t->name_hash, g->client.source);
 		(void)g->store->ops->mark_delete(g->store, name, &ig);
-		mark_name(name, "src", NULL, g->client.source);
-		pgal_rate_give_back(g, name, &pgal_rate_source, now);
 		note(g, t, "right password");
 		return;
 	}
 	note(g, t, "refused: wrong password");
+	mark_name(name, "src", NULL, g->client.source);
+	(void)count_failure(g, name, &pgal_rate_source, now, &until);
+	mark_name(name, "pair", t->name_hash, g->client.source);
+	(void)count_failure(g, name, &pgal_rate_pair, now, &until);
 	mark_name(name, "acct", t->name_hash, NULL);
-	if (g->store->ops->mark_add(g->store, name, now, pgal_rate_account.interval, &until,
-				    &ig) == PGAL_OK &&
+	if (count_failure(g, name, &pgal_rate_account, now, &until) == PGAL_OK &&
 	    pgal_rate_wait(&pgal_rate_account, until, now) > 0 && u != NULL)
 		alert_owner(g, u, now);
 }

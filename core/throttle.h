@@ -87,19 +87,23 @@ typedef struct pgal_pwcheck {
 	const char *what; /* "login", "passwd", "cancel" */
 	char user[40];    /* as logged (sanitized, cut) */
 	char name_hash[33];
-	int counted;      /* source and pair were counted */
+	int judged;       /* begin let it through */
 } pgal_pwcheck;
 
-/* Before judging a password typed for `user`: counts the attempt against
- * the caller's source and the (user, source) pair; PGAL_EDENIED "too many
- * failed logins; try again in N s" (logged) when either is over, then
- * nothing may be judged. Otherwise waits the name's slow-down, if any. */
+/* Before judging a password typed for `user`: PGAL_EDENIED "too many
+ * failed logins; try again in N s" (logged) when the failures of the
+ * caller's source or of the (user, source) pair have used up their rate,
+ * then nothing may be judged. Otherwise waits the name's slow-down, if
+ * any. Nothing is counted yet: a right password costs no room. */
 int pgal_pwcheck_begin(pgal *g, pgal_pwcheck *t, const char *what, const char *user,
 		       pgal_err *e);
-/* After judging, outcome 1 (right password) clears the pair and gives the
- * source its count back; 0 (wrong) stays counted, counts against the name
- * and may mail the owner u (NULL: no such account); PGAL_PWCHECK_ERROR
- * (nothing could be judged, the store failed) stays counted. Logs it. */
+/* After judging, outcome 1 (right password) clears the pair's failures;
+ * 0 (wrong) counts a failure against the source, the pair and the name
+ * and may mail the owner u (NULL: no such account); PGAL_PWCHECK_ERROR:
+ * nothing could be judged (the store failed). Logs it. Checks of one
+ * source running at once are all judged before any of their failures
+ * count: the overshoot is bounded by its connections (ssh_per_addr_max),
+ * and the counted failures then keep it out that much longer. */
 #define PGAL_PWCHECK_ERROR (-1)
 void pgal_pwcheck_end(pgal *g, pgal_pwcheck *t, int outcome, const pgal_user *u);
 

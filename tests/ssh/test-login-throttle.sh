@@ -34,6 +34,17 @@ lines() {
 	grep -c "password login: user $2 from $1 ($3): $4" "$LOG"
 }
 
+# ---- right passwords cost no room: a sync tool's 12 connections at once ----
+i=0 pids=
+while [ $i -lt 12 ]; do
+	bssh 127.0.2.1 carol "$PW" whoami > "$T/many.$i" 2>&1 &
+	pids="$pids $!"
+	i=$((i + 1))
+done
+nok=0
+for p in $pids; do wait $p && nok=$((nok + 1)); done
+check "12 password logins at once from one address all get in ($nok)" "[ $nok -eq 12 ]"
+
 # ---- passwd and cancel with a session (CLI: the local source) ----
 PGAL_PASSWORD="$PW" "$PGAL" login carol > /dev/null 2>&1
 for k in 1 2 3 4 5; do
