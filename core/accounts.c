@@ -94,6 +94,10 @@ pgal_signup(pgal *g, const char *user, const char *email, const char *password, 
 	if (strcmp(user, g->cfg.ssh_guest) == 0)
 		return pgal_fail(e, PGAL_EINPUT, "the user name '%s' is taken", user);
 	pgal_signup_gc_now_and_then(g);
+	/* a name held by an account that never confirmed in time is free */
+	if (g->store->ops->user_get_by_name(g->store, user, &u, e) == PGAL_OK &&
+	    !pgal_signup_reclaim(g, user))
+		return pgal_fail(e, PGAL_EINPUT, "the user name '%s' is taken", user);
 	/* before anything is created: a refused sign-up leaves nothing */
 	if ((rc = pgal_mail_limits_take(g, PGAL_MAIL_ADDRESS | PGAL_MAIL_SOURCE, 0, email,
 					e)) != PGAL_OK)
@@ -104,11 +108,7 @@ pgal_signup(pgal *g, const char *user, const char *email, const char *password, 
 	if ((rc = pgal_password_hash(password, u.pwhash, e)) != PGAL_OK)
 		goto refused;
 	u.created_at = pgal_now(g);
-	rc = g->store->ops->user_create(g->store, &u, e);
-	/* a name held by an account that never confirmed in time is free */
-	if (rc == PGAL_EINPUT && pgal_signup_reclaim(g, user))
-		rc = g->store->ops->user_create(g->store, &u, e);
-	if (rc != PGAL_OK) {
+	if ((rc = g->store->ops->user_create(g->store, &u, e)) != PGAL_OK) {
 		if (rc == PGAL_EINPUT)
 			pgal_fail(e, PGAL_EINPUT, "the user name '%s' is taken", user);
 		goto refused;
