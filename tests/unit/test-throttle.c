@@ -199,6 +199,44 @@ test_source(void **state)
 	assert_int_equal(logged(f, "user carol from 2001:db8:7:8::1", "right password"), 1);
 }
 
+/* One simulated hour of an address trying every 10 s: how many of its
+ * guesses are judged, at one name (the pair's rate) and at a new name
+ * each time (the source's rate). 1000 addresses get 1000 times that. */
+static int
+hour_of_guessing(struct fx *f, const char *addr, int same_name)
+{
+	char tok[PGAL_TOKEN_HEX + 1], name[32];
+	int judged = 0, t;
+	pgal_err e;
+
+	from(f, addr);
+	for (t = 0; t < 3600; t += 10) {
+		pgal_set_clock(f->g, T0 + t);
+		if (same_name)
+			snprintf(name, sizeof name, "carol");
+		else
+			snprintf(name, sizeof name, "name%d", t);
+		assert_int_equal(pgal_login(f->g, name, WRONG, tok, &e), PGAL_EDENIED);
+		judged += strstr(e.msg, "too many") == NULL;
+	}
+	return judged;
+}
+
+static void
+test_hour_of_guessing(void **state)
+{
+	struct fx *f = *state;
+	int one = hour_of_guessing(f, "198.51.100.77", 1);
+	int many = hour_of_guessing(f, "198.51.100.78", 0);
+
+	print_message("one address, one hour: %d guesses at one name, %d across names\n", one,
+	    many);
+	assert_true(one <= pgal_rate_most(&pgal_rate_pair, 3600));
+	assert_true(one >= pgal_rate_most(&pgal_rate_pair, 3600) - 1);
+	assert_true(many <= pgal_rate_most(&pgal_rate_source, 3600));
+	assert_true(many >= pgal_rate_most(&pgal_rate_source, 3600) - 1);
+}
+
 /* passwd and cancel check the password again: counted the same way. */
 static void
 test_session_checks(void **state)
@@ -231,6 +269,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pair_and_strangers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hour_of_guessing, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
