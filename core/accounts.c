@@ -167,11 +167,12 @@ pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e)
 {
 	char norm[PGAL_CODE_LEN + 1], hash[PGAL_SHA256_HEX + 1];
 	pgal_user u;
-	int rc;
+	int rc, left;
 
 	if ((rc = unconfirmed_account(g, user, &u, e)) != PGAL_OK)
 		return rc;
-	if (u.code_hash[0] == '\0' || u.code_tries <= 0)
+	/* tries per source: strangers' wrong codes never lock the owner out */
+	if (u.code_hash[0] == '\0' || pgal_code_tries_left(g, u.id) <= 0)
 		return pgal_fail(e, PGAL_EDENIED, "too many wrong codes; ask for a new one (resend)");
 	/* the newest code is the last to expire */
 	if (pgal_now(g) > u.code_expires_at)
@@ -183,11 +184,9 @@ pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e)
 	/* any code mailed and not expired, not only the newest */
 	if (hash[0] == '\0' ||
 	    (!pgal_ct_streq(hash, u.code_hash) && !pgal_code_live(g, "confirm", u.id, hash))) {
-		u.code_tries--;
-		if ((rc = g->store->ops->user_update(g->store, &u, e)) != PGAL_OK)
-			return rc;
-		return pgal_fail(e, PGAL_EDENIED, "wrong code (%d %s left)", u.code_tries,
-				 u.code_tries == 1 ? "try" : "tries");
+		left = pgal_code_wrong(g, u.id);
+		return pgal_fail(e, PGAL_EDENIED, "wrong code (%d %s left)", left,
+				 left == 1 ? "try" : "tries");
 	}
 	u.confirmed = 1;
 	u.code_hash[0] = '\0';
@@ -207,10 +206,13 @@ pgal_resend_code(pgal *g, const char *user, pgal_err *e)
 	if ((rc = pgal_mail_limits_take(g, PGAL_MAIL_ACCOUNT | PGAL_MAIL_ADDRESS |
 					PGAL_MAIL_SOURCE, u.id, u.email, e)) != PGAL_OK)
 		return rc;
-	if ((rc = send_code(g, &u, e)) != PGAL_OK)
+	if ((rc = send_code(g, &u, e)) != PGAL_OK) {
 		pgal_mail_limits_give_back(g, PGAL_MAIL_ACCOUNT | PGAL_MAIL_ADDRESS |
 					   PGAL_MAIL_SOURCE, u.id, u.email);
-	return rc;
+		return rc;
+	}
+	pgal_code_tries_reset(g, u.id);
+	return PGAL_OK;
 }
 
 static int

@@ -33,7 +33,8 @@ void pgal_set_clock(pgal *g, int64_t fixed_now);
 
 /* Creates an unconfirmed account and mails a confirmation code. */
 int pgal_signup(pgal *g, const char *user, const char *email, const char *password, pgal_err *e);
-/* Checks the mailed code; at most cfg->code_tries wrong tries, then a resend is needed. */
+/* Checks a mailed code; at most cfg->code_tries wrong tries from one source
+ * address, then a resend from there is needed (other addresses keep theirs). */
 int pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e);
 /* Mails a fresh code; codes mailed before keep working until they expire.
  * Mail is limited per account, per address and per source

@@ -120,6 +120,63 @@ pgal_code_live(pgal *g, const char *purpose, pgal_id uid, const char *hash)
 	return g->store->ops->mark_get(g->store, name, pgal_now(g), &until, &ig) == PGAL_OK;
 }
 
+static void
+tries_mark(pgal *g, pgal_id uid, char out[PGAL_MARK_NAME_MAX + 1])
+{
+	snprintf(out, PGAL_MARK_NAME_MAX + 1, "code-tries:%lld:%s", (long long)uid,
+		 g->client.source);
+}
+
+/* Tries used: the mark runs code_ttl_secs ahead per wrong code. */
+static int
+tries_used(pgal *g, int64_t until, int64_t now)
+{
+	int64_t ttl = g->cfg.code_ttl_secs;
+
+	return until > now ? (int)((until - now + ttl - 1) / ttl) : 0;
+}
+
+int
+pgal_code_tries_left(pgal *g, pgal_id uid)
+{
+	char name[PGAL_MARK_NAME_MAX + 1];
+	int64_t now = pgal_now(g), until = 0;
+	int left;
+	pgal_err ig;
+
+	tries_mark(g, uid, name);
+	if (g->store->ops->mark_get(g->store, name, now, &until, &ig) != PGAL_OK)
+		until = 0;
+	left = g->cfg.code_tries - tries_used(g, until, now);
+	return left > 0 ? left : 0;
+}
+
+int
+pgal_code_wrong(pgal *g, pgal_id uid)
+{
+	char name[PGAL_MARK_NAME_MAX + 1];
+	int64_t now = pgal_now(g), until;
+	int left;
+	pgal_err ig;
+
+	tries_mark(g, uid, name);
+	if (g->store->ops->mark_add(g->store, name, now, g->cfg.code_ttl_secs, &until,
+				    &ig) != PGAL_OK)
+		return 0;
+	left = g->cfg.code_tries - tries_used(g, until, now);
+	return left > 0 ? left : 0;
+}
+
+void
+pgal_code_tries_reset(pgal *g, pgal_id uid)
+{
+	char name[PGAL_MARK_NAME_MAX + 1];
+	pgal_err ig;
+
+	tries_mark(g, uid, name);
+	(void)g->store->ops->mark_delete(g->store, name, &ig);
+}
+
 /* The account id if it expired unconfirmed (read again: a list may be
  * stale), removed. */
 static int

@@ -41,6 +41,15 @@ int pgal_code_remember(pgal *g, const char *purpose, pgal_id uid, const char *ha
 /* 1 if hash is a remembered code of uid that has not expired. */
 int pgal_code_live(pgal *g, const char *purpose, pgal_id uid, const char *hash);
 
+/* Wrong codes are counted per account and source address, so strangers
+ * using up their tries never stop the owner confirming from elsewhere;
+ * code_tries per source, one back every code_ttl_secs, all back after a
+ * resend from that source. */
+int pgal_code_tries_left(pgal *g, pgal_id uid);
+/* Counts a wrong code from g's client: the tries it has left. */
+int pgal_code_wrong(pgal *g, pgal_id uid);
+void pgal_code_tries_reset(pgal *g, pgal_id uid);
+
 /* Removes the accounts still unconfirmed code_ttl_secs after sign-up and
  * the expired marks; counts them (either may be NULL). */
 int pgal_signup_gc(pgal *g, int64_t *accounts, int64_t *marks, pgal_err *e);

@@ -1,8 +1,9 @@
 /* Sign-up abuse (core/signup-limits.h) on the default store, with the
  * gallery's clock moved by the test: a resend inside its cool-down mails
  * nothing and says when; a resend never takes back a code still within
- * code_ttl_secs; codes per account, mails per address and per source are
- * bounded; an account never confirmed frees its name after code_ttl_secs
+ * code_ttl_secs, nor do strangers' wrong codes; codes per account, mails per
+ * address and per source are bounded; an account never confirmed frees its
+ * name after code_ttl_secs
  * (pgal gc, or a sign-up that wants the name). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -100,6 +101,28 @@ test_resend_keeps_codes(void **state)
 	assert_int_equal(pgal_confirm(f->g, "bob", first, &e), PGAL_OK);
 }
 
+/* Wrong codes from a stranger's address use up that address' tries only. */
+static void
+test_strangers_tries(void **state)
+{
+	struct fx *f = *state;
+	char code[32];
+	pgal_err e;
+	int i;
+
+	pgal_set_client(f->g, "192.0.2.10", "test", NULL, NULL);
+	assert_int_equal(pgal_signup(f->g, "bob", "bob@example.org", PW, &e), PGAL_OK);
+	pgal_test_outbox_code(&f->cfg, code);
+	pgal_set_client(f->g, "203.0.113.66", "test", NULL, NULL);
+	for (i = 0; i < f->cfg.code_tries; i++)
+		assert_int_equal(pgal_confirm(f->g, "bob", "2222222222", &e), PGAL_EDENIED);
+	assert_int_equal(pgal_confirm(f->g, "bob", code, &e), PGAL_EDENIED);
+	assert_non_null(strstr(e.msg, "too many wrong codes"));
+	/* bob, from his own address, is not held up */
+	pgal_set_client(f->g, "192.0.2.10", "test", NULL, NULL);
+	assert_int_equal(pgal_confirm(f->g, "bob", code, &e), PGAL_OK);
+}
+
 static void
 test_address_limit(void **state)
 {
@@ -180,6 +203,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_resend_cooldown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resend_keeps_codes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_strangers_tries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_address_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_source_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gc_frees_names, setup, teardown),
