@@ -11,6 +11,7 @@
 #include "config.h"
 #include "gallery.h"
 #include "session-file.h"
+#include "throttle.h"
 
 struct cli {
 	const char *config_path; /* -f FILE, or NULL */
@@ -23,9 +24,11 @@ open_gallery(pgal_cmd_ctx *ctx, pgal_err *e)
 	struct cli *cli = ctx->arg;
 	pgal_config cfg;
 
-	if (pgal_config_load(&cfg, cli->config_path, e) != PGAL_OK)
+	if (pgal_config_load(&cfg, cli->config_path, e) != PGAL_OK ||
+	    pgal_open(&ctx->g, &cfg, e) != PGAL_OK)
 		return e->code;
-	return pgal_open(&ctx->g, &cfg, e);
+	pgal_set_client(ctx->g, NULL, "cli", pgal_log_syslog, NULL);
+	return PGAL_OK;
 }
 
 static const char *

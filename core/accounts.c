@@ -1,5 +1,6 @@
-/* Accounts: sign up with a mailed code, confirm, log in with backoff,
- * sessions, password change, cancellation. */
+/* Accounts: sign up with a mailed code, confirm, log in (every password
+ * check through the throttle, throttle.h), sessions, password change,
+ * cancellation. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,14 +9,12 @@
 #include "crypto.h"
 #include "gallery-int.h"
 #include "password.h"
+#include "signup-limits.h"
+#include "throttle.h"
 #include "validate.h"
 
 /* No 0/O, 1/I/L: a code is read from a mail and typed by hand. */
 #define CODE_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-/* Failed logins allowed before the backoff starts, and its ceiling. */
-#define FREE_FAILURES 4
-#define MAX_LOCK_SECS 900
 
 static const char wrong_login[] = "wrong user name or password";
 
@@ -33,7 +32,9 @@ check_password_rules(const char *pw, pgal_err *e)
 	return PGAL_OK;
 }
 
-/* Gives u a fresh code (stored hashed) and mails it. */
+/* Gives u a fresh code (stored hashed) and mails it. The codes mailed
+ * before stay good until they expire (signup-limits.h); the newest is
+ * also kept in the account. */
 static int
 send_code(pgal *g, pgal_user *u, pgal_err *e)
 {
@@ -45,7 +46,9 @@ send_code(pgal *g, pgal_user *u, pgal_err *e)
 	pgal_sha256_hex(code, PGAL_CODE_LEN, u->code_hash);
 	u->code_expires_at = pgal_now(g) + g->cfg.code_ttl_secs;
 	u->code_tries = g->cfg.code_tries;
-	if ((rc = g->store->ops->user_update(g->store, u, e)) != PGAL_OK)
+	if ((rc = pgal_code_remember(g, "confirm", u->id, u->code_hash, u->code_expires_at,
+				     e)) != PGAL_OK ||
+	    (rc = g->store->ops->user_update(g->store, u, e)) != PGAL_OK)
 		goto out;
 	snprintf(subject, sizeof subject, "Your pgal confirmation code");
 	snprintf(body, sizeof body,
@@ -90,18 +93,38 @@ pgal_signup(pgal *g, const char *user, const char *email, const char *password, 
 	/* over SSH that name always means the guest: it can never log in */
 	if (strcmp(user, g->cfg.ssh_guest) == 0)
 		return pgal_fail(e, PGAL_EINPUT, "the user name '%s' is taken", user);
+	pgal_signup_gc_now_and_then(g);
+	/* a name held by an account that never confirmed in time is free */
+	if (g->store->ops->user_get_by_name(g->store, user, &u, e) == PGAL_OK &&
+	    !pgal_signup_reclaim(g, user))
+		return pgal_fail(e, PGAL_EINPUT, "the user name '%s' is taken", user);
+	/* before anything is created: a refused sign-up leaves nothing */
+	if ((rc = pgal_mail_limits_take(g, PGAL_MAIL_ADDRESS | PGAL_MAIL_SOURCE, 0, email,
+					e)) != PGAL_OK)
+		return rc;
 	memset(&u, 0, sizeof u);
 	snprintf(u.name, sizeof u.name, "%s", user);
 	snprintf(u.email, sizeof u.email, "%s", email);
 	if ((rc = pgal_password_hash(password, u.pwhash, e)) != PGAL_OK)
-		return rc;
+		goto refused;
 	u.created_at = pgal_now(g);
 	if ((rc = g->store->ops->user_create(g->store, &u, e)) != PGAL_OK) {
 		if (rc == PGAL_EINPUT)
 			pgal_fail(e, PGAL_EINPUT, "the user name '%s' is taken", user);
-		return rc;
+		goto refused;
 	}
-	return send_code(g, &u, e);
+	/* the account's first mail always fits; it starts its cool-down */
+	if ((rc = pgal_mail_limits_take(g, PGAL_MAIL_ACCOUNT, u.id, NULL, e)) != PGAL_OK)
+		goto refused;
+	if ((rc = send_code(g, &u, e)) != PGAL_OK) {
+		/* "try again with resend": not in a cool-down */
+		pgal_mail_limits_give_back(g, PGAL_MAIL_ACCOUNT, u.id, NULL);
+		goto refused;
+	}
+	return PGAL_OK;
+refused:
+	pgal_mail_limits_give_back(g, PGAL_MAIL_ADDRESS | PGAL_MAIL_SOURCE, 0, email);
+	return rc;
 }
 
 /* Codes are compared upper case with spaces and dashes removed. */
@@ -144,24 +167,26 @@ pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e)
 {
 	char norm[PGAL_CODE_LEN + 1], hash[PGAL_SHA256_HEX + 1];
 	pgal_user u;
-	int rc;
+	int rc, left;
 
 	if ((rc = unconfirmed_account(g, user, &u, e)) != PGAL_OK)
 		return rc;
-	if (u.code_hash[0] == '\0' || u.code_tries <= 0)
+	/* tries per source: strangers' wrong codes never lock the owner out */
+	if (u.code_hash[0] == '\0' || pgal_code_tries_left(g, u.id) <= 0)
 		return pgal_fail(e, PGAL_EDENIED, "too many wrong codes; ask for a new one (resend)");
+	/* the newest code is the last to expire */
 	if (pgal_now(g) > u.code_expires_at)
 		return pgal_fail(e, PGAL_EDENIED, "the code has expired; ask for a new one (resend)");
 	if (normalize_code(code, norm))
 		pgal_sha256_hex(norm, PGAL_CODE_LEN, hash);
 	else
 		hash[0] = '\0';
-	if (hash[0] == '\0' || !pgal_ct_streq(hash, u.code_hash)) {
-		u.code_tries--;
-		if ((rc = g->store->ops->user_update(g->store, &u, e)) != PGAL_OK)
-			return rc;
-		return pgal_fail(e, PGAL_EDENIED, "wrong code (%d %s left)", u.code_tries,
-				 u.code_tries == 1 ? "try" : "tries");
+	/* any code mailed and not expired, not only the newest */
+	if (hash[0] == '\0' ||
+	    (!pgal_ct_streq(hash, u.code_hash) && !pgal_code_live(g, "confirm", u.id, hash))) {
+		left = pgal_code_wrong(g, u.id);
+		return pgal_fail(e, PGAL_EDENIED, "wrong code (%d %s left)", left,
+				 left == 1 ? "try" : "tries");
 	}
 	u.confirmed = 1;
 	u.code_hash[0] = '\0';
@@ -178,7 +203,16 @@ pgal_resend_code(pgal *g, const char *user, pgal_err *e)
 
 	if ((rc = unconfirmed_account(g, user, &u, e)) != PGAL_OK)
 		return rc;
-	return send_code(g, &u, e);
+	if ((rc = pgal_mail_limits_take(g, PGAL_MAIL_ACCOUNT | PGAL_MAIL_ADDRESS |
+					PGAL_MAIL_SOURCE, u.id, u.email, e)) != PGAL_OK)
+		return rc;
+	if ((rc = send_code(g, &u, e)) != PGAL_OK) {
+		pgal_mail_limits_give_back(g, PGAL_MAIL_ACCOUNT | PGAL_MAIL_ADDRESS |
+					   PGAL_MAIL_SOURCE, u.id, u.email);
+		return rc;
+	}
+	pgal_code_tries_reset(g, u.id);
+	return PGAL_OK;
 }
 
 static int
@@ -198,64 +232,55 @@ start_session(pgal *g, const pgal_user *u, char token[PGAL_TOKEN_HEX + 1], pgal_
 	return rc;
 }
 
-/* Seconds an account stays locked after `failures` failed logins in a row. */
-static int64_t
-lock_secs(int failures)
-{
-	int n = failures - FREE_FAILURES;
-
-	if (n <= 0)
-		return 0;
-	if (n > 10)
-		return MAX_LOCK_SECS;
-	return (int64_t)1 << n < MAX_LOCK_SECS ? (int64_t)1 << n : MAX_LOCK_SECS;
-}
-
 int
 pgal_login(pgal *g, const char *user, const char *password, char token[PGAL_TOKEN_HEX + 1],
 	   pgal_err *e)
 {
-	int64_t now = pgal_now(g);
+	pgal_pwcheck t;
 	pgal_user u;
 	int rc, good;
 
-	if (strlen(password) > PGAL_PASSWORD_MAX)
-		return pgal_fail(e, PGAL_EDENIED, "%s", wrong_login);
+	/* counted before anything about the name is looked at: the throttle
+	 * answers an unknown name exactly as an account */
+	if ((rc = pgal_pwcheck_begin(g, &t, "login", user, e)) != PGAL_OK)
+		return rc;
 	rc = pgal_valid_username(user, NULL) == PGAL_OK
 		? g->store->ops->user_get_by_name(g->store, user, &u, e) : PGAL_ENOTFOUND;
-	if (rc == PGAL_ENOTFOUND) {
-		/* spend the same time as for a real account */
-		pgal_password_verify(password, pgal_password_dummy_hash());
-		return pgal_fail(e, PGAL_EDENIED, "%s", wrong_login);
-	}
-	if (rc != PGAL_OK)
+	if (rc != PGAL_OK && rc != PGAL_ENOTFOUND) {
+		pgal_pwcheck_end(g, &t, PGAL_PWCHECK_ERROR, NULL);
 		return rc;
-	/* while locked no guess is judged, so the lock slows guessing and
-	 * never tells a right password from a wrong one */
-	if (u.locked_until > now) {
-		pgal_password_verify(password, pgal_password_dummy_hash());
-		return pgal_fail(e, PGAL_EDENIED, "too many failed logins; try again in %lld s",
-				 (long long)(u.locked_until - now));
 	}
-	good = pgal_password_verify(password, u.pwhash);
-	if (!good) {
-		u.failed_logins++;
-		if (lock_secs(u.failed_logins) > 0)
-			u.locked_until = now + lock_secs(u.failed_logins);
-		if ((rc = g->store->ops->user_update(g->store, &u, e)) != PGAL_OK)
-			return rc;
+	if (strlen(password) > PGAL_PASSWORD_MAX)
+		good = 0;
+	else if (rc == PGAL_ENOTFOUND) {
+		/* spend the same time as for a real account */
+		(void)pgal_password_verify(password, pgal_password_dummy_hash());
+		good = 0;
+	} else
+		good = pgal_password_verify(password, u.pwhash);
+	pgal_pwcheck_end(g, &t, good, rc == PGAL_OK ? &u : NULL);
+	if (!good)
 		return pgal_fail(e, PGAL_EDENIED, "%s", wrong_login);
-	}
 	if (!u.confirmed)
 		return pgal_fail(e, PGAL_EDENIED, "the account is not confirmed yet: enter the "
 				 "code from the mail (confirm), or ask for a new one (resend)");
-	if (u.failed_logins != 0 || u.locked_until != 0) {
-		u.failed_logins = 0;
-		u.locked_until = 0;
-		if ((rc = g->store->ops->user_update(g->store, &u, e)) != PGAL_OK)
-			return rc;
-	}
 	return start_session(g, &u, token, e);
+}
+
+/* The password of the session's own account, checked again before a
+ * change (passwd, cancel): throttled like a login. */
+static int
+check_own_password(pgal *g, const char *what, const pgal_user *u, const char *password,
+		   pgal_err *e)
+{
+	pgal_pwcheck t;
+	int rc, good;
+
+	if ((rc = pgal_pwcheck_begin(g, &t, what, u->name, e)) != PGAL_OK)
+		return rc;
+	good = strlen(password) <= PGAL_PASSWORD_MAX && pgal_password_verify(password, u->pwhash);
+	pgal_pwcheck_end(g, &t, good, u);
+	return good ? PGAL_OK : pgal_fail(e, PGAL_EDENIED, "wrong password");
 }
 
 int
@@ -324,8 +349,8 @@ pgal_passwd(pgal *g, const char *token, const char *old_password, const char *ne
 
 	if ((rc = pgal_auth(g, token, &u, e)) != PGAL_OK)
 		return rc;
-	if (strlen(old_password) > PGAL_PASSWORD_MAX || !pgal_password_verify(old_password, u.pwhash))
-		return pgal_fail(e, PGAL_EDENIED, "wrong password");
+	if ((rc = check_own_password(g, "passwd", &u, old_password, e)) != PGAL_OK)
+		return rc;
 	if ((rc = check_password_rules(new_password, e)) != PGAL_OK ||
 	    (rc = pgal_password_hash(new_password, u.pwhash, e)) != PGAL_OK ||
 	    (rc = g->store->ops->user_update(g->store, &u, e)) != PGAL_OK)
@@ -344,8 +369,8 @@ pgal_cancel_account(pgal *g, const char *token, const char *password, pgal_err *
 
 	if ((rc = pgal_auth(g, token, &u, e)) != PGAL_OK)
 		return rc;
-	if (strlen(password) > PGAL_PASSWORD_MAX || !pgal_password_verify(password, u.pwhash))
-		return pgal_fail(e, PGAL_EDENIED, "wrong password");
+	if ((rc = check_own_password(g, "cancel", &u, password, e)) != PGAL_OK)
+		return rc;
 	if ((rc = g->store->ops->blob_ids_user(g->store, u.id, &ids, &n, e)) != PGAL_OK)
 		return rc;
 	/* rows first: a crash after this leaves orphan blobs for gc, never rows without blobs */

@@ -57,6 +57,7 @@ static const struct ckey keys[] = {
 	{ NUM(session_max_secs, C_INT, 60, 10 * 365 * DAY) },
 	{ NUM(code_ttl_secs, C_INT, 60, 30 * DAY) },
 	{ NUM(code_tries, C_INT, 1, 100) },
+	{ NUM(mail_cooldown_secs, C_INT, 1, 3600) },
 	{ STR(aws_region) },
 	{ STR(aws_access_key_id) },
 	{ STR(aws_secret_access_key) },
@@ -177,6 +178,7 @@ base_defaults(pgal_config *c)
 	c->session_max_secs = 90 * DAY;
 	c->code_ttl_secs = DAY;
 	c->code_tries = 5;
+	c->mail_cooldown_secs = 60;
 	strcpy(c->ssh_listen, "127.0.0.1");
 	c->ssh_port = 2222;
 	strcpy(c->ssh_guest, "gallery");

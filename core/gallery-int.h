@@ -7,6 +7,7 @@
 #include "gallery.h"
 #include "mail/mail.h"
 #include "store/store.h"
+#include "throttle.h"
 
 struct pgal {
 	pgal_config cfg;
@@ -14,6 +15,7 @@ struct pgal {
 	pgal_blobs *blobs;
 	pgal_mail *mail;
 	int64_t fixed_now; /* 0: real clock */
+	pgal_client client; /* who calls, for the password throttle */
 };
 
 int64_t pgal_now(const pgal *g);

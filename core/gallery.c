@@ -6,6 +6,7 @@
 
 #include "crypto.h"
 #include "gallery-int.h"
+#include "throttle.h"
 #include "sanitize.h"
 #include "validate.h"
 
@@ -41,6 +42,7 @@ pgal_open(pgal **out, const pgal_config *cfg, pgal_err *e)
 	if ((g = calloc(1, sizeof *g)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	g->cfg = *cfg;
+	pgal_set_client(g, NULL, "local", NULL, NULL);
 	if ((rc = so->open(&g->store, &g->cfg, e)) != PGAL_OK)
 		rc = backend_failed(e, rc, "store", so->name);
 	else if ((rc = bo->open(&g->blobs, &g->cfg, e)) != PGAL_OK)

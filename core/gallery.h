@@ -22,7 +22,8 @@ int pgal_open(pgal **g, const pgal_config *cfg, pgal_err *e);
 void pgal_close(pgal *g);
 const pgal_config *pgal_get_config(const pgal *g);
 
-/* Clock used for expiry; tests may move it. 0 restores the real clock. */
+/* Clock used for expiry; tests may move it (a fixed clock also skips the
+ * password throttle's slow-down waits). 0 restores the real clock. */
 void pgal_set_clock(pgal *g, int64_t fixed_now);
 
 /* ---- accounts ---- */
@@ -32,13 +33,18 @@ void pgal_set_clock(pgal *g, int64_t fixed_now);
 
 /* Creates an unconfirmed account and mails a confirmation code. */
 int pgal_signup(pgal *g, const char *user, const char *email, const char *password, pgal_err *e);
-/* Checks the mailed code; at most cfg->code_tries wrong tries, then a resend is needed. */
+/* Checks a mailed code; at most cfg->code_tries wrong tries from one source
+ * address, then a resend from there is needed (other addresses keep theirs). */
 int pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e);
-/* Mails a fresh code (the old one stops working). */
+/* Mails a fresh code; codes mailed before keep working until they expire.
+ * Mail is limited per account, per address and per source
+ * (signup-limits.h): inside a cool-down nothing is sent and the error says
+ * when the next can be. */
 int pgal_resend_code(pgal *g, const char *user, pgal_err *e);
 /* On success writes a new session token (PGAL_TOKEN_HEX + NUL) to token. Wrong
- * user and wrong password give the same PGAL_EDENIED message; repeated
- * failures lock the account for a growing time. */
+ * user and wrong password give the same PGAL_EDENIED message; every check
+ * goes through the password throttle (throttle.h: per source address and
+ * per name and source; failures from elsewhere only slow a name down). */
 int pgal_login(pgal *g, const char *user, const char *password, char token[PGAL_TOKEN_HEX + 1], pgal_err *e);
 /* Starts a session for an already authenticated user (e.g. SSH public key). */
 int pgal_login_trusted(pgal *g, const char *user, char token[PGAL_TOKEN_HEX + 1], pgal_err *e);
@@ -218,8 +224,12 @@ typedef struct pgal_gc_stats {
 	int64_t bytes_removed;
 	int64_t kept_young; /* orphans younger than min_age, maybe an ingest in flight */
 	int64_t removed_partial; /* unfinished writes a crash left (temp files, multipart) */
+	int64_t unconfirmed_removed; /* accounts not confirmed within code_ttl_secs */
+	int64_t marks_removed;       /* expired throttle and mail marks */
 } pgal_gc_stats;
-/* Removes blobs no photo row references and older than min_age seconds. */
+/* Removes the accounts never confirmed within code_ttl_secs (freeing
+ * their names), expired marks, and blobs no photo row references and
+ * older than min_age seconds. */
 int pgal_gc(pgal *g, int64_t min_age, pgal_gc_stats *st, pgal_err *e);
 
 /* `pgal init`: what pgal_open made ready (schema migrated, DynamoDB tables

@@ -1,9 +1,11 @@
 /* Garbage collection of blobs no row points at: what a crash or a failed
  * delete leaves behind. Young orphans are kept, since an ingest in another
- * process writes its blobs before its row. */
+ * process writes its blobs before its row. First the accounts that never
+ * confirmed and the expired marks go (signup-limits.c). */
 #include <string.h>
 
 #include "gallery-int.h"
+#include "signup-limits.h"
 
 struct gc_walk {
 	pgal *g;
@@ -50,6 +52,8 @@ pgal_gc(pgal *g, int64_t min_age, pgal_gc_stats *st, pgal_err *e)
 	memset(st, 0, sizeof *st);
 	if (min_age < 0)
 		return pgal_fail(e, PGAL_EUSAGE, "min age must not be negative");
+	if ((rc = pgal_signup_gc(g, &st->unconfirmed_removed, &st->marks_removed, e)) != PGAL_OK)
+		return rc;
 	w.g = g;
 	w.cutoff = pgal_now(g) - min_age;
 	w.st = st;

@@ -47,6 +47,8 @@ exec_run(struct sshd_gallery *sg, const char *token, const char *user, int argc,
 	pgal_cmd_ctx ctx;
 	int rc;
 
+	sg->door = "exec";
+
 	/* "ssh host pgal ls" reads as well as "ssh host ls" */
 	if (argc > 0 && strcmp(argv[0], "pgal") == 0) {
 		argc--;

@@ -56,6 +56,7 @@ tui_child(struct conn *c, struct chan *k)
 	 * TUI's own locale stays the C.UTF-8 that main set */
 	setenv("LANG", k->lang[0] != '\0' ? k->lang : "C.UTF-8", 1);
 	pgal_err_clear(&e);
+	c->gallery.door = "tui";
 	if ((g = sshd_gallery_get(&c->gallery, &e)) == NULL) {
 		printf("the gallery is not available right now: %s\r\n", e.msg);
 		fflush(stdout);

@@ -31,7 +31,8 @@ auth_penalty(struct conn *c)
 }
 
 /* A failed attempt costs the same time whatever failed (no user/password
- * oracle), and more with every failure on this connection. */
+ * oracle), and more with every failure on this connection. why NULL: the
+ * core has logged it (every password check, throttle.h). */
 static int
 auth_failed(struct conn *c, const char *user, const char *method, const char *why)
 {
@@ -39,7 +40,9 @@ auth_failed(struct conn *c, const char *user, const char *method, const char *wh
 
 	c->tries++;
 	pgal_sanitize_n(shown, sizeof shown, user, strnlen(user, 32), 0);
-	sshd_log("auth failed: user %s method %s from %s (%s)", shown, method, c->a->peer, why);
+	if (why != NULL)
+		sshd_log("auth failed: user %s method %s from %s (%s)", shown, method,
+		    c->a->peer, why);
 	report(c, 'F');
 	conn_sleep_ms(FAIL_DELAY_MS + (c->tries - 1) * 200);
 	if (c->tries >= MAX_AUTH_TRIES) {
@@ -93,14 +96,14 @@ conn_auth_password(ssh_session s, const char *user, const char *password, void *
 		return SSH_AUTH_DENIED;
 	auth_penalty(c);
 	pgal_err_clear(&e);
-	if (is_guest(c, user) || pgal_valid_username(user, NULL) != PGAL_OK)
-		return auth_failed(c, user, "password", "no such account");
 	if ((g = sshd_gallery_get(&c->gallery, &e)) == NULL) {
 		sshd_log("gallery: %s", e.msg);
 		return auth_failed(c, user, "password", "backend");
 	}
+	/* unknown names and the guest's too: the core's throttle counts and
+	 * logs every password check alike */
 	if (pgal_login(g, user, password, c->token, &e) != PGAL_OK)
-		return auth_failed(c, user, "password", pgal_code_name(e.code));
+		return auth_failed(c, user, "password", NULL);
 	return auth_ok(c, user, "password", 0);
 }
 

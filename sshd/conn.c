@@ -220,6 +220,8 @@ conn_main(const struct conn_args *a)
 	c.a = a;
 	c.cfg = a->cfg;
 	c.gallery.cfg = a->cfg;
+	c.gallery.peer = a->peer;
+	c.gallery.door = "ssh";
 	c.last_activity = start;
 	the_conn = &c;
 	memset(&sa, 0, sizeof sa);

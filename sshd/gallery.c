@@ -5,13 +5,20 @@
 #include <unistd.h>
 
 #include "sshd.h"
+#include "throttle.h"
+
+static void
+log_line(void *arg, const char *line)
+{
+	sshd_log("%s", line);
+}
 
 pgal *
 sshd_gallery_get(struct sshd_gallery *sg, pgal_err *e)
 {
-	if (sg->g == NULL)
-		(void)pgal_open(&sg->g, sg->cfg, e); /* leaves it NULL on failure */
-	return sg->g;
+	if (sg->g == NULL && pgal_open(&sg->g, sg->cfg, e) == PGAL_OK)
+		pgal_set_client(sg->g, sg->peer, sg->door, log_line, NULL);
+	return sg->g; /* NULL when it could not be opened */
 }
 
 pgal *

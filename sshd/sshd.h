@@ -48,6 +48,9 @@ void sshd_log_addr(const struct sockaddr_storage *ss, char *buf, size_t size);
 struct sshd_gallery {
 	const pgal_config *cfg;
 	pgal *g; /* NULL until needed, and again after a fork */
+	/* who calls, for the password throttle and its log lines */
+	const char *peer; /* the client's address */
+	const char *door; /* "ssh", then "tui" or "exec" in a channel's process */
 };
 /* The gallery, opened if need be; NULL (e set) when it cannot be. */
 pgal *sshd_gallery_get(struct sshd_gallery *sg, pgal_err *e);

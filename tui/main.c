@@ -9,6 +9,7 @@
 #include "config.h"
 #include "gallery.h"
 #include "session-file.h"
+#include "throttle.h"
 #include "tui.h"
 
 static void
@@ -63,6 +64,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "pgal-tui: %s\n", e.msg);
 		return e.code;
 	}
+	pgal_set_client(g, NULL, "tui", pgal_log_syslog, NULL);
 	have_token = pgal_session_file_read(token, &e) == PGAL_OK;
 	if (!have_token && e.code == PGAL_EDENIED)
 		fprintf(stderr, "pgal-tui: %s\n", e.msg); /* e.g. a group-readable file */

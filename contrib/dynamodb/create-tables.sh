@@ -55,4 +55,16 @@ if [ "$made" = 1 ]; then
 	aws_ddb put-item --table-name "$gallery" --item \
 	    '{"albumID": {"S": "#LAYOUT"}, "photoID": {"S": "#"}, "v": {"N": "2"}}' > /dev/null
 fi
+# the users table's marks (login throttles, mail limits, live codes) carry
+# their end in `expires`: DynamoDB's TTL removes them once past
+ttl=$(aws_ddb describe-time-to-live --table-name "$users" \
+    --query TimeToLiveDescription.TimeToLiveStatus --output text 2>/dev/null || true)
+if [ "$ttl" = ENABLED ] || [ "$ttl" = ENABLING ] ||
+    aws_ddb update-time-to-live --table-name "$users" \
+    --time-to-live-specification Enabled=true,AttributeName=expires > /dev/null 2>&1; then
+	echo "table $users: expired marks are removed (TTL on expires)"
+else
+	echo "table $users: enable TTL on the attribute expires by hand" \
+	    "(old marks are harmless but stay)"
+fi
 echo "ready: $gallery and $users"

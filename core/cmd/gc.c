@@ -22,15 +22,18 @@ cmd_gc_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 		"writes, kept %lld younger than %llds\n",
 		(long long)st.scanned, (long long)st.removed, size, (long long)st.removed_partial,
 		(long long)st.kept_young, (long long)min_age);
+	fprintf(ctx->out, "removed %lld accounts not confirmed in time and %lld expired "
+		"throttle marks\n", (long long)st.unconfirmed_removed, (long long)st.marks_removed);
 	return PGAL_OK;
 }
 
 const pgal_cmd_entry pgal_cmd_gc_entry = {
 	.name = "gc",
 	.usage = "[--min-age SECONDS]",
-	.summary = "remove orphan blobs (administrator)",
+	.summary = "remove orphan blobs and expired sign-ups (administrator)",
 	.help = "Orphans younger than --min-age (default 3600 s) are kept, since an upload\n"
-		"may still be writing them.",
+		"may still be writing them. Accounts not confirmed within code_ttl_secs\n"
+		"are removed, which frees their names.",
 	.min_args = 0,
 	.max_args = 0,
 	.options = "min-age=",

@@ -104,7 +104,33 @@ typedef struct pgal_store_ops {
 	int (*key_list)(pgal_store *s, pgal_id user_id, pgal_ssh_key **out, size_t *n, pgal_err *e);
 	int (*key_find)(pgal_store *s, pgal_id user_id, const char *fingerprint, pgal_ssh_key *k, pgal_err *e);
 	int (*key_delete)(pgal_store *s, pgal_id user_id, const char *fingerprint, pgal_err *e);
+
+	/* ids of the accounts still unconfirmed that were created before
+	 * `before` (for gc); *ids malloc'd */
+	int (*user_ids_unconfirmed)(pgal_store *s, int64_t before, pgal_id **ids, size_t *n,
+				    pgal_err *e);
+
+	/* Marks: named moments that every process and host of the gallery
+	 * shares (login throttles, mail limits, live codes; core/marks.h). A
+	 * name is 1..PGAL_MARK_NAME_MAX printable ASCII bytes; a mark whose
+	 * moment is at or before `now` counts as absent. */
+	/* the live mark's moment in *until, PGAL_ENOTFOUND if there is none */
+	int (*mark_get)(pgal_store *s, const char *name, int64_t now, int64_t *until, pgal_err *e);
+	/* atomically until = max(until, now) + step (an absent mark is now),
+	 * the new moment in *until; step may be negative (a refund) */
+	int (*mark_add)(pgal_store *s, const char *name, int64_t now, int64_t step,
+			int64_t *until, pgal_err *e);
+	/* sets the moment to until only if no live mark exists; *claimed 1 then */
+	int (*mark_claim)(pgal_store *s, const char *name, int64_t now, int64_t until,
+			  int *claimed, pgal_err *e);
+	/* removes the mark, live or not (none is not an error) */
+	int (*mark_delete)(pgal_store *s, const char *name, pgal_err *e);
+	/* removes the marks at or before now; *removed (may be NULL) counts them.
+	 * A backend that expires items itself may remove nothing here. */
+	int (*mark_prune)(pgal_store *s, int64_t now, int64_t *removed, pgal_err *e);
 } pgal_store_ops;
+
+#define PGAL_MARK_NAME_MAX 200
 
 struct pgal_store {
 	const pgal_store_ops *ops;

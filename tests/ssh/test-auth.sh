@@ -27,7 +27,7 @@ d1=$(( (t1 - t0) / 1000000 )); d2=$(( (t2 - t1) / 1000000 ))
 check "in similar time (${d1} ms vs ${d2} ms)" \
 	"[ $d1 -lt $((d2 * 3 + 300)) ] && [ $d2 -lt $((d1 * 3 + 300)) ]"
 check "the log names the failure but not the password" \
-	"grep -q 'auth failed: user alice method password' '$T/sshd.log' && ! grep -q 'wrong password 9' '$T/sshd.log'"
+	"grep -q 'password login: user alice from 127.0.0.1 (ssh): refused: wrong password' '$T/sshd.log' && ! grep -q 'wrong password 9' '$T/sshd.log'"
 
 # public key: registered through the CLI, then used over SSH
 ssh-keygen -q -t ed25519 -N '' -C 'alice@laptop' -f "$T/id_alice"

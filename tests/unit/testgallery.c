@@ -22,3 +22,24 @@ pgal_test_user(pgal *g, const pgal_config *cfg, const char *user, const char *pw
 		return rc;
 	return pgal_login(g, user, pw, tok, e);
 }
+
+int
+pgal_test_gallery_open(pgal_config *cfg, pgal **g, int64_t now)
+{
+	pgal_err e;
+
+	pgal_test_config(cfg);
+	if (pgal_open(g, cfg, &e) != PGAL_OK) {
+		fprintf(stderr, "pgal_open: %s\n", e.msg);
+		return -1;
+	}
+	pgal_set_clock(*g, now);
+	return 0;
+}
+
+void
+pgal_test_gallery_close(const pgal_config *cfg, pgal *g)
+{
+	pgal_close(g);
+	pgal_test_rmdir(cfg->home);
+}

@@ -135,6 +135,13 @@ ddb_user_create(pgal_store *s, pgal_user *u, pgal_err *e)
 		return rc;
 	}
 	u->id = id;
+	/* listed for gc until confirmed; a crash before this leaves an
+	 * account gc does not see, whose name a later sign-up reclaims */
+	if (!u->confirmed) {
+		pgal_err ignored;
+
+		(void)ddb_pending_put(d, id, u->created_at, &ignored);
+	}
 	return PGAL_OK;
 }
 
@@ -199,6 +206,11 @@ ddb_user_update(pgal_store *s, const pgal_user *u, pgal_err *e)
 	rc = ddb_update_existing(&up, "pk", e);
 	if (rc == DDB_CONDFAIL)
 		return pgal_fail(e, PGAL_ENOTFOUND, "no such user");
+	if (rc == PGAL_OK && u->confirmed) {
+		pgal_err ignored;
+
+		(void)ddb_pending_delete(d, u->id, &ignored);
+	}
 	return rc;
 }
 
@@ -274,6 +286,8 @@ ddb_user_delete(pgal_store *s, pgal_id id, pgal_err *e)
 	/* a lock that is not ours any more (or already gone) stays */
 	if (rc == DDB_CONDFAIL)
 		rc = PGAL_OK;
+	if (rc == PGAL_OK)
+		rc = ddb_pending_delete(d, id, e);
 out:
 	json_decref(parts.sessions);
 	json_decref(parts.own);

@@ -23,6 +23,8 @@
  *   session   S#<token hash> #             user id, times
  *   index     U#<user id>    S#<hash>      the user's sessions (for revoking)
  *   key       U#<user id>    K#<fp>        an SSH key
+ *   mark      M#<name>       #             a mark (marks.c)
+ *   pending   #PENDING       U#<hex id>    an unconfirmed account (marks.c)
  *
  * There is no TransactWriteItems (dynalite, the pinned test peer, lacks it):
  * every change of several items is a sequence of single-item conditional
@@ -189,6 +191,19 @@ int ddb_key_add(pgal_store *s, pgal_id user_id, pgal_ssh_key *k, const char *key
 int ddb_key_list(pgal_store *s, pgal_id user_id, pgal_ssh_key **out, size_t *n, pgal_err *e);
 int ddb_key_find(pgal_store *s, pgal_id user_id, const char *fingerprint, pgal_ssh_key *k, pgal_err *e);
 int ddb_key_delete(pgal_store *s, pgal_id user_id, const char *fingerprint, pgal_err *e);
+/* marks.c: marks and the accounts waiting for confirmation */
+int ddb_user_ids_unconfirmed(pgal_store *s, int64_t before, pgal_id **ids, size_t *n, pgal_err *e);
+int ddb_mark_get(pgal_store *s, const char *name, int64_t now, int64_t *until, pgal_err *e);
+int ddb_mark_add(pgal_store *s, const char *name, int64_t now, int64_t step, int64_t *until,
+    pgal_err *e);
+int ddb_mark_claim(pgal_store *s, const char *name, int64_t now, int64_t until, int *claimed,
+    pgal_err *e);
+int ddb_mark_delete(pgal_store *s, const char *name, pgal_err *e);
+int ddb_mark_prune(pgal_store *s, int64_t now, int64_t *removed, pgal_err *e);
+/* the pending item of an unconfirmed account: put at sign-up, deleted
+ * once it is confirmed or gone (both idempotent) */
+int ddb_pending_put(struct ddb *d, pgal_id id, int64_t created_at, pgal_err *e);
+int ddb_pending_delete(struct ddb *d, pgal_id id, pgal_err *e);
 
 int ddb_album_create(pgal_store *s, pgal_album *a, pgal_err *e);
 int ddb_album_get(pgal_store *s, pgal_id user_id, const char *name, pgal_album *a, pgal_err *e);

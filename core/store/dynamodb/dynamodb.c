@@ -584,4 +584,10 @@ const pgal_store_ops pgal_store_dynamodb = {
 	.key_list = ddb_key_list,
 	.key_find = ddb_key_find,
 	.key_delete = ddb_key_delete,
+	.user_ids_unconfirmed = ddb_user_ids_unconfirmed,
+	.mark_get = ddb_mark_get,
+	.mark_add = ddb_mark_add,
+	.mark_claim = ddb_mark_claim,
+	.mark_delete = ddb_mark_delete,
+	.mark_prune = ddb_mark_prune,
 };

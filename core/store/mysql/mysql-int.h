@@ -53,6 +53,14 @@ enum {
 	MS_KEY_LIST,
 	MS_KEY_FIND,
 	MS_KEY_DELETE,
+	MS_USERS_UNCONFIRMED,
+	MS_MARK_GET,
+	MS_MARK_ADD,
+	MS_MARK_READ,
+	MS_MARK_INSERT,
+	MS_MARK_TAKE,
+	MS_MARK_DELETE,
+	MS_MARK_PRUNE,
 	MS_COUNT
 };
 
@@ -221,5 +229,13 @@ int my_key_add(struct my *q, pgal_id user_id, pgal_ssh_key *k, const char *key_b
 int my_key_list(struct my *q, pgal_id user_id, pgal_ssh_key **out, size_t *n, pgal_err *e);
 int my_key_find(struct my *q, pgal_id user_id, const char *fingerprint, pgal_ssh_key *k, pgal_err *e);
 int my_key_delete(struct my *q, pgal_id user_id, const char *fingerprint, pgal_err *e);
+int my_user_ids_unconfirmed(struct my *q, int64_t before, pgal_id **ids, size_t *n, pgal_err *e);
+int my_mark_get(struct my *q, const char *name, int64_t now, int64_t *until, pgal_err *e);
+int my_mark_add(struct my *q, const char *name, int64_t now, int64_t step, int64_t *until,
+    pgal_err *e);
+int my_mark_claim(struct my *q, const char *name, int64_t now, int64_t until, int *claimed,
+    pgal_err *e);
+int my_mark_delete(struct my *q, const char *name, pgal_err *e);
+int my_mark_prune(struct my *q, int64_t now, int64_t *removed, pgal_err *e);
 
 #endif

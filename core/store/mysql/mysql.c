@@ -97,6 +97,18 @@ const char *const my_sql[MS_COUNT] = {
 	[MS_KEY_FIND] = "SELECT " PGAL_SQL_KEY_COLS " FROM ssh_keys "
 	    "WHERE user_id = ? AND fingerprint = ?",
 	[MS_KEY_DELETE] = "DELETE FROM ssh_keys WHERE user_id = ? AND fingerprint = ?",
+
+	[MS_USERS_UNCONFIRMED] = "SELECT id FROM users WHERE confirmed = 0 "
+	    "AND created_at < ? ORDER BY id",
+	[MS_MARK_GET] = "SELECT until_at FROM marks WHERE name = ? AND until_at > ?",
+	/* the row stays locked until the transaction's MS_MARK_READ */
+	[MS_MARK_ADD] = "INSERT INTO marks (name, until_at) VALUES (?, ? + ?) "
+	    "ON DUPLICATE KEY UPDATE until_at = GREATEST(until_at, ?) + ?",
+	[MS_MARK_READ] = "SELECT until_at FROM marks WHERE name = ?",
+	[MS_MARK_INSERT] = "INSERT IGNORE INTO marks (name, until_at) VALUES (?, ?)",
+	[MS_MARK_TAKE] = "UPDATE marks SET until_at = ? WHERE name = ? AND until_at <= ?",
+	[MS_MARK_DELETE] = "DELETE FROM marks WHERE name = ?",
+	[MS_MARK_PRUNE] = "DELETE FROM marks WHERE until_at <= ?",
 };
 
 /* ---- connecting ---- */
@@ -739,6 +751,44 @@ w_key_delete(pgal_store *s, pgal_id user_id, const char *fp, pgal_err *e)
 	MY_CALL(s, my_key_delete(q_, user_id, fp, e));
 }
 
+static int
+w_user_ids_unconfirmed(pgal_store *s, int64_t before, pgal_id **ids, size_t *n, pgal_err *e)
+{
+	MY_CALL(s, my_user_ids_unconfirmed(q_, before, ids, n, e));
+}
+
+static int
+w_mark_get(pgal_store *s, const char *name, int64_t now, int64_t *until, pgal_err *e)
+{
+	MY_CALL(s, my_mark_get(q_, name, now, until, e));
+}
+
+static int
+w_mark_add(pgal_store *s, const char *name, int64_t now, int64_t step, int64_t *until,
+    pgal_err *e)
+{
+	MY_CALL(s, my_mark_add(q_, name, now, step, until, e));
+}
+
+static int
+w_mark_claim(pgal_store *s, const char *name, int64_t now, int64_t until, int *claimed,
+    pgal_err *e)
+{
+	MY_CALL(s, my_mark_claim(q_, name, now, until, claimed, e));
+}
+
+static int
+w_mark_delete(pgal_store *s, const char *name, pgal_err *e)
+{
+	MY_CALL(s, my_mark_delete(q_, name, e));
+}
+
+static int
+w_mark_prune(pgal_store *s, int64_t now, int64_t *removed, pgal_err *e)
+{
+	MY_CALL(s, my_mark_prune(q_, now, removed, e));
+}
+
 const pgal_store_ops pgal_store_mysql = {
 	.name = "mysql",
 	.describe = my_describe,
@@ -775,4 +825,10 @@ const pgal_store_ops pgal_store_mysql = {
 	.key_list = w_key_list,
 	.key_find = w_key_find,
 	.key_delete = w_key_delete,
+	.user_ids_unconfirmed = w_user_ids_unconfirmed,
+	.mark_get = w_mark_get,
+	.mark_add = w_mark_add,
+	.mark_claim = w_mark_claim,
+	.mark_delete = w_mark_delete,
+	.mark_prune = w_mark_prune,
 };

@@ -52,6 +52,12 @@ enum {
 	ST_KEY_LIST,
 	ST_KEY_FIND,
 	ST_KEY_DELETE,
+	ST_USERS_UNCONFIRMED,
+	ST_MARK_GET,
+	ST_MARK_ADD,
+	ST_MARK_CLAIM,
+	ST_MARK_DELETE,
+	ST_MARK_PRUNE,
 	ST_COUNT
 };
 
@@ -185,5 +191,11 @@ int sq_key_add(pgal_store *s, pgal_id user_id, pgal_ssh_key *k, const char *key_
 int sq_key_list(pgal_store *s, pgal_id user_id, pgal_ssh_key **out, size_t *n, pgal_err *e);
 int sq_key_find(pgal_store *s, pgal_id user_id, const char *fingerprint, pgal_ssh_key *k, pgal_err *e);
 int sq_key_delete(pgal_store *s, pgal_id user_id, const char *fingerprint, pgal_err *e);
+int sq_user_ids_unconfirmed(pgal_store *s, int64_t before, pgal_id **ids, size_t *n, pgal_err *e);
+int sq_mark_get(pgal_store *s, const char *name, int64_t now, int64_t *until, pgal_err *e);
+int sq_mark_add(pgal_store *s, const char *name, int64_t now, int64_t step, int64_t *until, pgal_err *e);
+int sq_mark_claim(pgal_store *s, const char *name, int64_t now, int64_t until, int *claimed, pgal_err *e);
+int sq_mark_delete(pgal_store *s, const char *name, pgal_err *e);
+int sq_mark_prune(pgal_store *s, int64_t now, int64_t *removed, pgal_err *e);
 
 #endif

@@ -98,6 +98,18 @@ const char *const sq_sql[ST_COUNT] = {
 	[ST_KEY_FIND] = "SELECT " PGAL_SQL_KEY_COLS " FROM ssh_keys "
 	    "WHERE user_id = ?1 AND fingerprint = ?2",
 	[ST_KEY_DELETE] = "DELETE FROM ssh_keys WHERE user_id = ?1 AND fingerprint = ?2",
+
+	[ST_USERS_UNCONFIRMED] = "SELECT id FROM users WHERE confirmed = 0 "
+	    "AND created_at < ?1 ORDER BY id",
+	[ST_MARK_GET] = "SELECT until_at FROM marks WHERE name = ?1 AND until_at > ?2",
+	/* one statement: atomic against every other process */
+	[ST_MARK_ADD] = "INSERT INTO marks (name, until_at) VALUES (?1, ?2 + ?3) "
+	    "ON CONFLICT (name) DO UPDATE SET until_at = max(until_at, ?2) + ?3 "
+	    "RETURNING until_at",
+	[ST_MARK_CLAIM] = "INSERT INTO marks (name, until_at) VALUES (?1, ?3) "
+	    "ON CONFLICT (name) DO UPDATE SET until_at = ?3 WHERE until_at <= ?2",
+	[ST_MARK_DELETE] = "DELETE FROM marks WHERE name = ?1",
+	[ST_MARK_PRUNE] = "DELETE FROM marks WHERE until_at <= ?1",
 };
 
 /* ---- errors ---- */
@@ -492,4 +504,10 @@ const pgal_store_ops pgal_store_sqlite = {
 	.key_list = sq_key_list,
 	.key_find = sq_key_find,
 	.key_delete = sq_key_delete,
+	.user_ids_unconfirmed = sq_user_ids_unconfirmed,
+	.mark_get = sq_mark_get,
+	.mark_add = sq_mark_add,
+	.mark_claim = sq_mark_claim,
+	.mark_delete = sq_mark_delete,
+	.mark_prune = sq_mark_prune,
 };
