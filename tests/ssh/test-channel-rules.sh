@@ -3,7 +3,7 @@
 # LANG and COLORTERM reach the TUI (no agent, no X11, no other variable);
 # -p overrides the configured port; SIGHUP reloads the config for new
 # connections while an open one keeps what it started with; SFTP mtimes are
-# the time a photo was taken, else when it was added; ssh_rmdir_nonempty
+# when a photo was added (the time taken is in info); ssh_rmdir_nonempty
 # lets rmdir delete an album with its photos, leaving gc nothing to miss.
 . "$(dirname "$0")/lib.sh"
 setup_home
@@ -174,7 +174,8 @@ SSH_AUTH_SOCK=$AGENT_SOCK key_ssh "$T/id_alice" alice -o ForwardAgent=yes whoami
 check "a command with ForwardAgent=yes runs (exit $rc)" "[ $rc -eq 0 ] && grep -q '^alice' '$T/out'"
 check "and leaves no socket under PGAL_HOME" "[ -z \"\$(find '$PGAL_HOME' -type s)\" ]"
 
-# 4. SFTP mtimes: the time taken (EXIF DateTimeOriginal), else the time added
+# 4. SFTP mtimes: the time added (or what the client set); the time taken
+# (EXIF DateTimeOriginal) is the CLI's taken_at
 cat > "$T/wire.py" <<'PY'
 import os, struct, sys, time
 
@@ -262,8 +263,11 @@ for f in nikon-d2h-gps.jpg iphone4s-lens.jpg; do
 	want=$(cli_time $f taken_at)
 	[ $f = nikon-d2h-gps.jpg ] && tag=$NIKON_T || tag=$PHONE_T
 	check "$f: the CLI's taken_at is the EXIF tag ($want = $tag)" "[ '$want' = '$tag' ]"
-	check "$f: stat's mtime is the time taken ($(mt $f))" "[ '$(mt $f)' = '$tag' ]"
-	check "$f: so is readdir's ($(md $f))" "[ '$(md $f)' = '$tag' ]"
+	# the file time is the upload's, stable (sync tools compare it with
+	# what they sent); the time taken stays in info
+	added=$(cli_time $f added_at)
+	check "$f: stat's mtime is the time added, not taken ($(mt $f) = $added)" "[ '$(mt $f)' = '$added' ] && [ '$(mt $f)' != '$tag' ]"
+	check "$f: so is readdir's ($(md $f))" "[ '$(md $f)' = '$added' ]"
 done
 added=$(cli_time noexif.jpg added_at)
 check "noexif.jpg: the CLI has no taken_at" "[ '$(cli_time noexif.jpg taken_at)' = none ]"

@@ -25,7 +25,7 @@ took() {
 # fail5 SOURCE: five failures from SOURCE (400 ms of penalty each, so 2 s)
 fail5() {
 	for i in 1 2 3 4 5; do bssh "$1" "$WRONG" nobody > /dev/null 2>&1; done
-	[ "$(grep -c "auth failed: user nobody method password from $1 " "$T/sshd.log")" -eq 5 ]
+	[ "$(grep -c "password login: user nobody from $1 (ssh): refused: wrong password" "$T/sshd.log")" -eq 5 ]
 }
 # the clean source's fastest of three is the baseline (load slows logins)
 base=999999
