@@ -15,6 +15,7 @@
 #include "image/header.h"
 #include "image/image.h"
 #include "image/sandbox.h"
+#include "image/slots.h"
 #include "quota.h"
 #include "validate.h"
 
@@ -232,6 +233,7 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	pgal_image_result r;
 	pgal_image_job *job = NULL;
 	pgal_image_sandbox_opts so;
+	pgal_decode_slot slot = { -1, -1 };
 	pgal_img_type type = PGAL_IMG_UNKNOWN;
 	pgal_photo p, dup;
 	pgal_album a;
@@ -260,6 +262,15 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	    (rc = pgal_quota_check(g, token, p.bytes, e)) != PGAL_OK)
 		goto out;
 	/* the sandboxed decoder starts (a process to exec) while this hashes */
+	/* one of the host's decoders_max, in arrival order: each decoder may
+	 * take decode_memory_max */
+	if (opts->decode_wait != NULL)
+		opts->decode_wait(opts->decode_wait_arg, 1);
+	rc = pgal_decode_slot_take(&g->cfg, &slot, e);
+	if (opts->decode_wait != NULL)
+		opts->decode_wait(opts->decode_wait_arg, 0);
+	if (rc != PGAL_OK)
+		goto out;
 	memset(&so, 0, sizeof so);
 	so.memory_max = g->cfg.decode_memory_max;
 	if (g->cfg.decode_sandbox &&
@@ -286,6 +297,7 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	} else if ((rc = pgal_image_init(e)) == PGAL_OK)
 		rc = pgal_image_process(path, type, g->cfg.max_pixels, g->cfg.thumb_px,
 					g->cfg.preview_px, &r, e);
+	pgal_decode_slot_give(&slot);
 	if (rc != PGAL_OK)
 		goto out;
 	if ((rc = pgal_random_hex(p.blob_id, PGAL_BLOB_ID_HEX / 2, e)) != PGAL_OK)
@@ -315,6 +327,7 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 		*out = p;
 out:
 	pgal_image_sandbox_cancel(job);
+	pgal_decode_slot_give(&slot);
 	if (blobs_written)
 		pgal_delete_blobs(g, p.blob_id);
 	pgal_image_result_free(&r);

@@ -54,6 +54,12 @@ struct iq_msg {
 	char msg[sizeof(((pgal_err *)0)->msg)]; /* the result: why not */
 };
 
+/* A worker's notices, as a result's code: its current file waits for one
+ * of the host's decoders, and its turn has come. The wait is not the
+ * file's time. */
+#define IQ_WAITING INT32_MIN
+#define IQ_DECODING (INT32_MIN + 1)
+
 /* Jobs handed to one worker at once: enough that it never waits for the
  * next, few enough that both socket directions always have room. */
 #define IQ_INFLIGHT 2
@@ -76,6 +82,7 @@ struct iq_worker {
 	size_t nsent;    /* jobs handed to it, results not yet in */
 	int64_t head_ms; /* when it started on the first of them */
 	int killed;      /* this side killed it: it overran */
+	int waiting;     /* its file waits for a decoder: no time runs */
 };
 
 struct sshd_iq {
@@ -198,11 +205,31 @@ recv_job(int sock, struct iq_msg *m, int *fd)
 	return 1;
 }
 
+/* The file's time stops while it waits for a decoder and starts again
+ * with the decode: here, and for the other side, which kills a worker
+ * that overruns. */
+struct turn {
+	const struct sshd_iq *q;
+	const struct iq_msg *job;
+};
+
+static void
+decode_wait(void *arg, int waiting)
+{
+	const struct turn *t = arg;
+	struct iq_msg n = *t->job;
+
+	alarm(waiting ? 0 : (unsigned)t->q->cfg->ssh_ingest_timeout_secs);
+	n.code = waiting ? IQ_WAITING : IQ_DECODING;
+	(void)send(SSHD_CHILD_EXTRA_FD, &n, sizeof n, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
 static void
 ingest_one(struct sshd_iq *q, pgal *g, const pgal_err *open_err, struct iq_msg *m, int fd)
 {
 	char path[64];
 	pgal_put_opts opts;
+	struct turn t = { q, m };
 	pgal_photo ph;
 	pgal_err e;
 
@@ -214,6 +241,8 @@ ingest_one(struct sshd_iq *q, pgal *g, const pgal_err *open_err, struct iq_msg *
 		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 		memset(&opts, 0, sizeof opts);
 		opts.filename = m->name;
+		opts.decode_wait = decode_wait;
+		opts.decode_wait_arg = &t;
 		m->code = pgal_photo_add(g, q->token, m->album, path, &opts, &ph, &e);
 	}
 	if (m->code == PGAL_OK) {
@@ -299,6 +328,7 @@ start(struct sshd_iq *q, struct iq_worker *w)
 	w->fd = sv[0];
 	w->nsent = 0;
 	w->killed = 0;
+	w->waiting = 0;
 	return 0;
 }
 
@@ -322,6 +352,7 @@ job_done(struct sshd_iq *q, size_t i, int code, const char *msg)
 	q->bytes -= j.pub.bytes;
 	if (j.worker != -1) {
 		q->w[j.worker].nsent--;
+		q->w[j.worker].waiting = 0;
 		/* the worker goes on with the next one it was sent (its
 		 * results come in order): its time starts now at the latest */
 		q->w[j.worker].head_ms = now_ms();
@@ -357,7 +388,7 @@ worker_gone(struct sshd_iq *q, int wi)
 		;
 	w->pid = -1;
 	overran = w->killed || (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) ||
-	    (w->nsent > 0 &&
+	    (w->nsent > 0 && !w->waiting &&
 	     now_ms() - w->head_ms >= (int64_t)q->cfg->ssh_ingest_timeout_secs * 1000);
 	/* jobs go out in queue order and come back in order: the first of
 	 * its jobs in the queue is the one it was on */
@@ -382,6 +413,7 @@ worker_gone(struct sshd_iq *q, int wi)
 		if (q->jobs[i].worker == wi)
 			q->jobs[i].worker = -1;
 	w->nsent = 0;
+	w->waiting = 0;
 	if (w->fd != -1)
 		close(w->fd);
 	w->fd = -1;
@@ -513,6 +545,12 @@ take_from(struct sshd_iq *q, int wi)
 		return 1;
 	}
 	m.msg[sizeof m.msg - 1] = '\0';
+	if (m.code == IQ_WAITING || m.code == IQ_DECODING) {
+		/* its time on the file stops, or starts again */
+		q->w[wi].waiting = m.code == IQ_WAITING;
+		q->w[wi].head_ms = now_ms();
+		return 0;
+	}
 	for (i = 0; i < q->njobs; i++) {
 		if (q->jobs[i].pub.id == m.id && q->jobs[i].worker == wi) {
 			job_done(q, i, m.code, m.msg);
@@ -542,7 +580,8 @@ take(struct sshd_iq *q, int block)
 		for (i = 0; i < q->nworkers; i++) {
 			if (q->w[i].fd == -1 || q->w[i].nsent == 0)
 				continue;
-			l = q->w[i].head_ms + (int64_t)q->cfg->ssh_ingest_timeout_secs * 1000 +
+			l = q->w[i].waiting ? INT64_MAX :
+			    q->w[i].head_ms + (int64_t)q->cfg->ssh_ingest_timeout_secs * 1000 +
 			    IQ_KILL_GRACE_MS - now_ms();
 			if (l <= 0 && over == -1)
 				over = i;

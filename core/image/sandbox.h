@@ -16,7 +16,8 @@
 /* Limits of one decoder process. */
 #define PGAL_SANDBOX_CPU_SECS 60   /* CPU time, then SIGXCPU */
 #define PGAL_SANDBOX_WALL_SECS 180 /* real time, then SIGKILL from here */
-#define PGAL_SANDBOX_MEMORY (INT64_C(528) << 20) /* decode_memory_max's default */
+/* decode_memory_max's default for the default max_pixels (config.h) */
+#define PGAL_SANDBOX_MEMORY (INT64_C(100000000) * 4 + (INT64_C(128) << 20))
 
 /*
  * pgal_image_process in a sandboxed child: fd is the upload, open for
