@@ -103,6 +103,8 @@ scan(int dfd, unsigned long long mine, unsigned long long *before,
 		close(fd);
 		return -1;
 	}
+	/* a dup shares the offset: the last scan left it at the end */
+	rewinddir(d);
 	while ((de = readdir(d)) != NULL) {
 		if ((t = ticket_of(de->d_name)) == 0 || t == mine ||
 		    !alive(dfd, de->d_name))
