@@ -27,6 +27,8 @@ LIMIT=$(( (100000000 * 4 + 128 * MB) / MB ))
 fails "scp -O of it is refused" pw_scp "$PW" -O "$T/bomb.png" alice@$HOST:trip/
 check "saying what it needs and the limit" \
 	"grep -q 'bomb.png: image needs $NEED MB to decode, limit is $LIMIT MB' '$T/err'"
+fails "scp over SFTP of it is refused" pw_scp "$PW" "$T/bomb.png" alice@$HOST:trip/
+check "the server says why" "grep 'sftp' '$T/sshd.log' | grep -q 'image needs $NEED MB to decode, limit is $LIMIT MB'"
 fails "pgal put of it is refused" "$PGAL" put trip "$T/bomb.png"
 check "with the same reason" "grep -q 'image needs $NEED MB to decode, limit is $LIMIT MB' '$T/err'"
 fails "a lower decode_memory_max refuses smaller ones" \
