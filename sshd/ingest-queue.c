@@ -55,7 +55,8 @@ struct iq_msg {
 };
 
 /* A worker's notices, as a result's code: its current file waits for one
- * of the host's decoders, and its turn has come. The wait is not the
+ * of the host's decoders, and its turn has come (bytes then holds when, in
+ * now_ms() time, the same clock on both sides). The wait is not the
  * file's time. */
 #define IQ_WAITING INT32_MIN
 #define IQ_DECODING (INT32_MIN + 1)
@@ -171,6 +172,15 @@ packet_init(struct iq_packet *p, struct iq_msg *m)
 	p->mh.msg_controllen = sizeof p->ctl.buf;
 }
 
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* ---- the worker ---- */
 
 /* One job: 1 with *fd set, 0 at the end of the queue, -1 on a bad message
@@ -221,6 +231,7 @@ decode_wait(void *arg, int waiting)
 
 	alarm(waiting ? 0 : (unsigned)t->q->cfg->ssh_ingest_timeout_secs);
 	n.code = waiting ? IQ_WAITING : IQ_DECODING;
+	n.bytes = now_ms();
 	(void)send(SSHD_CHILD_EXTRA_FD, &n, sizeof n, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
@@ -293,15 +304,6 @@ worker(struct sshd_iq *q)
 }
 
 /* ---- this side ---- */
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 start(struct sshd_iq *q, struct iq_worker *w)
@@ -546,9 +548,10 @@ take_from(struct sshd_iq *q, int wi)
 	}
 	m.msg[sizeof m.msg - 1] = '\0';
 	if (m.code == IQ_WAITING || m.code == IQ_DECODING) {
-		/* its time on the file stops, or starts again */
+		/* its time on the file stops, or starts again: from when the
+		 * worker said so, however late this side reads it */
 		q->w[wi].waiting = m.code == IQ_WAITING;
-		q->w[wi].head_ms = now_ms();
+		q->w[wi].head_ms = m.bytes > 0 && m.bytes <= now_ms() ? m.bytes : now_ms();
 		return 0;
 	}
 	for (i = 0; i < q->njobs; i++) {
