@@ -53,6 +53,8 @@ static const struct ckey keys[] = {
 	{ NUM(thumb_px, C_INT, 16, 1024) },
 	{ NUM(preview_px, C_INT, 64, 8192) },
 	{ NUM(decode_sandbox, C_BOOL, 0, 1) },
+	{ NUM(decode_memory_max, C_SIZE, 0, INT64_C(1) << 40) },
+	{ NUM(decoders_max, C_INT, 0, 1024) },
 	{ NUM(session_idle_secs, C_INT, 60, 365 * DAY) },
 	{ NUM(session_max_secs, C_INT, 60, 10 * 365 * DAY) },
 	{ NUM(code_ttl_secs, C_INT, 60, 30 * DAY) },
@@ -203,6 +205,15 @@ base_defaults(pgal_config *c)
 	c->ssh_ingest_timeout_secs = 120;
 	/* a bulk upload decodes on two cores once the transfer is done */
 	c->ssh_ingest_workers = 2;
+}
+
+int64_t
+pgal_config_decode_memory_default(int64_t max_pixels)
+{
+	/* what the decoder maps before the first pixel, with its threads */
+	const int64_t base = INT64_C(128) << 20;
+
+	return max_pixels * 4 + base;
 }
 
 /* A copy of hostile text that is safe to put in an error message, cut on a
@@ -578,6 +589,13 @@ finish(pgal_config *c, pgal_err *e)
 		return pgal_fail(e, PGAL_EINPUT,
 		    "thumb_px (%d) is larger than preview_px (%d)",
 		    c->thumb_px, c->preview_px);
+	if (c->decode_memory_max == 0)
+		c->decode_memory_max = pgal_config_decode_memory_default(c->max_pixels);
+	if (c->decoders_max == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		c->decoders_max = cpus < 1 ? 1 : cpus > 1024 ? 1024 : (int)cpus;
+	}
 	if (c->session_idle_secs > c->session_max_secs)
 		return pgal_fail(e, PGAL_EINPUT,
 		    "session_idle_secs (%d) is longer than session_max_secs (%d)",

@@ -23,6 +23,10 @@ typedef struct pgal_config {
 	int thumb_px;               /* the long edge of thumbnails, in pixels */
 	int preview_px;             /* the long edge of previews, in pixels */
 	int decode_sandbox;         /* decode uploads in a sandboxed child process */
+	/* the memory one decode may take: more is refused from the header, and a
+	 * sandboxed decoder cannot map more (0: max_pixels x 4 + 128M) */
+	int64_t decode_memory_max;
+	int decoders_max;           /* decoders running at once on this host (0: the CPUs) */
 	int session_idle_secs;      /* a session unused this long expires */
 	int session_max_secs;       /* a session expires this long after login */
 	int code_ttl_secs;          /* confirmation code lifetime */
@@ -109,6 +113,10 @@ int pgal_config_key_at(size_t i, pgal_config_key_desc *d);
 
 /* Defaults only (no file, no environment): for tests. */
 void pgal_config_defaults(pgal_config *c);
+
+/* decode_memory_max when the file leaves it 0: room for max_pixels at 4
+ * bytes each (an 8-bit RGBA image held whole) and the decoder itself. */
+int64_t pgal_config_decode_memory_default(int64_t max_pixels);
 
 /* Sets one key from text, as the file parser does; `where` names the source
  * in error messages ("pgal.conf:12", "PGAL_MAX_PIXELS"). */

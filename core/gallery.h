@@ -92,6 +92,12 @@ typedef struct pgal_put_opts {
 	 * blobs freed); the same bytes under that name store nothing */
 	int replace;
 	int64_t mtime;           /* the file's time as a client gave it; 0: none */
+	/* called with 1 when this upload starts to wait for its turn to
+	 * decode (the host's decoders_max decoders go in arrival order) and
+	 * with 0 when its turn comes, for a caller that times the work and
+	 * not the wait; NULL: none */
+	void (*decode_wait)(void *arg, int waiting);
+	void *decode_wait_arg;
 } pgal_put_opts;
 
 /* The one ingest pipeline: type, size and pixel limits before decoding, EXIF,

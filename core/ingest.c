@@ -15,6 +15,7 @@
 #include "image/header.h"
 #include "image/image.h"
 #include "image/sandbox.h"
+#include "image/slots.h"
 #include "quota.h"
 #include "validate.h"
 
@@ -70,14 +71,43 @@ check_head(pgal *g, int fd, pgal_img_type *type, int64_t *bytes, pgal_err *e)
 	return PGAL_OK;
 }
 
+/* What the header declares, against max_pixels and decode_memory_max: a
+ * small file may ask the decoder for gigabytes (a 16-bit interlaced PNG of
+ * 10000x10000 is 600 MB held at once). HEIC is left to the decoder. */
+static int
+check_header(pgal *g, int fd, pgal_img_type type, int64_t bytes, pgal_img_header *h,
+	     pgal_err *e)
+{
+	const int64_t mb = INT64_C(1) << 20;
+	int64_t need;
+	int hr;
+
+	hr = pgal_image_header_read(fd, type, bytes, h);
+	if (hr == -1)
+		return pgal_fail(e, PGAL_EINPUT, "not a valid %s: its header is damaged or cut "
+				 "short", pgal_image_mime(type));
+	if (hr == 0)
+		return PGAL_OK;
+	if ((int64_t)h->width * h->height > g->cfg.max_pixels)
+		return pgal_fail(e, PGAL_EINPUT, "too many pixels: %dx%d", h->width, h->height);
+	need = pgal_image_decode_bytes(h);
+	if (need > g->cfg.decode_memory_max)
+		return pgal_fail(e, PGAL_EINPUT, "image needs %lld MB to decode, limit is %lld MB "
+				 "(decode_memory_max)", (long long)((need + mb - 1) / mb),
+				 (long long)(g->cfg.decode_memory_max / mb));
+	return PGAL_OK;
+}
+
 /* Checks what can be checked without decoding, the type against the
  * loaders libvips has. */
 static int
 check_file(pgal *g, int fd, pgal_img_type *type, int64_t *bytes, pgal_err *e)
 {
+	pgal_img_header h;
 	int rc;
 
-	if ((rc = check_head(g, fd, type, bytes, e)) != PGAL_OK)
+	if ((rc = check_head(g, fd, type, bytes, e)) != PGAL_OK ||
+	    (rc = check_header(g, fd, *type, *bytes, &h, e)) != PGAL_OK)
 		return rc;
 	/* asking would start libvips here: the sandboxed decoder asks */
 	if (!g->cfg.decode_sandbox && !pgal_image_type_supported(*type))
@@ -121,10 +151,11 @@ ingest_check(pgal *g, const char *token, const char *album, int fd, const char *
 {
 	char base[PGAL_PHOTO_NAME_MAX + 1];
 	pgal_img_type type = PGAL_IMG_UNKNOWN;
+	pgal_img_header h;
 	pgal_photo p;
 	pgal_album a;
 	pgal_user u;
-	int rc, i, hr;
+	int rc, i;
 
 	memset(info, 0, sizeof *info);
 	if (pending < 0)
@@ -135,13 +166,10 @@ ingest_check(pgal *g, const char *token, const char *album, int fd, const char *
 		return rc;
 	/* whether libvips has a loader for the type (HEIC may lack one) is
 	 * left to the full ingest: asking here would start the decoder */
-	hr = pgal_image_header_size(fd, type, info->bytes, &info->width, &info->height);
-	if (hr == -1)
-		return pgal_fail(e, PGAL_EINPUT, "not a valid %s: its header is damaged or cut "
-				 "short", pgal_image_mime(type));
-	if (hr == 1 && (int64_t)info->width * info->height > g->cfg.max_pixels)
-		return pgal_fail(e, PGAL_EINPUT, "too many pixels: %dx%d", info->width,
-				 info->height);
+	if ((rc = check_header(g, fd, type, info->bytes, &h, e)) != PGAL_OK)
+		return rc;
+	info->width = h.width;
+	info->height = h.height;
 	if (info->bytes > INT64_MAX - pending)
 		return pgal_fail(e, PGAL_EINPUT, "too big");
 	if ((rc = pgal_quota_check(g, token, info->bytes + pending, e)) != PGAL_OK)
@@ -292,6 +320,8 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	char pathcopy[PATH_MAX];
 	pgal_image_result r;
 	pgal_image_job *job = NULL;
+	pgal_image_sandbox_opts so;
+	pgal_decode_slot slot = { -1, -1 };
 	pgal_img_type type = PGAL_IMG_UNKNOWN;
 	pgal_photo p, dup, old;
 	pgal_digests dg;
@@ -322,9 +352,20 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	    (rc = pgal_quota_check(g, token, p.bytes, e)) != PGAL_OK)
 		goto out;
 	/* the sandboxed decoder starts (a process to exec) while this hashes */
+	/* one of the host's decoders_max, in arrival order: each decoder may
+	 * take decode_memory_max */
+	if (opts->decode_wait != NULL)
+		opts->decode_wait(opts->decode_wait_arg, 1);
+	rc = pgal_decode_slot_take(&g->cfg, &slot, e);
+	if (opts->decode_wait != NULL)
+		opts->decode_wait(opts->decode_wait_arg, 0);
+	if (rc != PGAL_OK)
+		goto out;
+	memset(&so, 0, sizeof so);
+	so.memory_max = g->cfg.decode_memory_max;
 	if (g->cfg.decode_sandbox &&
 	    (rc = pgal_image_sandbox_start(fd, type, g->cfg.max_pixels, g->cfg.thumb_px,
-					   g->cfg.preview_px, NULL, &job, e)) != PGAL_OK)
+					   g->cfg.preview_px, &so, &job, e)) != PGAL_OK)
 		goto out;
 	if ((rc = pgal_digests_fd(fd, &dg, e)) != PGAL_OK)
 		goto out;
@@ -366,6 +407,7 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	} else if ((rc = pgal_image_init(e)) == PGAL_OK)
 		rc = pgal_image_process(path, type, g->cfg.max_pixels, g->cfg.thumb_px,
 					g->cfg.preview_px, &r, e);
+	pgal_decode_slot_give(&slot);
 	if (rc != PGAL_OK)
 		goto out;
 	if ((rc = pgal_random_hex(p.blob_id, PGAL_BLOB_ID_HEX / 2, e)) != PGAL_OK)
@@ -398,6 +440,7 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 		*out = p;
 out:
 	pgal_image_sandbox_cancel(job);
+	pgal_decode_slot_give(&slot);
 	if (blobs_written)
 		pgal_delete_blobs(g, p.blob_id);
 	pgal_image_result_free(&r);

@@ -1,6 +1,7 @@
 /* The one sanitizer: every string from users, files or EXIF passes here
  * before it reaches a terminal. A small state machine over bytes: strict
- * UTF-8 decoding, escape sequences dropped whole, controls dropped. */
+ * UTF-8 decoding, escape sequences dropped whole, controls and invisible
+ * characters dropped. */
 #include <stdint.h>
 #include <string.h>
 #include <wchar.h>
@@ -74,11 +75,57 @@ utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
 	return n;
 }
 
-/* Unicode bidi embeddings, overrides and isolates: they reorder what follows. */
+/*
+ * Characters that draw nothing yet change what a reader sees: every format
+ * character (Unicode category Cf: zero-width spaces and joiners, bidi marks,
+ * embeddings, overrides and isolates that reorder what follows, the soft
+ * hyphen, the byte order mark, the tag characters), the line and paragraph
+ * separators (Zl, Zp) and U+034F COMBINING GRAPHEME JOINER. A name that
+ * looks like another, or text that hides some of itself, comes from these.
+ * Unicode 14.0 (Python's unicodedata checks it, tests/unit/test-sanitize.c);
+ * the whole tag block, its unassigned U+E0000 too. Sorted, not overlapping.
+ */
+static const struct cp_range {
+	uint32_t lo, hi;
+} invisible[] = {
+	{ 0x00ad, 0x00ad },	/* soft hyphen */
+	{ 0x034f, 0x034f },	/* combining grapheme joiner */
+	{ 0x0600, 0x0605 },	/* arabic number sign .. arabic number mark above */
+	{ 0x061c, 0x061c },	/* arabic letter mark */
+	{ 0x06dd, 0x06dd },	/* arabic end of ayah */
+	{ 0x070f, 0x070f },	/* syriac abbreviation mark */
+	{ 0x0890, 0x0891 },	/* arabic pound mark above .. arabic piastre mark above */
+	{ 0x08e2, 0x08e2 },	/* arabic disputed end of ayah */
+	{ 0x180e, 0x180e },	/* mongolian vowel separator */
+	{ 0x200b, 0x200f },	/* zero width space .. right-to-left mark */
+	{ 0x2028, 0x202e },	/* line separator .. right-to-left override */
+	{ 0x2060, 0x2064 },	/* word joiner .. invisible plus */
+	{ 0x2066, 0x206f },	/* left-to-right isolate .. nominal digit shapes */
+	{ 0xfeff, 0xfeff },	/* zero width no-break space */
+	{ 0xfff9, 0xfffb },	/* interlinear annotation anchor .. interlinear annotation terminator */
+	{ 0x110bd, 0x110bd },	/* kaithi number sign */
+	{ 0x110cd, 0x110cd },	/* kaithi number sign above */
+	{ 0x13430, 0x13438 },	/* egyptian hieroglyph vertical joiner .. egyptian hieroglyph end segment */
+	{ 0x1bca0, 0x1bca3 },	/* shorthand format letter overlap .. shorthand format up step */
+	{ 0x1d173, 0x1d17a },	/* musical symbol begin beam .. musical symbol end phrase */
+	{ 0xe0000, 0xe007f },	/* the tag block: language tag, tag space .. cancel tag */
+};
+
 static int
-is_bidi(uint32_t cp)
+is_invisible(uint32_t cp)
 {
-	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+	size_t lo = 0, hi = sizeof invisible / sizeof invisible[0], mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cp < invisible[mid].lo)
+			hi = mid;
+		else if (cp > invisible[mid].hi)
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
 }
 
 /* Which sequence a C1 control character starts. */
@@ -258,7 +305,7 @@ sanitize(char *dst, size_t dstsz, const char *src, size_t srclen,
 			s.p += n;
 			skip_seq(&s, c1_seq(cp));
 			goto dropped;
-		} else if (is_bidi(cp)) {
+		} else if (is_invisible(cp)) {
 			s.p += n;
 			goto dropped;
 		} else {

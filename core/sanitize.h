@@ -8,8 +8,10 @@
 /* Copies src into dst (size dstsz, always NUL-terminated) keeping valid UTF-8
  * only: drops C0 and C1 control characters (tab and newline become a space,
  * unless keep_newlines, for descriptions), DEL, whole ESC sequences (CSI, OSC,
- * DCS... with their payload), invalid or overlong UTF-8, and never cuts a
- * character in half at the end. Returns the length written. */
+ * DCS... with their payload), invisible characters (format characters, the
+ * line and paragraph separators: sanitize.c's table), invalid or overlong
+ * UTF-8, and never cuts a character in half at the end. Returns the length
+ * written. */
 size_t pgal_sanitize(char *dst, size_t dstsz, const char *src, int keep_newlines);
 
 /* Same, for a buffer that is not NUL-terminated. */

@@ -56,6 +56,13 @@ struct iq_msg {
 	int64_t mtime;   /* the job: pgal_put_opts mtime */
 };
 
+/* A worker's notices, as a result's code: its current file waits for one
+ * of the host's decoders, and its turn has come (bytes then holds when, in
+ * now_ms() time, the same clock on both sides). The wait is not the
+ * file's time. */
+#define IQ_WAITING INT32_MIN
+#define IQ_DECODING (INT32_MIN + 1)
+
 /* Jobs handed to one worker at once: enough that it never waits for the
  * next, few enough that both socket directions always have room. */
 #define IQ_INFLIGHT 2
@@ -78,6 +85,7 @@ struct iq_worker {
 	size_t nsent;    /* jobs handed to it, results not yet in */
 	int64_t head_ms; /* when it started on the first of them */
 	int killed;      /* this side killed it: it overran */
+	int waiting;     /* its file waits for a decoder: no time runs */
 };
 
 struct sshd_iq {
@@ -167,6 +175,15 @@ packet_init(struct iq_packet *p, struct iq_msg *m)
 	p->mh.msg_controllen = sizeof p->ctl.buf;
 }
 
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* ---- the worker ---- */
 
 /* One job: 1 with *fd set, 0 at the end of the queue, -1 on a bad message
@@ -201,11 +218,32 @@ recv_job(int sock, struct iq_msg *m, int *fd)
 	return 1;
 }
 
+/* The file's time stops while it waits for a decoder and starts again
+ * with the decode: here, and for the other side, which kills a worker
+ * that overruns. */
+struct turn {
+	const struct sshd_iq *q;
+	const struct iq_msg *job;
+};
+
+static void
+decode_wait(void *arg, int waiting)
+{
+	const struct turn *t = arg;
+	struct iq_msg n = *t->job;
+
+	alarm(waiting ? 0 : (unsigned)t->q->cfg->ssh_ingest_timeout_secs);
+	n.code = waiting ? IQ_WAITING : IQ_DECODING;
+	n.bytes = now_ms();
+	(void)send(SSHD_CHILD_EXTRA_FD, &n, sizeof n, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
 static void
 ingest_one(struct sshd_iq *q, pgal *g, const pgal_err *open_err, struct iq_msg *m, int fd)
 {
 	char path[64];
 	pgal_put_opts opts;
+	struct turn t = { q, m };
 	pgal_photo ph;
 	pgal_err e;
 
@@ -219,6 +257,8 @@ ingest_one(struct sshd_iq *q, pgal *g, const pgal_err *open_err, struct iq_msg *
 		opts.filename = m->name;
 		opts.replace = m->replace != 0;
 		opts.mtime = m->mtime;
+		opts.decode_wait = decode_wait;
+		opts.decode_wait_arg = &t;
 		m->code = pgal_photo_add(g, q->token, m->album, path, &opts, &ph, &e);
 	}
 	if (m->code == PGAL_OK) {
@@ -270,15 +310,6 @@ worker(struct sshd_iq *q)
 
 /* ---- this side ---- */
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 start(struct sshd_iq *q, struct iq_worker *w)
 {
@@ -304,6 +335,7 @@ start(struct sshd_iq *q, struct iq_worker *w)
 	w->fd = sv[0];
 	w->nsent = 0;
 	w->killed = 0;
+	w->waiting = 0;
 	return 0;
 }
 
@@ -327,6 +359,7 @@ job_done(struct sshd_iq *q, size_t i, int code, const char *msg)
 	q->bytes -= j.pub.bytes;
 	if (j.worker != -1) {
 		q->w[j.worker].nsent--;
+		q->w[j.worker].waiting = 0;
 		/* the worker goes on with the next one it was sent (its
 		 * results come in order): its time starts now at the latest */
 		q->w[j.worker].head_ms = now_ms();
@@ -365,7 +398,7 @@ worker_gone(struct sshd_iq *q, int wi)
 		;
 	w->pid = -1;
 	overran = w->killed || (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) ||
-	    (w->nsent > 0 &&
+	    (w->nsent > 0 && !w->waiting &&
 	     now_ms() - w->head_ms >= (int64_t)q->cfg->ssh_ingest_timeout_secs * 1000);
 	/* jobs go out in queue order and come back in order: the first of
 	 * its jobs in the queue is the one it was on */
@@ -390,6 +423,7 @@ worker_gone(struct sshd_iq *q, int wi)
 		if (q->jobs[i].worker == wi)
 			q->jobs[i].worker = -1;
 	w->nsent = 0;
+	w->waiting = 0;
 	if (w->fd != -1)
 		close(w->fd);
 	w->fd = -1;
@@ -523,6 +557,13 @@ take_from(struct sshd_iq *q, int wi)
 		return 1;
 	}
 	m.msg[sizeof m.msg - 1] = '\0';
+	if (m.code == IQ_WAITING || m.code == IQ_DECODING) {
+		/* its time on the file stops, or starts again: from when the
+		 * worker said so, however late this side reads it */
+		q->w[wi].waiting = m.code == IQ_WAITING;
+		q->w[wi].head_ms = m.bytes > 0 && m.bytes <= now_ms() ? m.bytes : now_ms();
+		return 0;
+	}
 	for (i = 0; i < q->njobs; i++) {
 		if (q->jobs[i].pub.id == m.id && q->jobs[i].worker == wi) {
 			job_done(q, i, m.code, m.msg);
@@ -552,7 +593,8 @@ take(struct sshd_iq *q, int block)
 		for (i = 0; i < q->nworkers; i++) {
 			if (q->w[i].fd == -1 || q->w[i].nsent == 0)
 				continue;
-			l = q->w[i].head_ms + (int64_t)q->cfg->ssh_ingest_timeout_secs * 1000 +
+			l = q->w[i].waiting ? INT64_MAX :
+			    q->w[i].head_ms + (int64_t)q->cfg->ssh_ingest_timeout_secs * 1000 +
 			    IQ_KILL_GRACE_MS - now_ms();
 			if (l <= 0 && over == -1)
 				over = i;

@@ -374,7 +374,16 @@ sink(struct scp *s, const char *target)
 			ack();
 			continue;
 		}
-		/* a file */
+		/* a file: under a name that fits whole (cut, it would lose its
+		 * extension and be told from no other long name) */
+		if (strlen(name) > PGAL_PHOTO_NAME_MAX) {
+			char head[32];
+
+			pgal_sanitize(head, sizeof head, name, 0);
+			warn_peer(s, "%s...: name too long (%zu bytes; at most %d)", head,
+			    strlen(name), PGAL_PHOTO_NAME_MAX);
+			continue;
+		}
 		if (cur[0] == '\0') {
 			warn_peer(s, "%s: %s", name, album[0] == '\0' ?
 			    "photos go into an album: scp FILE HOST:ALBUM/" : "no such album");

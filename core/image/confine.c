@@ -16,6 +16,7 @@
 #include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -84,6 +85,43 @@ pgal_sandbox_rlimits(int cpu_secs, pgal_err *e)
 	    setrlimit(RLIMIT_FSIZE, &zero) != 0 ||
 	    setrlimit(RLIMIT_CORE, &zero) != 0)
 		return pgal_fail(e, PGAL_EBACKEND, "setrlimit: %s",
+		    strerror(errno));
+	return PGAL_OK;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+/* VmData of this process in bytes, 0 when unknown. */
+static int64_t
+vm_data(void)
+{
+	char line[256];
+	long long kb = 0;
+	FILE *f;
+
+	if ((f = fopen("/proc/self/status", "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "VmData: %lld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return (int64_t)kb * 1024;
+}
+#endif
+
+int
+pgal_sandbox_memory(int64_t bytes, pgal_err *e)
+{
+	struct rlimit rl;
+	int64_t base = 0;
+
+	if (bytes < 1)
+		return pgal_fail(e, PGAL_EUSAGE, "bad memory limit");
+#if defined(__SANITIZE_ADDRESS__)
+	base = vm_data();
+#endif
+	rl.rlim_cur = rl.rlim_max = (rlim_t)(base + bytes);
+	if (setrlimit(RLIMIT_DATA, &rl) != 0)
+		return pgal_fail(e, PGAL_EBACKEND, "setrlimit RLIMIT_DATA: %s",
 		    strerror(errno));
 	return PGAL_OK;
 }

@@ -7,6 +7,8 @@
 #ifndef PGAL_IMAGE_CONFINE_H
 #define PGAL_IMAGE_CONFINE_H
 
+#include <stdint.h>
+
 #include "err.h"
 
 /* The Landlock ABI version the kernel offers, 0 when it has none (or
@@ -16,6 +18,12 @@ int pgal_sandbox_landlock_abi(void);
 /* RLIMIT_CPU at cpu_secs (SIGXCPU, SIGKILL one second later), RLIMIT_FSIZE
  * 0 (no file grows), RLIMIT_CORE 0. */
 int pgal_sandbox_rlimits(int cpu_secs, pgal_err *e);
+
+/* RLIMIT_DATA at bytes: the heap and every private writable mapping
+ * (malloc's arenas, libvips' buffers, thread stacks) together. Under
+ * AddressSanitizer, whose shadow memory is mapped (never touched) before
+ * main, counted from what is mapped now. */
+int pgal_sandbox_memory(int64_t bytes, pgal_err *e);
 
 /*
  * For a process that runs as root (any of its uids 0) or holds any

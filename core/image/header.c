@@ -1,6 +1,7 @@
 /* Width and height from an image's header, read by hand with bounded
  * positional reads: JPEG (the first frame header, SOFn), PNG (IHDR), GIF
- * (the logical screen), WebP (VP8, VP8L or VP8X) and TIFF (the first IFD).
+ * (the logical screen), WebP (VP8, VP8L or VP8X) and TIFF (the first IFD);
+ * and from the same fields, what the decoder will have to hold in memory.
  * Nothing here decodes pixels; anything short or odd is -1. */
 #include <errno.h>
 #include <limits.h>
@@ -53,28 +54,62 @@ tiff_u32(pgal_reader *r, int big, uint32_t *v)
 }
 
 static int
-set(uint32_t w, uint32_t h, int *ow, int *oh)
+set(uint32_t w, uint32_t h, pgal_img_header *out)
 {
 	if (w == 0 || h == 0 || w > INT_MAX || h > INT_MAX)
 		return -1;
-	*ow = (int)w;
-	*oh = (int)h;
+	out->width = (int)w;
+	out->height = (int)h;
 	return 1;
 }
 
-/* Walks the markers after SOI to the first frame header. */
-static int
-jpeg_size(int fd, int64_t size, int *w, int *h)
+/* Bytes of a whole w x h image at bpp bytes a pixel. */
+static int64_t
+whole(const pgal_img_header *h, int64_t bpp)
 {
-	unsigned char b[7];
+	return (int64_t)h->width * h->height * bpp;
+}
+
+/* A JPEG frame's components: libjpeg keeps every DCT coefficient (two
+ * bytes a sample, subsampled planes smaller) when the image comes in more
+ * than one scan. */
+static int64_t
+jpeg_coefficients(const pgal_img_header *h, const unsigned char *comp, int n)
+{
+	int i, hmax = 1, vmax = 1;
+	int64_t sum = 0;
+
+	for (i = 0; i < n; i++) {
+		int hs = comp[3 * i + 1] >> 4, vs = comp[3 * i + 1] & 0x0f;
+
+		hmax = hs > hmax ? hs : hmax;
+		vmax = vs > vmax ? vs : vmax;
+	}
+	for (i = 0; i < n; i++) {
+		int hs = comp[3 * i + 1] >> 4, vs = comp[3 * i + 1] & 0x0f;
+		int64_t cw = ((int64_t)h->width * (hs ? hs : 1) / hmax + 7) / 8 * 8;
+		int64_t ch = ((int64_t)h->height * (vs ? vs : 1) / vmax + 7) / 8 * 8;
+
+		sum += cw * ch * 2;
+	}
+	return sum;
+}
+
+/* Walks the markers after SOI to the first frame header, then on to the
+ * first scan: a progressive frame, or a first scan with fewer components
+ * than the frame, means many scans. */
+static int
+jpeg_read(int fd, int64_t size, pgal_img_header *out)
+{
+	unsigned char b[8], comp[3 * 4];
 	pgal_reader r;
 	int64_t pos = 2;
 	uint16_t len, lines, samples;
-	int i, m;
+	int i, m, ncomp = 0, progressive = 0, rc = -1;
 
 	for (i = 0; i < JPEG_STEPS_MAX; i++) {
 		if (rd(fd, size, pos, b, 2) == -1 || b[0] != 0xff)
-			return -1;
+			return rc; /* after the frame: the rest is the decoder's */
 		m = b[1];
 		if (m == 0xff) {
 			pos++; /* a fill byte before the marker */
@@ -83,37 +118,58 @@ jpeg_size(int fd, int64_t size, int *w, int *h)
 		pos += 2;
 		if (m == 0x01 || (m >= 0xd0 && m <= 0xd8))
 			continue; /* markers without a length */
-		if (m == 0xd9 || m == 0xda)
+		if ((m == 0xd9 || m == 0xda) && rc == -1)
 			return -1; /* the end, or scan data, before any frame */
+		if (m == 0xd9)
+			return rc;
 		if (rd(fd, size, pos, b, 2) == -1)
-			return -1;
+			return rc;
 		pgal_reader_init(&r, b, 2);
 		if (pgal_read_u16be(&r, &len) == -1 || len < 2)
-			return -1;
+			return rc;
+		if (m == 0xda) {
+			/* length, then the scan's number of components */
+			if (len < 3 || rd(fd, size, pos + 2, b, 1) == -1)
+				return rc;
+			if (progressive || b[0] < ncomp)
+				out->held_bytes = jpeg_coefficients(out, comp, ncomp);
+			return rc;
+		}
 		/* SOF0..SOF15, but C4 (DHT), C8 (JPG) and CC (DAC) are not frames */
-		if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
-			/* length, precision, lines, samples per line, ... */
-			if (len < 8 || rd(fd, size, pos, b, 7) == -1)
+		if (rc == -1 && m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 &&
+		    m != 0xcc) {
+			/* length, precision, lines, samples per line, components */
+			if (len < 8 || rd(fd, size, pos, b, 8) == -1)
 				return -1;
-			pgal_reader_init(&r, b, 7);
+			pgal_reader_init(&r, b, 8);
 			if (pgal_read_skip(&r, 3) == -1 ||
 			    pgal_read_u16be(&r, &lines) == -1 ||
 			    pgal_read_u16be(&r, &samples) == -1)
 				return -1;
-			return set(samples, lines, w, h);
+			if ((rc = set(samples, lines, out)) == -1)
+				return -1;
+			/* SOF2, 6, 10 and 14 are progressive */
+			progressive = (m & 0x03) == 0x02;
+			ncomp = b[7] > 4 ? 4 : b[7];
+			if (len < 8 + 3 * ncomp ||
+			    rd(fd, size, pos + 8, comp, (size_t)(3 * ncomp)) == -1)
+				return -1;
+			if (progressive)
+				out->held_bytes = jpeg_coefficients(out, comp, ncomp);
 		}
 		pos += len;
 	}
-	return -1;
+	return rc;
 }
 
 static int
-png_size(int fd, int64_t size, int *w, int *h)
+png_read(int fd, int64_t size, pgal_img_header *out)
 {
-	unsigned char b[24];
+	unsigned char b[29];
 	const unsigned char *type;
 	pgal_reader r;
 	uint32_t len, iw, ih;
+	int depth, ctype, interlace, chans;
 
 	/* the signature, then the first chunk: IHDR, 13 bytes long */
 	if (rd(fd, size, 0, b, sizeof b) == -1)
@@ -122,13 +178,23 @@ png_size(int fd, int64_t size, int *w, int *h)
 	if (pgal_read_skip(&r, 8) == -1 || pgal_read_u32be(&r, &len) == -1 ||
 	    len != 13 || pgal_read_view(&r, &type, 4) == -1 ||
 	    memcmp(type, "IHDR", 4) != 0 || pgal_read_u32be(&r, &iw) == -1 ||
-	    pgal_read_u32be(&r, &ih) == -1)
+	    pgal_read_u32be(&r, &ih) == -1 || set(iw, ih, out) == -1)
 		return -1;
-	return set(iw, ih, w, h);
+	depth = b[24];
+	ctype = b[25];
+	interlace = b[28];
+	/* Adam7 passes fill the whole image before a row is whole: all of
+	 * it is held, unpacked to a byte (two at 16 bits) a sample, a
+	 * palette expanded to RGBA */
+	if (interlace == 1) {
+		chans = ctype == 0 ? 1 : ctype == 4 ? 2 : ctype == 2 ? 3 : 4;
+		out->held_bytes = whole(out, (int64_t)chans * (depth == 16 ? 2 : 1));
+	}
+	return 1;
 }
 
 static int
-gif_size(int fd, int64_t size, int *w, int *h)
+gif_read(int fd, int64_t size, pgal_img_header *out)
 {
 	unsigned char b[10];
 	pgal_reader r;
@@ -144,17 +210,22 @@ gif_size(int fd, int64_t size, int *w, int *h)
 	/* an empty logical screen: the frames say, so leave it to the decoder */
 	if (sw == 0 || sh == 0)
 		return 0;
-	return set(sw, sh, w, h);
+	if (set(sw, sh, out) == -1)
+		return -1;
+	/* frames are drawn onto an RGBA canvas of the whole screen */
+	out->held_bytes = whole(out, 4);
+	return 1;
 }
 
 static int
-webp_size(int fd, int64_t size, int *w, int *h)
+webp_read(int fd, int64_t size, pgal_img_header *out)
 {
 	unsigned char b[30];
 	const unsigned char *chunk, *start;
 	pgal_reader r;
 	uint16_t vw, vh;
 	uint32_t bits, cw, ch;
+	int flags;
 
 	/* "RIFF", its size and "WEBP", then the first chunk's name and size */
 	if (rd(fd, size, 0, b, sizeof b) == -1)
@@ -169,26 +240,34 @@ webp_size(int fd, int64_t size, int *w, int *h)
 		    memcmp(start, "\x9d\x01\x2a", 3) != 0 ||
 		    pgal_read_u16le(&r, &vw) == -1 || pgal_read_u16le(&r, &vh) == -1)
 			return -1;
-		return set(vw & 0x3fff, vh & 0x3fff, w, h);
+		/* lossy: decoded and scaled row by row */
+		return set(vw & 0x3fff, vh & 0x3fff, out);
 	}
 	if (memcmp(chunk, "VP8L", 4) == 0) {
 		/* lossless: signature, then width-1 and height-1 in 14 bits each */
-		if (pgal_read_byte(&r) != 0x2f || pgal_read_u32le(&r, &bits) == -1)
+		if (pgal_read_byte(&r) != 0x2f || pgal_read_u32le(&r, &bits) == -1 ||
+		    set((bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1, out) == -1)
 			return -1;
-		return set((bits & 0x3fff) + 1, ((bits >> 14) & 0x3fff) + 1, w, h);
+		/* libwebp decodes a lossless image whole, as ARGB */
+		out->held_bytes = whole(out, 4);
+		return 1;
 	}
 	if (memcmp(chunk, "VP8X", 4) == 0) {
 		/* flags, then the canvas: width-1 and height-1 in 24 bits each */
-		if (pgal_read_skip(&r, 4) == -1 || pgal_read_u24le(&r, &cw) == -1 ||
-		    pgal_read_u24le(&r, &ch) == -1)
+		if ((flags = pgal_read_byte(&r)) == -1 || pgal_read_skip(&r, 3) == -1 ||
+		    pgal_read_u24le(&r, &cw) == -1 || pgal_read_u24le(&r, &ch) == -1 ||
+		    set(cw + 1, ch + 1, out) == -1)
 			return -1;
-		return set(cw + 1, ch + 1, w, h);
+		/* lossless inside, or an animation's canvas (two of them:
+		 * the frame drawn and the one before) */
+		out->held_bytes = whole(out, (flags & 0x02) ? 8 : 4);
+		return 1;
 	}
 	return -1;
 }
 
 static int
-tiff_size(int fd, int64_t size, int *w, int *h)
+tiff_read(int fd, int64_t size, pgal_img_header *out)
 {
 	unsigned char b[12];
 	pgal_reader r;
@@ -227,20 +306,42 @@ tiff_size(int fd, int64_t size, int *w, int *h)
 		else
 			ih = v;
 	}
-	return set(iw, ih, w, h);
+	if (set(iw, ih, out) == -1)
+		return -1;
+	/* a single strip (or tile) is the whole image, at up to four
+	 * bytes a pixel for the common layouts */
+	out->held_bytes = whole(out, 4);
+	return 1;
+}
+
+int
+pgal_image_header_read(int fd, pgal_img_type type, int64_t size, pgal_img_header *h)
+{
+	memset(h, 0, sizeof *h);
+	switch (type) {
+	case PGAL_IMG_JPEG: return jpeg_read(fd, size, h);
+	case PGAL_IMG_PNG: return png_read(fd, size, h);
+	case PGAL_IMG_GIF: return gif_read(fd, size, h);
+	case PGAL_IMG_WEBP: return webp_read(fd, size, h);
+	case PGAL_IMG_TIFF: return tiff_read(fd, size, h);
+	case PGAL_IMG_HEIC: return 0;
+	default: return -1;
+	}
 }
 
 int
 pgal_image_header_size(int fd, pgal_img_type type, int64_t size, int *w, int *h)
 {
-	*w = *h = 0;
-	switch (type) {
-	case PGAL_IMG_JPEG: return jpeg_size(fd, size, w, h);
-	case PGAL_IMG_PNG: return png_size(fd, size, w, h);
-	case PGAL_IMG_GIF: return gif_size(fd, size, w, h);
-	case PGAL_IMG_WEBP: return webp_size(fd, size, w, h);
-	case PGAL_IMG_TIFF: return tiff_size(fd, size, w, h);
-	case PGAL_IMG_HEIC: return 0;
-	default: return -1;
-	}
+	pgal_img_header hd;
+	int rc = pgal_image_header_read(fd, type, size, &hd);
+
+	*w = hd.width;
+	*h = hd.height;
+	return rc;
+}
+
+int64_t
+pgal_image_decode_bytes(const pgal_img_header *h)
+{
+	return PGAL_DECODE_BASE_BYTES + h->held_bytes;
 }

@@ -489,7 +489,7 @@ process(const char *path, int fd, pgal_img_type type, int64_t max_pixels,
     int thumb_px, int preview_px, pgal_image_result *r, pgal_err *e)
 {
 	VipsImage *img = NULL, *out;
-	int rc, w, h, longedge, shrink = 1, o;
+	int rc, w, h, longedge, shrink = 1, o, oom;
 	double wscale = 1.0;
 
 	if (r == NULL)
@@ -552,8 +552,13 @@ process(const char *path, int fd, pgal_img_type type, int64_t max_pixels,
 damaged:
 	if (img != NULL)
 		g_object_unref(img);
+	/* libvips' own allocator, libjpeg's "Insufficient memory", libpng's
+	 * "out of memory": the decoder's memory limit, not the file */
+	oom = strcasestr(vips_error_buffer(), "memory") != NULL;
 	vips_error_clear();
 	pgal_image_result_free(r);
+	if (oom)
+		return pgal_fail(e, PGAL_EINPUT, PGAL_IMG_OOM);
 	return pgal_fail(e, PGAL_EINPUT, "damaged image");
 }
 

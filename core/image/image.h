@@ -63,4 +63,7 @@ int pgal_image_process_fd(int fd, pgal_img_type type, int64_t max_pixels,
 			  int thumb_px, int preview_px, pgal_image_result *r, pgal_err *e);
 void pgal_image_result_free(pgal_image_result *r);
 
+/* The error of a decode that could not get the memory it needed. */
+#define PGAL_IMG_OOM "out of memory while decoding"
+
 #endif

@@ -168,7 +168,7 @@ arg_num(const char *s, int64_t lo, int64_t hi, int64_t *out)
  * of root's), root's rights dropped, the limits, libvips (and through it
  * the shared objects it loads), then the sandbox. */
 static int
-child_setup(pgal_img_type type, int cpu_secs, int *landlocked, pgal_err *e)
+child_setup(pgal_img_type type, int cpu_secs, int64_t memory, int *landlocked, pgal_err *e)
 {
 	struct stat st;
 	char path[64];
@@ -189,6 +189,7 @@ child_setup(pgal_img_type type, int cpu_secs, int *landlocked, pgal_err *e)
 	close(fd);
 	if ((rc = pgal_sandbox_drop_privs(e)) != PGAL_OK ||
 	    (rc = pgal_sandbox_rlimits(cpu_secs, e)) != PGAL_OK ||
+	    (rc = pgal_sandbox_memory(memory, e)) != PGAL_OK ||
 	    (rc = pgal_image_init_for(type, e)) != PGAL_OK)
 		return rc;
 	(void)pgal_image_type_supported(type);
@@ -200,33 +201,39 @@ child_main(int argc, char **argv)
 {
 	pgal_image_result r;
 	pgal_err e;
-	int64_t v[5];
+	int64_t v[6];
 	uint32_t flags = 0;
 	int rc, landlocked = 0, h;
 
-	/* type, max_pixels, thumb_px, preview_px, cpu_secs [, test hook] */
+	/* type, max_pixels, thumb_px, preview_px, cpu_secs, memory
+	 * [, test hook] */
 	if (arg_num(argv[1], PGAL_IMG_JPEG, PGAL_IMG_HEIC, &v[0]) != 0 ||
 	    arg_num(argv[2], 1, INT64_MAX, &v[1]) != 0 ||
 	    arg_num(argv[3], 1, INT_MAX, &v[2]) != 0 ||
 	    arg_num(argv[4], 1, INT_MAX, &v[3]) != 0 ||
-	    arg_num(argv[5], 1, 86400, &v[4]) != 0)
+	    arg_num(argv[5], 1, 86400, &v[4]) != 0 ||
+	    arg_num(argv[6], 1, INT64_MAX / 2, &v[5]) != 0)
 		return 2;
 	memset(&r, 0, sizeof r);
 	pgal_err_clear(&e);
-	if ((rc = child_setup((pgal_img_type)v[0], (int)v[4], &landlocked,
+	if ((rc = child_setup((pgal_img_type)v[0], (int)v[4], v[5], &landlocked,
 	    &e)) != PGAL_OK)
 		return send_msg(rc, 0, e.msg, NULL) == 0 ? 0 : 1;
 	if (landlocked)
 		flags |= WIRE_LANDLOCK;
-	if (argc == 7) {
+	if (argc == 8) {
 		if (pgal_image_sandbox_test_hook == NULL)
 			return 2;
-		if ((h = pgal_image_sandbox_test_hook(argv[6])) >= 0)
+		if ((h = pgal_image_sandbox_test_hook(argv[7])) >= 0)
 			return h & 0xff;
 	}
 	/* by the descriptor: the file may be root's, and we no longer are */
 	rc = pgal_image_process_fd(CHILD_FILE_FD, (pgal_img_type)v[0], v[1],
 	    (int)v[2], (int)v[3], &r, &e);
+	if (rc != PGAL_OK && strcmp(e.msg, PGAL_IMG_OOM) == 0)
+		pgal_fail(&e, rc, "image needs more than %lld MB to decode, limit "
+		    "is %lld MB (decode_memory_max)", (long long)(v[5] >> 20),
+		    (long long)(v[5] >> 20));
 	if (send_msg(rc, flags, e.msg, &r) != 0)
 		return 1;
 	/* the pipe has it all: skip libvips' shutdown, exit now */
@@ -240,7 +247,7 @@ child_entry(int argc, char **argv, char **envp)
 {
 	const char *v;
 
-	if (argc < 6 || argc > 7 || argv == NULL || argv[0] == NULL ||
+	if (argc < 7 || argc > 8 || argv == NULL || argv[0] == NULL ||
 	    strcmp(argv[0], CHILD_ARGV0) != 0 ||
 	    (v = getenv(CHILD_ENV)) == NULL || strcmp(v, "1") != 0)
 		return;
@@ -532,7 +539,7 @@ struct pgal_image_job {
 	pid_t pid;
 	int fd;			/* the pipe's reading end */
 	int64_t deadline;	/* CLOCK_MONOTONIC ms */
-	int64_t max_pixels;
+	int64_t max_pixels, memory_max;
 	int thumb_px, preview_px, cpu_secs, wall_secs;
 };
 
@@ -541,9 +548,9 @@ pgal_image_sandbox_start(int fd, pgal_img_type type, int64_t max_pixels,
     int thumb_px, int preview_px, const pgal_image_sandbox_opts *o,
     pgal_image_job **jp, pgal_err *e)
 {
-	static const pgal_image_sandbox_opts defaults = { 0, 0, NULL };
-	char a_type[16], a_max[32], a_thumb[16], a_prev[16], a_cpu[16];
-	char *argv[8], *envp[ENV_KEEP + 2];
+	static const pgal_image_sandbox_opts defaults = { 0, 0, NULL, 0 };
+	char a_type[16], a_max[32], a_thumb[16], a_prev[16], a_cpu[16], a_mem[32];
+	char *argv[9], *envp[ENV_KEEP + 2];
 	pgal_image_job *j;
 	size_t i, ne = 0;
 	int p[2] = { -1, -1 }, nul, rc;
@@ -566,6 +573,7 @@ pgal_image_sandbox_start(int fd, pgal_img_type type, int64_t max_pixels,
 	j->preview_px = preview_px;
 	j->cpu_secs = o->cpu_secs > 0 ? o->cpu_secs : PGAL_SANDBOX_CPU_SECS;
 	j->wall_secs = o->wall_secs > 0 ? o->wall_secs : PGAL_SANDBOX_WALL_SECS;
+	j->memory_max = o->memory_max > 0 ? o->memory_max : PGAL_SANDBOX_MEMORY;
 
 	/* everything the child needs is made here: after fork it only
 	 * shuffles descriptors and execs */
@@ -574,14 +582,16 @@ pgal_image_sandbox_start(int fd, pgal_img_type type, int64_t max_pixels,
 	snprintf(a_thumb, sizeof a_thumb, "%d", j->thumb_px);
 	snprintf(a_prev, sizeof a_prev, "%d", preview_px);
 	snprintf(a_cpu, sizeof a_cpu, "%d", j->cpu_secs);
+	snprintf(a_mem, sizeof a_mem, "%lld", (long long)j->memory_max);
 	argv[0] = (char *)CHILD_ARGV0;
 	argv[1] = a_type;
 	argv[2] = a_max;
 	argv[3] = a_thumb;
 	argv[4] = a_prev;
 	argv[5] = a_cpu;
-	argv[6] = (char *)o->test_hook;
-	argv[7] = NULL;
+	argv[6] = a_mem;
+	argv[7] = (char *)o->test_hook;
+	argv[8] = NULL;
 	envp[ne++] = (char *)CHILD_ENV "=1";
 	for (i = 0; i < ENV_KEEP; i++) {
 		const char *v = env_find(env_keep[i]);

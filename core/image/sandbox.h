@@ -16,6 +16,8 @@
 /* Limits of one decoder process. */
 #define PGAL_SANDBOX_CPU_SECS 60   /* CPU time, then SIGXCPU */
 #define PGAL_SANDBOX_WALL_SECS 180 /* real time, then SIGKILL from here */
+/* decode_memory_max's default for the default max_pixels (config.h) */
+#define PGAL_SANDBOX_MEMORY (INT64_C(100000000) * 4 + (INT64_C(128) << 20))
 
 /*
  * pgal_image_process in a sandboxed child: fd is the upload, open for
@@ -42,11 +44,14 @@ int pgal_image_sandbox_finish(pgal_image_job *j, pgal_image_result *r,
     int *status, pgal_err *e);
 void pgal_image_sandbox_cancel(pgal_image_job *j);
 
-/* For tests (o may be NULL above). */
+/* The decoder's limits (o may be NULL above: the defaults). */
 typedef struct pgal_image_sandbox_opts {
 	int cpu_secs;		/* 0: PGAL_SANDBOX_CPU_SECS */
 	int wall_secs;		/* 0: PGAL_SANDBOX_WALL_SECS */
-	const char *test_hook;	/* given to pgal_image_sandbox_test_hook */
+	const char *test_hook;	/* for tests: given to pgal_image_sandbox_test_hook */
+	/* bytes the decoder may map (RLIMIT_DATA; decode_memory_max);
+	 * 0: PGAL_SANDBOX_MEMORY */
+	int64_t memory_max;
 } pgal_image_sandbox_opts;
 
 /* As pgal_image_sandbox_process; *status (if not NULL) gets the child's

@@ -348,7 +348,7 @@ open_fixture(const char *name)
 static int
 run_hook(const char *hook, int cpu, int wall, int *status, pgal_err *e)
 {
-	pgal_image_sandbox_opts o = { cpu, wall, hook };
+	pgal_image_sandbox_opts o = { cpu, wall, hook, 0 };
 	pgal_image_result r;
 	int fd = open_fixture("orient-1.jpg"), rc;
 
@@ -687,7 +687,7 @@ test_lies(void **state)
 	/* the control: a well-formed message is taken (so the ones below
 	 * fail for what they change, not for the format) */
 	{
-		pgal_image_sandbox_opts o = { 0, 0, "lie-fits" };
+		pgal_image_sandbox_opts o = { 0, 0, "lie-fits", 0 };
 		pgal_image_result r;
 		int fd = open_fixture("orient-1.jpg");
 
@@ -787,7 +787,7 @@ static void
 test_killed_mid_decode(void **state)
 {
 	struct killer k = { getpid(), 0, 0 };
-	pgal_image_sandbox_opts o = { 0, 0, NULL };
+	pgal_image_sandbox_opts o = { 0, 0, NULL, 0 };
 	pgal_image_result r;
 	pthread_t th;
 	pgal_err e;
@@ -809,6 +809,94 @@ test_killed_mid_decode(void **state)
 	assert_true(strncmp(e.msg, "the decoder was stopped: signal 9", 33) == 0);
 	assert_null(r.preview.data);
 	assert_null(r.thumb.data);
+}
+
+/* The result of one decode run from a fork of this process, so that the
+ * decoder is the fork's only child and RUSAGE_CHILDREN its peak alone. */
+struct peak_run {
+	int rc;
+	long peak_kb;
+	char msg[sizeof(((pgal_err *)0)->msg)];
+};
+
+static void
+decode_in_fork(const char *path, int64_t memory_max, struct peak_run *out)
+{
+	pgal_image_sandbox_opts o = { 0, 0, NULL, memory_max };
+	pgal_image_result r;
+	struct rusage ru;
+	pgal_err e;
+	int p[2], fd, st;
+	pid_t pid;
+
+	memset(out, 0, sizeof *out);
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		pgal_err_clear(&e);
+		out->rc = pgal_image_sandbox_run(fd, PGAL_IMG_PNG, 100000000, 64, 200,
+		    &o, &r, &st, &e);
+		if (out->rc == PGAL_OK)
+			pgal_image_result_free(&r);
+		getrusage(RUSAGE_CHILDREN, &ru);
+		out->peak_kb = ru.ru_maxrss;
+		snprintf(out->msg, sizeof out->msg, "%s", e.msg);
+		_exit(write(p[1], out, sizeof *out) == (ssize_t)sizeof *out ? 0 : 1);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], out, sizeof *out), (ssize_t)sizeof *out);
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+/* decode_memory_max binds the decoder itself: a 16-bit interlaced PNG of
+ * 5000x5000 (a few hundred kB) must be held whole, 150 MB. With 64 MB the
+ * decoder cannot map it and the upload is refused saying why; with room it
+ * decodes, and its peak shows the 150 MB the limited one never held. */
+static void
+test_memory_limit(void **state)
+{
+	const int64_t held = INT64_C(5000) * 5000 * 6, mb = INT64_C(1) << 20;
+	char path[PATH_MAX + 32], cmd[3 * PATH_MAX], asan[1024], *was;
+	struct peak_run limited, roomy;
+
+	/* a sanitizer build's decoder: a failed allocation returns NULL, as
+	 * malloc does, instead of ending the process */
+	was = getenv("ASAN_OPTIONS") != NULL ? strdup(getenv("ASAN_OPTIONS")) : NULL;
+	snprintf(asan, sizeof asan, "%s%sallocator_may_return_null=1",
+	    was != NULL ? was : "", was != NULL && *was != '\0' ? ":" : "");
+	assert_int_equal(setenv("ASAN_OPTIONS", asan, 1), 0);
+
+	snprintf(path, sizeof path, "%s/bomb.png", scratch);
+	/* run from the top of the tree, as tests/run.sh does */
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 tests/lib/make-png.py '%s' "
+	    "5000 5000 16 2 1", path);
+	assert_int_equal(system(cmd), 0);
+
+	print_message("# the image held whole: %lld MB\n", (long long)(held / mb));
+	decode_in_fork(path, 64 * mb, &limited);
+	print_message("# 64 MB limit: rc %d, decoder peak %ld kB: %s\n", limited.rc,
+	    limited.peak_kb, limited.msg);
+	decode_in_fork(path, 0, &roomy);
+	print_message("# default limit: rc %d, decoder peak %ld kB\n", roomy.rc,
+	    roomy.peak_kb);
+	if (was != NULL)
+		setenv("ASAN_OPTIONS", was, 1);
+	else
+		unsetenv("ASAN_OPTIONS");
+	free(was);
+	assert_int_equal(limited.rc, PGAL_EINPUT);
+	assert_non_null(strstr(limited.msg, "limit is 64 MB (decode_memory_max)"));
+	assert_int_equal(roomy.rc, PGAL_OK);
+#if !defined(__SANITIZE_ADDRESS__)
+	/* (a process's peak survives its exec: under ASan the fork of this
+	 * test program, hundreds of MB, is all either peak shows) */
+	assert_true((roomy.peak_kb - limited.peak_kb) * 1024 > held / 2);
+#endif
 }
 
 /* Descriptors, children and the caller's file offset after many runs. */
@@ -978,7 +1066,7 @@ test_privileges_outside(void **state)
 {
 	static const char *caps[] = { "CapInh:", "CapPrm:", "CapEff:",
 	    "CapBnd:", "CapAmb:" };
-	pgal_image_sandbox_opts o = { 0, 30, "sleep" };
+	pgal_image_sandbox_opts o = { 0, 30, "sleep", 0 };
 	unsigned long long v[64], want;
 	struct confined_wait w = { 0, "" };
 	const char *status = w.status;
@@ -1170,6 +1258,7 @@ main(void)
 		cmocka_unit_test(test_stopped),
 		cmocka_unit_test(test_lies),
 		cmocka_unit_test(test_killed_mid_decode),
+		cmocka_unit_test(test_memory_limit),
 		cmocka_unit_test(test_no_leaks),
 		cmocka_unit_test(test_privileges_inside),
 		cmocka_unit_test(test_privileges_outside),

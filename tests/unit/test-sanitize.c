@@ -1,10 +1,12 @@
 /* The sanitizer against hostile text: escape sequences, C1 controls, invalid
- * UTF-8, bidi overrides, truncation at the buffer end. */
+ * UTF-8, bidi overrides and other invisible characters, truncation at the
+ * buffer end. */
 #include <locale.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -165,9 +167,111 @@ test_bidi(void **state)
 	CHECK("photo\xe2\x80\xae" "gpj.exe", 0, "photogpj.exe");
 	CHECK("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", 0, "");
 	CHECK("\xe2\x81\xa6x\xe2\x81\xa7y\xe2\x81\xa8z\xe2\x81\xa9", 0, "xyz");
-	/* neighbours of the ranges stay: U+2029, U+202F, U+2065, U+206A */
-	CHECK("\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa", 0,
-	    "\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa");
+	/* neighbours of the ranges stay: U+2027, U+202F, U+2065, U+2070 */
+	CHECK("\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xb0", 0,
+	    "\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xb0");
+}
+
+/* The invisible characters the field test found let through: zero-width
+ * space and joiners, LRM/RLM, the line and paragraph separators, the byte
+ * order mark, the soft hyphen, the grapheme joiner, the Arabic letter mark
+ * and tag characters (which can spell hidden text after an emoji). */
+static void
+test_invisible(void **state)
+{
+	CHECK("a\xe2\x80\x8b" "b\xe2\x80\x8c" "c\xe2\x80\x8d" "d", 0, "abcd");
+	CHECK("a\xe2\x80\x8e" "b\xe2\x80\x8f" "c", 0, "abc");
+	CHECK("line\xe2\x80\xa8" "para\xe2\x80\xa9", 1, "linepara");
+	CHECK("\xef\xbb\xbf" "bom", 0, "bom");
+	CHECK("ad\xc2\xad" "min", 0, "admin");
+	CHECK("e\xcd\x8f" "x", 0, "ex");
+	CHECK("\xd8\x9c" "1", 0, "1");
+	CHECK("\xf0\x9f\x8f\xb4\xf3\xa0\x81\xa7\xf3\xa0\x81\xa2\xf3\xa0\x81\xbf",
+	    0, "\xf0\x9f\x8f\xb4");
+	CHECK("\xf3\xa0\x80\x80\xf3\xa0\x80\x81", 0, "");
+	assert_false(pgal_text_is_clean("a\xe2\x80\x8b" "b", 0));
+	assert_false(pgal_text_is_clean("\xef\xbb\xbf", 0));
+}
+
+/* Sets in[cp] for every code point Python's unicodedata puts in category Cf,
+ * Zl or Zp; returns its Unicode version's major number. */
+static int
+python_invisible(unsigned char *in)
+{
+	static const char *script =
+	    "import sys, unicodedata\n"
+	    "print(unicodedata.unidata_version)\n"
+	    "for c in range(0x110000):\n"
+	    "    if unicodedata.category(chr(c)) in ('Cf', 'Zl', 'Zp'):\n"
+	    "        print('%x' % c)\n";
+	char cmd[512], line[64];
+	unsigned long cp;
+	int major = 0, n = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c \"%s\"", script);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	if (fgets(line, sizeof line, f) != NULL)
+		major = atoi(line);
+	while (fgets(line, sizeof line, f) != NULL) {
+		cp = strtoul(line, NULL, 16);
+		assert_true(cp < 0x110000);
+		in[cp] = 1;
+		n++;
+	}
+	assert_int_equal(pclose(f), 0);
+	/* Unicode 14 has 170 of them: the script ran */
+	assert_true(n >= 160);
+	return major;
+}
+
+/* Every code point from U+00A0 up, one at a time: dropped exactly when
+ * Python's unicodedata says Cf, Zl or Zp (plus U+034F and the whole tag
+ * block, named by the issue), kept byte for byte otherwise. */
+static void
+test_invisible_against_unicodedata(void **state)
+{
+	unsigned char *want = calloc(0x110000, 1);
+	unsigned char in[4];
+	char out[8];
+	uint32_t cp;
+	size_t len, n;
+	int bad = 0;
+
+	assert_non_null(want);
+	assert_true(python_invisible(want) >= 14);
+	want[0x34f] = 1;
+	for (cp = 0xe0000; cp <= 0xe007f; cp++)
+		want[cp] = 1;
+	for (cp = 0xa0; cp < 0x110000; cp++) {
+		if (cp >= 0xd800 && cp <= 0xdfff)
+			continue;
+		if (cp < 0x800) {
+			in[0] = (unsigned char)(0xc0 | cp >> 6);
+			in[1] = (unsigned char)(0x80 | (cp & 0x3f));
+			len = 2;
+		} else if (cp < 0x10000) {
+			in[0] = (unsigned char)(0xe0 | cp >> 12);
+			in[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+			in[2] = (unsigned char)(0x80 | (cp & 0x3f));
+			len = 3;
+		} else {
+			in[0] = (unsigned char)(0xf0 | cp >> 18);
+			in[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+			in[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+			in[3] = (unsigned char)(0x80 | (cp & 0x3f));
+			len = 4;
+		}
+		n = pgal_sanitize_n(out, sizeof out, (const char *)in, len, 0);
+		if (want[cp] ? n != 0 : (n != len || memcmp(out, in, len) != 0)) {
+			if (bad++ < 20)
+				print_error("U+%04X: %s\n", (unsigned)cp,
+				    want[cp] ? "kept, but invisible" : "dropped, but visible");
+		}
+	}
+	free(want);
+	assert_int_equal(bad, 0);
 }
 
 static void
@@ -375,6 +479,8 @@ main(void)
 		cmocka_unit_test(test_split_at_end),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_bidi),
+		cmocka_unit_test(test_invisible),
+		cmocka_unit_test(test_invisible_against_unicodedata),
 		cmocka_unit_test(test_newlines),
 		cmocka_unit_test(test_every_byte),
 		cmocka_unit_test(test_every_pair),
