@@ -19,20 +19,6 @@
 
 static const char wrong_login[] = "wrong user name or password";
 
-static int
-check_password_rules(const char *pw, pgal_err *e)
-{
-	size_t n = strlen(pw);
-
-	if (n < PGAL_PASSWORD_MIN)
-		return pgal_fail(e, PGAL_EINPUT, "password too short (at least %d characters)",
-				 PGAL_PASSWORD_MIN);
-	if (n > PGAL_PASSWORD_MAX)
-		return pgal_fail(e, PGAL_EINPUT, "password too long (at most %d characters)",
-				 PGAL_PASSWORD_MAX);
-	return PGAL_OK;
-}
-
 /* Gives u a fresh code (stored hashed) and mails it. */
 static int
 send_code(pgal *g, pgal_user *u, pgal_err *e)
@@ -85,7 +71,7 @@ pgal_signup(pgal *g, const char *user, const char *email, const char *password, 
 
 	if ((rc = pgal_valid_username(user, e)) != PGAL_OK ||
 	    (rc = pgal_valid_email(email, e)) != PGAL_OK ||
-	    (rc = check_password_rules(password, e)) != PGAL_OK)
+	    (rc = pgal_password_rules(password, e)) != PGAL_OK)
 		return rc;
 	/* over SSH that name always means the guest: it can never log in */
 	if (strcmp(user, g->cfg.ssh_guest) == 0)
@@ -326,7 +312,7 @@ pgal_passwd(pgal *g, const char *token, const char *old_password, const char *ne
 		return rc;
 	if (strlen(old_password) > PGAL_PASSWORD_MAX || !pgal_password_verify(old_password, u.pwhash))
 		return pgal_fail(e, PGAL_EDENIED, "wrong password");
-	if ((rc = check_password_rules(new_password, e)) != PGAL_OK ||
+	if ((rc = pgal_password_rules(new_password, e)) != PGAL_OK ||
 	    (rc = pgal_password_hash(new_password, u.pwhash, e)) != PGAL_OK ||
 	    (rc = g->store->ops->user_update(g->store, &u, e)) != PGAL_OK)
 		return rc;

@@ -12,13 +12,12 @@ login_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 
 	if (f->f[0].len == 0 || f->f[1].len == 0) {
 		tui_msg(t, 1, "enter your user name and password");
-		f->focus = f->f[0].len == 0 ? 0 : 1;
+		tui_form_fault(f, f->f[0].len == 0 ? 0 : 1);
 		return -1;
 	}
 	tui_busy(t, "logging in…");
 	if (pgal_login(t->g, f->f[0].buf, f->f[1].buf, token, &e) != PGAL_OK) {
-		explicit_bzero(f->f[1].buf, sizeof f->f[1].buf);
-		f->f[1].len = f->f[1].cur = 0;
+		tui_form_empty_secrets(f);
 		tui_msg(t, 1, "%s", e.msg);
 		if (strstr(e.msg, "not confirmed") != NULL) {
 			tui_copy(user, sizeof user, f->f[0].buf);
@@ -27,7 +26,7 @@ login_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 			tui_msg(t, 1, "%s", e.msg);
 			return 0;
 		}
-		f->focus = 1;
+		tui_form_fault(f, 1);
 		return -1;
 	}
 	tui_logged_in(t, token);

@@ -123,6 +123,8 @@ step "cancel says what is lost" "deletes the account 'alice'"
 type_text "$PW"; keys Enter
 type_text "bob"; keys Enter
 step "the user name must be typed exactly" "type your user name"
+# a failed try empties the password: it is typed again, then the name
+type_text "$PW"; keys Enter
 keys C-u; type_text alice; keys Enter
 step "the account is cancelled" "account cancelled"
 check "the session file is gone" "[ ! -e '$XDG_CONFIG_HOME/pgal/session' ]"
