@@ -19,11 +19,20 @@
 
 static const char wrong_login[] = "wrong user name or password";
 
-/* Gives u a fresh code (stored hashed) and mails it. */
-static int
-send_code(pgal *g, pgal_user *u, pgal_err *e)
+/* The confirmation mail's words (core/reset.c has the reset's). */
+const pgal_code_text pgal_code_confirm_text = {
+	.subject = "Your pgal confirmation code",
+	.greeting = "Welcome to pgal,",
+	.what = "confirmation",
+	.command = "confirm",
+	.ignore = "If you did not sign up, ignore this message.",
+	.renew = "resend",
+};
+
+int
+pgal_code_send(pgal *g, pgal_user *u, const pgal_code_text *text, pgal_err *e)
 {
-	char code[PGAL_CODE_LEN + 1], subject[128], body[1024];
+	char code[PGAL_CODE_LEN + 1], body[1024];
 	int rc;
 
 	if ((rc = pgal_random_from(code, PGAL_CODE_LEN, CODE_ALPHABET, e)) != PGAL_OK)
@@ -33,27 +42,27 @@ send_code(pgal *g, pgal_user *u, pgal_err *e)
 	u->code_tries = g->cfg.code_tries;
 	if ((rc = g->store->ops->user_update(g->store, u, e)) != PGAL_OK)
 		goto out;
-	snprintf(subject, sizeof subject, "Your pgal confirmation code");
 	snprintf(body, sizeof body,
-		 "Welcome to pgal, %s.\n"
+		 "%s %s.\n"
 		 "\n"
-		 "Your confirmation code is:\n"
+		 "Your %s code is:\n"
 		 "\n"
 		 "%s\n"
 		 "\n"
 		 "It works for %d hours. Enter it in the gallery, or run:\n"
-		 "  pgal confirm %s %s\n"
+		 "  pgal %s %s %s\n"
 		 "\n"
-		 "If you did not sign up, ignore this message.\n",
-		 u->name, code, g->cfg.code_ttl_secs / 3600, u->name, code);
-	rc = g->mail->ops->send(g->mail, u->email, subject, body, e);
+		 "%s\n",
+		 text->greeting, u->name, text->what, code, g->cfg.code_ttl_secs / 3600,
+		 text->command, u->name, code, text->ignore);
+	rc = g->mail->ops->send(g->mail, u->email, text->subject, body, e);
 	if (rc != PGAL_OK && e != NULL) {
 		char why[sizeof e->msg];
 		snprintf(why, sizeof why, "%s", e->msg);
 		/* whatever the mail backend says (even "denied": its own
 		 * credentials), for the user it is the gallery's backend failing */
-		rc = pgal_fail(e, PGAL_EBACKEND, "could not send the confirmation mail (%.400s); "
-			       "try again with resend", why);
+		rc = pgal_fail(e, PGAL_EBACKEND, "could not send the %s mail (%.400s); "
+			       "try again with %s", text->what, why, text->renew);
 	} else if (rc != PGAL_OK) {
 		rc = PGAL_EBACKEND;
 	}
@@ -87,17 +96,18 @@ pgal_signup(pgal *g, const char *user, const char *email, const char *password, 
 			pgal_fail(e, PGAL_EINPUT, "the user name '%s' is taken", user);
 		return rc;
 	}
-	return send_code(g, &u, e);
+	return pgal_code_send(g, &u, &pgal_code_confirm_text, e);
 }
 
-/* Codes are compared upper case with spaces and dashes removed. */
+/* Codes are compared upper case with white space (a pasted line's CR,
+ * tabs, spaces) and dashes removed. */
 static int
 normalize_code(const char *in, char out[PGAL_CODE_LEN + 1])
 {
 	size_t n = 0;
 
 	for (; *in != '\0'; in++) {
-		if (*in == ' ' || *in == '-')
+		if (isspace((unsigned char)*in) || *in == '-')
 			continue;
 		if (n == PGAL_CODE_LEN || !isalnum((unsigned char)*in))
 			return 0;
@@ -126,33 +136,46 @@ unconfirmed_account(pgal *g, const char *user, pgal_user *u, pgal_err *e)
 }
 
 int
-pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e)
+pgal_code_check(pgal *g, pgal_user *u, const char *code, const pgal_code_text *text,
+		pgal_err *e)
 {
 	char norm[PGAL_CODE_LEN + 1], hash[PGAL_SHA256_HEX + 1];
+	int rc;
+
+	if (u->code_hash[0] == '\0' || u->code_tries <= 0)
+		return pgal_fail(e, PGAL_EDENIED, "too many wrong codes; ask for a new one (%s)",
+				 text->renew);
+	if (pgal_now(g) > u->code_expires_at)
+		return pgal_fail(e, PGAL_EDENIED, "the code has expired; ask for a new one (%s)",
+				 text->renew);
+	/* what cannot be a code is a typing slip, not a guess: no try spent */
+	if (!normalize_code(code, norm))
+		return pgal_fail(e, PGAL_EINPUT, "a code is %d letters and digits, as in the mail",
+				 PGAL_CODE_LEN);
+	pgal_sha256_hex(norm, PGAL_CODE_LEN, hash);
+	if (!pgal_ct_streq(hash, u->code_hash)) {
+		u->code_tries--;
+		if ((rc = g->store->ops->user_update(g->store, u, e)) != PGAL_OK)
+			return rc;
+		return pgal_fail(e, PGAL_EDENIED, "wrong code (%d %s left)", u->code_tries,
+				 u->code_tries == 1 ? "try" : "tries");
+	}
+	u->code_hash[0] = '\0';
+	u->code_tries = 0;
+	u->code_expires_at = 0;
+	return PGAL_OK;
+}
+
+int
+pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e)
+{
 	pgal_user u;
 	int rc;
 
-	if ((rc = unconfirmed_account(g, user, &u, e)) != PGAL_OK)
+	if ((rc = unconfirmed_account(g, user, &u, e)) != PGAL_OK ||
+	    (rc = pgal_code_check(g, &u, code, &pgal_code_confirm_text, e)) != PGAL_OK)
 		return rc;
-	if (u.code_hash[0] == '\0' || u.code_tries <= 0)
-		return pgal_fail(e, PGAL_EDENIED, "too many wrong codes; ask for a new one (resend)");
-	if (pgal_now(g) > u.code_expires_at)
-		return pgal_fail(e, PGAL_EDENIED, "the code has expired; ask for a new one (resend)");
-	if (normalize_code(code, norm))
-		pgal_sha256_hex(norm, PGAL_CODE_LEN, hash);
-	else
-		hash[0] = '\0';
-	if (hash[0] == '\0' || !pgal_ct_streq(hash, u.code_hash)) {
-		u.code_tries--;
-		if ((rc = g->store->ops->user_update(g->store, &u, e)) != PGAL_OK)
-			return rc;
-		return pgal_fail(e, PGAL_EDENIED, "wrong code (%d %s left)", u.code_tries,
-				 u.code_tries == 1 ? "try" : "tries");
-	}
 	u.confirmed = 1;
-	u.code_hash[0] = '\0';
-	u.code_tries = 0;
-	u.code_expires_at = 0;
 	return g->store->ops->user_update(g->store, &u, e);
 }
 
@@ -164,7 +187,7 @@ pgal_resend_code(pgal *g, const char *user, pgal_err *e)
 
 	if ((rc = unconfirmed_account(g, user, &u, e)) != PGAL_OK)
 		return rc;
-	return send_code(g, &u, e);
+	return pgal_code_send(g, &u, &pgal_code_confirm_text, e);
 }
 
 static int

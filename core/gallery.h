@@ -36,6 +36,12 @@ int pgal_signup(pgal *g, const char *user, const char *email, const char *passwo
 int pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e);
 /* Mails a fresh code (the old one stops working). */
 int pgal_resend_code(pgal *g, const char *user, pgal_err *e);
+/* Forgotten password: mails a code to a confirmed account's address (the
+ * sign-up code's length, lifetime and tries; the old code stops working). */
+int pgal_reset_request(pgal *g, const char *user, pgal_err *e);
+/* Sets new_password if code is the mailed one, and ends every session. */
+int pgal_reset_password(pgal *g, const char *user, const char *code, const char *new_password,
+			pgal_err *e);
 /* On success writes a new session token (PGAL_TOKEN_HEX + NUL) to token. Wrong
  * user and wrong password give the same PGAL_EDENIED message; repeated
  * failures lock the account for a growing time. */
