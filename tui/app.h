@@ -244,6 +244,11 @@ extern const tui_view_ops tui_welcome_ops; /* the first screen, for tui_pop_to *
 int tui_view_login(tui *t, const char *user);
 int tui_view_signup(tui *t);
 int tui_view_confirm(tui *t, const char *user);
+/* says a code was mailed to `to`, and in the local TUI where mail is kept
+ * when it stays on this machine (an outbox folder) */
+void tui_msg_mailed(tui *t, const char *to);
+/* forgotten password; with a user name a code is mailed at once */
+int tui_view_reset(tui *t, const char *user);
 int tui_view_albums(tui *t);
 int tui_view_album(tui *t, const char *album);
 int tui_view_add(tui *t, const char *album);

@@ -54,7 +54,7 @@ signup_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 	tui_copy(email, sizeof email, f->f[1].buf);
 	tui_pop(t);
 	tui_view_confirm(t, user);
-	tui_msg(t, 0, "a code was mailed to %s", email);
+	tui_msg_mailed(t, email);
 	return 0;
 }
 
