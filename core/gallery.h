@@ -150,10 +150,15 @@ int pgal_photo_read_mem(pgal *g, const char *token, const char *album, const cha
 			int kind, void **data, size_t *len, pgal_err *e);
 
 /* Photos of the user matching every word of `words` (title, description,
- * name) and the tag if not NULL, only in `album` if not NULL (one of the
+ * tags, name) and the tag if not NULL, only in `album` if not NULL (one of the
  * user's albums), newest added first. At most limit; *out malloc'd. */
 int pgal_search(pgal *g, const char *token, const char *album, const char *words,
 		const char *tag, size_t limit, pgal_photo **out, size_t *n, pgal_err *e);
+/* The same for a query as people type it, in every front end: "#beach" or
+ * "tag:beach" picks that tag (one tag; tag_opt, if not NULL, is another
+ * way to give it), the other words go to pgal_search. */
+int pgal_search_text(pgal *g, const char *token, const char *album, const char *query,
+		     const char *tag_opt, size_t limit, pgal_photo **out, size_t *n, pgal_err *e);
 
 /* ---- sharing ---- */
 

@@ -98,6 +98,10 @@ keys /
 step "/ asks what to search" "Search"
 type_text "#nowhere"; keys Enter
 step "a tag nobody has finds nothing" "Nothing found"
+check "and the status line says so, as the CLI does" "grep -q 'no photos found' '$T/screen'"
+keys /
+type_text "night"; keys Enter
+step "a plain word finds the photo by its tag (as in the CLI)" "trip +nikon-d2h-gps\.jpg"
 keys /
 type_text "#beijing"; keys Enter
 step "search by tag finds the photo" "trip +nikon-d2h-gps\.jpg"
