@@ -95,6 +95,12 @@ typedef struct pgal_put_opts {
 int pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 		   const pgal_put_opts *opts, pgal_photo *out, pgal_err *e);
 
+/* PGAL_OK with the photo in out if the session's user already has a photo
+ * with the bytes of the file at path (what pgal_photo_add would refuse
+ * without force); PGAL_ENOTFOUND if not. */
+int pgal_photo_stored(pgal *g, const char *token, const char *path, pgal_photo *out,
+		      pgal_err *e);
+
 /* What an upload would be stored as, decided without decoding it. */
 typedef struct pgal_ingest_info {
 	char name[PGAL_PHOTO_NAME_MAX + 1]; /* the free name it gets */
