@@ -270,6 +270,9 @@ typedef struct tui_source_ops {
 struct tui_source {
 	const tui_source_ops *ops;
 	int refs;
+	/* the row the photo view showed last, for the list to come back to */
+	size_t shown;
+	int has_shown;
 };
 void tui_source_ref(tui_source *s);
 void tui_source_unref(tui_source *s);
