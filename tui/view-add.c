@@ -79,8 +79,12 @@ add_tick(tui *t, tui_view *v)
 	j->next++;
 	if (j->next >= j->files.n) {
 		j->done = 1;
-		tui_msg(t, j->failed ? 1 : 0, "added %zu photo%s%s", j->added,
-		    j->added == 1 ? "" : "s", j->failed ? ", some failed" : "");
+		/* the true counts, and why the last one failed */
+		if (j->failed > 0)
+			tui_msg(t, 1, "added %zu photo%s, %zu failed (%s)", j->added,
+			    j->added == 1 ? "" : "s", j->failed, j->last_error);
+		else
+			tui_msg(t, 0, "added %zu photo%s", j->added, j->added == 1 ? "" : "s");
 		return 0;
 	}
 	return 1;

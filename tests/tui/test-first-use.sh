@@ -3,7 +3,8 @@
 # photos and the album's cursor comes back on the photo last shown; a new
 # album is selected once made; the album shows its description; text cut
 # to fit ends with an ellipsis; the edit form names the photo it edits;
-# help in a form lists only keys that work in a text field.
+# help in a form lists only keys that work in a text field; adding a
+# folder draws a closed progress bar and ends with the true counts.
 . "$(dirname "$0")/lib.sh"
 setup_home
 login_user erin erin-password-1 || echo "# login_user failed"
@@ -42,6 +43,21 @@ keys q
 step "back in the album" "3 photos, by taken"
 keys Enter
 step "Enter opens the photo last shown: the cursor came back on it" "Name +$second"
+# adding a folder: a new photo and a copy of one already stored
+mkdir -p "$T/more"
+cp "$FIX/orient-2.jpg" "$T/more/new.jpg"
+cp "$FIX/nikon-d2h-gps.jpg" "$T/more/copy.jpg"
+keys q
+step "back in the album again" "3 photos, by taken"
+keys a
+step "the path prompt" "Path"
+type_text "$T/more"; keys Enter
+step "the folder is added" "Done\\. Press Enter"
+check "the progress bar is closed" "grep -qE '\\[#+\\] +100%' '$T/screen'"
+check "the status line gives the true counts and the reason" "grep -q 'added 1 photo, 1 failed (.*copy.jpg' '$T/screen'"
+check "which the screen shows whole" "tr -d '\\n' < '$T/screen' | grep -q 'already stored as trip/nikon-d2h-gps.jpg'"
+keys Enter
+step "the album has the new photo" "4 photos, by taken"
 tui_quit "Q quits"
 
 # a fresh start, so this part stands alone
