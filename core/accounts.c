@@ -56,6 +56,12 @@ pgal_code_send(pgal *g, pgal_user *u, const pgal_code_text *text, pgal_err *e)
 		 text->greeting, u->name, text->what, code, g->cfg.code_ttl_secs / 3600,
 		 text->command, u->name, code, text->ignore);
 	rc = g->mail->ops->send(g->mail, u->email, text->subject, body, e);
+	if (rc == PGAL_OK && g->mail_note != NULL) {
+		char where[512];
+
+		if (pgal_mail_where_kept(g, where, sizeof where))
+			g->mail_note(g->mail_note_arg, u->name, where);
+	}
 	if (rc != PGAL_OK && e != NULL) {
 		char why[sizeof e->msg];
 		snprintf(why, sizeof why, "%s", e->msg);

@@ -14,6 +14,8 @@ struct pgal {
 	pgal_blobs *blobs;
 	pgal_mail *mail;
 	int64_t fixed_now; /* 0: real clock */
+	pgal_mail_note_fn mail_note; /* see pgal_set_mail_note */
+	void *mail_note_arg;
 };
 
 int64_t pgal_now(const pgal *g);

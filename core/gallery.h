@@ -24,6 +24,11 @@ const pgal_config *pgal_get_config(const pgal *g);
 
 /* Clock used for expiry; tests may move it. 0 restores the real clock. */
 void pgal_set_clock(pgal *g, int64_t fixed_now);
+/* Told of every mail kept on this machine instead of sent (the outbox):
+ * the account it is for and where it is ("mail is kept as files in DIR"),
+ * so a server can log where the codes of its users are. NULL: nobody. */
+typedef void (*pgal_mail_note_fn)(void *arg, const char *user, const char *where);
+void pgal_set_mail_note(pgal *g, pgal_mail_note_fn fn, void *arg);
 
 /* ---- accounts ---- */
 

@@ -6,12 +6,20 @@
 
 #include "sshd.h"
 
+/* a mail kept on this host (the outbox): the log says where, so whoever
+ * runs the server finds a user's code */
+static void
+mail_note(void *arg, const char *user, const char *where)
+{
+	sshd_log("mail for %s: %s", user, where);
+}
+
 pgal *
 sshd_gallery_get(struct sshd_gallery *sg, pgal_err *e)
 {
-	if (sg->g == NULL)
-		(void)pgal_open(&sg->g, sg->cfg, e); /* leaves it NULL on failure */
-	return sg->g;
+	if (sg->g == NULL && pgal_open(&sg->g, sg->cfg, e) == PGAL_OK)
+		pgal_set_mail_note(sg->g, mail_note, NULL);
+	return sg->g; /* NULL when pgal_open failed */
 }
 
 pgal *

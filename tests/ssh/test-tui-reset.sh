@@ -1,8 +1,8 @@
 #!/bin/sh
 # A forgotten password over SSH: the guest's login screen offers the same
 # reset as the local TUI (Ctrl-R mails a code; the code and a new password
-# set it), without naming the server's folders; the new password then logs
-# in over SSH and the old one no longer does.
+# set it), without naming the server's folders (its log names them); the
+# new password then logs in over SSH and the old one no longer does.
 . "$(dirname "$0")/lib.sh"
 setup_home
 start_sshd
@@ -18,6 +18,8 @@ step "the guest's login screen offers a reset" "Ctrl-R.*forgot password"
 type_text dave; keys C-r
 step "Ctrl-R mails a code to dave" "a code was mailed to the address of dave"
 check "without naming the server's folders" "! grep -q 'kept as files' '$T/screen'"
+wait_until 5 log_has "$T/sshd.log" "mail for dave: "
+check "the server's log says where the mail was written" "grep -qF 'mail for dave: mail is kept as files in $PGAL_HOME/outbox' '$T/sshd.log'"
 type_text "$(outbox_code)"; keys Enter
 type_text "$NEW"; keys Enter
 type_text "$NEW"; keys Enter
