@@ -183,6 +183,9 @@ void tui_form_empty_secrets(tui_form *f);
 /* after a failed submit: the cursor to `field`, the first at fault, or to
  * an earlier password field, which was emptied and is needed again */
 void tui_form_fault(tui_form *f, int field);
+/* a new password typed twice in fields first and first + 1: 0 if the
+ * core's rules take it and the two agree, else -1, said and faulted */
+int tui_form_new_password(tui *t, tui_form *f, int first);
 /* draws the fields from row y; returns rows used */
 int tui_form_draw(tui *t, tui_form *f, int y, int x, int w);
 

@@ -6,6 +6,7 @@
 #include <wchar.h>
 
 #include "app.h"
+#include "password.h"
 #include "sanitize.h"
 
 tui_field *
@@ -61,6 +62,24 @@ tui_form_fault(tui_form *f, int field)
 			break;
 	if (i < f->n)
 		f->focus = i;
+}
+
+int
+tui_form_new_password(tui *t, tui_form *f, int first)
+{
+	pgal_err e;
+
+	if (pgal_password_rules(f->f[first].buf, &e) != PGAL_OK) {
+		tui_form_fault(f, first);
+		tui_msg(t, 1, "%s", e.msg);
+		return -1;
+	}
+	if (strcmp(f->f[first].buf, f->f[first + 1].buf) != 0) {
+		tui_form_fault(f, first);
+		tui_msg(t, 1, "the two passwords differ; type them again");
+		return -1;
+	}
+	return 0;
 }
 
 static void

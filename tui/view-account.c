@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "app.h"
-#include "password.h"
 
 struct account {
 	pgal_whoami who;
@@ -28,16 +27,8 @@ passwd_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 {
 	pgal_err e;
 
-	if (pgal_password_rules(f->f[1].buf, &e) != PGAL_OK) {
-		tui_form_fault(f, 1);
-		tui_msg(t, 1, "%s", e.msg);
+	if (tui_form_new_password(t, f, 1) != 0)
 		return -1;
-	}
-	if (strcmp(f->f[1].buf, f->f[2].buf) != 0) {
-		tui_form_fault(f, 1);
-		tui_msg(t, 1, "the two new passwords differ");
-		return -1;
-	}
 	if (pgal_passwd(t->g, t->token, f->f[0].buf, f->f[1].buf, &e) != PGAL_OK) {
 		/* before tui_fail, which may close the form */
 		tui_form_fault(f, e.code == PGAL_EINPUT ? 1 : 0);

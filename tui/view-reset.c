@@ -1,9 +1,7 @@
 /* A forgotten password: Ctrl-R mails a code to the account's address,
  * the code and a new password (twice) set it and end every session. */
-#include <string.h>
 
 #include "app.h"
-#include "password.h"
 
 static int
 reset_submit(tui *t, tui_view *v, tui_form *f, void *arg)
@@ -16,16 +14,8 @@ reset_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 		tui_msg(t, 1, "enter the user name and the code from the mail (Ctrl-R mails one)");
 		return -1;
 	}
-	if (pgal_password_rules(f->f[2].buf, &e) != PGAL_OK) {
-		tui_form_fault(f, 2);
-		tui_msg(t, 1, "%s", e.msg);
+	if (tui_form_new_password(t, f, 2) != 0)
 		return -1;
-	}
-	if (strcmp(f->f[2].buf, f->f[3].buf) != 0) {
-		tui_form_fault(f, 2);
-		tui_msg(t, 1, "the two passwords differ; type them again");
-		return -1;
-	}
 	tui_busy(t, "setting the new password…");
 	if (pgal_reset_password(t->g, f->f[0].buf, f->f[1].buf, f->f[2].buf, &e) != PGAL_OK) {
 		/* the password passed the rules: what is refused is the name or the code */

@@ -3,11 +3,11 @@
 #include <string.h>
 
 #include "app.h"
-#include "password.h"
 #include "validate.h"
 
-/* The first field the core would refuse, checked with its own rules so
- * the cursor can go there; -1 if all pass (e says why otherwise). */
+/* The first of the name and email fields the core would refuse, checked
+ * with its own rules so the cursor can go there; -1 if all pass (e says
+ * why otherwise). */
 static int
 first_bad_field(tui_form *f, pgal_err *e)
 {
@@ -22,12 +22,6 @@ first_bad_field(tui_form *f, pgal_err *e)
 		return 0;
 	if (pgal_valid_email(f->f[1].buf, e) != PGAL_OK)
 		return 1;
-	if (pgal_password_rules(f->f[2].buf, e) != PGAL_OK)
-		return 2;
-	if (strcmp(f->f[2].buf, f->f[3].buf) != 0) {
-		pgal_fail(e, PGAL_EINPUT, "the two passwords differ; type them again");
-		return 2;
-	}
 	return -1;
 }
 
@@ -43,6 +37,8 @@ signup_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 		tui_msg(t, 1, "%s", e.msg);
 		return -1;
 	}
+	if (tui_form_new_password(t, f, 2) != 0)
+		return -1;
 	tui_busy(t, "creating the account…");
 	if (pgal_signup(t->g, f->f[0].buf, f->f[1].buf, f->f[2].buf, &e) != PGAL_OK) {
 		/* the fields passed the rules: refused input is a taken name */
