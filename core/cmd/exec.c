@@ -92,7 +92,9 @@ unknown_command(pgal_cmd_ctx *ctx, const char *name)
 	if (g != NULL)
 		return pgal_cmd_error(ctx, PGAL_EUSAGE, "unknown command '%s'; did you mean '%s'?",
 				      shown, g->name);
-	return pgal_cmd_error(ctx, PGAL_EUSAGE, "unknown command '%s'; see 'pgal --help'", shown);
+	/* over SSH the list is "ssh HOST help": there is no pgal to run */
+	return pgal_cmd_error(ctx, PGAL_EUSAGE, "unknown command '%s'; see '%s'", shown,
+			      ctx->remote ? "help" : "pgal --help");
 }
 
 static int

@@ -35,4 +35,7 @@ check "the server logs the refusal" "grep -q 'exec refused for gallery (guest)' 
 
 expect_rc 1 "a mistyped command" r serch harbour
 check "suggests the nearest one" "grep -q \"did you mean 'search'\" '$T/err'"
+expect_rc 1 "a command nothing is near" r xyzzy
+check "points at help, which is what works over SSH" "grep -q \"see 'help'\" '$T/err'"
+ok "help runs over SSH" r help
 done_testing
