@@ -18,27 +18,24 @@
 
 static const char wrong_login[] = "wrong user name or password";
 
-static int
-check_password_rules(const char *pw, pgal_err *e)
-{
-	size_t n = strlen(pw);
+/* The confirmation mail's words (core/reset.c has the reset's). */
+const pgal_code_text pgal_code_confirm_text = {
+	.subject = "Your pgal confirmation code",
+	.greeting = "Welcome to pgal,",
+	.what = "confirmation",
+	.command = "confirm",
+	.ignore = "If you did not sign up, ignore this message.",
+	.renew = "resend",
+};
 
-	if (n < PGAL_PASSWORD_MIN)
-		return pgal_fail(e, PGAL_EINPUT, "password too short (at least %d characters)",
-				 PGAL_PASSWORD_MIN);
-	if (n > PGAL_PASSWORD_MAX)
-		return pgal_fail(e, PGAL_EINPUT, "password too long (at most %d characters)",
-				 PGAL_PASSWORD_MAX);
-	return PGAL_OK;
-}
-
-/* Gives u a fresh code (stored hashed) and mails it. The codes mailed
- * before stay good until they expire (signup-limits.h); the newest is
- * also kept in the account. */
-static int
-send_code(pgal *g, pgal_user *u, pgal_err *e)
+/* Gives u a fresh code (stored hashed) and mails it with text's words.
+ * The codes mailed before stay good until they expire (signup-limits.h);
+ * the newest is also kept in the account. The caller has taken the mail
+ * limits. */
+int
+pgal_code_send(pgal *g, pgal_user *u, const pgal_code_text *text, pgal_err *e)
 {
-	char code[PGAL_CODE_LEN + 1], subject[128], body[1024];
+	char code[PGAL_CODE_LEN + 1], body[1024];
 	int rc;
 
 	if ((rc = pgal_random_from(code, PGAL_CODE_LEN, CODE_ALPHABET, e)) != PGAL_OK)
@@ -46,31 +43,37 @@ send_code(pgal *g, pgal_user *u, pgal_err *e)
 	pgal_sha256_hex(code, PGAL_CODE_LEN, u->code_hash);
 	u->code_expires_at = pgal_now(g) + g->cfg.code_ttl_secs;
 	u->code_tries = g->cfg.code_tries;
-	if ((rc = pgal_code_remember(g, "confirm", u->id, u->code_hash, u->code_expires_at,
+	if ((rc = pgal_code_remember(g, text->command, u->id, u->code_hash, u->code_expires_at,
 				     e)) != PGAL_OK ||
 	    (rc = g->store->ops->user_update(g->store, u, e)) != PGAL_OK)
 		goto out;
-	snprintf(subject, sizeof subject, "Your pgal confirmation code");
 	snprintf(body, sizeof body,
-		 "Welcome to pgal, %s.\n"
+		 "%s %s.\n"
 		 "\n"
-		 "Your confirmation code is:\n"
+		 "Your %s code is:\n"
 		 "\n"
 		 "%s\n"
 		 "\n"
 		 "It works for %d hours. Enter it in the gallery, or run:\n"
-		 "  pgal confirm %s %s\n"
+		 "  pgal %s %s %s\n"
 		 "\n"
-		 "If you did not sign up, ignore this message.\n",
-		 u->name, code, g->cfg.code_ttl_secs / 3600, u->name, code);
-	rc = g->mail->ops->send(g->mail, u->email, subject, body, e);
+		 "%s\n",
+		 text->greeting, u->name, text->what, code, g->cfg.code_ttl_secs / 3600,
+		 text->command, u->name, code, text->ignore);
+	rc = g->mail->ops->send(g->mail, u->email, text->subject, body, e);
+	if (rc == PGAL_OK && g->mail_note != NULL) {
+		char where[512];
+
+		if (pgal_mail_where_kept(g, where, sizeof where))
+			g->mail_note(g->mail_note_arg, u->name, where);
+	}
 	if (rc != PGAL_OK && e != NULL) {
 		char why[sizeof e->msg];
 		snprintf(why, sizeof why, "%s", e->msg);
 		/* whatever the mail backend says (even "denied": its own
 		 * credentials), for the user it is the gallery's backend failing */
-		rc = pgal_fail(e, PGAL_EBACKEND, "could not send the confirmation mail (%.400s); "
-			       "try again with resend", why);
+		rc = pgal_fail(e, PGAL_EBACKEND, "could not send the %s mail (%.400s); "
+			       "try again with %s", text->what, why, text->renew);
 	} else if (rc != PGAL_OK) {
 		rc = PGAL_EBACKEND;
 	}
@@ -88,7 +91,7 @@ pgal_signup(pgal *g, const char *user, const char *email, const char *password, 
 
 	if ((rc = pgal_valid_username(user, e)) != PGAL_OK ||
 	    (rc = pgal_valid_email(email, e)) != PGAL_OK ||
-	    (rc = check_password_rules(password, e)) != PGAL_OK)
+	    (rc = pgal_password_rules(password, e)) != PGAL_OK)
 		return rc;
 	/* over SSH that name always means the guest: it can never log in */
 	if (strcmp(user, g->cfg.ssh_guest) == 0)
@@ -116,7 +119,7 @@ pgal_signup(pgal *g, const char *user, const char *email, const char *password, 
 	/* the account's first mail always fits; it starts its cool-down */
 	if ((rc = pgal_mail_limits_take(g, PGAL_MAIL_ACCOUNT, u.id, NULL, e)) != PGAL_OK)
 		goto refused;
-	if ((rc = send_code(g, &u, e)) != PGAL_OK) {
+	if ((rc = pgal_code_send(g, &u, &pgal_code_confirm_text, e)) != PGAL_OK) {
 		/* "try again with resend": not in a cool-down */
 		pgal_mail_limits_give_back(g, PGAL_MAIL_ACCOUNT, u.id, NULL);
 		goto refused;
@@ -127,14 +130,15 @@ refused:
 	return rc;
 }
 
-/* Codes are compared upper case with spaces and dashes removed. */
+/* Codes are compared upper case with white space (a pasted line's CR,
+ * tabs, spaces) and dashes removed. */
 static int
 normalize_code(const char *in, char out[PGAL_CODE_LEN + 1])
 {
 	size_t n = 0;
 
 	for (; *in != '\0'; in++) {
-		if (*in == ' ' || *in == '-')
+		if (isspace((unsigned char)*in) || *in == '-')
 			continue;
 		if (n == PGAL_CODE_LEN || !isalnum((unsigned char)*in))
 			return 0;
@@ -162,36 +166,52 @@ unconfirmed_account(pgal *g, const char *user, pgal_user *u, pgal_err *e)
 	return PGAL_OK;
 }
 
+/* Checks a code typed for u against the codes mailed with text's words
+ * (any one still live counts, not only the newest). Wrong codes are
+ * counted per account and source, so strangers' guesses never lock the
+ * owner out; what cannot be a code is a typing slip and costs no try. On
+ * success the account's code is used up. */
 int
-pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e)
+pgal_code_check(pgal *g, pgal_user *u, const char *code, const pgal_code_text *text,
+		pgal_err *e)
 {
 	char norm[PGAL_CODE_LEN + 1], hash[PGAL_SHA256_HEX + 1];
-	pgal_user u;
-	int rc, left;
+	int left;
 
-	if ((rc = unconfirmed_account(g, user, &u, e)) != PGAL_OK)
-		return rc;
-	/* tries per source: strangers' wrong codes never lock the owner out */
-	if (u.code_hash[0] == '\0' || pgal_code_tries_left(g, u.id) <= 0)
-		return pgal_fail(e, PGAL_EDENIED, "too many wrong codes; ask for a new one (resend)");
+	if (u->code_hash[0] == '\0' || pgal_code_tries_left(g, u->id) <= 0)
+		return pgal_fail(e, PGAL_EDENIED, "too many wrong codes; ask for a new one (%s)",
+				 text->renew);
 	/* the newest code is the last to expire */
-	if (pgal_now(g) > u.code_expires_at)
-		return pgal_fail(e, PGAL_EDENIED, "the code has expired; ask for a new one (resend)");
-	if (normalize_code(code, norm))
-		pgal_sha256_hex(norm, PGAL_CODE_LEN, hash);
-	else
-		hash[0] = '\0';
-	/* any code mailed and not expired, not only the newest */
-	if (hash[0] == '\0' ||
-	    (!pgal_ct_streq(hash, u.code_hash) && !pgal_code_live(g, "confirm", u.id, hash))) {
-		left = pgal_code_wrong(g, u.id);
+	if (pgal_now(g) > u->code_expires_at)
+		return pgal_fail(e, PGAL_EDENIED, "the code has expired; ask for a new one (%s)",
+				 text->renew);
+	if (!normalize_code(code, norm))
+		return pgal_fail(e, PGAL_EINPUT, "a code is %d letters and digits, as in the mail",
+				 PGAL_CODE_LEN);
+	pgal_sha256_hex(norm, PGAL_CODE_LEN, hash);
+	if (!pgal_ct_streq(hash, u->code_hash) &&
+	    !pgal_code_live(g, text->command, u->id, hash)) {
+		left = pgal_code_wrong(g, u->id);
 		return pgal_fail(e, PGAL_EDENIED, "wrong code (%d %s left)", left,
 				 left == 1 ? "try" : "tries");
 	}
+	pgal_code_tries_reset(g, u->id);
+	u->code_hash[0] = '\0';
+	u->code_tries = 0;
+	u->code_expires_at = 0;
+	return PGAL_OK;
+}
+
+int
+pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e)
+{
+	pgal_user u;
+	int rc;
+
+	if ((rc = unconfirmed_account(g, user, &u, e)) != PGAL_OK ||
+	    (rc = pgal_code_check(g, &u, code, &pgal_code_confirm_text, e)) != PGAL_OK)
+		return rc;
 	u.confirmed = 1;
-	u.code_hash[0] = '\0';
-	u.code_tries = 0;
-	u.code_expires_at = 0;
 	return g->store->ops->user_update(g->store, &u, e);
 }
 
@@ -206,7 +226,7 @@ pgal_resend_code(pgal *g, const char *user, pgal_err *e)
 	if ((rc = pgal_mail_limits_take(g, PGAL_MAIL_ACCOUNT | PGAL_MAIL_ADDRESS |
 					PGAL_MAIL_SOURCE, u.id, u.email, e)) != PGAL_OK)
 		return rc;
-	if ((rc = send_code(g, &u, e)) != PGAL_OK) {
+	if ((rc = pgal_code_send(g, &u, &pgal_code_confirm_text, e)) != PGAL_OK) {
 		pgal_mail_limits_give_back(g, PGAL_MAIL_ACCOUNT | PGAL_MAIL_ADDRESS |
 					   PGAL_MAIL_SOURCE, u.id, u.email);
 		return rc;
@@ -351,7 +371,7 @@ pgal_passwd(pgal *g, const char *token, const char *old_password, const char *ne
 		return rc;
 	if ((rc = check_own_password(g, "passwd", &u, old_password, e)) != PGAL_OK)
 		return rc;
-	if ((rc = check_password_rules(new_password, e)) != PGAL_OK ||
+	if ((rc = pgal_password_rules(new_password, e)) != PGAL_OK ||
 	    (rc = pgal_password_hash(new_password, u.pwhash, e)) != PGAL_OK ||
 	    (rc = g->store->ops->user_update(g->store, &u, e)) != PGAL_OK)
 		return rc;

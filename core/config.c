@@ -107,6 +107,26 @@ static const struct ckey keys[] = {
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
+/* Where an installed pgal keeps its data when nothing says otherwise: the
+ * XDG data folder ($XDG_DATA_HOME, else ~/.local/share) and pgal in it,
+ * never a folder of whatever directory it was started in (make run and
+ * make serve set PGAL_HOME to ./var themselves). ./var only when neither
+ * variable gives an absolute path. */
+static void
+default_home(char *home, size_t size)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *h = getenv("HOME");
+
+	/* the XDG spec: a relative XDG_DATA_HOME is to be ignored */
+	if (xdg != NULL && xdg[0] == '/' &&
+	    (size_t)snprintf(home, size, "%s/pgal", xdg) < size)
+		return;
+	if (h != NULL && h[0] == '/' &&
+	    (size_t)snprintf(home, size, "%s/.local/share/pgal", h) < size)
+		return;
+	snprintf(home, size, "./var");
+}
+
 /* Defaults, with the derived paths left empty so load can tell them unset. */
 static void base_defaults(pgal_config *c);
 
@@ -160,7 +180,7 @@ static void
 base_defaults(pgal_config *c)
 {
 	memset(c, 0, sizeof *c);
-	strcpy(c->home, "./var");
+	default_home(c->home, sizeof c->home);
 	strcpy(c->store, "sqlite");
 	strcpy(c->blobs, "fs");
 	strcpy(c->mail, "outbox");

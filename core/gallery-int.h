@@ -16,6 +16,8 @@ struct pgal {
 	pgal_mail *mail;
 	int64_t fixed_now; /* 0: real clock */
 	pgal_client client; /* who calls, for the password throttle */
+	pgal_mail_note_fn mail_note; /* see pgal_set_mail_note */
+	void *mail_note_arg;
 };
 
 int64_t pgal_now(const pgal *g);
@@ -33,6 +35,22 @@ int pgal_own_photo(pgal *g, const pgal_user *u, const char *album, const char *n
 /* Deletes the three blobs of a blob id, best effort: a failure leaves an
  * orphan for `pgal gc`, never a row without blobs. */
 void pgal_delete_blobs(pgal *g, const char *blob_id);
+
+/* A mailed code's words: the mail's subject, "GREETING NAME.", "Your
+ * WHAT code is", the command that takes it ("pgal COMMAND NAME CODE"),
+ * what to do if it was not asked for, and the command for a new one. */
+typedef struct pgal_code_text {
+	const char *subject, *greeting, *what, *command, *ignore, *renew;
+} pgal_code_text;
+extern const pgal_code_text pgal_code_confirm_text;
+/* Gives u a fresh code (stored hashed, cfg.code_ttl_secs and
+ * cfg.code_tries) and mails it to u's address; the old one stops working. */
+int pgal_code_send(pgal *g, pgal_user *u, const pgal_code_text *text, pgal_err *e);
+/* PGAL_OK if code is u's pending one (then cleared in u, for the caller to
+ * store); a wrong code costs a try (stored at once), one that cannot be a
+ * code (white space and dashes aside) costs none. */
+int pgal_code_check(pgal *g, pgal_user *u, const char *code, const pgal_code_text *text,
+		    pgal_err *e);
 
 /* Sanitizes text given by a user into dst, then checks its bounds. */
 int pgal_clean_title(const char *in, char dst[PGAL_TITLE_MAX + 1], pgal_err *e);

@@ -78,6 +78,13 @@ pgal_get_config(const pgal *g)
 }
 
 void
+pgal_set_mail_note(pgal *g, pgal_mail_note_fn fn, void *arg)
+{
+	g->mail_note = fn;
+	g->mail_note_arg = arg;
+}
+
+void
 pgal_set_clock(pgal *g, int64_t fixed_now)
 {
 	g->fixed_now = fixed_now;

@@ -25,6 +25,11 @@ const pgal_config *pgal_get_config(const pgal *g);
 /* Clock used for expiry; tests may move it (a fixed clock also skips the
  * password throttle's slow-down waits). 0 restores the real clock. */
 void pgal_set_clock(pgal *g, int64_t fixed_now);
+/* Told of every mail kept on this machine instead of sent (the outbox):
+ * the account it is for and where it is ("mail is kept as files in DIR"),
+ * so a server can log where the codes of its users are. NULL: nobody. */
+typedef void (*pgal_mail_note_fn)(void *arg, const char *user, const char *where);
+void pgal_set_mail_note(pgal *g, pgal_mail_note_fn fn, void *arg);
 
 /* ---- accounts ---- */
 
@@ -41,6 +46,12 @@ int pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e);
  * (signup-limits.h): inside a cool-down nothing is sent and the error says
  * when the next can be. */
 int pgal_resend_code(pgal *g, const char *user, pgal_err *e);
+/* Forgotten password: mails a code to a confirmed account's address (the
+ * sign-up code's length, lifetime and tries; the old code stops working). */
+int pgal_reset_request(pgal *g, const char *user, pgal_err *e);
+/* Sets new_password if code is the mailed one, and ends every session. */
+int pgal_reset_password(pgal *g, const char *user, const char *code, const char *new_password,
+			pgal_err *e);
 /* On success writes a new session token (PGAL_TOKEN_HEX + NUL) to token. Wrong
  * user and wrong password give the same PGAL_EDENIED message; every check
  * goes through the password throttle (throttle.h: per source address and
@@ -105,6 +116,12 @@ typedef struct pgal_put_opts {
  * failure nothing is left that a row points at, and no row is written. */
 int pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 		   const pgal_put_opts *opts, pgal_photo *out, pgal_err *e);
+
+/* PGAL_OK with the photo in out if the session's user already has a photo
+ * with the bytes of the file at path (what pgal_photo_add would refuse
+ * without force); PGAL_ENOTFOUND if not. */
+int pgal_photo_stored(pgal *g, const char *token, const char *path, pgal_photo *out,
+		      pgal_err *e);
 
 /* What an upload would be stored as, decided without decoding it. */
 typedef struct pgal_ingest_info {
@@ -186,10 +203,15 @@ int pgal_photo_read_mem(pgal *g, const char *token, const char *album, const cha
 			int kind, void **data, size_t *len, pgal_err *e);
 
 /* Photos of the user matching every word of `words` (title, description,
- * name) and the tag if not NULL, only in `album` if not NULL (one of the
+ * tags, name) and the tag if not NULL, only in `album` if not NULL (one of the
  * user's albums), newest added first. At most limit; *out malloc'd. */
 int pgal_search(pgal *g, const char *token, const char *album, const char *words,
 		const char *tag, size_t limit, pgal_photo **out, size_t *n, pgal_err *e);
+/* The same for a query as people type it, in every front end: "#beach" or
+ * "tag:beach" picks that tag (one tag; tag_opt, if not NULL, is another
+ * way to give it), the other words go to pgal_search. */
+int pgal_search_text(pgal *g, const char *token, const char *album, const char *query,
+		     const char *tag_opt, size_t limit, pgal_photo **out, size_t *n, pgal_err *e);
 
 /* ---- sharing ---- */
 

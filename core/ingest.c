@@ -313,6 +313,25 @@ take_place_of(pgal *g, pgal_photo *p, const pgal_photo *old)
 }
 
 int
+pgal_photo_stored(pgal *g, const char *token, const char *path, pgal_photo *out, pgal_err *e)
+{
+	char sha[PGAL_SHA256_HEX + 1];
+	pgal_user u;
+	int fd, rc;
+
+	if ((rc = pgal_auth(g, token, &u, e)) != PGAL_OK)
+		return rc;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return pgal_fail(e, errno == ENOENT ? PGAL_ENOTFOUND : PGAL_EINPUT, "%s",
+				 strerror(errno));
+	rc = pgal_sha256_fd(fd, sha, e);
+	close(fd);
+	if (rc != PGAL_OK)
+		return rc;
+	return g->store->ops->photo_find_sha(g->store, u.id, sha, out, e);
+}
+
+int
 pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	       const pgal_put_opts *opts, pgal_photo *out, pgal_err *e)
 {

@@ -11,6 +11,20 @@
 _Static_assert(PGAL_PASSWORD_MAX < CRYPT_MAX_PASSPHRASE_SIZE,
     "libxcrypt cannot hash passwords of PGAL_PASSWORD_MAX bytes");
 
+int
+pgal_password_rules(const char *pw, pgal_err *e)
+{
+	size_t n = strlen(pw);
+
+	if (n < PGAL_PASSWORD_MIN)
+		return pgal_fail(e, PGAL_EINPUT, "password too short (at least %d characters)",
+				 PGAL_PASSWORD_MIN);
+	if (n > PGAL_PASSWORD_MAX)
+		return pgal_fail(e, PGAL_EINPUT, "password too long (at most %d characters)",
+				 PGAL_PASSWORD_MAX);
+	return PGAL_OK;
+}
+
 /* crypt_rn with a zeroed work area on the heap (struct crypt_data is ~32 KiB)
  * and the output copied out; returns 0 on success. A result starting with
  * '*' is libxcrypt's failure token, never a hash. */

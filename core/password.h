@@ -9,6 +9,9 @@
 /* libxcrypt hashes at most CRYPT_MAX_PASSPHRASE_SIZE - 1 = 511 bytes */
 #define PGAL_PASSWORD_MAX 511
 
+/* PGAL_OK if a new password is long enough and not too long, else
+ * PGAL_EINPUT saying which bound it breaks. */
+int pgal_password_rules(const char *password, pgal_err *e);
 /* Hashes password into out (PGAL_HASH_MAX+1) with a fresh yescrypt salt. */
 int pgal_password_hash(const char *password, char out[PGAL_HASH_MAX + 1], pgal_err *e);
 /* 1 if password matches hash (constant-time compare), 0 otherwise. */

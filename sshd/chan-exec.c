@@ -11,6 +11,8 @@
 
 #include "cmd.h"
 #include "conn.h"
+#include "sanitize.h"
+#include "validate.h"
 
 static int
 open_gallery(pgal_cmd_ctx *ctx, pgal_err *e)
@@ -37,6 +39,61 @@ waits_for_uploads(int argc, char **argv)
 	}
 	cmd = pgal_cmd_find(argv[0]);
 	return cmd != NULL && (cmd->flags & PGAL_CMD_AFTER_UPLOADS);
+}
+
+/* Writes word to f as a POSIX shell reads it back: as is when plain,
+ * else in single quotes; what a terminal would act on is not written. */
+static void
+put_shell_word(FILE *f, const char *word)
+{
+	char clean[256];
+	const char *p;
+
+	pgal_sanitize(clean, sizeof clean, word, 0);
+	if (clean[0] != '\0' && strspn(clean, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._/-+:@,=") == strlen(clean)) {
+		fputs(clean, f);
+		return;
+	}
+	fputc('\'', f);
+	for (p = clean; *p != '\0'; p++) {
+		if (*p == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*p, f);
+	}
+	fputc('\'', f);
+}
+
+/* put over SSH: the files are on the user's computer, which the server
+ * cannot read; says the scp (and sftp) command that sends them, with
+ * the files and album of this put when they were given. */
+static int
+put_hint(const pgal_config *cfg, const char *user, int argc, char **argv)
+{
+	struct sshd_reach r;
+	int i;
+
+	sshd_reach(cfg, &r);
+	fprintf(stderr, "pgal: put reads files on your computer; send them from there with scp: scp ");
+	if (r.port != NULL)
+		fprintf(stderr, "-P %s ", r.port);
+	if (argc > 2) {
+		for (i = 2; i < argc; i++) {
+			put_shell_word(stderr, argv[i]);
+			fputc(' ', stderr);
+		}
+	} else {
+		fputs("FILE... ", stderr);
+	}
+	fprintf(stderr, "%s@%s:", user, r.host);
+	if (argc > 1 && pgal_valid_album_name(argv[1], NULL) == PGAL_OK)
+		put_shell_word(stderr, argv[1]);
+	else
+		fputs("ALBUM", stderr);
+	fprintf(stderr, "/ (or sftp %s%s%s%s@%s)\n", r.port != NULL ? "-P " : "",
+	    r.port != NULL ? r.port : "", r.port != NULL ? " " : "", user, r.host);
+	return PGAL_EUSAGE;
 }
 
 /* In the child: runs the words; returns the exit status. */
@@ -66,6 +123,11 @@ exec_run(struct sshd_gallery *sg, const char *token, const char *user, int argc,
 		sshd_gallery_close(sg);
 		return rc;
 	}
+	if (argc > 0 && strcmp(argv[0], "put") == 0) {
+		rc = put_hint(cfg, user, argc, argv);
+		sshd_gallery_close(sg);
+		return rc;
+	}
 	memset(&ctx, 0, sizeof ctx);
 	ctx.arg = sg;
 	ctx.token = token;
@@ -91,6 +153,17 @@ chan_exec_start(struct conn *c, struct chan *k, pgal_err *e)
 	int argc;
 	pid_t pid;
 
+	/* the guest's request was taken so that it hears why it gets nothing */
+	if (c->guest) {
+		struct sshd_reach r;
+
+		sshd_reach(c->cfg, &r);
+		return pgal_fail(e, PGAL_EDENIED, "commands need an account; '%s' opens the "
+		    "gallery's screens only: ssh -t %s%s%s%s@%s (sign up or log in there), then "
+		    "ssh USER@%s COMMAND", c->cfg->ssh_guest, r.port != NULL ? "-p " : "",
+		    r.port != NULL ? r.port : "", r.port != NULL ? " " : "", c->cfg->ssh_guest,
+		    r.host, r.host);
+	}
 	argc = sshd_words_split(k->cmd, &argv, e);
 	free(k->cmd);
 	k->cmd = NULL;

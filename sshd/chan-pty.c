@@ -41,7 +41,7 @@ tui_child(struct conn *c, struct chan *k)
 {
 	const pgal_config *cfg = c->cfg;
 	pgal_tui_env env;
-	char host[256], port[16];
+	struct sshd_reach reach;
 	pgal *g;
 	pgal_err e;
 	FILE *in, *out;
@@ -68,13 +68,9 @@ tui_child(struct conn *c, struct chan *k)
 	env.token = c->guest || c->token[0] == '\0' ? NULL : c->token;
 	env.remote = 1;
 	/* the address the client reached us at, for the scp/sftp hints */
-	if (gethostname(host, sizeof host) != 0)
-		strcpy(host, "localhost");
-	if (strcmp(cfg->ssh_listen, "127.0.0.1") == 0 || strcmp(cfg->ssh_listen, "::1") == 0)
-		strcpy(host, "localhost");
-	snprintf(port, sizeof port, "%d", cfg->ssh_port);
-	env.ssh_host = host;
-	env.ssh_port = port;
+	sshd_reach(cfg, &reach);
+	env.ssh_host = reach.host;
+	env.ssh_port = reach.port_buf;
 	env.ssh_user = c->guest ? NULL : c->user;
 	env.persist_session = 0;
 	env.in = in;

@@ -13,11 +13,21 @@ log_line(void *arg, const char *line)
 	sshd_log("%s", line);
 }
 
+/* a mail kept on this host (the outbox): the log says where, so whoever
+ * runs the server finds a user's code */
+static void
+mail_note(void *arg, const char *user, const char *where)
+{
+	sshd_log("mail for %s: %s", user, where);
+}
+
 pgal *
 sshd_gallery_get(struct sshd_gallery *sg, pgal_err *e)
 {
-	if (sg->g == NULL && pgal_open(&sg->g, sg->cfg, e) == PGAL_OK)
+	if (sg->g == NULL && pgal_open(&sg->g, sg->cfg, e) == PGAL_OK) {
 		pgal_set_client(sg->g, sg->peer, sg->door, log_line, NULL);
+		pgal_set_mail_note(sg->g, mail_note, NULL);
+	}
 	return sg->g; /* NULL when it could not be opened */
 }
 

@@ -1,4 +1,5 @@
 /* pgal-sshd [-D] [-f pgal.conf] [-p PORT] [-l ADDRESS]: the gallery over SSH. */
+#include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,11 +9,21 @@
 #include "sshd.h"
 
 static void
-usage(void)
+usage(FILE *f)
 {
-	fprintf(stderr, "usage: pgal-sshd [-D] [-f pgal.conf] [-p port] [-l address]\n");
-	exit(PGAL_EUSAGE);
+	fprintf(f, "usage: pgal-sshd [-D] [-f pgal.conf] [-p port] [-l address]\n"
+	    "  -D             stay in the foreground, log to stderr\n"
+	    "  -f pgal.conf   the configuration (default: PGAL_CONFIG, else built-in)\n"
+	    "  -p port        listen on this port (ssh_port)\n"
+	    "  -l address     listen on this address (ssh_listen)\n"
+	    "  -h, --help     this help;  -V, --version   the version\n");
 }
+
+static const struct option long_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
 
 int
 main(int argc, char **argv)
@@ -24,7 +35,7 @@ main(int argc, char **argv)
 
 	setlocale(LC_CTYPE, "C.UTF-8");
 	memset(&o, 0, sizeof o);
-	while ((ch = getopt(argc, argv, "Df:hl:p:V")) != -1) {
+	while ((ch = getopt_long(argc, argv, "Df:hl:p:V", long_opts, NULL)) != -1) {
 		switch (ch) {
 		case 'D':
 			o.foreground = 1;
@@ -38,15 +49,21 @@ main(int argc, char **argv)
 		case 'p':
 			o.port = optarg;
 			break;
+		case 'h':
+			usage(stdout);
+			return 0;
 		case 'V':
 			printf("pgal-sshd %s\n", PGAL_VERSION);
 			return 0;
 		default:
-			usage();
+			usage(stderr);
+			return PGAL_EUSAGE;
 		}
 	}
-	if (optind != argc)
-		usage();
+	if (optind != argc) {
+		usage(stderr);
+		return PGAL_EUSAGE;
+	}
 	if (pgal_config_load(&cfg, o.config_path, &e) != PGAL_OK) {
 		fprintf(stderr, "pgal-sshd: %s\n", e.msg);
 		return e.code;

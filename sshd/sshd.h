@@ -143,6 +143,14 @@ void conn_main(const struct conn_args *a) __attribute__((noreturn));
 /* Splits a command line like a POSIX shell would with quotes and
  * backslashes but no expansions. Returns argc (argv NULL-terminated, for
  * sshd_words_free), or -1 with e set. */
+/* reach.c: the address clients reach this server at */
+struct sshd_reach {
+	char host[256];
+	char port_buf[16];
+	const char *port; /* NULL: 22 */
+};
+void sshd_reach(const pgal_config *cfg, struct sshd_reach *r);
+
 int sshd_words_split(const char *line, char ***argv, pgal_err *e);
 void sshd_words_free(char **argv);
 

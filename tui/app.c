@@ -50,8 +50,9 @@ tui_push(tui *t, const tui_view_ops *ops, const tui_binding *keys, void *data,
 }
 
 static void
-view_free(tui_view *v)
+view_free(tui *t, tui_view *v)
 {
+	t->views_freed++;
 	if (v->ops->free != NULL)
 		v->ops->free(v);
 	free(v);
@@ -61,7 +62,7 @@ view_free(tui_view *v)
 static tui_view *
 drop_top(tui *t)
 {
-	view_free(t->stack[--t->depth]);
+	view_free(t, t->stack[--t->depth]);
 	t->gfx_dirty |= t->graphics != TUI_GFX_SYMBOLS; /* cells need no repaint */
 	return tui_top(t);
 }
@@ -99,7 +100,7 @@ void
 tui_pop_to(tui *t, const tui_view_ops *ops)
 {
 	while (t->depth > 0 && t->stack[t->depth - 1]->ops != ops)
-		view_free(t->stack[--t->depth]);
+		view_free(t, t->stack[--t->depth]);
 	t->gfx_dirty |= t->graphics != TUI_GFX_SYMBOLS; /* cells need no repaint */
 	enter(t, tui_top(t));
 }
@@ -108,7 +109,7 @@ static void
 pop_all(tui *t)
 {
 	while (t->depth > 0)
-		view_free(t->stack[--t->depth]);
+		view_free(t, t->stack[--t->depth]);
 }
 
 tui_view *

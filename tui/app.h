@@ -95,6 +95,7 @@ typedef struct tui {
 	int gfx_dirty; /* a graphics image may be on screen: repaint all */
 	int cury, curx; /* where a form wants the cursor; -1: hidden */
 	unsigned ticks; /* frames drawn, for spinners */
+	unsigned views_freed; /* counts pops: a view's data is still there if unchanged */
 	struct tui_preview_cache *cache;
 	FILE *out;
 	const char *colorterm, *no_color;
@@ -164,7 +165,7 @@ typedef struct tui_field {
 	char buf[TUI_FIELD_MAX];
 	size_t len, cur;  /* bytes; cur on a character boundary */
 	size_t max;       /* byte bound of the value */
-	int secret;       /* no echo */
+	int secret;       /* a password: shown masked, emptied on any error */
 	int complete;     /* Tab completes a local path */
 } tui_field;
 #define TUI_FORM_FIELDS 6
@@ -176,6 +177,15 @@ tui_field *tui_form_add(tui_form *f, const char *label, size_t max, int secret);
 void tui_field_set(tui_field *fl, const char *value);
 /* edits the focused field; returns 1 if used, 2 on Enter in the last field */
 int tui_form_key(tui *t, tui_form *f, int key);
+/* empties every password field (after a failed submit: hidden text must
+ * never linger for the next try to append to) */
+void tui_form_empty_secrets(tui_form *f);
+/* after a failed submit: the cursor to `field`, the first at fault, or to
+ * an earlier password field, which was emptied and is needed again */
+void tui_form_fault(tui_form *f, int field);
+/* a new password typed twice in fields first and first + 1: 0 if the
+ * core's rules take it and the two agree, else -1, said and faulted */
+int tui_form_new_password(tui *t, tui_form *f, int first);
 /* draws the fields from row y; returns rows used */
 int tui_form_draw(tui *t, tui_form *f, int y, int x, int w);
 
@@ -209,7 +219,10 @@ typedef int (*tui_form_submit)(tui *t, tui_view *v, tui_form *f, void *arg);
 typedef struct tui_form_spec {
 	const char *title;
 	const char *intro;   /* text above the fields; may be NULL */
-	tui_form_submit submit; /* 0: done (it pops or replaces), else stay */
+	/* 0: done (it pops or replaces); else a failed try: the form, if
+	 * still open, has its password fields emptied, and the submit puts
+	 * the cursor with tui_form_fault (before anything that may pop) */
+	tui_form_submit submit;
 	void *arg;           /* freed with free() when the view goes (if owned) */
 	int own_arg;
 	/* the form's key table, for a form with keys of its own (its rows
@@ -234,6 +247,11 @@ extern const tui_view_ops tui_welcome_ops; /* the first screen, for tui_pop_to *
 int tui_view_login(tui *t, const char *user);
 int tui_view_signup(tui *t);
 int tui_view_confirm(tui *t, const char *user);
+/* says a code was mailed to `to`, and in the local TUI where mail is kept
+ * when it stays on this machine (an outbox folder) */
+void tui_msg_mailed(tui *t, const char *to);
+/* forgotten password; with a user name a code is mailed at once */
+int tui_view_reset(tui *t, const char *user);
 int tui_view_albums(tui *t);
 int tui_view_album(tui *t, const char *album);
 int tui_view_add(tui *t, const char *album);
@@ -255,6 +273,9 @@ typedef struct tui_source_ops {
 struct tui_source {
 	const tui_source_ops *ops;
 	int refs;
+	/* the row the photo view showed last, for the list to come back to */
+	size_t shown;
+	int has_shown;
 };
 void tui_source_ref(tui_source *s);
 void tui_source_unref(tui_source *s);

@@ -12,7 +12,8 @@
 
 #define TEXT_MAX 4096
 
-/* Sanitized s as wide characters fitting maxw columns; returns columns. */
+/* Sanitized s as wide characters fitting maxw columns, ending in an
+ * ellipsis when it had to be cut; returns columns. */
 static int
 to_cells(const char *s, int maxw, wchar_t *out, size_t outn, size_t *nout)
 {
@@ -35,8 +36,16 @@ to_cells(const char *s, int maxw, wchar_t *out, size_t outn, size_t *nout)
 		cw = wcwidth(wc);
 		if (cw < 0)
 			cw = 0, wc = L'?';
-		if (w + cw > maxw)
+		if (w + cw > maxw) {
+			/* cut: the last column shows that there is more */
+			while (n > 0 && w + 1 > maxw)
+				w -= wcwidth(out[--n]);
+			if (w + 1 <= maxw) {
+				out[n++] = L'\u2026';
+				w++;
+			}
 			break;
+		}
 		out[n++] = wc;
 		w += cw;
 		p += r;

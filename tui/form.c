@@ -1,4 +1,4 @@
-/* Text fields: UTF-8 editing by whole characters, no-echo fields for
+/* Text fields: UTF-8 editing by whole characters, masked fields for
  * passwords, Tab completion for local paths. The value lives in the
  * field, so redrawing (e.g. on resize) never loses what was typed. */
 #include <curses.h>
@@ -6,6 +6,7 @@
 #include <wchar.h>
 
 #include "app.h"
+#include "password.h"
 #include "sanitize.h"
 
 tui_field *
@@ -36,6 +37,49 @@ tui_field_set(tui_field *fl, const char *value)
 	memcpy(fl->buf, value, n);
 	fl->buf[n] = '\0';
 	fl->len = fl->cur = n;
+}
+
+void
+tui_form_empty_secrets(tui_form *f)
+{
+	int i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->f[i].secret) {
+			explicit_bzero(f->f[i].buf, sizeof f->f[i].buf);
+			f->f[i].len = f->f[i].cur = 0;
+		}
+}
+
+void
+tui_form_fault(tui_form *f, int field)
+{
+	int i;
+
+	/* a password field before it was emptied: it needs typing again first */
+	for (i = 0; i < field && i < f->n; i++)
+		if (f->f[i].secret)
+			break;
+	if (i < f->n)
+		f->focus = i;
+}
+
+int
+tui_form_new_password(tui *t, tui_form *f, int first)
+{
+	pgal_err e;
+
+	if (pgal_password_rules(f->f[first].buf, &e) != PGAL_OK) {
+		tui_form_fault(f, first);
+		tui_msg(t, 1, "%s", e.msg);
+		return -1;
+	}
+	if (strcmp(f->f[first].buf, f->f[first + 1].buf) != 0) {
+		tui_form_fault(f, first);
+		tui_msg(t, 1, "the two passwords differ; type them again");
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -160,6 +204,40 @@ tui_form_key(tui *t, tui_form *f, int key)
 	return 0;
 }
 
+/* Characters (not bytes) in fl->buf[0..to). */
+static size_t
+chars_before(const tui_field *fl, size_t to)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < to; i++)
+		if (((unsigned char)fl->buf[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* A password field: one mask character per character typed, so the
+ * user sees each key land and where the cursor is, never what it was. */
+static void
+draw_secret(tui *t, const tui_field *fl, int y, int x, int fw, int focus)
+{
+	char mask[TUI_FIELD_MAX];
+	size_t n = chars_before(fl, fl->len), c = chars_before(fl, fl->cur), start = 0;
+
+	if (c > (size_t)fw - 1)
+		start = c - ((size_t)fw - 1);
+	n -= start;
+	if (n > (size_t)fw)
+		n = (size_t)fw;
+	memset(mask, '*', n);
+	mask[n] = '\0';
+	tui_text(y, x, fw, mask, focus ? TS_FOCUS : TS_FIELD);
+	if (focus) {
+		t->cury = y;
+		t->curx = x + (int)(c - start);
+	}
+}
+
 /* Columns of fl->buf[from..to) once sanitized. */
 static int
 span_width(const tui_field *fl, size_t from, size_t to)
@@ -195,11 +273,7 @@ tui_form_draw(tui *t, tui_form *f, int y, int x, int w)
 		tui_text(yy, x, lw, fl->label, TS_LABEL);
 		tui_fill(yy, x + lw + 2, fw, focus ? TS_FOCUS : TS_FIELD);
 		if (fl->secret) {
-			/* no echo: not even the length shows */
-			if (focus) {
-				t->cury = yy;
-				t->curx = x + lw + 2;
-			}
+			draw_secret(t, fl, yy, x + lw + 2, fw, focus);
 			continue;
 		}
 		/* scroll so the cursor stays inside the field */

@@ -50,7 +50,9 @@ const tui_binding tui_shared_keys[] = {
 	{ { 'q', TK_ESC, 'h', TK(KEY_LEFT) }, tui_key_back, "q Esc h",
 	  "back (q on the first screen quits)", 0 },
 	{ { 'Q' }, tui_key_quit, "Q", "quit", 0 },
-	{ { '?', TK(KEY_F(1)) }, key_help, "? F1", "this help", 0 },
+	/* two rows: in a text field ? is text, and help lists F1 alone */
+	{ { '?' }, key_help, "?", "this help", 0 },
+	{ { TK(KEY_F(1)) }, key_help, "F1", "this help", 0 },
 	{ { TK_CTRL('l') }, key_redraw, "Ctrl-L", "redraw the screen", TUI_KEY_ALWAYS },
 	{ { TK_CTRL('c') }, tui_key_quit, NULL, NULL, TUI_KEY_ALWAYS },
 	TUI_KEYS_END,

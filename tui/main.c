@@ -1,5 +1,6 @@
 /* pgal-tui: the local terminal gallery. Reuses the session `pgal login`
  * saved (or $PGAL_TOKEN), else starts at the welcome screen. */
+#include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +17,18 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: pgal-tui [-f pgal.conf]\n"
+	    "  -f pgal.conf   the configuration (default: PGAL_CONFIG, else built-in)\n"
+	    "  -h, --help     this help;  -V, --version   the version\n"
 	    "  PGAL_TUI_GRAPHICS=auto|symbols|sixel|kitty   preview output\n"
-	    "  NO_COLOR=1   monochrome;  COLORTERM=truecolor   24-bit colour\n");
+	    "  NO_COLOR=1   monochrome;  COLORTERM=truecolor   24-bit colour\n"
+	    "Inside, ? lists the keys of every screen.\n");
 }
+
+static const struct option long_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
 
 int
 main(int argc, char **argv)
@@ -32,7 +42,7 @@ main(int argc, char **argv)
 	int c, rc, have_token;
 
 	setlocale(LC_ALL, "");
-	while ((c = getopt(argc, argv, "f:hV")) != -1) {
+	while ((c = getopt_long(argc, argv, "f:hV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			config_path = optarg;

@@ -13,7 +13,8 @@ tui_progress_bar(int y, int x, int w, int64_t done, int64_t total)
 	if (w < 10)
 		return;
 	snprintf(pct, sizeof pct, " %3d%%", total > 0 ? (int)(done * 100 / total) : 0);
-	w -= 6;
+	/* "[", the bar, "]" and " 100%" fit in w */
+	w -= 7;
 	fill = total > 0 ? (int)((int64_t)w * done / total) : 0;
 	if (fill > w)
 		fill = w;
@@ -21,7 +22,7 @@ tui_progress_bar(int y, int x, int w, int64_t done, int64_t total)
 	for (i = 0; i < w; i++)
 		tui_text(y, x + 1 + i, 1, i < fill ? "#" : "-", i < fill ? TS_OK : TS_DIM);
 	tui_text(y, x + 1 + w, 1, "]", TS_NORMAL);
-	tui_text(y, x + 1 + w, 6, pct, TS_NORMAL);
+	tui_text(y, x + 2 + w, 5, pct, TS_NORMAL);
 }
 
 const char *

@@ -27,12 +27,11 @@ passwd_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 {
 	pgal_err e;
 
-	if (strcmp(f->f[1].buf, f->f[2].buf) != 0) {
-		tui_msg(t, 1, "the two new passwords differ");
-		f->focus = 1;
+	if (tui_form_new_password(t, f, 1) != 0)
 		return -1;
-	}
 	if (pgal_passwd(t->g, t->token, f->f[0].buf, f->f[1].buf, &e) != PGAL_OK) {
+		/* before tui_fail, which may close the form */
+		tui_form_fault(f, e.code == PGAL_EINPUT ? 1 : 0);
 		tui_fail(t, "the password was not changed", &e);
 		return -1;
 	}
@@ -48,11 +47,12 @@ cancel_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 
 	if (strcmp(f->f[1].buf, t->user) != 0) {
 		tui_msg(t, 1, "type your user name '%s' exactly to cancel the account", t->user);
-		f->focus = 1;
+		tui_form_fault(f, 1);
 		return -1;
 	}
 	tui_busy(t, "deleting the account…");
 	if (pgal_cancel_account(t->g, t->token, f->f[0].buf, &e) != PGAL_OK) {
+		tui_form_fault(f, 0);
 		tui_fail(t, "the account was not cancelled", &e);
 		return -1;
 	}

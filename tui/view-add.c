@@ -3,109 +3,21 @@
  * ingest pipeline; Esc stops between files. Over SSH the server cannot
  * read the client's disk, so the screen shows the scp/sftp commands. */
 #include <curses.h>
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 
 #include "app.h"
-
-#define ADD_MAX_FILES 10000
-#define ADD_MAX_DEPTH 4
+#include "photo-files.h"
 
 struct add_job {
 	char album[PGAL_ALBUM_MAX + 1];
-	char **files;
-	size_t n, cap, next;
+	pgal_file_list files;
+	size_t next;
 	size_t added, failed;
 	char last_error[512];
 	char last_ok[PGAL_PHOTO_NAME_MAX + 1];
 	int done, cancelled;
 };
-
-static int
-add_file(struct add_job *j, const char *path)
-{
-	char **n;
-
-	if (j->n >= ADD_MAX_FILES)
-		return -1;
-	if (j->n == j->cap) {
-		size_t cap = j->cap ? j->cap * 2 : 64;
-		if ((n = realloc(j->files, cap * sizeof *n)) == NULL)
-			return -1;
-		j->files = n;
-		j->cap = cap;
-	}
-	if ((j->files[j->n] = strdup(path)) == NULL)
-		return -1;
-	j->n++;
-	return 0;
-}
-
-static int
-is_image_name(const char *name)
-{
-	static const char *ext[] = { "jpg", "jpeg", "png", "webp", "gif", "tif", "tiff",
-		"heic", "heif" };
-	const char *dot = strrchr(name, '.');
-	size_t i;
-
-	if (dot == NULL)
-		return 0;
-	for (i = 0; i < sizeof ext / sizeof ext[0]; i++)
-		if (strcasecmp(dot + 1, ext[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Image files below dir, in name order, depth and count bounded. */
-static void
-walk(struct add_job *j, const char *dir, int depth)
-{
-	char path[4096];
-	struct dirent *de;
-	struct stat sb;
-	char **names = NULL, **nn;
-	size_t n = 0, cap = 0, i;
-	DIR *d;
-
-	if (depth > ADD_MAX_DEPTH || (d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL && n < ADD_MAX_FILES) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((nn = realloc(names, cap * sizeof *nn)) == NULL)
-				break;
-			names = nn;
-		}
-		if ((names[n] = strdup(de->d_name)) != NULL)
-			n++;
-	}
-	closedir(d);
-	if (n > 0)
-		qsort(names, n, sizeof *names, cmp_str);
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		if (lstat(path, &sb) == 0) {
-			if (S_ISDIR(sb.st_mode))
-				walk(j, path, depth + 1);
-			else if (S_ISREG(sb.st_mode) && is_image_name(names[i]))
-				add_file(j, path);
-		}
-		free(names[i]);
-	}
-	free(names);
-}
 
 static void
 add_draw(tui *t, tui_view *v, int y0, int h)
@@ -114,14 +26,14 @@ add_draw(tui *t, tui_view *v, int y0, int h)
 	char line[600];
 	int w = COLS - 8, x = 4, y = y0 + 2;
 
-	snprintf(line, sizeof line, "Adding %zu file%s to album '%s'", j->n, j->n == 1 ? "" : "s",
+	snprintf(line, sizeof line, "Adding %zu file%s to album '%s'", j->files.n, j->files.n == 1 ? "" : "s",
 	    j->album);
 	tui_text(y, x, w, line, TS_HEAD);
 	y += 2;
-	tui_progress_bar(y, x, w, (int64_t)j->next, (int64_t)j->n);
+	tui_progress_bar(y, x, w, (int64_t)j->next, (int64_t)j->files.n);
 	y += 2;
-	if (!j->done && j->next < j->n) {
-		snprintf(line, sizeof line, "%s %s", tui_spinner(t->ticks), j->files[j->next]);
+	if (!j->done && j->next < j->files.n) {
+		snprintf(line, sizeof line, "%s %s", tui_spinner(t->ticks), j->files.v[j->next]);
 		tui_text(y, x, w, line, TS_NORMAL);
 	}
 	y += 2;
@@ -146,18 +58,18 @@ add_tick(tui *t, tui_view *v)
 
 	if (j->done)
 		return 0;
-	if (j->next >= j->n) {
+	if (j->next >= j->files.n) {
 		j->done = 1;
 		return 0;
 	}
-	if (pgal_photo_add(t->g, t->token, j->album, j->files[j->next], NULL, &out, &e) ==
+	if (pgal_photo_add(t->g, t->token, j->album, j->files.v[j->next], NULL, &out, &e) ==
 	    PGAL_OK) {
 		j->added++;
 		tui_copy(j->last_ok, sizeof j->last_ok, out.name);
 	} else {
 		j->failed++;
 		snprintf(j->last_error, sizeof j->last_error, "%.200s: %.290s",
-		    j->files[j->next], e.msg);
+		    j->files.v[j->next], e.msg);
 		if (e.code == PGAL_EDENIED) {
 			j->done = 1;
 			tui_fail(t, "cannot add", &e);
@@ -165,10 +77,14 @@ add_tick(tui *t, tui_view *v)
 		}
 	}
 	j->next++;
-	if (j->next >= j->n) {
+	if (j->next >= j->files.n) {
 		j->done = 1;
-		tui_msg(t, j->failed ? 1 : 0, "added %zu photo%s%s", j->added,
-		    j->added == 1 ? "" : "s", j->failed ? ", some failed" : "");
+		/* the true counts, and why the last one failed */
+		if (j->failed > 0)
+			tui_msg(t, 1, "added %zu photo%s, %zu failed (%s)", j->added,
+			    j->added == 1 ? "" : "s", j->failed, j->last_error);
+		else
+			tui_msg(t, 0, "added %zu photo%s", j->added, j->added == 1 ? "" : "s");
 		return 0;
 	}
 	return 1;
@@ -219,11 +135,8 @@ static void
 add_free(tui_view *v)
 {
 	struct add_job *j = v->data;
-	size_t i;
 
-	for (i = 0; i < j->n; i++)
-		free(j->files[i]);
-	free(j->files);
+	pgal_file_list_free(&j->files);
 	free(j);
 }
 
@@ -237,9 +150,9 @@ static int
 path_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 {
 	struct add_job *j;
-	struct stat sb;
 	char path[TUI_FIELD_MAX + 256];
 	const char *home;
+	pgal_err e;
 
 	if (f->f[0].len == 0) {
 		tui_msg(t, 1, "type a file or folder (Tab completes)");
@@ -249,26 +162,23 @@ path_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 		snprintf(path, sizeof path, "%.200s%s", home, f->f[0].buf + 1);
 	else
 		snprintf(path, sizeof path, "%s", f->f[0].buf);
-	while (strlen(path) > 1 && path[strlen(path) - 1] == '/')
-		path[strlen(path) - 1] = '\0';
-	if (stat(path, &sb) != 0) {
-		tui_msg(t, 1, "no such file or folder");
-		return -1;
-	}
 	if ((j = calloc(1, sizeof *j)) == NULL)
 		return -1;
 	tui_copy(j->album, sizeof j->album, (const char *)arg);
-	if (S_ISDIR(sb.st_mode))
-		walk(j, path, 0);
-	else if (S_ISREG(sb.st_mode))
-		add_file(j, path);
-	if (j->n == 0) {
+	if (pgal_file_list_add(&j->files, path, &e) != PGAL_OK) {
+		add_free(&(tui_view){ .data = j });
+		tui_msg(t, 1, "%s", e.code == PGAL_ENOTFOUND ? "no such file or folder" : e.msg);
+		return -1;
+	}
+	if (j->files.n == 0) {
 		add_free(&(tui_view){ .data = j });
 		tui_msg(t, 1, "no photos there (jpg, png, webp, gif, tiff, heic)");
 		return -1;
 	}
 	tui_pop(t);
-	return tui_push(t, &add_ops, add_keys, j, "add photos");
+	/* the form is gone: a failed push is no retry of it */
+	tui_push(t, &add_ops, add_keys, j, "add photos");
+	return 0;
 }
 
 /* ---- over SSH ---- */

@@ -11,6 +11,7 @@
 struct album_view {
 	char album[PGAL_ALBUM_MAX + 1];
 	char title[PGAL_TITLE_MAX + 1];
+	char desc[PGAL_DESC_MAX + 1];
 	pgal_sort sort;
 	tui_source *src;
 	tui_list list;
@@ -30,6 +31,7 @@ album_reload(tui *t, struct album_view *a)
 		return;
 	}
 	tui_copy(a->title, sizeof a->title, al.title);
+	tui_copy(a->desc, sizeof a->desc, al.description);
 	if (a->src != NULL)
 		tui_source_unref(a->src);
 	a->src = tui_pager_new(t, a->album, a->sort, al.photo_count);
@@ -58,8 +60,10 @@ album_draw(tui *t, tui_view *v, int y0, int h)
 		return;
 	a->list.n = a->src->ops->count(a->src);
 	tui_list_fit(&a->list, a->page);
-	snprintf(line, sizeof line, "%zu photo%s, by %s", a->list.n, a->list.n == 1 ? "" : "s",
-	    sort_names[a->sort]);
+	/* the description after the counts, cut to the line (an ellipsis says so) */
+	snprintf(line, sizeof line, "%zu photo%s, by %s%s%.200s", a->list.n,
+	    a->list.n == 1 ? "" : "s", sort_names[a->sort], a->desc[0] != '\0' ? "  ·  " : "",
+	    a->desc);
 	x = tui_text(y0, 1, lw / 2, a->title[0] != '\0' ? a->title : a->album, TS_HEAD);
 	tui_text(y0, x + 3, lw - x - 3, line, TS_DIM);
 	nw = lw * 28 / 100;
@@ -257,7 +261,20 @@ static const tui_binding album_keys[] = {
 static void
 album_enter(tui *t, tui_view *v)
 {
-	album_reload(t, v->data);
+	struct album_view *a = v->data;
+	size_t shown = 0;
+	int has = 0;
+
+	/* back from the photo view: the cursor goes to the photo last shown */
+	if (a->src != NULL && a->src->has_shown) {
+		shown = a->src->shown;
+		has = 1;
+	}
+	album_reload(t, a);
+	if (has && a->list.n > 0) {
+		a->list.sel = shown < a->list.n ? shown : a->list.n - 1;
+		tui_list_fit(&a->list, a->page > 0 ? a->page : 1);
+	}
 }
 
 static void

@@ -77,6 +77,28 @@ selected(struct albums *a)
 
 /* ---- new / rename / edit ---- */
 
+static const tui_view_ops albums_ops;
+
+/* After a create or rename: the cursor on that album, in the list the
+ * albums view (on top again) has just read. */
+static void
+select_album(tui *t, const char *name)
+{
+	tui_view *top = tui_top(t);
+	struct albums *a;
+	size_t i;
+
+	if (top == NULL || top->ops != &albums_ops)
+		return;
+	a = top->data;
+	for (i = 0; i < a->list.n; i++)
+		if (strcmp(a->rows[i].name, name) == 0) {
+			a->list.sel = i;
+			tui_list_fit(&a->list, a->page > 0 ? a->page : 1);
+			return;
+		}
+}
+
 static int
 create_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 {
@@ -89,6 +111,7 @@ create_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 		return -1;
 	}
 	tui_pop(t);
+	select_album(t, out.name);
 	tui_msg(t, 0, "album '%s' created", out.name);
 	return 0;
 }
@@ -105,6 +128,7 @@ rename_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 		return -1;
 	}
 	tui_pop(t);
+	select_album(t, out.name);
 	tui_msg(t, 0, "album renamed to '%s'", out.name);
 	return 0;
 }

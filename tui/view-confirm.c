@@ -24,6 +24,18 @@ confirm_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 	return 0;
 }
 
+void
+tui_msg_mailed(tui *t, const char *to)
+{
+	char kept[512];
+
+	/* over SSH the server's folders are none of the user's business */
+	if (!t->env->remote && pgal_mail_where_kept(t->g, kept, sizeof kept))
+		tui_msg(t, 0, "a code was mailed to %s (%s)", to, kept);
+	else
+		tui_msg(t, 0, "a code was mailed to %s", to);
+}
+
 /* Ctrl-R: mails a new code to the user named in the form */
 static int
 confirm_resend(tui *t, tui_view *v, int key)

@@ -38,10 +38,14 @@ tui_form_edit_key(tui *t, tui_view *v, int key)
 {
 	struct form_view *fv = v->data;
 	int r = tui_form_key(t, &fv->form, key);
+	unsigned freed = t->views_freed;
 
 	if (r == 2) {
-		/* the submit function may pop this view: fv is gone then */
-		fv->spec.submit(t, v, &fv->form, fv->spec.arg);
+		/* the submit function may pop this view (fv is gone then); a
+		 * form still there after a failed try keeps no password */
+		if (fv->spec.submit(t, v, &fv->form, fv->spec.arg) != 0 &&
+		    t->views_freed == freed)
+			tui_form_empty_secrets(&fv->form);
 		return 1;
 	}
 	return r;

@@ -12,13 +12,12 @@ login_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 
 	if (f->f[0].len == 0 || f->f[1].len == 0) {
 		tui_msg(t, 1, "enter your user name and password");
-		f->focus = f->f[0].len == 0 ? 0 : 1;
+		tui_form_fault(f, f->f[0].len == 0 ? 0 : 1);
 		return -1;
 	}
 	tui_busy(t, "logging in…");
 	if (pgal_login(t->g, f->f[0].buf, f->f[1].buf, token, &e) != PGAL_OK) {
-		explicit_bzero(f->f[1].buf, sizeof f->f[1].buf);
-		f->f[1].len = f->f[1].cur = 0;
+		tui_form_empty_secrets(f);
 		tui_msg(t, 1, "%s", e.msg);
 		if (strstr(e.msg, "not confirmed") != NULL) {
 			tui_copy(user, sizeof user, f->f[0].buf);
@@ -27,7 +26,7 @@ login_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 			tui_msg(t, 1, "%s", e.msg);
 			return 0;
 		}
-		f->focus = 1;
+		tui_form_fault(f, 1);
 		return -1;
 	}
 	tui_logged_in(t, token);
@@ -36,13 +35,34 @@ login_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 	return 0;
 }
 
+/* Ctrl-R: forgot the password */
+static int
+login_forgot(tui *t, tui_view *v, int key)
+{
+	char user[PGAL_USER_MAX + 1];
+
+	tui_copy(user, sizeof user, tui_form_of(v)->f[0].buf);
+	tui_view_reset(t, user);
+	return 1;
+}
+
+static const tui_binding login_keys[] = {
+	{ { TK_ENTER }, tui_form_edit_key, "Enter", "next field / log in", TUI_KEY_BAR },
+	{ { TK_CTRL('r') }, login_forgot, "Ctrl-R", "forgot password", TUI_KEY_BAR },
+	{ { TK_ESC }, tui_form_cancel, "Esc", "cancel", TUI_KEY_BAR },
+	{ { TUI_KEY_ANY }, tui_form_edit_key, NULL, NULL, 0 },
+	TUI_KEYS_END,
+};
+
 int
 tui_view_login(tui *t, const char *user)
 {
 	tui_form_spec spec = {
 		.title = "log in",
-		.intro = "Log in with your user name and password.",
+		.intro = "Log in with your user name and password. Forgot the "
+			 "password? Ctrl-R mails a code to reset it.",
 		.submit = login_submit,
+		.keys = login_keys,
 	};
 	tui_form *f;
 	tui_field *u;

@@ -32,6 +32,8 @@ photo_load(tui *t, struct photo_view *pv)
 			tui_fail(t, "cannot read the photo", &e);
 	}
 	pv->have = 1;
+	pv->src->shown = pv->i;
+	pv->src->has_shown = 1;
 }
 
 static int
@@ -159,8 +161,9 @@ photo_delete(tui *t, tui_view *v, int key)
 }
 
 static const tui_binding photo_keys[] = {
-	{ { 'n', 'j' }, photo_next, "n/j", "next", TUI_KEY_BAR },
-	{ { 'p', 'k' }, photo_previous, "p/k", "previous", TUI_KEY_BAR },
+	/* ← and → step here (elsewhere ← goes back): the photo is a page */
+	{ { 'n', 'j', TK(KEY_RIGHT) }, photo_next, "n/j/→", "next", TUI_KEY_BAR },
+	{ { 'p', 'k', TK(KEY_LEFT) }, photo_previous, "p/k/←", "previous", TUI_KEY_BAR },
 	{ { 'e' }, photo_edit, "e", "edit", TUI_KEY_BAR },
 	{ { 'd', TK(KEY_DC) }, photo_delete, "d", "delete", TUI_KEY_BAR },
 	{ { 'q' }, tui_key_back, "q", "back", TUI_KEY_BAR },
@@ -251,13 +254,16 @@ int
 tui_photo_edit(tui *t, const pgal_photo *p)
 {
 	tui_form_spec spec = {
-		.title = "edit photo",
 		.intro = "Tags are separated by commas; they replace the photo's tags.",
 		.submit = edit_submit,
 		.own_arg = 1,
 	};
+	char title[PGAL_ALBUM_MAX + PGAL_PHOTO_NAME_MAX + 16];
 	tui_form *f;
 
+	/* the form names what it edits (the view's title is copied) */
+	snprintf(title, sizeof title, "edit photo %s/%s", p->album, p->name);
+	spec.title = title;
 	if ((spec.arg = ref_of(p)) == NULL)
 		return -1;
 	if ((f = tui_form_view(t, &spec)) == NULL)

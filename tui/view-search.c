@@ -1,5 +1,6 @@
 /* Search: "#tag" or "tag:x" picks a tag, the other words must all appear
- * in the title, description or name. Within one album or across all. */
+ * in the title, description, tags or name (pgal_search_text, as in the
+ * CLI). Within one album or across all. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,39 +17,18 @@ struct search_view {
 	int page;
 };
 
-/* Splits the query into words and a tag. */
-static void
-parse(const char *q, char *words, size_t wsz, char *tag, size_t tsz)
-{
-	char buf[256], *tok, *save = NULL;
-	size_t off = 0;
-
-	words[0] = tag[0] = '\0';
-	tui_copy(buf, sizeof buf, q);
-	for (tok = strtok_r(buf, " ", &save); tok != NULL; tok = strtok_r(NULL, " ", &save)) {
-		if (tok[0] == '#' && tok[1] != '\0')
-			tui_copy(tag, tsz, tok + 1);
-		else if (strncmp(tok, "tag:", 4) == 0 && tok[4] != '\0')
-			tui_copy(tag, tsz, tok + 4);
-		else if (off + strlen(tok) + 2 < wsz)
-			off += (size_t)snprintf(words + off, wsz - off, "%s%s", off ? " " : "", tok);
-	}
-}
-
 static int
 run(tui *t, struct search_view *s)
 {
-	char words[256], tag[PGAL_TAG_MAX + 1];
 	pgal_photo *rows = NULL;
 	size_t n = 0;
 	pgal_err e;
 
-	parse(s->query, words, sizeof words, tag, sizeof tag);
 	tui_busy(t, "searching…");
 	/* within an album the store searches that album alone, so matches
 	 * elsewhere never crowd its own out of the first SEARCH_LIMIT */
-	if (pgal_search(t->g, t->token, s->album[0] != '\0' ? s->album : NULL, words,
-	    tag[0] != '\0' ? tag : NULL, SEARCH_LIMIT, &rows, &n, &e) != PGAL_OK) {
+	if (pgal_search_text(t->g, t->token, s->album[0] != '\0' ? s->album : NULL, s->query,
+	    NULL, SEARCH_LIMIT, &rows, &n, &e) != PGAL_OK) {
 		tui_fail(t, "search failed", &e);
 		return -1;
 	}
@@ -58,8 +38,11 @@ run(tui *t, struct search_view *s)
 	free(rows);
 	s->list.n = s->src != NULL ? n : 0;
 	tui_list_fit(&s->list, s->page > 0 ? s->page : 1);
-	tui_msg(t, 0, "%zu photo%s found%s", n, n == 1 ? "" : "s",
-	    n == SEARCH_LIMIT ? " (the first ones only)" : "");
+	if (n == 0)
+		tui_msg(t, 0, "no photos found");
+	else
+		tui_msg(t, 0, "%zu photo%s found%s", n, n == 1 ? "" : "s",
+		    n == SEARCH_LIMIT ? " (the first ones only)" : "");
 	return 0;
 }
 
@@ -204,8 +187,8 @@ tui_view_search_prompt(tui *t, const char *album)
 {
 	tui_form_spec spec = {
 		.title = album != NULL ? "search in album" : "search every album",
-		.intro = "Words must all appear in the title, description or name; "
-			 "#tag (or tag:name) picks photos with that tag.",
+		.intro = "Words must all appear in the title, description, tags or "
+			 "name; #tag (or tag:name) picks photos with that tag.",
 		.submit = prompt_submit,
 		.arg = album != NULL ? strdup(album) : NULL,
 		.own_arg = 1,

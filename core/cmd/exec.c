@@ -18,14 +18,42 @@ offered(const pgal_cmd_ctx *ctx, const pgal_cmd_entry *c)
 	return !(ctx->remote && (c->flags & PGAL_CMD_LOCAL_ONLY));
 }
 
-/* A unique command that starts with what was typed, for the hint. */
+/* Edits (insert, delete, change, swap two neighbours) from a to b; both
+ * short (names are cut to 32 bytes), more than `most` counts as most + 1. */
+static size_t
+distance(const char *a, const char *b, size_t most)
+{
+	size_t d[33][33], la = strnlen(a, 32), lb = strnlen(b, 32), i, j, best;
+
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb] > most ? most + 1 : d[la][lb];
+}
+
+/* The command meant, for the hint: the one command that starts with what
+ * was typed, else the one nearest it by a slip or two of the fingers. */
 static const pgal_cmd_entry *
 guess(const pgal_cmd_ctx *ctx, const char *name)
 {
 	const pgal_cmd_entry *const *c, *found = NULL;
-	size_t len = strlen(name);
+	size_t len = strlen(name), most, dist, best;
+	int ties = 0;
 
-	if (len == 0)
+	if (len == 0 || len > 32)
 		return NULL;
 	for (c = pgal_cmd_table; *c != NULL; c++) {
 		if (!offered(ctx, *c) || strncmp((*c)->name, name, len) != 0)
@@ -34,7 +62,24 @@ guess(const pgal_cmd_ctx *ctx, const char *name)
 			return NULL;
 		found = *c;
 	}
-	return found;
+	if (found != NULL)
+		return found;
+	/* a two-letter slip in a three-letter word is another word */
+	most = len <= 3 ? 1 : 2;
+	best = most + 1;
+	for (c = pgal_cmd_table; *c != NULL; c++) {
+		if (!offered(ctx, *c))
+			continue;
+		dist = distance(name, (*c)->name, most);
+		if (dist < best) {
+			best = dist;
+			found = *c;
+			ties = 0;
+		} else if (dist == best) {
+			ties++;
+		}
+	}
+	return best <= most && ties == 0 ? found : NULL;
 }
 
 static int
@@ -47,7 +92,9 @@ unknown_command(pgal_cmd_ctx *ctx, const char *name)
 	if (g != NULL)
 		return pgal_cmd_error(ctx, PGAL_EUSAGE, "unknown command '%s'; did you mean '%s'?",
 				      shown, g->name);
-	return pgal_cmd_error(ctx, PGAL_EUSAGE, "unknown command '%s'; see 'pgal --help'", shown);
+	/* over SSH the list is "ssh HOST help": there is no pgal to run */
+	return pgal_cmd_error(ctx, PGAL_EUSAGE, "unknown command '%s'; see '%s'", shown,
+			      ctx->remote ? "help" : "pgal --help");
 }
 
 static int

@@ -1,5 +1,6 @@
 /* search WORDS... [--tag T] [--album A]: the user's photos matching every
- * word (title, description, name) and the tag, in every album or in one. */
+ * word (title, description, tags, name) and the tag (#T, tag:T or --tag T),
+ * in every album or in one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@ static int
 cmd_search_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 {
 	const char *tag = pgal_args_get(a, "tag"), *album = pgal_args_get(a, "album");
-	char words[1024];
+	char query[1024];
 	pgal_photo *ph = NULL;
 	size_t n = 0, i, len = 0, wl;
 	int namew = 16, w, rc = PGAL_OK;
@@ -23,18 +24,19 @@ cmd_search_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 
 	pgal_err_clear(&e);
 	if (a->argc == 0 && tag == NULL)
-		return pgal_cmd_error(ctx, PGAL_EUSAGE, "search: give words, --tag T or both");
-	words[0] = '\0';
+		return pgal_cmd_error(ctx, PGAL_EUSAGE, "search: give words, #TAG or both");
+	query[0] = '\0';
 	for (i = 0; i < (size_t)a->argc; i++) {
 		wl = strlen(a->argv[i]);
-		if (len + wl + 2 > sizeof words)
+		if (len + wl + 2 > sizeof query)
 			return pgal_cmd_error(ctx, PGAL_EINPUT, "search: too many words");
 		if (len > 0)
-			words[len++] = ' ';
-		memcpy(words + len, a->argv[i], wl + 1);
+			query[len++] = ' ';
+		memcpy(query + len, a->argv[i], wl + 1);
 		len += wl;
 	}
-	if (pgal_search(ctx->g, ctx->token, album, words, tag, SEARCH_LIMIT, &ph, &n, &e) != PGAL_OK)
+	if (pgal_search_text(ctx->g, ctx->token, album, query, tag, SEARCH_LIMIT, &ph, &n,
+	    &e) != PGAL_OK)
 		return pgal_cmd_fail(ctx, &e);
 
 	if (pgal_args_has(a, "json")) {
@@ -54,6 +56,9 @@ cmd_search_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 		pgal_print_photo_header(ctx, namew);
 		for (i = 0; i < n; i++)
 			pgal_print_photo_row(ctx, &ph[i], namew, 1);
+	} else {
+		/* not an error: a search that finds nothing has done its job */
+		pgal_cmd_error(ctx, PGAL_OK, "no photos found");
 	}
 	if (n == SEARCH_LIMIT)
 		pgal_cmd_error(ctx, PGAL_OK, "search: showing the first %d matches", SEARCH_LIMIT);
@@ -63,11 +68,13 @@ cmd_search_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 
 const pgal_cmd_entry pgal_cmd_search_entry = {
 	.name = "search",
-	.usage = "WORDS... [--tag T] [--album A]",
+	.usage = "WORDS... [#TAG] [--tag T] [--album A]",
 	.summary = "find photos by words and tag",
-	.help = "A photo matches when every word is in its title, description or name,\n"
-		"and it has the tag if --tag is given; --album A looks in album A only.\n"
-		"Newest added first, at most 1000.",
+	.help = "A photo matches when every word is in its title, description, tags or\n"
+		"name, and it has the tag if one is given ('#beach', 'tag:beach' or\n"
+		"--tag beach; quote '#' in a shell); --album A looks in album A only.\n"
+		"Newest added first, at most 1000. Finding nothing is no error: 'no photos\n"
+		"found' on stderr, [] with --json.",
 	.min_args = 0,
 	.max_args = -1,
 	.options = "tag=,album=",

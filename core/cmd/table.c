@@ -8,6 +8,7 @@
 extern const pgal_cmd_entry pgal_cmd_signup_entry;
 extern const pgal_cmd_entry pgal_cmd_confirm_entry;
 extern const pgal_cmd_entry pgal_cmd_resend_entry;
+extern const pgal_cmd_entry pgal_cmd_reset_entry;
 extern const pgal_cmd_entry pgal_cmd_login_entry;
 extern const pgal_cmd_entry pgal_cmd_logout_entry;
 extern const pgal_cmd_entry pgal_cmd_whoami_entry;
@@ -39,6 +40,7 @@ const pgal_cmd_entry *const pgal_cmd_table[] = {
 	&pgal_cmd_signup_entry,
 	&pgal_cmd_confirm_entry,
 	&pgal_cmd_resend_entry,
+	&pgal_cmd_reset_entry,
 	&pgal_cmd_login_entry,
 	&pgal_cmd_logout_entry,
 	&pgal_cmd_whoami_entry,

@@ -188,16 +188,20 @@ pgal_sql_page_args(pgal_sql_args *a, pgal_id album_id, pgal_sort sort,
 
 /* ---- search ---- */
 
-/* Every word must be in the title, the description or the name. Within an
+/* Every word must be in the title, the description, the tags or the name. Within an
  * album the album's (added_at, id) index gives the order: the dialect's
  * no_index keeps the planner off the user's index, which would read every
  * photo of the user to find the album's. */
+/* the columns a word is looked for in; the name (binary) last */
+static const char *const word_cols[] = { "p.title", "p.description", "p.tags", "p.name" };
+#define WORD_COLS (sizeof word_cols / sizeof word_cols[0])
+
 /* user, album, tag and limit, and a pattern a word: once (numbered) or
- * once for each of the three columns; SIZE_MAX when that does not fit */
+ * once for each of the columns; SIZE_MAX when that does not fit */
 size_t
 pgal_sql_search_params(const pgal_sql_dialect *d, size_t nwords)
 {
-	size_t per_word = d->numbered ? 1 : 3;
+	size_t per_word = d->numbered ? 1 : WORD_COLS;
 
 	if (nwords > (SIZE_MAX - 4) / per_word)
 		return SIZE_MAX;
@@ -208,7 +212,6 @@ int
 pgal_sql_search(const pgal_sql_dialect *d, int has_tag, int in_album, size_t nwords,
     pgal_sql_query *q)
 {
-	static const char *const cols[] = { "p.title", "p.description", "p.name" };
 	size_t max = pgal_sql_search_params(d, nwords), i, c;
 	struct build b;
 
@@ -234,11 +237,12 @@ pgal_sql_search(const pgal_sql_dialect *d, int has_tag, int in_album, size_t nwo
 	}
 	for (i = 0; i < nwords; i++) {
 		fputs(" AND (", b.f);
-		for (c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+		for (c = 0; c < WORD_COLS; c++) {
 			if (c > 0)
 				fputs(" OR ", b.f);
 			/* names are binary: the dialect may have to make them text */
-			put_folded(&b, c == 2 ? d->fold_binary : d->fold, cols[c], 0);
+			put_folded(&b, c == WORD_COLS - 1 ? d->fold_binary : d->fold,
+			    word_cols[c], 0);
 			fputs(" LIKE ", b.f);
 			put_folded(&b, d->fold, NULL, PGAL_SQL_WORD + (int)i);
 			fprintf(b.f, " ESCAPE '%c'", d->like_escape);

@@ -40,8 +40,8 @@ expect_rc 2 "info of a missing photo" "$PGAL" info trip/nope.jpg
 expect_rc 1 "info without ALBUM/PHOTO" "$PGAL" info trip
 
 # ---- duplicates and names ----
-expect_rc 5 "the same bytes again are refused" "$PGAL" put trip "$NIKON"
-check "the reason is on stderr" 'grep -q "^pgal: skipped .*nikon-d2h-gps.jpg: " "$T/err"'
+ok "the same bytes again are not stored again (and are no error)" "$PGAL" put trip "$NIKON"
+check "it says where they are" 'grep -q "^already stored .*nikon-d2h-gps.jpg as trip/nikon-d2h-gps.jpg" "$T/out" && grep -q "^1 already stored" "$T/out"'
 ok "--force stores it anyway" "$PGAL" put trip "$NIKON" --force
 check "under a new name -2" 'grep -q "^added trip/nikon-d2h-gps-2.jpg " "$T/out"'
 ok "--force again" "$PGAL" put trip "$NIKON" --force

@@ -43,6 +43,14 @@ check "two different passwords are refused (exit 5)" 'rc_is 5 && grep -q "do not
 on_tty "$PGAL login carol" "Password for carol" "$PW"
 check "login on a terminal" 'rc_is 0 && grep -q "logged in as carol" "$TTY" && ! grep -q "$PW" "$TTY"'
 
+"$PGAL" reset carol > /dev/null 2>&1 < /dev/null
+PW2=another-typed-password
+on_tty "$PGAL reset carol $(outbox_code)" "New password" "$PW2" "again" "$PW2"
+check "reset on a terminal asks for the new password twice" 'rc_is 0 && grep -q "password of carol changed" "$TTY" && ! grep -q "$PW2" "$TTY"'
+on_tty "$PGAL login carol" "Password for carol" "$PW2"
+check "the new password logs in" 'rc_is 0 && grep -q "logged in as carol" "$TTY"'
+PW=$PW2
+
 # ^C at the password prompt: pgal dies of SIGINT, the terminal echoes again
 on_tty "trap '' INT; $PGAL login carol; echo status=\$?; stty -a | tr ' ' '\n' | grep -x -- '-\?echo'" "Password for carol" "$(printf '\003')"
 check "^C ends the prompt" 'grep -q "status=130" "$TTY"'

@@ -33,6 +33,25 @@ expect_rc 1 "an album and nothing to look for" "$PGAL" search --album trip
 ok "help shows --album" "$PGAL" help search
 check "in the usage line" 'grep -q -- "--album A" "$T/out"'
 
+# one syntax in every door: plain words match tags too; #tag and tag:x
+# pick a tag; finding nothing is no error
+ok "a plain word matches a tag" "$PGAL" search night --json
+jcheck "the photo tagged night (no other field has the word)" "sorted((p['album'], p['name']) for p in j) == [('trip', 'nikon-d2h-gps.jpg')]"
+ok "#sea picks the tag" "$PGAL" search '#sea' --json
+jcheck "both photos tagged sea" "sorted((p['album'], p['name']) for p in j) == [('home', 'orient-2.jpg'), ('trip', 'iphone4s-lens.jpg')]"
+ok "tag:sea picks it too" "$PGAL" search tag:sea --json
+jcheck "the same two" "sorted((p['album'], p['name']) for p in j) == [('home', 'orient-2.jpg'), ('trip', 'iphone4s-lens.jpg')]"
+ok "#TAG, words and --album together" "$PGAL" search Stockholm '#sea' --album trip --json
+jcheck "the one photo with all three" "sorted((p['album'], p['name']) for p in j) == [('trip', 'iphone4s-lens.jpg')]"
+ok "#sea and --tag sea agree" "$PGAL" search '#sea' --tag sea --json
+jcheck "the same two" "len(j) == 2"
+expect_rc 5 "two different tags" "$PGAL" search '#sea' tag:city
+check "says one tag at a time" 'grep -q "one tag at a time" "$T/err"'
+ok "no match exits 0" "$PGAL" search no-such-word-anywhere
+check "says 'no photos found' on stderr, nothing on stdout" 'grep -q "no photos found" "$T/err" && [ ! -s "$T/out" ]'
+ok "no match with --json exits 0" "$PGAL" search '#no-such-tag' --json
+jcheck "prints []" "j == []"
+
 # 1000 newer matches elsewhere: rows straight through the store (the TUI
 # tests' seed helper), copies of a photo titled "copy N"
 n=$((n + 1))

@@ -36,6 +36,14 @@ check "ls --help is help ls" 'grep -q "^usage: pgal ls " "$T/out"'
 expect_rc 1 "help of an unknown command" "$PGAL" help frob
 ok "--version" "$PGAL" --version
 check "--version prints the VERSION file" '[ "$(cat "$T/out")" = "pgal $(cat "$(dirname "$0")/../../VERSION" 2>/dev/null || echo 0.0.0)" ]'
+# the other two programs answer --help and --version the same way
+for prog in pgal-tui pgal-sshd; do
+	ok "$prog --help" "$PGAL_BUILD/$prog" --help
+	check "$prog --help prints its usage on stdout" 'grep -q "^usage: $prog" "$T/out" && grep -q -- --version "$T/out" && [ ! -s "$T/err" ]'
+	ok "$prog --version" "$PGAL_BUILD/$prog" --version
+	check "$prog --version prints the VERSION file" '[ "$(cat "$T/out")" = "'$prog' $(cat "$(dirname "$0")/../../VERSION")" ]'
+	expect_rc 1 "$prog with an unknown option" "$PGAL_BUILD/$prog" --bogus
+done
 
 # usage errors: exit 1, exactly one line on stderr that starts with "pgal: "
 usage() {
@@ -48,6 +56,12 @@ usage "unknown command" frobnicate
 check "unknown command hints at --help" 'grep -q "pgal --help" "$T/err"'
 usage "near miss suggests the command" mkalb x
 check "suggestion names mkalbum" 'grep -q "mkalbum" "$T/err"'
+for typo in lgoin:login logni:login serch:search albms:albums whoamii:whoami pt:put; do
+	usage "a slip of the fingers: ${typo%%:*}" "${typo%%:*}"
+	check "suggests ${typo#*:}" "grep -q \"did you mean '${typo#*:}'?\" \"\$T/err\""
+done
+usage "nothing near" xyzzy
+check "suggests nothing" '! grep -q "did you mean" "$T/err"'
 usage "missing argument" ls
 check "missing argument shows the usage" 'grep -q "usage: pgal ls ALBUM" "$T/err"'
 usage "too many arguments" info a/b c/d

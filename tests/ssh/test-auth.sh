@@ -45,7 +45,7 @@ check "the key and its token never reach the log" \
 guest_ssh -T > "$T/out" 2> "$T/err" < /dev/null; rc=$?
 check "the guest without a pty is told to use ssh -t (exit $rc)" \
 	"[ $rc -ne 0 ] && grep -q 'ssh -t' '$T/err'"
-expect_rc 255 "the guest cannot run commands" guest_ssh whoami
+expect_rc 1 "the guest cannot run commands (and is told why)" guest_ssh whoami
 check "the refusal is logged" "grep -q 'exec refused for gallery (guest)' '$T/sshd.log'"
 expect_rc 255 "the guest has no sftp" guest_ssh -s sftp
 fails "the guest name with a password is not an account" pw_ssh gallery 'any password 1' whoami

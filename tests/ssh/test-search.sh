@@ -1,6 +1,7 @@
 #!/bin/sh
-# search --album over SSH: the same option, results and exit codes as the
-# pgal CLI (one command table), run as the logged-in user.
+# search over SSH: the same syntax (#tag, tag:x, words that match tags),
+# --album, results and exit codes as the pgal CLI (one command table), run
+# as the logged-in user.
 . "$(dirname "$0")/lib.sh"
 setup_home
 start_sshd
@@ -22,4 +23,14 @@ ok "search --tag --album trip" r search harbour --tag sea --album trip --json
 jcheck "finds trip's only" "[(p['album'], p['name']) for p in j] == [('trip', 'nikon-d2h-gps.jpg')]"
 expect_rc 2 "an album that does not exist" r search harbour --album nope
 expect_rc 1 "--album with nothing to look for" r search --album trip
+ok "#sea over SSH (quoted for the remote shell-like split)" r search "'#sea'" --album trip --json
+jcheck "picks the tag" "[(p['album'], p['name']) for p in j] == [('trip', 'nikon-d2h-gps.jpg')]"
+ok "tag:sea" r search tag:sea --json
+jcheck "finds both" "len(j) == 2"
+ok "a plain word matches a tag" r search sea --json
+jcheck "finds both (their titles lack it)" "len(j) == 2"
+ok "no match exits 0" r search no-such-word-anywhere
+check "says 'no photos found' on stderr" 'grep -q "no photos found" "$T/err" && [ ! -s "$T/out" ]'
+ok "no match with --json" r search "'#no-such-tag'" --json
+jcheck "prints []" "j == []"
 done_testing

@@ -19,6 +19,8 @@ step "sign up leads to the code screen" "Code"
 check "the password was not echoed" "! grep -q 'correct horse' '$T/screen'"
 code=$(outbox_code)
 check "a code was mailed to the outbox" "[ -n '$code' ]"
+wait_until 5 log_has "$T/sshd.log" "mail for carol: "
+check "the server's log says where it was written" "grep -qF 'mail for carol: mail is kept as files in $PGAL_HOME/outbox' '$T/sshd.log'"
 type_text "$code"; keys Enter
 step "the code confirms the account" "account confirmed"
 type_text "$PW"; keys Enter

@@ -94,6 +94,10 @@ keys /
 step "/ asks what to search" "Search"
 type_text "#nowhere"; keys Enter
 step "a tag nobody has finds nothing" "Nothing found"
+check "and the status line says so, as the CLI does" "grep -q 'no photos found' '$T/screen'"
+keys /
+type_text "night"; keys Enter
+step "a plain word finds the photo by its tag (as in the CLI)" "trip +nikon-d2h-gps\.jpg"
 keys /
 type_text "#beijing"; keys Enter
 step "search by tag finds the photo" "trip +nikon-d2h-gps\.jpg"
@@ -119,6 +123,8 @@ step "cancel says what is lost" "deletes the account 'alice'"
 type_text "$PW"; keys Enter
 type_text "bob"; keys Enter
 step "the user name must be typed exactly" "type your user name"
+# a failed try empties the password: it is typed again, then the name
+type_text "$PW"; keys Enter
 keys C-u; type_text alice; keys Enter
 step "the account is cancelled" "account cancelled"
 check "the session file is gone" "[ ! -e '$XDG_CONFIG_HOME/pgal/session' ]"

@@ -109,6 +109,10 @@ test_search(void **state)
 	expect_search(f, W("SuNsEt"), NULL, 10, IDS(hills, sunset, fname));
 	expect_search(f, W("SUNSET.JPG"), NULL, 10, IDS(fname));
 	expect_search(f, W("sunset"), NULL, 2, IDS(hills, sunset));
+	/* a word is looked for in the tags too (part of one, like the other fields) */
+	expect_search(f, W("beach"), NULL, 10, IDS(sunset));
+	expect_search(f, W("BEA"), NULL, 10, IDS(sunset));
+	expect_search(f, W("beach", "over"), NULL, 10, IDS(sunset));
 	/* every word must match */
 	expect_search(f, W("SUNSET", "hills"), NULL, 10, IDS(hills));
 	expect_search(f, W("sunset", "nowhere"), NULL, 10, NULL, 0);

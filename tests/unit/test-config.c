@@ -18,6 +18,8 @@ extern char **environ;
 
 static char dir[PATH_MAX];
 static char oldcwd[PATH_MAX];
+static char oldhome[PATH_MAX];
+static char oldxdg[PATH_MAX];
 
 /* each test runs in a fresh directory with no PGAL_* variable set */
 static int
@@ -42,6 +44,9 @@ setup(void **state)
 		unsetenv(name);
 	}
 	assert_non_null(getcwd(oldcwd, sizeof oldcwd));
+	snprintf(oldhome, sizeof oldhome, "%s", getenv("HOME") != NULL ? getenv("HOME") : "");
+	snprintf(oldxdg, sizeof oldxdg, "%s",
+	    getenv("XDG_DATA_HOME") != NULL ? getenv("XDG_DATA_HOME") : "");
 	pgal_test_mkdtemp(dir);
 	assert_int_equal(chdir(dir), 0);
 	return 0;
@@ -52,6 +57,13 @@ teardown(void **state)
 {
 	assert_int_equal(chdir(oldcwd), 0);
 	pgal_test_rmdir(dir);
+	/* test_defaults moves these */
+	if (oldhome[0] != '\0')
+		setenv("HOME", oldhome, 1);
+	if (oldxdg[0] != '\0')
+		setenv("XDG_DATA_HOME", oldxdg, 1);
+	else
+		unsetenv("XDG_DATA_HOME");
 	return 0;
 }
 
@@ -87,15 +99,36 @@ test_defaults(void **state)
 	pgal_err e;
 
 	assert_non_null(getcwd(cwd, sizeof cwd));
+	/* an installed pgal keeps its data in the XDG data folder, not in
+	 * ./var of whatever folder it starts in */
+	snprintf(want, sizeof want, "%s/data", cwd);
+	setenv("XDG_DATA_HOME", want, 1);
 	pgal_config_defaults(&c);
-	snprintf(want, sizeof want, "%s/var", cwd);
+	snprintf(want, sizeof want, "%s/data/pgal", cwd);
 	assert_string_equal(c.home, want);
-	snprintf(want, sizeof want, "%s/var/pgal.db", cwd);
+	snprintf(want, sizeof want, "%s/data/pgal/pgal.db", cwd);
 	assert_string_equal(c.sqlite_path, want);
-	snprintf(want, sizeof want, "%s/var/blobs", cwd);
+	snprintf(want, sizeof want, "%s/data/pgal/blobs", cwd);
 	assert_string_equal(c.blobs_dir, want);
-	snprintf(want, sizeof want, "%s/var/outbox", cwd);
+	snprintf(want, sizeof want, "%s/data/pgal/outbox", cwd);
 	assert_string_equal(c.outbox_dir, want);
+	/* without XDG_DATA_HOME (or with a relative one, which the XDG spec
+	 * says to ignore): ~/.local/share/pgal */
+	setenv("XDG_DATA_HOME", "relative/data", 1);
+	setenv("HOME", cwd, 1);
+	pgal_config_defaults(&d);
+	snprintf(want, sizeof want, "%s/.local/share/pgal", cwd);
+	assert_string_equal(d.home, want);
+	unsetenv("XDG_DATA_HOME");
+	pgal_config_defaults(&d);
+	assert_string_equal(d.home, want);
+	/* neither: ./var */
+	unsetenv("HOME");
+	pgal_config_defaults(&d);
+	snprintf(want, sizeof want, "%s/var", cwd);
+	assert_string_equal(d.home, want);
+	snprintf(want, sizeof want, "%s/data", cwd);
+	setenv("XDG_DATA_HOME", want, 1);
 	assert_string_equal(c.store, "sqlite");
 	assert_string_equal(c.blobs, "fs");
 	assert_string_equal(c.mail, "outbox");

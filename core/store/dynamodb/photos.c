@@ -94,7 +94,7 @@ static void
 derived(struct ddb *d, json_t *it, pgal_id pid, const char *name, const char *title,
     const char *description, const char *tags)
 {
-	char text[PGAL_TITLE_MAX + PGAL_DESC_MAX + PGAL_PHOTO_NAME_MAX + 4];
+	char text[PGAL_TITLE_MAX + PGAL_DESC_MAX + PGAL_TAGS_MAX + PGAL_PHOTO_NAME_MAX + 5];
 	char ks[PGAL_TITLE_MAX + 20], hex[17];
 	json_t *set = json_array();
 	const char *p = tags, *end = tags + strnlen(tags, PGAL_TAGS_MAX), *tag;
@@ -124,7 +124,8 @@ derived(struct ddb *d, json_t *it, pgal_id pid, const char *name, const char *ti
 		json_decref(set);
 		json_object_del(it, "tagset");
 	}
-	snprintf(text, sizeof text, "%s\n%s\n%s", title, description, name);
+	/* what a search word is looked for in: title, description, tags, name */
+	snprintf(text, sizeof text, "%s\n%s\n%s\n%s", title, description, tags, name);
 	lower_ascii(text);
 	it_s(d, it, "stext", text);
 	/* "\1" sorts below every character a title can hold, so a title sorts

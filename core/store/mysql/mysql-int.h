@@ -15,7 +15,7 @@
 #include "store/rows.h"
 #include "store/store.h"
 
-#define MY_MAXP 40 /* parameters of one statement */
+#define MY_MAXP 48 /* parameters of one statement (a search: 4 + 4 a word) */
 #define MY_MAXC 32 /* result columns of one statement */
 
 enum {
