@@ -59,7 +59,7 @@ static const struct ckey keys[] = {
 	{ NUM(session_max_secs, C_INT, 60, 10 * 365 * DAY) },
 	{ NUM(code_ttl_secs, C_INT, 60, 30 * DAY) },
 	{ NUM(code_tries, C_INT, 1, 100) },
-	{ NUM(mail_cooldown_secs, C_INT, 1, 3600) },
+	{ NUM(mail_cooldown_secs, C_INT, 0, 3600) },
 	{ STR(aws_region) },
 	{ STR(aws_access_key_id) },
 	{ STR(aws_secret_access_key) },

@@ -31,7 +31,7 @@ typedef struct pgal_config {
 	int session_max_secs;       /* a session expires this long after login */
 	int code_ttl_secs;          /* confirmation code lifetime */
 	int code_tries;             /* wrong codes allowed before a resend is needed */
-	int mail_cooldown_secs;     /* between two codes mailed to one account or address */
+	int mail_cooldown_secs;     /* between two codes mailed to one account or address (0: none) */
 	/* AWS (blobs = s3, mail = ses); endpoints come from AWS_ENDPOINT_URL* */
 	char aws_region[64];          /* the AWS region; else AWS_REGION, AWS_DEFAULT_REGION */
 	char aws_access_key_id[128];  /* AWS credentials; else AWS_*, ~/.aws/credentials, instance role */

@@ -9,6 +9,7 @@
 #include "gallery-int.h"
 #include "password.h"
 #include "signup-limits.h"
+#include "throttle.h"
 #include "validate.h"
 
 static const pgal_code_text reset_text = {
@@ -79,10 +80,12 @@ pgal_reset_password(pgal *g, const char *user, const char *code, const char *new
 	    (rc = pgal_code_check(g, &u, code, &reset_text, e)) != PGAL_OK ||
 	    (rc = pgal_password_hash(new_password, u.pwhash, e)) != PGAL_OK)
 		return rc;
-	/* the mailbox is proven: a lock from guessing no longer applies */
+	/* the mailbox is proven: this source's failed guesses no longer
+	 * count against the owner */
 	u.failed_logins = 0;
 	u.locked_until = 0;
 	if ((rc = g->store->ops->user_update(g->store, &u, e)) != PGAL_OK)
 		return rc;
+	pgal_pwcheck_forgive(g, u.name);
 	return g->store->ops->session_delete_user(g->store, u.id, NULL, e);
 }

@@ -31,9 +31,12 @@ limits_of(pgal *g, int which, pgal_id uid, const char *email, struct limit l[5])
 	if (day.interval < cooldown.interval)
 		day.interval = cooldown.interval;
 	if (which & PGAL_MAIL_ACCOUNT) {
-		snprintf(l[n].name, sizeof l[n].name, "mail-acct:%lld", (long long)uid);
-		l[n].rate = cooldown;
-		l[n++].what = "to this account";
+		if (cooldown.interval > 0) {
+			snprintf(l[n].name, sizeof l[n].name, "mail-acct:%lld",
+			    (long long)uid);
+			l[n].rate = cooldown;
+			l[n++].what = "to this account";
+		}
 		snprintf(l[n].name, sizeof l[n].name, "mail-acct-day:%lld", (long long)uid);
 		l[n].rate = day;
 		l[n++].what = "to this account";
@@ -44,9 +47,11 @@ limits_of(pgal *g, int which, pgal_id uid, const char *email, struct limit l[5])
 			lower[i] = (char)tolower((unsigned char)email[i]);
 		lower[i] = '\0';
 		pgal_sha256_hex(lower, i, hash);
-		snprintf(l[n].name, sizeof l[n].name, "mail-addr:%.32s", hash);
-		l[n].rate = cooldown;
-		l[n++].what = "to this mail address";
+		if (cooldown.interval > 0) {
+			snprintf(l[n].name, sizeof l[n].name, "mail-addr:%.32s", hash);
+			l[n].rate = cooldown;
+			l[n++].what = "to this mail address";
+		}
 		snprintf(l[n].name, sizeof l[n].name, "mail-addr-day:%.32s", hash);
 		l[n].rate = day;
 		l[n++].what = "to this mail address";

@@ -238,6 +238,18 @@ count_failure(pgal *g, const char *name, const pgal_rate *r, int64_t now, int64_
 }
 
 void
+pgal_pwcheck_forgive(pgal *g, const char *user)
+{
+	char name[PGAL_MARK_NAME_MAX + 1], hash[PGAL_SHA256_HEX + 1];
+	pgal_err ig;
+
+	pgal_sha256_hex(user, strlen(user), hash);
+	hash[32] = '\0';
+	mark_name(name, "pair", hash, g->client.source);
+	(void)g->store->ops->mark_delete(g->store, name, &ig);
+}
+
+void
 pgal_pwcheck_end(pgal *g, pgal_pwcheck *t, int outcome, const pgal_user *u)
 {
 	char name[PGAL_MARK_NAME_MAX + 1];

@@ -97,6 +97,11 @@ typedef struct pgal_pwcheck {
  * any. Nothing is counted yet: a right password costs no room. */
 int pgal_pwcheck_begin(pgal *g, pgal_pwcheck *t, const char *what, const char *user,
 		       pgal_err *e);
+/* The caller proved it is user's owner another way (a mailed reset code):
+ * the failures of user from this source are forgotten, as a right password
+ * forgets them. */
+void pgal_pwcheck_forgive(pgal *g, const char *user);
+
 /* After judging, outcome 1 (right password) clears the pair's failures;
  * 0 (wrong) counts a failure against the source, the pair and the name
  * and may mail the owner u (NULL: no such account); PGAL_PWCHECK_ERROR:

@@ -6,6 +6,9 @@
 # no try. Neither code opens the other's door.
 . "$(dirname "$0")/lib.sh"
 setup_home
+# a reset mails right after the sign-up mail here; the mail limits' cool-down
+# (tested in test-signup-abuse) would hold it back
+export PGAL_MAIL_COOLDOWN_SECS=0
 PW=first-password-1
 NEW=second-password-2
 CR=$(printf '\r')
@@ -61,11 +64,8 @@ ok "a new code" "$PGAL" reset alice
 c1=$(outbox_code)
 ok "another one" "$PGAL" reset alice
 c2=$(outbox_code)
-if [ "$c1" != "$c2" ]; then
-	expect_rc 3 "the older code stops working" env PGAL_PASSWORD=$PW "$PGAL" reset alice "$c1"
-else
-	ok "two codes drawn alike (chance): nothing to compare" true
-fi
+# (a new code does not take back the older one: test-signup-limits)
+check "two codes mailed" '[ -n "$c1" ] && [ -n "$c2" ]'
 i=1
 while [ $i -le 5 ]; do
 	env PGAL_PASSWORD=$NEW "$PGAL" reset alice $wrong > /dev/null 2>&1 < /dev/null
@@ -80,7 +80,7 @@ while [ $i -le 6 ]; do
 	env PGAL_PASSWORD=wrong-password-x "$PGAL" login alice > /dev/null 2>&1 < /dev/null
 	i=$((i + 1))
 done
-expect_rc 3 "after failed logins the account is locked" env PGAL_PASSWORD=$NEW "$PGAL" login alice
+expect_rc 3 "after failed logins this source is throttled for the account" env PGAL_PASSWORD=$NEW "$PGAL" login alice
 check "says so" 'grep -q "too many failed logins" "$T/err"'
 ok "reset mails a code" "$PGAL" reset alice
 ok "and the code sets a password" env PGAL_PASSWORD=$PW "$PGAL" reset alice "$(outbox_code)"
