@@ -311,13 +311,15 @@ in_list(const char *name, const char *const *list)
 static void
 test_table(void **state)
 {
-	static const char *const local_only[] = { "signup", "confirm", "resend", "login", "logout",
-						  "passwd", "cancel", "put", "gc", "init", NULL };
+	static const char *const local_only[] = { "signup", "confirm", "resend", "reset", "login",
+						  "logout", "passwd", "cancel", "put", "gc", "init",
+						  NULL };
 	static const char *const wanted[] = { "signup", "confirm", "resend", "login", "logout",
 					      "whoami", "passwd", "cancel", "albums", "mkalbum",
 					      "rmalbum", "editalbum", "ls", "put", "info", "edit",
 					      "mv", "rm", "get", "search", "share", "key", "gc", "init",
-					      "help", "df", "md5sum", "sha1sum", "sha256sum", NULL };
+					      "help", "df", "md5sum", "sha1sum", "sha256sum", "reset",
+					      NULL };
 	static const char *const reads[] = { "albums", "ls", "info", "search", "whoami", NULL };
 	const pgal_cmd_entry *const *c, *const *d;
 	const char *const *w;
