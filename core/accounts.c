@@ -105,8 +105,8 @@ pgal_signup(pgal *g, const char *user, const char *email, const char *password, 
 }
 
 /* Codes are compared upper case with spaces and dashes removed. */
-static int
-normalize_code(const char *in, char out[PGAL_CODE_LEN + 1])
+int
+pgal_code_normalize(const char *in, char out[PGAL_CODE_LEN + 1])
 {
 	size_t n = 0;
 
@@ -152,7 +152,7 @@ pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e)
 		return pgal_fail(e, PGAL_EDENIED, "too many wrong codes; ask for a new one (resend)");
 	if (pgal_now(g) > u.code_expires_at)
 		return pgal_fail(e, PGAL_EDENIED, "the code has expired; ask for a new one (resend)");
-	if (normalize_code(code, norm))
+	if (pgal_code_normalize(code, norm))
 		pgal_sha256_hex(norm, PGAL_CODE_LEN, hash);
 	else
 		hash[0] = '\0';
