@@ -184,6 +184,8 @@ $(SSHD_LIB): $(filter-out $(BUILD)/sshd/main.o,$(SSHD_OBJ))
 	@rm -f $@
 	ar rcs $@ $^
 
+# kept: make would delete it as an intermediate of the harness
+.PRECIOUS: $(BUILD)/fuzz/%.o
 $(BUILD)/fuzz/%.o: fuzz/%.c $(CORE_HDR) $(wildcard sshd/*.h tui/tui.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SSHD_CFLAGS) -Itui -Isshd -c $< -o $@
@@ -196,4 +198,11 @@ fuzz:
 	@$(MAKE) --no-print-directory -j2 BUILD=build-fuzz CC=clang SAN=1 FUZZER=1 \
 		EXTRA_CFLAGS=-fsanitize=fuzzer-no-link fuzz-bin
 	@sh tools/fuzz.sh build-fuzz $(FUZZ_SECS)
-.PRECIOUS: $(BUILD)/fuzz/%.o
+
+# ---- soak ----
+# SOAK_SESSIONS (500) sessions at once for SOAK_SECS (600) against one
+# server; fails if the listener's peak RSS or descriptors grow by > 5 %.
+.PHONY: soak
+soak: deps
+	@$(MAKE) --no-print-directory all fixtures
+	@PGAL_BUILD=$(CURDIR)/$(BUILD) PGAL_FIXTURES=$(CURDIR)/$(FIXTURES) sh tests/soak/soak.sh
