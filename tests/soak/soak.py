@@ -9,8 +9,8 @@ addresses would.
 
 Files in STATE tell the shell (tests/soak/soak.sh) where the run is:
 "loaded" when every slot has had a session up at once for the first time,
-"final" when the time is up with the sessions still up (the shell measures
-the listener, then writes "measured"), and the counts as JSON in
+"final" when the time is up and every slot has a session up again (the
+shell measures the listener, then writes "measured"), and the counts as JSON in
 "result.json" at the end.
 
 usage: soak.py PORT SESSIONS SECS KEYDIR USERS PHOTO STATE
@@ -75,7 +75,10 @@ class Soak:
         that), or the run ends."""
         start = time.monotonic()
         while not self.stopping.is_set():
-            if self.loaded.is_set() and time.monotonic() >= max(start, self.loaded_at) + extra:
+            now = time.monotonic()
+            # past the end, sessions stay up for the last measure
+            if self.loaded.is_set() and now < self.deadline and \
+                    now >= max(start, self.loaded_at) + extra:
                 break
             try:
                 await asyncio.wait_for(self.stopping.wait(), random.uniform(3, 8))
@@ -150,7 +153,7 @@ class Soak:
         run = {"guest": self.guest, "exec": self.exec_, "sftp": self.sftp}[kind]
         # the first wave comes in over a few seconds, not in one burst
         await asyncio.sleep(slot * 0.02)
-        while time.monotonic() < self.deadline and not self.stopping.is_set():
+        while not self.stopping.is_set():
             try:
                 await run(slot, random.uniform(*HOLD))
                 self.counts[kind]["ok"] += 1
@@ -170,7 +173,14 @@ class Soak:
             await asyncio.sleep(1)
             if time.monotonic() - started > LOAD_SECS:
                 self.set_loaded()
-        open(os.path.join(self.state, "final"), "w").write(str(len(self.up)))
+        # the slots between two sessions connect once more: the end is
+        # measured with as many sessions up as the start
+        for _ in range(LOAD_SECS * 10):
+            if len(self.up) == self.sessions:
+                break
+            await asyncio.sleep(0.1)
+        with open(os.path.join(self.state, "final"), "w") as f:
+            f.write(str(len(self.up)))
         measured = os.path.join(self.state, "measured")
         for _ in range(600):  # 60 s at most
             if os.path.exists(measured):

@@ -59,7 +59,7 @@ if ! wait_until $((SECS + 120)) test -f "$T/state/loaded"; then
 fi
 rss0=$(listener rss) fds0=$(listener fds)
 show "start ($(cat "$T/state/loaded") sessions up)"
-if ! wait_until $((SECS + 120)) test -f "$T/state/final"; then
+if ! wait_until $((SECS + 300)) test -f "$T/state/final"; then
 	echo "soak: FAIL: the run did not end"; kill "$driver"; cat "$T/soak.log"; exit 1
 fi
 rss1=$(listener rss) fds1=$(listener fds)
