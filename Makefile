@@ -184,9 +184,10 @@ $(SSHD_LIB): $(filter-out $(BUILD)/sshd/main.o,$(SSHD_OBJ))
 	@rm -f $@
 	ar rcs $@ $^
 
-# kept: make would delete it as an intermediate of the harness
+# kept: make would delete it as an intermediate of the harness; the sshd
+# sources too, since a harness may include one whole (its static parsers)
 .PRECIOUS: $(BUILD)/fuzz/%.o
-$(BUILD)/fuzz/%.o: fuzz/%.c $(CORE_HDR) $(wildcard sshd/*.h tui/tui.h)
+$(BUILD)/fuzz/%.o: fuzz/%.c $(CORE_HDR) $(SSHD_SRC) $(wildcard sshd/*.h tui/tui.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SSHD_CFLAGS) -Itui -Isshd -c $< -o $@
 
@@ -194,7 +195,7 @@ $(BUILD)/fuzz/%: $(BUILD)/fuzz/%.o $(FUZZ_DRIVER) $(SSHD_LIB) $(TUI_LIB) $(LIB)
 	$(CC) $(LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $< $(FUZZ_DRIVER) $(SSHD_LIB) $(TUI_LIB) $(LIB) \
 		$(LDLIBS) $(TUI_LIBS) $(SSHD_LIBS)
 
-fuzz:
+fuzz: deps
 	@$(MAKE) --no-print-directory -j2 BUILD=build-fuzz CC=clang SAN=1 FUZZER=1 \
 		EXTRA_CFLAGS=-fsanitize=fuzzer-no-link fuzz-bin
 	@sh tools/fuzz.sh build-fuzz $(FUZZ_SECS)
