@@ -12,6 +12,8 @@ SESSIONS=${SOAK_SESSIONS:-500}
 SECS=${SOAK_SECS:-600}
 USERS=10
 here=$(cd "$(dirname "$0")" && pwd)
+# a scratch folder of its own (not the test runner's) goes at the end
+[ -n "${TMPDIR_TEST:-}" ] || trap 'cleanup_ssh; rm -rf "$T"' EXIT
 
 # a descriptor per client socket here and per connection in the listener
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
