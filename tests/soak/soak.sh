@@ -6,6 +6,7 @@
 # once every session is up (start) and when the time is up with the
 # sessions still running (end), and fails if either grew by more than 5 %,
 # if more than 5 % of the sessions failed, or if the server died.
+# SOAK_CONFIG adds pgal.conf lines (one a line) to the server's.
 # usage: PGAL_BUILD=build PGAL_FIXTURES=build/fixtures sh tests/soak/soak.sh
 . "$(dirname "$0")/../ssh/lib.sh"
 SESSIONS=${SOAK_SESSIONS:-500}
@@ -23,7 +24,14 @@ ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 	{ echo "soak: FAIL: python3-asyncssh is missing (make deps)"; exit 1; }
 
 setup_home
-start_sshd "ssh_max_startups = 1000" "ssh_max_sessions = $((SESSIONS * 2))"
+# SOAK_CONFIG: more pgal.conf lines (one a line), e.g. a limit to raise
+set -- "ssh_max_startups = 1000" "ssh_max_sessions = $((SESSIONS * 2))"
+while IFS= read -r line; do
+	[ -n "$line" ] && set -- "$@" "$line"
+done <<EOF
+${SOAK_CONFIG:-}
+EOF
+start_sshd "$@"
 users=
 mkdir -p "$T/keys"
 i=1
