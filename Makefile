@@ -187,7 +187,7 @@ $(SSHD_LIB): $(filter-out $(BUILD)/sshd/main.o,$(SSHD_OBJ))
 # kept: make would delete it as an intermediate of the harness; the sshd
 # sources too, since a harness may include one whole (its static parsers)
 .PRECIOUS: $(BUILD)/fuzz/%.o
-$(BUILD)/fuzz/%.o: fuzz/%.c $(CORE_HDR) $(SSHD_SRC) $(wildcard sshd/*.h tui/tui.h)
+$(BUILD)/fuzz/%.o: fuzz/%.c $(CORE_HDR) $(SSHD_SRC) $(wildcard fuzz/*.h sshd/*.h tui/tui.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SSHD_CFLAGS) -Itui -Isshd -c $< -o $@
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "text.h"
 #include "gallery.h"
 #include "sshd.h"
 #include "validate.h"
@@ -39,15 +40,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const pgal_cmd_entry *c;
 	pgal_cmd_target *targets = NULL;
-	char *line = malloc(size + 1), **argv;
+	char *line = fuzz_text(data, size), **argv;
 	pgal_args a;
 	pgal_err e;
 	int argc, n;
 
-	if (line == NULL)
-		abort();
-	memcpy(line, data, size);
-	line[size] = '\0';
 	pgal_err_clear(&e);
 	if ((argc = sshd_words_split(line, &argv, &e)) > 0) {
 		for (n = 0; n < argc; n++)

@@ -10,6 +10,7 @@
 
 #include "gallery-int.h"
 #include "mail/message.h"
+#include "text.h"
 #include "validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -41,16 +42,12 @@ check_headers(const pgal_buf *b)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1), *field[FIELDS + 1], *nl, code[PGAL_CODE_LEN + 1];
+	char *text = fuzz_text(data, size), *field[FIELDS + 1], *nl, code[PGAL_CODE_LEN + 1];
 	pgal_mail_sender from;
 	pgal_mail_message m;
 	pgal_err e;
 	int i;
 
-	if (text == NULL)
-		abort();
-	memcpy(text, data, size);
-	text[size] = '\0';
 	memset(&m, 0, sizeof m);
 	field[0] = text;
 	for (i = 0; i < FIELDS; i++) {

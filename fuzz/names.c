@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -14,15 +15,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *in = malloc(size + 1), name[PGAL_PHOTO_NAME_MAX + 1];
+	char *in = fuzz_text(data, size), name[PGAL_PHOTO_NAME_MAX + 1];
 	char variant[PGAL_PHOTO_NAME_MAX + 1], tags[PGAL_TAGS_MAX + 1];
 	pgal_err e;
 	int n;
 
-	if (in == NULL)
-		abort();
-	memcpy(in, data, size);
-	in[size] = '\0';
 	pgal_photo_name_from_file(in, name);
 	if (pgal_valid_photo_name(name, &e) != PGAL_OK)
 		abort();

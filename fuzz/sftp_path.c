@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sftp-tree.h"
+#include "text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -22,14 +23,10 @@ check_names(const struct vpath *v)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *in = malloc(size + 1), real[4096];
+	char *in = fuzz_text(data, size), real[4096];
 	struct vpath v, w;
 	pgal_err e;
 
-	if (in == NULL)
-		abort();
-	memcpy(in, data, size);
-	in[size] = '\0';
 	pgal_err_clear(&e);
 	if (sftpd_parse_path(in, &v, &e) == PGAL_OK)
 		check_names(&v);

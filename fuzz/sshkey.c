@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sshkey.h"
+#include "text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -13,13 +14,11 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	pgal_sshkey_parsed *k = malloc(sizeof *k);
-	char *line = malloc(size + 1), fp[64], *space;
+	char *line = fuzz_text(data, size), fp[64], *space;
 	pgal_err e;
 
-	if (k == NULL || line == NULL)
+	if (k == NULL)
 		abort();
-	memcpy(line, data, size);
-	line[size] = '\0';
 	pgal_err_clear(&e);
 	pgal_sshkey_parse(line, k, &e);
 	/* "TYPE BASE64" as the server hands a client's key over */
