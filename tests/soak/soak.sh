@@ -25,7 +25,8 @@ ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 setup_home
 # SOAK_CONFIG: more pgal.conf lines (one a line), e.g. a limit to raise
-set -- "ssh_max_startups = 1000" "ssh_max_sessions = $((SESSIONS * 2))"
+# (a third of the sessions are guests, who have a pool of their own)
+set -- "ssh_max_startups = 1000" "ssh_max_sessions = $((SESSIONS * 2))" "ssh_max_guests = $SESSIONS"
 while IFS= read -r line; do
 	[ -n "$line" ] && set -- "$@" "$line"
 done <<EOF
