@@ -197,3 +197,53 @@ uninstall:
 
 clean:
 	rm -rf build build-asan
+
+# ---- fuzzing ----
+# Each fuzz/NAME.c is a libFuzzer harness for one parser of outside bytes.
+# Every build links them with a main that replays files
+# (tests/fuzz/test-replay.sh runs them over fuzz/corpus and
+# fuzz/regressions); `make fuzz` builds them with clang's libFuzzer in
+# build-fuzz and runs each for FUZZ_SECS (tools/fuzz.sh).
+FUZZ_SRC := $(wildcard fuzz/*.c)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+# the server's objects as an archive: a harness takes only what it calls
+SSHD_LIB := $(BUILD)/libpgalsshd.a
+FUZZ_SECS ?= 60
+ifeq ($(FUZZER),1)
+FUZZ_DRIVER :=
+FUZZ_LDFLAGS := -fsanitize=fuzzer
+else
+FUZZ_DRIVER := $(BUILD)/tests/fuzz/replay-main.o
+FUZZ_LDFLAGS :=
+endif
+.PHONY: fuzz fuzz-bin
+all: $(FUZZ_BIN)
+fuzz-bin: $(FUZZ_BIN)
+
+$(SSHD_LIB): $(filter-out $(BUILD)/sshd/main.o,$(SSHD_OBJ))
+	@rm -f $@
+	ar rcs $@ $^
+
+# kept: make would delete it as an intermediate of the harness; the sshd
+# sources too, since a harness may include one whole (its static parsers)
+.PRECIOUS: $(BUILD)/fuzz/%.o
+$(BUILD)/fuzz/%.o: fuzz/%.c $(CORE_HDR) $(SSHD_SRC) $(wildcard fuzz/*.h sshd/*.h tui/tui.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SSHD_CFLAGS) -Itui -Isshd -c $< -o $@
+
+$(BUILD)/fuzz/%: $(BUILD)/fuzz/%.o $(FUZZ_DRIVER) $(SSHD_LIB) $(TUI_LIB) $(LIB)
+	$(CC) $(LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $< $(FUZZ_DRIVER) $(SSHD_LIB) $(TUI_LIB) $(LIB) \
+		$(LDLIBS) $(TUI_LIBS) $(SSHD_LIBS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory -j2 BUILD=build-fuzz CC=clang SAN=1 FUZZER=1 \
+		EXTRA_CFLAGS=-fsanitize=fuzzer-no-link fuzz-bin
+	@sh tools/fuzz.sh build-fuzz $(FUZZ_SECS)
+
+# ---- soak ----
+# SOAK_SESSIONS (500) sessions at once for SOAK_SECS (600) against one
+# server; fails if the listener's peak RSS or descriptors grow by > 5 %.
+.PHONY: soak
+soak: deps
+	@$(MAKE) --no-print-directory all fixtures
+	@PGAL_BUILD=$(CURDIR)/$(BUILD) PGAL_FIXTURES=$(CURDIR)/$(FIXTURES) sh tests/soak/soak.sh

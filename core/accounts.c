@@ -132,8 +132,8 @@ refused:
 
 /* Codes are compared upper case with white space (a pasted line's CR,
  * tabs, spaces) and dashes removed. */
-static int
-normalize_code(const char *in, char out[PGAL_CODE_LEN + 1])
+int
+pgal_code_normalize(const char *in, char out[PGAL_CODE_LEN + 1])
 {
 	size_t n = 0;
 
@@ -185,7 +185,7 @@ pgal_code_check(pgal *g, pgal_user *u, const char *code, const pgal_code_text *t
 	if (pgal_now(g) > u->code_expires_at)
 		return pgal_fail(e, PGAL_EDENIED, "the code has expired; ask for a new one (%s)",
 				 text->renew);
-	if (!normalize_code(code, norm))
+	if (!pgal_code_normalize(code, norm))
 		return pgal_fail(e, PGAL_EINPUT, "a code is %d letters and digits, as in the mail",
 				 PGAL_CODE_LEN);
 	pgal_sha256_hex(norm, PGAL_CODE_LEN, hash);

@@ -48,7 +48,7 @@ pgal_fmt_taken(char out[32], int64_t taken_at)
 	time_t tt = (time_t)taken_at;
 
 	out[0] = '\0';
-	if (taken_at < 0 || gmtime_r(&tt, &tm) == NULL)
+	if (taken_at == -1 || gmtime_r(&tt, &tm) == NULL)
 		return;
 	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
 }
@@ -60,7 +60,7 @@ pgal_fmt_iso(char out[32], int64_t t, int utc_z)
 	time_t tt = (time_t)t;
 
 	out[0] = '\0';
-	if (t < 0 || gmtime_r(&tt, &tm) == NULL)
+	if (t == -1 || gmtime_r(&tt, &tm) == NULL)
 		return;
 	strftime(out, 32, utc_z ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%dT%H:%M:%S", &tm);
 }

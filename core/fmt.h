@@ -16,10 +16,11 @@ void pgal_fmt_size(char out[16], int64_t bytes);
 void pgal_fmt_local(char out[32], int64_t t);
 /* When a photo was taken as the camera's clock said, "2008-10-22 16:29":
  * taken_at holds that clock reading as if it were UTC (records.h), so it
- * is shown without a zone conversion; "" for t < 0. */
+ * is shown without a zone conversion; "" for -1 (unknown). A time before
+ * 1970 is negative and shown like any other (a scan's EXIF date). */
 void pgal_fmt_taken(char out[32], int64_t taken_at);
 /* ISO 8601 for machines: "2008-10-22T16:29:49" (utc_z 0) or
- * "2024-01-02T03:04:05Z" (utc_z 1); "" for t < 0. */
+ * "2024-01-02T03:04:05Z" (utc_z 1); "" for -1 (unknown). */
 void pgal_fmt_iso(char out[32], int64_t t, int utc_z);
 
 /* A photo's facts as text; "" for what is unknown. */

@@ -22,6 +22,10 @@ struct pgal {
 
 int64_t pgal_now(const pgal *g);
 
+/* A confirmation code as typed (any case, spaces and dashes anywhere) in
+ * the form it is stored in: 1 when it has the length of one, else 0. */
+int pgal_code_normalize(const char *in, char out[PGAL_CODE_LEN + 1]);
+
 /* Resolves a session token to its user, enforcing idle and absolute expiry.
  * Every call on user data starts here. */
 int pgal_auth(pgal *g, const char *token, pgal_user *u, pgal_err *e);

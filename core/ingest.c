@@ -444,7 +444,8 @@ pgal_photo_add(pgal *g, const char *token, const char *album, const char *path,
 	p.exif = r.exif;
 	p.added_at = pgal_now(g);
 	p.mtime = opts->mtime > 0 ? opts->mtime : 0;
-	p.sort_taken = r.exif.taken_at >= 0 ? r.exif.taken_at : p.added_at;
+	/* -1 is unknown; a date before 1970 is negative and sorts as one */
+	p.sort_taken = r.exif.taken_at != -1 ? r.exif.taken_at : p.added_at;
 	/* again just before the row: uploads running in parallel may have used
 	 * the room meanwhile (a window remains; the store has no quota lock) */
 	if ((rc = pgal_quota_check(g, token, p.bytes, e)) != PGAL_OK ||

@@ -53,7 +53,7 @@ confirm_resend(tui *t, tui_view *v, int key)
 		tui_msg(t, 1, "%s", e.msg);
 		return 1;
 	}
-	tui_msg(t, 0, "a new code was mailed; the old one no longer works");
+	tui_msg(t, 0, "a new code was mailed (an earlier one works too until it expires)");
 	return 1;
 }
 

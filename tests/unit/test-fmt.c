@@ -14,6 +14,8 @@
 
 /* 1069610857 is 2003-11-23T18:07:37Z (date -u -d @1069610857) */
 #define NIKON_TAKEN 1069610857
+/* a scan's EXIF date before 1970 (date -u -d '1954-06-01 12:30:00' +%s) */
+#define SCAN_TAKEN INT64_C(-491830200)
 
 static void
 test_times(void **state)
@@ -38,6 +40,13 @@ test_times(void **state)
 	assert_string_equal(buf, "");
 	pgal_fmt_taken(buf, 0);
 	assert_string_equal(buf, "1970-01-01 00:00");
+	/* only -1 is unknown: a time before 1970 is shown like any other */
+	pgal_fmt_taken(buf, SCAN_TAKEN);
+	assert_string_equal(buf, "1954-06-01 12:30");
+	pgal_fmt_iso(buf, SCAN_TAKEN, 0);
+	assert_string_equal(buf, "1954-06-01T12:30:00");
+	pgal_fmt_iso(buf, -1, 0);
+	assert_string_equal(buf, "");
 }
 
 static pgal_photo
