@@ -111,6 +111,16 @@ mark_name(char out[PGAL_MARK_NAME_MAX + 1], const char *kind, const char *name_h
 		 source != NULL ? source : "");
 }
 
+/* Any bytes a client sends as a user name become a fixed-size key. */
+static void
+name_hash_of(const char *user, char out[33])
+{
+	char hash[PGAL_SHA256_HEX + 1];
+
+	pgal_sha256_hex(user, strlen(user), hash);
+	snprintf(out, 33, "%.32s", hash);
+}
+
 int
 pgal_rate_take(pgal *g, const char *name, const pgal_rate *r, int64_t now, int64_t *wait,
 	       pgal_err *e)
@@ -168,7 +178,7 @@ pgal_pwcheck_begin(pgal *g, pgal_pwcheck *t, const char *what, const char *user,
 		   pgal_err *e)
 {
 	char src[PGAL_MARK_NAME_MAX + 1], pair[PGAL_MARK_NAME_MAX + 1];
-	char acct[PGAL_MARK_NAME_MAX + 1], hash[PGAL_SHA256_HEX + 1];
+	char acct[PGAL_MARK_NAME_MAX + 1];
 	int64_t now = pgal_now(g), wait_src, wait_pair, wait_acct;
 	const pgal_client *c = &g->client;
 	pgal_err ig;
@@ -177,9 +187,7 @@ pgal_pwcheck_begin(pgal *g, pgal_pwcheck *t, const char *what, const char *user,
 	memset(t, 0, sizeof *t);
 	t->what = what;
 	pgal_sanitize_n(t->user, sizeof t->user, user, strnlen(user, PGAL_USER_MAX), 0);
-	/* any bytes a client sends become a fixed-size key */
-	pgal_sha256_hex(user, strlen(user), hash);
-	snprintf(t->name_hash, sizeof t->name_hash, "%.32s", hash);
+	name_hash_of(user, t->name_hash);
 	mark_name(src, "src", NULL, c->source);
 	mark_name(pair, "pair", t->name_hash, c->source);
 	mark_name(acct, "acct", t->name_hash, NULL);
@@ -240,11 +248,10 @@ count_failure(pgal *g, const char *name, const pgal_rate *r, int64_t now, int64_
 void
 pgal_pwcheck_forgive(pgal *g, const char *user)
 {
-	char name[PGAL_MARK_NAME_MAX + 1], hash[PGAL_SHA256_HEX + 1];
+	char name[PGAL_MARK_NAME_MAX + 1], hash[33];
 	pgal_err ig;
 
-	pgal_sha256_hex(user, strlen(user), hash);
-	hash[32] = '\0';
+	name_hash_of(user, hash);
 	mark_name(name, "pair", hash, g->client.source);
 	(void)g->store->ops->mark_delete(g->store, name, &ig);
 }
