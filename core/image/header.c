@@ -15,6 +15,9 @@
 #define JPEG_STEPS_MAX 4096
 /* Directory entries looked at in a TIFF's first IFD. */
 #define TIFF_ENTRIES_MAX 4096
+/* What a header may claim to need: well past any memory limit, and far
+ * enough below INT64_MAX that adding the decoder's base cannot overflow */
+#define HELD_BYTES_MAX (INT64_MAX / 4)
 
 /* Exactly n bytes at off, all inside the file's size; 0 or -1. */
 static int
@@ -63,11 +66,15 @@ set(uint32_t w, uint32_t h, pgal_img_header *out)
 	return 1;
 }
 
-/* Bytes of a whole w x h image at bpp bytes a pixel. */
+/* Bytes of a whole w x h image at bpp bytes a pixel. Width and height
+ * may each be near INT_MAX, so the product is held at HELD_BYTES_MAX
+ * (far beyond any memory limit) instead of overflowing. */
 static int64_t
 whole(const pgal_img_header *h, int64_t bpp)
 {
-	return (int64_t)h->width * h->height * bpp;
+	int64_t pixels = (int64_t)h->width * h->height;
+
+	return pixels > HELD_BYTES_MAX / bpp ? HELD_BYTES_MAX : pixels * bpp;
 }
 
 /* A JPEG frame's components: libjpeg keeps every DCT coefficient (two
