@@ -11,6 +11,7 @@
 
 #include "aws/aws.h"
 #include "aws/s3.h"
+#include "hex.h"
 
 #define LIST_ANSWER_MAX (8u * 1024 * 1024)
 /* a key as it may come in XML: 1024 bytes percent-encoded, three each */
@@ -30,9 +31,8 @@ pgal_s3_bucket_ok(const char *s)
 	return s[0] != '-' && s[0] != '.' && s[n - 1] != '-' && s[n - 1] != '.';
 }
 
-/* The request path of key (NULL: the bucket itself), already encoded. */
-static char *
-request_path(const pgal_s3_bucket *b, const char *key)
+char *
+pgal_s3_request_path(const pgal_s3_bucket *b, const char *prefix, const char *key)
 {
 	pgal_buf sb = { 0 };
 
@@ -42,34 +42,24 @@ request_path(const pgal_s3_bucket *b, const char *key)
 	}
 	if (key != NULL) {
 		pgal_buf_addc(&sb, '/');
+		if (prefix != NULL)
+			pgal_aws_uri_append(&sb, prefix, strlen(prefix), 1);
 		pgal_aws_uri_append(&sb, key, strlen(key), 1);
 	} else if (!b->path_style)
 		pgal_buf_addc(&sb, '/');
 	return pgal_buf_take(&sb);
 }
 
-static void
-init_req(const pgal_s3_bucket *b, pgal_aws_request *r, const char *op, const char *path,
-    char host_prefix[80])
+void
+pgal_s3_request_init(const pgal_s3_bucket *b, pgal_aws_request *r, const char *op,
+    const char *method, const char *path, char host_prefix[80])
 {
-	pgal_aws_request_init(r, op, "GET", path);
+	pgal_aws_request_init(r, op, method, path);
 	r->errfmt = PGAL_AWS_ERR_XML;
 	if (!b->path_style) {
 		snprintf(host_prefix, 80, "%s.", b->name);
 		r->host_prefix = host_prefix;
 	}
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* A key of encoding-type=url decoded in place ('+' is a space, as S3
@@ -86,7 +76,7 @@ url_decode(char *s)
 		} else if (*s != '%') {
 			*o++ = *s;
 		} else {
-			if ((hi = hexval(s[1])) < 0 || (lo = hexval(s[2])) < 0 ||
+			if ((hi = pgal_hex_digit(s[1])) < 0 || (lo = pgal_hex_digit(s[2])) < 0 ||
 			    (hi == 0 && lo == 0))
 				return -1;
 			*o++ = (char)(hi * 16 + lo);
@@ -153,11 +143,11 @@ pgal_s3_list_objects(const pgal_s3_bucket *b, const char *prefix, int page,
 	size_t		  nq;
 	int		  rc = PGAL_OK, stop = 0;
 
-	if ((path = request_path(b, NULL)) == NULL)
+	if ((path = pgal_s3_request_path(b, NULL, NULL)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	snprintf(pagestr, sizeof pagestr, "%d", page > 0 && page <= 1000 ? page : 1000);
 	do {
-		init_req(b, &r, "ListObjectsV2", path, hp);
+		pgal_s3_request_init(b, &r, "ListObjectsV2", "GET", path, hp);
 		nq = 0;
 		q[nq++] = (pgal_aws_kv){ "list-type", "2" };
 		q[nq++] = (pgal_aws_kv){ "max-keys", pagestr };
@@ -204,9 +194,9 @@ pgal_s3_get_object(const pgal_s3_bucket *b, const char *key, int fd, size_t max,
 	char		  hp[80], *path;
 	int		  rc;
 
-	if ((path = request_path(b, key)) == NULL)
+	if ((path = pgal_s3_request_path(b, NULL, key)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-	init_req(b, &r, "GetObject", path, hp);
+	pgal_s3_request_init(b, &r, "GetObject", "GET", path, hp);
 	r.resp_fd = fd;
 	r.resp_max = max;
 	rc = pgal_aws_do(b->c, &r, &resp, e);

@@ -43,6 +43,15 @@ typedef struct pgal_s3_bucket {
 	int path_style;		/* /bucket/key, not bucket.host/key */
 } pgal_s3_bucket;
 
+/* The request path of prefix+key in the bucket (key NULL: the bucket
+ * itself), encoded, for path or virtual-hosted style; malloc'd, NULL when
+ * out of memory. */
+char *pgal_s3_request_path(const pgal_s3_bucket *b, const char *prefix, const char *key);
+/* pgal_aws_request_init for an S3 call on the bucket: XML errors, and the
+ * "<bucket>." host prefix (written into host_prefix) in virtual-hosted style. */
+void pgal_s3_request_init(const pgal_s3_bucket *b, pgal_aws_request *r, const char *op,
+    const char *method, const char *path, char host_prefix[80]);
+
 typedef struct pgal_s3_object {
 	const char *key;	/* decoded; any bytes but NUL */
 	int64_t bytes;

@@ -52,31 +52,18 @@ prefix_ok(const char *s)
 static char *
 object_path(struct s3_blobs *b, const char *key)
 {
-	pgal_buf sb = { 0 };
+	pgal_s3_bucket bk = { b->c, b->bucket, b->path_style };
 
-	if (b->path_style) {
-		pgal_buf_addc(&sb, '/');
-		pgal_buf_adds(&sb, b->bucket);
-	}
-	if (key != NULL) {
-		pgal_buf_addc(&sb, '/');
-		pgal_aws_uri_append(&sb, b->prefix, strlen(b->prefix), 1);
-		pgal_aws_uri_append(&sb, key, strlen(key), 1);
-	} else if (!b->path_style)
-		pgal_buf_addc(&sb, '/');
-	return pgal_buf_take(&sb);
+	return pgal_s3_request_path(&bk, b->prefix, key);
 }
 
 static void
 init_req(struct s3_blobs *b, pgal_aws_request *r, const char *op,
     const char *method, const char *path, char *host_prefix)
 {
-	pgal_aws_request_init(r, op, method, path);
-	r->errfmt = PGAL_AWS_ERR_XML;
-	if (!b->path_style) {
-		snprintf(host_prefix, 80, "%s.", b->bucket);
-		r->host_prefix = host_prefix;
-	}
+	pgal_s3_bucket bk = { b->c, b->bucket, b->path_style };
+
+	pgal_s3_request_init(&bk, r, op, method, path, host_prefix);
 }
 
 static int
