@@ -24,3 +24,15 @@ pgal_hex_upper(const void *in, size_t n, char *out)
 {
 	encode(in, n, out, "0123456789ABCDEF");
 }
+
+int
+pgal_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

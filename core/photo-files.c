@@ -32,8 +32,8 @@ push(pgal_file_list *l, const char *path, pgal_err *e)
 	return PGAL_OK;
 }
 
-static int
-is_image_name(const char *name)
+int
+pgal_is_image_name(const char *name)
 {
 	static const char *const ext[] = { "jpg", "jpeg", "png", "webp", "gif", "tif", "tiff",
 		"heic", "heif" };
@@ -130,7 +130,7 @@ walk(pgal_file_list *l, const char *dir, int depth, pgal_err *e)
 			continue;
 		if (S_ISDIR(sb.st_mode))
 			rc = walk(l, path, depth + 1, e);
-		else if (S_ISREG(sb.st_mode) && is_image_name(names[i]))
+		else if (S_ISREG(sb.st_mode) && (l->all_files || pgal_is_image_name(names[i])))
 			rc = push(l, path, e);
 	}
 	free_names(names, n);

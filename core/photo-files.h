@@ -14,7 +14,14 @@
 typedef struct pgal_file_list {
 	char **v; /* malloc'd paths */
 	size_t n, cap;
+	/* set before adding: a folder gives every regular file below it, not
+	 * only the image names (an import reports what it passes over) */
+	int all_files;
 } pgal_file_list;
+
+/* 1 if the name ends in an image extension (jpg, png, webp, gif, tiff,
+ * heic, any case): what a folder walk picks. */
+int pgal_is_image_name(const char *name);
 
 /* Adds path itself if it is a file; if a folder, the files below it with
  * an image name (jpg, png, webp, gif, tiff, heic), in name order, hidden

@@ -229,7 +229,8 @@ typedef struct pgal_aws_request {
 	/* Response body of a 2xx: written to resp_fd when >= 0 (a retry after
 	 * bytes went out truncates it back if it is seekable, else gives up),
 	 * else kept in memory up to resp_max bytes (0: 16 MiB); bigger is an
-	 * error (PGAL_EINPUT). Set resp_fd to -1 for memory. */
+	 * error (PGAL_EINPUT). Set resp_fd to -1 for memory. With resp_fd,
+	 * resp_max > 0 bounds the file the same way (0: no bound). */
 	int resp_fd;
 	size_t resp_max;
 } pgal_aws_request;

@@ -296,6 +296,11 @@ write_body(char *p, size_t size, size_t n, void *arg)
 	int ok = status_2xx(x);
 
 	if (ok && x->r->resp_fd >= 0) {
+		/* a bound on a file answer too, when the caller sets one */
+		if (x->r->resp_max > 0 && (uint64_t)x->written + len > x->r->resp_max) {
+			x->too_big = 1;
+			return 0;
+		}
 		for (off = 0; off < len; ) {
 			ssize_t w = write(x->r->resp_fd, p + off, len - off);
 

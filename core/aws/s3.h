@@ -4,6 +4,7 @@
 
 #include <time.h>
 
+#include "aws/aws.h"
 #include "blobs/blobs.h"
 #include "err.h"
 
@@ -27,5 +28,50 @@ int pgal_s3_presign_get(pgal_blobs *b, const char *key, const char *filename,
  * the AWS SDKs do the same); else NULL, and the AWS layer hashes the body
  * (over plain http the signed hash is all that protects it). */
 const char *pgal_s3_put_payload_hash(int tls, const char *known);
+
+/* ---- objects of any bucket (core/aws/s3-objects.c) ---- */
+
+/* The longest key S3 stores. */
+#define PGAL_S3_KEY_MAX 1024
+
+/* 1 if s is a bucket name as S3 makes them today (3 to 63 of a-z 0-9 . -). */
+int pgal_s3_bucket_ok(const char *s);
+
+typedef struct pgal_s3_bucket {
+	pgal_aws_client *c;	/* an "s3" client */
+	const char *name;
+	int path_style;		/* /bucket/key, not bucket.host/key */
+} pgal_s3_bucket;
+
+/* The request path of prefix+key in the bucket (key NULL: the bucket
+ * itself), encoded, for path or virtual-hosted style; malloc'd, NULL when
+ * out of memory. */
+char *pgal_s3_request_path(const pgal_s3_bucket *b, const char *prefix, const char *key);
+/* pgal_aws_request_init for an S3 call on the bucket: XML errors, and the
+ * "<bucket>." host prefix (written into host_prefix) in virtual-hosted style. */
+void pgal_s3_request_init(const pgal_s3_bucket *b, pgal_aws_request *r, const char *op,
+    const char *method, const char *path, char host_prefix[80]);
+
+typedef struct pgal_s3_object {
+	const char *key;	/* decoded; any bytes but NUL */
+	int64_t bytes;
+	int64_t mtime;		/* unix time, 0 when unknown */
+	/* the key could not be read whole (longer than PGAL_S3_KEY_MAX,
+	 * malformed): key holds its first bytes, to name it */
+	int unreadable;
+} pgal_s3_object;
+
+/* Called for each object, in key order; non-zero stops the listing. */
+typedef int (*pgal_s3_object_visit)(void *arg, const pgal_s3_object *o);
+
+/* ListObjectsV2 of the keys under prefix (NULL or "": all), page keys a
+ * request (1 to 1000; else 1000), following continuation tokens. */
+int pgal_s3_list_objects(const pgal_s3_bucket *b, const char *prefix, int page,
+    pgal_s3_object_visit visit, void *arg, pgal_err *e);
+
+/* GetObject of key written to fd; more than max bytes (0: no bound) stops
+ * it with PGAL_EINPUT. A missing key is PGAL_ENOTFOUND. */
+int pgal_s3_get_object(const pgal_s3_bucket *b, const char *key, int fd, size_t max,
+    pgal_err *e);
 
 #endif

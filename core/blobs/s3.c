@@ -17,7 +17,6 @@
 #include "records.h"
 
 #define MAX_PARTS 10000
-#define LIST_ANSWER_MAX (8u * 1024 * 1024)
 
 struct s3_blobs {
 	pgal_blobs	 base;
@@ -28,20 +27,6 @@ struct s3_blobs {
 	int		 list_page;	/* max-keys of a ListObjectsV2 page */
 	int64_t		 single_file_max; /* regular files up to this: one PUT */
 };
-
-static int
-bucket_ok(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n < 3 || n > 63)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '-' || s[i] == '.'))
-			return 0;
-	return s[0] != '-' && s[0] != '.' && s[n - 1] != '-' && s[n - 1] != '.';
-}
 
 /* A prefix is a plain path of safe characters, no "." or ".." segments. */
 static int
@@ -67,31 +52,18 @@ prefix_ok(const char *s)
 static char *
 object_path(struct s3_blobs *b, const char *key)
 {
-	pgal_buf sb = { 0 };
+	pgal_s3_bucket bk = { b->c, b->bucket, b->path_style };
 
-	if (b->path_style) {
-		pgal_buf_addc(&sb, '/');
-		pgal_buf_adds(&sb, b->bucket);
-	}
-	if (key != NULL) {
-		pgal_buf_addc(&sb, '/');
-		pgal_aws_uri_append(&sb, b->prefix, strlen(b->prefix), 1);
-		pgal_aws_uri_append(&sb, key, strlen(key), 1);
-	} else if (!b->path_style)
-		pgal_buf_addc(&sb, '/');
-	return pgal_buf_take(&sb);
+	return pgal_s3_request_path(&bk, b->prefix, key);
 }
 
 static void
 init_req(struct s3_blobs *b, pgal_aws_request *r, const char *op,
     const char *method, const char *path, char *host_prefix)
 {
-	pgal_aws_request_init(r, op, method, path);
-	r->errfmt = PGAL_AWS_ERR_XML;
-	if (!b->path_style) {
-		snprintf(host_prefix, 80, "%s.", b->bucket);
-		r->host_prefix = host_prefix;
-	}
+	pgal_s3_bucket bk = { b->c, b->bucket, b->path_style };
+
+	pgal_s3_request_init(&bk, r, op, method, path, host_prefix);
 }
 
 static int
@@ -118,7 +90,7 @@ s3_open(pgal_blobs **bp, const pgal_config *cfg, pgal_err *e)
 	*bp = NULL;
 	if (cfg->s3_bucket[0] == '\0')
 		return pgal_fail(e, PGAL_EUSAGE, "blobs = s3 needs s3_bucket");
-	if (!bucket_ok(cfg->s3_bucket))
+	if (!pgal_s3_bucket_ok(cfg->s3_bucket))
 		return pgal_fail(e, PGAL_EINPUT, "s3_bucket: not a bucket name");
 	if (!prefix_ok(cfg->s3_prefix))
 		return pgal_fail(e, PGAL_EINPUT, "s3_prefix: use letters, digits, "
@@ -623,82 +595,32 @@ s3_del(pgal_blobs *base, const char *key, pgal_err *e)
 	return rc;
 }
 
-static int64_t
-parse_mtime(const char *s)
-{
-	struct tm tm;
+/* Only what pgal put there: other objects under the prefix are not ours. */
+struct list_visit {
+	size_t plen;
+	pgal_blob_visit visit;
+	void *arg;
+};
 
-	memset(&tm, 0, sizeof tm);
-	if (strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+static int
+list_one(void *arg, const pgal_s3_object *o)
+{
+	struct list_visit *lv = arg;
+	char id[PGAL_BLOB_ID_HEX + 1];
+
+	if (o->unreadable || !pgal_blob_key_id(o->key + lv->plen, id))
 		return 0;
-	return (int64_t)timegm(&tm);
+	return lv->visit(lv->arg, o->key + lv->plen, o->mtime, o->bytes);
 }
 
 static int
 s3_list(pgal_blobs *base, pgal_blob_visit visit, void *arg, pgal_err *e)
 {
 	struct s3_blobs	 *b = (struct s3_blobs *)base;
-	pgal_aws_request  r;
-	pgal_aws_response resp;
-	pgal_aws_kv	  q[4];
-	char		  hp[80], *path, token[1024] = "", page[16], trunc[8];
-	char		  key[1024], lm[64], size[32], id[PGAL_BLOB_ID_HEX + 1];
-	size_t		  plen = strlen(b->prefix), nq;
-	int		  rc = PGAL_OK, stop = 0;
+	pgal_s3_bucket	  bk = { b->c, b->bucket, b->path_style };
+	struct list_visit lv = { strlen(b->prefix), visit, arg };
 
-	if ((path = object_path(b, NULL)) == NULL)
-		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-	snprintf(page, sizeof page, "%d", b->list_page);
-	do {
-		const char *in;
-		size_t	    inlen, pos = 0;
-
-		init_req(b, &r, "ListObjectsV2", "GET", path, hp);
-		nq = 0;
-		q[nq++] = (pgal_aws_kv){ "list-type", "2" };
-		q[nq++] = (pgal_aws_kv){ "max-keys", page };
-		if (plen > 0)
-			q[nq++] = (pgal_aws_kv){ "prefix", b->prefix };
-		if (token[0] != '\0')
-			q[nq++] = (pgal_aws_kv){ "continuation-token", token };
-		r.query = q;
-		r.nquery = nq;
-		r.resp_max = LIST_ANSWER_MAX;
-		if ((rc = pgal_aws_do(b->c, &r, &resp, e)) != PGAL_OK) {
-			pgal_aws_response_free(&resp);
-			break;
-		}
-		while (!stop && pgal_aws_xml_find(resp.body, resp.body_len,
-		    "Contents", &pos, &in, &inlen)) {
-			int64_t bytes;
-
-			if (pgal_aws_xml_text(in, inlen, "Key", key, sizeof key) != 1)
-				continue;
-			pgal_aws_xml_text(in, inlen, "LastModified", lm, sizeof lm);
-			pgal_aws_xml_text(in, inlen, "Size", size, sizeof size);
-			bytes = strtoll(size, NULL, 10);
-			/* only what pgal put there: other objects are not ours */
-			if (strncmp(key, b->prefix, plen) != 0 ||
-			    !pgal_blob_key_id(key + plen, id))
-				continue;
-			stop = visit(arg, key + plen, parse_mtime(lm), bytes);
-		}
-		token[0] = '\0';
-		if (!stop && pgal_aws_xml_text(resp.body, resp.body_len,
-		    "IsTruncated", trunc, sizeof trunc) == 1 &&
-		    strcmp(trunc, "true") == 0 &&
-		    (pgal_aws_xml_text(resp.body, resp.body_len,
-		    "NextContinuationToken", token, sizeof token) != 1 ||
-		    token[0] == '\0')) {
-			pgal_aws_response_free(&resp);
-			rc = pgal_fail(e, PGAL_EBACKEND, "S3 ListObjectsV2: truncated "
-			    "answer without a continuation token");
-			break;
-		}
-		pgal_aws_response_free(&resp);
-	} while (!stop && token[0] != '\0');
-	free(path);
-	return rc;
+	return pgal_s3_list_objects(&bk, b->prefix, b->list_page, list_one, &lv, e);
 }
 
 /* The Content-Disposition a share link asks S3 to answer with: inline (a

@@ -58,7 +58,7 @@ cmd_put_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 	const char *album = ctx->target->album;
 	int json = pgal_args_has(a, "json"), rc = PGAL_OK, grc;
 	size_t added = 0, stored = 0, i, nfiles;
-	pgal_file_list files = { NULL, 0, 0 };
+	pgal_file_list files = { NULL, 0, 0, 0 };
 	char shown[256], size[16];
 	pgal_put_opts opts;
 	pgal_album al;

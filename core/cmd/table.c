@@ -21,6 +21,7 @@ extern const pgal_cmd_entry pgal_cmd_editalbum_entry;
 extern const pgal_cmd_entry pgal_cmd_rmalbum_entry;
 extern const pgal_cmd_entry pgal_cmd_ls_entry;
 extern const pgal_cmd_entry pgal_cmd_put_entry;
+extern const pgal_cmd_entry pgal_cmd_import_entry;
 extern const pgal_cmd_entry pgal_cmd_info_entry;
 extern const pgal_cmd_entry pgal_cmd_edit_entry;
 extern const pgal_cmd_entry pgal_cmd_mv_entry;
@@ -53,6 +54,7 @@ const pgal_cmd_entry *const pgal_cmd_table[] = {
 	&pgal_cmd_rmalbum_entry,
 	&pgal_cmd_ls_entry,
 	&pgal_cmd_put_entry,
+	&pgal_cmd_import_entry,
 	&pgal_cmd_info_entry,
 	&pgal_cmd_edit_entry,
 	&pgal_cmd_mv_entry,

@@ -83,15 +83,24 @@ login_user() {
 count_blobs() {
 	find "$PGAL_HOME/blobs" -type f 2>/dev/null | wc -l | tr -d ' '
 }
-# the number of photo rows of the logged-in user (every album, via ls --json)
-count_rows() {
+# "ALBUM/NAME SHA256" of every photo of the logged-in user (albums and ls
+# --json), in byte order: what the gallery holds, to compare with sha256sum's
+gallery_sums() {
 	python3 - "$PGAL" <<'PY'
 import json, subprocess, sys
 pg = sys.argv[1]
 def run(*a):
     return json.loads(subprocess.run([pg, *a], capture_output=True, check=True, stdin=subprocess.DEVNULL).stdout)
-print(sum(len(run("ls", a["name"], "--json")) for a in run("albums", "--json")))
+lines = ["%s/%s %s" % (a["name"], p["name"], p["sha256"])
+         for a in run("albums", "--json") for p in run("ls", a["name"], "--json")]
+for l in sorted(lines, key=lambda s: s.encode()):
+    print(l)
 PY
+}
+# the number of photo rows of the logged-in user (every album, via ls --json)
+count_rows() {
+	sums=$(gallery_sums) || return 1
+	if [ -z "$sums" ]; then echo 0; else printf '%s\n' "$sums" | wc -l | tr -d ' '; fi
 }
 # every photo row has its 3 blob files (original, thumbnail, preview) and
 # there is no other file under $PGAL_HOME/blobs (single-user tests)

@@ -8,6 +8,9 @@
 #                                        as S3 does) in front of s3rver on PORT
 #   peers.sh start dynalite-gsi DIR      dynalite that can also add a global index
 #                                        to a table (dynalite-gsi.js)
+#   peers.sh start s3keys DIR PORT       s3-keys-proxy.py (listings as S3 writes
+#                                        them, keys s3rver cannot hold) in front
+#                                        of s3rver on PORT
 #   peers.sh start imds DIR              fake-imds.py (EC2 instance metadata)
 #   peers.sh start sts DIR               fake-sts.py (STS AssumeRole and the
 #                                        container credentials endpoint)
@@ -143,6 +146,12 @@ start)
 		free_port
 		launch "$name" "$port" python3 "$here/fault-proxy.py" "$port" \
 		    "$target" "$dir/$name.ready"
+		;;
+	s3keys)
+		target=${4:?peers.sh: start s3keys DIR TARGET_PORT}
+		free_port
+		launch s3keys "$port" python3 "$here/s3-keys-proxy.py" "$port" \
+		    "$target" "$dir/s3keys.ready"
 		;;
 	smtp)
 		# start smtp DIR NAME CERT KEY USER PASSWORD [notls]

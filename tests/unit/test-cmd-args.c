@@ -313,13 +313,13 @@ test_table(void **state)
 {
 	static const char *const local_only[] = { "signup", "confirm", "resend", "reset", "login",
 						  "logout", "passwd", "cancel", "put", "gc", "init",
-						  NULL };
+						  "import", NULL };
 	static const char *const wanted[] = { "signup", "confirm", "resend", "login", "logout",
 					      "whoami", "passwd", "cancel", "albums", "mkalbum",
 					      "rmalbum", "editalbum", "ls", "put", "info", "edit",
 					      "mv", "rm", "get", "search", "share", "key", "gc", "init",
 					      "help", "df", "md5sum", "sha1sum", "sha256sum", "reset",
-					      NULL };
+					      "import", NULL };
 	static const char *const reads[] = { "albums", "ls", "info", "search", "whoami", NULL };
 	const pgal_cmd_entry *const *c, *const *d;
 	const char *const *w;
@@ -444,6 +444,9 @@ test_dispatch_usage(void **state)
 	expect_usage_error(&r, 0, 3, ARGV("rm", "a/b", "--json"), "unknown option --json");
 	/* not offered over SSH: as if they did not exist */
 	expect_usage_error(&r, 1, 3, ARGV("put", "trip", "x.jpg"), "unknown command 'put'");
+	/* the host's files and AWS credentials are not a remote user's */
+	expect_usage_error(&r, 1, 2, ARGV("import", "s3://old-gallery/photos"),
+			   "unknown command 'import'");
 	expect_usage_error(&r, 1, 1, ARGV("gc"), "unknown command 'gc'");
 	expect_usage_error(&r, 1, 3, ARGV("signup", "bob", "b@example.org"), "unknown command");
 

@@ -19,6 +19,7 @@
 
 #include "aws/aws.h"
 #include "crypto.h"
+#include "hex.h"
 #include "testpeers.h"
 
 static int
@@ -49,18 +50,6 @@ load_suite(void)
 	return j;
 }
 
-static int
-unhex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* percent-decoding in place ('+' is not special in SigV4 queries) */
 static void
 pct_decode(char *s)
@@ -68,8 +57,8 @@ pct_decode(char *s)
 	char *o = s;
 
 	for (; *s != '\0'; s++) {
-		if (s[0] == '%' && unhex(s[1]) >= 0 && unhex(s[2]) >= 0) {
-			*o++ = (char)(unhex(s[1]) * 16 + unhex(s[2]));
+		if (s[0] == '%' && pgal_hex_digit(s[1]) >= 0 && pgal_hex_digit(s[2]) >= 0) {
+			*o++ = (char)(pgal_hex_digit(s[1]) * 16 + pgal_hex_digit(s[2]));
 			s += 2;
 		} else
 			*o++ = *s;
