@@ -28,7 +28,8 @@ fleet_cleanup() {
 		host_stop "$i" KILL
 		i=$((i + 1))
 	done
-	[ -n "$LB_PID" ] && kill "$LB_PID" 2>/dev/null
+	# shellcheck disable=SC2086 # one pid per HAProxy
+	[ -n "$LB_PID" ] && kill $LB_PID 2>/dev/null
 	term_cleanup
 	[ -n "$DB" ] && sh "$INTEGRATION/mariadb.sh" stop "$DB" > /dev/null 2>&1
 	[ -n "${P:-}" ] && sh "$PEERS_SH" stop "$P"
@@ -170,9 +171,12 @@ while todo:
 print(" ".join(out))' "$1"
 }
 
-# lb_start: HAProxy in front of the hosts; a connection that cannot be
-# made (a host stopped, its listener closed) is dispatched to another one
+# lb_start [N]: HAProxy in front of hosts 1..N (all of them), on LB_PORT
+# (a second one replaces LB_PORT; its pid is added to LB_PID); a
+# connection that cannot be made (a host stopped, its listener closed) is
+# dispatched to another one
 lb_start() {
+	lb_n=${1:-$HOSTS}
 	LB_PORT=$(free_port)
 	case ${FLEET_PROXY:-} in
 	v2) lb_send=" send-proxy-v2" ;;
@@ -195,15 +199,15 @@ lb_start() {
 		echo "backend hosts"
 		echo "	balance roundrobin"
 		i=1
-		while [ "$i" -le "$HOSTS" ]; do
+		while [ "$i" -le "$lb_n" ]; do
 			echo "	server host$i 127.0.0.1:$(host_port "$i")$lb_send"
 			i=$((i + 1))
 		done
-	} > "$T/haproxy.cfg"
-	"$HAPROXY" -c -q -f "$T/haproxy.cfg" > "$T/haproxy.log" 2>&1 ||
+	} > "$T/haproxy-$LB_PORT.cfg"
+	"$HAPROXY" -c -q -f "$T/haproxy-$LB_PORT.cfg" > "$T/haproxy.log" 2>&1 ||
 	    { cat "$T/haproxy.log"; fleet_bail "HAProxy refused its config"; }
-	"$HAPROXY" -db -f "$T/haproxy.cfg" >> "$T/haproxy.log" 2>&1 &
-	LB_PID=$!
+	"$HAPROXY" -db -f "$T/haproxy-$LB_PORT.cfg" >> "$T/haproxy.log" 2>&1 &
+	LB_PID="${LB_PID:+$LB_PID }$!"
 	# its port, without a connection (that would go to a host)
 	wait_until 10 listens "$LB_PORT" ||
 	    { cat "$T/haproxy.log"; fleet_bail "HAProxy did not listen on $LB_PORT"; }
