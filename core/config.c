@@ -103,6 +103,7 @@ static const struct ckey keys[] = {
 	{ NUM(ssh_spool_max, C_SIZE, INT64_C(1) << 20, INT64_C(1) << 50) },
 	{ NUM(ssh_ingest_nice, C_INT, 0, 19) },
 	{ NUM(ssh_ingest_timeout_secs, C_INT, 1, DAY) },
+	{ NUM(ssh_upload_marker_secs, C_INT, 3, DAY) },
 	{ NUM(ssh_ingest_workers, C_INT, 1, 8) },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -223,6 +224,7 @@ base_defaults(pgal_config *c)
 	c->ssh_ingest_nice = 10;
 	/* a 100-megapixel photo takes seconds; minutes mean a hung decoder */
 	c->ssh_ingest_timeout_secs = 120;
+	c->ssh_upload_marker_secs = 30;
 	/* a bulk upload decodes on two cores once the transfer is done */
 	c->ssh_ingest_workers = 2;
 }

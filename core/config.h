@@ -91,6 +91,7 @@ typedef struct pgal_config {
 	int64_t ssh_spool_max;
 	int ssh_ingest_nice;        /* the ingest worker's nice value: it takes leftover CPU */
 	int ssh_ingest_timeout_secs; /* one file's full ingest takes longer: not stored */
+	int ssh_upload_marker_secs; /* a host that dies holds its uploads' markers (every host's commands wait) at most this long */
 	int ssh_ingest_workers;      /* ingest processes per connection, at most the CPUs */
 } pgal_config;
 

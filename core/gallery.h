@@ -213,6 +213,25 @@ int pgal_search(pgal *g, const char *token, const char *album, const char *words
 int pgal_search_text(pgal *g, const char *token, const char *album, const char *query,
 		     const char *tag_opt, size_t limit, pgal_photo **out, size_t *n, pgal_err *e);
 
+/* ---- uploads still being stored ----
+ * A door that accepts a file and stores it in the background (sshd's ingest
+ * queue) notes it here, in the shared store, so that the user's commands on
+ * every host can wait for it and listings everywhere show it with its size
+ * until its photo row exists. A note lives ttl_secs unless its holder (a
+ * name of the storing process, printable, no '/') touches it again: a
+ * holder that dies holds nothing longer. */
+int pgal_upload_note(pgal *g, const char *token, const pgal_upload *u, int64_t ttl_secs,
+		     pgal_err *e);
+/* every note of holder's lives ttl_secs from now */
+int pgal_upload_touch(pgal *g, const char *token, const char *holder, int64_t ttl_secs,
+		      pgal_err *e);
+int pgal_upload_forget(pgal *g, const char *token, const char *album, const char *name,
+		       const char *holder, pgal_err *e);
+/* the user's live notes in album (NULL: every album), by album and name;
+ * *out malloc'd */
+int pgal_upload_list(pgal *g, const char *token, const char *album, pgal_upload **out,
+		     size_t *n, pgal_err *e);
+
 /* ---- sharing ---- */
 
 #define PGAL_SHARE_TTL_DEFAULT 3600

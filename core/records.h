@@ -102,6 +102,21 @@ typedef struct pgal_photo {
 	char sha1[PGAL_SHA1_HEX + 1];
 } pgal_photo;
 
+/* An upload some host has accepted and is still storing (a row of the
+ * store's uploads, shared by every host): what a listing shows of it
+ * until its photo row exists. */
+#define PGAL_UPLOAD_HOLDER_MAX 100
+typedef struct pgal_upload {
+	char album[PGAL_ALBUM_MAX + 1];
+	char name[PGAL_PHOTO_NAME_MAX + 1];
+	char holder[PGAL_UPLOAD_HOLDER_MAX + 1]; /* the process storing it */
+	int64_t bytes;
+	int64_t queued_at;
+	int64_t mtime;                    /* 0: none set */
+	char sha256[PGAL_SHA256_HEX + 1]; /* "" when not known */
+	int64_t until;                    /* absent after this moment */
+} pgal_upload;
+
 /* The stored renditions of a photo's blob id: what pgal_photo_read gives. */
 typedef enum pgal_blob_kind {
 	PGAL_BLOB_ORIG = 0,

@@ -111,11 +111,11 @@ exec_run(struct sshd_gallery *sg, const char *token, const char *user, int argc,
 		argc--;
 		argv++;
 	}
-	/* uploads of this user still being stored on this host come first,
+	/* uploads of this user still being stored on any host come first,
 	 * so a script's scp then ls sees what it sent; a sink (scp -t) adds
 	 * uploads and does not wait */
 	if (argc > 0 && waits_for_uploads(argc, argv) &&
-	    sshd_pending_wait(cfg, user, cfg->ssh_ingest_timeout_secs * 1000) == -1)
+	    sshd_pending_wait(sg, token, cfg->ssh_ingest_timeout_secs * 1000) == -1)
 		fprintf(stderr, "pgal: uploads are still being stored; showing what is "
 		    "stored so far\n");
 	if (argc > 0 && strcmp(argv[0], "scp") == 0) {

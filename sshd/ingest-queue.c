@@ -94,7 +94,7 @@ struct sshd_iq {
 	char door[8];
 	char user[64];
 	char token[PGAL_TOKEN_HEX + 1];
-	int pending; /* held while jobs are queued (pending.c); -1 when not */
+	int64_t touched_ms; /* when the jobs' notes (pending.c) were last refreshed */
 	struct iq_worker w[IQ_WORKERS_MAX];
 	int nworkers; /* at most this many run */
 	struct iq_job *jobs;
@@ -125,7 +125,6 @@ sshd_iq_new(struct sshd_gallery *sg, const char *door, const char *user, const c
 	snprintf(q->door, sizeof q->door, "%s", door);
 	snprintf(q->user, sizeof q->user, "%s", user);
 	snprintf(q->token, sizeof q->token, "%s", token);
-	q->pending = -1;
 	for (i = 0; i < IQ_WORKERS_MAX; i++) {
 		q->w[i].pid = -1;
 		q->w[i].fd = -1;
@@ -368,11 +367,7 @@ job_done(struct sshd_iq *q, size_t i, int code, const char *msg)
 		close(j.fd);
 	/* the name may be queued again behind it (a replacement) */
 	if (sshd_iq_find(q, j.pub.album, j.pub.name) == NULL)
-		sshd_pending_forget(q->cfg, q->user, j.pub.album, j.pub.name);
-	if (q->njobs == 0) {
-		sshd_pending_release(q->pending);
-		q->pending = -1;
-	}
+		sshd_pending_forget(q->gal, q->token, j.pub.album, j.pub.name);
 	if (code != PGAL_OK) {
 		q->failed++;
 		if (q->on_fail != NULL)
@@ -573,6 +568,23 @@ take_from(struct sshd_iq *q, int wi)
 	return 0;
 }
 
+/* The jobs' notes live ssh_upload_marker_secs: refreshed three times
+ * within it, so one late refresh does not let them lapse. */
+static int64_t
+touch_every_ms(const struct sshd_iq *q)
+{
+	return (int64_t)q->cfg->ssh_upload_marker_secs * 1000 / 3;
+}
+
+static void
+touch_notes(struct sshd_iq *q)
+{
+	if (now_ms() - q->touched_ms < touch_every_ms(q))
+		return;
+	q->touched_ms = now_ms();
+	sshd_pending_touch(q->gal, q->token);
+}
+
 /* Takes results in: 1 when at least one job finished, 0 none yet (only
  * when not blocking), -1 when no job is with a worker. Blocking waits at
  * most until the first worker's time on its current job is up. */
@@ -585,10 +597,12 @@ take(struct sshd_iq *q, int block)
 	int i, n, rc, done, over;
 
 	for (;;) {
-		if (q->njobs > 0)
+		if (q->njobs > 0) {
 			feed(q);
+			touch_notes(q);
+		}
 		n = 0;
-		left = INT64_MAX;
+		left = touch_every_ms(q);
 		over = -1;
 		for (i = 0; i < q->nworkers; i++) {
 			if (q->w[i].fd == -1 || q->w[i].nsent == 0)
@@ -746,11 +760,11 @@ sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
 	j->worker = -1;
 	q->bytes += bytes;
 	q->last_submit_ms = now_ms();
-	/* the user's commands on this host wait for it, and the user's other
+	/* the user's commands on every host wait for it, and the user's other
 	 * connections find it (best effort) */
-	if (q->pending == -1)
-		q->pending = sshd_pending_hold(q->cfg, q->user);
-	sshd_pending_note(q->cfg, q->user, album, name, bytes, j->pub.queued_at, mtime,
+	if (q->njobs == 1)
+		q->touched_ms = now_ms();
+	sshd_pending_note(q->gal, q->token, album, name, bytes, j->pub.queued_at, mtime,
 	    j->pub.sha256);
 	/* a worker lost from here on loses files accepted: reported as such */
 	feed(q);
@@ -795,7 +809,6 @@ sshd_iq_free(struct sshd_iq *q)
 	if (q == NULL)
 		return;
 	sshd_iq_finish(q);
-	sshd_pending_release(q->pending);
 	explicit_bzero(q->token, sizeof q->token);
 	free(q->jobs);
 	free(q);

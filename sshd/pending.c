@@ -1,11 +1,19 @@
-/* Read your own uploads: a file accepted over SFTP or scp is stored in the
- * background, so "scp a.jpg host:trip/ && ssh host ls trip" could list
- * trip before a.jpg is in it. While an upload queue holds files it keeps a
- * shared flock on PGAL_HOME/pending/<user>; a command of that user on this
- * host first waits for an exclusive lock on it, that is until none of the
- * user's queues has a file left, for at most a bounded time. Hosts behind
- * a load balancer each know only their own queues. */
-#include <dirent.h>
+/* Read your own uploads, across a fleet: a file accepted over SFTP or scp
+ * is stored in the background, so "scp a.jpg host:trip/ && ssh host ls
+ * trip" could list trip before a.jpg is in it, and behind a load balancer
+ * the ls may reach another host than the scp did. While a connection's
+ * upload queue holds a file, the file is noted in the shared store
+ * (pgal_upload_note: user, album, name, size, time, hash, and this
+ * process as its holder) and the note is refreshed while the queue works
+ * (sshd_pending_touch); it lives ssh_upload_marker_secs past the last
+ * refresh, so a host that dies holds nothing longer. A command of the
+ * user's on any host first waits until no note of the user's is left, for
+ * at most a bounded time; SFTP listings and stats on any host show the
+ * noted files with their sizes (rclone stats and sets the time of what it
+ * wrote from any of its connections, which a balancer spreads over
+ * hosts). A note whose holder is a process of this machine (and pid
+ * namespace) that is gone (a crash: pid and start time name it) is
+ * ignored at once. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,129 +21,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fsutil.h"
 #include "sshd.h"
 
-static int
-pending_open(const pgal_config *cfg, const char *user, int create)
-{
-	char dir[PATH_MAX], path[PATH_MAX + 72];
-	pgal_err e;
-
-	/* user names are checked by core: [a-z][a-z0-9_-]{1,31}, a safe name */
-	if ((size_t)snprintf(dir, sizeof dir, "%s/pending", cfg->home) >= sizeof dir)
-		return -1;
-	snprintf(path, sizeof path, "%s/%s", dir, user);
-	if (create && pgal_fs_mkdirs(dir, &e) != PGAL_OK)
-		return -1;
-	return open(path, (create ? O_CREAT : 0) | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600);
-}
-
-int
-sshd_pending_hold(const pgal_config *cfg, const char *user)
-{
-	int fd = pending_open(cfg, user, 1);
-
-	if (fd == -1)
-		return -1;
-	while (flock(fd, LOCK_SH) == -1) {
-		if (errno != EINTR) {
-			close(fd);
-			return -1;
-		}
-	}
-	return fd;
-}
-
-void
-sshd_pending_release(int fd)
-{
-	if (fd != -1)
-		close(fd);
-}
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int
-sshd_pending_wait(const pgal_config *cfg, const char *user, int max_ms)
-{
-	struct timespec nap = { 0, 20 * 1000 * 1000 };
-	int64_t until = mono_ms() + max_ms;
-	int fd, rc = 0;
-
-	if ((fd = pending_open(cfg, user, 0)) == -1)
-		return 0; /* never an upload here */
-	/* polled, not blocking: a blocked flock could outlive the limit */
-	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		if (errno == EINTR)
-			continue;
-		if (errno != EWOULDBLOCK)
-			break;
-		if (mono_ms() >= until) {
-			rc = -1;
-			break;
-		}
-		nanosleep(&nap, NULL);
-	}
-	close(fd);
-	return rc;
-}
-
-/* ---- the queued uploads themselves, for the user's other connections ----
- * PGAL_HOME/pending/<user>.q/<album>/<name> holds "pid start bytes
- * queued_at mtime sha256"
- * while the connection process pid has album/name in its queue: another
- * connection (rclone stats and sets times on any of its connections) finds
- * the file there, with its size, before its row exists. A record whose
- * process is gone (a crash; pid and start time name it) is removed. Album names are safe file
- * names ([A-Za-z0-9][A-Za-z0-9._ -]*); photo names hold no '/' and never
- * start with '.', which the record's temporary file does. */
-
-/* One record's line: six numbers and a hash, with room to spare. */
-#define RECORD_MAX 192
-
-static int
-record_dir(const pgal_config *cfg, const char *user, const char *album, char *out,
-    size_t size)
-{
-	if (album[0] == '\0' || album[0] == '.' || strchr(album, '/') != NULL)
-		return -1;
-	return (size_t)snprintf(out, size, "%s/pending/%s.q/%s", cfg->home, user, album) >= size ?
-	    -1 : 0;
-}
-
-static int
-record_path(const pgal_config *cfg, const char *user, const char *album, const char *name,
-    char *out, size_t size)
-{
-	char dir[PATH_MAX];
-
-	if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL ||
-	    record_dir(cfg, user, album, dir, sizeof dir) == -1)
-		return -1;
-	return (size_t)snprintf(out, size, "%s/%s", dir, name) >= size ? -1 : 0;
-}
+/* Where a pid means a process: the machine (its boot id names it among
+ * the hosts and across reboots) and the pid namespace on it (hosts in
+ * containers of one machine each have their own). */
+#define BOOT_ID_LEN 36
 
 /* The start of a small text file (what fits in buf, NUL-terminated): 0,
  * or -1 when it cannot be read or is empty. */
 static int
-read_text(const char *path, int flags, char *buf, size_t size)
+read_text(const char *path, char *buf, size_t size)
 {
 	ssize_t n;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | flags)) == -1)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	n = pgal_fs_read(fd, buf, size - 1);
 	close(fd);
@@ -143,6 +48,30 @@ read_text(const char *path, int flags, char *buf, size_t size)
 		return -1;
 	buf[n] = '\0';
 	return 0;
+}
+
+static const char *
+pid_space(void)
+{
+	static char id[BOOT_ID_LEN + 32];
+	char boot[BOOT_ID_LEN + 2], ns[64];
+	unsigned long long ino;
+	ssize_t n;
+
+	if (id[0] != '\0')
+		return id;
+	/* "pid:[4026531836]" names the namespace */
+	if (read_text("/proc/sys/kernel/random/boot_id", boot, sizeof boot) == -1 ||
+	    strlen(boot) < BOOT_ID_LEN ||
+	    (n = readlink("/proc/self/ns/pid", ns, sizeof ns - 1)) <= 0 ||
+	    (ns[n] = '\0', sscanf(ns, "pid:[%llu]", &ino)) != 1) {
+		/* unknown: no note is judged by its pid, they all wait to expire */
+		snprintf(id, sizeof id, "unknown");
+		return id;
+	}
+	boot[BOOT_ID_LEN] = '\0';
+	snprintf(id, sizeof id, "%s-%llu", boot, ino);
+	return id;
 }
 
 /* When process pid started (clock ticks after boot, /proc/PID/stat's 22nd
@@ -156,7 +85,7 @@ started(long pid)
 	int i;
 
 	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-	if (read_text(path, 0, buf, sizeof buf) == -1)
+	if (read_text(path, buf, sizeof buf) == -1)
 		return -1;
 	/* the name in parentheses may hold anything: fields follow the last ')' */
 	if ((p = strrchr(buf, ')')) == NULL)
@@ -169,170 +98,239 @@ started(long pid)
 	return t;
 }
 
-/* The process that wrote a record still runs: the same pid, started at
- * the same time. */
-static int
-alive(long pid, long long start)
+/* This process as a holder: "<boot id>-<pid namespace>.<pid>.<start>". */
+static void
+holder_of_self(char out[PGAL_UPLOAD_HOLDER_MAX + 1])
 {
-	return pid > 0 && pid <= INT_MAX && start >= 0 && started(pid) == start;
+	snprintf(out, PGAL_UPLOAD_HOLDER_MAX + 1, "%s.%ld.%lld", pid_space(), (long)getpid(),
+	    started((long)getpid()));
 }
 
-/* The record at path: 0 when it is there and its process lives. */
+/* A note counts unless its holder is a process of this pid namespace that
+ * is gone; another machine's (or container's) notes count until they
+ * expire. */
 static int
-record_read(const char *path, long *pid, struct sshd_pending_rec *r)
+holder_lives(const char *holder)
 {
-	char buf[RECORD_MAX], sha[PGAL_SHA256_HEX + 1];
-	long long start, bytes, at, mtime;
+	const char *me = pid_space();
+	size_t len = strlen(me);
+	long long start;
+	long pid;
 
-	if (read_text(path, O_NOFOLLOW, buf, sizeof buf) == -1)
-		return -1;
-	if (sscanf(buf, "%ld %lld %lld %lld %lld %64s", pid, &start, &bytes, &at, &mtime,
-	    sha) != 6 || bytes < 0)
-		return -1;
-	if (!alive(*pid, start)) {
-		/* left by a connection that crashed: nobody stores it */
-		unlink(path);
-		return -1;
-	}
-	r->bytes = bytes;
-	r->queued_at = at;
-	r->mtime = mtime;
-	snprintf(r->sha256, sizeof r->sha256, "%s", strcmp(sha, "-") == 0 ? "" : sha);
-	return 0;
+	if (strcmp(me, "unknown") == 0 || strncmp(holder, me, len) != 0 || holder[len] != '.')
+		return 1;
+	if (sscanf(holder + len, ".%ld.%lld", &pid, &start) != 2 || pid <= 0 || pid > INT_MAX ||
+	    start < 0)
+		return 0;
+	return started(pid) == start;
+}
+
+static pgal *
+gallery(struct sshd_gallery *sg)
+{
+	pgal_err e;
+
+	pgal_err_clear(&e);
+	return sshd_gallery_get(sg, &e);
 }
 
 void
-sshd_pending_note(const pgal_config *cfg, const char *user, const char *album,
+sshd_pending_note(struct sshd_gallery *sg, const char *token, const char *album,
     const char *name, int64_t bytes, int64_t queued_at, int64_t mtime, const char *sha256)
 {
-	char dir[PATH_MAX], path[PATH_MAX], tmp[PATH_MAX + 32], line[RECORD_MAX];
+	pgal_upload u;
 	pgal_err e;
-	int fd, len;
+	pgal *g;
 
-	if (record_dir(cfg, user, album, dir, sizeof dir) == -1 ||
-	    record_path(cfg, user, album, name, path, sizeof path) == -1 ||
-	    pgal_fs_mkdirs(dir, &e) != PGAL_OK)
-		return;
-	snprintf(tmp, sizeof tmp, "%s/.new-%ld", dir, (long)getpid());
-	/* the hash, when known, is hex: "-" stands for none */
-	len = snprintf(line, sizeof line, "%ld %lld %lld %lld %lld %s\n", (long)getpid(),
-	    started((long)getpid()), (long long)bytes, (long long)queued_at, (long long)mtime,
-	    sha256 != NULL && sha256[0] != '\0' ? sha256 : "-");
-	if ((fd = open(tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
-		return;
-	if (pgal_fs_write_all(fd, line, (size_t)len) == -1 || close(fd) == -1 ||
-	    rename(tmp, path) == -1)
-		unlink(tmp);
+	memset(&u, 0, sizeof u);
+	snprintf(u.album, sizeof u.album, "%s", album);
+	snprintf(u.name, sizeof u.name, "%s", name);
+	holder_of_self(u.holder);
+	u.bytes = bytes;
+	u.queued_at = queued_at;
+	u.mtime = mtime;
+	snprintf(u.sha256, sizeof u.sha256, "%s", sha256 != NULL ? sha256 : "");
+	/* best effort: the upload itself goes on without its note */
+	if ((g = gallery(sg)) != NULL &&
+	    pgal_upload_note(g, token, &u, sg->cfg->ssh_upload_marker_secs, &e) != PGAL_OK)
+		sshd_log("upload note of %s/%s not written: %s", album, name, e.msg);
 }
 
 void
-sshd_pending_forget(const pgal_config *cfg, const char *user, const char *album,
+sshd_pending_touch(struct sshd_gallery *sg, const char *token)
+{
+	char holder[PGAL_UPLOAD_HOLDER_MAX + 1];
+	pgal_err e;
+	pgal *g;
+
+	holder_of_self(holder);
+	if ((g = gallery(sg)) != NULL &&
+	    pgal_upload_touch(g, token, holder, sg->cfg->ssh_upload_marker_secs, &e) != PGAL_OK)
+		sshd_log("upload notes not refreshed: %s", e.msg);
+}
+
+void
+sshd_pending_forget(struct sshd_gallery *sg, const char *token, const char *album,
     const char *name)
 {
-	char path[PATH_MAX];
-	struct sshd_pending_rec r;
-	long pid;
+	char holder[PGAL_UPLOAD_HOLDER_MAX + 1];
+	pgal_err e;
+	pgal *g;
 
-	/* another connection may have queued the name since: its record stays */
-	if (record_path(cfg, user, album, name, path, sizeof path) == 0 &&
-	    (record_read(path, &pid, &r) == -1 || pid == (long)getpid()))
-		unlink(path);
+	/* another connection's note of the same name is its own */
+	holder_of_self(holder);
+	if ((g = gallery(sg)) != NULL &&
+	    pgal_upload_forget(g, token, album, name, holder, &e) != PGAL_OK)
+		sshd_log("upload note of %s/%s not removed: %s", album, name, e.msg);
 }
 
-int
-sshd_pending_find(const pgal_config *cfg, const char *user, const char *album,
-    const char *name, struct sshd_pending_rec *r)
+static void
+rec_of(struct sshd_pending_rec *r, const pgal_upload *u)
 {
-	char path[PATH_MAX];
-	long pid;
-
 	memset(r, 0, sizeof *r);
-	if (record_path(cfg, user, album, name, path, sizeof path) == -1 ||
-	    record_read(path, &pid, r) == -1)
-		return -1;
-	snprintf(r->album, sizeof r->album, "%s", album);
-	snprintf(r->name, sizeof r->name, "%s", name);
-	return 0;
+	snprintf(r->album, sizeof r->album, "%s", u->album);
+	snprintf(r->name, sizeof r->name, "%s", u->name);
+	r->bytes = u->bytes;
+	r->queued_at = u->queued_at;
+	r->mtime = u->mtime;
+	snprintf(r->sha256, sizeof r->sha256, "%s", u->sha256);
 }
 
 int
-sshd_pending_list(const pgal_config *cfg, const char *user, const char *album,
+sshd_pending_list(struct sshd_gallery *sg, const char *token, const char *album,
     struct sshd_pending_rec **out, size_t *n)
 {
-	char dir[PATH_MAX];
-	struct sshd_pending_rec *v = NULL, *nv;
-	struct dirent *d;
-	size_t cap = 0;
-	DIR *dp;
+	struct sshd_pending_rec *v;
+	pgal_upload *u;
+	size_t i, nu;
+	pgal_err e;
+	pgal *g;
 
 	*out = NULL;
 	*n = 0;
-	if (record_dir(cfg, user, album, dir, sizeof dir) == -1 || (dp = opendir(dir)) == NULL)
-		return 0;
-	/* bounded: a queue holds at most SSHD_IQ_JOBS_MAX per connection */
-	while ((d = readdir(dp)) != NULL && *n < 64 * SSHD_IQ_JOBS_MAX) {
-		if (d->d_name[0] == '.' || strlen(d->d_name) > PGAL_PHOTO_NAME_MAX)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
-				break;
-			v = nv;
-		}
-		if (sshd_pending_find(cfg, user, album, d->d_name, &v[*n]) == 0)
-			(*n)++;
+	if ((g = gallery(sg)) == NULL || pgal_upload_list(g, token, album, &u, &nu, &e) != PGAL_OK)
+		return -1;
+	if ((v = calloc(nu ? nu : 1, sizeof *v)) == NULL) {
+		free(u);
+		return -1;
 	}
-	closedir(dp);
+	/* by album and name: a name two connections queued is listed once,
+	 * as the newer one */
+	for (i = 0; i < nu; i++) {
+		if (!holder_lives(u[i].holder))
+			continue;
+		if (*n > 0 && strcmp(v[*n - 1].album, u[i].album) == 0 &&
+		    strcmp(v[*n - 1].name, u[i].name) == 0) {
+			if (u[i].queued_at >= v[*n - 1].queued_at)
+				rec_of(&v[*n - 1], &u[i]);
+			continue;
+		}
+		rec_of(&v[(*n)++], &u[i]);
+	}
+	free(u);
 	*out = v;
 	return 0;
 }
 
 int
-sshd_pending_find_sha(const pgal_config *cfg, const char *user, const char *sha256,
-    struct sshd_pending_rec *r)
+sshd_pending_find(struct sshd_gallery *sg, const char *token, const char *album,
+    const char *name, struct sshd_pending_rec *r)
 {
-	char dir[PATH_MAX];
 	struct sshd_pending_rec *v;
-	struct dirent *d;
-	size_t i, n, albums = 0;
+	size_t i, n;
 	int found = -1;
-	DIR *dp;
 
-	if (sha256 == NULL || sha256[0] == '\0' ||
-	    (size_t)snprintf(dir, sizeof dir, "%s/pending/%s.q", cfg->home, user) >= sizeof dir ||
-	    (dp = opendir(dir)) == NULL)
+	memset(r, 0, sizeof *r);
+	if (sshd_pending_list(sg, token, album, &v, &n) == -1)
 		return -1;
-	/* bounded: a user has at most so many albums with uploads queued */
-	while (found == -1 && (d = readdir(dp)) != NULL && albums++ < 100000) {
-		if (d->d_name[0] == '.' || sshd_pending_list(cfg, user, d->d_name, &v, &n) != 0)
-			continue;
-		for (i = 0; i < n && found == -1; i++) {
-			if (strcmp(v[i].sha256, sha256) == 0) {
-				*r = v[i];
-				found = 0;
-			}
+	for (i = 0; i < n && found == -1; i++) {
+		if (strcmp(v[i].name, name) == 0) {
+			*r = v[i];
+			found = 0;
 		}
-		free(v);
 	}
-	closedir(dp);
+	free(v);
 	return found;
 }
 
 int
-sshd_pending_wait_name(const pgal_config *cfg, const char *user, const char *album,
+sshd_pending_find_sha(struct sshd_gallery *sg, const char *token, const char *sha256,
+    struct sshd_pending_rec *r)
+{
+	struct sshd_pending_rec *v;
+	size_t i, n;
+	int found = -1;
+
+	if (sha256 == NULL || sha256[0] == '\0' ||
+	    sshd_pending_list(sg, token, NULL, &v, &n) == -1)
+		return -1;
+	for (i = 0; i < n && found == -1; i++) {
+		if (strcmp(v[i].sha256, sha256) == 0) {
+			*r = v[i];
+			found = 0;
+		}
+	}
+	free(v);
+	return found;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Between two looks at the store: short at first (most waits are short),
+ * then longer, so a long wait costs the store few reads. */
+static void
+nap(int *ms)
+{
+	struct timespec ts = { *ms / 1000, (long)(*ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+	if (*ms < 200)
+		*ms *= 2;
+}
+
+int
+sshd_pending_wait(struct sshd_gallery *sg, const char *token, int max_ms)
+{
+	struct sshd_pending_rec *v;
+	int64_t until = mono_ms() + max_ms;
+	int ms = 20;
+	size_t n;
+
+	for (;;) {
+		/* a store that cannot be read is no reason to wait */
+		if (sshd_pending_list(sg, token, NULL, &v, &n) == -1)
+			return 0;
+		free(v);
+		if (n == 0)
+			return 0;
+		if (mono_ms() >= until)
+			return -1;
+		nap(&ms);
+	}
+}
+
+int
+sshd_pending_wait_name(struct sshd_gallery *sg, const char *token, const char *album,
     const char *name, int max_ms, void (*tick)(void *), void *arg)
 {
-	struct timespec nap = { 0, 20 * 1000 * 1000 };
 	struct sshd_pending_rec r;
 	int64_t until = mono_ms() + max_ms;
+	int ms = 20;
 
 	for (;;) {
 		if (tick != NULL)
 			tick(arg);
-		if (sshd_pending_find(cfg, user, album, name, &r) == -1)
+		if (sshd_pending_find(sg, token, album, name, &r) == -1)
 			return 0;
 		if (mono_ms() >= until)
 			return -1;
-		nanosleep(&nap, NULL);
+		nap(&ms);
 	}
 }

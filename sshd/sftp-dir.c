@@ -56,7 +56,7 @@ snapshot_queue(struct sftpd *s, struct handle *h)
 	size_t n = 0;
 
 	sshd_iq_poll(s->up->iq);
-	if (sshd_pending_list(s->cfg, s->user, h->album, &h->queued, &h->nqueued) == -1)
+	if (sshd_pending_list(s->gal, s->token, h->album, &h->queued, &h->nqueued) == -1)
 		return -1;
 	for (t = s->up->temps; t != NULL; t = t->next)
 		n += strcmp(t->album, h->album) == 0;

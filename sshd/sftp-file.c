@@ -357,7 +357,7 @@ sftpd_upload_store(struct sftpd *s, const char *album, const char *name, int *fd
 		return PGAL_OK;
 	}
 	/* the same bytes may be on their way under another name */
-	if (rc == PGAL_OK && sshd_pending_find_sha(s->cfg, s->user, info.sha256, &other) == 0 &&
+	if (rc == PGAL_OK && sshd_pending_find_sha(s->gal, s->token, info.sha256, &other) == 0 &&
 	    (strcmp(other.album, album) != 0 || strcmp(other.name, info.name) != 0))
 		rc = pgal_fail(&why, PGAL_EINPUT, "already stored as %s/%s", other.album,
 		    other.name);

@@ -200,7 +200,7 @@ take_back_album(struct sftpd *s, const char *album)
 	if (strcmp(s->up->made_album, album) != 0)
 		return;
 	s->up->made_album[0] = '\0';
-	if (sshd_pending_list(s->cfg, s->user, album, &q, &nq) == 0)
+	if (sshd_pending_list(s->gal, s->token, album, &q, &nq) == 0)
 		free(q);
 	if (nq > 0 || pgal_album_get(sftpd_gal(s), s->token, album, &al, &e) != PGAL_OK ||
 	    al.photo_count > 0)

@@ -257,8 +257,8 @@ sftpd_wait_stored(struct sftpd *s, const char *album, const char *name)
 		while (sshd_iq_find(s->up->iq, album, name) != NULL &&
 		    sshd_iq_wait(s->up->iq) == 0)
 			;
-	} else if (sshd_pending_find(s->cfg, s->user, album, name, &r) == 0)
-		(void)sshd_pending_wait_name(s->cfg, s->user, album, name,
+	} else if (sshd_pending_find(s->gal, s->token, album, name, &r) == 0)
+		(void)sshd_pending_wait_name(s->gal, s->token, album, name,
 		    s->cfg->ssh_ingest_timeout_secs * 1000 + 2000, poll_own, s->up->iq);
 }
 
@@ -295,7 +295,7 @@ sftpd_photo_get(struct sftpd *s, const char *album, const char *name, pgal_photo
 		return PGAL_OK;
 	}
 	sshd_iq_poll(s->up->iq);
-	if (sshd_pending_find(s->cfg, s->user, album, name, &r) == 0) {
+	if (sshd_pending_find(s->gal, s->token, album, name, &r) == 0) {
 		/* the album must still be the user's */
 		pgal_album al;
 

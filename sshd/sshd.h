@@ -240,16 +240,11 @@ int sshd_iq_taken(void *arg, const char *album, const char *name);
 int sshd_iq_finish(struct sshd_iq *q);
 void sshd_iq_free(struct sshd_iq *q); /* finishes first */
 
-/* ---- pending.c: a user's uploads still being stored on this host ---- */
-/* Held (a shared lock) while a queue has files; -1 if it cannot be. */
-int sshd_pending_hold(const pgal_config *cfg, const char *user);
-void sshd_pending_release(int fd);
-/* Waits until no queue of user's holds a file: 0, or -1 after max_ms. */
-int sshd_pending_wait(const pgal_config *cfg, const char *user, int max_ms);
-
-/* Each queued upload as a record the user's other connections on this
- * host read (pending/<user>.q/<album>/<name>): written when queued, gone
- * when stored or refused, ignored once its process is gone. */
+/* ---- pending.c: a user's uploads still being stored, on any host ----
+ * Each queued upload is noted in the shared store with this process as
+ * its holder: written when queued, refreshed while the queue works,
+ * removed when stored or refused, absent once it expires
+ * (ssh_upload_marker_secs) or its holder on this machine is gone. */
 struct sshd_pending_rec {
 	char album[PGAL_ALBUM_MAX + 1];
 	char name[PGAL_PHOTO_NAME_MAX + 1];
@@ -258,24 +253,30 @@ struct sshd_pending_rec {
 	int64_t mtime; /* 0: none set */
 	char sha256[PGAL_SHA256_HEX + 1]; /* "" when not known */
 };
-void sshd_pending_note(const pgal_config *cfg, const char *user, const char *album,
+void sshd_pending_note(struct sshd_gallery *sg, const char *token, const char *album,
 		       const char *name, int64_t bytes, int64_t queued_at, int64_t mtime,
 		       const char *sha256);
-void sshd_pending_forget(const pgal_config *cfg, const char *user, const char *album,
+/* Every note of this process lives ssh_upload_marker_secs from now. */
+void sshd_pending_touch(struct sshd_gallery *sg, const char *token);
+void sshd_pending_forget(struct sshd_gallery *sg, const char *token, const char *album,
 			 const char *name);
-/* album/name queued by a live connection: 0 and *r, or -1. */
-int sshd_pending_find(const pgal_config *cfg, const char *user, const char *album,
+/* Waits until no upload of the user's is noted on any host: 0, or -1
+ * after max_ms. */
+int sshd_pending_wait(struct sshd_gallery *sg, const char *token, int max_ms);
+/* album/name noted by a live holder: 0 and *r, or -1. */
+int sshd_pending_find(struct sshd_gallery *sg, const char *token, const char *album,
 		      const char *name, struct sshd_pending_rec *r);
-/* The album's queued uploads (*out malloc'd, maybe NULL when none). */
-int sshd_pending_list(const pgal_config *cfg, const char *user, const char *album,
+/* The album's noted uploads (album NULL: every album's; *out malloc'd):
+ * 0, or -1 when the store cannot be read. */
+int sshd_pending_list(struct sshd_gallery *sg, const char *token, const char *album,
 		      struct sshd_pending_rec **out, size_t *n);
-/* An upload of these bytes queued in any album: 0 and *r, or -1. */
-int sshd_pending_find_sha(const pgal_config *cfg, const char *user, const char *sha256,
+/* An upload of these bytes noted in any album: 0 and *r, or -1. */
+int sshd_pending_find_sha(struct sshd_gallery *sg, const char *token, const char *sha256,
 			  struct sshd_pending_rec *r);
-/* Waits until album/name is no longer queued: 0, or -1 after max_ms.
+/* Waits until album/name is no longer noted: 0, or -1 after max_ms.
  * tick(arg) runs between looks: the waiting connection's own queue must
  * go on (the other one may be waiting for it in turn). */
-int sshd_pending_wait_name(const pgal_config *cfg, const char *user, const char *album,
+int sshd_pending_wait_name(struct sshd_gallery *sg, const char *token, const char *album,
 			   const char *name, int max_ms, void (*tick)(void *), void *arg);
 
 /* ---- spool.c: private temporary files for uploads and downloads ---- */

@@ -9,6 +9,8 @@
 #define PGAL_SQL_ALBUM_COLS "id, user_id, name, title, description, " \
 	"created_at, updated_at, photo_count, bytes"
 #define PGAL_SQL_KEY_COLS "id, algo, fingerprint, comment, created_at"
+/* an upload still being stored (records.h pgal_upload) */
+#define PGAL_SQL_UPLOAD_COLS "album, name, holder, bytes, queued_at, mtime, sha256, until_at"
 /* a photo (p) with the name of its album (a) */
 #define PGAL_SQL_PHOTO_COLS "p.id, p.album_id, p.user_id, a.name, p.name, " \
 	"p.title, p.description, p.tags, p.mime, p.width, p.height, p.bytes, " \

@@ -128,6 +128,23 @@ typedef struct pgal_store_ops {
 	/* removes the marks at or before now; *removed (may be NULL) counts them.
 	 * A backend that expires items itself may remove nothing here. */
 	int (*mark_prune)(pgal_store *s, int64_t now, int64_t *removed, pgal_err *e);
+
+	/* Uploads still being stored (records.h pgal_upload), keyed by user,
+	 * album, name and holder; a row whose until is at or before `now`
+	 * counts as absent. */
+	/* writes the row (a new one, or the same key's again with new facts) */
+	int (*upload_put)(pgal_store *s, pgal_id user_id, const pgal_upload *u, pgal_err *e);
+	/* sets until on every row of the user's that holder holds */
+	int (*upload_touch)(pgal_store *s, pgal_id user_id, const char *holder, int64_t until,
+			    pgal_err *e);
+	/* removes one row (none is not an error) and the user's rows that
+	 * expired at or before now */
+	int (*upload_delete)(pgal_store *s, pgal_id user_id, const char *album, const char *name,
+			     const char *holder, int64_t now, pgal_err *e);
+	/* the user's live rows, in album (NULL: every album), by album and
+	 * name; *out malloc'd */
+	int (*upload_list)(pgal_store *s, pgal_id user_id, const char *album, int64_t now,
+			   pgal_upload **out, size_t *n, pgal_err *e);
 } pgal_store_ops;
 
 #define PGAL_MARK_NAME_MAX 200

@@ -239,6 +239,7 @@ pgal_store_contract_run(pgal_contract_backend *b)
 		cmocka_unit_test(test_concurrent_first_open),
 		cmocka_unit_test_setup_teardown(test_users, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_marks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_uploads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unconfirmed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_albums, setup, teardown),

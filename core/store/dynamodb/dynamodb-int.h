@@ -198,6 +198,13 @@ int ddb_mark_add(pgal_store *s, const char *name, int64_t now, int64_t step, int
     pgal_err *e);
 int ddb_mark_claim(pgal_store *s, const char *name, int64_t now, int64_t until, int *claimed,
     pgal_err *e);
+int ddb_upload_put(pgal_store *s, pgal_id user_id, const pgal_upload *u, pgal_err *e);
+int ddb_upload_touch(pgal_store *s, pgal_id user_id, const char *holder, int64_t until,
+    pgal_err *e);
+int ddb_upload_delete(pgal_store *s, pgal_id user_id, const char *album, const char *name,
+    const char *holder, int64_t now, pgal_err *e);
+int ddb_upload_list(pgal_store *s, pgal_id user_id, const char *album, int64_t now,
+    pgal_upload **out, size_t *n, pgal_err *e);
 int ddb_mark_delete(pgal_store *s, const char *name, pgal_err *e);
 int ddb_mark_prune(pgal_store *s, int64_t now, int64_t *removed, pgal_err *e);
 /* the pending item of an unconfirmed account: put at sign-up, deleted

@@ -590,4 +590,8 @@ const pgal_store_ops pgal_store_dynamodb = {
 	.mark_claim = ddb_mark_claim,
 	.mark_delete = ddb_mark_delete,
 	.mark_prune = ddb_mark_prune,
+	.upload_put = ddb_upload_put,
+	.upload_touch = ddb_upload_touch,
+	.upload_delete = ddb_upload_delete,
+	.upload_list = ddb_upload_list,
 };

@@ -61,6 +61,10 @@ enum {
 	MS_MARK_TAKE,
 	MS_MARK_DELETE,
 	MS_MARK_PRUNE,
+	MS_UPLOAD_PUT,
+	MS_UPLOAD_TOUCH,
+	MS_UPLOAD_DELETE,
+	MS_UPLOAD_LIST,
 	MS_COUNT
 };
 
@@ -237,5 +241,12 @@ int my_mark_claim(struct my *q, const char *name, int64_t now, int64_t until, in
     pgal_err *e);
 int my_mark_delete(struct my *q, const char *name, pgal_err *e);
 int my_mark_prune(struct my *q, int64_t now, int64_t *removed, pgal_err *e);
+int my_upload_put(struct my *q, pgal_id user_id, const pgal_upload *u, pgal_err *e);
+int my_upload_touch(struct my *q, pgal_id user_id, const char *holder, int64_t until,
+    pgal_err *e);
+int my_upload_delete(struct my *q, pgal_id user_id, const char *album, const char *name,
+    const char *holder, int64_t now, pgal_err *e);
+int my_upload_list(struct my *q, pgal_id user_id, const char *album, int64_t now,
+    pgal_upload **out, size_t *n, pgal_err *e);
 
 #endif

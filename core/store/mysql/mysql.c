@@ -109,6 +109,15 @@ const char *const my_sql[MS_COUNT] = {
 	[MS_MARK_TAKE] = "UPDATE marks SET until_at = ? WHERE name = ? AND until_at <= ?",
 	[MS_MARK_DELETE] = "DELETE FROM marks WHERE name = ?",
 	[MS_MARK_PRUNE] = "DELETE FROM marks WHERE until_at <= ?",
+	[MS_UPLOAD_PUT] = "INSERT INTO uploads (user_id, album, name, holder, bytes, queued_at, "
+	    "mtime, sha256, until_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE bytes = VALUES(bytes), queued_at = VALUES(queued_at), "
+	    "mtime = VALUES(mtime), sha256 = VALUES(sha256), until_at = VALUES(until_at)",
+	[MS_UPLOAD_TOUCH] = "UPDATE uploads SET until_at = ? WHERE user_id = ? AND holder = ?",
+	[MS_UPLOAD_DELETE] = "DELETE FROM uploads WHERE user_id = ? AND "
+	    "((album = ? AND name = ? AND holder = ?) OR until_at <= ?)",
+	[MS_UPLOAD_LIST] = "SELECT " PGAL_SQL_UPLOAD_COLS " FROM uploads WHERE user_id = ? "
+	    "AND (? IS NULL OR album = ?) AND until_at > ? ORDER BY album, name, holder",
 };
 
 /* ---- connecting ---- */
@@ -789,6 +798,32 @@ w_mark_prune(pgal_store *s, int64_t now, int64_t *removed, pgal_err *e)
 	MY_CALL(s, my_mark_prune(q_, now, removed, e));
 }
 
+static int
+w_upload_put(pgal_store *s, pgal_id user_id, const pgal_upload *u, pgal_err *e)
+{
+	MY_CALL(s, my_upload_put(q_, user_id, u, e));
+}
+
+static int
+w_upload_touch(pgal_store *s, pgal_id user_id, const char *holder, int64_t until, pgal_err *e)
+{
+	MY_CALL(s, my_upload_touch(q_, user_id, holder, until, e));
+}
+
+static int
+w_upload_delete(pgal_store *s, pgal_id user_id, const char *album, const char *name,
+    const char *holder, int64_t now, pgal_err *e)
+{
+	MY_CALL(s, my_upload_delete(q_, user_id, album, name, holder, now, e));
+}
+
+static int
+w_upload_list(pgal_store *s, pgal_id user_id, const char *album, int64_t now,
+    pgal_upload **out, size_t *n, pgal_err *e)
+{
+	MY_CALL(s, my_upload_list(q_, user_id, album, now, out, n, e));
+}
+
 const pgal_store_ops pgal_store_mysql = {
 	.name = "mysql",
 	.describe = my_describe,
@@ -831,4 +866,8 @@ const pgal_store_ops pgal_store_mysql = {
 	.mark_claim = w_mark_claim,
 	.mark_delete = w_mark_delete,
 	.mark_prune = w_mark_prune,
+	.upload_put = w_upload_put,
+	.upload_touch = w_upload_touch,
+	.upload_delete = w_upload_delete,
+	.upload_list = w_upload_list,
 };

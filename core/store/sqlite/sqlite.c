@@ -110,6 +110,15 @@ const char *const sq_sql[ST_COUNT] = {
 	    "ON CONFLICT (name) DO UPDATE SET until_at = ?3 WHERE until_at <= ?2",
 	[ST_MARK_DELETE] = "DELETE FROM marks WHERE name = ?1",
 	[ST_MARK_PRUNE] = "DELETE FROM marks WHERE until_at <= ?1",
+	[ST_UPLOAD_PUT] = "INSERT INTO uploads (user_id, album, name, holder, bytes, queued_at, "
+	    "mtime, sha256, until_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+	    "ON CONFLICT (user_id, album, name, holder) DO UPDATE SET bytes = ?5, "
+	    "queued_at = ?6, mtime = ?7, sha256 = ?8, until_at = ?9",
+	[ST_UPLOAD_TOUCH] = "UPDATE uploads SET until_at = ?3 WHERE user_id = ?1 AND holder = ?2",
+	[ST_UPLOAD_DELETE] = "DELETE FROM uploads WHERE user_id = ?1 AND "
+	    "((album = ?2 AND name = ?3 AND holder = ?4) OR until_at <= ?5)",
+	[ST_UPLOAD_LIST] = "SELECT " PGAL_SQL_UPLOAD_COLS " FROM uploads WHERE user_id = ?1 "
+	    "AND (?2 IS NULL OR album = ?2) AND until_at > ?3 ORDER BY album, name, holder",
 };
 
 /* ---- errors ---- */
@@ -510,4 +519,8 @@ const pgal_store_ops pgal_store_sqlite = {
 	.mark_claim = sq_mark_claim,
 	.mark_delete = sq_mark_delete,
 	.mark_prune = sq_mark_prune,
+	.upload_put = sq_upload_put,
+	.upload_touch = sq_upload_touch,
+	.upload_delete = sq_upload_delete,
+	.upload_list = sq_upload_list,
 };
