@@ -115,7 +115,7 @@ list_queued(struct sftpd *s, sftp_client_message m, struct handle *h, size_t max
 			break;
 		}
 		sftpd_queued_photo(&ph, &h->queued[i]);
-		sftpd_attr_photo(&a, &ph);
+		sftpd_attr_photo(&a, &ph, s->user);
 		sftpd_longname(ln, sizeof ln, &a, s->user, ph.name);
 		sftp_reply_names_add(m, ph.name, ln, &a);
 		h->seen[i] = 1;
@@ -156,7 +156,7 @@ sftpd_do_readdir(struct sftpd *s, sftp_client_message m)
 		for (i = 0; i < batch && h->pos < h->nalbums; i++, h->pos++, n++) {
 			const pgal_album *al = &h->albums[h->pos];
 
-			sftpd_attr_dir(&a, al->updated_at);
+			sftpd_attr_dir(&a, al->updated_at, s->user);
 			sftpd_longname(ln, sizeof ln, &a, s->user, al->name);
 			sftp_reply_names_add(m, al->name, ln, &a);
 		}
@@ -183,7 +183,7 @@ sftpd_do_readdir(struct sftpd *s, sftp_client_message m)
 			}
 			for (i = 0; i < n; i++) {
 				mark_seen(h, &page[i]);
-				sftpd_attr_photo(&a, &page[i]);
+				sftpd_attr_photo(&a, &page[i], s->user);
 				sftpd_longname(ln, sizeof ln, &a, s->user, page[i].name);
 				sftp_reply_names_add(m, page[i].name, ln, &a);
 			}
