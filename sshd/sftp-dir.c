@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "sftp-int.h"
 
 #define DIR_BATCH 100
@@ -53,7 +54,7 @@ snapshot_queue(struct sftpd *s, struct handle *h)
 {
 	struct sshd_pending_rec *v;
 	struct sftpd_temp *t;
-	size_t n = 0;
+	size_t n = 0, cap;
 
 	sshd_iq_poll(s->up->iq);
 	if (sshd_pending_list(s->cfg, s->user, h->album, &h->queued, &h->nqueued) == -1)
@@ -61,9 +62,9 @@ snapshot_queue(struct sftpd *s, struct handle *h)
 	for (t = s->up->temps; t != NULL; t = t->next)
 		n += strcmp(t->album, h->album) == 0;
 	if (n > 0) {
-		if ((v = reallocarray(h->queued, h->nqueued + n, sizeof *v)) == NULL)
+		cap = h->nqueued;
+		if (PGAL_GROW(h->queued, cap, h->nqueued + n) == -1)
 			return -1;
-		h->queued = v;
 		for (t = s->up->temps; t != NULL; t = t->next) {
 			if (strcmp(t->album, h->album) != 0)
 				continue;
