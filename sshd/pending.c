@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "grow.h"
 #include "sshd.h"
 
 static int
@@ -260,7 +261,7 @@ sshd_pending_list(const pgal_config *cfg, const char *user, const char *album,
     struct sshd_pending_rec **out, size_t *n)
 {
 	char dir[PATH_MAX];
-	struct sshd_pending_rec *v = NULL, *nv;
+	struct sshd_pending_rec *v = NULL;
 	struct dirent *d;
 	size_t cap = 0;
 	DIR *dp;
@@ -273,12 +274,8 @@ sshd_pending_list(const pgal_config *cfg, const char *user, const char *album,
 	while ((d = readdir(dp)) != NULL && *n < 64 * SSHD_IQ_JOBS_MAX) {
 		if (d->d_name[0] == '.' || strlen(d->d_name) > PGAL_PHOTO_NAME_MAX)
 			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL)
-				break;
-			v = nv;
-		}
+		if (PGAL_GROW(v, cap, *n + 1) == -1)
+			break;
 		if (sshd_pending_find(cfg, user, album, d->d_name, &v[*n]) == 0)
 			(*n)++;
 	}
