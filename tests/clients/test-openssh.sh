@@ -58,6 +58,47 @@ ok "paramiko stats a photo, an album and the root" eval 'ids > "$T/ids1" && ids 
 check "one non-zero id for owner and group, the same on each connection" \
 	"cmp -s '$T/ids1' '$T/ids2' && [ \$(sort -u '$T/ids1' | wc -l) -eq 1 ] &&
 	 sort -u '$T/ids1' | awk '\$1 == \$2 && \$1 > 0' | grep -q ." || sed 's/^/# /' "$T/ids1"
+# users-groups-by-id on the wire: the tree's id named, any other id
+# unknown (""), a malformed or too long list refused, the channel going on
+cat > "$T/ugid.py" <<'PY'
+import struct, sys
+from sftpwire import connect, req, s, status, string
+if not connect(sys.argv[1]):
+    sys.exit("no VERSION")
+def ask(uids, gids):
+    return req(200, s("users-groups-by-id@openssh.com") + s(uids) + s(gids))
+def ids(*v):
+    return b"".join(struct.pack(">I", x) for x in v)
+t, b = req(17, s("/trip"))
+fl = struct.unpack(">I", b[:4])[0]
+if t != 105 or not fl & 2:
+    sys.exit("no uid/gid in STAT: %r" % t)
+off = 4 + (8 if fl & 1 else 0)
+uid, gid = struct.unpack(">II", b[off:off + 8])
+t, b = ask(ids(uid, 0, uid ^ 1), ids(gid))
+if t != 201:
+    sys.exit("not an EXTENDED_REPLY: %r %r" % (t, status((t, b))))
+users, off = string(b, 0)
+groups, _ = string(b, off)
+def names(blob):
+    out, o = [], 0
+    while o < len(blob):
+        n, o = string(blob, o)
+        out.append(n.decode())
+    return out
+print("users", names(users), "groups", names(groups))
+for bad in [(b"\0\0\0", b""), (ids(*range(1, 200)), b"")]:
+    code, msg = status(ask(*bad))
+    print("refused", code, msg)
+t, _ = req(17, s("/"))
+print("then stat", t)
+PY
+ok "users-groups-by-id asked on the wire" raw_sftp_py "$T/ugid.py" alice
+check "the owner and group named, other ids unknown" \
+	"grep -qx \"users \\['alice', '', ''\\] groups \\['alice'\\]\" '$T/out'" || sed 's/^/# /' "$T/out"
+check "a list not of whole ids and a list too long refused with Failure (4)" \
+	"[ \$(grep -c '^refused 4 a bad or too long list of ids\$' '$T/out') -eq 2 ]"
+check "and the channel goes on" "grep -qx 'then stat 105' '$T/out'"
 ok "chmod on a photo is accepted (and means nothing)" k_sftp "$(b "chmod 600 /trip/b.jpg")"
 fails "chmod on a missing path fails" k_sftp "$(b "chmod 644 /trip/none.jpg")"
 check "saying no such file" "grep -qi 'no such file' '$T/err'"
