@@ -84,6 +84,22 @@ out:
 }
 
 int
+pgal_code_send_limited(pgal *g, pgal_user *u, const pgal_code_text *text, pgal_err *e)
+{
+	const int limits = PGAL_MAIL_ACCOUNT | PGAL_MAIL_ADDRESS | PGAL_MAIL_SOURCE;
+	int rc;
+
+	if ((rc = pgal_mail_limits_take(g, limits, u->id, u->email, e)) != PGAL_OK)
+		return rc;
+	if ((rc = pgal_code_send(g, u, text, e)) != PGAL_OK) {
+		pgal_mail_limits_give_back(g, limits, u->id, u->email);
+		return rc;
+	}
+	pgal_code_tries_reset(g, u->id);
+	return PGAL_OK;
+}
+
+int
 pgal_signup(pgal *g, const char *user, const char *email, const char *password, pgal_err *e)
 {
 	pgal_user u;
@@ -223,16 +239,7 @@ pgal_resend_code(pgal *g, const char *user, pgal_err *e)
 
 	if ((rc = unconfirmed_account(g, user, &u, e)) != PGAL_OK)
 		return rc;
-	if ((rc = pgal_mail_limits_take(g, PGAL_MAIL_ACCOUNT | PGAL_MAIL_ADDRESS |
-					PGAL_MAIL_SOURCE, u.id, u.email, e)) != PGAL_OK)
-		return rc;
-	if ((rc = pgal_code_send(g, &u, &pgal_code_confirm_text, e)) != PGAL_OK) {
-		pgal_mail_limits_give_back(g, PGAL_MAIL_ACCOUNT | PGAL_MAIL_ADDRESS |
-					   PGAL_MAIL_SOURCE, u.id, u.email);
-		return rc;
-	}
-	pgal_code_tries_reset(g, u.id);
-	return PGAL_OK;
+	return pgal_code_send_limited(g, &u, &pgal_code_confirm_text, e);
 }
 
 static int

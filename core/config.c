@@ -251,9 +251,7 @@ shown(const char *s, char *buf, size_t sz)
 		memcpy(buf, tmp, n + 1);
 		return buf;
 	}
-	n = sz - 4;
-	while (n > 0 && ((unsigned char)tmp[n] & 0xc0) == 0x80)
-		n--;
+	n = pgal_utf8_cut(tmp, n, sz - 4);
 	memcpy(buf, tmp, n);
 	strcpy(buf + n, "...");
 	return buf;

@@ -50,6 +50,10 @@ extern const pgal_code_text pgal_code_confirm_text;
 /* Gives u a fresh code (stored hashed, cfg.code_ttl_secs and
  * cfg.code_tries) and mails it to u's address; the old one stops working. */
 int pgal_code_send(pgal *g, pgal_user *u, const pgal_code_text *text, pgal_err *e);
+/* The same for an account that exists (a resend, a password reset): under
+ * the mail limits of the account, its address and the source (given back
+ * when the mail fails), and the code's tries start over. */
+int pgal_code_send_limited(pgal *g, pgal_user *u, const pgal_code_text *text, pgal_err *e);
 /* PGAL_OK if code is u's pending one (then cleared in u, for the caller to
  * store); a wrong code costs a try (stored at once), one that cannot be a
  * code (white space and dashes aside) costs none. */

@@ -9,23 +9,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "photo-files.h"
 
 static int
 push(pgal_file_list *l, const char *path, pgal_err *e)
 {
-	char **v;
-	size_t cap;
-
 	if (l->n >= PGAL_FILES_MAX)
 		return pgal_fail(e, PGAL_EINPUT, "more than %d files at once", PGAL_FILES_MAX);
-	if (l->n == l->cap) {
-		cap = l->cap ? l->cap * 2 : 64;
-		if ((v = realloc(l->v, cap * sizeof *v)) == NULL)
-			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		l->v = v;
-		l->cap = cap;
-	}
+	if (PGAL_GROW(l->v, l->cap, l->n + 1) == -1)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	if ((l->v[l->n] = strdup(path)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	l->n++;
@@ -68,7 +61,7 @@ free_names(char **names, size_t n)
 static int
 read_names(const char *dir, char ***out, size_t *count, pgal_err *e)
 {
-	char **names = NULL, **nn;
+	char **names = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	DIR *d;
@@ -87,12 +80,8 @@ read_names(const char *dir, char ***out, size_t *count, pgal_err *e)
 			return pgal_fail(e, PGAL_EINPUT, "more than %d files at once",
 					 PGAL_FILES_MAX);
 		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((nn = realloc(names, cap * sizeof *nn)) == NULL)
-				break;
-			names = nn;
-		}
+		if (PGAL_GROW(names, cap, n + 1) == -1)
+			break;
 		if ((names[n] = strdup(de->d_name)) == NULL)
 			break;
 		n++;

@@ -51,16 +51,7 @@ pgal_reset_request(pgal *g, const char *user, pgal_err *e)
 		return rc;
 	/* the sign-up code's limits: cool-down and counts per account,
 	 * address and source (signup-limits.h) */
-	if ((rc = pgal_mail_limits_take(g, PGAL_MAIL_ACCOUNT | PGAL_MAIL_ADDRESS |
-					PGAL_MAIL_SOURCE, u.id, u.email, e)) != PGAL_OK)
-		return rc;
-	if ((rc = pgal_code_send(g, &u, &reset_text, e)) != PGAL_OK) {
-		pgal_mail_limits_give_back(g, PGAL_MAIL_ACCOUNT | PGAL_MAIL_ADDRESS |
-					   PGAL_MAIL_SOURCE, u.id, u.email);
-		return rc;
-	}
-	pgal_code_tries_reset(g, u.id);
-	return PGAL_OK;
+	return pgal_code_send_limited(g, &u, &reset_text, e);
 }
 
 int

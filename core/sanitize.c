@@ -389,3 +389,14 @@ pgal_text_width(const char *s)
 	}
 	return total;
 }
+
+size_t
+pgal_utf8_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	/* back over continuation bytes to the start of the cut character */
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}

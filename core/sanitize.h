@@ -20,6 +20,11 @@ size_t pgal_sanitize_n(char *dst, size_t dstsz, const char *src, size_t srclen, 
 /* 1 if s is valid UTF-8 with no control characters (what pgal_sanitize would keep unchanged). */
 int pgal_text_is_clean(const char *s, int allow_newlines);
 
+/* The length of the longest prefix of s (len bytes of valid UTF-8) that is
+ * at most max bytes and does not end inside a character: where text is
+ * cut to fit a field. */
+size_t pgal_utf8_cut(const char *s, size_t len, size_t max);
+
 /* Display width in terminal columns (wcwidth), for UTF-8 text already sanitized. */
 int pgal_text_width(const char *s);
 

@@ -159,18 +159,6 @@ pgal_valid_description(const char *s, pgal_err *e)
 	return valid_text("description", s, PGAL_DESC_MAX, 1, e);
 }
 
-/* Length of the longest prefix of s (length len) that is at most max bytes
- * and does not end inside a UTF-8 character (s is valid UTF-8). */
-static size_t
-utf8_cut(const char *s, size_t len, size_t max)
-{
-	if (len <= max)
-		return len;
-	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	return max;
-}
-
 /* Where the extension of a name starts ('.' included), or len for none. A
  * leading dot is not an extension; neither is a long tail. */
 static size_t
@@ -195,7 +183,7 @@ join_name(char *out, size_t max, const char *s, size_t stemlen,
 	size_t midlen = strlen(mid), room;
 
 	room = max - midlen - extlen;
-	stemlen = utf8_cut(s, stemlen, room);
+	stemlen = pgal_utf8_cut(s, stemlen, room);
 	memmove(out, s, stemlen);
 	memcpy(out + stemlen, mid, midlen);
 	memmove(out + stemlen + midlen, ext, extlen);
@@ -250,7 +238,7 @@ pgal_photo_name_variant(const char *name, int n, char out[PGAL_PHOTO_NAME_MAX + 
 
 	len = strlen(name);
 	if (len > PGAL_PHOTO_NAME_MAX)
-		len = utf8_cut(name, len, PGAL_PHOTO_NAME_MAX);
+		len = pgal_utf8_cut(name, len, PGAL_PHOTO_NAME_MAX);
 	if (n <= 1) {
 		memmove(out, name, len);
 		out[len] = '\0';

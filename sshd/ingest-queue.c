@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "sshd.h"
 
 /* One job on its way to the worker, or its result on the way back. */
@@ -727,20 +728,14 @@ sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
     int64_t bytes, int64_t mtime, const char *sha256, pgal_err *e)
 {
 	struct iq_job *j;
-	size_t ncap;
 
 	if (q->njobs >= q->max) {
 		close(fd);
 		return pgal_fail(e, PGAL_EBACKEND, "too many files waiting to be stored");
 	}
-	if (q->njobs == q->cap) {
-		ncap = q->cap ? q->cap * 2 : 16;
-		if ((j = reallocarray(q->jobs, ncap, sizeof *j)) == NULL) {
-			close(fd);
-			return pgal_fail(e, PGAL_EBACKEND, "the server cannot take files right now");
-		}
-		q->jobs = j;
-		q->cap = ncap;
+	if (PGAL_GROW(q->jobs, q->cap, q->njobs + 1) == -1) {
+		close(fd);
+		return pgal_fail(e, PGAL_EBACKEND, "the server cannot take files right now");
 	}
 	/* no worker, no promise: the file is refused now, not later */
 	if (running(q) == 0 && start(q, &q->w[0]) == -1) {

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "sshd.h"
 
 /* after the child's own grace time, the listener's backstop */
@@ -389,17 +390,10 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 		close(fd);
 		return;
 	}
-	if (nchildren == children_cap) {
-		size_t cap = children_cap ? children_cap * 2 : 64;
-		struct child *n = realloc(children, cap * sizeof *n);
-
-		if (n == NULL) {
-			sshd_limits_gone(addr, SSHD_CONN_UNAUTH);
-			close(fd);
-			return;
-		}
-		children = n;
-		children_cap = cap;
+	if (PGAL_GROW(children, children_cap, nchildren + 1) == -1) {
+		sshd_limits_gone(addr, SSHD_CONN_UNAUTH);
+		close(fd);
+		return;
 	}
 	if (pipe2(rp, O_CLOEXEC) == -1) {
 		sshd_limits_gone(addr, SSHD_CONN_UNAUTH);

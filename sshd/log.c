@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "sanitize.h"
 #include "sshd.h"
 
@@ -139,8 +140,6 @@ void
 sshd_log(const char *fmt, ...)
 {
 	char raw[1024], line[1024], ts[32];
-	struct tm tm;
-	time_t now;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -151,9 +150,7 @@ sshd_log(const char *fmt, ...)
 	/* without a syslog daemon the line still goes somewhere */
 	if (log_syslog && sys_send(line) == 0)
 		return;
-	now = time(NULL);
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	pgal_fmt_iso(ts, (int64_t)time(NULL), 1);
 	dprintf(log_fd, "%s pgal-sshd[%ld]: %s\n", ts, (long)getpid(), line);
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "sftp-int.h"
 
 #define DIR_BATCH 100
@@ -53,7 +54,7 @@ snapshot_queue(struct sftpd *s, struct handle *h)
 {
 	struct sshd_pending_rec *v;
 	struct sftpd_temp *t;
-	size_t n = 0;
+	size_t n = 0, cap;
 
 	sshd_iq_poll(s->up->iq);
 	if (sshd_pending_list(s->gal, s->token, h->album, &h->queued, &h->nqueued) == -1)
@@ -61,9 +62,9 @@ snapshot_queue(struct sftpd *s, struct handle *h)
 	for (t = s->up->temps; t != NULL; t = t->next)
 		n += strcmp(t->album, h->album) == 0;
 	if (n > 0) {
-		if ((v = reallocarray(h->queued, h->nqueued + n, sizeof *v)) == NULL)
+		cap = h->nqueued;
+		if (PGAL_GROW(h->queued, cap, h->nqueued + n) == -1)
 			return -1;
-		h->queued = v;
 		for (t = s->up->temps; t != NULL; t = t->next) {
 			if (strcmp(t->album, h->album) != 0)
 				continue;
@@ -115,7 +116,7 @@ list_queued(struct sftpd *s, sftp_client_message m, struct handle *h, size_t max
 			break;
 		}
 		sftpd_queued_photo(&ph, &h->queued[i]);
-		sftpd_attr_photo(&a, &ph);
+		sftpd_attr_photo(&a, &ph, s->user);
 		sftpd_longname(ln, sizeof ln, &a, s->user, ph.name);
 		sftp_reply_names_add(m, ph.name, ln, &a);
 		h->seen[i] = 1;
@@ -156,7 +157,7 @@ sftpd_do_readdir(struct sftpd *s, sftp_client_message m)
 		for (i = 0; i < batch && h->pos < h->nalbums; i++, h->pos++, n++) {
 			const pgal_album *al = &h->albums[h->pos];
 
-			sftpd_attr_dir(&a, al->updated_at);
+			sftpd_attr_dir(&a, al->updated_at, s->user);
 			sftpd_longname(ln, sizeof ln, &a, s->user, al->name);
 			sftp_reply_names_add(m, al->name, ln, &a);
 		}
@@ -183,7 +184,7 @@ sftpd_do_readdir(struct sftpd *s, sftp_client_message m)
 			}
 			for (i = 0; i < n; i++) {
 				mark_seen(h, &page[i]);
-				sftpd_attr_photo(&a, &page[i]);
+				sftpd_attr_photo(&a, &page[i], s->user);
 				sftpd_longname(ln, sizeof ln, &a, s->user, page[i].name);
 				sftp_reply_names_add(m, page[i].name, ln, &a);
 			}

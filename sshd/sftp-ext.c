@@ -4,7 +4,9 @@
  * ask for the free space (OpenSSH's "df", rclone's "about"): the version
  * reply is written here, listing what the request table (sftp.c) answers.
  * statvfs@openssh.com reports the user's storage under the quota, as
- * `df` does over exec (core/cmd/df.c). */
+ * `df` does over exec (core/cmd/df.c). users-groups-by-id@openssh.com
+ * names the owner and group of the tree (sftp-tree.c), so OpenSSH's
+ * `ls -l` shows them instead of numbers. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
@@ -17,11 +19,15 @@
 #define SSH_FXP_EXTENDED_REPLY 201
 #define INIT_MAX 4096 /* an INIT with its extensions; OpenSSH's has none */
 #define STATVFS_BLOCK 1024
+/* ids asked at once: OpenSSH asks each id it has not seen yet, and the
+ * whole tree has one */
+#define IDS_MAX 64
 
 /* The extensions advertised, as name and version pairs. */
 static const char *const extensions[][2] = {
 	{ "posix-rename@openssh.com", "1" },
 	{ "statvfs@openssh.com", "2" },
+	{ "users-groups-by-id@openssh.com", "1" },
 };
 
 static void
@@ -99,6 +105,73 @@ out:
 	free(body);
 	pgal_buf_free(&b);
 	return rc;
+}
+
+static void
+put_bytes(pgal_buf *b, const pgal_buf *s)
+{
+	put_u32(b, (uint32_t)s->len);
+	pgal_buf_add(b, s->p, s->len);
+}
+
+/* The name of each uid (or gid) in ids, in their order, as SSH strings:
+ * `name` for the tree's owner id, "" (unknown) for any other. */
+static int
+names_of(pgal_buf *out, const unsigned char *ids, size_t len, uint32_t own, const char *name)
+{
+	pgal_reader r;
+	uint32_t id;
+
+	if (len % 4 != 0 || len / 4 > IDS_MAX)
+		return -1;
+	pgal_reader_init(&r, ids, len);
+	while (pgal_reader_left(&r) > 0) {
+		if (pgal_read_u32be(&r, &id) == -1)
+			return -1;
+		put_string(out, id == own ? name : "");
+	}
+	return 0;
+}
+
+/* users-groups-by-id@openssh.com (OpenSSH's PROTOCOL, 4.12): uids and gids
+ * (strings of u32s) in, their names (strings of strings) out. */
+void
+sftpd_do_users_groups(struct sftpd *s, sftp_client_message m)
+{
+	const unsigned char *p, *uids, *gids, *ext;
+	size_t nu, ng, n;
+	pgal_buf b = { 0 }, users = { 0 }, groups = { 0 };
+	pgal_reader r;
+	uint32_t id, own = sftpd_owner_id(s->user);
+
+	if (m->complete_message == NULL ||
+	    (p = ssh_buffer_get(m->complete_message)) == NULL) {
+		sftpd_reply_err(s, m, PGAL_EINPUT, "a bad request");
+		return;
+	}
+	pgal_reader_init(&r, p, ssh_buffer_get_len(m->complete_message));
+	if (pgal_read_u32be(&r, &id) == -1 || pgal_read_string(&r, &ext, &n) == -1 ||
+	    pgal_read_string(&r, &uids, &nu) == -1 || pgal_read_string(&r, &gids, &ng) == -1 ||
+	    names_of(&users, uids, nu, own, s->user) == -1 ||
+	    names_of(&groups, gids, ng, own, sftpd_group_name(s->user)) == -1) {
+		sftpd_reply_err(s, m, PGAL_EINPUT, "a bad or too long list of ids");
+		goto out;
+	}
+	put_u32(&b, 0);
+	pgal_buf_addc(&b, (char)SSH_FXP_EXTENDED_REPLY);
+	/* libssh keeps the request id as it came, in network order */
+	pgal_buf_add(&b, &m->id, sizeof m->id);
+	put_bytes(&b, &users);
+	put_bytes(&b, &groups);
+	/* IDS_MAX keeps it small; a window smaller still would stall the write */
+	if (b.len > sftpd_window(s))
+		sftpd_reply_err(s, m, PGAL_EBACKEND, "the reply does not fit the window");
+	else if (users.failed || groups.failed || send_packet(s->sftp->channel, &b) == -1)
+		sshd_log("sftp: user %s: users-groups-by-id reply not sent", s->user);
+out:
+	pgal_buf_free(&users);
+	pgal_buf_free(&groups);
+	pgal_buf_free(&b);
 }
 
 /* The request's path: libssh leaves an extension's fields unread, so they

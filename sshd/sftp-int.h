@@ -167,5 +167,6 @@ void sftpd_do_rename(struct sftpd *s, sftp_client_message m);
 void sftpd_do_setstat(struct sftpd *s, sftp_client_message m);
 /* sftp-ext.c */
 void sftpd_do_statvfs(struct sftpd *s, sftp_client_message m);
+void sftpd_do_users_groups(struct sftpd *s, sftp_client_message m);
 
 #endif

@@ -21,18 +21,18 @@ stat_path(struct sftpd *s, const struct vpath *v, struct sftp_attributes_struct 
 	int rc;
 
 	if (v->depth == 0) {
-		sftpd_attr_dir(a, 0);
+		sftpd_attr_dir(a, 0, s->user);
 		return pgal_session_check(sftpd_gal(s), s->token, NULL, e);
 	}
 	if (v->depth == 1) {
 		if ((rc = pgal_album_get(sftpd_gal(s), s->token, v->album, &al, e)) != PGAL_OK)
 			return rc;
-		sftpd_attr_dir(a, al.updated_at);
+		sftpd_attr_dir(a, al.updated_at, s->user);
 		return PGAL_OK;
 	}
 	if ((rc = sftpd_photo_get(s, v->album, v->photo, &ph, e)) != PGAL_OK)
 		return rc;
-	sftpd_attr_photo(a, &ph);
+	sftpd_attr_photo(a, &ph, s->user);
 	return PGAL_OK;
 }
 
@@ -79,7 +79,7 @@ sftpd_do_fstat(struct sftpd *s, sftp_client_message m)
 		memset(&ph, 0, sizeof ph);
 		ph.bytes = st.st_size;
 		ph.added_at = ph.sort_taken = (int64_t)time(NULL);
-		sftpd_attr_photo(&a, &ph);
+		sftpd_attr_photo(&a, &ph, s->user);
 		sftp_reply_attr(m, &a);
 		return;
 	}
@@ -147,7 +147,7 @@ sftpd_do_realpath(struct sftpd *s, sftp_client_message m)
 		sftpd_reply_err(s, m, PGAL_ENOTFOUND, "no such path");
 		return;
 	}
-	sftpd_attr_dir(&a, 0);
+	sftpd_attr_dir(&a, 0, s->user);
 	sftp_reply_name(m, out, &a);
 }
 

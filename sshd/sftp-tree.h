@@ -23,9 +23,21 @@ struct vpath {
 int sftpd_parse_path(const char *in, struct vpath *v, pgal_err *e);
 /* The canonical absolute form of a client path; -1 if it is not one. */
 int sftpd_realpath(const char *in, char *out, size_t size);
-void sftpd_attr_dir(struct sftp_attributes_struct *a, int64_t mtime);
-void sftpd_attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p);
-/* An "ls -l" line for readdir's long name. */
+/* The tree has one owner, the connection's user: every album and photo
+ * carries the same uid and gid, made from the name so that it is the same
+ * on every connection and every host of a fleet (the store's row ids
+ * differ by backend, need not fit 32 bits, and a queued upload has none
+ * yet). Never 0: a client would show root. */
+uint32_t sftpd_owner_id(const char *user);
+/* The group of that id: the user's own group, named after the user, as
+ * Debian's user-private groups are (nothing in a user's tree is shared
+ * with a group, and long names have always shown "alice alice"). */
+const char *sftpd_group_name(const char *user);
+void sftpd_attr_dir(struct sftp_attributes_struct *a, int64_t mtime, const char *user);
+void sftpd_attr_photo(struct sftp_attributes_struct *a, const pgal_photo *p,
+    const char *user);
+/* An "ls -l" line for readdir's long name: the owner and group as
+ * users-groups-by-id@openssh.com names them (sftp-ext.c). */
 void sftpd_longname(char *out, size_t size, const struct sftp_attributes_struct *a,
     const char *user, const char *name);
 

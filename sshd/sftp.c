@@ -435,6 +435,7 @@ static const struct sftpd_request {
 	{ SSH_FXP_EXTENDED, "posix-rename@openssh.com", 2, sftpd_do_rename },
 	/* its path is read by the handler: libssh leaves it in the message */
 	{ SSH_FXP_EXTENDED, "statvfs@openssh.com", 0, sftpd_do_statvfs },
+	{ SSH_FXP_EXTENDED, "users-groups-by-id@openssh.com", 0, sftpd_do_users_groups },
 };
 
 static const struct sftpd_request *

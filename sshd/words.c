@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "sshd.h"
 
 #define WORDS_MAX 4096
@@ -24,13 +25,16 @@ sshd_words_free(char **argv)
 int
 sshd_words_split(const char *line, char ***out, pgal_err *e)
 {
-	size_t len = strlen(line), n = 0, cap = 8, wl;
-	char **argv, *w = NULL;
+	size_t len = strlen(line), n = 0, cap = 0, wl;
+	char **argv = NULL, *w = NULL;
 	const char *p = line;
 	int quote;
 
 	*out = NULL;
-	if ((argv = calloc(cap + 1, sizeof *argv)) == NULL || (w = malloc(len + 1)) == NULL)
+	if (PGAL_GROW(argv, cap, 1) == -1)
+		goto nomem;
+	argv[0] = NULL;
+	if ((w = malloc(len + 1)) == NULL)
 		goto nomem;
 	for (;;) {
 		while (*p == ' ' || *p == '\t' || *p == '\n')
@@ -73,14 +77,9 @@ sshd_words_split(const char *line, char ***out, pgal_err *e)
 			pgal_fail(e, PGAL_EUSAGE, "too many words in command");
 			goto fail;
 		}
-		if (n == cap) {
-			char **na = realloc(argv, (cap * 2 + 1) * sizeof *argv);
-
-			if (na == NULL)
-				goto nomem;
-			argv = na;
-			cap *= 2;
-		}
+		/* the word and the NULL after it */
+		if (PGAL_GROW(argv, cap, n + 2) == -1)
+			goto nomem;
 		if ((argv[n] = strndup(w, wl)) == NULL)
 			goto nomem;
 		argv[++n] = NULL;

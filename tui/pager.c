@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "pager.h"
 
 #define PAGES_KEPT 4
@@ -47,16 +48,8 @@ pager_count(tui_source *s)
 static int
 add_cursor(pgal_cursor **v, size_t *len, size_t *cap, const pgal_cursor *c)
 {
-	pgal_cursor *n;
-	size_t ncap;
-
-	if (*len == *cap) {
-		ncap = *cap ? *cap * 2 : 64;
-		if ((n = realloc(*v, ncap * sizeof *n)) == NULL)
-			return -1;
-		*v = n;
-		*cap = ncap;
-	}
+	if (PGAL_GROW(*v, *cap, *len + 1) == -1)
+		return -1;
 	(*v)[(*len)++] = *c;
 	return 0;
 }

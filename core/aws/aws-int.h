@@ -80,8 +80,6 @@ int pgal_aws_creds_from_json(const char *json, size_t len, const char *token_key
 /* Copies id, secret and token (may be NULL) into out, checked. */
 int pgal_aws_creds_set(pgal_aws_creds *out, const char *id, const char *secret,
     const char *token, const char *source, pgal_err *e);
-/* An ISO 8601 UTC time (2026-01-02T03:04:05Z, fractions allowed) or -1. */
-time_t pgal_aws_parse_time(const char *s);
 
 /* ------------------------------------------------------------------ */
 /* Credential sources beyond the static ones */

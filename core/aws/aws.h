@@ -96,6 +96,9 @@ size_t pgal_aws_uri_encode(char *out, size_t size, const char *s, size_t len, in
 char *pgal_aws_uri_encode_dup(const char *s, int keep_slash);
 /* The same appended to a buffer. */
 void pgal_aws_uri_append(pgal_buf *b, const char *s, size_t len, int keep_slash);
+/* An ISO 8601 UTC time as AWS writes them (2026-01-02T03:04:05Z, fractions
+ * allowed: credentials' expiry, S3's LastModified) or -1. */
+time_t pgal_aws_parse_time(const char *s);
 
 /* ------------------------------------------------------------------ */
 /* SigV4 */

@@ -87,15 +87,13 @@ url_decode(char *s)
 	return 0;
 }
 
+/* An object's LastModified; 0 (long ago) when unreadable. */
 static int64_t
 parse_mtime(const char *s)
 {
-	struct tm tm;
+	time_t t = pgal_aws_parse_time(s);
 
-	memset(&tm, 0, sizeof tm);
-	if (strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
-		return 0;
-	return (int64_t)timegm(&tm);
+	return t == (time_t)-1 ? 0 : (int64_t)t;
 }
 
 /* The <Contents> of one answer, in order, to visit; 1 when it said stop. */

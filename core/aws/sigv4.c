@@ -11,6 +11,7 @@
 
 #include "aws/aws.h"
 #include "crypto.h"
+#include "grow.h"
 #include "hex.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
@@ -133,9 +134,12 @@ has_header(const pgal_aws_kv *h, size_t n, const char *name)
 static void
 canon_path(pgal_buf *sb, const char *path, int s3)
 {
-	const char **seg = NULL;
+	struct segment {
+		const char *p;
+		size_t len;
+	} *seg = NULL;
 	const char *p, *end;
-	size_t	   *len = NULL, nseg = 0, cap = 0, i, n;
+	size_t	   nseg = 0, cap = 0, i, n;
 	pgal_buf   norm = { 0 };
 
 	if (path == NULL || *path == '\0') {
@@ -155,24 +159,12 @@ canon_path(pgal_buf *sb, const char *path, int s3)
 			if (nseg > 0)
 				nseg--;
 		} else {
-			if (nseg == cap) {
-				const char **ns;
-				size_t *nl;
-
-				cap = cap ? cap * 2 : 16;
-				ns = realloc(seg, cap * sizeof *seg);
-				if (ns != NULL)
-					seg = ns;
-				nl = realloc(len, cap * sizeof *len);
-				if (nl != NULL)
-					len = nl;
-				if (ns == NULL || nl == NULL) {
-					sb->failed = 1;
-					goto out;
-				}
+			if (PGAL_GROW(seg, cap, nseg + 1) == -1) {
+				sb->failed = 1;
+				goto out;
 			}
-			seg[nseg] = p;
-			len[nseg++] = n;
+			seg[nseg].p = p;
+			seg[nseg++].len = n;
 		}
 		if (end == NULL)
 			break;
@@ -182,7 +174,7 @@ canon_path(pgal_buf *sb, const char *path, int s3)
 	for (i = 0; i < nseg; i++) {
 		if (i > 0)
 			pgal_buf_addc(&norm, '/');
-		pgal_buf_add(&norm, seg[i], len[i]);
+		pgal_buf_add(&norm, seg[i].p, seg[i].len);
 	}
 	n = strlen(path);
 	if (nseg > 0 && path[n - 1] == '/')
@@ -194,7 +186,6 @@ canon_path(pgal_buf *sb, const char *path, int s3)
 out:
 	pgal_buf_free(&norm);
 	free(seg);
-	free(len);
 }
 
 /* Encoded and sorted query parameters; *out_n is their count. */

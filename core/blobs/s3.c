@@ -13,6 +13,7 @@
 #include "aws/aws.h"
 #include "aws/s3.h"
 #include "blobs/blobs.h"
+#include "hex.h"
 #include "image/image.h"
 #include "records.h"
 
@@ -629,9 +630,9 @@ s3_list(pgal_blobs *base, pgal_blob_visit visit, void *arg, pgal_err *e)
 static char *
 inline_disposition(const char *name)
 {
-	static const char hexd[] = "0123456789ABCDEF";
 	pgal_buf b = { 0 };
 	const unsigned char *c;
+	char pct[4] = "%";
 
 	pgal_buf_adds(&b, "inline; filename=\"");
 	for (c = (const unsigned char *)name; *c != '\0'; c++)
@@ -643,9 +644,8 @@ inline_disposition(const char *name)
 		    (*c >= '0' && *c <= '9') || strchr("!#$&+-.^_`|~", *c) != NULL)
 			pgal_buf_addc(&b, (char)*c);
 		else {
-			pgal_buf_addc(&b, '%');
-			pgal_buf_addc(&b, hexd[*c >> 4]);
-			pgal_buf_addc(&b, hexd[*c & 15]);
+			pgal_hex_upper(c, 1, pct + 1);
+			pgal_buf_add(&b, pct, 3);
 		}
 	}
 	return pgal_buf_take(&b);

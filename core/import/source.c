@@ -3,25 +3,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "import/import.h"
 
 int
 pgal_import_list_add(pgal_import_list *l, const char *path, int64_t bytes, int unreadable,
 		     pgal_err *e)
 {
-	pgal_import_item *v;
-	size_t cap;
-
 	if (l->n >= PGAL_IMPORT_MAX)
 		return pgal_fail(e, PGAL_EINPUT, "more than %d files to import at once; import "
 				 "one folder at a time", PGAL_IMPORT_MAX);
-	if (l->n == l->cap) {
-		cap = l->cap ? l->cap * 2 : 64;
-		if ((v = realloc(l->v, cap * sizeof *v)) == NULL)
-			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		l->v = v;
-		l->cap = cap;
-	}
+	if (PGAL_GROW(l->v, l->cap, l->n + 1) == -1)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	if ((l->v[l->n].path = strdup(path)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	l->v[l->n].bytes = bytes;

@@ -37,12 +37,7 @@ add_encoded_words(pgal_buf *b, const char *s)
 	size_t len = strlen(s), off = 0, n;
 
 	while (off < len) {
-		n = len - off;
-		if (n > EW_TEXT_MAX) {
-			n = EW_TEXT_MAX;
-			while (n > 0 && ((unsigned char)s[off + n] & 0xc0) == 0x80)
-				n--;
-		}
+		n = pgal_utf8_cut(s + off, len - off, EW_TEXT_MAX);
 		if (off > 0)
 			pgal_buf_adds(b, "\r\n ");
 		EVP_EncodeBlock(b64, (const unsigned char *)s + off, (int)n);

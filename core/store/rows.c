@@ -2,21 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "store/rows.h"
 
 void *
 pgal_store_rows_slot(void **v, size_t *cap, size_t len, size_t size)
 {
-	unsigned char *nv;
-	size_t ncap;
-
-	if (len == *cap) {
-		ncap = *cap == 0 ? 8 : *cap * 2;
-		if ((nv = reallocarray(*v, ncap, size)) == NULL)
-			return NULL;
-		*v = nv;
-		*cap = ncap;
-	}
+	if (pgal_grow(v, cap, len + 1, size) == -1)
+		return NULL;
 	return (unsigned char *)*v + len * size;
 }
 

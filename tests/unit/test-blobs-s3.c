@@ -432,6 +432,13 @@ test_presign(void **state)
 	assert_int_equal(m.len, 12);
 	assert_memory_equal(m.buf, "shared bytes", 12);
 	free(url);
+	/* a name beyond ASCII: an ASCII fallback and the bytes as %XX (RFC 5987),
+	 * the whole URI-encoded once more as a query value */
+	assert_int_equal(pgal_s3_presign_get(b, key, "caf\xc3\xa9 \"1\".jpg", 60, &url, NULL, &e),
+	    PGAL_OK);
+	assert_non_null(strstr(url, "response-content-disposition=inline%3B%20filename%3D%22"
+	    "caf__%20_1_.jpg%22%3B%20filename%2A%3DUTF-8%27%27caf%25C3%25A9%2520%25221%2522.jpg&"));
+	free(url);
 	assert_int_equal(pgal_s3_presign_get(b, key, NULL, 0, &url, NULL, &e), PGAL_EINPUT);
 	assert_int_equal(pgal_s3_presign_get(b, key, NULL, 8 * 86400, &url, NULL, &e), PGAL_EINPUT);
 	assert_int_equal(pgal_blobs_fs.open(&fs, &cfg, &e), PGAL_OK);

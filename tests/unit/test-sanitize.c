@@ -455,6 +455,31 @@ test_is_clean(void **state)
 }
 
 static void
+test_utf8_cut(void **state)
+{
+	/* "caf" + e-acute (2 bytes) + "!" + a CJK ideograph (3 bytes) */
+	const char *s = "caf\xc3\xa9!\xe6\x97\xa5";
+	size_t len = strlen(s), max;
+
+	assert_int_equal(pgal_utf8_cut(s, len, len), len);
+	assert_int_equal(pgal_utf8_cut(s, len, 100), len);
+	assert_int_equal(pgal_utf8_cut(s, len, 0), 0);
+	/* inside the e-acute: before it; right after it: all of it */
+	assert_int_equal(pgal_utf8_cut(s, len, 4), 3);
+	assert_int_equal(pgal_utf8_cut(s, len, 5), 5);
+	/* anywhere inside the ideograph: before it */
+	assert_int_equal(pgal_utf8_cut(s, len, 7), 6);
+	assert_int_equal(pgal_utf8_cut(s, len, 8), 6);
+	/* every cut is at most max and ends on a character boundary */
+	for (max = 0; max <= len; max++) {
+		size_t n = pgal_utf8_cut(s, len, max);
+
+		assert_true(n <= max);
+		assert_true(n == len || ((unsigned char)s[n] & 0xc0) != 0x80);
+	}
+}
+
+static void
 test_width(void **state)
 {
 	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
@@ -488,6 +513,7 @@ main(void)
 		cmocka_unit_test(test_long_inputs),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_is_clean),
+		cmocka_unit_test(test_utf8_cut),
 		cmocka_unit_test(test_width),
 	};
 
