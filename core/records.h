@@ -102,6 +102,15 @@ typedef struct pgal_photo {
 	char sha1[PGAL_SHA1_HEX + 1];
 } pgal_photo;
 
+/* A preference of an account, by name ("colors" -> "truecolor"); the
+ * names and values there are live in core/prefs.c. */
+#define PGAL_PREF_NAME_MAX 32
+#define PGAL_PREF_VALUE_MAX 32
+typedef struct pgal_pref {
+	char name[PGAL_PREF_NAME_MAX + 1];
+	char value[PGAL_PREF_VALUE_MAX + 1];
+} pgal_pref;
+
 /* The stored renditions of a photo's blob id: what pgal_photo_read gives. */
 typedef enum pgal_blob_kind {
 	PGAL_BLOB_ORIG = 0,

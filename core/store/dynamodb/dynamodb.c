@@ -590,4 +590,6 @@ const pgal_store_ops pgal_store_dynamodb = {
 	.mark_claim = ddb_mark_claim,
 	.mark_delete = ddb_mark_delete,
 	.mark_prune = ddb_mark_prune,
+	.pref_list = ddb_pref_list,
+	.pref_set = ddb_pref_set,
 };

@@ -61,6 +61,8 @@ enum {
 	MS_MARK_TAKE,
 	MS_MARK_DELETE,
 	MS_MARK_PRUNE,
+	MS_PREF_LIST,
+	MS_PREF_SET,
 	MS_COUNT
 };
 
@@ -237,5 +239,8 @@ int my_mark_claim(struct my *q, const char *name, int64_t now, int64_t until, in
     pgal_err *e);
 int my_mark_delete(struct my *q, const char *name, pgal_err *e);
 int my_mark_prune(struct my *q, int64_t now, int64_t *removed, pgal_err *e);
+int my_pref_list(struct my *q, pgal_id user_id, pgal_pref **out, size_t *n, pgal_err *e);
+int my_pref_set(struct my *q, pgal_id user_id, const char *name, const char *value,
+    pgal_err *e);
 
 #endif

@@ -109,6 +109,9 @@ const char *const my_sql[MS_COUNT] = {
 	[MS_MARK_TAKE] = "UPDATE marks SET until_at = ? WHERE name = ? AND until_at <= ?",
 	[MS_MARK_DELETE] = "DELETE FROM marks WHERE name = ?",
 	[MS_MARK_PRUNE] = "DELETE FROM marks WHERE until_at <= ?",
+	[MS_PREF_LIST] = "SELECT name, value FROM user_prefs WHERE user_id = ? ORDER BY name",
+	[MS_PREF_SET] = "INSERT INTO user_prefs (user_id, name, value) VALUES (?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE value = VALUES(value)",
 };
 
 /* ---- connecting ---- */
@@ -789,6 +792,18 @@ w_mark_prune(pgal_store *s, int64_t now, int64_t *removed, pgal_err *e)
 	MY_CALL(s, my_mark_prune(q_, now, removed, e));
 }
 
+static int
+w_pref_list(pgal_store *s, pgal_id user_id, pgal_pref **out, size_t *n, pgal_err *e)
+{
+	MY_CALL(s, my_pref_list(q_, user_id, out, n, e));
+}
+
+static int
+w_pref_set(pgal_store *s, pgal_id user_id, const char *name, const char *value, pgal_err *e)
+{
+	MY_CALL(s, my_pref_set(q_, user_id, name, value, e));
+}
+
 const pgal_store_ops pgal_store_mysql = {
 	.name = "mysql",
 	.describe = my_describe,
@@ -831,4 +846,6 @@ const pgal_store_ops pgal_store_mysql = {
 	.mark_claim = w_mark_claim,
 	.mark_delete = w_mark_delete,
 	.mark_prune = w_mark_prune,
+	.pref_list = w_pref_list,
+	.pref_set = w_pref_set,
 };

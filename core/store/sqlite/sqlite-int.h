@@ -58,6 +58,8 @@ enum {
 	ST_MARK_CLAIM,
 	ST_MARK_DELETE,
 	ST_MARK_PRUNE,
+	ST_PREF_LIST,
+	ST_PREF_SET,
 	ST_COUNT
 };
 
@@ -197,5 +199,8 @@ int sq_mark_add(pgal_store *s, const char *name, int64_t now, int64_t step, int6
 int sq_mark_claim(pgal_store *s, const char *name, int64_t now, int64_t until, int *claimed, pgal_err *e);
 int sq_mark_delete(pgal_store *s, const char *name, pgal_err *e);
 int sq_mark_prune(pgal_store *s, int64_t now, int64_t *removed, pgal_err *e);
+int sq_pref_list(pgal_store *s, pgal_id user_id, pgal_pref **out, size_t *n, pgal_err *e);
+int sq_pref_set(pgal_store *s, pgal_id user_id, const char *name, const char *value,
+    pgal_err *e);
 
 #endif

@@ -110,6 +110,10 @@ const char *const sq_sql[ST_COUNT] = {
 	    "ON CONFLICT (name) DO UPDATE SET until_at = ?3 WHERE until_at <= ?2",
 	[ST_MARK_DELETE] = "DELETE FROM marks WHERE name = ?1",
 	[ST_MARK_PRUNE] = "DELETE FROM marks WHERE until_at <= ?1",
+
+	[ST_PREF_LIST] = "SELECT name, value FROM user_prefs WHERE user_id = ?1 ORDER BY name",
+	[ST_PREF_SET] = "INSERT INTO user_prefs (user_id, name, value) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value",
 };
 
 /* ---- errors ---- */
@@ -510,4 +514,6 @@ const pgal_store_ops pgal_store_sqlite = {
 	.mark_claim = sq_mark_claim,
 	.mark_delete = sq_mark_delete,
 	.mark_prune = sq_mark_prune,
+	.pref_list = sq_pref_list,
+	.pref_set = sq_pref_set,
 };
