@@ -65,7 +65,7 @@ typedef struct tui_view {
 	char title[128];
 } tui_view;
 
-enum tui_colour_mode { TUI_MONO = 0, TUI_C8, TUI_C256, TUI_DIRECT };
+enum tui_colour_mode { TUI_MONO = 0, TUI_C8, TUI_C16, TUI_C256, TUI_DIRECT };
 enum tui_graphics { TUI_GFX_SYMBOLS = 0, TUI_GFX_SIXEL, TUI_GFX_KITTY };
 
 /* theme slots */
