@@ -1,6 +1,7 @@
 /* Colours: the theme, and colour pairs for preview cells. Mode: NO_COLOR
  * gives monochrome (attributes only); a *-direct terminfo gives true colour
- * (colour numbers are RGB values); else 256, 16 or 8 colours. Preview pairs
+ * (colour numbers are RGB values); else 256, 16 or 8 colours, at most
+ * what the user's preference caps them to (display.c). Preview pairs
  * are allocated on demand with init_extended_pair and recycled all at once
  * when the terminal's pairs run out; each recycling starts a new epoch, so
  * cells cached with pair numbers know to look them up again (one SCREEN
@@ -66,6 +67,9 @@ tui_colour_init(tui *t)
 			mode = TUI_C16;
 		else if (COLORS >= 8)
 			mode = TUI_C8;
+		/* no more than the user wants (a preference) */
+		if (t->colour_cap > TUI_MONO && mode > t->colour_cap)
+			mode = t->colour_cap;
 	}
 	t->colour = mode;
 	if (mode == TUI_MONO) {
