@@ -116,6 +116,14 @@ typedef struct pgal_upload {
 	char sha256[PGAL_SHA256_HEX + 1]; /* "" when not known */
 	int64_t until;                    /* absent after this moment */
 } pgal_upload;
+/* A preference of an account, by name ("colors" -> "truecolor"); the
+ * names and values there are live in core/prefs.c. */
+#define PGAL_PREF_NAME_MAX 32
+#define PGAL_PREF_VALUE_MAX 32
+typedef struct pgal_pref {
+	char name[PGAL_PREF_NAME_MAX + 1];
+	char value[PGAL_PREF_VALUE_MAX + 1];
+} pgal_pref;
 
 /* The stored renditions of a photo's blob id: what pgal_photo_read gives. */
 typedef enum pgal_blob_kind {

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "app.h"
 #include "preview.h"
@@ -176,6 +175,7 @@ tui_logged_in(tui *t, const char *token)
 	if (t->env->persist_session && pgal_session_file_write(t->token, &e) != PGAL_OK)
 		tui_msg(t, 1, "logged in, but the session was not saved: %s", e.msg);
 	pop_all(t);
+	tui_display_apply(t); /* the user's preferences */
 	tui_view_albums(t);
 }
 
@@ -191,6 +191,7 @@ tui_logged_out(tui *t, const char *why)
 	memset(t->token, 0, sizeof t->token);
 	t->user[0] = '\0';
 	pop_all(t);
+	tui_display_apply(t); /* back to what the terminal says */
 	tui_view_welcome(t);
 	if (why != NULL)
 		tui_msg(t, 0, "%s", why);
@@ -349,72 +350,10 @@ pick_env(const char *given, const char *name)
 	return given != NULL ? given : getenv(name);
 }
 
-/* 1 if a compiled terminfo entry `name` is where ncurses looks for it.
- * Asking newterm instead would do, but a failed newterm leaks its
- * half-made screen. */
-static int
-terminfo_exists(const char *name)
-{
-	const char *fixed[] = { "/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo",
-		"/usr/lib/terminfo", NULL };
-	char dirs[4096], path[4200], *d, *save = NULL;
-	const char *env, *home;
-	struct stat sb;
-	size_t i;
-
-	if (strchr(name, '/') != NULL || name[0] == '\0' || name[0] == '.')
-		return 0;
-	dirs[0] = '\0';
-	if ((env = getenv("TERMINFO")) != NULL && strlen(env) < 1000)
-		snprintf(dirs, sizeof dirs, "%s:", env);
-	if ((home = getenv("HOME")) != NULL && strlen(home) < 1000)
-		snprintf(dirs + strlen(dirs), sizeof dirs - strlen(dirs), "%s/.terminfo:", home);
-	if ((env = getenv("TERMINFO_DIRS")) != NULL && strlen(env) < 2000)
-		snprintf(dirs + strlen(dirs), sizeof dirs - strlen(dirs), "%s:", env);
-	for (i = 0; fixed[i] != NULL; i++)
-		snprintf(dirs + strlen(dirs), sizeof dirs - strlen(dirs), "%s:", fixed[i]);
-	for (d = strtok_r(dirs, ":", &save); d != NULL; d = strtok_r(NULL, ":", &save)) {
-		snprintf(path, sizeof path, "%s/%c/%s", d, name[0], name);
-		if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
-			return 1;
-		snprintf(path, sizeof path, "%s/%02x/%s", d, (unsigned char)name[0], name);
-		if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
-			return 1;
-	}
-	return 0;
-}
-
-/* True colour needs a terminfo whose colours are RGB values (*-direct);
- * when COLORTERM says the terminal has it, try the -direct sibling of TERM. */
-static SCREEN *
-open_terminal(const char *term, const char *colorterm, const char *no_color, FILE *out,
-    FILE *in)
-{
-	char direct[128];
-	const char *dash;
-	SCREEN *scr;
-	size_t n;
-
-	if ((no_color == NULL || no_color[0] == '\0') && colorterm != NULL &&
-	    (strcmp(colorterm, "truecolor") == 0 || strcmp(colorterm, "24bit") == 0) &&
-	    strstr(term, "-direct") == NULL) {
-		dash = strchr(term, '-');
-		n = dash != NULL ? (size_t)(dash - term) : strlen(term);
-		if (n > 0 && n < 64) {
-			snprintf(direct, sizeof direct, "%.*s-direct", (int)n, term);
-			if (terminfo_exists(direct) &&
-			    (scr = newterm(direct, out, in)) != NULL)
-				return scr;
-		}
-	}
-	return newterm(term, out, in);
-}
-
 int
 pgal_tui_run(pgal *g, const pgal_tui_env *env)
 {
 	tui t;
-	SCREEN *scr;
 	const char *term;
 	FILE *in = env->in != NULL ? env->in : stdin;
 	FILE *out = env->out != NULL ? env->out : stdout;
@@ -432,18 +371,10 @@ pgal_tui_run(pgal *g, const pgal_tui_env *env)
 	term = pick_env(env->term, "TERM");
 	if (term == NULL || term[0] == '\0')
 		term = "vt100";
-	if ((scr = open_terminal(term, t.colorterm, t.no_color, out, in)) == NULL) {
-		fprintf(stderr, "pgal-tui: cannot use the terminal '%s'\n", term);
+	if (tui_display_open(&t, term, out, in) != 0) {
+		tui_display_close(&t);
 		return -1;
 	}
-	set_term(scr);
-	raw();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	set_escdelay(40);
-	tui_colour_init(&t);
-	t.graphics = tui_graphics_detect(pick_env(env->graphics, "PGAL_TUI_GRAPHICS"), term);
 	t.cache = tui_preview_cache_new();
 
 	if (env->token != NULL && env->token[0] != '\0' &&
@@ -468,6 +399,8 @@ pgal_tui_run(pgal *g, const pgal_tui_env *env)
 			}
 		} else
 			key = read_key(-1);
+		if (key != -1 && tui_display_late_answer(&t, key))
+			key = -1;
 		if (key != -1)
 			idle = NULL;
 		if (key != -1)
@@ -477,7 +410,6 @@ pgal_tui_run(pgal *g, const pgal_tui_env *env)
 	tui_preview_cache_free(t.cache);
 	erase();
 	refresh();
-	endwin();
-	delscreen(scr);
+	tui_display_close(&t);
 	return 0;
 }

@@ -65,7 +65,7 @@ typedef struct tui_view {
 	char title[128];
 } tui_view;
 
-enum tui_colour_mode { TUI_MONO = 0, TUI_C8, TUI_C256, TUI_DIRECT };
+enum tui_colour_mode { TUI_MONO = 0, TUI_C8, TUI_C16, TUI_C256, TUI_DIRECT };
 enum tui_graphics { TUI_GFX_SYMBOLS = 0, TUI_GFX_SIXEL, TUI_GFX_KITTY };
 
 /* theme slots */
@@ -91,6 +91,9 @@ typedef struct tui {
 	int help;   /* help overlay shown */
 	int quit;
 	int colour; /* enum tui_colour_mode */
+	int colour_cap; /* the most colours wanted (display.c) */
+	const char *display_why; /* a preference that cannot be had here */
+	struct tui_display *display;
 	int graphics; /* enum tui_graphics */
 	int gfx_dirty; /* a graphics image may be on screen: repaint all */
 	int cury, curx; /* where a form wants the cursor; -1: hidden */
@@ -133,6 +136,18 @@ void tui_fill(int y, int x, int w, int style);
 void tui_frame(int y, int x, int h, int w, const char *title);
 /* wraps s into lines of width w from row y; at most maxlines; returns lines used */
 int tui_wrap(int y, int x, int w, int maxlines, const char *s, int style);
+
+/* display.c: the terminal, its colours and graphics from the user's
+ * preferences, the environment and what the terminal answers */
+int tui_display_open(tui *t, const char *term, FILE *out, FILE *in);
+/* after a login, logout or change of preferences: takes them up */
+void tui_display_apply(tui *t);
+/* 1 when key, an ESC, began an answer to the terminal query that came
+ * after the wait (then read whole and dropped: its bytes are no keys) */
+int tui_display_late_answer(tui *t, int key);
+/* the terminfo entry the screen runs on */
+const char *tui_display_terminfo(tui *t);
+void tui_display_close(tui *t);
 
 /* colour.c */
 void tui_colour_init(tui *t);

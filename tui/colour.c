@@ -1,6 +1,7 @@
 /* Colours: the theme, and colour pairs for preview cells. Mode: NO_COLOR
  * gives monochrome (attributes only); a *-direct terminfo gives true colour
- * (colour numbers are RGB values); else 256 or 8 colours. Preview pairs
+ * (colour numbers are RGB values); else 256, 16 or 8 colours, at most
+ * what the user's preference caps them to (display.c). Preview pairs
  * are allocated on demand with init_extended_pair and recycled all at once
  * when the terminal's pairs run out; each recycling starts a new epoch, so
  * cells cached with pair numbers know to look them up again (one SCREEN
@@ -62,8 +63,13 @@ tui_colour_init(tui *t)
 			mode = TUI_DIRECT;
 		else if (COLORS >= 256)
 			mode = TUI_C256;
+		else if (COLORS >= 16)
+			mode = TUI_C16;
 		else if (COLORS >= 8)
 			mode = TUI_C8;
+		/* no more than the user wants (a preference) */
+		if (t->colour_cap > TUI_MONO && mode > t->colour_cap)
+			mode = t->colour_cap;
 	}
 	t->colour = mode;
 	if (mode == TUI_MONO) {
@@ -86,7 +92,7 @@ tui_colour_init(tui *t)
 	theme(TS_HEAD, col(COLOR_YELLOW, 221, 0xffd75f), -1, A_BOLD);
 	theme(TS_ERROR, col(COLOR_RED, 203, 0xff5f5f), -1, A_BOLD);
 	theme(TS_OK, col(COLOR_GREEN, 114, 0x87d787), -1, A_NORMAL);
-	theme(TS_DIM, col(COLOR_WHITE, 245, 0x8a8a8a), -1, mode == TUI_C8 ? A_DIM : A_NORMAL);
+	theme(TS_DIM, col(COLOR_WHITE, 245, 0x8a8a8a), -1, mode <= TUI_C16 ? A_DIM : A_NORMAL);
 	theme(TS_FIELD, col(COLOR_WHITE, 252, 0xd0d0d0), col(COLOR_BLACK, 237, 0x3a3a3a), A_NORMAL);
 	theme(TS_FOCUS, col(COLOR_WHITE, 231, 0xffffff), col(COLOR_BLUE, 24, 0x1f4e79), A_NORMAL);
 	theme(TS_FRAME, col(COLOR_CYAN, 67, 0x5f87af), -1, A_NORMAL);
@@ -123,6 +129,8 @@ tui_colour_name(int m)
 		return "truecolor";
 	case TUI_C256:
 		return "256";
+	case TUI_C16:
+		return "16";
 	case TUI_C8:
 		return "8";
 	default:

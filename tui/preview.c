@@ -20,9 +20,12 @@
 
 #define CACHE_N 64
 /* Pixels per cell handed to chafa (a cell is about twice as tall as
- * wide). chafa samples 8x8 per cell, but half that horizontally loses
- * little in symbols and lets the JPEG decode at a smaller DCT scale. */
+ * wide). chafa samples 8x8 per cell; in true colour half that
+ * horizontally loses little in symbols and lets the JPEG decode at a
+ * smaller DCT scale, but with a palette the dithering needs every pixel
+ * to spread its error over (tests/tui/test-preview-colour.sh). */
 #define PX_W 4
+#define PX_W_PALETTE 8
 #define PX_H 8
 /* chafa's effort in choosing symbols (0..1; the CLI's default is 0.5) */
 #define WORK_FACTOR 0.3f
@@ -113,6 +116,8 @@ canvas_mode(int colour)
 		return CHAFA_CANVAS_MODE_TRUECOLOR;
 	case TUI_C256:
 		return CHAFA_CANVAS_MODE_INDEXED_240;
+	case TUI_C16:
+		return CHAFA_CANVAS_MODE_INDEXED_16;
 	case TUI_C8:
 		return CHAFA_CANVAS_MODE_INDEXED_8;
 	default:
@@ -176,6 +181,21 @@ fit_cells(int iw, int ih, int cols, int rows, int pxw, int pxh, int *cw, int *ch
 		*cw = cols;
 }
 
+/* A photo in a palette of 240 or 16 colours: error diffusion carries
+ * what a cell's nearest palette colours miss into its neighbours, so an
+ * area keeps the photo's colour (mean delta E over 2x2 cells of a photo
+ * 18.5 without, 15.4 with, 11.8 in true colour); averaging in RGB beats
+ * DIN99d and the median there, and no contrast boost: a photo's colours
+ * are what it shows, not a legibility problem. */
+static void
+palette_settings(ChafaCanvasConfig *cfg)
+{
+	chafa_canvas_config_set_dither_mode(cfg, CHAFA_DITHER_MODE_DIFFUSION);
+	chafa_canvas_config_set_color_space(cfg, CHAFA_COLOR_SPACE_RGB);
+	chafa_canvas_config_set_color_extractor(cfg, CHAFA_COLOR_EXTRACTOR_AVERAGE);
+	chafa_canvas_config_set_preprocessing_enabled(cfg, FALSE);
+}
+
 static int
 render(tui *t, struct tui_preview_cache *c, const unsigned char *px, int iw, int ih,
     int cols, int rows, int pxw, int pxh, tui_cells *out, pgal_err *e)
@@ -204,6 +224,8 @@ render(tui *t, struct tui_preview_cache *c, const unsigned char *px, int iw, int
 	chafa_canvas_config_set_canvas_mode(cfg, canvas_mode(t->colour));
 	chafa_canvas_config_set_symbol_map(cfg, c->symbols);
 	chafa_canvas_config_set_work_factor(cfg, WORK_FACTOR);
+	if (t->colour != TUI_DIRECT && t->colour != TUI_MONO)
+		palette_settings(cfg);
 	if (t->graphics == TUI_GFX_SIXEL)
 		chafa_canvas_config_set_pixel_mode(cfg, CHAFA_PIXEL_MODE_SIXELS);
 	else if (t->graphics == TUI_GFX_KITTY)
@@ -310,7 +332,7 @@ cached_render(tui *t, const pgal_photo *p, int kind, int cols, int rows, pgal_er
 	if (pgal_photo_read_mem(t->g, t->token, p->album, p->name, kind, &data, &len, e) != PGAL_OK)
 		return NULL;
 	/* symbols need a few pixels per cell; sixel and kitty every one */
-	maxw = cols * (pxw > 0 ? pxw : PX_W);
+	maxw = cols * (pxw > 0 ? pxw : t->colour == TUI_DIRECT ? PX_W : PX_W_PALETTE);
 	maxh = rows * (pxh > 0 ? pxh : PX_H);
 	rc = pgal_image_decode_rgba(data, len, maxw, maxh, &px, &iw, &ih, e);
 	free(data);

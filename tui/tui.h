@@ -28,7 +28,9 @@ typedef struct pgal_tui_env {
 	const char *colorterm;
 	const char *no_color;
 	/* "auto", "symbols", "sixel" or "kitty"; NULL: $PGAL_TUI_GRAPHICS,
-	 * else auto (sixel/kitty only when the terminal is known to have it). */
+	 * else auto (sixel/kitty only when the terminal is known to have it).
+	 * A logged-in user's preferences (prefs colors=, graphics=) come
+	 * before these and COLORTERM (tui/display.c). */
 	const char *graphics;
 } pgal_tui_env;
 

@@ -1,15 +1,20 @@
-/* The account: who, what it holds; change the password, SSH keys, cancel
- * the account (password again and the user name typed out). */
+/* The account: who, what it holds; change the password, SSH keys, the
+ * preferences (Enter steps through the values; they follow the user to
+ * every host), cancel the account (password again and the user name
+ * typed out). */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
+#include "prefs.h"
 
 struct account {
 	pgal_whoami who;
 	int have;
 	tui_list list;
+	pgal_pref prefs[PGAL_PREFS_MAX];
+	size_t nprefs;
 };
 
 static void
@@ -18,8 +23,14 @@ account_load(tui *t, struct account *a)
 	pgal_err e;
 
 	a->have = pgal_session_check(t->g, t->token, &a->who, &e) == PGAL_OK;
-	if (!a->have)
+	if (!a->have) {
 		tui_fail(t, "cannot read the account", &e);
+		return;
+	}
+	if (pgal_prefs_get(t->g, t->token, a->prefs, &a->nprefs, &e) != PGAL_OK) {
+		a->nprefs = 0;
+		tui_fail(t, "cannot read the preferences", &e);
+	}
 }
 
 static int
@@ -113,6 +124,49 @@ account_cancel(tui *t, tui_view *v, int key)
 	return 1;
 }
 
+/* What a preference gives here and now (a preference may ask for more
+ * than this terminal can show) */
+static const char *
+pref_effect(tui *t, const char *name)
+{
+	static const char *const gfx[] = { "symbols", "sixel", "kitty" };
+
+	if (strcmp(name, "colors") == 0)
+		return tui_colour_name(t->colour);
+	if (strcmp(name, "graphics") == 0 && t->graphics >= 0 && t->graphics < 3)
+		return gfx[t->graphics];
+	return NULL;
+}
+
+/* The preference's next value, saved, and the screen made to match. */
+static void
+pref_step(tui *t, struct account *a, size_t i)
+{
+	const pgal_pref_def *d = pgal_pref_find(a->prefs[i].name);
+	const char *next, *now;
+	pgal_err e;
+	size_t k;
+
+	if (d == NULL)
+		return;
+	for (k = 0; d->values[k] != NULL && strcmp(d->values[k], a->prefs[i].value) != 0; k++)
+		;
+	next = d->values[k] != NULL && d->values[k + 1] != NULL ? d->values[k + 1] : d->values[0];
+	if (pgal_pref_set(t->g, t->token, d->name, next, &e) != PGAL_OK) {
+		tui_fail(t, "the preference was not saved", &e);
+		return;
+	}
+	tui_copy(a->prefs[i].value, sizeof a->prefs[i].value, next);
+	tui_display_apply(t);
+	now = pref_effect(t, d->name);
+	if (t->display_why != NULL && strcmp(d->name, "colors") == 0)
+		tui_msg(t, 1, "%s=%s saved, but %s; showing %s", d->name, next, t->display_why,
+		    now != NULL ? now : "what it can");
+	else
+		tui_msg(t, 0, "%s=%s saved for every host%s%s", d->name, next,
+		    now != NULL ? "; showing " : "", now != NULL ? now : "");
+}
+
 static const struct {
 	const char *label;
 	int (*run)(tui *t, tui_view *v, int key);
@@ -123,6 +177,28 @@ static const struct {
 	{ "Log out", tui_key_logout },
 };
 #define NITEMS 4
+/* the preferences come after the first FIXED_BEFORE items */
+#define FIXED_BEFORE 2
+
+static size_t
+item_count(const struct account *a)
+{
+	return NITEMS + a->nprefs;
+}
+
+/* the preference at list row i, or -1 for one of items[] (*fixed) */
+static int
+item_at(const struct account *a, size_t i, size_t *fixed)
+{
+	if (i < FIXED_BEFORE) {
+		*fixed = i;
+		return -1;
+	}
+	if (i < FIXED_BEFORE + a->nprefs)
+		return (int)(i - FIXED_BEFORE);
+	*fixed = i - a->nprefs;
+	return -1;
+}
 
 static void
 account_draw(tui *t, tui_view *v, int y0, int h)
@@ -150,10 +226,22 @@ account_draw(tui *t, tui_view *v, int y0, int h)
 		}
 	}
 	y += 2;
-	for (i = 0; i < NITEMS; i++, y += 2) {
-		int sel = (size_t)i == a->list.sel;
-		tui_fill(y, x - 2, 30, sel ? TS_SELECT : TS_NORMAL);
-		tui_text(y, x, 26, items[i].label, sel ? TS_SELECT : TS_NORMAL);
+	for (i = 0; (size_t)i < item_count(a) && y < y0 + h; i++, y += 2) {
+		int sel = (size_t)i == a->list.sel, p;
+		size_t fixed = 0;
+		const char *now;
+
+		tui_fill(y, x - 2, 40, sel ? TS_SELECT : TS_NORMAL);
+		if ((p = item_at(a, (size_t)i, &fixed)) < 0) {
+			tui_text(y, x, 36, items[fixed].label, sel ? TS_SELECT : TS_NORMAL);
+			continue;
+		}
+		snprintf(buf, sizeof buf, "%-9s %s", a->prefs[p].name, a->prefs[p].value);
+		tui_text(y, x, 36, buf, sel ? TS_SELECT : TS_NORMAL);
+		if ((now = pref_effect(t, a->prefs[p].name)) != NULL) {
+			snprintf(buf, sizeof buf, "now %s", now);
+			tui_text(y, x + 40, COLS - x - 42, buf, TS_DIM);
+		}
 	}
 }
 
@@ -162,19 +250,26 @@ account_move(tui *t, tui_view *v, int key)
 {
 	struct account *a = v->data;
 
-	return tui_list_key(&a->list, key, NITEMS);
+	a->list.n = item_count(a);
+	return tui_list_key(&a->list, key, (int)a->list.n);
 }
 
 static int
 account_choose(tui *t, tui_view *v, int key)
 {
 	struct account *a = v->data;
+	size_t fixed = 0;
+	int p = item_at(a, a->list.sel, &fixed);
 
-	return items[a->list.sel].run(t, v, key);
+	if (p >= 0) {
+		pref_step(t, a, (size_t)p);
+		return 1;
+	}
+	return items[fixed].run(t, v, key);
 }
 
 static const tui_binding account_keys[] = {
-	{ { TK_ENTER, 'l', TK(KEY_RIGHT) }, account_choose, "Enter", "choose", TUI_KEY_BAR },
+	{ { TK_ENTER, 'l', TK(KEY_RIGHT) }, account_choose, "Enter", "choose/change", TUI_KEY_BAR },
 	{ { 'p' }, account_password, "p", "password", TUI_KEY_BAR },
 	{ { 'K' }, account_ssh_keys, "K", "SSH keys", TUI_KEY_BAR },
 	{ { 'C' }, account_cancel, "C", "cancel account", TUI_KEY_BAR },
@@ -209,9 +304,9 @@ tui_view_account(tui *t)
 
 	if (a == NULL)
 		return -1;
-	a->list.n = NITEMS;
 	if (tui_push(t, &account_ops, account_keys, a, "account") != 0)
 		return -1;
 	account_load(t, a);
+	a->list.n = item_count(a);
 	return 0;
 }

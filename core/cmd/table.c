@@ -33,6 +33,7 @@ extern const pgal_cmd_entry pgal_cmd_sha256sum_entry;
 extern const pgal_cmd_entry pgal_cmd_search_entry;
 extern const pgal_cmd_entry pgal_cmd_share_entry;
 extern const pgal_cmd_entry pgal_cmd_key_entry;
+extern const pgal_cmd_entry pgal_cmd_prefs_entry;
 extern const pgal_cmd_entry pgal_cmd_gc_entry;
 extern const pgal_cmd_entry pgal_cmd_init_entry;
 extern const pgal_cmd_entry pgal_cmd_help_entry;
@@ -66,6 +67,7 @@ const pgal_cmd_entry *const pgal_cmd_table[] = {
 	&pgal_cmd_search_entry,
 	&pgal_cmd_share_entry,
 	&pgal_cmd_key_entry,
+	&pgal_cmd_prefs_entry,
 	&pgal_cmd_gc_entry,
 	&pgal_cmd_init_entry,
 	&pgal_cmd_help_entry,

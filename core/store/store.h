@@ -145,6 +145,14 @@ typedef struct pgal_store_ops {
 	 * name; *out malloc'd */
 	int (*upload_list)(pgal_store *s, pgal_id user_id, const char *album, int64_t now,
 			   pgal_upload **out, size_t *n, pgal_err *e);
+	/* Preferences of an account: name -> value, both checked by the core
+	 * (core/prefs.c) before they get here; they go with the user. */
+	/* every one the user has set, sorted by name (no such user: none);
+	 * *out malloc'd */
+	int (*pref_list)(pgal_store *s, pgal_id user_id, pgal_pref **out, size_t *n, pgal_err *e);
+	/* sets one, replacing its value; PGAL_ENOTFOUND if there is no such user */
+	int (*pref_set)(pgal_store *s, pgal_id user_id, const char *name, const char *value,
+			pgal_err *e);
 } pgal_store_ops;
 
 #define PGAL_MARK_NAME_MAX 200

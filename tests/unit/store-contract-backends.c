@@ -105,7 +105,8 @@ probe_sql(pgal_probe what)
 	" + (SELECT count(*) FROM photos WHERE user_id = " P ")" \
 	" + (SELECT count(*) FROM photo_tags t JOIN photos p ON p.id = t.photo_id" \
 	"    WHERE p.user_id = " P ")" \
-	" + (SELECT count(*) FROM ssh_keys WHERE user_id = " P ")"
+	" + (SELECT count(*) FROM ssh_keys WHERE user_id = " P ")" \
+	" + (SELECT count(*) FROM user_prefs WHERE user_id = " P ")"
 
 static int64_t
 sq_probe(pgal_contract_backend *b, const pgal_config *cfg, pgal_probe what, int64_t id,

@@ -60,6 +60,7 @@ void test_search_album(void **state);
 void test_marks(void **state);                  /* -marks.c */
 void test_uploads(void **state);                /* -uploads.c */
 void test_unconfirmed(void **state);
+void test_prefs(void **state);                  /* -prefs.c */
 void test_peer_restart(void **state);           /* -faults.c */
 void test_peer_kill_during_album_delete(void **state);
 

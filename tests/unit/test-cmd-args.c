@@ -319,8 +319,9 @@ test_table(void **state)
 					      "rmalbum", "editalbum", "ls", "put", "info", "edit",
 					      "mv", "rm", "get", "search", "share", "key", "gc", "init",
 					      "help", "df", "md5sum", "sha1sum", "sha256sum", "reset",
-					      "import", NULL };
-	static const char *const reads[] = { "albums", "ls", "info", "search", "whoami", NULL };
+					      "import", "prefs", NULL };
+	static const char *const reads[] = { "albums", "ls", "info", "search", "whoami", "prefs",
+					     NULL };
 	const pgal_cmd_entry *const *c, *const *d;
 	const char *const *w;
 	size_t n = 0;

@@ -18,7 +18,8 @@
  *                                          (absent: a table from before
  *                                          refs, see refs.c)
  * Table PhotoGalleryUsers (pk, sk):
- *   user      U#<user id>    #USER         the account
+ *   user      U#<user id>    #USER         the account and its
+ *                                          preferences (pref_<name>)
  *   name lock N#<user name>  #             user id
  *   session   S#<token hash> #             user id, times
  *   index     U#<user id>    S#<hash>      the user's sessions (for revoking)
@@ -207,6 +208,10 @@ int ddb_upload_list(pgal_store *s, pgal_id user_id, const char *album, int64_t n
     pgal_upload **out, size_t *n, pgal_err *e);
 int ddb_mark_delete(pgal_store *s, const char *name, pgal_err *e);
 int ddb_mark_prune(pgal_store *s, int64_t now, int64_t *removed, pgal_err *e);
+/* prefs.c */
+int ddb_pref_list(pgal_store *s, pgal_id user_id, pgal_pref **out, size_t *n, pgal_err *e);
+int ddb_pref_set(pgal_store *s, pgal_id user_id, const char *name, const char *value,
+    pgal_err *e);
 /* the pending item of an unconfirmed account: put at sign-up, deleted
  * once it is confirmed or gone (both idempotent) */
 int ddb_pending_put(struct ddb *d, pgal_id id, int64_t created_at, pgal_err *e);

@@ -594,4 +594,6 @@ const pgal_store_ops pgal_store_dynamodb = {
 	.upload_touch = ddb_upload_touch,
 	.upload_delete = ddb_upload_delete,
 	.upload_list = ddb_upload_list,
+	.pref_list = ddb_pref_list,
+	.pref_set = ddb_pref_set,
 };

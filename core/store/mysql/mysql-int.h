@@ -65,6 +65,8 @@ enum {
 	MS_UPLOAD_TOUCH,
 	MS_UPLOAD_DELETE,
 	MS_UPLOAD_LIST,
+	MS_PREF_LIST,
+	MS_PREF_SET,
 	MS_COUNT
 };
 
@@ -248,5 +250,8 @@ int my_upload_delete(struct my *q, pgal_id user_id, const char *album, const cha
     const char *holder, int64_t now, pgal_err *e);
 int my_upload_list(struct my *q, pgal_id user_id, const char *album, int64_t now,
     pgal_upload **out, size_t *n, pgal_err *e);
+int my_pref_list(struct my *q, pgal_id user_id, pgal_pref **out, size_t *n, pgal_err *e);
+int my_pref_set(struct my *q, pgal_id user_id, const char *name, const char *value,
+    pgal_err *e);
 
 #endif

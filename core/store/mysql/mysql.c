@@ -118,6 +118,9 @@ const char *const my_sql[MS_COUNT] = {
 	    "((album = ? AND name = ? AND holder = ?) OR until_at <= ?)",
 	[MS_UPLOAD_LIST] = "SELECT " PGAL_SQL_UPLOAD_COLS " FROM uploads WHERE user_id = ? "
 	    "AND (? IS NULL OR album = ?) AND until_at > ? ORDER BY album, name, holder",
+	[MS_PREF_LIST] = "SELECT name, value FROM user_prefs WHERE user_id = ? ORDER BY name",
+	[MS_PREF_SET] = "INSERT INTO user_prefs (user_id, name, value) VALUES (?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE value = VALUES(value)",
 };
 
 /* ---- connecting ---- */
@@ -824,6 +827,18 @@ w_upload_list(pgal_store *s, pgal_id user_id, const char *album, int64_t now,
 	MY_CALL(s, my_upload_list(q_, user_id, album, now, out, n, e));
 }
 
+static int
+w_pref_list(pgal_store *s, pgal_id user_id, pgal_pref **out, size_t *n, pgal_err *e)
+{
+	MY_CALL(s, my_pref_list(q_, user_id, out, n, e));
+}
+
+static int
+w_pref_set(pgal_store *s, pgal_id user_id, const char *name, const char *value, pgal_err *e)
+{
+	MY_CALL(s, my_pref_set(q_, user_id, name, value, e));
+}
+
 const pgal_store_ops pgal_store_mysql = {
 	.name = "mysql",
 	.describe = my_describe,
@@ -870,4 +885,6 @@ const pgal_store_ops pgal_store_mysql = {
 	.upload_touch = w_upload_touch,
 	.upload_delete = w_upload_delete,
 	.upload_list = w_upload_list,
+	.pref_list = w_pref_list,
+	.pref_set = w_pref_set,
 };

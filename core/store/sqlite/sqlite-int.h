@@ -62,6 +62,8 @@ enum {
 	ST_UPLOAD_TOUCH,
 	ST_UPLOAD_DELETE,
 	ST_UPLOAD_LIST,
+	ST_PREF_LIST,
+	ST_PREF_SET,
 	ST_COUNT
 };
 
@@ -208,5 +210,8 @@ int sq_upload_delete(pgal_store *s, pgal_id user_id, const char *album, const ch
     const char *holder, int64_t now, pgal_err *e);
 int sq_upload_list(pgal_store *s, pgal_id user_id, const char *album, int64_t now,
     pgal_upload **out, size_t *n, pgal_err *e);
+int sq_pref_list(pgal_store *s, pgal_id user_id, pgal_pref **out, size_t *n, pgal_err *e);
+int sq_pref_set(pgal_store *s, pgal_id user_id, const char *name, const char *value,
+    pgal_err *e);
 
 #endif

@@ -119,6 +119,10 @@ const char *const sq_sql[ST_COUNT] = {
 	    "((album = ?2 AND name = ?3 AND holder = ?4) OR until_at <= ?5)",
 	[ST_UPLOAD_LIST] = "SELECT " PGAL_SQL_UPLOAD_COLS " FROM uploads WHERE user_id = ?1 "
 	    "AND (?2 IS NULL OR album = ?2) AND until_at > ?3 ORDER BY album, name, holder",
+
+	[ST_PREF_LIST] = "SELECT name, value FROM user_prefs WHERE user_id = ?1 ORDER BY name",
+	[ST_PREF_SET] = "INSERT INTO user_prefs (user_id, name, value) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value",
 };
 
 /* ---- errors ---- */
@@ -523,4 +527,6 @@ const pgal_store_ops pgal_store_sqlite = {
 	.upload_touch = sq_upload_touch,
 	.upload_delete = sq_upload_delete,
 	.upload_list = sq_upload_list,
+	.pref_list = sq_pref_list,
+	.pref_set = sq_pref_set,
 };
