@@ -52,6 +52,8 @@ struct child {
 };
 
 static volatile sig_atomic_t got_term, got_hup, got_chld;
+/* ssh_proxy_trusted of the config in force */
+static struct sshd_cidrs trusted;
 static int wake_pipe[2] = { -1, -1 };
 
 static struct child *children;
@@ -366,9 +368,11 @@ evict_least_progress(const char *peer)
 	return 1;
 }
 
+/* A connection from the client at ss: limits, then a connection process.
+ * proxy_untrusted: PROXY headers are taken, but not from this address. */
 static void
 spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg,
-    const char *hostkey)
+    const char *hostkey, int proxy_untrusted)
 {
 	struct sshd_limits l;
 	struct conn_args a;
@@ -420,6 +424,7 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 		close(rp[0]);
 		close(wake_pipe[0]);
 		close(wake_pipe[1]);
+		sshd_wait_close_fds();
 		for (i = 0; i < nchildren; i++)
 			if (children[i].report_fd != -1)
 				close(children[i].report_fd);
@@ -433,6 +438,7 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 		a.hostkey = hostkey;
 		a.peer = peer;
 		a.penalty_ms = penalty;
+		a.proxy_untrusted = proxy_untrusted;
 		a.cfg = cfg;
 		conn_main(&a);
 	}
@@ -452,6 +458,87 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 	nchildren++;
 }
 
+/* ssh_proxy_trusted parsed into *out; -1 with e set when it is not a
+ * list of blocks, or when the PROXY protocol is on without one. */
+static int
+proxy_settings(const pgal_config *cfg, struct sshd_cidrs *out, pgal_err *e)
+{
+	if (sshd_cidrs_parse(cfg->ssh_proxy_trusted, out, e) != PGAL_OK)
+		return -1;
+	if (cfg->ssh_proxy_protocol && out->n == 0) {
+		pgal_fail(e, PGAL_EINPUT, "ssh_proxy_protocol = yes needs ssh_proxy_trusted "
+		    "(the balancers' addresses)");
+		return -1;
+	}
+	return 0;
+}
+
+struct spawn_ctx {
+	int lfd;
+	const pgal_config *cfg;
+	const char *hostkey;
+};
+
+static void
+proxy_expired(int fd, const struct sockaddr_storage *client, const struct sockaddr_storage *from,
+    void *arg)
+{
+	const struct spawn_ctx *sc = arg;
+	char peer[SSHD_ADDR_MAX];
+
+	if (fd != -1) {
+		spawn(sc->lfd, fd, client, sc->cfg, sc->hostkey, 0);
+		return;
+	}
+	sshd_log_addr(from, peer, sizeof peer);
+	log_refused(peer, "no PROXY header in time from a trusted balancer");
+}
+
+/* A new connection: straight to its process, or, from a balancer whose
+ * PROXY header gives the client, held until the header is in. */
+static void
+accepted(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg,
+    const char *hostkey)
+{
+	char peer[SSHD_ADDR_MAX];
+
+	if (!cfg->ssh_proxy_protocol) {
+		spawn(lfd, fd, ss, cfg, hostkey, 0);
+		return;
+	}
+	if (!sshd_cidrs_match(&trusted, ss)) {
+		spawn(lfd, fd, ss, cfg, hostkey, 1);
+		return;
+	}
+	if (sshd_wait_add(fd, ss, now_ms()) == -1) {
+		sshd_log_addr(ss, peer, sizeof peer);
+		log_refused(peer, "too many connections waiting for their PROXY header");
+		close(fd);
+	}
+}
+
+/* The i-th connection held for its header sent something. */
+static void
+header_step(int lfd, size_t i, const pgal_config *cfg, const char *hostkey)
+{
+	struct sockaddr_storage client, from;
+	char peer[SSHD_ADDR_MAX];
+	const char *why;
+	int fd;
+
+	switch (sshd_wait_step(i, &fd, &client, &from, &why)) {
+	case SSHD_WAIT_CLIENT:
+		spawn(lfd, fd, &client, cfg, hostkey, 0);
+		break;
+	case SSHD_WAIT_BAD:
+		sshd_log_addr(&from, peer, sizeof peer);
+		log_refused(peer, why);
+		break;
+	default: /* waiting still, or a balancer's check: no log line */
+		break;
+	}
+}
+
 int
 sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 {
@@ -462,6 +549,15 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 	int lfd, term_seen = 0, wait_ms;
 	size_t i, npfd;
 
+	struct spawn_ctx sc;
+	pgal_err pe;
+	size_t wbase;
+	int next;
+
+	if (proxy_settings(cfg, &trusted, &pe) == -1) {
+		sshd_log("%s", pe.msg);
+		return 1;
+	}
 	if (sshd_hostkey_ensure(cfg, hostkey, sizeof hostkey) == -1)
 		return 1;
 	if ((lfd = open_listener(cfg->ssh_listen, cfg->ssh_port)) == -1)
@@ -499,18 +595,21 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 		if (lfd == -1 && nchildren == 0)
 			break;
 		if (got_hup) {
+			struct sshd_cidrs nt;
 			pgal_config n;
 			pgal_err e;
 
 			got_hup = 0;
+			pgal_err_clear(&e);
 			if (pgal_config_load(&n, o->config_path, &e) != PGAL_OK ||
-			    apply_overrides(o, &n) == -1)
+			    apply_overrides(o, &n) == -1 || proxy_settings(&n, &nt, &e) == -1)
 				sshd_log("reload failed, keeping the old config: %s", e.msg);
 			else {
 				int moved = strcmp(n.ssh_listen, cfg->ssh_listen) != 0 ||
 				    n.ssh_port != cfg->ssh_port;
 
 				*cfg = n;
+				trusted = nt;
 				/* a daemon has no stderr to go back to */
 				if (!o->foreground)
 					cfg->ssh_syslog = 1;
@@ -527,7 +626,8 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 			}
 		}
 		free(pfd);
-		npfd = 2 + nchildren;
+		wbase = 2 + nchildren;
+		npfd = wbase + sshd_wait_count();
 		if ((pfd = calloc(npfd, sizeof *pfd)) == NULL) {
 			sleep(1);
 			continue;
@@ -540,11 +640,21 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 			pfd[2 + i].fd = children[i].report_fd;
 			pfd[2 + i].events = POLLIN;
 		}
+		for (i = 0; i < sshd_wait_count(); i++) {
+			pfd[wbase + i].fd = sshd_wait_fd(i);
+			pfd[wbase + i].events = POLLIN;
+		}
 		refusals_flush(0);
 		limits_from(cfg, &l);
 		wait_ms = grace_backstop(cfg, &l);
 		if (refused_quiet > 0 && (wait_ms == -1 || wait_ms > 1000))
 			wait_ms = 1000;
+		sc.lfd = lfd;
+		sc.cfg = cfg;
+		sc.hostkey = hostkey;
+		next = sshd_wait_expire(now_ms(), proxy_expired, &sc);
+		if (next != -1 && (wait_ms == -1 || next < wait_ms))
+			wait_ms = next;
 		if (poll(pfd, npfd, wait_ms) == -1) {
 			if (errno != EINTR)
 				sshd_log("poll: %s", strerror(errno));
@@ -560,6 +670,11 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 		for (i = 0; i < nchildren; i++)
 			if (children[i].report_fd != -1 && pfd[2 + i].revents)
 				read_report(&children[i], &l);
+		/* from the last: the one that takes a finished one's place has
+		 * had its turn */
+		for (i = npfd - wbase; i-- > 0;)
+			if (pfd[wbase + i].revents)
+				header_step(lfd, i, cfg, hostkey);
 		if (lfd != -1 && (pfd[1].revents & POLLIN)) {
 			struct sockaddr_storage ss;
 			socklen_t sl;
@@ -571,7 +686,7 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 				fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
 				if (fd == -1)
 					break;
-				spawn(lfd, fd, &ss, cfg, hostkey);
+				accepted(lfd, fd, &ss, cfg, hostkey);
 			}
 		}
 	}
