@@ -227,6 +227,7 @@ conn_main(const struct conn_args *a)
 	sigset_t usr1;
 	struct conn c;
 	ssh_bind bind;
+	ssh_key hostkey = NULL;
 	pgal_err e;
 	pgal *g;
 	int i, off = 0, one = 1, busy = 0, idle;
@@ -271,10 +272,13 @@ conn_main(const struct conn_args *a)
 	if ((bind = ssh_bind_new()) == NULL || (c.s = ssh_new()) == NULL)
 		_exit(1);
 	ssh_bind_options_set(bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &off);
-	if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_HOSTKEY, a->hostkey) != SSH_OK) {
-		sshd_log("host key %s: %s", a->hostkey, ssh_get_error(bind));
+	if (ssh_pki_import_privkey_base64(a->hostkey, NULL, NULL, NULL, &hostkey) != SSH_OK ||
+	    ssh_bind_options_set(bind, SSH_BIND_OPTIONS_IMPORT_KEY, hostkey) != SSH_OK) {
+		sshd_log("host key: %s", ssh_get_error(bind));
 		_exit(1);
 	}
+	/* the bind owns the key now; this process' copy of the text goes */
+	explicit_bzero((char *)a->hostkey, strlen(a->hostkey));
 	if (ssh_bind_accept_fd(bind, c.s, a->fd) != SSH_OK) {
 		sshd_log("accept from %s: %s", a->peer, ssh_get_error(bind));
 		_exit(1);

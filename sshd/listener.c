@@ -539,13 +539,30 @@ header_step(int lfd, size_t i, const pgal_config *cfg, const char *hostkey)
 	}
 }
 
+/* SIGHUP: the key may have been replaced (a fleet's, in S3). New
+ * connections get the new one; a key that cannot be read keeps the old. */
+static void
+reload_hostkey(const pgal_config *cfg, char **hostkey)
+{
+	char *pem;
+
+	if (sshd_hostkey_load(cfg, &pem) == -1) {
+		sshd_log("host key reload failed, keeping the old one");
+		return;
+	}
+	if (strcmp(pem, *hostkey) != 0)
+		sshd_log("host key reloaded: a new key");
+	sshd_hostkey_free(*hostkey);
+	*hostkey = pem;
+}
+
 int
 sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 {
 	struct sigaction sa;
 	struct sshd_limits l;
 	struct pollfd *pfd = NULL;
-	char hostkey[PATH_MAX + 64];
+	char *hostkey = NULL;
 	int lfd, term_seen = 0, wait_ms;
 	size_t i, npfd;
 
@@ -558,7 +575,7 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 		sshd_log("%s", pe.msg);
 		return 1;
 	}
-	if (sshd_hostkey_ensure(cfg, hostkey, sizeof hostkey) == -1)
+	if (sshd_hostkey_load(cfg, &hostkey) == -1)
 		return 1;
 	if ((lfd = open_listener(cfg->ssh_listen, cfg->ssh_port)) == -1)
 		return 1;
@@ -615,6 +632,7 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 					cfg->ssh_syslog = 1;
 				sshd_log_init(cfg->ssh_syslog, cfg->ssh_syslog_socket);
 				sshd_log("config reloaded");
+				reload_hostkey(cfg, &hostkey);
 				if (moved && lfd != -1) {
 					int nfd = open_listener(cfg->ssh_listen, cfg->ssh_port);
 
@@ -692,6 +710,7 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 	}
 	free(pfd);
 	free(children);
+	sshd_hostkey_free(hostkey);
 	refusals_flush(1);
 	sshd_log("stopped");
 	return 0;

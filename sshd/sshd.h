@@ -77,8 +77,12 @@ struct sshd_child_fds {
 pid_t sshd_child_fork(struct sshd_gallery *sg, const struct sshd_child_fds *fds);
 
 /* ---- hostkey.c ---- */
-/* Makes PGAL_HOME/ssh_host_ed25519_key (0600) unless it exists; fills path. */
-int sshd_hostkey_ensure(const pgal_config *cfg, char *path, size_t size);
+/* The host key as text (*pem, for sshd_hostkey_free): ssh_host_key, or
+ * PGAL_HOME/ssh_host_ed25519_key made (0600) unless it exists; read and
+ * checked in a child. -1 after logging why. */
+int sshd_hostkey_load(const pgal_config *cfg, char **pem);
+/* Wipes and frees it. */
+void sshd_hostkey_free(char *pem);
 
 /* ---- proxy-header.c: the PROXY protocol header (v1 text, v2 binary) ---- */
 #define SSHD_PROXY_V1_MAX 107   /* a v1 line at most, CRLF included (the spec's) */
@@ -206,7 +210,7 @@ struct conn_args {
 	 * came, 'K' key exchange done, 'F' a login failed, 'A' a user logged
 	 * in, 'G' the guest did */
 	int report_fd;
-	const char *hostkey; /* path */
+	const char *hostkey; /* the private key, as text */
 	const char *peer;    /* address for logs */
 	int penalty_ms;      /* delay before every failure reply */
 	/* PROXY headers are taken, but not from this address: one that sends
