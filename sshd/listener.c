@@ -425,6 +425,7 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 		close(wake_pipe[0]);
 		close(wake_pipe[1]);
 		sshd_wait_close_fds();
+		sshd_health_close_fds();
 		for (i = 0; i < nchildren; i++)
 			if (children[i].report_fd != -1)
 				close(children[i].report_fd);
@@ -568,8 +569,8 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 
 	struct spawn_ctx sc;
 	pgal_err pe;
-	size_t wbase;
-	int next;
+	size_t wbase, hbase;
+	int next, health_ms;
 
 	if (proxy_settings(cfg, &trusted, &pe) == -1) {
 		sshd_log("%s", pe.msg);
@@ -578,6 +579,8 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 	if (sshd_hostkey_load(cfg, &hostkey) == -1)
 		return 1;
 	if ((lfd = open_listener(cfg->ssh_listen, cfg->ssh_port)) == -1)
+		return 1;
+	if (sshd_health_open(cfg, open_listener) == -1)
 		return 1;
 	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		return 1;
@@ -589,6 +592,8 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* the first check starts now, before the first request */
+	health_ms = sshd_health_step(NULL, 0, cfg);
 
 	for (;;) {
 		if (got_chld) {
@@ -633,6 +638,8 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 				sshd_log_init(cfg->ssh_syslog, cfg->ssh_syslog_socket);
 				sshd_log("config reloaded");
 				reload_hostkey(cfg, &hostkey);
+				if (sshd_health_open(cfg, open_listener) == -1)
+					sshd_log("no health checks on port %d", cfg->ssh_health_port);
 				if (moved && lfd != -1) {
 					int nfd = open_listener(cfg->ssh_listen, cfg->ssh_port);
 
@@ -645,7 +652,8 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 		}
 		free(pfd);
 		wbase = 2 + nchildren;
-		npfd = wbase + sshd_wait_count();
+		hbase = wbase + sshd_wait_count();
+		npfd = hbase + sshd_health_nfds();
 		if ((pfd = calloc(npfd, sizeof *pfd)) == NULL) {
 			sleep(1);
 			continue;
@@ -662,6 +670,7 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 			pfd[wbase + i].fd = sshd_wait_fd(i);
 			pfd[wbase + i].events = POLLIN;
 		}
+		sshd_health_fds(pfd + hbase);
 		refusals_flush(0);
 		limits_from(cfg, &l);
 		wait_ms = grace_backstop(cfg, &l);
@@ -673,6 +682,8 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 		next = sshd_wait_expire(now_ms(), proxy_expired, &sc);
 		if (next != -1 && (wait_ms == -1 || next < wait_ms))
 			wait_ms = next;
+		if (health_ms != -1 && (wait_ms == -1 || health_ms < wait_ms))
+			wait_ms = health_ms;
 		if (poll(pfd, npfd, wait_ms) == -1) {
 			if (errno != EINTR)
 				sshd_log("poll: %s", strerror(errno));
@@ -688,9 +699,10 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 		for (i = 0; i < nchildren; i++)
 			if (children[i].report_fd != -1 && pfd[2 + i].revents)
 				read_report(&children[i], &l);
+		health_ms = sshd_health_step(pfd + hbase, npfd - hbase, cfg);
 		/* from the last: the one that takes a finished one's place has
 		 * had its turn */
-		for (i = npfd - wbase; i-- > 0;)
+		for (i = hbase - wbase; i-- > 0;)
 			if (pfd[wbase + i].revents)
 				header_step(lfd, i, cfg, hostkey);
 		if (lfd != -1 && (pfd[1].revents & POLLIN)) {

@@ -159,6 +159,20 @@ int sshd_wait_expire(int64_t now_ms, void (*expired)(int fd, const struct sockad
 /* In a forked child: the descriptors are not its own. */
 void sshd_wait_close_fds(void);
 
+/* ---- health.c: ssh_health_port, HTTP health checks in the listener ---- */
+struct pollfd;
+/* Opens (or, the port changed, moves) the health listener through
+ * open_listener; nothing when the port is 0. -1 when it cannot listen. */
+int sshd_health_open(const pgal_config *cfg, int (*open_listener)(const char *addr, int port));
+/* The descriptors to poll: sshd_health_nfds() of them into p. */
+size_t sshd_health_nfds(void);
+size_t sshd_health_fds(struct pollfd *p);
+/* After poll, with those n entries (or none): answers requests, runs the
+ * check. Returns the ms until it needs a turn again, or -1. */
+int sshd_health_step(const struct pollfd *p, size_t n, const pgal_config *cfg);
+/* In a forked child: the descriptors are not its own. */
+void sshd_health_close_fds(void);
+
 /* ---- limits.c: per source address bookkeeping in the listener ---- */
 struct sshd_limits {
 	int max_startups; /* unauthenticated connections at once before early drop */
