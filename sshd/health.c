@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sshd.h"
@@ -45,15 +44,6 @@ static char check_buf[256];
 static size_t check_got;
 static int healthy;
 static char reason[320] = "not checked yet";
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 sshd_health_open(const pgal_config *cfg, int (*open_listener)(const char *, int))
@@ -116,7 +106,7 @@ check_start(const pgal_config *cfg)
 	fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
 	check_fd = p[0];
 	check_pid = pid;
-	check_started_ms = mono_ms();
+	check_started_ms = sshd_now_ms();
 	check_got = 0;
 }
 
@@ -130,7 +120,7 @@ check_end(void)
 	if (!healthy)
 		snprintf(reason, sizeof reason, "store or blobs unreachable: %s",
 		    check_got > 0 ? check_buf : "the check did not finish");
-	checked_ms = mono_ms();
+	checked_ms = sshd_now_ms();
 	/* the listener's reap() collects the child */
 }
 
@@ -241,7 +231,7 @@ accept_clients(void)
 			continue;
 		}
 		clients[nclients].fd = fd;
-		clients[nclients].since_ms = mono_ms();
+		clients[nclients].since_ms = sshd_now_ms();
 		clients[nclients].got = 0;
 		nclients++;
 	}
@@ -274,7 +264,7 @@ sshd_health_nfds(void)
 int
 sshd_health_step(const struct pollfd *p, size_t n, const pgal_config *cfg)
 {
-	int64_t now = mono_ms(), next = -1, due;
+	int64_t now = sshd_now_ms(), next = -1, due;
 	size_t i;
 
 	if (hlfd == -1)
