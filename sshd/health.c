@@ -8,7 +8,9 @@
  * backends sets up libcurl, OpenSSL and the database clients, which the
  * listener must never hold (its children fork from it); and a check that
  * hangs is killed, never waited for. Requests are bounded: at most
- * HEALTH_CLIENTS at once, HEALTH_REQUEST_MAX bytes, HEALTH_REQUEST_MS. */
+ * HEALTH_CLIENTS at once, HEALTH_REQUEST_MAX bytes, HEALTH_REQUEST_MS.
+ * While the server drains its sessions after SIGTERM it answers 503, so
+ * the balancer sends new clients to the other hosts. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -43,6 +45,7 @@ static int64_t check_started_ms, checked_ms = -1;
 static char check_buf[256];
 static size_t check_got;
 static int healthy;
+static int stopping; /* SIGTERM came: new connections go elsewhere */
 static char reason[320] = "not checked yet";
 
 int
@@ -180,7 +183,9 @@ answer(struct hclient *c)
 		respond(c, 404, "not found");
 		return;
 	}
-	if (healthy)
+	if (stopping)
+		respond(c, 503, "stopping: finishing the sessions it has");
+	else if (healthy)
 		respond(c, 200, "ok");
 	else
 		respond(c, 503, reason);
@@ -303,6 +308,12 @@ sshd_health_step(const struct pollfd *p, size_t n, const pgal_config *cfg)
 			next = due;
 	}
 	return next == -1 ? -1 : (int)(next > now ? next - now : 0);
+}
+
+void
+sshd_health_stopping(void)
+{
+	stopping = 1;
 }
 
 void

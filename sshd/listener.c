@@ -607,6 +607,7 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 				if (lfd != -1)
 					close(lfd);
 				lfd = -1;
+				sshd_health_stopping();
 			} else {
 				/* asked again: end the sessions too */
 				for (i = 0; i < nchildren; i++)

@@ -170,6 +170,8 @@ size_t sshd_health_fds(struct pollfd *p);
 /* After poll, with those n entries (or none): answers requests, runs the
  * check. Returns the ms until it needs a turn again, or -1. */
 int sshd_health_step(const struct pollfd *p, size_t n, const pgal_config *cfg);
+/* SIGTERM came: from now on 503, so no new client is sent here. */
+void sshd_health_stopping(void);
 /* In a forked child: the descriptors are not its own. */
 void sshd_health_close_fds(void);
 

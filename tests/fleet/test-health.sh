@@ -2,8 +2,9 @@
 # Health checks that cost nothing (issue 17): ssh_health_port is plain HTTP
 # answered by pgal-sshd's listener, with no process and no log line per
 # request. GET /health is 200 "ok" with MariaDB up, 503 with the reason
-# when MariaDB is stopped, 200 again once it is back; anything else is
-# 404 or 400; a silent or endless request is cut off.
+# when MariaDB is stopped, 200 again once it is back, 503 again while the
+# server drains after SIGTERM; anything else is 404 or 400; a silent or
+# endless request is cut off.
 . "$(dirname "$0")/../ssh/lib.sh"
 setup_home
 MDB_SH="$(cd "$(dirname "$0")/../integration" && pwd)/mariadb.sh"
@@ -73,4 +74,14 @@ sed 's/^/# 503 body: /' "$T/body"
 sh "$MDB_SH" start "$T/db" > /dev/null || echo "# MariaDB did not start again"
 ok "200 again once it is back" wait_until 20 is_status /health 200
 check "still no log line from health requests" '[ "$(grep -c "health\|connection from" "$T/sshd.log")" -eq 0 ]'
+
+# draining after SIGTERM: 503, so the balancer sends new clients elsewhere
+python3 "$(dirname "$0")/sshconn.py" 127.0.0.1 "$PORT" 127.0.0.1 1 30 > "$T/held" &
+held=$!
+ok "a session is open" wait_until 15 eval '[ "$(cat "$T/held")" = ok ]'
+kill "$SSHD_PID"
+ok "503 while the server drains" wait_until 10 is_status /health 503
+check "saying it is stopping" 'grep -q "^stopping" "$T/body"'
+kill "$held" 2>/dev/null
+wait "$held" 2>/dev/null
 done_testing
