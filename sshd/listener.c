@@ -724,6 +724,7 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 	free(pfd);
 	free(children);
 	sshd_hostkey_free(hostkey);
+	sshd_wait_end();
 	refusals_flush(1);
 	sshd_log("stopped");
 	return 0;

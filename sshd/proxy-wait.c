@@ -188,3 +188,10 @@ sshd_wait_close_fds(void)
 	for (i = 0; i < nwaits; i++)
 		close(waits[i].fd);
 }
+
+void
+sshd_wait_end(void)
+{
+	while (nwaits > 0)
+		drop(nwaits - 1, 0);
+}

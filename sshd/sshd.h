@@ -158,6 +158,8 @@ int sshd_wait_expire(int64_t now_ms, void (*expired)(int fd, const struct sockad
     const struct sockaddr_storage *from, void *arg), void *arg);
 /* In a forked child: the descriptors are not its own. */
 void sshd_wait_close_fds(void);
+/* The listener ends: closes and forgets them all. */
+void sshd_wait_end(void);
 
 /* ---- health.c: ssh_health_port, HTTP health checks in the listener ---- */
 struct pollfd;
