@@ -14,7 +14,12 @@ cleanup_all() {
 	cleanup_ssh
 }
 trap cleanup_all EXIT
-sh "$MDB_SH" start "$T/db" > /dev/null || { echo "not ok 1 - MariaDB did not start"; exit 1; }
+if ! sh "$MDB_SH" start "$T/db" > /dev/null; then
+	echo "not ok 1 - MariaDB did not start"
+	# mariadb.sh shows the end of install.log; its first lines say why
+	head -n 15 "$T/db/install.log" 2>/dev/null | sed 's/^/# install.log: /'
+	exit 1
+fi
 . "$T/db/mariadb.env"
 export PGAL_STORE=mysql
 
