@@ -3,10 +3,12 @@
 #   start_haproxy NAME LINE...   writes $T/NAME.cfg (a global section with an
 #                                admin socket $T/NAME.sock, TCP defaults,
 #                                then the LINEs: frontends, backends...),
-#                                starts HAProxy and waits until every
-#                                "bind 127.0.0.1:PORT" of the LINEs accepts
+#                                starts HAProxy and waits until it answers
+#                                on its admin socket (its binds are done)
 #   haproxy_cmd NAME COMMAND     one command on the admin socket, its answer
 #                                on stdout ("show stat", "set server ...")
+#   haproxy_server NAME BACKEND SERVER STATUS [CHECK_STATUS]
+#                                HAProxy sees the server UP (DOWN...)
 #   stop_haproxy NAME
 # HAProxy that cannot start fails the test with its log, never a skip; it
 # is stopped when the test's shell ends, however it ends.
@@ -36,19 +38,13 @@ start_haproxy() {
 	setsid sh -c 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null
 do sleep 1; done; kill "$2" 2>/dev/null' watchdog $$ "$(cat "$T/$hp_name.pid")" \
 	    > /dev/null 2>&1 < /dev/null &
-	for hp_port in $(printf '%s\n' "$@" | sed -n 's/.*bind 127\.0\.0\.1:\([0-9]*\).*/\1/p'); do
-		if ! wait_until 10 haproxy_listens "$hp_port"; then
-			echo "Bail out! HAProxy $hp_name does not listen on $hp_port:"
-			sed 's/^/# /' "$T/$hp_name.log"
-			exit 1
-		fi
-	done
-}
-
-# haproxy_listens PORT: a connection to 127.0.0.1:PORT is accepted
-haproxy_listens() {
-	python3 -c 'import socket, sys
-socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$1"
+	# its admin socket answers once every listener is bound; no probe
+	# connection goes through a frontend to the servers behind it
+	if ! wait_until 10 haproxy_cmd "$hp_name" "show info"; then
+		echo "Bail out! HAProxy $hp_name did not start:"
+		sed 's/^/# /' "$T/$hp_name.log"
+		exit 1
+	fi
 }
 
 haproxy_cmd() {
@@ -66,6 +62,18 @@ while True:
     out += b
 sys.stdout.write(out.decode())
 PY
+}
+
+# haproxy_server NAME BACKEND SERVER STATUS [CHECK_STATUS]: HAProxy NAME
+# sees SERVER of BACKEND as STATUS ("UP", "DOWN"), its last check ended
+# with CHECK_STATUS ("L7OK", "L7STS"...) if given
+haproxy_server() {
+	haproxy_cmd "$1" "show stat" | python3 -c 'import csv, sys
+b, s, want, check = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+for r in csv.DictReader(l.lstrip("# ") for l in sys.stdin):
+    if r["pxname"] == b and r["svname"] == s:
+        sys.exit(0 if r["status"] == want and (not check or r["check_status"] == check[0]) else 1)
+sys.exit(1)' "$2" "$3" "$4" ${5:+"$5"}
 }
 
 stop_haproxy() {

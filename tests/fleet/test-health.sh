@@ -2,10 +2,12 @@
 # Health checks that cost nothing (issue 17): ssh_health_port is plain HTTP
 # answered by pgal-sshd's listener, with no process and no log line per
 # request. GET /health is 200 "ok" with MariaDB up, 503 with the reason
-# when MariaDB is stopped, 200 again once it is back, 503 again while the
+# when MariaDB is stopped (HAProxy's httpchk takes the host out), 200
+# again once it is back (and HAProxy puts it back), 503 again while the
 # server drains after SIGTERM; anything else is 404 or 400; a silent or
 # endless request is cut off.
 . "$(dirname "$0")/../ssh/lib.sh"
+. "$(dirname "$0")/haproxy.sh"
 setup_home
 MDB_SH="$(cd "$(dirname "$0")/../integration" && pwd)/mariadb.sh"
 export PEERS_OWNER=$$
@@ -72,13 +74,23 @@ i=0
 while [ "$i" -lt 20 ]; do status /health > /dev/null; i=$((i + 1)); done
 echo "# 20 requests in $(( ($(date +%s%N) - t0) / 1000000 )) ms (curl started 20 times)"
 
+# HAProxy checks the port with HTTP (option httpchk) every 200 ms
+LBP=$(free_port)
+start_haproxy lb "frontend f" "	bind 127.0.0.1:$LBP" "	default_backend b" \
+	"backend b" "	option httpchk GET /health" "	http-check expect status 200" \
+	"	server s1 127.0.0.1:$PORT check port $HPORT inter 200 fall 2 rise 2"
+ok "HAProxy's HTTP check sees the host up" wait_until 15 haproxy_server lb b s1 UP L7OK
+
 sh "$MDB_SH" stop "$T/db" > /dev/null
 ok "503 once MariaDB is stopped" wait_until 20 is_status /health 503
+ok "HAProxy takes the host out" wait_until 20 haproxy_server lb b s1 DOWN
 check "the body says why" 'grep -q "^store or blobs unreachable: " "$T/body"'
 sed 's/^/# 503 body: /' "$T/body"
 sh "$MDB_SH" start "$T/db" > /dev/null || echo "# MariaDB did not start again"
 ok "200 again once it is back" wait_until 20 is_status /health 200
-check "still no log line from health requests" '[ "$(grep -c "health\|connection from" "$T/sshd.log")" -eq 0 ]'
+ok "HAProxy puts the host back" wait_until 20 haproxy_server lb b s1 UP
+check "still no log line from health requests" '[ "$(grep -c "health\\|connection from" "$T/sshd.log")" -eq 0 ]'
+grep "health\|connection from" "$T/sshd.log" | sed "s/^/# log: /"
 
 # draining after SIGTERM: 503, so the balancer sends new clients elsewhere
 python3 "$(dirname "$0")/sshconn.py" 127.0.0.1 "$PORT" 127.0.0.1 1 30 > "$T/held" &

@@ -27,12 +27,7 @@ start_haproxy lb \
 # server_up BACKEND [CHECK_STATUS]: HAProxy sees its server s1 UP (and its
 # last check ended with CHECK_STATUS)
 server_up() {
-	haproxy_cmd lb "show stat" | python3 -c 'import csv, sys
-want = sys.argv[2] if len(sys.argv) > 2 else None
-for r in csv.DictReader(l.lstrip("# ") for l in sys.stdin):
-    if r["pxname"] == sys.argv[1] and r["svname"] == "s1":
-        sys.exit(0 if r["status"] == "UP" and (want is None or r["check_status"] == want) else 1)
-sys.exit(1)' "$@"
+	haproxy_server lb "$1" s1 UP ${2:+"$2"}
 }
 # the log lines after the start's
 log_lines() {
