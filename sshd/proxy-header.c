@@ -45,18 +45,33 @@ v1_port(const char *s, uint16_t *port)
 	return 0;
 }
 
+/* h->src from an address in network order and a port. */
+static void
+set_src(struct sshd_proxy_hdr *h, int family, const unsigned char *addr, uint16_t port)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)&h->src;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)(void *)&h->src;
+
+	if (family == AF_INET) {
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, addr, 4);
+		s4->sin_port = htons(port);
+	} else {
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, addr, 16);
+		s6->sin6_port = htons(port);
+	}
+}
+
 /* "PROXY TCP4 SRC DST SPORT DPORT" (CRLF already taken off), or
  * "PROXY UNKNOWN" with anything after it, which the spec says to ignore. */
 static int
 v1_line(char *line, struct sshd_proxy_hdr *h)
 {
-	char *f[6], *p = line + sizeof v1_sig - 1, *sp;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)&h->src;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)(void *)&h->src;
-	struct in6_addr dst6;
-	struct in_addr dst4;
+	char *f[5], *p = line + sizeof v1_sig - 1, *sp;
+	unsigned char src[16], dst[16];
 	uint16_t sport, dport;
-	int i;
+	int i, family;
 
 	if (strncmp(p, "UNKNOWN", 7) == 0 && (p[7] == '\0' || p[7] == ' ')) {
 		h->local = 1;
@@ -76,25 +91,12 @@ v1_line(char *line, struct sshd_proxy_hdr *h)
 		if (*f[i] == '\0')
 			return -1;
 	}
-	if (v1_port(f[3], &sport) == -1 || v1_port(f[4], &dport) == -1)
+	family = strcmp(f[0], "TCP4") == 0 ? AF_INET : strcmp(f[0], "TCP6") == 0 ? AF_INET6 : 0;
+	if (family == 0 || inet_pton(family, f[1], src) != 1 || inet_pton(family, f[2], dst) != 1 ||
+	    v1_port(f[3], &sport) == -1 || v1_port(f[4], &dport) == -1)
 		return -1;
-	if (strcmp(f[0], "TCP4") == 0) {
-		if (inet_pton(AF_INET, f[1], &s4->sin_addr) != 1 ||
-		    inet_pton(AF_INET, f[2], &dst4) != 1)
-			return -1;
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(sport);
-		return 0;
-	}
-	if (strcmp(f[0], "TCP6") == 0) {
-		if (inet_pton(AF_INET6, f[1], &s6->sin6_addr) != 1 ||
-		    inet_pton(AF_INET6, f[2], &dst6) != 1)
-			return -1;
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(sport);
-		return 0;
-	}
-	return -1;
+	set_src(h, family, src, sport);
+	return 0;
 }
 
 static int
@@ -135,10 +137,8 @@ parse_v1(const unsigned char *p, size_t n, struct sshd_proxy_hdr *h)
 static int
 parse_v2(const unsigned char *p, size_t n, struct sshd_proxy_hdr *h)
 {
-	struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)&h->src;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)(void *)&h->src;
-	unsigned char dst[16];
-	uint16_t body, port, dport;
+	unsigned char src[16];
+	uint16_t body, port;
 	pgal_reader r;
 	int ver_cmd, fam, cmd, family, transport;
 	size_t need;
@@ -175,21 +175,11 @@ parse_v2(const unsigned char *p, size_t n, struct sshd_proxy_hdr *h)
 		h->unspec = cmd != 0;
 		return SSHD_PROXY_DONE;
 	}
-	if (family == 1) {
-		s4->sin_family = AF_INET;
-		pgal_read_bytes(&r, &s4->sin_addr, 4);
-		pgal_read_bytes(&r, dst, 4);
-		pgal_read_u16be(&r, &port);
-		pgal_read_u16be(&r, &dport);
-		s4->sin_port = htons(port);
-	} else {
-		s6->sin6_family = AF_INET6;
-		pgal_read_bytes(&r, &s6->sin6_addr, 16);
-		pgal_read_bytes(&r, dst, 16);
-		pgal_read_u16be(&r, &port);
-		pgal_read_u16be(&r, &dport);
-		s6->sin6_port = htons(port);
-	}
+	/* source and destination addresses, then their ports */
+	pgal_read_bytes(&r, src, family == 1 ? 4 : 16);
+	pgal_read_skip(&r, family == 1 ? 4 : 16);
+	pgal_read_u16be(&r, &port);
+	set_src(h, family == 1 ? AF_INET : AF_INET6, src, port);
 	/* the rest of the length is TLVs (unique id, TLS facts): not used */
 	return r.failed ? SSHD_PROXY_BAD : SSHD_PROXY_DONE;
 }
