@@ -170,8 +170,8 @@ sshd_wait_expire(int64_t now_ms, void (*expired)(int fd, const struct sockaddr_s
 			if (w->have_header)
 				expired(w->fd, &w->client, &w->from, arg);
 			else {
-				close(w->fd);
 				expired(-1, NULL, &w->from, arg);
+				close(w->fd);
 			}
 			drop(i, 1);
 		} else if (next == -1 || due < next)

@@ -44,12 +44,14 @@ haproxy_cmd lb "set server be_v1/s1 health down" > /dev/null
 ok "three more LOCAL checks pass" wait_until 15 server_up be_v2 L7OK
 ok "three more connect checks pass" wait_until 15 server_up be_v1
 # a v2 LOCAL connection of our own: answered, not logged
-ok "a v2 LOCAL connection gets the server's line" python3 - "$PORT" <<'PY'
+# (ok runs its command with no input: a script goes in a file)
+cat > "$T/local.py" <<'PY'
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
 s.sendall(b"\r\n\r\n\0\r\nQUIT\n\x20\x00\x00\x00")
 assert s.recv(64).startswith(b"SSH-2.0-")
 PY
+ok "a v2 LOCAL connection gets the server's line" python3 "$T/local.py" "$PORT"
 check "health checks and LOCAL connections left no log line" '[ "$(log_lines)" -eq 0 ]'
 [ "$(log_lines)" -eq 0 ] || sed 's/^/# log: /' "$T/sshd.log" | head -20
 
@@ -98,6 +100,18 @@ ok "a trusted connection without a header is dropped" eval \
 	'[ "$(python3 "$FLEET/sshconn.py" 127.0.0.1 "$PORT" 127.0.0.1 1 0)" = closed ]'
 ok "the drop is logged" log_has "$T/sshd.log" \
 	"refused connection from 127\.0\.0\.1: no valid PROXY header from a trusted balancer"
+
+# a trusted connection that sends nothing is let go after 3 s, logged
+cat > "$T/silent.py" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 5)
+s.settimeout(10)
+t = time.monotonic()
+assert s.recv(64) == b"" and 2 < time.monotonic() - t < 8
+PY
+ok "a silent trusted connection is closed after 3 s" python3 "$T/silent.py" "$PORT"
+ok "and logged" wait_until 5 log_has "$T/sshd.log" \
+	"refused connection from 127\.0\.0\.1: no PROXY header in time from a trusted balancer"
 
 # a bad list is refused at start, saying which entry
 printf 'home = %s\nssh_proxy_protocol = yes\nssh_proxy_trusted = 10.0.0.0/33\n' "$PGAL_HOME" \
