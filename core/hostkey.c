@@ -105,7 +105,7 @@ read_file(const char *path, char **pem, size_t *len, pgal_err *e)
 	int fd;
 
 	pgal_sanitize(shown, sizeof shown, path, 0);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return pgal_fail(e, errno == ENOENT ? PGAL_ENOTFOUND : PGAL_EBACKEND,
 		    "host key %s: %s", shown, strerror(errno));
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {

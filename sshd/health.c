@@ -78,6 +78,7 @@ check_child(const pgal_config *cfg, int fd)
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGALRM, SIG_DFL);
 	alarm(HEALTH_CHECK_SECS);
+	sshd_keep_fd_only(&fd);
 	pgal_err_clear(&e);
 	if (pgal_open(&g, cfg, &e) != PGAL_OK) {
 		dprintf(fd, "%s", e.msg);

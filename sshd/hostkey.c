@@ -133,6 +133,7 @@ sshd_hostkey_load(const pgal_config *cfg, char **out)
 	}
 	if (pid == 0) {
 		close(fds[0]);
+		sshd_keep_fd_only(&fds[1]);
 		_exit(fetch(cfg, fds[1]) == 0 ? 0 : 1);
 	}
 	close(fds[1]);

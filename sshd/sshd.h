@@ -75,6 +75,11 @@ struct sshd_child_fds {
  * and nothing else, with the signals the connection handles at their
  * defaults and no alarm; it exits 1 when that fails. Returns as fork. */
 pid_t sshd_child_fork(struct sshd_gallery *sg, const struct sshd_child_fds *fds);
+/* In a helper the listener forks (a health check, the host key's read):
+ * keeps 0, 1, 2 and *fd (moved to 3), closes the rest (the listening
+ * sockets above all: a helper that outlives the listener must not keep
+ * its port from the next one). */
+void sshd_keep_fd_only(int *fd);
 
 /* ---- hostkey.c ---- */
 /* The host key as text (*pem, for sshd_hostkey_free): ssh_host_key, or
