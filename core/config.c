@@ -105,6 +105,10 @@ static const struct ckey keys[] = {
 	{ NUM(ssh_ingest_timeout_secs, C_INT, 1, DAY) },
 	{ NUM(ssh_upload_marker_secs, C_INT, 3, DAY) },
 	{ NUM(ssh_ingest_workers, C_INT, 1, 8) },
+	{ STR(ssh_host_key) },
+	{ NUM(ssh_proxy_protocol, C_BOOL, 0, 1) },
+	{ STR(ssh_proxy_trusted) },
+	{ NUM(ssh_health_port, C_INT, 0, 65535) },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 

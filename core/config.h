@@ -93,6 +93,20 @@ typedef struct pgal_config {
 	int ssh_ingest_timeout_secs; /* one file's full ingest takes longer: not stored */
 	int ssh_upload_marker_secs; /* a host that dies holds its uploads' markers (every host's commands wait) at most this long */
 	int ssh_ingest_workers;      /* ingest processes per connection, at most the CPUs */
+	/* a fleet behind a load balancer */
+	char ssh_host_key[1024];    /* the host key every host of a fleet presents: a file, or an
+	                             * s3://BUCKET/KEY object read with the blobs' AWS settings at start
+	                             * and on SIGHUP (pgal init --host-key makes it); empty: made once as
+	                             * PGAL_HOME/ssh_host_ed25519_key */
+	int ssh_proxy_protocol;     /* a PROXY protocol header (v1 or v2) from a balancer in
+	                             * ssh_proxy_trusted gives the client's address: logs, limits and
+	                             * throttles see the client; a trusted connection without one is
+	                             * dropped, an untrusted one that sends one is refused */
+	char ssh_proxy_trusted[1024]; /* the balancers' addresses: CIDR blocks, IPv4 or IPv6, separated
+	                               * by commas or spaces (an address alone is that one address) */
+	int ssh_health_port;        /* HTTP health checks on this port of ssh_listen, answered by the
+	                             * listener: GET /health says 200 ok, or 503 and why when the store or
+	                             * the blobs cannot be reached (checked every few seconds); 0: none */
 } pgal_config;
 
 /* Fills defaults, then reads `path` if not NULL (a missing explicit file is an

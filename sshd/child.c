@@ -28,6 +28,17 @@ close_from(int first)
 	}
 }
 
+void
+sshd_keep_fd_only(int *fd)
+{
+	if (*fd != 3) {
+		if (dup2(*fd, 3) == -1)
+			_exit(1);
+		*fd = 3;
+	}
+	close_from(4);
+}
+
 static void
 setup(const struct sshd_child_fds *f)
 {

@@ -26,6 +26,9 @@
  * by a client that stopped reading; what is left is sent by the event
  * loop, and the idle timeout ends such a connection. */
 #define CONN_WRITE_WAIT_SECS 10
+/* how long a connection from an address that must not send a PROXY
+ * header is watched for one before the server speaks */
+#define PROXY_LOOK_MS 500
 
 static volatile sig_atomic_t got_chld;
 static volatile sig_atomic_t got_term;
@@ -199,6 +202,22 @@ end_children(struct conn *c)
 			kill(c->chans[i].pid, SIGHUP);
 }
 
+/* The client's first bytes start like a PROXY header. A client sends its
+ * version string at once (RFC 4253 4.2), a balancer its header: a client
+ * that waits for the server's line first is let through after a moment. */
+static int
+sent_proxy_header(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	unsigned char buf[16];
+	ssize_t n;
+
+	if (poll(&p, 1, PROXY_LOOK_MS) <= 0)
+		return 0;
+	n = recv(fd, buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
+	return n > 0 && sshd_proxy_looks_like(buf, (size_t)n);
+}
+
 void
 conn_main(const struct conn_args *a)
 {
@@ -208,6 +227,7 @@ conn_main(const struct conn_args *a)
 	sigset_t usr1;
 	struct conn c;
 	ssh_bind bind;
+	ssh_key hostkey = NULL;
 	pgal_err e;
 	pgal *g;
 	int i, off = 0, one = 1, busy = 0, idle;
@@ -238,6 +258,11 @@ conn_main(const struct conn_args *a)
 	sigaddset(&usr1, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	alarm((unsigned)c.cfg->ssh_login_grace_secs);
+	if (a->proxy_untrusted && sent_proxy_header(a->fd)) {
+		sshd_log("refused connection from %s: a PROXY header from an address not in "
+		    "ssh_proxy_trusted", a->peer);
+		_exit(1);
+	}
 	sshd_log("connection from %s", a->peer);
 
 	/* SFTP is request and reply: without this each small reply waits
@@ -247,10 +272,13 @@ conn_main(const struct conn_args *a)
 	if ((bind = ssh_bind_new()) == NULL || (c.s = ssh_new()) == NULL)
 		_exit(1);
 	ssh_bind_options_set(bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &off);
-	if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_HOSTKEY, a->hostkey) != SSH_OK) {
-		sshd_log("host key %s: %s", a->hostkey, ssh_get_error(bind));
+	if (ssh_pki_import_privkey_base64(a->hostkey, NULL, NULL, NULL, &hostkey) != SSH_OK ||
+	    ssh_bind_options_set(bind, SSH_BIND_OPTIONS_IMPORT_KEY, hostkey) != SSH_OK) {
+		sshd_log("host key: %s", ssh_get_error(bind));
 		_exit(1);
 	}
+	/* the bind owns the key now; this process' copy of the text goes */
+	explicit_bzero((char *)a->hostkey, strlen(a->hostkey));
 	if (ssh_bind_accept_fd(bind, c.s, a->fd) != SSH_OK) {
 		sshd_log("accept from %s: %s", a->peer, ssh_get_error(bind));
 		_exit(1);

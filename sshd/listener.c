@@ -53,6 +53,8 @@ struct child {
 };
 
 static volatile sig_atomic_t got_term, got_hup, got_chld;
+/* ssh_proxy_trusted of the config in force */
+static struct sshd_cidrs trusted;
 static int wake_pipe[2] = { -1, -1 };
 
 static struct child *children;
@@ -124,8 +126,8 @@ limits_from(const pgal_config *cfg, struct sshd_limits *l)
 	l->max_guests = cfg->ssh_max_guests;
 }
 
-static int64_t
-now_ms(void)
+int64_t
+sshd_now_ms(void)
 {
 	struct timespec ts;
 
@@ -201,7 +203,7 @@ reap(void)
 				    children[i].state == SSHD_CONN_UNAUTH && children[i].ending_ms == 0)
 					sshd_log("login grace time over: connection from %s "
 					    "closed unauthenticated after %llds", children[i].peer,
-					    (long long)(now_ms() - children[i].started_ms) / 1000);
+					    (long long)(sshd_now_ms() - children[i].started_ms) / 1000);
 				else if (WIFSIGNALED(status) && !children[i].killed)
 					sshd_log("connection process %ld from %s killed by signal %d",
 					    (long)pid, children[i].peer, WTERMSIG(status));
@@ -218,7 +220,7 @@ static void
 end_unauth(struct child *c)
 {
 	kill(c->pid, SIGALRM);
-	c->ending_ms = now_ms();
+	c->ending_ms = sshd_now_ms();
 }
 
 static void
@@ -268,7 +270,7 @@ read_report(struct child *c, const struct sshd_limits *l)
 static int
 grace_backstop(const pgal_config *cfg, const struct sshd_limits *l)
 {
-	int64_t now = now_ms(), due, next = -1;
+	int64_t now = sshd_now_ms(), due, next = -1;
 	int pressure;
 	size_t i;
 
@@ -345,7 +347,7 @@ evict_before(const struct child *a, const struct child *b, int64_t now)
 static int
 evict_least_progress(const char *peer)
 {
-	int64_t now = now_ms();
+	int64_t now = sshd_now_ms();
 	struct child *v = NULL;
 	size_t i;
 
@@ -367,9 +369,11 @@ evict_least_progress(const char *peer)
 	return 1;
 }
 
+/* A connection from the client at ss: limits, then a connection process.
+ * proxy_untrusted: PROXY headers are taken, but not from this address. */
 static void
 spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg,
-    const char *hostkey)
+    const char *hostkey, int proxy_untrusted)
 {
 	struct sshd_limits l;
 	struct conn_args a;
@@ -414,6 +418,8 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 		close(rp[0]);
 		close(wake_pipe[0]);
 		close(wake_pipe[1]);
+		sshd_wait_close_fds();
+		sshd_health_close_fds();
 		for (i = 0; i < nchildren; i++)
 			if (children[i].report_fd != -1)
 				close(children[i].report_fd);
@@ -427,6 +433,7 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 		a.hostkey = hostkey;
 		a.peer = peer;
 		a.penalty_ms = penalty;
+		a.proxy_untrusted = proxy_untrusted;
 		a.cfg = cfg;
 		conn_main(&a);
 	}
@@ -440,10 +447,108 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 	children[nchildren].released = 0;
 	children[nchildren].killed = 0;
 	children[nchildren].ending_ms = 0;
-	children[nchildren].started_ms = now_ms();
+	children[nchildren].started_ms = sshd_now_ms();
 	memcpy(children[nchildren].addr, addr, sizeof addr);
 	memcpy(children[nchildren].peer, peer, sizeof peer);
 	nchildren++;
+}
+
+/* ssh_proxy_trusted parsed into *out; -1 with e set when it is not a
+ * list of blocks, or when the PROXY protocol is on without one. */
+static int
+proxy_settings(const pgal_config *cfg, struct sshd_cidrs *out, pgal_err *e)
+{
+	if (sshd_cidrs_parse(cfg->ssh_proxy_trusted, out, e) != PGAL_OK)
+		return -1;
+	if (cfg->ssh_proxy_protocol && out->n == 0) {
+		pgal_fail(e, PGAL_EINPUT, "ssh_proxy_protocol = yes needs ssh_proxy_trusted "
+		    "(the balancers' addresses)");
+		return -1;
+	}
+	return 0;
+}
+
+struct spawn_ctx {
+	int lfd;
+	const pgal_config *cfg;
+	const char *hostkey;
+};
+
+static void
+proxy_expired(int fd, const struct sockaddr_storage *client, const struct sockaddr_storage *from,
+    void *arg)
+{
+	const struct spawn_ctx *sc = arg;
+	char peer[SSHD_ADDR_MAX];
+
+	if (fd != -1) {
+		spawn(sc->lfd, fd, client, sc->cfg, sc->hostkey, 0);
+		return;
+	}
+	sshd_log_addr(from, peer, sizeof peer);
+	log_refused(peer, "no PROXY header in time from a trusted balancer");
+}
+
+/* A new connection: straight to its process, or, from a balancer whose
+ * PROXY header gives the client, held until the header is in. */
+static void
+accepted(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg,
+    const char *hostkey)
+{
+	char peer[SSHD_ADDR_MAX];
+
+	if (!cfg->ssh_proxy_protocol) {
+		spawn(lfd, fd, ss, cfg, hostkey, 0);
+		return;
+	}
+	if (!sshd_cidrs_match(&trusted, ss)) {
+		spawn(lfd, fd, ss, cfg, hostkey, 1);
+		return;
+	}
+	if (sshd_wait_add(fd, ss, sshd_now_ms()) == -1) {
+		sshd_log_addr(ss, peer, sizeof peer);
+		log_refused(peer, "too many connections waiting for their PROXY header");
+		close(fd);
+	}
+}
+
+/* The i-th connection held for its header sent something. */
+static void
+header_step(int lfd, size_t i, const pgal_config *cfg, const char *hostkey)
+{
+	struct sockaddr_storage client, from;
+	char peer[SSHD_ADDR_MAX];
+	const char *why;
+	int fd;
+
+	switch (sshd_wait_step(i, &fd, &client, &from, &why)) {
+	case SSHD_WAIT_CLIENT:
+		spawn(lfd, fd, &client, cfg, hostkey, 0);
+		break;
+	case SSHD_WAIT_BAD:
+		sshd_log_addr(&from, peer, sizeof peer);
+		log_refused(peer, why);
+		break;
+	default: /* waiting still, or a balancer's check: no log line */
+		break;
+	}
+}
+
+/* SIGHUP: the key may have been replaced (a fleet's, in S3). New
+ * connections get the new one; a key that cannot be read keeps the old. */
+static void
+reload_hostkey(const pgal_config *cfg, char **hostkey)
+{
+	char *pem;
+
+	if (sshd_hostkey_load(cfg, &pem) == -1) {
+		sshd_log("host key reload failed, keeping the old one");
+		return;
+	}
+	if (strcmp(pem, *hostkey) != 0)
+		sshd_log("host key reloaded: a new key");
+	sshd_hostkey_free(*hostkey);
+	*hostkey = pem;
 }
 
 int
@@ -452,13 +557,24 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 	struct sigaction sa;
 	struct sshd_limits l;
 	struct pollfd *pfd = NULL;
-	char hostkey[PATH_MAX + 64];
+	char *hostkey = NULL;
 	int lfd, term_seen = 0, wait_ms;
 	size_t i, npfd;
 
-	if (sshd_hostkey_ensure(cfg, hostkey, sizeof hostkey) == -1)
+	struct spawn_ctx sc;
+	pgal_err pe;
+	size_t wbase, hbase;
+	int next, health_ms;
+
+	if (proxy_settings(cfg, &trusted, &pe) == -1) {
+		sshd_log("%s", pe.msg);
+		return 1;
+	}
+	if (sshd_hostkey_load(cfg, &hostkey) == -1)
 		return 1;
 	if ((lfd = open_listener(cfg->ssh_listen, cfg->ssh_port)) == -1)
+		return 1;
+	if (sshd_health_open(cfg, open_listener) == -1)
 		return 1;
 	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		return 1;
@@ -470,6 +586,8 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* the first check starts now, before the first request */
+	health_ms = sshd_health_step(NULL, 0, cfg);
 
 	for (;;) {
 		if (got_chld) {
@@ -483,6 +601,7 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 				if (lfd != -1)
 					close(lfd);
 				lfd = -1;
+				sshd_health_stopping();
 			} else {
 				/* asked again: end the sessions too */
 				for (i = 0; i < nchildren; i++)
@@ -493,23 +612,29 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 		if (lfd == -1 && nchildren == 0)
 			break;
 		if (got_hup) {
+			struct sshd_cidrs nt;
 			pgal_config n;
 			pgal_err e;
 
 			got_hup = 0;
+			pgal_err_clear(&e);
 			if (pgal_config_load(&n, o->config_path, &e) != PGAL_OK ||
-			    apply_overrides(o, &n) == -1)
+			    apply_overrides(o, &n) == -1 || proxy_settings(&n, &nt, &e) == -1)
 				sshd_log("reload failed, keeping the old config: %s", e.msg);
 			else {
 				int moved = strcmp(n.ssh_listen, cfg->ssh_listen) != 0 ||
 				    n.ssh_port != cfg->ssh_port;
 
 				*cfg = n;
+				trusted = nt;
 				/* a daemon has no stderr to go back to */
 				if (!o->foreground)
 					cfg->ssh_syslog = 1;
 				sshd_log_init(cfg->ssh_syslog, cfg->ssh_syslog_socket);
 				sshd_log("config reloaded");
+				reload_hostkey(cfg, &hostkey);
+				if (sshd_health_open(cfg, open_listener) == -1)
+					sshd_log("no health checks on port %d", cfg->ssh_health_port);
 				if (moved && lfd != -1) {
 					int nfd = open_listener(cfg->ssh_listen, cfg->ssh_port);
 
@@ -521,7 +646,9 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 			}
 		}
 		free(pfd);
-		npfd = 2 + nchildren;
+		wbase = 2 + nchildren;
+		hbase = wbase + sshd_wait_count();
+		npfd = hbase + sshd_health_nfds();
 		if ((pfd = calloc(npfd, sizeof *pfd)) == NULL) {
 			sleep(1);
 			continue;
@@ -534,11 +661,24 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 			pfd[2 + i].fd = children[i].report_fd;
 			pfd[2 + i].events = POLLIN;
 		}
+		for (i = 0; i < sshd_wait_count(); i++) {
+			pfd[wbase + i].fd = sshd_wait_fd(i);
+			pfd[wbase + i].events = POLLIN;
+		}
+		sshd_health_fds(pfd + hbase);
 		refusals_flush(0);
 		limits_from(cfg, &l);
 		wait_ms = grace_backstop(cfg, &l);
 		if (refused_quiet > 0 && (wait_ms == -1 || wait_ms > 1000))
 			wait_ms = 1000;
+		sc.lfd = lfd;
+		sc.cfg = cfg;
+		sc.hostkey = hostkey;
+		next = sshd_wait_expire(sshd_now_ms(), proxy_expired, &sc);
+		if (next != -1 && (wait_ms == -1 || next < wait_ms))
+			wait_ms = next;
+		if (health_ms != -1 && (wait_ms == -1 || health_ms < wait_ms))
+			wait_ms = health_ms;
 		if (poll(pfd, npfd, wait_ms) == -1) {
 			if (errno != EINTR)
 				sshd_log("poll: %s", strerror(errno));
@@ -554,6 +694,12 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 		for (i = 0; i < nchildren; i++)
 			if (children[i].report_fd != -1 && pfd[2 + i].revents)
 				read_report(&children[i], &l);
+		health_ms = sshd_health_step(pfd + hbase, npfd - hbase, cfg);
+		/* from the last: the one that takes a finished one's place has
+		 * had its turn */
+		for (i = hbase - wbase; i-- > 0;)
+			if (pfd[wbase + i].revents)
+				header_step(lfd, i, cfg, hostkey);
 		if (lfd != -1 && (pfd[1].revents & POLLIN)) {
 			struct sockaddr_storage ss;
 			socklen_t sl;
@@ -565,12 +711,14 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 				fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC);
 				if (fd == -1)
 					break;
-				spawn(lfd, fd, &ss, cfg, hostkey);
+				accepted(lfd, fd, &ss, cfg, hostkey);
 			}
 		}
 	}
 	free(pfd);
 	free(children);
+	sshd_hostkey_free(hostkey);
+	sshd_wait_end();
 	refusals_flush(1);
 	sshd_log("stopped");
 	return 0;

@@ -75,10 +75,112 @@ struct sshd_child_fds {
  * and nothing else, with the signals the connection handles at their
  * defaults and no alarm; it exits 1 when that fails. Returns as fork. */
 pid_t sshd_child_fork(struct sshd_gallery *sg, const struct sshd_child_fds *fds);
+/* In a helper the listener forks (a health check, the host key's read):
+ * keeps 0, 1, 2 and *fd (moved to 3), closes the rest (the listening
+ * sockets above all: a helper that outlives the listener must not keep
+ * its port from the next one). */
+void sshd_keep_fd_only(int *fd);
 
 /* ---- hostkey.c ---- */
-/* Makes PGAL_HOME/ssh_host_ed25519_key (0600) unless it exists; fills path. */
-int sshd_hostkey_ensure(const pgal_config *cfg, char *path, size_t size);
+/* The host key as text (*pem, for sshd_hostkey_free): ssh_host_key, or
+ * PGAL_HOME/ssh_host_ed25519_key made (0600) unless it exists; read and
+ * checked in a child. -1 after logging why. */
+int sshd_hostkey_load(const pgal_config *cfg, char **pem);
+/* Wipes and frees it. */
+void sshd_hostkey_free(char *pem);
+
+/* ---- proxy-header.c: the PROXY protocol header (v1 text, v2 binary) ---- */
+#define SSHD_PROXY_V1_MAX 107   /* a v1 line at most, CRLF included (the spec's) */
+#define SSHD_PROXY_V2_FIXED 16  /* signature, version and command, family, length */
+#define SSHD_PROXY_V2_MAX 4096  /* a v2 header this server takes at most, TLVs included */
+#define SSHD_PROXY_HDR_MAX SSHD_PROXY_V2_MAX
+enum { SSHD_PROXY_BAD = -1, SSHD_PROXY_MORE = 0, SSHD_PROXY_DONE = 1 };
+struct sshd_proxy_hdr {
+	size_t len;  /* the header's bytes, to take off the connection */
+	int version; /* 1 or 2 */
+	/* the balancer speaking for itself (v2 LOCAL, v1 UNKNOWN): its health
+	 * checks; src is not set */
+	int local;
+	/* a client whose address the header does not give (v2 UNSPEC, UNIX
+	 * or DGRAM): the connection's own address stands; src is not set */
+	int unspec;
+	struct sockaddr_storage src; /* the client, port included */
+};
+/* The n bytes received so far: SSHD_PROXY_DONE with *h filled when they
+ * start with a whole valid header, SSHD_PROXY_MORE when they could still
+ * become one, SSHD_PROXY_BAD when they cannot. */
+int sshd_proxy_parse(const void *data, size_t n, struct sshd_proxy_hdr *h);
+/* 1 when the n bytes (n > 0) start like a PROXY header of either version. */
+int sshd_proxy_looks_like(const void *data, size_t n);
+
+/* ---- proxy-trusted.c: ssh_proxy_trusted, a list of CIDR blocks ---- */
+#define SSHD_CIDRS_MAX 64
+struct sshd_cidr {
+	int family; /* AF_INET or AF_INET6 */
+	unsigned char addr[16];
+	int bits;
+};
+struct sshd_cidrs {
+	size_t n;
+	struct sshd_cidr c[SSHD_CIDRS_MAX];
+};
+/* Entries separated by commas or spaces: PGAL_OK, or PGAL_EINPUT naming
+ * the entry that is not an address or address/bits. */
+int sshd_cidrs_parse(const char *list, struct sshd_cidrs *out, pgal_err *e);
+/* 1 when the address is in one of the blocks. */
+int sshd_cidrs_match(const struct sshd_cidrs *l, const struct sockaddr_storage *ss);
+
+/* ---- proxy-wait.c: connections from trusted balancers until their
+ * PROXY header is in ---- */
+#define SSHD_PROXY_WAIT_MS 3000      /* for the whole header */
+/* then for the client's first byte: a check hangs up first, a client that
+ * waits for the server's line is served after this */
+#define SSHD_PROXY_FIRST_BYTE_MS 500
+#define SSHD_PROXY_WAITING_MAX 256   /* connections waiting at once */
+enum {
+	SSHD_WAIT_MORE,   /* still waiting */
+	SSHD_WAIT_CLIENT, /* the header is in: *fd and *client are the caller's */
+	SSHD_WAIT_LOCAL,  /* the balancer's own check: answered and closed */
+	SSHD_WAIT_GONE,   /* closed before sending a byte (a check): closed */
+	SSHD_WAIT_BAD,    /* no valid header: closed, *why says why */
+};
+/* Holds fd from the balancer at from; -1 when SSHD_PROXY_WAITING_MAX are
+ * waiting already (the caller closes it). */
+int sshd_wait_add(int fd, const struct sockaddr_storage *from, int64_t now_ms);
+size_t sshd_wait_count(void);
+int sshd_wait_fd(size_t i);
+/* Reads what the i-th sent (its fd polled readable); but for MORE it is
+ * no longer held, and the last one takes index i. *from: the balancer;
+ * *client: the header's client (the balancer's address when the header
+ * gives none). */
+int sshd_wait_step(size_t i, int *fd, struct sockaddr_storage *client,
+		   struct sockaddr_storage *from, const char **why);
+/* Ends the waits that are over, calling expired for each: with fd -1 (and
+ * client NULL) for one whose header did not come, closed; with its fd (the
+ * caller's now) and client for one whose client said nothing yet. Returns
+ * the ms until the next one is due, or -1 when none waits. */
+int sshd_wait_expire(int64_t now_ms, void (*expired)(int fd, const struct sockaddr_storage *client,
+    const struct sockaddr_storage *from, void *arg), void *arg);
+/* In a forked child: the descriptors are not its own. */
+void sshd_wait_close_fds(void);
+/* The listener ends: closes and forgets them all. */
+void sshd_wait_end(void);
+
+/* ---- health.c: ssh_health_port, HTTP health checks in the listener ---- */
+struct pollfd;
+/* Opens (or, the port changed, moves) the health listener through
+ * open_listener; nothing when the port is 0. -1 when it cannot listen. */
+int sshd_health_open(const pgal_config *cfg, int (*open_listener)(const char *addr, int port));
+/* The descriptors to poll: sshd_health_nfds() of them into p. */
+size_t sshd_health_nfds(void);
+size_t sshd_health_fds(struct pollfd *p);
+/* After poll, with those n entries (or none): answers requests, runs the
+ * check. Returns the ms until it needs a turn again, or -1. */
+int sshd_health_step(const struct pollfd *p, size_t n, const pgal_config *cfg);
+/* SIGTERM came: from now on 503, so no new client is sent here. */
+void sshd_health_stopping(void);
+/* In a forked child: the descriptors are not its own. */
+void sshd_health_close_fds(void);
 
 /* ---- limits.c: per source address bookkeeping in the listener ---- */
 struct sshd_limits {
@@ -121,6 +223,8 @@ void sshd_limits_gone(const char *addr, enum sshd_conn_state state);
 
 /* ---- listener.c ---- */
 int sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg);
+/* The monotonic clock in ms, the listener's and its helpers' */
+int64_t sshd_now_ms(void);
 /* Applies -p and -l to cfg; -1 after printing why. */
 int sshd_listen_overrides(const struct sshd_opts *o, pgal_config *cfg);
 
@@ -131,9 +235,12 @@ struct conn_args {
 	 * came, 'K' key exchange done, 'F' a login failed, 'A' a user logged
 	 * in, 'G' the guest did */
 	int report_fd;
-	const char *hostkey; /* path */
+	const char *hostkey; /* the private key, as text */
 	const char *peer;    /* address for logs */
 	int penalty_ms;      /* delay before every failure reply */
+	/* PROXY headers are taken, but not from this address: one that sends
+	 * one is a client lying about being a balancer */
+	int proxy_untrusted;
 	const pgal_config *cfg;
 };
 /* Never returns. */
