@@ -9,8 +9,8 @@
 #      (24) of them, 4 at a time
 #   2. upload throughput: sftp -b of BENCH_FLEET_PHOTOS (4) camera-size
 #      photos into a fresh album, MiB/s until the client is done
-# BENCH_FLEET_ROUNDS (3) timed rounds after a warm-up. FLEET_PROXY=v2 puts
-# the PROXY header on the balanced connections (once the hosts speak it).
+# BENCH_FLEET_ROUNDS (3) timed rounds after a warm-up. The balanced
+# connections carry a PROXY v2 header (FLEET_PROXY, see tests/fleet/lib.sh).
 set -eu
 if [ -z "${PGAL_BENCH_FLEET:-}" ]; then
 	# the fleet's helpers find their files beside the script that sources
@@ -93,7 +93,7 @@ while [ "$round" -le "$RUNS" ]; do
 done
 settle
 
-echo "fleet: $(nproc) CPUs, 3 pgal-sshd on MariaDB + s3rver, HAProxy $("$HAPROXY" -v | head -1 | awk '{print $3}')${FLEET_PROXY:+ with PROXY $FLEET_PROXY}; medians of $RUNS rounds"
+echo "fleet: $(nproc) CPUs, 3 pgal-sshd on MariaDB + s3rver, HAProxy $("$HAPROXY" -v | head -1 | awk '{print $3}') with PROXY ${FLEET_PROXY:-v2}; medians of $RUNS rounds"
 dc=$(bench_median "$T/conn_direct.us")
 du=$(bench_median "$T/up_direct.us")
 for t in direct lb1 lb2 lb3; do

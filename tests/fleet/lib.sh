@@ -9,10 +9,11 @@
 #   at I COMMAND...  runs COMMAND with PORT set to host I's (0: HAProxy),
 #       for the ssh/scp/sftp helpers of tests/ssh/lib.sh
 #   host_stop I [SIGNAL], host_start I: one host down and up again
-# FLEET_PROXY=v2 (or v1) makes HAProxy send the PROXY protocol header
-# (send-proxy-v2 / send-proxy) and the hosts expect it
-# (ssh_proxy_protocol); unset, HAProxy sends none (the default, until the
-# hosts speak it).
+# FLEET_PROXY=v2 (the default) or v1 makes HAProxy send the PROXY
+# protocol header (send-proxy-v2 / send-proxy) from its own source address
+# 127.0.0.2, the only one the hosts trust (ssh_proxy_trusted), so a test's
+# direct connections from 127.0.0.1 stay plain SSH; FLEET_PROXY=none: no
+# header at all.
 . "$(dirname "$0")/../ssh/lib.sh"
 . "$(dirname "$0")/../integration/lib.sh"
 FLEET_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -93,8 +94,8 @@ fleet_start() {
 			echo "ssh_port = $(host_port "$i")"
 			echo "ssh_per_addr_max = 200"
 			echo "ssh_max_startups = 200"
-			case ${FLEET_PROXY:-} in
-			v1|v2) echo "ssh_proxy_protocol = yes"; echo "ssh_proxy_trusted = 127.0.0.1/32" ;;
+			case ${FLEET_PROXY:-v2} in
+			v1|v2) echo "ssh_proxy_protocol = yes"; echo "ssh_proxy_trusted = 127.0.0.2/32" ;;
 			esac
 			for l in "$@"; do echo "$l"; done
 		} > "$T/host$i/pgal.conf"
@@ -178,9 +179,9 @@ print(" ".join(out))' "$1"
 lb_start() {
 	lb_n=${1:-$HOSTS}
 	LB_PORT=$(free_port)
-	case ${FLEET_PROXY:-} in
-	v2) lb_send=" send-proxy-v2" ;;
-	v1) lb_send=" send-proxy" ;;
+	case ${FLEET_PROXY:-v2} in
+	v2) lb_send=" source 127.0.0.2 send-proxy-v2" ;;
+	v1) lb_send=" source 127.0.0.2 send-proxy" ;;
 	*) lb_send="" ;;
 	esac
 	{
