@@ -269,6 +269,6 @@ tui_view_add(tui *t, const char *album)
 	if ((f = tui_form_view(t, &spec)) == NULL)
 		return -1;
 	if ((fl = tui_form_add(f, "Path", TUI_FIELD_MAX - 1, 0)) != NULL)
-		fl->complete = 1;
+		fl->complete = TUI_COMPLETE_PATH;
 	return 0;
 }
