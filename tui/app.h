@@ -244,6 +244,9 @@ tui_form *tui_form_of(tui_view *v);
 
 /* a yes/no dialog; cb runs on yes; arg is freed with free() afterwards */
 int tui_confirm(tui *t, const char *question, tui_confirm_cb cb, void *arg);
+/* a yes/no question where both answers act: yes or no runs with arg,
+ * which stays the caller's (e.g. the data of the view below) */
+int tui_ask(tui *t, const char *question, tui_confirm_cb yes, tui_confirm_cb no, void *arg);
 
 int tui_view_welcome(tui *t);
 extern const tui_view_ops tui_welcome_ops; /* the first screen, for tui_pop_to */
