@@ -16,14 +16,17 @@ titled(const pgal_photo *p)
 	return p->title[0] != '\0';
 }
 
-/* Between the two runs in the store's order: after every untitled row,
- * before every titled one. */
-static void
-runs_boundary(pgal_cursor *c)
+/* cur, or with no cursor the point between the two runs in the store's
+ * order: after every untitled row, before every titled one. */
+static const pgal_cursor *
+or_runs_boundary(const pgal_cursor *cur, pgal_cursor *c)
 {
+	if (cur->valid)
+		return cur;
 	memset(c, 0, sizeof *c);
 	c->valid = 1;
 	c->id = INT64_MAX;
+	return c;
 }
 
 /* Rows in forward order: the first k that are untitled stay (a read that
@@ -68,12 +71,8 @@ forward(pgal_store *s, pgal_id album, const pgal_cursor *cur, size_t limit, pgal
 			*n = untitled_prefix(out, *n);
 		return rc;
 	}
-	if (!cur->valid)
-		runs_boundary(&c);
-	else
-		c = *cur;
-	if ((rc = ops->photo_list(s, album, PGAL_SORT_TITLE, &c, limit, out, n, e)) != PGAL_OK ||
-	    *n == limit)
+	if ((rc = ops->photo_list(s, album, PGAL_SORT_TITLE, or_runs_boundary(cur, &c), limit,
+	    out, n, e)) != PGAL_OK || *n == limit)
 		return rc;
 	/* the titled rows ended on this page: the untitled ones follow */
 	rc = ops->photo_list(s, album, PGAL_SORT_TITLE, &start, limit - *n, out + *n, &more, e);
@@ -99,12 +98,8 @@ backward(pgal_store *s, pgal_id album, const pgal_cursor *cur, size_t limit, pga
 			*n = titled_suffix(out, *n);
 		return rc;
 	}
-	if (!cur->valid)
-		runs_boundary(&c);
-	else
-		c = *cur;
-	if ((rc = ops->photo_list_before(s, album, PGAL_SORT_TITLE, &c, limit, out, n, e)) !=
-	    PGAL_OK || *n == limit)
+	if ((rc = ops->photo_list_before(s, album, PGAL_SORT_TITLE, or_runs_boundary(cur, &c),
+	    limit, out, n, e)) != PGAL_OK || *n == limit)
 		return rc;
 	/* the untitled rows began on this page: the last titled ones come
 	 * before them (read into the room made at the front) */
