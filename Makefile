@@ -1,5 +1,7 @@
 # pgal: the only build entry. `make` builds, `make run` starts the local app,
 # `make test` runs every test (also under ASan+UBSan), `make bench` benchmarks.
+# run, serve and install need only the program's packages; test, bench, fuzz
+# and soak install the tests' too (tools/deps.sh, tools/deps/*.txt).
 
 CC      ?= gcc
 BUILD   ?= build
@@ -63,12 +65,17 @@ MAN_PAGES := $(BUILD)/man/pgal.1 $(BUILD)/man/pgal.conf.5 $(BUILD)/man/pgal-tui.
 	$(BUILD)/man/pgal-sshd.8
 PGAL := $(BUILD)/pgal
 
-.PHONY: all deps fixtures run serve test unit bench clean install uninstall man
-all: $(PGAL) $(UNIT_BIN) $(PGAL_TUI) $(PGAL_SSHD) $(MAN_PAGES)
+.PHONY: all programs deps deps-test fixtures run serve test unit bench clean install uninstall man
+# the programs and their man pages: no test library needed to build them
+PROGRAMS := $(PGAL) $(PGAL_TUI) $(PGAL_SSHD) $(MAN_PAGES)
+all: $(PROGRAMS) $(UNIT_BIN)
+programs: $(PROGRAMS)
 
 # Missing Debian packages are installed first (a fresh machine has none).
 deps:
-	@sh tools/deps.sh
+	@sh tools/deps.sh program
+deps-test:
+	@sh tools/deps.sh test
 
 $(BUILD)/%.o: %.c $(CORE_HDR)
 	@mkdir -p $(dir $@)
@@ -132,22 +139,22 @@ fixtures:
 	@sh tools/fixtures.sh $(FIXTURES)
 
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory programs
 	@sh tools/run.sh $(BUILD)
 
 # the SSH server on 127.0.0.1:2222 with the local embedded default
 serve: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory programs
 	PGAL_HOME=$${PGAL_HOME:-$$(pwd)/var} $(PGAL_SSHD) -D -p $${PORT:-2222}
 
 # both builds at once, one job per CPU; the test files then run in parallel
 NPROC := $(shell nproc 2>/dev/null || echo 2)
-test: deps
+test: deps-test
 	@$(MAKE) --no-print-directory -j$(NPROC) all fixtures
 	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=build-asan SAN=1 all
 	@sh tests/run.sh build build-asan
 
-bench: deps
+bench: deps-test
 	@$(MAKE) --no-print-directory all fixtures
 	@sh bench/run.sh $(BUILD)
 
@@ -177,7 +184,8 @@ INSTALLED = $(PREFIX)/bin/pgal $(PREFIX)/bin/pgal-tui $(PREFIX)/sbin/pgal-sshd \
 	$(PREFIX)/share/doc/pgal/examples/pgal.conf.sql-rds \
 	$(PREFIX)/share/doc/pgal/examples/pgal.conf.nosql-dynamodb \
 	$(PREFIX)/lib/systemd/system/pgal-sshd.service
-install: $(PGAL) $(PGAL_TUI) $(PGAL_SSHD) $(MAN_PAGES)
+install: deps
+	@$(MAKE) --no-print-directory programs
 	install -D -m 0755 $(PGAL) $(DESTDIR)$(PREFIX)/bin/pgal
 	install -D -m 0755 $(PGAL_TUI) $(DESTDIR)$(PREFIX)/bin/pgal-tui
 	install -D -m 0755 $(PGAL_SSHD) $(DESTDIR)$(PREFIX)/sbin/pgal-sshd
@@ -235,7 +243,7 @@ $(BUILD)/fuzz/%: $(BUILD)/fuzz/%.o $(FUZZ_DRIVER) $(SSHD_LIB) $(TUI_LIB) $(LIB)
 	$(CC) $(LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $< $(FUZZ_DRIVER) $(SSHD_LIB) $(TUI_LIB) $(LIB) \
 		$(LDLIBS) $(TUI_LIBS) $(SSHD_LIBS)
 
-fuzz: deps
+fuzz: deps-test
 	@$(MAKE) --no-print-directory -j2 BUILD=build-fuzz CC=clang SAN=1 FUZZER=1 \
 		EXTRA_CFLAGS=-fsanitize=fuzzer-no-link fuzz-bin
 	@sh tools/fuzz.sh build-fuzz $(FUZZ_SECS)
@@ -244,6 +252,6 @@ fuzz: deps
 # SOAK_SESSIONS (500) sessions at once for SOAK_SECS (600) against one
 # server; fails if the listener's peak RSS or descriptors grow by > 5 %.
 .PHONY: soak
-soak: deps
+soak: deps-test
 	@$(MAKE) --no-print-directory all fixtures
 	@PGAL_BUILD=$(CURDIR)/$(BUILD) PGAL_FIXTURES=$(CURDIR)/$(FIXTURES) sh tests/soak/soak.sh

@@ -165,7 +165,7 @@ int pgal_ingest_check_as(pgal *g, const char *token, const char *album, int fd,
 int pgal_ingest_check_head(const void *head, size_t len, pgal_err *e);
 
 /* A page of an album in the given order, after `after` (NULL: from the start).
- * next is filled for the following page (next->valid 0 when this was the last). */
+ * By title: titled photos A to Z, then the untitled ones. next is filled for the following page (next->valid 0 when this was the last). */
 int pgal_photo_list(pgal *g, const char *token, const char *album, pgal_sort sort,
 		    const pgal_cursor *after, size_t limit, pgal_photo *out, size_t *n,
 		    pgal_cursor *next, pgal_err *e);

@@ -47,7 +47,9 @@ photo_page(pgal *g, const char *token, const char *album, pgal_sort sort,
 		return rc;
 	if (cur == NULL)
 		cur = &none;
-	if (backward)
+	if (sort == PGAL_SORT_TITLE)
+		rc = pgal_title_page(g->store, a.id, cur, backward, limit, out, n, e);
+	else if (backward)
 		rc = ops->photo_list_before(g->store, a.id, sort, cur, limit, out, n, e);
 	else
 		rc = ops->photo_list(g->store, a.id, sort, cur, limit, out, n, e);

@@ -596,8 +596,8 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 		}
 		if (got_term > term_seen) {
 			if (term_seen == 0) {
-				sshd_log("stopping: no new connections, %zu session(s) to finish",
-				    nchildren);
+				sshd_log("stopping: no new connections, %zu session%s to "
+				    "finish", nchildren, nchildren == 1 ? "" : "s");
 				if (lfd != -1)
 					close(lfd);
 				lfd = -1;

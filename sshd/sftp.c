@@ -65,8 +65,8 @@ sftpd_uploads_free(struct sftpd_uploads *u)
 	if (u == NULL)
 		return;
 	if (sshd_iq_count(u->iq) > 0)
-		sshd_log("sftp: %zu upload(s) still to store before the connection ends",
-		    sshd_iq_count(u->iq));
+		sshd_log("sftp: %zu upload%s still to store before the connection ends",
+		    sshd_iq_count(u->iq), sshd_iq_count(u->iq) == 1 ? "" : "s");
 	while (u->temps != NULL) {
 		sshd_log("sftp: %s/%s dropped: a temporary name never renamed", u->temps->album,
 		    u->temps->name);

@@ -181,8 +181,9 @@ typedef struct tui_field {
 	size_t len, cur;  /* bytes; cur on a character boundary */
 	size_t max;       /* byte bound of the value */
 	int secret;       /* a password: shown masked, emptied on any error */
-	int complete;     /* Tab completes a local path */
+	int complete;     /* what Tab completes: enum tui_complete */
 } tui_field;
+enum tui_complete { TUI_COMPLETE_NONE = 0, TUI_COMPLETE_PATH, TUI_COMPLETE_ALBUM };
 #define TUI_FORM_FIELDS 6
 typedef struct tui_form {
 	tui_field f[TUI_FORM_FIELDS];
@@ -204,8 +205,10 @@ int tui_form_new_password(tui *t, tui_form *f, int first);
 /* draws the fields from row y; returns rows used */
 int tui_form_draw(tui *t, tui_form *f, int y, int x, int w);
 
-/* complete.c: completes a local path in place; candidates go to msg */
+/* complete.c: completes a local path, or one of the user's album names,
+ * in place; candidates go to msg; returns how many there were */
 int tui_complete_path(char *buf, size_t bufsz, size_t *len, char *msg, size_t msgsz);
+int tui_complete_album(tui *t, char *buf, size_t bufsz, size_t *len, char *msg, size_t msgsz);
 
 /* progress.c */
 void tui_progress_bar(int y, int x, int w, int64_t done, int64_t total);
@@ -256,6 +259,9 @@ tui_form *tui_form_of(tui_view *v);
 
 /* a yes/no dialog; cb runs on yes; arg is freed with free() afterwards */
 int tui_confirm(tui *t, const char *question, tui_confirm_cb cb, void *arg);
+/* a yes/no question where both answers act: yes or no runs with arg,
+ * which stays the caller's (e.g. the data of the view below) */
+int tui_ask(tui *t, const char *question, tui_confirm_cb yes, tui_confirm_cb no, void *arg);
 
 int tui_view_welcome(tui *t);
 extern const tui_view_ops tui_welcome_ops; /* the first screen, for tui_pop_to */
@@ -296,8 +302,10 @@ void tui_source_ref(tui_source *s);
 void tui_source_unref(tui_source *s);
 /* the photo at index i of src */
 int tui_view_photo(tui *t, tui_source *src, size_t i);
-/* the edit form and the delete question for a photo (album and photo views) */
+/* the edit form, the move/rename form and the delete question for a
+ * photo (album and photo views) */
 int tui_photo_edit(tui *t, const pgal_photo *p);
+int tui_photo_move(tui *t, const pgal_photo *p);
 int tui_photo_delete_ask(tui *t, const pgal_photo *p);
 /* "#tag words" as typed in the search prompt, run; results view pushed */
 int tui_view_search(tui *t, const char *album, const char *query);

@@ -1,6 +1,7 @@
-/* Tab completion of local paths (files and folders) for the add-photos
- * prompt: completes a unique match, else the longest common prefix, and
- * lists the candidates on the status line. */
+/* Tab completion in a text field: of local paths (files and folders) for
+ * the add-photos prompt, and of the user's album names where a photo
+ * moves to. Completes a unique match, else the longest common prefix,
+ * and lists the candidates on the status line. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,17 +19,53 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* buf[from..*len) is what was typed of a name; names (nn > 0, sorted here)
+ * are those it starts. buf gets the unique one, or what they all share;
+ * several are listed in msg. */
+static void
+complete_with(char **names, size_t nn, char *buf, size_t bufsz, size_t *len, size_t from,
+    char *msg, size_t msgsz)
+{
+	char clean[256];
+	size_t common, i, off, typed = *len - from;
+
+	qsort(names, nn, sizeof names[0], cmp_str);
+	common = strlen(names[0]);
+	for (i = 1; i < nn; i++) {
+		size_t k = 0;
+		while (k < common && names[i][k] == names[0][k])
+			k++;
+		common = k;
+	}
+	/* never stop inside a UTF-8 character */
+	while (common > typed && ((unsigned char)names[0][common] & 0xc0) == 0x80)
+		common--;
+	if (from + common + 2 < bufsz) {
+		memcpy(buf + from, names[0], common);
+		*len = from + common;
+		buf[*len] = '\0';
+	}
+	if (nn > 1) {
+		off = 0;
+		for (i = 0; i < nn && off + 2 < msgsz; i++) {
+			pgal_sanitize(clean, sizeof clean, names[i], 0);
+			off += (size_t)snprintf(msg + off, msgsz - off, "%s  ", clean);
+			if (off >= msgsz)
+				break;
+		}
+	}
+}
+
 int
 tui_complete_path(char *buf, size_t bufsz, size_t *len, char *msg, size_t msgsz)
 {
-	char dir[4096], path[4096], clean[256];
+	char dir[4096], path[4096];
 	const char *base, *slash, *home;
 	char *names[COMPLETE_MAX];
-	size_t nn = 0, blen, common, i, off, dlen;
+	size_t nn = 0, blen, i, dlen;
 	struct dirent *de;
 	struct stat sb;
 	DIR *d;
-	int isdir;
 
 	msg[0] = '\0';
 	buf[*len] = '\0';
@@ -69,40 +106,38 @@ tui_complete_path(char *buf, size_t bufsz, size_t *len, char *msg, size_t msgsz)
 		snprintf(msg, msgsz, "no match");
 		return 0;
 	}
-	qsort(names, nn, sizeof names[0], cmp_str);
-	common = strlen(names[0]);
-	for (i = 1; i < nn; i++) {
-		size_t k = 0;
-		while (k < common && names[i][k] == names[0][k])
-			k++;
-		common = k;
-	}
-	/* never stop inside a UTF-8 character */
-	while (common > blen && ((unsigned char)names[0][common] & 0xc0) == 0x80)
-		common--;
-	if (dlen + common + 2 < bufsz) {
-		memcpy(buf + dlen, names[0], common);
-		*len = dlen + common;
+	complete_with(names, nn, buf, bufsz, len, dlen, msg, msgsz);
+	/* a folder named whole: ready for what is inside it */
+	if (nn == 1 && stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode) && *len + 2 < bufsz) {
+		buf[(*len)++] = '/';
 		buf[*len] = '\0';
-		if (nn == 1) {
-			snprintf(path, sizeof path, "%s", buf);
-			isdir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-			if (isdir) {
-				buf[(*len)++] = '/';
-				buf[*len] = '\0';
-			}
-		}
-	}
-	if (nn > 1) {
-		off = 0;
-		for (i = 0; i < nn && off + 2 < msgsz; i++) {
-			pgal_sanitize(clean, sizeof clean, names[i], 0);
-			off += (size_t)snprintf(msg + off, msgsz - off, "%s  ", clean);
-			if (off >= msgsz)
-				break;
-		}
 	}
 	for (i = 0; i < nn; i++)
 		free(names[i]);
+	return (int)nn;
+}
+
+int
+tui_complete_album(tui *t, char *buf, size_t bufsz, size_t *len, char *msg, size_t msgsz)
+{
+	char *names[COMPLETE_MAX];
+	pgal_album *al = NULL;
+	size_t n = 0, nn = 0, i;
+	pgal_err e;
+
+	msg[0] = '\0';
+	buf[*len] = '\0';
+	if (pgal_album_list(t->g, t->token, &al, &n, &e) != PGAL_OK) {
+		snprintf(msg, msgsz, "cannot list the albums: %s", e.msg);
+		return 0;
+	}
+	for (i = 0; i < n && nn < COMPLETE_MAX; i++)
+		if (strncmp(al[i].name, buf, *len) == 0)
+			names[nn++] = al[i].name;
+	if (nn == 0)
+		snprintf(msg, msgsz, "no album starts with that");
+	else
+		complete_with(names, nn, buf, bufsz, len, 0, msg, msgsz);
+	free(al);
 	return (int)nn;
 }

@@ -1,4 +1,5 @@
-/* A yes/no question over the current screen, for anything that deletes. */
+/* A yes/no question over the current screen: for anything that deletes
+ * (tui_confirm), and for a choice whose "no" matters too (tui_ask). */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,9 @@
 struct dialog {
 	char question[512];
 	tui_confirm_cb cb;
+	tui_confirm_cb no; /* NULL: "no" changes nothing */
 	void *arg;
+	int own_arg; /* arg is freed with the dialog */
 };
 
 static void
@@ -24,22 +27,37 @@ dialog_draw(tui *t, tui_view *v, int y0, int h)
 	tui_text(y + dh - 2, x + 3, w - 6, "y: yes    n: no", TS_DIM);
 }
 
+/* runs cb once the dialog is gone (it may push or pop screens itself) */
+static void
+answer(tui *t, struct dialog *d, tui_confirm_cb cb)
+{
+	void *arg = d->arg;
+	int own = d->own_arg;
+
+	d->arg = NULL;
+	tui_pop_run(t, cb, arg);
+	if (own)
+		free(arg);
+}
+
 static int
 dialog_yes(tui *t, tui_view *v, int key)
 {
 	struct dialog *d = v->data;
-	tui_confirm_cb cb = d->cb;
-	void *arg = d->arg;
 
-	d->arg = NULL;
-	tui_pop_run(t, cb, arg);
-	free(arg);
+	answer(t, d, d->cb);
 	return 1;
 }
 
 static int
 dialog_no(tui *t, tui_view *v, int key)
 {
+	struct dialog *d = v->data;
+
+	if (d->no != NULL) {
+		answer(t, d, d->no);
+		return 1;
+	}
 	tui_pop(t);
 	tui_msg(t, 0, "nothing deleted");
 	return 1;
@@ -59,12 +77,20 @@ static const tui_binding dialog_keys[] = {
 	TUI_KEYS_END,
 };
 
+static const tui_binding ask_keys[] = {
+	{ { 'y', 'Y' }, dialog_yes, "y", "yes", TUI_KEY_BAR },
+	{ { 'n', 'N', 'q', TK_ESC }, dialog_no, "n Esc", "no", TUI_KEY_BAR },
+	{ { TUI_KEY_ANY }, dialog_other, NULL, NULL, 0 },
+	TUI_KEYS_END,
+};
+
 static void
 dialog_free(tui_view *v)
 {
 	struct dialog *d = v->data;
 
-	free(d->arg);
+	if (d->own_arg)
+		free(d->arg);
 	free(d);
 }
 
@@ -74,17 +100,33 @@ static const tui_view_ops dialog_ops = {
 	.overlay = 1,
 };
 
-int
-tui_confirm(tui *t, const char *question, tui_confirm_cb cb, void *arg)
+static int
+push(tui *t, const char *question, tui_confirm_cb yes, tui_confirm_cb no, void *arg,
+    int own_arg)
 {
 	struct dialog *d;
 
 	if ((d = calloc(1, sizeof *d)) == NULL) {
-		free(arg);
+		if (own_arg)
+			free(arg);
 		return -1;
 	}
 	pgal_sanitize(d->question, sizeof d->question, question, 0);
-	d->cb = cb;
+	d->cb = yes;
+	d->no = no;
 	d->arg = arg;
-	return tui_push(t, &dialog_ops, dialog_keys, d, "confirm");
+	d->own_arg = own_arg;
+	return tui_push(t, &dialog_ops, no != NULL ? ask_keys : dialog_keys, d, "confirm");
+}
+
+int
+tui_confirm(tui *t, const char *question, tui_confirm_cb cb, void *arg)
+{
+	return push(t, question, cb, NULL, arg, 1);
+}
+
+int
+tui_ask(tui *t, const char *question, tui_confirm_cb yes, tui_confirm_cb no, void *arg)
+{
+	return push(t, question, yes, no, arg, 0);
 }

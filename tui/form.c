@@ -1,5 +1,5 @@
 /* Text fields: UTF-8 editing by whole characters, masked fields for
- * passwords, Tab completion for local paths. The value lives in the
+ * passwords, Tab completion for local paths and album names. The value lives in the
  * field, so redrawing (e.g. on resize) never loses what was typed. */
 #include <curses.h>
 #include <string.h>
@@ -147,8 +147,13 @@ tui_form_key(tui *t, tui_form *f, int key)
 		f->focus++;
 		return 1;
 	case '\t':
-		if (fl->complete) {
-			tui_complete_path(fl->buf, fl->max + 1, &fl->len, t->msg, sizeof t->msg);
+		if (fl->complete != TUI_COMPLETE_NONE) {
+			if (fl->complete == TUI_COMPLETE_ALBUM)
+				tui_complete_album(t, fl->buf, fl->max + 1, &fl->len, t->msg,
+				    sizeof t->msg);
+			else
+				tui_complete_path(fl->buf, fl->max + 1, &fl->len, t->msg,
+				    sizeof t->msg);
 			t->msg_error = 0;
 			fl->cur = fl->len;
 			return 1;

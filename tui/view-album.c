@@ -195,6 +195,19 @@ album_edit(tui *t, tui_view *v, int key)
 }
 
 static int
+album_move_photo(tui *t, tui_view *v, int key)
+{
+	struct album_view *a = ready(v);
+	const pgal_photo *p;
+
+	if (a == NULL)
+		return 0;
+	if ((p = selected(a)) != NULL)
+		tui_photo_move(t, p);
+	return 1;
+}
+
+static int
 album_delete(tui *t, tui_view *v, int key)
 {
 	struct album_view *a = ready(v);
@@ -247,6 +260,7 @@ static const tui_binding album_keys[] = {
 	{ { TK_ENTER, TK(KEY_RIGHT), 'l' }, album_open, "Enter", "open", TUI_KEY_BAR },
 	{ { 'a' }, album_add, "a", "add photos", TUI_KEY_BAR },
 	{ { 'e' }, album_edit, "e", "edit", TUI_KEY_BAR },
+	{ { 'm' }, album_move_photo, "m", "move/rename", TUI_KEY_BAR },
 	{ { 'd', TK(KEY_DC) }, album_delete, "d", "delete", TUI_KEY_BAR },
 	{ { 's' }, album_sort, "s", "sort", TUI_KEY_BAR },
 	{ { '/' }, album_search, "/", "search", TUI_KEY_BAR },

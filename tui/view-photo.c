@@ -151,6 +151,16 @@ photo_edit(tui *t, tui_view *v, int key)
 }
 
 static int
+photo_move(tui *t, tui_view *v, int key)
+{
+	struct photo_view *pv = v->data;
+
+	if (pv->have)
+		tui_photo_move(t, &pv->cur);
+	return 1;
+}
+
+static int
 photo_delete(tui *t, tui_view *v, int key)
 {
 	struct photo_view *pv = v->data;
@@ -165,6 +175,7 @@ static const tui_binding photo_keys[] = {
 	{ { 'n', 'j', TK(KEY_RIGHT) }, photo_next, "n/j/→", "next", TUI_KEY_BAR },
 	{ { 'p', 'k', TK(KEY_LEFT) }, photo_previous, "p/k/←", "previous", TUI_KEY_BAR },
 	{ { 'e' }, photo_edit, "e", "edit", TUI_KEY_BAR },
+	{ { 'm' }, photo_move, "m", "move/rename", TUI_KEY_BAR },
 	{ { 'd', TK(KEY_DC) }, photo_delete, "d", "delete", TUI_KEY_BAR },
 	{ { 'q' }, tui_key_back, "q", "back", TUI_KEY_BAR },
 	{ { ' ', TK(KEY_DOWN), TK(KEY_NPAGE) }, photo_next, "Space ↓", "next photo", 0 },
@@ -214,7 +225,7 @@ tui_view_photo(tui *t, tui_source *src, size_t i)
 	return 0;
 }
 
-/* ---- edit and delete, shared with the album view ---- */
+/* ---- edit, move and delete, shared with the album view ---- */
 
 struct photo_ref {
 	char album[PGAL_ALBUM_MAX + 1];
@@ -271,6 +282,90 @@ tui_photo_edit(tui *t, const pgal_photo *p)
 	tui_field_set(tui_form_add(f, "Title", PGAL_TITLE_MAX, 0), p->title);
 	tui_field_set(tui_form_add(f, "Description", PGAL_DESC_MAX, 0), p->description);
 	tui_field_set(tui_form_add(f, "Tags", PGAL_TAGS_MAX, 0), p->tags);
+	return 0;
+}
+
+/* ---- move and rename: one form, as a file manager's F6 ---- */
+
+/* Enter in the last field moves; Tab there completes the album */
+static const tui_binding move_keys[] = {
+	{ { TK_ENTER }, tui_form_edit_key, "Enter", "next field / move", TUI_KEY_BAR },
+	{ { '\t' }, tui_form_edit_key, "Tab", "next field / complete album", TUI_KEY_BAR },
+	{ { TK_ESC }, tui_form_cancel, "Esc", "cancel", TUI_KEY_BAR },
+	{ { TK_CTRL('u') }, tui_form_edit_key, "Ctrl-U", "clear to start", 0 },
+	{ { TK_CTRL('w') }, tui_form_edit_key, "Ctrl-W", "delete word", 0 },
+	{ { TUI_KEY_ANY }, tui_form_edit_key, NULL, NULL, 0 },
+	TUI_KEYS_END,
+};
+
+enum { MOVE_NAME, MOVE_ALBUM };
+
+static int
+move_submit(tui *t, tui_view *v, tui_form *f, void *arg)
+{
+	struct photo_ref *r = arg;
+	const char *name = f->f[MOVE_NAME].buf, *album = f->f[MOVE_ALBUM].buf;
+	char from[PGAL_ALBUM_MAX + PGAL_PHOTO_NAME_MAX + 2];
+	tui_view *below;
+	pgal_photo out;
+	pgal_err e;
+	int moved;
+
+	if (name[0] == '\0' || album[0] == '\0') {
+		tui_form_fault(f, name[0] == '\0' ? MOVE_NAME : MOVE_ALBUM);
+		tui_msg(t, 1, "type the photo's name and the album it goes to");
+		return -1;
+	}
+	if (strcmp(name, r->name) == 0 && strcmp(album, r->album) == 0) {
+		tui_form_fault(f, MOVE_NAME);
+		tui_msg(t, 1, "nothing to change: type a new name or another album");
+		return -1;
+	}
+	if (pgal_photo_move(t->g, t->token, r->album, r->name, album, name, &out, &e) !=
+	    PGAL_OK) {
+		/* the album field when that album is not there, else the name */
+		tui_form_fault(f, e.code == PGAL_ENOTFOUND ? MOVE_ALBUM : MOVE_NAME);
+		tui_fail(t, "cannot move the photo", &e);
+		return -1;
+	}
+	snprintf(from, sizeof from, "%s/%s", r->album, r->name);
+	moved = strcmp(out.album, r->album) != 0;
+	tui_pop(t); /* r is gone with the form */
+	/* a photo view below shows a list the photo has left: back to it */
+	below = tui_top(t);
+	if (below != NULL && below->ops == &photo_ops && moved)
+		tui_pop(t);
+	if (!moved)
+		tui_msg(t, 0, "renamed %s to %s", from, out.name);
+	else
+		tui_msg(t, 0, "moved %s to %s/%s", from, out.album, out.name);
+	return 0;
+}
+
+int
+tui_photo_move(tui *t, const pgal_photo *p)
+{
+	tui_form_spec spec = {
+		.intro = "A new name, another album (Tab completes it), or both.",
+		.submit = move_submit,
+		.own_arg = 1,
+		.keys = move_keys,
+	};
+	char title[PGAL_ALBUM_MAX + PGAL_PHOTO_NAME_MAX + 32];
+	tui_field *fl;
+	tui_form *f;
+
+	snprintf(title, sizeof title, "move or rename photo %s/%s", p->album, p->name);
+	spec.title = title;
+	if ((spec.arg = ref_of(p)) == NULL)
+		return -1;
+	if ((f = tui_form_view(t, &spec)) == NULL)
+		return -1;
+	tui_field_set(tui_form_add(f, "Name", PGAL_PHOTO_NAME_MAX, 0), p->name);
+	if ((fl = tui_form_add(f, "Album", PGAL_ALBUM_MAX, 0)) != NULL) {
+		tui_field_set(fl, p->album);
+		fl->complete = TUI_COMPLETE_ALBUM;
+	}
 	return 0;
 }
 

@@ -4,6 +4,9 @@
 
 #include "cmd.h"
 
+/* "1 blob", "0 blobs" */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+
 static int
 cmd_gc_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 {
@@ -18,12 +21,15 @@ cmd_gc_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 	if (pgal_gc(ctx->g, min_age, &st, &e) != PGAL_OK)
 		return pgal_cmd_fail(ctx, &e);
 	pgal_fmt_size(size, st.bytes_removed);
-	fprintf(ctx->out, "scanned %lld blobs, removed %lld orphans (%s) and %lld unfinished "
-		"writes, kept %lld younger than %llds\n",
-		(long long)st.scanned, (long long)st.removed, size, (long long)st.removed_partial,
-		(long long)st.kept_young, (long long)min_age);
-	fprintf(ctx->out, "removed %lld accounts not confirmed in time and %lld expired "
-		"throttle marks\n", (long long)st.unconfirmed_removed, (long long)st.marks_removed);
+	fprintf(ctx->out, "scanned %lld blob%s, removed %lld orphan%s (%s) and %lld unfinished "
+		"write%s, kept %lld younger than %llds\n",
+		(long long)st.scanned, PLURAL(st.scanned), (long long)st.removed,
+		PLURAL(st.removed), size, (long long)st.removed_partial,
+		PLURAL(st.removed_partial), (long long)st.kept_young, (long long)min_age);
+	fprintf(ctx->out, "removed %lld account%s not confirmed in time and %lld expired "
+		"throttle mark%s\n", (long long)st.unconfirmed_removed,
+		PLURAL(st.unconfirmed_removed), (long long)st.marks_removed,
+		PLURAL(st.marks_removed));
 	return PGAL_OK;
 }
 

@@ -77,7 +77,8 @@ const pgal_cmd_entry pgal_cmd_ls_entry = {
 	.name = "ls",
 	.usage = "ALBUM [--sort taken|added|title]",
 	.summary = "list the photos of an album",
-	.help = "Sorted by the time taken (the time added when unknown) by default.\n"
+	.help = "Sorted by the time taken (the time added when unknown) by default;\n"
+		"--sort title lists titled photos A to Z, then the untitled ones.\n"
 		"With --json, one array with an object per photo.",
 	.min_args = 1,
 	.max_args = 1,

@@ -72,7 +72,7 @@ check "nothing younger than an hour removed" '[ "$(count_blobs)" -eq "$before" ]
 ok "gc --min-age 0" "$PGAL" gc --min-age 0
 echo "# gc: $(cat "$T/out")"
 check "exactly 3 files per row remain" '[ "$(count_blobs)" -eq $((rows * 3)) ]'
-check "gc reported what it removed" 'o=$(sed -n "s/.*removed \([0-9]*\) orphans.* and \([0-9]*\) unfinished.*/\1 \2/p" "$T/out"); [ -n "$o" ] && [ $(( ${o% *} + ${o#* } )) -eq $((before - rows * 3)) ]'
+check "gc reported what it removed" 'o=$(sed -n "s/.*removed \([0-9]*\) orphan.* and \([0-9]*\) unfinished.*/\1 \2/p" "$T/out"); [ -n "$o" ] && [ $(( ${o% *} + ${o#* } )) -eq $((before - rows * 3)) ]'
 ok "a put after the crashes works" "$PGAL" put crash "$FIX/nikon-d2h-gps.jpg"
 check "and is consistent" '[ "$(count_blobs)" -eq $(( (rows + 1) * 3 )) ]'
 

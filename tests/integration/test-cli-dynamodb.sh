@@ -90,6 +90,11 @@ ok "rm the photo" "$PGAL" rm trip/nikon-d2h-gps.jpg
 check "its objects are gone from S3" '[ "$(s3keys)" -eq 0 ]'
 expect_rc 2 "info on it is not found" "$PGAL" info trip/nikon-d2h-gps.jpg
 ok "put it again" "$PGAL" put trip "$NIKON"
+# by title: titled photos first, the untitled ones last (the store's index
+# puts '' first; core reads the two runs of it)
+ok "a titled photo beside the untitled one" "$PGAL" put trip "$FIX/iphone4s-lens.jpg" --title Zebra
+ok "ls --sort title --json" "$PGAL" ls trip --sort title --json
+jcheck "the titled photo first, the untitled one last" "[(p['name'], p['title']) for p in j] == [('iphone4s-lens.jpg', 'Zebra'), ('nikon-d2h-gps.jpg', '')]"
 ok "rmalbum" "$PGAL" rmalbum trip --yes
 check "S3 is empty" '[ "$(s3keys)" -eq 0 ]'
 check "the gallery table holds nothing but its layout item (no photo, ref or album left)" \

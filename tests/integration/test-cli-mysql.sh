@@ -71,6 +71,11 @@ ok "rm" "$PGAL" rm trip/nikon-d2h-gps.jpg
 check "the row and its tags are gone" '[ "$(sql "SELECT COUNT(*) FROM photos")" -eq 0 ] && [ "$(sql "SELECT COUNT(*) FROM photo_tags")" -eq 0 ]'
 check "and its three objects" '[ "$(nkeys)" -eq 0 ]'
 ok "put it again" "$PGAL" put trip "$NIKON"
+# by title: titled photos first, the untitled ones last (the store's index
+# puts '' first; core reads the two runs of it)
+ok "a titled photo beside the untitled one" "$PGAL" put trip "$FIX/iphone4s-lens.jpg" --title Zebra
+ok "ls --sort title --json" "$PGAL" ls trip --sort title --json
+jcheck "the titled photo first, the untitled one last" "[(p['name'], p['title']) for p in j] == [('iphone4s-lens.jpg', 'Zebra'), ('nikon-d2h-gps.jpg', '')]"
 ok "rmalbum" "$PGAL" rmalbum trip --yes
 check "album and photo rows gone" '[ "$(sql "SELECT COUNT(*) FROM albums")" -eq 0 ] && [ "$(sql "SELECT COUNT(*) FROM photos")" -eq 0 ]'
 check "the bucket is empty" '[ "$(nkeys)" -eq 0 ]'

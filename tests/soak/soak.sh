@@ -21,7 +21,7 @@ ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 [ "$(ulimit -n)" -gt $((SESSIONS * 2 + 100)) ] ||
 	{ echo "soak: FAIL: the descriptor limit $(ulimit -n) is too low for $SESSIONS sessions"; exit 1; }
 /usr/bin/python3 -c 'import asyncssh' 2>/dev/null ||
-	{ echo "soak: FAIL: python3-asyncssh is missing (make deps)"; exit 1; }
+	{ echo "soak: FAIL: python3-asyncssh is missing (make deps-test)"; exit 1; }
 
 setup_home
 # SOAK_CONFIG: more pgal.conf lines (one a line), e.g. a limit to raise

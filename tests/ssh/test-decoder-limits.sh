@@ -19,7 +19,7 @@ MKPNG="$TESTS_LIB/make-png.py"
 # the attack file, and what the server says of it at once
 ok "a 16-bit interlaced PNG of 10000x10000" python3 "$MKPNG" "$T/bomb.png" 10000 10000 16 2 1
 check "of under a megabyte" "[ \$(wc -c < '$T/bomb.png') -lt 1048576 ]"
-# as the README counts: 64 MB of decoder and the image held whole at 6
+# as docs/operators.md counts: 64 MB of decoder and the image held whole at 6
 # bytes a pixel, against the default of max_pixels x 4 bytes + 128 MB
 MB=1048576
 NEED=$(( (64 * MB + 10000 * 10000 * 6 + MB - 1) / MB ))
