@@ -1,6 +1,6 @@
 /* init: makes the backends ready (the SQL schema migrated, the DynamoDB
- * tables created, the bucket reached: opening the gallery does it) and says
- * so, one line per backend. A backend that cannot be reached fails the
+ * tables created, the bucket reached: opening the gallery in init mode
+ * does it, the one command that does) and says so, one line per backend. A backend that cannot be reached fails the
  * open, and the error names it. */
 #include <stdio.h>
 
@@ -31,10 +31,12 @@ const pgal_cmd_entry pgal_cmd_init_entry = {
 	.summary = "create missing tables, check every backend (administrator)",
 	.help = "Runs the SQL migrations, creates missing DynamoDB tables, checks that the\n"
 		"S3 bucket answers and the folders are writable, then prints one line per\n"
-		"backend. Exits 4 naming the backend that cannot be reached.",
+		"backend. Exits 4 naming the backend that cannot be reached. The only\n"
+		"command that creates or changes MySQL or DynamoDB tables; an init that\n"
+		"fails takes back the tables it made.",
 	.min_args = 0,
 	.max_args = 0,
 	.options = "",
-	.flags = PGAL_CMD_LOCAL_ONLY,
+	.flags = PGAL_CMD_LOCAL_ONLY | PGAL_CMD_INIT,
 	.exec = cmd_init_exec,
 };

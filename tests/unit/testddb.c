@@ -125,7 +125,7 @@ ddb_fx_open(struct ddb_fx *f)
 	assert_non_null(f->o);
 	/* a test that failed half-way may have left the peer's controls set */
 	json_decref(ddb_fx_ctl(f, "Stale", "{s:[]}", "IndexNames"));
-	if (f->o->open(&f->s, &f->cfg, &e) != PGAL_OK)
+	if (f->o->open(&f->s, &f->cfg, PGAL_STORE_INIT, &e) != PGAL_OK)
 		fail_msg("open: %s", e.msg);
 }
 
