@@ -28,4 +28,13 @@ int pgal_s3_presign_get(pgal_blobs *b, const char *key, const char *filename,
  * (over plain http the signed hash is all that protects it). */
 const char *pgal_s3_put_payload_hash(int tls, const char *known);
 
+/* `pgal init`: makes sure the bucket's lifecycle configuration aborts
+ * multipart uploads under prefix one day after they began, keeping every
+ * rule already there (core/blobs/s3-lifecycle.c). path and host_prefix
+ * address the bucket as the S3 backend does. *added 1 when a rule was put
+ * (0: one already did it), *kept the other rules sent back with it. */
+struct pgal_aws_client;
+int pgal_s3_lifecycle_ensure(struct pgal_aws_client *c, const char *path,
+    const char *host_prefix, const char *prefix, int *added, int *kept, pgal_err *e);
+
 #endif

@@ -613,7 +613,7 @@ test_index_not_ready(void **state)
 	assert_int_equal(f.o->prepare(s2, &c, &e), PGAL_OK);
 	/* what pgal init then reports */
 	f.o->describe(s2, &c, said, sizeof said);
-	assert_non_null(strstr(said, "; added missing global index by-user, now ACTIVE)"));
+	assert_non_null(strstr(said, "; added missing global index by-user, now ACTIVE;"));
 	assert_int_equal(f.o->photo_search(s2, al, 0, NULL, 0, NULL, 4, out, &n, &e), PGAL_OK);
 	assert_int_equal(n, 0);
 	f.o->close(s2);

@@ -524,6 +524,12 @@ tables(struct ddb *d, pgal_store_mode mode, int init, pgal_err *e)
 		gsi_record(d, w[1].t);
 		/* a table this open made holds no photo from before refs */
 		d->created |= w[1].created;
+		for (i = 0; i < 2; i++)
+			if (w[i].created && strlen(d->made) + strlen(w[i].name) + 3 <
+			    sizeof d->made)
+				snprintf(d->made + strlen(d->made), sizeof d->made -
+				    strlen(d->made), "%s%s", d->made[0] != '\0' ? ", " : "",
+				    w[i].name);
 	}
 	for (i = 0; i < 2; i++) {
 		json_decref(w[i].t);
@@ -546,7 +552,12 @@ tables(struct ddb *d, pgal_store_mode mode, int init, pgal_err *e)
 static int
 ddb_prepare(pgal_store *s, const pgal_config *cfg, pgal_err *e)
 {
-	return tables(ddb_of(s), PGAL_STORE_INIT, 1, e);
+	struct ddb *d = ddb_of(s);
+	int rc;
+
+	if ((rc = tables(d, PGAL_STORE_INIT, 1, e)) != PGAL_OK)
+		return rc;
+	return ddb_protect(d, cfg, e);
 }
 
 static void
@@ -582,6 +593,8 @@ ddb_open(pgal_store **out, const pgal_config *cfg, pgal_store_mode mode, pgal_er
 	d->base.ops = &pgal_store_dynamodb;
 	snprintf(d->gallery, sizeof d->gallery, "%s", cfg->dynamodb_table);
 	snprintf(d->users, sizeof d->users, "%s", cfg->dynamodb_users_table);
+	d->session_idle = cfg->session_idle_secs;
+	d->session_max = cfg->session_max_secs;
 	if ((rc = pgal_aws_client_open(&d->c, cfg, "dynamodb", NULL, e)) != PGAL_OK) {
 		free(d);
 		return rc;
@@ -594,16 +607,21 @@ ddb_open(pgal_store **out, const pgal_config *cfg, pgal_store_mode mode, pgal_er
 	return PGAL_OK;
 }
 
-/* after prepare: names the global indexes it added to an existing table */
+/* after prepare: what it created, added and turned on, or that it changed
+ * nothing */
 static void
 ddb_describe(pgal_store *s, const pgal_config *cfg, char *out, size_t size)
 {
-	const char *added = ddb_of(s)->added;
+	struct ddb *d = ddb_of(s);
+	const char *added = d->added;
 
-	snprintf(out, size, "ok (tables '%s' and '%s' active%s%s%s)",
+	snprintf(out, size, "ok (tables '%s' and '%s' active%s%s%s%s%s; %s%s)",
 	    cfg->dynamodb_table, cfg->dynamodb_users_table,
+	    d->made[0] != '\0' ? "; created " : "", d->made,
 	    added[0] != '\0' ? "; added missing global index " : "", added,
-	    added[0] != '\0' ? ", now ACTIVE" : "");
+	    added[0] != '\0' ? ", now ACTIVE" : "", d->said,
+	    d->made[0] != '\0' || added[0] != '\0' || d->migrated > 0 || d->changed ?
+	    "" : "; nothing changed");
 }
 
 const pgal_store_ops pgal_store_dynamodb = {
