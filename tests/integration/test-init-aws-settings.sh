@@ -89,6 +89,18 @@ check "the marks have expires too" 'python3 -c "import json, sys
 m = [i for i in json.load(open(sys.argv[1]))[\"Items\"] if i[\"pk\"][\"S\"].startswith(\"M#\")]
 assert m and all(\"N\" in i[\"expires\"] and i[\"expires\"][\"N\"] == i[\"until\"][\"N\"] for i in m), m" "$T/users.json"'
 
+# ---- a setting that cannot be made: said, the others still done ----
+ok "tables of another release (pgal init, settings off)" env PGAL_DYNAMODB_TABLE=Busy PGAL_DYNAMODB_USERS_TABLE=BusyUsers \
+    PGAL_DYNAMODB_PITR=no PGAL_DYNAMODB_DELETION_PROTECTION=no PGAL_DYNAMODB_TTL=no "$PGAL" init
+ok "someone gives BusyUsers a TTL on another attribute (aws dynamodb)" ddbc update-time-to-live --table-name BusyUsers \
+    --time-to-live-specification Enabled=true,AttributeName=ttl
+expect_rc 4 "pgal init then fails" env PGAL_DYNAMODB_TABLE=Busy PGAL_DYNAMODB_USERS_TABLE=BusyUsers "$PGAL" init
+check "saying which setting, on which table, and why" \
+    'grep -q "TTL on .expires. (expired sessions and marks): FAILED for BusyUsers (TTL is on for attribute .ttl., pgal.s is .expires.)" "$T/err"'
+check "and what it did turn on" 'grep -q "point-in-time recovery: turned on for Busy, BusyUsers; deletion protection: turned on for Busy, BusyUsers" "$T/err"'
+check "the other attribute is left as it was" \
+    '[ "$(ddbc describe-time-to-live --table-name BusyUsers --query TimeToLiveDescription.AttributeName)" = ttl ]'
+
 # ---- each can be turned off ----
 ok "init of new tables with every setting off" env PGAL_DYNAMODB_TABLE=Off PGAL_DYNAMODB_USERS_TABLE=OffUsers \
     PGAL_DYNAMODB_PITR=no PGAL_DYNAMODB_DELETION_PROTECTION=no PGAL_DYNAMODB_TTL=no PGAL_S3_BUCKET=pgal-test \
