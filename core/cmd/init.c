@@ -33,7 +33,11 @@ const pgal_cmd_entry pgal_cmd_init_entry = {
 		"S3 bucket answers and the folders are writable, then prints one line per\n"
 		"backend. Exits 4 naming the backend that cannot be reached. The only\n"
 		"command that creates or changes MySQL or DynamoDB tables; an init that\n"
-		"fails takes back the tables it made.",
+		"fails takes back the tables it made. On AWS it also turns on DynamoDB\n"
+		"point-in-time recovery, deletion protection and TTL, and a bucket rule\n"
+		"aborting unfinished uploads (keys dynamodb_pitr, dynamodb_deletion_protection,\n"
+		"dynamodb_ttl, s3_abort_incomplete_uploads), saying what it turned on, what\n"
+		"was already on and what failed; run again, it changes nothing.",
 	.min_args = 0,
 	.max_args = 0,
 	.options = "",
