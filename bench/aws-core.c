@@ -125,7 +125,7 @@ meta(const pgal_config *cfg, int n, int pages)
 		fprintf(stderr, "aws-core: no store '%s'\n", cfg->store);
 		return 1;
 	}
-	if (ops->open(&s, cfg, &e) != PGAL_OK)
+	if (ops->open(&s, cfg, PGAL_STORE_INIT, &e) != PGAL_OK)
 		return die(cfg->store, &e);
 	if ((page = calloc(PAGE, sizeof *page)) == NULL)
 		return 1;

@@ -19,13 +19,13 @@ struct cli {
 };
 
 static int
-open_gallery(pgal_cmd_ctx *ctx, pgal_err *e)
+open_gallery(pgal_cmd_ctx *ctx, int init, pgal_err *e)
 {
 	struct cli *cli = ctx->arg;
 	pgal_config cfg;
 
 	if (pgal_config_load(&cfg, cli->config_path, e) != PGAL_OK ||
-	    pgal_open(&ctx->g, &cfg, e) != PGAL_OK)
+	    (init ? pgal_open_init : pgal_open)(&ctx->g, &cfg, e) != PGAL_OK)
 		return e->code;
 	pgal_set_client(ctx->g, NULL, "cli", pgal_log_syslog, NULL);
 	return PGAL_OK;

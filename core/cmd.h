@@ -32,8 +32,9 @@ struct pgal_cmd_ctx {
 	void *arg;         /* the front end's own state */
 
 	/* Each callback may be NULL (not available: no terminal, over SSH...). */
-	/* Opens ctx->g; only called for commands that need the gallery. */
-	int (*open_gallery)(pgal_cmd_ctx *ctx, pgal_err *e);
+	/* Opens ctx->g; only called for commands that need the gallery; init
+	 * 1 for PGAL_CMD_INIT commands (pgal_open_init). */
+	int (*open_gallery)(pgal_cmd_ctx *ctx, int init, pgal_err *e);
 	/* The value of an environment variable for scripts (PGAL_PASSWORD...). */
 	const char *(*env)(pgal_cmd_ctx *ctx, const char *name);
 	/* Reads a secret with no echo; malloc'd, the caller wipes and frees it.
@@ -74,6 +75,9 @@ void pgal_cmd_usage(pgal_cmd_ctx *ctx, FILE *f);
 /* Over SSH, runs once this user's uploads still being stored on this host are
  * in: a script's scp then ls sees what it sent (sshd/pending.c). */
 #define PGAL_CMD_AFTER_UPLOADS 0x10
+/* opens the gallery with pgal_open_init: the one command that may create
+ * or change tables (`pgal init`) */
+#define PGAL_CMD_INIT 0x20
 
 #define PGAL_ARGS_MAX_OPTS 16
 #define PGAL_ARGS_MAX_POS 4096

@@ -68,6 +68,7 @@ static const struct ckey keys[] = {
 	{ STR(s3_prefix) },
 	{ NUM(s3_path_style, C_BOOL, 0, 1) },
 	{ NUM(s3_multipart_threshold, C_SIZE, INT64_C(5) << 20, INT64_C(5) << 30) },
+	{ NUM(s3_abort_incomplete_uploads, C_BOOL, 0, 1) },
 	{ STR(smtp_url) },
 	{ STR(smtp_user) },
 	{ STR(smtp_password) },
@@ -82,6 +83,9 @@ static const struct ckey keys[] = {
 	{ NUM(mysql_tls, C_BOOL, 0, 1) },
 	{ STR(dynamodb_table) },
 	{ STR(dynamodb_users_table) },
+	{ NUM(dynamodb_pitr, C_BOOL, 0, 1) },
+	{ NUM(dynamodb_deletion_protection, C_BOOL, 0, 1) },
+	{ NUM(dynamodb_ttl, C_BOOL, 0, 1) },
 	{ NUM(quota_bytes, C_SIZE, 0, INT64_C(1) << 50) },
 	{ STR(ssh_listen) },
 	{ NUM(ssh_port, C_INT, 1, 65535) },
@@ -193,6 +197,8 @@ base_defaults(pgal_config *c)
 	c->mysql_tls = 1;
 	strcpy(c->dynamodb_table, "PhotoGallery");
 	strcpy(c->dynamodb_users_table, "PhotoGalleryUsers");
+	c->dynamodb_pitr = c->dynamodb_deletion_protection = c->dynamodb_ttl = 1;
+	c->s3_abort_incomplete_uploads = 1;
 	c->max_upload_bytes = INT64_C(200) * 1024 * 1024;
 	/* above max_upload_bytes: a photo is always one streamed PUT, which
 	 * is as fast as curl's; parts are for the rare bigger object */

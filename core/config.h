@@ -41,6 +41,7 @@ typedef struct pgal_config {
 	char s3_prefix[256];          /* put before every object key, e.g. "pgal/" */
 	int s3_path_style;            /* URLs http://host/bucket/key (S3-compatible stores) */
 	int64_t s3_multipart_threshold; /* files up to this go in one streamed PUT */
+	int s3_abort_incomplete_uploads; /* pgal init adds a lifecycle rule ending unfinished multipart uploads under s3_prefix after a day */
 	char smtp_url[512];           /* mail = smtp: smtp://host:587 (STARTTLS) or smtps:// */
 	char smtp_user[256];          /* the SMTP login */
 	char smtp_password[256];      /* never logged */
@@ -58,6 +59,9 @@ typedef struct pgal_config {
 	/* store = dynamodb: albums and photos, and users/sessions/keys */
 	char dynamodb_table[256];      /* the table of albums and photos */
 	char dynamodb_users_table[256]; /* the table of users, sessions and keys */
+	int dynamodb_pitr;             /* pgal init turns on point-in-time recovery (35 days of restores) of both tables */
+	int dynamodb_deletion_protection; /* pgal init turns on deletion protection of both tables */
+	int dynamodb_ttl;              /* pgal init has DynamoDB delete expired sessions and marks itself (TTL on `expires`) */
 	int64_t quota_bytes;        /* per user, the sum of the originals; 0: no quota */
 	/* pgal-sshd */
 	char ssh_listen[64];        /* pgal-sshd: the address to listen on */

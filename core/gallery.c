@@ -23,8 +23,8 @@ backend_failed(pgal_err *e, int rc, const char *kind, const char *name)
 	return pgal_fail(e, rc, "%s %s: %s", kind, name, msg);
 }
 
-int
-pgal_open(pgal **out, const pgal_config *cfg, pgal_err *e)
+static int
+open_mode(pgal **out, const pgal_config *cfg, pgal_store_mode mode, pgal_err *e)
 {
 	const pgal_store_ops *so = pgal_store_find(cfg->store);
 	const pgal_blobs_ops *bo = pgal_blobs_find(cfg->blobs);
@@ -43,7 +43,7 @@ pgal_open(pgal **out, const pgal_config *cfg, pgal_err *e)
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	g->cfg = *cfg;
 	pgal_set_client(g, NULL, "local", NULL, NULL);
-	if ((rc = so->open(&g->store, &g->cfg, e)) != PGAL_OK)
+	if ((rc = so->open(&g->store, &g->cfg, mode, e)) != PGAL_OK)
 		rc = backend_failed(e, rc, "store", so->name);
 	else if ((rc = bo->open(&g->blobs, &g->cfg, e)) != PGAL_OK)
 		rc = backend_failed(e, rc, "blobs", bo->name);
@@ -55,6 +55,18 @@ pgal_open(pgal **out, const pgal_config *cfg, pgal_err *e)
 	}
 	*out = g;
 	return PGAL_OK;
+}
+
+int
+pgal_open(pgal **out, const pgal_config *cfg, pgal_err *e)
+{
+	return open_mode(out, cfg, PGAL_STORE_USE, e);
+}
+
+int
+pgal_open_init(pgal **out, const pgal_config *cfg, pgal_err *e)
+{
+	return open_mode(out, cfg, PGAL_STORE_INIT, e);
 }
 
 void

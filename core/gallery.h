@@ -17,8 +17,13 @@
 
 typedef struct pgal pgal;
 
-/* Opens the backends named by cfg. */
+/* Opens the backends named by cfg. The MySQL and DynamoDB stores must have
+ * been made by `pgal init`: a missing table or a pending migration fails
+ * with PGAL_EBACKEND ("table X does not exist; run pgal init"). */
 int pgal_open(pgal **g, const pgal_config *cfg, pgal_err *e);
+/* `pgal init` only: the same, but creates missing tables and applies
+ * pending migrations first. */
+int pgal_open_init(pgal **g, const pgal_config *cfg, pgal_err *e);
 void pgal_close(pgal *g);
 const pgal_config *pgal_get_config(const pgal *g);
 
@@ -279,7 +284,7 @@ typedef struct pgal_gc_stats {
  * older than min_age seconds. */
 int pgal_gc(pgal *g, int64_t min_age, pgal_gc_stats *st, pgal_err *e);
 
-/* `pgal init`: what pgal_open made ready (schema migrated, DynamoDB tables
+/* `pgal init`: what pgal_open_init made ready (schema migrated, DynamoDB tables
  * created, bucket checked), plus what only init does (DynamoDB indexes
  * added, folders checked writable), as one line per backend given to fn:
  * "store mysql: ok (schema version 1, ...)", "blobs s3: bucket 'x'

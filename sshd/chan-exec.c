@@ -14,8 +14,9 @@
 #include "sanitize.h"
 #include "validate.h"
 
+/* init is local only: over SSH every command opens in use mode */
 static int
-open_gallery(pgal_cmd_ctx *ctx, pgal_err *e)
+open_gallery(pgal_cmd_ctx *ctx, int init, pgal_err *e)
 {
 	ctx->g = sshd_gallery_get(ctx->arg, e);
 	return ctx->g != NULL ? PGAL_OK : e->code;

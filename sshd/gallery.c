@@ -2,6 +2,9 @@
  * not cross a fork, so it is closed before every fork (child.c), and each
  * process of the connection (the connection process, a command or the TUI,
  * an ingest worker) opens its own through the same object when it needs it. */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sshd.h"
@@ -50,4 +53,33 @@ sshd_gallery_close(struct sshd_gallery *sg)
 	if (sg->g != NULL)
 		pgal_close(sg->g);
 	sg->g = NULL;
+}
+
+int
+sshd_gallery_check(const pgal_config *cfg)
+{
+	pgal *g;
+	pgal_err e;
+	pid_t pid;
+	int status;
+
+	if ((pid = fork()) == -1) {
+		perror("pgal-sshd: fork");
+		return PGAL_EBACKEND;
+	}
+	if (pid == 0) {
+		pgal_err_clear(&e);
+		if (pgal_open(&g, cfg, &e) != PGAL_OK) {
+			fprintf(stderr, "pgal-sshd: %s\n", e.msg);
+			_exit(e.code);
+		}
+		pgal_close(g);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return PGAL_EBACKEND;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return PGAL_EBACKEND;
 }

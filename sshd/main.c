@@ -70,6 +70,10 @@ main(int argc, char **argv)
 	}
 	if (sshd_listen_overrides(&o, &cfg) == -1)
 		return PGAL_EUSAGE;
+	/* a store pgal init has not made fails here, with its reason, not
+	 * on every connection */
+	if ((ch = sshd_gallery_check(&cfg)) != 0)
+		return ch;
 	if (!o.foreground) {
 		/* a daemon has no terminal: logs go to syslog */
 		if (daemon(1, 0) == -1) {

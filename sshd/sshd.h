@@ -59,6 +59,11 @@ pgal *sshd_gallery_get(struct sshd_gallery *sg, pgal_err *e);
 pgal *sshd_gallery_need(struct sshd_gallery *sg, const char *door);
 /* Closes it (before a fork, at the end); the next get opens it again. */
 void sshd_gallery_close(struct sshd_gallery *sg);
+/* At start, before listening: opens the gallery once in a child (the
+ * listener keeps no gallery state) so that a store `pgal init` has not
+ * made fails the start, its reason on stderr. The child's exit status:
+ * 0 ok, else a pgal_code. */
+int sshd_gallery_check(const pgal_config *cfg);
 
 /* ---- child.c: the one way a connection forks a process ---- */
 struct sshd_child_fds {

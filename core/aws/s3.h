@@ -74,4 +74,13 @@ int pgal_s3_list_objects(const pgal_s3_bucket *b, const char *prefix, int page,
 int pgal_s3_get_object(const pgal_s3_bucket *b, const char *key, int fd, size_t max,
     pgal_err *e);
 
+/* `pgal init`: makes sure the bucket's lifecycle configuration aborts
+ * multipart uploads under prefix one day after they began, keeping every
+ * rule already there (core/blobs/s3-lifecycle.c). path and host_prefix
+ * address the bucket as the S3 backend does. *added 1 when a rule was put
+ * (0: one already did it), *kept the other rules sent back with it. */
+struct pgal_aws_client;
+int pgal_s3_lifecycle_ensure(struct pgal_aws_client *c, const char *path,
+    const char *host_prefix, const char *prefix, int *added, int *kept, pgal_err *e);
+
 #endif

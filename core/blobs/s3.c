@@ -27,6 +27,7 @@ struct s3_blobs {
 	int		 path_style;
 	int		 list_page;	/* max-keys of a ListObjectsV2 page */
 	int64_t		 single_file_max; /* regular files up to this: one PUT */
+	char		 said[200];	/* what pgal init did to the lifecycle */
 };
 
 /* A prefix is a plain path of safe characters, no "." or ".." segments. */
@@ -752,17 +753,55 @@ s3_share_url(pgal_blobs *base, const char *key, const char *filename,
 	return rc;
 }
 
-/* open made a HeadBucket: the bucket answered */
-static void
-s3_describe(pgal_blobs *b, const pgal_config *cfg, char *out, size_t size)
+/* `pgal init`: the lifecycle rule that aborts unfinished uploads */
+static int
+s3_prepare(pgal_blobs *base, const pgal_config *cfg, pgal_err *e)
 {
-	snprintf(out, size, "bucket '%s' reachable%s%s%s", cfg->s3_bucket,
+	struct s3_blobs *b = (struct s3_blobs *)base;
+	char hp[80], *path, why[sizeof e->msg];
+	int added, kept, rc;
+
+	if (!cfg->s3_abort_incomplete_uploads) {
+		snprintf(b->said, sizeof b->said, "; lifecycle rule for unfinished "
+		    "uploads: not asked (s3_abort_incomplete_uploads = no)");
+		return PGAL_OK;
+	}
+	if ((path = object_path(b, NULL)) == NULL)
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	if (!b->path_style)
+		snprintf(hp, sizeof hp, "%s.", b->bucket);
+	rc = pgal_s3_lifecycle_ensure(b->c, path, b->path_style ? NULL : hp, b->prefix,
+	    &added, &kept, e);
+	free(path);
+	if (rc != PGAL_OK) {
+		memcpy(why, e->msg, sizeof why);
+		return pgal_fail(e, rc, "bucket '%s' reachable, but the lifecycle rule "
+		    "aborting unfinished multipart uploads FAILED: %s", b->bucket, why);
+	}
+	if (added)
+		snprintf(b->said, sizeof b->said, "; lifecycle rule aborting unfinished "
+		    "multipart uploads after 1 day: added (%d other rule%s kept)", kept,
+		    kept == 1 ? "" : "s");
+	else
+		snprintf(b->said, sizeof b->said, "; lifecycle rule aborting unfinished "
+		    "multipart uploads after 1 day: already there, nothing changed");
+	return PGAL_OK;
+}
+
+/* open made a HeadBucket: the bucket answered; then what prepare did */
+static void
+s3_describe(pgal_blobs *base, const pgal_config *cfg, char *out, size_t size)
+{
+	struct s3_blobs *b = (struct s3_blobs *)base;
+
+	snprintf(out, size, "bucket '%s' reachable%s%s%s%s", cfg->s3_bucket,
 	    cfg->s3_prefix[0] != '\0' ? " (prefix '" : "", cfg->s3_prefix,
-	    cfg->s3_prefix[0] != '\0' ? "')" : "");
+	    cfg->s3_prefix[0] != '\0' ? "')" : "", b->said);
 }
 
 const pgal_blobs_ops pgal_blobs_s3 = {
 	.name = "s3",
+	.prepare = s3_prepare,
 	.describe = s3_describe,
 	.open = s3_open,
 	.close = s3_close,

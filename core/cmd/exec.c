@@ -170,7 +170,8 @@ pgal_cmd_exec(pgal_cmd_ctx *ctx, int argc, char **argv)
 	if (!(c->flags & PGAL_CMD_NO_GALLERY) && ctx->g == NULL) {
 		if (ctx->open_gallery == NULL)
 			rc = pgal_cmd_error(ctx, PGAL_EBACKEND, "no gallery");
-		else if ((rc = ctx->open_gallery(ctx, &e)) != PGAL_OK)
+		else if ((rc = ctx->open_gallery(ctx, (c->flags & PGAL_CMD_INIT) != 0,
+		    &e)) != PGAL_OK)
 			rc = pgal_cmd_fail(ctx, &e);
 		if (ctx->g == NULL) {
 			pgal_args_free(&a);

@@ -20,6 +20,14 @@
 
 typedef struct pgal_store pgal_store;
 
+/* How a process opens the store. Only `pgal init` creates or changes
+ * tables (INIT); every other command, the SSH server and the TUI open in
+ * USE mode and fail with PGAL_EBACKEND naming what is missing ("table X
+ * does not exist; run pgal init"), so a typo in a table name never gives
+ * an empty gallery. SQLite, a file of pgal's own and the zero-config
+ * default, is made and migrated in both modes. */
+typedef enum pgal_store_mode { PGAL_STORE_USE, PGAL_STORE_INIT } pgal_store_mode;
+
 typedef struct pgal_store_ops {
 	const char *name;	/* first: the registry finds the table by it */
 	/* `pgal init`: prepare does what open leaves out because every command
@@ -29,8 +37,10 @@ typedef struct pgal_store_ops {
 	 * "ok"), never a secret. */
 	int (*prepare)(pgal_store *s, const pgal_config *cfg, pgal_err *e);
 	void (*describe)(pgal_store *s, const pgal_config *cfg, char *out, size_t size);
-	/* open creates/migrates the schema; called once per process. */
-	int (*open)(pgal_store **s, const pgal_config *cfg, pgal_err *e);
+	/* called once per process; with PGAL_STORE_INIT it creates/migrates
+	 * the schema, with PGAL_STORE_USE it refuses a missing or older one */
+	int (*open)(pgal_store **s, const pgal_config *cfg, pgal_store_mode mode,
+		    pgal_err *e);
 	void (*close)(pgal_store *s);
 
 	/* users; u->id is set by user_create */

@@ -125,8 +125,13 @@ for s in p["Statement"]:
         assert "*" not in x, x
         acts.setdefault(x, []).append((r, s.get("Condition")))
 s3 = {a for a in acts if a.startswith("s3:")}
-assert s3 == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListBucket"}, s3
-for a in s3 - {"s3:ListBucket"}:
+assert s3 == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListBucket",
+              "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration"}, s3
+bucket_level = {"s3:ListBucket", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration"}
+for a in bucket_level - {"s3:ListBucket"}:
+    (r, c), = acts[a]
+    assert c is None and all(x.startswith("arn:aws:s3:::") and "/" not in x[len("arn:aws:s3:::"):] for x in r), r
+for a in s3 - bucket_level:
     for r, c in acts[a]:
         assert all(x.startswith("arn:aws:s3:::") and x.endswith("/pgal/*") for x in r), r
 (r, c), = acts["s3:ListBucket"]

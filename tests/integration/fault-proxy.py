@@ -126,9 +126,7 @@ class Handler(proxylib.Handler):
                 "<Code>%s</Code><Message>injected by the fault proxy"
                 "</Message><RequestId>FAULT1</RequestId></Error>" % code).encode(),
                 "application/xml")
-        headers = {k: v for k, v in self.headers.items()
-                   if k.lower() not in ("connection", "keep-alive")}
-        self.forward(body, headers)
+        self.pass_through(body)
 
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
 

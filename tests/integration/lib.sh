@@ -30,4 +30,10 @@ aws_env() {
 	export AWS_ACCESS_KEY_ID="$1" AWS_SECRET_ACCESS_KEY="$2" AWS_REGION="${3:-us-east-1}"
 	unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL
 	export AWS_EC2_METADATA_DISABLED=true
+	# dynalite and s3rver have no point-in-time recovery, deletion
+	# protection, TTL or lifecycle calls: pgal init asks for none of them
+	# here (test-init-aws-settings.sh turns them on through
+	# aws-settings-proxy.py, which has them)
+	export PGAL_DYNAMODB_PITR=no PGAL_DYNAMODB_DELETION_PROTECTION=no PGAL_DYNAMODB_TTL=no
+	export PGAL_S3_ABORT_INCOMPLETE_UPLOADS=no
 }

@@ -4,6 +4,8 @@
 #   peers.sh start dynalite DIR          dynalite (in memory)
 #   peers.sh start ses DIR [NAME]        aws-ses-v2-local (GetAccount: AWS_SES_ACCOUNT)
 #   peers.sh start proxy DIR NAME PORT   fault-proxy.py in front of 127.0.0.1:PORT
+#   peers.sh start settings DIR NAME PORT  aws-settings-proxy.py (PITR, TTL,
+#                                        deletion protection, bucket lifecycle)
 #   peers.sh start verify DIR NAME PORT  s3-verify-proxy.py (checks payload hashes
 #                                        as S3 does) in front of s3rver on PORT
 #   peers.sh start dynalite-gsi DIR      dynalite that can also add a global index
@@ -124,13 +126,6 @@ start)
 		free_port
 		launch dynalite-gsi "$port" node "$here/dynalite-gsi.js" "$port"
 		;;
-	verify)
-		name=${4:?peers.sh: start verify DIR NAME TARGET_PORT}
-		target=${5:?peers.sh: start verify DIR NAME TARGET_PORT}
-		free_port
-		launch "$name" "$port" python3 "$here/s3-verify-proxy.py" "$port" \
-		    "$target" "$dir/$name.ready"
-		;;
 	ses)
 		# GetAccount answers what AWS_SES_ACCOUNT says: by default a new
 		# account, sending enabled, still in the sandbox
@@ -140,11 +135,16 @@ start)
 		free_port
 		launch "${4:-ses}" "$port" "$bin/aws-ses-v2-local" --port "$port" --host 127.0.0.1
 		;;
-	proxy)
-		name=${4:?peers.sh: start proxy DIR NAME TARGET_PORT}
-		target=${5:?peers.sh: start proxy DIR NAME TARGET_PORT}
+	proxy|verify|settings)
+		name=${4:?peers.sh: start $kind DIR NAME TARGET_PORT}
+		target=${5:?peers.sh: start $kind DIR NAME TARGET_PORT}
+		case $kind in
+		proxy) script=fault-proxy.py ;;
+		verify) script=s3-verify-proxy.py ;;
+		*) script=aws-settings-proxy.py ;;
+		esac
 		free_port
-		launch "$name" "$port" python3 "$here/fault-proxy.py" "$port" \
+		launch "$name" "$port" python3 "$here/$script" "$port" \
 		    "$target" "$dir/$name.ready"
 		;;
 	s3keys)

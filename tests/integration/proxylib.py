@@ -39,6 +39,14 @@ class Handler(BaseHTTPRequestHandler):
         conn.close()
 
 
+    def pass_through(self, body):
+        """Forwards the request as it came (Host header included, so
+        signatures stay valid)."""
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() not in ("connection", "keep-alive")}
+        self.forward(body, headers)
+
+
 def serve(handler):
     """Listens on argv[1] (0: any), forwards to argv[2], writes the port to
     the file argv[3] once it listens."""

@@ -49,7 +49,13 @@ s3keys() {
 	    grep -o '<Key>' | wc -l | tr -d ' '
 }
 
-ok "signup (the store creates its tables, SES gets the code)" env PGAL_PASSWORD=alice-password-1 "$PGAL" signup alice alice@example.org
+# only pgal init makes the tables: before it, a command names the missing
+# one and creates nothing
+expect_rc 4 "signup before pgal init fails" env PGAL_PASSWORD=alice-password-1 "$PGAL" signup alice alice@example.org
+check "naming the missing table" 'grep -q "table PhotoGalleryUsers does not exist; run pgal init" "$T/err"'
+check "and creating none" '[ "$(PATH=/usr/bin:$PATH aws --endpoint-url "$AWS_ENDPOINT_URL_DYNAMODB" dynamodb list-tables --query "length(TableNames)" --output text)" = 0 ]'
+ok "pgal init creates them" "$PGAL" init
+ok "signup (SES gets the code)" env PGAL_PASSWORD=alice-password-1 "$PGAL" signup alice alice@example.org
 code=$(curl -s "http://127.0.0.1:$SES/store" | python3 -c 'import json, re, sys
 m = json.load(sys.stdin)["emails"][-1]
 print([l for l in m["body"]["text"].split("\n") if re.fullmatch(r"[A-Z2-9]{10}", l)][0])')

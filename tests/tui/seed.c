@@ -103,7 +103,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (pgal_config_load(&cfg, NULL, &e) != PGAL_OK ||
-	    (ops = pgal_store_find(cfg.store)) == NULL || ops->open(&s, &cfg, &e) != PGAL_OK ||
+	    (ops = pgal_store_find(cfg.store)) == NULL || ops->open(&s, &cfg, PGAL_STORE_INIT, &e) != PGAL_OK ||
 	    ops->user_get_by_name(s, argv[1], &u, &e) != PGAL_OK ||
 	    ops->album_get(s, u.id, argv[2], &a, &e) != PGAL_OK ||
 	    ops->photo_list(s, a.id, PGAL_SORT_ADDED, NULL, 1, &tmpl, &n, &e) != PGAL_OK) {

@@ -52,7 +52,7 @@ dopen(const pgal_config *cfg)
 	pgal_store *s = NULL;
 	pgal_err e;
 
-	if (B->ops->open(&s, cfg, &e) != PGAL_OK)
+	if (B->ops->open(&s, cfg, PGAL_STORE_INIT, &e) != PGAL_OK)
 		fail_msg("%s open: %s", B->name, e.msg);
 	return s;
 }
@@ -185,7 +185,7 @@ dup_child(const pgal_config *cfg, pgal_id user, pgal_id album, int k, int ready,
 	char c = 'r';
 	struct dfx f;
 
-	if (B->ops->open(&s, cfg, &e) != PGAL_OK) {
+	if (B->ops->open(&s, cfg, PGAL_STORE_INIT, &e) != PGAL_OK) {
 		fprintf(stderr, "child open: %s\n", e.msg);
 		return 1;
 	}

@@ -142,7 +142,7 @@ test_peer_kill_during_album_delete(void **state)
 			pgal_store *s;
 
 			close(fds[0]);
-			if (B->ops->open(&s, &f->cfg, &e) != PGAL_OK)
+			if (B->ops->open(&s, &f->cfg, PGAL_STORE_INIT, &e) != PGAL_OK)
 				_exit(1);
 			/* a round trip first, so the delete is what the kill meets */
 			if (B->ops->user_get(s, f->alice, &u, &e) != PGAL_OK)

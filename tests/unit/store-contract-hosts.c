@@ -63,7 +63,7 @@ test_concurrent_first_open(void **state)
 		pids[k] = fork();
 		assert_true(pids[k] >= 0);
 		if (pids[k] == 0) {
-			if (B->ops->open(&s, &cfg, &e) != PGAL_OK) {
+			if (B->ops->open(&s, &cfg, PGAL_STORE_INIT, &e) != PGAL_OK) {
 				fprintf(stderr, "child open: %s\n", e.msg);
 				_exit(1);
 			}
@@ -145,7 +145,7 @@ child_work(const pgal_config *cfg, pgal_id user, pgal_id album, int k)
 	pgal_err e;
 	int i;
 
-	if (B->ops->open(&s, cfg, &e) != PGAL_OK) {
+	if (B->ops->open(&s, cfg, PGAL_STORE_INIT, &e) != PGAL_OK) {
 		fprintf(stderr, "child open: %s\n", e.msg);
 		return 1;
 	}

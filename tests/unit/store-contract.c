@@ -40,7 +40,7 @@ pgal_contract_open(const pgal_config *cfg)
 	pgal_store *s = NULL;
 	pgal_err e;
 
-	if (B->ops->open(&s, cfg, &e) != PGAL_OK)
+	if (B->ops->open(&s, cfg, PGAL_STORE_INIT, &e) != PGAL_OK)
 		fail_msg("%s open: %s", B->name, e.msg);
 	assert_non_null(s);
 	return s;

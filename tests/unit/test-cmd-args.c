@@ -370,7 +370,7 @@ struct run {
 };
 
 static int
-no_gallery(pgal_cmd_ctx *ctx, pgal_err *e)
+no_gallery(pgal_cmd_ctx *ctx, int init, pgal_err *e)
 {
 	struct run *r = ctx->arg;
 

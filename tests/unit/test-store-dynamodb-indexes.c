@@ -68,7 +68,7 @@ test_refs_without_indexes(void **state)
 	a1 = ddb_fx_album(&f, al, "one");
 	a2 = ddb_fx_album(&f, al, "two");
 	stale_indexes(&f, 1);
-	assert_int_equal(f.o->open(&s2, &f.cfg, &e), PGAL_OK);
+	assert_int_equal(f.o->open(&s2, &f.cfg, PGAL_STORE_INIT, &e), PGAL_OK);
 
 	ddb_fx_photo(&p, a1, al, "p.jpg", 10);
 	ddb_fx_insert(&f, &p);
@@ -438,7 +438,7 @@ test_refs_migration(void **state)
 	ddb_fx_insert(&f, &q);
 	unref(&f, &p);
 	unref(&f, &q);
-	assert_int_equal(f.o->open(&s2, &f.cfg, &e), PGAL_OK);
+	assert_int_equal(f.o->open(&s2, &f.cfg, PGAL_STORE_INIT, &e), PGAL_OK);
 	assert_int_equal(blob_used(&f, s2, p.blob_id), 1);
 	assert_int_equal(f.o->photo_find_sha(s2, al, p.sha256, &got, &e), PGAL_OK);
 	assert_int_equal(got.id, p.id);
@@ -459,7 +459,7 @@ test_refs_migration(void **state)
 	assert_true(has_item(&f, "#LAYOUT", "#"));
 	stale_indexes(&f, 1);
 	assert_int_equal(blob_used(&f, s2, p.blob_id), 1);
-	assert_int_equal(f.o->open(&s3, &f.cfg, &e), PGAL_OK);
+	assert_int_equal(f.o->open(&s3, &f.cfg, PGAL_STORE_INIT, &e), PGAL_OK);
 	assert_int_equal(blob_used(&f, s3, p.blob_id), 1);
 	assert_int_equal(blob_used(&f, s3, q.blob_id), 1);
 	assert_int_equal(f.o->photo_find_sha(s3, al, p.sha256, &got, &e), PGAL_OK);
@@ -555,7 +555,7 @@ test_index_not_ready(void **state)
 	json_decref(ddb_fx_ctl(&f, "Backfill", "{s:s, s:s, s:i}", "TableName", f.cfg.dynamodb_table,
 	    "IndexName", "by-user", "Calls", 100000));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(f.o->open(&s2, &f.cfg, &e), PGAL_OK);
+	assert_int_equal(f.o->open(&s2, &f.cfg, PGAL_STORE_INIT, &e), PGAL_OK);
 	assert_true(secs_since(&t0) < 5);
 	/* what needs no by-user works */
 	assert_int_equal(f.o->album_list(s2, al, &v, &n, &e), PGAL_OK);
@@ -606,14 +606,14 @@ test_index_not_ready(void **state)
 		}
 	json_decref(ddb_fx_raw(&f, "CreateTable", "O", def));
 	json_decref(def);
-	assert_int_equal(f.o->open(&s2, &c, &e), PGAL_OK);
+	assert_int_equal(f.o->open(&s2, &c, PGAL_STORE_INIT, &e), PGAL_OK);
 	f.o->describe(s2, &c, said, sizeof said);
 	assert_null(strstr(said, "added"));
 	expect_not_ready(&f, s2, al, "lacks");
 	assert_int_equal(f.o->prepare(s2, &c, &e), PGAL_OK);
 	/* what pgal init then reports */
 	f.o->describe(s2, &c, said, sizeof said);
-	assert_non_null(strstr(said, "; added missing global index by-user, now ACTIVE)"));
+	assert_non_null(strstr(said, "; added missing global index by-user, now ACTIVE;"));
 	assert_int_equal(f.o->photo_search(s2, al, 0, NULL, 0, NULL, 4, out, &n, &e), PGAL_OK);
 	assert_int_equal(n, 0);
 	f.o->close(s2);

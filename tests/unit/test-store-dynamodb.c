@@ -57,9 +57,20 @@ test_tables(void **state)
 	assert_int_equal(json_array_size(json_object_get(json_object_get(t, "Table"),
 	    "GlobalSecondaryIndexes")), 3);
 	json_decref(t);
-	/* a second open finds them */
-	assert_int_equal(f.o->open(&s2, &f.cfg, &e), PGAL_OK);
+	/* a second open finds them, also in use mode */
+	assert_int_equal(f.o->open(&s2, &f.cfg, PGAL_STORE_USE, &e), PGAL_OK);
 	f.o->close(s2);
+
+	/* use mode (every door but pgal init): a missing table is an error
+	 * naming it, and nothing is created */
+	c = f.cfg;
+	snprintf(c.dynamodb_table, sizeof c.dynamodb_table, "%.200s-typo", f.cfg.dynamodb_table);
+	assert_int_equal(f.o->open(&s2, &c, PGAL_STORE_USE, &e), PGAL_EBACKEND);
+	assert_non_null(strstr(e.msg, "does not exist; run pgal init"));
+	assert_non_null(strstr(e.msg, c.dynamodb_table));
+	t = ddb_fx_raw(&f, "DescribeTable", "{s:s}", "TableName", c.dynamodb_table);
+	assert_null(json_object_get(t, "Table"));
+	json_decref(t);
 
 	/* a table made elsewhere without our indexes is refused clearly */
 	c = f.cfg;
@@ -71,14 +82,21 @@ test_tables(void **state)
 	    "AttributeName", "photoID", "AttributeType", "S", "KeySchema",
 	    "AttributeName", "albumID", "KeyType", "HASH",
 	    "AttributeName", "photoID", "KeyType", "RANGE"));
-	assert_int_equal(f.o->open(&s2, &c, &e), PGAL_EBACKEND);
+	/* ... before anything is made: the missing users table is not
+	 * created (a failed init leaves nothing behind) */
+	snprintf(c.dynamodb_users_table, sizeof c.dynamodb_users_table, "%.200s-bareu",
+	    f.cfg.dynamodb_table);
+	assert_int_equal(f.o->open(&s2, &c, PGAL_STORE_INIT, &e), PGAL_EBACKEND);
 	assert_non_null(strstr(e.msg, "lacks index by-taken"));
+	t = ddb_fx_raw(&f, "DescribeTable", "{s:s}", "TableName", c.dynamodb_users_table);
+	assert_null(json_object_get(t, "Table"));
+	json_decref(t);
 	json_decref(ddb_fx_raw(&f, "DeleteTable", "{s:s}", "TableName", c.dynamodb_table));
 
 	/* bad names are the config's fault */
 	c = f.cfg;
 	strcpy(c.dynamodb_table, "a b");
-	assert_int_equal(f.o->open(&s2, &c, &e), PGAL_EUSAGE);
+	assert_int_equal(f.o->open(&s2, &c, PGAL_STORE_INIT, &e), PGAL_EUSAGE);
 	assert_non_null(strstr(e.msg, "dynamodb_table"));
 	ddb_fx_close(&f);
 }
@@ -91,7 +109,7 @@ test_unreachable(void **state)
 	pgal_err e;
 
 	setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:1", 1);
-	assert_int_equal(pgal_store_find("dynamodb")->open(&s, &c, &e), PGAL_EBACKEND);
+	assert_int_equal(pgal_store_find("dynamodb")->open(&s, &c, PGAL_STORE_INIT, &e), PGAL_EBACKEND);
 	assert_non_null(strstr(e.msg, "DynamoDB DescribeTable: http://127.0.0.1:1 unreachable"));
 	assert_null(strstr(e.msg, DDB_FX_SECRET));
 	{

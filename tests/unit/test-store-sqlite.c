@@ -135,7 +135,7 @@ setup(void **state)
 	assert_string_equal(f->c.cfg.store, "sqlite"); /* the default backend */
 	f->c.ops = pgal_store_find(f->c.cfg.store);
 	assert_non_null(f->c.ops);
-	if (f->c.ops->open(&f->c.s, &f->c.cfg, &e) != PGAL_OK)
+	if (f->c.ops->open(&f->c.s, &f->c.cfg, PGAL_STORE_INIT, &e) != PGAL_OK)
 		fail_msg("open: %s", e.msg);
 	f->raw = raw_open(path);
 	pgal_contract_people(&f->c);
@@ -201,7 +201,7 @@ test_open_creates_private_wal_db(void **state)
 
 	fresh_path(path, sizeof path);
 	config_for(&cfg, path);
-	assert_int_equal(pgal_store_sqlite.open(&s, &cfg, &e), PGAL_OK);
+	assert_int_equal(pgal_store_sqlite.open(&s, &cfg, PGAL_STORE_USE, &e), PGAL_OK);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_true(S_ISREG(sb.st_mode));
 	assert_int_equal(sb.st_mode & 0777, 0600);
@@ -229,7 +229,7 @@ test_open_bad_paths(void **state)
 	FILE *fp;
 
 	config_for(&cfg, "");
-	assert_int_equal(pgal_store_sqlite.open(&s, &cfg, &e), PGAL_EBACKEND);
+	assert_int_equal(pgal_store_sqlite.open(&s, &cfg, PGAL_STORE_USE, &e), PGAL_EBACKEND);
 	assert_null(s);
 
 	/* a regular file where a directory should be */
@@ -239,7 +239,7 @@ test_open_bad_paths(void **state)
 	fclose(fp);
 	snprintf(path, sizeof path, "%s/plainfile/pgal.db", tmpdir);
 	config_for(&cfg, path);
-	assert_int_equal(pgal_store_sqlite.open(&s, &cfg, &e), PGAL_EBACKEND);
+	assert_int_equal(pgal_store_sqlite.open(&s, &cfg, PGAL_STORE_USE, &e), PGAL_EBACKEND);
 	assert_null(s);
 	assert_non_null(strstr(e.msg, "plainfile"));
 
@@ -251,7 +251,7 @@ test_open_bad_paths(void **state)
 	    "to fill a header page and then some more text", fp);
 	fclose(fp);
 	config_for(&cfg, path);
-	assert_int_equal(pgal_store_sqlite.open(&s, &cfg, &e), PGAL_EBACKEND);
+	assert_int_equal(pgal_store_sqlite.open(&s, &cfg, PGAL_STORE_USE, &e), PGAL_EBACKEND);
 	assert_null(s);
 }
 
@@ -272,7 +272,7 @@ test_migrations_idempotent(void **state)
 
 	fresh_path(path, sizeof path);
 	config_for(&cfg, path);
-	assert_int_equal(pgal_store_sqlite.open(&s, &cfg, &e), PGAL_OK);
+	assert_int_equal(pgal_store_sqlite.open(&s, &cfg, PGAL_STORE_USE, &e), PGAL_OK);
 	memset(&u, 0, sizeof u);
 	snprintf(u.name, sizeof u.name, "keeper");
 	assert_int_equal(pgal_store_sqlite.user_create(s, &u, &e), PGAL_OK);
@@ -284,7 +284,7 @@ test_migrations_idempotent(void **state)
 
 	/* second and third open: nothing re-applied, data kept */
 	for (i = 0; i < 2; i++) {
-		assert_int_equal(pgal_store_sqlite.open(&s, &cfg, &e), PGAL_OK);
+		assert_int_equal(pgal_store_sqlite.open(&s, &cfg, PGAL_STORE_USE, &e), PGAL_OK);
 		assert_int_equal(pgal_store_sqlite.user_get_by_name(s, "keeper", &u, &e), PGAL_OK);
 		pgal_store_sqlite.close(s);
 	}
@@ -308,7 +308,7 @@ test_migrations_idempotent(void **state)
 	}
 	sqlite3_close(raw);
 	s = NULL;
-	assert_int_equal(pgal_store_sqlite.open(&s, &cfg, &e), PGAL_EBACKEND);
+	assert_int_equal(pgal_store_sqlite.open(&s, &cfg, PGAL_STORE_USE, &e), PGAL_EBACKEND);
 	assert_null(s);
 	assert_non_null(strstr(e.msg, "newer"));
 }
@@ -473,7 +473,7 @@ test_concurrent_first_open(void **state)
 		pids[k] = fork();
 		assert_true(pids[k] >= 0);
 		if (pids[k] == 0) {
-			if (pgal_store_sqlite.open(&s, &cfg, &e) != PGAL_OK) {
+			if (pgal_store_sqlite.open(&s, &cfg, PGAL_STORE_USE, &e) != PGAL_OK) {
 				fprintf(stderr, "child open: %s\n", e.msg);
 				_exit(1);
 			}

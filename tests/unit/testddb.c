@@ -39,6 +39,11 @@ ddb_fx_setup(void **state)
 	pgal_test_endpoint("AWS_ENDPOINT_URL_DYNAMODB", ddb_fx_port);
 	pgal_test_config(&ddb_fx_base);
 	strcpy(ddb_fx_base.store, "dynamodb");
+	/* dynalite has no PITR, deletion protection or TTL calls: prepare asks
+	 * for none (tests/integration/test-init-aws-settings.sh covers them) */
+	ddb_fx_base.dynamodb_pitr = 0;
+	ddb_fx_base.dynamodb_deletion_protection = 0;
+	ddb_fx_base.dynamodb_ttl = 0;
 	return 0;
 }
 
@@ -125,7 +130,7 @@ ddb_fx_open(struct ddb_fx *f)
 	assert_non_null(f->o);
 	/* a test that failed half-way may have left the peer's controls set */
 	json_decref(ddb_fx_ctl(f, "Stale", "{s:[]}", "IndexNames"));
-	if (f->o->open(&f->s, &f->cfg, &e) != PGAL_OK)
+	if (f->o->open(&f->s, &f->cfg, PGAL_STORE_INIT, &e) != PGAL_OK)
 		fail_msg("open: %s", e.msg);
 }
 

@@ -317,14 +317,20 @@ ddb_session_create(pgal_store *s, const pgal_session_row *r, pgal_err *e)
 		return rc;
 	user_pk(upk, sizeof upk, r->user_id);
 	session_pk(spk, sizeof spk, r->token_hash);
+	/* both carry the session's end for the table's TTL (DDB_TTL_ATTR):
+	 * DynamoDB deletes them itself once it has passed */
 	rq = rq_new(d->users);
-	json_object_set_new(rq, "Item", ukey(d, upk, spk));
+	it = ukey(d, upk, spk);
+	it_n(it, DDB_TTL_ATTR, r->created_at + d->session_max);
+	json_object_set_new(rq, "Item", it);
 	if ((rc = ddb_call(d, "PutItem", rq, NULL, e)) != PGAL_OK)
 		return rc;
 	it = ukey(d, spk, "#");
 	it_n(it, "uid", r->user_id);
 	it_n(it, "created_at", r->created_at);
 	it_n(it, "last_seen", r->last_seen);
+	it_n(it, DDB_TTL_ATTR, r->last_seen + d->session_idle < r->created_at + d->session_max ?
+	    r->last_seen + d->session_idle : r->created_at + d->session_max);
 	rc = put_new(d, it, e);
 	if (rc == DDB_CONDFAIL)
 		return pgal_fail(e, PGAL_EINPUT, "session already exists");
@@ -366,6 +372,8 @@ ddb_session_touch(pgal_store *s, const char *token_hash, int64_t now, pgal_err *
 	json_object_set_new(rq, "Key", ukey(d, spk, "#"));
 	upd_init(&up, d, rq);
 	upd_set_n(&up, "last_seen", now);
+	/* a used session lives on: at most session_idle past its absolute end */
+	upd_set_n(&up, DDB_TTL_ATTR, now + d->session_idle);
 	rc = ddb_update_existing(&up, "pk", e);
 	if (rc == DDB_CONDFAIL)
 		return pgal_fail(e, PGAL_ENOTFOUND, "no such session");

@@ -47,6 +47,8 @@
 #define DDB_CONDFAIL 100
 /* an intent or a move marker older than this (seconds) is a crash leftover */
 #define DDB_STALE_SECS 600
+/* the users table's TTL attribute (epoch seconds): marks and sessions */
+#define DDB_TTL_ATTR "expires"
 
 struct ddb {
 	pgal_store	 base;	/* first: the core sees a pgal_store */
@@ -63,6 +65,11 @@ struct ddb {
 	json_t		*gsi;		/* index name -> IndexStatus, gallery table */
 	int64_t		 gsi_at;	/* when gsi was read (seconds) */
 	int64_t		 migrated;	/* photos pgal init gave refs */
+	char		 said[2048];	/* what pgal init turned on (protect.c) */
+	char		 made[520];	/* the tables this process created */
+	int		 changed;	/* pgal init changed something */
+	int64_t		 session_idle;	/* session_idle_secs, session_max_secs: */
+	int64_t		 session_max;	/* when a session item expires */
 };
 
 static inline struct ddb *
@@ -78,6 +85,8 @@ ddb_of(pgal_store *s)
  * throttling and 5xx: each write is built to be idempotent. A failed
  * condition is DDB_CONDFAIL (e set to "condition failed"); anything else is
  * PGAL_EBACKEND with the service, code and request id. */
+/* pgal init: point-in-time recovery, deletion protection, TTL (protect.c) */
+int ddb_protect(struct ddb *d, const pgal_config *cfg, pgal_err *e);
 int ddb_call(struct ddb *d, const char *op, json_t *req, json_t **out, pgal_err *e);
 
 /* {"TableName": table} */

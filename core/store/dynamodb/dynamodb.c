@@ -1,8 +1,10 @@
 /* Metadata store on Amazon DynamoDB: albums and photos in the PhotoGallery
  * table (partition key albumID, sort key photoID), users, sessions and SSH
  * keys in a second table. Table definitions are the JSON files in sql/dynamodb/,
- * compiled in. open creates a missing table and waits until it is ACTIVE
- * (seconds: a new table is empty) and refuses a table without our keys and
+ * compiled in. Only `pgal init` (open in INIT mode) creates a missing
+ * table, and waits until it is ACTIVE (seconds: a new table is empty); in
+ * USE mode a missing table fails the open naming it. open refuses a table
+ * without our keys and
  * local indexes, but never waits for a global index: adding one to a big
  * table takes DynamoDB a long while, and every command and SSH connection
  * opens the store. It notes each global index's state; a call that needs
@@ -393,85 +395,148 @@ ddb_need_index(struct ddb *d, const char *index, pgal_err *e)
 	    "ACTIVE, or run pgal init, which waits for it", d->gallery, index, st);
 }
 
-/* The table name (created when missing, as the definition says); with init
- * also every global index, added when missing and waited for. *out, if not
- * NULL, gets the last description. */
+/* One of the two tables: its definition (sql/dynamodb/, named as the
+ * config says), its last description (NULL: it does not exist), and
+ * whether this open created it. */
+struct want {
+	const char *defjson, *name;
+	json_t *def, *t;
+	int created;
+};
+
+/* Fills w->def and w->t (NULL when DynamoDB has no such table). */
 static int
-ensure_table(struct ddb *d, const char *defjson, const char *name, int init,
-    int *created, json_t **out, pgal_err *e)
+lookup(struct ddb *d, struct want *w, pgal_err *e)
 {
 	json_error_t jerr;
-	json_t *def, *t = NULL, *rq, *x;
-	const char *st;
-	size_t i;
 	int rc;
 
-	if (created != NULL)
-		*created = 0;
-	if ((def = json_loads(defjson, 0, &jerr)) == NULL)
+	if ((w->def = json_loads(w->defjson, 0, &jerr)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "DynamoDB table definition: %s", jerr.text);
-	json_object_set_new(def, "TableName", json_string(name));
-	rc = describe(d, name, &t, e);
+	json_object_set_new(w->def, "TableName", json_string(w->name));
+	rc = describe(d, w->name, &w->t, e);
 	if (rc != PGAL_OK && strcmp(d->last_code, "ResourceNotFoundException") == 0) {
-		rq = json_deep_copy(def);
-		rc = ddb_call(d, "CreateTable", rq, NULL, e);
-		/* another process created it first: wait for it like ours */
-		if (rc != PGAL_OK && strcmp(d->last_code, "ResourceInUseException") == 0)
-			rc = PGAL_OK;
-		if (rc == PGAL_OK && created != NULL)
-			*created = 1;
-		if (rc == PGAL_OK)
-			rc = describe(d, name, &t, e);
+		pgal_err_clear(e);
+		return PGAL_OK;
 	}
-	if (rc == PGAL_OK) {
-		st = table_status(t);
-		/* a new table's indexes come with it: ready when it is */
-		if (init || strcmp(st, "CREATING") == 0)
-			rc = wait_active(d, name, &t, e);
-		else if (strcmp(st, "ACTIVE") != 0 && strcmp(st, "UPDATING") != 0)
-			rc = pgal_fail(e, PGAL_EBACKEND, "DynamoDB table %s is %s, not "
-			    "usable", name, st);
-	}
-	/* global indexes can be added to a live table; local ones cannot, so
-	 * a table without them is refused before anything is added */
+	return rc;
+}
+
+static int
+create(struct ddb *d, struct want *w, pgal_err *e)
+{
+	int rc = ddb_call(d, "CreateTable", json_deep_copy(w->def), NULL, e);
+
+	/* another process created it first: wait for it like ours */
+	if (rc != PGAL_OK && strcmp(d->last_code, "ResourceInUseException") == 0)
+		rc = PGAL_OK;
+	else if (rc == PGAL_OK)
+		w->created = 1;
 	if (rc == PGAL_OK)
-		rc = check_table(t, def, name, 1, e);
-	json_array_foreach(json_object_get(def, "GlobalSecondaryIndexes"), i, x) {
+		rc = describe(d, w->name, &w->t, e);
+	return rc;
+}
+
+/* A table this open created when a later step failed: deleted again (once
+ * ACTIVE: DynamoDB deletes no table that is still CREATING), so a failed
+ * pgal init leaves nothing behind. The error already in e is kept. */
+static void
+undo_create(struct ddb *d, struct want *w, pgal_err *e)
+{
+	pgal_err why;
+
+	pgal_err_clear(&why);
+	if (wait_active(d, w->name, &w->t, &why) != PGAL_OK ||
+	    ddb_call(d, "DeleteTable", rq_new(w->name), NULL, &why) != PGAL_OK) {
+		if (strlen(e->msg) + strlen(w->name) + 60 < sizeof e->msg) {
+			strcat(e->msg, "; deleting the new table ");
+			strcat(e->msg, w->name);
+			strcat(e->msg, " failed too: delete it by hand");
+		}
+	}
+}
+
+/* An existing table usable; with init also every global index, added when
+ * missing and waited for. */
+static int
+ready(struct ddb *d, struct want *w, int init, pgal_err *e)
+{
+	const char *st = table_status(w->t);
+	json_t *x;
+	size_t i;
+	int rc = PGAL_OK;
+
+	/* a new table's indexes come with it: ready when it is */
+	if (init || strcmp(st, "CREATING") == 0)
+		rc = wait_active(d, w->name, &w->t, e);
+	else if (strcmp(st, "ACTIVE") != 0 && strcmp(st, "UPDATING") != 0)
+		rc = pgal_fail(e, PGAL_EBACKEND, "DynamoDB table %s is %s, not "
+		    "usable", w->name, st);
+	json_array_foreach(json_object_get(w->def, "GlobalSecondaryIndexes"), i, x) {
 		const char *n = json_string_value(json_object_get(x, "IndexName"));
 
 		if (rc != PGAL_OK || !init)
 			break;
-		if (n != NULL && !has_index(t, "GlobalSecondaryIndexes", n))
-			rc = add_index(d, def, x, name, &t, e);
+		if (n != NULL && !has_index(w->t, "GlobalSecondaryIndexes", n))
+			rc = add_index(d, w->def, x, w->name, &w->t, e);
 	}
 	if (rc == PGAL_OK && init)
-		rc = check_table(t, def, name, 2, e);
-	if (rc == PGAL_OK && out != NULL) {
-		*out = t;
-		t = NULL;
-	}
-	json_decref(t);
-	json_decref(def);
+		rc = check_table(w->t, w->def, w->name, 2, e);
 	return rc;
 }
 
-/* What open does: the tables there (made when missing), the state of the
- * global indexes noted, the layout read; init: everything made ready. */
+/* What open does: both tables looked up and checked before anything is
+ * made (a table of someone else's is refused with nothing created); in
+ * INIT mode the missing ones created, in USE mode a missing one is an
+ * error; the state of the global indexes noted, the layout read. init
+ * (pgal init's prepare): everything made ready. */
 static int
-tables(struct ddb *d, int init, pgal_err *e)
+tables(struct ddb *d, pgal_store_mode mode, int init, pgal_err *e)
 {
-	json_t *t = NULL;
-	int rc, created;
+	struct want w[2] = {
+		{ pgal_ddb_def_users, d->users, NULL, NULL, 0 },
+		{ pgal_ddb_def_gallery, d->gallery, NULL, NULL, 0 },
+	};
+	size_t i;
+	int rc = PGAL_OK;
 
-	if ((rc = ensure_table(d, pgal_ddb_def_users, d->users, init, NULL, NULL,
-	    e)) != PGAL_OK ||
-	    (rc = ensure_table(d, pgal_ddb_def_gallery, d->gallery, init, &created, &t,
-	    e)) != PGAL_OK)
+	/* global indexes can be added to a live table; local ones cannot, so
+	 * a table without them is refused before anything is added */
+	for (i = 0; i < 2 && rc == PGAL_OK; i++) {
+		if ((rc = lookup(d, &w[i], e)) != PGAL_OK)
+			break;
+		if (w[i].t != NULL)
+			rc = check_table(w[i].t, w[i].def, w[i].name, 1, e);
+		else if (mode != PGAL_STORE_INIT)
+			rc = pgal_fail(e, PGAL_EBACKEND, "DynamoDB table %s does not "
+			    "exist; run pgal init", w[i].name);
+	}
+	for (i = 0; i < 2 && rc == PGAL_OK; i++)
+		if (w[i].t == NULL)
+			rc = create(d, &w[i], e);
+	for (i = 0; i < 2 && rc == PGAL_OK; i++)
+		rc = ready(d, &w[i], init, e);
+	if (rc != PGAL_OK)
+		for (i = 0; i < 2; i++)
+			if (w[i].created)
+				undo_create(d, &w[i], e);
+	if (rc == PGAL_OK) {
+		gsi_record(d, w[1].t);
+		/* a table this open made holds no photo from before refs */
+		d->created |= w[1].created;
+		for (i = 0; i < 2; i++)
+			if (w[i].created && strlen(d->made) + strlen(w[i].name) + 3 <
+			    sizeof d->made)
+				snprintf(d->made + strlen(d->made), sizeof d->made -
+				    strlen(d->made), "%s%s", d->made[0] != '\0' ? ", " : "",
+				    w[i].name);
+	}
+	for (i = 0; i < 2; i++) {
+		json_decref(w[i].t);
+		json_decref(w[i].def);
+	}
+	if (rc != PGAL_OK)
 		return rc;
-	gsi_record(d, t);
-	json_decref(t);
-	d->created |= created;
-	/* a table this open made holds no photo from before refs */
 	if (d->created)
 		return ddb_layout_write(d, e);
 	if ((rc = ddb_layout_read(d, e)) != PGAL_OK)
@@ -487,7 +552,12 @@ tables(struct ddb *d, int init, pgal_err *e)
 static int
 ddb_prepare(pgal_store *s, const pgal_config *cfg, pgal_err *e)
 {
-	return tables(ddb_of(s), 1, e);
+	struct ddb *d = ddb_of(s);
+	int rc;
+
+	if ((rc = tables(d, PGAL_STORE_INIT, 1, e)) != PGAL_OK)
+		return rc;
+	return ddb_protect(d, cfg, e);
 }
 
 static void
@@ -503,7 +573,7 @@ ddb_close(pgal_store *s)
 }
 
 static int
-ddb_open(pgal_store **out, const pgal_config *cfg, pgal_err *e)
+ddb_open(pgal_store **out, const pgal_config *cfg, pgal_store_mode mode, pgal_err *e)
 {
 	struct ddb *d;
 	int rc;
@@ -523,11 +593,13 @@ ddb_open(pgal_store **out, const pgal_config *cfg, pgal_err *e)
 	d->base.ops = &pgal_store_dynamodb;
 	snprintf(d->gallery, sizeof d->gallery, "%s", cfg->dynamodb_table);
 	snprintf(d->users, sizeof d->users, "%s", cfg->dynamodb_users_table);
+	d->session_idle = cfg->session_idle_secs;
+	d->session_max = cfg->session_max_secs;
 	if ((rc = pgal_aws_client_open(&d->c, cfg, "dynamodb", NULL, e)) != PGAL_OK) {
 		free(d);
 		return rc;
 	}
-	if ((rc = tables(d, 0, e)) != PGAL_OK) {
+	if ((rc = tables(d, mode, 0, e)) != PGAL_OK) {
 		ddb_close(&d->base);
 		return rc;
 	}
@@ -535,16 +607,21 @@ ddb_open(pgal_store **out, const pgal_config *cfg, pgal_err *e)
 	return PGAL_OK;
 }
 
-/* after prepare: names the global indexes it added to an existing table */
+/* after prepare: what it created, added and turned on, or that it changed
+ * nothing */
 static void
 ddb_describe(pgal_store *s, const pgal_config *cfg, char *out, size_t size)
 {
-	const char *added = ddb_of(s)->added;
+	struct ddb *d = ddb_of(s);
+	const char *added = d->added;
 
-	snprintf(out, size, "ok (tables '%s' and '%s' active%s%s%s)",
+	snprintf(out, size, "ok (tables '%s' and '%s' active%s%s%s%s%s; %s%s)",
 	    cfg->dynamodb_table, cfg->dynamodb_users_table,
+	    d->made[0] != '\0' ? "; created " : "", d->made,
 	    added[0] != '\0' ? "; added missing global index " : "", added,
-	    added[0] != '\0' ? ", now ACTIVE" : "");
+	    added[0] != '\0' ? ", now ACTIVE" : "", d->said,
+	    d->made[0] != '\0' || added[0] != '\0' || d->migrated > 0 || d->changed ?
+	    "" : "; nothing changed");
 }
 
 const pgal_store_ops pgal_store_dynamodb = {

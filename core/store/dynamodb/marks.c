@@ -10,7 +10,7 @@
  * or expired one, tried again if another host got in between. A retried
  * request (5xx, throttling) may count an event twice: the throttle errs
  * on the strict side. Expired marks are left to DynamoDB's TTL on
- * `expires` (enable it on the table); mark_prune removes nothing. */
+ * `expires` (pgal init turns it on); mark_prune removes nothing. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

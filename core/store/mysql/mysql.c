@@ -367,6 +367,26 @@ table_exists(struct my *q, MYSQL_STMT *st, const char *name, pgal_err *e)
 	return got == -1 ? -1 : n > 0;
 }
 
+/* The next table a migration's text creates, from *p on: 1 with its name,
+ * 0 when there is none left. */
+static int
+next_created_table(const char **p, char name[65])
+{
+	static const char create[] = "CREATE TABLE IF NOT EXISTS ";
+	size_t n;
+
+	while ((*p = strstr(*p, create)) != NULL) {
+		*p += sizeof create - 1;
+		n = strspn(*p, "abcdefghijklmnopqrstuvwxyz_0123456789");
+		if (n == 0 || n >= 65)
+			continue;
+		memcpy(name, *p, n);
+		name[n] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
 /* Before migration m creates its tables: none of them may be there
  * already, made by someone else (the old gallery's `albums` and `photos`,
  * say). CREATE TABLE IF NOT EXISTS would keep theirs and the migration
@@ -375,7 +395,6 @@ table_exists(struct my *q, MYSQL_STMT *st, const char *name, pgal_err *e)
 static int
 check_tables_free(struct my *q, const pgal_migration *m, pgal_err *e)
 {
-	static const char create[] = "CREATE TABLE IF NOT EXISTS ";
 	char name[65], in_way[512] = "";
 	const char *p = m->sql;
 	MYSQL_STMT *st;
@@ -385,13 +404,8 @@ check_tables_free(struct my *q, const pgal_migration *m, pgal_err *e)
 	if ((st = my_prepare(q, "SELECT COUNT(*) FROM information_schema.tables "
 	    "WHERE table_schema = DATABASE() AND table_name = ?", e)) == NULL)
 		return e->code;
-	while ((p = strstr(p, create)) != NULL) {
-		p += sizeof create - 1;
-		n = strspn(p, "abcdefghijklmnopqrstuvwxyz_0123456789");
-		if (n == 0 || n >= sizeof name)
-			continue;
-		memcpy(name, p, n);
-		name[n] = '\0';
+	while (next_created_table(&p, name)) {
+		n = strlen(name);
 		if ((r = table_exists(q, st, name, e)) == -1) {
 			rc = e->code;
 			break;
@@ -410,33 +424,90 @@ check_tables_free(struct my *q, const pgal_migration *m, pgal_err *e)
 	return rc;
 }
 
-/* Applies each compiled-in migration above the recorded version, holding a
- * named lock so that hosts starting together apply each exactly once: the
- * version is read again once the lock is held. */
+/* A migration that failed half way (a privilege missing for one table,
+ * the server gone) takes back the tables it made: check_tables_free saw
+ * none of them before, so they are its own, and a next init finds the
+ * way free. The later tables reference the earlier ones: dropped last
+ * first. On a database that had no pgal schema at all, the migrations
+ * applied before it and schema_migrations go too: the database is as it
+ * was. The error already in e is kept; one the drops meet is added. */
+static void
+undo_created(struct my *q, const pgal_migration *from, const pgal_migration *to,
+    int fresh, pgal_err *e)
+{
+	char names[32][65], sql[96];
+	const pgal_migration *m;
+	const char *p;
+	size_t n = 0, failed = 0;
+
+	for (m = from; m <= to; m++)
+		for (p = m->sql; n < 32 && next_created_table(&p, names[n]); )
+			n++;
+	if (fresh && n < 32)
+		snprintf(names[n++], sizeof names[0], "schema_migrations");
+	while (n > 0) {
+		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS `%s`", names[--n]);
+		if (mysql_query(q->db, sql) != 0)
+			failed++;
+	}
+	if (failed > 0 && strlen(e->msg) + 80 < sizeof e->msg)
+		strcat(e->msg, "; taking back the tables it made failed too: "
+		    "drop them by hand");
+}
+
+/* USE mode: the schema must be there and current; nothing is changed */
 static int
-my_migrate(struct my *q, pgal_err *e)
+check_current(struct my *q, long long found, long long have, pgal_err *e)
 {
 	const pgal_migration *m;
-	long long got, have;
-	int newest = pgal_migrations_newest(pgal_migrations_mysql), rc;
+	const char *db = q->cfg.mysql_database[0] != '\0' ? q->cfg.mysql_database : "pgal";
 
-	if ((rc = my_scalar(q, "SELECT GET_LOCK(CONCAT('pgal-migrate:', "
-	    "LEFT(DATABASE(), 48)), 60)", &got, e)) != PGAL_OK)
-		return rc;
-	if (got != 1)
-		return pgal_fail(e, PGAL_EBACKEND, "MySQL: another host has been "
-		    "migrating the schema for 60 s; try again");
+	if (found == 0)
+		return pgal_fail(e, PGAL_EBACKEND, "MySQL database '%.64s': table "
+		    "schema_migrations does not exist; run pgal init", db);
+	for (m = pgal_migrations_mysql; m->sql != NULL; m++)
+		if (m->version > have)
+			return pgal_fail(e, PGAL_EBACKEND, "MySQL database '%.64s' needs "
+			    "migration %d (%s); run pgal init", db, m->version, m->file);
+	return PGAL_OK;
+}
+
+/* INIT: applies each compiled-in migration above the recorded version,
+ * holding a named lock so that hosts starting together apply each exactly
+ * once: the version is read again once the lock is held. USE: only checks
+ * that there is nothing to apply. */
+static int
+my_migrate(struct my *q, pgal_store_mode mode, pgal_err *e)
+{
+	const pgal_migration *m, *first = NULL;
+	long long got, found, have;
+	int newest = pgal_migrations_newest(pgal_migrations_mysql), rc;
+	int locked = 0;
+
+	if (mode == PGAL_STORE_INIT) {
+		if ((rc = my_scalar(q, "SELECT GET_LOCK(CONCAT('pgal-migrate:', "
+		    "LEFT(DATABASE(), 48)), 60)", &got, e)) != PGAL_OK)
+			return rc;
+		if (got != 1)
+			return pgal_fail(e, PGAL_EBACKEND, "MySQL: another host has been "
+			    "migrating the schema for 60 s; try again");
+		locked = 1;
+	}
 	if ((rc = my_scalar(q, "SELECT COUNT(*) FROM information_schema.tables "
 	    "WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'",
-	    &got, e)) != PGAL_OK)
+	    &found, e)) != PGAL_OK)
 		goto out;
 	have = 0;
-	if (got > 0 && (rc = my_scalar(q, "SELECT COALESCE(MAX(version), 0) "
+	if (found > 0 && (rc = my_scalar(q, "SELECT COALESCE(MAX(version), 0) "
 	    "FROM schema_migrations", &have, e)) != PGAL_OK)
 		goto out;
 	if (have > newest) {
 		rc = pgal_fail(e, PGAL_EBACKEND, "database schema version %lld is "
 		    "newer than this pgal knows (%d)", have, newest);
+		goto out;
+	}
+	if (mode == PGAL_STORE_USE) {
+		rc = check_current(q, found, have, e);
 		goto out;
 	}
 	/* every pending migration's tables checked before anything changes */
@@ -452,12 +523,17 @@ my_migrate(struct my *q, pgal_err *e)
 	for (m = pgal_migrations_mysql; m->sql != NULL; m++) {
 		if (m->version <= have)
 			continue;
+		if (first == NULL)
+			first = m;
 		if ((rc = my_run_file(q, m, e)) != PGAL_OK ||
-		    (rc = my_record(q, m, e)) != PGAL_OK)
+		    (rc = my_record(q, m, e)) != PGAL_OK) {
+			if (q->db != NULL)
+				undo_created(q, found == 0 ? first : m, m, found == 0, e);
 			goto out;
+		}
 	}
 out:
-	if (q->db != NULL)
+	if (locked && q->db != NULL)
 		mysql_query(q->db, "DO RELEASE_LOCK(CONCAT('pgal-migrate:', "
 		    "LEFT(DATABASE(), 48)))");
 	return rc;
@@ -480,7 +556,7 @@ my_close(pgal_store *s)
 }
 
 static int
-my_open(pgal_store **out, const pgal_config *cfg, pgal_err *e)
+my_open(pgal_store **out, const pgal_config *cfg, pgal_store_mode mode, pgal_err *e)
 {
 	struct my *q;
 	int rc;
@@ -490,7 +566,7 @@ my_open(pgal_store **out, const pgal_config *cfg, pgal_err *e)
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	q->base.ops = &pgal_store_mysql;
 	q->cfg = *cfg;
-	if ((rc = my_connect(q, e)) != PGAL_OK || (rc = my_migrate(q, e)) != PGAL_OK) {
+	if ((rc = my_connect(q, e)) != PGAL_OK || (rc = my_migrate(q, mode, e)) != PGAL_OK) {
 		my_close(&q->base);
 		return rc;
 	}

@@ -400,8 +400,10 @@ sq_close(pgal_store *s)
 	free(q);
 }
 
+/* Both modes make and migrate the file: it is pgal's own, and the
+ * zero-config default works without a `pgal init`. */
 static int
-sq_open(pgal_store **out, const pgal_config *cfg, pgal_err *e)
+sq_open(pgal_store **out, const pgal_config *cfg, pgal_store_mode mode, pgal_err *e)
 {
 	struct sq *q;
 	const char *path = cfg->sqlite_path;
