@@ -25,6 +25,9 @@ fi
 . "$T/db/mariadb.env"
 export PGAL_STORE=mysql
 
+# only pgal init makes the tables; pgal-sshd refuses a store without them
+"$PGAL" init > "$T/init.out" 2>&1 || { sed 's/^/# /' "$T/init.out"; echo "Bail out! pgal init failed"; exit 1; }
+
 HPORT=$(free_port)
 start_sshd "ssh_health_port = $HPORT"
 

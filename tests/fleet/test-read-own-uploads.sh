@@ -38,7 +38,7 @@ round() {
 	printf 'ls -l /%s\n' "$album" > "$T/batch.$album"
 	ok "$1: sftp ls -l /$album through host $to right after" at "$to" sftp_batch "$T/batch.$album"
 	cp "$T/out" "$T/sftp.$album"
-	check "$1: the listing has all $count, each with its size" "[ \$(awk '\$NF ~ /^c[0-9][0-9][.]jpg\$/ && \$5 > 0' '$T/sftp.$album' | wc -l) -eq $count ]"
+	check "$1: the listing has all $count, each with its size" "[ \$(awk '\$NF ~ /(^|\/)c[0-9][0-9][.]jpg\$/ && \$5 > 0' '$T/sftp.$album' | wc -l) -eq $count ]"
 	ok "$1: ls $album --json through host $to right after" at "$to" k ls "$album" --json
 	jcheck "$1: lists all $count" "len(j) == $count"
 	check "$1: and said nothing on stderr" "[ ! -s '$T/err' ]"
