@@ -212,6 +212,9 @@ tui_display_open(tui *t, const char *term, FILE *out, FILE *in)
 	}
 	snprintf(d->terminfo, sizeof d->terminfo, "%s", c.terminfo);
 	apply_choice(t, &c);
+	/* keys typed during the query, first key read first */
+	for (n = d->answer.ntyped; n > 0; n--)
+		ungetch((unsigned char)d->answer.typed[n - 1]);
 	return 0;
 }
 

@@ -95,7 +95,7 @@ tui_term_query(int in_fd, int out_fd, int timeout_ms, tui_term_answer *a)
 {
 	struct termios saved, raw;
 	struct pollfd pfd = { .fd = in_fd, .events = POLLIN };
-	char buf[REPLY_MAX];
+	char buf[REPLY_MAX], *esc;
 	size_t n = 0, len = sizeof tui_term_query_bytes - 1, off = 0;
 	long deadline;
 	ssize_t r;
@@ -133,8 +133,15 @@ tui_term_query(int in_fd, int out_fd, int timeout_ms, tui_term_answer *a)
 		if (buf[n - 1] == 'c' && tui_term_parse(buf, n, a) > 0)
 			break;
 	}
-	/* no DA1 in time: part of an answer may be there; drop it */
-	if (!a->answered)
+	/* a reply starts with ESC: what came before it was typed (a user
+	 * quick on the keys, a script), and is the app's */
+	esc = memchr(buf, '\033', n);
+	a->ntyped = esc != NULL ? (size_t)(esc - buf) : n;
+	if (a->ntyped > sizeof a->typed)
+		a->ntyped = sizeof a->typed;
+	memcpy(a->typed, buf, a->ntyped);
+	/* no DA1 in time, but part of an answer is there: drop the rest */
+	if (!a->answered && esc != NULL)
 		tcflush(in_fd, TCIFLUSH);
 	tcsetattr(in_fd, TCSANOW, &saved);
 	return 0;

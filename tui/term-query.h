@@ -10,6 +10,9 @@ typedef struct tui_term_answer {
 	int answered;  /* the DA1 reply came back in time */
 	int truecolor; /* an RGB background read back as set (DECRQSS) */
 	int sixel;     /* DA1 lists sixel graphics (4) */
+	/* keys typed before any reply began: the app gets them, in order */
+	char typed[32];
+	size_t ntyped;
 } tui_term_answer;
 
 /* The wait for an answer: one round trip over SSH, and the whole startup
@@ -28,8 +31,8 @@ size_t tui_term_parse(const char *buf, size_t n, tui_term_answer *a);
 
 /* Sends the query on out_fd and reads the replies from in_fd (a terminal
  * both) for at most timeout_ms, in raw mode, restoring the terminal's
- * modes; a partial answer left when time is up is flushed. 0, or -1 when
- * they are no terminal. */
+ * modes; a partial answer left when time is up is flushed, keys typed
+ * before it are kept in a->typed. 0, or -1 when they are no terminal. */
 int tui_term_query(int in_fd, int out_fd, int timeout_ms, tui_term_answer *a);
 
 #endif

@@ -6,11 +6,13 @@ Usage: term-answer.py TUI MODE TERM
 MODE: silent (answers nothing), rgb (reads an RGB background back through
 DECRQSS, as xterm, kitty, foot or WezTerm do), indexed (answers the
 palette index, as an xterm without direct colour does), late (answers
-DA1 only after the TUI stopped waiting).
+DA1 only after the TUI stopped waiting), typeahead (answers nothing, and
+Q is typed while the TUI waits for the answer).
 Prints: seconds until the welcome screen was drawn, then one word per
 finding: query (the query was sent), rgb-theme (the title bar in RGB),
 indexed-theme (in 256 colours), alive (still running after the answer),
-exit=N (its status after Q), sanitizer (a report on the terminal)."""
+exit=N (its status after Q), typed-q-quit (typeahead: the Q typed
+during the wait ended it), sanitizer (a report on the terminal)."""
 import os
 import pty
 import select
@@ -59,11 +61,26 @@ while time.monotonic() - start < 10:
             os.write(fd, b'\x1bP1$r0;48:2::1:2:3m\x1b\\\x1b[?62;22c')
         elif mode == 'indexed':
             os.write(fd, b'\x1bP1$r0;48;5;16m\x1b\\\x1b[?62;22c')
+        elif mode == 'typeahead':
+            os.write(fd, b'Q')
     if b'Sign up' in out:
         drawn = time.monotonic() - start
         break
 if mode == 'late':
     os.write(fd, b'\x1b[?62;22c')
+if mode == 'typeahead':
+    end = time.monotonic() + 5
+    while time.monotonic() < end:
+        pump(0.1)
+        p, st = os.waitpid(pid, os.WNOHANG)
+        if p == pid:
+            found.append('typed-q-quit')
+            break
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    print('%.2f' % (drawn if drawn is not None else 99), ' '.join(found))
+    sys.exit(0)
 pump(0.5)
 if b'48;2;31;78;121' in out or b'48:2::31:78:121' in out:
     found.append('rgb-theme')

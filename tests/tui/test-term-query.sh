@@ -34,5 +34,8 @@ check "and quits normally" "has exit=0"
 
 answer late
 check "an answer after the wait leaves no keys behind: Q still quits" "has alive && has exit=0"
+answer typeahead
+check "a key typed while the TUI waits for an answer is not lost: the Q quits it" "has typed-q-quit"
+
 check "no sanitizer report" "! grep -q sanitizer '$T'/answer-*"
 done_testing
