@@ -4,6 +4,7 @@
 # each pkg-config name of the Makefile by the -dev package that ships its
 # .pc file, and each shared library the three programs load by a package
 # the program set brings in (its Depends, followed all the way down).
+# pgal-test: plain build only
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 ok "the program set" sh "$top/tools/deps.sh" --list program

@@ -3,6 +3,7 @@
 # the ones the app runs (each view's table in tui/, which drives the keys,
 # the key bar and the help), so they cannot drift; README.md and
 # docs/operators.md point at nothing outside the repository.
+# pgal-test: plain build only
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 R="$top/README.md"

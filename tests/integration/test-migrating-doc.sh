@@ -5,6 +5,7 @@
 # photos by album from the rows) and step 6 (carry titles, descriptions and
 # tags over) run unchanged against MariaDB and s3rver, with the host names
 # of the guide pointed at the peers; between them, step 4's import.
+# pgal-test: plain build only
 . "$(dirname "$0")/../cli/lib.sh"
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
