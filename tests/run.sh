@@ -87,8 +87,9 @@ for t in $files; do
 	for b in $(printf '%s\n' "$@" | sort -r); do
 		case $b in *asan*) kind=asan ;; *) kind=plain ;; esac
 		[ "$tier" = unit ] && [ ! -x "$b/tests/$name" ] && continue
-		# a file that checks documents or packages, not the programs'
-		# memory, says so and runs in the plain build only
+		# a file whose subject is not the programs' memory (documents,
+		# packages, a fleet's shape, whose code paths the sanitizer build
+		# runs in other files) says so and runs in the plain build only
 		[ "$kind" = asan ] && grep -q '^# pgal-test: plain build only' "$t" && continue
 		echo "$kind/$tier/$name $b $t"
 	done

@@ -6,6 +6,8 @@
 # them), never the full ingest limit; then they answer at once. What it
 # had half written goes with `pgal gc`: no photo row without its three
 # blobs, no blob without its row. On MariaDB and s3rver.
+# pgal-test: plain build only (the sanitizer build runs the shared upload notes in
+# tests/ssh/test-read-own-uploads.sh and the store contract)
 . "$(dirname "$0")/lib.sh"
 PW='alice password 1'
 TTL=6

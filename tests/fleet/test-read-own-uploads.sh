@@ -7,6 +7,8 @@
 # (rclone stats what it wrote from whichever connection it likes). Pinned
 # to hosts 1 and 2 directly, then through HAProxy (roundrobin: the ls
 # lands on the other host); on MariaDB and on DynamoDB (dynalite).
+# pgal-test: plain build only (the sanitizer build runs the shared upload notes in
+# tests/ssh/test-read-own-uploads.sh and the store contract)
 . "$(dirname "$0")/lib.sh"
 PW='alice password 1'
 FLEET_STORE=${FLEET_STORE:-mysql dynamodb}

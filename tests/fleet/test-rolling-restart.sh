@@ -8,6 +8,8 @@
 # "connection refused/reset/closed": one that reached a host as it closed
 # its listener). A listing never misses a photo sent before it, whichever
 # hosts the two reached.
+# pgal-test: plain build only (the sanitizer build runs the shared upload notes in
+# tests/ssh/test-read-own-uploads.sh and the store contract)
 . "$(dirname "$0")/lib.sh"
 PW='alice password 1'
 ROUNDS=40
