@@ -72,7 +72,12 @@ answers_or_gone() {
 # install_db DATADIR: the system tables of an empty server (small InnoDB
 # files; this is most of the start-up time)
 install_db() {
-	mariadb-install-db --no-defaults --user=root --datadir="$1" \
+	# its bootstrap server too keeps temporary tables in this server's
+	# own folder: a MariaDB starting beside it deletes every #sql* file in
+	# its tmpdir, and in a shared /tmp that was the bootstrap's ("Unknown
+	# table 'mysql.tmp_proxies_priv'", install failed)
+	mkdir -p "$dir/tmp" || die "cannot make $dir/tmp"
+	mariadb-install-db --no-defaults --user=root --datadir="$1" --tmpdir="$dir/tmp" \
 	    --auth-root-authentication-method=normal --skip-test-db \
 	    --skip-name-resolve --innodb-log-file-size=4M \
 	    --innodb-buffer-pool-size=16M > "$dir/install.log" 2>&1 ||
