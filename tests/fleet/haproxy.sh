@@ -35,9 +35,7 @@ start_haproxy() {
 	setsid "$HAPROXY" -db -f "$T/$hp_name.cfg" >> "$T/$hp_name.log" 2>&1 < /dev/null &
 	echo $! > "$T/$hp_name.pid"
 	# the test shell gone (a crash, a timeout), HAProxy goes too
-	setsid sh -c 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null
-do sleep 1; done; kill "$2" 2>/dev/null' watchdog $$ "$(cat "$T/$hp_name.pid")" \
-	    > /dev/null 2>&1 < /dev/null &
+	stop_with_owner $$ "$(cat "$T/$hp_name.pid")" "$(cat "$T/$hp_name.pid")"
 	# its admin socket answers once every listener is bound; no probe
 	# connection goes through a frontend to the servers behind it
 	if ! wait_until 10 haproxy_cmd "$hp_name" "show info"; then

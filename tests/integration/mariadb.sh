@@ -133,9 +133,7 @@ start() {
 	pid=$!
 	echo "$pid" > "$dir/mariadb.pid"
 	if [ -n "${PEERS_OWNER:-}" ]; then
-		setsid sh -c 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null
-do sleep 1; done; kill -KILL "$2" 2>/dev/null' watchdog \
-		    "$PEERS_OWNER" "$pid" > /dev/null 2>&1 < /dev/null &
+		stop_with_owner "$PEERS_OWNER" "$pid" -KILL "$pid"
 	fi
 	if ! wait_until 20 answers_or_gone "$pid" >&2; then
 		tail -n 30 "$dir/mariadb.log" >&2

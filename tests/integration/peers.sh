@@ -81,9 +81,7 @@ launch() {
 	# a safety net: when the test that owns the peer dies without
 	# stopping it (a crash, kill -9), the peer goes too
 	if [ -n "${PEERS_OWNER:-}" ]; then
-		setsid sh -c 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null
-do sleep 1; done; kill -TERM -- "-$2" 2>/dev/null' watchdog \
-		    "$PEERS_OWNER" "$pid" > /dev/null 2>&1 < /dev/null &
+		stop_with_owner "$PEERS_OWNER" "$pid" -TERM "-$pid"
 	fi
 	echo "$port" > "$dir/$name.port"
 	wait_peer "$name" "$port" "$pid"

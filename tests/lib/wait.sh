@@ -38,3 +38,16 @@ log_count_above() {
 no_children() {
 	[ -z "$(pgrep -P "$1")" ]
 }
+
+# stop_with_owner OWNER PID KILL-ARGS...: a safety net for a server a test
+# started in the background: once OWNER (the test's shell) is gone without
+# stopping it (a crash, a timeout, kill -9), `kill KILL-ARGS` is sent (e.g.
+# -TERM -PID for its process group: dash's kill takes no "--"). Checks
+# once a second, detached.
+stop_with_owner() {
+	swo_owner=$1 swo_pid=$2
+	shift 2
+	setsid sh -c 'o=$1 p=$2; shift 2
+while kill -0 "$o" 2>/dev/null && kill -0 "$p" 2>/dev/null; do sleep 1; done
+kill "$@" 2>/dev/null' watchdog "$swo_owner" "$swo_pid" "$@" > /dev/null 2>&1 < /dev/null &
+}
