@@ -7,11 +7,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "cmd.h"
+#include "cmd/cmd.h"
 #include "config.h"
 #include "gallery.h"
 #include "session-file.h"
-#include "throttle.h"
+#include "limits/throttle.h"
 
 struct cli {
 	const char *config_path; /* -f FILE, or NULL */

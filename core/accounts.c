@@ -1,5 +1,5 @@
 /* Accounts: sign up with a mailed code, confirm, log in (every password
- * check through the throttle, throttle.h), sessions, password change,
+ * check through the throttle, limits/throttle.h), sessions, password change,
  * cancellation. */
 #include <ctype.h>
 #include <stdio.h>
@@ -9,8 +9,8 @@
 #include "crypto.h"
 #include "gallery-int.h"
 #include "password.h"
-#include "signup-limits.h"
-#include "throttle.h"
+#include "limits/signup.h"
+#include "limits/throttle.h"
 #include "validate.h"
 
 /* No 0/O, 1/I/L: a code is read from a mail and typed by hand. */
@@ -29,7 +29,7 @@ const pgal_code_text pgal_code_confirm_text = {
 };
 
 /* Gives u a fresh code (stored hashed) and mails it with text's words.
- * The codes mailed before stay good until they expire (signup-limits.h);
+ * The codes mailed before stay good until they expire (limits/signup.h);
  * the newest is also kept in the account. The caller has taken the mail
  * limits. */
 int

@@ -7,7 +7,7 @@
 #include "gallery.h"
 #include "mail/mail.h"
 #include "store/store.h"
-#include "throttle.h"
+#include "limits/throttle.h"
 
 struct pgal {
 	pgal_config cfg;
@@ -36,7 +36,7 @@ int pgal_own_album(pgal *g, const pgal_user *u, const char *name, pgal_album *a,
 int pgal_own_photo(pgal *g, const pgal_user *u, const char *album, const char *name,
 		   pgal_album *a, pgal_photo *p, pgal_err *e);
 
-/* A page of an album by title, untitled photos last (title-order.c): after
+/* A page of an album by title, untitled photos last (store/title-order.c): after
  * cur or (backward) before it, rows in forward order. */
 int pgal_title_page(pgal_store *s, pgal_id album, const pgal_cursor *cur, int backward,
 		    size_t limit, pgal_photo *out, size_t *n, pgal_err *e);

@@ -6,7 +6,7 @@
 
 #include "crypto.h"
 #include "gallery-int.h"
-#include "throttle.h"
+#include "limits/throttle.h"
 #include "sanitize.h"
 #include "validate.h"
 

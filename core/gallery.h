@@ -48,7 +48,7 @@ int pgal_signup(pgal *g, const char *user, const char *email, const char *passwo
 int pgal_confirm(pgal *g, const char *user, const char *code, pgal_err *e);
 /* Mails a fresh code; codes mailed before keep working until they expire.
  * Mail is limited per account, per address and per source
- * (signup-limits.h): inside a cool-down nothing is sent and the error says
+ * (limits/signup.h): inside a cool-down nothing is sent and the error says
  * when the next can be. */
 int pgal_resend_code(pgal *g, const char *user, pgal_err *e);
 /* Forgotten password: mails a code to a confirmed account's address (the

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "gallery-int.h"
-#include "signup-limits.h"
+#include "limits/signup.h"
 
 struct gc_walk {
 	pgal *g;

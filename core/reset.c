@@ -8,8 +8,8 @@
 
 #include "gallery-int.h"
 #include "password.h"
-#include "signup-limits.h"
-#include "throttle.h"
+#include "limits/signup.h"
+#include "limits/throttle.h"
 #include "validate.h"
 
 static const pgal_code_text reset_text = {
@@ -50,7 +50,7 @@ pgal_reset_request(pgal *g, const char *user, pgal_err *e)
 	if ((rc = confirmed_account(g, user, &u, e)) != PGAL_OK)
 		return rc;
 	/* the sign-up code's limits: cool-down and counts per account,
-	 * address and source (signup-limits.h) */
+	 * address and source (limits/signup.h) */
 	return pgal_code_send_limited(g, &u, &reset_text, e);
 }
 

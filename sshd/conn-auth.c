@@ -32,7 +32,7 @@ auth_penalty(struct conn *c)
 
 /* A failed attempt costs the same time whatever failed (no user/password
  * oracle), and more with every failure on this connection. why NULL: the
- * core has logged it (every password check, throttle.h). */
+ * core has logged it (every password check, limits/throttle.h). */
 static int
 auth_failed(struct conn *c, const char *user, const char *method, const char *why)
 {

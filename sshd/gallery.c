@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "sshd.h"
-#include "throttle.h"
+#include "limits/throttle.h"
 
 static void
 log_line(void *arg, const char *line)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "cmd/cmd.h"
 #include "config.h"
 
 /* text as groff reads it: backslashes doubled, '-' as \-, and a line

@@ -10,7 +10,7 @@
 #include "config.h"
 #include "gallery.h"
 #include "session-file.h"
-#include "throttle.h"
+#include "limits/throttle.h"
 #include "tui.h"
 
 static void

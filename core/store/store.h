@@ -121,8 +121,8 @@ typedef struct pgal_store_ops {
 				    pgal_err *e);
 
 	/* Marks: named moments that every process and host of the gallery
-	 * shares (login throttles, mail limits, live codes; core/marks.h). A
-	 * name is 1..PGAL_MARK_NAME_MAX printable ASCII bytes; a mark whose
+	 * shares (login throttles, mail limits, live codes: core/limits/).
+	 * A name is 1..PGAL_MARK_NAME_MAX printable ASCII bytes; a mark whose
 	 * moment is at or before `now` counts as absent. */
 	/* the live mark's moment in *until, PGAL_ENOTFOUND if there is none */
 	int (*mark_get)(pgal_store *s, const char *name, int64_t now, int64_t *until, pgal_err *e);

@@ -62,7 +62,7 @@ lb_ssh() {
 }
 ok "ssh -b 127.0.5.5 through PROXY v2" lb_ssh 127.0.5.5 "$HP2"
 ok "log names 127.0.5.5 (v2)" log_has "$T/sshd.log" "auth ok: user alice method password from 127\.0\.5\.5( |$)"
-ok "the login throttle (core/throttle.c) saw 127.0.5.5" log_has "$T/sshd.log" \
+ok "the login throttle (core/limits/throttle.c) saw 127.0.5.5" log_has "$T/sshd.log" \
 	"password login: user alice from 127\.0\.5\.5 \(ssh\): right password"
 ok "ssh -b 127.0.5.6 through PROXY v1" lb_ssh 127.0.5.6 "$HP1"
 ok "log names 127.0.5.6 (v1)" log_has "$T/sshd.log" "auth ok: user alice method password from 127\.0\.5\.6( |$)"

@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "cmd.h"
+#include "cmd/cmd.h"
 
 /* ---- option parsing ---- */
 

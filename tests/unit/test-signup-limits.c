@@ -1,4 +1,4 @@
-/* Sign-up abuse (core/signup-limits.h) on the default store, with the
+/* Sign-up abuse (core/limits/signup.h) on the default store, with the
  * gallery's clock moved by the test: a resend inside its cool-down mails
  * nothing and says when; a resend never takes back a code still within
  * code_ttl_secs, nor do strangers' wrong codes; codes per account, mails per
@@ -18,7 +18,7 @@
 #include "gallery.h"
 #include "testgallery.h"
 #include "testlib.h"
-#include "throttle.h"
+#include "limits/throttle.h"
 
 #define PW "correct horse battery"
 #define T0 1700000000

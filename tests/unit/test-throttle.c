@@ -1,4 +1,4 @@
-/* The password throttle (core/throttle.h): its arithmetic, the source of
+/* The password throttle (core/limits/throttle.h): its arithmetic, the source of
  * an address, and what every password check of the core does with it on
  * the default store: a source and a (name, source) pair over their rate
  * are refused alike for accounts and unknown names, failures from other
@@ -17,7 +17,7 @@
 #include "gallery.h"
 #include "testgallery.h"
 #include "testlib.h"
-#include "throttle.h"
+#include "limits/throttle.h"
 
 #define PW "correct horse battery"
 #define WRONG "wrong password!"

@@ -1,5 +1,5 @@
 /* Limits on mailed codes, live codes and the removal of accounts that
- * never confirmed (signup-limits.h). */
+ * never confirmed (limits/signup.h). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 
 #include "crypto.h"
 #include "gallery-int.h"
-#include "signup-limits.h"
+#include "signup.h"
 #include "throttle.h"
 
 #define SOURCE_RATE { 10, 360 }
