@@ -81,8 +81,9 @@ pids_max=$(cat /sys/fs/cgroup/pids.max 2>/dev/null || echo max)
 [ "$pids_max" = max ] || [ "$pids_max" -ge $((procs + need)) ] ||
 	fail "the cgroup allows $pids_max processes, $((procs + need)) needed"
 
-port() { python3 -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# the tests' port picker: below the ephemeral range the clients' own
+# connections use, and never the same port twice in this run
+port() { TMPDIR_TEST=$W python3 "$top/tests/lib/free-port.py"; }
 # a long step runs in the background and is waited for: a signal to this
 # shell then ends the run at once, not after the step
 run() { "$@" & wait $!; }
