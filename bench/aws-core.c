@@ -24,17 +24,9 @@
 #include "config.h"
 #include "crypto.h"
 #include "store/store.h"
+#include "timing.h"
 
 #define PAGE 100
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 die(const char *what, const pgal_err *e)
@@ -116,7 +108,7 @@ meta(const pgal_config *cfg, int n, int pages)
 	pgal_err e;
 	char suffix[9];
 	int64_t t0 = (int64_t)time(NULL);
-	double start, ins_s, list_s;
+	double start, ins_ms, list_ms;
 	size_t got;
 	int i, rc = 0;
 
@@ -148,7 +140,7 @@ meta(const pgal_config *cfg, int n, int pages)
 		rc = die("album_create", &e);
 		goto out;
 	}
-	start = now_s();
+	start = bench_now_ms();
 	for (i = 0; i < n; i++) {
 		fake_photo(&p, &a, i, t0);
 		if (ops->photo_insert(s, &p, &e) != PGAL_OK) {
@@ -156,9 +148,9 @@ meta(const pgal_config *cfg, int n, int pages)
 			goto out;
 		}
 	}
-	ins_s = now_s() - start;
+	ins_ms = bench_now_ms() - start;
 	memset(&cur, 0, sizeof cur);
-	start = now_s();
+	start = bench_now_ms();
 	for (i = 0; i < pages; i++) {
 		if (ops->photo_list(s, a.id, PGAL_SORT_TAKEN, &cur, PAGE, page, &got,
 		    &e) != PGAL_OK) {
@@ -184,8 +176,8 @@ meta(const pgal_config *cfg, int n, int pages)
 		} else
 			memset(&cur, 0, sizeof cur);
 	}
-	list_s = now_s() - start;
-	printf("%.1f %.1f\n", n / ins_s, pages / list_s);
+	list_ms = bench_now_ms() - start;
+	printf("%.1f %.1f\n", n * 1e3 / ins_ms, pages * 1e3 / list_ms);
 out:
 	if (u.id != 0)
 		ops->user_delete(s, u.id, NULL);

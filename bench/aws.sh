@@ -17,6 +17,7 @@
 # the median.   usage: sh bench/aws.sh [BUILD_DIR]   (BENCH_RUNS=5 by default)
 set -eu
 cd "$(dirname "$0")/.."
+. bench/setup.sh
 . bench/timing.sh
 bench_dirs "${1:-}"
 runs=$(bench_runs 5 3)
@@ -35,11 +36,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 core="$build/bench/aws-core"
-mkdir -p "$build/bench"
-cc -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
-	-I"$top/core" $(pkg-config --cflags openssl jansson libcurl libmariadb) \
-	-o "$core" "$top/bench/aws-core.c" "$build/libpgal.a" \
-	$(pkg-config --libs vips libexif sqlite3 libcrypt openssl jansson libcurl libmariadb) -lm
+bench_cc "$core" bench/aws-core.c "vips libexif sqlite3 libcrypt openssl jansson libcurl libmariadb"
 
 s3=$(sh "$peers" start s3rver "$work/peers")
 key=S3RVER
@@ -80,10 +77,9 @@ awk -v p="$pg" -v c="$cu" -v h="$hs" -v b="$size" 'BEGIN {
 	printf "  %-58s %8.0f ms  %6.1f MiB/s\n", "pgal put_fd_sha256, hash known (ingest path)", p / 1000, b / 1048576 / (p / 1e6)
 	printf "  %-58s %8.0f ms  %6.1f MiB/s\n", "curl --aws-sigv4 single PUT, UNSIGNED-PAYLOAD", c / 1000, b / 1048576 / (c / 1e6)
 	printf "  %-58s %8.0f ms  %6.1f MiB/s\n", "(reference) pgal put_fd, no hash known: hashes first (http)", h / 1000, b / 1048576 / (h / 1e6)
-	r = c / p
-	printf "s3 put 100 MiB, mode hash-known (ingest path): pgal %.2fx curl (target >= 1.0x)%s\n", r, (r >= 1.0 ? "" : "  MISSED")
-	printf "s3 put 100 MiB, mode no-hash over http (hash first): pgal %.2fx curl\n", c / h
 }'
+echo "s3 put 100 MiB, mode hash-known (ingest path), speed pgal/curl: $(bench_ratio "$cu" "$pg" ">=" 1.0)"
+echo "s3 put 100 MiB, mode no-hash over http (hash first), speed pgal/curl: $(bench_ratio "$cu" "$hs")"
 
 # ---- metadata ops per store ----
 stores="sqlite"
@@ -109,23 +105,18 @@ for st in $stores; do
 		echo "note: store $st not benchmarked: $(cat "$work/err.$st")" >&2
 	fi
 done
-round=1
-while [ "$round" -le "$runs" ]; do
-	for st in $ok_stores; do
-		(menv "$st"; PGAL_STORE=$st "$core" meta "$meta_n" "$meta_pages") > "$work/m" ||
-		    { echo "bench: store $st failed" >&2; exit 1; }
-		read -r ins pages < "$work/m"
-		echo "$ins" >> "$work/ins.$st"
-		echo "$pages" >> "$work/pages.$st"
-	done
-	round=$((round + 1))
+# one driver run a round and store, timing itself: "INSERTS_PER_S PAGES_PER_S"
+for st in $ok_stores; do
+	eval "cmd_meta_$st() { (menv $st; PGAL_STORE=$st \"\$core\" meta \"\$meta_n\" \"\$meta_pages\"); }"
 done
+# shellcheck disable=SC2086 # a list
+bench_rounds "$work" "$runs" $(for st in $ok_stores; do echo "meta_$st"; done)
 printf '  %-12s %18s %22s\n' "store" "photo rows / s" "album pages of 100 / s"
 for st in $ok_stores; do
-	printf '  %-12s %18s %22s\n' "$st" "$(bench_median "$work/ins.$st")" "$(bench_median "$work/pages.$st")"
+	printf '  %-12s %18s %22s\n' "$st" "$(bench_median "$work/meta_$st.out" 1)" "$(bench_median "$work/meta_$st.out" 2)"
 done
 printf 'metadata ops/s (insert, page of 100):'
 for st in $ok_stores; do
-	printf ' %s %s, %s;' "$st" "$(bench_median "$work/ins.$st")" "$(bench_median "$work/pages.$st")"
+	printf ' %s %s, %s;' "$st" "$(bench_median "$work/meta_$st.out" 1)" "$(bench_median "$work/meta_$st.out" 2)"
 done
 echo

@@ -16,9 +16,8 @@ if [ -z "${PGAL_BENCH_FLEET:-}" ]; then
 	# the fleet's helpers find their files beside the script that sources
 	# them: this script runs again as if it lived in tests/fleet
 	cd "$(dirname "$0")/.."
-	top=$(pwd)
-	build=${1:-build}
-	case $build in /*) ;; *) build="$top/$build" ;; esac
+	. bench/setup.sh
+	bench_dirs "${1:-}"
 	PGAL_BENCH_FLEET=1 PGAL_BUILD=$build PGAL_FIXTURES=${PGAL_FIXTURES:-$top/build/fixtures} \
 	    TMPDIR_TEST=$(mktemp -d /tmp/pgal-bench-fleet.XXXXXX) \
 	    exec sh -c '. "$1"' "$top/tests/fleet/bench" "$top/bench/fleet.sh"
@@ -71,31 +70,25 @@ settle() {
 	[ -s "$T/last_album" ] || return 0
 	a=$(cat "$T/last_album")
 	PORT=$PORT_direct key_ssh "$T/id_alice" alice ls "$a" > /dev/null &&
-	    "$PGAL" rmalbum "$a" --yes > /dev/null
+	    "$PGAL" rmalbum "$a" --yes > /dev/null ||
+	    { echo "the photos of the last upload were not stored" >&2; return 1; }
 	rm -f "$T/last_album"
 }
+# uploads: each after the previous one's photos are stored and removed
+# (untimed: the ingest would load the next)
 for t in direct lb1 lb2 lb3; do
 	eval "cmd_conn_$t() { conns \$PORT_$t; }"
+	eval "before_up_$t() { settle; }"
+	eval "cmd_up_$t() { upload \$PORT_$t; }"
 done
 bench_rounds "$T" "$RUNS" conn_direct conn_lb1 conn_lb2 conn_lb3
-# uploads as bench_rounds times commands, each after the previous one's
-# photos are stored and removed (untimed: the ingest would load the next)
-round=0
-while [ "$round" -le "$RUNS" ]; do
-	for t in direct lb1 lb2 lb3; do
-		settle || fleet_bail "the photos of the last upload were not stored"
-		t0=$(bench_now)
-		eval "upload \$PORT_$t" || fleet_bail "an upload to $t failed"
-		t1=$(bench_now)
-		[ "$round" -gt 0 ] && echo $(( (t1 - t0) / 1000 )) >> "$T/up_$t.us"
-	done
-	round=$((round + 1))
-done
-settle
+bench_rounds "$T" "$RUNS" up_direct up_lb1 up_lb2 up_lb3
+settle || fleet_bail "the photos of the last upload were not stored"
 
 echo "fleet: $(nproc) CPUs, 3 pgal-sshd on MariaDB + s3rver, HAProxy $("$HAPROXY" -v | head -1 | awk '{print $3}') with PROXY ${FLEET_PROXY:-v2}; medians of $RUNS rounds"
 dc=$(bench_median "$T/conn_direct.us")
 du=$(bench_median "$T/up_direct.us")
+# each ratio: the time through the balancer over the time straight to host 1
 for t in direct lb1 lb2 lb3; do
 	c=$(bench_median "$T/conn_$t.us")
 	u=$(bench_median "$T/up_$t.us")
@@ -103,7 +96,9 @@ for t in direct lb1 lb2 lb3; do
 	direct) what="straight to host 1" ;;
 	*) what="through HAProxy to ${t#lb} host(s)" ;;
 	esac
-	awk -v w="$what" -v c="$c" -v u="$u" -v dc="$dc" -v du="$du" -v n="$CONNS" -v b="$bytes" 'BEGIN {
-		printf "  %-34s %6.1f conn/s (%.2fx)   upload %6.1f MiB/s (%.2fx)\n", w,
-		    n / (c / 1e6), c / dc, b / 1048576 / (u / 1e6), u / du }'
+	awk -v w="$what" -v c="$c" -v n="$CONNS" 'BEGIN { printf "  %-34s %6.1f conn/s", w, n / (c / 1e6) }'
+	[ "$t" = direct ] || printf ', time %s' "$(bench_ratio "$c" "$dc" "<=" 1.1)"
+	awk -v u="$u" -v b="$bytes" 'BEGIN { printf "   upload %6.1f MiB/s", b / 1048576 / (u / 1e6) }'
+	[ "$t" = direct ] || printf ', time %s' "$(bench_ratio "$u" "$du" "<=" 1.1)"
+	echo
 done

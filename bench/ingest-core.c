@@ -1,9 +1,9 @@
 /* The ingest pipeline's core without the gallery around it, for the benchmark
  * until (and beside) `pgal put`: open, detect the type, SHA-256 of the file,
  * pgal_image_process, then store original, preview and thumbnail as files
- * the way the local blob store does (temp file, fsync, rename).
+ * with the local blob store's own write (temp file, fsync, rename, fsync of
+ * the folder: core/fsutil.h).
  * usage: ingest-core FILE OUTDIR [PREVIEW_PX THUMB_PX] */
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,73 +11,30 @@
 #include <unistd.h>
 
 #include "crypto.h"
+#include "fsutil.h"
 #include "image/image.h"
 
+/* Stores data (or, with fd >= 0, the open file from its start) as
+ * DIR/NAME through the local blob store's own atomic write. */
 static int
-put(const char *dir, const char *name, const void *data, size_t len)
+put(const char *dir, const char *name, int fd, const void *data, size_t len)
 {
-	char tmp[4096], dst[4096];
-	const unsigned char *p = data;
-	ssize_t w;
-	int fd;
+	pgal_err e;
+	int dfd, rc;
 
-	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
-	snprintf(dst, sizeof dst, "%s/%s", dir, name);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
+	if ((fd >= 0 && lseek(fd, 0, SEEK_SET) == -1) ||
+	    (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		perror(dir);
 		return -1;
-	while (len > 0) {
-		if ((w = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
 	}
-	if (fsync(fd) == -1 || close(fd) == -1)
+	pgal_err_clear(&e);
+	rc = pgal_fs_write_atomic(dfd, name, fd, data, len, name, &e);
+	close(dfd);
+	if (rc != PGAL_OK) {
+		fprintf(stderr, "ingest-core: %s\n", e.msg);
 		return -1;
-	return rename(tmp, dst);
-}
-
-/* The original is streamed from the open file, as the blob store does. */
-static int
-put_fd(const char *dir, const char *name, int fd)
-{
-	static unsigned char buf[128 * 1024];
-	char tmp[4096], dst[4096];
-	off_t off = 0;
-	ssize_t r, w, done;
-	int out;
-
-	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
-	snprintf(dst, sizeof dst, "%s/%s", dir, name);
-	if ((out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
-		return -1;
-	for (;;) {
-		if ((r = pread(fd, buf, sizeof buf, off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			close(out);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		for (done = 0; done < r; done += w) {
-			if ((w = write(out, buf + done, r - done)) == -1) {
-				if (errno == EINTR) {
-					w = 0;
-					continue;
-				}
-				close(out);
-				return -1;
-			}
-		}
-		off += r;
 	}
-	if (fsync(out) == -1 || close(out) == -1)
-		return -1;
-	return rename(tmp, dst);
+	return 0;
 }
 
 int
@@ -120,10 +77,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", argv[1], e.msg);
 		return e.code;
 	}
-	if (put_fd(argv[2], sha, fd) == -1 ||
-	    put(argv[2], "preview.jpg", r.preview.data, r.preview.len) == -1 ||
-	    put(argv[2], "thumb.jpg", r.thumb.data, r.thumb.len) == -1) {
-		perror(argv[2]);
+	if (put(argv[2], sha, fd, NULL, 0) == -1 ||
+	    put(argv[2], "preview.jpg", -1, r.preview.data, r.preview.len) == -1 ||
+	    put(argv[2], "thumb.jpg", -1, r.thumb.data, r.thumb.len) == -1) {
 		pgal_image_result_free(&r);
 		return 4;
 	}

@@ -7,6 +7,7 @@
 #   usage: sh bench/ingest.sh [BUILD_DIR]     (BENCH_RUNS=7 by default, >= 5)
 set -eu
 cd "$(dirname "$0")/.."
+. bench/setup.sh
 . bench/timing.sh
 bench_dirs "${1:-}"
 runs=$(bench_runs 7 5)
@@ -23,10 +24,7 @@ mkdir -p "$build/bench"
 
 # The ingest core without the gallery around it (always reported).
 core="$build/bench/ingest-core"
-cc -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
-	-I"$top/core" $(pkg-config --cflags vips libexif openssl) \
-	-o "$core" "$top/bench/ingest-core.c" "$build/libpgal.a" \
-	$(pkg-config --libs vips libexif sqlite3 libcrypt openssl jansson) -lm
+bench_cc "$core" bench/ingest-core.c "vips libexif sqlite3 libcrypt openssl jansson"
 
 # The whole `pgal put`, in a throwaway home with a confirmed user.
 pgal="$build/pgal"
@@ -37,11 +35,7 @@ if [ -x "$pgal" ]; then
 	export PGAL_CONFIG="$work/pgal.conf"
 	unset PGAL_TOKEN
 	: > "$PGAL_CONFIG"
-	if (cd "$work" && "$pgal" signup bench bench@example.org >/dev/null &&
-	    eml=$(ls -t "$PGAL_HOME"/outbox/*.eml | head -n 1) &&
-	    code=$(tr -d '\r' < "$eml" | grep -E '^[A-Za-z0-9]{10}$' | head -n 1) &&
-	    "$pgal" confirm bench "$code" >/dev/null &&
-	    "$pgal" login bench >/dev/null &&
+	if (cd "$work" && bench_user "$pgal" bench "$PGAL_PASSWORD" &&
 	    "$pgal" mkalbum a >/dev/null &&
 	    "$pgal" put a "$photo" --force >/dev/null); then
 		have_put=1
@@ -77,14 +71,11 @@ ingest=core
 vt=$(median vt)
 pyt=$(median py)
 ing=$(median "$ingest")
-awk -v i="$ing" -v v="$vt" -v p="$pyt" -v what="$ingest" 'BEGIN {
-	r = i / v; f = p / i
-	tag = (what == "core") ? " (ingest core only: pgal not built)" : ""
-	printf "ingest vs vipsthumbnail -s 1600: %.2fx (target <= 1.0x)%s%s\n", r, (r <= 1.0 ? "" : "  MISSED"), tag
-	printf "ingest vs python PIL stack: %.1fx faster (target >= 1.2x)%s%s\n", f, (f >= 1.2 ? "" : "  MISSED"), tag
-}'
+tag=
+[ "$ingest" = core ] && tag=" (ingest core only: pgal not built)"
+echo "ingest vs vipsthumbnail -s 1600: $(bench_ratio "$ing" "$vt" "<=" 1.0)$tag"
+echo "ingest vs python PIL stack, times faster: $(bench_ratio "$pyt" "$ing" ">=" 1.2)$tag"
 if [ "$ingest" = put ]; then
 	c=$(median core)
-	awk -v i="$c" -v v="$vt" -v p="$pyt" 'BEGIN {
-		printf "ingest core only: %.2fx of vipsthumbnail, %.1fx faster than python\n", i / v, p / i }'
+	echo "ingest core only: $(bench_ratio "$c" "$vt") of vipsthumbnail, $(bench_ratio "$pyt" "$c") faster than python"
 fi

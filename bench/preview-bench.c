@@ -22,6 +22,7 @@
  *   preview-bench album ALBUM RUNS
  *     the album screen as pgal-tui opens it (album, first page, first
  *     thumbnail, drawn by the real view at 80x24); prints the median ms
+ *     of RUNS after a warm-up
  *
  * Config and session as for pgal (PGAL_HOME, the saved session). */
 #include <sys/ioctl.h>
@@ -35,7 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -44,6 +44,7 @@
 #include "gallery.h"
 #include "preview.h"
 #include "session-file.h"
+#include "timing.h"
 
 #define RUNS_MAX 64
 #define REPEATS 10
@@ -53,30 +54,6 @@ static FILE *tty_out, *tty_in;
 static int master = -1;
 static pthread_t reader;
 static atomic_ullong got; /* bytes the "terminal" has read */
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_d);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* The terminal: reads and discards what the TUI writes. */
 static void *
@@ -175,10 +152,10 @@ press(tui *t, tui_view *v, const pgal_photo *rows2, int key, int cols, int rows,
 	double t0;
 
 	settle();
-	t0 = now_ms();
+	t0 = bench_now_ms();
 	tui_view_key(t, v, key);
 	frame(t, v, &rows2[key == 'n'], cols, rows, whole);
-	return now_ms() - t0;
+	return bench_now_ms() - t0;
 }
 
 static int
@@ -212,7 +189,7 @@ bench_render(tui *t, const char *album, const char *photo, const char *other,
 		erase();
 		refresh();
 		settle();
-		t0 = now_ms();
+		t0 = bench_now_ms();
 		if ((c = tui_preview_render(t, &rows2[0], PGAL_BLOB_PREVIEW, cols, rows,
 		    &e)) == NULL) {
 			fprintf(stderr, "preview-bench: %s\n", e.msg);
@@ -221,14 +198,14 @@ bench_render(tui *t, const char *album, const char *photo, const char *other,
 		tui_preview_draw(t, &rows2[0], PGAL_BLOB_PREVIEW, 0, 0, rows, cols);
 		refresh();
 		if (i == 0) {
-			cold = now_ms() - t0;
+			cold = bench_now_ms() - t0;
 			continue;
 		}
-		first[i - 1] = now_ms() - t0;
-		t0 = now_ms();
+		first[i - 1] = bench_now_ms() - t0;
+		t0 = bench_now_ms();
 		for (k = 0; k < 1000; k++)
 			c = tui_preview_render(t, &rows2[0], PGAL_BLOB_PREVIEW, cols, rows, &e);
-		look[i - 1] = (now_ms() - t0) / 1000;
+		look[i - 1] = (bench_now_ms() - t0) / 1000;
 		if (c == NULL)
 			return 1;
 	}
@@ -254,8 +231,9 @@ bench_render(tui *t, const char *album, const char *photo, const char *other,
 		scrn[i] = press(t, v, rows2, i % 2 ? 'p' : 'n', cols, rows, 0);
 	tui_pop(t);
 	screen_close();
-	printf("%.2f %.2f %.6f %.3f %.0f %.3f\n", cold, median(first, runs),
-	    median(look, runs), median(again, n), median(bytes, n), median(scrn, n));
+	printf("%.2f %.2f %.6f %.3f %.0f %.3f\n", cold, bench_median(first, (size_t)runs),
+	    bench_median(look, (size_t)runs), bench_median(again, (size_t)n),
+	    bench_median(bytes, (size_t)n), bench_median(scrn, (size_t)n));
 	return 0;
 }
 
@@ -268,11 +246,12 @@ bench_album(tui *t, const char *album, int runs)
 
 	if (runs < 1 || runs > RUNS_MAX || screen_open(t, 80, 24, "xterm-256color") != 0)
 		return 1;
-	for (i = 0; i < runs; i++) {
+	/* the warm-up rounds (i < 0) are not counted, as in the scripts */
+	for (i = -BENCH_WARMUP; i < runs; i++) {
 		tui_preview_cache_free(t->cache);
 		t->cache = tui_preview_cache_new();
 		settle();
-		t0 = now_ms();
+		t0 = bench_now_ms();
 		if (tui_view_album(t, album) != 0 || (view = tui_top(t)) == NULL) {
 			fprintf(stderr, "preview-bench: %s\n", t->msg);
 			return 1;
@@ -280,11 +259,12 @@ bench_album(tui *t, const char *album, int runs)
 		erase();
 		view->ops->draw(t, view, 1, LINES - 3);
 		refresh();
-		v[i] = now_ms() - t0;
+		if (i >= 0)
+			v[i] = bench_now_ms() - t0;
 		tui_pop(t);
 	}
 	screen_close();
-	printf("%.2f\n", median(v, runs));
+	printf("%.2f\n", bench_median(v, (size_t)runs));
 	return 0;
 }
 

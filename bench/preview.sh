@@ -13,6 +13,7 @@
 #          BENCH_TUI_LIB=another libpgaltui.a to compare, e.g. an older one)
 set -eu
 cd "$(dirname "$0")/.."
+. bench/setup.sh
 . bench/timing.sh
 bench_dirs "${1:-}"
 runs=$(bench_runs 7 3)
@@ -43,22 +44,15 @@ if [ ! -s "$other" ]; then
 fi
 
 libs="vips libexif sqlite3 libcrypt openssl jansson libcurl libmariadb"
-cc -std=gnu11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
-	-I"$top/core" -I"$top/tui" $(pkg-config --cflags ncursesw chafa) \
-	-o "$work/preview-bench" "$top/bench/preview-bench.c" \
-	"${BENCH_TUI_LIB:-$build/libpgaltui.a}" "$build/libpgal.a" \
-	$(pkg-config --libs $libs ncursesw chafa) -lm -lutil -lpthread
-cc -std=gnu11 -O2 -D_GNU_SOURCE -I"$top/core" -o "$work/seed" "$top/tests/tui/seed.c" \
-	"$build/libpgal.a" $(pkg-config --libs $libs) -lm
+bench_cc "$work/preview-bench" bench/preview-bench.c "$libs ncursesw chafa" \
+	"${BENCH_TUI_LIB:-$build/libpgaltui.a}"
+bench_cc "$work/seed" tests/tui/seed.c "$libs"
 
 pgal="$build/pgal"
 export PGAL_HOME="$work/home" XDG_CONFIG_HOME="$work/config"
 export PGAL_PASSWORD="bench-password-1"
 unset PGAL_TOKEN PGAL_CONFIG
-"$pgal" signup bench bench@example.org >/dev/null
-eml=$(ls -t "$PGAL_HOME"/outbox/*.eml | head -n 1)
-"$pgal" confirm bench "$(tr -d '\r' < "$eml" | grep -E '^[A-Z0-9]{10}$' | head -n 1)" >/dev/null
-"$pgal" login bench >/dev/null
+bench_user "$pgal" bench "$PGAL_PASSWORD"
 "$pgal" mkalbum b >/dev/null
 "$pgal" put b "$photo" >/dev/null
 "$pgal" put b "$other" >/dev/null
@@ -66,46 +60,38 @@ name=$(basename "$photo")
 oname=$(basename "$other")
 "$pgal" get "b/$name" --preview -o "$work/preview.jpg" >/dev/null
 
-# chafa_ms FILE SIZE: one run of the CLI, in ms, output discarded
-chafa_ms() {
-	a=$(bench_now)
+# each round: the chafa CLI on the original and on the stored preview, and
+# the TUI's preview path in 256 colours and in true colour (the driver
+# times itself: "cold_ms first_ms lookup_ms repeat_ms repeat_bytes
+# screen_ms", see bench/preview-bench.c)
+cmd_orig() { chafa_cli "$photo"; }
+cmd_prev() { chafa_cli "$work/preview.jpg"; }
+cmd_tui() { "$work/preview-bench" render b "$name" "$oname" "$size" 3 xterm-256color; }
+cmd_dtui() { "$work/preview-bench" render b "$name" "$oname" "$size" 3 xterm-direct; }
+chafa_cli() {
 	chafa -f symbols -c 240 --symbols block+border+space+solid+quad+half-wide \
-		--size "$2" --animate off "$1" > /dev/null
-	b=$(bench_now)
-	echo "$(( (b - a) / 1000 ))" | awk '{ printf "%.2f", $1 / 1000 }'
+		--size "$size" --animate off "$1" > /dev/null
 }
 
 echo "preview: $name (6000x4000), stored preview $(vipsheader "$work/preview.jpg" | sed 's/.*: //;s/ .*//'), $runs rounds, medians"
 for size in 80x24 200x60; do
-	for f in orig prev tui again cold look bytes screen dtui dagain dbytes dscreen; do
-		: > "$work/$f"
-	done
-	r=0
-	while [ $r -lt "$runs" ]; do
-		chafa_ms "$photo" "$size" >> "$work/orig"
-		chafa_ms "$work/preview.jpg" "$size" >> "$work/prev"
-		"$work/preview-bench" render b "$name" "$oname" "$size" 3 xterm-256color > "$work/one"
-		read -r c1 c2 c3 c4 c5 c6 < "$work/one"
-		echo "$c1" >> "$work/cold"; echo "$c2" >> "$work/tui"; echo "$c3" >> "$work/look"
-		echo "$c4" >> "$work/again"; echo "$c5" >> "$work/bytes"; echo "$c6" >> "$work/screen"
-		"$work/preview-bench" render b "$name" "$oname" "$size" 3 xterm-direct > "$work/one"
-		read -r c1 c2 c3 c4 c5 c6 < "$work/one"
-		echo "$c2" >> "$work/dtui"; echo "$c4" >> "$work/dagain"
-		echo "$c5" >> "$work/dbytes"; echo "$c6" >> "$work/dscreen"
-		echo >> "$work/orig"; echo >> "$work/prev"
-		r=$((r + 1))
-	done
-	o=$(grep . "$work/orig" | bench_median); p=$(grep . "$work/prev" | bench_median)
-	t=$(bench_median "$work/tui"); a=$(bench_median "$work/again")
-	c=$(bench_median "$work/cold"); l=$(bench_median "$work/look")
-	by=$(bench_median "$work/bytes"); sc=$(bench_median "$work/screen")
-	dt=$(bench_median "$work/dtui"); da=$(bench_median "$work/dagain")
-	db=$(bench_median "$work/dbytes"); ds=$(bench_median "$work/dscreen")
-	awk -v s="$size" -v o="$o" -v p="$p" -v t="$t" -v a="$a" -v c="$c" -v l="$l" \
-	    -v by="$by" -v sc="$sc" -v dt="$dt" -v da="$da" -v db="$db" -v ds="$ds" 'BEGIN {
-		printf "  %-7s pgal-tui first view %8.2f ms | chafa CLI original %8.2f ms (%.3fx, target <= 0.25x %s) | chafa CLI preview %7.2f ms (%.3fx, target <= 1.0x %s)\n",
-			s, t, o, t / o, t / o <= 0.25 ? "ok" : "MISSED", p, t / p, t / p <= 1.0 ? "ok" : "MISSED"
-		printf "  %-7s   true colour: first view %8.2f ms (%.3fx the CLI on the original, %.3fx on the preview)\n", s, dt, dt / o, dt / p
+	d="$work/$size"
+	mkdir -p "$d"
+	bench_rounds "$d" "$runs" orig prev tui dtui
+	# the CLI's times in ms; the driver's figures by column
+	o=$(bench_median "$d/orig.us" | awk '{ printf "%.2f", $1 / 1000 }')
+	p=$(bench_median "$d/prev.us" | awk '{ printf "%.2f", $1 / 1000 }')
+	c=$(bench_median "$d/tui.out" 1); t=$(bench_median "$d/tui.out" 2)
+	l=$(bench_median "$d/tui.out" 3); a=$(bench_median "$d/tui.out" 4)
+	by=$(bench_median "$d/tui.out" 5); sc=$(bench_median "$d/tui.out" 6)
+	dt=$(bench_median "$d/dtui.out" 2); da=$(bench_median "$d/dtui.out" 4)
+	db=$(bench_median "$d/dtui.out" 5); ds=$(bench_median "$d/dtui.out" 6)
+	printf '  %-7s pgal-tui first view %8.2f ms | chafa CLI original %8.2f ms: %s | chafa CLI preview %7.2f ms: %s\n' \
+		"$size" "$t" "$o" "$(bench_ratio "$t" "$o" "<=" 0.25)" "$p" "$(bench_ratio "$t" "$p" "<=" 1.0)"
+	printf '  %-7s   true colour: first view %8.2f ms (%s the CLI on the original, %s on the preview)\n' \
+		"$size" "$dt" "$(bench_ratio "$dt" "$o")" "$(bench_ratio "$dt" "$p")"
+	awk -v s="$size" -v a="$a" -v c="$c" -v l="$l" \
+	    -v by="$by" -v sc="$sc" -v da="$da" -v db="$db" -v ds="$ds" 'BEGIN {
 		printf "  %-7s pgal-tui repeat view, keypress to the frame written, every cell changing (target < 5 ms):\n", s
 		printf "  %-7s   256 colours %.2f ms (%s), %.0f bytes; true colour %.2f ms (%s), %.0f bytes\n", s, a, a < 5 ? "ok" : "MISSED", by, da, da < 5 ? "ok" : "MISSED", db
 		printf "  %-7s   the whole photo screen (preview and info pane): 256 colours %.2f ms, true colour %.2f ms; cache lookup %.2f us; first view in a new process (libraries starting) %.2f ms\n", s, sc, ds, l * 1000, c

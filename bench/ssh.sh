@@ -22,8 +22,8 @@ os.execvp("sh", ["sh"] + sys.argv[1:])' "$0" "$@"
 fi
 
 cd "$(dirname "$0")/.."
+. bench/setup.sh
 . bench/timing.sh
-top=$(pwd)
 B=build
 SMOKE=${BENCH_SSH_SMOKE:-0}
 for a in "$@"; do
@@ -38,9 +38,10 @@ if [ "$SMOKE" = 1 ]; then
 else
 	NPHOTOS=${BENCH_SSH_PHOTOS:-200} NSESS=${BENCH_SSH_SESSIONS:-500} ROUNDS=${BENCH_SSH_ROUNDS:-10}
 fi
+bench_dirs "$B"
 KEX=curve25519-sha256
-PGAL="$top/$B/pgal"
-SSHD="$top/$B/pgal-sshd"
+PGAL="$build/pgal"
+SSHD="$build/pgal-sshd"
 HELP="python3 $top/bench/sshbench.py"
 PHOTOS="$top/build/bench-photos"
 SRC="$top/${FIXTURES:-build/fixtures}/big-24mp.jpg"
@@ -80,8 +81,9 @@ pids_max=$(cat /sys/fs/cgroup/pids.max 2>/dev/null || echo max)
 [ "$pids_max" = max ] || [ "$pids_max" -ge $((procs + need)) ] ||
 	fail "the cgroup allows $pids_max processes, $((procs + need)) needed"
 
-port() { python3 -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# the tests' port picker: below the ephemeral range the clients' own
+# connections use, and never the same port twice in this run
+port() { TMPDIR_TEST=$W python3 "$top/tests/lib/free-port.py"; }
 # a long step runs in the background and is waited for: a signal to this
 # shell then ends the run at once, not after the step
 run() { "$@" & wait $!; }
@@ -98,11 +100,7 @@ ssh-keygen -q -t ed25519 -N '' -f "$W/id"
 cp "$W/id.pub" "$W/osshd/authorized_keys"
 
 # the gallery user (CLI on the same store), before the server starts
-PW='bench password 1'
-PGAL_PASSWORD=$PW "$PGAL" signup bench bench@example.org >/dev/null
-code=$(tr -d '\r' < "$(ls -t "$PGAL_HOME"/outbox/*.eml | head -1)" | grep -E '^[A-Z2-9]{10}$' | tail -1)
-"$PGAL" confirm bench "$code" >/dev/null
-PGAL_PASSWORD=$PW "$PGAL" login bench >/dev/null
+bench_user "$PGAL" bench 'bench password 1'
 "$PGAL" key add $(cat "$W/id.pub") >/dev/null
 "$PGAL" mkalbum up >/dev/null
 
@@ -160,12 +158,15 @@ ciphers() {
 }
 echo "   ciphers negotiated: pgal-sshd $(ciphers -o PubkeyAuthentication=no -p "$PPORT" gallery@127.0.0.1 -T), OpenSSH $(ciphers -p "$OPORT" "$OUSER@127.0.0.1" true)"
 
-ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
-
-# 1. connect -> complete welcome screen vs ssh host true
-run $HELP connect "$ROUNDS" "$PPORT" "$OPORT" "$OUSER" -- $SO > "$W/connect" || fail "connect failed"
-set -- $(cat "$W/connect")
-echo "connect: pgal guest to complete welcome screen $1 ms | openssh 'ssh host true' $2 ms | ratio $(ratio "$1" "$2")x pgal/openssh (median of $ROUNDS, target <= 1.0x)"
+# 1. connect -> complete welcome screen vs ssh host true, each connection
+# timed by the helper (its own start-up left out)
+cmd_pgal_connect() { run $HELP connect pgal "$PPORT" -- $SO; }
+cmd_ossh_connect() { run $HELP connect openssh "$OPORT" "$OUSER" -- $SO; }
+mkdir -p "$W/connect"
+bench_rounds "$W/connect" "$ROUNDS" pgal_connect ossh_connect
+pc=$(bench_median "$W/connect/pgal_connect.out")
+oc=$(bench_median "$W/connect/ossh_connect.out")
+echo "connect, medians of $ROUNDS: pgal guest to complete welcome screen $pc ms | openssh 'ssh host true' $oc ms | pgal/openssh $(bench_ratio "$pc" "$oc" "<=" 1.0)"
 
 # 2. bulk upload of camera-size JPEGs, the same files to both
 files=$(i=0; while [ $i -lt "$NPHOTOS" ]; do printf '%s/IMG_%04d.jpg\n' "$PHOTOS" $i; i=$((i + 1)); done)
@@ -205,19 +206,16 @@ done
 t4=$(bench_now)
 [ "$(ls "$W/osshd/thumbs" | wc -l)" = "$NPHOTOS" ] || fail "OpenSSH side: thumbnails missing"
 [ "$(cat "$W"/osshd/up/*.jpg | wc -c)" = "$total" ] || fail "OpenSSH side: uploads incomplete"
-python3 - "$t0" "$t1" "$pready" "$t2" "$t3" "$t4" "$total" "$NPHOTOS" <<'PY'
-import sys
-t0, t1, pready, t2, t3, t4, total, n = map(int, sys.argv[1:])
-pa, pb = (t1 - t0) / 1e9, pready / 1e9
-oa, ob = (t3 - t2) / 1e9, (t4 - t2) / 1e9
-mib = total / 2**20
-print(f"upload (a) {n} photos, {mib:.0f} MiB, sftp -b until the client is done: "
-      f"pgal {pa:.1f} s ({mib / pa:.1f} MiB/s) | openssh sftp-server {oa:.1f} s ({mib / oa:.1f} MiB/s) | "
-      f"speed ratio {oa / pa:.2f}x pgal/openssh (target >= 0.9x)")
-print(f"upload (b) until every photo has its thumbnail: pgal {pb:.1f} s | "
-      f"openssh upload + vipsthumbnail per file, sequential {ob:.1f} s ({(t4 - t3) / 1e9:.1f} s of it thumbnails) | "
-      f"speed ratio {ob / pb:.2f}x pgal/openssh (target >= 1.0x)")
-PY
+pa=$((t1 - t0)) pb=$pready oa=$((t3 - t2)) ob=$((t4 - t2))
+awk -v n="$NPHOTOS" -v total="$total" -v pa="$pa" -v oa="$oa" 'BEGIN {
+	mib = total / 1048576
+	printf "upload (a) %d photos, %.0f MiB, sftp -b until the client is done: pgal %.1f s (%.1f MiB/s) | openssh sftp-server %.1f s (%.1f MiB/s) | ",
+	    n, mib, pa / 1e9, mib / (pa / 1e9), oa / 1e9, mib / (oa / 1e9) }'
+echo "speed ratio pgal/openssh $(bench_ratio "$oa" "$pa" ">=" 0.9)"
+awk -v pb="$pb" -v ob="$ob" -v th="$((t4 - t3))" 'BEGIN {
+	printf "upload (b) until every photo has its thumbnail: pgal %.1f s | openssh upload + vipsthumbnail per file, sequential %.1f s (%.1f s of it thumbnails) | ",
+	    pb / 1e9, ob / 1e9, th / 1e9 }'
+echo "speed ratio pgal/openssh $(bench_ratio "$ob" "$pb" ">=" 1.0)"
 echo "   (b) pgal: $pready_how; client done at $(python3 -c "print(f'{($t1 - $t0) / 1e9:.1f}')") s"
 
 # 3. PSS per idle session with NSESS open on each server
@@ -237,13 +235,17 @@ PY
 }
 sess pgal "$SPID" "$PPORT" gallery
 sess openssh "$OPID" "$OPORT" "$OUSER" -o BatchMode=yes
-python3 - "$W/sess.pgal" "$W/sess.openssh" <<'PY'
-import json, sys
-p, o = (json.load(open(f)) for f in sys.argv[1:3])
-a = p["pss_kib"] / p["server_sessions"] / 1024
-b = o["pss_kib"] / o["server_sessions"] / 1024
-n = p["server_sessions"]
-print(f"memory: PSS per idle session, {n} open on each: pgal guest TUI {a:.2f} MiB "
-      f"({p['procs'] / n:g} processes each) | openssh sshd + shell {b:.2f} MiB "
-      f"({o['procs'] / n:g} processes each) | ratio {a / b:.2f}x pgal/openssh (target <= 1.0x)")
-PY
+# "PSS_KIB SESSIONS PROCESSES" of a run
+sess_figures() {
+	python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["pss_kib"], r["server_sessions"], r["procs"])' "$1"
+}
+set -- $(sess_figures "$W/sess.pgal") $(sess_figures "$W/sess.openssh")
+# KiB a session on each
+pk=$(awk -v k="$1" -v n="$2" 'BEGIN { print k / n }')
+ok=$(awk -v k="$4" -v n="$5" 'BEGIN { print k / n }')
+awk -v pk="$pk" -v ok="$ok" -v n="$2" -v pp="$3" -v on="$5" -v op="$6" 'BEGIN {
+	printf "memory: PSS per idle session, %d open on each: pgal guest TUI %.2f MiB (%g processes each) | openssh sshd + shell %.2f MiB (%g processes each) | ",
+	    n, pk / 1024, pp / n, ok / 1024, op / on }'
+echo "pgal/openssh $(bench_ratio "$pk" "$ok" "<=" 1.0)"

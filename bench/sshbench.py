@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """The measuring half of bench/ssh.sh (the shell half sets up and prints).
 
-  connect ROUNDS PGAL_PORT OSSH_PORT OSSH_USER -- SSH_OPTION...
-      median time to pgal-sshd's complete guest welcome screen and to
-      `ssh host true` on OpenSSH, rounds interleaved; prints "ms ms"
+  connect pgal PORT -- SSH_OPTION...
+  connect openssh PORT USER -- SSH_OPTION...
+      one connection, timed from the client's start (this script's own
+      start-up is not counted): to pgal-sshd's complete guest welcome
+      screen, or to the end of `ssh host true` on OpenSSH; prints the ms.
+      bench/ssh.sh runs it in rounds (bench/timing.sh's rules)
   ready PGAL ALBUM COUNT T0_NS
       waits until COUNT photos of ALBUM are listed with their thumbnails
       ready; prints the nanoseconds since T0_NS (CLOCK_REALTIME) and how
@@ -25,7 +28,6 @@ import re
 import resource
 import selectors
 import signal
-import statistics
 import struct
 import subprocess
 import sys
@@ -173,13 +175,18 @@ def read_some(fd):
 # ---- connect
 
 def cmd_connect(args):
-    rounds, pport, oport, ouser = int(args[0]), args[1], args[2], args[3]
-    so = args[5:] if args[4:5] == ["--"] else die("connect: -- SSH_OPTION... expected")
+    kind = args[0] if args else None
+    if kind == "pgal" and args[2:3] == ["--"]:
+        port, so = args[1], args[3:]
+    elif kind == "openssh" and args[3:4] == ["--"]:
+        port, user, so = args[1], args[2], args[4:]
+    else:
+        die("usage: connect pgal PORT -- SSH_OPTION... | openssh PORT USER -- SSH_OPTION...")
 
     def welcome():
         t0 = time.monotonic()
         p, m = spawn_on_pty(["ssh", "-tt", "-e", "none", *so, "-o", "PubkeyAuthentication=no",
-                             "-p", pport, "gallery@127.0.0.1"])
+                             "-p", port, "gallery@127.0.0.1"])
         buf, ok = b"", False
         sel = selectors.DefaultSelector()
         sel.register(m, selectors.EVENT_READ)
@@ -205,20 +212,13 @@ def cmd_connect(args):
 
     def true():
         t0 = time.monotonic()
-        r = subprocess.run(["ssh", *so, "-o", "BatchMode=yes", "-p", oport,
-                            f"{ouser}@127.0.0.1", "true"], stdin=subprocess.DEVNULL, env=ENV)
+        r = subprocess.run(["ssh", *so, "-o", "BatchMode=yes", "-p", port,
+                            f"{user}@127.0.0.1", "true"], stdin=subprocess.DEVNULL, env=ENV)
         if r.returncode != 0:
             die("connect: ssh host true failed on OpenSSH")
         return time.monotonic() - t0
 
-    # one of each to warm caches, then interleaved so drift hits both
-    welcome()
-    true()
-    a, b = [], []
-    for _ in range(rounds):
-        a.append(welcome())
-        b.append(true())
-    print(f"{statistics.median(a) * 1000:.1f} {statistics.median(b) * 1000:.1f}")
+    print(f"{(welcome() if kind == 'pgal' else true()) * 1000:.1f}")
 
 
 # ---- upload readiness
