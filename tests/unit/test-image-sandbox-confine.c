@@ -223,36 +223,6 @@ status_field(const char *status, const char *key, int base,
 	return n;
 }
 
-/* The pid of this process's pgal-decode child, 0 while there is none. */
-static pid_t
-find_decoder(void)
-{
-	char path[300], buf[512], *p;
-	struct dirent *de;
-	pid_t found = 0;
-	int ppid;
-	DIR *d;
-	FILE *f;
-
-	if ((d = opendir("/proc")) == NULL)
-		return 0;
-	while (found == 0 && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		if (fgets(buf, sizeof buf, f) != NULL &&
-		    strstr(buf, "(pgal-decode)") != NULL &&
-		    (p = strrchr(buf, ')')) != NULL &&
-		    sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == getpid())
-			found = atoi(de->d_name);
-		fclose(f);
-	}
-	closedir(d);
-	return found;
-}
-
 struct confined_wait {
 	pid_t pid;		/* the decoder, 0 until found */
 	char status[8192];	/* its /proc/<pid>/status */
@@ -268,7 +238,7 @@ decoder_confined(void *arg)
 	ssize_t n;
 	int sfd;
 
-	if (w->pid == 0 && (w->pid = find_decoder()) == 0)
+	if (w->pid == 0 && (w->pid = pgal_sbx_find_decoder(getpid(), NULL)) == 0)
 		return 0;
 	snprintf(path, sizeof path, "/proc/%d/status", (int)w->pid);
 	if ((sfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)

@@ -94,43 +94,18 @@ static int
 kill_busy_decoder(void *arg)
 {
 	struct killer *k = arg;
-	char path[300], buf[512], *p;
-	long ticks = sysconf(_SC_CLK_TCK);
-	struct dirent *de;
-	int ppid;
-	unsigned long ut, stt;
-	DIR *d;
-	FILE *f;
+	long cpu_ms;
+	pid_t pid;
 
 	if (__atomic_load_n(&k->done, __ATOMIC_SEQ_CST)) {
 		print_error("ERROR: the decode returned before it used 150 ms of CPU time\n");
 		return -1;
 	}
-	d = opendir("/proc");
-	while (d != NULL && !k->killed && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		if (fgets(buf, sizeof buf, f) == NULL) {
-			fclose(f);
-			continue;
-		}
-		fclose(f);
-		if (strstr(buf, "(pgal-decode)") == NULL ||
-		    (p = strrchr(buf, ')')) == NULL ||
-		    sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u "
-		    "%*u %lu %lu", &ppid, &ut, &stt) != 3 ||
-		    ppid != k->parent)
-			continue;
-		if ((long)(ut + stt) * 1000 / ticks >= 150) {
-			kill(atoi(de->d_name), SIGKILL);
-			k->killed = 1;
-		}
+	pid = pgal_sbx_find_decoder(k->parent, &cpu_ms);
+	if (pid > 0 && cpu_ms >= 150) {
+		kill(pid, SIGKILL);
+		k->killed = 1;
 	}
-	if (d != NULL)
-		closedir(d);
 	return k->killed;
 }
 

@@ -403,6 +403,44 @@ pgal_sbx_compare(const char *path, pgal_img_type t, int64_t maxpx, int thumb,
 	return rin;
 }
 
+/* ---- the decoder seen from outside ---- */
+
+pid_t
+pgal_sbx_find_decoder(pid_t parent, long *cpu_ms)
+{
+	char path[300], buf[512], *p;
+	long ticks = sysconf(_SC_CLK_TCK);
+	unsigned long ut, st;
+	struct dirent *de;
+	pid_t found = 0;
+	int ppid;
+	DIR *d;
+	FILE *f;
+
+	if ((d = opendir("/proc")) == NULL)
+		return 0;
+	while (found == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		/* the name in parentheses, then state, ppid, ..., utime, stime */
+		if (fgets(buf, sizeof buf, f) != NULL &&
+		    strstr(buf, "(pgal-decode)") != NULL &&
+		    (p = strrchr(buf, ')')) != NULL &&
+		    sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u "
+		    "%*u %lu %lu", &ppid, &ut, &st) == 3 && ppid == parent) {
+			found = atoi(de->d_name);
+			if (cpu_ms != NULL)
+				*cpu_ms = (long)(ut + st) * 1000 / ticks;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
 int
 pgal_sbx_setup(void **state)
 {

@@ -8,6 +8,8 @@
 #ifndef PGAL_TESTSANDBOX_H
 #define PGAL_TESTSANDBOX_H
 
+#include <sys/types.h>
+
 #include <limits.h>
 #include <stdint.h>
 
@@ -50,6 +52,10 @@ void pgal_sbx_same_rendition(const pgal_rendition *a, const pgal_rendition *b);
  * result; returns the code. */
 int pgal_sbx_compare(const char *path, pgal_img_type t, int64_t maxpx, int thumb,
     int preview);
+
+/* The pid of parent's pgal-decode child, 0 while there is none; with
+ * cpu_ms, the CPU time it has used so far (by its /proc/<pid>/stat). */
+pid_t pgal_sbx_find_decoder(pid_t parent, long *cpu_ms);
 
 /* cmocka group setup and teardown: fixtures, scratch, libvips. */
 int pgal_sbx_setup(void **state);
