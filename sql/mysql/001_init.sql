@@ -1,5 +1,5 @@
 -- pgal metadata, MySQL 8 / MariaDB dialect, version 1.
--- Applied by core/store/mysql/mysql.c while holding GET_LOCK, so hosts starting
+-- Applied by core/store/mysql/migrate.c while holding GET_LOCK, so hosts starting
 -- together do not race; the table schema_migrations records it. DDL commits
 -- on its own in MySQL, so every statement is IF NOT EXISTS: a migration cut
 -- short is finished by the next start. The store splits this file at lines

@@ -76,6 +76,7 @@ enum {
  * optimizer may start from albums and sort). */
 #define MY_PHOTO_FROM " FROM photos p STRAIGHT_JOIN albums a ON a.id = p.album_id "
 
+/* the text of each, by MS_ number (sql.c) */
 extern const char *const my_sql[MS_COUNT];
 
 /* how the photo reads of core/store/sql-reads.c run here (photos.c) */
@@ -154,10 +155,27 @@ col_was_null(const struct my_cols *c, int i)
 	return c->null[i] != 0;
 }
 
-/* ---- connecting (mysql.c) ---- */
+/* ---- the handle (mysql.c) ---- */
+
+int my_open(pgal_store **out, const pgal_config *cfg, pgal_store_mode mode, pgal_err *e);
+void my_close(pgal_store *s);
+void my_describe(pgal_store *s, const pgal_config *cfg, char *out, size_t size);
+
+/* ---- connecting (connect.c) ---- */
 
 /* (Re)connects: drops every prepared statement, opens a new connection. */
 int my_connect(struct my *q, pgal_err *e);
+/* Drops the prepared statements and the connection, if any. */
+void my_disconnect(struct my *q);
+/* The server is on this host (a socket, or only loopback addresses): the
+ * one place plaintext may go without mysql_tls = off. */
+int my_server_is_local(const pgal_config *c);
+
+/* ---- schema migrations (migrate.c) ---- */
+
+/* INIT applies what is missing under a server-wide lock; USE only checks
+ * that nothing is. */
+int my_migrate(struct my *q, pgal_store_mode mode, pgal_err *e);
 
 /* ---- running statements (stmt.c) ---- */
 
@@ -198,7 +216,7 @@ int my_begin(struct my *q, pgal_err *e);
 int my_commit(struct my *q, pgal_err *e);
 void my_rollback(struct my *q);
 
-/* ---- the operations' bodies, one file per concept; mysql.c wraps
+/* ---- the operations' bodies, one file per concept; ops.c wraps
  * each with the retry on a lost connection ---- */
 
 int my_user_create(struct my *q, pgal_user *u, pgal_err *e);

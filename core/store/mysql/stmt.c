@@ -1,7 +1,7 @@
 /* MySQL store: running statements. Parameters and result columns bound
  * through small fixed arrays (no allocation per call), errors mapped to the
  * store's conventions, a lost connection or a deadlock noted for the retry
- * in mysql.c, and results read whole into the client so an early stop
+ * in ops.c, and results read whole into the client so an early stop
  * never leaves the connection out of sync. */
 
 #include <math.h>

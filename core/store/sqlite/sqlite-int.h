@@ -71,7 +71,7 @@ enum {
  * PGAL_SQL_PHOTO_COLS, read by photo_read()) */
 #define PHOTO_FROM " FROM photos p JOIN albums a ON a.id = p.album_id "
 
-/* SQL text of each statement, indexed by the enum above (sqlite.c) */
+/* SQL text of each statement, indexed by the enum above (sql.c) */
 extern const char *const sq_sql[ST_COUNT];
 
 /* how the photo reads of core/store/sql-reads.c run here (photos.c) */
@@ -149,7 +149,7 @@ col_double(sqlite3_stmt *st, int i, double null_value)
 }
 
 /* Steps a statement that returns no row, then resets it. */
-/* ---- shared steps (sqlite.c) ---- */
+/* ---- running statements (stmt.c) ---- */
 
 int sq_fail(struct sq *q, int rc, pgal_err *e, const char *thing, const char *parent);
 int sq_exec(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *thing, const char *parent);
