@@ -400,3 +400,18 @@ pgal_utf8_cut(const char *s, size_t len, size_t max)
 		max--;
 	return max;
 }
+
+size_t
+pgal_utf8_copy(char *dst, size_t dstsz, const char *src, size_t srclen)
+{
+	size_t n;
+
+	if (dstsz == 0)
+		return 0;
+	n = src != NULL ? strnlen(src, srclen) : 0;
+	n = pgal_utf8_cut(src, n, dstsz - 1);
+	if (n > 0)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+	return n;
+}

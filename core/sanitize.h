@@ -22,8 +22,17 @@ int pgal_text_is_clean(const char *s, int allow_newlines);
 
 /* The length of the longest prefix of s (len bytes of valid UTF-8) that is
  * at most max bytes and does not end inside a character: where text is
- * cut to fit a field. */
+ * cut to fit a field. Reads no byte past s[max], so a buffer a client
+ * library filled with the first max + 1 bytes of a longer value can be cut
+ * in place. In invalid UTF-8 a run of stray continuation bytes at the cut
+ * goes with the character before it. */
 size_t pgal_utf8_cut(const char *s, size_t len, size_t max);
+
+/* Copies src[0..srclen), up to a NUL in it, into dst (dstsz bytes with the
+ * NUL; nothing is written when dstsz is 0), cut with pgal_utf8_cut to fit:
+ * text read from a store, a form or a reply kept in a fixed field. src may
+ * be NULL (empty). Returns the length copied, strlen(dst). */
+size_t pgal_utf8_copy(char *dst, size_t dstsz, const char *src, size_t srclen);
 
 /* Display width in terminal columns (wcwidth), for UTF-8 text already sanitized. */
 int pgal_text_width(const char *s);

@@ -8,22 +8,13 @@
 
 #include "app.h"
 #include "preview.h"
+#include "sanitize.h"
 #include "session-file.h"
 
 void
 tui_copy(char *dst, size_t sz, const char *src)
 {
-	size_t n = strlen(src);
-
-	if (sz == 0)
-		return;
-	if (n >= sz) {
-		n = sz - 1;
-		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
-			n--;
-	}
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	pgal_utf8_copy(dst, sz, src, strlen(src));
 }
 
 int

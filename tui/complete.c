@@ -37,9 +37,10 @@ complete_with(char **names, size_t nn, char *buf, size_t bufsz, size_t *len, siz
 			k++;
 		common = k;
 	}
-	/* never stop inside a UTF-8 character */
-	while (common > typed && ((unsigned char)names[0][common] & 0xc0) == 0x80)
-		common--;
+	/* never stop inside a UTF-8 character; what was typed stays */
+	if (common > typed)
+		common = typed + pgal_utf8_cut(names[0] + typed, strlen(names[0]) - typed,
+		    common - typed);
 	if (from + common + 2 < bufsz) {
 		memcpy(buf + from, names[0], common);
 		*len = from + common;

@@ -27,16 +27,8 @@ tui_form_add(tui_form *f, const char *label, size_t max, int secret)
 void
 tui_field_set(tui_field *fl, const char *value)
 {
-	size_t n = strlen(value);
-
-	if (n > fl->max)
-		n = fl->max;
-	/* never keep half a character */
-	while (n > 0 && ((unsigned char)value[n] & 0xc0) == 0x80)
-		n--;
-	memcpy(fl->buf, value, n);
-	fl->buf[n] = '\0';
-	fl->len = fl->cur = n;
+	/* fl->max < sizeof fl->buf (tui_form_add) */
+	fl->len = fl->cur = pgal_utf8_copy(fl->buf, fl->max + 1, value, strlen(value));
 }
 
 void
@@ -102,12 +94,8 @@ insert(tui_field *fl, int wc)
 static size_t
 prev_char(const tui_field *fl, size_t at)
 {
-	if (at == 0)
-		return 0;
-	at--;
-	while (at > 0 && ((unsigned char)fl->buf[at] & 0xc0) == 0x80)
-		at--;
-	return at;
+	/* where the character before at starts: the cut just short of at */
+	return at == 0 ? 0 : pgal_utf8_cut(fl->buf, fl->len, at - 1);
 }
 
 static size_t
@@ -283,11 +271,8 @@ tui_form_draw(tui *t, tui_form *f, int y, int x, int w)
 		}
 		/* scroll so the cursor stays inside the field */
 		start = 0;
-		while (start < fl->cur && span_width(fl, start, fl->cur) > fw - 1) {
-			start++;
-			while (start < fl->cur && ((unsigned char)fl->buf[start] & 0xc0) == 0x80)
-				start++;
-		}
+		while (start < fl->cur && span_width(fl, start, fl->cur) > fw - 1)
+			start = next_char(fl, start);
 		tui_text(yy, x + lw + 2, fw, fl->buf + start, focus ? TS_FOCUS : TS_FIELD);
 		if (focus) {
 			t->cury = yy;

@@ -8,6 +8,7 @@
 
 #include "aws/aws.h"
 #include "aws/aws-int.h"
+#include "sanitize.h"
 
 static const char *
 find(const char *h, size_t hlen, const char *n, size_t nlen)
@@ -170,22 +171,18 @@ pgal_aws_xml_text(const char *xml, size_t len, const char *tag, char *out,
 void
 pgal_aws_printable(char *out, size_t outsz, const char *s, size_t len)
 {
-	size_t i, o = 0;
+	size_t i, n;
 
 	if (outsz == 0)
 		return;
-	for (i = 0; i < len && o + 1 < outsz; i++) {
+	/* no half character at the cut; each control (a NUL too) becomes one '?' */
+	n = pgal_utf8_cut(s, len, outsz - 1);
+	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		out[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+		out[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
 	}
-	/* do not leave half a UTF-8 character at the cut */
-	if (i < len)
-		while (o > 0 && ((unsigned char)out[o - 1] & 0xc0) == 0x80)
-			o--;
-	if (i < len && o > 0 && ((unsigned char)out[o - 1] & 0xc0) == 0xc0)
-		o--;
-	out[o] = '\0';
+	out[n] = '\0';
 }
 
 static void

@@ -158,3 +158,40 @@ test_album_counts(void **state)
 	}
 	free(list);
 }
+
+/* A title longer than its field, written by another program (MySQL's
+ * VARCHAR(200) counts characters: 200 of them can be 800 bytes), reads back
+ * cut to PGAL_TITLE_MAX bytes on a character boundary. */
+void
+test_long_title_cut(void **state)
+{
+	pgal_contract_fx *f = *state;
+	static const struct {
+		size_t a;          /* 'a's, then */
+		const char *tail;  /* this */
+		size_t keep;       /* bytes that fit: 'a's, then the tail's */
+	} c[] = {
+		{ PGAL_TITLE_MAX - 1, "\xf0\x9f\x98\x80", 0 },  /* cut inside U+1F600 */
+		{ PGAL_TITLE_MAX - 4, "\xf0\x9f\x98\x80", 4 },  /* ends right at the limit */
+		{ PGAL_TITLE_MAX - 2, "\xc3\xa9\xc3\xa9", 2 },  /* cut between two U+00E9 */
+		{ PGAL_TITLE_MAX - 1, "\xc3\xa9", 0 },           /* cut inside U+00E9 */
+	};
+	char title[PGAL_TITLE_MAX + 8], want[sizeof title];
+	pgal_album a;
+	pgal_err e;
+	size_t i;
+
+	if (B->retitle == NULL)
+		fail_msg("%s: the contract cannot write a row by hand (retitle)", B->name);
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		memset(title, 'a', c[i].a);
+		strcpy(title + c[i].a, c[i].tail);
+		memcpy(want, title, c[i].a + c[i].keep);
+		want[c[i].a + c[i].keep] = '\0';
+		assert_true(strlen(want) <= PGAL_TITLE_MAX);
+		if (B->retitle(B, &f->cfg, f->a1, title) != 0)
+			fail_msg("%s: could not set the title by hand", B->name);
+		assert_int_equal(f->ops->album_get(f->s, f->alice, "Holiday", &a, &e), PGAL_OK);
+		assert_string_equal(a.title, want);
+	}
+}

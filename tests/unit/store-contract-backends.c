@@ -1,6 +1,7 @@
 /* The backends the store contract (store-contract.h) runs against: how each
- * makes a fresh empty store for a case, removes it, and counts rows on its
- * own connection. The environment names the backend and its peer. */
+ * makes a fresh empty store for a case, removes it, counts rows and writes
+ * a title by hand on its own connection. The environment names the backend
+ * and its peer. */
 
 #include <errno.h>
 #include <limits.h>
@@ -10,12 +11,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <mysql.h>
 #include <sqlite3.h>
 
 #include "config.h"
 #include "store-contract.h"
 #include "store/store.h"
+#include "testddb.h"
 #include "testlib.h"
 
 /* ---- shared ---- */
@@ -129,6 +132,27 @@ sq_probe(pgal_contract_backend *b, const pgal_config *cfg, pgal_probe what, int6
 }
 
 static int
+sq_retitle(pgal_contract_backend *b, const pgal_config *cfg, pgal_id album,
+    const char *title)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_open_v2(cfg->sqlite_path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+	    sqlite3_busy_timeout(db, 5000) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "UPDATE albums SET title = ?1 WHERE id = ?2", -1, &st,
+	    NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, title, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 2, album) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE &&
+	    sqlite3_changes(db) == 1)
+		rc = 0;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
+static int
 sqlite_init(pgal_contract_backend *b, pgal_err *e)
 {
 	char dir[PATH_MAX];
@@ -136,6 +160,7 @@ sqlite_init(pgal_contract_backend *b, pgal_err *e)
 	b->ops = &pgal_store_sqlite;
 	b->fresh = sq_fresh;
 	b->probe = sq_probe;
+	b->retitle = sq_retitle;
 	b->npage = env_npage(10000);
 	pgal_test_mkdtemp(dir);
 	if (strlen(dir) >= sizeof b->scratch)
@@ -262,6 +287,28 @@ out:
 }
 
 static int
+my_retitle(pgal_contract_backend *b, const pgal_config *cfg, pgal_id album,
+    const char *title)
+{
+	char esc[2 * 1024 + 1], sql[sizeof esc + 128];
+	pgal_err e;
+	MYSQL *m;
+	int rc = -1;
+
+	if (strlen(title) > 1024 || (m = my_raw(cfg, cfg->mysql_database, &e)) == NULL)
+		return -1;
+	mysql_real_escape_string(m, esc, title, (unsigned long)strlen(title));
+	snprintf(sql, sizeof sql, "UPDATE albums SET title = '%s' WHERE id = %lld", esc,
+	    (long long)album);
+	if (mysql_query(m, sql) == 0 && mysql_affected_rows(m) == 1)
+		rc = 0;
+	else
+		fprintf(stderr, "# retitle: %s\n", mysql_error(m));
+	mysql_close(m);
+	return rc;
+}
+
+static int
 mysql_init_backend(pgal_contract_backend *b, pgal_err *e)
 {
 	struct mysql_ctx *x;
@@ -282,6 +329,7 @@ mysql_init_backend(pgal_contract_backend *b, pgal_err *e)
 	b->fresh = my_fresh;
 	b->dispose = my_dispose;
 	b->probe = my_probe;
+	b->retitle = my_retitle;
 	b->npage = env_npage(10000);
 	if (getenv("PGAL_TEST_PEER_CTL") != NULL)
 		b->peer = peer_ctl;
@@ -310,12 +358,50 @@ ddb_fresh(pgal_contract_backend *b, pgal_config *cfg, int n, pgal_err *e)
 	return pgal_config_set(cfg, "dynamodb_users_table", name, "contract", e);
 }
 
+/* Every item of the album that carries its title (found by a scan, so
+ * this knows nothing of the store's keys) gets the new one. */
+static int
+ddb_retitle(pgal_contract_backend *b, const pgal_config *cfg, pgal_id album,
+    const char *title)
+{
+	struct ddb_fx *fx;
+	json_t *r, *it;
+	char aid[32];
+	size_t i;
+	int rc = -1, done = 0;
+
+	if ((fx = calloc(1, sizeof *fx)) == NULL)
+		return -1;
+	fx->cfg = *cfg;
+	snprintf(aid, sizeof aid, "%lld", (long long)album);
+	r = ddb_fx_raw(fx, "Scan", "{s:s, s:s, s:{s:{s:s}}}", "TableName",
+	    cfg->dynamodb_table, "FilterExpression", "aid = :a AND attribute_exists(title)",
+	    "ExpressionAttributeValues", ":a", "N", aid);
+	json_array_foreach(json_object_get(r, "Items"), i, it) {
+		json_t *u = ddb_fx_raw(fx, "UpdateItem", "{s:s, s:{s:O, s:O}, s:s, s:{s:{s:s}}}",
+		    "TableName", cfg->dynamodb_table, "Key", "albumID",
+		    json_object_get(it, "albumID"), "photoID", json_object_get(it, "photoID"),
+		    "UpdateExpression", "SET title = :t", "ExpressionAttributeValues", ":t",
+		    "S", title);
+
+		done += u != NULL && json_object_get(u, "__type") == NULL;
+		json_decref(u);
+	}
+	if (done > 0 && (size_t)done == json_array_size(json_object_get(r, "Items")))
+		rc = 0;
+	json_decref(r);
+	explicit_bzero(fx, sizeof *fx);
+	free(fx);
+	return rc;
+}
+
 static int
 dynamodb_init(pgal_contract_backend *b, pgal_err *e)
 {
 	if ((b->ops = pgal_store_find("dynamodb")) == NULL)
 		return pgal_fail(e, PGAL_EUSAGE, "this build has no dynamodb store");
 	b->fresh = ddb_fresh;
+	b->retitle = ddb_retitle;
 	b->npage = env_npage(10000);
 	if (getenv("PGAL_TEST_PEER_CTL") != NULL)
 		b->peer = peer_ctl;

@@ -48,6 +48,7 @@ void test_sessions(void **state);
 void test_keys(void **state);
 void test_albums(void **state);                 /* -albums.c */
 void test_album_counts(void **state);
+void test_long_title_cut(void **state);
 void test_photo_roundtrip(void **state);        /* -photos.c */
 void test_photo_update_delete(void **state);
 void test_photo_digests(void **state);

@@ -247,6 +247,7 @@ pgal_store_contract_run(pgal_contract_backend *b)
 		cmocka_unit_test_setup_teardown(test_photo_update_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_photo_digests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_album_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_title_cut, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sha_and_blobs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_delete_cascades, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_album_delete_cascades, setup, teardown),

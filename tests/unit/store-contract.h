@@ -70,6 +70,10 @@ struct pgal_contract_backend {
 	    int64_t id, const char *text);
 	/* Runs "kill", "start" or "restart" on the peer; NULL: no fault cases. */
 	int (*peer)(pgal_contract_backend *b, const char *action);
+	/* Sets album's title on the backend's own connection, past the store's
+	 * limits, as another program writing the rows may; 0 when done. */
+	int (*retitle)(pgal_contract_backend *b, const pgal_config *cfg, pgal_id album,
+	    const char *title);
 	int npage;                  /* photos in the pagination case */
 	char scratch[1024];         /* backend's own use: a scratch directory */
 	void *ctx;

@@ -374,6 +374,35 @@ test_errors_xml(void **state)
 	assert_int_equal(pgal_aws_xml_text("<A><B>x</B></A>", 15, "A", out, sizeof out), -1);
 }
 
+/* The message of a JSON error body, in a buffer of msgsz bytes. */
+static const char *
+json_message(const char *body, char *msg, size_t msgsz)
+{
+	char code[16], rid[16];
+
+	pgal_aws_parse_error(PGAL_AWS_ERR_JSON, body, strlen(body), code, sizeof code,
+	    msg, msgsz, rid, sizeof rid);
+	return msg;
+}
+
+/* A message cut to its buffer keeps every whole character before the cut
+ * (pgal_utf8_cut), a 2- or 4-byte one ending right at it too, and never
+ * half of one. */
+static void
+test_errors_cut(void **state)
+{
+	static const char two[] = "{\"message\":\"ab\\u00e9cd\"}";
+	static const char four[] = "{\"message\":\"a\\ud83d\\ude00bc\"}";
+	char msg[6];
+
+	/* "ab" + U+00E9 fills 4 of 5 bytes: kept whole; with 4, it goes */
+	assert_string_equal(json_message(two, msg, 5), "ab\xc3\xa9");
+	assert_string_equal(json_message(two, msg, 4), "ab");
+	/* "a" + U+1F600 fills 5 of 6 bytes: kept whole; with 5, only "a" */
+	assert_string_equal(json_message(four, msg, 6), "a\xf0\x9f\x98\x80");
+	assert_string_equal(json_message(four, msg, 5), "a");
+}
+
 static void
 proxy_ctl(const char *what)
 {
@@ -537,6 +566,7 @@ main(void)
 		cmocka_unit_test(test_imds),
 		cmocka_unit_test(test_region_endpoint),
 		cmocka_unit_test(test_errors_xml),
+		cmocka_unit_test(test_errors_cut),
 		cmocka_unit_test(test_dynamodb_json),
 	};
 

@@ -470,6 +470,11 @@ test_utf8_cut(void **state)
 	/* anywhere inside the ideograph: before it */
 	assert_int_equal(pgal_utf8_cut(s, len, 7), 6);
 	assert_int_equal(pgal_utf8_cut(s, len, 8), 6);
+	/* inside a 4-byte character (U+1F600): before it, at any of its bytes */
+	assert_int_equal(pgal_utf8_cut("x\xf0\x9f\x98\x80", 5, 1), 1);
+	assert_int_equal(pgal_utf8_cut("x\xf0\x9f\x98\x80", 5, 2), 1);
+	assert_int_equal(pgal_utf8_cut("x\xf0\x9f\x98\x80", 5, 4), 1);
+	assert_int_equal(pgal_utf8_cut("x\xf0\x9f\x98\x80y", 6, 5), 5);
 	/* every cut is at most max and ends on a character boundary */
 	for (max = 0; max <= len; max++) {
 		size_t n = pgal_utf8_cut(s, len, max);
@@ -477,6 +482,53 @@ test_utf8_cut(void **state)
 		assert_true(n <= max);
 		assert_true(n == len || ((unsigned char)s[n] & 0xc0) != 0x80);
 	}
+}
+
+/* A cut inside a 4-byte character (U+1F600), by the copy that keeps text
+ * read from outside in a fixed field: every dst size from 0 up, with the
+ * bytes past dstsz watched, a NUL inside the source, no source at all. */
+static void
+test_utf8_copy(void **state)
+{
+	/* "a" + U+1F600 + "b": characters end at bytes 1, 5 and 6 */
+	static const char s[] = "a\xf0\x9f\x98\x80" "b";
+	static const size_t bounds[] = { 0, 1, 5, 6 };
+	char buf[16];
+	size_t dstsz, n, want, b;
+
+	for (dstsz = 0; dstsz <= 9; dstsz++) {
+		memset(buf, '#', sizeof buf);
+		n = pgal_utf8_copy(buf, dstsz, s, sizeof s - 1);
+		/* the longest character boundary that leaves room for the NUL */
+		want = 0;
+		for (b = 0; b < sizeof bounds / sizeof bounds[0]; b++)
+			if (dstsz > 0 && bounds[b] <= dstsz - 1)
+				want = bounds[b];
+		assert_int_equal(n, want);
+		if (dstsz > 0) {
+			assert_memory_equal(buf, s, n);
+			assert_int_equal(buf[n], '\0');
+		}
+		/* nothing written at or past dst[dstsz] */
+		for (b = dstsz; b < sizeof buf; b++)
+			assert_int_equal(buf[b], '#');
+	}
+	/* a NUL inside ends the copy, whatever srclen says */
+	memset(buf, '#', sizeof buf);
+	assert_int_equal(pgal_utf8_copy(buf, sizeof buf, "ab\0cd", 5), 2);
+	assert_string_equal(buf, "ab");
+	assert_int_equal(buf[3], '#');
+	/* srclen bounds a source with no NUL in reach */
+	assert_int_equal(pgal_utf8_copy(buf, sizeof buf, "abcdef", 3), 3);
+	assert_string_equal(buf, "abc");
+	assert_int_equal(pgal_utf8_copy(buf, sizeof buf, NULL, 0), 0);
+	assert_string_equal(buf, "");
+	/* invalid UTF-8: stray continuation bytes at the cut go with the
+	 * character before them; a lone lead byte inside the room stays */
+	assert_int_equal(pgal_utf8_copy(buf, 4, "ab\x80\x80\x80", 5), 1);
+	assert_string_equal(buf, "a");
+	assert_int_equal(pgal_utf8_copy(buf, 4, "a\xc3z", 3), 3);
+	assert_string_equal(buf, "a\xc3z");
 }
 
 static void
@@ -514,6 +566,7 @@ main(void)
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_is_clean),
 		cmocka_unit_test(test_utf8_cut),
+		cmocka_unit_test(test_utf8_copy),
 		cmocka_unit_test(test_width),
 	};
 

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "crypto.h"
+#include "sanitize.h"
 #include "store/dynamodb/dynamodb-int.h"
 
 #define BATCH_WRITE_MAX 25
@@ -213,20 +214,8 @@ void
 rd_s(const json_t *item, const char *name, char *buf, size_t size)
 {
 	const char *t = attr_text(item, name, "S");
-	size_t len;
 
-	if (t == NULL) {
-		buf[0] = '\0';
-		return;
-	}
-	len = strlen(t);
-	if (len >= size) {
-		len = size - 1;
-		while (len > 0 && ((unsigned char)t[len] & 0xc0) == 0x80)
-			len--;
-	}
-	memcpy(buf, t, len);
-	buf[len] = '\0';
+	pgal_utf8_copy(buf, size, t, t != NULL ? strlen(t) : 0);
 }
 
 int64_t

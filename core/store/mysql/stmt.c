@@ -14,6 +14,7 @@
 #include <mysql.h>
 #include <mysqld_error.h>
 
+#include "sanitize.h"
 #include "store/mysql/mysql-int.h"
 #include "store/store.h"
 
@@ -184,14 +185,11 @@ my_cols_done(struct my_cols *c)
 			*(double *)c->dst[k] = null ? 0 : c->d[k];
 			break;
 		case K_TEXT: {
-			unsigned char *t = c->dst[k];
+			char *t = c->dst[k];
 			size_t len = null ? 0 : c->len[k];
 
-			if (len >= c->size[k]) {
-				len = c->size[k] - 1;
-				while (len > 0 && (t[len] & 0xc0) == 0x80)
-					len--;
-			}
+			/* in place: the library wrote at most size bytes */
+			len = pgal_utf8_cut(t, len, c->size[k] - 1);
 			t[len] = '\0';
 			break;
 		}

@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include "sanitize.h"
 #include "store/sql-columns.h"
 #include "store/sql-reads.h"
 #include "store/rows.h"
@@ -122,21 +123,10 @@ bind_i64(sqlite3_stmt *st, int i, int64_t v)
 static inline void
 col_text(sqlite3_stmt *st, int i, char *buf, size_t size)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	size_t len;
+	/* text first, then its length: the order SQLite documents */
+	const char *t = (const char *)sqlite3_column_text(st, i);
 
-	if (t == NULL) {
-		buf[0] = '\0';
-		return;
-	}
-	len = (size_t)sqlite3_column_bytes(st, i);
-	if (len >= size) {
-		len = size - 1;
-		while (len > 0 && (t[len] & 0xc0) == 0x80)
-			len--;
-	}
-	memcpy(buf, t, len);
-	buf[len] = '\0';
+	pgal_utf8_copy(buf, size, t, t != NULL ? (size_t)sqlite3_column_bytes(st, i) : 0);
 }
 #define COL_FIELD(st, i, field) col_text(st, i, field, sizeof(field))
 
