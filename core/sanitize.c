@@ -400,3 +400,11 @@ pgal_utf8_cut(const char *s, size_t len, size_t max)
 		max--;
 	return max;
 }
+
+size_t
+pgal_utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	return len == 0 ? 0 : utf8_decode(p, p + len, cp);
+}
