@@ -158,11 +158,12 @@ bench: deps-test
 	@$(MAKE) --no-print-directory all fixtures
 	@sh bench/run.sh $(BUILD)
 
-# The man pages: pgal(1)'s commands and pgal.conf(5)'s keys are made from
-# the programs' own tables, so they cannot drift from them.
+# The man pages: pgal(1)'s commands, pgal.conf(5)'s keys and pgal-tui(1)'s
+# keys are made from the programs' own tables, so they cannot drift from them.
 man: $(MAN_PAGES)
-$(GEN_MAN): tools/gen-man.c $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tools/gen-man.c $(LIB) $(LDLIBS)
+$(GEN_MAN): tools/gen-man.c $(LIB) $(TUI_LIB) tui/screens.h
+	$(CC) $(CFLAGS) $(TUI_CFLAGS) -Itui $(LDFLAGS) -o $@ tools/gen-man.c $(TUI_LIB) $(LIB) \
+		$(LDLIBS) $(TUI_LIBS)
 $(BUILD)/man/pgal.1: assets/pgal.1.in $(GEN_MAN)
 	@mkdir -p $(dir $@)
 	$(GEN_MAN) commands > $@.part
@@ -171,6 +172,10 @@ $(BUILD)/man/pgal.conf.5: assets/pgal.conf.5.in $(GEN_MAN) tools/man-keys.sh cor
 	@mkdir -p $(dir $@)
 	$(GEN_MAN) keys | sh tools/man-keys.sh core/config.h > $@.part
 	sed -e '/^@KEYS@$$/{r $@.part' -e 'd;}' assets/pgal.conf.5.in > $@ && rm -f $@.part
+$(BUILD)/man/pgal-tui.1: assets/pgal-tui.1.in $(GEN_MAN)
+	@mkdir -p $(dir $@)
+	$(GEN_MAN) tui-keys > $@.part
+	sed -e '/^@KEYS@$$/{r $@.part' -e 'd;}' assets/pgal-tui.1.in > $@ && rm -f $@.part
 $(BUILD)/man/%: assets/%
 	@mkdir -p $(dir $@)
 	cp $< $@

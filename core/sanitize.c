@@ -415,3 +415,11 @@ pgal_utf8_copy(char *dst, size_t dstsz, const char *src, size_t srclen)
 	dst[n] = '\0';
 	return n;
 }
+
+size_t
+pgal_utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	return len == 0 ? 0 : utf8_decode(p, p + len, cp);
+}

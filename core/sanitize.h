@@ -4,6 +4,7 @@
 #define PGAL_SANITIZE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Copies src into dst (size dstsz, always NUL-terminated) keeping valid UTF-8
  * only: drops C0 and C1 control characters (tab and newline become a space,
@@ -33,6 +34,10 @@ size_t pgal_utf8_cut(const char *s, size_t len, size_t max);
  * text read from a store, a form or a reply kept in a fixed field. src may
  * be NULL (empty). Returns the length copied, strlen(dst). */
 size_t pgal_utf8_copy(char *dst, size_t dstsz, const char *src, size_t srclen);
+
+/* Decodes the strict UTF-8 character at s (len bytes available): its
+ * length, with *cp set; 0 for an invalid or cut sequence. */
+size_t pgal_utf8_decode(const char *s, size_t len, uint32_t *cp);
 
 /* Display width in terminal columns (wcwidth), for UTF-8 text already sanitized. */
 int pgal_text_width(const char *s);

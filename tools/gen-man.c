@@ -1,10 +1,12 @@
-/* gen-man commands|keys: the parts of the man pages that come from pgal's
- * own tables, so that the pages cannot drift from the programs.
+/* gen-man commands|keys|tui-keys: the parts of the man pages that come
+ * from pgal's own tables, so that the pages cannot drift from the programs.
  *   commands  the COMMANDS section of pgal(1), as groff, from the command
  *             table (usage, summary, help)
  *   keys      one line per pgal.conf key, tab-separated: name, kind, range,
  *             default; tools/man-keys.sh adds each key's description from
  *             core/config.h and makes pgal.conf(5)'s KEYS section
+ *   tui-keys  the KEYS section of pgal-tui(1), as groff: per screen of
+ *             tui/screens.c, the rows of its key table that help lists
  * A build tool; not installed. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,24 +15,36 @@
 
 #include "cmd/cmd.h"
 #include "config.h"
+#include "sanitize.h"
+#include "screens.h"
 
-/* text as groff reads it: backslashes doubled, '-' as \-, and a line
- * starting with '.' or '\'' guarded */
+/* text as groff reads it: backslashes doubled, '-' as \-, a line starting
+ * with '.' or '\'' guarded, and a character beyond ASCII by its code point
+ * (groff without preconv reads bytes as Latin-1) */
 static void
 roff(const char *s)
 {
+	size_t left = strlen(s), len;
 	int bol = 1;
+	uint32_t cp;
 
-	for (; *s != '\0'; s++) {
-		if (bol && (*s == '.' || *s == '\''))
+	for (; left > 0; s += len, left -= len) {
+		/* an invalid byte (no table has one) shows as U+FFFD */
+		if ((len = pgal_utf8_decode(s, left, &cp)) == 0) {
+			len = 1;
+			cp = 0xfffd;
+		}
+		if (bol && (cp == '.' || cp == '\''))
 			fputs("\\&", stdout);
-		if (*s == '\\')
+		if (cp == '\\')
 			fputs("\\e", stdout);
-		else if (*s == '-')
+		else if (cp == '-')
 			fputs("\\-", stdout);
+		else if (cp >= 0x80)
+			printf("\\[u%04" PRIX32 "]", cp);
 		else
-			putchar(*s);
-		bol = *s == '\n';
+			putchar((int)cp);
+		bol = cp == '\n';
 	}
 }
 
@@ -102,6 +116,34 @@ keys(void)
 	return 0;
 }
 
+/* Per screen a subsection; per row help lists (it has a label) the keys in
+ * bold, then what they do, in two columns as help draws them (a label is
+ * at most 14 columns there), the rows close together. */
+static int
+tui_keys(void)
+{
+	const tui_screen *sc;
+	const tui_binding *b;
+
+	for (sc = tui_screens; sc->name != NULL; sc++) {
+		/* a gap above the heading, none between the rows */
+		fputs(".PD\n.SS ", stdout);
+		roff(sc->name);
+		fputs("\n.PD 0\n", stdout);
+		for (b = sc->keys; b->run != NULL; b++) {
+			if (b->label == NULL)
+				continue;
+			fputs(".TP 16n\n\\fB", stdout);
+			roff(b->label);
+			fputs("\\fR\n", stdout);
+			roff(b->help);
+			putchar('\n');
+		}
+	}
+	fputs(".PD\n", stdout);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -109,6 +151,8 @@ main(int argc, char **argv)
 		return commands();
 	if (argc == 2 && strcmp(argv[1], "keys") == 0)
 		return keys();
-	fprintf(stderr, "usage: gen-man commands|keys\n");
+	if (argc == 2 && strcmp(argv[1], "tui-keys") == 0)
+		return tui_keys();
+	fprintf(stderr, "usage: gen-man commands|keys|tui-keys\n");
 	return 2;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "sanitize.h"
 
 struct dialog {
@@ -70,14 +71,14 @@ dialog_other(tui *t, tui_view *v, int key)
 	return 1;
 }
 
-static const tui_binding dialog_keys[] = {
+const tui_binding tui_dialog_keys[] = {
 	{ { 'y', 'Y' }, dialog_yes, "y", "yes, do it", TUI_KEY_BAR },
 	{ { 'n', 'N', 'q', TK_ESC }, dialog_no, "n Esc", "no, keep it", TUI_KEY_BAR },
 	{ { TUI_KEY_ANY }, dialog_other, NULL, NULL, 0 },
 	TUI_KEYS_END,
 };
 
-static const tui_binding ask_keys[] = {
+const tui_binding tui_ask_keys[] = {
 	{ { 'y', 'Y' }, dialog_yes, "y", "yes", TUI_KEY_BAR },
 	{ { 'n', 'N', 'q', TK_ESC }, dialog_no, "n Esc", "no", TUI_KEY_BAR },
 	{ { TUI_KEY_ANY }, dialog_other, NULL, NULL, 0 },
@@ -116,7 +117,7 @@ push(tui *t, const char *question, tui_confirm_cb yes, tui_confirm_cb no, void *
 	d->no = no;
 	d->arg = arg;
 	d->own_arg = own_arg;
-	return tui_push(t, &dialog_ops, no != NULL ? ask_keys : dialog_keys, d, "confirm");
+	return tui_push(t, &dialog_ops, no != NULL ? tui_ask_keys : tui_dialog_keys, d, "confirm");
 }
 
 int

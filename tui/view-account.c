@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "prefs.h"
 
 struct account {
@@ -268,7 +269,7 @@ account_choose(tui *t, tui_view *v, int key)
 	return items[fixed].run(t, v, key);
 }
 
-static const tui_binding account_keys[] = {
+const tui_binding tui_account_keys[] = {
 	{ { TK_ENTER, 'l', TK(KEY_RIGHT) }, account_choose, "Enter", "choose/change", TUI_KEY_BAR },
 	{ { 'p' }, account_password, "p", "password", TUI_KEY_BAR },
 	{ { 'K' }, account_ssh_keys, "K", "SSH keys", TUI_KEY_BAR },
@@ -304,7 +305,7 @@ tui_view_account(tui *t)
 
 	if (a == NULL)
 		return -1;
-	if (tui_push(t, &account_ops, account_keys, a, "account") != 0)
+	if (tui_push(t, &account_ops, tui_account_keys, a, "account") != 0)
 		return -1;
 	account_load(t, a);
 	a->list.n = item_count(a);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "photo-files.h"
 
 /* A file whose bytes are stored already is set aside, not failed: once
@@ -278,7 +279,7 @@ add_busy(tui *t, tui_view *v, int key)
 	return !j->done;
 }
 
-static const tui_binding add_keys[] = {
+const tui_binding tui_add_progress_keys[] = {
 	{ { TK_ESC, 'q' }, add_stop, "Esc", "stop / back", TUI_KEY_BAR },
 	{ { TK_ENTER }, add_back, "Enter", "back when done", TUI_KEY_BAR },
 	{ { TUI_KEY_ANY }, add_busy, NULL, NULL, 0 },
@@ -337,7 +338,7 @@ path_submit(tui *t, tui_view *v, tui_form *f, void *arg)
 	}
 	tui_pop(t);
 	/* the form is gone: a failed push is no retry of it */
-	tui_push(t, &add_ops, add_keys, j, "add photos");
+	tui_push(t, &add_ops, tui_add_progress_keys, j, "add photos");
 	return 0;
 }
 
@@ -347,7 +348,7 @@ struct remote_info {
 	char album[PGAL_ALBUM_MAX + 1];
 };
 
-static const tui_binding remote_keys[] = {
+const tui_binding tui_add_remote_keys[] = {
 	{ { 'q' }, tui_key_back, "q", "back", TUI_KEY_BAR },
 	TUI_KEYS_END,
 };
@@ -394,7 +395,7 @@ static const tui_view_ops remote_ops = {
 };
 
 /* the path prompt: a form whose Tab completes */
-static const tui_binding path_keys[] = {
+const tui_binding tui_add_path_keys[] = {
 	{ { TK_ENTER }, tui_form_edit_key, "Enter", "add", TUI_KEY_BAR },
 	{ { '\t' }, tui_form_edit_key, "Tab", "complete path", TUI_KEY_BAR },
 	{ { TK_ESC }, tui_form_cancel, "Esc", "cancel", TUI_KEY_BAR },
@@ -412,7 +413,7 @@ tui_view_add(tui *t, const char *album)
 			 "subfolders are added). Tab completes the path.",
 		.submit = path_submit,
 		.own_arg = 1,
-		.keys = path_keys,
+		.keys = tui_add_path_keys,
 	};
 	struct remote_info *r;
 	tui_form *f;
@@ -422,7 +423,7 @@ tui_view_add(tui *t, const char *album)
 		if ((r = calloc(1, sizeof *r)) == NULL)
 			return -1;
 		tui_copy(r->album, sizeof r->album, album);
-		return tui_push(t, &remote_ops, remote_keys, r, "add photos");
+		return tui_push(t, &remote_ops, tui_add_remote_keys, r, "add photos");
 	}
 	if ((spec.arg = strdup(album)) == NULL)
 		return -1;

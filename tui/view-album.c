@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "pager.h"
 #include "preview.h"
 
@@ -256,7 +257,7 @@ album_reload_key(tui *t, tui_view *v, int key)
 	return 1;
 }
 
-static const tui_binding album_keys[] = {
+const tui_binding tui_album_keys[] = {
 	{ { TK_ENTER, TK(KEY_RIGHT), 'l' }, album_open, "Enter", "open", TUI_KEY_BAR },
 	{ { 'a' }, album_add, "a", "add photos", TUI_KEY_BAR },
 	{ { 'e' }, album_edit, "e", "edit", TUI_KEY_BAR },
@@ -316,7 +317,7 @@ tui_view_album(tui *t, const char *album)
 		return -1;
 	tui_copy(a->album, sizeof a->album, album);
 	snprintf(title, sizeof title, "album %s", a->album);
-	if (tui_push(t, &album_ops, album_keys, a, title) != 0)
+	if (tui_push(t, &album_ops, tui_album_keys, a, title) != 0)
 		return -1;
 	album_reload(t, a);
 	return 0;

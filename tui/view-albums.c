@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 
 struct albums {
 	pgal_album *rows;
@@ -267,7 +268,7 @@ albums_account(tui *t, tui_view *v, int key)
 	return 1;
 }
 
-static const tui_binding albums_keys[] = {
+const tui_binding tui_albums_keys[] = {
 	{ { TK_ENTER, TK(KEY_RIGHT), 'l' }, albums_open, "Enter", "open", TUI_KEY_BAR },
 	{ { 'n' }, albums_new, "n", "new album", TUI_KEY_BAR },
 	{ { 'r' }, albums_rename, "r", "rename", TUI_KEY_BAR },
@@ -311,7 +312,7 @@ tui_view_albums(tui *t)
 
 	if (a == NULL)
 		return -1;
-	if (tui_push(t, &albums_ops, albums_keys, a, "albums") != 0)
+	if (tui_push(t, &albums_ops, tui_albums_keys, a, "albums") != 0)
 		return -1;
 	albums_load(t, a);
 	return 0;

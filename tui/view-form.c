@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 
 struct form_view {
 	tui_form form;
@@ -70,7 +71,7 @@ form_free(tui_view *v)
 	free(fv);
 }
 
-static const tui_binding form_keys[] = {
+const tui_binding tui_form_keys[] = {
 	{ { TK_ENTER }, tui_form_edit_key, "Enter", "next field / submit", TUI_KEY_BAR },
 	{ { '\t' }, tui_form_edit_key, "Tab", "next field", TUI_KEY_BAR },
 	{ { TK_ESC }, tui_form_cancel, "Esc", "cancel", TUI_KEY_BAR },
@@ -100,7 +101,7 @@ tui_form_view(tui *t, const tui_form_spec *spec)
 	fv->spec = *spec;
 	if (spec->intro != NULL)
 		snprintf(fv->intro, sizeof fv->intro, "%s", spec->intro);
-	if (tui_push(t, &form_ops, spec->keys != NULL ? spec->keys : form_keys, fv,
+	if (tui_push(t, &form_ops, spec->keys != NULL ? spec->keys : tui_form_keys, fv,
 	    spec->title) != 0)
 		return NULL;
 	return &fv->form;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 
 struct keys_view {
 	pgal_ssh_key *rows;
@@ -130,7 +131,7 @@ keys_remove(tui *t, tui_view *v, int key)
 	return 1;
 }
 
-static const tui_binding keys_keys[] = {
+const tui_binding tui_ssh_keys_keys[] = {
 	{ { 'a' }, keys_add, "a", "add a key", TUI_KEY_BAR },
 	{ { 'd', TK(KEY_DC) }, keys_remove, "d", "remove", TUI_KEY_BAR },
 	{ { 'q' }, tui_key_back, "q", "back", TUI_KEY_BAR },
@@ -167,7 +168,7 @@ tui_view_keys(tui *t)
 
 	if (k == NULL)
 		return -1;
-	if (tui_push(t, &keys_ops, keys_keys, k, "SSH keys") != 0)
+	if (tui_push(t, &keys_ops, tui_ssh_keys_keys, k, "SSH keys") != 0)
 		return -1;
 	keys_load(t, k);
 	return 0;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 
 static int
 login_submit(tui *t, tui_view *v, tui_form *f, void *arg)
@@ -46,7 +47,7 @@ login_forgot(tui *t, tui_view *v, int key)
 	return 1;
 }
 
-static const tui_binding login_keys[] = {
+const tui_binding tui_login_keys[] = {
 	{ { TK_ENTER }, tui_form_edit_key, "Enter", "next field / log in", TUI_KEY_BAR },
 	{ { TK_CTRL('r') }, login_forgot, "Ctrl-R", "forgot password", TUI_KEY_BAR },
 	{ { TK_ESC }, tui_form_cancel, "Esc", "cancel", TUI_KEY_BAR },
@@ -62,7 +63,7 @@ tui_view_login(tui *t, const char *user)
 		.intro = "Log in with your user name and password. Forgot the "
 			 "password? Ctrl-R mails a code to reset it.",
 		.submit = login_submit,
-		.keys = login_keys,
+		.keys = tui_login_keys,
 	};
 	tui_form *f;
 	tui_field *u;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 #include "preview.h"
 
 struct photo_view {
@@ -170,7 +171,7 @@ photo_delete(tui *t, tui_view *v, int key)
 	return 1;
 }
 
-static const tui_binding photo_keys[] = {
+const tui_binding tui_photo_keys[] = {
 	/* ← and → step here (elsewhere ← goes back): the photo is a page */
 	{ { 'n', 'j', TK(KEY_RIGHT) }, photo_next, "n/j/→", "next", TUI_KEY_BAR },
 	{ { 'p', 'k', TK(KEY_LEFT) }, photo_previous, "p/k/←", "previous", TUI_KEY_BAR },
@@ -219,7 +220,7 @@ tui_view_photo(tui *t, tui_source *src, size_t i)
 	tui_source_ref(src);
 	pv->src = src;
 	pv->i = i;
-	if (tui_push(t, &photo_ops, photo_keys, pv, "photo") != 0)
+	if (tui_push(t, &photo_ops, tui_photo_keys, pv, "photo") != 0)
 		return -1;
 	photo_load(t, pv);
 	return 0;
@@ -288,7 +289,7 @@ tui_photo_edit(tui *t, const pgal_photo *p)
 /* ---- move and rename: one form, as a file manager's F6 ---- */
 
 /* Enter in the last field moves; Tab there completes the album */
-static const tui_binding move_keys[] = {
+const tui_binding tui_photo_move_keys[] = {
 	{ { TK_ENTER }, tui_form_edit_key, "Enter", "next field / move", TUI_KEY_BAR },
 	{ { '\t' }, tui_form_edit_key, "Tab", "next field / complete album", TUI_KEY_BAR },
 	{ { TK_ESC }, tui_form_cancel, "Esc", "cancel", TUI_KEY_BAR },
@@ -349,7 +350,7 @@ tui_photo_move(tui *t, const pgal_photo *p)
 		.intro = "A new name, another album (Tab completes it), or both.",
 		.submit = move_submit,
 		.own_arg = 1,
-		.keys = move_keys,
+		.keys = tui_photo_move_keys,
 	};
 	char title[PGAL_ALBUM_MAX + PGAL_PHOTO_NAME_MAX + 32];
 	tui_field *fl;

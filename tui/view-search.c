@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "screens.h"
 
 #define SEARCH_LIMIT 500
 
@@ -112,7 +113,7 @@ search_again(tui *t, tui_view *v, int key)
 	return 1;
 }
 
-static const tui_binding search_keys[] = {
+const tui_binding tui_search_keys[] = {
 	{ { TK_ENTER, 'l', TK(KEY_RIGHT) }, search_open, "Enter", "open", TUI_KEY_BAR },
 	{ { '/' }, search_again, "/", "new search", TUI_KEY_BAR },
 	{ { 'q' }, tui_key_back, "q", "back", TUI_KEY_BAR },
@@ -153,7 +154,7 @@ tui_view_search(tui *t, const char *album, const char *query)
 	if (album != NULL)
 		tui_copy(s->album, sizeof s->album, album);
 	tui_copy(s->query, sizeof s->query, query);
-	if (tui_push(t, &search_ops, search_keys, s, "search results") != 0)
+	if (tui_push(t, &search_ops, tui_search_keys, s, "search results") != 0)
 		return -1;
 	run(t, s);
 	return 0;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "app.h"
+#include "screens.h"
 #include "banner.h"
 
 /* ---- the menu: each item is also a key ---- */
@@ -70,7 +71,7 @@ welcome_code(tui *t, tui_view *v, int key)
 	return 1;
 }
 
-static const tui_binding welcome_keys[] = {
+const tui_binding tui_welcome_keys[] = {
 	{ { 'l' }, welcome_login, "l", "log in", TUI_KEY_BAR },
 	{ { 's' }, welcome_signup, "s", "sign up", TUI_KEY_BAR },
 	{ { 'c' }, welcome_code, "c", "enter a mailed code", TUI_KEY_BAR },
@@ -101,5 +102,5 @@ tui_view_welcome(tui *t)
 	if (l == NULL)
 		return -1;
 	l->n = NITEMS;
-	return tui_push(t, &tui_welcome_ops, welcome_keys, l, "welcome");
+	return tui_push(t, &tui_welcome_ops, tui_welcome_keys, l, "welcome");
 }

@@ -531,6 +531,31 @@ test_utf8_copy(void **state)
 	assert_string_equal(buf, "a\xc3z");
 }
 
+/* the code points of the Unicode standard's encodings; the sequences it
+ * calls ill-formed (overlong, surrogate, above U+10FFFF, cut) are refused */
+static void
+test_utf8_decode(void **state)
+{
+	uint32_t cp = 0;
+
+	assert_int_equal(pgal_utf8_decode("A", 1, &cp), 1);
+	assert_int_equal(cp, 0x41);
+	assert_int_equal(pgal_utf8_decode("\xc3\xa9", 2, &cp), 2);
+	assert_int_equal(cp, 0xe9);
+	assert_int_equal(pgal_utf8_decode("\xe2\x86\x93x", 4, &cp), 3);
+	assert_int_equal(cp, 0x2193);
+	assert_int_equal(pgal_utf8_decode("\xf0\x9f\x93\xb7", 4, &cp), 4);
+	assert_int_equal(cp, 0x1f4f7);
+	assert_int_equal(pgal_utf8_decode("", 0, &cp), 0);
+	assert_int_equal(pgal_utf8_decode("\x80", 1, &cp), 0);
+	assert_int_equal(pgal_utf8_decode("\xc0\xaf", 2, &cp), 0);
+	assert_int_equal(pgal_utf8_decode("\xe0\x80\xaf", 3, &cp), 0);
+	assert_int_equal(pgal_utf8_decode("\xed\xa0\x80", 3, &cp), 0);
+	assert_int_equal(pgal_utf8_decode("\xf4\x90\x80\x80", 4, &cp), 0);
+	/* cut: the bytes there, but not inside len */
+	assert_int_equal(pgal_utf8_decode("\xe2\x86\x93", 2, &cp), 0);
+}
+
 static void
 test_width(void **state)
 {
@@ -565,6 +590,7 @@ main(void)
 		cmocka_unit_test(test_long_inputs),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_is_clean),
+		cmocka_unit_test(test_utf8_decode),
 		cmocka_unit_test(test_utf8_cut),
 		cmocka_unit_test(test_utf8_copy),
 		cmocka_unit_test(test_width),
