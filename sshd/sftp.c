@@ -228,11 +228,11 @@ sftpd_reply_pgal(struct sftpd *s, sftp_client_message m, const pgal_err *e)
 /* The message's path in the virtual tree; on a bad path the reply (with
  * `code`) is sent and -1 returned. */
 int
-sftpd_client_path(struct sftpd *s, sftp_client_message m, struct vpath *v, int code)
+sftpd_client_path(struct sftpd *s, sftp_client_message m, struct sshd_vpath *v, int code)
 {
 	pgal_err e;
 
-	if (sftpd_parse_path(m->filename, v, &e) == PGAL_OK)
+	if (sshd_vpath_parse(m->filename, v, &e) == PGAL_OK)
 		return 0;
 	sftpd_reply_err(s, m, code, e.msg);
 	return -1;

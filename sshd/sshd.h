@@ -125,6 +125,21 @@ int sshd_probe_end(struct sshd_probe *p, int reap, size_t *len, pgal_err *e);
 int sshd_probe_run(const char *what, sshd_probe_fn fn, const void *arg, int secs,
 		   char *out, size_t size, size_t *len, pgal_err *e);
 
+/* ---- vpath.c: paths in the virtual tree, for SFTP and scp ---- */
+struct sshd_vpath {
+	int depth; /* 0 root, 1 album, 2 photo */
+	char album[PGAL_ALBUM_MAX + 1];
+	char photo[PGAL_PHOTO_NAME_MAX + 1];
+};
+/* A client path: empty and "." components skipped; "..", control
+ * characters and broken UTF-8 refused; at most ALBUM/PHOTO. Relative
+ * paths start at the root (the client's home). PGAL_OK, or PGAL_EINPUT
+ * with the reason in e. */
+int sshd_vpath_parse(const char *in, struct sshd_vpath *v, pgal_err *e);
+/* The canonical absolute form of a client path, ".." resolved lexically
+ * (SFTP's REALPATH); -1 if it is not one or does not fit. */
+int sshd_vpath_real(const char *in, char *out, size_t size);
+
 /* ---- hostkey.c ---- */
 /* The host key as text (*pem, for sshd_hostkey_free): ssh_host_key, or
  * PGAL_HOME/ssh_host_ed25519_key made (0600) unless it exists; read and
