@@ -201,7 +201,7 @@ enum {
 	SSHD_WAIT_CLIENT, /* the header is in: *fd and *client are the caller's */
 	SSHD_WAIT_LOCAL,  /* the balancer's own check: answered and closed */
 	SSHD_WAIT_GONE,   /* closed before sending a byte (a check): closed */
-	SSHD_WAIT_BAD,    /* no valid header: closed, *why says why */
+	SSHD_WAIT_BAD,    /* no valid header: closed, e says why */
 };
 /* Holds fd from the balancer at from; -1 when SSHD_PROXY_WAITING_MAX are
  * waiting already (the caller closes it). */
@@ -213,7 +213,7 @@ int sshd_wait_fd(size_t i);
  * *client: the header's client (the balancer's address when the header
  * gives none). */
 int sshd_wait_step(size_t i, int *fd, struct sockaddr_storage *client,
-		   struct sockaddr_storage *from, const char **why);
+		   struct sockaddr_storage *from, pgal_err *e);
 /* Ends the waits that are over, calling expired for each: with fd -1 (and
  * client NULL) for one whose header did not come, closed; with its fd (the
  * caller's now) and client for one whose client said nothing yet. Returns
