@@ -6,7 +6,7 @@
  *   sftp-dir.c    listings of the root and of an album
  *   sftp-paths.c  requests on names: stat, realpath, mkdir, rmdir, remove,
  *                 rename
- *   sftp-tree.c   client paths and attributes of the virtual tree
+ *   sftp-tree.c   attributes of the virtual tree (its paths: vpath.c)
  *   sftp-ext.c    the version reply and the protocol extensions */
 #ifndef PGAL_SSHD_SFTP_INT_H
 #define PGAL_SSHD_SFTP_INT_H
