@@ -2,19 +2,18 @@
  * listener itself: no fork per request, no log line. GET /health says
  * "200 ok", or "503" and why when the store or the blobs cannot be
  * reached. Requests are answered from the last check's result; a check is
- * a short-lived child that opens the gallery (the store and the blobs,
- * with their own timeouts, under an alarm), started when the result is
- * older than HEALTH_FRESH_MS. A child rather than a thread: opening the
- * backends sets up libcurl, OpenSSL and the database clients, which the
- * listener must never hold (its children fork from it); and a check that
- * hangs is killed, never waited for. Requests are bounded: at most
- * HEALTH_CLIENTS at once, HEALTH_REQUEST_MAX bytes, HEALTH_REQUEST_MS.
+ * a probe (probe.c: a short-lived child) that opens the gallery (the
+ * store and the blobs, with their own timeouts, under an alarm), started
+ * when the result is older than HEALTH_FRESH_MS. A child rather than a
+ * thread: opening the backends sets up libcurl, OpenSSL and the database
+ * clients, which the listener must never hold (its children fork from
+ * it); and a check that hangs is killed, never waited for. Requests are
+ * bounded: at most HEALTH_CLIENTS at once, HEALTH_REQUEST_MAX bytes,
+ * HEALTH_REQUEST_MS.
  * While the server drains its sessions after SIGTERM it answers 503, so
  * the balancer sends new clients to the other hosts. */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
