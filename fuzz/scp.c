@@ -36,8 +36,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pgal_err_clear(&e);
 		if (first) {
 			first = 0;
-			if (split_target(line, album, sizeof album, photo, sizeof photo, &e) ==
-			    PGAL_OK && (bad_part(album) || bad_part(photo)))
+			if (split_target(line, album, photo, &e) == PGAL_OK &&
+			    (bad_part(album) || bad_part(photo)))
 				abort();
 			continue;
 		}

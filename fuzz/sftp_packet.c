@@ -29,7 +29,7 @@ one_packet(const unsigned char *p, size_t len)
 {
 	struct sftp_client_message_struct m;
 	const struct sftpd_request *req;
-	struct vpath v;
+	struct sshd_vpath v;
 	pgal_reader r;
 	uint32_t id;
 	pgal_err e;
@@ -61,7 +61,7 @@ one_packet(const unsigned char *p, size_t len)
 	    (req->paths < 1 || paths_whole(&m, req->type)) &&
 	    (req->paths < 2 || target_whole(&m)) && m.filename != NULL) {
 		pgal_err_clear(&e);
-		sftpd_parse_path(m.filename, &v, &e);
+		sshd_vpath_parse(m.filename, &v, &e);
 	}
 	ssh_buffer_free(m.complete_message);
 	ssh_string_free(m.data);

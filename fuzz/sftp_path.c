@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sftp-tree.h"
+#include "sshd.h"
 #include "text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
-check_names(const struct vpath *v)
+check_names(const struct sshd_vpath *v)
 {
 	if (strcmp(v->album, "..") == 0 || strcmp(v->photo, "..") == 0 ||
 	    strchr(v->album, '/') != NULL || strchr(v->photo, '/') != NULL ||
@@ -24,21 +24,21 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *in = fuzz_text(data, size), real[4096];
-	struct vpath v, w;
+	struct sshd_vpath v, w;
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	if (sftpd_parse_path(in, &v, &e) == PGAL_OK)
+	if (sshd_vpath_parse(in, &v, &e) == PGAL_OK)
 		check_names(&v);
-	if (sftpd_realpath(in, real, sizeof real) == 0) {
+	if (sshd_vpath_real(in, real, sizeof real) == 0) {
 		if (real[0] != '/')
 			abort();
 		pgal_err_clear(&e);
-		if (sftpd_parse_path(real, &w, &e) == PGAL_OK)
+		if (sshd_vpath_parse(real, &w, &e) == PGAL_OK)
 			check_names(&w);
 	}
 	/* a small buffer: the canonical form must be cut or refused, never overrun */
-	sftpd_realpath(in, real, 8);
+	sshd_vpath_real(in, real, 8);
 	free(in);
 	return 0;
 }

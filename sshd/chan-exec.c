@@ -66,17 +66,18 @@ put_shell_word(FILE *f, const char *word)
 	fputc('\'', f);
 }
 
-/* put over SSH: the files are on the user's computer, which the server
- * cannot read; says the scp (and sftp) command that sends them, with
- * the files and album of this put when they were given. */
+/* A command of ALBUM PATH... on the user's computer (put), over SSH: the
+ * server cannot read them; says the scp (and sftp) command that sends
+ * them, with the files and album given when they were. */
 static int
-put_hint(const pgal_config *cfg, const char *user, int argc, char **argv)
+client_files_hint(const pgal_config *cfg, const char *user, int argc, char **argv)
 {
 	struct sshd_reach r;
 	int i;
 
 	sshd_reach(cfg, &r);
-	fprintf(stderr, "pgal: put reads files on your computer; send them from there with scp: scp ");
+	fprintf(stderr, "pgal: %s reads files on your computer; send them from there with "
+	    "scp: scp ", argv[0]);
 	if (r.port != NULL)
 		fprintf(stderr, "-P %s ", r.port);
 	if (argc > 2) {
@@ -102,6 +103,7 @@ static int
 exec_run(struct sshd_gallery *sg, const char *token, const char *user, int argc, char **argv)
 {
 	const pgal_config *cfg = sg->cfg;
+	const pgal_cmd_entry *cmd;
 	pgal_cmd_ctx ctx;
 	int rc;
 
@@ -124,8 +126,9 @@ exec_run(struct sshd_gallery *sg, const char *token, const char *user, int argc,
 		sshd_gallery_close(sg);
 		return rc;
 	}
-	if (argc > 0 && strcmp(argv[0], "put") == 0) {
-		rc = put_hint(cfg, user, argc, argv);
+	if (argc > 0 && (cmd = pgal_cmd_find(argv[0])) != NULL &&
+	    (cmd->flags & PGAL_CMD_CLIENT_FILES)) {
+		rc = client_files_hint(cfg, user, argc, argv);
 		sshd_gallery_close(sg);
 		return rc;
 	}

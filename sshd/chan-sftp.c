@@ -20,8 +20,8 @@ chan_sftp_start(struct conn *c, struct chan *k, pgal_err *e)
 		e->msg[0] = '\0';
 		return e->code;
 	}
-	if (c->sftp_uploads == NULL &&
-	    (c->sftp_uploads = sftpd_uploads_new(&c->gallery, c->token, c->user)) == NULL)
+	if (c->sftpd_uploads == NULL &&
+	    (c->sftpd_uploads = sftpd_uploads_new(&c->gallery, c->token, c->user)) == NULL)
 		e->code = PGAL_EBACKEND;
 	return e->code;
 }
@@ -32,7 +32,7 @@ static int
 chan_sftp_input(struct chan *k, const void *data, uint32_t len, int is_stderr)
 {
 	if (!is_stderr)
-		k->sftp_whole = sftpd_packets(data, len);
+		k->sftpd_whole = sftpd_packets(data, len);
 	return 0;
 }
 
@@ -43,11 +43,11 @@ chan_sftp_open(struct conn *c, struct chan *k)
 {
 	sftp_session sftp;
 
-	k->sftp_whole--;
+	k->sftpd_whole--;
 	if ((sftp = sftp_server_new(c->s, k->ch)) == NULL)
 		return -1;
 	if (sftpd_server_init(sftp) != 0 ||
-	    (k->sftp = sftpd_new(c->sftp_uploads, &c->gallery, c->token, c->user, sftp)) ==
+	    (k->sftp = sftpd_new(c->sftpd_uploads, &c->gallery, c->token, c->user, sftp)) ==
 	    NULL) {
 		sftp_server_free(sftp);
 		return -1;
@@ -60,13 +60,13 @@ chan_sftp_service(struct conn *c, struct chan *k)
 {
 	if (k->done || k->closed)
 		return;
-	if (k->sftp_whole == -1) {
+	if (k->sftpd_whole == -1) {
 		sshd_log("sftp: user %s: a packet longer than any client sends", c->user);
 		chan_finish(k, 1);
 		return;
 	}
 	if (k->sftp == NULL) {
-		if (k->sftp_whole == 0)
+		if (k->sftpd_whole == 0)
 			return;
 		if (chan_sftp_open(c, k) == -1) {
 			chan_finish(k, 1);
@@ -76,16 +76,16 @@ chan_sftp_service(struct conn *c, struct chan *k)
 	/* a reply is written only when it cannot block (see conn.c's
 	 * CONN_WRITE_WAIT_SECS): else the loop waits for the client's window
 	 * to open or the buffer to drain */
-	while (!k->closed && k->sftp_whole > 0 && !(ssh_get_status(c->s) & SSH_WRITE_PENDING) &&
+	while (!k->closed && k->sftpd_whole > 0 && !(ssh_get_status(c->s) & SSH_WRITE_PENDING) &&
 	    sftpd_ready(k->sftp)) {
-		k->sftp_whole--;
+		k->sftpd_whole--;
 		c->last_activity = time(NULL);
 		if (sftpd_step(k->sftp) == -1) {
 			chan_finish(k, 0);
 			return;
 		}
 	}
-	if (ssh_channel_is_eof(k->ch) && k->sftp_whole == 0)
+	if (ssh_channel_is_eof(k->ch) && k->sftpd_whole == 0)
 		chan_finish(k, 0);
 }
 

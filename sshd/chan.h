@@ -81,7 +81,7 @@ struct chan {
 	struct sftpd *sftp; /* once the SFTP server's init packet is read */
 	/* whole SFTP packets at the head of the unread data (counted by
 	 * the input op, which sees it all), -1 for one too long to wait for */
-	int sftp_whole;
+	int sftpd_whole;
 };
 
 /* chan.c */

@@ -6,7 +6,8 @@
  * signals the connection handles back to their defaults and no alarm.
  * The connection process runs no thread of its own (libvips starts only
  * in the ingest workers, ingest-queue.c), so it may fork at any time:
- * commands run on a connection that has SFTP open too. */
+ * commands run on a connection that has SFTP open too. The listener's
+ * short-lived helpers (probe.c) start with the same signals. */
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -71,21 +72,16 @@ setup(const struct sshd_child_fds *f)
 	sshd_log_set_fd(SSHD_CHILD_LOG_FD);
 }
 
-pid_t
-sshd_child_fork(struct sshd_gallery *sg, const struct sshd_child_fds *fds)
+void
+sshd_child_signals(int detached)
 {
-	void (*end)(int) = fds->detached ? SIG_IGN : SIG_DFL;
+	void (*end)(int) = detached ? SIG_IGN : SIG_DFL;
 	sigset_t usr1;
-	pid_t pid;
 
-	/* SQLite handles must not cross a fork */
-	sshd_gallery_close(sg);
-	if ((pid = fork()) != 0)
-		return pid;
 	signal(SIGHUP, end);
 	signal(SIGTERM, end);
 	signal(SIGPIPE, end);
-	if (fds->detached)
+	if (detached)
 		signal(SIGINT, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGALRM, SIG_DFL);
@@ -93,6 +89,18 @@ sshd_child_fork(struct sshd_gallery *sg, const struct sshd_child_fds *fds)
 	sigaddset(&usr1, SIGUSR1);
 	sigprocmask(SIG_UNBLOCK, &usr1, NULL); /* conn.c blocks it */
 	alarm(0);
+}
+
+pid_t
+sshd_child_fork(struct sshd_gallery *sg, const struct sshd_child_fds *fds)
+{
+	pid_t pid;
+
+	/* SQLite handles must not cross a fork */
+	sshd_gallery_close(sg);
+	if ((pid = fork()) != 0)
+		return pid;
+	sshd_child_signals(fds->detached);
 	setup(fds);
 	return 0;
 }

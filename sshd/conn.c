@@ -324,7 +324,7 @@ conn_main(const struct conn_args *a)
 		if (!ssh_is_connected(c.s))
 			break;
 		service(&c);
-		busy = sftpd_uploads_tick(c.sftp_uploads);
+		busy = sftpd_uploads_tick(c.sftpd_uploads);
 		now = time(NULL);
 		idle = c.guest ? c.cfg->ssh_guest_idle_secs : c.cfg->ssh_idle_secs;
 		if (c.authed && idle > 0 && now - c.last_activity > idle) {
@@ -344,8 +344,8 @@ conn_main(const struct conn_args *a)
 		if (c.chans[i].ch != NULL)
 			chan_release(&c, &c.chans[i]);
 	/* accepted uploads are stored before the session's token goes */
-	sftpd_uploads_free(c.sftp_uploads);
-	c.sftp_uploads = NULL;
+	sftpd_uploads_free(c.sftpd_uploads);
+	c.sftpd_uploads = NULL;
 	wait_children();
 	if (c.token[0] != '\0') {
 		/* this connection's session ends with it */

@@ -21,7 +21,7 @@ struct conn {
 	ssh_session s;
 	ssh_event ev;
 	struct sshd_gallery gallery;
-	struct sftpd_uploads *sftp_uploads; /* from the first SFTP channel on */
+	struct sftpd_uploads *sftpd_uploads; /* from the first SFTP channel on */
 	int authed;
 	int guest;
 	int version_seen;        /* told the listener ('V') */

@@ -2,13 +2,15 @@
  * not cross a fork, so it is closed before every fork (child.c), and each
  * process of the connection (the connection process, a command or the TUI,
  * an ingest worker) opens its own through the same object when it needs it. */
-#include <errno.h>
 #include <stdio.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sshd.h"
 #include "limits/throttle.h"
+
+/* the most opening the store and the blobs may take at start: each has
+ * its own timeouts, this catches one that hangs */
+#define GALLERY_CHECK_SECS 120
 
 static void
 log_line(void *arg, const char *line)
@@ -56,30 +58,26 @@ sshd_gallery_close(struct sshd_gallery *sg)
 }
 
 int
-sshd_gallery_check(const pgal_config *cfg)
+sshd_gallery_probe(const void *cfg, char *out, size_t size, size_t *len, pgal_err *e)
 {
 	pgal *g;
-	pgal_err e;
-	pid_t pid;
-	int status;
 
-	if ((pid = fork()) == -1) {
-		perror("pgal-sshd: fork");
-		return PGAL_EBACKEND;
-	}
-	if (pid == 0) {
-		pgal_err_clear(&e);
-		if (pgal_open(&g, cfg, &e) != PGAL_OK) {
-			fprintf(stderr, "pgal-sshd: %s\n", e.msg);
-			_exit(e.code);
-		}
-		pgal_close(g);
-		_exit(0);
-	}
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			return PGAL_EBACKEND;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return PGAL_EBACKEND;
+	*len = 0;
+	if (pgal_open(&g, cfg, e) != PGAL_OK)
+		return e->code;
+	pgal_close(g);
+	return PGAL_OK;
+}
+
+int
+sshd_gallery_check(const pgal_config *cfg)
+{
+	pgal_err e;
+
+	pgal_err_clear(&e);
+	if (sshd_probe_run("the start check", sshd_gallery_probe, cfg, GALLERY_CHECK_SECS,
+	    NULL, 0, NULL, &e) == PGAL_OK)
+		return 0;
+	fprintf(stderr, "pgal-sshd: %s\n", e.msg);
+	return e.code;
 }

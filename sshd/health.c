@@ -2,19 +2,18 @@
  * listener itself: no fork per request, no log line. GET /health says
  * "200 ok", or "503" and why when the store or the blobs cannot be
  * reached. Requests are answered from the last check's result; a check is
- * a short-lived child that opens the gallery (the store and the blobs,
- * with their own timeouts, under an alarm), started when the result is
- * older than HEALTH_FRESH_MS. A child rather than a thread: opening the
- * backends sets up libcurl, OpenSSL and the database clients, which the
- * listener must never hold (its children fork from it); and a check that
- * hangs is killed, never waited for. Requests are bounded: at most
- * HEALTH_CLIENTS at once, HEALTH_REQUEST_MAX bytes, HEALTH_REQUEST_MS.
+ * a probe (probe.c: a short-lived child) that opens the gallery (the
+ * store and the blobs, with their own timeouts, under an alarm), started
+ * when the result is older than HEALTH_FRESH_MS. A child rather than a
+ * thread: opening the backends sets up libcurl, OpenSSL and the database
+ * clients, which the listener must never hold (its children fork from
+ * it); and a check that hangs is killed, never waited for. Requests are
+ * bounded: at most HEALTH_CLIENTS at once, HEALTH_REQUEST_MAX bytes,
+ * HEALTH_REQUEST_MS.
  * While the server drains its sessions after SIGTERM it answers 503, so
  * the balancer sends new clients to the other hosts. */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -38,15 +37,14 @@ struct hclient {
 static int hlfd = -1, hport;
 static struct hclient clients[HEALTH_CLIENTS];
 static size_t nclients;
-/* the check: its child's pipe while one runs, then the result */
-static int check_fd = -1;
-static pid_t check_pid;
-static int64_t check_started_ms, checked_ms = -1;
-static char check_buf[256];
-static size_t check_got;
+/* the check: a probe while one runs (checking), then the result */
+static struct sshd_probe check;
+static int checking;
+static int64_t checked_ms = -1;
 static int healthy;
 static int stopping; /* SIGTERM came: new connections go elsewhere */
-static char reason[320] = "not checked yet";
+static char reason[sizeof "store or blobs unreachable: " + sizeof ((pgal_err *)0)->msg] =
+    "not checked yet";
 
 int
 sshd_health_open(const pgal_config *cfg, int (*open_listener)(const char *, int))
@@ -66,80 +64,28 @@ sshd_health_open(const pgal_config *cfg, int (*open_listener)(const char *, int)
 	return 0;
 }
 
-/* The child: opens the backends and says "ok" or why not. */
-static void
-check_child(const pgal_config *cfg, int fd)
-{
-	pgal_err e;
-	pgal *g;
-
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGALRM, SIG_DFL);
-	alarm(HEALTH_CHECK_SECS);
-	sshd_keep_fd_only(&fd);
-	pgal_err_clear(&e);
-	if (pgal_open(&g, cfg, &e) != PGAL_OK) {
-		dprintf(fd, "%s", e.msg);
-		_exit(1);
-	}
-	pgal_close(g);
-	dprintf(fd, "ok");
-	_exit(0);
-}
-
 static void
 check_start(const pgal_config *cfg)
 {
-	int p[2];
-	pid_t pid;
+	pgal_err e;
 
-	if (pipe2(p, O_CLOEXEC) == -1)
-		return;
-	if ((pid = fork()) == -1) {
-		close(p[0]);
-		close(p[1]);
-		return;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		check_child(cfg, p[1]);
-	}
-	close(p[1]);
-	fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
-	check_fd = p[0];
-	check_pid = pid;
-	check_started_ms = sshd_now_ms();
-	check_got = 0;
+	pgal_err_clear(&e);
+	checking = sshd_probe_start(&check, "the check", sshd_gallery_probe, cfg,
+	    HEALTH_CHECK_SECS, NULL, 0, &e) == PGAL_OK;
 }
 
 static void
 check_end(void)
 {
-	close(check_fd);
-	check_fd = -1;
-	check_buf[check_got] = '\0';
-	healthy = strcmp(check_buf, "ok") == 0;
-	if (!healthy)
-		snprintf(reason, sizeof reason, "store or blobs unreachable: %s",
-		    check_got > 0 ? check_buf : "the check did not finish");
-	checked_ms = sshd_now_ms();
+	pgal_err e;
+
+	pgal_err_clear(&e);
 	/* the listener's reap() collects the child */
-}
-
-static void
-check_read(void)
-{
-	ssize_t n = read(check_fd, check_buf + check_got, sizeof check_buf - 1 - check_got);
-
-	if (n > 0) {
-		check_got += (size_t)n;
-		if (check_got < sizeof check_buf - 1)
-			return;
-	} else if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
-	check_end();
+	healthy = sshd_probe_end(&check, 0, NULL, &e) == PGAL_OK;
+	checking = 0;
+	if (!healthy)
+		snprintf(reason, sizeof reason, "store or blobs unreachable: %s", e.msg);
+	checked_ms = sshd_now_ms();
 }
 
 static void
@@ -147,7 +93,7 @@ respond(struct hclient *c, int code, const char *body)
 {
 	static const char *const texts[] = { [0] = "OK", [1] = "Bad Request",
 		[2] = "Not Found", [3] = "Service Unavailable" };
-	char out[512];
+	char out[sizeof reason + 128]; /* the head and the longest body */
 	int t = code == 200 ? 0 : code == 400 ? 1 : code == 404 ? 2 : 3, n;
 
 	n = snprintf(out, sizeof out, "HTTP/1.0 %d %s\r\nContent-Type: text/plain\r\n"
@@ -252,7 +198,7 @@ sshd_health_fds(struct pollfd *p)
 		return 0;
 	p[n].fd = hlfd;
 	p[n++].events = POLLIN;
-	p[n].fd = check_fd; /* -1 while no check runs: poll skips it */
+	p[n].fd = checking ? check.fd : -1; /* poll skips -1 */
 	p[n++].events = POLLIN;
 	for (i = 0; i < nclients; i++) {
 		p[n].fd = clients[i].fd;
@@ -275,23 +221,21 @@ sshd_health_step(const struct pollfd *p, size_t n, const pgal_config *cfg)
 
 	if (hlfd == -1)
 		return -1;
-	if (n >= 2 && check_fd != -1 && p[1].fd == check_fd && p[1].revents)
-		check_read();
+	if (n >= 2 && checking && p[1].fd == check.fd && p[1].revents && sshd_probe_read(&check))
+		check_end();
 	/* from the last: a dropped one's place goes to one already seen */
 	for (i = n > 2 ? n - 2 : 0; i-- > 0;)
 		if (i < nclients && p[2 + i].fd == clients[i].fd && p[2 + i].revents)
 			client_read(i);
 	if (n >= 1 && (p[0].revents & POLLIN))
 		accept_clients();
-	if (check_fd != -1 && now - check_started_ms > (HEALTH_CHECK_SECS + 1) * 1000) {
-		kill(check_pid, SIGKILL);
+	if (checking && now >= sshd_probe_due_ms(&check))
 		check_end();
-	}
 	/* a balancer asks every few seconds: keep the answer fresh while asked */
-	if (check_fd == -1 && (checked_ms == -1 || now - checked_ms >= HEALTH_FRESH_MS) &&
+	if (!checking && (checked_ms == -1 || now - checked_ms >= HEALTH_FRESH_MS) &&
 	    (nclients > 0 || checked_ms == -1))
 		check_start(cfg);
-	if (checked_ms != -1 && now - checked_ms >= 3 * HEALTH_FRESH_MS && check_fd != -1) {
+	if (checked_ms != -1 && now - checked_ms >= 3 * HEALTH_FRESH_MS && checking) {
 		healthy = 0;
 		snprintf(reason, sizeof reason, "store or blobs unreachable: no answer in %d s",
 		    HEALTH_CHECK_SECS);
@@ -303,8 +247,8 @@ sshd_health_step(const struct pollfd *p, size_t n, const pgal_config *cfg)
 		else if (next == -1 || due < next)
 			next = due;
 	}
-	if (check_fd != -1) {
-		due = check_started_ms + (HEALTH_CHECK_SECS + 1) * 1000;
+	if (checking) {
+		due = sshd_probe_due_ms(&check);
 		if (next == -1 || due < next)
 			next = due;
 	}
@@ -324,8 +268,8 @@ sshd_health_close_fds(void)
 
 	if (hlfd != -1)
 		close(hlfd);
-	if (check_fd != -1)
-		close(check_fd);
+	if (checking)
+		close(check.fd);
 	for (i = 0; i < nclients; i++)
 		close(clients[i].fd);
 }

@@ -518,16 +518,16 @@ header_step(int lfd, size_t i, const pgal_config *cfg, const char *hostkey)
 {
 	struct sockaddr_storage client, from;
 	char peer[SSHD_ADDR_MAX];
-	const char *why;
+	pgal_err e;
 	int fd;
 
-	switch (sshd_wait_step(i, &fd, &client, &from, &why)) {
+	switch (sshd_wait_step(i, &fd, &client, &from, &e)) {
 	case SSHD_WAIT_CLIENT:
 		spawn(lfd, fd, &client, cfg, hostkey, 0);
 		break;
 	case SSHD_WAIT_BAD:
 		sshd_log_addr(&from, peer, sizeof peer);
-		log_refused(peer, why);
+		log_refused(peer, e.msg);
 		break;
 	default: /* waiting still, or a balancer's check: no log line */
 		break;

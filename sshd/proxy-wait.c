@@ -97,7 +97,7 @@ first_byte(size_t i, int *fd, struct sockaddr_storage *client)
 
 int
 sshd_wait_step(size_t i, int *fd, struct sockaddr_storage *client,
-    struct sockaddr_storage *from, const char **why)
+    struct sockaddr_storage *from, pgal_err *e)
 {
 	struct waiting *w = &waits[i];
 	struct sshd_proxy_hdr h;
@@ -106,7 +106,7 @@ sshd_wait_step(size_t i, int *fd, struct sockaddr_storage *client,
 	int rc;
 
 	*from = w->from;
-	*why = NULL;
+	pgal_err_clear(e);
 	if (w->have_header)
 		return first_byte(i, fd, client);
 	/* look first, take only what belongs to the header */
@@ -118,13 +118,13 @@ sshd_wait_step(size_t i, int *fd, struct sockaddr_storage *client,
 		 * and goes costs no log line; half a header is worth one */
 		rc = w->got == 0 ? SSHD_WAIT_GONE : SSHD_WAIT_BAD;
 		if (rc == SSHD_WAIT_BAD)
-			*why = "connection closed inside its PROXY header";
+			pgal_fail(e, PGAL_EINPUT, "connection closed inside its PROXY header");
 		drop(i, 0);
 		return rc;
 	}
 	rc = sshd_proxy_parse(w->buf, w->got + (size_t)n, &h);
 	if (rc == SSHD_PROXY_BAD) {
-		*why = "no valid PROXY header from a trusted balancer";
+		pgal_fail(e, PGAL_EINPUT, "no valid PROXY header from a trusted balancer");
 		drop(i, 0);
 		return SSHD_WAIT_BAD;
 	}
@@ -133,7 +133,7 @@ sshd_wait_step(size_t i, int *fd, struct sockaddr_storage *client,
 		n = recv(w->fd, w->buf + w->got, take, MSG_DONTWAIT);
 	while (n == -1 && errno == EINTR);
 	if (n != (ssize_t)take) {
-		*why = "connection lost inside its PROXY header";
+		pgal_fail(e, PGAL_EINPUT, "connection lost inside its PROXY header");
 		drop(i, 0);
 		return SSHD_WAIT_BAD;
 	}

@@ -170,39 +170,22 @@ parse_times(const char *line)
 }
 
 /* Splits a remote path into album and photo (either may come out empty:
- * the root, or an album). '..' and control characters are refused. */
+ * the root, or an album), read as vpath.c reads every client path. The
+ * path came through the user's shell on an OpenSSH server, where a
+ * leading "~" is the home: here the root. */
 static int
-split_target(const char *path, char *album, size_t asz, char *photo, size_t psz, pgal_err *e)
+split_target(const char *path, char album[PGAL_ALBUM_MAX + 1],
+	     char photo[PGAL_PHOTO_NAME_MAX + 1], pgal_err *e)
 {
-	char buf[1024], *slash;
-	const char *p = path;
-	size_t n;
+	struct sshd_vpath v;
 
 	album[0] = photo[0] = '\0';
-	while (*p == '/' || (p[0] == '.' && p[1] == '/') || (p[0] == '~' && p[1] == '/'))
-		p += *p == '/' ? 1 : 2;
-	if (strcmp(p, ".") == 0 || strcmp(p, "~") == 0 || *p == '\0')
-		return PGAL_OK;
-	if ((n = strlen(p)) >= sizeof buf)
-		return pgal_fail(e, PGAL_EINPUT, "path too long");
-	memcpy(buf, p, n + 1);
-	while (n > 0 && buf[n - 1] == '/')
-		buf[--n] = '\0';
-	if ((slash = strchr(buf, '/')) != NULL) {
-		*slash++ = '\0';
-		if (strchr(slash, '/') != NULL)
-			return pgal_fail(e, PGAL_EINPUT, "albums hold photos, not folders: use ALBUM/PHOTO");
-		if (check_name(slash, e) != PGAL_OK)
-			return e->code;
-		if (strlen(slash) >= psz)
-			return pgal_fail(e, PGAL_EINPUT, "photo name too long");
-		strcpy(photo, slash);
-	}
-	if (check_name(buf, e) != PGAL_OK)
+	if (path[0] == '~' && (path[1] == '\0' || path[1] == '/'))
+		path++;
+	if (sshd_vpath_parse(path, &v, e) != PGAL_OK)
 		return e->code;
-	if (strlen(buf) >= asz)
-		return pgal_fail(e, PGAL_EINPUT, "album name too long");
-	strcpy(album, buf);
+	memcpy(album, v.album, sizeof v.album);
+	memcpy(photo, v.photo, sizeof v.photo);
 	return PGAL_OK;
 }
 
@@ -282,7 +265,7 @@ sink(struct scp *s, const char *target)
 	pgal_err e;
 
 	pgal_err_clear(&e);
-	if (split_target(target, album, sizeof album, photo, sizeof photo, &e) != PGAL_OK) {
+	if (split_target(target, album, photo, &e) != PGAL_OK) {
 		warn_peer(s, "%s", e.msg);
 		return 1;
 	}
@@ -604,7 +587,7 @@ source_one(struct scp *s, const char *arg)
 	int matched = 0;
 
 	pgal_err_clear(&e);
-	if (split_target(arg, album, sizeof album, photo, sizeof photo, &e) != PGAL_OK) {
+	if (split_target(arg, album, photo, &e) != PGAL_OK) {
 		warn_peer(s, "%s", e.msg);
 		return;
 	}

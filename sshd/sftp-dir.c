@@ -16,7 +16,7 @@
 void
 sftpd_do_opendir(struct sftpd *s, sftp_client_message m)
 {
-	struct vpath v;
+	struct sshd_vpath v;
 	struct handle *h;
 	pgal_album al;
 	pgal_err e;

@@ -201,7 +201,7 @@ sftpd_do_statvfs(struct sftpd *s, sftp_client_message m)
 {
 	char path[PGAL_ALBUM_MAX + PGAL_PHOTO_NAME_MAX + 64];
 	pgal_quota_usage u;
-	struct vpath v;
+	struct sshd_vpath v;
 	pgal_album a;
 	pgal_buf b = { 0 };
 	uint64_t blocks, used;
@@ -212,7 +212,7 @@ sftpd_do_statvfs(struct sftpd *s, sftp_client_message m)
 		sftpd_reply_err(s, m, PGAL_EINPUT, "a bad or too long path");
 		return;
 	}
-	if (sftpd_parse_path(path, &v, &e) != PGAL_OK) {
+	if (sshd_vpath_parse(path, &v, &e) != PGAL_OK) {
 		sftpd_reply_pgal(s, m, &e);
 		return;
 	}

@@ -91,7 +91,7 @@ no_album(const char *album, pgal_err *e)
 /* What an upload's OPEN can be refused for: no such album, no room left,
  * and when the client says its size, that size over a limit. */
 static int
-open_limits(struct sftpd *s, const struct vpath *v, sftp_attributes attr, pgal_err *e)
+open_limits(struct sftpd *s, const struct sshd_vpath *v, sftp_attributes attr, pgal_err *e)
 {
 	pgal_album al;
 	int64_t size = 0;
@@ -135,7 +135,7 @@ refuse_write(struct sftpd *s, sftp_client_message m, struct handle *h, int code,
 void
 sftpd_do_open(struct sftpd *s, sftp_client_message m)
 {
-	struct vpath v;
+	struct sshd_vpath v;
 	struct handle *h;
 	pgal_photo ph;
 	pgal_err e;

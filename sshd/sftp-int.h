@@ -6,7 +6,7 @@
  *   sftp-dir.c    listings of the root and of an album
  *   sftp-paths.c  requests on names: stat, realpath, mkdir, rmdir, remove,
  *                 rename
- *   sftp-tree.c   client paths and attributes of the virtual tree
+ *   sftp-tree.c   attributes of the virtual tree (its paths: vpath.c)
  *   sftp-ext.c    the version reply and the protocol extensions */
 #ifndef PGAL_SSHD_SFTP_INT_H
 #define PGAL_SSHD_SFTP_INT_H
@@ -117,7 +117,7 @@ void sftpd_reply_err(struct sftpd *s, sftp_client_message m, int code, const cha
 void sftpd_reply_pgal(struct sftpd *s, sftp_client_message m, const pgal_err *e);
 /* The message's path in the virtual tree; on a bad path the reply (with
  * `code`) is sent and -1 returned. */
-int sftpd_client_path(struct sftpd *s, sftp_client_message m, struct vpath *v, int code);
+int sftpd_client_path(struct sftpd *s, sftp_client_message m, struct sshd_vpath *v, int code);
 /* Waits until album/name, queued by this or another connection of the
  * user on this host, is stored or refused (a read, rename or remove of it
  * then meets it stored); at most the ingest's time limit. */

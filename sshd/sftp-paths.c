@@ -13,7 +13,7 @@
 #include "sftp-int.h"
 
 static int
-stat_path(struct sftpd *s, const struct vpath *v, struct sftp_attributes_struct *a,
+stat_path(struct sftpd *s, const struct sshd_vpath *v, struct sftp_attributes_struct *a,
     pgal_err *e)
 {
 	pgal_album al;
@@ -38,7 +38,7 @@ stat_path(struct sftpd *s, const struct vpath *v, struct sftp_attributes_struct 
 
 /* The attributes of v, or why there are none. */
 static void
-reply_stat(struct sftpd *s, sftp_client_message m, const struct vpath *v)
+reply_stat(struct sftpd *s, sftp_client_message m, const struct sshd_vpath *v)
 {
 	struct sftp_attributes_struct a;
 	pgal_err e;
@@ -54,7 +54,7 @@ reply_stat(struct sftpd *s, sftp_client_message m, const struct vpath *v)
 void
 sftpd_do_stat(struct sftpd *s, sftp_client_message m)
 {
-	struct vpath v;
+	struct sshd_vpath v;
 
 	if (sftpd_client_path(s, m, &v, PGAL_ENOTFOUND) != 0)
 		return;
@@ -66,7 +66,7 @@ sftpd_do_fstat(struct sftpd *s, sftp_client_message m)
 {
 	struct sftp_attributes_struct a;
 	struct handle *h = sftpd_find_handle(s, m);
-	struct vpath v;
+	struct sshd_vpath v;
 	struct stat st;
 
 	if (h == NULL) {
@@ -99,7 +99,7 @@ sftpd_do_setstat(struct sftpd *s, sftp_client_message m)
 	sftp_attributes want = m->attr;
 	int64_t mtime = 0;
 	struct handle *h;
-	struct vpath v;
+	struct sshd_vpath v;
 	pgal_err e;
 	int rc;
 
@@ -143,7 +143,7 @@ sftpd_do_realpath(struct sftpd *s, sftp_client_message m)
 	struct sftp_attributes_struct a;
 	char out[512];
 
-	if (sftpd_realpath(m->filename, out, sizeof out) == -1) {
+	if (sshd_vpath_real(m->filename, out, sizeof out) == -1) {
 		sftpd_reply_err(s, m, PGAL_ENOTFOUND, "no such path");
 		return;
 	}
@@ -155,7 +155,7 @@ sftpd_do_realpath(struct sftpd *s, sftp_client_message m)
  * photo); else the refusal goes out, at_root's reason for the root (NULL:
  * the same as elsewhere), and -1 is returned. */
 static int
-path_at(struct sftpd *s, sftp_client_message m, struct vpath *v, int want,
+path_at(struct sftpd *s, sftp_client_message m, struct sshd_vpath *v, int want,
     const char *at_root, const char *elsewhere)
 {
 	if (sftpd_client_path(s, m, v, PGAL_EINPUT) != 0)
@@ -213,7 +213,7 @@ take_back_album(struct sftpd *s, const char *album)
 void
 sftpd_do_mkdir(struct sftpd *s, sftp_client_message m)
 {
-	struct vpath v;
+	struct sshd_vpath v;
 	pgal_album al;
 	pgal_err e;
 	int rc;
@@ -238,7 +238,7 @@ sftpd_do_mkdir(struct sftpd *s, sftp_client_message m)
 void
 sftpd_do_rmdir(struct sftpd *s, sftp_client_message m)
 {
-	struct vpath v;
+	struct sshd_vpath v;
 	pgal_album al;
 	pgal_err e;
 	int rc;
@@ -262,7 +262,7 @@ sftpd_do_rmdir(struct sftpd *s, sftp_client_message m)
 void
 sftpd_do_remove(struct sftpd *s, sftp_client_message m)
 {
-	struct vpath v;
+	struct sshd_vpath v;
 	pgal_err e;
 	int rc;
 
@@ -292,14 +292,14 @@ void
 sftpd_do_rename(struct sftpd *s, sftp_client_message m)
 {
 	const char *from = m->filename, *to = sftp_client_message_get_data(m);
-	struct vpath a, b;
+	struct sshd_vpath a, b;
 	pgal_album al;
 	pgal_photo ph;
 	pgal_err e;
 	int rc;
 
 	pgal_err_clear(&e);
-	if (sftpd_parse_path(from, &a, &e) != PGAL_OK || sftpd_parse_path(to, &b, &e) != PGAL_OK) {
+	if (sshd_vpath_parse(from, &a, &e) != PGAL_OK || sshd_vpath_parse(to, &b, &e) != PGAL_OK) {
 		sftpd_reply_pgal(s, m, &e);
 		return;
 	}

@@ -1,6 +1,6 @@
 /* The SFTP server's virtual tree: "/" holds albums, "/<album>/" holds
- * photos. Client paths are parsed here and nothing maps to the real file
- * system; attributes and listings are made from gallery records. */
+ * photos. Client paths are parsed by vpath.c and nothing maps to the real
+ * file system; attributes and listings are made from gallery records. */
 #ifndef PGAL_SSHD_SFTP_TREE_H
 #define PGAL_SSHD_SFTP_TREE_H
 
@@ -13,16 +13,6 @@
 #include "err.h"
 #include "records.h"
 
-struct vpath {
-	int depth; /* 0 root, 1 album, 2 photo */
-	char album[PGAL_ALBUM_MAX + 1];
-	char photo[PGAL_PHOTO_NAME_MAX + 1];
-};
-
-/* PGAL_OK, or PGAL_EINPUT with the reason in e: see sftp-tree.c */
-int sftpd_parse_path(const char *in, struct vpath *v, pgal_err *e);
-/* The canonical absolute form of a client path; -1 if it is not one. */
-int sftpd_realpath(const char *in, char *out, size_t size);
 /* The tree has one owner, the connection's user: every album and photo
  * carries the same uid and gid, made from the name so that it is the same
  * on every connection and every host of a fleet (the store's row ids

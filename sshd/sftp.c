@@ -228,11 +228,11 @@ sftpd_reply_pgal(struct sftpd *s, sftp_client_message m, const pgal_err *e)
 /* The message's path in the virtual tree; on a bad path the reply (with
  * `code`) is sent and -1 returned. */
 int
-sftpd_client_path(struct sftpd *s, sftp_client_message m, struct vpath *v, int code)
+sftpd_client_path(struct sftpd *s, sftp_client_message m, struct sshd_vpath *v, int code)
 {
 	pgal_err e;
 
-	if (sftpd_parse_path(m->filename, v, &e) == PGAL_OK)
+	if (sshd_vpath_parse(m->filename, v, &e) == PGAL_OK)
 		return 0;
 	sftpd_reply_err(s, m, code, e.msg);
 	return -1;
@@ -406,36 +406,46 @@ target_whole(sftp_client_message m)
 	    memchr(ssh_string_data(m->data), '\0', ssh_string_len(m->data)) == NULL;
 }
 
+/* Whether a request only looks: a refusal of one that does is an answer
+ * (a client probing for a name), not news for the user's terminal. */
+enum looks {
+	CHANGES,            /* a refusal is told on the channel's stderr */
+	LOOKS,              /* refused quietly */
+	LOOKS_UNLESS_WRITE, /* OPEN: quietly unless it opens for writing */
+};
+
 /* The requests taken, one row each like OpenSSH's sftp-server.c: the
  * type, the extension's name for SSH_FXP_EXTENDED, how many paths the
- * request carries (checked whole before the handler runs) and the handler,
- * which sends the reply. */
+ * request carries (checked whole before the handler runs), whether it
+ * only looks, and the handler, which sends the reply. */
 static const struct sftpd_request {
 	uint8_t type;
 	const char *extension;
 	int paths;
+	enum looks looks;
 	void (*handler)(struct sftpd *s, sftp_client_message m);
 } requests[] = {
-	{ SSH_FXP_OPEN, NULL, 1, sftpd_do_open },
-	{ SSH_FXP_CLOSE, NULL, 0, sftpd_do_close },
-	{ SSH_FXP_READ, NULL, 0, sftpd_do_read },
-	{ SSH_FXP_WRITE, NULL, 0, sftpd_do_write },
-	{ SSH_FXP_LSTAT, NULL, 1, sftpd_do_stat },
-	{ SSH_FXP_FSTAT, NULL, 0, sftpd_do_fstat },
-	{ SSH_FXP_SETSTAT, NULL, 1, sftpd_do_setstat },
-	{ SSH_FXP_FSETSTAT, NULL, 0, sftpd_do_setstat },
-	{ SSH_FXP_OPENDIR, NULL, 1, sftpd_do_opendir },
-	{ SSH_FXP_READDIR, NULL, 0, sftpd_do_readdir },
-	{ SSH_FXP_REMOVE, NULL, 1, sftpd_do_remove },
-	{ SSH_FXP_MKDIR, NULL, 1, sftpd_do_mkdir },
-	{ SSH_FXP_RMDIR, NULL, 1, sftpd_do_rmdir },
-	{ SSH_FXP_REALPATH, NULL, 1, sftpd_do_realpath },
-	{ SSH_FXP_STAT, NULL, 1, sftpd_do_stat },
-	{ SSH_FXP_RENAME, NULL, 2, sftpd_do_rename },
-	{ SSH_FXP_EXTENDED, "posix-rename@openssh.com", 2, sftpd_do_rename },
+	{ SSH_FXP_OPEN, NULL, 1, LOOKS_UNLESS_WRITE, sftpd_do_open },
+	{ SSH_FXP_CLOSE, NULL, 0, CHANGES, sftpd_do_close },
+	{ SSH_FXP_READ, NULL, 0, LOOKS, sftpd_do_read },
+	{ SSH_FXP_WRITE, NULL, 0, CHANGES, sftpd_do_write },
+	{ SSH_FXP_LSTAT, NULL, 1, LOOKS, sftpd_do_stat },
+	{ SSH_FXP_FSTAT, NULL, 0, LOOKS, sftpd_do_fstat },
+	{ SSH_FXP_SETSTAT, NULL, 1, CHANGES, sftpd_do_setstat },
+	{ SSH_FXP_FSETSTAT, NULL, 0, CHANGES, sftpd_do_setstat },
+	{ SSH_FXP_OPENDIR, NULL, 1, LOOKS, sftpd_do_opendir },
+	{ SSH_FXP_READDIR, NULL, 0, LOOKS, sftpd_do_readdir },
+	{ SSH_FXP_REMOVE, NULL, 1, CHANGES, sftpd_do_remove },
+	{ SSH_FXP_MKDIR, NULL, 1, CHANGES, sftpd_do_mkdir },
+	{ SSH_FXP_RMDIR, NULL, 1, CHANGES, sftpd_do_rmdir },
+	{ SSH_FXP_REALPATH, NULL, 1, LOOKS, sftpd_do_realpath },
+	{ SSH_FXP_STAT, NULL, 1, LOOKS, sftpd_do_stat },
+	{ SSH_FXP_RENAME, NULL, 2, CHANGES, sftpd_do_rename },
+	{ SSH_FXP_EXTENDED, "posix-rename@openssh.com", 2, CHANGES, sftpd_do_rename },
 	/* its path is read by the handler: libssh leaves it in the message */
-	{ SSH_FXP_EXTENDED, "statvfs@openssh.com", 0, sftpd_do_statvfs },
-	{ SSH_FXP_EXTENDED, "users-groups-by-id@openssh.com", 0, sftpd_do_users_groups },
+	{ SSH_FXP_EXTENDED, "statvfs@openssh.com", 0, CHANGES, sftpd_do_statvfs },
+	{ SSH_FXP_EXTENDED, "users-groups-by-id@openssh.com", 0, CHANGES,
+	  sftpd_do_users_groups },
 };
 
 static const struct sftpd_request *
@@ -455,21 +465,12 @@ find_request(sftp_client_message m)
 	return NULL;
 }
 
-/* A request that only looks: a refusal is an answer (a client probing
- * for a name), not news for the user's terminal. */
 static int
-looks_only(sftp_client_message m)
+looks_only(const struct sftpd_request *r, sftp_client_message m)
 {
-	switch (sftp_client_message_get_type(m)) {
-	case SSH_FXP_STAT: case SSH_FXP_LSTAT: case SSH_FXP_FSTAT:
-	case SSH_FXP_OPENDIR: case SSH_FXP_READDIR: case SSH_FXP_REALPATH:
-	case SSH_FXP_READ:
-		return 1;
-	case SSH_FXP_OPEN:
+	if (r != NULL && r->looks == LOOKS_UNLESS_WRITE)
 		return !(sftp_client_message_get_flags(m) & SSH_FXF_WRITE);
-	default:
-		return 0;
-	}
+	return r != NULL && r->looks == LOOKS;
 }
 
 int
@@ -480,8 +481,9 @@ sftpd_step(struct sftpd *s)
 
 	if ((m = sftp_get_client_message(s->sftp)) == NULL)
 		return -1;
-	s->quiet = looks_only(m);
-	if ((r = find_request(m)) == NULL)
+	r = find_request(m);
+	s->quiet = looks_only(r, m);
+	if (r == NULL)
 		sftp_reply_status(m, SSH_FX_OP_UNSUPPORTED,
 		    sftp_client_message_get_type(m) == SSH_FXP_EXTENDED ? "not supported" :
 		    "not supported here");

@@ -59,10 +59,13 @@ pgal *sshd_gallery_get(struct sshd_gallery *sg, pgal_err *e);
 pgal *sshd_gallery_need(struct sshd_gallery *sg, const char *door);
 /* Closes it (before a fork, at the end); the next get opens it again. */
 void sshd_gallery_close(struct sshd_gallery *sg);
-/* At start, before listening: opens the gallery once in a child (the
- * listener keeps no gallery state) so that a store `pgal init` has not
- * made fails the start, its reason on stderr. The child's exit status:
- * 0 ok, else a pgal_code. */
+/* A probe (probe.c) that opens the gallery of arg (a pgal_config) and
+ * closes it: PGAL_OK, or why the store or the blobs cannot be used. The
+ * listener keeps no gallery state: the start check and the health checks
+ * run this in a child. */
+int sshd_gallery_probe(const void *cfg, char *out, size_t size, size_t *len, pgal_err *e);
+/* At start, before listening, so that a store `pgal init` has not made
+ * fails the start: 0, or a pgal_code after printing why on stderr. */
 int sshd_gallery_check(const pgal_config *cfg);
 
 /* ---- child.c: the one way a connection forks a process ---- */
@@ -80,11 +83,62 @@ struct sshd_child_fds {
  * and nothing else, with the signals the connection handles at their
  * defaults and no alarm; it exits 1 when that fails. Returns as fork. */
 pid_t sshd_child_fork(struct sshd_gallery *sg, const struct sshd_child_fds *fds);
-/* In a helper the listener forks (a health check, the host key's read):
- * keeps 0, 1, 2 and *fd (moved to 3), closes the rest (the listening
- * sockets above all: a helper that outlives the listener must not keep
- * its port from the next one). */
+/* In a child: the signals the connection and the listener handle back to
+ * their defaults (SIGHUP, SIGTERM, SIGPIPE and SIGINT ignored when
+ * detached), SIGUSR1 unblocked, no alarm. */
+void sshd_child_signals(int detached);
+/* In a helper the listener forks (probe.c): keeps 0, 1, 2 and *fd (moved
+ * to 3), closes the rest (the listening sockets above all: a helper that
+ * outlives the listener must not keep its port from the next one). */
 void sshd_keep_fd_only(int *fd);
+
+/* ---- probe.c: a short-lived child for what the listener must not do ---- */
+/* Runs in the child: fills out (size bytes at most, *len of them) and
+ * returns PGAL_OK, or returns a pgal_code with e saying why. */
+typedef int (*sshd_probe_fn)(const void *arg, char *out, size_t size, size_t *len,
+			     pgal_err *e);
+struct sshd_probe {
+	const char *what; /* names it in its own errors: "host key" */
+	pid_t pid;
+	int fd;           /* its pipe, non-blocking: poll it for POLLIN */
+	int secs;         /* its alarm */
+	int64_t started_ms;
+	char *out;        /* the result, size bytes at most */
+	size_t size, got;
+	char code;        /* the answer's first byte, 0 until it came */
+	int eof;
+	char reason[sizeof ((pgal_err *)0)->msg];
+};
+/* Forks the child that runs fn(arg) with child.c's signals, an alarm of
+ * secs, and 0, 1, 2 and its pipe only. PGAL_OK, or e says why not. */
+int sshd_probe_start(struct sshd_probe *p, const char *what, sshd_probe_fn fn,
+		     const void *arg, int secs, char *out, size_t size, pgal_err *e);
+/* Reads what came: 1 when the answer is complete, 0 to poll again. */
+int sshd_probe_read(struct sshd_probe *p);
+/* When its parent stops waiting for it (sshd_now_ms's clock). */
+int64_t sshd_probe_due_ms(const struct sshd_probe *p);
+/* Ends it (killed if it has not finished; reaped with reap, else the
+ * caller's waitpid(-1) collects it): PGAL_OK with *len bytes in out, or
+ * its code with e saying why (out wiped). */
+int sshd_probe_end(struct sshd_probe *p, int reap, size_t *len, pgal_err *e);
+/* Start, wait for the answer and end, in one. */
+int sshd_probe_run(const char *what, sshd_probe_fn fn, const void *arg, int secs,
+		   char *out, size_t size, size_t *len, pgal_err *e);
+
+/* ---- vpath.c: paths in the virtual tree, for SFTP and scp ---- */
+struct sshd_vpath {
+	int depth; /* 0 root, 1 album, 2 photo */
+	char album[PGAL_ALBUM_MAX + 1];
+	char photo[PGAL_PHOTO_NAME_MAX + 1];
+};
+/* A client path: empty and "." components skipped; "..", control
+ * characters and broken UTF-8 refused; at most ALBUM/PHOTO. Relative
+ * paths start at the root (the client's home). PGAL_OK, or PGAL_EINPUT
+ * with the reason in e. */
+int sshd_vpath_parse(const char *in, struct sshd_vpath *v, pgal_err *e);
+/* The canonical absolute form of a client path, ".." resolved lexically
+ * (SFTP's REALPATH); -1 if it is not one or does not fit. */
+int sshd_vpath_real(const char *in, char *out, size_t size);
 
 /* ---- hostkey.c ---- */
 /* The host key as text (*pem, for sshd_hostkey_free): ssh_host_key, or
@@ -147,7 +201,7 @@ enum {
 	SSHD_WAIT_CLIENT, /* the header is in: *fd and *client are the caller's */
 	SSHD_WAIT_LOCAL,  /* the balancer's own check: answered and closed */
 	SSHD_WAIT_GONE,   /* closed before sending a byte (a check): closed */
-	SSHD_WAIT_BAD,    /* no valid header: closed, *why says why */
+	SSHD_WAIT_BAD,    /* no valid header: closed, e says why */
 };
 /* Holds fd from the balancer at from; -1 when SSHD_PROXY_WAITING_MAX are
  * waiting already (the caller closes it). */
@@ -159,7 +213,7 @@ int sshd_wait_fd(size_t i);
  * *client: the header's client (the balancer's address when the header
  * gives none). */
 int sshd_wait_step(size_t i, int *fd, struct sockaddr_storage *client,
-		   struct sockaddr_storage *from, const char **why);
+		   struct sockaddr_storage *from, pgal_err *e);
 /* Ends the waits that are over, calling expired for each: with fd -1 (and
  * client NULL) for one whose header did not come, closed; with its fd (the
  * caller's now) and client for one whose client said nothing yet. Returns

@@ -78,6 +78,9 @@ void pgal_cmd_usage(pgal_cmd_ctx *ctx, FILE *f);
 /* opens the gallery with pgal_open_init: the one command that may create
  * or change tables (`pgal init`) */
 #define PGAL_CMD_INIT 0x20
+/* ALBUM PATH...: reads files on the user's computer, which a server
+ * cannot; over SSH the user is told the scp command that sends them */
+#define PGAL_CMD_CLIENT_FILES 0x40
 
 #define PGAL_ARGS_MAX_OPTS 16
 #define PGAL_ARGS_MAX_POS 4096

@@ -155,7 +155,8 @@ const pgal_cmd_entry pgal_cmd_put_entry = {
 	.min_args = 2,
 	.max_args = -1,
 	.options = "title=,description=,tags=,force,r,recursive",
-	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_LOCAL_ONLY | PGAL_CMD_JSON,
+	.flags = PGAL_CMD_NEEDS_SESSION | PGAL_CMD_LOCAL_ONLY | PGAL_CMD_JSON |
+		 PGAL_CMD_CLIENT_FILES,
 	.target = PGAL_TARGET_ALBUM,
 	.exec = cmd_put_exec,
 };
