@@ -254,8 +254,9 @@ tui_form *tui_form_view(tui *t, const tui_form_spec *spec);
  * submits); Esc closes the form */
 int tui_form_edit_key(tui *t, tui_view *v, int key);
 int tui_form_cancel(tui *t, tui_view *v, int key);
-/* the form of a form view (for a key action of its own) */
+/* the form of a form view, and its spec's arg (for a key action of its own) */
 tui_form *tui_form_of(tui_view *v);
+void *tui_form_arg(tui_view *v);
 
 /* a yes/no dialog; cb runs on yes; arg is freed with free() afterwards */
 int tui_confirm(tui *t, const char *question, tui_confirm_cb cb, void *arg);
@@ -267,11 +268,13 @@ int tui_view_welcome(tui *t);
 extern const tui_view_ops tui_welcome_ops; /* the first screen, for tui_pop_to */
 int tui_view_login(tui *t, const char *user);
 int tui_view_signup(tui *t);
+/* the code form (view-code.c): the sign-up's code, mailed before */
 int tui_view_confirm(tui *t, const char *user);
 /* says a code was mailed to `to`, and in the local TUI where mail is kept
  * when it stays on this machine (an outbox folder) */
 void tui_msg_mailed(tui *t, const char *to);
-/* forgotten password; with a user name a code is mailed at once */
+/* the code form for a forgotten password; with a user name a code is
+ * mailed at once */
 int tui_view_reset(tui *t, const char *user);
 int tui_view_albums(tui *t);
 int tui_view_album(tui *t, const char *album);

@@ -34,6 +34,12 @@ tui_form_of(tui_view *v)
 	return &((struct form_view *)v->data)->form;
 }
 
+void *
+tui_form_arg(tui_view *v)
+{
+	return ((struct form_view *)v->data)->spec.arg;
+}
+
 int
 tui_form_edit_key(tui *t, tui_view *v, int key)
 {

@@ -2,7 +2,8 @@
 # The whole life of a user in pgal-tui, as a person would drive it: sign
 # up, confirm with the mailed code, log in, make an album, add a real
 # camera JPEG through the path prompt, look at it (a coloured preview and
-# its EXIF), tag it, find it by tag, delete it, cancel the account.
+# its EXIF), tag it, find it by tag, delete it, cancel the account. Then
+# the code screen's other ways.
 . "$(dirname "$0")/lib.sh"
 setup_home
 ENVS="PGAL_HOME=$PGAL_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME"
@@ -130,4 +131,66 @@ step "the account is cancelled" "account cancelled"
 check "the session file is gone" "[ ! -e '$XDG_CONFIG_HOME/pgal/session' ]"
 expect_rc 3 "alice can no longer log in" env PGAL_PASSWORD="$PW" "$PGAL" login alice
 tui_quit "pgal-tui exits 0 with nothing from the sanitizers"
+
+# The code screen's other ways, as they are: opened from the welcome
+# screen without a name; its key bar and help from its key table; Esc goes
+# back; a submit without the name, a wrong code, no such account and an
+# expired code are refused, the cursor staying where it was; Ctrl-R asks
+# for the name first, then mails a new code (no cool-down in this session)
+# and the newest code confirms.
+export PGAL_MAIL_COOLDOWN_SECS=0
+ok "an account signed up with pgal, not confirmed yet" \
+	env PGAL_PASSWORD="$PW" "$PGAL" signup carol carol@example.org
+tui_start 120 40 $ENVS PGAL_MAIL_COOLDOWN_SECS=0
+step "the welcome screen again" "Sign up"
+keys c
+step "c opens the code screen, explained" "Enter the 10-character code from the confirmation mail\\. Ctrl-R mails a new"
+check "titled" "grep -q 'pgal confirm email' '$T/screen'"
+check "its key bar from its key table" "tail -1 '$T/screen' | grep -q '^Enter next field / submit Ctrl-R mail a new code Esc cancel '"
+keys F1
+step "F1 lists its keys" "Ctrl-R {2,}mail a new code"
+check "in a frame titled with the screen" "grep -q '─ confirm email ─' '$T/screen' && grep -qE 'Esc +cancel' '$T/screen'"
+keys Escape
+wait_gone "this help" >/dev/null
+keys Escape
+step "Esc goes back to the welcome screen" "Sign up"
+keys c
+wait_for "confirmation mail" >/dev/null
+keys Enter Enter
+step "a submit without the name asks for the name and the code" "enter the user name and the code from the mail"
+check "in the code screen's words" "! grep -q 'Ctrl-R mails one' '$T/screen'"
+type_text Z
+step "the cursor stays on the code" "Code +Z( |\$)"
+keys C-r
+step "Ctrl-R without a name asks for it" "enter the user name first"
+type_text carol
+step "with the cursor on the user name" "User name +carol( |\$)"
+keys Down C-u; type_text WRONGCODE9; keys Enter
+step "a wrong code is refused" "wrong code \\([0-9]+ tr(y|ies) left\\)"
+nmail=$(ls "$PGAL_HOME/outbox" | wc -l)
+keys Up C-r
+step "Ctrl-R mails a new code" "a new code was mailed \\(an earlier one works too until it expires\\)"
+check "one more mail" "[ \$(ls '$PGAL_HOME/outbox' | wc -l) -eq $((nmail + 1)) ]"
+type_text Z
+step "the cursor stays where it was" "User name +carolZ( |\$)"
+keys C-u; type_text nobody; keys Down C-u; type_text WRONGCODE9; keys Enter
+step "no such account is refused" "no such account waiting for confirmation"
+type_text Z
+step "the cursor stays on the code" "Code +WRONGCODE9Z( |\$)"
+code=$(outbox_code)
+ok "the code expires (in the store)" sqlite3 -cmd ".timeout 5000" "$PGAL_HOME/pgal.db" \
+	"UPDATE users SET code_expires_at = 1 WHERE name = 'carol'"
+keys Up C-u; type_text carol; keys Down C-u; type_text "$code"; keys Enter
+step "an expired code is refused" "the code has expired"
+nmail=$(ls "$PGAL_HOME/outbox" | wc -l)
+keys C-r
+step "Ctrl-R mails a new code again" "a new code was mailed"
+check "one more mail" "[ \$(ls '$PGAL_HOME/outbox' | wc -l) -eq $((nmail + 1)) ]"
+code=$(outbox_code)
+keys C-u; type_text "$code"; keys Enter
+step "the newest code confirms and asks to log in" "account confirmed; log in"
+check "on the login screen with the name filled in" "grep -q 'Log in with your user name' '$T/screen' && grep -qE 'User name +carol' '$T/screen'"
+keys Escape
+step "Esc goes back to the welcome screen" "Sign up"
+tui_quit "pgal-tui exits 0 again"
 done_testing
