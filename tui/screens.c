@@ -5,8 +5,8 @@ const tui_screen tui_screens[] = {
 	{ "every screen", tui_shared_keys },
 	{ "welcome", tui_welcome_keys },
 	{ "log in", tui_login_keys },
-	/* the code screens (view-confirm.c, view-reset.c) join here, one
-	 * line each, once their tables are shared like the others */
+	{ "confirm email", tui_confirm_code_keys },
+	{ "reset password", tui_reset_code_keys },
 	{ "albums", tui_albums_keys },
 	{ "album", tui_album_keys },
 	{ "photo", tui_photo_keys },

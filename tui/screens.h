@@ -11,6 +11,8 @@
 /* the views' tables (each defined beside its view's actions) */
 extern const tui_binding tui_welcome_keys[];     /* view-welcome.c */
 extern const tui_binding tui_login_keys[];       /* view-login.c */
+extern const tui_binding tui_confirm_code_keys[];/* view-code.c */
+extern const tui_binding tui_reset_code_keys[];
 extern const tui_binding tui_albums_keys[];      /* view-albums.c */
 extern const tui_binding tui_album_keys[];       /* view-album.c */
 extern const tui_binding tui_photo_keys[];       /* view-photo.c */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "screens.h"
 
 struct code_purpose {
 	const char *title, *intro;
@@ -47,8 +48,8 @@ static int code_key_mail(tui *t, tui_view *v, int key);
 	TUI_KEYS_END,								\
 }
 
-static const tui_binding confirm_keys[] = CODE_KEYS("mail a new code");
-static const tui_binding reset_keys[] = CODE_KEYS("mail a code");
+const tui_binding tui_confirm_code_keys[] = CODE_KEYS("mail a new code");
+const tui_binding tui_reset_code_keys[] = CODE_KEYS("mail a code");
 
 /* the sign-up's code confirms the account; no password comes with it */
 static int
@@ -61,7 +62,7 @@ static const struct code_purpose confirm = {
 	.title = "confirm email",
 	.intro = "Enter the 10-character code from the confirmation mail. "
 		 "Ctrl-R mails a new code.",
-	.keys = confirm_keys,
+	.keys = tui_confirm_code_keys,
 	.missing = "enter the user name and the code from the mail",
 	.use = confirm_use,
 	.done = "account confirmed; log in",
@@ -75,7 +76,7 @@ static const struct code_purpose reset = {
 	.intro = "Forgot your password? Ctrl-R mails a code to the account's "
 		 "address; enter it with a new password. Every session of the "
 		 "account ends.",
-	.keys = reset_keys,
+	.keys = tui_reset_code_keys,
 	.missing = "enter the user name and the code from the mail (Ctrl-R mails one)",
 	.new_password = 1,
 	.using = "setting the new password…",
