@@ -148,21 +148,6 @@ tui_busy(tui *t, const char *what)
 	}
 }
 
-int
-tui_cancel_pressed(tui *t)
-{
-	wint_t wc;
-	int r, esc = 0;
-
-	timeout(0);
-	while ((r = wget_wch(stdscr, &wc)) != ERR) {
-		if (r != KEY_CODE_YES && (wc == TK_ESC || wc == TK_CTRL('c')))
-			esc = 1;
-	}
-	timeout(-1);
-	return esc;
-}
-
 void
 tui_logged_in(tui *t, const char *token)
 {

@@ -131,8 +131,6 @@ tui_view *tui_top(tui *t);
 void tui_msg(tui *t, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* says "what…" on the status line at once, before slow work */
 void tui_busy(tui *t, const char *what);
-/* checks for Esc without waiting (for cancellable loops) */
-int tui_cancel_pressed(tui *t);
 /* after login: remembers the token, saves it if asked, opens the albums */
 void tui_logged_in(tui *t, const char *token);
 /* forgets the session (and the session file) and returns to welcome */
