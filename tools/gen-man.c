@@ -116,25 +116,54 @@ keys(void)
 	return 0;
 }
 
-/* Per screen a subsection; per row help lists (it has a label) the keys in
- * bold, then what they do, in two columns as help draws them (a label is
- * at most 14 columns there), the rows close together. */
+/* The keys of row b as help shows them on screen sc (empty: help does not
+ * list the row there); the shared rows with all their keys. */
+static const char *
+row_keys(const tui_screen *sc, const tui_binding *b, char *buf, size_t sz)
+{
+	buf[0] = '\0';
+	if (b->help == NULL || b->help[0] == '\0')
+		return buf;
+	return tui_binding_text(b, sc->keys == tui_shared_keys ? NULL : sc->keys, 0, buf, sz);
+}
+
+/* columns of UTF-8 text: its characters (the key names are one column each) */
+static size_t
+columns(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Per screen a subsection; per row help lists, the keys in bold (named from
+ * the row's key codes, as help names them), then what they do, in two
+ * columns as help draws them, the first as wide as the screen's widest
+ * keys; the rows close together. */
 static int
 tui_keys(void)
 {
 	const tui_screen *sc;
 	const tui_binding *b;
+	char keys[128];
+	size_t w;
 
 	for (sc = tui_screens; sc->name != NULL; sc++) {
+		w = 8;
+		for (b = sc->keys; b->run != NULL; b++)
+			if (columns(row_keys(sc, b, keys, sizeof keys)) + 2 > w)
+				w = columns(keys) + 2;
 		/* a gap above the heading, none between the rows */
 		fputs(".PD\n.SS ", stdout);
 		roff(sc->name);
 		fputs("\n.PD 0\n", stdout);
 		for (b = sc->keys; b->run != NULL; b++) {
-			if (b->label == NULL)
+			if (row_keys(sc, b, keys, sizeof keys)[0] == '\0')
 				continue;
-			fputs(".TP 16n\n\\fB", stdout);
-			roff(b->label);
+			printf(".TP %zun\n\\fB", w);
+			roff(keys);
 			fputs("\\fR\n", stdout);
 			roff(b->help);
 			putchar('\n');

@@ -139,21 +139,6 @@ tui_busy(tui *t, const char *what)
 	}
 }
 
-int
-tui_cancel_pressed(tui *t)
-{
-	wint_t wc;
-	int r, esc = 0;
-
-	timeout(0);
-	while ((r = wget_wch(stdscr, &wc)) != ERR) {
-		if (r != KEY_CODE_YES && (wc == TK_ESC || wc == TK_CTRL('c')))
-			esc = 1;
-	}
-	timeout(-1);
-	return esc;
-}
-
 void
 tui_logged_in(tui *t, const char *token)
 {
@@ -302,8 +287,8 @@ read_key(int wait_ms)
 }
 
 /* A key goes to the shared keys no view may take, then to the top view's
- * table, then to the other shared keys (not the letters while a form takes
- * text). */
+ * table, then to the other shared keys (a form's table takes the text
+ * keys, so the shared letters never see them there). */
 static void
 handle_key(tui *t, int key)
 {
@@ -312,17 +297,17 @@ handle_key(tui *t, int key)
 
 	if (key == TK(KEY_RESIZE))
 		return; /* ncurses resized stdscr; the next frame fits it */
+	shared = tui_binding_find(tui_shared_keys, key);
 	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_ROWS) {
-		/* nothing is visible: take no input but quitting */
-		if (key == 'Q' || key == TK_CTRL('c'))
-			t->quit = 1;
+		/* nothing is visible: take no input but the shared quit keys */
+		if (shared != NULL && shared->run == tui_key_quit)
+			shared->run(t, v, key);
 		return;
 	}
 	if (t->help) {
 		t->help = 0;
 		return;
 	}
-	shared = tui_binding_find(tui_shared_keys, key);
 	if (shared != NULL && (shared->flags & TUI_KEY_ALWAYS)) {
 		shared->run(t, v, key);
 		return;
@@ -330,9 +315,8 @@ handle_key(tui *t, int key)
 	t->msg[0] = '\0';
 	if (v != NULL && tui_view_key(t, v, key))
 		return;
-	if (shared == NULL || (v != NULL && v->ops->text_input && tui_key_is_text(key)))
-		return;
-	shared->run(t, v, key);
+	if (shared != NULL)
+		shared->run(t, v, key);
 }
 
 static const char *

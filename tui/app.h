@@ -3,6 +3,7 @@
 #ifndef PGAL_TUI_APP_H
 #define PGAL_TUI_APP_H
 
+#include <curses.h> /* the KEY_ codes of the shared key rows */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,12 +26,15 @@
 struct tui;
 struct tui_view;
 
-/* One row of a view's key table: the keys, what they do, and how the help
- * overlay and the key bar show them. The one table drives the dispatch
- * (the first row that binds a key runs it), the help (the rows with a
- * label, in order) and the key bar (the rows marked TUI_KEY_BAR), so each
- * key is written down once. A row whose run is NULL ends a table. */
-#define TUI_KEY_ANY (-1)   /* in keys: any key (what is typed into a form) */
+/* One row of a view's key table: the keys and what they do. The one table
+ * drives the dispatch (the first row that binds a key runs it), the help
+ * (the rows with a help text, in order) and the key bar (the rows marked
+ * TUI_KEY_BAR); the keys they show are named from the row's key codes
+ * (tui_binding_text), so each key is written down once. Rows several views
+ * share come in by one macro (TUI_LIST_ROWS, TUI_FORM_ROWS). A row whose
+ * run is NULL ends a table. */
+#define TUI_KEY_ANY (-1)   /* in keys: any key no earlier row binds */
+#define TUI_KEY_TEXT (-2)  /* in keys: any key that types a character */
 #define TUI_KEY_BAR 0x1    /* in the key bar too */
 #define TUI_KEY_ALWAYS 0x2 /* shared keys: run before the view's own keys */
 #define TUI_KEYS_MAX 16
@@ -38,11 +42,19 @@ typedef struct tui_binding {
 	int keys[TUI_KEYS_MAX]; /* key codes, 0 ends them */
 	/* returns 1 when the key was used; 0 lets the shared keys have it */
 	int (*run)(struct tui *t, struct tui_view *v, int key);
-	const char *label; /* the keys as help shows them; NULL: not in help */
-	const char *help;  /* what they do */
+	/* the keys as help shows them when their names would say it worse;
+	 * NULL (almost every row): named from keys */
+	const char *label;
+	const char *help;  /* what they do; NULL: not in help nor the bar */
 	unsigned flags;
 } tui_binding;
 #define TUI_KEYS_END { { 0 }, NULL, NULL, NULL, 0 }
+
+/* How the shared movement keys move a list (TUI_LIST_ROWS). */
+enum tui_motion {
+	TUI_DOWN, TUI_UP, TUI_PAGE_DOWN, TUI_PAGE_UP, TUI_HALF_DOWN, TUI_HALF_UP,
+	TUI_FIRST, TUI_LAST
+};
 
 typedef struct tui_view_ops {
 	/* paints the body (rows y0 .. y0+h-1, all columns) */
@@ -52,8 +64,9 @@ typedef struct tui_view_ops {
 	/* called between key reads while it returns 1 (work in steps) */
 	int (*tick)(struct tui *t, struct tui_view *v);
 	void (*free)(struct tui_view *v);
+	/* moves the view's list (the rows of TUI_LIST_ROWS); 1 if it did */
+	int (*list_move)(struct tui *t, struct tui_view *v, int motion);
 	int overlay; /* drawn over the view below it (dialogs) */
-	int text_input; /* printable keys are text: no shared letter keys */
 } tui_view_ops;
 
 /* A screen on the stack: what kind it is (compared by pointer), its key
@@ -119,8 +132,6 @@ tui_view *tui_top(tui *t);
 void tui_msg(tui *t, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* says "what…" on the status line at once, before slow work */
 void tui_busy(tui *t, const char *what);
-/* checks for Esc without waiting (for cancellable loops) */
-int tui_cancel_pressed(tui *t);
 /* after login: remembers the token, saves it if asked, opens the albums */
 void tui_logged_in(tui *t, const char *token);
 /* forgets the session (and the session file) and returns to welcome */
@@ -163,13 +174,26 @@ const char *tui_colour_name(int mode);
 typedef struct tui_list {
 	size_t n, sel, top;
 } tui_list;
-/* moves on arrows/vi keys; returns 1 if the key was a movement key */
-int tui_list_key(tui_list *l, int key, int page);
-/* the keys tui_list_key moves by, in the groups key tables show them in */
-#define TUI_LIST_STEP_KEYS 'j', 'k', TK(KEY_DOWN), TK(KEY_UP)
-#define TUI_LIST_ENDS_KEYS 'g', 'G', TK(KEY_HOME), TK(KEY_END)
-#define TUI_LIST_HALF_KEYS TK_CTRL('d'), TK_CTRL('u')
-#define TUI_LIST_PAGE_KEYS TK(KEY_NPAGE), TK(KEY_PPAGE), TK_CTRL('f'), TK_CTRL('b')
+/* moves the selection by motion (enum tui_motion) */
+void tui_list_move(tui_list *l, int motion, int page);
+/* the movement keys of every list: their rows run the view's ops->list_move */
+int tui_list_down(tui *t, tui_view *v, int key);
+int tui_list_up(tui *t, tui_view *v, int key);
+int tui_list_page_down(tui *t, tui_view *v, int key);
+int tui_list_page_up(tui *t, tui_view *v, int key);
+int tui_list_half_down(tui *t, tui_view *v, int key);
+int tui_list_half_up(tui *t, tui_view *v, int key);
+int tui_list_first(tui *t, tui_view *v, int key);
+int tui_list_last(tui *t, tui_view *v, int key);
+#define TUI_LIST_ROWS \
+	{ { TK(KEY_DOWN), 'j' }, tui_list_down, NULL, "down", 0 }, \
+	{ { TK(KEY_UP), 'k' }, tui_list_up, NULL, "up", 0 }, \
+	{ { TK(KEY_NPAGE), TK_CTRL('f') }, tui_list_page_down, NULL, "a page down", 0 }, \
+	{ { TK(KEY_PPAGE), TK_CTRL('b') }, tui_list_page_up, NULL, "a page up", 0 }, \
+	{ { TK_CTRL('d') }, tui_list_half_down, NULL, "half a page down", 0 }, \
+	{ { TK_CTRL('u') }, tui_list_half_up, NULL, "half a page up", 0 }, \
+	{ { TK(KEY_HOME), 'g' }, tui_list_first, NULL, "to the first", 0 }, \
+	{ { TK(KEY_END), 'G' }, tui_list_last, NULL, "to the last", 0 }
 /* keeps sel visible in a window of `page` rows */
 void tui_list_fit(tui_list *l, int page);
 
@@ -191,8 +215,19 @@ typedef struct tui_form {
 } tui_form;
 tui_field *tui_form_add(tui_form *f, const char *label, size_t max, int secret);
 void tui_field_set(tui_field *fl, const char *value);
-/* edits the focused field; returns 1 if used, 2 on Enter in the last field */
-int tui_form_key(tui *t, tui_form *f, int key);
+/* editing the focused field: what one key of TUI_FORM_ROWS does */
+enum tui_edit {
+	TUI_EDIT_LEFT, TUI_EDIT_RIGHT, TUI_EDIT_START, TUI_EDIT_END, TUI_EDIT_BACKSPACE,
+	TUI_EDIT_DELETE, TUI_EDIT_KILL_START, TUI_EDIT_KILL_END, TUI_EDIT_KILL_WORD
+};
+void tui_form_edit(tui_form *f, int what);
+/* types the character ch into the focused field */
+void tui_form_type(tui_form *f, int ch);
+/* the focus to the next (step 1) or previous (-1) field, round */
+void tui_form_step(tui_form *f, int step);
+/* Tab: completes the focused field when it is one that completes (the
+ * candidates go to the message line); 0 if it is not */
+int tui_form_complete(tui *t, tui_form *f);
 /* empties every password field (after a failed submit: hidden text must
  * never linger for the next try to append to) */
 void tui_form_empty_secrets(tui_form *f);
@@ -214,10 +249,22 @@ int tui_complete_album(tui *t, char *buf, size_t bufsz, size_t *len, char *msg, 
 void tui_progress_bar(int y, int x, int w, int64_t done, int64_t total);
 const char *tui_spinner(unsigned tick);
 
-/* keys.c: the keys every view shares, and running a key through a table */
+/* keys.c: the keys every view shares, running a key through a table, and
+ * the names help and the key bar show for a row's keys */
 extern const tui_binding tui_shared_keys[];
 /* the row of keys that binds key, or NULL */
 const tui_binding *tui_binding_find(const tui_binding *keys, int key);
+/* the name of one key as help shows it ("↓", "PgDn", "Enter", "Ctrl-U",
+ * "g") into buf; returns buf */
+const char *tui_key_name(int key, char *buf, size_t sz);
+/* the keys of row b as help and the key bar show them: b->label when set,
+ * else the names of its keys (the first `most` of them; 0: all) joined by
+ * spaces. With view (the table of the view on screen, b one of its rows
+ * or of tui_shared_keys) only the keys the dispatch gives to b there: a
+ * key an earlier row or the view's own table takes is left out, so the
+ * text may be empty. Returns buf. */
+const char *tui_binding_text(const tui_binding *b, const tui_binding *view, int most,
+    char *buf, size_t sz);
 /* runs key through v's table; 1 if a row used it */
 int tui_view_key(tui *t, tui_view *v, int key);
 /* 1 for a key that types a character (not a control or function key) */
@@ -243,17 +290,50 @@ typedef struct tui_form_spec {
 	tui_form_submit submit;
 	void *arg;           /* freed with free() when the view goes (if owned) */
 	int own_arg;
-	/* the form's key table, for a form with keys of its own (its rows
-	 * run tui_form_edit_key, tui_form_cancel or their own action);
-	 * NULL: a plain form's (Enter, Tab, Esc, editing) */
+	/* the form's key table, for a form with keys of its own: its rows,
+	 * TUI_FORM_ENTER and TUI_FORM_ROWS; NULL: a plain form's (Enter,
+	 * Tab and TUI_FORM_ROWS) */
 	const tui_binding *keys;
 } tui_form_spec;
 /* pushes a form view; fields are added to the returned form by the caller */
 tui_form *tui_form_view(tui *t, const tui_form_spec *spec);
-/* form key actions: the key edits the fields (Enter in the last one
- * submits); Esc closes the form */
-int tui_form_edit_key(tui *t, tui_view *v, int key);
+/* the key actions of a form view: Enter goes to the next field, in the
+ * last one it submits; Tab completes or goes to the next field; Esc
+ * closes the form; the others edit the focused field */
+int tui_form_enter(tui *t, tui_view *v, int key);
+int tui_form_tab(tui *t, tui_view *v, int key);
 int tui_form_cancel(tui *t, tui_view *v, int key);
+int tui_form_next(tui *t, tui_view *v, int key);
+int tui_form_previous(tui *t, tui_view *v, int key);
+int tui_form_left(tui *t, tui_view *v, int key);
+int tui_form_right(tui *t, tui_view *v, int key);
+int tui_form_start(tui *t, tui_view *v, int key);
+int tui_form_end(tui *t, tui_view *v, int key);
+int tui_form_backspace(tui *t, tui_view *v, int key);
+int tui_form_delete(tui *t, tui_view *v, int key);
+int tui_form_kill_start(tui *t, tui_view *v, int key);
+int tui_form_kill_end(tui *t, tui_view *v, int key);
+int tui_form_kill_word(tui *t, tui_view *v, int key);
+int tui_form_typed(tui *t, tui_view *v, int key);
+/* a form's Enter row, with what Enter does in the last field */
+#define TUI_FORM_ENTER(what) { { TK_ENTER }, tui_form_enter, NULL, what, TUI_KEY_BAR }
+/* the keys every form has, after its own rows (a row of its own for Tab
+ * comes first and takes Tab) */
+#define TUI_FORM_ROWS \
+	{ { '\t' }, tui_form_tab, NULL, "next field", 0 }, \
+	{ { TK_ESC }, tui_form_cancel, NULL, "cancel", TUI_KEY_BAR }, \
+	{ { TK(KEY_DOWN) }, tui_form_next, NULL, "next field", 0 }, \
+	{ { TK(KEY_UP), TK(KEY_BTAB) }, tui_form_previous, NULL, "previous field", 0 }, \
+	{ { TK(KEY_LEFT) }, tui_form_left, NULL, "cursor left", 0 }, \
+	{ { TK(KEY_RIGHT) }, tui_form_right, NULL, "cursor right", 0 }, \
+	{ { TK(KEY_HOME), TK_CTRL('a') }, tui_form_start, NULL, "to the start", 0 }, \
+	{ { TK(KEY_END), TK_CTRL('e') }, tui_form_end, NULL, "to the end", 0 }, \
+	{ { TK(KEY_BACKSPACE) }, tui_form_backspace, NULL, "delete before", 0 }, \
+	{ { TK(KEY_DC), TK_CTRL('d') }, tui_form_delete, NULL, "delete under", 0 }, \
+	{ { TK_CTRL('u') }, tui_form_kill_start, NULL, "clear to start", 0 }, \
+	{ { TK_CTRL('k') }, tui_form_kill_end, NULL, "clear to end", 0 }, \
+	{ { TK_CTRL('w') }, tui_form_kill_word, NULL, "delete word", 0 }, \
+	{ { TUI_KEY_TEXT }, tui_form_typed, NULL, NULL, 0 }
 /* the form of a form view, and its spec's arg (for a key action of its own) */
 tui_form *tui_form_of(tui_view *v);
 void *tui_form_arg(tui_view *v);

@@ -72,15 +72,15 @@ dialog_other(tui *t, tui_view *v, int key)
 }
 
 const tui_binding tui_dialog_keys[] = {
-	{ { 'y', 'Y' }, dialog_yes, "y", "yes, do it", TUI_KEY_BAR },
-	{ { 'n', 'N', 'q', TK_ESC }, dialog_no, "n Esc", "no, keep it", TUI_KEY_BAR },
+	{ { 'y', 'Y' }, dialog_yes, NULL, "yes, do it", TUI_KEY_BAR },
+	{ { 'n', 'N', 'q', TK_ESC }, dialog_no, NULL, "no, keep it", TUI_KEY_BAR },
 	{ { TUI_KEY_ANY }, dialog_other, NULL, NULL, 0 },
 	TUI_KEYS_END,
 };
 
 const tui_binding tui_ask_keys[] = {
-	{ { 'y', 'Y' }, dialog_yes, "y", "yes", TUI_KEY_BAR },
-	{ { 'n', 'N', 'q', TK_ESC }, dialog_no, "n Esc", "no", TUI_KEY_BAR },
+	{ { 'y', 'Y' }, dialog_yes, NULL, "yes", TUI_KEY_BAR },
+	{ { 'n', 'N', 'q', TK_ESC }, dialog_no, NULL, "no", TUI_KEY_BAR },
 	{ { TUI_KEY_ANY }, dialog_other, NULL, NULL, 0 },
 	TUI_KEYS_END,
 };

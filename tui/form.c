@@ -119,82 +119,79 @@ cut(tui_field *fl, size_t from, size_t to)
 	fl->cur = from;
 }
 
+void
+tui_form_step(tui_form *f, int step)
+{
+	if (f->n > 0)
+		f->focus = (f->focus + f->n + step) % f->n;
+}
+
 int
-tui_form_key(tui *t, tui_form *f, int key)
+tui_form_complete(tui *t, tui_form *f)
+{
+	tui_field *fl;
+
+	if (f->n == 0 || (fl = &f->f[f->focus])->complete == TUI_COMPLETE_NONE)
+		return 0;
+	if (fl->complete == TUI_COMPLETE_ALBUM)
+		tui_complete_album(t, fl->buf, fl->max + 1, &fl->len, t->msg, sizeof t->msg);
+	else
+		tui_complete_path(fl->buf, fl->max + 1, &fl->len, t->msg, sizeof t->msg);
+	t->msg_error = 0;
+	fl->cur = fl->len;
+	return 1;
+}
+
+void
+tui_form_type(tui_form *f, int ch)
+{
+	if (f->n > 0)
+		insert(&f->f[f->focus], ch);
+}
+
+void
+tui_form_edit(tui_form *f, int what)
 {
 	tui_field *fl;
 	size_t p;
 
 	if (f->n == 0)
-		return 0;
+		return;
 	fl = &f->f[f->focus];
-	switch (key) {
-	case TK_ENTER:
-		if (f->focus + 1 >= f->n)
-			return 2;
-		f->focus++;
-		return 1;
-	case '\t':
-		if (fl->complete != TUI_COMPLETE_NONE) {
-			if (fl->complete == TUI_COMPLETE_ALBUM)
-				tui_complete_album(t, fl->buf, fl->max + 1, &fl->len, t->msg,
-				    sizeof t->msg);
-			else
-				tui_complete_path(fl->buf, fl->max + 1, &fl->len, t->msg,
-				    sizeof t->msg);
-			t->msg_error = 0;
-			fl->cur = fl->len;
-			return 1;
-		}
-		/* FALLTHROUGH */
-	case TK(KEY_DOWN):
-		f->focus = (f->focus + 1) % f->n;
-		return 1;
-	case TK(KEY_BTAB):
-	case TK(KEY_UP):
-		f->focus = (f->focus + f->n - 1) % f->n;
-		return 1;
-	case TK(KEY_LEFT):
+	switch (what) {
+	case TUI_EDIT_LEFT:
 		fl->cur = prev_char(fl, fl->cur);
-		return 1;
-	case TK(KEY_RIGHT):
+		break;
+	case TUI_EDIT_RIGHT:
 		fl->cur = next_char(fl, fl->cur);
-		return 1;
-	case TK(KEY_HOME):
-	case TK_CTRL('a'):
+		break;
+	case TUI_EDIT_START:
 		fl->cur = 0;
-		return 1;
-	case TK(KEY_END):
-	case TK_CTRL('e'):
+		break;
+	case TUI_EDIT_END:
 		fl->cur = fl->len;
-		return 1;
-	case TK(KEY_BACKSPACE):
+		break;
+	case TUI_EDIT_BACKSPACE:
 		cut(fl, prev_char(fl, fl->cur), fl->cur);
-		return 1;
-	case TK(KEY_DC):
-	case TK_CTRL('d'):
+		break;
+	case TUI_EDIT_DELETE:
 		cut(fl, fl->cur, next_char(fl, fl->cur));
-		return 1;
-	case TK_CTRL('u'):
+		break;
+	case TUI_EDIT_KILL_START:
 		cut(fl, 0, fl->cur);
-		return 1;
-	case TK_CTRL('k'):
+		break;
+	case TUI_EDIT_KILL_END:
 		cut(fl, fl->cur, fl->len);
-		return 1;
-	case TK_CTRL('w'):
+		break;
+	case TUI_EDIT_KILL_WORD:
 		p = fl->cur;
 		while (p > 0 && fl->buf[p - 1] == ' ')
 			p--;
 		while (p > 0 && fl->buf[p - 1] != ' ')
 			p--;
 		cut(fl, p, fl->cur);
-		return 1;
+		break;
 	}
-	if (tui_key_is_text(key)) {
-		insert(fl, key);
-		return 1;
-	}
-	return 0;
 }
 
 /* Characters (not bytes) in fl->buf[0..to). */

@@ -1,47 +1,56 @@
 /* The help overlay: the rows of the top view's key table, then the keys
- * every view shares (keys.c); the tables that run the keys. Any key closes
- * it. */
+ * every view shares (keys.c), each with the keys the dispatch gives it
+ * there, named from the table (tui_binding_text). Any key closes it. */
 #include <curses.h>
 
 #include "app.h"
+#include "sanitize.h"
 
-/* Whether help lists row b: it has a label and, when typing goes into a
- * text field (in_text), none of its keys is one that types there. */
-static int
-listed(const tui_binding *b, int in_text)
+#define KEYS_TEXT 96
+
+/* The keys of row b as help lists them on view's screen; empty when it
+ * is not listed (no help text, or every key taken before it). */
+static const char *
+row_text(const tui_binding *b, const tui_binding *view, char *buf)
 {
-	int i;
-
-	if (b->label == NULL)
-		return 0;
-	for (i = 0; in_text && i < TUI_KEYS_MAX && b->keys[i] != 0; i++)
-		if (tui_key_is_text(b->keys[i]))
-			return 0;
-	return 1;
+	if (b->help == NULL) {
+		buf[0] = '\0';
+		return buf;
+	}
+	return tui_binding_text(b, view, 0, buf, KEYS_TEXT);
 }
 
+/* How many rows of keys help lists, and the widest keys text. */
 static int
-shown_rows(const tui_binding *keys, int in_text)
+count_rows(const tui_binding *keys, const tui_binding *view, int *widest)
 {
 	const tui_binding *b;
-	int n = 0;
+	char text[KEYS_TEXT];
+	int n = 0, w;
 
-	for (b = keys; b != NULL && b->run != NULL; b++)
-		n += listed(b, in_text);
+	for (b = keys; b != NULL && b->run != NULL; b++) {
+		if (row_text(b, view, text)[0] == '\0')
+			continue;
+		n++;
+		if ((w = pgal_text_width(text)) > *widest)
+			*widest = w;
+	}
 	return n;
 }
 
 /* Rows of keys help lists from row on, below y_end; returns the next row. */
 static int
-draw_rows(const tui_binding *keys, int in_text, int row, int y_end, int x, int w, int style)
+draw_rows(const tui_binding *keys, const tui_binding *view, int row, int y_end, int x,
+    int kw, int w, int style)
 {
 	const tui_binding *b;
+	char text[KEYS_TEXT];
 
 	for (b = keys; b != NULL && b->run != NULL && row < y_end; b++) {
-		if (!listed(b, in_text))
+		if (row_text(b, view, text)[0] == '\0')
 			continue;
-		tui_text(row, x + 2, 14, b->label, TS_LABEL);
-		tui_text(row, x + 17, w - 19, b->help, style);
+		tui_text(row, x + 2, kw, text, TS_LABEL);
+		tui_text(row, x + 4 + kw, w - kw - 6, b->help, style);
 		row++;
 	}
 	return row;
@@ -52,16 +61,21 @@ tui_help_draw(tui *t)
 {
 	tui_view *v = tui_top(t);
 	const tui_binding *keys = v != NULL ? v->keys : NULL;
-	/* in a form the shared letter keys type text: not listed there */
-	int in_text = v != NULL && v->ops->text_input, h, w, y, x, row;
+	int kw = 0, own, shared, gap, h, w, y, x, row;
 
-	h = shown_rows(keys, 0) + 1 + shown_rows(tui_shared_keys, in_text) + 2;
+	own = count_rows(keys, keys, &kw);
+	shared = count_rows(tui_shared_keys, keys, &kw);
+	w = COLS > 70 ? 66 : COLS - 4;
+	if (kw > w / 2)
+		kw = w / 2;
+	/* a blank row between the view's keys and the shared ones, if it fits */
+	gap = own + shared + 3 <= LINES - 2;
+	h = own + gap + shared + 2;
 	if (h > LINES - 2)
 		h = LINES - 2;
-	w = COLS > 70 ? 66 : COLS - 4;
 	y = (LINES - h) / 2;
 	x = (COLS - w) / 2;
 	tui_frame(y, x, h, w, v != NULL ? v->title : "help");
-	row = draw_rows(keys, 0, y + 1, y + h - 1, x, w, TS_NORMAL);
-	draw_rows(tui_shared_keys, in_text, row + 1, y + h - 1, x, w, TS_DIM);
+	row = draw_rows(keys, keys, y + 1, y + h - 1, x, kw, w, TS_NORMAL);
+	draw_rows(tui_shared_keys, keys, row + gap, y + h - 1, x, kw, w, TS_DIM);
 }

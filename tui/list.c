@@ -1,4 +1,5 @@
-/* The selection in a list: arrows and vi keys, pages, ends. */
+/* The selection in a list, and the movement keys every list shares
+ * (TUI_LIST_ROWS): arrows and vi keys, pages, ends. */
 #include <curses.h>
 
 #include "app.h"
@@ -22,49 +23,51 @@ tui_list_fit(tui_list *l, int page)
 		l->top = l->n > (size_t)page ? l->n - (size_t)page : 0;
 }
 
-int
-tui_list_key(tui_list *l, int key, int page)
+void
+tui_list_move(tui_list *l, int motion, int page)
 {
-	size_t half = page > 2 ? (size_t)page / 2 : 1;
+	size_t step = page > 0 ? (size_t)page : 1;
 
-	switch (key) {
-	case TK(KEY_DOWN):
-	case 'j':
-		if (l->sel + 1 < l->n)
-			l->sel++;
+	if (motion == TUI_HALF_DOWN || motion == TUI_HALF_UP)
+		step = page > 2 ? (size_t)page / 2 : 1;
+	switch (motion) {
+	case TUI_DOWN:
+		step = 1;
+		/* FALLTHROUGH */
+	case TUI_PAGE_DOWN:
+	case TUI_HALF_DOWN:
+		l->sel += step;
 		break;
-	case TK(KEY_UP):
-	case 'k':
-		if (l->sel > 0)
-			l->sel--;
+	case TUI_UP:
+		step = 1;
+		/* FALLTHROUGH */
+	case TUI_PAGE_UP:
+	case TUI_HALF_UP:
+		l->sel = l->sel > step ? l->sel - step : 0;
 		break;
-	case TK(KEY_NPAGE):
-	case TK_CTRL('f'):
-		l->sel += (size_t)page;
-		break;
-	case TK(KEY_PPAGE):
-	case TK_CTRL('b'):
-		l->sel = l->sel > (size_t)page ? l->sel - (size_t)page : 0;
-		break;
-	case TK_CTRL('d'):
-		l->sel += half;
-		break;
-	case TK_CTRL('u'):
-		l->sel = l->sel > half ? l->sel - half : 0;
-		break;
-	case TK(KEY_HOME):
-	case 'g':
+	case TUI_FIRST:
 		l->sel = 0;
 		break;
-	case TK(KEY_END):
-	case 'G':
+	case TUI_LAST:
 		l->sel = l->n > 0 ? l->n - 1 : 0;
 		break;
-	default:
-		return 0;
 	}
 	if (l->n > 0 && l->sel >= l->n)
 		l->sel = l->n - 1;
 	tui_list_fit(l, page);
-	return 1;
 }
+
+/* each row of TUI_LIST_ROWS: its motion, by the view's own list_move */
+#define MOVE_KEY(name, motion) \
+	int name(tui *t, tui_view *v, int key) \
+	{ \
+		return v->ops->list_move != NULL && v->ops->list_move(t, v, motion); \
+	}
+MOVE_KEY(tui_list_down, TUI_DOWN)
+MOVE_KEY(tui_list_up, TUI_UP)
+MOVE_KEY(tui_list_page_down, TUI_PAGE_DOWN)
+MOVE_KEY(tui_list_page_up, TUI_PAGE_UP)
+MOVE_KEY(tui_list_half_down, TUI_HALF_DOWN)
+MOVE_KEY(tui_list_half_up, TUI_HALF_UP)
+MOVE_KEY(tui_list_first, TUI_FIRST)
+MOVE_KEY(tui_list_last, TUI_LAST)

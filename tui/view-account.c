@@ -247,12 +247,13 @@ account_draw(tui *t, tui_view *v, int y0, int h)
 }
 
 static int
-account_move(tui *t, tui_view *v, int key)
+account_move(tui *t, tui_view *v, int motion)
 {
 	struct account *a = v->data;
 
 	a->list.n = item_count(a);
-	return tui_list_key(&a->list, key, (int)a->list.n);
+	tui_list_move(&a->list, motion, (int)a->list.n);
+	return 1;
 }
 
 static int
@@ -270,13 +271,12 @@ account_choose(tui *t, tui_view *v, int key)
 }
 
 const tui_binding tui_account_keys[] = {
-	{ { TK_ENTER, 'l', TK(KEY_RIGHT) }, account_choose, "Enter", "choose/change", TUI_KEY_BAR },
-	{ { 'p' }, account_password, "p", "password", TUI_KEY_BAR },
-	{ { 'K' }, account_ssh_keys, "K", "SSH keys", TUI_KEY_BAR },
-	{ { 'C' }, account_cancel, "C", "cancel account", TUI_KEY_BAR },
-	{ { 'L' }, tui_key_logout, "L", "log out", TUI_KEY_BAR },
-	{ { TUI_LIST_STEP_KEYS, TUI_LIST_ENDS_KEYS, TUI_LIST_HALF_KEYS, TUI_LIST_PAGE_KEYS },
-	  account_move, NULL, NULL, 0 },
+	{ { TK_ENTER, 'l', TK(KEY_RIGHT) }, account_choose, NULL, "choose/change", TUI_KEY_BAR },
+	{ { 'p' }, account_password, NULL, "password", TUI_KEY_BAR },
+	{ { 'K' }, account_ssh_keys, NULL, "SSH keys", TUI_KEY_BAR },
+	{ { 'C' }, account_cancel, NULL, "cancel account", TUI_KEY_BAR },
+	{ { 'L' }, tui_key_logout, NULL, "log out", TUI_KEY_BAR },
+	TUI_LIST_ROWS,
 	TUI_KEYS_END,
 };
 
@@ -295,6 +295,7 @@ account_free(tui_view *v)
 static const tui_view_ops account_ops = {
 	.draw = account_draw,
 	.enter = account_enter,
+	.list_move = account_move,
 	.free = account_free,
 };
 

@@ -280,8 +280,8 @@ add_busy(tui *t, tui_view *v, int key)
 }
 
 const tui_binding tui_add_progress_keys[] = {
-	{ { TK_ESC, 'q' }, add_stop, "Esc", "stop / back", TUI_KEY_BAR },
-	{ { TK_ENTER }, add_back, "Enter", "back when done", TUI_KEY_BAR },
+	{ { TK_ESC, 'q' }, add_stop, NULL, "stop / back", TUI_KEY_BAR },
+	{ { TK_ENTER }, add_back, NULL, "back when done", TUI_KEY_BAR },
 	{ { TUI_KEY_ANY }, add_busy, NULL, NULL, 0 },
 	TUI_KEYS_END,
 };
@@ -349,7 +349,7 @@ struct remote_info {
 };
 
 const tui_binding tui_add_remote_keys[] = {
-	{ { 'q' }, tui_key_back, "q", "back", TUI_KEY_BAR },
+	{ { 'q' }, tui_key_back, NULL, "back", TUI_KEY_BAR },
 	TUI_KEYS_END,
 };
 
@@ -396,11 +396,9 @@ static const tui_view_ops remote_ops = {
 
 /* the path prompt: a form whose Tab completes */
 const tui_binding tui_add_path_keys[] = {
-	{ { TK_ENTER }, tui_form_edit_key, "Enter", "add", TUI_KEY_BAR },
-	{ { '\t' }, tui_form_edit_key, "Tab", "complete path", TUI_KEY_BAR },
-	{ { TK_ESC }, tui_form_cancel, "Esc", "cancel", TUI_KEY_BAR },
-	{ { TK_CTRL('u') }, tui_form_edit_key, "Ctrl-U", "clear to start", 0 },
-	{ { TUI_KEY_ANY }, tui_form_edit_key, NULL, NULL, 0 },
+	TUI_FORM_ENTER("add"),
+	{ { '\t' }, tui_form_tab, NULL, "complete path", TUI_KEY_BAR },
+	TUI_FORM_ROWS,
 	TUI_KEYS_END,
 };
 

@@ -141,14 +141,15 @@ selected(struct album_view *a)
 }
 
 static int
-album_move(tui *t, tui_view *v, int key)
+album_move(tui *t, tui_view *v, int motion)
 {
 	struct album_view *a = ready(v);
 	pgal_err e;
 
-	if (a == NULL || !tui_list_key(&a->list, key, a->page))
+	if (a == NULL)
 		return 0;
-	if (key == 'G' || key == TK(KEY_END)) {
+	tui_list_move(&a->list, motion, a->page);
+	if (motion == TUI_LAST) {
 		/* the last page is one reverse read (pager.c); reading it may
 		 * correct the count, so select its last row */
 		(void)a->src->ops->get(a->src, a->list.sel, &e);
@@ -258,18 +259,15 @@ album_reload_key(tui *t, tui_view *v, int key)
 }
 
 const tui_binding tui_album_keys[] = {
-	{ { TK_ENTER, TK(KEY_RIGHT), 'l' }, album_open, "Enter", "open", TUI_KEY_BAR },
-	{ { 'a' }, album_add, "a", "add photos", TUI_KEY_BAR },
-	{ { 'e' }, album_edit, "e", "edit", TUI_KEY_BAR },
-	{ { 'm' }, album_move_photo, "m", "move/rename", TUI_KEY_BAR },
-	{ { 'd', TK(KEY_DC) }, album_delete, "d", "delete", TUI_KEY_BAR },
-	{ { 's' }, album_sort, "s", "sort", TUI_KEY_BAR },
-	{ { '/' }, album_search, "/", "search", TUI_KEY_BAR },
-	{ { TUI_LIST_STEP_KEYS }, album_move, "j/k ↓/↑", "move", 0 },
-	{ { TUI_LIST_ENDS_KEYS }, album_move, "g/G", "first/last photo", 0 },
-	{ { TUI_LIST_HALF_KEYS }, album_move, "Ctrl-d/u", "half a page down/up", 0 },
-	{ { TUI_LIST_PAGE_KEYS }, album_move, "PgDn/PgUp", "a page down/up", 0 },
-	{ { 'r' }, album_reload_key, "r", "reload", 0 },
+	{ { TK_ENTER, TK(KEY_RIGHT), 'l' }, album_open, NULL, "open", TUI_KEY_BAR },
+	{ { 'a' }, album_add, NULL, "add photos", TUI_KEY_BAR },
+	{ { 'e' }, album_edit, NULL, "edit", TUI_KEY_BAR },
+	{ { 'm' }, album_move_photo, NULL, "move/rename", TUI_KEY_BAR },
+	{ { 'd', TK(KEY_DC) }, album_delete, NULL, "delete", TUI_KEY_BAR },
+	{ { 's' }, album_sort, NULL, "sort", TUI_KEY_BAR },
+	{ { '/' }, album_search, NULL, "search", TUI_KEY_BAR },
+	{ { 'r' }, album_reload_key, NULL, "reload", 0 },
+	TUI_LIST_ROWS,
 	TUI_KEYS_END,
 };
 
@@ -304,6 +302,7 @@ album_free(tui_view *v)
 static const tui_view_ops album_ops = {
 	.draw = album_draw,
 	.enter = album_enter,
+	.list_move = album_move,
 	.free = album_free,
 };
 

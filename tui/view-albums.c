@@ -168,11 +168,12 @@ delete_yes(tui *t, void *arg)
 /* ---- the keys ---- */
 
 static int
-albums_move(tui *t, tui_view *v, int key)
+albums_move(tui *t, tui_view *v, int motion)
 {
 	struct albums *a = v->data;
 
-	return tui_list_key(&a->list, key, a->page);
+	tui_list_move(&a->list, motion, a->page);
+	return 1;
 }
 
 static int
@@ -269,18 +270,15 @@ albums_account(tui *t, tui_view *v, int key)
 }
 
 const tui_binding tui_albums_keys[] = {
-	{ { TK_ENTER, TK(KEY_RIGHT), 'l' }, albums_open, "Enter", "open", TUI_KEY_BAR },
-	{ { 'n' }, albums_new, "n", "new album", TUI_KEY_BAR },
-	{ { 'r' }, albums_rename, "r", "rename", TUI_KEY_BAR },
-	{ { 'e' }, albums_edit, "e", "edit title/description", TUI_KEY_BAR },
-	{ { 'd', TK(KEY_DC) }, albums_delete, "d", "delete", TUI_KEY_BAR },
-	{ { '/' }, albums_search, "/", "search all albums", TUI_KEY_BAR },
-	{ { 'a' }, albums_account, "a", "account", TUI_KEY_BAR },
-	{ { 'L' }, tui_key_logout, "L", "log out", 0 },
-	{ { TUI_LIST_STEP_KEYS }, albums_move, "j/k ↓/↑", "move", 0 },
-	{ { TUI_LIST_ENDS_KEYS }, albums_move, "g/G", "first/last", 0 },
-	{ { TUI_LIST_HALF_KEYS }, albums_move, "Ctrl-d/u", "half a page down/up", 0 },
-	{ { TUI_LIST_PAGE_KEYS }, albums_move, NULL, NULL, 0 },
+	{ { TK_ENTER, TK(KEY_RIGHT), 'l' }, albums_open, NULL, "open", TUI_KEY_BAR },
+	{ { 'n' }, albums_new, NULL, "new album", TUI_KEY_BAR },
+	{ { 'r' }, albums_rename, NULL, "rename", TUI_KEY_BAR },
+	{ { 'e' }, albums_edit, NULL, "edit title/description", TUI_KEY_BAR },
+	{ { 'd', TK(KEY_DC) }, albums_delete, NULL, "delete", TUI_KEY_BAR },
+	{ { '/' }, albums_search, NULL, "search all albums", TUI_KEY_BAR },
+	{ { 'a' }, albums_account, NULL, "account", TUI_KEY_BAR },
+	{ { 'L' }, tui_key_logout, NULL, "log out", 0 },
+	TUI_LIST_ROWS,
 	TUI_KEYS_END,
 };
 
@@ -302,6 +300,7 @@ albums_free(tui_view *v)
 static const tui_view_ops albums_ops = {
 	.draw = albums_draw,
 	.enter = albums_enter,
+	.list_move = albums_move,
 	.free = albums_free,
 };
 

@@ -40,11 +40,10 @@ struct code_purpose {
 static int code_key_mail(tui *t, tui_view *v, int key);
 
 /* a code form's keys; mail_help is how help and the key bar name Ctrl-R */
-#define CODE_KEYS(mail_help) {							\
-	{ { TK_ENTER }, tui_form_edit_key, "Enter", "next field / submit", TUI_KEY_BAR },	\
-	{ { TK_CTRL('r') }, code_key_mail, "Ctrl-R", mail_help, TUI_KEY_BAR },	\
-	{ { TK_ESC }, tui_form_cancel, "Esc", "cancel", TUI_KEY_BAR },		\
-	{ { TUI_KEY_ANY }, tui_form_edit_key, NULL, NULL, 0 },			\
+#define CODE_KEYS(mail_help) {						\
+	TUI_FORM_ENTER("next field / submit"),					\
+	{ { TK_CTRL('r') }, code_key_mail, NULL, mail_help, TUI_KEY_BAR },	\
+	TUI_FORM_ROWS,								\
 	TUI_KEYS_END,								\
 }
 

@@ -2,7 +2,8 @@
  * in the last field. Log in, sign up, confirm, album and photo edits,
  * password and cancel all are forms with their own submit function; a form
  * with keys of its own (the path prompt, the code's resend) brings its key
- * table, made of the actions below and its own. */
+ * table: its rows, then the rows every form has (TUI_FORM_ROWS, whose
+ * actions are below). */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,23 +41,74 @@ tui_form_arg(tui_view *v)
 	return ((struct form_view *)v->data)->spec.arg;
 }
 
+/* Enter: the next field; in the last one the form is submitted */
 int
-tui_form_edit_key(tui *t, tui_view *v, int key)
+tui_form_enter(tui *t, tui_view *v, int key)
 {
 	struct form_view *fv = v->data;
-	int r = tui_form_key(t, &fv->form, key);
 	unsigned freed = t->views_freed;
 
-	if (r == 2) {
-		/* the submit function may pop this view (fv is gone then); a
-		 * form still there after a failed try keeps no password */
-		if (fv->spec.submit(t, v, &fv->form, fv->spec.arg) != 0 &&
-		    t->views_freed == freed)
-			tui_form_empty_secrets(&fv->form);
+	if (fv->form.n == 0)
+		return 0;
+	if (fv->form.focus + 1 < fv->form.n) {
+		fv->form.focus++;
 		return 1;
 	}
-	return r;
+	/* the submit function may pop this view (fv is gone then); a form
+	 * still there after a failed try keeps no password */
+	if (fv->spec.submit(t, v, &fv->form, fv->spec.arg) != 0 && t->views_freed == freed)
+		tui_form_empty_secrets(&fv->form);
+	return 1;
 }
+
+/* Tab completes a field that completes, else goes to the next field */
+int
+tui_form_tab(tui *t, tui_view *v, int key)
+{
+	tui_form *f = tui_form_of(v);
+
+	if (!tui_form_complete(t, f))
+		tui_form_step(f, 1);
+	return f->n > 0;
+}
+
+int
+tui_form_next(tui *t, tui_view *v, int key)
+{
+	tui_form_step(tui_form_of(v), 1);
+	return tui_form_of(v)->n > 0;
+}
+
+int
+tui_form_previous(tui *t, tui_view *v, int key)
+{
+	tui_form_step(tui_form_of(v), -1);
+	return tui_form_of(v)->n > 0;
+}
+
+int
+tui_form_typed(tui *t, tui_view *v, int key)
+{
+	tui_form_type(tui_form_of(v), key);
+	return tui_form_of(v)->n > 0;
+}
+
+/* the editing keys: each row's action on the focused field */
+#define EDIT_KEY(name, what) \
+	int name(tui *t, tui_view *v, int key) \
+	{ \
+		tui_form_edit(tui_form_of(v), what); \
+		return tui_form_of(v)->n > 0; \
+	}
+EDIT_KEY(tui_form_left, TUI_EDIT_LEFT)
+EDIT_KEY(tui_form_right, TUI_EDIT_RIGHT)
+EDIT_KEY(tui_form_start, TUI_EDIT_START)
+EDIT_KEY(tui_form_end, TUI_EDIT_END)
+EDIT_KEY(tui_form_backspace, TUI_EDIT_BACKSPACE)
+EDIT_KEY(tui_form_delete, TUI_EDIT_DELETE)
+EDIT_KEY(tui_form_kill_start, TUI_EDIT_KILL_START)
+EDIT_KEY(tui_form_kill_end, TUI_EDIT_KILL_END)
+EDIT_KEY(tui_form_kill_word, TUI_EDIT_KILL_WORD)
 
 int
 tui_form_cancel(tui *t, tui_view *v, int key)
@@ -78,20 +130,15 @@ form_free(tui_view *v)
 }
 
 const tui_binding tui_form_keys[] = {
-	{ { TK_ENTER }, tui_form_edit_key, "Enter", "next field / submit", TUI_KEY_BAR },
-	{ { '\t' }, tui_form_edit_key, "Tab", "next field", TUI_KEY_BAR },
-	{ { TK_ESC }, tui_form_cancel, "Esc", "cancel", TUI_KEY_BAR },
-	{ { TK_CTRL('u') }, tui_form_edit_key, "Ctrl-U", "clear to start", 0 },
-	{ { TK_CTRL('w') }, tui_form_edit_key, "Ctrl-W", "delete word", 0 },
-	/* typing, and the editing keys help does not list */
-	{ { TUI_KEY_ANY }, tui_form_edit_key, NULL, NULL, 0 },
+	TUI_FORM_ENTER("next field / submit"),
+	{ { '\t' }, tui_form_tab, NULL, "next field", TUI_KEY_BAR },
+	TUI_FORM_ROWS,
 	TUI_KEYS_END,
 };
 
 static const tui_view_ops form_ops = {
 	.draw = form_draw,
 	.free = form_free,
-	.text_input = 1,
 };
 
 tui_form *

@@ -92,11 +92,12 @@ remove_yes(tui *t, void *arg)
 }
 
 static int
-keys_move(tui *t, tui_view *v, int key)
+keys_move(tui *t, tui_view *v, int motion)
 {
 	struct keys_view *k = v->data;
 
-	return tui_list_key(&k->list, key, k->page);
+	tui_list_move(&k->list, motion, k->page);
+	return 1;
 }
 
 static int
@@ -132,11 +133,10 @@ keys_remove(tui *t, tui_view *v, int key)
 }
 
 const tui_binding tui_ssh_keys_keys[] = {
-	{ { 'a' }, keys_add, "a", "add a key", TUI_KEY_BAR },
-	{ { 'd', TK(KEY_DC) }, keys_remove, "d", "remove", TUI_KEY_BAR },
-	{ { 'q' }, tui_key_back, "q", "back", TUI_KEY_BAR },
-	{ { TUI_LIST_STEP_KEYS }, keys_move, "j/k ↓/↑", "move", 0 },
-	{ { TUI_LIST_ENDS_KEYS, TUI_LIST_HALF_KEYS, TUI_LIST_PAGE_KEYS }, keys_move, NULL, NULL, 0 },
+	{ { 'a' }, keys_add, NULL, "add a key", TUI_KEY_BAR },
+	{ { 'd', TK(KEY_DC) }, keys_remove, NULL, "remove", TUI_KEY_BAR },
+	{ { 'q' }, tui_key_back, NULL, "back", TUI_KEY_BAR },
+	TUI_LIST_ROWS,
 	TUI_KEYS_END,
 };
 
@@ -158,6 +158,7 @@ keys_free(tui_view *v)
 static const tui_view_ops keys_ops = {
 	.draw = keys_draw,
 	.enter = keys_enter,
+	.list_move = keys_move,
 	.free = keys_free,
 };
 

@@ -1,5 +1,6 @@
 /* Log in: user name and password. An unconfirmed account goes on to the
  * code screen; wrong password and lock-out say so in the core's words. */
+#include <curses.h>
 #include <string.h>
 
 #include "app.h"
@@ -48,10 +49,9 @@ login_forgot(tui *t, tui_view *v, int key)
 }
 
 const tui_binding tui_login_keys[] = {
-	{ { TK_ENTER }, tui_form_edit_key, "Enter", "next field / log in", TUI_KEY_BAR },
-	{ { TK_CTRL('r') }, login_forgot, "Ctrl-R", "forgot password", TUI_KEY_BAR },
-	{ { TK_ESC }, tui_form_cancel, "Esc", "cancel", TUI_KEY_BAR },
-	{ { TUI_KEY_ANY }, tui_form_edit_key, NULL, NULL, 0 },
+	TUI_FORM_ENTER("next field / log in"),
+	{ { TK_CTRL('r') }, login_forgot, NULL, "forgot password", TUI_KEY_BAR },
+	TUI_FORM_ROWS,
 	TUI_KEYS_END,
 };
 

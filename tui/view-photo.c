@@ -132,12 +132,19 @@ photo_previous(tui *t, tui_view *v, int key)
 }
 
 static int
-photo_ends(tui *t, tui_view *v, int key)
+photo_first(tui *t, tui_view *v, int key)
+{
+	go(t, v->data, 0);
+	return 1;
+}
+
+static int
+photo_last(tui *t, tui_view *v, int key)
 {
 	struct photo_view *pv = v->data;
 	size_t n = pv->src->ops->count(pv->src);
 
-	go(t, pv, key == 'g' || n == 0 ? 0 : n - 1);
+	go(t, pv, n > 0 ? n - 1 : 0);
 	return 1;
 }
 
@@ -173,16 +180,17 @@ photo_delete(tui *t, tui_view *v, int key)
 
 const tui_binding tui_photo_keys[] = {
 	/* ← and → step here (elsewhere ← goes back): the photo is a page */
-	{ { 'n', 'j', TK(KEY_RIGHT) }, photo_next, "n/j/→", "next", TUI_KEY_BAR },
-	{ { 'p', 'k', TK(KEY_LEFT) }, photo_previous, "p/k/←", "previous", TUI_KEY_BAR },
-	{ { 'e' }, photo_edit, "e", "edit", TUI_KEY_BAR },
-	{ { 'm' }, photo_move, "m", "move/rename", TUI_KEY_BAR },
-	{ { 'd', TK(KEY_DC) }, photo_delete, "d", "delete", TUI_KEY_BAR },
-	{ { 'q' }, tui_key_back, "q", "back", TUI_KEY_BAR },
-	{ { ' ', TK(KEY_DOWN), TK(KEY_NPAGE) }, photo_next, "Space ↓", "next photo", 0 },
-	{ { TK(KEY_BACKSPACE), TK(KEY_UP), TK(KEY_PPAGE) }, photo_previous, "Backspace ↑",
+	{ { 'n', 'j', TK(KEY_RIGHT) }, photo_next, NULL, "next", TUI_KEY_BAR },
+	{ { 'p', 'k', TK(KEY_LEFT) }, photo_previous, NULL, "previous", TUI_KEY_BAR },
+	{ { 'e' }, photo_edit, NULL, "edit", TUI_KEY_BAR },
+	{ { 'm' }, photo_move, NULL, "move/rename", TUI_KEY_BAR },
+	{ { 'd', TK(KEY_DC) }, photo_delete, NULL, "delete", TUI_KEY_BAR },
+	{ { 'q' }, tui_key_back, NULL, "back", TUI_KEY_BAR },
+	{ { ' ', TK(KEY_DOWN), TK(KEY_NPAGE) }, photo_next, NULL, "next photo", 0 },
+	{ { TK(KEY_BACKSPACE), TK(KEY_UP), TK(KEY_PPAGE) }, photo_previous, NULL,
 	  "previous photo", 0 },
-	{ { 'g', 'G' }, photo_ends, "g/G", "first/last photo", 0 },
+	{ { 'g' }, photo_first, NULL, "first photo", 0 },
+	{ { 'G' }, photo_last, NULL, "last photo", 0 },
 	TUI_KEYS_END,
 };
 
@@ -290,12 +298,9 @@ tui_photo_edit(tui *t, const pgal_photo *p)
 
 /* Enter in the last field moves; Tab there completes the album */
 const tui_binding tui_photo_move_keys[] = {
-	{ { TK_ENTER }, tui_form_edit_key, "Enter", "next field / move", TUI_KEY_BAR },
-	{ { '\t' }, tui_form_edit_key, "Tab", "next field / complete album", TUI_KEY_BAR },
-	{ { TK_ESC }, tui_form_cancel, "Esc", "cancel", TUI_KEY_BAR },
-	{ { TK_CTRL('u') }, tui_form_edit_key, "Ctrl-U", "clear to start", 0 },
-	{ { TK_CTRL('w') }, tui_form_edit_key, "Ctrl-W", "delete word", 0 },
-	{ { TUI_KEY_ANY }, tui_form_edit_key, NULL, NULL, 0 },
+	TUI_FORM_ENTER("next field / move"),
+	{ { '\t' }, tui_form_tab, NULL, "next field / complete album", TUI_KEY_BAR },
+	TUI_FORM_ROWS,
 	TUI_KEYS_END,
 };
 

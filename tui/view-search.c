@@ -87,11 +87,12 @@ search_draw(tui *t, tui_view *v, int y0, int h)
 }
 
 static int
-search_move(tui *t, tui_view *v, int key)
+search_move(tui *t, tui_view *v, int motion)
 {
 	struct search_view *s = v->data;
 
-	return tui_list_key(&s->list, key, s->page);
+	tui_list_move(&s->list, motion, s->page);
+	return 1;
 }
 
 static int
@@ -114,12 +115,10 @@ search_again(tui *t, tui_view *v, int key)
 }
 
 const tui_binding tui_search_keys[] = {
-	{ { TK_ENTER, 'l', TK(KEY_RIGHT) }, search_open, "Enter", "open", TUI_KEY_BAR },
-	{ { '/' }, search_again, "/", "new search", TUI_KEY_BAR },
-	{ { 'q' }, tui_key_back, "q", "back", TUI_KEY_BAR },
-	{ { TUI_LIST_STEP_KEYS }, search_move, "j/k ↓/↑", "move", 0 },
-	{ { TUI_LIST_ENDS_KEYS }, search_move, "g/G", "first/last", 0 },
-	{ { TUI_LIST_HALF_KEYS, TUI_LIST_PAGE_KEYS }, search_move, NULL, NULL, 0 },
+	{ { TK_ENTER, 'l', TK(KEY_RIGHT) }, search_open, NULL, "open", TUI_KEY_BAR },
+	{ { '/' }, search_again, NULL, "new search", TUI_KEY_BAR },
+	{ { 'q' }, tui_key_back, NULL, "back", TUI_KEY_BAR },
+	TUI_LIST_ROWS,
 	TUI_KEYS_END,
 };
 
@@ -141,6 +140,7 @@ search_free(tui_view *v)
 static const tui_view_ops search_ops = {
 	.draw = search_draw,
 	.enter = search_enter,
+	.list_move = search_move,
 	.free = search_free,
 };
 

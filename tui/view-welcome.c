@@ -51,9 +51,10 @@ welcome_draw(tui *t, tui_view *v, int y0, int h)
 }
 
 static int
-welcome_move(tui *t, tui_view *v, int key)
+welcome_move(tui *t, tui_view *v, int motion)
 {
-	return tui_list_key(v->data, key, NITEMS);
+	tui_list_move(v->data, motion, NITEMS);
+	return 1;
 }
 
 static int
@@ -72,14 +73,13 @@ welcome_code(tui *t, tui_view *v, int key)
 }
 
 const tui_binding tui_welcome_keys[] = {
-	{ { 'l' }, welcome_login, "l", "log in", TUI_KEY_BAR },
-	{ { 's' }, welcome_signup, "s", "sign up", TUI_KEY_BAR },
-	{ { 'c' }, welcome_code, "c", "enter a mailed code", TUI_KEY_BAR },
-	{ { TK_ENTER, TK(KEY_RIGHT) }, welcome_choose, "Enter", "choose", 0 },
-	{ { TUI_LIST_STEP_KEYS, TUI_LIST_ENDS_KEYS, TUI_LIST_HALF_KEYS, TUI_LIST_PAGE_KEYS },
-	  welcome_move, "j/k", "move", 0 },
+	{ { 'l' }, welcome_login, NULL, "log in", TUI_KEY_BAR },
+	{ { 's' }, welcome_signup, NULL, "sign up", TUI_KEY_BAR },
+	{ { 'c' }, welcome_code, NULL, "enter a mailed code", TUI_KEY_BAR },
+	{ { TK_ENTER, TK(KEY_RIGHT) }, welcome_choose, NULL, "choose", 0 },
 	/* the shared back: q on the first screen quits */
-	{ { 'q' }, tui_key_back, "q", "quit", TUI_KEY_BAR },
+	{ { 'q' }, tui_key_back, NULL, "quit", TUI_KEY_BAR },
+	TUI_LIST_ROWS,
 	TUI_KEYS_END,
 };
 
@@ -91,6 +91,7 @@ welcome_free(tui_view *v)
 
 const tui_view_ops tui_welcome_ops = {
 	.draw = welcome_draw,
+	.list_move = welcome_move,
 	.free = welcome_free,
 };
 

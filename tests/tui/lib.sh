@@ -73,8 +73,11 @@ build_helper() {
 		$(pkg-config --libs vips libexif sqlite3 libcrypt openssl jansson libcurl \
 		libmariadb ncursesw chafa 2>/dev/null) -lm 2> "$T/$1.err"
 }
-build_seed() {
-	build_helper seed
+# helper_builds NAME: build_helper NAME as a TAP step
+helper_builds() {
+	n=$((n + 1))
+	if build_helper "$1"; then echo "ok $n - the $1 helper builds"
+	else nfail=$((nfail + 1)); echo "not ok $n - the $1 helper builds"; sed 's/^/# /' "$T/$1.err" | head; fi
 }
 
 # only_sgr FILE: a capture-pane -e dump holds no escape sequence but SGR

@@ -6,9 +6,7 @@
 # --raw-title) check that the TUI cleans again at display time.
 . "$(dirname "$0")/lib.sh"
 setup_home
-n=$((n + 1))
-if build_seed; then echo "ok $n - the seed helper builds"
-else nfail=$((nfail + 1)); echo "not ok $n - the seed helper builds"; sed 's/^/# /' "$T/seed.err" | head; fi
+helper_builds seed
 login_user dave 'a long password' || echo "# login failed"
 ok "an album" "$PGAL" mkalbum evil
 ok "a real photo" "$PGAL" put evil "$FIX/nikon-d2h-gps.jpg"

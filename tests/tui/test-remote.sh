@@ -5,9 +5,7 @@
 # path prompt, and the local session file is never touched.
 . "$(dirname "$0")/lib.sh"
 setup_home
-n=$((n + 1))
-if build_helper remote; then echo "ok $n - the remote helper builds"
-else nfail=$((nfail + 1)); echo "not ok $n - the remote helper builds"; sed 's/^/# /' "$T/remote.err" | head; fi
+helper_builds remote
 login_user gina 'a long password' || echo "# login failed"
 ok "an album whose name has a space" "$PGAL" mkalbum "My trip"
 cp "$XDG_CONFIG_HOME/pgal/session" "$T/session.before"

@@ -67,7 +67,7 @@ step "? shows the help" "this help"
 resize 80 24
 # centred in 80 columns the overlay starts at column 8 (at 18 on the old
 # screen, cropped)
-step "the help survives a resize" "^ {7}│ +\? +this help"
+step "the help survives a resize" "^ {7}│ +\? F1 +this help"
 keys q
 resize 120 40
 step "back to the welcome screen" "Sign up"

@@ -7,9 +7,7 @@
 # far below the size of the album's rows, which a walk reads all of.
 . "$(dirname "$0")/lib.sh"
 setup_home
-n=$((n + 1))
-if build_seed; then echo "ok $n - the seed helper builds"
-else nfail=$((nfail + 1)); echo "not ok $n - the seed helper builds"; sed 's/^/# /' "$T/seed.err" | head; fi
+helper_builds seed
 login_user bob 'a long password' || echo "# login failed"
 ok "an album" "$PGAL" mkalbum big --title "Ten thousand"
 ok "one real photo" "$PGAL" put big "$FIX/nikon-d2h-gps.jpg"
