@@ -110,7 +110,7 @@ check_start(const pgal_config *cfg)
 	fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
 	check_fd = p[0];
 	check_pid = pid;
-	check_started_ms = sshd_now_ms();
+	check_started_ms = pgal_now_ms();
 	check_got = 0;
 }
 
@@ -124,7 +124,7 @@ check_end(void)
 	if (!healthy)
 		snprintf(reason, sizeof reason, "store or blobs unreachable: %s",
 		    check_got > 0 ? check_buf : "the check did not finish");
-	checked_ms = sshd_now_ms();
+	checked_ms = pgal_now_ms();
 	/* the listener's reap() collects the child */
 }
 
@@ -237,7 +237,7 @@ accept_clients(void)
 			continue;
 		}
 		clients[nclients].fd = fd;
-		clients[nclients].since_ms = sshd_now_ms();
+		clients[nclients].since_ms = pgal_now_ms();
 		clients[nclients].got = 0;
 		nclients++;
 	}
@@ -270,7 +270,7 @@ sshd_health_nfds(void)
 int
 sshd_health_step(const struct pollfd *p, size_t n, const pgal_config *cfg)
 {
-	int64_t now = sshd_now_ms(), next = -1, due;
+	int64_t now = pgal_now_ms(), next = -1, due;
 	size_t i;
 
 	if (hlfd == -1)

@@ -113,7 +113,7 @@ int
 sshd_hostkey_load(const pgal_config *cfg, char **out)
 {
 	struct pollfd p;
-	struct timespec t0, now;
+	int64_t t0;
 	char *pem;
 	size_t got = 0;
 	ssize_t n;
@@ -137,13 +137,11 @@ sshd_hostkey_load(const pgal_config *cfg, char **out)
 		_exit(fetch(cfg, fds[1]) == 0 ? 0 : 1);
 	}
 	close(fds[1]);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = pgal_now_ms();
 	p.fd = fds[0];
 	p.events = POLLIN;
 	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = LOAD_SECS * 1000 - (int)((now.tv_sec - t0.tv_sec) * 1000 +
-		    (now.tv_nsec - t0.tv_nsec) / 1000000);
+		left = LOAD_SECS * 1000 - (int)(pgal_now_ms() - t0);
 		if (left <= 0 || got > PGAL_HOSTKEY_MAX) {
 			kill(pid, SIGKILL);
 			got = 0;

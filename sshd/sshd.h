@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "clock.h"
 #include "config.h"
 #include "gallery.h"
 
@@ -228,8 +229,6 @@ void sshd_limits_gone(const char *addr, enum sshd_conn_state state);
 
 /* ---- listener.c ---- */
 int sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg);
-/* The monotonic clock in ms, the listener's and its helpers' */
-int64_t sshd_now_ms(void);
 /* Applies -p and -l to cfg; -1 after printing why. */
 int sshd_listen_overrides(const struct sshd_opts *o, pgal_config *cfg);
 
