@@ -279,9 +279,7 @@ sshd_pending_find_sha(struct sshd_gallery *sg, const char *token, const char *sh
 static void
 nap(int *ms)
 {
-	struct timespec ts = { *ms / 1000, (long)(*ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
+	pgal_sleep_ms(*ms);
 	if (*ms < 200)
 		*ms *= 2;
 }

@@ -16,6 +16,7 @@
 
 #include "aws/aws.h"
 #include "aws/aws-int.h"
+#include "clock.h"
 #include "crypto.h"
 #include "hex.h"
 
@@ -477,7 +478,6 @@ backoff(pgal_aws_client *c, int attempt)
 {
 	long		ceiling = c->opts.backoff_base_ms;
 	long		ms;
-	struct timespec ts;
 	int		i;
 
 	for (i = 0; i < attempt && ceiling < c->opts.backoff_cap_ms; i++)
@@ -489,10 +489,7 @@ backoff(pgal_aws_client *c, int attempt)
 	c->rng ^= c->rng >> 7;
 	c->rng ^= c->rng << 17;
 	ms = (long)(c->rng % (uint64_t)(ceiling + 1));
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
+	pgal_sleep_ms(ms);
 }
 
 /* Back to where a streamed answer started, so a retry writes it afresh. */

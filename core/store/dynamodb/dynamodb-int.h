@@ -179,7 +179,6 @@ int ddb_new_id(struct ddb *d, pgal_id *id, pgal_err *e);
 void ddb_hex64(char out[17], int64_t v);
 /* a random write token for idempotent conditional creates */
 int ddb_token(char out[17], pgal_err *e);
-void ddb_sleep_ms(long ms);
 /* PGAL_OK if the gallery table's global index can answer now; else a clear
  * PGAL_EBACKEND naming it (missing, or still filling: wait, or pgal init).
  * An index not ready is asked about again at most every few seconds. */

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "clock.h"
 #include "crypto.h"
 #include "store/dynamodb/dynamodb-int.h"
 
@@ -537,7 +538,7 @@ backoff(int round)
 	if (cap > BACKOFF_CAP_MS)
 		cap = BACKOFF_CAP_MS;
 	pgal_random_bytes(r, sizeof r, NULL);
-	ddb_sleep_ms(((long)r[0] << 8 | r[1]) % (cap + 1));
+	pgal_sleep_ms(((long)r[0] << 8 | r[1]) % (cap + 1));
 }
 
 static int
