@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "crypto.h"
 #include "reader.h"
+#include "validate.h"
 
 #define FILE_MAX (1024 * 1024)
 #define LINE_MAX_LEN 8192
@@ -200,9 +201,7 @@ read_file(pgal_aws_profile *p, const char *path, int config_file, pgal_err *e)
 		eq = s + n;
 		*eq = '\0';
 		k = trim(s);
-		for (s = k; *s != '\0'; s++)
-			if (*s >= 'A' && *s <= 'Z')
-				*s = (char)(*s - 'A' + 'a');
+		pgal_ascii_lower(k);
 		if ((rc = set_kv(p, k, trim(eq + 1), !config_file, e)) != PGAL_OK)
 			goto out;
 	}
