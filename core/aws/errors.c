@@ -8,6 +8,7 @@
 
 #include "aws/aws.h"
 #include "aws/aws-int.h"
+#include "hex.h"
 
 static const char *
 find(const char *h, size_t hlen, const char *n, size_t nlen)
@@ -144,16 +145,12 @@ pgal_aws_xml_text(const char *xml, size_t len, const char *tag, char *out,
 				j++;
 			}
 			for (; j < inlen && in[j] != ';' && digits < 8; j++, digits++) {
-				char c = in[j];
+				int d = hex ? pgal_hex_digit((unsigned char)in[j]) :
+				    in[j] >= '0' && in[j] <= '9' ? in[j] - '0' : -1;
 
-				if (c >= '0' && c <= '9')
-					cp = cp * (hex ? 16 : 10) + (unsigned long)(c - '0');
-				else if (hex && c >= 'a' && c <= 'f')
-					cp = cp * 16 + (unsigned long)(c - 'a' + 10);
-				else if (hex && c >= 'A' && c <= 'F')
-					cp = cp * 16 + (unsigned long)(c - 'A' + 10);
-				else
+				if (d < 0)
 					return -1;
+				cp = cp * (hex ? 16 : 10) + (unsigned long)d;
 			}
 			if (j >= inlen || in[j] != ';' || digits == 0 ||
 			    put_utf8(out, outsz, &o, cp) == -1)
