@@ -16,6 +16,7 @@
 #include <openssl/rand.h>
 
 #include "aws/aws.h"
+#include "fsutil.h"
 #include "hostkey.h"
 #include "sanitize.h"
 
@@ -99,40 +100,32 @@ static int
 read_file(const char *path, char **pem, size_t *len, pgal_err *e)
 {
 	char shown[256];
-	struct stat st;
-	ssize_t n;
-	size_t got = 0;
-	int fd;
 
 	pgal_sanitize(shown, sizeof shown, path, 0);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	switch (pgal_fs_read_small(path, PGAL_HOSTKEY_MAX, PGAL_FS_PRIVATE, pem, len)) {
+	case PGAL_FS_SMALL_OK:
+		break;
+	case PGAL_FS_SMALL_OPEN:
 		return pgal_fail(e, errno == ENOENT ? PGAL_ENOTFOUND : PGAL_EBACKEND,
 		    "host key %s: %s", shown, strerror(errno));
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
+	case PGAL_FS_SMALL_NOT_FILE:
 		return pgal_fail(e, PGAL_EINPUT, "host key %s: not a file", shown);
-	}
-	if ((st.st_mode & 077) != 0) {
-		close(fd);
+	case PGAL_FS_SMALL_SHARED:
 		return pgal_fail(e, PGAL_EDENIED, "host key %s is readable by others; chmod 600 it",
 		    shown);
-	}
-	if (st.st_size <= 0 || st.st_size > PGAL_HOSTKEY_MAX) {
-		close(fd);
+	case PGAL_FS_SMALL_TOO_BIG:
 		return pgal_fail(e, PGAL_EINPUT, "host key %s: not a key (%lld bytes)", shown,
-		    (long long)st.st_size);
-	}
-	if ((*pem = malloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
+		    (long long)*len);
+	case PGAL_FS_SMALL_READ:
+		return pgal_fail(e, PGAL_EBACKEND, "host key %s: %s", shown, strerror(errno));
+	case PGAL_FS_SMALL_NOMEM:
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	}
-	while (got < (size_t)st.st_size &&
-	    ((n = read(fd, *pem + got, (size_t)st.st_size - got)) > 0 || (n == -1 && errno == EINTR)))
-		if (n > 0)
-			got += (size_t)n;
-	close(fd);
-	(*pem)[got] = '\0';
-	*len = got;
+	if (*len == 0) {
+		free(*pem);
+		*pem = NULL;
+		return pgal_fail(e, PGAL_EINPUT, "host key %s: not a key (0 bytes)", shown);
+	}
 	return PGAL_OK;
 }
 
