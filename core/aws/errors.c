@@ -9,6 +9,7 @@
 #include "aws/aws.h"
 #include "aws/aws-int.h"
 #include "hex.h"
+#include "sanitize.h"
 
 static const char *
 find(const char *h, size_t hlen, const char *n, size_t nlen)
@@ -167,22 +168,9 @@ pgal_aws_xml_text(const char *xml, size_t len, const char *tag, char *out,
 void
 pgal_aws_printable(char *out, size_t outsz, const char *s, size_t len)
 {
-	size_t i, o = 0;
-
-	if (outsz == 0)
-		return;
-	for (i = 0; i < len && o + 1 < outsz; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		out[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	/* do not leave half a UTF-8 character at the cut */
-	if (i < len)
-		while (o > 0 && ((unsigned char)out[o - 1] & 0xc0) == 0x80)
-			o--;
-	if (i < len && o > 0 && ((unsigned char)out[o - 1] & 0xc0) == 0xc0)
-		o--;
-	out[o] = '\0';
+	/* the one sanitizer: escape sequences go whole, invalid UTF-8 too,
+	 * and the cut never halves a character */
+	(void)pgal_sanitize_n(out, outsz, s, len, 0);
 }
 
 static void

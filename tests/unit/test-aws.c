@@ -347,7 +347,8 @@ test_errors_xml(void **state)
 	assert_string_equal(code, "");
 	pgal_aws_parse_error(PGAL_AWS_ERR_XML, "<Code>A\x1b[2JB</Code>", 19, code,
 	    sizeof code, msg, sizeof msg, rid, sizeof rid);
-	assert_string_equal(code, "A?[2JB");
+	/* the escape sequence goes whole, as pgal_sanitize drops it */
+	assert_string_equal(code, "AB");
 	/* walking repeated elements; <KeyCount> is not <Key> */
 	assert_int_equal(pgal_aws_xml_find(list, sizeof list - 1, "Contents", &pos,
 	    &in, &inlen), 1);
