@@ -157,22 +157,6 @@ pgal_hostkey_read(const pgal_config *cfg, const char *where, char **pem, size_t 
 	return PGAL_OK;
 }
 
-/* SSH wire format (RFC 4251): a big-endian u32, a string. */
-static void
-put_u32(pgal_buf *b, uint32_t v)
-{
-	unsigned char be[4] = { v >> 24, v >> 16, v >> 8, v };
-
-	pgal_buf_add(b, be, 4);
-}
-
-static void
-put_string(pgal_buf *b, const void *p, size_t n)
-{
-	put_u32(b, (uint32_t)n);
-	pgal_buf_add(b, p, n);
-}
-
 /* A new ed25519 key in OpenSSH's own unencrypted format
  * ("openssh-key-v1", PROTOCOL.key in OpenSSH's sources): libssh 0.10 reads
  * an ed25519 key of a PKCS#8 file but cannot sign with it. *pem malloc'd. */
@@ -199,21 +183,21 @@ new_key(char **pem, size_t *len, pgal_err *e)
 	 * padded 1, 2, 3... to a multiple of 8 */
 	pgal_buf_add(&priv, check, 4);
 	pgal_buf_add(&priv, check, 4);
-	put_string(&priv, type, sizeof type - 1);
-	put_string(&priv, pub, 32);
-	put_string(&priv, sk, 64);
-	put_string(&priv, "", 0);
+	pgal_buf_add_sshstr(&priv, type, sizeof type - 1);
+	pgal_buf_add_sshstr(&priv, pub, 32);
+	pgal_buf_add_sshstr(&priv, sk, 64);
+	pgal_buf_add_sshstr(&priv, "", 0);
 	for (i = 1; priv.len % 8 != 0; i++)
 		pgal_buf_addc(&priv, (char)i);
 	pgal_buf_add(&blob, "openssh-key-v1", 15); /* its NUL included */
-	put_string(&blob, "none", 4);
-	put_string(&blob, "none", 4);
-	put_string(&blob, "", 0);
-	put_u32(&blob, 1);
-	put_u32(&blob, 4 + (sizeof type - 1) + 4 + 32);
-	put_string(&blob, type, sizeof type - 1);
-	put_string(&blob, pub, 32);
-	put_string(&blob, priv.p, priv.len);
+	pgal_buf_add_sshstr(&blob, "none", 4);
+	pgal_buf_add_sshstr(&blob, "none", 4);
+	pgal_buf_add_sshstr(&blob, "", 0);
+	pgal_buf_add_u32be(&blob, 1);
+	pgal_buf_add_u32be(&blob, 4 + (sizeof type - 1) + 4 + 32);
+	pgal_buf_add_sshstr(&blob, type, sizeof type - 1);
+	pgal_buf_add_sshstr(&blob, pub, 32);
+	pgal_buf_add_sshstr(&blob, priv.p, priv.len);
 	ok = !blob.failed && !priv.failed && blob.len <= PGAL_HOSTKEY_MAX / 2;
 	n = ok ? EVP_EncodeBlock(enc, (const unsigned char *)blob.p, (int)blob.len) : 0;
 	pgal_buf_adds(&out, "-----BEGIN OPENSSH PRIVATE KEY-----\n");
