@@ -16,6 +16,7 @@
 #include <openssl/rand.h>
 
 #include "aws/aws.h"
+#include "aws/s3.h"
 #include "fsutil.h"
 #include "hostkey.h"
 #include "sanitize.h"
@@ -32,16 +33,12 @@ pgal_hostkey_is_s3(const char *where)
 static int
 split_s3(const char *where, char bucket[64], const char **key, pgal_err *e)
 {
-	const char *b = where + sizeof S3_SCHEME - 1, *slash = strchr(b, '/');
-	size_t n;
+	enum pgal_s3_url rc = pgal_s3_url_split(where, bucket, key);
 
-	if (slash == NULL || slash == b || slash[1] == '\0' || (n = (size_t)(slash - b)) > 63)
-		return pgal_fail(e, PGAL_EINPUT, "ssh_host_key: not s3://BUCKET/KEY");
-	if (strspn(b, "abcdefghijklmnopqrstuvwxyz0123456789.-") < n)
+	if (rc == PGAL_S3_URL_BAD_BUCKET)
 		return pgal_fail(e, PGAL_EINPUT, "ssh_host_key: not a bucket name");
-	memcpy(bucket, b, n);
-	bucket[n] = '\0';
-	*key = slash + 1;
+	if (rc != PGAL_S3_URL_OK || **key == '\0')
+		return pgal_fail(e, PGAL_EINPUT, "ssh_host_key: not s3://BUCKET/KEY");
 	return PGAL_OK;
 }
 
@@ -52,36 +49,24 @@ s3_call(const pgal_config *cfg, const char *where, const char *method, const voi
     size_t len, pgal_aws_response *resp, pgal_err *e)
 {
 	static const pgal_aws_kv create_only[] = { { "If-None-Match", "*" } };
-	pgal_aws_client *c = NULL;
+	pgal_s3_bucket b = { .path_style = cfg->s3_path_style };
 	pgal_aws_request r;
-	pgal_buf path = { 0 };
-	char bucket[64], host[80];
+	char bucket[64], host[80], *path;
 	const char *key = NULL;
 	int rc;
 
 	memset(resp, 0, sizeof *resp);
 	if ((rc = split_s3(where, bucket, &key, e)) != PGAL_OK)
 		return rc;
-	if ((rc = pgal_aws_client_open(&c, cfg, "s3", NULL, e)) != PGAL_OK)
+	b.name = bucket;
+	if ((rc = pgal_aws_client_open(&b.c, cfg, "s3", NULL, e)) != PGAL_OK)
 		return rc;
-	pgal_buf_addc(&path, '/');
-	if (cfg->s3_path_style) {
-		pgal_buf_adds(&path, bucket);
-		pgal_buf_addc(&path, '/');
-	}
-	pgal_aws_uri_append(&path, key, strlen(key), 1);
-	if (path.failed) {
-		pgal_buf_free(&path);
-		pgal_aws_client_close(c);
+	if ((path = pgal_s3_request_path(&b, NULL, key)) == NULL) {
+		pgal_aws_client_close(b.c);
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	}
-	pgal_aws_request_init(&r, strcmp(method, "PUT") == 0 ? "PutObject" :
-	    strcmp(method, "HEAD") == 0 ? "HeadObject" : "GetObject", method, path.p);
-	r.errfmt = PGAL_AWS_ERR_XML;
-	if (!cfg->s3_path_style) {
-		snprintf(host, sizeof host, "%s.", bucket);
-		r.host_prefix = host;
-	}
+	pgal_s3_request_init(&b, &r, strcmp(method, "PUT") == 0 ? "PutObject" :
+	    strcmp(method, "HEAD") == 0 ? "HeadObject" : "GetObject", method, path, host);
 	r.resp_max = PGAL_HOSTKEY_MAX;
 	if (body != NULL) {
 		r.body = body;
@@ -90,9 +75,9 @@ s3_call(const pgal_config *cfg, const char *where, const char *method, const voi
 		r.nheaders = 1;
 		r.retry = PGAL_AWS_RETRY_NEVER;
 	}
-	rc = pgal_aws_do(c, &r, resp, e);
-	pgal_buf_free(&path);
-	pgal_aws_client_close(c);
+	rc = pgal_aws_do(b.c, &r, resp, e);
+	free(path);
+	pgal_aws_client_close(b.c);
 	return rc;
 }
 

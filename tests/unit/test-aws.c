@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "aws/aws.h"
+#include "aws/s3.h"
 #include "testlib.h"
 #include "testpeers.h"
 
@@ -530,6 +531,40 @@ test_dynamodb_json(void **state)
 	clear_env();
 }
 
+/* pgal_s3_url_split: the one reading of s3://BUCKET[/REST], with bucket
+ * names as S3 makes them (3 to 63 of a-z 0-9 . -, not starting or ending
+ * with . or -). */
+static void
+test_s3_url(void **state)
+{
+	char bucket[64], long_name[80];
+	const char *rest;
+
+	(void)state;
+	assert_int_equal(pgal_s3_url_split("s3://my-bucket.x/a/b.key", bucket, &rest),
+	    PGAL_S3_URL_OK);
+	assert_string_equal(bucket, "my-bucket.x");
+	assert_string_equal(rest, "a/b.key");
+	assert_int_equal(pgal_s3_url_split("s3://abc", bucket, &rest), PGAL_S3_URL_OK);
+	assert_string_equal(bucket, "abc");
+	assert_string_equal(rest, "");
+	assert_int_equal(pgal_s3_url_split("s3://abc/", bucket, &rest), PGAL_S3_URL_OK);
+	assert_string_equal(rest, "");
+	assert_int_equal(pgal_s3_url_split("https://abc/x", bucket, &rest), PGAL_S3_URL_NOT_S3);
+	assert_int_equal(pgal_s3_url_split("s3://Bad_Bucket/x", bucket, &rest),
+	    PGAL_S3_URL_BAD_BUCKET);
+	assert_int_equal(pgal_s3_url_split("s3://-abc/x", bucket, &rest), PGAL_S3_URL_BAD_BUCKET);
+	assert_int_equal(pgal_s3_url_split("s3://abc./x", bucket, &rest), PGAL_S3_URL_BAD_BUCKET);
+	assert_int_equal(pgal_s3_url_split("s3://ab/x", bucket, &rest), PGAL_S3_URL_BAD_BUCKET);
+	assert_int_equal(pgal_s3_url_split("s3:///x", bucket, &rest), PGAL_S3_URL_BAD_BUCKET);
+	/* 63 bytes is the longest name */
+	snprintf(long_name, sizeof long_name, "s3://%.63s/k", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	assert_int_equal(pgal_s3_url_split(long_name, bucket, &rest), PGAL_S3_URL_OK);
+	assert_int_equal(strlen(bucket), 63);
+	snprintf(long_name, sizeof long_name, "s3://%.64s/k", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	assert_int_equal(pgal_s3_url_split(long_name, bucket, &rest), PGAL_S3_URL_LONG_BUCKET);
+}
+
 int
 main(void)
 {
@@ -539,6 +574,7 @@ main(void)
 		cmocka_unit_test(test_region_endpoint),
 		cmocka_unit_test(test_errors_xml),
 		cmocka_unit_test(test_dynamodb_json),
+		cmocka_unit_test(test_s3_url),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
