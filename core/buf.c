@@ -73,6 +73,52 @@ pgal_buf_addc(pgal_buf *b, char c)
 	pgal_buf_add(b, &c, 1);
 }
 
+static void
+u32be(unsigned char out[4], uint32_t v)
+{
+	out[0] = (unsigned char)(v >> 24);
+	out[1] = (unsigned char)(v >> 16);
+	out[2] = (unsigned char)(v >> 8);
+	out[3] = (unsigned char)v;
+}
+
+void
+pgal_buf_add_u32be(pgal_buf *b, uint32_t v)
+{
+	unsigned char be[4];
+
+	u32be(be, v);
+	pgal_buf_add(b, be, sizeof be);
+}
+
+void
+pgal_buf_add_u64be(pgal_buf *b, uint64_t v)
+{
+	pgal_buf_add_u32be(b, (uint32_t)(v >> 32));
+	pgal_buf_add_u32be(b, (uint32_t)v);
+}
+
+void
+pgal_buf_add_sshstr(pgal_buf *b, const void *p, size_t n)
+{
+	if (n > UINT32_MAX) {
+		b->failed = 1;
+		return;
+	}
+	pgal_buf_add_u32be(b, (uint32_t)n);
+	pgal_buf_add(b, p, n);
+}
+
+void
+pgal_buf_set_u32be(pgal_buf *b, size_t at, uint32_t v)
+{
+	if (b->failed || at > b->len || b->len - at < 4) {
+		b->failed = 1;
+		return;
+	}
+	u32be((unsigned char *)b->p + at, v);
+}
+
 void
 pgal_buf_addf(pgal_buf *b, const char *fmt, ...)
 {

@@ -7,6 +7,7 @@
 #define PGAL_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct pgal_buf {
 	char	*p;	/* NULL until the first add */
@@ -20,6 +21,16 @@ void pgal_buf_adds(pgal_buf *b, const char *s);
 void pgal_buf_addc(pgal_buf *b, char c);
 void pgal_buf_addf(pgal_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* The SSH wire format (RFC 4251), as the SFTP server and the host key's
+ * OpenSSH file write it: a big-endian u32; a string, its length as such a
+ * u32 and then its n bytes; and a u32 written over 4 bytes already in the
+ * buffer at offset at (a length known once the body is in), failing the
+ * buffer if they are not there. */
+void pgal_buf_add_u32be(pgal_buf *b, uint32_t v);
+void pgal_buf_add_u64be(pgal_buf *b, uint64_t v);
+void pgal_buf_add_sshstr(pgal_buf *b, const void *p, size_t n);
+void pgal_buf_set_u32be(pgal_buf *b, size_t at, uint32_t v);
 
 /* Room for n more bytes at p + len, to fill in place (a read(2)), then
  * pgal_buf_used with what was filled. NULL once the buffer has failed. */

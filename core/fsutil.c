@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,4 +174,96 @@ fail:
 		close(fd);
 	unlinkat(dirfd, tmp, 0);
 	return rc;
+}
+
+/* Moves buf into a larger block, wiping the old one (it may hold a secret). */
+static char *
+grow_wiped(char *buf, size_t used, size_t cap)
+{
+	char *bigger = malloc(cap);
+
+	if (bigger != NULL && used > 0)
+		memcpy(bigger, buf, used);
+	explicit_bzero(buf, used);
+	free(buf);
+	return bigger;
+}
+
+enum pgal_fs_small
+pgal_fs_read_small(const char *path, size_t max, int flags, char **out, size_t *len)
+{
+	struct stat st;
+	enum pgal_fs_small rc = PGAL_FS_SMALL_OK;
+	char *buf;
+	size_t got = 0, cap;
+	ssize_t n;
+	int fd, err = 0;
+
+	*out = NULL;
+	*len = 0;
+	if (max > SIZE_MAX / 2)
+		max = SIZE_MAX / 2;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    ((flags & PGAL_FS_NOFOLLOW) ? O_NOFOLLOW : 0))) == -1)
+		return PGAL_FS_SMALL_OPEN;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+		rc = PGAL_FS_SMALL_NOT_FILE;
+	else if (((flags & PGAL_FS_PRIVATE) && (st.st_mode & 077) != 0) ||
+	    ((flags & PGAL_FS_OWN) && st.st_uid != geteuid()))
+		rc = PGAL_FS_SMALL_SHARED;
+	else if (st.st_size < 0 || (uint64_t)st.st_size > max) {
+		*len = st.st_size < 0 ? 0 : (size_t)st.st_size;
+		rc = PGAL_FS_SMALL_TOO_BIG;
+	}
+	if (rc != PGAL_FS_SMALL_OK) {
+		close(fd);
+		return rc;
+	}
+	/* the size it has now and one byte more, to see it end (or grow) */
+	cap = (size_t)st.st_size + 1;
+	if ((buf = malloc(cap)) == NULL) {
+		close(fd);
+		return PGAL_FS_SMALL_NOMEM;
+	}
+	for (;;) {
+		if (got == cap) {
+			if (got > max) {
+				rc = PGAL_FS_SMALL_TOO_BIG;
+				break;
+			}
+			cap = cap > max / 2 ? max + 1 : cap * 2;
+			if ((buf = grow_wiped(buf, got, cap)) == NULL) {
+				err = ENOMEM;
+				rc = PGAL_FS_SMALL_NOMEM;
+				break;
+			}
+		}
+		if ((n = read(fd, buf + got, cap - got)) == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			err = errno;
+			rc = PGAL_FS_SMALL_READ;
+			break;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (rc == PGAL_FS_SMALL_OK && got > max)
+		rc = PGAL_FS_SMALL_TOO_BIG;
+	if (rc != PGAL_FS_SMALL_OK) {
+		if (buf != NULL) {
+			explicit_bzero(buf, got);
+			free(buf);
+		}
+		*len = got;
+		errno = err;
+		return rc;
+	}
+	/* got < cap: the last read saw the end with room to spare */
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	return PGAL_FS_SMALL_OK;
 }

@@ -40,4 +40,31 @@ int pgal_fs_copy(int in, int out, int *failed_in);
 int pgal_fs_write_atomic(int dirfd, const char *name, int srcfd,
     const void *data, size_t len, const char *what, pgal_err *e);
 
+/* What pgal_fs_read_small may check beyond "a regular file". */
+#define PGAL_FS_PRIVATE 1	/* no permission bits for group or others */
+#define PGAL_FS_OWN 2		/* owned by this process's effective user */
+#define PGAL_FS_NOFOLLOW 4	/* the last component may not be a symlink */
+
+/* How pgal_fs_read_small ended; the caller words the error. */
+enum pgal_fs_small {
+	PGAL_FS_SMALL_OK,
+	PGAL_FS_SMALL_OPEN,	/* open failed: errno says why */
+	PGAL_FS_SMALL_NOT_FILE,	/* not a regular file */
+	PGAL_FS_SMALL_SHARED,	/* PGAL_FS_PRIVATE or PGAL_FS_OWN not met */
+	PGAL_FS_SMALL_TOO_BIG,	/* more than max bytes; *len the size seen */
+	PGAL_FS_SMALL_READ,	/* read failed: errno says why */
+	PGAL_FS_SMALL_NOMEM,
+};
+
+/*
+ * The whole of a small file that holds a setting or a secret (host key,
+ * session token, AWS profile, container token): a regular file of at most
+ * max bytes, read across EINTR and short reads, *out malloc'd with a NUL
+ * after its *len bytes (the caller wipes and frees it). Nothing is
+ * allocated unless PGAL_FS_SMALL_OK; what was read before a failure is
+ * wiped.
+ */
+enum pgal_fs_small pgal_fs_read_small(const char *path, size_t max, int flags,
+    char **out, size_t *len);
+
 #endif

@@ -16,6 +16,8 @@
 #include <openssl/rand.h>
 
 #include "aws/aws.h"
+#include "aws/s3.h"
+#include "fsutil.h"
 #include "hostkey.h"
 #include "sanitize.h"
 
@@ -31,16 +33,12 @@ pgal_hostkey_is_s3(const char *where)
 static int
 split_s3(const char *where, char bucket[64], const char **key, pgal_err *e)
 {
-	const char *b = where + sizeof S3_SCHEME - 1, *slash = strchr(b, '/');
-	size_t n;
+	enum pgal_s3_url rc = pgal_s3_url_split(where, bucket, key);
 
-	if (slash == NULL || slash == b || slash[1] == '\0' || (n = (size_t)(slash - b)) > 63)
-		return pgal_fail(e, PGAL_EINPUT, "ssh_host_key: not s3://BUCKET/KEY");
-	if (strspn(b, "abcdefghijklmnopqrstuvwxyz0123456789.-") < n)
+	if (rc == PGAL_S3_URL_BAD_BUCKET)
 		return pgal_fail(e, PGAL_EINPUT, "ssh_host_key: not a bucket name");
-	memcpy(bucket, b, n);
-	bucket[n] = '\0';
-	*key = slash + 1;
+	if (rc != PGAL_S3_URL_OK || **key == '\0')
+		return pgal_fail(e, PGAL_EINPUT, "ssh_host_key: not s3://BUCKET/KEY");
 	return PGAL_OK;
 }
 
@@ -51,36 +49,24 @@ s3_call(const pgal_config *cfg, const char *where, const char *method, const voi
     size_t len, pgal_aws_response *resp, pgal_err *e)
 {
 	static const pgal_aws_kv create_only[] = { { "If-None-Match", "*" } };
-	pgal_aws_client *c = NULL;
+	pgal_s3_bucket b = { .path_style = cfg->s3_path_style };
 	pgal_aws_request r;
-	pgal_buf path = { 0 };
-	char bucket[64], host[80];
+	char bucket[64], host[80], *path;
 	const char *key = NULL;
 	int rc;
 
 	memset(resp, 0, sizeof *resp);
 	if ((rc = split_s3(where, bucket, &key, e)) != PGAL_OK)
 		return rc;
-	if ((rc = pgal_aws_client_open(&c, cfg, "s3", NULL, e)) != PGAL_OK)
+	b.name = bucket;
+	if ((rc = pgal_aws_client_open(&b.c, cfg, "s3", NULL, e)) != PGAL_OK)
 		return rc;
-	pgal_buf_addc(&path, '/');
-	if (cfg->s3_path_style) {
-		pgal_buf_adds(&path, bucket);
-		pgal_buf_addc(&path, '/');
-	}
-	pgal_aws_uri_append(&path, key, strlen(key), 1);
-	if (path.failed) {
-		pgal_buf_free(&path);
-		pgal_aws_client_close(c);
+	if ((path = pgal_s3_request_path(&b, NULL, key)) == NULL) {
+		pgal_aws_client_close(b.c);
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	}
-	pgal_aws_request_init(&r, strcmp(method, "PUT") == 0 ? "PutObject" :
-	    strcmp(method, "HEAD") == 0 ? "HeadObject" : "GetObject", method, path.p);
-	r.errfmt = PGAL_AWS_ERR_XML;
-	if (!cfg->s3_path_style) {
-		snprintf(host, sizeof host, "%s.", bucket);
-		r.host_prefix = host;
-	}
+	pgal_s3_request_init(&b, &r, strcmp(method, "PUT") == 0 ? "PutObject" :
+	    strcmp(method, "HEAD") == 0 ? "HeadObject" : "GetObject", method, path, host);
 	r.resp_max = PGAL_HOSTKEY_MAX;
 	if (body != NULL) {
 		r.body = body;
@@ -89,9 +75,9 @@ s3_call(const pgal_config *cfg, const char *where, const char *method, const voi
 		r.nheaders = 1;
 		r.retry = PGAL_AWS_RETRY_NEVER;
 	}
-	rc = pgal_aws_do(c, &r, resp, e);
-	pgal_buf_free(&path);
-	pgal_aws_client_close(c);
+	rc = pgal_aws_do(b.c, &r, resp, e);
+	free(path);
+	pgal_aws_client_close(b.c);
 	return rc;
 }
 
@@ -99,40 +85,32 @@ static int
 read_file(const char *path, char **pem, size_t *len, pgal_err *e)
 {
 	char shown[256];
-	struct stat st;
-	ssize_t n;
-	size_t got = 0;
-	int fd;
 
 	pgal_sanitize(shown, sizeof shown, path, 0);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	switch (pgal_fs_read_small(path, PGAL_HOSTKEY_MAX, PGAL_FS_PRIVATE, pem, len)) {
+	case PGAL_FS_SMALL_OK:
+		break;
+	case PGAL_FS_SMALL_OPEN:
 		return pgal_fail(e, errno == ENOENT ? PGAL_ENOTFOUND : PGAL_EBACKEND,
 		    "host key %s: %s", shown, strerror(errno));
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
+	case PGAL_FS_SMALL_NOT_FILE:
 		return pgal_fail(e, PGAL_EINPUT, "host key %s: not a file", shown);
-	}
-	if ((st.st_mode & 077) != 0) {
-		close(fd);
+	case PGAL_FS_SMALL_SHARED:
 		return pgal_fail(e, PGAL_EDENIED, "host key %s is readable by others; chmod 600 it",
 		    shown);
-	}
-	if (st.st_size <= 0 || st.st_size > PGAL_HOSTKEY_MAX) {
-		close(fd);
+	case PGAL_FS_SMALL_TOO_BIG:
 		return pgal_fail(e, PGAL_EINPUT, "host key %s: not a key (%lld bytes)", shown,
-		    (long long)st.st_size);
-	}
-	if ((*pem = malloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
+		    (long long)*len);
+	case PGAL_FS_SMALL_READ:
+		return pgal_fail(e, PGAL_EBACKEND, "host key %s: %s", shown, strerror(errno));
+	case PGAL_FS_SMALL_NOMEM:
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	}
-	while (got < (size_t)st.st_size &&
-	    ((n = read(fd, *pem + got, (size_t)st.st_size - got)) > 0 || (n == -1 && errno == EINTR)))
-		if (n > 0)
-			got += (size_t)n;
-	close(fd);
-	(*pem)[got] = '\0';
-	*len = got;
+	if (*len == 0) {
+		free(*pem);
+		*pem = NULL;
+		return pgal_fail(e, PGAL_EINPUT, "host key %s: not a key (0 bytes)", shown);
+	}
 	return PGAL_OK;
 }
 
@@ -164,22 +142,6 @@ pgal_hostkey_read(const pgal_config *cfg, const char *where, char **pem, size_t 
 	return PGAL_OK;
 }
 
-/* SSH wire format (RFC 4251): a big-endian u32, a string. */
-static void
-put_u32(pgal_buf *b, uint32_t v)
-{
-	unsigned char be[4] = { v >> 24, v >> 16, v >> 8, v };
-
-	pgal_buf_add(b, be, 4);
-}
-
-static void
-put_string(pgal_buf *b, const void *p, size_t n)
-{
-	put_u32(b, (uint32_t)n);
-	pgal_buf_add(b, p, n);
-}
-
 /* A new ed25519 key in OpenSSH's own unencrypted format
  * ("openssh-key-v1", PROTOCOL.key in OpenSSH's sources): libssh 0.10 reads
  * an ed25519 key of a PKCS#8 file but cannot sign with it. *pem malloc'd. */
@@ -206,21 +168,21 @@ new_key(char **pem, size_t *len, pgal_err *e)
 	 * padded 1, 2, 3... to a multiple of 8 */
 	pgal_buf_add(&priv, check, 4);
 	pgal_buf_add(&priv, check, 4);
-	put_string(&priv, type, sizeof type - 1);
-	put_string(&priv, pub, 32);
-	put_string(&priv, sk, 64);
-	put_string(&priv, "", 0);
+	pgal_buf_add_sshstr(&priv, type, sizeof type - 1);
+	pgal_buf_add_sshstr(&priv, pub, 32);
+	pgal_buf_add_sshstr(&priv, sk, 64);
+	pgal_buf_add_sshstr(&priv, "", 0);
 	for (i = 1; priv.len % 8 != 0; i++)
 		pgal_buf_addc(&priv, (char)i);
 	pgal_buf_add(&blob, "openssh-key-v1", 15); /* its NUL included */
-	put_string(&blob, "none", 4);
-	put_string(&blob, "none", 4);
-	put_string(&blob, "", 0);
-	put_u32(&blob, 1);
-	put_u32(&blob, 4 + (sizeof type - 1) + 4 + 32);
-	put_string(&blob, type, sizeof type - 1);
-	put_string(&blob, pub, 32);
-	put_string(&blob, priv.p, priv.len);
+	pgal_buf_add_sshstr(&blob, "none", 4);
+	pgal_buf_add_sshstr(&blob, "none", 4);
+	pgal_buf_add_sshstr(&blob, "", 0);
+	pgal_buf_add_u32be(&blob, 1);
+	pgal_buf_add_u32be(&blob, 4 + (sizeof type - 1) + 4 + 32);
+	pgal_buf_add_sshstr(&blob, type, sizeof type - 1);
+	pgal_buf_add_sshstr(&blob, pub, 32);
+	pgal_buf_add_sshstr(&blob, priv.p, priv.len);
 	ok = !blob.failed && !priv.failed && blob.len <= PGAL_HOSTKEY_MAX / 2;
 	n = ok ? EVP_EncodeBlock(enc, (const unsigned char *)blob.p, (int)blob.len) : 0;
 	pgal_buf_adds(&out, "-----BEGIN OPENSSH PRIVATE KEY-----\n");

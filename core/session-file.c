@@ -6,7 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "session-file.h"
+
+/* pgal writes the token and a newline; a file far larger is something else */
+#define SESSION_FILE_MAX 4096
 
 /* The directory and file path; PGAL_EUSAGE if there is no home to put it in. */
 static int
@@ -38,11 +42,10 @@ well_formed(const char *t)
 int
 pgal_session_file_read(char tok[PGAL_TOKEN_HEX + 1], pgal_err *e)
 {
-	char dir[PATH_MAX], file[PATH_MAX], buf[PGAL_TOKEN_HEX + 2];
+	char dir[PATH_MAX], file[PATH_MAX], *buf;
 	const char *env = getenv("PGAL_TOKEN");
-	struct stat st;
-	ssize_t r;
-	int fd, rc;
+	size_t len;
+	int rc;
 
 	tok[0] = '\0';
 	if (env != NULL && env[0] != '\0') {
@@ -53,24 +56,28 @@ pgal_session_file_read(char tok[PGAL_TOKEN_HEX + 1], pgal_err *e)
 	}
 	if ((rc = session_paths(dir, file, e)) != PGAL_OK)
 		return rc;
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+	switch (pgal_fs_read_small(file, SESSION_FILE_MAX, PGAL_FS_PRIVATE | PGAL_FS_OWN |
+	    PGAL_FS_NOFOLLOW, &buf, &len)) {
+	case PGAL_FS_SMALL_OK:
+		break;
+	case PGAL_FS_SMALL_OPEN:
+	case PGAL_FS_SMALL_TOO_BIG:	/* not what pgal writes */
 		return pgal_fail(e, PGAL_ENOTFOUND, "not logged in");
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) != 0 ||
-	    st.st_uid != geteuid()) {
-		close(fd);
+	case PGAL_FS_SMALL_NOT_FILE:
+	case PGAL_FS_SMALL_SHARED:
 		return pgal_fail(e, PGAL_EDENIED, "%s: must be a file only you can read (chmod 600)", file);
-	}
-	r = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (r < 0)
+	case PGAL_FS_SMALL_READ:
 		return pgal_fail(e, PGAL_EBACKEND, "%s: %s", file, strerror(errno));
-	buf[r] = '\0';
+	case PGAL_FS_SMALL_NOMEM:
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+	}
 	buf[strcspn(buf, "\n")] = '\0';
-	if (!well_formed(buf))
-		return pgal_fail(e, PGAL_ENOTFOUND, "not logged in");
-	memcpy(tok, buf, PGAL_TOKEN_HEX + 1);
-	explicit_bzero(buf, sizeof buf);
-	return PGAL_OK;
+	rc = well_formed(buf) ? PGAL_OK : pgal_fail(e, PGAL_ENOTFOUND, "not logged in");
+	if (rc == PGAL_OK)
+		memcpy(tok, buf, PGAL_TOKEN_HEX + 1);
+	explicit_bzero(buf, len);
+	free(buf);
+	return rc;
 }
 
 int

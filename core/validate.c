@@ -333,9 +333,7 @@ pgal_tags_normalize(const char *in, char out[PGAL_TAGS_MAX + 1], pgal_err *e)
 			memcpy(t, clean + i, len - i);
 			t[len - i] = '\0';
 			/* lower case ASCII only: other scripts stay as typed */
-			for (j = 0; t[j] != '\0'; j++)
-				if (t[j] >= 'A' && t[j] <= 'Z')
-					t[j] += 'a' - 'A';
+			pgal_ascii_lower(t);
 			for (j = 0; j < ntags; j++)
 				if (strcmp(tags[j], t) == 0)
 					break;
@@ -381,4 +379,12 @@ pgal_tags_next(const char **p, const char *end, const char **tag, size_t *len)
 			return 1;
 	}
 	return 0;
+}
+
+void
+pgal_ascii_lower(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
 }

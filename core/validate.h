@@ -34,4 +34,9 @@ int pgal_tags_normalize(const char *in, char out[PGAL_TAGS_MAX + 1], pgal_err *e
  * left. Empty entries are passed over. */
 int pgal_tags_next(const char **p, const char *end, const char **tag, size_t *len);
 
+/* Lower-cases A-Z in place and leaves every other byte (UTF-8 included)
+ * as it is: the one case fold of tags, profile keys, and of DynamoDB's
+ * search text and the words looked up in it, which must fold alike. */
+void pgal_ascii_lower(char *s);
+
 #endif

@@ -27,7 +27,7 @@ report(struct conn *c, char what)
 static void
 auth_penalty(struct conn *c)
 {
-	conn_sleep_ms(c->a->penalty_ms);
+	pgal_sleep_ms(c->a->penalty_ms);
 }
 
 /* A failed attempt costs the same time whatever failed (no user/password
@@ -44,7 +44,7 @@ auth_failed(struct conn *c, const char *user, const char *method, const char *wh
 		sshd_log("auth failed: user %s method %s from %s (%s)", shown, method,
 		    c->a->peer, why);
 	report(c, 'F');
-	conn_sleep_ms(FAIL_DELAY_MS + (c->tries - 1) * 200);
+	pgal_sleep_ms(FAIL_DELAY_MS + (c->tries - 1) * 200);
 	if (c->tries >= MAX_AUTH_TRIES) {
 		sshd_log("too many authentication failures from %s", c->a->peer);
 		ssh_disconnect(c->s);

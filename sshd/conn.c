@@ -138,19 +138,6 @@ no_room_disconnect(struct conn *c)
 	(void)ssh_event_dopoll(c->ev, 100);
 }
 
-void
-conn_sleep_ms(int ms)
-{
-	struct timespec ts;
-
-	if (ms <= 0)
-		return;
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
 static void
 reap(struct conn *c)
 {
@@ -189,7 +176,7 @@ wait_children(void)
 	time_t until = time(NULL) + CONN_DRAIN_SECS;
 
 	while (waitpid(-1, NULL, WNOHANG) >= 0 && time(NULL) < until)
-		conn_sleep_ms(50);
+		pgal_sleep_ms(50);
 }
 
 static void

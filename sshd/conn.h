@@ -34,9 +34,6 @@ struct conn {
 	struct chan chans[CONN_MAX_CHANNELS];
 };
 
-/* conn.c */
-void conn_sleep_ms(int ms);
-
 /* conn-auth.c: libssh's server callbacks for authentication */
 int conn_auth_none(ssh_session s, const char *user, void *ud);
 int conn_auth_password(ssh_session s, const char *user, const char *password, void *ud);

@@ -85,7 +85,7 @@ check_end(void)
 	checking = 0;
 	if (!healthy)
 		snprintf(reason, sizeof reason, "store or blobs unreachable: %s", e.msg);
-	checked_ms = sshd_now_ms();
+	checked_ms = pgal_now_ms();
 }
 
 static void
@@ -183,7 +183,7 @@ accept_clients(void)
 			continue;
 		}
 		clients[nclients].fd = fd;
-		clients[nclients].since_ms = sshd_now_ms();
+		clients[nclients].since_ms = pgal_now_ms();
 		clients[nclients].got = 0;
 		nclients++;
 	}
@@ -216,7 +216,7 @@ sshd_health_nfds(void)
 int
 sshd_health_step(const struct pollfd *p, size_t n, const pgal_config *cfg)
 {
-	int64_t now = sshd_now_ms(), next = -1, due;
+	int64_t now = pgal_now_ms(), next = -1, due;
 	size_t i;
 
 	if (hlfd == -1)

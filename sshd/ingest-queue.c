@@ -59,7 +59,7 @@ struct iq_msg {
 
 /* A worker's notices, as a result's code: its current file waits for one
  * of the host's decoders, and its turn has come (bytes then holds when, in
- * now_ms() time, the same clock on both sides). The wait is not the
+ * pgal_now_ms() time, the same clock on both sides). The wait is not the
  * file's time. */
 #define IQ_WAITING INT32_MIN
 #define IQ_DECODING (INT32_MIN + 1)
@@ -175,15 +175,6 @@ packet_init(struct iq_packet *p, struct iq_msg *m)
 	p->mh.msg_controllen = sizeof p->ctl.buf;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- the worker ---- */
 
 /* One job: 1 with *fd set, 0 at the end of the queue, -1 on a bad message
@@ -234,7 +225,7 @@ decode_wait(void *arg, int waiting)
 
 	alarm(waiting ? 0 : (unsigned)t->q->cfg->ssh_ingest_timeout_secs);
 	n.code = waiting ? IQ_WAITING : IQ_DECODING;
-	n.bytes = now_ms();
+	n.bytes = pgal_now_ms();
 	(void)send(SSHD_CHILD_EXTRA_FD, &n, sizeof n, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
@@ -362,7 +353,7 @@ job_done(struct sshd_iq *q, size_t i, int code, const char *msg)
 		q->w[j.worker].waiting = 0;
 		/* the worker goes on with the next one it was sent (its
 		 * results come in order): its time starts now at the latest */
-		q->w[j.worker].head_ms = now_ms();
+		q->w[j.worker].head_ms = pgal_now_ms();
 	}
 	if (j.fd != -1)
 		close(j.fd);
@@ -395,7 +386,7 @@ worker_gone(struct sshd_iq *q, int wi)
 	w->pid = -1;
 	overran = w->killed || (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) ||
 	    (w->nsent > 0 && !w->waiting &&
-	     now_ms() - w->head_ms >= (int64_t)q->cfg->ssh_ingest_timeout_secs * 1000);
+	     pgal_now_ms() - w->head_ms >= (int64_t)q->cfg->ssh_ingest_timeout_secs * 1000);
 	/* jobs go out in queue order and come back in order: the first of
 	 * its jobs in the queue is the one it was on */
 	for (i = 0; i < q->njobs; i++) {
@@ -478,7 +469,7 @@ pick(struct sshd_iq *q, int *starts)
 	/* a start that failed twice in one go is not tried again now; more
 	 * than one worker only once the client is done sending */
 	if (slot != -1 && *starts < 2 &&
-	    (best == -1 || q->closing || now_ms() - q->last_submit_ms >= IQ_QUIET_MS)) {
+	    (best == -1 || q->closing || pgal_now_ms() - q->last_submit_ms >= IQ_QUIET_MS)) {
 		if (start(q, &q->w[slot]) == 0)
 			return slot;
 		(*starts)++;
@@ -518,7 +509,7 @@ feed(struct sshd_iq *q)
 			continue;
 		}
 		if (q->w[wi].nsent++ == 0)
-			q->w[wi].head_ms = now_ms();
+			q->w[wi].head_ms = pgal_now_ms();
 		q->jobs[i].worker = wi;
 	}
 	if (running(q) > 0)
@@ -557,7 +548,7 @@ take_from(struct sshd_iq *q, int wi)
 		/* its time on the file stops, or starts again: from when the
 		 * worker said so, however late this side reads it */
 		q->w[wi].waiting = m.code == IQ_WAITING;
-		q->w[wi].head_ms = m.bytes > 0 && m.bytes <= now_ms() ? m.bytes : now_ms();
+		q->w[wi].head_ms = m.bytes > 0 && m.bytes <= pgal_now_ms() ? m.bytes : pgal_now_ms();
 		return 0;
 	}
 	for (i = 0; i < q->njobs; i++) {
@@ -580,9 +571,9 @@ touch_every_ms(const struct sshd_iq *q)
 static void
 touch_notes(struct sshd_iq *q)
 {
-	if (now_ms() - q->touched_ms < touch_every_ms(q))
+	if (pgal_now_ms() - q->touched_ms < touch_every_ms(q))
 		return;
-	q->touched_ms = now_ms();
+	q->touched_ms = pgal_now_ms();
 	sshd_pending_touch(q->gal, q->token);
 }
 
@@ -610,7 +601,7 @@ take(struct sshd_iq *q, int block)
 				continue;
 			l = q->w[i].waiting ? INT64_MAX :
 			    q->w[i].head_ms + (int64_t)q->cfg->ssh_ingest_timeout_secs * 1000 +
-			    IQ_KILL_GRACE_MS - now_ms();
+			    IQ_KILL_GRACE_MS - pgal_now_ms();
 			if (l <= 0 && over == -1)
 				over = i;
 			if (l < left)
@@ -754,11 +745,11 @@ sshd_iq_submit(struct sshd_iq *q, int fd, const char *album, const char *name,
 	j->fd = fd;
 	j->worker = -1;
 	q->bytes += bytes;
-	q->last_submit_ms = now_ms();
+	q->last_submit_ms = pgal_now_ms();
 	/* the user's commands on every host wait for it, and the user's other
 	 * connections find it (best effort) */
 	if (q->njobs == 1)
-		q->touched_ms = now_ms();
+		q->touched_ms = pgal_now_ms();
 	sshd_pending_note(q->gal, q->token, album, name, bytes, j->pub.queued_at, mtime,
 	    j->pub.sha256);
 	/* a worker lost from here on loses files accepted: reported as such */
@@ -781,13 +772,13 @@ sshd_iq_finish(struct sshd_iq *q)
 	for (i = 0; i < q->nworkers; i++)
 		if (q->w[i].fd != -1)
 			shutdown(q->w[i].fd, SHUT_WR);
-	deadline = now_ms() + 10000;
+	deadline = pgal_now_ms() + 10000;
 	for (i = 0; i < q->nworkers; i++) {
 		if (q->w[i].fd == -1)
 			continue;
 		pfd.fd = q->w[i].fd;
 		pfd.events = POLLIN;
-		left = (int)(deadline - now_ms());
+		left = (int)(deadline - pgal_now_ms());
 		if (poll(&pfd, 1, left > 0 ? left : 0) != 1 ||
 		    recv(q->w[i].fd, &c, 1, MSG_DONTWAIT) != 0) {
 			if (q->w[i].pid > 0)

@@ -126,15 +126,6 @@ limits_from(const pgal_config *cfg, struct sshd_limits *l)
 	l->max_guests = cfg->ssh_max_guests;
 }
 
-int64_t
-sshd_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Says how many refusals went unlogged, once their second is over (or
  * at once with force). */
 static void
@@ -203,7 +194,7 @@ reap(void)
 				    children[i].state == SSHD_CONN_UNAUTH && children[i].ending_ms == 0)
 					sshd_log("login grace time over: connection from %s "
 					    "closed unauthenticated after %llds", children[i].peer,
-					    (long long)(sshd_now_ms() - children[i].started_ms) / 1000);
+					    (long long)(pgal_now_ms() - children[i].started_ms) / 1000);
 				else if (WIFSIGNALED(status) && !children[i].killed)
 					sshd_log("connection process %ld from %s killed by signal %d",
 					    (long)pid, children[i].peer, WTERMSIG(status));
@@ -220,7 +211,7 @@ static void
 end_unauth(struct child *c)
 {
 	kill(c->pid, SIGALRM);
-	c->ending_ms = sshd_now_ms();
+	c->ending_ms = pgal_now_ms();
 }
 
 static void
@@ -270,7 +261,7 @@ read_report(struct child *c, const struct sshd_limits *l)
 static int
 grace_backstop(const pgal_config *cfg, const struct sshd_limits *l)
 {
-	int64_t now = sshd_now_ms(), due, next = -1;
+	int64_t now = pgal_now_ms(), due, next = -1;
 	int pressure;
 	size_t i;
 
@@ -347,7 +338,7 @@ evict_before(const struct child *a, const struct child *b, int64_t now)
 static int
 evict_least_progress(const char *peer)
 {
-	int64_t now = sshd_now_ms();
+	int64_t now = pgal_now_ms();
 	struct child *v = NULL;
 	size_t i;
 
@@ -447,7 +438,7 @@ spawn(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *cfg
 	children[nchildren].released = 0;
 	children[nchildren].killed = 0;
 	children[nchildren].ending_ms = 0;
-	children[nchildren].started_ms = sshd_now_ms();
+	children[nchildren].started_ms = pgal_now_ms();
 	memcpy(children[nchildren].addr, addr, sizeof addr);
 	memcpy(children[nchildren].peer, peer, sizeof peer);
 	nchildren++;
@@ -505,7 +496,7 @@ accepted(int lfd, int fd, const struct sockaddr_storage *ss, const pgal_config *
 		spawn(lfd, fd, ss, cfg, hostkey, 1);
 		return;
 	}
-	if (sshd_wait_add(fd, ss, sshd_now_ms()) == -1) {
+	if (sshd_wait_add(fd, ss, pgal_now_ms()) == -1) {
 		sshd_log_addr(ss, peer, sizeof peer);
 		log_refused(peer, "too many connections waiting for their PROXY header");
 		close(fd);
@@ -674,7 +665,7 @@ sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg)
 		sc.lfd = lfd;
 		sc.cfg = cfg;
 		sc.hostkey = hostkey;
-		next = sshd_wait_expire(sshd_now_ms(), proxy_expired, &sc);
+		next = sshd_wait_expire(pgal_now_ms(), proxy_expired, &sc);
 		if (next != -1 && (wait_ms == -1 || next < wait_ms))
 			wait_ms = next;
 		if (health_ms != -1 && (wait_ms == -1 || health_ms < wait_ms))

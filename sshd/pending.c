@@ -274,23 +274,12 @@ sshd_pending_find_sha(struct sshd_gallery *sg, const char *token, const char *sh
 	return found;
 }
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Between two looks at the store: short at first (most waits are short),
  * then longer, so a long wait costs the store few reads. */
 static void
 nap(int *ms)
 {
-	struct timespec ts = { *ms / 1000, (long)(*ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
+	pgal_sleep_ms(*ms);
 	if (*ms < 200)
 		*ms *= 2;
 }
@@ -299,7 +288,7 @@ int
 sshd_pending_wait(struct sshd_gallery *sg, const char *token, int max_ms)
 {
 	struct sshd_pending_rec *v;
-	int64_t until = mono_ms() + max_ms;
+	int64_t until = pgal_now_ms() + max_ms;
 	int ms = 20;
 	size_t n;
 
@@ -310,7 +299,7 @@ sshd_pending_wait(struct sshd_gallery *sg, const char *token, int max_ms)
 		free(v);
 		if (n == 0)
 			return 0;
-		if (mono_ms() >= until)
+		if (pgal_now_ms() >= until)
 			return -1;
 		nap(&ms);
 	}
@@ -321,7 +310,7 @@ sshd_pending_wait_name(struct sshd_gallery *sg, const char *token, const char *a
     const char *name, int max_ms, void (*tick)(void *), void *arg)
 {
 	struct sshd_pending_rec r;
-	int64_t until = mono_ms() + max_ms;
+	int64_t until = pgal_now_ms() + max_ms;
 	int ms = 20;
 
 	for (;;) {
@@ -329,7 +318,7 @@ sshd_pending_wait_name(struct sshd_gallery *sg, const char *token, const char *a
 			tick(arg);
 		if (sshd_pending_find(sg, token, album, name, &r) == -1)
 			return 0;
-		if (mono_ms() >= until)
+		if (pgal_now_ms() >= until)
 			return -1;
 		nap(&ms);
 	}

@@ -80,7 +80,7 @@ sshd_probe_start(struct sshd_probe *p, const char *what, sshd_probe_fn fn, const
 	close(fds[1]);
 	fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
 	p->fd = fds[0];
-	p->started_ms = sshd_now_ms();
+	p->started_ms = pgal_now_ms();
 	return PGAL_OK;
 }
 
@@ -132,7 +132,7 @@ int
 sshd_probe_end(struct sshd_probe *p, int reap, size_t *len, pgal_err *e)
 {
 	/* its alarm rang, or its parent stopped waiting */
-	int late = sshd_now_ms() - p->started_ms >= (int64_t)p->secs * 1000;
+	int late = pgal_now_ms() - p->started_ms >= (int64_t)p->secs * 1000;
 
 	/* no end of file yet: it holds the pipe, so it is alive and not
 	 * reaped by anyone, and its pid is still its own */
@@ -173,7 +173,7 @@ sshd_probe_run(const char *what, sshd_probe_fn fn, const void *arg, int secs,
 		return e->code;
 	pfd.fd = p.fd;
 	pfd.events = POLLIN;
-	while (!sshd_probe_read(&p) && (left = sshd_probe_due_ms(&p) - sshd_now_ms()) > 0)
+	while (!sshd_probe_read(&p) && (left = sshd_probe_due_ms(&p) - pgal_now_ms()) > 0)
 		(void)poll(&pfd, 1, (int)left);
 	return sshd_probe_end(&p, 1, len, e);
 }

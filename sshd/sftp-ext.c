@@ -30,28 +30,6 @@ static const char *const extensions[][2] = {
 	{ "users-groups-by-id@openssh.com", "1" },
 };
 
-static void
-put_u32(pgal_buf *b, uint32_t v)
-{
-	unsigned char x[4] = { v >> 24, v >> 16, v >> 8, v };
-
-	pgal_buf_add(b, x, sizeof x);
-}
-
-static void
-put_u64(pgal_buf *b, uint64_t v)
-{
-	put_u32(b, (uint32_t)(v >> 32));
-	put_u32(b, (uint32_t)v);
-}
-
-static void
-put_string(pgal_buf *b, const char *s)
-{
-	put_u32(b, (uint32_t)strlen(s));
-	pgal_buf_adds(b, s);
-}
-
 /* Writes one packet: b holds its type and body after 4 bytes left for its
  * length. The caller saw the reply fit the client's window (sftpd_ready). */
 static int
@@ -62,10 +40,7 @@ send_packet(ssh_channel ch, pgal_buf *b)
 	if (b->failed || b->len < 5)
 		return -1;
 	n = (uint32_t)(b->len - 4);
-	b->p[0] = (char)(n >> 24);
-	b->p[1] = (char)(n >> 16);
-	b->p[2] = (char)(n >> 8);
-	b->p[3] = (char)n;
+	pgal_buf_set_u32be(b, 0, n);
 	return ssh_channel_write(ch, b->p, (uint32_t)b->len) == (int)b->len ? 0 : -1;
 }
 
@@ -93,12 +68,12 @@ sftpd_server_init(sftp_session sftp)
 		goto out;
 	sftp->client_version = (int)version;
 	sftp->version = version < LIBSFTP_VERSION ? (int)version : LIBSFTP_VERSION;
-	put_u32(&b, 0);
+	pgal_buf_add_u32be(&b, 0);
 	pgal_buf_addc(&b, SSH_FXP_VERSION);
-	put_u32(&b, LIBSFTP_VERSION);
+	pgal_buf_add_u32be(&b, LIBSFTP_VERSION);
 	for (i = 0; i < sizeof extensions / sizeof extensions[0]; i++) {
-		put_string(&b, extensions[i][0]);
-		put_string(&b, extensions[i][1]);
+		pgal_buf_add_sshstr(&b, extensions[i][0], strlen(extensions[i][0]));
+		pgal_buf_add_sshstr(&b, extensions[i][1], strlen(extensions[i][1]));
 	}
 	rc = send_packet(sftp->channel, &b);
 out:
@@ -107,19 +82,13 @@ out:
 	return rc;
 }
 
-static void
-put_bytes(pgal_buf *b, const pgal_buf *s)
-{
-	put_u32(b, (uint32_t)s->len);
-	pgal_buf_add(b, s->p, s->len);
-}
-
 /* The name of each uid (or gid) in ids, in their order, as SSH strings:
  * `name` for the tree's owner id, "" (unknown) for any other. */
 static int
 names_of(pgal_buf *out, const unsigned char *ids, size_t len, uint32_t own, const char *name)
 {
 	pgal_reader r;
+	const char *shown;
 	uint32_t id;
 
 	if (len % 4 != 0 || len / 4 > IDS_MAX)
@@ -128,7 +97,8 @@ names_of(pgal_buf *out, const unsigned char *ids, size_t len, uint32_t own, cons
 	while (pgal_reader_left(&r) > 0) {
 		if (pgal_read_u32be(&r, &id) == -1)
 			return -1;
-		put_string(out, id == own ? name : "");
+		shown = id == own ? name : "";
+		pgal_buf_add_sshstr(out, shown, strlen(shown));
 	}
 	return 0;
 }
@@ -157,12 +127,12 @@ sftpd_do_users_groups(struct sftpd *s, sftp_client_message m)
 		sftpd_reply_err(s, m, PGAL_EINPUT, "a bad or too long list of ids");
 		goto out;
 	}
-	put_u32(&b, 0);
+	pgal_buf_add_u32be(&b, 0);
 	pgal_buf_addc(&b, (char)SSH_FXP_EXTENDED_REPLY);
 	/* libssh keeps the request id as it came, in network order */
 	pgal_buf_add(&b, &m->id, sizeof m->id);
-	put_bytes(&b, &users);
-	put_bytes(&b, &groups);
+	pgal_buf_add_sshstr(&b, users.p, users.len);
+	pgal_buf_add_sshstr(&b, groups.p, groups.len);
 	/* IDS_MAX keeps it small; a window smaller still would stall the write */
 	if (b.len > sftpd_window(s))
 		sftpd_reply_err(s, m, PGAL_EBACKEND, "the reply does not fit the window");
@@ -226,21 +196,21 @@ sftpd_do_statvfs(struct sftpd *s, sftp_client_message m)
 	used = ((uint64_t)u.used + STATVFS_BLOCK - 1) / STATVFS_BLOCK;
 	if (used > blocks)
 		used = blocks;
-	put_u32(&b, 0);
+	pgal_buf_add_u32be(&b, 0);
 	pgal_buf_addc(&b, (char)SSH_FXP_EXTENDED_REPLY);
 	/* libssh keeps the request id as it came, in network order */
 	pgal_buf_add(&b, &m->id, sizeof m->id);
-	put_u64(&b, STATVFS_BLOCK);        /* f_bsize */
-	put_u64(&b, STATVFS_BLOCK);        /* f_frsize */
-	put_u64(&b, blocks);               /* f_blocks */
-	put_u64(&b, blocks - used);        /* f_bfree */
-	put_u64(&b, blocks - used);        /* f_bavail */
-	put_u64(&b, (uint64_t)u.photos);   /* f_files */
-	put_u64(&b, 0);                    /* f_ffree: no inodes to count */
-	put_u64(&b, 0);                    /* f_favail */
-	put_u64(&b, 0);                    /* f_fsid */
-	put_u64(&b, ST_NOSUID);            /* f_flag */
-	put_u64(&b, PGAL_PHOTO_NAME_MAX);  /* f_namemax */
+	pgal_buf_add_u64be(&b, STATVFS_BLOCK);        /* f_bsize */
+	pgal_buf_add_u64be(&b, STATVFS_BLOCK);        /* f_frsize */
+	pgal_buf_add_u64be(&b, blocks);               /* f_blocks */
+	pgal_buf_add_u64be(&b, blocks - used);        /* f_bfree */
+	pgal_buf_add_u64be(&b, blocks - used);        /* f_bavail */
+	pgal_buf_add_u64be(&b, (uint64_t)u.photos);   /* f_files */
+	pgal_buf_add_u64be(&b, 0);                    /* f_ffree: no inodes to count */
+	pgal_buf_add_u64be(&b, 0);                    /* f_favail */
+	pgal_buf_add_u64be(&b, 0);                    /* f_fsid */
+	pgal_buf_add_u64be(&b, ST_NOSUID);            /* f_flag */
+	pgal_buf_add_u64be(&b, PGAL_PHOTO_NAME_MAX);  /* f_namemax */
 	if (send_packet(s->sftp->channel, &b) == -1)
 		sshd_log("sftp: user %s: statvfs reply not sent", s->user);
 	pgal_buf_free(&b);

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "clock.h"
 #include "config.h"
 #include "gallery.h"
 
@@ -115,7 +116,7 @@ int sshd_probe_start(struct sshd_probe *p, const char *what, sshd_probe_fn fn,
 		     const void *arg, int secs, char *out, size_t size, pgal_err *e);
 /* Reads what came: 1 when the answer is complete, 0 to poll again. */
 int sshd_probe_read(struct sshd_probe *p);
-/* When its parent stops waiting for it (sshd_now_ms's clock). */
+/* When its parent stops waiting for it (pgal_now_ms's clock). */
 int64_t sshd_probe_due_ms(const struct sshd_probe *p);
 /* Ends it (killed if it has not finished; reaped with reap, else the
  * caller's waitpid(-1) collects it): PGAL_OK with *len bytes in out, or
@@ -282,8 +283,6 @@ void sshd_limits_gone(const char *addr, enum sshd_conn_state state);
 
 /* ---- listener.c ---- */
 int sshd_listen_run(const struct sshd_opts *o, pgal_config *cfg);
-/* The monotonic clock in ms, the listener's and its helpers' */
-int64_t sshd_now_ms(void);
 /* Applies -p and -l to cfg; -1 after printing why. */
 int sshd_listen_overrides(const struct sshd_opts *o, pgal_config *cfg);
 

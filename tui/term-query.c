@@ -10,9 +10,9 @@
 #include <poll.h>
 #include <string.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "term-query.h"
 
 const char tui_term_query_bytes[] = "\033[48;2;1;2;3m\033P$qm\033\\\033[m\033[c";
@@ -81,15 +81,6 @@ tui_term_parse(const char *buf, size_t n, tui_term_answer *a)
 	return 0;
 }
 
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 int
 tui_term_query(int in_fd, int out_fd, int timeout_ms, tui_term_answer *a)
 {
@@ -97,7 +88,7 @@ tui_term_query(int in_fd, int out_fd, int timeout_ms, tui_term_answer *a)
 	struct pollfd pfd = { .fd = in_fd, .events = POLLIN };
 	char buf[REPLY_MAX], *esc;
 	size_t n = 0, len = sizeof tui_term_query_bytes - 1, off = 0;
-	long deadline;
+	int64_t deadline;
 	ssize_t r;
 	int left;
 
@@ -118,10 +109,10 @@ tui_term_query(int in_fd, int out_fd, int timeout_ms, tui_term_answer *a)
 			break;
 		off += (size_t)r;
 	}
-	deadline = now_ms() + timeout_ms;
+	deadline = pgal_now_ms() + timeout_ms;
 	/* one byte at a time: what follows the DA1 reply (keys typed
 	 * meanwhile) stays for ncurses */
-	while (off == len && n < sizeof buf && (left = (int)(deadline - now_ms())) > 0) {
+	while (off == len && n < sizeof buf && (left = (int)(deadline - pgal_now_ms())) > 0) {
 		if (poll(&pfd, 1, left) <= 0)
 			continue;
 		r = read(in_fd, buf + n, 1);

@@ -52,6 +52,7 @@ album_draw(tui *t, tui_view *v, int y0, int h)
 	struct album_view *a = v->data;
 	const pgal_photo *p, *sel = NULL;
 	char line[256], when[32], size[32];
+	pgal_photo_facts pf;
 	int tw = thumb_width(), lw = COLS - tw - 1, nw, tiw, tgw, x, i, y, th;
 	size_t r;
 	pgal_err e;
@@ -114,7 +115,8 @@ album_draw(tui *t, tui_view *v, int y0, int h)
 		tui_text(y++, lw + 1, tw - 1, sel->name, TS_LABEL);
 		if (sel->title[0] != '\0')
 			tui_text(y++, lw + 1, tw - 1, sel->title, TS_NORMAL);
-		snprintf(line, sizeof line, "%dx%d  %s", sel->width, sel->height, sel->mime);
+		pgal_fmt_photo_facts(sel, &pf);
+		snprintf(line, sizeof line, "%s  %s", pf.pixels, sel->mime);
 		tui_text(y++, lw + 1, tw - 1, line, TS_DIM);
 		if (sel->exif.model[0] != '\0')
 			tui_text(y++, lw + 1, tw - 1, sel->exif.model, TS_DIM);

@@ -9,8 +9,9 @@
 
 #include "aws/aws.h"
 
-/* A short, printable copy of untrusted text for messages: control
- * characters become '?', cut at outsz - 1 bytes. */
+/* A short, printable copy of untrusted text for messages: what
+ * pgal_sanitize keeps of it (no control characters or escape sequences),
+ * cut at outsz - 1 bytes. */
 void pgal_aws_printable(char *out, size_t outsz, const char *s, size_t len);
 
 /* ------------------------------------------------------------------ */

@@ -181,6 +181,12 @@ typedef struct pgal_aws_client_opts {
 	long backoff_cap_ms;		/* default 5000 */
 } pgal_aws_client_opts;
 
+/* The wait before retry number attempt + 1 (attempt 0 is the first
+ * retry): full jitter, rnd reduced to [0, min(cap_ms, base_ms * 2^attempt)];
+ * 0 when base_ms or cap_ms is not positive. The caller brings the
+ * randomness and sleeps (pgal_sleep_ms). */
+long pgal_aws_backoff_ms(long base_ms, long cap_ms, int attempt, uint64_t rnd);
+
 /* A client for one service ("s3", "dynamodb", "ses", "sts"): resolves region and
  * endpoint now, credentials on first use (cached, refreshed 5 minutes
  * before they expire). One reused CURL handle: connections are kept.

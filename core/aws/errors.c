@@ -8,6 +8,7 @@
 
 #include "aws/aws.h"
 #include "aws/aws-int.h"
+#include "hex.h"
 #include "sanitize.h"
 
 static const char *
@@ -145,16 +146,12 @@ pgal_aws_xml_text(const char *xml, size_t len, const char *tag, char *out,
 				j++;
 			}
 			for (; j < inlen && in[j] != ';' && digits < 8; j++, digits++) {
-				char c = in[j];
+				int d = hex ? pgal_hex_digit((unsigned char)in[j]) :
+				    in[j] >= '0' && in[j] <= '9' ? in[j] - '0' : -1;
 
-				if (c >= '0' && c <= '9')
-					cp = cp * (hex ? 16 : 10) + (unsigned long)(c - '0');
-				else if (hex && c >= 'a' && c <= 'f')
-					cp = cp * 16 + (unsigned long)(c - 'a' + 10);
-				else if (hex && c >= 'A' && c <= 'F')
-					cp = cp * 16 + (unsigned long)(c - 'A' + 10);
-				else
+				if (d < 0)
 					return -1;
+				cp = cp * (hex ? 16 : 10) + (unsigned long)d;
 			}
 			if (j >= inlen || in[j] != ';' || digits == 0 ||
 			    put_utf8(out, outsz, &o, cp) == -1)
@@ -171,18 +168,9 @@ pgal_aws_xml_text(const char *xml, size_t len, const char *tag, char *out,
 void
 pgal_aws_printable(char *out, size_t outsz, const char *s, size_t len)
 {
-	size_t i, n;
-
-	if (outsz == 0)
-		return;
-	/* no half character at the cut; each control (a NUL too) becomes one '?' */
-	n = pgal_utf8_cut(s, len, outsz - 1);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		out[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	out[n] = '\0';
+	/* the one sanitizer: escape sequences go whole, invalid UTF-8 too,
+	 * and the cut never halves a character */
+	(void)pgal_sanitize_n(out, outsz, s, len, 0);
 }
 
 static void

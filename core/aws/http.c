@@ -16,6 +16,7 @@
 
 #include "aws/aws.h"
 #include "aws/aws-int.h"
+#include "clock.h"
 #include "crypto.h"
 #include "hex.h"
 
@@ -471,28 +472,15 @@ network_retryable(CURLcode cc)
 	}
 }
 
-/* Full jitter: a uniform pick in [0, min(cap, base * 2^attempt)]. */
+/* Waits before a retry; the client's xorshift64 supplies the jitter. */
 static void
 backoff(pgal_aws_client *c, int attempt)
 {
-	long		ceiling = c->opts.backoff_base_ms;
-	long		ms;
-	struct timespec ts;
-	int		i;
-
-	for (i = 0; i < attempt && ceiling < c->opts.backoff_cap_ms; i++)
-		ceiling *= 2;
-	if (ceiling > c->opts.backoff_cap_ms)
-		ceiling = c->opts.backoff_cap_ms;
-	/* xorshift64 */
 	c->rng ^= c->rng << 13;
 	c->rng ^= c->rng >> 7;
 	c->rng ^= c->rng << 17;
-	ms = (long)(c->rng % (uint64_t)(ceiling + 1));
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
+	pgal_sleep_ms(pgal_aws_backoff_ms(c->opts.backoff_base_ms,
+	    c->opts.backoff_cap_ms, attempt, c->rng));
 }
 
 /* Back to where a streamed answer started, so a retry writes it afresh. */

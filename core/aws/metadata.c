@@ -18,6 +18,7 @@
 #include "aws/aws.h"
 #include "aws/aws-int.h"
 #include "crypto.h"
+#include "fsutil.h"
 
 #define IMDS_DEFAULT "http://169.254.169.254"
 #define ECS_HOST "169.254.170.2"
@@ -339,26 +340,28 @@ container_token(char *out, size_t outsz, pgal_err *e)
 {
 	const char *file = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
 	const char *tok = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
-	ssize_t got = 0;
-	int fd;
+	char *text;
+	size_t len;
 
 	out[0] = '\0';
 	if (file != NULL && *file != '\0') {
-		if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		switch (pgal_fs_read_small(file, outsz - 2, 0, &text, &len)) {
+		case PGAL_FS_SMALL_OK:
+			break;
+		case PGAL_FS_SMALL_OPEN:
 			return pgal_fail(e, PGAL_EBACKEND, "container credentials: "
 			    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %.200s: %s", file,
 			    strerror(errno));
-		do
-			got = read(fd, out, outsz - 1);
-		while (got == -1 && errno == EINTR);
-		close(fd);
-		if (got < 0 || (size_t)got == outsz - 1) {
-			pgal_wipe(out, outsz);
+		case PGAL_FS_SMALL_NOMEM:
+			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
+		default:
 			return pgal_fail(e, PGAL_EINPUT, "container credentials: "
 			    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: unreadable or "
 			    "longer than %zu bytes", outsz - 2);
 		}
-		out[got] = '\0';
+		memcpy(out, text, len + 1);
+		pgal_wipe(text, len);
+		free(text);
 		trim_nl(out);
 	} else if (tok != NULL) {
 		if (strlen(tok) >= outsz)

@@ -18,7 +18,9 @@
 #include "aws/aws-int.h"
 #include "buf.h"
 #include "crypto.h"
+#include "fsutil.h"
 #include "reader.h"
+#include "validate.h"
 
 #define FILE_MAX (1024 * 1024)
 #define LINE_MAX_LEN 8192
@@ -53,41 +55,29 @@ pgal_aws_profile_name(int *explicit)
 static int
 slurp(const char *path, pgal_buf *b, pgal_err *e)
 {
-	struct stat st;
-	ssize_t got;
-	int fd;
+	char *text;
+	size_t len;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+	switch (pgal_fs_read_small(path, FILE_MAX, 0, &text, &len)) {
+	case PGAL_FS_SMALL_OK:
+		break;
+	case PGAL_FS_SMALL_OPEN:
 		if (errno == ENOENT || errno == ENOTDIR)
 			return PGAL_ENOTFOUND;
+		/* FALLTHROUGH */
+	case PGAL_FS_SMALL_READ:
 		return pgal_fail(e, PGAL_EBACKEND, "%.200s: %s", path, strerror(errno));
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size > FILE_MAX) {
-		close(fd);
+	case PGAL_FS_SMALL_NOT_FILE:
+	case PGAL_FS_SMALL_SHARED:
+	case PGAL_FS_SMALL_TOO_BIG:
 		return pgal_fail(e, PGAL_EINPUT, "%.200s: not a regular file of at "
 		    "most 1 MiB", path);
+	case PGAL_FS_SMALL_NOMEM:
+		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 	}
-	for (;;) {
-		char *room = pgal_buf_room(b, 65536);
-
-		if (room == NULL) {
-			close(fd);
-			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
-		}
-		do
-			got = read(fd, room, 65536);
-		while (got == -1 && errno == EINTR);
-		if (got <= 0)
-			break;
-		pgal_buf_used(b, (size_t)got);
-		if (b->len > FILE_MAX)
-			break;
-	}
-	close(fd);
-	if (got == -1)
-		return pgal_fail(e, PGAL_EBACKEND, "%.200s: %s", path, strerror(errno));
-	if (b->len > FILE_MAX)
-		return pgal_fail(e, PGAL_EINPUT, "%.200s: larger than 1 MiB", path);
+	pgal_buf_add(b, text, len);
+	explicit_bzero(text, len);
+	free(text);
 	if (b->len > 0 && b->p[b->len - 1] != '\n')
 		pgal_buf_addc(b, '\n');
 	return b->failed ? pgal_fail(e, PGAL_EBACKEND, "out of memory") : PGAL_OK;
@@ -200,9 +190,7 @@ read_file(pgal_aws_profile *p, const char *path, int config_file, pgal_err *e)
 		eq = s + n;
 		*eq = '\0';
 		k = trim(s);
-		for (s = k; *s != '\0'; s++)
-			if (*s >= 'A' && *s <= 'Z')
-				*s = (char)(*s - 'A' + 'a');
+		pgal_ascii_lower(k);
 		if ((rc = set_kv(p, k, trim(eq + 1), !config_file, e)) != PGAL_OK)
 			goto out;
 	}

@@ -31,6 +31,29 @@ pgal_s3_bucket_ok(const char *s)
 	return s[0] != '-' && s[0] != '.' && s[n - 1] != '-' && s[n - 1] != '.';
 }
 
+enum pgal_s3_url
+pgal_s3_url_split(const char *url, char bucket[64], const char **rest)
+{
+	const char *b, *slash;
+	size_t n;
+
+	bucket[0] = '\0';
+	*rest = "";
+	if (strncmp(url, "s3://", 5) != 0)
+		return PGAL_S3_URL_NOT_S3;
+	b = url + 5;
+	slash = strchr(b, '/');
+	n = slash != NULL ? (size_t)(slash - b) : strlen(b);
+	if (n >= 64)
+		return PGAL_S3_URL_LONG_BUCKET;
+	memcpy(bucket, b, n);
+	bucket[n] = '\0';
+	if (!pgal_s3_bucket_ok(bucket))
+		return PGAL_S3_URL_BAD_BUCKET;
+	*rest = slash != NULL ? slash + 1 : "";
+	return PGAL_S3_URL_OK;
+}
+
 char *
 pgal_s3_request_path(const pgal_s3_bucket *b, const char *prefix, const char *key)
 {

@@ -37,6 +37,19 @@ const char *pgal_s3_put_payload_hash(int tls, const char *known);
 /* 1 if s is a bucket name as S3 makes them today (3 to 63 of a-z 0-9 . -). */
 int pgal_s3_bucket_ok(const char *s);
 
+/* How pgal_s3_url_split ended; the caller words the error. */
+enum pgal_s3_url {
+	PGAL_S3_URL_OK,
+	PGAL_S3_URL_NOT_S3,	/* does not start with "s3://" */
+	PGAL_S3_URL_LONG_BUCKET,	/* the bucket part is 64 bytes or more */
+	PGAL_S3_URL_BAD_BUCKET,	/* not a name pgal_s3_bucket_ok accepts */
+};
+
+/* "s3://BUCKET[/REST]" into bucket and *rest (what follows the '/' after
+ * the bucket, "" without one): the one reading of an S3 URL, for
+ * ssh_host_key and `pgal import`. */
+enum pgal_s3_url pgal_s3_url_split(const char *url, char bucket[64], const char **rest);
+
 typedef struct pgal_s3_bucket {
 	pgal_aws_client *c;	/* an "s3" client */
 	const char *name;

@@ -13,6 +13,7 @@
 #include "crypto.h"
 #include "grow.h"
 #include "hex.h"
+#include "validate.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
 #define MAX_PRESIGN_SECS 604800
@@ -90,8 +91,9 @@ canon_name(const char *s)
 			return NULL;
 	if ((p = malloc(n + 1)) == NULL)
 		return NULL;
-	for (i = 0; i <= n; i++)
-		p[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+	memcpy(p, s, n);
+	p[n] = '\0';
+	pgal_ascii_lower(p);
 	return p;
 }
 

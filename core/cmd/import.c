@@ -162,7 +162,8 @@ static int
 import_one(pgal_cmd_ctx *ctx, pgal_import_source *src, const char *given,
 	   const pgal_import_item *it, pgal_album *cur, struct tally *t)
 {
-	char shown[256], path[4096], size[16];
+	char shown[256], path[4096];
+	pgal_photo_facts pf;
 	const char *why;
 	pgal_put_opts opts;
 	pgal_photo p;
@@ -205,9 +206,8 @@ import_one(pgal_cmd_ctx *ctx, pgal_import_source *src, const char *given,
 		failed(ctx, t, shown, &e);
 		return e.code == PGAL_EDENIED ? -1 : 0;
 	}
-	pgal_fmt_size(size, p.bytes);
-	say(ctx, "stored %s as %s/%s (%dx%d, %s)\n", shown, p.album, p.name, p.width, p.height,
-	    size);
+	pgal_fmt_photo_facts(&p, &pf);
+	say(ctx, "stored %s as %s/%s (%s, %s)\n", shown, p.album, p.name, pf.pixels, pf.size);
 	t->stored++;
 	return 0;
 }

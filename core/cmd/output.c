@@ -240,17 +240,15 @@ pgal_print_photo_header(pgal_cmd_ctx *ctx, int namew)
 void
 pgal_print_photo_row(pgal_cmd_ctx *ctx, const pgal_photo *p, int namew, int with_album)
 {
-	char name[PGAL_ALBUM_MAX + PGAL_PHOTO_NAME_MAX + 2], dims[24], size[16], taken[32];
+	char name[PGAL_ALBUM_MAX + PGAL_PHOTO_NAME_MAX + 2];
+	pgal_photo_facts pf;
 
 	if (with_album)
 		snprintf(name, sizeof name, "%s/%s", p->album, p->name);
 	else
 		snprintf(name, sizeof name, "%s", p->name);
-	snprintf(dims, sizeof dims, "%dx%d", p->width, p->height);
-	pgal_fmt_size(size, p->bytes);
-	pgal_fmt_taken(taken, p->exif.taken_at);
-	if (taken[0] == '\0')
-		snprintf(taken, sizeof taken, "-");
+	pgal_fmt_photo_facts(p, &pf);
 	pgal_put_col(ctx->out, name, namew);
-	fprintf(ctx->out, "%11s %9s  %-16s  %s\n", dims, size, taken, p->title);
+	fprintf(ctx->out, "%11s %9s  %-16s  %s\n", pf.pixels, pf.size,
+	    pf.taken[0] != '\0' ? pf.taken : "-", p->title);
 }

@@ -59,7 +59,8 @@ cmd_put_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 	int json = pgal_args_has(a, "json"), rc = PGAL_OK, grc;
 	size_t added = 0, stored = 0, i, nfiles;
 	pgal_file_list files = { NULL, 0, 0, 0 };
-	char shown[256], size[16];
+	char shown[256];
+	pgal_photo_facts pf;
 	pgal_put_opts opts;
 	pgal_album al;
 	pgal_photo p;
@@ -120,9 +121,9 @@ cmd_put_exec(pgal_cmd_ctx *ctx, const pgal_args *a)
 		if (json) {
 			pgal_json_array_item(ctx, added, pgal_json_photo(&p));
 		} else {
-			pgal_fmt_size(size, p.bytes);
-			fprintf(ctx->out, "added %s/%s (%dx%d, %s)\n", p.album, p.name, p.width,
-				p.height, size);
+			pgal_fmt_photo_facts(&p, &pf);
+			fprintf(ctx->out, "added %s/%s (%s, %s)\n", p.album, p.name, pf.pixels,
+				pf.size);
 		}
 		fflush(ctx->out);
 		added++;

@@ -37,12 +37,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <glib.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "fsutil.h"
 #include "image/confine.h"
 #include "image/exif.h"
@@ -454,15 +454,6 @@ parse(const unsigned char *buf, size_t len, int64_t max_pixels, int thumb_px,
 	return 0;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 enum outcome { READ_EOF, READ_TIMEOUT, READ_TOO_MUCH, READ_ERROR };
 
 /* Reads the pipe to EOF into in, at most cap bytes, until deadline. */
@@ -476,7 +467,7 @@ read_all(int fd, size_t cap, int64_t deadline, pgal_buf *in)
 	void *at;
 
 	for (;;) {
-		if ((left = deadline - now_ms()) <= 0)
+		if ((left = deadline - pgal_now_ms()) <= 0)
 			return READ_TIMEOUT;
 		pfd.fd = fd;
 		pfd.events = POLLIN;
@@ -627,7 +618,7 @@ pgal_image_sandbox_start(int fd, pgal_img_type type, int64_t max_pixels,
 	close(p[1]);
 	j->pid = pid;
 	j->fd = p[0];
-	j->deadline = now_ms() + (int64_t)j->wall_secs * 1000;
+	j->deadline = pgal_now_ms() + (int64_t)j->wall_secs * 1000;
 	*jp = j;
 	return PGAL_OK;
 }

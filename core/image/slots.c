@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fsutil.h"
 #include "image/slots.h"
 
@@ -138,15 +139,6 @@ try_slots(int dfd, int n, int *index)
 	return -1;
 }
 
-static void
-nap(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
 /* Joins the queue: my ticket, its file created and locked. */
 static int
 join(int dfd, int qfd, unsigned long long *mine, char *name, size_t size)
@@ -211,7 +203,7 @@ pgal_decode_slot_take(const pgal_config *cfg, pgal_decode_slot *s, pgal_err *e)
 		if (s->fd != -1)
 			break;
 		if (head) {
-			nap(HEAD_NAP_MS);
+			pgal_sleep_ms(HEAD_NAP_MS);
 			continue;
 		}
 		/* until the one ahead leaves the queue, or dies */

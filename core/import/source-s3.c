@@ -111,19 +111,20 @@ static const pgal_import_source_ops s3_ops = {
 static int
 parse_url(struct s3_source *s, const char *url, pgal_err *e)
 {
-	const char *b = url + 5, *slash = strchr(b, '/');
-	size_t blen = slash != NULL ? (size_t)(slash - b) : strlen(b), plen;
-	const char *last, *end;
+	const char *b, *last, *end;
 	char shown[sizeof s->name + sizeof s->prefix + 8];
+	size_t plen;
 
-	if (blen >= sizeof s->name)
+	switch (pgal_s3_url_split(url, s->name, &b)) {
+	case PGAL_S3_URL_OK:
+		break;
+	case PGAL_S3_URL_LONG_BUCKET:
 		return pgal_fail(e, PGAL_EUSAGE, "s3://BUCKET/PREFIX: the bucket name is too long");
-	memcpy(s->name, b, blen);
-	s->name[blen] = '\0';
-	if (!pgal_s3_bucket_ok(s->name))
+	case PGAL_S3_URL_NOT_S3:
+	case PGAL_S3_URL_BAD_BUCKET:
 		return pgal_fail(e, PGAL_EUSAGE, "s3://BUCKET/PREFIX: not a bucket name (3 to 63 "
 				 "of a-z 0-9 . -)");
-	b = slash != NULL ? slash + 1 : "";
+	}
 	plen = strlen(b);
 	if (plen + 1 > PGAL_S3_KEY_MAX || !pgal_text_is_clean(b, 0))
 		return pgal_fail(e, PGAL_EUSAGE, "s3://BUCKET/PREFIX: the prefix is too long or "

@@ -1,6 +1,5 @@
 /* Limits on mailed codes, live codes and the removal of accounts that
  * never confirmed (limits/signup.h). */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include "gallery-int.h"
 #include "signup.h"
 #include "throttle.h"
+#include "validate.h"
 
 #define SOURCE_RATE { 10, 360 }
 #define GC_EVERY_SECS 3600
@@ -26,7 +26,7 @@ limits_of(pgal *g, int which, pgal_id uid, const char *email, struct limit l[5])
 	const pgal_rate cooldown = { 1, g->cfg.mail_cooldown_secs }, source = SOURCE_RATE;
 	pgal_rate day = { PGAL_MAIL_DAY_BURST, g->cfg.code_ttl_secs / PGAL_MAIL_DAY_BURST };
 	char lower[PGAL_EMAIL_MAX + 1], hash[PGAL_SHA256_HEX + 1];
-	size_t n = 0, i;
+	size_t n = 0;
 
 	if (day.interval < cooldown.interval)
 		day.interval = cooldown.interval;
@@ -43,10 +43,9 @@ limits_of(pgal *g, int which, pgal_id uid, const char *email, struct limit l[5])
 	}
 	if ((which & PGAL_MAIL_ADDRESS) && email != NULL) {
 		/* one inbox whatever the case of its letters */
-		for (i = 0; email[i] != '\0' && i < PGAL_EMAIL_MAX; i++)
-			lower[i] = (char)tolower((unsigned char)email[i]);
-		lower[i] = '\0';
-		pgal_sha256_hex(lower, i, hash);
+		snprintf(lower, sizeof lower, "%s", email);
+		pgal_ascii_lower(lower);
+		pgal_sha256_hex(lower, strlen(lower), hash);
 		if (cooldown.interval > 0) {
 			snprintf(l[n].name, sizeof l[n].name, "mail-addr:%.32s", hash);
 			l[n].rate = cooldown;

@@ -6,6 +6,7 @@
 #include <syslog.h>
 #include <time.h>
 
+#include "clock.h"
 #include "crypto.h"
 #include "gallery-int.h"
 #include "sanitize.h"
@@ -145,15 +146,6 @@ pgal_rate_give_back(pgal *g, const char *name, const pgal_rate *r, int64_t now)
 	(void)g->store->ops->mark_add(g->store, name, now, -r->interval, &until, &ig);
 }
 
-static void
-sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1)
-		;
-}
-
 /* *wait: seconds until one more failure fits the rate kept in `name`
  * (0: it fits now). Only failures are counted, and only once judged: a
  * right password never uses up a source's room, however many
@@ -206,7 +198,7 @@ pgal_pwcheck_begin(pgal *g, pgal_pwcheck *t, const char *what, const char *user,
 	/* a name failing from everywhere is slowed for everyone, never closed */
 	if (rate_peek(g, acct, &pgal_rate_account, now, &wait_acct, &ig) == PGAL_OK &&
 	    wait_acct > 0 && g->fixed_now == 0)
-		sleep_ms(PGAL_THROTTLE_SLOW_MS);
+		pgal_sleep_ms(PGAL_THROTTLE_SLOW_MS);
 	return PGAL_OK;
 }
 

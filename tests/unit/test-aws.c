@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "aws/aws.h"
+#include "aws/s3.h"
 #include "testlib.h"
 #include "testpeers.h"
 
@@ -347,7 +348,8 @@ test_errors_xml(void **state)
 	assert_string_equal(code, "");
 	pgal_aws_parse_error(PGAL_AWS_ERR_XML, "<Code>A\x1b[2JB</Code>", 19, code,
 	    sizeof code, msg, sizeof msg, rid, sizeof rid);
-	assert_string_equal(code, "A?[2JB");
+	/* the escape sequence goes whole, as pgal_sanitize drops it */
+	assert_string_equal(code, "AB");
 	/* walking repeated elements; <KeyCount> is not <Key> */
 	assert_int_equal(pgal_aws_xml_find(list, sizeof list - 1, "Contents", &pos,
 	    &in, &inlen), 1);
@@ -558,6 +560,40 @@ test_dynamodb_json(void **state)
 	clear_env();
 }
 
+/* pgal_s3_url_split: the one reading of s3://BUCKET[/REST], with bucket
+ * names as S3 makes them (3 to 63 of a-z 0-9 . -, not starting or ending
+ * with . or -). */
+static void
+test_s3_url(void **state)
+{
+	char bucket[64], long_name[80];
+	const char *rest;
+
+	(void)state;
+	assert_int_equal(pgal_s3_url_split("s3://my-bucket.x/a/b.key", bucket, &rest),
+	    PGAL_S3_URL_OK);
+	assert_string_equal(bucket, "my-bucket.x");
+	assert_string_equal(rest, "a/b.key");
+	assert_int_equal(pgal_s3_url_split("s3://abc", bucket, &rest), PGAL_S3_URL_OK);
+	assert_string_equal(bucket, "abc");
+	assert_string_equal(rest, "");
+	assert_int_equal(pgal_s3_url_split("s3://abc/", bucket, &rest), PGAL_S3_URL_OK);
+	assert_string_equal(rest, "");
+	assert_int_equal(pgal_s3_url_split("https://abc/x", bucket, &rest), PGAL_S3_URL_NOT_S3);
+	assert_int_equal(pgal_s3_url_split("s3://Bad_Bucket/x", bucket, &rest),
+	    PGAL_S3_URL_BAD_BUCKET);
+	assert_int_equal(pgal_s3_url_split("s3://-abc/x", bucket, &rest), PGAL_S3_URL_BAD_BUCKET);
+	assert_int_equal(pgal_s3_url_split("s3://abc./x", bucket, &rest), PGAL_S3_URL_BAD_BUCKET);
+	assert_int_equal(pgal_s3_url_split("s3://ab/x", bucket, &rest), PGAL_S3_URL_BAD_BUCKET);
+	assert_int_equal(pgal_s3_url_split("s3:///x", bucket, &rest), PGAL_S3_URL_BAD_BUCKET);
+	/* 63 bytes is the longest name */
+	snprintf(long_name, sizeof long_name, "s3://%.63s/k", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	assert_int_equal(pgal_s3_url_split(long_name, bucket, &rest), PGAL_S3_URL_OK);
+	assert_int_equal(strlen(bucket), 63);
+	snprintf(long_name, sizeof long_name, "s3://%.64s/k", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	assert_int_equal(pgal_s3_url_split(long_name, bucket, &rest), PGAL_S3_URL_LONG_BUCKET);
+}
+
 int
 main(void)
 {
@@ -568,6 +604,7 @@ main(void)
 		cmocka_unit_test(test_errors_xml),
 		cmocka_unit_test(test_errors_cut),
 		cmocka_unit_test(test_dynamodb_json),
+		cmocka_unit_test(test_s3_url),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

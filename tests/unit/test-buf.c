@@ -104,6 +104,45 @@ test_failure_sticks(void **state)
 	pgal_buf_free(&b);
 }
 
+/* The SSH wire writers: big-endian numbers (RFC 4251's uint32, uint64),
+ * length-prefixed strings, and a length filled in afterwards. */
+static void
+test_ssh_wire(void **state)
+{
+	static const unsigned char want[] = {
+		0x01, 0x02, 0x03, 0x04,			/* u32 */
+		0x80, 0x00, 0x00, 0xff,			/* u32, top bit set */
+		0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02,	/* u64 */
+		0x00, 0x00, 0x00, 0x03, 'a', '\0', 'b',	/* string */
+		0x00, 0x00, 0x00, 0x00,			/* empty string */
+	};
+	pgal_buf b = { 0 };
+
+	(void)state;
+	pgal_buf_add_u32be(&b, 0x01020304);
+	pgal_buf_add_u32be(&b, 0x800000ff);
+	pgal_buf_add_u64be(&b, 0x0000000100000002ULL);
+	pgal_buf_add_sshstr(&b, "a\0b", 3);
+	pgal_buf_add_sshstr(&b, NULL, 0);
+	assert_false(b.failed);
+	assert_int_equal(b.len, sizeof want);
+	assert_memory_equal(b.p, want, sizeof want);
+	/* a packet's length, known once its body is in */
+	pgal_buf_clear(&b);
+	pgal_buf_add_u32be(&b, 0);
+	pgal_buf_add(&b, "\x02\x00\x00\x00\x03", 5);
+	pgal_buf_set_u32be(&b, 0, (uint32_t)(b.len - 4));
+	assert_false(b.failed);
+	assert_memory_equal(b.p, "\x00\x00\x00\x05\x02", 5);
+	pgal_buf_set_u32be(&b, 5, 0xdeadbeef);
+	assert_false(b.failed);
+	assert_memory_equal(b.p + 5, "\xde\xad\xbe\xef", 4);
+	/* past the end: nothing written, the buffer failed */
+	pgal_buf_set_u32be(&b, 6, 1);
+	assert_true(b.failed);
+	pgal_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -112,6 +151,7 @@ main(void)
 		cmocka_unit_test(test_grows),
 		cmocka_unit_test(test_room),
 		cmocka_unit_test(test_failure_sticks),
+		cmocka_unit_test(test_ssh_wire),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

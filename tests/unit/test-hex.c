@@ -39,12 +39,32 @@ test_every_byte(void **state)
 	}
 }
 
+/* The decoder's digit: 0-9, a-f, A-F, and -1 for every other byte. */
+static void
+test_digit(void **state)
+{
+	const char *lower = "0123456789abcdef", *upper = "0123456789ABCDEF";
+	int c, is_digit;
+
+	for (c = 0; c < 16; c++) {
+		assert_int_equal(pgal_hex_digit(lower[c]), c);
+		assert_int_equal(pgal_hex_digit(upper[c]), c);
+	}
+	/* everything else, EOF and NUL included */
+	for (c = -1; c < 256; c++) {
+		is_digit = c > 0 && (strchr(lower, c) != NULL || strchr(upper, c) != NULL);
+		if (!is_digit)
+			assert_int_equal(pgal_hex_digit(c), -1);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_every_byte),
+		cmocka_unit_test(test_digit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,15 +20,6 @@
 #include "../../sshd/probe.c"
 
 /* what child.c and probe.c need of the rest of the server */
-int64_t
-sshd_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 sshd_log_fd(void)
 {
@@ -158,13 +149,13 @@ test_dies(void **state)
 static void
 test_hangs(void **state)
 {
-	int64_t t0 = sshd_now_ms(), took;
+	int64_t t0 = pgal_now_ms(), took;
 	pgal_err e;
 
 	pgal_err_clear(&e);
 	assert_int_equal(sshd_probe_run("host key", hangs, NULL, 1, NULL, 0, NULL, &e),
 	    PGAL_EBACKEND);
-	took = sshd_now_ms() - t0;
+	took = pgal_now_ms() - t0;
 	assert_string_equal(e.msg, "host key: no answer within 1 s");
 	/* its alarm ends it after 1 s; its parent would kill it after 2 */
 	assert_true(took >= 1000 && took < 2500);

@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "crypto.h"
+#include "store/dynamodb/dynamodb-int.h"
 #include "store/store.h"
 #include "testddb.h"
 
@@ -747,6 +748,38 @@ test_cascades(void **state)
 	ddb_fx_close(&f);
 }
 
+/* ddb_user_pk: the user item, its preferences and its album directory,
+ * written by three files, are all found under the partition it names. */
+static void
+test_user_partition(void **state)
+{
+	struct ddb_fx f;
+	char pk[32];
+	pgal_err e;
+	json_t *t, *it;
+	pgal_id uid;
+
+	ddb_fx_open(&f);
+	uid = ddb_fx_user(&f, "carol");
+	ddb_fx_album(&f, uid, "trip");
+	assert_int_equal(f.o->pref_set(f.s, uid, "colors", "16", &e), PGAL_OK);
+	ddb_user_pk(pk, sizeof pk, uid);
+	t = ddb_fx_raw(&f, "GetItem", "{s:s, s:{s:{s:s}, s:{s:s}}, s:b}", "TableName",
+	    f.cfg.dynamodb_users_table, "Key", "pk", "S", pk, "sk", "S", "#USER",
+	    "ConsistentRead", 1);
+	assert_non_null(it = json_object_get(t, "Item"));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(it,
+	    "name"), "S")), "carol");
+	assert_non_null(json_object_get(it, "pref_colors"));
+	json_decref(t);
+	t = ddb_fx_raw(&f, "GetItem", "{s:s, s:{s:{s:s}, s:{s:s}}, s:b}", "TableName",
+	    f.cfg.dynamodb_table, "Key", "albumID", "S", pk, "photoID", "S", "A#trip",
+	    "ConsistentRead", 1);
+	assert_non_null(json_object_get(t, "Item"));
+	json_decref(t);
+	ddb_fx_close(&f);
+}
+
 int
 main(void)
 {
@@ -761,6 +794,7 @@ main(void)
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_stale_intents),
 		cmocka_unit_test(test_cascades),
+		cmocka_unit_test(test_user_partition),
 	};
 
 	return cmocka_run_group_tests(tests, ddb_fx_setup, ddb_fx_teardown);

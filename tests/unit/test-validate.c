@@ -434,6 +434,30 @@ test_tags_next(void **state)
 	assert_int_equal(pgal_tags_next(&p, list, &tag, &len), 0);
 }
 
+/* pgal_ascii_lower: A-Z and nothing else, so UTF-8 text (other scripts,
+ * accented capitals) passes through byte for byte. */
+static void
+test_ascii_lower(void **state)
+{
+	char s[64], all[256];
+	int i;
+
+	(void)state;
+	snprintf(s, sizeof s, "%s", "AZaz@[`{09 \xc3\x80" "Bc \xc3\x9c" "NI");
+	pgal_ascii_lower(s);
+	assert_string_equal(s, "azaz@[`{09 \xc3\x80" "bc \xc3\x9c" "ni");
+	for (i = 1; i < 256; i++)
+		all[i - 1] = (char)i;
+	all[255] = '\0';
+	pgal_ascii_lower(all);
+	for (i = 1; i < 256; i++)
+		assert_int_equal((unsigned char)all[i - 1],
+		    i >= 'A' && i <= 'Z' ? i + ('a' - 'A') : i);
+	s[0] = '\0';
+	pgal_ascii_lower(s);
+	assert_string_equal(s, "");
+}
+
 int
 main(void)
 {
@@ -447,6 +471,7 @@ main(void)
 		cmocka_unit_test(test_valid_photo_name),
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_tags_next),
+		cmocka_unit_test(test_ascii_lower),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,10 +16,10 @@ ukey(struct ddb *d, const char *pk, const char *sk)
 	return key2(d, "pk", pk, "sk", sk);
 }
 
-static void
-user_pk(char *buf, size_t size, pgal_id id)
+void
+ddb_user_pk(char *buf, size_t size, pgal_id user_id)
 {
-	snprintf(buf, size, "U#%lld", (long long)id);
+	snprintf(buf, size, "U#%lld", (long long)user_id);
 }
 
 /* A conditional create in the users table that a retry of our own write
@@ -84,7 +84,7 @@ user_exists(struct ddb *d, pgal_id id, pgal_err *e)
 	json_t *it;
 	int rc;
 
-	user_pk(pk, sizeof pk, id);
+	ddb_user_pk(pk, sizeof pk, id);
 	rc = ddb_get(d, d->users, ukey(d, pk, "#USER"), &it, "no such user", e);
 	json_decref(it);
 	return rc;
@@ -103,7 +103,7 @@ ddb_user_create(pgal_store *s, pgal_user *u, pgal_err *e)
 	for (tries = 0; tries < DDB_ID_TRIES; tries++) {
 		if ((rc = ddb_new_id(d, &id, e)) != PGAL_OK)
 			return rc;
-		user_pk(pk, sizeof pk, id);
+		ddb_user_pk(pk, sizeof pk, id);
 		it = ukey(d, pk, "#USER");
 		it_n(it, "uid", id);
 		it_s(d, it, "name", u->name);
@@ -153,7 +153,7 @@ ddb_user_get(pgal_store *s, pgal_id id, pgal_user *u, pgal_err *e)
 	json_t *it;
 	int rc;
 
-	user_pk(pk, sizeof pk, id);
+	ddb_user_pk(pk, sizeof pk, id);
 	if ((rc = ddb_get(d, d->users, ukey(d, pk, "#USER"), &it, "no such user", e)) != PGAL_OK)
 		return rc;
 	user_read(it, u);
@@ -192,7 +192,7 @@ ddb_user_update(pgal_store *s, const pgal_user *u, pgal_err *e)
 	json_t *rq = rq_new(d->users);
 	int rc;
 
-	user_pk(pk, sizeof pk, u->id);
+	ddb_user_pk(pk, sizeof pk, u->id);
 	json_object_set_new(rq, "Key", ukey(d, pk, "#USER"));
 	upd_init(&up, d, rq);
 	upd_set_s(&up, "email", u->email);
@@ -258,7 +258,7 @@ ddb_user_delete(pgal_store *s, pgal_id id, pgal_err *e)
 
 	if ((rc = ddb_user_get(s, id, &u, e)) != PGAL_OK)
 		goto out;
-	user_pk(pk, sizeof pk, id);
+	ddb_user_pk(pk, sizeof pk, id);
 	rq = rq_partition(d, d->users, "pk", pk, "sk", NULL);
 	if ((rc = ddb_query(d, rq, user_part, &parts, e)) != PGAL_OK)
 		goto out;
@@ -315,7 +315,7 @@ ddb_session_create(pgal_store *s, const pgal_session_row *r, pgal_err *e)
 
 	if ((rc = user_exists(d, r->user_id, e)) != PGAL_OK)
 		return rc;
-	user_pk(upk, sizeof upk, r->user_id);
+	ddb_user_pk(upk, sizeof upk, r->user_id);
 	session_pk(spk, sizeof spk, r->token_hash);
 	/* both carry the session's end for the table's TTL (DDB_TTL_ATTR):
 	 * DynamoDB deletes them itself once it has passed */
@@ -394,7 +394,7 @@ ddb_session_delete(pgal_store *s, const char *token_hash, pgal_err *e)
 		return rc;
 	if (old == NULL)
 		return PGAL_OK;
-	user_pk(upk, sizeof upk, rd_n(old, "uid", 0));
+	ddb_user_pk(upk, sizeof upk, rd_n(old, "uid", 0));
 	json_decref(old);
 	/* the index entry goes after the session; a leftover one is harmless */
 	return delete_old(d, d->users, ukey(d, upk, spk), NULL, "", e) == PGAL_EBACKEND ?
@@ -430,7 +430,7 @@ ddb_session_delete_user(pgal_store *s, pgal_id user_id, const char *keep_hash, p
 	json_t *rq;
 	int rc;
 
-	user_pk(upk, sizeof upk, user_id);
+	ddb_user_pk(upk, sizeof upk, user_id);
 	r.keep = keep_hash;
 	r.upk = upk;
 	r.sessions = json_array();
@@ -487,7 +487,7 @@ ddb_key_add(pgal_store *s, pgal_id user_id, pgal_ssh_key *k, const char *key_bas
 	if ((rc = user_exists(d, user_id, e)) != PGAL_OK ||
 	    (rc = ddb_new_id(d, &id, e)) != PGAL_OK)
 		return rc;
-	user_pk(upk, sizeof upk, user_id);
+	ddb_user_pk(upk, sizeof upk, user_id);
 	it = ukey(d, upk, sk);
 	it_n(it, "kid", id);
 	it_s(d, it, "algo", k->algo);
@@ -544,7 +544,7 @@ ddb_key_list(pgal_store *s, pgal_id user_id, pgal_ssh_key **out, size_t *n, pgal
 
 	*out = NULL;
 	*n = 0;
-	user_pk(upk, sizeof upk, user_id);
+	ddb_user_pk(upk, sizeof upk, user_id);
 	if ((rc = ddb_query(d, rq_partition(d, d->users, "pk", upk, "sk", "K#"), key_collect,
 	    &k, e)) != PGAL_OK) {
 		free(k.v);
@@ -567,7 +567,7 @@ ddb_key_find(pgal_store *s, pgal_id user_id, const char *fingerprint, pgal_ssh_k
 
 	if ((rc = key_sk(sk, sizeof sk, fingerprint, e)) != PGAL_OK)
 		return rc;
-	user_pk(upk, sizeof upk, user_id);
+	ddb_user_pk(upk, sizeof upk, user_id);
 	if ((rc = ddb_get(d, d->users, ukey(d, upk, sk), &it, "no such key", e)) != PGAL_OK)
 		return rc;
 	key_read(it, k);
@@ -584,6 +584,6 @@ ddb_key_delete(pgal_store *s, pgal_id user_id, const char *fingerprint, pgal_err
 
 	if ((rc = key_sk(sk, sizeof sk, fingerprint, e)) != PGAL_OK)
 		return rc;
-	user_pk(upk, sizeof upk, user_id);
+	ddb_user_pk(upk, sizeof upk, user_id);
 	return delete_old(d, d->users, ukey(d, upk, sk), NULL, "no such key", e);
 }

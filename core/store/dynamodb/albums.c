@@ -35,19 +35,12 @@ meta_key(struct ddb *d, pgal_id album_id)
 	return gkey(d, pk, META);
 }
 
-/* the partition of a user's album directory */
-static void
-dir_pk(char *buf, size_t size, pgal_id user_id)
-{
-	snprintf(buf, size, "U#%lld", (long long)user_id);
-}
-
 static json_t *
 dir_key(struct ddb *d, pgal_id user_id, const char *name)
 {
 	char pk[32], sk[PGAL_ALBUM_MAX + 8];
 
-	dir_pk(pk, sizeof pk, user_id);
+	ddb_user_pk(pk, sizeof pk, user_id);
 	snprintf(sk, sizeof sk, "A#%.*s", PGAL_ALBUM_MAX, name);
 	return gkey(d, pk, sk);
 }
@@ -388,7 +381,7 @@ ddb_album_dir(struct ddb *d, pgal_id user_id, pgal_id **ids, size_t *n, pgal_err
 
 	*ids = NULL;
 	*n = 0;
-	dir_pk(pk, sizeof pk, user_id);
+	ddb_user_pk(pk, sizeof pk, user_id);
 	if ((rc = ddb_query(d, rq_partition(d, d->gallery, "albumID", pk, "photoID", "A#"),
 	    dir_collect, &l, e)) != PGAL_OK) {
 		free(l.ids);

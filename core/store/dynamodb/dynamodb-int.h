@@ -179,7 +179,6 @@ int ddb_new_id(struct ddb *d, pgal_id *id, pgal_err *e);
 void ddb_hex64(char out[17], int64_t v);
 /* a random write token for idempotent conditional creates */
 int ddb_token(char out[17], pgal_err *e);
-void ddb_sleep_ms(long ms);
 /* PGAL_OK if the gallery table's global index can answer now; else a clear
  * PGAL_EBACKEND naming it (missing, or still filling: wait, or pgal init).
  * An index not ready is asked about again at most every few seconds. */
@@ -231,6 +230,9 @@ int ddb_album_get(pgal_store *s, pgal_id user_id, const char *name, pgal_album *
 int ddb_album_list(pgal_store *s, pgal_id user_id, pgal_album **out, size_t *n, pgal_err *e);
 int ddb_album_update(pgal_store *s, const pgal_album *a, pgal_err *e);
 int ddb_album_delete(pgal_store *s, pgal_id album_id, pgal_err *e);
+/* accounts: the partition of a user: the user item, its preferences and
+ * its album directory ("U#<user id>") */
+void ddb_user_pk(char *buf, size_t size, pgal_id user_id);
 /* albums: the helpers photos need */
 void ddb_album_pk(char *buf, size_t size, pgal_id album_id);
 int ddb_album_name(struct ddb *d, pgal_id album_id, char *name, size_t size, pgal_err *e);

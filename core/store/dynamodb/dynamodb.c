@@ -61,6 +61,7 @@
 
 #include <jansson.h>
 
+#include "clock.h"
 #include "crypto.h"
 #include "store/dynamodb/dynamodb-int.h"
 
@@ -89,15 +90,6 @@ extern const char pgal_ddb_def_users[] __asm__("pgal_ddb_def_users");
 #define DDB_EPOCH_MS INT64_C(1704067200000)
 
 /* ---- ids and small helpers ---- */
-
-void
-ddb_sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
 
 int
 ddb_new_id(struct ddb *d, pgal_id *id, pgal_err *e)
@@ -260,7 +252,7 @@ wait_active(struct ddb *d, const char *name, json_t **t, pgal_err *e)
 			    "its indexes) is not ACTIVE after %ld s; DynamoDB may still "
 			    "be filling a new index: run pgal init again later", name,
 			    waited / 1000);
-		ddb_sleep_ms(step);
+		pgal_sleep_ms(step);
 		waited += step;
 		if (step < 2000)
 			step *= 2;

@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "store/dynamodb/dynamodb-int.h"
+#include "validate.h"
 
 #define SEARCH_WORDS_MAX 100
 #define PAGE_MAX 1000
@@ -219,9 +220,7 @@ ddb_photo_search(pgal_store *s, pgal_id user_id, pgal_id album_id, const char *c
 			json_decref(rq);
 			return pgal_fail(e, PGAL_EBACKEND, "out of memory");
 		}
-		for (char *c = w; *c; c++)
-			if (*c >= 'A' && *c <= 'Z')
-				*c = (char)(*c - 'A' + 'a');
+		pgal_ascii_lower(w);
 		snprintf(ph, sizeof ph, ":w%zu", i);
 		len += (size_t)snprintf(filter + len, sizeof filter - len,
 		    "%scontains(#stext, %s)", len ? " AND " : "", ph);

@@ -79,15 +79,6 @@ ddb_photo_read(const json_t *it, const char *album, pgal_photo *p)
 	x->gps.alt = rd_d(it, "gps_alt", NAN);
 }
 
-/* Lower-case ASCII, as SQL LIKE folds case: what search words match. */
-static void
-lower_ascii(char *s)
-{
-	for (; *s; s++)
-		if (*s >= 'A' && *s <= 'Z')
-			*s = (char)(*s - 'A' + 'a');
-}
-
 /* The attributes that follow from the editable fields: tag set, search
  * text, the title sort key. */
 static void
@@ -126,7 +117,7 @@ derived(struct ddb *d, json_t *it, pgal_id pid, const char *name, const char *ti
 	}
 	/* what a search word is looked for in: title, description, tags, name */
 	snprintf(text, sizeof text, "%s\n%s\n%s\n%s", title, description, tags, name);
-	lower_ascii(text);
+	pgal_ascii_lower(text);
 	it_s(d, it, "stext", text);
 	/* "\1" sorts below every character a title can hold, so a title sorts
 	 * before its extensions, as in SQL */

@@ -17,7 +17,7 @@ user_key(struct ddb *d, pgal_id id)
 {
 	char pk[32];
 
-	snprintf(pk, sizeof pk, "U#%lld", (long long)id);
+	ddb_user_pk(pk, sizeof pk, id);
 	return key2(d, "pk", pk, "sk", "#USER");
 }
 

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "clock.h"
 #include "crypto.h"
 #include "sanitize.h"
 #include "store/dynamodb/dynamodb-int.h"
@@ -515,18 +516,16 @@ ddb_scan(struct ddb *d, json_t *rq, ddb_item_fn fn, void *arg, pgal_err *e)
 	return pages(d, 1, rq, fn, arg, e);
 }
 
-/* Full jitter over a capped exponential: a batch that came back partly
- * unprocessed waits before resending the rest. */
+/* A batch that came back partly unprocessed waits before resending the
+ * rest (AWS's retry wait). */
 static void
 backoff(int round)
 {
 	unsigned char r[2] = { 0, 0 };
-	long cap = BACKOFF_BASE_MS << (round < 8 ? round : 8);
 
-	if (cap > BACKOFF_CAP_MS)
-		cap = BACKOFF_CAP_MS;
 	pgal_random_bytes(r, sizeof r, NULL);
-	ddb_sleep_ms(((long)r[0] << 8 | r[1]) % (cap + 1));
+	pgal_sleep_ms(pgal_aws_backoff_ms(BACKOFF_BASE_MS, BACKOFF_CAP_MS, round,
+	    (uint64_t)r[0] << 8 | r[1]));
 }
 
 static int

@@ -29,6 +29,7 @@
 
 #include <sqlite3.h>
 
+#include "clock.h"
 #include "sanitize.h"
 #include "sshkey.h"
 #include "store/migrations.h"
@@ -91,7 +92,6 @@ sq_pragma(struct sq *q, const char *sql, char *out, size_t outlen, pgal_err *e)
 static int
 sq_wal(struct sq *q, const char *path, pgal_err *e)
 {
-	static const struct timespec tick = { 0, 10 * 1000 * 1000 };
 	sqlite3_stmt *st;
 	char mode[16];
 	int rc, waited_ms = 0;
@@ -106,7 +106,7 @@ sq_wal(struct sq *q, const char *path, pgal_err *e)
 			return rc;
 		}
 		sqlite3_reset(st);
-		nanosleep(&tick, NULL);
+		pgal_sleep_ms(10);
 		waited_ms += 10;
 	}
 	col_text(st, 0, mode, sizeof mode);
