@@ -71,3 +71,13 @@ pgal_blob_key_id(const char *key, char id_out[33])
 	memcpy(id_out, id, PGAL_BLOB_ID_HEX + 1);
 	return 1;
 }
+
+int
+pgal_blob_key_check(const char *key, pgal_err *e)
+{
+	char id[PGAL_BLOB_ID_HEX + 1];
+
+	if (!pgal_blob_key_id(key, id))
+		return pgal_fail(e, PGAL_EINPUT, "not a blob key");
+	return PGAL_OK;
+}

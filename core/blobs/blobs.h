@@ -72,5 +72,8 @@ extern const pgal_blobs_ops pgal_blobs_s3;
 void pgal_blob_key(char out[PGAL_BLOB_KEY_MAX], const char *blob_id, pgal_blob_kind kind);
 /* The blob id in a key made by pgal_blob_key, or 0 if key is not such a key. */
 int pgal_blob_key_id(const char *key, char id_out[33]);
+/* PGAL_OK for such a key, else PGAL_EINPUT "not a blob key": what every
+ * backend checks before it touches a key. */
+int pgal_blob_key_check(const char *key, pgal_err *e);
 
 #endif

@@ -62,16 +62,6 @@ fs_close(pgal_blobs *base)
 	free(b);
 }
 
-static int
-check_key(const char *key, pgal_err *e)
-{
-	char id[PGAL_BLOB_ID_HEX + 1];
-
-	if (!pgal_blob_key_id(key, id))
-		return pgal_fail(e, PGAL_EINPUT, "not a blob key");
-	return PGAL_OK;
-}
-
 /* Makes root/<name> if missing; when it is new, fsyncs root so the new
  * directory survives a crash along with what goes in it. */
 static int
@@ -111,7 +101,7 @@ put(struct fs_blobs *b, const char *key, int fd, const void *data, size_t len,
 	const char *slash;
 	int	 dfd, rc;
 
-	if ((rc = check_key(key, e)) != PGAL_OK)
+	if ((rc = pgal_blob_key_check(key, e)) != PGAL_OK)
 		return rc;
 	/* "<kind>/<xx>/<id>": the kind, then the fan-out directory */
 	slash = strchr(key, '/');
@@ -155,7 +145,7 @@ open_key(struct fs_blobs *b, const char *key, int *fd, pgal_err *e)
 {
 	int rc;
 
-	if ((rc = check_key(key, e)) != PGAL_OK)
+	if ((rc = pgal_blob_key_check(key, e)) != PGAL_OK)
 		return rc;
 	*fd = openat(b->root, key, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (*fd == -1) {
@@ -252,7 +242,7 @@ fs_del(pgal_blobs *base, const char *key, pgal_err *e)
 	struct fs_blobs *b = (struct fs_blobs *)base;
 	int rc;
 
-	if ((rc = check_key(key, e)) != PGAL_OK)
+	if ((rc = pgal_blob_key_check(key, e)) != PGAL_OK)
 		return rc;
 	if (unlinkat(b->root, key, 0) == -1 && errno != ENOENT)
 		return pgal_fail(e, PGAL_EBACKEND, "%s/%s: %s", b->path, key,

@@ -68,16 +68,6 @@ init_req(struct s3_blobs *b, pgal_aws_request *r, const char *op,
 	pgal_s3_request_init(&bk, r, op, method, path, host_prefix);
 }
 
-static int
-check_key(const char *key, pgal_err *e)
-{
-	char id[PGAL_BLOB_ID_HEX + 1];
-
-	if (!pgal_blob_key_id(key, id))
-		return pgal_fail(e, PGAL_EINPUT, "not a blob key");
-	return PGAL_OK;
-}
-
 static void s3_close(pgal_blobs *base);
 
 static int
@@ -431,7 +421,7 @@ put_fd(pgal_blobs *base, const char *key, int fd, const char *sha256, pgal_err *
 	ssize_t		 len;
 	int		 rc;
 
-	if ((rc = check_key(key, e)) != PGAL_OK)
+	if ((rc = pgal_blob_key_check(key, e)) != PGAL_OK)
 		return rc;
 	memset(&src, 0, sizeof src);
 	src.fd = fd;
@@ -501,7 +491,7 @@ s3_put_mem(pgal_blobs *base, const char *key, const void *data, size_t len,
 	ssize_t		 n;
 	int		 rc;
 
-	if ((rc = check_key(key, e)) != PGAL_OK)
+	if ((rc = pgal_blob_key_check(key, e)) != PGAL_OK)
 		return rc;
 	if (len <= PGAL_S3_SINGLE_MAX)
 		return put_single(b, key, data, len, -1, 0, 0, NULL,
@@ -522,7 +512,7 @@ get(struct s3_blobs *b, const char *key, int fd, size_t max,
 	int		 rc;
 
 	memset(resp, 0, sizeof *resp);
-	if ((rc = check_key(key, e)) != PGAL_OK)
+	if ((rc = pgal_blob_key_check(key, e)) != PGAL_OK)
 		return rc;
 	if ((path = object_path(b, key)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
@@ -581,7 +571,7 @@ s3_del(pgal_blobs *base, const char *key, pgal_err *e)
 	char		 hp[80], *path;
 	int		 rc;
 
-	if ((rc = check_key(key, e)) != PGAL_OK)
+	if ((rc = pgal_blob_key_check(key, e)) != PGAL_OK)
 		return rc;
 	if ((path = object_path(b, key)) == NULL)
 		return pgal_fail(e, PGAL_EBACKEND, "out of memory");
@@ -670,7 +660,7 @@ pgal_s3_presign_get(pgal_blobs *base, const char *key, const char *filename,
 	*url = NULL;
 	if (base == NULL || base->ops != &pgal_blobs_s3)
 		return pgal_fail(e, PGAL_EUSAGE, "share links need blobs = s3");
-	if ((rc = check_key(key, e)) != PGAL_OK)
+	if ((rc = pgal_blob_key_check(key, e)) != PGAL_OK)
 		return rc;
 	if ((rc = pgal_aws_client_creds(b->c, &creds, e)) != PGAL_OK)
 		return rc;

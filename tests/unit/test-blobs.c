@@ -79,6 +79,7 @@ test_keys(void **state)
 		"orig/010123456789abcdef0123456789abcdef",
 	};
 	char key[PGAL_BLOB_KEY_MAX], id[33];
+	pgal_err e;
 	size_t i;
 
 	pgal_blob_key(key, ID1, PGAL_BLOB_ORIG);
@@ -114,6 +115,17 @@ test_keys(void **state)
 		}
 	}
 	assert_int_equal(pgal_blob_key_id(NULL, id), 0);
+	/* the check every backend makes before touching a key */
+	pgal_blob_key(key, ID1, PGAL_BLOB_ORIG);
+	assert_int_equal(pgal_blob_key_check(key, &e), PGAL_OK);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (pgal_blob_key_check(bad[i], &e) != PGAL_EINPUT ||
+		    strcmp(e.msg, "not a blob key") != 0) {
+			print_error("key check passed '%s'\n", bad[i]);
+			fail();
+		}
+	}
+	assert_int_equal(pgal_blob_key_check(NULL, &e), PGAL_EINPUT);
 
 	assert_ptr_equal(pgal_blobs_find("fs"), &pgal_blobs_fs);
 	assert_null(pgal_blobs_find("s3x"));
