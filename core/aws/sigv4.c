@@ -460,6 +460,34 @@ oom:
 	return pgal_fail(e, PGAL_EBACKEND, "sigv4: out of memory");
 }
 
+/* What both signing modes start with: an empty result (safe to free), a
+ * request worth signing and its time. */
+static int
+begin(const pgal_sigv4_request *r, const pgal_aws_creds *creds,
+    pgal_sigv4_result *out, char date8[9], pgal_err *e)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = check_request(r, creds, e)) != PGAL_OK)
+		return rc;
+	if (amz_date(r->when, out->amz_date, date8) == -1)
+		return pgal_fail(e, PGAL_EINPUT, "sigv4: bad time");
+	return PGAL_OK;
+}
+
+/* What both end with: the signed text (header or query) into *dst, or the
+ * whole result freed. */
+static int
+finish(pgal_buf *b, char **dst, pgal_sigv4_result *out, pgal_err *e)
+{
+	if ((*dst = pgal_buf_take(b)) == NULL) {
+		pgal_sigv4_result_free(out);
+		return pgal_fail(e, PGAL_EBACKEND, "sigv4: out of memory");
+	}
+	return PGAL_OK;
+}
+
 int
 pgal_sigv4_sign(const pgal_sigv4_request *r, const pgal_aws_creds *creds,
     pgal_sigv4_result *out, pgal_err *e)
@@ -468,11 +496,8 @@ pgal_sigv4_sign(const pgal_sigv4_request *r, const pgal_aws_creds *creds,
 	char	   date8[9], *hlist = NULL, *query = NULL;
 	int	   rc;
 
-	memset(out, 0, sizeof *out);
-	if ((rc = check_request(r, creds, e)) != PGAL_OK)
+	if ((rc = begin(r, creds, out, date8, e)) != PGAL_OK)
 		return rc;
-	if (amz_date(r->when, out->amz_date, date8) == -1)
-		return pgal_fail(e, PGAL_EINPUT, "sigv4: bad time");
 	/* what the signer adds, unless the caller gave it already */
 	if (!has_header(r->headers, r->nheaders, "x-amz-date"))
 		out->add[out->nadd++] = (pgal_aws_kv){ "x-amz-date", out->amz_date };
@@ -497,11 +522,7 @@ pgal_sigv4_sign(const pgal_sigv4_request *r, const pgal_aws_creds *creds,
 	    date8, r->region, r->service, hlist, out->signature);
 	free(hlist);
 	free(query);
-	if ((out->authorization = pgal_buf_take(&auth)) == NULL) {
-		rc = pgal_fail(e, PGAL_EBACKEND, "sigv4: out of memory");
-		goto fail;
-	}
-	return PGAL_OK;
+	return finish(&auth, &out->authorization, out, e);
 fail:
 	pgal_sigv4_result_free(out);
 	return rc;
@@ -517,14 +538,11 @@ pgal_sigv4_presign(const pgal_sigv4_request *r, const pgal_aws_creds *creds,
 	size_t	    nxq = 0;
 	int	    rc;
 
-	memset(out, 0, sizeof *out);
-	if ((rc = check_request(r, creds, e)) != PGAL_OK)
+	if ((rc = begin(r, creds, out, date8, e)) != PGAL_OK)
 		return rc;
 	if (expires_secs < 1 || expires_secs > MAX_PRESIGN_SECS)
 		return pgal_fail(e, PGAL_EINPUT,
 		    "sigv4: a presigned URL lives 1 s to 7 days, not %d s", expires_secs);
-	if (amz_date(r->when, out->amz_date, date8) == -1)
-		return pgal_fail(e, PGAL_EINPUT, "sigv4: bad time");
 	if (creds->session_token[0] != '\0' &&
 	    check_text(creds->session_token, "session token", 0, NULL) != PGAL_OK)
 		return pgal_fail(e, PGAL_EINPUT, "sigv4: bad session token");
@@ -572,11 +590,7 @@ pgal_sigv4_presign(const pgal_sigv4_request *r, const pgal_aws_creds *creds,
 	pgal_buf_adds(&qs, "&X-Amz-Signature=");
 	pgal_buf_adds(&qs, out->signature);
 	free(query);
-	if ((out->query = pgal_buf_take(&qs)) == NULL) {
-		rc = pgal_fail(e, PGAL_EBACKEND, "sigv4: out of memory");
-		goto fail;
-	}
-	return PGAL_OK;
+	return finish(&qs, &out->query, out, e);
 fail:
 	pgal_sigv4_result_free(out);
 	return rc;
