@@ -112,24 +112,22 @@ def killtree(roots, below):
         except (OSError, IndexError, ValueError):
             return False
 
+    def signal_alive(victims, sig):
+        for p, s in victims.items():
+            if alive(p, s):
+                try:
+                    os.kill(p, sig)
+                except OSError:
+                    pass
+
     victims = collect({})
-    for p, s in victims.items():
-        if alive(p, s):
-            try:
-                os.kill(p, signal.SIGTERM)
-            except OSError:
-                pass
+    signal_alive(victims, signal.SIGTERM)
     deadline = time.monotonic() + 3
     while time.monotonic() < deadline and any(alive(p, s) for p, s in victims.items()):
         time.sleep(0.1)
     # what they forked while ending goes too
     victims = collect(dict((p, s) for p, s in victims.items() if alive(p, s)))
-    for p, s in victims.items():
-        if alive(p, s):
-            try:
-                os.kill(p, signal.SIGKILL)
-            except OSError:
-                pass
+    signal_alive(victims, signal.SIGKILL)
 
 
 # ---- terminals
