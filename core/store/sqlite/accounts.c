@@ -12,8 +12,10 @@
 /* ---- users ---- */
 
 static void
-user_read(sqlite3_stmt *st, pgal_user *u)
+user_read(sqlite3_stmt *st, void *row)
 {
+	pgal_user *u = row;
+
 	memset(u, 0, sizeof *u);
 	u->id = sqlite3_column_int64(st, 0);
 	COL_FIELD(st, 1, u->name);
@@ -60,15 +62,10 @@ sq_user_get_by_name(pgal_store *s, const char *name, pgal_user *u, pgal_err *e)
 	struct sq *q = sq_of(s);
 	sqlite3_stmt *st = sq_st(q, ST_USER_BY_NAME);
 	char what[PGAL_USER_MAX + 32];
-	int rc;
 
 	bind_text(st, 1, name, PGAL_USER_MAX + 1);
 	snprintf(what, sizeof what, "no such user '%.*s'", PGAL_USER_MAX, name);
-	if ((rc = sq_get_row(q, st, e, what)) != PGAL_OK)
-		return rc;
-	user_read(st, u);
-	sqlite3_reset(st);
-	return PGAL_OK;
+	return sq_get_one(q, st, e, what, user_read, u);
 }
 
 int
@@ -76,14 +73,9 @@ sq_user_get(pgal_store *s, pgal_id id, pgal_user *u, pgal_err *e)
 {
 	struct sq *q = sq_of(s);
 	sqlite3_stmt *st = sq_st(q, ST_USER_BY_ID);
-	int rc;
 
 	bind_i64(st, 1, id);
-	if ((rc = sq_get_row(q, st, e, "no such user")) != PGAL_OK)
-		return rc;
-	user_read(st, u);
-	sqlite3_reset(st);
-	return PGAL_OK;
+	return sq_get_one(q, st, e, "no such user", user_read, u);
 }
 
 
@@ -187,8 +179,10 @@ sq_session_delete_user(pgal_store *s, pgal_id user_id, const char *keep_hash, pg
 /* ---- SSH keys ---- */
 
 static void
-key_read(sqlite3_stmt *st, pgal_ssh_key *k)
+key_read(sqlite3_stmt *st, void *row)
 {
+	pgal_ssh_key *k = row;
+
 	memset(k, 0, sizeof *k);
 	k->id = sqlite3_column_int64(st, 0);
 	COL_FIELD(st, 1, k->algo);
@@ -221,12 +215,6 @@ sq_key_add(pgal_store *s, pgal_id user_id, pgal_ssh_key *k, const char *key_base
 	return PGAL_OK;
 }
 
-static void
-key_read_row(sqlite3_stmt *st, void *row)
-{
-	key_read(st, row);
-}
-
 int
 sq_key_list(pgal_store *s, pgal_id user_id, pgal_ssh_key **out, size_t *n, pgal_err *e)
 {
@@ -234,7 +222,7 @@ sq_key_list(pgal_store *s, pgal_id user_id, pgal_ssh_key **out, size_t *n, pgal_
 	sqlite3_stmt *st = sq_st(q, ST_KEY_LIST);
 
 	bind_i64(st, 1, user_id);
-	return sq_collect(q, st, sizeof **out, key_read_row, (void **)out, n, e);
+	return sq_collect(q, st, sizeof **out, key_read, (void **)out, n, e);
 }
 
 int
@@ -242,15 +230,10 @@ sq_key_find(pgal_store *s, pgal_id user_id, const char *fingerprint, pgal_ssh_ke
 {
 	struct sq *q = sq_of(s);
 	sqlite3_stmt *st = sq_st(q, ST_KEY_FIND);
-	int rc;
 
 	bind_i64(st, 1, user_id);
 	bind_text(st, 2, fingerprint, sizeof k->fingerprint);
-	if ((rc = sq_get_row(q, st, e, "no such key")) != PGAL_OK)
-		return rc;
-	key_read(st, k);
-	sqlite3_reset(st);
-	return PGAL_OK;
+	return sq_get_one(q, st, e, "no such key", key_read, k);
 }
 
 int

@@ -11,8 +11,10 @@
 /* ---- albums ---- */
 
 static void
-album_read(sqlite3_stmt *st, pgal_album *a)
+album_read(sqlite3_stmt *st, void *row)
 {
+	pgal_album *a = row;
+
 	memset(a, 0, sizeof *a);
 	a->id = sqlite3_column_int64(st, 0);
 	a->user_id = sqlite3_column_int64(st, 1);
@@ -60,22 +62,11 @@ sq_album_get(pgal_store *s, pgal_id user_id, const char *name, pgal_album *a, pg
 	struct sq *q = sq_of(s);
 	sqlite3_stmt *st = sq_st(q, ST_ALBUM_GET);
 	char what[PGAL_ALBUM_MAX + 32];
-	int rc;
 
 	bind_i64(st, 1, user_id);
 	bind_text(st, 2, name, PGAL_ALBUM_MAX + 1);
 	snprintf(what, sizeof what, "no such album '%.*s'", PGAL_ALBUM_MAX, name);
-	if ((rc = sq_get_row(q, st, e, what)) != PGAL_OK)
-		return rc;
-	album_read(st, a);
-	sqlite3_reset(st);
-	return PGAL_OK;
-}
-
-static void
-album_read_row(sqlite3_stmt *st, void *row)
-{
-	album_read(st, row);
+	return sq_get_one(q, st, e, what, album_read, a);
 }
 
 int
@@ -85,7 +76,7 @@ sq_album_list(pgal_store *s, pgal_id user_id, pgal_album **out, size_t *n, pgal_
 	sqlite3_stmt *st = sq_st(q, ST_ALBUM_LIST);
 
 	bind_i64(st, 1, user_id);
-	return sq_collect(q, st, sizeof **out, album_read_row, (void **)out, n, e);
+	return sq_collect(q, st, sizeof **out, album_read, (void **)out, n, e);
 }
 
 int

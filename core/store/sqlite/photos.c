@@ -12,8 +12,9 @@
 /* ---- photos ---- */
 
 static void
-photo_read(sqlite3_stmt *st, pgal_photo *p)
+photo_read(sqlite3_stmt *st, void *row)
 {
+	pgal_photo *p = row;
 	pgal_exif *x = &p->exif;
 
 	memset(p, 0, sizeof *p);
@@ -173,16 +174,11 @@ sq_photo_get(pgal_store *s, pgal_id album_id, const char *name, pgal_photo *p, p
 	struct sq *q = sq_of(s);
 	sqlite3_stmt *st = sq_st(q, ST_PHOTO_GET);
 	char what[PGAL_PHOTO_NAME_MAX + 32];
-	int rc;
 
 	bind_i64(st, 1, album_id);
 	bind_text(st, 2, name, PGAL_PHOTO_NAME_MAX + 1);
 	snprintf(what, sizeof what, "no such photo '%.*s'", PGAL_PHOTO_NAME_MAX, name);
-	if ((rc = sq_get_row(q, st, e, what)) != PGAL_OK)
-		return rc;
-	photo_read(st, p);
-	sqlite3_reset(st);
-	return PGAL_OK;
+	return sq_get_one(q, st, e, what, photo_read, p);
 }
 
 /* The album a photo is in, inside the caller's transaction. */
@@ -286,15 +282,10 @@ sq_photo_find_sha(pgal_store *s, pgal_id user_id, const char *sha256, pgal_photo
 {
 	struct sq *q = sq_of(s);
 	sqlite3_stmt *st = sq_st(q, ST_PHOTO_SHA);
-	int rc;
 
 	bind_i64(st, 1, user_id);
 	bind_text(st, 2, sha256, PGAL_SHA256_HEX + 1);
-	if ((rc = sq_get_row(q, st, e, "no photo with this content")) != PGAL_OK)
-		return rc;
-	photo_read(st, p);
-	sqlite3_reset(st);
-	return PGAL_OK;
+	return sq_get_one(q, st, e, "no photo with this content", photo_read, p);
 }
 
 /* Steps a photo query into out[0..limit). */

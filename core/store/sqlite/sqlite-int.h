@@ -150,6 +150,8 @@ typedef void (*sq_row_reader)(sqlite3_stmt *st, void *row);
 int sq_collect(struct sq *q, sqlite3_stmt *st, size_t size, sq_row_reader read, void **out,
     size_t *n, pgal_err *e);
 int sq_get_row(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *what);
+int sq_get_one(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *what, sq_row_reader read,
+    void *row);
 int sq_change_one(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *thing,
     const char *parent, const char *missing);
 

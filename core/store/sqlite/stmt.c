@@ -81,6 +81,21 @@ sq_get_row(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *what)
 	return rc;
 }
 
+/* Reads the one row of a single-row query into `row` with `read`, or
+ * `what` as the not-found message. */
+int
+sq_get_one(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *what, sq_row_reader read,
+    void *row)
+{
+	int rc;
+
+	if ((rc = sq_get_row(q, st, e, what)) != PGAL_OK)
+		return rc;
+	read(st, row);
+	sqlite3_reset(st);
+	return PGAL_OK;
+}
+
 /* Runs a one-row UPDATE/DELETE; no row changed is `missing`. */
 int
 sq_change_one(struct sq *q, sqlite3_stmt *st, pgal_err *e, const char *thing,
