@@ -1,7 +1,7 @@
 /* Garbage collection of blobs no row points at: what a crash or a failed
  * delete leaves behind. Young orphans are kept, since an ingest in another
  * process writes its blobs before its row. First the accounts that never
- * confirmed and the expired marks go (signup-limits.c). */
+ * confirmed and the expired marks go (limits/signup.c). */
 #include <string.h>
 
 #include "gallery-int.h"
