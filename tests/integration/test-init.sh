@@ -29,8 +29,10 @@ export AWS_ENDPOINT_URL_SES="http://127.0.0.1:$SES"
 newest() {
 	ls "$top/sql/$1" | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' | sort -n | tail -n 1
 }
+# (less those a table rebuild renames away: 007 makes users_new, then users)
 tables() {
-	cat "$top/sql/$1"/*.sql | sed -n 's/^CREATE TABLE \(IF NOT EXISTS \)\{0,1\}\([a-z_]*\).*/\2/p' | sort -u
+	cat "$top/sql/$1"/*.sql | sed -n 's/^CREATE TABLE \(IF NOT EXISTS \)\{0,1\}\([a-z_]*\).*/\2/p' | sort -u |
+		grep -vxF "$(cat "$top/sql/$1"/*.sql | sed -n 's/^ALTER TABLE \([a-z_]*\) RENAME TO .*/\1/p')"
 }
 # a port nothing listens on
 dead_port() {

@@ -85,6 +85,17 @@ test_users(void **state)
 
 	/* hostile-looking names are just data */
 	assert_int_equal(f->ops->user_get_by_name(f->s, "x' OR '1'='1", &got, &e), PGAL_ENOTFOUND);
+
+	/* the id of a deleted account, the newest one too, is never given
+	 * again: marks named by it (mail limits, live codes) would pass on */
+	{
+		pgal_id carol = pgal_contract_user(f, "carol"), dave;
+
+		assert_int_equal(f->ops->user_delete(f->s, carol, &e), PGAL_OK);
+		dave = pgal_contract_user(f, "dave");
+		assert_true(dave != carol && dave != f->alice && dave != f->bob);
+		assert_int_equal(f->ops->user_delete(f->s, dave, &e), PGAL_OK);
+	}
 	assert_probe(f, PGAL_PROBE_USERS, 0, NULL, 2);
 }
 

@@ -313,6 +313,145 @@ test_migrations_idempotent(void **state)
 	assert_non_null(strstr(e.msg, "newer"));
 }
 
+/* Every row of a query as text, one line each (malloc'd; "" for none). */
+static char *
+raw_rows(sqlite3 *db, const char *sql)
+{
+	sqlite3_str *out = sqlite3_str_new(db);
+	sqlite3_stmt *st;
+	char *text, *copy;
+	int i;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("prepare %s: %s", sql, sqlite3_errmsg(db));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (i = 0; i < sqlite3_column_count(st); i++)
+			sqlite3_str_appendf(out, "%s|", sqlite3_column_type(st, i) == SQLITE_NULL ?
+			    "NULL" : (const char *)sqlite3_column_text(st, i));
+		sqlite3_str_appendchar(out, 1, '\n');
+	}
+	sqlite3_finalize(st);
+	text = sqlite3_str_finish(out);
+	copy = strdup(text != NULL ? text : "");
+	sqlite3_free(text);
+	assert_non_null(copy);
+	return copy;
+}
+
+static void
+raw_exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+}
+
+/* A gallery at schema version 6 (plain INTEGER PRIMARY KEY ids) whose
+ * newest account was deleted while a reset code of it was still live:
+ * version 7 keeps every row and never gives a deleted id again. */
+static void
+test_migration_7_retires_ids(void **state)
+{
+	static const char *const tables[] = {
+		"SELECT * FROM users ORDER BY id",
+		"SELECT * FROM sessions ORDER BY token_hash",
+		"SELECT * FROM albums ORDER BY id",
+		"SELECT * FROM photos ORDER BY id",
+		"SELECT * FROM photo_tags ORDER BY photo_id, tag",
+		"SELECT * FROM ssh_keys ORDER BY id",
+		"SELECT * FROM user_prefs ORDER BY user_id, name",
+		"SELECT * FROM marks ORDER BY name",
+	};
+	const pgal_migration *m;
+	char path[PATH_MAX], *before[8], *after;
+	pgal_config cfg;
+	pgal_store *s;
+	pgal_user u;
+	pgal_err e;
+	int64_t gone, next;
+	sqlite3 *raw;
+	size_t i;
+
+	snprintf(path, sizeof path, "%s/v6-%d.db", tmpdir, ++dbcounter);
+	assert_int_equal(sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	    NULL), SQLITE_OK);
+	for (m = pgal_migrations_sqlite; m->sql != NULL && m->version <= 6; m++)
+		raw_exec(raw, m->sql);
+	raw_exec(raw, "PRAGMA user_version = 6; PRAGMA foreign_keys = ON;"
+	    "INSERT INTO users (name, email, pwhash, confirmed, created_at) VALUES"
+	    " ('ann', 'ann@example.org', '$y$a', 1, 1700000000),"
+	    " ('ben', 'ben@example.org', '$y$b', 0, 1700000001),"
+	    " ('cid', 'cid@example.org', '$y$c', 1, 1700000002);"
+	    "INSERT INTO albums (user_id, name, created_at, updated_at) VALUES"
+	    " (1, 'Holiday', 1700000100, 1700000100), (2, 'Cats', 1700000101, 1700000101),"
+	    " (3, 'Gone', 1700000102, 1700000102);"
+	    "INSERT INTO photos (album_id, user_id, name, tags, mime, width, height, bytes,"
+	    " sha256, blob_id, added_at, sort_taken) VALUES"
+	    " (1, 1, 'a.jpg', 'sea', 'image/jpeg', 40, 30, 1000, 'aa', 'b1', 1700000200, 1),"
+	    " (1, 1, 'b.jpg', '', 'image/jpeg', 40, 30, 2000, 'bb', 'b2', 1700000201, 2),"
+	    " (2, 2, 'c.jpg', 'cat', 'image/png', 40, 30, 3000, 'cc', 'b3', 1700000202, 3);"
+	    "INSERT INTO photo_tags VALUES (1, 'sea'), (3, 'cat');"
+	    "INSERT INTO sessions VALUES ('t1', 1, 1700000300, 1700000301),"
+	    " ('t2', 2, 1700000302, 1700000303);"
+	    "INSERT INTO ssh_keys (user_id, algo, key_base64, fingerprint, created_at) VALUES"
+	    " (1, 'ssh-ed25519', 'AAAA', 'SHA256:x', 1700000400);"
+	    "INSERT INTO user_prefs VALUES (1, 'preview', 'sixel');"
+	    "INSERT INTO marks VALUES ('mail-src:local', 1700000500);");
+	/* cid, the newest, cancels with a reset code still live */
+	gone = raw_int(raw, "SELECT id FROM users WHERE name = 'cid'", 0);
+	assert_int_equal(gone, raw_int(raw, "SELECT max(id) FROM users", 0));
+	raw_exec(raw, "INSERT INTO marks SELECT 'code-reset:' || id || ':' || hex(zeroblob(32)),"
+	    " 1900000000 FROM users WHERE name = 'cid'; DELETE FROM users WHERE name = 'cid'");
+	for (i = 0; i < 8; i++)
+		before[i] = raw_rows(raw, tables[i]);
+	sqlite3_close(raw);
+
+	config_for(&cfg, path);
+	assert_int_equal(pgal_store_sqlite.open(&s, &cfg, PGAL_STORE_USE, &e), PGAL_OK);
+	raw = raw_open(path);
+	assert_int_equal(raw_int(raw, "PRAGMA user_version", 0), newest_migration());
+	for (i = 0; i < 8; i++) {
+		after = raw_rows(raw, tables[i]);
+		assert_string_equal(after, before[i]);
+		free(after);
+		free(before[i]);
+	}
+	after = raw_rows(raw, "PRAGMA foreign_key_check");
+	assert_string_equal(after, "");
+	free(after);
+	assert_int_equal(raw_int(raw, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+	    " AND name = 'users_unconfirmed'", 0), 1);
+	/* the counters the photo triggers keep still hold */
+	assert_int_equal(raw_int(raw, "SELECT photo_count FROM albums WHERE id = 1", 0), 2);
+
+	/* the next account comes after the deleted one, and after itself once
+	 * deleted too */
+	assert_int_equal(pgal_store_sqlite.user_get_by_name(s, "ann", &u, &e), PGAL_OK);
+	memset(&u, 0, sizeof u);
+	snprintf(u.name, sizeof u.name, "dan");
+	assert_int_equal(pgal_store_sqlite.user_create(s, &u, &e), PGAL_OK);
+	assert_true(u.id > gone);
+	next = u.id;
+	assert_int_equal(pgal_store_sqlite.user_delete(s, next, &e), PGAL_OK);
+	memset(&u, 0, sizeof u);
+	snprintf(u.name, sizeof u.name, "eve");
+	assert_int_equal(pgal_store_sqlite.user_create(s, &u, &e), PGAL_OK);
+	assert_true(u.id > next);
+
+	/* foreign keys are on again: deleting ann takes her rows along */
+	assert_int_equal(pgal_store_sqlite.user_delete(s, 1, &e), PGAL_OK);
+	assert_int_equal(raw_int(raw, "SELECT (SELECT count(*) FROM albums WHERE user_id = 1) +"
+	    " (SELECT count(*) FROM photos WHERE user_id = 1) +"
+	    " (SELECT count(*) FROM photo_tags WHERE photo_id IN (1, 2)) +"
+	    " (SELECT count(*) FROM sessions WHERE user_id = 1) +"
+	    " (SELECT count(*) FROM ssh_keys WHERE user_id = 1) +"
+	    " (SELECT count(*) FROM user_prefs WHERE user_id = 1)", 0), 0);
+	assert_int_equal(raw_int(raw, "SELECT count(*) FROM photos WHERE user_id = 2", 0), 1);
+	sqlite3_close(raw);
+	pgal_store_sqlite.close(s);
+}
+
 /* ---- query plans ---- */
 
 /* Every statement the store ran used an index for both search and order. */
@@ -500,6 +639,7 @@ main(void)
 		cmocka_unit_test(test_open_creates_private_wal_db),
 		cmocka_unit_test(test_open_bad_paths),
 		cmocka_unit_test(test_migrations_idempotent),
+		cmocka_unit_test(test_migration_7_retires_ids),
 		cmocka_unit_test(test_concurrent_first_open),
 		cmocka_unit_test_setup_teardown(test_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_key_stored, setup, teardown),

@@ -131,16 +131,20 @@ sq_user_version(struct sq *q, int *v, pgal_err *e)
 
 /* Applies each compiled-in migration above PRAGMA user_version in its own
  * transaction. The version is read again inside the transaction, so two
- * processes opening a fresh file at once do not both apply it. */
+ * processes opening a fresh file at once do not both apply it. Foreign
+ * keys are off meanwhile, as SQLite's procedure for rebuilding a table
+ * asks (dropping the old table would delete every row referencing it),
+ * and checked before each commit; the caller turns them on again. */
 static int
 sq_migrate(struct sq *q, pgal_err *e)
 {
 	const pgal_migration *m;
-	char setv[64];
+	char setv[64], orphan[128];
 	char *msg = NULL;
 	int have, newest = pgal_migrations_newest(pgal_migrations_sqlite), rc;
 
-	if ((rc = sq_user_version(q, &have, e)) != PGAL_OK)
+	if ((rc = sq_pragma(q, "PRAGMA foreign_keys = OFF", NULL, 0, e)) != PGAL_OK ||
+	    (rc = sq_user_version(q, &have, e)) != PGAL_OK)
 		return rc;
 	if (have > newest)
 		return pgal_fail(e, PGAL_EBACKEND, "database schema version %d is "
@@ -161,6 +165,14 @@ sq_migrate(struct sq *q, pgal_err *e)
 			rc = pgal_fail(e, PGAL_EBACKEND, "migration %s: %s", m->file,
 			    msg != NULL ? msg : "failed");
 			sqlite3_free(msg);
+			goto fail;
+		}
+		if ((rc = sq_pragma(q, "PRAGMA foreign_key_check", orphan, sizeof orphan,
+		    e)) != PGAL_OK)
+			goto fail;
+		if (orphan[0] != '\0') {
+			rc = pgal_fail(e, PGAL_EBACKEND, "migration %s: rows of %s reference "
+			    "nothing", m->file, orphan);
 			goto fail;
 		}
 		if (sqlite3_exec(q->db, setv, NULL, NULL, NULL) != SQLITE_OK ||
@@ -233,6 +245,7 @@ sq_open(pgal_store **out, const pgal_config *cfg, pgal_store_mode mode, pgal_err
 	if ((rc = sq_wal(q, path, e)) != PGAL_OK)
 		goto fail;
 	if ((rc = sq_pragma(q, "PRAGMA synchronous = NORMAL", NULL, 0, e)) != PGAL_OK ||
+	    (rc = sq_migrate(q, e)) != PGAL_OK ||
 	    (rc = sq_pragma(q, "PRAGMA foreign_keys = ON", NULL, 0, e)) != PGAL_OK ||
 	    (rc = sq_pragma(q, "PRAGMA foreign_keys", fk, sizeof fk, e)) != PGAL_OK)
 		goto fail;
@@ -241,8 +254,6 @@ sq_open(pgal_store **out, const pgal_config *cfg, pgal_store_mode mode, pgal_err
 		rc = pgal_fail(e, PGAL_EBACKEND, "sqlite: foreign keys unavailable");
 		goto fail;
 	}
-	if ((rc = sq_migrate(q, e)) != PGAL_OK)
-		goto fail;
 	for (i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(q->db, sq_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
 		    &q->st[i], NULL) != SQLITE_OK) {
