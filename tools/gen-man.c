@@ -147,7 +147,7 @@ tui_keys(void)
 {
 	const tui_screen *sc;
 	const tui_binding *b;
-	char keys[128];
+	char keys[TUI_KEYS_TEXT];
 	size_t w;
 
 	for (sc = tui_screens; sc->name != NULL; sc++) {

@@ -43,7 +43,7 @@ typedef struct tui_binding {
 	/* returns 1 when the key was used; 0 lets the shared keys have it */
 	int (*run)(struct tui *t, struct tui_view *v, int key);
 	/* the keys as help shows them when their names would say it worse;
-	 * NULL (almost every row): named from keys */
+	 * no row needs one today: NULL, named from keys */
 	const char *label;
 	const char *help;  /* what they do; NULL: not in help nor the bar */
 	unsigned flags;
@@ -257,12 +257,15 @@ const tui_binding *tui_binding_find(const tui_binding *keys, int key);
 /* the name of one key as help shows it ("↓", "PgDn", "Enter", "Ctrl-U",
  * "g") into buf; returns buf */
 const char *tui_key_name(int key, char *buf, size_t sz);
+/* room for a row's key text (help, the key bar, pgal-tui(1)) */
+#define TUI_KEYS_TEXT 96
 /* the keys of row b as help and the key bar show them: b->label when set,
  * else the names of its keys (the first `most` of them; 0: all) joined by
  * spaces. With view (the table of the view on screen, b one of its rows
  * or of tui_shared_keys) only the keys the dispatch gives to b there: a
  * key an earlier row or the view's own table takes is left out, so the
- * text may be empty. Returns buf. */
+ * text may be empty; a name that does not fit in sz is left out whole.
+ * Returns buf. */
 const char *tui_binding_text(const tui_binding *b, const tui_binding *view, int most,
     char *buf, size_t sz);
 /* runs key through v's table; 1 if a row used it */

@@ -6,7 +6,6 @@
 #include "app.h"
 #include "sanitize.h"
 
-#define KEYS_TEXT 96
 
 /* The keys of row b as help lists them on view's screen; empty when it
  * is not listed (no help text, or every key taken before it). */
@@ -17,7 +16,7 @@ row_text(const tui_binding *b, const tui_binding *view, char *buf)
 		buf[0] = '\0';
 		return buf;
 	}
-	return tui_binding_text(b, view, 0, buf, KEYS_TEXT);
+	return tui_binding_text(b, view, 0, buf, TUI_KEYS_TEXT);
 }
 
 /* How many rows of keys help lists, and the widest keys text. */
@@ -25,7 +24,7 @@ static int
 count_rows(const tui_binding *keys, const tui_binding *view, int *widest)
 {
 	const tui_binding *b;
-	char text[KEYS_TEXT];
+	char text[TUI_KEYS_TEXT];
 	int n = 0, w;
 
 	for (b = keys; b != NULL && b->run != NULL; b++) {
@@ -44,7 +43,7 @@ draw_rows(const tui_binding *keys, const tui_binding *view, int row, int y_end, 
     int kw, int w, int style)
 {
 	const tui_binding *b;
-	char text[KEYS_TEXT];
+	char text[TUI_KEYS_TEXT];
 
 	for (b = keys; b != NULL && b->run != NULL && row < y_end; b++) {
 		if (row_text(b, view, text)[0] == '\0')

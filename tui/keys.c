@@ -10,7 +10,6 @@
 #include <wchar.h>
 
 #include "app.h"
-#include "sanitize.h"
 
 /* q, Esc, h and Left go back; q on the first screen quits. */
 int
@@ -172,12 +171,12 @@ tui_binding_text(const tui_binding *b, const tui_binding *view, int most, char *
 			return buf;
 		}
 		tui_key_name(b->keys[i], name, sizeof name);
+		/* a name that does not fit whole is left out, never cut */
+		if (len + (len > 0) + strlen(name) >= sz)
+			break;
 		n++;
 		len += (size_t)snprintf(buf + len, sz - len, "%s%s", len > 0 ? " " : "", name);
 	}
-	/* a name cut by the buffer's end: no half of a character */
-	if (len >= sz)
-		buf[pgal_utf8_cut(buf, strlen(buf), sz - 1)] = '\0';
 	return buf;
 }
 

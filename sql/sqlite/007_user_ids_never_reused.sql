@@ -33,8 +33,11 @@ CREATE INDEX users_unconfirmed ON users(confirmed, created_at);
 -- "code-PURPOSE:ID:...", "code-tries:ID:..."; core/limits).
 INSERT INTO sqlite_sequence (name, seq)
     SELECT 'users', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'users');
+-- Upload notes (uploads.user_id, no foreign key: they expire by
+-- themselves) name an account too.
 UPDATE sqlite_sequence SET seq = max(seq, coalesce((
 	SELECT max(CAST(substr(name, instr(name, ':') + 1) AS INTEGER)) FROM marks
 	    WHERE substr(name, 1, 10) = 'mail-acct:' OR substr(name, 1, 14) = 'mail-acct-day:'
-		OR substr(name, 1, 9) = 'pw-alert:' OR substr(name, 1, 5) = 'code-'), 0))
+		OR substr(name, 1, 9) = 'pw-alert:' OR substr(name, 1, 5) = 'code-'), 0),
+	coalesce((SELECT max(user_id) FROM uploads), 0))
     WHERE name = 'users';

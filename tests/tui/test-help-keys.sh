@@ -51,8 +51,10 @@ tmux_key() {
 }
 # open_help SCREEN: ? on it, the rows saved to $T/help
 open_help() {
+	rm -f "$T/help"
 	keys '?'
 	wait_for "this help" > /dev/null && settle && help_rows > "$T/help"
+	check "help opened on $1" '[ -s "$T/help" ]'
 	keys Escape
 	wait_gone "this help" > /dev/null
 }
@@ -103,7 +105,7 @@ tui_start 80 24 PGAL_HOME=$PGAL_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME
 step "the albums screen" "a01"
 
 # ---- albums ----
-open_help
+open_help albums
 help_has "albums help: PgDn and Ctrl-F go a page down" "a page down" "PgDn Ctrl-F"
 help_has "albums help: PgUp and Ctrl-B a page up" "a page up" "PgUp Ctrl-B"
 help_has "albums help: Enter, → and l open" "open" "Enter → l"
@@ -125,7 +127,7 @@ for end in End Home; do
 	wait_for " [0-9]+/$ALBUMS" > /dev/null
 done
 step "it holds the photos" "$PHOTOS photos, by taken"
-open_help
+open_help album
 help_has "album help: Enter, → and l open" "open" "Enter → l"
 help_has "album help: PgDn and Ctrl-F go a page down" "a page down" "PgDn Ctrl-F"
 help_has "album help: ↓ and j go down" "down" "↓ j"
@@ -147,7 +149,7 @@ done
 keys Home; wait_for " 1/$PHOTOS" > /dev/null
 keys Enter
 step "the photo screen" "1 of $PHOTOS"
-open_help
+open_help photo
 help_has "photo help: Space, ↓ and PgDn show the next photo" "next photo" "Space ↓ PgDn"
 help_has "photo help: Backspace, ↑ and PgUp the previous one" "previous photo" "Backspace ↑ PgUp"
 help_has "photo help: n, j and → the next" "next" "n j →"

@@ -105,6 +105,10 @@ PY
 	done < "$T/cmp-$1"
 	listed=$(wc -l < "$T/help-$1")
 	check "($1: help listed $listed rows)" '[ "$listed" -ge 3 ]'
+	# the comparison ran to its end: a row per help row and its two summaries
+	compared=$(wc -l < "$T/cmp-$1")
+	check "$1: every help row was compared ($compared lines for $listed rows)" \
+		"[ $compared -eq $((listed + 2)) ]"
 }
 
 # help SCREEN KEY: opens help with KEY, reads and compares it, closes it
