@@ -49,6 +49,15 @@ refuses(const void *arg, char *out, size_t size, size_t *len, pgal_err *e)
 	return pgal_fail(e, PGAL_ENOTFOUND, "no such %s", (const char *)arg);
 }
 
+/* a result far larger than a pipe holds: written in many rounds */
+static int
+says_much(const void *arg, char *out, size_t size, size_t *len, pgal_err *e)
+{
+	memset(out, 'x', size);
+	*len = size;
+	return PGAL_OK;
+}
+
 static int
 dies(const void *arg, char *out, size_t size, size_t *len, pgal_err *e)
 {
@@ -206,6 +215,42 @@ test_child_setup(void **state)
 }
 
 /* The health check's way: started, polled, ended; reaped by the caller. */
+/* An answer cut short (the parent stopped waiting while the child was
+ * still writing it; or its alarm rang between the code and the result)
+ * is no answer: a cut host key must never replace a whole one. */
+static void
+test_cut_answer(void **state)
+{
+	enum { BIG = 1 << 20 };
+	struct sshd_probe p;
+	struct pollfd pfd;
+	char *out = malloc(BIG);
+	size_t len = 1;
+	int i;
+	pgal_err e;
+
+	assert_non_null(out);
+	pgal_err_clear(&e);
+	assert_int_equal(sshd_probe_start(&p, "host key", says_much, NULL, 5, out, BIG, &e),
+	    PGAL_OK);
+	pfd.fd = p.fd;
+	pfd.events = POLLIN;
+	/* the code and the first pipeful: the child is then still writing
+	 * (a pipe holds 64 KiB; it cannot finish without this side reading) */
+	for (i = 0; i < 100 && p.got == 0; i++) {
+		assert_true(poll(&pfd, 1, 100) >= 0);
+		(void)sshd_probe_read(&p);
+	}
+	assert_int_equal(p.code, '0');
+	assert_true(p.got > 0 && p.got < BIG);
+	assert_false(p.eof);
+	assert_int_equal(sshd_probe_end(&p, 1, &len, &e), PGAL_EBACKEND);
+	assert_int_equal(len, 0);
+	assert_non_null(strstr(e.msg, "host key"));
+	free(out);
+	no_child_left();
+}
+
 static void
 test_async(void **state)
 {
@@ -242,6 +287,7 @@ main(void)
 		cmocka_unit_test(test_hangs),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_child_setup),
+		cmocka_unit_test(test_cut_answer),
 		cmocka_unit_test(test_async),
 	};
 
