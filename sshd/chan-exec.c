@@ -27,9 +27,8 @@ open_gallery(pgal_cmd_ctx *ctx, int init, pgal_err *e)
  * (scp -f) reads photos, a sink (scp -t) adds uploads (parallel scp
  * uploads must not wait for each other). */
 static int
-waits_for_uploads(int argc, char **argv)
+waits_for_uploads(const pgal_cmd_entry *cmd, int argc, char **argv)
 {
-	const pgal_cmd_entry *cmd;
 	int i;
 
 	if (strcmp(argv[0], "scp") == 0) {
@@ -38,7 +37,6 @@ waits_for_uploads(int argc, char **argv)
 				return 1;
 		return 0;
 	}
-	cmd = pgal_cmd_find(argv[0]);
 	return cmd != NULL && (cmd->flags & PGAL_CMD_AFTER_UPLOADS);
 }
 
@@ -114,10 +112,12 @@ exec_run(struct sshd_gallery *sg, const char *token, const char *user, int argc,
 		argc--;
 		argv++;
 	}
+	/* the command's entry, NULL for scp and for what is no command */
+	cmd = argc > 0 ? pgal_cmd_find(argv[0]) : NULL;
 	/* uploads of this user still being stored on any host come first,
 	 * so a script's scp then ls sees what it sent; a sink (scp -t) adds
 	 * uploads and does not wait */
-	if (argc > 0 && waits_for_uploads(argc, argv) &&
+	if (argc > 0 && waits_for_uploads(cmd, argc, argv) &&
 	    sshd_pending_wait(sg, token, cfg->ssh_ingest_timeout_secs * 1000) == -1)
 		fprintf(stderr, "pgal: uploads are still being stored; showing what is "
 		    "stored so far\n");
@@ -126,8 +126,7 @@ exec_run(struct sshd_gallery *sg, const char *token, const char *user, int argc,
 		sshd_gallery_close(sg);
 		return rc;
 	}
-	if (argc > 0 && (cmd = pgal_cmd_find(argv[0])) != NULL &&
-	    (cmd->flags & PGAL_CMD_CLIENT_FILES)) {
+	if (cmd != NULL && (cmd->flags & PGAL_CMD_CLIENT_FILES)) {
 		rc = client_files_hint(cfg, user, argc, argv);
 		sshd_gallery_close(sg);
 		return rc;
