@@ -23,24 +23,35 @@ tui_list_fit(tui_list *l, int page)
 		l->top = l->n > (size_t)page ? l->n - (size_t)page : 0;
 }
 
+/* How many rows a motion moves: one, half a page or a page (page rows
+ * on screen; at least one). */
+static size_t
+rows_of(int motion, int page)
+{
+	switch (motion) {
+	case TUI_DOWN:
+	case TUI_UP:
+		return 1;
+	case TUI_HALF_DOWN:
+	case TUI_HALF_UP:
+		return page > 2 ? (size_t)page / 2 : 1;
+	default:
+		return page > 0 ? (size_t)page : 1;
+	}
+}
+
 void
 tui_list_move(tui_list *l, int motion, int page)
 {
-	size_t step = page > 0 ? (size_t)page : 1;
+	size_t step = rows_of(motion, page);
 
-	if (motion == TUI_HALF_DOWN || motion == TUI_HALF_UP)
-		step = page > 2 ? (size_t)page / 2 : 1;
 	switch (motion) {
 	case TUI_DOWN:
-		step = 1;
-		/* FALLTHROUGH */
 	case TUI_PAGE_DOWN:
 	case TUI_HALF_DOWN:
 		l->sel += step;
 		break;
 	case TUI_UP:
-		step = 1;
-		/* FALLTHROUGH */
 	case TUI_PAGE_UP:
 	case TUI_HALF_UP:
 		l->sel = l->sel > step ? l->sel - step : 0;
